@@ -1,0 +1,4 @@
+DROP TABLE letters;
+DROP TABLE organisations;
+DROP TABLE coalitions;
+DROP TABLE countries;

@@ -1,0 +1,115 @@
+//! `/api/v1/coalitions`: the networks that author letters.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::extract::{Admin, ApiJson};
+use super::{text, utc, PageQuery};
+use crate::db::models::Coalition;
+use crate::domain::{Slug, Website};
+use crate::error::{AppError, FieldCollector};
+use crate::service::coalitions::{self, NewCoalitionInput};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(create).service(show);
+}
+
+#[derive(Serialize)]
+pub struct CoalitionJson {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Coalition> for CoalitionJson {
+    fn from(c: Coalition) -> Self {
+        CoalitionJson {
+            id: c.id,
+            slug: c.slug,
+            name: c.name,
+            website: c.website,
+            created_at: utc(c.created_at),
+        }
+    }
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct NewCoalitionJson {
+    slug: Option<String>,
+    #[validate(required(message = "is required"))]
+    name: Option<String>,
+    website: Option<String>,
+}
+
+#[post("/coalitions")]
+async fn create(
+    _: Admin,
+    state: web::Data<AppState>,
+    body: ApiJson<NewCoalitionJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let mut errors = FieldCollector::new();
+    if let Err(e) = body.validate() {
+        errors.merge_validator(e);
+    }
+    let name = errors.given("name", body.name.as_deref(), text(200));
+    let website = errors.optional("website", body.website.as_deref(), Website::parse);
+    let slug = match (&body.slug, &name) {
+        (Some(s), _) => errors.check("slug", Slug::parse(s)),
+        (None, Some(n)) => errors.check(
+            "slug",
+            Slug::derive(n).ok_or_else(|| "is required when the name has no letters".to_string()),
+        ),
+        (None, None) => None,
+    };
+    errors.finish()?;
+    let (Some(slug), Some(name)) = (slug, name) else {
+        return Err(AppError::field("name", "is required"));
+    };
+    let coalition = state
+        .db
+        .run(move |conn| {
+            coalitions::create(
+                conn,
+                NewCoalitionInput {
+                    slug,
+                    name,
+                    website,
+                },
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CoalitionJson::from(coalition)))
+}
+
+#[get("/coalitions")]
+async fn list(
+    state: web::Data<AppState>,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let result = state
+        .db
+        .run(move |conn| coalitions::list(conn, page))
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(CoalitionJson::from)))
+}
+
+#[get("/coalitions/{slug}")]
+async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let coalition = state
+        .db
+        .run(move |conn| coalitions::find(conn, &slug))
+        .await?;
+    Ok(HttpResponse::Ok().json(CoalitionJson::from(coalition)))
+}

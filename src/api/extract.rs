@@ -1,0 +1,116 @@
+//! Request extractors shared by the API: JSON bodies with per-field errors, and bearer tokens.
+
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::service::letters::Audience;
+use crate::startup::AppState;
+
+/// A JSON body: 415 unless the content type is JSON, 413 over the size limit, 400 when it is not
+/// JSON, 422 naming the field when a value has the wrong type or a field is unknown.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = {
+            let ct = req.content_type();
+            ct == "application/json" || ct.ends_with("+json")
+        };
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(0, |s| s.max_body_bytes);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == 413 {
+                    AppError::PayloadTooLarge { limit }
+                } else {
+                    AppError::BadRequest("the request body could not be read".into())
+                }
+            })?;
+            let de = &mut serde_json::Deserializer::from_slice(&bytes);
+            match serde_path_to_error::deserialize(de) {
+                Ok(value) => Ok(ApiJson(value)),
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    if inner.classify() == serde_json::error::Category::Data {
+                        let text = inner.to_string();
+                        let message = text
+                            .rfind(" at line ")
+                            .map_or(text.as_str(), |i| &text[..i])
+                            .to_string();
+                        let field = if path == "." || path.is_empty() {
+                            "body".to_string()
+                        } else {
+                            path
+                        };
+                        Err(AppError::field(&field, message))
+                    } else {
+                        Err(AppError::BadRequest(format!("malformed JSON: {inner}")))
+                    }
+                }
+            }
+        })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<Option<&str>> {
+    let value = req.headers().get(header::AUTHORIZATION)?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim),
+    )
+}
+
+fn state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("app state missing")))
+}
+
+/// Proof that the request carries the admin token. Put it first among a handler's arguments so
+/// that an unauthenticated request learns nothing about its body.
+pub struct Admin;
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state(req).and_then(|s| match bearer(req) {
+            Some(Some(token)) if s.is_admin_token(token) => Ok(Admin),
+            _ => Err(AppError::Unauthorized),
+        }))
+    }
+}
+
+/// Who reads: the public without a token, an admin with the right one; a wrong token is 401.
+pub struct Viewer(pub Audience);
+
+impl FromRequest for Viewer {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(state(req).and_then(|s| match bearer(req) {
+            None => Ok(Viewer(Audience::Public)),
+            Some(Some(token)) if s.is_admin_token(token) => Ok(Viewer(Audience::Admin)),
+            Some(_) => Err(AppError::Unauthorized),
+        }))
+    }
+}

@@ -1,0 +1,352 @@
+//! `/api/v1/letters`: drafting letters, reading them, and moving them through their life cycle.
+//! The public reads letters past draft; writes and drafts need the admin token.
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::extract::{Admin, ApiJson, Viewer};
+use super::{nullable, text, timestamp, utc, PageQuery};
+use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
+use crate::error::{AppError, FieldCollector};
+use crate::service::letters::{
+    self, Audience, LetterFilter, LetterUpdate, LetterView, NewLetterInput,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(show)
+        .service(update)
+        .service(transition);
+}
+
+const TITLE_MAX: usize = 300;
+const BODY_MAX: usize = 100_000;
+const NAME_MAX: usize = 200;
+
+#[derive(Serialize)]
+pub struct CoalitionRef {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct Recipient {
+    pub name: String,
+    /// Shown only to admins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct LetterJson {
+    pub id: String,
+    pub slug: String,
+    pub coalition: CoalitionRef,
+    pub title: String,
+    pub body: String,
+    pub recipient: Recipient,
+    pub place_and_date: Option<String>,
+    pub language: String,
+    pub state: String,
+    pub moderation: String,
+    pub visibility: String,
+    pub deadline: Option<DateTime<Utc>>,
+    /// SHA-256 of the text version (title, blank line, body).
+    pub text_hash: String,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl LetterJson {
+    fn new(v: LetterView, audience: Audience) -> LetterJson {
+        let l = v.letter;
+        LetterJson {
+            id: l.id,
+            slug: l.slug,
+            coalition: CoalitionRef {
+                slug: v.coalition.slug,
+                name: v.coalition.name,
+            },
+            title: l.title,
+            body: l.body,
+            recipient: Recipient {
+                name: l.recipient_name,
+                email: l.recipient_email.filter(|_| audience == Audience::Admin),
+            },
+            place_and_date: l.place_and_date,
+            language: l.language,
+            state: l.state,
+            moderation: l.moderation,
+            visibility: l.visibility,
+            deadline: l.deadline.map(utc),
+            text_hash: l.text_hash,
+            opened_at: l.opened_at.map(utc),
+            closed_at: l.closed_at.map(utc),
+            delivered_at: l.delivered_at.map(utc),
+            archived_at: l.archived_at.map(utc),
+            created_at: utc(l.created_at),
+            updated_at: utc(l.updated_at),
+        }
+    }
+}
+
+fn future_timestamp(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    let t = timestamp(s)?;
+    if t <= crate::service::now() {
+        return Err("must be in the future".into());
+    }
+    Ok(t)
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct NewLetterJson {
+    slug: Option<String>,
+    #[validate(required(message = "is required"))]
+    coalition: Option<String>,
+    #[validate(required(message = "is required"))]
+    title: Option<String>,
+    #[validate(required(message = "is required"))]
+    body: Option<String>,
+    #[validate(required(message = "is required"))]
+    recipient_name: Option<String>,
+    recipient_email: Option<String>,
+    place_and_date: Option<String>,
+    language: Option<String>,
+    moderation: Option<String>,
+    visibility: Option<String>,
+    deadline: Option<String>,
+}
+
+impl NewLetterJson {
+    fn parse(self) -> Result<NewLetterInput, AppError> {
+        let mut errors = FieldCollector::new();
+        if let Err(e) = self.validate() {
+            errors.merge_validator(e);
+        }
+        let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
+        let coalition = errors.given("coalition", self.coalition.as_deref(), Slug::parse);
+        let title = errors.given("title", self.title.as_deref(), text(TITLE_MAX));
+        let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
+        let recipient_name = errors.given(
+            "recipient_name",
+            self.recipient_name.as_deref(),
+            text(NAME_MAX),
+        );
+        let recipient_email = errors.optional(
+            "recipient_email",
+            self.recipient_email.as_deref(),
+            EmailAddress::parse,
+        );
+        let place_and_date = errors.optional(
+            "place_and_date",
+            self.place_and_date.as_deref(),
+            text(NAME_MAX),
+        );
+        let language = errors
+            .optional("language", self.language.as_deref(), LanguageTag::parse)
+            .or_else(|| LanguageTag::parse("en").ok());
+        let moderation = errors
+            .optional("moderation", self.moderation.as_deref(), str::parse)
+            .unwrap_or(Moderation::Auto);
+        let visibility = errors
+            .optional("visibility", self.visibility.as_deref(), str::parse)
+            .unwrap_or(Visibility::Public);
+        let deadline = errors.optional("deadline", self.deadline.as_deref(), future_timestamp);
+        errors.finish()?;
+        match (coalition, title, body, recipient_name, language) {
+            (Some(coalition), Some(title), Some(body), Some(recipient_name), Some(language)) => {
+                Ok(NewLetterInput {
+                    slug,
+                    coalition,
+                    title,
+                    body,
+                    recipient_name,
+                    recipient_email,
+                    place_and_date,
+                    language,
+                    moderation,
+                    visibility,
+                    deadline,
+                })
+            }
+            _ => Err(AppError::field("body", "a required field is missing")),
+        }
+    }
+}
+
+#[post("/letters")]
+async fn create(
+    _: Admin,
+    state: web::Data<AppState>,
+    body: ApiJson<NewLetterJson>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0.parse()?;
+    let view = state
+        .db
+        .run(move |conn| letters::create(conn, input))
+        .await?;
+    Ok(HttpResponse::Created().json(LetterJson::new(view, Audience::Admin)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    state: Option<String>,
+    coalition: Option<String>,
+    language: Option<String>,
+}
+
+#[get("/letters")]
+async fn list(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    page: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let query = query.into_inner();
+    let mut errors = FieldCollector::new();
+    let filter = LetterFilter {
+        state: errors.optional("state", query.state.as_deref(), str::parse),
+        coalition: errors
+            .optional("coalition", query.coalition.as_deref(), Slug::parse)
+            .map(|s| s.as_str().to_string()),
+        language: errors
+            .optional("language", query.language.as_deref(), LanguageTag::parse)
+            .map(|l| l.as_str().to_string()),
+    };
+    errors.finish()?;
+    let audience = viewer.0;
+    let result = state
+        .db
+        .run(move |conn| letters::list(conn, &filter, audience, page))
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(|v| LetterJson::new(v, audience))))
+}
+
+#[get("/letters/{slug}")]
+async fn show(
+    viewer: Viewer,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let audience = viewer.0;
+    let view = state
+        .db
+        .run(move |conn| letters::find(conn, &slug, audience))
+        .await?;
+    Ok(HttpResponse::Ok().json(LetterJson::new(view, audience)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LetterPatchJson {
+    title: Option<String>,
+    body: Option<String>,
+    recipient_name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    recipient_email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    place_and_date: Option<Option<String>>,
+    language: Option<String>,
+    moderation: Option<String>,
+    visibility: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    deadline: Option<Option<String>>,
+}
+
+impl LetterPatchJson {
+    fn parse(self) -> Result<LetterUpdate, AppError> {
+        let mut errors = FieldCollector::new();
+        let changes = LetterUpdate {
+            title: self
+                .title
+                .as_deref()
+                .and_then(|t| errors.check("title", text(TITLE_MAX)(t))),
+            body: self
+                .body
+                .as_deref()
+                .and_then(|b| errors.check("body", text(BODY_MAX)(b))),
+            recipient_name: self
+                .recipient_name
+                .as_deref()
+                .and_then(|n| errors.check("recipient_name", text(NAME_MAX)(n))),
+            recipient_email: self
+                .recipient_email
+                .map(|e| errors.optional("recipient_email", e.as_deref(), EmailAddress::parse)),
+            place_and_date: self
+                .place_and_date
+                .map(|p| errors.optional("place_and_date", p.as_deref(), text(NAME_MAX))),
+            language: self
+                .language
+                .as_deref()
+                .and_then(|l| errors.check("language", LanguageTag::parse(l))),
+            moderation: self
+                .moderation
+                .as_deref()
+                .and_then(|m| errors.check("moderation", m.parse())),
+            visibility: self
+                .visibility
+                .as_deref()
+                .and_then(|v| errors.check("visibility", v.parse())),
+            deadline: self
+                .deadline
+                .map(|d| errors.optional("deadline", d.as_deref(), future_timestamp)),
+        };
+        errors.finish()?;
+        Ok(changes)
+    }
+}
+
+#[patch("/letters/{slug}")]
+async fn update(
+    _: Admin,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<LetterPatchJson>,
+) -> Result<HttpResponse, AppError> {
+    let changes = body.0.parse()?;
+    let slug = slug.into_inner();
+    let view = state
+        .db
+        .run(move |conn| letters::update(conn, &slug, changes))
+        .await?;
+    Ok(HttpResponse::Ok().json(LetterJson::new(view, Audience::Admin)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransitionJson {
+    to: Option<String>,
+}
+
+/// Move a letter to the next state: `{"to": "open"}`.
+#[post("/letters/{slug}/transition")]
+async fn transition(
+    _: Admin,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<TransitionJson>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldCollector::new();
+    let to: Option<LetterState> = errors.required("to", body.0.to.as_deref(), str::parse);
+    errors.finish()?;
+    let Some(to) = to else {
+        return Err(AppError::field("to", "is required"));
+    };
+    let slug = slug.into_inner();
+    let view = state
+        .db
+        .run(move |conn| letters::transition(conn, &slug, to))
+        .await?;
+    Ok(HttpResponse::Ok().json(LetterJson::new(view, Audience::Admin)))
+}

@@ -1,0 +1,90 @@
+//! The JSON API under `/api/v1`: one file per resource. Handlers parse the request into domain
+//! types, call one `service` function through [`Db::run`](crate::db::Db::run), and shape the
+//! answer; errors follow `crate::error`.
+
+pub mod coalitions;
+pub mod countries;
+pub mod extract;
+pub mod health;
+pub mod letters;
+pub mod organisations;
+
+use actix_web::web;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{AppError, FieldCollector};
+use crate::service::PageRequest;
+
+/// Mount every API route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(countries::routes)
+            .configure(coalitions::routes)
+            .configure(organisations::routes)
+            .configure(letters::routes),
+    );
+}
+
+/// `?page=&per_page=` on every list.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn parse(&self) -> Result<PageRequest, AppError> {
+        let mut errors = FieldCollector::new();
+        let page = self.page.unwrap_or(1);
+        if page < 1 {
+            errors.add("page", "must be 1 or more");
+        }
+        let per_page = self.per_page.unwrap_or(PageRequest::DEFAULT_PER_PAGE);
+        if !(1..=PageRequest::MAX_PER_PAGE).contains(&per_page) {
+            errors.add(
+                "per_page",
+                format!("must be from 1 to {}", PageRequest::MAX_PER_PAGE),
+            );
+        }
+        errors.finish()?;
+        Ok(PageRequest { page, per_page })
+    }
+}
+
+/// For PATCH bodies: a missing field is `None` (leave alone), `null` is `Some(None)` (clear).
+/// Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A parser for free text: trimmed, not blank, at most `max` characters.
+pub fn text(max: usize) -> impl Fn(&str) -> Result<String, String> {
+    move |s: &str| {
+        let s = s.trim();
+        if s.is_empty() {
+            Err("must not be blank".into())
+        } else if s.chars().count() > max {
+            Err(format!("must be at most {max} characters"))
+        } else {
+            Ok(s.to_string())
+        }
+    }
+}
+
+/// A parser for an RFC 3339 time (`2026-12-31T23:59:00Z`), kept as UTC.
+pub fn timestamp(s: &str) -> Result<NaiveDateTime, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+        .map_err(|_| "must be an RFC 3339 time such as 2026-12-31T23:59:00Z".to_string())
+}
+
+/// How stored UTC times are written in JSON: RFC 3339 with `Z`.
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
+}

@@ -1,0 +1,264 @@
+//! `/api/v1/organisations`: the signatory directory. Reading and writing it needs the admin
+//! token: the directory shows who a coalition works with, which is not public by itself (a
+//! letter's public list of signatories is).
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::extract::{Admin, ApiJson};
+use super::{nullable, text, utc, PageQuery};
+use crate::db::models::Country;
+use crate::domain::{CountryCode, EmailDomain, OrgName, Verification, Website};
+use crate::error::{AppError, FieldCollector};
+use crate::service::countries;
+use crate::service::organisations::{
+    self, NewOrganisationInput, OrganisationFilter, OrganisationUpdate, OrganisationView,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(show)
+        .service(update);
+}
+
+const DESCRIPTION_MAX: usize = 2000;
+
+#[derive(Serialize)]
+pub struct CountryRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Serialize)]
+pub struct OrganisationJson {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub country: CountryRef,
+    pub website: Option<String>,
+    pub email_domain: Option<String>,
+    pub description: Option<String>,
+    pub verification: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<OrganisationView> for OrganisationJson {
+    fn from(v: OrganisationView) -> Self {
+        let o = v.organisation;
+        OrganisationJson {
+            id: o.id,
+            slug: o.slug,
+            name: o.name,
+            country: CountryRef {
+                code: v.country.code,
+                name: v.country.name,
+            },
+            website: o.website,
+            email_domain: o.email_domain,
+            description: o.description,
+            verification: o.verification,
+            created_at: utc(o.created_at),
+            updated_at: utc(o.updated_at),
+        }
+    }
+}
+
+/// Resolve a country field against the table, adding a message on failure.
+fn country_field(
+    errors: &mut FieldCollector,
+    all: &[Country],
+    value: Option<&str>,
+) -> Option<CountryCode> {
+    let value = value?;
+    match countries::resolve_in(all, value, "country") {
+        Ok(c) => CountryCode::parse(&c.code).ok(),
+        Err(AppError::Validation(fields)) => {
+            for message in fields.into_values().flatten() {
+                errors.add("country", message);
+            }
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct NewOrganisationJson {
+    #[validate(required(message = "is required"))]
+    name: Option<String>,
+    /// An alpha-2 or alpha-3 code, or an English name.
+    #[validate(required(message = "is required"))]
+    country: Option<String>,
+    website: Option<String>,
+    email_domain: Option<String>,
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    description: Option<String>,
+    verification: Option<String>,
+}
+
+impl NewOrganisationJson {
+    fn parse(self, all: &[Country]) -> Result<NewOrganisationInput, AppError> {
+        let mut errors = FieldCollector::new();
+        if let Err(e) = self.validate() {
+            errors.merge_validator(e);
+        }
+        let name = errors.given("name", self.name.as_deref(), OrgName::parse);
+        let country = country_field(&mut errors, all, self.country.as_deref());
+        let website = errors.optional("website", self.website.as_deref(), Website::parse);
+        let email_domain = errors.optional(
+            "email_domain",
+            self.email_domain.as_deref(),
+            EmailDomain::parse,
+        );
+        let description = self
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
+        let verification = errors
+            .optional("verification", self.verification.as_deref(), str::parse)
+            .unwrap_or(Verification::Unverified);
+        errors.finish()?;
+        match (name, country) {
+            (Some(name), Some(country)) => Ok(NewOrganisationInput {
+                name,
+                country,
+                website,
+                email_domain,
+                description: description.map(str::to_string),
+                verification,
+            }),
+            _ => Err(AppError::field("name", "is required")),
+        }
+    }
+}
+
+#[post("/organisations")]
+async fn create(
+    _: Admin,
+    state: web::Data<AppState>,
+    body: ApiJson<NewOrganisationJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let view = state
+        .db
+        .run(move |conn| {
+            let all = countries::all(conn)?;
+            let input = body.parse(&all)?;
+            organisations::create(conn, input)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(OrganisationJson::from(view)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    country: Option<String>,
+    q: Option<String>,
+}
+
+#[get("/organisations")]
+async fn list(
+    _: Admin,
+    state: web::Data<AppState>,
+    page: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let query = query.into_inner();
+    let mut errors = FieldCollector::new();
+    let country = errors.optional("country", query.country.as_deref(), CountryCode::parse);
+    let q = errors
+        .optional("q", query.q.as_deref(), OrgName::parse)
+        .map(|n| n.normalized());
+    errors.finish()?;
+    let filter = OrganisationFilter { country, q };
+    let result = state
+        .db
+        .run(move |conn| organisations::list(conn, &filter, page))
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(OrganisationJson::from)))
+}
+
+#[get("/organisations/{slug}")]
+async fn show(
+    _: Admin,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let view = state
+        .db
+        .run(move |conn| organisations::find(conn, &slug))
+        .await?;
+    Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
+}
+
+#[derive(Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct OrganisationPatchJson {
+    name: Option<String>,
+    country: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    email_domain: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
+    description: Option<Option<String>>,
+    verification: Option<String>,
+}
+
+impl OrganisationPatchJson {
+    fn parse(self, all: &[Country]) -> Result<OrganisationUpdate, AppError> {
+        let mut errors = FieldCollector::new();
+        if let Err(e) = self.validate() {
+            errors.merge_validator(e);
+        }
+        let changes = OrganisationUpdate {
+            name: errors.given("name", self.name.as_deref(), OrgName::parse),
+            country: country_field(&mut errors, all, self.country.as_deref()),
+            website: self
+                .website
+                .map(|w| errors.optional("website", w.as_deref(), Website::parse)),
+            email_domain: self
+                .email_domain
+                .map(|d| errors.optional("email_domain", d.as_deref(), EmailDomain::parse)),
+            description: self
+                .description
+                .map(|d| d.as_deref().and_then(|d| text(DESCRIPTION_MAX)(d).ok())),
+            verification: errors.optional("verification", self.verification.as_deref(), str::parse),
+        };
+        if self.country.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            errors.add("country", "must not be blank");
+        }
+        errors.finish()?;
+        Ok(changes)
+    }
+}
+
+#[patch("/organisations/{slug}")]
+async fn update(
+    _: Admin,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<OrganisationPatchJson>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let body = body.0;
+    let view = state
+        .db
+        .run(move |conn| {
+            let all = countries::all(conn)?;
+            let changes = body.parse(&all)?;
+            organisations::update(conn, &slug, changes)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
+}

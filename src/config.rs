@@ -1,0 +1,176 @@
+//! Typed settings: defaults, then an optional TOML file, then environment variables.
+//!
+//! Every setting is documented in `docs/CONFIGURATION.md`. Secrets (the admin token, the SMTP URL
+//! with its password, a PostgreSQL URL with its password) are held in [`SecretString`], whose
+//! `Debug` output is redacted, so logging the settings never leaks them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// The config file read when `--config` / `UNDERSIGNED_CONFIG` names none and it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "undersigned.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on; port 0 picks a free port.
+    pub bind: String,
+    /// Folder for the embedded SQLite database, generated keys and written mail.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://...`; unset means `sqlite://<data_dir>/undersigned.db`.
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub database_url: Option<SecretString>,
+    /// Base URL of links in emails; unset means `http://<bind>`.
+    pub public_url: Option<String>,
+    /// Bearer token for write endpoints; unset means one is generated into `<data_dir>/admin-token`.
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub admin_token: Option<SecretString>,
+    /// `smtp://user:pass@host:587?tls=starttls`; unset means mail is written as files.
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub smtp_url: Option<SecretString>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Connections in the database pool.
+    pub db_pool_size: u32,
+    /// How long SQLite waits for a lock before giving up, in milliseconds.
+    pub sqlite_busy_timeout_ms: u32,
+    /// HTTP worker threads; unset means one per core.
+    pub workers: Option<usize>,
+    /// Default log filter (overridden by `RUST_LOG`).
+    pub log: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            public_url: None,
+            admin_token: None,
+            smtp_url: None,
+            max_body_bytes: 256 * 1024,
+            db_pool_size: 8,
+            sqlite_busy_timeout_ms: 5_000,
+            workers: None,
+            log: "info".into(),
+        }
+    }
+}
+
+fn serialize_secret_opt<S: serde::Serializer>(
+    value: &Option<SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(secret) => serializer.serialize_some(secret.expose_secret()),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl Settings {
+    /// Load settings: defaults, then the TOML file (the one given, else `undersigned.toml` if it
+    /// exists), then `UNDERSIGNED_*` environment variables and `DATABASE_URL`.
+    pub fn load(config_file: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => {
+                anyhow::ensure!(path.exists(), "config file {} not found", path.display());
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file(DEFAULT_CONFIG_FILE)),
+        }
+        figment = figment
+            .merge(Env::prefixed("UNDERSIGNED_").ignore(&["config"]))
+            .merge(Env::raw().only(&["database_url"]));
+        figment.extract().context("invalid configuration")
+    }
+
+    /// The database URL in force, with the SQLite default filled in.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => SecretString::from(format!(
+                "sqlite://{}",
+                self.data_dir.join("undersigned.db").display()
+            )),
+        }
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_url(&self, bound_port: u16) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => {
+                let host = self.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+                format!("http://{host}:{bound_port}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail closures return figment::Error
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let settings = Settings {
+            admin_token: Some(SecretString::from("admin-secret-value")),
+            smtp_url: Some(SecretString::from("smtp://u:smtp-pass@host:587")),
+            database_url: Some(SecretString::from("postgres://u:db-pass@host/db")),
+            ..Settings::default()
+        };
+        let shown = format!("{settings:?}");
+        for secret in ["admin-secret-value", "smtp-pass", "db-pass"] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+    }
+
+    #[test]
+    fn environment_overrides_file_and_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "bind = \"0.0.0.0:9000\"\nlog = \"debug\"")?;
+            jail.set_env("UNDERSIGNED_BIND", "127.0.0.1:0");
+            jail.set_env("DATABASE_URL", "postgres://localhost/x");
+            let settings = Settings::load(Some(Path::new("custom.toml"))).expect("loads");
+            assert_eq!(settings.bind, "127.0.0.1:0");
+            assert_eq!(settings.log, "debug");
+            assert_eq!(
+                settings.database_url().expose_secret(),
+                "postgres://localhost/x"
+            );
+            assert_eq!(settings.max_body_bytes, 256 * 1024);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_an_error() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("bad.toml", "bnid = \"x\"")?;
+            assert!(Settings::load(Some(Path::new("bad.toml"))).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_bound_address() {
+        let settings = Settings {
+            bind: "127.0.0.1:0".into(),
+            ..Settings::default()
+        };
+        assert_eq!(settings.public_url(4321), "http://127.0.0.1:4321");
+        let settings = Settings {
+            public_url: Some("https://letters.example.org/".into()),
+            ..Settings::default()
+        };
+        assert_eq!(settings.public_url(1), "https://letters.example.org");
+    }
+}

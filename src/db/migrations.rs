@@ -1,0 +1,38 @@
+//! Embedded migrations, one folder per backend (`migrations/sqlite`, `migrations/postgres`).
+
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use super::DbConnection;
+
+pub const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Apply every pending migration; returns the versions applied.
+pub fn run_pending(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE),
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES),
+    }
+    .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Revert every applied migration, newest first; returns the versions reverted.
+pub fn revert_all(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let reverted = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE),
+        DbConnection::Postgresql(c) => c.revert_all_migrations(POSTGRES),
+    }
+    .map_err(|e| anyhow::anyhow!("reverting migrations: {e}"))?;
+    Ok(reverted.iter().map(ToString::to_string).collect())
+}
+
+/// The versions applied so far.
+pub fn applied(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let versions = match conn {
+        DbConnection::Sqlite(c) => c.applied_migrations(),
+        DbConnection::Postgresql(c) => c.applied_migrations(),
+    }
+    .map_err(|e| anyhow::anyhow!("reading applied migrations: {e}"))?;
+    Ok(versions.iter().map(ToString::to_string).collect())
+}

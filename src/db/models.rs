@@ -1,0 +1,179 @@
+//! Row models: `X` is read from a table, `NewX` is inserted, `XChanges` updates.
+//!
+//! Ids are UUIDs stored as text; times are UTC `NaiveDateTime`; enums are stored as their
+//! lowercase names and parsed back by the domain types.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{coalitions, countries, letters, organisations};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = countries)]
+pub struct Country {
+    pub code: String,
+    pub alpha3: String,
+    pub name: String,
+    pub numeric_code: Option<i32>,
+    pub is_iso: i32,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = countries)]
+pub struct NewCountry<'a> {
+    pub code: &'a str,
+    pub alpha3: &'a str,
+    pub name: &'a str,
+    pub numeric_code: Option<i32>,
+    pub is_iso: i32,
+    pub created_at: NaiveDateTime,
+}
+
+impl crate::domain::country::CountryNames for Country {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn alpha3(&self) -> &str {
+        &self.alpha3
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = coalitions)]
+pub struct Coalition {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = coalitions)]
+pub struct NewCoalition {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub normalized_name: String,
+    pub country_code: String,
+    pub website: Option<String>,
+    pub email_domain: Option<String>,
+    pub description: Option<String>,
+    pub verification: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct NewOrganisation {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub normalized_name: String,
+    pub country_code: String,
+    pub website: Option<String>,
+    pub email_domain: Option<String>,
+    pub description: Option<String>,
+    pub verification: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    pub normalized_name: Option<String>,
+    pub country_code: Option<String>,
+    pub website: Option<Option<String>>,
+    pub email_domain: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub verification: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letters)]
+pub struct Letter {
+    pub id: String,
+    pub slug: String,
+    pub coalition_id: String,
+    pub title: String,
+    pub body: String,
+    pub recipient_name: String,
+    pub recipient_email: Option<String>,
+    pub place_and_date: Option<String>,
+    pub language: String,
+    pub state: String,
+    pub moderation: String,
+    pub visibility: String,
+    pub deadline: Option<NaiveDateTime>,
+    pub text_hash: String,
+    pub opened_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub archived_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = letters)]
+pub struct NewLetter {
+    pub id: String,
+    pub slug: String,
+    pub coalition_id: String,
+    pub title: String,
+    pub body: String,
+    pub recipient_name: String,
+    pub recipient_email: Option<String>,
+    pub place_and_date: Option<String>,
+    pub language: String,
+    pub state: String,
+    pub moderation: String,
+    pub visibility: String,
+    pub deadline: Option<NaiveDateTime>,
+    pub text_hash: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = letters)]
+pub struct LetterChanges {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub recipient_name: Option<String>,
+    pub recipient_email: Option<Option<String>>,
+    pub place_and_date: Option<Option<String>>,
+    pub language: Option<String>,
+    pub state: Option<String>,
+    pub moderation: Option<String>,
+    pub visibility: Option<String>,
+    pub deadline: Option<Option<NaiveDateTime>>,
+    pub text_hash: Option<String>,
+    pub opened_at: Option<Option<NaiveDateTime>>,
+    pub closed_at: Option<Option<NaiveDateTime>>,
+    pub delivered_at: Option<Option<NaiveDateTime>>,
+    pub archived_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}

@@ -1,0 +1,133 @@
+//! The connection pool and the bridge from async handlers to blocking diesel calls.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use secrecy::ExposeSecret;
+
+use super::DatabaseUrl;
+use crate::error::AppError;
+
+/// A connection to either backend; queries written against it run on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Opens connections of the backend the URL names, with SQLite's per-connection pragmas.
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+    sqlite_busy_timeout_ms: u32,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url.expose_secret())
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout first: switching to WAL may itself wait for a lock.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {};
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;",
+                    self.sqlite_busy_timeout_ms
+                ))
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+type Pool = r2d2::Pool<ConnectionManager>;
+
+/// The database handle kept in the app state: cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    url: DatabaseUrl,
+}
+
+impl Db {
+    /// Build the pool. For SQLite the file's folder is created if missing.
+    pub fn connect(
+        url: DatabaseUrl,
+        pool_size: u32,
+        sqlite_busy_timeout_ms: u32,
+    ) -> anyhow::Result<Db> {
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating database folder {}", dir.display()))?;
+                }
+            }
+        }
+        let manager = ConnectionManager {
+            url: url.clone(),
+            sqlite_busy_timeout_ms,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .build(manager)
+            .with_context(|| format!("connecting to {}", url.redacted()))?;
+        Ok(Db { pool, url })
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection for blocking code (the CLI, start-up).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Run blocking database work off the async executor, on a pooled connection.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Like [`Db::run`], but gives up on the pool after `timeout` (for `/health`).
+    pub async fn ping(&self, timeout: Duration) -> Result<(), AppError> {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get_timeout(timeout)?;
+            conn.ping().map_err(AppError::from)
+        })
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+}

@@ -1,0 +1,250 @@
+//! Country codes and the resolution of free-text country names to codes.
+//!
+//! The country table itself is seeded from the `rust_iso3166` crate (see
+//! `service::countries::seed_iso`); coordinators may add territories ISO lacks (XK Kosovo).
+//! [`resolve`] turns what people type ("the Netherlands", "Czech Republic", "north Macedonia",
+//! "deu", "fr") into one country, and reports an ambiguous name ("Congo", "Korea") instead of
+//! guessing.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// An ISO 3166-1 alpha-2 code (or a user-assigned one such as XK): two ASCII letters, upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(input: &str) -> Result<CountryCode, String> {
+        let s = input.trim();
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
+            Ok(CountryCode(s.to_ascii_uppercase()))
+        } else {
+            Err("must be a two-letter country code such as FR".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What [`resolve`] needs to know of a country row.
+pub trait CountryNames {
+    fn code(&self) -> &str;
+    fn alpha3(&self) -> &str;
+    fn name(&self) -> &str;
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Resolution<'a, C> {
+    Found(&'a C),
+    /// Several countries answer to this name; never guess between them.
+    Ambiguous(Vec<&'a C>),
+    Unknown,
+}
+
+/// Common English names that differ from the ISO short name and cannot be derived from it by
+/// dropping a leading "the" or a parenthesised qualifier. Keys are in [`name_key`] form.
+const COMMON_NAMES: &[(&str, &str)] = &[
+    ("czech republic", "CZ"),
+    ("united states", "US"),
+    ("united kingdom", "GB"),
+    ("uk", "GB"),
+    ("great britain", "GB"),
+    ("britain", "GB"),
+    ("russia", "RU"),
+    ("south korea", "KR"),
+    ("republic of korea", "KR"),
+    ("north korea", "KP"),
+    ("macedonia", "MK"),
+    ("republic of north macedonia", "MK"),
+    ("holland", "NL"),
+    ("vietnam", "VN"),
+    ("laos", "LA"),
+    ("syria", "SY"),
+    ("brunei", "BN"),
+    ("turkey", "TR"),
+    ("ivory coast", "CI"),
+    ("cape verde", "CV"),
+    ("swaziland", "SZ"),
+    ("east timor", "TL"),
+    ("burma", "MM"),
+    ("vatican", "VA"),
+    ("vatican city", "VA"),
+    ("macau", "MO"),
+    ("democratic republic of the congo", "CD"),
+    ("democratic republic of congo", "CD"),
+    ("dr congo", "CD"),
+    ("drc", "CD"),
+    ("congo kinshasa", "CD"),
+    ("republic of the congo", "CG"),
+    ("congo brazzaville", "CG"),
+    ("uae", "AE"),
+];
+
+/// Fold a name for comparison: diacritics dropped, lower case, `&` read as "and", punctuation as
+/// space, white space collapsed, a leading "the" dropped.
+pub fn name_key(name: &str) -> String {
+    let folded: String = name
+        .replace('&', " and ")
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .replace(" s ", "s "); // "People's" -> "peoples"
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    let words = match words.first() {
+        Some(&"the") => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+/// The name without its parenthesised qualifier: "Netherlands (Kingdom of the)" -> "netherlands".
+fn base_key(name: &str) -> String {
+    match name.find('(') {
+        Some(i) => name_key(&name[..i]),
+        None => name_key(name),
+    }
+}
+
+/// Resolve a code or an English name to one country of `countries`.
+pub fn resolve<'a, C: CountryNames>(input: &str, countries: &'a [C]) -> Resolution<'a, C> {
+    let s = input.trim();
+    let letters_only = s.bytes().all(|b| b.is_ascii_alphabetic());
+    if letters_only && s.len() == 2 {
+        if let Some(c) = countries.iter().find(|c| c.code().eq_ignore_ascii_case(s)) {
+            return Resolution::Found(c);
+        }
+    }
+    if letters_only && s.len() == 3 {
+        if let Some(c) = countries
+            .iter()
+            .find(|c| c.alpha3().eq_ignore_ascii_case(s))
+        {
+            return Resolution::Found(c);
+        }
+    }
+    let key = name_key(s);
+    if key.is_empty() {
+        return Resolution::Unknown;
+    }
+    let matches: Vec<&C> = countries
+        .iter()
+        .filter(|c| name_key(c.name()) == key || base_key(c.name()) == key)
+        .collect();
+    match matches.len() {
+        1 => return Resolution::Found(matches[0]),
+        n if n > 1 => return Resolution::Ambiguous(matches),
+        _ => {}
+    }
+    COMMON_NAMES
+        .iter()
+        .find(|(alias, _)| *alias == key)
+        .and_then(|(_, code)| countries.iter().find(|c| c.code() == *code))
+        .map_or(Resolution::Unknown, Resolution::Found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct C(&'static str, &'static str, &'static str);
+    impl CountryNames for C {
+        fn code(&self) -> &str {
+            self.0
+        }
+        fn alpha3(&self) -> &str {
+            self.1
+        }
+        fn name(&self) -> &str {
+            self.2
+        }
+    }
+
+    fn iso() -> Vec<C> {
+        rust_iso3166::ALL
+            .iter()
+            .map(|c| C(c.alpha2, c.alpha3, c.name))
+            .collect()
+    }
+
+    fn code_of(input: &str, countries: &[C]) -> Option<&'static str> {
+        match resolve(input, countries) {
+            Resolution::Found(c) => Some(c.0),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn codes_and_names_resolve_case_insensitively() {
+        let all = iso();
+        assert_eq!(code_of("fr", &all), Some("FR"));
+        assert_eq!(code_of("DEU", &all), Some("DE"));
+        assert_eq!(code_of("france", &all), Some("FR"));
+        assert_eq!(code_of("  Germany ", &all), Some("DE"));
+    }
+
+    #[test]
+    fn common_variants_resolve() {
+        let all = iso();
+        for (input, code) in [
+            ("the Netherlands", "NL"),
+            ("Netherlands", "NL"),
+            ("Czech Republic", "CZ"),
+            ("Czechia", "CZ"),
+            ("north Macedonia", "MK"),
+            ("the United States of America", "US"),
+            ("United Kingdom", "GB"),
+            ("UK", "GB"),
+            ("the Gambia", "GM"),
+            ("Cote d'Ivoire", "CI"),
+            ("Côte d’Ivoire", "CI"),
+            ("Bolivia", "BO"),
+            ("Iran", "IR"),
+            ("Turkey", "TR"),
+            ("Türkiye", "TR"),
+            ("Bosnia & Herzegovina", "BA"),
+            ("Democratic Republic of the Congo", "CD"),
+        ] {
+            assert_eq!(code_of(input, &all), Some(code), "{input}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_names_are_reported_not_guessed() {
+        let all = iso();
+        for input in ["Congo", "Korea", "Virgin Islands"] {
+            match resolve(input, &all) {
+                Resolution::Ambiguous(found) => assert!(found.len() >= 2, "{input}"),
+                other => panic!("{input}: {:?}", other.is_unknown()),
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_names_and_missing_territories_are_unknown() {
+        let mut all = iso();
+        assert!(resolve("Atlantis", &all).is_unknown());
+        assert!(resolve("", &all).is_unknown());
+        assert!(resolve("Kosovo", &all).is_unknown());
+        assert!(resolve("XK", &all).is_unknown());
+        all.push(C("XK", "XKX", "Kosovo"));
+        assert_eq!(code_of("Kosovo", &all), Some("XK"));
+        assert_eq!(code_of("xk", &all), Some("XK"));
+    }
+
+    #[test]
+    fn country_codes_parse_to_upper_case() {
+        assert_eq!(CountryCode::parse("fr").unwrap().as_str(), "FR");
+        assert!(CountryCode::parse("FRA").is_err());
+        assert!(CountryCode::parse("F1").is_err());
+    }
+
+    impl<C> Resolution<'_, C> {
+        fn is_unknown(&self) -> bool {
+            matches!(self, Resolution::Unknown)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! A letter's life cycle, moderation policy and visibility.
+
+use super::string_enum;
+
+string_enum!(
+    /// `draft → open → closed → delivered → archived` (DESIGN.md §2); no other moves.
+    LetterState {
+        Draft => "draft",
+        Open => "open",
+        Closed => "closed",
+        Delivered => "delivered",
+        Archived => "archived",
+    }
+);
+
+string_enum!(
+    /// `auto` publishes confirmed signatures; `manual` waits for a coordinator.
+    Moderation { Auto => "auto", Manual => "manual" }
+);
+
+string_enum!(
+    /// `public` letters are listed; `unlisted` ones are reachable only by their link.
+    Visibility { Public => "public", Unlisted => "unlisted" }
+);
+
+impl LetterState {
+    /// The one state this state may move to, if any.
+    pub fn next(self) -> Option<LetterState> {
+        match self {
+            LetterState::Draft => Some(LetterState::Open),
+            LetterState::Open => Some(LetterState::Closed),
+            LetterState::Closed => Some(LetterState::Delivered),
+            LetterState::Delivered => Some(LetterState::Archived),
+            LetterState::Archived => None,
+        }
+    }
+
+    pub fn can_move_to(self, to: LetterState) -> bool {
+        self.next() == Some(to)
+    }
+
+    /// Whether the text (title and body) may still change: only drafts.
+    pub fn text_is_editable(self) -> bool {
+        self == LetterState::Draft
+    }
+
+    /// Whether the public may see a letter in this state.
+    pub fn is_published(self) -> bool {
+        self != LetterState::Draft
+    }
+}
+
+/// SHA-256 of a letter's text version, as lowercase hex: `title`, a blank line, then `body`.
+pub fn text_hash(title: &str, body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(title.as_bytes());
+    hasher.update(b"\n\n");
+    hasher.update(body.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_next_state_in_the_life_cycle_is_allowed() {
+        use LetterState::*;
+        for from in LetterState::ALL {
+            for to in LetterState::ALL {
+                let allowed = matches!(
+                    (from, to),
+                    (Draft, Open) | (Open, Closed) | (Closed, Delivered) | (Delivered, Archived)
+                );
+                assert_eq!(from.can_move_to(*to), allowed, "{from} -> {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn states_parse_case_insensitively_and_reject_others() {
+        assert_eq!("Open".parse::<LetterState>(), Ok(LetterState::Open));
+        let err = "published".parse::<LetterState>().unwrap_err();
+        assert!(
+            err.contains("draft, open, closed, delivered, archived"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn text_hash_changes_with_title_or_body() {
+        let h = text_hash("T", "B");
+        assert_eq!(h.len(), 64);
+        assert_ne!(h, text_hash("T", "B."));
+        assert_ne!(h, text_hash("T.", "B"));
+        assert_eq!(h, text_hash("T", "B"));
+    }
+}

@@ -1,0 +1,234 @@
+//! Small text newtypes: slugs, websites, email addresses and domains, language tags.
+
+use validator::ValidateEmail;
+
+/// A URL slug: lowercase ASCII letters, digits and single dashes, 1 to 80 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    pub const MAX_CHARS: usize = 80;
+
+    /// Accept a slug exactly as given.
+    pub fn parse(input: &str) -> Result<Slug, String> {
+        let s = input.trim();
+        let well_formed = !s.is_empty()
+            && s.len() <= Self::MAX_CHARS
+            && s.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        if well_formed {
+            Ok(Slug(s.to_string()))
+        } else {
+            Err(format!(
+                "must be 1 to {} lowercase letters, digits and single dashes, like \"stop-spyware-2026\"",
+                Self::MAX_CHARS
+            ))
+        }
+    }
+
+    /// Make a slug from free text (a title or a name), at most 60 characters, cut at a dash.
+    /// Text with no letters or digits gives `None`.
+    pub fn derive(text: &str) -> Option<Slug> {
+        let mut s = slug::slugify(text);
+        if s.len() > 60 {
+            s.truncate(60);
+            if let Some(cut) = s.rfind('-') {
+                s.truncate(cut);
+            }
+        }
+        Slug::parse(&s).ok()
+    }
+
+    /// This slug with a numeric suffix, for a derived slug that is already taken.
+    pub fn with_suffix(&self, n: u32) -> Slug {
+        let suffix = format!("-{n}");
+        let mut base = self.0.clone();
+        base.truncate(Self::MAX_CHARS - suffix.len());
+        Slug(format!("{}{suffix}", base.trim_end_matches('-')))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An organisation's website: an absolute `http(s)` URL with a host. `example.org` is read as
+/// `https://example.org/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Website(url::Url);
+
+impl Website {
+    pub fn parse(input: &str) -> Result<Website, String> {
+        let s = input.trim();
+        if s.len() > 2048 {
+            return Err("must be at most 2048 characters".into());
+        }
+        let with_scheme = if s.contains("://") {
+            s.to_string()
+        } else {
+            format!("https://{s}")
+        };
+        let url = url::Url::parse(&with_scheme).map_err(|_| "must be a web address".to_string())?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("must be an http or https address".into());
+        }
+        match url.host() {
+            Some(url::Host::Domain(d)) if d.contains('.') => {}
+            _ => return Err("must name a host such as example.org".into()),
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("must not contain a user name or password".into());
+        }
+        Ok(Website(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The website's host name without a leading `www.`.
+    pub fn domain(&self) -> Option<String> {
+        self.0
+            .host_str()
+            .map(|h| h.trim_start_matches("www.").to_string())
+    }
+}
+
+/// An email address (syntax checked by the validator crate), kept as given but trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(input: &str) -> Result<EmailAddress, String> {
+        let s = input.trim();
+        if s.len() > 254 || !s.validate_email() {
+            return Err("must be an email address".into());
+        }
+        Ok(EmailAddress(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A mail domain such as `example.org`: lowercase, at least two labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailDomain(String);
+
+impl EmailDomain {
+    pub fn parse(input: &str) -> Result<EmailDomain, String> {
+        let s = input.trim().trim_start_matches('@').to_ascii_lowercase();
+        let ok = s.len() <= 253
+            && s.split('.').count() >= 2
+            && s.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if ok {
+            Ok(EmailDomain(s))
+        } else {
+            Err("must be a domain name such as example.org".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A BCP 47 language tag in its common short forms: `en`, `fr`, `pt-BR`, `zh-Hant`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    pub fn parse(input: &str) -> Result<LanguageTag, String> {
+        let s = input.trim();
+        let mut parts = s.split('-');
+        let primary = parts.next().unwrap_or_default();
+        let primary_ok =
+            (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+        let rest_ok = parts
+            .all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if primary_ok && rest_ok {
+            let mut tag = primary.to_ascii_lowercase();
+            tag.push_str(&s[primary.len()..]);
+            Ok(LanguageTag(tag))
+        } else {
+            Err("must be a language tag such as en, fr or pt-BR".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_strict_and_derived_ones_are_clean() {
+        assert!(Slug::parse("stop-spyware-2026").is_ok());
+        for bad in ["", "Upper", "two--dashes", "-lead", "trail-", "sp ace", "é"] {
+            assert!(Slug::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            Slug::derive("Open letter: Stop Spyware!").unwrap().as_str(),
+            "open-letter-stop-spyware"
+        );
+        assert!(Slug::derive("!!!").is_none());
+        let long = Slug::derive(&"word ".repeat(40)).unwrap();
+        assert!(long.as_str().len() <= 60 && !long.as_str().ends_with('-'));
+        assert_eq!(Slug::parse("abc").unwrap().with_suffix(2).as_str(), "abc-2");
+    }
+
+    #[test]
+    fn websites_get_a_scheme_and_need_a_host() {
+        assert_eq!(
+            Website::parse("example.org").unwrap().as_str(),
+            "https://example.org/"
+        );
+        assert_eq!(
+            Website::parse("http://www.example.org/about")
+                .unwrap()
+                .domain()
+                .as_deref(),
+            Some("example.org")
+        );
+        for bad in [
+            "ftp://example.org",
+            "https://localhost",
+            "not a url",
+            "https://u:p@example.org",
+        ] {
+            assert!(Website::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn emails_domains_and_languages_are_checked() {
+        assert!(EmailAddress::parse(" a.b@example.org ").is_ok());
+        assert!(EmailAddress::parse("no-at-sign").is_err());
+        assert_eq!(
+            EmailDomain::parse("@Example.ORG").unwrap().as_str(),
+            "example.org"
+        );
+        assert!(EmailDomain::parse("localhost").is_err());
+        assert!(EmailDomain::parse("bad_label.org").is_err());
+        assert_eq!(LanguageTag::parse("EN").unwrap().as_str(), "en");
+        assert_eq!(LanguageTag::parse("pt-BR").unwrap().as_str(), "pt-BR");
+        assert!(LanguageTag::parse("english").is_err());
+        assert!(LanguageTag::parse("e").is_err());
+    }
+}

@@ -1,0 +1,300 @@
+//! The error policy.
+//!
+//! Every failure a client can see is an [`AppError`], and every `AppError` becomes one JSON shape:
+//!
+//! ```json
+//! {"error": {"code": "validation_failed", "message": "...", "fields": {"name": ["must not be empty"]}}}
+//! ```
+//!
+//! | variant | status | when |
+//! |---|---|---|
+//! | `BadRequest` | 400 | malformed JSON, a bad query string |
+//! | `Unauthorized` | 401 | a missing or wrong bearer token |
+//! | `NotFound` | 404 | an unknown id, slug or route |
+//! | `Conflict` | 409 | a duplicate, or a move the life cycle forbids |
+//! | `PayloadTooLarge` | 413 | a body over `max_body_bytes` |
+//! | `UnsupportedMediaType` | 415 | a JSON endpoint sent something else |
+//! | `Validation` | 422 | input that parsed but is not acceptable; every failing field is named |
+//! | `Unavailable` | 503 | the database cannot be reached (with `Retry-After`) |
+//! | `Unexpected` | 500 | anything else |
+//!
+//! Rules: the message of a 5xx never carries its cause (no SQL text, no driver message, no stack
+//! trace); the cause is logged with `tracing` instead. Services return `AppError` directly, so the
+//! API, the web pages and the CLI share one set of errors. Validation happens before any write,
+//! and every write runs in one transaction, so a request that fails stores nothing.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// Messages per input field, in field order.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("a valid bearer token is required")]
+    Unauthorized,
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("expected a JSON body (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the input is not valid")]
+    Validation(FieldErrors),
+    #[error("the service is temporarily unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("an unexpected error occurred")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn not_found(what: impl Into<String>) -> AppError {
+        AppError::NotFound(what.into())
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_string(), vec![message.into()]);
+        AppError::Validation(fields)
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict { code, .. } => code,
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Validation(_) => "validation_failed",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Unexpected(_) => "internal_error",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<&'a FieldErrors>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Unexpected(cause) => tracing::error!(error = ?cause, "unexpected error"),
+            AppError::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            _ => {}
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.to_string(),
+                fields: match self {
+                    AppError::Validation(fields) => Some(fields),
+                    _ => None,
+                },
+            },
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            AppError::Unauthorized => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            AppError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.json(body)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::not_found("record"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::conflict("conflict", "a record with these values already exists")
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                AppError::Unavailable(anyhow::anyhow!(e))
+            }
+            other => AppError::Unexpected(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Unavailable(anyhow::Error::new(e))
+    }
+}
+
+/// Collects per-field messages while parsing a request, then fails once with all of them.
+#[derive(Debug, Default)]
+pub struct FieldCollector(FieldErrors);
+
+impl FieldCollector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// Parse a required field: a message when it is missing or fails `parse`.
+    pub fn required<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match value {
+            None => {
+                self.add(field, "is required");
+                None
+            }
+            Some(v) => self.check(field, parse(v)),
+        }
+    }
+
+    /// Parse a field whose presence the validator crate already checked: absent is `None`
+    /// (no message), present (even blank) must parse.
+    pub fn given<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        value.and_then(|v| self.check(field, parse(v)))
+    }
+
+    /// Parse an optional field: absent or blank is `None`, otherwise it must parse.
+    pub fn optional<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match value {
+            Some(v) if !v.trim().is_empty() => self.check(field, parse(v)),
+            _ => None,
+        }
+    }
+
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    /// Merge the messages of the validator crate.
+    pub fn merge_validator(&mut self, errors: validator::ValidationErrors) {
+        for (field, errs) in errors.field_errors() {
+            for e in errs {
+                let message = e
+                    .message
+                    .as_ref()
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| e.code.to_string());
+                self.add(&field, message);
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Err(Validation)` if anything failed.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::to_bytes;
+
+    async fn body_of(e: AppError) -> (StatusCode, serde_json::Value) {
+        let response = e.error_response();
+        let status = response.status();
+        let bytes = to_bytes(response.into_body()).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn internal_causes_never_reach_the_body() {
+        let cause = anyhow::anyhow!("SELECT secret FROM users: syntax error near password");
+        let (status, body) = body_of(AppError::Unexpected(cause)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let text = body.to_string();
+        assert!(
+            !text.contains("SELECT") && !text.contains("password"),
+            "{text}"
+        );
+        assert_eq!(body["error"]["code"], "internal_error");
+    }
+
+    #[actix_web::test]
+    async fn validation_errors_name_every_field() {
+        let mut c = FieldCollector::new();
+        c.add("name", "must not be empty");
+        c.add("country", "is required");
+        let (status, body) = body_of(c.finish().unwrap_err()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["fields"]["name"][0], "must not be empty");
+        assert_eq!(body["error"]["fields"]["country"][0], "is required");
+    }
+}

@@ -1,0 +1,320 @@
+//! Letters: drafting, reading, listing, and the life cycle.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{new_id, now, Page, PageRequest};
+use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
+use crate::db::pool::MultiBackend;
+use crate::db::schema::{coalitions, letters};
+use crate::db::DbConnection;
+use crate::domain::letter::text_hash;
+use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
+use crate::error::AppError;
+
+/// A letter with its author coalition.
+#[derive(Debug, Clone)]
+pub struct LetterView {
+    pub letter: Letter,
+    pub coalition: Coalition,
+}
+
+impl LetterView {
+    pub fn state(&self) -> LetterState {
+        self.letter.state.parse().unwrap_or(LetterState::Draft)
+    }
+}
+
+/// Who is asking: the public sees only letters past draft; an admin sees all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Public,
+    Admin,
+}
+
+pub struct NewLetterInput {
+    /// `None` derives a slug from the title.
+    pub slug: Option<Slug>,
+    pub coalition: Slug,
+    pub title: String,
+    pub body: String,
+    pub recipient_name: String,
+    pub recipient_email: Option<EmailAddress>,
+    pub place_and_date: Option<String>,
+    pub language: LanguageTag,
+    pub moderation: Moderation,
+    pub visibility: Visibility,
+    pub deadline: Option<NaiveDateTime>,
+}
+
+/// `None` leaves a field alone; `Some(None)` clears an optional one.
+#[derive(Default)]
+pub struct LetterUpdate {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub recipient_name: Option<String>,
+    pub recipient_email: Option<Option<EmailAddress>>,
+    pub place_and_date: Option<Option<String>>,
+    pub language: Option<LanguageTag>,
+    pub moderation: Option<Moderation>,
+    pub visibility: Option<Visibility>,
+    pub deadline: Option<Option<NaiveDateTime>>,
+}
+
+#[derive(Default)]
+pub struct LetterFilter {
+    pub state: Option<LetterState>,
+    pub coalition: Option<String>,
+    pub language: Option<String>,
+}
+
+fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
+    let n: i64 = letters::table
+        .filter(letters::slug.eq(slug.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+fn taken_error(slug: &Slug) -> AppError {
+    AppError::conflict(
+        "slug_taken",
+        format!("a letter with slug {:?} already exists", slug.as_str()),
+    )
+}
+
+pub fn create(conn: &mut DbConnection, input: NewLetterInput) -> Result<LetterView, AppError> {
+    conn.transaction(|conn| {
+        let coalition = super::coalitions::find(conn, input.coalition.as_str())
+            .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
+        let slug = match input.slug {
+            Some(slug) if slug_taken(conn, &slug)? => return Err(taken_error(&slug)),
+            Some(slug) => slug,
+            None => {
+                let base = Slug::derive(&input.title).ok_or_else(|| {
+                    AppError::field(
+                        "slug",
+                        "is required when the title has no letters or digits",
+                    )
+                })?;
+                let mut candidate = base.clone();
+                let mut n = 2;
+                while slug_taken(conn, &candidate)? {
+                    candidate = base.with_suffix(n);
+                    n += 1;
+                }
+                candidate
+            }
+        };
+        let now = now();
+        let row = NewLetter {
+            id: new_id(),
+            slug: slug.as_str().to_string(),
+            coalition_id: coalition.id,
+            text_hash: text_hash(&input.title, &input.body),
+            title: input.title,
+            body: input.body,
+            recipient_name: input.recipient_name,
+            recipient_email: input.recipient_email.map(|e| e.as_str().to_string()),
+            place_and_date: input.place_and_date,
+            language: input.language.as_str().to_string(),
+            state: LetterState::Draft.as_str().to_string(),
+            moderation: input.moderation.as_str().to_string(),
+            visibility: input.visibility.as_str().to_string(),
+            deadline: input.deadline,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(letters::table)
+            .values(&row)
+            .execute(conn)
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict { .. } => taken_error(&slug),
+                other => other,
+            })?;
+        find(conn, slug.as_str(), Audience::Admin)
+    })
+}
+
+/// A letter by slug (or id). Drafts are hidden from the public as if they did not exist.
+pub fn find(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    audience: Audience,
+) -> Result<LetterView, AppError> {
+    let mut query = letters::table
+        .inner_join(coalitions::table)
+        .filter(letters::slug.eq(slug_or_id).or(letters::id.eq(slug_or_id)))
+        .select((Letter::as_select(), Coalition::as_select()))
+        .into_boxed::<MultiBackend>();
+    if audience == Audience::Public {
+        query = query.filter(letters::state.ne(LetterState::Draft.as_str()));
+    }
+    query
+        .first(conn)
+        .optional()?
+        .map(|(letter, coalition)| LetterView { letter, coalition })
+        .ok_or_else(|| AppError::not_found(format!("letter {slug_or_id:?}")))
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    update: LetterUpdate,
+) -> Result<LetterView, AppError> {
+    conn.transaction(|conn| {
+        let current = find(conn, slug_or_id, Audience::Admin)?;
+        let state = current.state();
+        let touches_text =
+            update.title.is_some() || update.body.is_some() || update.language.is_some();
+        if touches_text && !state.text_is_editable() {
+            return Err(AppError::conflict(
+                "text_frozen",
+                format!("the text of a letter is frozen once it leaves draft; this one is {state}"),
+            ));
+        }
+        if matches!(state, LetterState::Delivered | LetterState::Archived) {
+            return Err(AppError::conflict(
+                "letter_finished",
+                format!("a {state} letter can no longer be changed"),
+            ));
+        }
+        let letter = &current.letter;
+        let new_hash = if update.title.is_some() || update.body.is_some() {
+            Some(text_hash(
+                update.title.as_deref().unwrap_or(&letter.title),
+                update.body.as_deref().unwrap_or(&letter.body),
+            ))
+        } else {
+            None
+        };
+        let changes = LetterChanges {
+            title: update.title,
+            body: update.body,
+            recipient_name: update.recipient_name,
+            recipient_email: update
+                .recipient_email
+                .map(|e| e.map(|e| e.as_str().to_string())),
+            place_and_date: update.place_and_date,
+            language: update.language.map(|l| l.as_str().to_string()),
+            moderation: update.moderation.map(|m| m.as_str().to_string()),
+            visibility: update.visibility.map(|v| v.as_str().to_string()),
+            deadline: update.deadline,
+            text_hash: new_hash,
+            updated_at: Some(now()),
+            ..LetterChanges::default()
+        };
+        diesel::update(letters::table.find(&letter.id))
+            .set(&changes)
+            .execute(conn)?;
+        find(conn, &letter.id, Audience::Admin)
+    })
+}
+
+/// Move a letter to the next state of its life cycle, stamping the time of the move.
+pub fn transition(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    to: LetterState,
+) -> Result<LetterView, AppError> {
+    conn.transaction(|conn| {
+        let current = find(conn, slug_or_id, Audience::Admin)?;
+        let from = current.state();
+        if !from.can_move_to(to) {
+            let allowed = match from.next() {
+                Some(next) => format!("it can move only to {next}"),
+                None => "it cannot move any more".to_string(),
+            };
+            return Err(AppError::conflict(
+                "invalid_transition",
+                format!("a {from} letter cannot move to {to}: {allowed}"),
+            ));
+        }
+        let now = now();
+        let mut changes = LetterChanges {
+            state: Some(to.as_str().to_string()),
+            updated_at: Some(now),
+            ..LetterChanges::default()
+        };
+        match to {
+            LetterState::Open => changes.opened_at = Some(Some(now)),
+            LetterState::Closed => changes.closed_at = Some(Some(now)),
+            LetterState::Delivered => changes.delivered_at = Some(Some(now)),
+            LetterState::Archived => changes.archived_at = Some(Some(now)),
+            LetterState::Draft => {}
+        }
+        // Guard on the state read above, so two racing moves cannot both succeed.
+        let moved = diesel::update(
+            letters::table
+                .filter(letters::id.eq(&current.letter.id))
+                .filter(letters::state.eq(from.as_str())),
+        )
+        .set(&changes)
+        .execute(conn)?;
+        if moved != 1 {
+            return Err(AppError::conflict(
+                "invalid_transition",
+                "the letter changed state meanwhile; read it again",
+            ));
+        }
+        find(conn, &current.letter.id, Audience::Admin)
+    })
+}
+
+fn filtered<'a>(
+    filter: &'a LetterFilter,
+    audience: Audience,
+) -> letters::BoxedQuery<'a, MultiBackend> {
+    let mut query = letters::table.into_boxed::<MultiBackend>();
+    if audience == Audience::Public {
+        query = query
+            .filter(letters::visibility.eq(Visibility::Public.as_str()))
+            .filter(letters::state.eq_any([
+                LetterState::Open.as_str(),
+                LetterState::Closed.as_str(),
+                LetterState::Delivered.as_str(),
+            ]));
+    }
+    if let Some(state) = filter.state {
+        query = query.filter(letters::state.eq(state.as_str()));
+    }
+    if let Some(language) = &filter.language {
+        query = query.filter(letters::language.eq(language));
+    }
+    if let Some(coalition) = &filter.coalition {
+        query = query.filter(
+            letters::coalition_id.eq_any(
+                coalitions::table
+                    .filter(coalitions::slug.eq(coalition))
+                    .select(coalitions::id),
+            ),
+        );
+    }
+    query
+}
+
+/// Letters, newest first. The public sees public letters that are open, closed or delivered.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &LetterFilter,
+    audience: Audience,
+    page: PageRequest,
+) -> Result<Page<LetterView>, AppError> {
+    let total = filtered(filter, audience).count().get_result(conn)?;
+    let ids: Vec<String> = filtered(filter, audience)
+        .select(letters::id)
+        .order((letters::created_at.desc(), letters::id.desc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    let items = letters::table
+        .inner_join(coalitions::table)
+        .filter(letters::id.eq_any(&ids))
+        .select((Letter::as_select(), Coalition::as_select()))
+        .order((letters::created_at.desc(), letters::id.desc()))
+        .load::<(Letter, Coalition)>(conn)?
+        .into_iter()
+        .map(|(letter, coalition)| LetterView { letter, coalition })
+        .collect();
+    Ok(Page::new(items, page, total))
+}

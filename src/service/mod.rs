@@ -1,0 +1,82 @@
+//! The use cases. Each is one function taking a connection, doing its work in one transaction,
+//! and returning domain rows or an [`AppError`](crate::error::AppError). The JSON API, the web
+//! pages and the CLI all call these; handlers only translate HTTP to and from them.
+
+pub mod coalitions;
+pub mod countries;
+pub mod letters;
+pub mod organisations;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use serde::Serialize;
+
+/// The current UTC time at microsecond precision (what PostgreSQL keeps), so values read back
+/// equal values written on both backends.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new random id (UUID v4) as text.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Which page of a list to read.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub const DEFAULT_PER_PAGE: i64 = 50;
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest {
+            page: 1,
+            per_page: Self::DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+/// One page of a list, with the total count of the whole list.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, request: PageRequest, total: i64) -> Page<T> {
+        Page {
+            items,
+            page: request.page,
+            per_page: request.per_page,
+            total,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
+        }
+    }
+}
+
+/// A random token of 256 bits, URL-safe (hex).
+pub fn random_token() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}

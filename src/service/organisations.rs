@@ -1,0 +1,242 @@
+//! The organisation directory: create, read, update, list.
+
+use diesel::prelude::*;
+
+use super::{new_id, now, Page, PageRequest};
+use crate::db::models::{Country, NewOrganisation, Organisation, OrganisationChanges};
+use crate::db::pool::MultiBackend;
+use crate::db::schema::{countries, organisations};
+use crate::db::DbConnection;
+use crate::domain::{CountryCode, EmailDomain, OrgName, Slug, Verification, Website};
+use crate::error::AppError;
+
+/// An organisation with its country.
+#[derive(Debug, Clone)]
+pub struct OrganisationView {
+    pub organisation: Organisation,
+    pub country: Country,
+}
+
+pub struct NewOrganisationInput {
+    pub name: OrgName,
+    pub country: CountryCode,
+    pub website: Option<Website>,
+    pub email_domain: Option<EmailDomain>,
+    pub description: Option<String>,
+    pub verification: Verification,
+}
+
+/// `None` leaves a field alone; `Some(None)` clears an optional one.
+#[derive(Default)]
+pub struct OrganisationUpdate {
+    pub name: Option<OrgName>,
+    pub country: Option<CountryCode>,
+    pub website: Option<Option<Website>>,
+    pub email_domain: Option<Option<EmailDomain>>,
+    pub description: Option<Option<String>>,
+    pub verification: Option<Verification>,
+}
+
+#[derive(Default)]
+pub struct OrganisationFilter {
+    pub country: Option<CountryCode>,
+    /// Words the normalised name must contain.
+    pub q: Option<String>,
+}
+
+fn duplicate(name: &OrgName, country: &CountryCode) -> AppError {
+    AppError::conflict(
+        "organisation_exists",
+        format!(
+            "an organisation named {:?} in {} already exists",
+            name.as_str(),
+            country.as_str()
+        ),
+    )
+}
+
+fn exists_with_name(
+    conn: &mut DbConnection,
+    normalized: &str,
+    country: &str,
+    except_id: Option<&str>,
+) -> Result<bool, AppError> {
+    let mut query = organisations::table
+        .filter(organisations::normalized_name.eq(normalized))
+        .filter(organisations::country_code.eq(country))
+        .into_boxed::<MultiBackend>();
+    if let Some(id) = except_id {
+        query = query.filter(organisations::id.ne(id));
+    }
+    Ok(query.count().get_result::<i64>(conn)? > 0)
+}
+
+/// A free slug for a new organisation: from its name, then name-country, then numbered.
+fn free_slug(
+    conn: &mut DbConnection,
+    name: &OrgName,
+    country: &CountryCode,
+) -> Result<Slug, AppError> {
+    let base = Slug::derive(name.as_str())
+        .or_else(|| Slug::derive(&format!("organisation {}", country.as_str())))
+        .ok_or_else(|| AppError::field("name", "must contain a letter or digit"))?;
+    let with_country = Slug::derive(&format!("{} {}", base.as_str(), country.as_str()))
+        .unwrap_or_else(|| base.clone());
+    let mut candidates = vec![base.clone(), with_country.clone()];
+    candidates.extend((2..100).map(|n| with_country.with_suffix(n)));
+    for candidate in candidates {
+        let taken: i64 = organisations::table
+            .filter(organisations::slug.eq(candidate.as_str()))
+            .count()
+            .get_result(conn)?;
+        if taken == 0 {
+            return Ok(candidate);
+        }
+    }
+    Ok(base.with_suffix(rand::random::<u32>() % 1_000_000))
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    input: NewOrganisationInput,
+) -> Result<OrganisationView, AppError> {
+    conn.transaction(|conn| {
+        let normalized = input.name.normalized();
+        if exists_with_name(conn, &normalized, input.country.as_str(), None)? {
+            return Err(duplicate(&input.name, &input.country));
+        }
+        let slug = free_slug(conn, &input.name, &input.country)?;
+        let now = now();
+        let email_domain = input
+            .email_domain
+            .map(|d| d.as_str().to_string())
+            .or_else(|| input.website.as_ref().and_then(Website::domain));
+        let row = NewOrganisation {
+            id: new_id(),
+            slug: slug.as_str().to_string(),
+            name: input.name.as_str().to_string(),
+            normalized_name: normalized,
+            country_code: input.country.as_str().to_string(),
+            website: input.website.map(|w| w.as_str().to_string()),
+            email_domain,
+            description: input.description,
+            verification: input.verification.as_str().to_string(),
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(organisations::table)
+            .values(&row)
+            .execute(conn)
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict { .. } => duplicate(&input.name, &input.country),
+                other => other,
+            })?;
+        find(conn, &row.id)
+    })
+}
+
+/// An organisation by slug or id.
+pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<OrganisationView, AppError> {
+    organisations::table
+        .inner_join(countries::table)
+        .filter(
+            organisations::slug
+                .eq(slug_or_id)
+                .or(organisations::id.eq(slug_or_id)),
+        )
+        .select((Organisation::as_select(), Country::as_select()))
+        .first(conn)
+        .optional()?
+        .map(|(organisation, country)| OrganisationView {
+            organisation,
+            country,
+        })
+        .ok_or_else(|| AppError::not_found(format!("organisation {slug_or_id:?}")))
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    update: OrganisationUpdate,
+) -> Result<OrganisationView, AppError> {
+    conn.transaction(|conn| {
+        let current = find(conn, slug_or_id)?.organisation;
+        let name = match &update.name {
+            Some(n) => n.clone(),
+            None => OrgName::parse(&current.name).map_err(|e| anyhow::anyhow!(e))?,
+        };
+        let country = match &update.country {
+            Some(c) => c.clone(),
+            None => CountryCode::parse(&current.country_code).map_err(|e| anyhow::anyhow!(e))?,
+        };
+        let normalized = name.normalized();
+        if (update.name.is_some() || update.country.is_some())
+            && exists_with_name(conn, &normalized, country.as_str(), Some(&current.id))?
+        {
+            return Err(duplicate(&name, &country));
+        }
+        let changes = OrganisationChanges {
+            name: update.name.as_ref().map(|n| n.as_str().to_string()),
+            normalized_name: update.name.as_ref().map(|_| normalized),
+            country_code: update.country.as_ref().map(|c| c.as_str().to_string()),
+            website: update.website.map(|w| w.map(|w| w.as_str().to_string())),
+            email_domain: update
+                .email_domain
+                .map(|d| d.map(|d| d.as_str().to_string())),
+            description: update.description,
+            verification: update.verification.map(|v| v.as_str().to_string()),
+            updated_at: Some(now()),
+        };
+        diesel::update(organisations::table.find(&current.id))
+            .set(&changes)
+            .execute(conn)?;
+        find(conn, &current.id)
+    })
+}
+
+fn filtered<'a>(filter: &'a OrganisationFilter) -> organisations::BoxedQuery<'a, MultiBackend> {
+    let mut query = organisations::table.into_boxed::<MultiBackend>();
+    if let Some(country) = &filter.country {
+        query = query.filter(organisations::country_code.eq(country.as_str()));
+    }
+    if let Some(q) = &filter.q {
+        for word in q.split_whitespace() {
+            query = query.filter(organisations::normalized_name.like(format!("%{word}%")));
+        }
+    }
+    query
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &OrganisationFilter,
+    page: PageRequest,
+) -> Result<Page<OrganisationView>, AppError> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let ids: Vec<String> = filtered(filter)
+        .select(organisations::id)
+        .order((
+            organisations::normalized_name.asc(),
+            organisations::id.asc(),
+        ))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    let rows: Vec<(Organisation, Country)> = organisations::table
+        .inner_join(countries::table)
+        .filter(organisations::id.eq_any(&ids))
+        .select((Organisation::as_select(), Country::as_select()))
+        .order((
+            organisations::normalized_name.asc(),
+            organisations::id.asc(),
+        ))
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|(organisation, country)| OrganisationView {
+            organisation,
+            country,
+        })
+        .collect();
+    Ok(Page::new(items, page, total))
+}

@@ -1,0 +1,187 @@
+//! The error policy at every write endpoint: each kind of bad input gets its documented status
+//! and the one JSON error shape, and stores nothing.
+
+use serde_json::{json, Value};
+
+use crate::db_test;
+use crate::helpers::{status_json, TestApp};
+
+/// A valid body for each write endpoint (POST unless PATCH is named).
+async fn write_endpoints(app: &TestApp) -> Vec<(&'static str, String, Value)> {
+    app.coalition("net").await;
+    app.letter("net", "existing").await;
+    let r = app
+        .post(
+            "/api/v1/organisations",
+            &json!({"name": "Existing", "country": "FR"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    vec![
+        (
+            "POST",
+            "/api/v1/coalitions".into(),
+            json!({"name": "New coalition"}),
+        ),
+        (
+            "POST",
+            "/api/v1/countries".into(),
+            json!({"code": "XK", "alpha3": "XKX", "name": "Kosovo"}),
+        ),
+        (
+            "POST",
+            "/api/v1/organisations".into(),
+            json!({"name": "New org", "country": "DE"}),
+        ),
+        (
+            "PATCH",
+            "/api/v1/organisations/existing".into(),
+            json!({"description": "changed"}),
+        ),
+        (
+            "POST",
+            "/api/v1/letters".into(),
+            json!({"coalition": "net", "title": "New letter", "body": "Text", "recipient_name": "X"}),
+        ),
+        (
+            "PATCH",
+            "/api/v1/letters/existing".into(),
+            json!({"title": "Changed"}),
+        ),
+        (
+            "POST",
+            "/api/v1/letters/existing/transition".into(),
+            json!({"to": "open"}),
+        ),
+    ]
+}
+
+/// Everything a failed request could have changed, read back with the admin token.
+async fn snapshot(app: &TestApp) -> Value {
+    let mut all = Vec::new();
+    for path in [
+        "/api/v1/coalitions",
+        "/api/v1/countries",
+        "/api/v1/organisations",
+        "/api/v1/letters",
+    ] {
+        all.push(status_json(app.get_admin(path).await).await.1);
+    }
+    Value::Array(all)
+}
+
+fn request(app: &TestApp, method: &str, path: &str) -> reqwest::RequestBuilder {
+    let url = app.url(path);
+    match method {
+        "PATCH" => app.client.patch(url),
+        _ => app.client.post(url),
+    }
+}
+
+fn assert_error_shape(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["message"].is_string(), "{body}");
+}
+
+db_test!(
+    async fn every_write_needs_the_admin_token_and_stores_nothing_without_it(app) {
+        let endpoints = write_endpoints(&app).await;
+        let before = snapshot(&app).await;
+        for (method, path, body) in &endpoints {
+            for auth in [None, Some("Bearer wrong-token"), Some("Basic YWRtaW46YWRtaW4=")] {
+                let mut req = request(&app, method, path).json(body);
+                if let Some(value) = auth {
+                    req = req.header("authorization", value);
+                }
+                let response = req.send().await.unwrap();
+                assert_eq!(response.status(), 401, "{method} {path} with {auth:?}");
+                assert_eq!(
+                    response.headers().get("www-authenticate").unwrap(),
+                    "Bearer"
+                );
+                assert_error_shape(&response.json().await.unwrap(), "unauthorized");
+            }
+        }
+        assert_eq!(snapshot(&app).await, before);
+    }
+);
+
+db_test!(
+    async fn malformed_json_oversize_bodies_and_wrong_content_types_are_refused(app) {
+        let endpoints = write_endpoints(&app).await;
+        let before = snapshot(&app).await;
+        let huge = json!({"name": "x".repeat(300 * 1024)});
+        for (method, path, _) in &endpoints {
+            let authed = || request(&app, method, path).bearer_auth(crate::helpers::ADMIN_TOKEN);
+
+            let r = authed()
+                .header("content-type", "application/json")
+                .body("{not json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 400, "{method} {path}");
+            assert_error_shape(&r.json().await.unwrap(), "bad_request");
+
+            let r = authed().json(&huge).send().await.unwrap();
+            assert_eq!(r.status(), 413, "{method} {path}");
+            assert_error_shape(&r.json().await.unwrap(), "payload_too_large");
+
+            let r = authed()
+                .header("content-type", "text/plain")
+                .body("name=x")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 415, "{method} {path}");
+            assert_error_shape(&r.json().await.unwrap(), "unsupported_media_type");
+
+            let r = authed()
+                .json(&json!({"no_such_field": 1}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 422, "{method} {path}");
+            assert_error_shape(&r.json().await.unwrap(), "validation_failed");
+        }
+        assert_eq!(snapshot(&app).await, before);
+    }
+);
+
+db_test!(
+    async fn unknown_routes_and_records_answer_404_in_the_error_shape(app) {
+        for path in [
+            "/nowhere",
+            "/api/v1/letters/no-such-letter",
+            "/api/v1/coalitions/no-such-coalition",
+        ] {
+            let (status, body) = status_json(app.get_admin(path).await).await;
+            assert_eq!(status, 404, "{path}");
+            assert_error_shape(&body, "not_found");
+        }
+        let (status, body) = status_json(
+            app.post("/api/v1/letters/no-such-letter/transition", &json!({"to": "open"}))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 404);
+        assert_error_shape(&body, "not_found");
+    }
+);
+
+db_test!(
+    async fn a_wrong_value_type_names_its_field(app) {
+        app.coalition("net").await;
+        let (status, body) = status_json(
+            app.post(
+                "/api/v1/letters",
+                &json!({"coalition": "net", "title": 5, "body": "b", "recipient_name": "r"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        let message = body["error"]["fields"]["title"][0].as_str().unwrap();
+        assert!(message.contains("expected a string"), "{message}");
+    }
+);

@@ -1,0 +1,239 @@
+//! Spawning the real application on port 0 against a fresh database of each backend.
+
+use std::fmt;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use secrecy::SecretString;
+use serde_json::Value;
+use undersigned::config::Settings;
+use undersigned::startup::Application;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` names a server.
+pub fn backends() -> Vec<Backend> {
+    let mut all = vec![Backend::Sqlite];
+    if postgres_url().is_some() {
+        all.push(Backend::Postgres);
+    }
+    all
+}
+
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: Backend,
+    _dir: tempfile::TempDir,
+    pg: Option<(String, String)>, // (server url, database name)
+}
+
+impl TestDatabase {
+    pub fn new(backend: Backend) -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                backend,
+                _dir: dir,
+                pg: None,
+            },
+            Backend::Postgres => {
+                let server = postgres_url().expect("TEST_DATABASE_URL");
+                let name = format!("ut_{}", uuid::Uuid::new_v4().simple());
+                let mut conn =
+                    PgConnection::establish(&server).expect("connect to TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .expect("create test database");
+                let mut url = url::Url::parse(&server).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDatabase {
+                    url: url.to_string(),
+                    backend,
+                    _dir: dir,
+                    pg: Some((server, name)),
+                }
+            }
+        }
+    }
+
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("data")
+    }
+
+    /// Drop a PostgreSQL test database now, cutting every connection to it.
+    pub fn drop_now(&mut self) {
+        if let Some((server, name)) = self.pg.take() {
+            if let Ok(mut conn) = PgConnection::establish(&server) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        self.drop_now();
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+}
+
+pub fn settings_for(db: &TestDatabase) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: db.data_dir(),
+        database_url: Some(SecretString::from(db.url.clone())),
+        admin_token: Some(SecretString::from(ADMIN_TOKEN)),
+        db_pool_size: 4,
+        workers: Some(1),
+        ..Settings::default()
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        eprintln!("--- running on {backend}");
+        let db = TestDatabase::new(backend);
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    pub async fn spawn_with(db: TestDatabase, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = settings_for(&db);
+        tweak(&mut settings);
+        let app = Application::build(settings).await.expect("app builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            backend: db.backend,
+            client: reqwest::Client::new(),
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_admin(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// POST JSON with the admin token.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// PATCH JSON with the admin token.
+    pub async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    /// Create a coalition and return its slug.
+    pub async fn coalition(&self, slug: &str) -> String {
+        let r = self
+            .post(
+                "/api/v1/coalitions",
+                &serde_json::json!({"slug": slug, "name": format!("Coalition {slug}")}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+        slug.to_string()
+    }
+
+    /// Create a draft letter in `coalition` and return its JSON.
+    pub async fn letter(&self, coalition: &str, slug: &str) -> Value {
+        let r = self
+            .post(
+                "/api/v1/letters",
+                &serde_json::json!({
+                    "slug": slug,
+                    "coalition": coalition,
+                    "title": format!("Letter {slug}"),
+                    "body": "Dear Sir or Madam,\n\nWe ask you to **stop**.",
+                    "recipient_name": "The Chief Executive",
+                    "recipient_email": "ceo@platform.example",
+                }),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        r.json().await.unwrap()
+    }
+
+    /// How many items a list endpoint reports in total (read with the admin token).
+    pub async fn total(&self, path: &str) -> i64 {
+        let body: Value = self.get_admin(path).await.json().await.unwrap();
+        body["total"].as_i64().expect("total")
+    }
+}
+
+/// Status and JSON body of a response.
+pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let body = r.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// Declare a test that runs once per backend on a freshly spawned app.
+#[macro_export]
+macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $(#[$meta])*
+        #[actix_web::test]
+        async fn $name() {
+            for backend in $crate::helpers::backends() {
+                let $app = $crate::helpers::TestApp::spawn(backend).await;
+                $body
+            }
+        }
+    };
+}

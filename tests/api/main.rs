@@ -1,0 +1,11 @@
+//! The one integration-test binary: the real app on port 0, a fresh database per test, on
+//! SQLite always and on PostgreSQL too when `TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod countries;
+mod errors;
+mod health;
+mod letters;
+mod migrations;
+mod organisations;
