@@ -33,6 +33,30 @@ pub struct Settings {
     /// `smtp://user:pass@host:587?tls=starttls`; unset means mail is written as files.
     #[serde(serialize_with = "serialize_secret_opt")]
     pub smtp_url: Option<SecretString>,
+    /// Key for deriving link tokens (32+ characters); unset means one is generated into
+    /// `<data_dir>/secret-key`. Every instance sharing a database needs the same key.
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub secret_key: Option<SecretString>,
+    /// The `From` of every mail.
+    pub mail_from: String,
+    /// How long a confirmation link stays valid, in seconds.
+    pub confirmation_ttl_secs: u64,
+    /// How many confirmation mails one unconfirmed signature may get (the first one included).
+    pub max_confirmation_sends: i32,
+    /// Delivery attempts before a mail is parked as dead.
+    pub outbox_max_attempts: i32,
+    /// First retry delay in milliseconds; doubles each attempt, with jitter.
+    pub outbox_retry_base_ms: u64,
+    /// Longest retry delay in milliseconds.
+    pub outbox_retry_max_ms: u64,
+    /// How often the worker looks for due mail when nothing wakes it, in milliseconds.
+    pub outbox_poll_ms: u64,
+    /// SMTP connection and command timeout, in seconds.
+    pub smtp_timeout_secs: u64,
+    /// Sign requests allowed per client IP per minute; 0 turns the limit off.
+    pub sign_rate_per_minute: u32,
+    /// Sign requests a client IP may make in a burst before the per-minute rate applies.
+    pub sign_rate_burst: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Connections in the database pool.
@@ -54,6 +78,17 @@ impl Default for Settings {
             public_url: None,
             admin_token: None,
             smtp_url: None,
+            secret_key: None,
+            mail_from: "undersigned <noreply@localhost>".into(),
+            confirmation_ttl_secs: 7 * 24 * 3600,
+            max_confirmation_sends: 5,
+            outbox_max_attempts: 10,
+            outbox_retry_base_ms: 5_000,
+            outbox_retry_max_ms: 3_600_000,
+            outbox_poll_ms: 1_000,
+            smtp_timeout_secs: 10,
+            sign_rate_per_minute: 30,
+            sign_rate_burst: 10,
             max_body_bytes: 256 * 1024,
             db_pool_size: 8,
             sqlite_busy_timeout_ms: 5_000,
@@ -124,11 +159,17 @@ mod tests {
         let settings = Settings {
             admin_token: Some(SecretString::from("admin-secret-value")),
             smtp_url: Some(SecretString::from("smtp://u:smtp-pass@host:587")),
+            secret_key: Some(SecretString::from("key-secret-value-0123456789abcdef")),
             database_url: Some(SecretString::from("postgres://u:db-pass@host/db")),
             ..Settings::default()
         };
         let shown = format!("{settings:?}");
-        for secret in ["admin-secret-value", "smtp-pass", "db-pass"] {
+        for secret in [
+            "admin-secret-value",
+            "smtp-pass",
+            "db-pass",
+            "key-secret-value",
+        ] {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
     }

@@ -10,11 +10,14 @@
 //! |---|---|---|
 //! | `BadRequest` | 400 | malformed JSON, a bad query string |
 //! | `Unauthorized` | 401 | a missing or wrong bearer token |
+//! | `Forbidden` | 403 | a form post without its CSRF token |
 //! | `NotFound` | 404 | an unknown id, slug or route |
 //! | `Conflict` | 409 | a duplicate, or a move the life cycle forbids |
+//! | `Gone` | 410 | an expired link |
 //! | `PayloadTooLarge` | 413 | a body over `max_body_bytes` |
 //! | `UnsupportedMediaType` | 415 | a JSON endpoint sent something else |
 //! | `Validation` | 422 | input that parsed but is not acceptable; every failing field is named |
+//! | `TooManyRequests` | 429 | over a rate limit (with `Retry-After`) |
 //! | `Unavailable` | 503 | the database cannot be reached (with `Retry-After`) |
 //! | `Unexpected` | 500 | anything else |
 //!
@@ -40,6 +43,12 @@ pub enum AppError {
     Unauthorized,
     #[error("{0} not found")]
     NotFound(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Gone(String),
+    #[error("too many requests; try again later")]
+    TooManyRequests,
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("request body is larger than the limit of {limit} bytes")]
@@ -78,6 +87,9 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::NotFound(_) => "not_found",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Gone(_) => "gone",
+            AppError::TooManyRequests => "too_many_requests",
             AppError::Conflict { code, .. } => code,
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -107,6 +119,9 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -117,11 +132,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
-            AppError::Unexpected(cause) => tracing::error!(error = ?cause, "unexpected error"),
-            AppError::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
-            _ => {}
-        }
+        self.log();
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code(),
@@ -133,6 +144,23 @@ impl ResponseError for AppError {
             },
         };
         let mut response = HttpResponse::build(self.status_code());
+        self.add_headers(&mut response);
+        response.json(body)
+    }
+}
+
+impl AppError {
+    /// Log the cause of a 5xx (it never goes into a response).
+    pub fn log(&self) {
+        match self {
+            AppError::Unexpected(cause) => tracing::error!(error = ?cause, "unexpected error"),
+            AppError::Unavailable(cause) => tracing::warn!(error = %cause, "service unavailable"),
+            _ => {}
+        }
+    }
+
+    /// Headers some statuses carry, on JSON and HTML responses alike.
+    pub fn add_headers(&self, response: &mut actix_web::HttpResponseBuilder) {
         match self {
             AppError::Unauthorized => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
@@ -142,7 +170,6 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
-        response.json(body)
     }
 }
 

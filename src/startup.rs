@@ -1,26 +1,43 @@
-//! Building the application: database, migrations, seed data, state, routes, listener.
-//! `main` and the integration tests both go through [`Application::build`].
+//! Building the application: database, migrations, seed data, secrets, state, the outbox worker,
+//! routes and listener. `main` and the integration tests both go through [`Application::build`].
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
-use tracing_actix_web::TracingLogger;
+use tokio::sync::Notify;
+use tracing::Span;
+use tracing_actix_web::{RootSpanBuilder, TracingLogger};
 
 use crate::config::Settings;
 use crate::db::{migrations, DatabaseUrl, Db};
+use crate::domain::token::TokenKey;
+use crate::email::Mailer;
 use crate::error::AppError;
-use crate::{api, service};
+use crate::service::signatures::SigningPolicy;
+use crate::worker::outbox::{OutboxWorker, RetryPolicy};
+use crate::{api, service, web as pages};
+
+pub use crate::rate_limit::SignRateLimit;
 
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
     pub public_url: String,
     pub max_body_bytes: usize,
+    pub key: TokenKey,
+    pub signing: SigningPolicy,
+    /// Cookies get `Secure` when the public URL is HTTPS.
+    pub secure_cookies: bool,
+    outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
 }
 
@@ -29,6 +46,11 @@ impl AppState {
     pub fn is_admin_token(&self, presented: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
         digest == self.admin_token_sha256
+    }
+
+    /// Tell the outbox worker that mail was queued, so it goes out at once.
+    pub fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
     }
 }
 
@@ -53,26 +75,55 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// The admin token from the settings, or the one kept in `<data_dir>/admin-token` (created with
-/// a new random value, readable by its owner only, when missing). The token is never logged.
-pub fn admin_token(settings: &Settings) -> anyhow::Result<SecretString> {
-    if let Some(token) = &settings.admin_token {
+/// A secret from the settings, or the one kept in `<data_dir>/<file>` (created with a new random
+/// value, readable by its owner only, when missing). Secrets are never logged.
+fn secret(
+    settings: &Settings,
+    configured: Option<&SecretString>,
+    file: &str,
+    variable: &str,
+    min_len: usize,
+) -> anyhow::Result<SecretString> {
+    if let Some(value) = configured {
         anyhow::ensure!(
-            token.expose_secret().len() >= 16,
-            "UNDERSIGNED_ADMIN_TOKEN must be at least 16 characters"
+            value.expose_secret().len() >= min_len,
+            "{variable} must be at least {min_len} characters"
         );
-        return Ok(token.clone());
+        return Ok(value.clone());
     }
-    let path = settings.data_dir.join("admin-token");
+    let path = settings.data_dir.join(file);
     if path.exists() {
-        let token = std::fs::read_to_string(&path)
+        let value = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        return Ok(SecretString::from(token.trim().to_string()));
+        return Ok(SecretString::from(value.trim().to_string()));
     }
-    let token = crate::service::random_token();
-    write_private(&path, &token)?;
-    tracing::info!(path = %path.display(), "generated an admin token; read it from this file");
-    Ok(SecretString::from(token))
+    let value = service::random_token();
+    write_private(&path, &value)?;
+    tracing::info!(path = %path.display(), "generated {variable}; it is kept in this file");
+    Ok(SecretString::from(value))
+}
+
+/// The admin token (`UNDERSIGNED_ADMIN_TOKEN`, or `<data_dir>/admin-token`).
+pub fn admin_token(settings: &Settings) -> anyhow::Result<SecretString> {
+    secret(
+        settings,
+        settings.admin_token.as_ref(),
+        "admin-token",
+        "UNDERSIGNED_ADMIN_TOKEN",
+        16,
+    )
+}
+
+/// The key links are derived from (`UNDERSIGNED_SECRET_KEY`, or `<data_dir>/secret-key`).
+pub fn token_key(settings: &Settings) -> anyhow::Result<TokenKey> {
+    let value = secret(
+        settings,
+        settings.secret_key.as_ref(),
+        "secret-key",
+        "UNDERSIGNED_SECRET_KEY",
+        32,
+    )?;
+    TokenKey::from_secret(value.expose_secret()).map_err(anyhow::Error::msg)
 }
 
 fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
@@ -105,27 +156,84 @@ impl Application {
             tokio::task::spawn_blocking(move || prepare_database(&settings)).await??
         };
         let token = admin_token(&settings)?;
+        let key = token_key(&settings)?;
+        let mailer = Mailer::from_settings(&settings)?;
+        let from = settings.mail_from.parse().with_context(|| {
+            format!(
+                "UNDERSIGNED_MAIL_FROM {:?} is not an address",
+                settings.mail_from
+            )
+        })?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let public_url = settings.public_url(port);
+        let wake = Arc::new(Notify::new());
         let state = web::Data::new(AppState {
-            db,
-            public_url: settings.public_url(port),
+            db: db.clone(),
+            secure_cookies: public_url.starts_with("https://"),
+            public_url: public_url.clone(),
             max_body_bytes: settings.max_body_bytes,
+            key: key.clone(),
+            signing: SigningPolicy {
+                confirm_ttl: chrono::Duration::seconds(
+                    i64::try_from(settings.confirmation_ttl_secs).unwrap_or(i64::MAX / 1000),
+                ),
+                max_confirmation_sends: settings.max_confirmation_sends,
+            },
+            outbox_wake: Arc::clone(&wake),
             admin_token_sha256: Sha256::digest(token.expose_secret().as_bytes()).into(),
         });
+
+        let worker = OutboxWorker {
+            db,
+            mailer,
+            from,
+            key,
+            public_url: public_url.clone(),
+            retry: RetryPolicy {
+                max_attempts: settings.outbox_max_attempts.max(1),
+                base: Duration::from_millis(settings.outbox_retry_base_ms),
+                max: Duration::from_millis(settings.outbox_retry_max_ms),
+            },
+            poll: Duration::from_millis(settings.outbox_poll_ms.max(10)),
+            wake,
+        };
+        actix_web::rt::spawn(worker.run());
+
         tracing::info!(
-            url = %state.public_url,
+            url = %public_url,
             database = %state.db.url().redacted(),
             "undersigned is listening on http://{}",
             listener.local_addr()?
         );
         let max_body = settings.max_body_bytes;
+        let limit = SignRateLimit::new(settings.sign_rate_per_minute, settings.sign_rate_burst);
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(TracingLogger::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+                        )),
+                )
+                .wrap(TracingLogger::<RedactedSpan>::new())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
+                .app_data(web::FormConfig::default().limit(max_body).error_handler(move |e, _| {
+                    let error = match e {
+                        actix_web::error::UrlencodedError::Overflow { .. }
+                        => {
+                            AppError::PayloadTooLarge { limit: max_body }
+                        }
+                        other => AppError::BadRequest(format!("invalid form: {other}")),
+                    };
+                    pages::PageError(error).into()
+                }))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     AppError::BadRequest(format!("invalid query string: {e}")).into()
                 }))
@@ -134,7 +242,8 @@ impl Application {
                         .error_handler(|_, req| AppError::not_found(req.path().to_string()).into()),
                 )
                 .service(api::health::health)
-                .configure(api::routes)
+                .configure(|cfg| api::routes(cfg, &limit))
+                .configure(|cfg| pages::routes(cfg, &limit))
                 .default_service(web::to(not_found))
         })
         .listen(listener)?;
@@ -157,16 +266,68 @@ impl Application {
     }
 }
 
+/// One span per request, logged when it closes: method, path with link tokens cut out, status,
+/// request id. Query strings are not logged.
+pub struct RedactedSpan;
+
+/// A path fit for logs: the token in `/signatures/{confirm,withdraw}/{token}` is replaced.
+pub fn redact_path(path: &str) -> String {
+    for prefix in ["/signatures/confirm/", "/signatures/withdraw/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_string()
+}
+
+impl RootSpanBuilder for RedactedSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            path = %redact_path(request.path()),
+            request_id = %uuid::Uuid::new_v4(),
+            status = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        let status = match outcome {
+            Ok(response) => response.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        span.record("status", status);
+    }
+}
+
 /// Log to stderr with `tracing`; `RUST_LOG` overrides the configured filter.
 pub fn init_tracing(default_filter: &str) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn link_tokens_never_reach_the_logs() {
+        let token = "a".repeat(64);
+        for path in [
+            format!("/signatures/confirm/{token}"),
+            format!("/signatures/withdraw/{token}"),
+        ] {
+            assert!(!super::redact_path(&path).contains(&token));
+        }
+        assert_eq!(super::redact_path("/letters/x"), "/letters/x");
+    }
 }

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod letters;
 pub mod organisations;
+pub mod signatures;
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -16,14 +17,15 @@ use serde::{Deserialize, Deserializer};
 use crate::error::{AppError, FieldCollector};
 use crate::service::PageRequest;
 
-/// Mount every API route.
-pub fn routes(cfg: &mut web::ServiceConfig) {
+/// Mount every API route; `limit` wraps the endpoint that signs.
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
     cfg.service(
         web::scope("/api/v1")
             .configure(countries::routes)
             .configure(coalitions::routes)
             .configure(organisations::routes)
-            .configure(letters::routes),
+            .configure(letters::routes)
+            .configure(|cfg| signatures::routes(cfg, limit)),
     );
 }
 

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{coalitions, countries, letters, organisations};
+use super::schema::{coalitions, countries, letters, organisations, outbox, signatures};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = countries)]
@@ -176,4 +176,76 @@ pub struct LetterChanges {
     pub delivered_at: Option<Option<NaiveDateTime>>,
     pub archived_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = signatures)]
+pub struct Signature {
+    pub id: String,
+    pub letter_id: String,
+    pub organisation_id: String,
+    pub state: String,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub email: String,
+    pub comment: Option<String>,
+    pub text_hash: String,
+    pub confirm_token_hash: String,
+    pub withdraw_token_hash: String,
+    pub confirm_expires_at: NaiveDateTime,
+    pub confirmations_sent: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub published_at: Option<NaiveDateTime>,
+    pub withdrawn_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = signatures)]
+pub struct NewSignature {
+    pub id: String,
+    pub letter_id: String,
+    pub organisation_id: String,
+    pub state: String,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub email: String,
+    pub comment: Option<String>,
+    pub text_hash: String,
+    pub confirm_token_hash: String,
+    pub withdraw_token_hash: String,
+    pub confirm_expires_at: NaiveDateTime,
+    pub confirmations_sent: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxMail {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub signature_id: Option<String>,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewOutboxMail {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub signature_id: Option<String>,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
 }

@@ -68,4 +68,54 @@ diesel::table! {
 diesel::joinable!(organisations -> countries (country_code));
 diesel::joinable!(letters -> coalitions (coalition_id));
 
-diesel::allow_tables_to_appear_in_same_query!(countries, coalitions, organisations, letters);
+diesel::table! {
+    signatures (id) {
+        id -> Text,
+        letter_id -> Text,
+        organisation_id -> Text,
+        state -> Text,
+        representative_name -> Text,
+        representative_role -> Text,
+        email -> Text,
+        comment -> Nullable<Text>,
+        text_hash -> Text,
+        confirm_token_hash -> Text,
+        withdraw_token_hash -> Text,
+        confirm_expires_at -> Timestamp,
+        confirmations_sent -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        signature_id -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(signatures -> letters (letter_id));
+diesel::joinable!(signatures -> organisations (organisation_id));
+diesel::joinable!(outbox -> signatures (signature_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    signatures,
+    outbox,
+    letters,
+    organisations,
+    countries,
+    coalitions
+);

@@ -6,11 +6,14 @@
 pub mod country;
 pub mod letter;
 pub mod organisation;
+pub mod signature;
 pub mod text;
+pub mod token;
 
 pub use country::CountryCode;
 pub use letter::{LetterState, Moderation, Visibility};
 pub use organisation::{OrgName, Verification};
+pub use signature::{MailKind, MailState, SignatureState};
 pub use text::{EmailAddress, EmailDomain, LanguageTag, Slug, Website};
 
 /// Declares a fieldless enum stored and serialised as a lowercase string, with `as_str`,

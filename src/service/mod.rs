@@ -6,6 +6,8 @@ pub mod coalitions;
 pub mod countries;
 pub mod letters;
 pub mod organisations;
+pub mod outbox;
+pub mod signatures;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use serde::Serialize;

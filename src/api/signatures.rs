@@ -1,0 +1,230 @@
+//! Signing through the API: sign a letter, confirm and withdraw with the tokens from the mails,
+//! read the published signatories, and (for admins) the outbox.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::extract::{Admin, ApiJson};
+use super::{utc, PageQuery};
+use crate::domain::token::Token;
+use crate::domain::MailState;
+use crate::error::{AppError, FieldCollector};
+use crate::service::letters::{self, Audience};
+use crate::service::signatures::{self, SignFields, SignatureView};
+use crate::service::{countries, outbox};
+use crate::startup::{AppState, SignRateLimit};
+
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
+    cfg.service(
+        web::resource("/letters/{slug}/signatures")
+            .wrap(limit.middleware())
+            .route(web::post().to(sign)),
+    )
+    .service(confirm)
+    .service(withdraw)
+    .service(signatories)
+    .service(outbox_list);
+}
+
+/// The one answer to every accepted sign request, whatever happened behind it.
+pub const NEUTRAL_MESSAGE: &str = "If this signature needs confirming, an email has been sent to the address given. Open the link in it to confirm.";
+
+/// Sign a letter for an organisation. Always 202 with the same body when the input is valid and
+/// the letter is open, so the answer never reveals who has signed.
+async fn sign(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<SignFields>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let fields = body.0;
+    let app = state.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let all = countries::all(conn)?;
+            let input = fields.parse(&all)?;
+            signatures::sign(conn, &app.key, &app.signing, &slug, input)
+        })
+        .await?;
+    tracing::info!(?outcome, "sign request");
+    state.wake_outbox();
+    Ok(HttpResponse::Accepted().json(json!({
+        "status": "check_your_email",
+        "message": NEUTRAL_MESSAGE,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenJson {
+    token: Option<String>,
+}
+
+fn parse_token(body: TokenJson) -> Result<Token, AppError> {
+    let mut errors = FieldCollector::new();
+    let token = errors.required("token", body.token.as_deref(), Token::parse);
+    errors.finish()?;
+    token.ok_or_else(|| AppError::field("token", "is required"))
+}
+
+#[derive(Serialize)]
+struct SignatureStateJson {
+    state: String,
+    letter: String,
+    organisation: String,
+}
+
+impl From<SignatureView> for SignatureStateJson {
+    fn from(v: SignatureView) -> Self {
+        SignatureStateJson {
+            state: v.signature.state,
+            letter: v.letter.slug,
+            organisation: v.organisation.name,
+        }
+    }
+}
+
+/// Confirm with the token from the confirmation mail.
+#[post("/signatures/confirm")]
+async fn confirm(
+    state: web::Data<AppState>,
+    body: ApiJson<TokenJson>,
+) -> Result<HttpResponse, AppError> {
+    let token = parse_token(body.0)?;
+    let view = state
+        .db
+        .run(move |conn| signatures::confirm(conn, &token))
+        .await?;
+    Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
+}
+
+/// Withdraw with the token from any mail about the signature.
+#[post("/signatures/withdraw")]
+async fn withdraw(
+    state: web::Data<AppState>,
+    body: ApiJson<TokenJson>,
+) -> Result<HttpResponse, AppError> {
+    let token = parse_token(body.0)?;
+    let view = state
+        .db
+        .run(move |conn| signatures::withdraw(conn, &token))
+        .await?;
+    Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
+}
+
+#[derive(Serialize)]
+struct CountryCount {
+    code: String,
+    name: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SignatoryJson {
+    name: String,
+    slug: String,
+    country: super::organisations::CountryRef,
+    website: Option<String>,
+    verification: String,
+    signed_at: DateTime<Utc>,
+    text_hash: String,
+}
+
+/// The published signatories of a letter, by country then name, with counts per country.
+/// No personal data: no person's name, role or email.
+#[get("/letters/{slug}/signatories")]
+async fn signatories(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let (letter, list) = state
+        .db
+        .run(move |conn| {
+            let view = letters::find(conn, &slug, Audience::Public)?;
+            let list = signatures::published(conn, &view.letter.id)?;
+            Ok((view.letter, list))
+        })
+        .await?;
+    let groups = signatures::group_by_country(list.clone());
+    let countries: Vec<CountryCount> = groups
+        .iter()
+        .map(|g| CountryCount {
+            code: g.code.clone(),
+            name: g.name.clone(),
+            count: g.signatories.len(),
+        })
+        .collect();
+    let items: Vec<SignatoryJson> = list
+        .into_iter()
+        .map(|s| SignatoryJson {
+            name: s.organisation_name,
+            slug: s.organisation_slug,
+            country: super::organisations::CountryRef {
+                code: s.country_code,
+                name: s.country_name,
+            },
+            website: s.website,
+            verification: s.verification,
+            signed_at: utc(s.signed_at),
+            text_hash: s.text_hash,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "letter": letter.slug,
+        "total": items.len(),
+        "countries": countries,
+        "items": items,
+    })))
+}
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    state: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutboxJson {
+    id: String,
+    kind: String,
+    recipient: String,
+    state: String,
+    attempts: i32,
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+}
+
+/// Every mail the service sent or will send; `?state=dead` shows the ones that failed for good.
+#[get("/outbox")]
+async fn outbox_list(
+    _: Admin,
+    state: web::Data<AppState>,
+    page: web::Query<PageQuery>,
+    query: web::Query<OutboxQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let mut errors = FieldCollector::new();
+    let mail_state: Option<MailState> =
+        errors.optional("state", query.state.as_deref(), str::parse);
+    errors.finish()?;
+    let result = state
+        .db
+        .run(move |conn| outbox::list(conn, mail_state, page))
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(|m| OutboxJson {
+        id: m.id,
+        kind: m.kind,
+        recipient: m.recipient,
+        state: m.state,
+        attempts: m.attempts,
+        next_attempt_at: utc(m.next_attempt_at),
+        last_error: m.last_error,
+        created_at: utc(m.created_at),
+        sent_at: m.sent_at.map(utc),
+    })))
+}

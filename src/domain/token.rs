@@ -1,0 +1,109 @@
+//! Link tokens: 256-bit values in confirmation and withdrawal links, stored only as SHA-256.
+//!
+//! A token is derived as HMAC-SHA256(secret key, purpose ":" record id). That lets the outbox
+//! worker put the link into a mail when it sends it without the token ever being written to the
+//! database: reading the database alone gives no working link. The key is random (generated into
+//! the data folder, or configured); changing it invalidates links not yet used.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+/// What a token lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    ConfirmSignature,
+    WithdrawSignature,
+}
+
+impl Purpose {
+    fn label(self) -> &'static str {
+        match self {
+            Purpose::ConfirmSignature => "confirm-signature",
+            Purpose::WithdrawSignature => "withdraw-signature",
+        }
+    }
+}
+
+/// The service's secret key for deriving tokens.
+#[derive(Clone)]
+pub struct TokenKey([u8; 32]);
+
+impl std::fmt::Debug for TokenKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenKey(***)")
+    }
+}
+
+impl TokenKey {
+    /// A key from any secret of at least 32 characters (hashed to 32 bytes).
+    pub fn from_secret(secret: &str) -> Result<TokenKey, String> {
+        if secret.len() < 32 {
+            return Err("the secret key must be at least 32 characters".into());
+        }
+        Ok(TokenKey(Sha256::digest(secret.as_bytes()).into()))
+    }
+
+    pub fn derive(&self, purpose: Purpose, id: &str) -> Token {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key size");
+        mac.update(purpose.label().as_bytes());
+        mac.update(b":");
+        mac.update(id.as_bytes());
+        Token(hex::encode(mac.finalize().into_bytes()))
+    }
+}
+
+/// A link token: 64 lowercase hex digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Token({}…)", &self.0[..6])
+    }
+}
+
+impl Token {
+    pub fn parse(input: &str) -> Result<Token, String> {
+        let s = input.trim();
+        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(Token(s.to_ascii_lowercase()))
+        } else {
+            Err("is not a valid link token".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What the database keeps: SHA-256 of the token, hex.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_depend_on_key_purpose_and_id() {
+        let key = TokenKey::from_secret(&"k".repeat(32)).unwrap();
+        let other = TokenKey::from_secret(&"j".repeat(32)).unwrap();
+        let t = key.derive(Purpose::ConfirmSignature, "id-1");
+        assert_eq!(t.as_str().len(), 64);
+        assert_eq!(t, key.derive(Purpose::ConfirmSignature, "id-1"));
+        assert_ne!(t, key.derive(Purpose::WithdrawSignature, "id-1"));
+        assert_ne!(t, key.derive(Purpose::ConfirmSignature, "id-2"));
+        assert_ne!(t, other.derive(Purpose::ConfirmSignature, "id-1"));
+        assert_ne!(t.hash(), t.as_str());
+        assert_eq!(Token::parse(t.as_str()).unwrap(), t);
+        assert!(Token::parse("short").is_err());
+        assert!(!format!("{t:?}").contains(&t.as_str()[6..]));
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(TokenKey::from_secret("too short").is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! Sending mail: the SMTP backend (lettre's pooled async transport, configured by URL) and the
+//! file backend (one `.eml` per mail in `<data_dir>/mail`, the default when no SMTP URL is set).
+//! Mail is only ever sent by the outbox worker (`crate::worker`); templates live in
+//! [`templates`].
+
+pub mod templates;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+use crate::config::Settings;
+
+/// A rendered mail, ready to send.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Stable per outbox row, so a mail sent twice after a crash is recognisably one mail.
+    pub message_id: String,
+    /// A link worth logging when mail only goes to files (local runs).
+    pub primary_link: Option<String>,
+}
+
+/// Why a send failed, and whether trying again could help.
+#[derive(Debug)]
+pub struct SendError {
+    pub permanent: bool,
+    pub message: String,
+}
+
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
+}
+
+/// lettre's URL syntax, also accepting `tls=starttls` (= `required`) and `tls=none`.
+fn lettre_url(url: &str) -> anyhow::Result<String> {
+    let mut parsed = url::Url::parse(url).context("UNDERSIGNED_SMTP_URL is not a URL")?;
+    let pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    parsed.set_query(None);
+    {
+        let mut query = parsed.query_pairs_mut();
+        for (k, v) in pairs {
+            match (k.as_str(), v.as_str()) {
+                ("tls", "starttls") => {
+                    query.append_pair("tls", "required");
+                }
+                ("tls", "none") => {}
+                _ => {
+                    query.append_pair(&k, &v);
+                }
+            }
+        }
+    }
+    let mut s = parsed.to_string();
+    if s.ends_with('?') {
+        s.pop();
+    }
+    Ok(s)
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Mailer> {
+        match &settings.smtp_url {
+            Some(url) => {
+                let url = lettre_url(url.expose_secret())?;
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+                    .context("UNDERSIGNED_SMTP_URL is not a valid SMTP URL")?
+                    .timeout(Some(Duration::from_secs(settings.smtp_timeout_secs)))
+                    .pool_config(PoolConfig::new().max_size(8))
+                    .build();
+                Ok(Mailer::Smtp(transport))
+            }
+            None => {
+                let dir = settings.data_dir.join("mail");
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating mail folder {}", dir.display()))?;
+                Ok(Mailer::File {
+                    transport: AsyncFileTransport::<Tokio1Executor>::new(&dir),
+                    dir,
+                })
+            }
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Smtp(_) => "smtp".into(),
+            Mailer::File { dir, .. } => format!("files in {}", dir.display()),
+        }
+    }
+
+    pub async fn send(&self, from: &Mailbox, email: &Email) -> Result<(), SendError> {
+        let message = build_message(from, email).map_err(|e| SendError {
+            permanent: true,
+            message: format!("could not build the message: {e}"),
+        })?;
+        match self {
+            Mailer::Smtp(transport) => {
+                transport
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| SendError {
+                        permanent: e.is_permanent(),
+                        message: e.to_string(),
+                    })
+            }
+            Mailer::File { transport, dir } => {
+                let id = transport.send(message).await.map_err(|e| SendError {
+                    permanent: false,
+                    message: e.to_string(),
+                })?;
+                let path = dir.join(format!("{id}.eml"));
+                match &email.primary_link {
+                    Some(link) => {
+                        tracing::info!(path = %path.display(), %link, "mail written to a file")
+                    }
+                    None => tracing::info!(path = %path.display(), "mail written to a file"),
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn build_message(from: &Mailbox, email: &Email) -> anyhow::Result<Message> {
+    let to: Mailbox = email.to.parse().context("recipient address")?;
+    Ok(Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(email.subject.clone())
+        .message_id(Some(email.message_id.clone()))
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(email.text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(email.html.clone()),
+                ),
+        )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starttls_and_none_map_to_lettre_syntax() {
+        assert_eq!(
+            lettre_url("smtp://u:p@mail.example.org:587?tls=starttls").unwrap(),
+            "smtp://u:p@mail.example.org:587?tls=required"
+        );
+        assert_eq!(
+            lettre_url("smtp://127.0.0.1:2525?tls=none").unwrap(),
+            "smtp://127.0.0.1:2525"
+        );
+        assert_eq!(
+            lettre_url("smtps://mail.example.org").unwrap(),
+            "smtps://mail.example.org"
+        );
+    }
+
+    #[test]
+    fn messages_carry_both_parts_and_the_message_id() {
+        let email = Email {
+            to: "someone@example.org".into(),
+            subject: "Subject".into(),
+            text: "plain text".into(),
+            html: "<p>html</p>".into(),
+            message_id: "<abc@example.org>".into(),
+            primary_link: None,
+        };
+        let from: Mailbox = "undersigned <noreply@example.org>".parse().unwrap();
+        let raw = String::from_utf8(build_message(&from, &email).unwrap().formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <abc@example.org>"), "{raw}");
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(raw.contains("plain text") && raw.contains("<p>html</p>"));
+    }
+}

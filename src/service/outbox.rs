@@ -1,0 +1,137 @@
+//! The outbox: every mail is a row, written in the transaction of the change that causes it, and
+//! delivered at least once by `crate::worker`.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{new_id, now, Page, PageRequest};
+use crate::db::models::{NewOutboxMail, OutboxMail};
+use crate::db::schema::outbox;
+use crate::db::DbConnection;
+use crate::domain::{MailKind, MailState};
+use crate::error::AppError;
+
+/// Queue a mail for delivery now; returns its id.
+pub fn enqueue(
+    conn: &mut DbConnection,
+    kind: MailKind,
+    recipient: &str,
+    signature_id: Option<&str>,
+) -> Result<String, AppError> {
+    let now = now();
+    let row = NewOutboxMail {
+        id: new_id(),
+        kind: kind.as_str().to_string(),
+        recipient: recipient.to_string(),
+        signature_id: signature_id.map(str::to_string),
+        state: MailState::Queued.as_str().to_string(),
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+    };
+    diesel::insert_into(outbox::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row.id)
+}
+
+/// Take up to `limit` due mails for `lease`: no other worker takes them until the lease ends.
+/// On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`, so workers of several
+/// instances never take the same row; SQLite serialises writers by itself. A worker that dies
+/// mid-send leaves its lease to run out, and the mail is sent again (at least once).
+pub fn claim(
+    conn: &mut DbConnection,
+    limit: i64,
+    lease: Duration,
+) -> Result<Vec<OutboxMail>, AppError> {
+    conn.transaction(|conn| {
+        let now = now();
+        let due = outbox::table
+            .filter(outbox::state.eq(MailState::Queued.as_str()))
+            .filter(outbox::next_attempt_at.le(now))
+            .filter(
+                outbox::locked_until
+                    .is_null()
+                    .or(outbox::locked_until.le(now)),
+            )
+            .order(outbox::next_attempt_at.asc())
+            .select(outbox::id)
+            .limit(limit);
+        let ids: Vec<String> = match conn {
+            DbConnection::Postgresql(pg) => due.for_update().skip_locked().load(pg)?,
+            DbConnection::Sqlite(lite) => due.load(lite)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set(outbox::locked_until.eq(Some(now + lease)))
+            .execute(conn)?;
+        Ok(outbox::table
+            .filter(outbox::id.eq_any(&ids))
+            .select(OutboxMail::as_select())
+            .order(outbox::next_attempt_at.asc())
+            .load(conn)?)
+    })
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
+    let now = now();
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(MailState::Sent.as_str()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::sent_at.eq(Some(now)),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Record a failed attempt: retry at `retry_at`, or park the mail as dead.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> Result<(), AppError> {
+    let error: String = error.chars().take(1000).collect();
+    let state = match retry_at {
+        Some(_) => MailState::Queued,
+        None => MailState::Dead,
+    };
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(state.as_str()),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::next_attempt_at.eq(retry_at.unwrap_or_else(now)),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Outbox rows for coordinators, newest first, optionally in one state.
+pub fn list(
+    conn: &mut DbConnection,
+    state: Option<MailState>,
+    page: PageRequest,
+) -> Result<Page<OutboxMail>, AppError> {
+    let filtered = || {
+        let mut q = outbox::table.into_boxed::<crate::db::pool::MultiBackend>();
+        if let Some(s) = state {
+            q = q.filter(outbox::state.eq(s.as_str()));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .select(OutboxMail::as_select())
+        .order((outbox::created_at.desc(), outbox::id.desc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Page::new(items, page, total))
+}

@@ -1,0 +1,510 @@
+//! Signing a letter, confirming by email, withdrawing, and the public list of signatories.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::letters::{self, Audience};
+use super::{new_id, now, outbox};
+use crate::db::models::{Country, Letter, NewSignature, Organisation, Signature};
+use crate::db::schema::{countries, organisations, signatures};
+use crate::db::DbConnection;
+use crate::domain::token::{Purpose, Token, TokenKey};
+use crate::domain::{
+    CountryCode, EmailAddress, LetterState, MailKind, Moderation, OrgName, SignatureState,
+    Verification, Website,
+};
+use crate::error::AppError;
+
+/// The rules a sign request runs under (from the settings).
+#[derive(Debug, Clone)]
+pub struct SigningPolicy {
+    pub confirm_ttl: Duration,
+    pub max_confirmation_sends: i32,
+}
+
+pub struct SignInput {
+    pub organisation_name: OrgName,
+    pub country: CountryCode,
+    pub website: Option<Website>,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub email: EmailAddress,
+    pub comment: Option<String>,
+}
+
+/// What a sign request did. Only for logs and tests: every caller answers the same neutral
+/// "check your email", so no response reveals whether an organisation has signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutcome {
+    /// A new pending signature and its confirmation mail.
+    Created,
+    /// The organisation's pending signature got its confirmation mail again.
+    Resent,
+    /// Nothing changed: already confirmed, or the re-send cap was reached.
+    Unchanged,
+}
+
+fn live_states() -> [&'static str; 3] {
+    SignatureState::LIVE.map(SignatureState::as_str)
+}
+
+fn find_or_create_organisation(
+    conn: &mut DbConnection,
+    input: &SignInput,
+) -> Result<Organisation, AppError> {
+    let normalized = input.organisation_name.normalized();
+    let existing = organisations::table
+        .filter(organisations::normalized_name.eq(&normalized))
+        .filter(organisations::country_code.eq(input.country.as_str()))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(org) = existing {
+        return Ok(org);
+    }
+    let created = super::organisations::create(
+        conn,
+        super::organisations::NewOrganisationInput {
+            name: input.organisation_name.clone(),
+            country: input.country.clone(),
+            website: input.website.clone(),
+            email_domain: None,
+            description: None,
+            verification: Verification::Unverified,
+        },
+    )?;
+    Ok(created.organisation)
+}
+
+fn insert_signature(
+    conn: &mut DbConnection,
+    key: &TokenKey,
+    policy: &SigningPolicy,
+    letter: &Letter,
+    organisation: &Organisation,
+    input: SignInput,
+) -> Result<(), AppError> {
+    let id = new_id();
+    let now = now();
+    let row = NewSignature {
+        confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
+        withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
+        id,
+        letter_id: letter.id.clone(),
+        organisation_id: organisation.id.clone(),
+        state: SignatureState::Pending.as_str().to_string(),
+        representative_name: input.representative_name,
+        representative_role: input.representative_role,
+        email: input.email.as_str().to_string(),
+        comment: input.comment,
+        text_hash: letter.text_hash.clone(),
+        confirm_expires_at: now + policy.confirm_ttl,
+        confirmations_sent: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(signatures::table)
+        .values(&row)
+        .execute(conn)?;
+    outbox::enqueue(
+        conn,
+        MailKind::SignatureConfirmation,
+        &row.email,
+        Some(&row.id),
+    )?;
+    Ok(())
+}
+
+fn ensure_open(letter: &Letter) -> Result<(), AppError> {
+    let state: LetterState = letter.state.parse().unwrap_or(LetterState::Draft);
+    if state != LetterState::Open {
+        return Err(AppError::conflict(
+            "letter_not_open",
+            format!("this letter is {state} and does not accept signatures"),
+        ));
+    }
+    if letter.deadline.is_some_and(|d| d <= now()) {
+        return Err(AppError::conflict(
+            "letter_not_open",
+            "the signing deadline of this letter has passed",
+        ));
+    }
+    Ok(())
+}
+
+/// Sign `letter_slug` for an organisation: in one transaction, find or create the organisation,
+/// then create a pending signature and queue its confirmation mail, or re-send the confirmation
+/// of the organisation's unconfirmed signature (up to the cap), or do nothing.
+pub fn sign(
+    conn: &mut DbConnection,
+    key: &TokenKey,
+    policy: &SigningPolicy,
+    letter_slug: &str,
+    input: SignInput,
+) -> Result<SignOutcome, AppError> {
+    let result = conn.transaction(|conn| {
+        let letter = letters::find(conn, letter_slug, Audience::Public)?.letter;
+        ensure_open(&letter)?;
+        let organisation = find_or_create_organisation(conn, &input)?;
+        let live = signatures::table
+            .filter(signatures::letter_id.eq(&letter.id))
+            .filter(signatures::organisation_id.eq(&organisation.id))
+            .filter(signatures::state.eq_any(live_states()))
+            .select(Signature::as_select())
+            .first(conn)
+            .optional()?;
+        let now = now();
+        match live {
+            None => {
+                insert_signature(conn, key, policy, &letter, &organisation, input)?;
+                Ok(SignOutcome::Created)
+            }
+            Some(sig) if sig.state == SignatureState::Pending.as_str() => {
+                if sig.confirm_expires_at <= now {
+                    mark_expired(conn, &sig.id)?;
+                    insert_signature(conn, key, policy, &letter, &organisation, input)?;
+                    Ok(SignOutcome::Created)
+                } else if sig.confirmations_sent < policy.max_confirmation_sends {
+                    diesel::update(signatures::table.find(&sig.id))
+                        .set((
+                            signatures::confirmations_sent.eq(sig.confirmations_sent + 1),
+                            signatures::updated_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    outbox::enqueue(
+                        conn,
+                        MailKind::SignatureConfirmation,
+                        &sig.email,
+                        Some(&sig.id),
+                    )?;
+                    Ok(SignOutcome::Resent)
+                } else {
+                    Ok(SignOutcome::Unchanged)
+                }
+            }
+            Some(_) => Ok(SignOutcome::Unchanged),
+        }
+    });
+    match result {
+        // A concurrent request signed for the same organisation first: same neutral answer.
+        Err(AppError::Conflict {
+            code: "conflict", ..
+        })
+        | Err(AppError::Conflict {
+            code: "organisation_exists",
+            ..
+        }) => Ok(SignOutcome::Unchanged),
+        other => other,
+    }
+}
+
+fn mark_expired(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
+    diesel::update(signatures::table.find(id))
+        .set((
+            signatures::state.eq(SignatureState::Expired.as_str()),
+            signatures::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A signature with what its pages and mails show.
+#[derive(Debug, Clone)]
+pub struct SignatureView {
+    pub signature: Signature,
+    pub letter: Letter,
+    pub organisation: Organisation,
+}
+
+impl SignatureView {
+    pub fn state(&self) -> SignatureState {
+        self.signature
+            .state
+            .parse()
+            .unwrap_or(SignatureState::Pending)
+    }
+
+    /// Whether an unconfirmed signature's link has run out.
+    pub fn link_expired(&self) -> bool {
+        self.state() == SignatureState::Pending && self.signature.confirm_expires_at <= now()
+    }
+}
+
+fn view_by(
+    conn: &mut DbConnection,
+    column_is_hash: impl FnOnce(
+        signatures::BoxedQuery<'static, crate::db::pool::MultiBackend>,
+    ) -> signatures::BoxedQuery<'static, crate::db::pool::MultiBackend>,
+) -> Result<Option<SignatureView>, AppError> {
+    let signature = column_is_hash(signatures::table.into_boxed())
+        .select(Signature::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(signature) = signature else {
+        return Ok(None);
+    };
+    let letter = letters::find(conn, &signature.letter_id, Audience::Admin)?.letter;
+    let organisation = organisations::table
+        .find(&signature.organisation_id)
+        .select(Organisation::as_select())
+        .first(conn)?;
+    Ok(Some(SignatureView {
+        signature,
+        letter,
+        organisation,
+    }))
+}
+
+/// The signature a link token belongs to; unknown tokens are 404.
+pub fn find_by_token(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    token: &Token,
+) -> Result<SignatureView, AppError> {
+    let hash = token.hash();
+    let found = view_by(conn, move |q| match purpose {
+        Purpose::ConfirmSignature => q.filter(signatures::confirm_token_hash.eq(hash)),
+        Purpose::WithdrawSignature => q.filter(signatures::withdraw_token_hash.eq(hash)),
+    })?;
+    found.ok_or_else(|| AppError::not_found("this link"))
+}
+
+/// The signature an outbox mail is about.
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<SignatureView, AppError> {
+    let id = id.to_string();
+    view_by(conn, move |q| q.filter(signatures::id.eq(id)))?
+        .ok_or_else(|| AppError::not_found("signature"))
+}
+
+/// Confirm a signature through its link: published at once on an `auto` letter, waiting for a
+/// coordinator on `manual`. Confirming twice is harmless.
+pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, AppError> {
+    conn.transaction(|conn| {
+        let view = find_by_token(conn, Purpose::ConfirmSignature, token)?;
+        match view.state() {
+            SignatureState::Confirmed | SignatureState::Published => return Ok(view),
+            SignatureState::Pending => {}
+            SignatureState::Withdrawn => {
+                return Err(AppError::conflict(
+                    "signature_withdrawn",
+                    "this signature was withdrawn; sign again to add it back",
+                ))
+            }
+            SignatureState::Rejected => {
+                return Err(AppError::conflict(
+                    "signature_rejected",
+                    "this signature was not accepted by the letter's coordinators",
+                ))
+            }
+            SignatureState::Expired => {
+                return Err(AppError::Gone(
+                    "this confirmation link has expired; sign again".into(),
+                ))
+            }
+        }
+        if view.link_expired() {
+            mark_expired(conn, &view.signature.id)?;
+            return Err(AppError::Gone(
+                "this confirmation link has expired; sign again".into(),
+            ));
+        }
+        ensure_open(&view.letter)?;
+        let now = now();
+        let moderation: Moderation = view.letter.moderation.parse().unwrap_or(Moderation::Manual);
+        let (state, published_at) = match moderation {
+            Moderation::Auto => (SignatureState::Published, Some(now)),
+            Moderation::Manual => (SignatureState::Confirmed, None),
+        };
+        diesel::update(
+            signatures::table
+                .find(&view.signature.id)
+                .filter(signatures::state.eq(SignatureState::Pending.as_str())),
+        )
+        .set((
+            signatures::state.eq(state.as_str()),
+            signatures::confirmed_at.eq(Some(now)),
+            signatures::published_at.eq(published_at),
+            signatures::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        find_by_id(conn, &view.signature.id)
+    })
+}
+
+/// Withdraw a signature through the link in any of its mails. Withdrawing twice is harmless.
+pub fn withdraw(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, AppError> {
+    conn.transaction(|conn| {
+        let view = find_by_token(conn, Purpose::WithdrawSignature, token)?;
+        if view.state().is_live() {
+            let now = now();
+            diesel::update(signatures::table.find(&view.signature.id))
+                .set((
+                    signatures::state.eq(SignatureState::Withdrawn.as_str()),
+                    signatures::withdrawn_at.eq(Some(now)),
+                    signatures::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        find_by_id(conn, &view.signature.id)
+    })
+}
+
+/// One published signatory as the public sees it: no person, no email.
+#[derive(Debug, Clone)]
+pub struct PublicSignatory {
+    pub organisation_name: String,
+    pub organisation_slug: String,
+    pub website: Option<String>,
+    pub verification: String,
+    pub country_code: String,
+    pub country_name: String,
+    pub signed_at: NaiveDateTime,
+    pub text_hash: String,
+}
+
+/// The published signatories of a letter, by country name then organisation name.
+pub fn published(
+    conn: &mut DbConnection,
+    letter_id: &str,
+) -> Result<Vec<PublicSignatory>, AppError> {
+    let rows: Vec<(Signature, Organisation, Country)> = signatures::table
+        .inner_join(organisations::table.inner_join(countries::table))
+        .filter(signatures::letter_id.eq(letter_id))
+        .filter(signatures::state.eq(SignatureState::Published.as_str()))
+        .order((
+            countries::name.asc(),
+            organisations::normalized_name.asc(),
+            organisations::id.asc(),
+        ))
+        .select((
+            Signature::as_select(),
+            Organisation::as_select(),
+            Country::as_select(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, o, c)| PublicSignatory {
+            organisation_name: o.name,
+            organisation_slug: o.slug,
+            website: o.website,
+            verification: o.verification,
+            country_code: c.code,
+            country_name: c.name,
+            signed_at: s.published_at.unwrap_or(s.updated_at),
+            text_hash: s.text_hash,
+        })
+        .collect())
+}
+
+/// Signatories of one country, with their count.
+#[derive(Debug, Clone)]
+pub struct CountryGroup {
+    pub code: String,
+    pub name: String,
+    pub signatories: Vec<PublicSignatory>,
+}
+
+/// Group a list ordered by country into one group per country, in the same order.
+pub fn group_by_country(list: Vec<PublicSignatory>) -> Vec<CountryGroup> {
+    let mut groups: Vec<CountryGroup> = Vec::new();
+    for s in list {
+        match groups.last_mut() {
+            Some(g) if g.code == s.country_code => g.signatories.push(s),
+            _ => groups.push(CountryGroup {
+                code: s.country_code.clone(),
+                name: s.country_name.clone(),
+                signatories: vec![s],
+            }),
+        }
+    }
+    groups
+}
+
+/// A sign request as typed in the form or sent as JSON, before parsing.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignFields {
+    #[serde(default)]
+    pub organisation_name: String,
+    /// An alpha-2 or alpha-3 code, or an English name.
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub representative_name: String,
+    #[serde(default)]
+    pub representative_role: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub comment: String,
+    /// Consent to the privacy notice; must be given.
+    #[serde(default)]
+    pub consent: bool,
+}
+
+pub const PERSON_MAX: usize = 200;
+pub const COMMENT_MAX: usize = 1000;
+
+impl SignFields {
+    /// Parse every field, naming each one that fails.
+    pub fn parse(&self, countries: &[Country]) -> Result<SignInput, AppError> {
+        use crate::error::FieldCollector;
+        let text = crate::api::text;
+        let mut errors = FieldCollector::new();
+        let organisation_name =
+            errors.check("organisation_name", OrgName::parse(&self.organisation_name));
+        let country = if self.country.trim().is_empty() {
+            errors.add("country", "is required");
+            None
+        } else {
+            match super::countries::resolve_in(countries, &self.country, "country") {
+                Ok(c) => CountryCode::parse(&c.code).ok(),
+                Err(AppError::Validation(fields)) => {
+                    for m in fields.into_values().flatten() {
+                        errors.add("country", m);
+                    }
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        let website = errors.optional("website", Some(&self.website), Website::parse);
+        let representative_name = errors.check(
+            "representative_name",
+            text(PERSON_MAX)(&self.representative_name),
+        );
+        let representative_role = errors.check(
+            "representative_role",
+            text(PERSON_MAX)(&self.representative_role),
+        );
+        let email = errors.check("email", EmailAddress::parse(&self.email));
+        let comment = errors.optional("comment", Some(&self.comment), text(COMMENT_MAX));
+        if !self.consent {
+            errors.add("consent", "you must accept the privacy notice to sign");
+        }
+        errors.finish()?;
+        match (
+            organisation_name,
+            country,
+            representative_name,
+            representative_role,
+            email,
+        ) {
+            (Some(organisation_name), Some(country), Some(name), Some(role), Some(email)) => {
+                Ok(SignInput {
+                    organisation_name,
+                    country,
+                    website,
+                    representative_name: name,
+                    representative_role: role,
+                    email,
+                    comment,
+                })
+            }
+            _ => Err(AppError::field("organisation_name", "is required")),
+        }
+    }
+}

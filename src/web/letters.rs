@@ -1,0 +1,236 @@
+//! `/` (open letters), `/letters/{slug}` (the letter, its signatories by country, the sign form)
+//! and the form post that signs.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::csrf::{self, Csrf};
+use super::{render, PageError};
+use crate::db::models::Country;
+use crate::error::{AppError, FieldErrors};
+use crate::service::letters::{self, Audience, LetterFilter, LetterView};
+use crate::service::signatures::{self, CountryGroup, SignFields};
+use crate::service::{countries, PageRequest};
+use crate::startup::{AppState, SignRateLimit};
+
+pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
+    cfg.route("/", web::get().to(index))
+        .route("/letters/{slug}", web::get().to(show))
+        .route("/letters/{slug}/signed", web::get().to(signed))
+        .service(
+            web::resource("/letters/{slug}/sign")
+                .wrap(limit.middleware())
+                .route(web::post().to(sign)),
+        );
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    letters: Vec<LetterView>,
+}
+
+async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let page = state
+        .db
+        .run(|conn| {
+            letters::list(
+                conn,
+                &LetterFilter::default(),
+                Audience::Public,
+                PageRequest {
+                    page: 1,
+                    per_page: PageRequest::MAX_PER_PAGE,
+                },
+            )
+        })
+        .await?;
+    render(
+        HttpResponse::Ok(),
+        &IndexPage {
+            letters: page.items,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "letter.html")]
+struct LetterPage {
+    view: LetterView,
+    body_html: String,
+    groups: Vec<CountryGroup>,
+    total: usize,
+    open: bool,
+    countries: Vec<Country>,
+    form: SignFields,
+    errors: FieldErrors,
+    csrf: String,
+}
+
+impl LetterPage {
+    /// The messages for one field, joined, or "".
+    fn err(&self, field: &str) -> String {
+        self.errors
+            .get(field)
+            .map(|m| m.join("; "))
+            .unwrap_or_default()
+    }
+
+    fn has_err(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+}
+
+/// Everything the letter page shows, read in one go.
+fn load_page(
+    conn: &mut crate::db::DbConnection,
+    slug: &str,
+) -> Result<(LetterView, Vec<CountryGroup>, Vec<Country>), AppError> {
+    let view = letters::find(conn, slug, Audience::Public)?;
+    let list = signatures::published(conn, &view.letter.id)?;
+    let all = countries::all(conn)?;
+    Ok((view, signatures::group_by_country(list), all))
+}
+
+fn letter_page(
+    (view, groups, countries): (LetterView, Vec<CountryGroup>, Vec<Country>),
+    form: SignFields,
+    errors: FieldErrors,
+    csrf: String,
+) -> LetterPage {
+    LetterPage {
+        body_html: super::markdown::to_safe_html(&view.letter.body),
+        total: groups.iter().map(|g| g.signatories.len()).sum(),
+        open: view.state() == crate::domain::LetterState::Open,
+        view,
+        groups,
+        countries,
+        form,
+        errors,
+        csrf,
+    }
+}
+
+async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let data = state.db.run(move |conn| load_page(conn, &slug)).await?;
+    let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let page = letter_page(
+        data,
+        SignFields::default(),
+        FieldErrors::new(),
+        csrf.token.clone(),
+    );
+    let mut builder = HttpResponse::Ok();
+    csrf.apply(&mut builder);
+    render(builder, &page)
+}
+
+/// The sign form as posted: the fields of [`SignFields`], the CSRF token, a checkbox.
+#[derive(Debug, Deserialize)]
+pub struct SignForm {
+    #[serde(default)]
+    organisation_name: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    representative_name: String,
+    #[serde(default)]
+    representative_role: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    comment: String,
+    consent: Option<String>,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl SignForm {
+    fn fields(&self) -> SignFields {
+        SignFields {
+            organisation_name: self.organisation_name.clone(),
+            country: self.country.clone(),
+            website: self.website.clone(),
+            representative_name: self.representative_name.clone(),
+            representative_role: self.representative_role.clone(),
+            email: self.email.clone(),
+            comment: self.comment.clone(),
+            consent: self.consent.is_some(),
+        }
+    }
+}
+
+async fn sign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    form: web::Form<SignForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&req, &form.csrf_token)?;
+    let slug = slug.into_inner();
+    let fields = form.fields();
+    let result = {
+        let (slug, fields, state) = (slug.clone(), fields.clone(), state.clone());
+        state
+            .db
+            .clone()
+            .run(move |conn| {
+                let all = countries::all(conn)?;
+                let input = fields.parse(&all)?;
+                signatures::sign(conn, &state.key, &state.signing, &slug, input)
+            })
+            .await
+    };
+    match result {
+        Ok(outcome) => {
+            tracing::info!(?outcome, "sign request");
+            state.wake_outbox();
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
+                .finish())
+        }
+        Err(AppError::Validation(errors)) => {
+            let data = state.db.run(move |conn| load_page(conn, &slug)).await?;
+            let page = letter_page(data, fields, errors, form.csrf_token.clone());
+            render(HttpResponse::UnprocessableEntity(), &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The neutral answer after signing: the same whatever happened.
+async fn signed(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let view = {
+        let slug = slug.clone();
+        state
+            .db
+            .run(move |conn| letters::find(conn, &slug, Audience::Public))
+            .await?
+    };
+    let link = format!("/letters/{slug}");
+    render(
+        HttpResponse::Ok(),
+        &super::MessagePage {
+            title: "Check your email",
+            message: &format!(
+                "Thank you. If this signature needs confirming, we have sent an email to the address you gave. \
+                 Open the link in it to confirm your organisation's signature of “{}”.",
+                view.letter.title
+            ),
+            link: Some((&link, "Back to the letter")),
+        },
+    )
+}

@@ -1,0 +1,88 @@
+//! Server-rendered public pages: the letter with its signatories and sign form, and the pages
+//! behind the links in mails. Templates are in `templates/` (askama: checked at compile time,
+//! HTML auto-escaped). No JavaScript is needed anywhere.
+
+pub mod csrf;
+pub mod letters;
+pub mod markdown;
+pub mod signatures;
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
+use askama::Template;
+
+use crate::error::AppError;
+
+/// Mount every page route; `limit` wraps the form posts that sign.
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
+    letters::routes(cfg, limit);
+    signatures::routes(cfg);
+}
+
+/// Render a template as an HTML response with the given builder (status, cookies).
+pub fn render(
+    mut builder: HttpResponseBuilder,
+    page: &impl Template,
+) -> Result<HttpResponse, PageError> {
+    let html = page
+        .render()
+        .map_err(|e| PageError(AppError::Unexpected(e.into())))?;
+    Ok(builder.content_type(ContentType::html()).body(html))
+}
+
+/// A plain page with a heading and a message.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub link: Option<(&'a str, &'a str)>,
+}
+
+/// An [`AppError`] shown as an HTML page with the same status.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log();
+        let title = match &self.0 {
+            AppError::NotFound(_) => "Not found",
+            AppError::Gone(_) => "This link has expired",
+            AppError::Conflict { .. } => "Not possible",
+            AppError::Forbidden(_) => "Please try again",
+            AppError::TooManyRequests => "Too many requests",
+            AppError::Unavailable(_) => "Temporarily unavailable",
+            AppError::Unexpected(_) => "Something went wrong",
+            _ => "Please check your input",
+        };
+        let message = self.0.to_string();
+        let mut builder = HttpResponse::build(self.status_code());
+        self.0.add_headers(&mut builder);
+        let page = MessagePage {
+            title,
+            message: &message,
+            link: Some(("/", "Back to the letters")),
+        };
+        match page.render() {
+            Ok(html) => builder.content_type(ContentType::html()).body(html),
+            Err(_) => builder.content_type(ContentType::plaintext()).body(message),
+        }
+    }
+}

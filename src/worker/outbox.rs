@@ -1,0 +1,219 @@
+//! The outbox worker: claims due mail, renders it, sends it, and records the outcome.
+//!
+//! At least once: a row is marked sent only after the mail server accepted it, so a crash between
+//! the two sends it again when its lease runs out (with the same Message-ID). Failures are retried
+//! with exponential backoff and jitter; a permanent SMTP refusal (5xx), a mail that cannot be
+//! rendered, or the last allowed attempt parks the row as `dead` with its error, never dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use rand::Rng;
+use tokio::sync::Notify;
+
+use crate::db::models::OutboxMail;
+use crate::db::Db;
+use crate::domain::token::{Purpose, TokenKey};
+use crate::domain::MailKind;
+use crate::email::{templates, Email, Mailer};
+use crate::error::AppError;
+use crate::service::{self, outbox, signatures};
+
+/// How long a claimed row stays reserved for the worker that claimed it.
+const LEASE_SECS: i64 = 120;
+/// Rows claimed at once; sent concurrently over the SMTP pool.
+const BATCH: i64 = 32;
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub max_attempts: i32,
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl RetryPolicy {
+    /// The delay before attempt `attempts + 1`: base × 2^(attempts-1), capped, ±20 % jitter.
+    pub fn delay(&self, attempts: i32) -> Duration {
+        let exp = attempts.saturating_sub(1).clamp(0, 30) as u32;
+        let raw = self
+            .base
+            .saturating_mul(2u32.saturating_pow(exp))
+            .min(self.max);
+        let jitter = rand::rng().random_range(0.8..1.2);
+        raw.mul_f64(jitter)
+    }
+}
+
+pub struct OutboxWorker {
+    pub db: Db,
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    pub key: TokenKey,
+    pub public_url: String,
+    pub retry: RetryPolicy,
+    pub poll: Duration,
+    /// Woken after a request queues mail, so it goes out at once.
+    pub wake: Arc<Notify>,
+}
+
+impl OutboxWorker {
+    /// Run until the process stops.
+    pub async fn run(self) {
+        let worker = Arc::new(self);
+        tracing::info!(mailer = %worker.mailer.describe(), "outbox worker started");
+        loop {
+            let claimed = worker
+                .db
+                .run(|conn| outbox::claim(conn, BATCH, chrono::Duration::seconds(LEASE_SECS)))
+                .await;
+            match claimed {
+                Ok(batch) if !batch.is_empty() => {
+                    let full = batch.len() as i64 == BATCH;
+                    let mut tasks = tokio::task::JoinSet::new();
+                    for mail in batch {
+                        let worker = Arc::clone(&worker);
+                        tasks.spawn_local(async move { worker.deliver(mail).await });
+                    }
+                    while tasks.join_next().await.is_some() {}
+                    if full {
+                        continue;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox worker could not claim mail"),
+            }
+            let _ = tokio::time::timeout(worker.poll, worker.wake.notified()).await;
+        }
+    }
+
+    async fn deliver(&self, mail: OutboxMail) {
+        let id = mail.id.clone();
+        let attempts = mail.attempts + 1;
+        let rendered = {
+            let (key, public_url) = (self.key.clone(), self.public_url.clone());
+            let mail = mail.clone();
+            self.db
+                .run(move |conn| render(conn, &key, &public_url, &mail))
+                .await
+        };
+        let outcome = match rendered {
+            Ok(email) => self
+                .mailer
+                .send(&self.from, &email)
+                .await
+                .map_err(|e| (e.permanent, e.message)),
+            Err(AppError::Unavailable(e)) => Err((false, format!("database unavailable: {e}"))),
+            Err(e) => Err((true, format!("could not render: {e}"))),
+        };
+        let recorded = match outcome {
+            Ok(()) => {
+                tracing::info!(outbox_id = %id, kind = %mail.kind, attempts, "mail sent");
+                self.db.run(move |conn| outbox::mark_sent(conn, &id)).await
+            }
+            Err((permanent, error)) => {
+                let retry_at = (!permanent && attempts < self.retry.max_attempts).then(|| {
+                    service::now()
+                        + chrono::Duration::from_std(self.retry.delay(attempts))
+                            .unwrap_or_else(|_| chrono::Duration::hours(1))
+                });
+                match retry_at {
+                    Some(at) => {
+                        tracing::warn!(outbox_id = %id, attempts, %error, retry_at = %at, "mail not sent; will retry")
+                    }
+                    None => {
+                        tracing::error!(outbox_id = %id, attempts, %error, "mail not sent; parked as dead")
+                    }
+                }
+                self.db
+                    .run(move |conn| outbox::mark_failed(conn, &id, &error, retry_at))
+                    .await
+            }
+        };
+        if let Err(e) = recorded {
+            // The lease runs out and the row is tried again.
+            tracing::warn!(error = %e, "could not record a delivery outcome");
+        }
+    }
+}
+
+/// Turn an outbox row into the mail to send, reading what it refers to.
+pub fn render(
+    conn: &mut crate::db::DbConnection,
+    key: &TokenKey,
+    public_url: &str,
+    mail: &OutboxMail,
+) -> Result<Email, AppError> {
+    let kind: MailKind = mail
+        .kind
+        .parse()
+        .map_err(|e: String| AppError::Unexpected(anyhow::anyhow!("outbox kind: {e}")))?;
+    let host = url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".into());
+    let message_id = format!("<{}@{}>", mail.id, host);
+    match kind {
+        MailKind::SignatureConfirmation => {
+            let signature_id = mail
+                .signature_id
+                .as_deref()
+                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no signature")))?;
+            let view = signatures::find_by_id(conn, signature_id)?;
+            let confirm = key.derive(Purpose::ConfirmSignature, &view.signature.id);
+            let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
+            let content = templates::SignatureConfirmation {
+                letter_title: &view.letter.title,
+                letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
+                organisation_name: &view.organisation.name,
+                representative_name: &view.signature.representative_name,
+                confirm_url: &format!("{public_url}/signatures/confirm/{}", confirm.as_str()),
+                withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
+                expires_at: &view
+                    .signature
+                    .confirm_expires_at
+                    .format("%-d %B %Y, %H:%M UTC")
+                    .to_string(),
+            };
+            let (subject, text, html) = content.render()?;
+            Ok(Email {
+                to: mail.recipient.clone(),
+                subject,
+                text,
+                html,
+                message_id,
+                primary_link: Some(format!(
+                    "{public_url}/signatures/confirm/{}",
+                    confirm.as_str()
+                )),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_grow_and_are_capped() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            base: Duration::from_secs(5),
+            max: Duration::from_secs(60),
+        };
+        let first = policy.delay(1);
+        assert!(
+            first >= Duration::from_secs(4) && first <= Duration::from_secs(6),
+            "{first:?}"
+        );
+        let third = policy.delay(3);
+        assert!(
+            third >= Duration::from_secs(16) && third <= Duration::from_secs(24),
+            "{third:?}"
+        );
+        for attempts in [6, 20, 1000] {
+            assert!(policy.delay(attempts) <= Duration::from_secs(72));
+        }
+    }
+}
