@@ -75,6 +75,9 @@ struct SignatureStateJson {
     state: String,
     letter: String,
     organisation: String,
+    confirmed_at: Option<DateTime<Utc>>,
+    published_at: Option<DateTime<Utc>>,
+    withdrawn_at: Option<DateTime<Utc>>,
 }
 
 impl From<SignatureView> for SignatureStateJson {
@@ -83,6 +86,9 @@ impl From<SignatureView> for SignatureStateJson {
             state: v.signature.state,
             letter: v.letter.slug,
             organisation: v.organisation.name,
+            confirmed_at: v.signature.confirmed_at.map(utc),
+            published_at: v.signature.published_at.map(utc),
+            withdrawn_at: v.signature.withdrawn_at.map(utc),
         }
     }
 }

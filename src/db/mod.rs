@@ -9,7 +9,7 @@ pub mod models;
 pub mod pool;
 pub mod schema;
 
-pub use pool::{Db, DbConnection};
+pub use pool::{write_transaction, Db, DbConnection};
 
 use anyhow::bail;
 use secrecy::{ExposeSecret, SecretString};

@@ -131,3 +131,42 @@ impl Db {
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 }
+
+/// Run `work` in a write transaction. On SQLite it starts with `BEGIN IMMEDIATE`, taking the write
+/// lock first (waiting up to the busy timeout): a deferred transaction that reads and then writes
+/// fails at once with `SQLITE_BUSY` when another writer committed in between, which concurrent
+/// signing would hit. PostgreSQL uses a plain transaction. Nested calls become savepoints.
+pub fn write_transaction<T, F>(conn: &mut DbConnection, work: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(lite) = conn else {
+        return conn.transaction(work);
+    };
+    if AnsiTransactionManager::transaction_manager_status_mut(lite)
+        .transaction_depth()?
+        .is_some()
+    {
+        // Already inside a transaction: a savepoint, as diesel nests.
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+    let result = work(conn);
+    let DbConnection::Sqlite(lite) = conn else {
+        unreachable!("the variant does not change");
+    };
+    match result {
+        Ok(value) => {
+            if let Err(e) = AnsiTransactionManager::commit_transaction(lite) {
+                let _ = AnsiTransactionManager::rollback_transaction(lite);
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(lite)?;
+            Err(e)
+        }
+    }
+}

@@ -1,4 +1,6 @@
-//! Sending mail: the SMTP backend (lettre's pooled async transport, configured by URL) and the
+//! Sending mail: the SMTP backend (lettre's async transport, configured by URL; one connection per
+//! mail, since lettre's pool spawns a task when a pooled connection drops, which aborts the
+//! process if that happens while the runtime shuts down) and the
 //! file backend (one `.eml` per mail in `<data_dir>/mail`, the default when no SMTP URL is set).
 //! Mail is only ever sent by the outbox worker (`crate::worker`); templates live in
 //! [`templates`].
@@ -11,7 +13,6 @@ use std::time::Duration;
 use anyhow::Context;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
@@ -82,7 +83,6 @@ impl Mailer {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
                     .context("UNDERSIGNED_SMTP_URL is not a valid SMTP URL")?
                     .timeout(Some(Duration::from_secs(settings.smtp_timeout_secs)))
-                    .pool_config(PoolConfig::new().max_size(8))
                     .build();
                 Ok(Mailer::Smtp(transport))
             }

@@ -16,7 +16,7 @@ pub struct NewCoalitionInput {
 }
 
 pub fn create(conn: &mut DbConnection, input: NewCoalitionInput) -> Result<Coalition, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if find(conn, input.slug.as_str()).is_ok() {
             return Err(AppError::conflict(
                 "slug_taken",

@@ -102,7 +102,7 @@ pub struct NewTerritory {
 
 /// Add a territory that ISO 3166-1 lacks (e.g. XK, XKX, Kosovo).
 pub fn add_territory(conn: &mut DbConnection, t: NewTerritory) -> Result<Country, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let taken: i64 = countries::table
             .filter(
                 countries::code

@@ -84,7 +84,7 @@ fn taken_error(slug: &Slug) -> AppError {
 }
 
 pub fn create(conn: &mut DbConnection, input: NewLetterInput) -> Result<LetterView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let coalition = super::coalitions::find(conn, input.coalition.as_str())
             .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
         let slug = match input.slug {
@@ -162,7 +162,7 @@ pub fn update(
     slug_or_id: &str,
     update: LetterUpdate,
 ) -> Result<LetterView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = find(conn, slug_or_id, Audience::Admin)?;
         let state = current.state();
         let touches_text =
@@ -217,7 +217,7 @@ pub fn transition(
     slug_or_id: &str,
     to: LetterState,
 ) -> Result<LetterView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = find(conn, slug_or_id, Audience::Admin)?;
         let from = current.state();
         if !from.can_move_to(to) {

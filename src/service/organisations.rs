@@ -100,7 +100,7 @@ pub fn create(
     conn: &mut DbConnection,
     input: NewOrganisationInput,
 ) -> Result<OrganisationView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let normalized = input.name.normalized();
         if exists_with_name(conn, &normalized, input.country.as_str(), None)? {
             return Err(duplicate(&input.name, &input.country));
@@ -159,7 +159,7 @@ pub fn update(
     slug_or_id: &str,
     update: OrganisationUpdate,
 ) -> Result<OrganisationView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let current = find(conn, slug_or_id)?.organisation;
         let name = match &update.name {
             Some(n) => n.clone(),

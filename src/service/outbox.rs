@@ -44,7 +44,7 @@ pub fn claim(
     limit: i64,
     lease: Duration,
 ) -> Result<Vec<OutboxMail>, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = now();
         let due = outbox::table
             .filter(outbox::state.eq(MailState::Queued.as_str()))

@@ -142,7 +142,7 @@ pub fn sign(
     letter_slug: &str,
     input: SignInput,
 ) -> Result<SignOutcome, AppError> {
-    let result = conn.transaction(|conn| {
+    let result = crate::db::write_transaction(conn, |conn| {
         let letter = letters::find(conn, letter_slug, Audience::Public)?.letter;
         ensure_open(&letter)?;
         let organisation = find_or_create_organisation(conn, &input)?;
@@ -279,7 +279,7 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<SignatureView, Ap
 /// Confirm a signature through its link: published at once on an `auto` letter, waiting for a
 /// coordinator on `manual`. Confirming twice is harmless.
 pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let view = find_by_token(conn, Purpose::ConfirmSignature, token)?;
         match view.state() {
             SignatureState::Confirmed | SignatureState::Published => return Ok(view),
@@ -333,7 +333,7 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
 
 /// Withdraw a signature through the link in any of its mails. Withdrawing twice is harmless.
 pub fn withdraw(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let view = find_by_token(conn, Purpose::WithdrawSignature, token)?;
         if view.state().is_live() {
             let now = now();

@@ -8,7 +8,11 @@ use serde_json::Value;
 use undersigned::config::Settings;
 use undersigned::startup::Application;
 
+use crate::mail::SmtpSink;
+
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
+/// Shared by every app of a test, so two instances derive the same link tokens.
+pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdef-0123456789";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -78,6 +82,16 @@ impl TestDatabase {
         }
     }
 
+    /// The same database for a second app instance (dropped only by the original).
+    pub fn share(&self) -> TestDatabase {
+        TestDatabase {
+            url: self.url.clone(),
+            backend: self.backend,
+            _dir: tempfile::tempdir().expect("temp dir"),
+            pg: None,
+        }
+    }
+
     pub fn data_dir(&self) -> std::path::PathBuf {
         self._dir.path().join("data")
     }
@@ -104,6 +118,8 @@ pub struct TestApp {
     pub backend: Backend,
     pub client: reqwest::Client,
     pub db: TestDatabase,
+    /// The SMTP server the app sends to (unless a test pointed it elsewhere).
+    pub mail: SmtpSink,
 }
 
 pub fn settings_for(db: &TestDatabase) -> Settings {
@@ -112,8 +128,16 @@ pub fn settings_for(db: &TestDatabase) -> Settings {
         data_dir: db.data_dir(),
         database_url: Some(SecretString::from(db.url.clone())),
         admin_token: Some(SecretString::from(ADMIN_TOKEN)),
+        secret_key: Some(SecretString::from(SECRET_KEY)),
         db_pool_size: 4,
         workers: Some(1),
+        outbox_retry_base_ms: 50,
+        outbox_retry_max_ms: 400,
+        outbox_poll_ms: 50,
+        smtp_timeout_secs: 5,
+        sign_rate_per_minute: 6000,
+        sign_rate_burst: 1000,
+        mail_from: "Open letters <letters@undersigned.test>".into(),
         ..Settings::default()
     }
 }
@@ -126,7 +150,9 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDatabase, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let mail = SmtpSink::start();
         let mut settings = settings_for(&db);
+        settings.smtp_url = Some(SecretString::from(mail.url()));
         tweak(&mut settings);
         let app = Application::build(settings).await.expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -136,6 +162,7 @@ impl TestApp {
             backend: db.backend,
             client: reqwest::Client::new(),
             db,
+            mail,
         }
     }
 
@@ -216,6 +243,72 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A coalition and an open letter with the given moderation; returns the letter's slug.
+    pub async fn open_letter(&self, slug: &str, moderation: &str) -> String {
+        let coalition = format!("c-{slug}");
+        self.coalition(&coalition).await;
+        self.letter(&coalition, slug).await;
+        let r = self
+            .patch(
+                &format!("/api/v1/letters/{slug}"),
+                &serde_json::json!({"moderation": moderation}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let r = self
+            .post(
+                &format!("/api/v1/letters/{slug}/transition"),
+                &serde_json::json!({"to": "open"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        slug.to_string()
+    }
+
+    /// Sign through the JSON API (no token needed).
+    pub async fn sign(&self, letter: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/letters/{letter}/signatures")))
+            .json(body)
+            .send()
+            .await
+            .expect("POST signature")
+    }
+
+    /// The public signatory list of a letter.
+    pub async fn signatories(&self, letter: &str) -> Value {
+        let r = self
+            .get(&format!("/api/v1/letters/{letter}/signatories"))
+            .await;
+        assert_eq!(r.status(), 200);
+        r.json().await.unwrap()
+    }
+
+    /// The outbox, read with the admin token.
+    pub async fn outbox(&self) -> Value {
+        self.get_admin("/api/v1/outbox?per_page=200")
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+/// A valid sign request body.
+pub fn signer(organisation: &str, country: &str, email: &str) -> Value {
+    serde_json::json!({
+        "organisation_name": organisation,
+        "country": country,
+        "website": "",
+        "representative_name": "Ada Lovelace",
+        "representative_role": "Director",
+        "email": email,
+        "comment": "",
+        "consent": true,
+    })
+}
+
 /// Status and JSON body of a response.
 pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
@@ -223,9 +316,22 @@ pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     (status, body)
 }
 
-/// Declare a test that runs once per backend on a freshly spawned app.
+/// Declare a test that runs once per backend on a freshly spawned app; a closure after the app's
+/// name adjusts its settings.
 #[macro_export]
 macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident, $tweak:expr) $body:block) => {
+        $(#[$meta])*
+        #[actix_web::test]
+        async fn $name() {
+            for backend in $crate::helpers::backends() {
+                eprintln!("--- running on {backend}");
+                let db = $crate::helpers::TestDatabase::new(backend);
+                let $app = $crate::helpers::TestApp::spawn_with(db, $tweak).await;
+                $body
+            }
+        }
+    };
     ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
         $(#[$meta])*
         #[actix_web::test]

@@ -2,6 +2,7 @@
 //! SQLite always and on PostgreSQL too when `TEST_DATABASE_URL` is set.
 
 mod helpers;
+mod mail;
 
 mod countries;
 mod errors;
@@ -9,3 +10,4 @@ mod health;
 mod letters;
 mod migrations;
 mod organisations;
+mod signing;

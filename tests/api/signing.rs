@@ -1,0 +1,506 @@
+//! Signing end to end: real HTTP, a real database, real SMTP to a sink in this process.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::db_test;
+use crate::helpers::{signer, status_json, TestApp, TestDatabase};
+use crate::mail::SmtpSink;
+
+/// GET a page with a form; returns the page and the CSRF token its cookie carries.
+async fn form_page(app: &TestApp, path: &str) -> (String, String) {
+    let r = app.get(path).await;
+    assert_eq!(r.status(), 200, "{path}");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("undersigned_csrf="))
+        .expect("a CSRF cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let token = cookie["undersigned_csrf=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("name=\"csrf_token\" value=\"{token}\"")));
+    (html, token)
+}
+
+/// POST a form with the CSRF cookie and field.
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf_token", csrf));
+    app.client
+        .post(app.url(path))
+        .header("cookie", format!("undersigned_csrf={csrf}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn settle() {
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+}
+
+db_test!(
+    async fn an_organisation_signs_with_the_form_confirms_from_the_mail_and_is_listed(app) {
+        let letter = app.open_letter("stop-spyware", "auto").await;
+        let (page, csrf) = form_page(&app, "/letters/stop-spyware").await;
+        for label in ["for=\"organisation_name\"", "for=\"country\"", "for=\"email\"", "for=\"consent\""] {
+            assert!(page.contains(label), "{label}");
+        }
+        let r = post_form(
+            &app,
+            "/letters/stop-spyware/sign",
+            &csrf,
+            &[
+                ("organisation_name", "Digital Courage"),
+                ("country", "DE"),
+                ("website", "digitalcourage.example.de"),
+                ("representative_name", "Rena Tangens"),
+                ("representative_role", "Co-founder"),
+                ("email", "rena@digitalcourage.example.de"),
+                ("comment", ""),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        assert!(r.url().path().ends_with("/letters/stop-spyware/signed"));
+        assert!(r.text().await.unwrap().contains("Check your email"));
+
+        let mail = app.mail.wait_for(1).await.remove(0);
+        assert_eq!(mail.to, ["rena@digitalcourage.example.de"]);
+        assert!(mail.subject.contains("Letter stop-spyware"), "{}", mail.subject);
+        assert!(mail.html.contains("Digital Courage"));
+        let token = mail.token("confirm");
+        assert_ne!(token, mail.token("withdraw"));
+        assert_eq!(app.signatories(&letter).await["total"], 0, "pending is not listed");
+
+        // Opening the link, as a mail scanner would, changes nothing.
+        for _ in 0..2 {
+            let (page, _) = form_page(&app, &format!("/signatures/confirm/{token}")).await;
+            assert!(page.contains("Confirm the signature") && page.contains("Digital Courage"));
+        }
+        assert_eq!(app.signatories(&letter).await["total"], 0);
+
+        let (_, csrf) = form_page(&app, &format!("/signatures/confirm/{token}")).await;
+        let r = post_form(&app, &format!("/signatures/confirm/{token}"), &csrf, &[]).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("now listed"));
+
+        let list = app.signatories(&letter).await;
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["countries"], json!([{"code": "DE", "name": "Germany", "count": 1}]));
+        assert_eq!(list["items"][0]["name"], "Digital Courage");
+        assert_eq!(list["items"][0]["website"], "https://digitalcourage.example.de/");
+        let letter_json = status_json(app.get("/api/v1/letters/stop-spyware").await).await.1;
+        assert_eq!(list["items"][0]["text_hash"], letter_json["text_hash"]);
+        let page = app.get("/letters/stop-spyware").await.text().await.unwrap();
+        let germany = page.find("<h3>Germany").expect("a Germany group");
+        assert!(page[germany..].contains("Digital Courage"));
+        for public in [list.to_string(), page] {
+            assert!(!public.contains("rena@") && !public.contains("Rena Tangens"));
+        }
+    }
+);
+
+db_test!(
+    async fn signing_again_never_duplicates_and_resends_only_up_to_the_cap(app, |s| {
+        s.max_confirmation_sends = 3;
+    }) {
+        let letter = app.open_letter("l", "auto").await;
+        let mut answers = HashSet::new();
+        for i in 0..5 {
+            let email = format!("person{i}@amnesty.example.org");
+            let (status, body) =
+                status_json(app.sign(&letter, &signer("Amnesty International", "FR", &email)).await).await;
+            assert_eq!(status, 202);
+            answers.insert(body.to_string());
+        }
+        assert_eq!(answers.len(), 1, "the answers differ: {answers:?}");
+        let mails = app.mail.wait_for(3).await;
+        settle().await;
+        assert_eq!(app.mail.mails().len(), 3, "more than the cap");
+        // Re-sends go to the address that signed first, never to a newcomer.
+        assert!(mails.iter().all(|m| m.to == ["person0@amnesty.example.org"]));
+        let tokens: HashSet<String> = mails.iter().map(|m| m.token("confirm")).collect();
+        assert_eq!(tokens.len(), 1, "one signature, one link");
+
+        let token = tokens.into_iter().next().unwrap();
+        let (status, body) = status_json(
+            app.client
+                .post(app.url("/api/v1/signatures/confirm"))
+                .json(&json!({"token": token}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(body["state"], "published");
+        let (status, again) = status_json(
+            app.sign(&letter, &signer("AMNESTY  international", "France", "late@amnesty.example.org")).await,
+        )
+        .await;
+        assert_eq!(status, 202);
+        assert!(answers.contains(&again.to_string()));
+        settle().await;
+        assert_eq!(app.mail.mails().len(), 3, "a confirmed signature gets no mail");
+        assert_eq!(app.signatories(&letter).await["total"], 1);
+        assert_eq!(app.total("/api/v1/organisations").await, 1);
+    }
+);
+
+db_test!(
+    async fn expired_and_unknown_links_change_nothing(app, |s| {
+        s.confirmation_ttl_secs = 0;
+    }) {
+        let letter = app.open_letter("l", "auto").await;
+        app.sign(&letter, &signer("Privacy International", "GB", "pi@example.org")).await;
+        let token = app.mail.wait_for(1).await[0].token("confirm");
+        let path = format!("/signatures/confirm/{token}");
+        assert_eq!(app.get(&path).await.status(), 410);
+        let r = app
+            .client
+            .post(app.url(&path))
+            .header("cookie", "undersigned_csrf=".to_string() + &"a".repeat(64))
+            .form(&[("csrf_token", "a".repeat(64))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 410);
+        let (status, body) = status_json(
+            app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": token})).send().await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, 410);
+        assert_eq!(body["error"]["code"], "gone");
+        assert_eq!(app.signatories(&letter).await["total"], 0);
+
+        let unknown = "0".repeat(64);
+        assert_eq!(app.get(&format!("/signatures/confirm/{unknown}")).await.status(), 404);
+        assert_eq!(app.get(&format!("/signatures/withdraw/{unknown}")).await.status(), 404);
+        assert_eq!(app.get("/signatures/confirm/not-a-token").await.status(), 404);
+        let (status, _) = status_json(
+            app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": unknown})).send().await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, 404);
+        let (status, body) = status_json(
+            app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": "short"})).send().await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["token"].is_array());
+
+        // An expired signature does not block signing again: a new one with a new link.
+        app.sign(&letter, &signer("Privacy International", "GB", "pi@example.org")).await;
+        let mails = app.mail.wait_for(2).await;
+        assert_ne!(mails[1].token("confirm"), token);
+    }
+);
+
+db_test!(
+    async fn a_withdrawn_signature_leaves_the_list_and_keeps_its_time(app) {
+        let letter = app.open_letter("l", "auto").await;
+        app.sign(&letter, &signer("La Quadrature du Net", "FR", "lqdn@example.fr")).await;
+        let mail = app.mail.wait_for(1).await.remove(0);
+        let confirm = |token: String| {
+            app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": token})).send()
+        };
+        assert_eq!(confirm(mail.token("confirm")).await.unwrap().status(), 200);
+        assert_eq!(app.signatories(&letter).await["total"], 1);
+
+        let withdraw_path = format!("/signatures/withdraw/{}", mail.token("withdraw"));
+        let (page, csrf) = form_page(&app, &withdraw_path).await;
+        assert!(page.contains("Withdraw the signature"));
+        assert_eq!(app.signatories(&letter).await["total"], 1, "GET changed nothing");
+        let r = post_form(&app, &withdraw_path, &csrf, &[]).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(app.signatories(&letter).await["total"], 0);
+        let page = app.get("/letters/l").await.text().await.unwrap();
+        assert!(!page.contains("La Quadrature du Net"));
+
+        let (status, body) = status_json(
+            app.client
+                .post(app.url("/api/v1/signatures/withdraw"))
+                .json(&json!({"token": mail.token("withdraw")}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(body["state"], "withdrawn");
+        assert!(body["withdrawn_at"].is_string(), "{body}");
+        let (status, body) = status_json(confirm(mail.token("confirm")).await.unwrap()).await;
+        assert_eq!(status, 409);
+        assert_eq!(body["error"]["code"], "signature_withdrawn");
+    }
+);
+
+db_test!(
+    async fn a_manual_letter_keeps_confirmed_signatures_for_its_coordinators(app) {
+        let letter = app.open_letter("l", "manual").await;
+        app.sign(&letter, &signer("EFF", "US", "eff@example.org")).await;
+        let token = app.mail.wait_for(1).await[0].token("confirm");
+        let (status, body) = status_json(
+            app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": token})).send().await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(body["state"], "confirmed");
+        assert_eq!(app.signatories(&letter).await["total"], 0);
+    }
+);
+
+db_test!(
+    async fn invalid_sign_requests_name_every_field_and_store_nothing(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let (status, body) = status_json(
+            app.sign(
+                &letter,
+                &json!({
+                    "organisation_name": " ",
+                    "country": "Congo",
+                    "website": "javascript:alert(1)",
+                    "representative_name": "",
+                    "representative_role": "",
+                    "email": "not-an-email",
+                    "comment": "x".repeat(1001),
+                    "consent": false,
+                }),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        let fields = body["error"]["fields"].as_object().unwrap();
+        for field in [
+            "organisation_name",
+            "country",
+            "website",
+            "representative_name",
+            "representative_role",
+            "email",
+            "comment",
+            "consent",
+        ] {
+            assert!(fields.contains_key(field), "{field} missing in {body}");
+        }
+        let (status, body) = status_json(app.sign(&letter, &json!({"organisation": "typo"})).await).await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"].is_object());
+
+        // The form shows each error next to its field and keeps what was typed.
+        let (_, csrf) = form_page(&app, "/letters/l").await;
+        let r = post_form(
+            &app,
+            "/letters/l/sign",
+            &csrf,
+            &[
+                ("organisation_name", "Kept Organisation"),
+                ("country", "FR"),
+                ("representative_name", "Kept Person"),
+                ("representative_role", ""),
+                ("email", "nope"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("value=\"Kept Organisation\""));
+        assert!(html.contains("value=\"Kept Person\""));
+        assert!(html.contains("<option value=\"FR\" selected>"));
+        for id in ["email-error", "representative_role-error", "consent-error"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+        }
+        assert!(!html.contains("id=\"organisation_name-error\""));
+
+        settle().await;
+        assert_eq!(app.mail.mails().len(), 0);
+        assert_eq!(app.outbox().await["total"], 0);
+        assert_eq!(app.total("/api/v1/organisations").await, 0);
+    }
+);
+
+db_test!(
+    async fn only_open_letters_accept_signatures(app) {
+        let letter = app.open_letter("l", "auto").await;
+        app.post("/api/v1/letters/l/transition", &json!({"to": "closed"})).await;
+        let (status, body) = status_json(app.sign(&letter, &signer("Org", "FR", "o@example.org")).await).await;
+        assert_eq!(status, 409);
+        assert_eq!(body["error"]["code"], "letter_not_open");
+        let page = app.get("/letters/l").await.text().await.unwrap();
+        assert!(page.contains("no longer accepts signatures"));
+        assert!(!page.contains("action=\"/letters/l/sign\""));
+
+        app.coalition("d").await;
+        app.letter("d", "draft").await;
+        let (status, _) = status_json(app.sign("draft", &signer("Org", "FR", "o@example.org")).await).await;
+        assert_eq!(status, 404);
+        assert_eq!(app.get("/letters/draft").await.status(), 404);
+        assert_eq!(app.outbox().await["total"], 0);
+    }
+);
+
+db_test!(
+    async fn a_hostile_organisation_name_is_escaped_on_the_page_and_in_the_mail(app) {
+        let hostile = "<script>alert(1)</script>";
+        let letter = app.open_letter("l", "auto").await;
+        app.sign(&letter, &signer(hostile, "FR", "x@example.org")).await;
+        let mail = app.mail.wait_for(1).await.remove(0);
+        assert!(!mail.html.contains(hostile), "{}", mail.html);
+        assert!(mail.html.contains("&#60;script&#62;") || mail.html.contains("&lt;script&gt;"));
+        let (_, csrf) = form_page(&app, &format!("/signatures/confirm/{}", mail.token("confirm"))).await;
+        post_form(&app, &format!("/signatures/confirm/{}", mail.token("confirm")), &csrf, &[]).await;
+        let page = app.get("/letters/l").await.text().await.unwrap();
+        assert!(!page.contains(hostile));
+        assert!(page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        assert_eq!(app.signatories(&letter).await["items"][0]["name"], hostile);
+    }
+);
+
+db_test!(
+    async fn a_form_post_without_its_csrf_token_is_refused(app) {
+        app.open_letter("l", "auto").await;
+        let fields = [
+            ("organisation_name", "Org"),
+            ("country", "FR"),
+            ("representative_name", "A"),
+            ("representative_role", "B"),
+            ("email", "a@example.org"),
+            ("consent", "yes"),
+        ];
+        let r = app.client.post(app.url("/letters/l/sign")).form(&fields).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let r = post_form(&app, "/letters/l/sign", "", &fields).await;
+        assert_eq!(r.status(), 403);
+        assert_eq!(app.outbox().await["total"], 0);
+        assert_eq!(app.total("/api/v1/organisations").await, 0);
+    }
+);
+
+db_test!(
+    async fn signing_is_rate_limited_per_client_address(app, |s| {
+        s.sign_rate_per_minute = 1;
+        s.sign_rate_burst = 2;
+    }) {
+        let letter = app.open_letter("l", "auto").await;
+        for i in 0..2 {
+            let r = app.sign(&letter, &signer(&format!("Org {i}"), "FR", "a@example.org")).await;
+            assert_eq!(r.status(), 202);
+        }
+        let r = app.sign(&letter, &signer("Org 3", "FR", "a@example.org")).await;
+        assert_eq!(r.status(), 429);
+        let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!(retry >= 1);
+        let (_, body) = status_json(r).await;
+        assert_eq!(body["error"]["code"], "too_many_requests");
+        assert_eq!(app.outbox().await["total"], 2);
+        // Reads are not limited.
+        assert_eq!(app.get("/letters/l").await.status(), 200);
+    }
+);
+
+/// Wait until every outbox row has failed at least once.
+async fn wait_until_attempted(app: &TestApp, n: usize) {
+    for _ in 0..200 {
+        let outbox = app.outbox().await;
+        let items = outbox["items"].as_array().unwrap();
+        if items.len() == n && items.iter().all(|m| m["attempts"].as_i64().unwrap() >= 1) {
+            assert!(items
+                .iter()
+                .all(|m| m["state"] == "queued" && m["last_error"].is_string()));
+            return;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("mail was not attempted");
+}
+
+fn assert_each_once(mails: &[crate::mail::ReceivedMail], n: usize) {
+    assert_eq!(mails.len(), n);
+    let ids: HashSet<&str> = mails.iter().map(|m| m.message_id.as_str()).collect();
+    assert_eq!(ids.len(), n, "a mail arrived twice");
+}
+
+#[actix_web::test]
+async fn with_smtp_down_signing_works_and_every_mail_goes_out_once_it_is_back() {
+    for backend in crate::helpers::backends() {
+        eprintln!("--- running on {backend}");
+        let port = SmtpSink::reserve_port();
+        let app = TestApp::spawn_with(TestDatabase::new(backend), |s| {
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into())
+        })
+        .await;
+        let letter = app.open_letter("l", "auto").await;
+        for i in 0..3 {
+            let r = app
+                .sign(
+                    &letter,
+                    &signer(&format!("Org {i}"), "FR", &format!("o{i}@example.org")),
+                )
+                .await;
+            assert_eq!(r.status(), 202);
+        }
+        wait_until_attempted(&app, 3).await;
+        let sink = SmtpSink::start_on_port(port);
+        sink.wait_for(3).await;
+        settle().await;
+        assert_each_once(&sink.mails(), 3);
+        let outbox = app.outbox().await;
+        assert!(outbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["state"] == "sent"));
+    }
+}
+
+/// Two server instances on one database, each with its own outbox worker: every mail is sent
+/// exactly once.
+#[actix_web::test]
+async fn two_workers_on_one_database_never_send_a_mail_twice() {
+    for backend in crate::helpers::backends() {
+        eprintln!("--- running on {backend}");
+        let port = SmtpSink::reserve_port();
+        let smtp = format!("smtp://127.0.0.1:{port}");
+        let db = TestDatabase::new(backend);
+        let shared = db.share();
+        let a = TestApp::spawn_with(db, |s| s.smtp_url = Some(smtp.clone().into())).await;
+        let b = TestApp::spawn_with(shared, |s| s.smtp_url = Some(smtp.clone().into())).await;
+        let letter = a.open_letter("l", "auto").await;
+        let n = 24;
+        for i in 0..n {
+            let app = if i % 2 == 0 { &a } else { &b };
+            let r = app
+                .sign(
+                    &letter,
+                    &signer(&format!("Org {i}"), "FR", &format!("o{i}@example.org")),
+                )
+                .await;
+            assert_eq!(r.status(), 202);
+        }
+        wait_until_attempted(&a, n).await;
+        let sink = SmtpSink::start_on_port(port);
+        sink.wait_for(n).await;
+        actix_web::rt::time::sleep(Duration::from_millis(800)).await;
+        assert_each_once(&sink.mails(), n);
+    }
+}
