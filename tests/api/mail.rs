@@ -82,6 +82,15 @@ impl Handler for Collector {
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
         response::OK
     }
+
+    /// Addresses containing "reject" get a permanent 550, as a real server's unknown mailbox.
+    fn rcpt(&mut self, to: &str) -> Response {
+        if to.contains("reject") {
+            response::NO_MAILBOX
+        } else {
+            response::OK
+        }
+    }
 }
 
 pub struct SmtpSink {

@@ -504,3 +504,106 @@ async fn two_workers_on_one_database_never_send_a_mail_twice() {
         assert_each_once(&sink.mails(), n);
     }
 }
+
+#[actix_web::test]
+async fn mail_that_keeps_failing_or_is_refused_is_parked_as_dead_with_its_error() {
+    for backend in crate::helpers::backends() {
+        eprintln!("--- running on {backend}");
+        // Nothing listens: every attempt fails, and the second is the last.
+        let port = SmtpSink::reserve_port();
+        let app = TestApp::spawn_with(TestDatabase::new(backend), |s| {
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
+            s.outbox_max_attempts = 2;
+        })
+        .await;
+        let letter = app.open_letter("l", "auto").await;
+        app.sign(&letter, &signer("Org", "FR", "o@example.org"))
+            .await;
+        let dead = wait_for_dead(&app, 1).await;
+        assert_eq!(dead[0]["attempts"], 2);
+        assert!(
+            dead[0]["last_error"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("connect"),
+            "{dead:?}"
+        );
+
+        // A permanent refusal (550) is not retried.
+        let app = TestApp::spawn(backend).await;
+        let letter = app.open_letter("l", "auto").await;
+        app.sign(&letter, &signer("Org", "FR", "reject-me@example.org"))
+            .await;
+        let dead = wait_for_dead(&app, 1).await;
+        assert_eq!(dead[0]["attempts"], 1);
+        assert!(
+            dead[0]["last_error"].as_str().unwrap().contains("550"),
+            "{dead:?}"
+        );
+        assert!(app.mail.mails().is_empty());
+    }
+}
+
+async fn wait_for_dead(app: &TestApp, n: usize) -> Vec<serde_json::Value> {
+    for _ in 0..200 {
+        let body: serde_json::Value = app
+            .get_admin("/api/v1/outbox?state=dead")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = body["items"].as_array().unwrap().clone();
+        if items.len() >= n {
+            return items;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no dead mail");
+}
+
+db_test!(
+    async fn without_smtp_mail_is_written_as_files_with_the_link(app, |s| {
+        s.smtp_url = None;
+    }) {
+        let letter = app.open_letter("l", "auto").await;
+        app.sign(&letter, &signer("Org", "FR", "o@example.org")).await;
+        let dir = app.db.data_dir().join("mail");
+        let mut found = None;
+        for _ in 0..200 {
+            let files: Vec<_> = std::fs::read_dir(&dir)
+                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            if let Some(path) = files.iter().find(|p| p.extension().is_some_and(|e| e == "eml")) {
+                found = Some(std::fs::read_to_string(path).unwrap());
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+        }
+        let raw = found.expect("an .eml file in the data folder");
+        let parsed = mailparse::parse_mail(raw.as_bytes()).unwrap();
+        let text = parsed.subparts[0].get_body().unwrap();
+        let start = text.find("/signatures/confirm/").expect("the confirmation link") + 20;
+        let token = &text[start..start + 64];
+        let r = app
+            .client
+            .post(app.url("/api/v1/signatures/confirm"))
+            .json(&json!({"token": token}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(app.signatories(&letter).await["total"], 1);
+    }
+);
+
+db_test!(
+    async fn an_oversized_form_is_refused(app) {
+        app.open_letter("l", "auto").await;
+        let (_, csrf) = form_page(&app, "/letters/l").await;
+        let big = "x".repeat(300 * 1024);
+        let r = post_form(&app, "/letters/l/sign", &csrf, &[("comment", &big)]).await;
+        assert_eq!(r.status(), 413);
+        assert_eq!(app.outbox().await["total"], 0);
+    }
+);
