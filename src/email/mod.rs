@@ -1,10 +1,10 @@
-//! Sending mail: the SMTP backend (lettre's async transport, configured by URL; one connection per
-//! mail, since lettre's pool spawns a task when a pooled connection drops, which aborts the
-//! process if that happens while the runtime shuts down) and the
+//! Sending mail: the SMTP backend (lettre's pooled async transport, configured by URL, running on
+//! a thread of its own: see [`smtp`]) and the
 //! file backend (one `.eml` per mail in `<data_dir>/mail`, the default when no SMTP URL is set).
 //! Mail is only ever sent by the outbox worker (`crate::worker`); templates live in
 //! [`templates`].
 
+pub mod smtp;
 pub mod templates;
 
 use std::path::PathBuf;
@@ -13,10 +13,16 @@ use std::time::Duration;
 use anyhow::Context;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use self::smtp::SmtpThread;
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
+
+/// SMTP connections kept open to the mail server.
+const SMTP_POOL_SIZE: u32 = 8;
 
 /// A rendered mail, ready to send.
 #[derive(Debug, Clone)]
@@ -39,7 +45,7 @@ pub struct SendError {
 }
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpThread),
     File {
         transport: AsyncFileTransport<Tokio1Executor>,
         dir: PathBuf,
@@ -80,11 +86,11 @@ impl Mailer {
         match &settings.smtp_url {
             Some(url) => {
                 let url = lettre_url(url.expose_secret())?;
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
                     .context("UNDERSIGNED_SMTP_URL is not a valid SMTP URL")?
                     .timeout(Some(Duration::from_secs(settings.smtp_timeout_secs)))
-                    .build();
-                Ok(Mailer::Smtp(transport))
+                    .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE));
+                Ok(Mailer::Smtp(SmtpThread::start(builder)?))
             }
             None => {
                 let dir = settings.data_dir.join("mail");
@@ -111,16 +117,7 @@ impl Mailer {
             message: format!("could not build the message: {e}"),
         })?;
         match self {
-            Mailer::Smtp(transport) => {
-                transport
-                    .send(message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| SendError {
-                        permanent: e.is_permanent(),
-                        message: e.to_string(),
-                    })
-            }
+            Mailer::Smtp(thread) => thread.send(message).await,
             Mailer::File { transport, dir } => {
                 let id = transport.send(message).await.map_err(|e| SendError {
                     permanent: false,

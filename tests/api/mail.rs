@@ -127,7 +127,7 @@ impl SmtpSink {
         });
         server
             .with_name("sink.test")
-            .with_num_threads(4)
+            .with_num_threads(64)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
