@@ -55,13 +55,51 @@ async fn load(
         .await
 }
 
+/// The page for a link: the signature, an explanation and, when there is something to do, a
+/// button that posts back to the same path with the CSRF token.
+fn action_page(
+    req: &HttpRequest,
+    state: &AppState,
+    heading: &str,
+    view: &SignatureView,
+    explanation: &str,
+    button: Option<&str>,
+) -> Result<HttpResponse, PageError> {
+    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let mut builder = HttpResponse::Ok();
+    csrf.apply(&mut builder);
+    render(
+        builder,
+        &ActionPage {
+            heading,
+            view,
+            explanation,
+            button,
+            action: req.path(),
+            csrf: &csrf.token,
+        },
+    )
+}
+
+/// A button's POST: check the CSRF token, then run `change` with the link's token.
+async fn post_action(
+    req: &HttpRequest,
+    state: &AppState,
+    raw: &str,
+    form: &ButtonForm,
+    change: fn(&mut crate::db::DbConnection, &Token) -> Result<SignatureView, AppError>,
+) -> Result<SignatureView, PageError> {
+    csrf::verify(req, &form.csrf_token)?;
+    let token = token(raw)?;
+    Ok(state.db.run(move |conn| change(conn, &token)).await?)
+}
+
 async fn confirm_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     raw: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let raw = raw.into_inner();
-    let view = load(&state, Purpose::ConfirmSignature, raw.clone()).await?;
+    let view = load(&state, Purpose::ConfirmSignature, raw.into_inner()).await?;
     if view.link_expired() || view.state() == SignatureState::Expired {
         return Err(
             AppError::Gone("this confirmation link has expired; please sign again".into()).into(),
@@ -79,20 +117,13 @@ async fn confirm_page(
         ),
         _ => ("This signature was withdrawn or not accepted.", None),
     };
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
-    let action = format!("/signatures/confirm/{raw}");
-    let mut builder = HttpResponse::Ok();
-    csrf.apply(&mut builder);
-    render(
-        builder,
-        &ActionPage {
-            heading: "Confirm your signature",
-            view: &view,
-            explanation,
-            button,
-            action: &action,
-            csrf: &csrf.token,
-        },
+    action_page(
+        &req,
+        &state,
+        "Confirm your signature",
+        &view,
+        explanation,
+        button,
     )
 }
 
@@ -102,26 +133,20 @@ async fn confirm(
     raw: web::Path<String>,
     form: web::Form<ButtonForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::verify(&req, &form.csrf_token)?;
-    let token = token(&raw)?;
-    let view = state
-        .db
-        .run(move |conn| signatures::confirm(conn, &token))
-        .await?;
+    let view = post_action(&req, &state, &raw, &form, signatures::confirm).await?;
     let explanation = match view.state() {
-        SignatureState::Published => "Thank you: the signature is confirmed and your organisation is now listed.",
+        SignatureState::Published => {
+            "Thank you: the signature is confirmed and your organisation is now listed."
+        }
         _ => "Thank you: the signature is confirmed. The letter's coordinators will review it before it is listed.",
     };
-    render(
-        HttpResponse::Ok(),
-        &ActionPage {
-            heading: "Signature confirmed",
-            view: &view,
-            explanation,
-            button: None,
-            action: "",
-            csrf: "",
-        },
+    action_page(
+        &req,
+        &state,
+        "Signature confirmed",
+        &view,
+        explanation,
+        None,
     )
 }
 
@@ -130,8 +155,7 @@ async fn withdraw_page(
     state: web::Data<AppState>,
     raw: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let raw = raw.into_inner();
-    let view = load(&state, Purpose::WithdrawSignature, raw.clone()).await?;
+    let view = load(&state, Purpose::WithdrawSignature, raw.into_inner()).await?;
     let (explanation, button) = if view.state().is_live() {
         (
             "Press the button to withdraw your organisation's signature. It will no longer be listed.",
@@ -140,20 +164,13 @@ async fn withdraw_page(
     } else {
         ("This signature is no longer active.", None)
     };
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
-    let action = format!("/signatures/withdraw/{raw}");
-    let mut builder = HttpResponse::Ok();
-    csrf.apply(&mut builder);
-    render(
-        builder,
-        &ActionPage {
-            heading: "Withdraw your signature",
-            view: &view,
-            explanation,
-            button,
-            action: &action,
-            csrf: &csrf.token,
-        },
+    action_page(
+        &req,
+        &state,
+        "Withdraw your signature",
+        &view,
+        explanation,
+        button,
     )
 }
 
@@ -163,21 +180,14 @@ async fn withdraw(
     raw: web::Path<String>,
     form: web::Form<ButtonForm>,
 ) -> Result<HttpResponse, PageError> {
-    csrf::verify(&req, &form.csrf_token)?;
-    let token = token(&raw)?;
-    let view = state
-        .db
-        .run(move |conn| signatures::withdraw(conn, &token))
-        .await?;
-    render(
-        HttpResponse::Ok(),
-        &ActionPage {
-            heading: "Signature withdrawn",
-            view: &view,
-            explanation: "The signature is withdrawn and no longer listed.",
-            button: None,
-            action: "",
-            csrf: "",
-        },
+    let view = post_action(&req, &state, &raw, &form, signatures::withdraw).await?;
+    let explanation = "The signature is withdrawn and no longer listed.";
+    action_page(
+        &req,
+        &state,
+        "Signature withdrawn",
+        &view,
+        explanation,
+        None,
     )
 }
