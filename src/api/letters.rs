@@ -1,11 +1,12 @@
 //! `/api/v1/letters`: drafting letters, reading them, and moving them through their life cycle.
 //! The public reads letters past draft; writes and drafts need the admin token.
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use super::caching::{self, Validators};
 use super::extract::{Admin, ApiJson, Viewer};
 use super::{nullable, text, timestamp, utc, PageQuery};
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
@@ -13,6 +14,8 @@ use crate::error::{AppError, FieldCollector};
 use crate::service::letters::{
     self, Audience, LetterFilter, LetterUpdate, LetterView, NewLetterInput,
 };
+use crate::service::public_list::{self, ListSummary};
+use crate::service::{Page, PageRequest};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -63,12 +66,15 @@ pub struct LetterJson {
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The published signatories: total, counts by country, and the list's version.
+    pub signatories: ListSummary,
 }
 
 impl LetterJson {
-    fn new(v: LetterView, audience: Audience) -> LetterJson {
+    fn new(v: LetterView, audience: Audience, signatories: ListSummary) -> LetterJson {
         let l = v.letter;
         LetterJson {
+            signatories,
             id: l.id,
             slug: l.slug,
             coalition: CoalitionRef {
@@ -96,6 +102,16 @@ impl LetterJson {
             updated_at: utc(l.updated_at),
         }
     }
+}
+
+/// A letter with the summary of its list, as every answer carries it.
+fn summarised(
+    conn: &mut crate::db::DbConnection,
+    load: impl FnOnce(&mut crate::db::DbConnection) -> Result<LetterView, AppError>,
+) -> Result<(LetterView, ListSummary), AppError> {
+    let view = load(conn)?;
+    let summary = public_list::summary(conn, &view.letter.id)?;
+    Ok((view, summary))
 }
 
 fn future_timestamp(s: &str) -> Result<chrono::NaiveDateTime, String> {
@@ -192,9 +208,9 @@ async fn create(
     let input = body.0.parse()?;
     let view = state
         .db
-        .run(move |conn| letters::create(conn, input))
+        .run(move |conn| summarised(conn, |c| letters::create(c, input)))
         .await?;
-    Ok(HttpResponse::Created().json(LetterJson::new(view, Audience::Admin)))
+    Ok(HttpResponse::Created().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }
 
 #[derive(Deserialize)]
@@ -206,6 +222,7 @@ struct ListQuery {
 
 #[get("/letters")]
 async fn list(
+    req: HttpRequest,
     viewer: Viewer,
     state: web::Data<AppState>,
     page: web::Query<PageQuery>,
@@ -227,13 +244,28 @@ async fn list(
     let audience = viewer.0;
     let result = state
         .db
-        .run(move |conn| letters::list(conn, &filter, audience, page))
+        .run(move |conn| {
+            let page = letters::list(conn, &filter, audience, page)?;
+            let mut items = Vec::with_capacity(page.items.len());
+            for view in page.items {
+                items.push(summarised(conn, |_| Ok(view))?);
+            }
+            Ok(Page::new(items, PageRequest { page: page.page, per_page: page.per_page }, page.total))
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(result.map(|v| LetterJson::new(v, audience))))
+    let last_modified = result
+        .items
+        .iter()
+        .map(|(v, s)| s.changed_at.map_or(v.letter.updated_at, |c| c.naive_utc().max(v.letter.updated_at)))
+        .max()
+        .unwrap_or_default();
+    let body = result.map(|(v, s)| LetterJson::new(v, audience, s));
+    Ok(caching::json(&req, &body, last_modified))
 }
 
 #[get("/letters/{slug}")]
 async fn show(
+    req: HttpRequest,
     viewer: Viewer,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -242,9 +274,22 @@ async fn show(
     let audience = viewer.0;
     let view = state
         .db
-        .run(move |conn| letters::find(conn, &slug, audience))
+        .run(move |conn| summarised(conn, |c| letters::find(c, &slug, audience)))
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(view, audience)))
+    let (view, summary) = view;
+    let validators = Validators::of(
+        &[
+            "letter",
+            &view.letter.id,
+            &view.letter.updated_at.to_string(),
+            &summary.version.to_string(),
+            &format!("{audience:?}"),
+        ],
+        summary
+            .changed_at
+            .map_or(view.letter.updated_at, |c| c.naive_utc().max(view.letter.updated_at)),
+    );
+    Ok(validators.respond(&req, |b| b.json(LetterJson::new(view, audience, summary))))
 }
 
 #[derive(Deserialize)]
@@ -318,9 +363,9 @@ async fn update(
     let slug = slug.into_inner();
     let view = state
         .db
-        .run(move |conn| letters::update(conn, &slug, changes))
+        .run(move |conn| summarised(conn, |c| letters::update(c, &slug, changes)))
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(view, Audience::Admin)))
+    Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }
 
 #[derive(Deserialize)]
@@ -346,7 +391,7 @@ async fn transition(
     let slug = slug.into_inner();
     let view = state
         .db
-        .run(move |conn| letters::transition(conn, &slug, to))
+        .run(move |conn| summarised(conn, |c| letters::transition(c, &slug, to)))
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(view, Audience::Admin)))
+    Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }

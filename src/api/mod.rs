@@ -2,12 +2,16 @@
 //! types, call one `service` function through [`Db::run`](crate::db::Db::run), and shape the
 //! answer; errors follow `crate::error`.
 
+pub mod caching;
+pub mod changes;
 pub mod coalitions;
 pub mod countries;
 pub mod extract;
 pub mod health;
 pub mod letters;
+pub mod openapi;
 pub mod organisations;
+pub mod signatories;
 pub mod signatures;
 
 use actix_web::web;
@@ -17,6 +21,8 @@ use serde::{Deserialize, Deserializer};
 use crate::error::{AppError, FieldCollector};
 use crate::service::PageRequest;
 
+pub use openapi::ErrorBody;
+
 /// Mount every API route; `limit` wraps the endpoint that signs.
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
     cfg.service(
@@ -25,7 +31,9 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimi
             .configure(coalitions::routes)
             .configure(organisations::routes)
             .configure(letters::routes)
-            .configure(|cfg| signatures::routes(cfg, limit)),
+            .configure(|cfg| signatures::routes(cfg, limit))
+            .configure(signatories::routes)
+            .configure(changes::routes),
     );
 }
 

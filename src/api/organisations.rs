@@ -27,8 +27,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const DESCRIPTION_MAX: usize = 2000;
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CountryRef {
+    /// ISO 3166-1 alpha-2 code (or a code added for a territory, such as XK).
     pub code: String,
     pub name: String,
 }

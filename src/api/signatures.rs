@@ -11,7 +11,6 @@ use super::{utc, PageQuery};
 use crate::domain::token::Token;
 use crate::domain::MailState;
 use crate::error::{AppError, FieldCollector};
-use crate::service::letters::{self, Audience};
 use crate::service::signatures::{self, SignFields, SignatureView};
 use crate::service::{countries, outbox};
 use crate::startup::{AppState, SignRateLimit};
@@ -24,7 +23,6 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
     )
     .service(confirm)
     .service(withdraw)
-    .service(signatories)
     .service(outbox_list);
 }
 
@@ -119,72 +117,6 @@ async fn withdraw(
         .run(move |conn| signatures::withdraw(conn, &token))
         .await?;
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
-}
-
-#[derive(Serialize)]
-struct CountryCount {
-    code: String,
-    name: String,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct SignatoryJson {
-    name: String,
-    slug: String,
-    country: super::organisations::CountryRef,
-    website: Option<String>,
-    verification: String,
-    signed_at: DateTime<Utc>,
-    text_hash: String,
-}
-
-/// The published signatories of a letter, by country then name, with counts per country.
-/// No personal data: no person's name, role or email.
-#[get("/letters/{slug}/signatories")]
-async fn signatories(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
-    let (letter, list) = state
-        .db
-        .run(move |conn| {
-            let view = letters::find(conn, &slug, Audience::Public)?;
-            let list = signatures::published(conn, &view.letter.id)?;
-            Ok((view.letter, list))
-        })
-        .await?;
-    let groups = signatures::group_by_country(list.clone());
-    let countries: Vec<CountryCount> = groups
-        .iter()
-        .map(|g| CountryCount {
-            code: g.code.clone(),
-            name: g.name.clone(),
-            count: g.signatories.len(),
-        })
-        .collect();
-    let items: Vec<SignatoryJson> = list
-        .into_iter()
-        .map(|s| SignatoryJson {
-            name: s.organisation_name,
-            slug: s.organisation_slug,
-            country: super::organisations::CountryRef {
-                code: s.country_code,
-                name: s.country_name,
-            },
-            website: s.website,
-            verification: s.verification,
-            signed_at: utc(s.signed_at),
-            text_hash: s.text_hash,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "letter": letter.slug,
-        "total": items.len(),
-        "countries": countries,
-        "items": items,
-    })))
 }
 
 #[derive(Deserialize)]

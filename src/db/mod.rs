@@ -14,6 +14,18 @@ pub use pool::{write_transaction, Db, DbConnection};
 use anyhow::bail;
 use secrecy::{ExposeSecret, SecretString};
 
+/// Run one diesel expression on the concrete connection of either backend: for the few
+/// statements `MultiConnection` cannot express (upserts, row locks). The body is written once.
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
 /// Which backend a database URL names.
 #[derive(Clone)]
 pub enum DatabaseUrl {

@@ -6,7 +6,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{coalitions, countries, letters, organisations, outbox, signatures};
+use super::schema::{
+    coalitions, countries, letter_country_counts, letters, organisations, outbox, public_signatories,
+    signature_events, signatures,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = countries)]
@@ -248,4 +251,55 @@ pub struct NewOutboxMail {
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+}
+
+/// A published signatory as the public sees it: no person, no email.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = public_signatories)]
+pub struct PublicSignatory {
+    pub signature_id: String,
+    pub letter_id: String,
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub organisation_slug: String,
+    pub sort_name: String,
+    pub country_code: String,
+    pub website: Option<String>,
+    pub verification: String,
+    pub text_hash: String,
+    pub signed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = signature_events)]
+pub struct SignatureEvent {
+    pub id: i64,
+    pub letter_id: String,
+    pub signature_id: String,
+    pub action: String,
+    pub organisation_name: String,
+    pub organisation_slug: String,
+    pub country_code: String,
+    pub occurred_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = signature_events)]
+pub struct NewSignatureEvent<'a> {
+    pub letter_id: &'a str,
+    pub signature_id: &'a str,
+    pub action: &'a str,
+    pub organisation_name: &'a str,
+    pub organisation_slug: &'a str,
+    pub country_code: &'a str,
+    pub occurred_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = letter_country_counts)]
+pub struct CountShard<'a> {
+    pub letter_id: &'a str,
+    pub country_code: &'a str,
+    pub shard: i32,
+    pub count: i64,
 }

@@ -119,3 +119,47 @@ diesel::allow_tables_to_appear_in_same_query!(
     countries,
     coalitions
 );
+
+diesel::table! {
+    public_signatories (signature_id) {
+        signature_id -> Text,
+        letter_id -> Text,
+        organisation_id -> Text,
+        organisation_name -> Text,
+        organisation_slug -> Text,
+        sort_name -> Text,
+        country_code -> Text,
+        website -> Nullable<Text>,
+        verification -> Text,
+        text_hash -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signature_events (id) {
+        id -> BigInt,
+        letter_id -> Text,
+        signature_id -> Text,
+        action -> Text,
+        organisation_name -> Text,
+        organisation_slug -> Text,
+        country_code -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_country_counts (letter_id, country_code, shard) {
+        letter_id -> Text,
+        country_code -> Text,
+        shard -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::joinable!(public_signatories -> countries (country_code));
+diesel::joinable!(letter_country_counts -> countries (country_code));
+diesel::allow_tables_to_appear_in_same_query!(public_signatories, countries);
+diesel::allow_tables_to_appear_in_same_query!(signature_events, countries);
+diesel::allow_tables_to_appear_in_same_query!(letter_country_counts, countries);

@@ -7,6 +7,7 @@ pub mod countries;
 pub mod letters;
 pub mod organisations;
 pub mod outbox;
+pub mod public_list;
 pub mod signatures;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

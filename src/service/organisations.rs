@@ -190,7 +190,9 @@ pub fn update(
         diesel::update(organisations::table.find(&current.id))
             .set(&changes)
             .execute(conn)?;
-        find(conn, &current.id)
+        let updated = find(conn, &current.id)?;
+        super::public_list::refresh_organisation(conn, &updated.organisation)?;
+        Ok(updated)
     })
 }
 

@@ -1,12 +1,12 @@
 //! Signing a letter, confirming by email, withdrawing, and the public list of signatories.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use diesel::prelude::*;
 
 use super::letters::{self, Audience};
-use super::{new_id, now, outbox};
+use super::{new_id, now, outbox, public_list};
 use crate::db::models::{Country, Letter, NewSignature, Organisation, Signature};
-use crate::db::schema::{countries, organisations, signatures};
+use crate::db::schema::{organisations, signatures};
 use crate::db::DbConnection;
 use crate::domain::token::{Purpose, Token, TokenKey};
 use crate::domain::{
@@ -327,7 +327,11 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
             signatures::updated_at.eq(now),
         ))
         .execute(conn)?;
-        find_by_id(conn, &view.signature.id)
+        let confirmed = find_by_id(conn, &view.signature.id)?;
+        if state == SignatureState::Published {
+            public_list::publish(conn, &confirmed.signature, &confirmed.organisation, now)?;
+        }
+        Ok(confirmed)
     })
 }
 
@@ -344,81 +348,10 @@ pub fn withdraw(conn: &mut DbConnection, token: &Token) -> Result<SignatureView,
                     signatures::updated_at.eq(now),
                 ))
                 .execute(conn)?;
+            public_list::unpublish(conn, &view.signature.id, now)?;
         }
         find_by_id(conn, &view.signature.id)
     })
-}
-
-/// One published signatory as the public sees it: no person, no email.
-#[derive(Debug, Clone)]
-pub struct PublicSignatory {
-    pub organisation_name: String,
-    pub organisation_slug: String,
-    pub website: Option<String>,
-    pub verification: String,
-    pub country_code: String,
-    pub country_name: String,
-    pub signed_at: NaiveDateTime,
-    pub text_hash: String,
-}
-
-/// The published signatories of a letter, by country name then organisation name.
-pub fn published(
-    conn: &mut DbConnection,
-    letter_id: &str,
-) -> Result<Vec<PublicSignatory>, AppError> {
-    let rows: Vec<(Signature, Organisation, Country)> = signatures::table
-        .inner_join(organisations::table.inner_join(countries::table))
-        .filter(signatures::letter_id.eq(letter_id))
-        .filter(signatures::state.eq(SignatureState::Published.as_str()))
-        .order((
-            countries::name.asc(),
-            organisations::normalized_name.asc(),
-            organisations::id.asc(),
-        ))
-        .select((
-            Signature::as_select(),
-            Organisation::as_select(),
-            Country::as_select(),
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(s, o, c)| PublicSignatory {
-            organisation_name: o.name,
-            organisation_slug: o.slug,
-            website: o.website,
-            verification: o.verification,
-            country_code: c.code,
-            country_name: c.name,
-            signed_at: s.published_at.unwrap_or(s.updated_at),
-            text_hash: s.text_hash,
-        })
-        .collect())
-}
-
-/// Signatories of one country, with their count.
-#[derive(Debug, Clone)]
-pub struct CountryGroup {
-    pub code: String,
-    pub name: String,
-    pub signatories: Vec<PublicSignatory>,
-}
-
-/// Group a list ordered by country into one group per country, in the same order.
-pub fn group_by_country(list: Vec<PublicSignatory>) -> Vec<CountryGroup> {
-    let mut groups: Vec<CountryGroup> = Vec::new();
-    for s in list {
-        match groups.last_mut() {
-            Some(g) if g.code == s.country_code => g.signatories.push(s),
-            _ => groups.push(CountryGroup {
-                code: s.country_code.clone(),
-                name: s.country_name.clone(),
-                signatories: vec![s],
-            }),
-        }
-    }
-    groups
 }
 
 /// A sign request as typed in the form or sent as JSON, before parsing.

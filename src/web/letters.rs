@@ -11,7 +11,9 @@ use super::{render, PageError};
 use crate::db::models::Country;
 use crate::error::{AppError, FieldErrors};
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
-use crate::service::signatures::{self, CountryGroup, SignFields};
+use crate::db::models::PublicSignatory;
+use crate::service::public_list::{self, ListQuery, ListSummary};
+use crate::service::signatures::{self, SignFields};
 use crate::service::{countries, PageRequest};
 use crate::startup::{AppState, SignRateLimit};
 
@@ -55,13 +57,34 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     )
 }
 
+/// Signatories the letter page lists by name; the full list is a link away (CSV, JSON).
+const PAGE_LISTS: i64 = 1_000;
+
+/// One country's heading on the page, with its count and the signatories listed under it.
+struct CountryGroup {
+    code: String,
+    name: String,
+    count: i64,
+    signatories: Vec<PublicSignatory>,
+}
+
+/// Everything the letter page shows.
+struct PageData {
+    view: LetterView,
+    summary: ListSummary,
+    groups: Vec<CountryGroup>,
+    countries: Vec<Country>,
+}
+
 #[derive(Template)]
 #[template(path = "letter.html")]
 struct LetterPage {
     view: LetterView,
     body_html: String,
     groups: Vec<CountryGroup>,
-    total: usize,
+    summary: ListSummary,
+    /// How many are listed by name (all, up to `PAGE_LISTS`).
+    listed: usize,
     open: bool,
     countries: Vec<Country>,
     form: SignFields,
@@ -83,30 +106,46 @@ impl LetterPage {
     }
 }
 
-/// Everything the letter page shows, read in one go.
-fn load_page(
-    conn: &mut crate::db::DbConnection,
-    slug: &str,
-) -> Result<(LetterView, Vec<CountryGroup>, Vec<Country>), AppError> {
+/// Everything the letter page shows, read in one go: counts for every country, names for the
+/// first `PAGE_LISTS` signatories, grouped by country name.
+fn load_page(conn: &mut crate::db::DbConnection, slug: &str) -> Result<PageData, AppError> {
     let view = letters::find(conn, slug, Audience::Public)?;
-    let list = signatures::published(conn, &view.letter.id)?;
-    let all = countries::all(conn)?;
-    Ok((view, signatures::group_by_country(list), all))
+    let summary = public_list::summary(conn, &view.letter.id)?;
+    let rows = public_list::page(conn, &view.letter.id, &ListQuery::default(), PAGE_LISTS)?;
+    let mut groups: Vec<CountryGroup> = Vec::new();
+    for row in rows {
+        match groups.last_mut() {
+            Some(g) if g.code == row.country_code => g.signatories.push(row),
+            _ => {
+                let counted = summary.countries.iter().find(|c| c.code == row.country_code);
+                groups.push(CountryGroup {
+                    code: row.country_code.clone(),
+                    name: counted.map(|c| c.name.clone()).unwrap_or_default(),
+                    count: counted.map_or(0, |c| c.count),
+                    signatories: vec![row],
+                });
+            }
+        }
+    }
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(PageData {
+        view,
+        summary,
+        groups,
+        countries: countries::all(conn)?,
+    })
 }
 
-fn letter_page(
-    (view, groups, countries): (LetterView, Vec<CountryGroup>, Vec<Country>),
-    form: SignFields,
-    errors: FieldErrors,
-    csrf: String,
-) -> LetterPage {
+fn letter_page(data: PageData, form: SignFields, errors: FieldErrors, csrf: String) -> LetterPage {
+    let view = data.view;
     LetterPage {
         body_html: super::markdown::to_safe_html(&view.letter.body),
-        total: groups.iter().map(|g| g.signatories.len()).sum(),
+        listed: data.groups.iter().map(|g| g.signatories.len()).sum(),
         open: view.state() == crate::domain::LetterState::Open,
         view,
-        groups,
-        countries,
+        groups: data.groups,
+        summary: data.summary,
+        countries: data.countries,
         form,
         errors,
         csrf,

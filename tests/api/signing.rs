@@ -105,10 +105,14 @@ db_test!(
 
         let list = app.signatories(&letter).await;
         assert_eq!(list["total"], 1);
-        assert_eq!(list["countries"], json!([{"code": "DE", "name": "Germany", "count": 1}]));
         assert_eq!(list["items"][0]["name"], "Digital Courage");
+        assert_eq!(list["items"][0]["country"], json!({"code": "DE", "name": "Germany"}));
         assert_eq!(list["items"][0]["website"], "https://digitalcourage.example.de/");
         let letter_json = status_json(app.get("/api/v1/letters/stop-spyware").await).await.1;
+        assert_eq!(
+            letter_json["signatories"]["countries"],
+            json!([{"code": "DE", "name": "Germany", "count": 1}])
+        );
         assert_eq!(list["items"][0]["text_hash"], letter_json["text_hash"]);
         let page = app.get("/letters/stop-spyware").await.text().await.unwrap();
         let germany = page.find("<h3>Germany").expect("a Germany group");

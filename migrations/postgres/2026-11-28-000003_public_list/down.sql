@@ -1,0 +1,3 @@
+DROP TABLE letter_country_counts;
+DROP TABLE signature_events;
+DROP TABLE public_signatories;

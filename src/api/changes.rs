@@ -1,0 +1,231 @@
+//! `/api/v1/letters/{slug}/changes`: every addition to and withdrawal from a letter's public list,
+//! in order, with a cursor to follow it; the same as an Atom feed at `changes.atom`.
+
+use std::collections::BTreeMap;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::caching::Validators;
+use super::organisations::CountryRef;
+use super::utc;
+use crate::db::models::{Letter, SignatureEvent};
+use crate::error::{AppError, FieldCollector};
+use crate::service::letters::{self, Audience};
+use crate::service::public_list;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(changes).service(atom);
+}
+
+pub const DEFAULT_LIMIT: i64 = 100;
+pub const MAX_LIMIT: i64 = 1_000;
+/// Entries in the Atom feed: the latest changes.
+pub const ATOM_ENTRIES: i64 = 100;
+
+/// One change to a letter's public list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChangeJson {
+    /// Increasing; pass the last one you saw as `after` to get what came next.
+    pub id: i64,
+    /// `added` or `withdrawn`.
+    pub action: String,
+    /// The organisation's name at the time of the change.
+    pub organisation: String,
+    pub organisation_slug: String,
+    pub country: CountryRef,
+    pub at: DateTime<Utc>,
+}
+
+/// Changes after a cursor.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ChangePage {
+    pub letter: String,
+    pub items: Vec<ChangeJson>,
+    /// The id to pass as `after` next time (the last id here, or the one given when nothing is new).
+    pub cursor: i64,
+    /// Whether more changes follow right away.
+    pub more: bool,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ChangeParams {
+    /// Only changes with a larger id (default 0: from the start).
+    pub after: Option<i64>,
+    /// At most this many, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+}
+
+fn change_json(e: SignatureEvent, names: &BTreeMap<String, String>) -> ChangeJson {
+    ChangeJson {
+        id: e.id,
+        action: e.action,
+        organisation: e.organisation_name,
+        organisation_slug: e.organisation_slug,
+        country: CountryRef {
+            name: names.get(&e.country_code).cloned().unwrap_or_default(),
+            code: e.country_code,
+        },
+        at: utc(e.occurred_at),
+    }
+}
+
+/// Read the letter, its version and the validators for one representation of its changes.
+async fn letter_and_validators(
+    state: &AppState,
+    slug: String,
+    key: String,
+) -> Result<(Letter, Validators), AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let letter = letters::find(conn, &slug, Audience::Public)?.letter;
+            let (version, changed_at) = public_list::version(conn, &letter.id)?;
+            let validators = Validators::of(
+                &["changes", &letter.id, &version.to_string(), &key],
+                changed_at.map_or(letter.updated_at, |c| c.max(letter.updated_at)),
+            );
+            Ok((letter, validators))
+        })
+        .await
+}
+
+/// Additions and withdrawals in order, from `after`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/{slug}/changes",
+    tag = "open data",
+    params(("slug" = String, Path, description = "The letter's slug"), ChangeParams),
+    responses(
+        (status = 200, description = "Changes after the cursor", body = ChangePage),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
+        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
+    )
+)]
+#[get("/letters/{slug}/changes")]
+pub async fn changes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    params: web::Query<ChangeParams>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldCollector::new();
+    let after = params.after.unwrap_or(0);
+    if after < 0 {
+        errors.add("after", "must be 0 or more");
+    }
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
+    }
+    errors.finish()?;
+    let (letter, validators) =
+        letter_and_validators(&state, slug.into_inner(), format!("json|{after}|{limit}")).await?;
+    if let Some(response) = validators.not_modified(&req) {
+        return Ok(response);
+    }
+    let letter_id = letter.id.clone();
+    let (events, names) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                public_list::changes(conn, &letter_id, after, limit)?,
+                public_list::country_names(conn)?,
+            ))
+        })
+        .await?;
+    let more = events.len() as i64 == limit;
+    let cursor = events.last().map_or(after, |e| e.id);
+    let page = ChangePage {
+        letter: letter.slug,
+        items: events.into_iter().map(|e| change_json(e, &names)).collect(),
+        cursor,
+        more,
+    };
+    Ok(validators.respond(&req, |b| b.json(page)))
+}
+
+/// The latest changes as an Atom feed, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/{slug}/changes.atom",
+    tag = "open data",
+    params(("slug" = String, Path, description = "The letter's slug")),
+    responses(
+        (status = 200, description = "Atom 1.0 feed of the latest 100 changes", content_type = "application/atom+xml", body = String),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
+    )
+)]
+#[get("/letters/{slug}/changes.atom")]
+pub async fn atom(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (letter, validators) = letter_and_validators(&state, slug.into_inner(), "atom".into()).await?;
+    if let Some(response) = validators.not_modified(&req) {
+        return Ok(response);
+    }
+    let letter_id = letter.id.clone();
+    let (events, names) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                public_list::latest_changes(conn, &letter_id, ATOM_ENTRIES)?,
+                public_list::country_names(conn)?,
+            ))
+        })
+        .await?;
+    let page_url = format!("{}/letters/{}", state.public_url, letter.slug);
+    let self_url = format!("{}/api/v1/letters/{}/changes.atom", state.public_url, letter.slug);
+    let time = |t: chrono::NaiveDateTime| -> FixedDateTime { utc(t).fixed_offset() };
+    let updated = events
+        .first()
+        .map_or(letter.updated_at, |e| e.occurred_at.max(letter.updated_at));
+    let entries: Vec<Entry> = events
+        .into_iter()
+        .map(|e| {
+            let country = names.get(&e.country_code).cloned().unwrap_or_default();
+            let verb = if e.action == "added" { "Signed" } else { "Withdrew" };
+            Entry {
+                id: format!("{self_url}#change-{}", e.id),
+                title: Text::plain(format!("{verb}: {} ({country})", e.organisation_name)),
+                updated: time(e.occurred_at),
+                links: vec![Link {
+                    href: page_url.clone(),
+                    ..Link::default()
+                }],
+                ..Entry::default()
+            }
+        })
+        .collect();
+    let document = Feed {
+        id: self_url.clone(),
+        title: Text::plain(format!("Signatories of “{}”", letter.title)),
+        updated: time(updated),
+        authors: vec![Person {
+            name: "undersigned".into(),
+            ..Person::default()
+        }],
+        links: vec![
+            Link {
+                href: self_url,
+                rel: "self".into(),
+                ..Link::default()
+            },
+            Link {
+                href: page_url,
+                ..Link::default()
+            },
+        ],
+        entries,
+        ..Feed::default()
+    };
+    let xml = document.to_string();
+    Ok(validators.respond(&req, |b| b.content_type("application/atom+xml; charset=utf-8").body(xml)))
+}

@@ -1,0 +1,460 @@
+//! `/api/v1/letters/{slug}/signatories`: a letter's published signatories, for journalists and
+//! scripts. JSON pages with a cursor, or the whole list streamed as JSON or CSV; every form
+//! cached by the list's version. Only public fields: never a person, an email or an IP.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::caching::Validators;
+use super::organisations::CountryRef;
+use super::{timestamp, utc};
+use crate::db::models::PublicSignatory;
+use crate::db::Db;
+use crate::domain::CountryCode;
+use crate::error::{AppError, FieldCollector};
+use crate::service::letters::{self, Audience};
+use crate::service::public_list::{self, Cursor, ListQuery, Order};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(list_csv);
+}
+
+/// Rows read per database round trip while streaming a whole list.
+const STREAM_CHUNK: i64 = 2_000;
+pub const DEFAULT_LIMIT: i64 = 100;
+pub const MAX_LIMIT: i64 = 1_000;
+
+/// One published signatory.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SignatoryJson {
+    /// The organisation's name as it signed.
+    pub name: String,
+    /// The organisation's stable identifier in this service.
+    pub slug: String,
+    pub country: CountryRef,
+    pub website: Option<String>,
+    /// `unverified`, `domain` or `coordinator`.
+    pub verification: String,
+    /// When the signature was published (confirmed by email, or approved).
+    pub signed_at: DateTime<Utc>,
+    /// SHA-256 of the letter text the signer saw.
+    pub text_hash: String,
+}
+
+impl SignatoryJson {
+    fn new(row: PublicSignatory, names: &BTreeMap<String, String>) -> SignatoryJson {
+        SignatoryJson {
+            country: CountryRef {
+                name: names.get(&row.country_code).cloned().unwrap_or_default(),
+                code: row.country_code,
+            },
+            name: row.organisation_name,
+            slug: row.organisation_slug,
+            website: row.website,
+            verification: row.verification,
+            signed_at: utc(row.signed_at),
+            text_hash: row.text_hash,
+        }
+    }
+}
+
+/// One page of a letter's signatories.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignatoryPage {
+    pub letter: String,
+    /// The list's version: the id of its latest change.
+    pub version: i64,
+    /// Published signatories in the list (of the country, when filtered by one).
+    pub total: i64,
+    pub items: Vec<SignatoryJson>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// `country` (default: by country code, then name) or `signed_at` (oldest first).
+    pub order: Option<String>,
+    /// Only this country (alpha-2 code).
+    pub country: Option<String>,
+    /// Only signatories published at or after this RFC 3339 time.
+    pub since: Option<String>,
+    /// Where the previous page ended (its `next_cursor`).
+    pub cursor: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+    /// `true` streams the whole list in one response (no cursor, no limit).
+    pub all: Option<bool>,
+}
+
+struct Parsed {
+    query: ListQuery,
+    limit: i64,
+    all: bool,
+}
+
+impl ListParams {
+    fn parse(&self) -> Result<Parsed, AppError> {
+        let mut errors = FieldCollector::new();
+        let order = match self.order.as_deref().map(str::trim) {
+            None | Some("") | Some("country") => Order::Country,
+            Some("signed_at") => Order::SignedAt,
+            Some(_) => {
+                errors.add("order", "must be country or signed_at");
+                Order::Country
+            }
+        };
+        let country = errors
+            .optional("country", self.country.as_deref(), CountryCode::parse)
+            .map(|c| c.as_str().to_string());
+        let since = errors.optional("since", self.since.as_deref(), timestamp);
+        let after = errors.optional("cursor", self.cursor.as_deref(), |c| Cursor::decode(c, order));
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
+        }
+        let all = self.all.unwrap_or(false);
+        if all && self.cursor.is_some() {
+            errors.add("cursor", "cannot be combined with all=true");
+        }
+        errors.finish()?;
+        Ok(Parsed {
+            query: ListQuery {
+                order,
+                country,
+                since,
+                after,
+            },
+            limit,
+            all,
+        })
+    }
+
+    /// What the representation depends on, for its tag.
+    fn key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.order, self.country, self.since, self.cursor, self.limit, self.all
+        )
+    }
+}
+
+/// What a list response needs before it reads any row.
+struct ListHead {
+    letter_id: String,
+    slug: String,
+    version: i64,
+    total: i64,
+    names: Arc<BTreeMap<String, String>>,
+    validators: Validators,
+}
+
+async fn head(
+    state: &AppState,
+    slug: String,
+    country: Option<String>,
+    format: &str,
+    key: String,
+) -> Result<ListHead, AppError> {
+    let format = format.to_string();
+    state
+        .db
+        .run(move |conn| {
+            let letter = letters::find(conn, &slug, Audience::Public)?.letter;
+            let (version, changed_at) = public_list::version(conn, &letter.id)?;
+            let counts = public_list::counts(conn, &letter.id)?;
+            let total = counts
+                .iter()
+                .filter(|c| country.as_ref().is_none_or(|code| &c.code == code))
+                .map(|c| c.count)
+                .sum();
+            let last_modified = changed_at.map_or(letter.updated_at, |c| c.max(letter.updated_at));
+            let validators = Validators::of(
+                &["signatories", &letter.id, &version.to_string(), &format, &key],
+                last_modified,
+            );
+            Ok(ListHead {
+                names: Arc::new(public_list::country_names(conn)?),
+                letter_id: letter.id,
+                slug: letter.slug,
+                version,
+                total,
+                validators,
+            })
+        })
+        .await
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept
+                .split(',')
+                .map(|m| m.split(';').next().unwrap_or("").trim())
+                .any(|m| m == "text/csv")
+        })
+}
+
+/// A letter's published signatories: a JSON page, the whole list streamed as JSON (`all=true`),
+/// or CSV (`Accept: text/csv`, always the whole list). Filters: `country`, `since`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/{slug}/signatories",
+    tag = "open data",
+    params(("slug" = String, Path, description = "The letter's slug"), ListParams),
+    responses(
+        (status = 200, description = "A page of signatories (or the whole list with all=true, or CSV with Accept: text/csv)", body = SignatoryPage,
+         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"next\" to the next page"))),
+        (status = 304, description = "Not modified since the ETag or date given"),
+        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
+        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
+    )
+)]
+#[get("/letters/{slug}/signatories")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    if wants_csv(&req) {
+        return csv_response(req, state, slug.into_inner(), params.into_inner()).await;
+    }
+    let parsed = params.parse()?;
+    let format = if parsed.all { "json-all" } else { "json" };
+    let head = head(&state, slug.into_inner(), parsed.query.country.clone(), format, params.key()).await?;
+    if let Some(response) = head.validators.not_modified(&req) {
+        return Ok(response);
+    }
+    if parsed.all {
+        let prefix = format!(
+            "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
+            serde_json::to_string(&head.slug).expect("a string serialises"),
+            head.version,
+            head.total
+        );
+        let stream = stream_rows(state.db.clone(), head.letter_id.clone(), parsed.query, Format::Json(head.names.clone()), prefix, "]}\n".into());
+        let mut builder = HttpResponse::Ok();
+        head.validators.apply(&mut builder);
+        return Ok(builder.content_type("application/json").streaming(stream));
+    }
+    let (letter_id, query, limit) = (head.letter_id.clone(), parsed.query.clone(), parsed.limit);
+    let rows = state
+        .db
+        .run(move |conn| public_list::page(conn, &letter_id, &query, limit))
+        .await?;
+    let next_cursor = (rows.len() as i64 == parsed.limit)
+        .then(|| rows.last().map(|r| Cursor::after(r, parsed.query.order).encode()))
+        .flatten();
+    let body = SignatoryPage {
+        letter: head.slug.clone(),
+        version: head.version,
+        total: head.total,
+        items: rows
+            .into_iter()
+            .map(|r| SignatoryJson::new(r, &head.names))
+            .collect(),
+        next_cursor: next_cursor.clone(),
+    };
+    let mut builder = HttpResponse::Ok();
+    head.validators.apply(&mut builder);
+    if let Some(cursor) = next_cursor {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+            if k != "cursor" {
+                query.append_pair(&k, &v);
+            }
+        }
+        query.append_pair("cursor", &cursor);
+        let link = format!("<{}?{}>; rel=\"next\"", req.path(), query.finish());
+        builder.insert_header((header::LINK, link));
+    }
+    Ok(builder.json(body))
+}
+
+/// The whole list as CSV (the same as `Accept: text/csv`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/letters/{slug}/signatories.csv",
+    tag = "open data",
+    params(("slug" = String, Path, description = "The letter's slug"), ListParams),
+    responses(
+        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash", content_type = "text/csv", body = String),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
+    )
+)]
+#[get("/letters/{slug}/signatories.csv")]
+pub async fn list_csv(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    csv_response(req, state, slug.into_inner(), params.into_inner()).await
+}
+
+async fn csv_response(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: String,
+    params: ListParams,
+) -> Result<HttpResponse, AppError> {
+    let parsed = params.parse()?;
+    let head = head(&state, slug, parsed.query.country.clone(), "csv", params.key()).await?;
+    if let Some(response) = head.validators.not_modified(&req) {
+        return Ok(response);
+    }
+    let header_row = "name,slug,country_code,country_name,website,verification,signed_at,text_hash\n";
+    let stream = stream_rows(
+        state.db.clone(),
+        head.letter_id.clone(),
+        parsed.query,
+        Format::Csv(head.names.clone()),
+        header_row.into(),
+        String::new(),
+    );
+    let mut builder = HttpResponse::Ok();
+    head.validators.apply(&mut builder);
+    Ok(builder
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{}-signatories.csv\"", head.slug),
+        ))
+        .streaming(stream))
+}
+
+#[derive(Clone)]
+enum Format {
+    Json(Arc<BTreeMap<String, String>>),
+    Csv(Arc<BTreeMap<String, String>>),
+}
+
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
+fn csv_cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_string(),
+    }
+}
+
+fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
+    match format {
+        Format::Json(names) => {
+            let mut out = Vec::with_capacity(rows.len() * 300);
+            for (i, row) in rows.into_iter().enumerate() {
+                if !(first && i == 0) {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut out, &SignatoryJson::new(row, names))
+                    .expect("JSON serialises");
+            }
+            Bytes::from(out)
+        }
+        Format::Csv(names) => {
+            let mut writer = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::with_capacity(rows.len() * 200));
+            for row in rows {
+                let country_name = names.get(&row.country_code).cloned().unwrap_or_default();
+                let signed_at = utc(row.signed_at).to_rfc3339_opts(SecondsFormat::Micros, true);
+                writer
+                    .write_record([
+                        csv_cell(&row.organisation_name),
+                        row.organisation_slug,
+                        row.country_code,
+                        country_name,
+                        csv_cell(row.website.as_deref().unwrap_or("")),
+                        row.verification,
+                        signed_at,
+                        row.text_hash,
+                    ])
+                    .expect("writing to memory");
+            }
+            Bytes::from(writer.into_inner().expect("writing to memory"))
+        }
+    }
+}
+
+/// The whole list, read in keyset chunks so memory stays flat whatever its length.
+fn stream_rows(
+    db: Db,
+    letter_id: String,
+    query: ListQuery,
+    format: Format,
+    prefix: String,
+    suffix: String,
+) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
+    enum Step {
+        Prefix,
+        Rows { after: Option<Cursor>, first: bool },
+        Suffix,
+        Done,
+    }
+    let start = Step::Prefix;
+    futures_util::stream::unfold(start, move |step| {
+        let (db, letter_id, query, format) = (db.clone(), letter_id.clone(), query.clone(), format.clone());
+        let (prefix, suffix) = (prefix.clone(), suffix.clone());
+        async move {
+            match step {
+                Step::Prefix => Some((
+                    Ok(Bytes::from(prefix)),
+                    Step::Rows {
+                        after: query.after.clone(),
+                        first: true,
+                    },
+                )),
+                Step::Rows { after, first } => {
+                    let order = query.order;
+                    let chunk_query = ListQuery { after, ..query };
+                    let rows = db
+                        .run(move |conn| public_list::page(conn, &letter_id, &chunk_query, STREAM_CHUNK))
+                        .await;
+                    match rows {
+                        Err(e) => {
+                            tracing::warn!(error = %e, "a signatory stream stopped");
+                            Some((Err(actix_web::error::ErrorServiceUnavailable("stream interrupted")), Step::Done))
+                        }
+                        Ok(rows) if rows.is_empty() => Some((Ok(Bytes::from(suffix)), Step::Done)),
+                        Ok(rows) => {
+                            let full = rows.len() as i64 == STREAM_CHUNK;
+                            let next = rows.last().map(|r| Cursor::after(r, order));
+                            let bytes = encode(rows, &format, first);
+                            let step = if full {
+                                Step::Rows { after: next, first: false }
+                            } else {
+                                Step::Suffix
+                            };
+                            Some((Ok(bytes), step))
+                        }
+                    }
+                }
+                Step::Suffix => Some((Ok(Bytes::from(suffix)), Step::Done)),
+                Step::Done => None,
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("Access Now"), "Access Now");
+        assert_eq!(csv_cell(""), "");
+    }
+}

@@ -1,0 +1,395 @@
+//! A letter's public list of signatories: its rows, its counts by country, its change feed and its
+//! version, all kept by the transaction that publishes or withdraws a signature.
+//!
+//! - `public_signatories` holds one row per published signatory with only public fields, indexed
+//!   for the two orders the API offers, so lists and exports read one table without joins.
+//! - `signature_events` appends one row per change (`added`, `withdrawn`); its id orders the
+//!   change feed, and the letter's latest event id is the list's version (ETags come from it).
+//! - `letter_country_counts` keeps counts per (letter, country) spread over [`SHARDS`] rows; a
+//!   change bumps one shard picked at random, so concurrent confirmations rarely wait on one row,
+//!   and a reader adds up at most `SHARDS` rows per country instead of scanning signatures.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::models::{
+    CountShard, NewSignatureEvent, Organisation, PublicSignatory, Signature, SignatureEvent,
+};
+use crate::db::pool::MultiBackend;
+use crate::db::schema::{countries, letter_country_counts, public_signatories, signature_events};
+use crate::db::DbConnection;
+use crate::error::AppError;
+
+/// Count rows per (letter, country).
+pub const SHARDS: i32 = 8;
+
+fn record_event(
+    conn: &mut DbConnection,
+    row: &PublicSignatory,
+    action: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::insert_into(signature_events::table)
+        .values(&NewSignatureEvent {
+            letter_id: &row.letter_id,
+            signature_id: &row.signature_id,
+            action,
+            organisation_name: &row.organisation_name,
+            organisation_slug: &row.organisation_slug,
+            country_code: &row.country_code,
+            occurred_at: at,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Add `delta` to one random shard of a (letter, country) count.
+pub fn bump(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    country_code: &str,
+    delta: i64,
+) -> Result<(), AppError> {
+    use letter_country_counts::dsl as c;
+    let row = CountShard {
+        letter_id,
+        country_code,
+        shard: rand::random_range(0..SHARDS),
+        count: delta,
+    };
+    crate::on_backend!(conn, inner => diesel::insert_into(c::letter_country_counts)
+        .values(&row)
+        .on_conflict((c::letter_id, c::country_code, c::shard))
+        .do_update()
+        .set(c::count.eq(c::count + delta))
+        .execute(inner))?;
+    Ok(())
+}
+
+/// A signature became public: list it, count it, and log the change.
+pub fn publish(
+    conn: &mut DbConnection,
+    signature: &Signature,
+    organisation: &Organisation,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let row = PublicSignatory {
+        signature_id: signature.id.clone(),
+        letter_id: signature.letter_id.clone(),
+        organisation_id: organisation.id.clone(),
+        organisation_name: organisation.name.clone(),
+        organisation_slug: organisation.slug.clone(),
+        sort_name: organisation.normalized_name.clone(),
+        country_code: organisation.country_code.clone(),
+        website: organisation.website.clone(),
+        verification: organisation.verification.clone(),
+        text_hash: signature.text_hash.clone(),
+        signed_at: at,
+    };
+    diesel::insert_into(public_signatories::table)
+        .values(&row)
+        .execute(conn)?;
+    bump(conn, &row.letter_id, &row.country_code, 1)?;
+    record_event(conn, &row, "added", at)
+}
+
+/// A signature left the public list (withdrawn): unlist it, count it out, and log the change.
+/// Nothing happens for a signature that was not public.
+pub fn unpublish(
+    conn: &mut DbConnection,
+    signature_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let row = public_signatories::table
+        .find(signature_id)
+        .select(PublicSignatory::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    diesel::delete(public_signatories::table.find(signature_id)).execute(conn)?;
+    bump(conn, &row.letter_id, &row.country_code, -1)?;
+    record_event(conn, &row, "withdrawn", at)
+}
+
+/// Keep an organisation's public rows in step with a change to it (name, website,
+/// verification, country). A change of country moves its counts too.
+pub fn refresh_organisation(
+    conn: &mut DbConnection,
+    organisation: &Organisation,
+) -> Result<(), AppError> {
+    let moved: Vec<(String, String)> = public_signatories::table
+        .filter(public_signatories::organisation_id.eq(&organisation.id))
+        .filter(public_signatories::country_code.ne(&organisation.country_code))
+        .select((public_signatories::letter_id, public_signatories::country_code))
+        .load(conn)?;
+    for (letter_id, old_country) in moved {
+        bump(conn, &letter_id, &old_country, -1)?;
+        bump(conn, &letter_id, &organisation.country_code, 1)?;
+    }
+    diesel::update(
+        public_signatories::table.filter(public_signatories::organisation_id.eq(&organisation.id)),
+    )
+    .set((
+        public_signatories::organisation_name.eq(&organisation.name),
+        public_signatories::organisation_slug.eq(&organisation.slug),
+        public_signatories::sort_name.eq(&organisation.normalized_name),
+        public_signatories::country_code.eq(&organisation.country_code),
+        public_signatories::website.eq(&organisation.website),
+        public_signatories::verification.eq(&organisation.verification),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Published signatories of one country.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct CountryCount {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    pub name: String,
+    pub count: i64,
+}
+
+/// Counts by country, largest first (then by code), without the empty ones.
+pub fn counts(conn: &mut DbConnection, letter_id: &str) -> Result<Vec<CountryCount>, AppError> {
+    let shards: Vec<(String, i64, String)> = letter_country_counts::table
+        .inner_join(countries::table)
+        .filter(letter_country_counts::letter_id.eq(letter_id))
+        .select((
+            letter_country_counts::country_code,
+            letter_country_counts::count,
+            countries::name,
+        ))
+        .load(conn)?;
+    let mut totals: BTreeMap<String, (i64, String)> = BTreeMap::new();
+    for (code, count, name) in shards {
+        totals.entry(code).or_insert((0, name)).0 += count;
+    }
+    let mut list: Vec<CountryCount> = totals
+        .into_iter()
+        .filter(|(_, (count, _))| *count > 0)
+        .map(|(code, (count, name))| CountryCount { code, name, count })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    Ok(list)
+}
+
+/// What a letter's JSON says of its list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ListSummary {
+    /// Published signatories.
+    pub total: i64,
+    /// Published signatories by country, largest first.
+    pub countries: Vec<CountryCount>,
+    /// The id of the latest change to the list (0 before any): it grows with every change.
+    pub version: i64,
+    /// When the list last changed.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub changed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub fn summary(conn: &mut DbConnection, letter_id: &str) -> Result<ListSummary, AppError> {
+    let countries = counts(conn, letter_id)?;
+    let (version, changed_at) = version(conn, letter_id)?;
+    Ok(ListSummary {
+        total: countries.iter().map(|c| c.count).sum(),
+        countries,
+        version,
+        changed_at: changed_at.map(|t| t.and_utc()),
+    })
+}
+
+/// The version of a letter's list: the id and time of its latest change (0 and none before any).
+pub fn version(
+    conn: &mut DbConnection,
+    letter_id: &str,
+) -> Result<(i64, Option<NaiveDateTime>), AppError> {
+    let latest = signature_events::table
+        .filter(signature_events::letter_id.eq(letter_id))
+        .order(signature_events::id.desc())
+        .select((signature_events::id, signature_events::occurred_at))
+        .first::<(i64, NaiveDateTime)>(conn)
+        .optional()?;
+    Ok(latest.map_or((0, None), |(id, at)| (id, Some(at))))
+}
+
+/// The two orders of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// By country code, then organisation name.
+    #[default]
+    Country,
+    /// By the time each signature was published, oldest first.
+    SignedAt,
+}
+
+/// Where a page of a list ends: the sort key of its last row. Opaque to clients (URL-safe
+/// base64 of JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Cursor {
+    Country(String, String, String),
+    SignedAt(NaiveDateTime, String),
+}
+
+impl Cursor {
+    pub fn after(row: &PublicSignatory, order: Order) -> Cursor {
+        match order {
+            Order::Country => Cursor::Country(
+                row.country_code.clone(),
+                row.sort_name.clone(),
+                row.signature_id.clone(),
+            ),
+            Order::SignedAt => Cursor::SignedAt(row.signed_at, row.signature_id.clone()),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a cursor serialises");
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// Decode a cursor made for `order`.
+    pub fn decode(text: &str, order: Order) -> Result<Cursor, String> {
+        let bad = || "is not a cursor from this list".to_string();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .map_err(|_| bad())?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        match (&cursor, order) {
+            (Cursor::Country(..), Order::Country) | (Cursor::SignedAt(..), Order::SignedAt) => {
+                Ok(cursor)
+            }
+            _ => Err("was made for the other order".into()),
+        }
+    }
+}
+
+/// Which part of a list to read.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub order: Order,
+    pub country: Option<String>,
+    /// Only signatories published at or after this time.
+    pub since: Option<NaiveDateTime>,
+    pub after: Option<Cursor>,
+}
+
+/// Up to `limit` rows of a letter's list, after the cursor.
+pub fn page(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    query: &ListQuery,
+    limit: i64,
+) -> Result<Vec<PublicSignatory>, AppError> {
+    use public_signatories::dsl as p;
+    let mut q = p::public_signatories
+        .filter(p::letter_id.eq(letter_id))
+        .select(PublicSignatory::as_select())
+        .into_boxed::<MultiBackend>();
+    if let Some(country) = &query.country {
+        q = q.filter(p::country_code.eq(country.clone()));
+    }
+    if let Some(since) = query.since {
+        q = q.filter(p::signed_at.ge(since));
+    }
+    q = match (&query.after, query.order) {
+        (Some(Cursor::Country(country, name, id)), _) => q.filter(
+            p::country_code
+                .gt(country.clone())
+                .or(p::country_code
+                    .eq(country.clone())
+                    .and(p::sort_name.gt(name.clone())))
+                .or(p::country_code
+                    .eq(country.clone())
+                    .and(p::sort_name.eq(name.clone()))
+                    .and(p::signature_id.gt(id.clone()))),
+        ),
+        (Some(Cursor::SignedAt(at, id)), _) => q.filter(
+            p::signed_at
+                .gt(*at)
+                .or(p::signed_at.eq(*at).and(p::signature_id.gt(id.clone()))),
+        ),
+        (None, _) => q,
+    };
+    q = match query.order {
+        Order::Country => q.order((p::country_code.asc(), p::sort_name.asc(), p::signature_id.asc())),
+        Order::SignedAt => q.order((p::signed_at.asc(), p::signature_id.asc())),
+    };
+    Ok(q.limit(limit).load(conn)?)
+}
+
+/// Up to `limit` changes of a letter's list after event `after`, oldest first.
+pub fn changes(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<SignatureEvent>, AppError> {
+    Ok(signature_events::table
+        .filter(signature_events::letter_id.eq(letter_id))
+        .filter(signature_events::id.gt(after))
+        .order(signature_events::id.asc())
+        .select(SignatureEvent::as_select())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// The latest `limit` changes, newest first (for the Atom feed).
+pub fn latest_changes(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    limit: i64,
+) -> Result<Vec<SignatureEvent>, AppError> {
+    Ok(signature_events::table
+        .filter(signature_events::letter_id.eq(letter_id))
+        .order(signature_events::id.desc())
+        .select(SignatureEvent::as_select())
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Country names by code, for rows that carry only the code.
+pub fn country_names(conn: &mut DbConnection) -> Result<BTreeMap<String, String>, AppError> {
+    Ok(countries::table
+        .select((countries::code, countries::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_belong_to_their_order() {
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 123_000)
+            .unwrap()
+            .naive_utc();
+        for (cursor, order) in [
+            (
+                Cursor::Country("FR".into(), "access now".into(), "id-1".into()),
+                Order::Country,
+            ),
+            (Cursor::SignedAt(at, "id-2".into()), Order::SignedAt),
+        ] {
+            let text = cursor.encode();
+            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert_eq!(Cursor::decode(&text, order), Ok(cursor.clone()));
+            let other = match order {
+                Order::Country => Order::SignedAt,
+                Order::SignedAt => Order::Country,
+            };
+            assert!(Cursor::decode(&text, other).is_err());
+        }
+        assert!(Cursor::decode("not base64!", Order::Country).is_err());
+    }
+}
