@@ -242,6 +242,8 @@ impl Application {
                         .error_handler(|_, req| AppError::not_found(req.path().to_string()).into()),
                 )
                 .service(api::health::health)
+                // Before the /api/v1 scope, which would answer 404 for the document's path.
+                .configure(api::openapi::routes)
                 .configure(|cfg| api::routes(cfg, &limit))
                 .configure(|cfg| pages::routes(cfg, &limit))
                 .default_service(web::to(not_found))

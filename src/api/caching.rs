@@ -101,7 +101,11 @@ impl Validators {
 }
 
 /// A cached JSON answer whose tag is the hash of its body.
-pub fn json(req: &HttpRequest, value: &impl Serialize, last_modified: NaiveDateTime) -> HttpResponse {
+pub fn json(
+    req: &HttpRequest,
+    value: &impl Serialize,
+    last_modified: NaiveDateTime,
+) -> HttpResponse {
     let body = serde_json::to_string(value).expect("JSON serialises");
     let validators = Validators::of(&[&body], last_modified);
     validators.respond(req, |b| b.content_type("application/json").body(body))
@@ -113,7 +117,9 @@ mod tests {
     use actix_web::test::TestRequest;
 
     fn at(secs: i64) -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(secs, 0).unwrap().naive_utc()
+        chrono::DateTime::from_timestamp(secs, 0)
+            .unwrap()
+            .naive_utc()
     }
 
     #[test]

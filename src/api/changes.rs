@@ -167,7 +167,8 @@ pub async fn atom(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (letter, validators) = letter_and_validators(&state, slug.into_inner(), "atom".into()).await?;
+    let (letter, validators) =
+        letter_and_validators(&state, slug.into_inner(), "atom".into()).await?;
     if let Some(response) = validators.not_modified(&req) {
         return Ok(response);
     }
@@ -182,7 +183,10 @@ pub async fn atom(
         })
         .await?;
     let page_url = format!("{}/letters/{}", state.public_url, letter.slug);
-    let self_url = format!("{}/api/v1/letters/{}/changes.atom", state.public_url, letter.slug);
+    let self_url = format!(
+        "{}/api/v1/letters/{}/changes.atom",
+        state.public_url, letter.slug
+    );
     let time = |t: chrono::NaiveDateTime| -> FixedDateTime { utc(t).fixed_offset() };
     let updated = events
         .first()
@@ -191,7 +195,11 @@ pub async fn atom(
         .into_iter()
         .map(|e| {
             let country = names.get(&e.country_code).cloned().unwrap_or_default();
-            let verb = if e.action == "added" { "Signed" } else { "Withdrew" };
+            let verb = if e.action == "added" {
+                "Signed"
+            } else {
+                "Withdrew"
+            };
             Entry {
                 id: format!("{self_url}#change-{}", e.id),
                 title: Text::plain(format!("{verb}: {} ({country})", e.organisation_name)),
@@ -227,5 +235,8 @@ pub async fn atom(
         ..Feed::default()
     };
     let xml = document.to_string();
-    Ok(validators.respond(&req, |b| b.content_type("application/atom+xml; charset=utf-8").body(xml)))
+    Ok(validators.respond(&req, |b| {
+        b.content_type("application/atom+xml; charset=utf-8")
+            .body(xml)
+    }))
 }

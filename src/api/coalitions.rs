@@ -1,23 +1,25 @@
 //! `/api/v1/coalitions`: the networks that author letters.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use super::caching;
 use super::extract::{Admin, ApiJson};
 use super::{text, utc, PageQuery};
 use crate::db::models::Coalition;
 use crate::domain::{Slug, Website};
 use crate::error::{AppError, FieldCollector};
 use crate::service::coalitions::{self, NewCoalitionInput};
+use crate::service::Page;
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(create).service(show);
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CoalitionJson {
     pub id: String,
     pub slug: String,
@@ -38,17 +40,20 @@ impl From<Coalition> for CoalitionJson {
     }
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewCoalitionJson {
+pub struct NewCoalitionJson {
     slug: Option<String>,
     #[validate(required(message = "is required"))]
     name: Option<String>,
     website: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/coalitions", tag = "coalitions", request_body = NewCoalitionJson, security(("admin_token" = [])),
+    responses((status = 201, body = CoalitionJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Slug taken", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
 #[post("/coalitions")]
-async fn create(
+pub async fn create(
     _: Admin,
     state: web::Data<AppState>,
     body: ApiJson<NewCoalitionJson>,
@@ -88,8 +93,11 @@ async fn create(
     Ok(HttpResponse::Created().json(CoalitionJson::from(coalition)))
 }
 
+#[utoipa::path(get, path = "/api/v1/coalitions", tag = "coalitions", params(PageQuery),
+    responses((status = 200, body = Page<CoalitionJson>), (status = 304, description = "Not modified")))]
 #[get("/coalitions")]
-async fn list(
+pub async fn list(
+    req: HttpRequest,
     state: web::Data<AppState>,
     page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -98,11 +106,24 @@ async fn list(
         .db
         .run(move |conn| coalitions::list(conn, page))
         .await?;
-    Ok(HttpResponse::Ok().json(result.map(CoalitionJson::from)))
+    let last_modified = result
+        .items
+        .iter()
+        .map(|c| c.updated_at)
+        .max()
+        .unwrap_or_default();
+    Ok(caching::json(
+        &req,
+        &result.map(CoalitionJson::from),
+        last_modified,
+    ))
 }
 
+#[utoipa::path(get, path = "/api/v1/coalitions/{slug}", tag = "coalitions", params(("slug" = String, Path)),
+    responses((status = 200, body = CoalitionJson), (status = 404, body = super::ErrorBody)))]
 #[get("/coalitions/{slug}")]
-async fn show(
+pub async fn show(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -111,5 +132,10 @@ async fn show(
         .db
         .run(move |conn| coalitions::find(conn, &slug))
         .await?;
-    Ok(HttpResponse::Ok().json(CoalitionJson::from(coalition)))
+    let last_modified = coalition.updated_at;
+    Ok(caching::json(
+        &req,
+        &CoalitionJson::from(coalition),
+        last_modified,
+    ))
 }

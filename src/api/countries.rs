@@ -1,9 +1,10 @@
 //! `/api/v1/countries`: the country list, lookup by code or name, and adding territories.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+use super::caching;
 use super::extract::{Admin, ApiJson};
 use super::text;
 use crate::db::models::Country;
@@ -16,7 +17,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(lookup).service(add_territory);
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CountryJson {
     pub code: String,
     pub alpha3: String,
@@ -38,17 +39,36 @@ impl From<Country> for CountryJson {
     }
 }
 
+/// Every country, by name.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CountryList {
+    pub items: Vec<CountryJson>,
+    pub total: usize,
+}
+
 /// Every country, by name (about 250: not paginated).
+#[utoipa::path(get, path = "/api/v1/countries", tag = "countries",
+    responses((status = 200, body = CountryList, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified")))]
 #[get("/countries")]
-async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let all = state.db.run(countries::all).await?;
+    let last_modified = all.iter().map(|c| c.created_at).max().unwrap_or_default();
     let items: Vec<CountryJson> = all.into_iter().map(CountryJson::from).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+    let body = CountryList {
+        total: items.len(),
+        items,
+    };
+    Ok(caching::json(&req, &body, last_modified))
 }
 
 /// One country by alpha-2, alpha-3 or English name ("the Netherlands", "Czech Republic").
+#[utoipa::path(get, path = "/api/v1/countries/{query}", tag = "countries",
+    params(("query" = String, Path, description = "Alpha-2 or alpha-3 code, or an English name")),
+    responses((status = 200, body = CountryJson), (status = 404, description = "Unknown", body = super::ErrorBody),
+        (status = 409, description = "Ambiguous: the message names the candidates", body = super::ErrorBody)))]
 #[get("/countries/{query}")]
-async fn lookup(
+pub async fn lookup(
+    req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -57,12 +77,17 @@ async fn lookup(
         .db
         .run(move |conn| countries::lookup(conn, &query))
         .await?;
-    Ok(HttpResponse::Ok().json(CountryJson::from(country)))
+    let last_modified = country.created_at;
+    Ok(caching::json(
+        &req,
+        &CountryJson::from(country),
+        last_modified,
+    ))
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewTerritoryJson {
+pub struct NewTerritoryJson {
     #[validate(required(message = "is required"))]
     code: Option<String>,
     #[validate(
@@ -75,8 +100,11 @@ struct NewTerritoryJson {
 }
 
 /// Add a territory ISO 3166-1 lacks.
+#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("admin_token" = [])),
+    responses((status = 201, body = CountryJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
 #[post("/countries")]
-async fn add_territory(
+pub async fn add_territory(
     _: Admin,
     state: web::Data<AppState>,
     body: ApiJson<NewTerritoryJson>,

@@ -8,6 +8,8 @@ use serde_json::json;
 use crate::error::AppError;
 use crate::startup::AppState;
 
+#[utoipa::path(get, path = "/health", tag = "service",
+    responses((status = 200, description = "The database answers"), (status = 503, description = "The database does not answer", body = super::ErrorBody)))]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db.ping(Duration::from_secs(2)).await?;

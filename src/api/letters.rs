@@ -30,13 +30,13 @@ const TITLE_MAX: usize = 300;
 const BODY_MAX: usize = 100_000;
 const NAME_MAX: usize = 200;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CoalitionRef {
     pub slug: String,
     pub name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Recipient {
     pub name: String,
     /// Shown only to admins.
@@ -44,7 +44,7 @@ pub struct Recipient {
     pub email: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct LetterJson {
     pub id: String,
     pub slug: String,
@@ -122,9 +122,9 @@ fn future_timestamp(s: &str) -> Result<chrono::NaiveDateTime, String> {
     Ok(t)
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewLetterJson {
+pub struct NewLetterJson {
     slug: Option<String>,
     #[validate(required(message = "is required"))]
     coalition: Option<String>,
@@ -199,8 +199,11 @@ impl NewLetterJson {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/letters", tag = "letters", request_body = NewLetterJson, security(("admin_token" = [])),
+    responses((status = 201, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Slug taken", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
 #[post("/letters")]
-async fn create(
+pub async fn create(
     _: Admin,
     state: web::Data<AppState>,
     body: ApiJson<NewLetterJson>,
@@ -213,15 +216,19 @@ async fn create(
     Ok(HttpResponse::Created().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
     state: Option<String>,
     coalition: Option<String>,
     language: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/letters", tag = "letters", params(PageQuery, ListQuery),
+    description = "Public letters that are open, closed or delivered, newest first (with the admin token: every letter).",
+    responses((status = 200, body = Page<LetterJson>, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified"),
+        (status = 422, body = super::ErrorBody)))]
 #[get("/letters")]
-async fn list(
+pub async fn list(
     req: HttpRequest,
     viewer: Viewer,
     state: web::Data<AppState>,
@@ -250,21 +257,35 @@ async fn list(
             for view in page.items {
                 items.push(summarised(conn, |_| Ok(view))?);
             }
-            Ok(Page::new(items, PageRequest { page: page.page, per_page: page.per_page }, page.total))
+            Ok(Page::new(
+                items,
+                PageRequest {
+                    page: page.page,
+                    per_page: page.per_page,
+                },
+                page.total,
+            ))
         })
         .await?;
     let last_modified = result
         .items
         .iter()
-        .map(|(v, s)| s.changed_at.map_or(v.letter.updated_at, |c| c.naive_utc().max(v.letter.updated_at)))
+        .map(|(v, s)| {
+            s.changed_at.map_or(v.letter.updated_at, |c| {
+                c.naive_utc().max(v.letter.updated_at)
+            })
+        })
         .max()
         .unwrap_or_default();
     let body = result.map(|(v, s)| LetterJson::new(v, audience, s));
     Ok(caching::json(&req, &body, last_modified))
 }
 
+#[utoipa::path(get, path = "/api/v1/letters/{slug}", tag = "letters", params(("slug" = String, Path)),
+    responses((status = 200, body = LetterJson, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified"),
+        (status = 404, description = "No public letter has this slug", body = super::ErrorBody)))]
 #[get("/letters/{slug}")]
-async fn show(
+pub async fn show(
     req: HttpRequest,
     viewer: Viewer,
     state: web::Data<AppState>,
@@ -285,16 +306,16 @@ async fn show(
             &summary.version.to_string(),
             &format!("{audience:?}"),
         ],
-        summary
-            .changed_at
-            .map_or(view.letter.updated_at, |c| c.naive_utc().max(view.letter.updated_at)),
+        summary.changed_at.map_or(view.letter.updated_at, |c| {
+            c.naive_utc().max(view.letter.updated_at)
+        }),
     );
     Ok(validators.respond(&req, |b| b.json(LetterJson::new(view, audience, summary))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LetterPatchJson {
+pub struct LetterPatchJson {
     title: Option<String>,
     body: Option<String>,
     recipient_name: Option<String>,
@@ -352,8 +373,11 @@ impl LetterPatchJson {
     }
 }
 
+#[utoipa::path(patch, path = "/api/v1/letters/{slug}", tag = "letters", params(("slug" = String, Path)), request_body = LetterPatchJson, security(("admin_token" = [])),
+    responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "The text is frozen once the letter is open", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[patch("/letters/{slug}")]
-async fn update(
+pub async fn update(
     _: Admin,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -368,15 +392,19 @@ async fn update(
     Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TransitionJson {
+pub struct TransitionJson {
+    /// `open`, `closed`, `delivered` or `archived`: the next state only.
     to: Option<String>,
 }
 
 /// Move a letter to the next state: `{"to": "open"}`.
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/transition", tag = "letters", params(("slug" = String, Path)), request_body = TransitionJson, security(("admin_token" = [])),
+    responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "Not the next state", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/letters/{slug}/transition")]
-async fn transition(
+pub async fn transition(
     _: Admin,
     state: web::Data<AppState>,
     slug: web::Path<String>,

@@ -27,6 +27,7 @@ pub use openapi::ErrorBody;
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
     cfg.service(
         web::scope("/api/v1")
+            .wrap(cors())
             .configure(countries::routes)
             .configure(coalitions::routes)
             .configure(organisations::routes)
@@ -37,10 +38,22 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimi
     );
 }
 
+/// CORS: any site may read (GET) the API from a browser; cross-site writes stay refused, since
+/// no preflight for them is allowed.
+fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET"])
+        .expose_headers(["ETag", "Last-Modified", "Link", "Retry-After"])
+        .max_age(86_400)
+}
+
 /// `?page=&per_page=` on every list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
+    /// Page number, from 1.
     pub page: Option<i64>,
+    /// Items per page, 1 to 200 (default 50).
     pub per_page: Option<i64>,
 }
 

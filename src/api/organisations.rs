@@ -16,6 +16,7 @@ use crate::service::countries;
 use crate::service::organisations::{
     self, NewOrganisationInput, OrganisationFilter, OrganisationUpdate, OrganisationView,
 };
+use crate::service::Page;
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -34,7 +35,7 @@ pub struct CountryRef {
     pub name: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct OrganisationJson {
     pub id: String,
     pub slug: String,
@@ -88,9 +89,9 @@ fn country_field(
     }
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct NewOrganisationJson {
+pub struct NewOrganisationJson {
     #[validate(required(message = "is required"))]
     name: Option<String>,
     /// An alpha-2 or alpha-3 code, or an English name.
@@ -140,8 +141,11 @@ impl NewOrganisationJson {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationJson, security(("admin_token" = [])),
+    responses((status = 201, body = OrganisationJson), (status = 401, body = super::ErrorBody),
+        (status = 409, description = "Same normalised name in the same country", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/organisations")]
-async fn create(
+pub async fn create(
     _: Admin,
     state: web::Data<AppState>,
     body: ApiJson<NewOrganisationJson>,
@@ -158,14 +162,18 @@ async fn create(
     Ok(HttpResponse::Created().json(OrganisationJson::from(view)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only this country (alpha-2 code).
     country: Option<String>,
+    /// Words the name must contain.
     q: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(PageQuery, ListQuery), security(("admin_token" = [])),
+    responses((status = 200, body = Page<OrganisationJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[get("/organisations")]
-async fn list(
+pub async fn list(
     _: Admin,
     state: web::Data<AppState>,
     page: web::Query<PageQuery>,
@@ -187,8 +195,10 @@ async fn list(
     Ok(HttpResponse::Ok().json(result.map(OrganisationJson::from)))
 }
 
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path, description = "Slug or id")), security(("admin_token" = [])),
+    responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/organisations/{slug}")]
-async fn show(
+pub async fn show(
     _: Admin,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -201,9 +211,9 @@ async fn show(
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct OrganisationPatchJson {
+pub struct OrganisationPatchJson {
     name: Option<String>,
     country: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -244,8 +254,11 @@ impl OrganisationPatchJson {
     }
 }
 
+#[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchJson, security(("admin_token" = [])),
+    responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[patch("/organisations/{slug}")]
-async fn update(
+pub async fn update(
     _: Admin,
     state: web::Data<AppState>,
     slug: web::Path<String>,

@@ -115,7 +115,9 @@ impl ListParams {
             .optional("country", self.country.as_deref(), CountryCode::parse)
             .map(|c| c.as_str().to_string());
         let since = errors.optional("since", self.since.as_deref(), timestamp);
-        let after = errors.optional("cursor", self.cursor.as_deref(), |c| Cursor::decode(c, order));
+        let after = errors.optional("cursor", self.cursor.as_deref(), |c| {
+            Cursor::decode(c, order)
+        });
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
@@ -177,7 +179,13 @@ async fn head(
                 .sum();
             let last_modified = changed_at.map_or(letter.updated_at, |c| c.max(letter.updated_at));
             let validators = Validators::of(
-                &["signatories", &letter.id, &version.to_string(), &format, &key],
+                &[
+                    "signatories",
+                    &letter.id,
+                    &version.to_string(),
+                    &format,
+                    &key,
+                ],
                 last_modified,
             );
             Ok(ListHead {
@@ -231,7 +239,14 @@ pub async fn list(
     }
     let parsed = params.parse()?;
     let format = if parsed.all { "json-all" } else { "json" };
-    let head = head(&state, slug.into_inner(), parsed.query.country.clone(), format, params.key()).await?;
+    let head = head(
+        &state,
+        slug.into_inner(),
+        parsed.query.country.clone(),
+        format,
+        params.key(),
+    )
+    .await?;
     if let Some(response) = head.validators.not_modified(&req) {
         return Ok(response);
     }
@@ -242,7 +257,14 @@ pub async fn list(
             head.version,
             head.total
         );
-        let stream = stream_rows(state.db.clone(), head.letter_id.clone(), parsed.query, Format::Json(head.names.clone()), prefix, "]}\n".into());
+        let stream = stream_rows(
+            state.db.clone(),
+            head.letter_id.clone(),
+            parsed.query,
+            Format::Json(head.names.clone()),
+            prefix,
+            "]}\n".into(),
+        );
         let mut builder = HttpResponse::Ok();
         head.validators.apply(&mut builder);
         return Ok(builder.content_type("application/json").streaming(stream));
@@ -253,7 +275,10 @@ pub async fn list(
         .run(move |conn| public_list::page(conn, &letter_id, &query, limit))
         .await?;
     let next_cursor = (rows.len() as i64 == parsed.limit)
-        .then(|| rows.last().map(|r| Cursor::after(r, parsed.query.order).encode()))
+        .then(|| {
+            rows.last()
+                .map(|r| Cursor::after(r, parsed.query.order).encode())
+        })
         .flatten();
     let body = SignatoryPage {
         letter: head.slug.clone(),
@@ -310,11 +335,19 @@ async fn csv_response(
     params: ListParams,
 ) -> Result<HttpResponse, AppError> {
     let parsed = params.parse()?;
-    let head = head(&state, slug, parsed.query.country.clone(), "csv", params.key()).await?;
+    let head = head(
+        &state,
+        slug,
+        parsed.query.country.clone(),
+        "csv",
+        params.key(),
+    )
+    .await?;
     if let Some(response) = head.validators.not_modified(&req) {
         return Ok(response);
     }
-    let header_row = "name,slug,country_code,country_name,website,verification,signed_at,text_hash\n";
+    let header_row =
+        "name,slug,country_code,country_name,website,verification,signed_at,text_hash\n";
     let stream = stream_rows(
         state.db.clone(),
         head.letter_id.clone(),
@@ -403,7 +436,8 @@ fn stream_rows(
     }
     let start = Step::Prefix;
     futures_util::stream::unfold(start, move |step| {
-        let (db, letter_id, query, format) = (db.clone(), letter_id.clone(), query.clone(), format.clone());
+        let (db, letter_id, query, format) =
+            (db.clone(), letter_id.clone(), query.clone(), format.clone());
         let (prefix, suffix) = (prefix.clone(), suffix.clone());
         async move {
             match step {
@@ -418,12 +452,19 @@ fn stream_rows(
                     let order = query.order;
                     let chunk_query = ListQuery { after, ..query };
                     let rows = db
-                        .run(move |conn| public_list::page(conn, &letter_id, &chunk_query, STREAM_CHUNK))
+                        .run(move |conn| {
+                            public_list::page(conn, &letter_id, &chunk_query, STREAM_CHUNK)
+                        })
                         .await;
                     match rows {
                         Err(e) => {
                             tracing::warn!(error = %e, "a signatory stream stopped");
-                            Some((Err(actix_web::error::ErrorServiceUnavailable("stream interrupted")), Step::Done))
+                            Some((
+                                Err(actix_web::error::ErrorServiceUnavailable(
+                                    "stream interrupted",
+                                )),
+                                Step::Done,
+                            ))
                         }
                         Ok(rows) if rows.is_empty() => Some((Ok(Bytes::from(suffix)), Step::Done)),
                         Ok(rows) => {
@@ -431,7 +472,10 @@ fn stream_rows(
                             let next = rows.last().map(|r| Cursor::after(r, order));
                             let bytes = encode(rows, &format, first);
                             let step = if full {
-                                Step::Rows { after: next, first: false }
+                                Step::Rows {
+                                    after: next,
+                                    first: false,
+                                }
                             } else {
                                 Step::Suffix
                             };

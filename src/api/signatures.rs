@@ -4,7 +4,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::extract::{Admin, ApiJson};
 use super::{utc, PageQuery};
@@ -12,7 +11,7 @@ use crate::domain::token::Token;
 use crate::domain::MailState;
 use crate::error::{AppError, FieldCollector};
 use crate::service::signatures::{self, SignFields, SignatureView};
-use crate::service::{countries, outbox};
+use crate::service::{countries, outbox, Page};
 use crate::startup::{AppState, SignRateLimit};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
@@ -29,9 +28,21 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
 /// The one answer to every accepted sign request, whatever happened behind it.
 pub const NEUTRAL_MESSAGE: &str = "If this signature needs confirming, an email has been sent to the address given. Open the link in it to confirm.";
 
+/// The answer to every accepted sign request.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignAccepted {
+    /// Always `check_your_email`.
+    pub status: &'static str,
+    pub message: &'static str,
+}
+
 /// Sign a letter for an organisation. Always 202 with the same body when the input is valid and
 /// the letter is open, so the answer never reveals who has signed.
-async fn sign(
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures", tag = "signing", params(("slug" = String, Path)), request_body = SignFields,
+    responses((status = 202, description = "Always the same neutral answer", body = SignAccepted), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "The letter is not open", body = super::ErrorBody), (status = 422, body = super::ErrorBody),
+        (status = 429, description = "Too many sign requests from this address", body = super::ErrorBody)))]
+pub async fn sign(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: ApiJson<SignFields>,
@@ -49,15 +60,16 @@ async fn sign(
         .await?;
     tracing::info!(?outcome, "sign request");
     state.wake_outbox();
-    Ok(HttpResponse::Accepted().json(json!({
-        "status": "check_your_email",
-        "message": NEUTRAL_MESSAGE,
-    })))
+    Ok(HttpResponse::Accepted().json(SignAccepted {
+        status: "check_your_email",
+        message: NEUTRAL_MESSAGE,
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TokenJson {
+pub struct TokenJson {
+    /// The 64 hex digits at the end of the link in the mail.
     token: Option<String>,
 }
 
@@ -68,8 +80,8 @@ fn parse_token(body: TokenJson) -> Result<Token, AppError> {
     token.ok_or_else(|| AppError::field("token", "is required"))
 }
 
-#[derive(Serialize)]
-struct SignatureStateJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignatureStateJson {
     state: String,
     letter: String,
     organisation: String,
@@ -92,8 +104,12 @@ impl From<SignatureView> for SignatureStateJson {
 }
 
 /// Confirm with the token from the confirmation mail.
+#[utoipa::path(post, path = "/api/v1/signatures/confirm", tag = "signing", request_body = TokenJson,
+    responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody),
+        (status = 409, description = "Withdrawn, rejected, or the letter closed", body = super::ErrorBody), (status = 410, description = "The link expired", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
 #[post("/signatures/confirm")]
-async fn confirm(
+pub async fn confirm(
     state: web::Data<AppState>,
     body: ApiJson<TokenJson>,
 ) -> Result<HttpResponse, AppError> {
@@ -106,8 +122,10 @@ async fn confirm(
 }
 
 /// Withdraw with the token from any mail about the signature.
+#[utoipa::path(post, path = "/api/v1/signatures/withdraw", tag = "signing", request_body = TokenJson,
+    responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/signatures/withdraw")]
-async fn withdraw(
+pub async fn withdraw(
     state: web::Data<AppState>,
     body: ApiJson<TokenJson>,
 ) -> Result<HttpResponse, AppError> {
@@ -119,13 +137,14 @@ async fn withdraw(
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
 }
 
-#[derive(Deserialize)]
-struct OutboxQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct OutboxQuery {
+    /// `queued`, `sent` or `dead`.
     state: Option<String>,
 }
 
-#[derive(Serialize)]
-struct OutboxJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OutboxJson {
     id: String,
     kind: String,
     recipient: String,
@@ -138,8 +157,10 @@ struct OutboxJson {
 }
 
 /// Every mail the service sent or will send; `?state=dead` shows the ones that failed for good.
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(PageQuery, OutboxQuery), security(("admin_token" = [])),
+    responses((status = 200, body = Page<OutboxJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[get("/outbox")]
-async fn outbox_list(
+pub async fn outbox_list(
     _: Admin,
     state: web::Data<AppState>,
     page: web::Query<PageQuery>,

@@ -7,8 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    coalitions, countries, letter_country_counts, letters, organisations, outbox, public_signatories,
-    signature_events, signatures,
+    coalitions, countries, letter_country_counts, letters, organisations, outbox,
+    public_signatories, signature_events, signatures,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -50,7 +50,7 @@ impl Default for PageRequest {
 }
 
 /// One page of a list, with the total count of the whole list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub page: i64,

@@ -126,7 +126,10 @@ pub fn refresh_organisation(
     let moved: Vec<(String, String)> = public_signatories::table
         .filter(public_signatories::organisation_id.eq(&organisation.id))
         .filter(public_signatories::country_code.ne(&organisation.country_code))
-        .select((public_signatories::letter_id, public_signatories::country_code))
+        .select((
+            public_signatories::letter_id,
+            public_signatories::country_code,
+        ))
         .load(conn)?;
     for (letter_id, old_country) in moved {
         bump(conn, &letter_id, &old_country, -1)?;
@@ -320,7 +323,11 @@ pub fn page(
         (None, _) => q,
     };
     q = match query.order {
-        Order::Country => q.order((p::country_code.asc(), p::sort_name.asc(), p::signature_id.asc())),
+        Order::Country => q.order((
+            p::country_code.asc(),
+            p::sort_name.asc(),
+            p::signature_id.asc(),
+        )),
         Order::SignedAt => q.order((p::signed_at.asc(), p::signature_id.asc())),
     };
     Ok(q.limit(limit).load(conn)?)
@@ -382,7 +389,9 @@ mod tests {
             (Cursor::SignedAt(at, "id-2".into()), Order::SignedAt),
         ] {
             let text = cursor.encode();
-            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert!(text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
             assert_eq!(Cursor::decode(&text, order), Ok(cursor.clone()));
             let other = match order {
                 Order::Country => Order::SignedAt,

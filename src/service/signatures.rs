@@ -355,7 +355,7 @@ pub fn withdraw(conn: &mut DbConnection, token: &Token) -> Result<SignatureView,
 }
 
 /// A sign request as typed in the form or sent as JSON, before parsing.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignFields {
     #[serde(default)]

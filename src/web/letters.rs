@@ -9,9 +9,9 @@ use serde::Deserialize;
 use super::csrf::{self, Csrf};
 use super::{render, PageError};
 use crate::db::models::Country;
+use crate::db::models::PublicSignatory;
 use crate::error::{AppError, FieldErrors};
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
-use crate::db::models::PublicSignatory;
 use crate::service::public_list::{self, ListQuery, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::{countries, PageRequest};
@@ -117,7 +117,10 @@ fn load_page(conn: &mut crate::db::DbConnection, slug: &str) -> Result<PageData,
         match groups.last_mut() {
             Some(g) if g.code == row.country_code => g.signatories.push(row),
             _ => {
-                let counted = summary.countries.iter().find(|c| c.code == row.country_code);
+                let counted = summary
+                    .countries
+                    .iter()
+                    .find(|c| c.code == row.country_code);
                 groups.push(CountryGroup {
                     code: row.country_code.clone(),
                     name: counted.map(|c| c.name.clone()).unwrap_or_default(),

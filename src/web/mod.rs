@@ -5,6 +5,7 @@
 pub mod csrf;
 pub mod letters;
 pub mod markdown;
+pub mod pictures;
 pub mod signatures;
 
 use actix_web::http::header::ContentType;
@@ -17,6 +18,7 @@ use crate::error::AppError;
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
     letters::routes(cfg, limit);
     signatures::routes(cfg);
+    pictures::routes(cfg);
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).

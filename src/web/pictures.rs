@@ -1,0 +1,222 @@
+//! Embeddable pictures: a badge with a letter's count (`/letters/{slug}/badge.svg`) and a bar
+//! chart of its signatories by country (`/letters/{slug}/chart.svg`, shown on the letter page).
+//! Both are SVG from askama templates (escaped), cached like the API.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::api::caching::Validators;
+use crate::error::AppError;
+use crate::service::letters::{self, Audience};
+use crate::service::public_list::{self, CountryCount, ListSummary};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(badge).service(chart);
+}
+
+/// Countries drawn as bars; the rest are summed in one bar.
+const CHART_BARS: usize = 20;
+
+#[derive(Template)]
+#[template(path = "pictures/badge.svg")]
+struct Badge {
+    label: &'static str,
+    value: String,
+    label_width: u32,
+    value_width: u32,
+}
+
+struct Bar {
+    /// The country's name, shortened to fit the label column.
+    label: String,
+    /// The full name, as a tooltip.
+    name: String,
+    count: i64,
+    y: u32,
+    width: u32,
+}
+
+#[derive(Template)]
+#[template(path = "pictures/chart.svg")]
+struct Chart {
+    title: String,
+    bars: Vec<Bar>,
+    height: u32,
+}
+
+/// A text's width in the badge's 11 px font, roughly.
+fn text_width(text: &str) -> u32 {
+    10 + 7 * text.chars().count() as u32
+}
+
+async fn summary_for(
+    state: &AppState,
+    slug: String,
+    picture: &'static str,
+) -> Result<(ListSummary, Validators), AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let letter = letters::find(conn, &slug, Audience::Public)?.letter;
+            let summary = public_list::summary(conn, &letter.id)?;
+            let changed = summary
+                .changed_at
+                .map_or(letter.updated_at, |c| c.naive_utc().max(letter.updated_at));
+            let validators = Validators::of(
+                &[picture, &letter.id, &summary.version.to_string()],
+                changed,
+            );
+            Ok((summary, validators))
+        })
+        .await
+}
+
+fn svg(
+    validators: &Validators,
+    req: &HttpRequest,
+    body: Result<String, askama::Error>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(validators.respond(req, |b| {
+        b.content_type("image/svg+xml; charset=utf-8").body(body)
+    }))
+}
+
+/// A badge: "signed by | N organisations".
+#[utoipa::path(get, path = "/letters/{slug}/badge.svg", tag = "pictures", params(("slug" = String, Path)),
+    responses((status = 200, description = "SVG badge", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
+        (status = 404, description = "No public letter has this slug")))]
+#[get("/letters/{slug}/badge.svg")]
+pub async fn badge(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (summary, validators) = summary_for(&state, slug.into_inner(), "badge").await?;
+    if let Some(response) = validators.not_modified(&req) {
+        return Ok(response);
+    }
+    let value = format!(
+        "{} organisation{}",
+        summary.total,
+        if summary.total == 1 { "" } else { "s" }
+    );
+    let label = "signed by";
+    let page = Badge {
+        label,
+        label_width: text_width(label),
+        value_width: text_width(&value),
+        value,
+    };
+    svg(&validators, &req, page.render())
+}
+
+/// Characters that fit the chart's label column.
+const LABEL_CHARS: usize = 34;
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Bars for the largest countries, then one for the rest.
+fn bars(countries: &[CountryCount]) -> Vec<Bar> {
+    let max = countries.first().map_or(1, |c| c.count.max(1));
+    let mut rows: Vec<(String, i64)> = countries
+        .iter()
+        .take(CHART_BARS)
+        .map(|c| (c.name.clone(), c.count))
+        .collect();
+    let rest: i64 = countries.iter().skip(CHART_BARS).map(|c| c.count).sum();
+    if rest > 0 {
+        rows.push((
+            format!("{} other countries", countries.len() - CHART_BARS),
+            rest,
+        ));
+    }
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (name, count))| Bar {
+            width: ((count.min(max) as f64 / max as f64) * 300.0)
+                .round()
+                .max(1.0) as u32,
+            label: shorten(&name, LABEL_CHARS),
+            name,
+            count,
+            y: 30 + 22 * i as u32,
+        })
+        .collect()
+}
+
+/// Signatories by country as horizontal bars, largest first.
+#[utoipa::path(get, path = "/letters/{slug}/chart.svg", tag = "pictures", params(("slug" = String, Path)),
+    responses((status = 200, description = "SVG bar chart", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
+        (status = 404, description = "No public letter has this slug")))]
+#[get("/letters/{slug}/chart.svg")]
+pub async fn chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (summary, validators) = summary_for(&state, slug.into_inner(), "chart").await?;
+    if let Some(response) = validators.not_modified(&req) {
+        return Ok(response);
+    }
+    let bars = bars(&summary.countries);
+    let page = Chart {
+        title: format!("Signatories by country ({} in all)", summary.total),
+        height: 40 + 22 * bars.len() as u32,
+        bars,
+    };
+    svg(&validators, &req, page.render())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_and_sum_the_rest() {
+        let countries: Vec<CountryCount> = (0..25)
+            .map(|i| CountryCount {
+                code: format!("C{i}"),
+                name: format!("Country {i}"),
+                count: 100 - i,
+            })
+            .collect();
+        let bars = bars(&countries);
+        assert_eq!(bars.len(), CHART_BARS + 1);
+        assert_eq!(bars[0].width, 300);
+        assert!(bars[1].width < 300);
+        let last = bars.last().unwrap();
+        assert_eq!(last.label, "5 other countries");
+        assert_eq!(
+            shorten("United Kingdom of Great Britain and Northern Ireland", 20),
+            "United Kingdom of G…"
+        );
+        assert_eq!(shorten("France", 20), "France");
+        assert_eq!(last.count, (20..25).map(|i| 100 - i).sum::<i64>());
+    }
+
+    #[test]
+    fn names_are_escaped_in_the_svg() {
+        let picture = Chart {
+            title: "t".into(),
+            bars: vec![Bar {
+                label: "<script>x</script>".into(),
+                name: "<script>y</script>".into(),
+                count: 1,
+                y: 30,
+                width: 1,
+            }],
+            height: 70,
+        };
+        let svg = picture.render().unwrap();
+        assert!(!svg.contains("<script>"), "{svg}");
+    }
+}
