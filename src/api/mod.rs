@@ -43,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimi
 fn cors() -> actix_cors::Cors {
     actix_cors::Cors::default()
         .allow_any_origin()
+        .send_wildcard()
         .allowed_methods(["GET"])
         .expose_headers(["ETag", "Last-Modified", "Link", "Retry-After"])
         .max_age(86_400)

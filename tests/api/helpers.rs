@@ -285,6 +285,28 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
+    /// Sign for each (organisation, country) and confirm each from its mail: they are published
+    /// on an `auto` letter. Returns once all are confirmed.
+    pub async fn publish(&self, letter: &str, organisations: &[(&str, &str)]) {
+        let before = self.mail.mails().len();
+        for (i, (name, country)) in organisations.iter().enumerate() {
+            let email = format!("signer{}-{i}@example.org", before);
+            let r = self.sign(letter, &signer(name, country, &email)).await;
+            assert_eq!(r.status(), 202, "{name}");
+        }
+        let mails = self.mail.wait_for(before + organisations.len()).await;
+        for mail in &mails[before..] {
+            let r = self
+                .client
+                .post(self.url("/api/v1/signatures/confirm"))
+                .json(&serde_json::json!({"token": mail.token("confirm")}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+    }
+
     /// The outbox, read with the admin token.
     pub async fn outbox(&self) -> Value {
         self.get_admin("/api/v1/outbox?per_page=200")

@@ -9,5 +9,6 @@ mod errors;
 mod health;
 mod letters;
 mod migrations;
+mod open_data;
 mod organisations;
 mod signing;

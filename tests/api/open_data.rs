@@ -1,0 +1,403 @@
+//! What journalists and scripts read: signatory lists (pages, streams, CSV), counts, the change
+//! feed, caching, CORS, pictures and the OpenAPI document, with no personal data anywhere.
+
+use serde_json::{json, Value};
+
+use crate::db_test;
+use crate::helpers::{signer, status_json, TestApp};
+
+const ORGS: [(&str, &str); 7] = [
+    ("La Quadrature du Net", "FR"),
+    ("Amis de la Terre", "FR"),
+    ("Digitalcourage", "DE"),
+    ("Access Now", "US"),
+    ("EFF", "US"),
+    ("Bits of Freedom", "NL"),
+    ("=HYPERLINK(\"http://evil\")", "FR"),
+];
+
+/// Names in the API's default order: by country code, then normalised name.
+fn by_country() -> Vec<&'static str> {
+    let mut list: Vec<(&str, String, &str)> = ORGS
+        .iter()
+        .map(|(n, c)| {
+            (
+                *c,
+                n.to_lowercase()
+                    .replace(['=', '(', ')', '"', ':', '/'], " "),
+                *n,
+            )
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (a.0, a.1.split_whitespace().collect::<Vec<_>>())
+            .cmp(&(b.0, b.1.split_whitespace().collect::<Vec<_>>()))
+    });
+    list.into_iter().map(|(_, _, n)| n).collect()
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn letter_with_signatories(app: &TestApp) -> String {
+    let letter = app.open_letter("l", "auto").await;
+    app.publish(&letter, &ORGS).await;
+    letter
+}
+
+db_test!(
+    async fn signatories_come_in_pages_with_a_cursor_in_a_stable_order(app) {
+        let letter = letter_with_signatories(&app).await;
+        let mut seen = Vec::new();
+        let mut path = format!("/api/v1/letters/{letter}/signatories?limit=3");
+        let mut pages = 0;
+        loop {
+            let r = app.get(&path).await;
+            assert_eq!(r.status(), 200);
+            let link = r.headers().get("link").map(|v| v.to_str().unwrap().to_string());
+            let page: Value = r.json().await.unwrap();
+            assert_eq!(page["total"], 7);
+            assert!(page["items"].as_array().unwrap().len() <= 3);
+            seen.extend(names(&page));
+            pages += 1;
+            match page["next_cursor"].as_str() {
+                Some(cursor) => {
+                    let link = link.expect("a Link header on every page but the last");
+                    assert!(link.contains(cursor) && link.ends_with("rel=\"next\""), "{link}");
+                    path = format!("/api/v1/letters/{letter}/signatories?limit=3&cursor={cursor}");
+                }
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3);
+        assert_eq!(seen, by_country());
+
+        let (_, by_time) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?order=signed_at")).await).await;
+        let times: Vec<&str> = by_time["items"].as_array().unwrap().iter().map(|i| i["signed_at"].as_str().unwrap()).collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        assert_eq!(times, sorted);
+        assert_eq!(times.len(), 7);
+
+        let (_, france) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?country=fr")).await).await;
+        assert_eq!(france["total"], 3);
+        assert!(france["items"].as_array().unwrap().iter().all(|i| i["country"]["code"] == "FR"));
+        let item = &france["items"][0];
+        for field in ["name", "slug", "country", "website", "verification", "signed_at", "text_hash"] {
+            assert!(item.get(field).is_some(), "{field}");
+        }
+
+        let cut = by_time["items"][4]["signed_at"].as_str().unwrap().to_string();
+        let (_, since) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?since={}", cut.replace('+', "%2B"))).await).await;
+        assert_eq!(since["items"].as_array().unwrap().len(), 3);
+
+        for bad in ["order=bogus", "limit=0", "limit=5000", "cursor=nonsense", "country=France", "since=yesterday"] {
+            let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?{bad}")).await).await;
+            assert_eq!(status, 422, "{bad}");
+            assert_eq!(body["error"]["code"], "validation_failed");
+        }
+        let time_cursor = by_time["next_cursor"].clone();
+        assert!(time_cursor.is_null());
+        assert_eq!(app.get("/api/v1/letters/nope/signatories").await.status(), 404);
+    }
+);
+
+db_test!(
+    async fn the_whole_list_streams_as_json_and_csv(app) {
+        let letter = letter_with_signatories(&app).await;
+        let (status, all) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?all=true")).await).await;
+        assert_eq!(status, 200);
+        assert_eq!(all["total"], 7);
+        assert_eq!(names(&all), by_country());
+
+        let by_accept = app
+            .client
+            .get(app.url(&format!("/api/v1/letters/{letter}/signatories")))
+            .header("accept", "text/csv")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_accept.status(), 200);
+        assert!(by_accept.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv_a = by_accept.text().await.unwrap();
+        let csv_b = app.get(&format!("/api/v1/letters/{letter}/signatories.csv")).await.text().await.unwrap();
+        assert_eq!(csv_a, csv_b);
+        let mut reader = csv::Reader::from_reader(csv_a.as_bytes());
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+        assert_eq!(headers, ["name", "slug", "country_code", "country_name", "website", "verification", "signed_at", "text_hash"]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 7);
+        let csv_names: Vec<String> = rows.iter().map(|r| r[0].trim_start_matches('\'').to_string()).collect();
+        assert_eq!(csv_names, by_country());
+        let formula = rows.iter().find(|r| r[0].contains("HYPERLINK")).unwrap();
+        assert!(formula[0].starts_with("'="), "a formula cell is defused: {:?}", &formula[0]);
+        let germany = rows.iter().find(|r| &r[2] == "DE").unwrap();
+        assert_eq!(&germany[3], "Germany");
+
+        let (_, only_us) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?all=true&country=US")).await).await;
+        assert_eq!(names(&only_us), ["Access Now", "EFF"]);
+    }
+);
+
+db_test!(
+    async fn counts_by_country_and_the_version_follow_each_change(app) {
+        let letter = letter_with_signatories(&app).await;
+        let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let summary = &json["signatories"];
+        assert_eq!(summary["total"], 7);
+        assert_eq!(
+            summary["countries"],
+            json!([
+                {"code": "FR", "name": "France", "count": 3},
+                {"code": "US", "name": "United States of America", "count": 2},
+                {"code": "DE", "name": "Germany", "count": 1},
+                {"code": "NL", "name": "Netherlands (Kingdom of the)", "count": 1},
+            ])
+        );
+        let version = summary["version"].as_i64().unwrap();
+        assert!(version >= 7);
+
+        let mail = app.mail.mails().into_iter().find(|m| m.html.contains("Digitalcourage")).unwrap();
+        let r = app.client.post(app.url("/api/v1/signatures/withdraw")).json(&json!({"token": mail.token("withdraw")})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        assert_eq!(json["signatories"]["total"], 6);
+        assert!(json["signatories"]["countries"].as_array().unwrap().iter().all(|c| c["code"] != "DE"));
+        assert!(json["signatories"]["version"].as_i64().unwrap() > version);
+        let (_, listed) = status_json(app.get("/api/v1/letters").await).await;
+        assert_eq!(listed["items"][0]["signatories"]["total"], 6);
+    }
+);
+
+db_test!(
+    async fn the_change_feed_lists_additions_and_withdrawals_in_order(app) {
+        let letter = app.open_letter("l", "auto").await;
+        app.publish(&letter, &ORGS[..3]).await;
+        let withdraw = app.mail.mails()[1].token("withdraw");
+        app.client.post(app.url("/api/v1/signatures/withdraw")).json(&json!({"token": withdraw})).send().await.unwrap();
+
+        let (status, feed) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes")).await).await;
+        assert_eq!(status, 200);
+        let items = feed["items"].as_array().unwrap();
+        let actions: Vec<&str> = items.iter().map(|i| i["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["added", "added", "added", "withdrawn"]);
+        let ids: Vec<i64> = items.iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(items[3]["organisation"], items[1]["organisation"]);
+        assert_eq!(feed["cursor"], ids[3]);
+        assert_eq!(feed["more"], false);
+
+        let (_, first) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes?limit=2")).await).await;
+        assert_eq!(first["items"].as_array().unwrap().len(), 2);
+        assert_eq!(first["more"], true);
+        let (_, rest) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes?after={}", first["cursor"])).await).await;
+        assert_eq!(rest["items"].as_array().unwrap().len(), 2);
+        let (_, none) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes?after={}", feed["cursor"])).await).await;
+        assert!(none["items"].as_array().unwrap().is_empty());
+        assert_eq!(none["cursor"], feed["cursor"]);
+        let (status, _) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes?after=-1")).await).await;
+        assert_eq!(status, 422);
+
+        let atom = app.get(&format!("/api/v1/letters/{letter}/changes.atom")).await;
+        assert_eq!(atom.status(), 200);
+        assert!(atom.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+        let xml = atom.text().await.unwrap();
+        assert!(xml.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+        assert_eq!(xml.matches("<entry>").count(), 4);
+        assert!(xml.contains("Withdrew: "));
+        let newest = xml.find("Withdrew: ").unwrap();
+        assert!(newest < xml.find("Signed: ").unwrap(), "newest first");
+    }
+);
+
+/// Every public GET of a letter with signatories.
+fn public_paths(letter: &str) -> Vec<String> {
+    [
+        "/api/v1/letters".to_string(),
+        format!("/api/v1/letters/{letter}"),
+        format!("/api/v1/letters/{letter}/signatories"),
+        format!("/api/v1/letters/{letter}/signatories?all=true"),
+        format!("/api/v1/letters/{letter}/signatories?order=signed_at&limit=2"),
+        format!("/api/v1/letters/{letter}/signatories.csv"),
+        format!("/api/v1/letters/{letter}/changes"),
+        format!("/api/v1/letters/{letter}/changes.atom"),
+        format!("/letters/{letter}/badge.svg"),
+        format!("/letters/{letter}/chart.svg"),
+        "/api/v1/countries".to_string(),
+        "/api/v1/countries/FR".to_string(),
+        "/api/v1/coalitions".to_string(),
+        format!("/api/v1/coalitions/c-{letter}"),
+    ]
+    .into()
+}
+
+db_test!(
+    async fn every_public_get_is_cached_and_answers_304_when_unchanged(app) {
+        let letter = letter_with_signatories(&app).await;
+        for path in public_paths(&letter) {
+            let r = app.get(&path).await;
+            assert_eq!(r.status(), 200, "{path}");
+            let h = r.headers().clone();
+            let etag = h.get("etag").unwrap_or_else(|| panic!("no ETag on {path}")).to_str().unwrap().to_string();
+            assert!(etag.starts_with('"'), "{path}: a strong tag, got {etag}");
+            let last_modified = h["last-modified"].to_str().unwrap().to_string();
+            let cache = h["cache-control"].to_str().unwrap();
+            assert!(cache.contains("max-age=") && cache.contains("stale-while-revalidate="), "{path}: {cache}");
+
+            let again = app.client.get(app.url(&path)).header("if-none-match", &etag).send().await.unwrap();
+            assert_eq!(again.status(), 304, "{path}");
+            assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+            assert!(again.bytes().await.unwrap().is_empty());
+            let by_date = app.client.get(app.url(&path)).header("if-modified-since", &last_modified).send().await.unwrap();
+            assert_eq!(by_date.status(), 304, "{path}");
+            let stale = app.client.get(app.url(&path)).header("if-none-match", "\"stale\"").send().await.unwrap();
+            assert_eq!(stale.status(), 200, "{path}");
+        }
+        // A new signatory changes every representation of the list.
+        let list_path = format!("/api/v1/letters/{letter}/signatories");
+        let etag = app.get(&list_path).await.headers()["etag"].to_str().unwrap().to_string();
+        app.publish(&letter, &[("Statewatch", "GB")]).await;
+        let after = app.client.get(app.url(&list_path)).header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(after.status(), 200);
+        assert_ne!(after.headers()["etag"].to_str().unwrap(), etag);
+    }
+);
+
+db_test!(
+    async fn public_reads_are_open_to_other_sites(app) {
+        let letter = letter_with_signatories(&app).await;
+        let r = app
+            .client
+            .get(app.url(&format!("/api/v1/letters/{letter}/signatories")))
+            .header("origin", "https://newsroom.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["access-control-allow-origin"], "*");
+        let exposed = r.headers()["access-control-expose-headers"].to_str().unwrap().to_lowercase();
+        assert!(exposed.contains("etag"));
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/letters"))
+            .header("origin", "https://newsroom.example")
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.headers().get("access-control-allow-origin").is_none() || !preflight.status().is_success());
+    }
+);
+
+db_test!(
+    async fn no_public_output_shows_a_signer_email_name_or_comment(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let secrets = ["ziggy.secret@private-mail.example", "Ziggy Privatename", "Chief Secret Officer", "a private remark"];
+        let body = json!({
+            "organisation_name": "Open Rights Group",
+            "country": "GB",
+            "website": "openrightsgroup.example.org",
+            "representative_name": secrets[1],
+            "representative_role": secrets[2],
+            "email": secrets[0],
+            "comment": secrets[3],
+            "consent": true,
+        });
+        app.sign(&letter, &body).await;
+        let token = app.mail.wait_for(1).await[0].token("confirm");
+        app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": token})).send().await.unwrap();
+        // And one that stays pending.
+        app.sign(&letter, &signer("Pending Org", "FR", "pending.person@private-mail.example")).await;
+        app.mail.wait_for(2).await;
+
+        let mut paths = public_paths(&letter);
+        paths.extend([
+            "/".to_string(),
+            format!("/letters/{letter}"),
+            format!("/letters/{letter}/signed"),
+            "/api/v1/openapi.json".to_string(),
+        ]);
+        let mut crawled = 0;
+        for path in paths {
+            let r = app.get(&path).await;
+            assert_eq!(r.status(), 200, "{path}");
+            let text = r.text().await.unwrap();
+            for secret in secrets.iter().chain(&["pending.person@private-mail.example", "Pending Org"]) {
+                assert!(!text.contains(secret), "{path} shows {secret:?}");
+            }
+            crawled += 1;
+        }
+        assert!(crawled >= 18);
+        let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories")).await).await;
+        assert_eq!(names(&list), ["Open Rights Group"], "the crawl saw the signatory itself");
+    }
+);
+
+db_test!(
+    async fn the_badge_and_the_chart_show_the_counts(app) {
+        let letter = letter_with_signatories(&app).await;
+        let badge = app.get(&format!("/letters/{letter}/badge.svg")).await;
+        assert_eq!(badge.headers()["content-type"].to_str().unwrap(), "image/svg+xml; charset=utf-8");
+        let svg = badge.text().await.unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("7 organisations"), "{svg}");
+        let chart = app.get(&format!("/letters/{letter}/chart.svg")).await.text().await.unwrap();
+        assert!(chart.contains(">France<") && chart.contains(">3<") && chart.contains(">Germany<"), "{chart}");
+        let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
+        assert!(page.contains(&format!("src=\"/letters/{letter}/chart.svg\"")));
+        assert!(page.contains("alt=\"Signatories by country: France 3, United States of America 2"));
+        assert_eq!(app.get("/letters/nope/badge.svg").await.status(), 404);
+    }
+);
+
+db_test!(
+    async fn the_openapi_document_describes_every_route_with_named_schemas(app) {
+        let (status, doc) = status_json(app.get("/api/v1/openapi.json").await).await;
+        assert_eq!(status, 200);
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let paths = doc["paths"].as_object().unwrap();
+        for path in [
+            "/health",
+            "/api/v1/countries",
+            "/api/v1/countries/{query}",
+            "/api/v1/coalitions",
+            "/api/v1/organisations",
+            "/api/v1/organisations/{slug}",
+            "/api/v1/letters",
+            "/api/v1/letters/{slug}",
+            "/api/v1/letters/{slug}/transition",
+            "/api/v1/letters/{slug}/signatures",
+            "/api/v1/signatures/confirm",
+            "/api/v1/signatures/withdraw",
+            "/api/v1/letters/{slug}/signatories",
+            "/api/v1/letters/{slug}/signatories.csv",
+            "/api/v1/letters/{slug}/changes",
+            "/api/v1/letters/{slug}/changes.atom",
+            "/api/v1/outbox",
+            "/letters/{slug}/badge.svg",
+            "/letters/{slug}/chart.svg",
+        ] {
+            assert!(paths.contains_key(path), "{path} is not documented");
+        }
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for name in ["LetterJson", "SignatoryJson", "SignatoryPage", "ChangePage", "ErrorBody", "CountryCount", "SignFields"] {
+            assert!(schemas.contains_key(name), "{name} is not a named schema");
+        }
+        let ok = &paths["/api/v1/letters/{slug}/signatories"]["get"]["responses"]["200"];
+        assert_eq!(ok["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/SignatoryPage");
+        assert!(doc["components"]["securitySchemes"]["admin_token"].is_object());
+
+        let docs = app.get("/api/docs/").await;
+        assert_eq!(docs.status(), 200);
+        let html = docs.text().await.unwrap();
+        assert!(html.contains("swagger"), "{html}");
+        assert!(!html.contains("https://"), "assets come from the app, not a CDN");
+        let redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = redirect.get(app.url("/api/docs")).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/api/docs/");
+    }
+);
