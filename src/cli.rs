@@ -25,4 +25,14 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and seed the country list, then exit.
     Migrate,
+    /// Fill a letter with published signatories, for benchmarks and demos (creates an open letter
+    /// of a "bench" coalition when the slug is new).
+    Seed {
+        /// The letter's slug.
+        #[arg(long)]
+        letter: String,
+        /// How many signatories to add.
+        #[arg(long)]
+        signatures: usize,
+    },
 }

@@ -1,7 +1,8 @@
 use clap::Parser;
 use undersigned::cli::{Cli, Command};
 use undersigned::config::Settings;
-use undersigned::startup::{init_tracing, prepare_database, Application};
+use undersigned::domain::Slug;
+use undersigned::startup::{init_tracing, prepare_database, token_key, Application};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
@@ -17,6 +18,22 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let db = tokio::task::spawn_blocking(move || prepare_database(&settings)).await??;
             println!("database {} is up to date", db.url().redacted());
+        }
+        Command::Seed { letter, signatures } => {
+            let slug = Slug::parse(&letter).map_err(|e| anyhow::anyhow!("--letter {e}"))?;
+            let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let key = token_key(&settings)?;
+                let db = prepare_database(&settings)?;
+                let mut conn = db.get()?;
+                Ok(undersigned::service::seed::seed(&mut conn, &key, &slug, signatures)?)
+            })
+            .await??;
+            println!(
+                "added {} published signatories to {} in {:.1} s",
+                report.added,
+                report.letter,
+                report.elapsed.as_secs_f64()
+            );
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ pub mod letters;
 pub mod organisations;
 pub mod outbox;
 pub mod public_list;
+pub mod seed;
 pub mod signatures;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
