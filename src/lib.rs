@@ -3,6 +3,7 @@
 //! See `docs/ARCHITECTURE.md` for how the modules fit together.
 
 pub mod api;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;

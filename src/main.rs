@@ -25,7 +25,9 @@ async fn main() -> anyhow::Result<()> {
                 let key = token_key(&settings)?;
                 let db = prepare_database(&settings)?;
                 let mut conn = db.get()?;
-                Ok(undersigned::service::seed::seed(&mut conn, &key, &slug, signatures)?)
+                Ok(undersigned::service::seed::seed(
+                    &mut conn, &key, &slug, signatures,
+                )?)
             })
             .await??;
             println!(

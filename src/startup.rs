@@ -37,6 +37,8 @@ pub struct AppState {
     pub signing: SigningPolicy,
     /// Cookies get `Secure` when the public URL is HTTPS.
     pub secure_cookies: bool,
+    pub countries: crate::cache::CountryCache,
+    pub versions: crate::cache::VersionCache,
     outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
 }
@@ -181,6 +183,8 @@ impl Application {
                 ),
                 max_confirmation_sends: settings.max_confirmation_sends,
             },
+            countries: Default::default(),
+            versions: Default::default(),
             outbox_wake: Arc::clone(&wake),
             admin_token_sha256: Sha256::digest(token.expose_secret().as_bytes()).into(),
         });

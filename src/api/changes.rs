@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::caching::Validators;
 use super::organisations::CountryRef;
 use super::utc;
-use crate::db::models::{Letter, SignatureEvent};
+use crate::cache::LetterVersion;
+use crate::db::models::SignatureEvent;
 use crate::error::{AppError, FieldCollector};
 use crate::service::letters::{self, Audience};
 use crate::service::public_list;
@@ -31,7 +32,7 @@ pub const ATOM_ENTRIES: i64 = 100;
 pub struct ChangeJson {
     /// Increasing; pass the last one you saw as `after` to get what came next.
     pub id: i64,
-    /// `added` or `withdrawn`.
+    /// `added`, `withdrawn`, or `updated` (the organisation's public details changed).
     pub action: String,
     /// The organisation's name at the time of the change.
     pub organisation: String,
@@ -73,24 +74,18 @@ fn change_json(e: SignatureEvent, names: &BTreeMap<String, String>) -> ChangeJso
     }
 }
 
-/// Read the letter, its version and the validators for one representation of its changes.
+/// The letter's cached version and the validators for one representation of its changes.
 async fn letter_and_validators(
     state: &AppState,
     slug: String,
     key: String,
-) -> Result<(Letter, Validators), AppError> {
-    state
-        .db
-        .run(move |conn| {
-            let letter = letters::find(conn, &slug, Audience::Public)?.letter;
-            let (version, changed_at) = public_list::version(conn, &letter.id)?;
-            let validators = Validators::of(
-                &["changes", &letter.id, &version.to_string(), &key],
-                changed_at.map_or(letter.updated_at, |c| c.max(letter.updated_at)),
-            );
-            Ok((letter, validators))
-        })
-        .await
+) -> Result<(LetterVersion, Validators), AppError> {
+    let v = state.versions.get(&state.db, &slug).await?;
+    let validators = Validators::of(
+        &["changes", &v.letter_id, &v.version.to_string(), &key],
+        v.last_modified,
+    );
+    Ok((v, validators))
 }
 
 /// Additions and withdrawals in order, from `after`.
@@ -128,7 +123,7 @@ pub async fn changes(
     if let Some(response) = validators.not_modified(&req) {
         return Ok(response);
     }
-    let letter_id = letter.id.clone();
+    let letter_id = letter.letter_id.clone();
     let (events, names) = state
         .db
         .run(move |conn| {
@@ -141,7 +136,7 @@ pub async fn changes(
     let more = events.len() as i64 == limit;
     let cursor = events.last().map_or(after, |e| e.id);
     let page = ChangePage {
-        letter: letter.slug,
+        letter: letter.slug.clone(),
         items: events.into_iter().map(|e| change_json(e, &names)).collect(),
         cursor,
         more,
@@ -172,11 +167,12 @@ pub async fn atom(
     if let Some(response) = validators.not_modified(&req) {
         return Ok(response);
     }
-    let letter_id = letter.id.clone();
-    let (events, names) = state
+    let letter_id = letter.letter_id.clone();
+    let (letter, events, names) = state
         .db
         .run(move |conn| {
             Ok((
+                letters::find(conn, &letter_id, Audience::Public)?.letter,
                 public_list::latest_changes(conn, &letter_id, ATOM_ENTRIES)?,
                 public_list::country_names(conn)?,
             ))

@@ -79,7 +79,7 @@ pub async fn create(
     };
     let coalition = state
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             coalitions::create(
                 conn,
                 NewCoalitionInput {

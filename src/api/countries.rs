@@ -51,9 +51,9 @@ pub struct CountryList {
     responses((status = 200, body = CountryList, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified")))]
 #[get("/countries")]
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let all = state.db.run(countries::all).await?;
+    let all = state.countries.get(&state.db).await?;
     let last_modified = all.iter().map(|c| c.created_at).max().unwrap_or_default();
-    let items: Vec<CountryJson> = all.into_iter().map(CountryJson::from).collect();
+    let items: Vec<CountryJson> = all.iter().cloned().map(CountryJson::from).collect();
     let body = CountryList {
         total: items.len(),
         items,
@@ -135,7 +135,8 @@ pub async fn add_territory(
     };
     let country = state
         .db
-        .run(move |conn| countries::add_territory(conn, NewTerritory { code, alpha3, name }))
+        .write(move |conn| countries::add_territory(conn, NewTerritory { code, alpha3, name }))
         .await?;
+    state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))
 }

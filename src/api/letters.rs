@@ -2,7 +2,7 @@
 //! The public reads letters past draft; writes and drafts need the admin token.
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -211,7 +211,7 @@ pub async fn create(
     let input = body.0.parse()?;
     let view = state
         .db
-        .run(move |conn| summarised(conn, |c| letters::create(c, input)))
+        .write(move |conn| summarised(conn, |c| letters::create(c, input)))
         .await?;
     Ok(HttpResponse::Created().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }
@@ -293,22 +293,36 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let audience = viewer.0;
-    let view = state
+    let validators = |id: &str, updated_at: NaiveDateTime, version: i64, last_modified| {
+        let parts = [
+            "letter",
+            id,
+            &updated_at.to_string(),
+            &version.to_string(),
+            &format!("{audience:?}"),
+        ];
+        Validators::of(&parts, last_modified)
+    };
+    if audience == Audience::Public {
+        // A revalidation is answered from the cached version, without the database.
+        let v = state.versions.get(&state.db, &slug).await?;
+        let cached = validators(&v.letter_id, v.updated_at, v.version, v.last_modified);
+        if let Some(response) = cached.not_modified(&req) {
+            return Ok(response);
+        }
+    }
+    let (view, summary) = state
         .db
         .run(move |conn| summarised(conn, |c| letters::find(c, &slug, audience)))
         .await?;
-    let (view, summary) = view;
-    let validators = Validators::of(
-        &[
-            "letter",
-            &view.letter.id,
-            &view.letter.updated_at.to_string(),
-            &summary.version.to_string(),
-            &format!("{audience:?}"),
-        ],
-        summary.changed_at.map_or(view.letter.updated_at, |c| {
-            c.naive_utc().max(view.letter.updated_at)
-        }),
+    let last_modified = summary.changed_at.map_or(view.letter.updated_at, |c| {
+        c.naive_utc().max(view.letter.updated_at)
+    });
+    let validators = validators(
+        &view.letter.id,
+        view.letter.updated_at,
+        summary.version,
+        last_modified,
     );
     Ok(validators.respond(&req, |b| b.json(LetterJson::new(view, audience, summary))))
 }
@@ -387,8 +401,9 @@ pub async fn update(
     let slug = slug.into_inner();
     let view = state
         .db
-        .run(move |conn| summarised(conn, |c| letters::update(c, &slug, changes)))
+        .write(move |conn| summarised(conn, |c| letters::update(c, &slug, changes)))
         .await?;
+    state.versions.forget(&view.0.letter.slug);
     Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }
 
@@ -419,7 +434,8 @@ pub async fn transition(
     let slug = slug.into_inner();
     let view = state
         .db
-        .run(move |conn| summarised(conn, |c| letters::transition(c, &slug, to)))
+        .write(move |conn| summarised(conn, |c| letters::transition(c, &slug, to)))
         .await?;
+    state.versions.forget(&view.0.letter.slug);
     Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
 }

@@ -151,13 +151,10 @@ pub async fn create(
     body: ApiJson<NewOrganisationJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.0;
+    let all = state.countries.get(&state.db).await?;
     let view = state
         .db
-        .run(move |conn| {
-            let all = countries::all(conn)?;
-            let input = body.parse(&all)?;
-            organisations::create(conn, input)
-        })
+        .write(move |conn| organisations::create(conn, body.parse(&all)?))
         .await?;
     Ok(HttpResponse::Created().json(OrganisationJson::from(view)))
 }
@@ -266,13 +263,11 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let body = body.0;
+    let all = state.countries.get(&state.db).await?;
     let view = state
         .db
-        .run(move |conn| {
-            let all = countries::all(conn)?;
-            let changes = body.parse(&all)?;
-            organisations::update(conn, &slug, changes)
-        })
+        .write(move |conn| organisations::update(conn, &slug, body.parse(&all)?))
         .await?;
+    state.versions.clear();
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }

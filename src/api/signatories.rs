@@ -18,7 +18,6 @@ use crate::db::models::PublicSignatory;
 use crate::db::Db;
 use crate::domain::CountryCode;
 use crate::error::{AppError, FieldCollector};
-use crate::service::letters::{self, Audience};
 use crate::service::public_list::{self, Cursor, ListQuery, Order};
 use crate::startup::AppState;
 
@@ -158,46 +157,55 @@ struct ListHead {
     validators: Validators,
 }
 
+enum Head {
+    /// The client has this representation: `304`, and nothing was read.
+    Fresh(HttpResponse),
+    Full(ListHead),
+}
+
+/// Validators from the cached version first; the rest only for a `200`.
 async fn head(
+    req: &HttpRequest,
     state: &AppState,
-    slug: String,
+    slug: &str,
     country: Option<String>,
     format: &str,
-    key: String,
-) -> Result<ListHead, AppError> {
-    let format = format.to_string();
-    state
+    key: &str,
+) -> Result<Head, AppError> {
+    let v = state.versions.get(&state.db, slug).await?;
+    let version = v.version.to_string();
+    let validators = Validators::of(
+        &["signatories", &v.letter_id, &version, format, key],
+        v.last_modified,
+    );
+    if let Some(response) = validators.not_modified(req) {
+        return Ok(Head::Fresh(response));
+    }
+    let letter_id = v.letter_id.clone();
+    let counts = state
         .db
-        .run(move |conn| {
-            let letter = letters::find(conn, &slug, Audience::Public)?.letter;
-            let (version, changed_at) = public_list::version(conn, &letter.id)?;
-            let counts = public_list::counts(conn, &letter.id)?;
-            let total = counts
-                .iter()
-                .filter(|c| country.as_ref().is_none_or(|code| &c.code == code))
-                .map(|c| c.count)
-                .sum();
-            let last_modified = changed_at.map_or(letter.updated_at, |c| c.max(letter.updated_at));
-            let validators = Validators::of(
-                &[
-                    "signatories",
-                    &letter.id,
-                    &version.to_string(),
-                    &format,
-                    &key,
-                ],
-                last_modified,
-            );
-            Ok(ListHead {
-                names: Arc::new(public_list::country_names(conn)?),
-                letter_id: letter.id,
-                slug: letter.slug,
-                version,
-                total,
-                validators,
-            })
-        })
-        .await
+        .run(move |conn| public_list::counts(conn, &letter_id))
+        .await?;
+    let total = counts
+        .iter()
+        .filter(|c| country.as_ref().is_none_or(|code| &c.code == code))
+        .map(|c| c.count)
+        .sum();
+    let names = state
+        .countries
+        .get(&state.db)
+        .await?
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    Ok(Head::Full(ListHead {
+        letter_id: v.letter_id,
+        slug: v.slug,
+        version: v.version,
+        total,
+        names: Arc::new(names),
+        validators,
+    }))
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -239,17 +247,11 @@ pub async fn list(
     }
     let parsed = params.parse()?;
     let format = if parsed.all { "json-all" } else { "json" };
-    let head = head(
-        &state,
-        slug.into_inner(),
-        parsed.query.country.clone(),
-        format,
-        params.key(),
-    )
-    .await?;
-    if let Some(response) = head.validators.not_modified(&req) {
-        return Ok(response);
-    }
+    let country = parsed.query.country.clone();
+    let head = match head(&req, &state, &slug, country, format, &params.key()).await? {
+        Head::Fresh(response) => return Ok(response),
+        Head::Full(head) => head,
+    };
     if parsed.all {
         let prefix = format!(
             "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
@@ -335,17 +337,11 @@ async fn csv_response(
     params: ListParams,
 ) -> Result<HttpResponse, AppError> {
     let parsed = params.parse()?;
-    let head = head(
-        &state,
-        slug,
-        parsed.query.country.clone(),
-        "csv",
-        params.key(),
-    )
-    .await?;
-    if let Some(response) = head.validators.not_modified(&req) {
-        return Ok(response);
-    }
+    let country = parsed.query.country.clone();
+    let head = match head(&req, &state, &slug, country, "csv", &params.key()).await? {
+        Head::Fresh(response) => return Ok(response),
+        Head::Full(head) => head,
+    };
     let header_row =
         "name,slug,country_code,country_name,website,verification,signed_at,text_hash\n";
     let stream = stream_rows(

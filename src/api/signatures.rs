@@ -11,7 +11,7 @@ use crate::domain::token::Token;
 use crate::domain::MailState;
 use crate::error::{AppError, FieldCollector};
 use crate::service::signatures::{self, SignFields, SignatureView};
-use crate::service::{countries, outbox, Page};
+use crate::service::{outbox, Page};
 use crate::startup::{AppState, SignRateLimit};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
@@ -50,10 +50,10 @@ pub async fn sign(
     let slug = slug.into_inner();
     let fields = body.0;
     let app = state.clone();
+    let all = state.countries.get(&state.db).await?;
     let outcome = state
         .db
-        .run(move |conn| {
-            let all = countries::all(conn)?;
+        .write(move |conn| {
             let input = fields.parse(&all)?;
             signatures::sign(conn, &app.key, &app.signing, &slug, input)
         })
@@ -116,8 +116,9 @@ pub async fn confirm(
     let token = parse_token(body.0)?;
     let view = state
         .db
-        .run(move |conn| signatures::confirm(conn, &token))
+        .write(move |conn| signatures::confirm(conn, &token))
         .await?;
+    state.versions.forget(&view.letter.slug);
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
 }
 
@@ -132,8 +133,9 @@ pub async fn withdraw(
     let token = parse_token(body.0)?;
     let view = state
         .db
-        .run(move |conn| signatures::withdraw(conn, &token))
+        .write(move |conn| signatures::withdraw(conn, &token))
         .await?;
+    state.versions.forget(&view.letter.slug);
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
 }
 

@@ -62,9 +62,16 @@ impl ManageConnection for ConnectionManager {
 type Pool = r2d2::Pool<ConnectionManager>;
 
 /// The database handle kept in the app state: cheap to clone.
+///
+/// On SQLite, writes go through a pool of one connection ([`Db::write`]): SQLite has one writer at
+/// a time, and writers queued in the pool wait their turn in order, where writers competing for
+/// the lock would sleep and retry in the busy handler (which costs throughput and makes the
+/// latency tail long). Reads use the main pool and run beside the writer (WAL). On PostgreSQL
+/// both go to the main pool.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    writer: Option<Pool>,
     url: DatabaseUrl,
 }
 
@@ -87,13 +94,26 @@ impl Db {
             url: url.clone(),
             sqlite_busy_timeout_ms,
         };
+        let writer = match &url {
+            DatabaseUrl::Sqlite(_) => Some(
+                r2d2::Pool::builder()
+                    .max_size(1)
+                    .connection_timeout(Duration::from_secs(5))
+                    .build(ConnectionManager {
+                        url: url.clone(),
+                        sqlite_busy_timeout_ms,
+                    })
+                    .with_context(|| format!("connecting to {}", url.redacted()))?,
+            ),
+            DatabaseUrl::Postgres(_) => None,
+        };
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)
             .with_context(|| format!("connecting to {}", url.redacted()))?;
-        Ok(Db { pool, url })
+        Ok(Db { pool, writer, url })
     }
 
     pub fn url(&self) -> &DatabaseUrl {
@@ -105,13 +125,34 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Run blocking database work off the async executor, on a pooled connection.
+    /// Run blocking database work that only reads, off the async executor, on a pooled
+    /// connection.
     pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        Self::on(self.pool.clone(), work).await
+    }
+
+    /// Run blocking database work that writes: on SQLite through the one writer connection.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        Self::on(
+            self.writer.clone().unwrap_or_else(|| self.pool.clone()),
+            work,
+        )
+        .await
+    }
+
+    async fn on<T, F>(pool: Pool, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
             work(&mut conn)

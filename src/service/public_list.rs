@@ -3,7 +3,8 @@
 //!
 //! - `public_signatories` holds one row per published signatory with only public fields, indexed
 //!   for the two orders the API offers, so lists and exports read one table without joins.
-//! - `signature_events` appends one row per change (`added`, `withdrawn`); its id orders the
+//! - `signature_events` appends one row per change (`added`, `withdrawn`, and `updated` when a
+//!   listed organisation's public details change); its id orders the
 //!   change feed, and the letter's latest event id is the list's version (ETags come from it).
 //! - `letter_country_counts` keeps counts per (letter, country) spread over [`SHARDS`] rows; a
 //!   change bumps one shard picked at random, so concurrent confirmations rarely wait on one row,
@@ -118,7 +119,8 @@ pub fn unpublish(
 }
 
 /// Keep an organisation's public rows in step with a change to it (name, website,
-/// verification, country). A change of country moves its counts too.
+/// verification, country), and log an `updated` change for each. A change of country moves its
+/// counts too.
 pub fn refresh_organisation(
     conn: &mut DbConnection,
     organisation: &Organisation,
@@ -147,6 +149,14 @@ pub fn refresh_organisation(
         public_signatories::verification.eq(&organisation.verification),
     ))
     .execute(conn)?;
+    let refreshed: Vec<PublicSignatory> = public_signatories::table
+        .filter(public_signatories::organisation_id.eq(&organisation.id))
+        .select(PublicSignatory::as_select())
+        .load(conn)?;
+    let now = super::now();
+    for row in &refreshed {
+        record_event(conn, row, "updated", now)?;
+    }
     Ok(())
 }
 

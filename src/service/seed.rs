@@ -12,7 +12,9 @@ use super::coalitions::{self, NewCoalitionInput};
 use super::letters::{self, Audience, NewLetterInput};
 use super::{new_id, now, public_list};
 use crate::db::models::{NewOrganisation, PublicSignatory};
-use crate::db::schema::{countries, organisations, public_signatories, signature_events, signatures};
+use crate::db::schema::{
+    countries, organisations, public_signatories, signature_events, signatures,
+};
 use crate::db::DbConnection;
 use crate::domain::token::{Purpose, TokenKey};
 use crate::domain::{LanguageTag, LetterState, Moderation, Slug, Visibility};

@@ -14,7 +14,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, ListQuery, ListSummary};
 use crate::service::signatures::{self, SignFields};
-use crate::service::{countries, PageRequest};
+use crate::service::PageRequest;
 use crate::startup::{AppState, SignRateLimit};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
@@ -73,7 +73,6 @@ struct PageData {
     view: LetterView,
     summary: ListSummary,
     groups: Vec<CountryGroup>,
-    countries: Vec<Country>,
 }
 
 #[derive(Template)]
@@ -135,11 +134,16 @@ fn load_page(conn: &mut crate::db::DbConnection, slug: &str) -> Result<PageData,
         view,
         summary,
         groups,
-        countries: countries::all(conn)?,
     })
 }
 
-fn letter_page(data: PageData, form: SignFields, errors: FieldErrors, csrf: String) -> LetterPage {
+fn letter_page(
+    data: PageData,
+    countries: &[Country],
+    form: SignFields,
+    errors: FieldErrors,
+    csrf: String,
+) -> LetterPage {
     let view = data.view;
     LetterPage {
         body_html: super::markdown::to_safe_html(&view.letter.body),
@@ -148,7 +152,7 @@ fn letter_page(data: PageData, form: SignFields, errors: FieldErrors, csrf: Stri
         view,
         groups: data.groups,
         summary: data.summary,
-        countries: data.countries,
+        countries: countries.to_vec(),
         form,
         errors,
         csrf,
@@ -163,8 +167,10 @@ async fn show(
     let slug = slug.into_inner();
     let data = state.db.run(move |conn| load_page(conn, &slug)).await?;
     let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let countries = state.countries.get(&state.db).await?;
     let page = letter_page(
         data,
+        &countries,
         SignFields::default(),
         FieldErrors::new(),
         csrf.token.clone(),
@@ -220,13 +226,13 @@ async fn sign(
     csrf::verify(&req, &form.csrf_token)?;
     let slug = slug.into_inner();
     let fields = form.fields();
+    let all = state.countries.get(&state.db).await?;
     let result = {
-        let (slug, fields, state) = (slug.clone(), fields.clone(), state.clone());
+        let (slug, fields, state, all) = (slug.clone(), fields.clone(), state.clone(), all.clone());
         state
             .db
             .clone()
-            .run(move |conn| {
-                let all = countries::all(conn)?;
+            .write(move |conn| {
                 let input = fields.parse(&all)?;
                 signatures::sign(conn, &state.key, &state.signing, &slug, input)
             })
@@ -242,7 +248,7 @@ async fn sign(
         }
         Err(AppError::Validation(errors)) => {
             let data = state.db.run(move |conn| load_page(conn, &slug)).await?;
-            let page = letter_page(data, fields, errors, form.csrf_token.clone());
+            let page = letter_page(data, &all, fields, errors, form.csrf_token.clone());
             render(HttpResponse::UnprocessableEntity(), &page)
         }
         Err(e) => Err(e.into()),

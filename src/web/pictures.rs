@@ -7,7 +7,6 @@ use askama::Template;
 
 use crate::api::caching::Validators;
 use crate::error::AppError;
-use crate::service::letters::{self, Audience};
 use crate::service::public_list::{self, CountryCount, ListSummary};
 use crate::startup::AppState;
 
@@ -51,25 +50,25 @@ fn text_width(text: &str) -> u32 {
 }
 
 async fn summary_for(
+    req: &HttpRequest,
     state: &AppState,
-    slug: String,
+    slug: &str,
     picture: &'static str,
-) -> Result<(ListSummary, Validators), AppError> {
-    state
+) -> Result<Result<(ListSummary, Validators), HttpResponse>, AppError> {
+    let v = state.versions.get(&state.db, slug).await?;
+    let validators = Validators::of(
+        &[picture, &v.letter_id, &v.version.to_string()],
+        v.last_modified,
+    );
+    if let Some(response) = validators.not_modified(req) {
+        return Ok(Err(response));
+    }
+    let letter_id = v.letter_id;
+    let summary = state
         .db
-        .run(move |conn| {
-            let letter = letters::find(conn, &slug, Audience::Public)?.letter;
-            let summary = public_list::summary(conn, &letter.id)?;
-            let changed = summary
-                .changed_at
-                .map_or(letter.updated_at, |c| c.naive_utc().max(letter.updated_at));
-            let validators = Validators::of(
-                &[picture, &letter.id, &summary.version.to_string()],
-                changed,
-            );
-            Ok((summary, validators))
-        })
-        .await
+        .run(move |conn| public_list::summary(conn, &letter_id))
+        .await?;
+    Ok(Ok((summary, validators)))
 }
 
 fn svg(
@@ -93,10 +92,10 @@ pub async fn badge(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (summary, validators) = summary_for(&state, slug.into_inner(), "badge").await?;
-    if let Some(response) = validators.not_modified(&req) {
-        return Ok(response);
-    }
+    let (summary, validators) = match summary_for(&req, &state, &slug, "badge").await? {
+        Ok(fresh) => fresh,
+        Err(not_modified) => return Ok(not_modified),
+    };
     let value = format!(
         "{} organisation{}",
         summary.total,
@@ -163,10 +162,10 @@ pub async fn chart(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (summary, validators) = summary_for(&state, slug.into_inner(), "chart").await?;
-    if let Some(response) = validators.not_modified(&req) {
-        return Ok(response);
-    }
+    let (summary, validators) = match summary_for(&req, &state, &slug, "chart").await? {
+        Ok(fresh) => fresh,
+        Err(not_modified) => return Ok(not_modified),
+    };
     let bars = bars(&summary.countries);
     let page = Chart {
         title: format!("Signatories by country ({} in all)", summary.total),

@@ -91,7 +91,9 @@ async fn post_action(
 ) -> Result<SignatureView, PageError> {
     csrf::verify(req, &form.csrf_token)?;
     let token = token(raw)?;
-    Ok(state.db.run(move |conn| change(conn, &token)).await?)
+    let view = state.db.write(move |conn| change(conn, &token)).await?;
+    state.versions.forget(&view.letter.slug);
+    Ok(view)
 }
 
 async fn confirm_page(

@@ -65,7 +65,7 @@ impl OutboxWorker {
         loop {
             let claimed = worker
                 .db
-                .run(|conn| outbox::claim(conn, BATCH, chrono::Duration::seconds(LEASE_SECS)))
+                .write(|conn| outbox::claim(conn, BATCH, chrono::Duration::seconds(LEASE_SECS)))
                 .await;
             match claimed {
                 Ok(batch) if !batch.is_empty() => {
@@ -109,7 +109,9 @@ impl OutboxWorker {
         let recorded = match outcome {
             Ok(()) => {
                 tracing::info!(outbox_id = %id, kind = %mail.kind, attempts, "mail sent");
-                self.db.run(move |conn| outbox::mark_sent(conn, &id)).await
+                self.db
+                    .write(move |conn| outbox::mark_sent(conn, &id))
+                    .await
             }
             Err((permanent, error)) => {
                 let retry_at = (!permanent && attempts < self.retry.max_attempts).then(|| {
@@ -126,7 +128,7 @@ impl OutboxWorker {
                     }
                 }
                 self.db
-                    .run(move |conn| outbox::mark_failed(conn, &id, &error, retry_at))
+                    .write(move |conn| outbox::mark_failed(conn, &id, &error, retry_at))
                     .await
             }
         };

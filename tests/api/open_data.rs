@@ -401,3 +401,32 @@ db_test!(
         assert_eq!(r.headers()["location"], "/api/docs/");
     }
 );
+
+db_test!(
+    async fn renaming_a_listed_organisation_changes_the_list_and_its_version(app) {
+        let letter = app.open_letter("l", "auto").await;
+        app.publish(&letter, &[("Old Name", "FR")]).await;
+        let path = format!("/api/v1/letters/{letter}/signatories");
+        let first = app.get(&path).await;
+        let etag = first.headers()["etag"].to_str().unwrap().to_string();
+        let (_, before) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+
+        let r = app
+            .patch("/api/v1/organisations/old-name", &json!({"name": "New Name", "country": "DE"}))
+            .await;
+        assert_eq!(r.status(), 200);
+
+        let again = app.client.get(app.url(&path)).header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(again.status(), 200, "the rename shows at once");
+        let list: Value = again.json().await.unwrap();
+        assert_eq!(names(&list), ["New Name"]);
+        assert_eq!(list["items"][0]["country"]["code"], "DE");
+        let (_, after) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        assert!(after["signatories"]["version"].as_i64() > before["signatories"]["version"].as_i64());
+        assert_eq!(after["signatories"]["countries"], json!([{"code": "DE", "name": "Germany", "count": 1}]));
+        let (_, feed) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes")).await).await;
+        let last = feed["items"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["action"], "updated");
+        assert_eq!(last["organisation"], "New Name");
+    }
+);

@@ -24,7 +24,7 @@ CREATE TABLE signature_events (
     id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     letter_id         TEXT NOT NULL REFERENCES letters (id),
     signature_id      TEXT NOT NULL REFERENCES signatures (id),
-    action            TEXT NOT NULL CHECK (action IN ('added', 'withdrawn')),
+    action            TEXT NOT NULL CHECK (action IN ('added', 'withdrawn', 'updated')),
     organisation_name TEXT NOT NULL,
     organisation_slug TEXT NOT NULL,
     country_code      TEXT NOT NULL,
