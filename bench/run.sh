@@ -92,7 +92,7 @@ run_backend() {
         local key=${name%%:*} path=${name#*:}
         wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$BASE$path" >"$dir/read-$key.txt"
         R[$b,$key]=$(rps "$dir/read-$key.txt"); errs=$((errs + $(errors "$dir/read-$key.txt")))
-        local etag=$(curl -sI "$BASE$path" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+        local etag=$(curl -s -D - -o /dev/null "$BASE$path" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
         if [ -n "$etag" ]; then
             wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H "If-None-Match: $etag" "$BASE$path" >"$dir/read-$key-304.txt"
             R[$b,${key}_304]=$(rps "$dir/read-$key-304.txt")

@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use chrono::NaiveDateTime;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::db::models::{
@@ -313,24 +315,29 @@ pub fn page(
     if let Some(since) = query.since {
         q = q.filter(p::signed_at.ge(since));
     }
-    q = match (&query.after, query.order) {
-        (Some(Cursor::Country(country, name, id)), _) => q.filter(
-            p::country_code
-                .gt(country.clone())
-                .or(p::country_code
-                    .eq(country.clone())
-                    .and(p::sort_name.gt(name.clone())))
-                .or(p::country_code
-                    .eq(country.clone())
-                    .and(p::sort_name.eq(name.clone()))
-                    .and(p::signature_id.gt(id.clone()))),
+    // Row-value comparisons, which both backends answer with one index range scan (a chain of
+    // ORs makes PostgreSQL filter the whole letter on every page).
+    q = match &query.after {
+        Some(Cursor::Country(country, name, id)) => q.filter(
+            sql::<Bool>(
+                "(public_signatories.country_code, public_signatories.sort_name, \
+                 public_signatories.signature_id) > (",
+            )
+            .bind::<Text, _>(country.clone())
+            .sql(", ")
+            .bind::<Text, _>(name.clone())
+            .sql(", ")
+            .bind::<Text, _>(id.clone())
+            .sql(")"),
         ),
-        (Some(Cursor::SignedAt(at, id)), _) => q.filter(
-            p::signed_at
-                .gt(*at)
-                .or(p::signed_at.eq(*at).and(p::signature_id.gt(id.clone()))),
+        Some(Cursor::SignedAt(at, id)) => q.filter(
+            sql::<Bool>("(public_signatories.signed_at, public_signatories.signature_id) > (")
+                .bind::<Timestamp, _>(*at)
+                .sql(", ")
+                .bind::<Text, _>(id.clone())
+                .sql(")"),
         ),
-        (None, _) => q,
+        None => q,
     };
     q = match query.order {
         Order::Country => q.order((
