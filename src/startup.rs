@@ -18,10 +18,12 @@ use tracing::Span;
 use tracing_actix_web::{RootSpanBuilder, TracingLogger};
 
 use crate::config::Settings;
-use crate::db::{migrations, DatabaseUrl, Db};
+use crate::db::{migrations, DatabaseUrl, Db, DbConnection};
+use crate::domain::token::Token;
 use crate::domain::token::TokenKey;
 use crate::email::Mailer;
 use crate::error::AppError;
+use crate::service::signatures::SignatureView;
 use crate::service::signatures::SigningPolicy;
 use crate::worker::outbox::{OutboxWorker, RetryPolicy};
 use crate::{api, service, web as pages};
@@ -48,6 +50,18 @@ impl AppState {
     pub fn is_admin_token(&self, presented: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
         digest == self.admin_token_sha256
+    }
+
+    /// Change a signature through one of its links (confirm, withdraw), then forget the cached
+    /// version of its letter so the change shows at once.
+    pub async fn change_signature(
+        &self,
+        token: Token,
+        change: fn(&mut DbConnection, &Token) -> Result<SignatureView, AppError>,
+    ) -> Result<SignatureView, AppError> {
+        let view = self.db.write(move |conn| change(conn, &token)).await?;
+        self.versions.forget(&view.letter.slug);
+        Ok(view)
     }
 
     /// Tell the outbox worker that mail was queued, so it goes out at once.

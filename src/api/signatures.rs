@@ -113,12 +113,9 @@ pub async fn confirm(
     state: web::Data<AppState>,
     body: ApiJson<TokenJson>,
 ) -> Result<HttpResponse, AppError> {
-    let token = parse_token(body.0)?;
     let view = state
-        .db
-        .write(move |conn| signatures::confirm(conn, &token))
+        .change_signature(parse_token(body.0)?, signatures::confirm)
         .await?;
-    state.versions.forget(&view.letter.slug);
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
 }
 
@@ -130,12 +127,9 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     body: ApiJson<TokenJson>,
 ) -> Result<HttpResponse, AppError> {
-    let token = parse_token(body.0)?;
     let view = state
-        .db
-        .write(move |conn| signatures::withdraw(conn, &token))
+        .change_signature(parse_token(body.0)?, signatures::withdraw)
         .await?;
-    state.versions.forget(&view.letter.slug);
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
 }
 

@@ -213,6 +213,13 @@ pub fn seed(
         }
         Ok(())
     })?;
+    // Fresh statistics, or the planner takes the freshly filled letter for a small one and sorts
+    // the whole list for every page instead of walking the index.
+    let analyze = match conn {
+        DbConnection::Sqlite(_) => "PRAGMA optimize",
+        DbConnection::Postgresql(_) => "ANALYZE",
+    };
+    diesel::connection::SimpleConnection::batch_execute(conn, analyze)?;
     Ok(SeedReport {
         letter: letter.slug,
         added: count,

@@ -90,10 +90,7 @@ async fn post_action(
     change: fn(&mut crate::db::DbConnection, &Token) -> Result<SignatureView, AppError>,
 ) -> Result<SignatureView, PageError> {
     csrf::verify(req, &form.csrf_token)?;
-    let token = token(raw)?;
-    let view = state.db.write(move |conn| change(conn, &token)).await?;
-    state.versions.forget(&view.letter.slug);
-    Ok(view)
+    Ok(state.change_signature(token(raw)?, change).await?)
 }
 
 async fn confirm_page(

@@ -430,3 +430,30 @@ db_test!(
         assert_eq!(last["organisation"], "New Name");
     }
 );
+
+db_test!(
+    async fn the_seed_command_fills_a_letter_that_reads_like_a_signed_one(app) {
+        let url = app.db.url.clone();
+        let report = actix_web::rt::task::spawn_blocking(move || {
+            use undersigned::db::{DatabaseUrl, Db};
+            let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 1, 5_000).unwrap();
+            let key = undersigned::domain::token::TokenKey::from_secret(crate::helpers::SECRET_KEY).unwrap();
+            let slug = undersigned::domain::Slug::parse("seeded").unwrap();
+            undersigned::service::seed::seed(&mut db.get().unwrap(), &key, &slug, 7_500).unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(report.added, 7_500);
+        let (status, letter) = status_json(app.get("/api/v1/letters/seeded").await).await;
+        assert_eq!(status, 200);
+        assert_eq!(letter["state"], "open");
+        assert_eq!(letter["signatories"]["total"], 7_500);
+        let by_country: i64 = letter["signatories"]["countries"].as_array().unwrap().iter().map(|c| c["count"].as_i64().unwrap()).sum();
+        assert_eq!(by_country, 7_500);
+        let csv = app.get("/api/v1/letters/seeded/signatories.csv").await.text().await.unwrap();
+        assert_eq!(csv.lines().count(), 7_501);
+        let (_, feed) = status_json(app.get("/api/v1/letters/seeded/changes?limit=1000").await).await;
+        assert_eq!(feed["items"].as_array().unwrap().len(), 1000);
+        assert_eq!(feed["more"], true);
+    }
+);
