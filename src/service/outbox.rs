@@ -75,9 +75,13 @@ pub fn claim(
     })
 }
 
-pub fn mark_sent(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
+/// Mark mails as sent (one statement for a whole batch).
+pub fn mark_sent(conn: &mut DbConnection, ids: &[String]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let now = now();
-    diesel::update(outbox::table.find(id))
+    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::state.eq(MailState::Sent.as_str()),
             outbox::attempts.eq(outbox::attempts + 1),

@@ -75,7 +75,21 @@ impl OutboxWorker {
                         let worker = Arc::clone(&worker);
                         tasks.spawn_local(async move { worker.deliver(mail).await });
                     }
-                    while tasks.join_next().await.is_some() {}
+                    let mut sent = Vec::new();
+                    while let Some(outcome) = tasks.join_next().await {
+                        if let Ok(Some(id)) = outcome {
+                            sent.push(id);
+                        }
+                    }
+                    // One write for the whole batch: the writer is shared with sign requests.
+                    let marked = worker
+                        .db
+                        .write(move |conn| outbox::mark_sent(conn, &sent))
+                        .await;
+                    if let Err(e) = marked {
+                        // The leases run out and the mails are sent again (at least once).
+                        tracing::warn!(error = %e, "could not mark mail as sent");
+                    }
                     if full {
                         continue;
                     }
@@ -87,7 +101,9 @@ impl OutboxWorker {
         }
     }
 
-    async fn deliver(&self, mail: OutboxMail) {
+    /// Render and send one mail; returns its id when it was sent (the caller marks the batch),
+    /// and records a failure itself.
+    async fn deliver(&self, mail: OutboxMail) -> Option<String> {
         let id = mail.id.clone();
         let attempts = mail.attempts + 1;
         let rendered = {
@@ -109,9 +125,7 @@ impl OutboxWorker {
         let recorded = match outcome {
             Ok(()) => {
                 tracing::info!(outbox_id = %id, kind = %mail.kind, attempts, "mail sent");
-                self.db
-                    .write(move |conn| outbox::mark_sent(conn, &id))
-                    .await
+                return Some(id);
             }
             Err((permanent, error)) => {
                 let retry_at = (!permanent && attempts < self.retry.max_attempts).then(|| {
@@ -136,6 +150,7 @@ impl OutboxWorker {
             // The lease runs out and the row is tried again.
             tracing::warn!(error = %e, "could not record a delivery outcome");
         }
+        None
     }
 }
 
