@@ -2,7 +2,7 @@ use clap::Parser;
 use undersigned::cli::{Cli, Command};
 use undersigned::config::Settings;
 use undersigned::domain::Slug;
-use undersigned::startup::{init_tracing, prepare_database, token_key, Application};
+use undersigned::startup::{init_tracing, prepare_database, token_key, Application, Shutdown};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
@@ -11,8 +11,9 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(&settings.log);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            let shutdown = Shutdown::listen()?;
             let app = Application::build(settings).await?;
-            app.run_until_stopped().await?;
+            app.run_until(shutdown.wait()).await?;
             tracing::info!("stopped");
         }
         Command::Migrate => {

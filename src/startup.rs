@@ -266,7 +266,10 @@ impl Application {
                 .configure(|cfg| pages::routes(cfg, &limit))
                 .default_service(web::to(not_found))
         })
-        .listen(listener)?;
+        .listen(listener)?
+        // Ctrl-C and SIGTERM are handled by `Shutdown` and `run_until`, both gracefully.
+        .disable_signals()
+        .shutdown_timeout(10);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
@@ -280,9 +283,62 @@ impl Application {
         self.port
     }
 
-    /// Serve until Ctrl-C or SIGTERM, then finish the requests in flight.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    /// Serve until `shutdown` completes (see [`Shutdown`]), then stop accepting and finish the
+    /// requests in flight (for at most 10 s).
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + 'static,
+    ) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        actix_web::rt::spawn(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing the requests in flight");
+            handle.stop(true).await;
+        });
         self.server.await
+    }
+}
+
+/// Ctrl-C, or SIGTERM on Unix. The handlers are registered when it is created: `main` creates
+/// it before the server starts, so no signal is missed. (Tests do not: a registered handler
+/// would keep Ctrl-C from stopping the test run.)
+pub struct Shutdown {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Shutdown {
+    pub fn listen() -> std::io::Result<Shutdown> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Shutdown {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Shutdown {})
+    }
+
+    pub async fn wait(self) {
+        #[cfg(unix)]
+        {
+            let Shutdown {
+                mut interrupt,
+                mut terminate,
+            } = self;
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

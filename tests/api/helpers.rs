@@ -156,7 +156,7 @@ impl TestApp {
         tweak(&mut settings);
         let app = Application::build(settings).await.expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
-        actix_web::rt::spawn(app.run_until_stopped());
+        actix_web::rt::spawn(app.run_until(std::future::pending()));
         TestApp {
             address,
             backend: db.backend,

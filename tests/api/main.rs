@@ -4,6 +4,7 @@
 mod helpers;
 mod mail;
 
+mod cli;
 mod countries;
 mod errors;
 mod health;
