@@ -70,25 +70,6 @@ impl From<OrganisationView> for OrganisationJson {
     }
 }
 
-/// Resolve a country field against the table, adding a message on failure.
-fn country_field(
-    errors: &mut FieldCollector,
-    all: &[Country],
-    value: Option<&str>,
-) -> Option<CountryCode> {
-    let value = value?;
-    match countries::resolve_in(all, value, "country") {
-        Ok(c) => CountryCode::parse(&c.code).ok(),
-        Err(AppError::Validation(fields)) => {
-            for message in fields.into_values().flatten() {
-                errors.add("country", message);
-            }
-            None
-        }
-        Err(_) => None,
-    }
-}
-
 #[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationJson {
@@ -111,7 +92,9 @@ impl NewOrganisationJson {
             errors.merge_validator(e);
         }
         let name = errors.given("name", self.name.as_deref(), OrgName::parse);
-        let country = country_field(&mut errors, all, self.country.as_deref());
+        let country = errors.given("country", self.country.as_deref(), |c| {
+            countries::parse_in(all, c)
+        });
         let website = errors.optional("website", self.website.as_deref(), Website::parse);
         let email_domain = errors.optional(
             "email_domain",
@@ -231,7 +214,9 @@ impl OrganisationPatchJson {
         }
         let changes = OrganisationUpdate {
             name: errors.given("name", self.name.as_deref(), OrgName::parse),
-            country: country_field(&mut errors, all, self.country.as_deref()),
+            country: errors.given("country", self.country.as_deref(), |c| {
+                countries::parse_in(all, c)
+            }),
             website: self
                 .website
                 .map(|w| errors.optional("website", w.as_deref(), Website::parse)),

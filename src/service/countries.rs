@@ -51,25 +51,26 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<Country>, AppError> {
         .load(conn)?)
 }
 
-/// Resolve a code or an English name to one country; unknown and ambiguous input are errors that
-/// name `field`.
-pub fn resolve_in(countries: &[Country], input: &str, field: &str) -> Result<Country, AppError> {
+/// "CG (Congo) or CD (Congo (Democratic Republic of the))".
+fn candidates(found: &[&Country]) -> String {
+    found
+        .iter()
+        .map(|c| format!("{} ({})", c.code, c.name))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Parse a country field (a code or an English name) against `countries`: a parser for
+/// `FieldCollector`, whose message says why an unknown or ambiguous input failed.
+pub fn parse_in(countries: &[Country], input: &str) -> Result<CountryCode, String> {
     match resolve(input, countries) {
-        Resolution::Found(c) => Ok(c.clone()),
-        Resolution::Unknown => Err(AppError::field(
-            field,
-            format!("unknown country {input:?}: use an ISO code such as FR or an English name"),
+        Resolution::Found(c) => CountryCode::parse(&c.code),
+        Resolution::Unknown => Err(format!(
+            "unknown country {input:?}: use an ISO code such as FR or an English name"
         )),
-        Resolution::Ambiguous(found) => Err(AppError::field(
-            field,
-            format!(
-                "{input:?} could mean {}: use the code",
-                found
-                    .iter()
-                    .map(|c| format!("{} ({})", c.code, c.name))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
+        Resolution::Ambiguous(found) => Err(format!(
+            "{input:?} could mean {}: use the code",
+            candidates(&found)
         )),
     }
 }
@@ -82,14 +83,7 @@ pub fn lookup(conn: &mut DbConnection, query: &str) -> Result<Country, AppError>
         Resolution::Unknown => Err(AppError::not_found(format!("country {query:?}"))),
         Resolution::Ambiguous(found) => Err(AppError::conflict(
             "ambiguous_country",
-            format!(
-                "{query:?} could mean {}",
-                found
-                    .iter()
-                    .map(|c| format!("{} ({})", c.code, c.name))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
+            format!("{query:?} could mean {}", candidates(&found)),
         )),
     }
 }

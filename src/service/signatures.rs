@@ -393,16 +393,10 @@ impl SignFields {
             errors.add("country", "is required");
             None
         } else {
-            match super::countries::resolve_in(countries, &self.country, "country") {
-                Ok(c) => CountryCode::parse(&c.code).ok(),
-                Err(AppError::Validation(fields)) => {
-                    for m in fields.into_values().flatten() {
-                        errors.add("country", m);
-                    }
-                    None
-                }
-                Err(e) => return Err(e),
-            }
+            errors.check(
+                "country",
+                super::countries::parse_in(countries, &self.country),
+            )
         };
         let website = errors.optional("website", Some(&self.website), Website::parse);
         let representative_name = errors.check(
