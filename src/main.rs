@@ -2,7 +2,7 @@ use clap::Parser;
 use undersigned::cli::{Cli, Command};
 use undersigned::config::Settings;
 use undersigned::domain::Slug;
-use undersigned::startup::{init_tracing, prepare_database, token_key, Application, Shutdown};
+use undersigned::startup::{init_tracing, prepare_database, Application, Shutdown};
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
@@ -23,12 +23,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed { letter, signatures } => {
             let slug = Slug::parse(&letter).map_err(|e| anyhow::anyhow!("--letter {e}"))?;
             let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                let key = token_key(&settings)?;
                 let db = prepare_database(&settings)?;
-                let mut conn = db.get()?;
-                Ok(undersigned::service::seed::seed(
-                    &mut conn, &key, &slug, signatures,
-                )?)
+                Ok(undersigned::service::seed::seed(&db, &slug, signatures)?)
             })
             .await??;
             println!(

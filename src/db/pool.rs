@@ -116,6 +116,11 @@ impl Db {
         Ok(Db { pool, writer, url })
     }
 
+    /// How many connections the main pool may hold.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
     }

@@ -162,4 +162,6 @@ diesel::joinable!(public_signatories -> countries (country_code));
 diesel::joinable!(letter_country_counts -> countries (country_code));
 diesel::allow_tables_to_appear_in_same_query!(public_signatories, countries);
 diesel::allow_tables_to_appear_in_same_query!(signature_events, countries);
+diesel::allow_tables_to_appear_in_same_query!(public_signatories, signatures);
+diesel::allow_tables_to_appear_in_same_query!(signature_events, signatures);
 diesel::allow_tables_to_appear_in_same_query!(letter_country_counts, countries);

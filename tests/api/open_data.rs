@@ -436,14 +436,42 @@ db_test!(
         let url = app.db.url.clone();
         let report = actix_web::rt::task::spawn_blocking(move || {
             use undersigned::db::{DatabaseUrl, Db};
-            let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 1, 5_000).unwrap();
-            let key = undersigned::domain::token::TokenKey::from_secret(crate::helpers::SECRET_KEY).unwrap();
+            use diesel::prelude::*;
+            // Two connections: on PostgreSQL the seed's batches then run side by side.
+            let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 2, 5_000).unwrap();
+            use undersigned::db::schema::{organisations, public_signatories, signature_events, signatures};
             let slug = undersigned::domain::Slug::parse("seeded").unwrap();
-            undersigned::service::seed::seed(&mut db.get().unwrap(), &key, &slug, 7_500).unwrap()
+            let first = undersigned::service::seed::seed_in_batches(&db, &slug, 5_000, 1_000).unwrap();
+            assert_eq!(first.added, 5_000);
+            let report = undersigned::service::seed::seed(&db, &slug, 2_500).unwrap();
+            // Every row points at what it must (PostgreSQL's seed skips per-row key checks).
+            let conn = &mut db.get().unwrap();
+            let orphans: i64 = signatures::table
+                .left_join(organisations::table)
+                .filter(organisations::id.nullable().is_null())
+                .count()
+                .get_result(conn)
+                .unwrap();
+            assert_eq!(orphans, 0);
+            let published = signatures::table.filter(signatures::state.eq("published"));
+            let listed: i64 = public_signatories::table
+                .filter(public_signatories::signature_id.eq_any(published.select(signatures::id)))
+                .filter(public_signatories::organisation_id.eq_any(published.select(signatures::organisation_id)))
+                .count()
+                .get_result(conn)
+                .unwrap();
+            assert_eq!(listed, 7_500);
+            let logged: i64 = signature_events::table
+                .filter(signature_events::signature_id.eq_any(published.select(signatures::id)))
+                .count()
+                .get_result(conn)
+                .unwrap();
+            assert_eq!(logged, 7_500);
+            report
         })
         .await
         .unwrap();
-        assert_eq!(report.added, 7_500);
+        assert_eq!(report.added, 2_500);
         let (status, letter) = status_json(app.get("/api/v1/letters/seeded").await).await;
         assert_eq!(status, 200);
         assert_eq!(letter["state"], "open");
