@@ -67,6 +67,7 @@ run_backend() {
 
     echo "== $b: signing"
     wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s bench/sign.lua "$BASE/api/v1/letters/open/signatures" >"$dir/sign.txt"
+    local sign_end=$(date +%s%3N)
     R[$b,sign]=$(rps "$dir/sign.txt"); R[$b,sign_p50]=$(pct "$dir/sign.txt" 50%); R[$b,sign_p99]=$(pct "$dir/sign.txt" 99%)
     local errs=$(errors "$dir/sign.txt")
 
@@ -77,7 +78,12 @@ run_backend() {
         [ "$queued" = 0 ] && break; sleep 0.5
     done
     local mails=$(wc -l <"$dir/mails.log")
-    R[$b,mails]=$(awk 'NR == 1 {first = $1} {last = $1} END {if (last > first) printf "%.0f", (NR - 1) * 1000 / (last - first); else print "n/a"}' "$dir/mails.log")
+    # Mails/s over the whole run (while signing competes for the cores), and over the backlog
+    # left when signing stopped (the worker alone).
+    local rate='NR == 1 {first = $1} {last = $1} END {if (last > first) printf "%.0f", (NR - 1) * 1000 / (last - first); else print "n/a"}'
+    R[$b,mails]=$(awk "$rate" "$dir/mails.log")
+    R[$b,mails_drain]=$(awk -v t="$sign_end" '$1 >= t' "$dir/mails.log" | awk "$rate")
+    R[$b,mails_backlog]=$(awk -v t="$sign_end" '$1 >= t' "$dir/mails.log" | wc -l)
     R[$b,mails_n]=$mails
 
     echo "== $b: confirming"
@@ -130,8 +136,10 @@ for b in $BACKENDS; do run_backend "$b"; done
     row "sign latency p50" "" sign_p50
     row "sign latency p99" "≤ 50 ms" sign_p99
     row "confirmations/s (state changes in 5 s)" "" confirm
-    row "mails/s delivered to the SMTP sink" "≥ 500" mails
-    row "mails delivered" "" mails_n
+    row "mails/s delivered to the SMTP sink, during and after signing" "≥ 500" mails
+    row "mails/s draining the backlog once signing stopped" "≥ 500" mails_drain
+    row "mails delivered (of which backlog)" "" mails_n
+    row "backlog when signing stopped" "" mails_backlog
     row "letter page (HTML) reads/s" "" page
     row "letter JSON reads/s" "" letter
     row "letter JSON reads/s, If-None-Match (304)" "≥ 20,000" letter_304

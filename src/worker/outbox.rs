@@ -70,10 +70,33 @@ impl OutboxWorker {
             match claimed {
                 Ok(batch) if !batch.is_empty() => {
                     let full = batch.len() as i64 == BATCH;
+                    // The whole batch is rendered in one trip to the blocking pool, on one
+                    // connection (a trip per mail cost more than the queries); then sent
+                    // concurrently over the SMTP pool.
+                    let rendered = {
+                        let (key, public_url) = (worker.key.clone(), worker.public_url.clone());
+                        let batch = batch.clone();
+                        worker
+                            .db
+                            .run(move |conn| {
+                                Ok(batch
+                                    .iter()
+                                    .map(|mail| render(conn, &key, &public_url, mail))
+                                    .collect::<Vec<_>>())
+                            })
+                            .await
+                    };
+                    let rendered = match rendered {
+                        Ok(each) => each,
+                        // No connection: every mail of the batch is retried later.
+                        Err(e) => (batch.iter())
+                            .map(|_| Err(AppError::Unavailable(anyhow::anyhow!("{e}"))))
+                            .collect(),
+                    };
                     let mut tasks = tokio::task::JoinSet::new();
-                    for mail in batch {
+                    for (mail, email) in batch.into_iter().zip(rendered) {
                         let worker = Arc::clone(&worker);
-                        tasks.spawn_local(async move { worker.deliver(mail).await });
+                        tasks.spawn_local(async move { worker.deliver(mail, email).await });
                     }
                     let mut sent = Vec::new();
                     while let Some(outcome) = tasks.join_next().await {
@@ -101,18 +124,11 @@ impl OutboxWorker {
         }
     }
 
-    /// Render and send one mail; returns its id when it was sent (the caller marks the batch),
+    /// Send one rendered mail; returns its id when it was sent (the caller marks the batch),
     /// and records a failure itself.
-    async fn deliver(&self, mail: OutboxMail) -> Option<String> {
+    async fn deliver(&self, mail: OutboxMail, rendered: Result<Email, AppError>) -> Option<String> {
         let id = mail.id.clone();
         let attempts = mail.attempts + 1;
-        let rendered = {
-            let (key, public_url) = (self.key.clone(), self.public_url.clone());
-            let mail = mail.clone();
-            self.db
-                .run(move |conn| render(conn, &key, &public_url, &mail))
-                .await
-        };
         let outcome = match rendered {
             Ok(email) => self
                 .mailer
