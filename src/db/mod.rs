@@ -8,6 +8,7 @@ pub mod migrations;
 pub mod models;
 pub mod pool;
 pub mod schema;
+pub mod writer;
 
 pub use pool::{write_transaction, Db, DbConnection};
 

@@ -8,6 +8,7 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use secrecy::ExposeSecret;
 
+use super::writer::Writer;
 use super::DatabaseUrl;
 use crate::error::AppError;
 
@@ -59,19 +60,19 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
-type Pool = r2d2::Pool<ConnectionManager>;
+pub(super) type Pool = r2d2::Pool<ConnectionManager>;
 
 /// The database handle kept in the app state: cheap to clone.
 ///
-/// On SQLite, writes go through a pool of one connection ([`Db::write`]): SQLite has one writer at
-/// a time, and writers queued in the pool wait their turn in order, where writers competing for
-/// the lock would sleep and retry in the busy handler (which costs throughput and makes the
-/// latency tail long). Reads use the main pool and run beside the writer (WAL). On PostgreSQL
-/// both go to the main pool.
+/// On SQLite, writes go to one writer thread with one connection ([`Db::write`], see
+/// [`super::writer`]): SQLite has one writer at a time, and writers competing for the lock would
+/// sleep and retry in the busy handler (which costs throughput and makes the latency tail long).
+/// Reads use the main pool and run beside the writer (WAL). On PostgreSQL both go to the main
+/// pool.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    writer: Option<Pool>,
+    writer: Option<Writer>,
     url: DatabaseUrl,
 }
 
@@ -95,7 +96,7 @@ impl Db {
             sqlite_busy_timeout_ms,
         };
         let writer = match &url {
-            DatabaseUrl::Sqlite(_) => Some(
+            DatabaseUrl::Sqlite(_) => Some(Writer::start(
                 r2d2::Pool::builder()
                     .max_size(1)
                     .connection_timeout(Duration::from_secs(5))
@@ -104,7 +105,7 @@ impl Db {
                         sqlite_busy_timeout_ms,
                     })
                     .with_context(|| format!("connecting to {}", url.redacted()))?,
-            ),
+            )?),
             DatabaseUrl::Postgres(_) => None,
         };
         let pool = r2d2::Pool::builder()
@@ -140,17 +141,18 @@ impl Db {
         Self::on(self.pool.clone(), work).await
     }
 
-    /// Run blocking database work that writes: on SQLite through the one writer connection.
+    /// Run blocking database work that writes: on SQLite in the writer thread's next group
+    /// commit (a savepoint of its own; the answer comes after the commit), on PostgreSQL on a
+    /// pooled connection.
     pub async fn write<T, F>(&self, work: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        Self::on(
-            self.writer.clone().unwrap_or_else(|| self.pool.clone()),
-            work,
-        )
-        .await
+        match &self.writer {
+            Some(writer) => writer.write(work).await,
+            None => Self::on(self.pool.clone(), work).await,
+        }
     }
 
     async fn on<T, F>(pool: Pool, work: F) -> Result<T, AppError>
