@@ -99,6 +99,37 @@ pub struct NewOrganisation {
     pub updated_at: NaiveDateTime,
 }
 
+impl From<NewOrganisation> for Organisation {
+    fn from(row: NewOrganisation) -> Organisation {
+        let NewOrganisation {
+            id,
+            slug,
+            name,
+            normalized_name,
+            country_code,
+            website,
+            email_domain,
+            description,
+            verification,
+            created_at,
+            updated_at,
+        } = row;
+        Organisation {
+            id,
+            slug,
+            name,
+            normalized_name,
+            country_code,
+            website,
+            email_domain,
+            description,
+            verification,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
 /// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = organisations)]

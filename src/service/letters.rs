@@ -142,15 +142,18 @@ pub fn find(
     slug_or_id: &str,
     audience: Audience,
 ) -> Result<LetterView, AppError> {
-    let mut query = letters::table
+    // One statically typed query for both audiences, so that diesel keeps it prepared (a boxed
+    // query is parsed again on every call, and this one runs on every sign request): the public
+    // does not see drafts, coordinators exclude no state (no state is empty).
+    let hidden = match audience {
+        Audience::Public => LetterState::Draft.as_str(),
+        Audience::Admin => "",
+    };
+    letters::table
         .inner_join(coalitions::table)
         .filter(letters::slug.eq(slug_or_id).or(letters::id.eq(slug_or_id)))
+        .filter(letters::state.ne(hidden))
         .select((Letter::as_select(), Coalition::as_select()))
-        .into_boxed::<MultiBackend>();
-    if audience == Audience::Public {
-        query = query.filter(letters::state.ne(LetterState::Draft.as_str()));
-    }
-    query
         .first(conn)
         .optional()?
         .map(|(letter, coalition)| LetterView { letter, coalition })

@@ -61,14 +61,15 @@ fn exists_with_name(
     country: &str,
     except_id: Option<&str>,
 ) -> Result<bool, AppError> {
-    let mut query = organisations::table
+    // Statically typed, so that it stays prepared (it runs on every sign request for a new
+    // organisation); no id is empty.
+    Ok(organisations::table
         .filter(organisations::normalized_name.eq(normalized))
         .filter(organisations::country_code.eq(country))
-        .into_boxed::<MultiBackend>();
-    if let Some(id) = except_id {
-        query = query.filter(organisations::id.ne(id));
-    }
-    Ok(query.count().get_result::<i64>(conn)? > 0)
+        .filter(organisations::id.ne(except_id.unwrap_or("")))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
 }
 
 /// A free slug for a new organisation: from its name, then name-country, then numbered.
@@ -101,38 +102,48 @@ pub fn create(
     input: NewOrganisationInput,
 ) -> Result<OrganisationView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let normalized = input.name.normalized();
-        if exists_with_name(conn, &normalized, input.country.as_str(), None)? {
+        if exists_with_name(conn, &input.name.normalized(), input.country.as_str(), None)? {
             return Err(duplicate(&input.name, &input.country));
         }
-        let slug = free_slug(conn, &input.name, &input.country)?;
-        let now = now();
-        let email_domain = input
-            .email_domain
-            .map(|d| d.as_str().to_string())
-            .or_else(|| input.website.as_ref().and_then(Website::domain));
-        let row = NewOrganisation {
-            id: new_id(),
-            slug: slug.as_str().to_string(),
-            name: input.name.as_str().to_string(),
-            normalized_name: normalized,
-            country_code: input.country.as_str().to_string(),
-            website: input.website.map(|w| w.as_str().to_string()),
-            email_domain,
-            description: input.description,
-            verification: input.verification.as_str().to_string(),
-            created_at: now,
-            updated_at: now,
-        };
-        diesel::insert_into(organisations::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => duplicate(&input.name, &input.country),
-                other => other,
-            })?;
-        find(conn, &row.id)
+        let organisation = insert(conn, input)?;
+        find(conn, &organisation.id)
     })
+}
+
+/// Add an organisation within the caller's transaction, without looking for a duplicate first
+/// (the sign path has just looked); one that appears meanwhile is refused by the unique index,
+/// as a duplicate.
+pub fn insert(
+    conn: &mut DbConnection,
+    input: NewOrganisationInput,
+) -> Result<Organisation, AppError> {
+    let slug = free_slug(conn, &input.name, &input.country)?;
+    let now = now();
+    let email_domain = input
+        .email_domain
+        .map(|d| d.as_str().to_string())
+        .or_else(|| input.website.as_ref().and_then(Website::domain));
+    let row = NewOrganisation {
+        id: new_id(),
+        slug: slug.as_str().to_string(),
+        name: input.name.as_str().to_string(),
+        normalized_name: input.name.normalized(),
+        country_code: input.country.as_str().to_string(),
+        website: input.website.map(|w| w.as_str().to_string()),
+        email_domain,
+        description: input.description,
+        verification: input.verification.as_str().to_string(),
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(organisations::table)
+        .values(&row)
+        .execute(conn)
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict { .. } => duplicate(&input.name, &input.country),
+            other => other,
+        })?;
+    Ok(row.into())
 }
 
 /// An organisation by slug or id.

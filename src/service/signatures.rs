@@ -44,8 +44,18 @@ pub enum SignOutcome {
     Unchanged,
 }
 
-fn live_states() -> [&'static str; 3] {
-    SignatureState::LIVE.map(SignatureState::as_str)
+type StateIs = diesel::dsl::Eq<signatures::state, &'static str>;
+type IsLive = diesel::dsl::Or<diesel::dsl::Or<StateIs, StateIs>, StateIs>;
+
+/// A signature that still counts (pending, confirmed or published). Written as `=`s rather than
+/// `IN (…)`: diesel does not keep a query with `eq_any` prepared, and this one runs on every sign
+/// request.
+fn is_live() -> IsLive {
+    let [a, b, c] = SignatureState::LIVE.map(SignatureState::as_str);
+    signatures::state
+        .eq(a)
+        .or(signatures::state.eq(b))
+        .or(signatures::state.eq(c))
 }
 
 fn find_or_create_organisation(
@@ -62,7 +72,7 @@ fn find_or_create_organisation(
     if let Some(org) = existing {
         return Ok(org);
     }
-    let created = super::organisations::create(
+    super::organisations::insert(
         conn,
         super::organisations::NewOrganisationInput {
             name: input.organisation_name.clone(),
@@ -72,8 +82,7 @@ fn find_or_create_organisation(
             description: None,
             verification: Verification::Unverified,
         },
-    )?;
-    Ok(created.organisation)
+    )
 }
 
 fn insert_signature(
@@ -149,7 +158,7 @@ pub fn sign(
         let live = signatures::table
             .filter(signatures::letter_id.eq(&letter.id))
             .filter(signatures::organisation_id.eq(&organisation.id))
-            .filter(signatures::state.eq_any(live_states()))
+            .filter(is_live())
             .select(Signature::as_select())
             .first(conn)
             .optional()?;
