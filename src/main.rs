@@ -4,11 +4,6 @@ use undersigned::config::Settings;
 use undersigned::domain::Slug;
 use undersigned::startup::{init_tracing, prepare_database, Application, Shutdown};
 
-/// mimalloc rather than glibc's malloc: under load, glibc's allocator (its locks, consolidation
-/// and trimming) took about a sixth of the server's CPU on the sign path (docs/PERFORMANCE.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
