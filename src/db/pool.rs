@@ -37,12 +37,17 @@ impl ManageConnection for ConnectionManager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                // busy_timeout first: switching to WAL may itself wait for a lock.
+                // busy_timeout first: switching to WAL may itself wait for a lock. Reads map the
+                // file (up to 2 GB) instead of copying each page out of the OS cache: streaming a
+                // million signatories spent a quarter of its time in those copies. The mapped
+                // pages are the OS's file cache, shared and reclaimable, though `ps` counts them
+                // in the process's resident size.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
-                     PRAGMA foreign_keys = ON;",
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA mmap_size = 2147418112;",
                     self.sqlite_busy_timeout_ms
                 ))
                 .map_err(r2d2::Error::QueryError)?;
