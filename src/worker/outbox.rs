@@ -24,6 +24,9 @@ use crate::service::{self, outbox, signatures};
 const LEASE_SECS: i64 = 120;
 /// Rows claimed at once; sent concurrently over the SMTP pool.
 const BATCH: i64 = 32;
+/// Loops that claim and send batches side by side: while one waits for SMTP answers, another
+/// claims and renders (one loop left the database and the SMTP pool idle in turns).
+const LANES: usize = 2;
 
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
@@ -61,7 +64,19 @@ impl OutboxWorker {
     /// Run until the process stops.
     pub async fn run(self) {
         let worker = Arc::new(self);
-        tracing::info!(mailer = %worker.mailer.describe(), "outbox worker started");
+        tracing::info!(mailer = %worker.mailer.describe(), lanes = LANES, "outbox worker started");
+        let lanes: Vec<_> = (0..LANES)
+            .map(|_| actix_web::rt::spawn(Arc::clone(&worker).lane()))
+            .collect();
+        for lane in lanes {
+            let _ = lane.await;
+        }
+    }
+
+    /// One claim-render-send-mark loop. Claims never overlap (the claim is one write that
+    /// leases its rows), so lanes only overlap one batch's sending with the next one's claim.
+    async fn lane(self: Arc<Self>) {
+        let worker = self;
         loop {
             let claimed = worker
                 .db
