@@ -67,7 +67,8 @@ pub struct NewCoalition {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// An organisation as stored; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations)]
 pub struct Organisation {
     pub id: String,
@@ -81,53 +82,6 @@ pub struct Organisation {
     pub verification: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = organisations)]
-pub struct NewOrganisation {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub normalized_name: String,
-    pub country_code: String,
-    pub website: Option<String>,
-    pub email_domain: Option<String>,
-    pub description: Option<String>,
-    pub verification: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl From<NewOrganisation> for Organisation {
-    fn from(row: NewOrganisation) -> Organisation {
-        let NewOrganisation {
-            id,
-            slug,
-            name,
-            normalized_name,
-            country_code,
-            website,
-            email_domain,
-            description,
-            verification,
-            created_at,
-            updated_at,
-        } = row;
-        Organisation {
-            id,
-            slug,
-            name,
-            normalized_name,
-            country_code,
-            website,
-            email_domain,
-            description,
-            verification,
-            created_at,
-            updated_at,
-        }
-    }
 }
 
 /// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.

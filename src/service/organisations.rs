@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Country, NewOrganisation, Organisation, OrganisationChanges};
+use crate::db::models::{Country, Organisation, OrganisationChanges};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{countries, organisations};
 use crate::db::DbConnection;
@@ -123,7 +123,7 @@ pub fn insert(
         .email_domain
         .map(|d| d.as_str().to_string())
         .or_else(|| input.website.as_ref().and_then(Website::domain));
-    let row = NewOrganisation {
+    let row = Organisation {
         id: new_id(),
         slug: slug.as_str().to_string(),
         name: input.name.as_str().to_string(),
@@ -143,7 +143,7 @@ pub fn insert(
             AppError::Conflict { .. } => duplicate(&input.name, &input.country),
             other => other,
         })?;
-    Ok(row.into())
+    Ok(row)
 }
 
 /// An organisation by slug or id.
