@@ -112,8 +112,12 @@ run_backend() {
     done
 
     echo "== $b: streaming the $BIG-signatory list"
-    R[$b,json_all]=$(curl -s -o "$dir/all.json" -w '%{time_total}' "$BASE/api/v1/letters/big/signatories?all=true")
-    R[$b,csv_all]=$(curl -s -o "$dir/all.csv" -w '%{time_total}' "$BASE/api/v1/letters/big/signatories.csv")
+    # Each twice: the first download after the server starts, then a repeat.
+    local took='%{time_total}'
+    R[$b,json_all]=$(curl -s -o "$dir/all.json" -w "$took" "$BASE/api/v1/letters/big/signatories?all=true")
+    R[$b,csv_all]=$(curl -s -o "$dir/all.csv" -w "$took" "$BASE/api/v1/letters/big/signatories.csv")
+    R[$b,json_again]=$(curl -s -o /dev/null -w "$took" "$BASE/api/v1/letters/big/signatories?all=true")
+    R[$b,csv_again]=$(curl -s -o /dev/null -w "$took" "$BASE/api/v1/letters/big/signatories.csv")
     R[$b,json_rows]=$(json 'len(d["items"])' <"$dir/all.json")
     R[$b,csv_rows]=$(( $(wc -l <"$dir/all.csv") - 1 ))
     R[$b,rss]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)
@@ -151,9 +155,11 @@ for b in $BACKENDS; do run_backend "$b"; done
     row "letter JSON reads/s, If-None-Match (304)" "≥ 20,000" letter_304
     row "1,000-signatory list JSON reads/s" "" list
     row "1,000-signatory list reads/s, If-None-Match (304)" "≥ 20,000" list_304
-    row "stream $BIG signatories as JSON (s)" "≤ 3" json_all
+    row "stream $BIG signatories as JSON, first download (s)" "≤ 3" json_all
+    row "stream $BIG signatories as JSON, repeated (s)" "≤ 3" json_again
     row "rows in the JSON stream" "$BIG" json_rows
-    row "stream $BIG signatories as CSV (s)" "≤ 3" csv_all
+    row "stream $BIG signatories as CSV, first download (s)" "≤ 3" csv_all
+    row "stream $BIG signatories as CSV, repeated (s)" "≤ 3" csv_again
     row "rows in the CSV stream" "$BIG" csv_rows
     row "server peak private memory, RssAnon (MB)" "< 200" anon
     row "server peak RSS incl. mapped database pages, VmHWM (MB)" "" rss
