@@ -63,6 +63,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// How long SQLite waits for a lock before giving up, in milliseconds.
     pub sqlite_busy_timeout_ms: u32,
+    /// How much of the SQLite file reads may map instead of copying, in MiB; 0 turns it off.
+    pub sqlite_mmap_mb: u32,
     /// HTTP worker threads; unset means one per core.
     pub workers: Option<usize>,
     /// Default log filter (overridden by `RUST_LOG`).
@@ -92,6 +94,7 @@ impl Default for Settings {
             max_body_bytes: 256 * 1024,
             db_pool_size: 8,
             sqlite_busy_timeout_ms: 5_000,
+            sqlite_mmap_mb: 2_047,
             workers: None,
             log: "info".into(),
         }

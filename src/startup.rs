@@ -18,7 +18,7 @@ use tracing::Span;
 use tracing_actix_web::{RootSpanBuilder, TracingLogger};
 
 use crate::config::Settings;
-use crate::db::{migrations, DatabaseUrl, Db, DbConnection};
+use crate::db::{migrations, DatabaseUrl, Db, DbConnection, SqliteTuning};
 use crate::domain::token::Token;
 use crate::domain::token::TokenKey;
 use crate::email::Mailer;
@@ -78,7 +78,11 @@ pub struct Application {
 /// Open the database named by the settings, apply pending migrations and seed the countries.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     let url = DatabaseUrl::parse(&settings.database_url())?;
-    let db = Db::connect(url, settings.db_pool_size, settings.sqlite_busy_timeout_ms)?;
+    let sqlite = SqliteTuning {
+        busy_timeout_ms: settings.sqlite_busy_timeout_ms,
+        mmap_mb: settings.sqlite_mmap_mb,
+    };
+    let db = Db::connect(url, settings.db_pool_size, sqlite)?;
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     let applied = migrations::run_pending(&mut conn)?;
     if !applied.is_empty() {

@@ -10,7 +10,7 @@ pub mod pool;
 pub mod schema;
 pub mod writer;
 
-pub use pool::{write_transaction, Db, DbConnection};
+pub use pool::{write_transaction, Db, DbConnection, SqliteTuning};
 
 use anyhow::bail;
 use secrecy::{ExposeSecret, SecretString};

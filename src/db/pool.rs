@@ -19,10 +19,28 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+/// What every SQLite connection is set to, besides WAL, `synchronous=NORMAL` and foreign keys.
+#[derive(Debug, Clone, Copy)]
+pub struct SqliteTuning {
+    /// How long to wait for the write lock, in milliseconds.
+    pub busy_timeout_ms: u32,
+    /// How much of the file reads may map (`PRAGMA mmap_size`), in MiB; 0 reads by copying.
+    pub mmap_mb: u32,
+}
+
+impl Default for SqliteTuning {
+    fn default() -> Self {
+        SqliteTuning {
+            busy_timeout_ms: 5_000,
+            mmap_mb: 2_047,
+        }
+    }
+}
+
 /// Opens connections of the backend the URL names, with SQLite's per-connection pragmas.
 pub struct ConnectionManager {
     url: DatabaseUrl,
-    sqlite_busy_timeout_ms: u32,
+    sqlite: SqliteTuning,
 }
 
 impl ManageConnection for ConnectionManager {
@@ -38,17 +56,18 @@ impl ManageConnection for ConnectionManager {
                 let mut conn =
                     SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout first: switching to WAL may itself wait for a lock. Reads map the
-                // file (up to 2 GB) instead of copying each page out of the OS cache: streaming a
-                // million signatories spent a quarter of its time in those copies. The mapped
-                // pages are the OS's file cache, shared and reclaimable, though `ps` counts them
-                // in the process's resident size.
+                // file (by default up to 2 GB) instead of copying each page out of the OS cache:
+                // streaming a million signatories spent a quarter of its time in those copies.
+                // The mapped pages are the OS's file cache, shared and reclaimable, though `ps`
+                // counts them in the process's resident size.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;
-                     PRAGMA mmap_size = 2147418112;",
-                    self.sqlite_busy_timeout_ms
+                     PRAGMA mmap_size = {};",
+                    self.sqlite.busy_timeout_ms,
+                    u64::from(self.sqlite.mmap_mb) * 1024 * 1024
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -83,11 +102,7 @@ pub struct Db {
 
 impl Db {
     /// Build the pool. For SQLite the file's folder is created if missing.
-    pub fn connect(
-        url: DatabaseUrl,
-        pool_size: u32,
-        sqlite_busy_timeout_ms: u32,
-    ) -> anyhow::Result<Db> {
+    pub fn connect(url: DatabaseUrl, pool_size: u32, sqlite: SqliteTuning) -> anyhow::Result<Db> {
         if let DatabaseUrl::Sqlite(path) = &url {
             if let Some(dir) = std::path::Path::new(path).parent() {
                 if !dir.as_os_str().is_empty() {
@@ -98,7 +113,7 @@ impl Db {
         }
         let manager = ConnectionManager {
             url: url.clone(),
-            sqlite_busy_timeout_ms,
+            sqlite,
         };
         let writer = match &url {
             DatabaseUrl::Sqlite(_) => Some(Writer::start(
@@ -107,7 +122,7 @@ impl Db {
                     .connection_timeout(Duration::from_secs(5))
                     .build(ConnectionManager {
                         url: url.clone(),
-                        sqlite_busy_timeout_ms,
+                        sqlite,
                     })
                     .with_context(|| format!("connecting to {}", url.redacted()))?,
             )?),
@@ -221,5 +236,44 @@ where
             AnsiTransactionManager::rollback_transaction(lite)?;
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct MmapSize {
+        #[diesel(sql_type = BigInt)]
+        mmap_size: i64,
+    }
+
+    fn mapped(dir: &std::path::Path, mmap_mb: u32) -> i64 {
+        let url = format!("sqlite://{}/m{mmap_mb}.db", dir.display());
+        let tuning = SqliteTuning {
+            mmap_mb,
+            ..SqliteTuning::default()
+        };
+        let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 1, tuning).unwrap();
+        let conn: &mut DbConnection = &mut db.get().unwrap();
+        diesel::sql_query("PRAGMA mmap_size")
+            .get_result::<MmapSize>(conn)
+            .unwrap()
+            .mmap_size
+    }
+
+    #[test]
+    fn sqlite_connections_map_as_much_of_the_file_as_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(mapped(dir.path(), 16), 16 * 1024 * 1024);
+        assert_eq!(mapped(dir.path(), 0), 0);
+        assert_eq!(
+            mapped(dir.path(), SqliteTuning::default().mmap_mb),
+            2_047 * 1024 * 1024
+        );
     }
 }

@@ -165,7 +165,12 @@ mod tests {
     async fn setup() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/w.db", dir.path().display());
-        let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 2, 5_000).unwrap();
+        let db = Db::connect(
+            DatabaseUrl::parse(&url.into()).unwrap(),
+            2,
+            Default::default(),
+        )
+        .unwrap();
         db.write(|conn| Ok(conn.batch_execute("CREATE TABLE t (x INTEGER NOT NULL UNIQUE)")?))
             .await
             .unwrap();

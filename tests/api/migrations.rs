@@ -8,7 +8,7 @@ fn every_migration_runs_up_down_and_up_again_on_each_backend() {
         eprintln!("--- running on {backend}");
         let db = TestDatabase::new(backend);
         let url = DatabaseUrl::parse(&db.url.clone().into()).unwrap();
-        let pool = Db::connect(url, 1, 5_000).unwrap();
+        let pool = Db::connect(url, 1, Default::default()).unwrap();
         let mut conn = pool.get().unwrap();
 
         let up = migrations::run_pending(&mut conn).unwrap();

@@ -438,7 +438,7 @@ db_test!(
             use undersigned::db::{DatabaseUrl, Db};
             use diesel::prelude::*;
             // Two connections: on PostgreSQL the seed's batches then run side by side.
-            let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 2, 5_000).unwrap();
+            let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 2, Default::default()).unwrap();
             use undersigned::db::schema::{organisations, public_signatories, signature_events, signatures};
             let slug = undersigned::domain::Slug::parse("seeded").unwrap();
             let first = undersigned::service::seed::seed_in_batches(&db, &slug, 5_000, 1_000).unwrap();
