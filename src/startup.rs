@@ -53,14 +53,19 @@ impl AppState {
     }
 
     /// Change a signature through one of its links (confirm, withdraw), then forget the cached
-    /// version of its letter so the change shows at once.
+    /// version of its letter (of every letter when its organisation became verified, since
+    /// that shows in all its lists) so the change shows at once.
     pub async fn change_signature(
         &self,
         token: Token,
         change: fn(&mut DbConnection, &Token) -> Result<SignatureView, AppError>,
     ) -> Result<SignatureView, AppError> {
         let view = self.db.write(move |conn| change(conn, &token)).await?;
-        self.versions.forget(&view.letter.slug);
+        if view.verified_now {
+            self.versions.clear();
+        } else {
+            self.versions.forget(&view.letter.slug);
+        }
         Ok(view)
     }
 

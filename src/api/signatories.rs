@@ -39,7 +39,8 @@ pub struct SignatoryJson {
     pub slug: String,
     pub country: CountryRef,
     pub website: Option<String>,
-    /// `unverified`, `domain` or `coordinator`.
+    /// How the organisation was checked: `unverified`, `domain` (a signer confirmed an address
+    /// at its website's registrable domain; never a free-mail provider) or `coordinator`.
     pub verification: String,
     /// When the signature was published (confirmed by email, or approved).
     pub signed_at: DateTime<Utc>,

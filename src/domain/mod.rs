@@ -9,6 +9,7 @@ pub mod organisation;
 pub mod signature;
 pub mod text;
 pub mod token;
+pub mod verification;
 
 pub use country::CountryCode;
 pub use letter::{LetterState, Moderation, Visibility};

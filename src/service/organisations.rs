@@ -146,6 +146,35 @@ pub fn insert(
     Ok(row)
 }
 
+/// Mark an organisation verified by domain when the address one of its signers has just
+/// confirmed is at its website's registrable domain (see `domain::verification`); its rows in
+/// every public list follow. Only an unverified organisation changes: a coordinator's
+/// verification stays. Returns whether it changed.
+pub fn verify_by_confirmed_email(
+    conn: &mut DbConnection,
+    organisation: &Organisation,
+    email: &str,
+) -> Result<bool, AppError> {
+    let host = organisation
+        .website
+        .as_deref()
+        .and_then(|w| url::Url::parse(w).ok())
+        .and_then(|u| u.host_str().map(str::to_string));
+    let proves = host.is_some_and(|h| crate::domain::verification::email_proves_domain(email, &h));
+    if !proves || organisation.verification != Verification::Unverified.as_str() {
+        return Ok(false);
+    }
+    diesel::update(organisations::table.find(&organisation.id))
+        .set((
+            organisations::verification.eq(Verification::Domain.as_str()),
+            organisations::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let verified = find(conn, &organisation.id)?.organisation;
+    super::public_list::refresh_organisation(conn, &verified)?;
+    Ok(true)
+}
+
 /// An organisation by slug or id.
 pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<OrganisationView, AppError> {
     organisations::table

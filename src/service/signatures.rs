@@ -223,6 +223,9 @@ pub struct SignatureView {
     pub signature: Signature,
     pub letter: Letter,
     pub organisation: Organisation,
+    /// This change verified the organisation by its domain, so its rows in other letters'
+    /// lists changed too.
+    pub verified_now: bool,
 }
 
 impl SignatureView {
@@ -261,6 +264,7 @@ fn view_by(
         signature,
         letter,
         organisation,
+        verified_now: false,
     }))
 }
 
@@ -318,6 +322,12 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
             ));
         }
         ensure_open(&view.letter)?;
+        // Before publishing, so that the new public row shows the verification.
+        let verified_now = super::organisations::verify_by_confirmed_email(
+            conn,
+            &view.organisation,
+            &view.signature.email,
+        )?;
         let now = now();
         let moderation: Moderation = view.letter.moderation.parse().unwrap_or(Moderation::Manual);
         let (state, published_at) = match moderation {
@@ -340,7 +350,10 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
         if state == SignatureState::Published {
             public_list::publish(conn, &confirmed.signature, &confirmed.organisation, now)?;
         }
-        Ok(confirmed)
+        Ok(SignatureView {
+            verified_now,
+            ..confirmed
+        })
     })
 }
 

@@ -13,3 +13,4 @@ mod migrations;
 mod open_data;
 mod organisations;
 mod signing;
+mod trust;

@@ -1,0 +1,107 @@
+//! Verification by domain control: a signer who confirms an email address at the organisation's
+//! own website domain has shown control of that domain.
+//!
+//! Domains are compared as registrable domains (the part a registrant owns, from the public
+//! suffix list through the `psl` crate): `mail.example.org` and `www.example.org` are both
+//! `example.org`, while `a.github.io` and `b.github.io` are different owners, as are
+//! `example.co.uk` and `other.co.uk`. Free-mail providers never verify: anyone can have an
+//! address there.
+
+/// Mail providers where anyone can open an address; an organisation whose website is one of
+/// these is not verified by a signer's address there.
+const FREE_MAIL: &[&str] = &[
+    "aol.com",
+    "gmail.com",
+    "googlemail.com",
+    "gmx.com",
+    "gmx.de",
+    "gmx.net",
+    "hotmail.com",
+    "icloud.com",
+    "live.com",
+    "mail.com",
+    "mail.ru",
+    "me.com",
+    "msn.com",
+    "outlook.com",
+    "proton.me",
+    "protonmail.com",
+    "qq.com",
+    "tutanota.com",
+    "web.de",
+    "yahoo.com",
+    "yandex.com",
+    "yandex.ru",
+    "zoho.com",
+];
+
+/// The registrable domain of a host name (lowercase ASCII), if it has one.
+pub fn registrable_domain(host: &str) -> Option<String> {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    psl::domain_str(&host).map(str::to_string)
+}
+
+/// Whether a confirmed address at `email` proves control of the website at `website_host`.
+pub fn email_proves_domain(email: &str, website_host: &str) -> bool {
+    let Some((_, email_host)) = email.rsplit_once('@') else {
+        return false;
+    };
+    match (
+        registrable_domain(email_host),
+        registrable_domain(website_host),
+    ) {
+        (Some(mail), Some(site)) => mail == site && !FREE_MAIL.contains(&mail.as_str()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_at_the_websites_registrable_domain_proves_it() {
+        assert!(email_proves_domain(
+            "director@example.org",
+            "www.example.org"
+        ));
+        assert!(email_proves_domain(
+            "director@mail.example.org",
+            "example.org"
+        ));
+        assert!(email_proves_domain(
+            "Director@EXAMPLE.ORG",
+            "campaigns.example.org"
+        ));
+        assert!(email_proves_domain("a@example.co.uk", "www.example.co.uk"));
+    }
+
+    #[test]
+    fn other_owners_under_a_shared_suffix_do_not() {
+        assert!(!email_proves_domain("a@other.co.uk", "example.co.uk"));
+        assert!(!email_proves_domain(
+            "a@other.github.io",
+            "example.github.io"
+        ));
+        assert!(!email_proves_domain(
+            "a@example.org.evil.net",
+            "example.org"
+        ));
+        assert!(!email_proves_domain("a@example.net", "example.org"));
+    }
+
+    #[test]
+    fn free_mail_and_malformed_input_never_verify() {
+        assert!(!email_proves_domain("someone@gmail.com", "gmail.com"));
+        assert!(!email_proves_domain(
+            "someone@outlook.com",
+            "www.outlook.com"
+        ));
+        assert!(!email_proves_domain("no-at-sign", "example.org"));
+        assert!(!email_proves_domain("a@co.uk", "co.uk"));
+        assert_eq!(
+            registrable_domain("www.example.co.uk").as_deref(),
+            Some("example.co.uk")
+        );
+    }
+}
