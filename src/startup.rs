@@ -75,6 +75,19 @@ impl AppState {
     }
 }
 
+/// Answer `HEAD` as `GET` without the body (link checkers and `curl -I` ask with `HEAD`; the
+/// routes are declared for `GET`). Only the method changes: the connection still knows the
+/// request was `HEAD` and sends the headers alone, and no route that changes state is `GET`.
+async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -238,6 +251,7 @@ impl Application {
         let limit = SignRateLimit::new(settings.sign_rate_per_minute, settings.sign_rate_burst);
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(head_as_get))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))

@@ -485,3 +485,25 @@ db_test!(
         assert_eq!(feed["more"], true);
     }
 );
+
+db_test!(
+    async fn head_requests_get_the_headers_of_a_get_without_its_body(app) {
+        let letter = letter_with_signatories(&app).await;
+        for path in [
+            format!("/api/v1/letters/{letter}"),
+            format!("/api/v1/letters/{letter}/signatories.csv"),
+            format!("/api/v1/letters/{letter}/signatories?all=true"),
+            format!("/letters/{letter}"),
+        ] {
+            let get = app.get(&path).await;
+            let head = app.client.head(app.url(&path)).send().await.unwrap();
+            assert_eq!(head.status(), 200, "{path}");
+            assert_eq!(head.headers().get("content-type"), get.headers().get("content-type"), "{path}");
+            assert_eq!(head.headers().get("etag"), get.headers().get("etag"), "{path}");
+            assert!(head.bytes().await.unwrap().is_empty(), "{path}");
+            assert!(!get.bytes().await.unwrap().is_empty(), "{path}");
+        }
+        let missing = app.client.head(app.url("/api/v1/letters/no-such-letter")).send().await.unwrap();
+        assert_eq!(missing.status(), 404);
+    }
+);
