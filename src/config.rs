@@ -93,8 +93,8 @@ impl Default for Settings {
             sign_rate_burst: 10,
             max_body_bytes: 256 * 1024,
             db_pool_size: 8,
-            sqlite_busy_timeout_ms: 5_000,
-            sqlite_mmap_mb: 2_047,
+            sqlite_busy_timeout_ms: crate::db::SqliteTuning::default().busy_timeout_ms,
+            sqlite_mmap_mb: crate::db::SqliteTuning::default().mmap_mb,
             workers: None,
             log: "info".into(),
         }
