@@ -13,7 +13,6 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
 use tokio::sync::{mpsc, oneshot};
 
@@ -93,42 +92,36 @@ fn run_group(pool: &Pool, group: Vec<Job>) {
             return;
         }
     };
-    let DbConnection::Sqlite(lite) = &mut *conn else {
-        unreachable!("the writer serves SQLite only");
-    };
-    if let Err(e) = AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE") {
-        tracing::warn!(error = %e, writes = group.len(), "could not begin a write transaction");
-        return;
-    }
-    let mut replies = Vec::with_capacity(group.len());
-    for job in group {
-        match catch_unwind(AssertUnwindSafe(|| job(&mut conn))) {
-            Ok(reply) => replies.push(reply),
-            Err(_) => {
-                // The savepoint may be left open: give up the whole group (its callers see
-                // the service as unavailable) rather than commit half of a write.
-                tracing::error!("a write panicked; its group is rolled back");
-                rollback(&mut conn);
-                return;
+    let writes = group.len();
+    let mut replies = Vec::with_capacity(writes);
+    let mut panicked = false;
+    // `BEGIN IMMEDIATE`, commit, and rollback on error or failed commit, as every write does.
+    let committed = super::write_transaction(&mut conn, |conn| {
+        for job in group {
+            match catch_unwind(AssertUnwindSafe(|| job(conn))) {
+                Ok(reply) => replies.push(reply),
+                Err(_) => {
+                    // Give up the whole group (its callers see the service as unavailable)
+                    // rather than commit half of a write. A savepoint the panic left open marks
+                    // the connection broken, and the pool replaces it.
+                    panicked = true;
+                    return Err(AppError::Unexpected(anyhow::anyhow!("a write panicked")));
+                }
             }
         }
-    }
-    let DbConnection::Sqlite(lite) = &mut *conn else {
-        unreachable!("the variant does not change");
-    };
-    let committed = AnsiTransactionManager::commit_transaction(lite).map_err(|e| {
-        rollback(&mut conn);
-        e.to_string()
+        Ok(())
     });
-    for reply in replies {
-        reply(committed.clone());
-    }
-}
-
-fn rollback(conn: &mut DbConnection) {
-    if let DbConnection::Sqlite(lite) = conn {
-        if let Err(e) = AnsiTransactionManager::rollback_transaction(lite) {
-            tracing::error!(error = %e, "could not roll back a write transaction");
+    match committed {
+        Ok(()) => replies.into_iter().for_each(|reply| reply(Ok(()))),
+        Err(e) if panicked => tracing::error!(error = %e, writes, "its group is rolled back"),
+        Err(e) if replies.is_empty() => {
+            tracing::warn!(error = %e, writes, "could not begin a write transaction")
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            replies
+                .into_iter()
+                .for_each(|reply| reply(Err(reason.clone())));
         }
     }
 }
