@@ -37,6 +37,10 @@ pub struct Settings {
     /// `<data_dir>/secret-key`. Every instance sharing a database needs the same key.
     #[serde(serialize_with = "serialize_secret_opt")]
     pub secret_key: Option<SecretString>,
+    /// Ed25519 seed (64 hex digits) that signs ledger heads; unset means one is generated into
+    /// `<data_dir>/ledger-key`. Its public key is served at `/.well-known/undersigned-ledger-key`.
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub ledger_key: Option<SecretString>,
     /// The `From` of every mail.
     pub mail_from: String,
     /// How long a confirmation link stays valid, in seconds.
@@ -81,6 +85,7 @@ impl Default for Settings {
             admin_token: None,
             smtp_url: None,
             secret_key: None,
+            ledger_key: None,
             mail_from: "undersigned <noreply@localhost>".into(),
             confirmation_ttl_secs: 7 * 24 * 3600,
             max_confirmation_sends: 5,

@@ -24,7 +24,10 @@ async fn main() -> anyhow::Result<()> {
             let slug = Slug::parse(&letter).map_err(|e| anyhow::anyhow!("--letter {e}"))?;
             let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let db = prepare_database(&settings)?;
-                Ok(undersigned::service::seed::seed(&db, &slug, signatures)?)
+                let key = undersigned::startup::ledger_key(&settings)?;
+                Ok(undersigned::service::seed::seed(
+                    &db, &key, &slug, signatures,
+                )?)
             })
             .await??;
             println!(

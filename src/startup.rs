@@ -18,13 +18,14 @@ use tracing::Span;
 use tracing_actix_web::{RootSpanBuilder, TracingLogger};
 
 use crate::config::Settings;
-use crate::db::{migrations, DatabaseUrl, Db, DbConnection, SqliteTuning};
+use crate::db::{migrations, DatabaseUrl, Db, SqliteTuning};
+use crate::domain::ledger::LedgerKey;
 use crate::domain::token::Token;
 use crate::domain::token::TokenKey;
 use crate::email::Mailer;
 use crate::error::AppError;
-use crate::service::signatures::SignatureView;
 use crate::service::signatures::SigningPolicy;
+use crate::service::signatures::{SignatureChange, SignatureView};
 use crate::worker::outbox::{OutboxWorker, RetryPolicy};
 use crate::{api, service, web as pages};
 
@@ -36,6 +37,8 @@ pub struct AppState {
     pub public_url: String,
     pub max_body_bytes: usize,
     pub key: TokenKey,
+    /// Signs the heads of letters' ledgers.
+    pub ledger: LedgerKey,
     pub signing: SigningPolicy,
     /// Cookies get `Secure` when the public URL is HTTPS.
     pub secure_cookies: bool,
@@ -58,9 +61,13 @@ impl AppState {
     pub async fn change_signature(
         &self,
         token: Token,
-        change: fn(&mut DbConnection, &Token) -> Result<SignatureView, AppError>,
+        change: SignatureChange,
     ) -> Result<SignatureView, AppError> {
-        let view = self.db.write(move |conn| change(conn, &token)).await?;
+        let ledger = self.ledger.clone();
+        let view = self
+            .db
+            .write(move |conn| change(conn, &ledger, &token))
+            .await?;
         if view.verified_now {
             self.versions.clear();
         } else {
@@ -164,6 +171,20 @@ pub fn token_key(settings: &Settings) -> anyhow::Result<TokenKey> {
     TokenKey::from_secret(value.expose_secret()).map_err(anyhow::Error::msg)
 }
 
+/// The key that signs ledger heads (`UNDERSIGNED_LEDGER_KEY`, or `<data_dir>/ledger-key`): a
+/// 32-byte Ed25519 seed in hex.
+pub fn ledger_key(settings: &Settings) -> anyhow::Result<LedgerKey> {
+    let value = secret(
+        settings,
+        settings.ledger_key.as_ref(),
+        "ledger-key",
+        "UNDERSIGNED_LEDGER_KEY",
+        64,
+    )?;
+    LedgerKey::from_hex(value.expose_secret())
+        .map_err(|e| anyhow::anyhow!("UNDERSIGNED_LEDGER_KEY {e}"))
+}
+
 fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
@@ -213,6 +234,7 @@ impl Application {
             public_url: public_url.clone(),
             max_body_bytes: settings.max_body_bytes,
             key: key.clone(),
+            ledger: ledger_key(&settings)?,
             signing: SigningPolicy {
                 confirm_ttl: chrono::Duration::seconds(
                     i64::try_from(settings.confirmation_ttl_secs).unwrap_or(i64::MAX / 1000),
@@ -285,6 +307,7 @@ impl Application {
                 .service(api::health::health)
                 // Before the /api/v1 scope, which would answer 404 for the document's path.
                 .configure(api::openapi::routes)
+                .configure(api::ledger::well_known)
                 .configure(|cfg| api::routes(cfg, &limit))
                 .configure(|cfg| pages::routes(cfg, &limit))
                 .default_service(web::to(not_found))

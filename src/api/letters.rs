@@ -9,6 +9,7 @@ use validator::Validate;
 use super::caching::{self, Validators};
 use super::extract::{Admin, ApiJson, Viewer};
 use super::{nullable, text, timestamp, utc, PageQuery};
+use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
 use crate::error::{AppError, FieldCollector};
 use crate::service::letters::{
@@ -68,13 +69,18 @@ pub struct LetterJson {
     pub updated_at: DateTime<Utc>,
     /// The published signatories: total, counts by country, and the list's version.
     pub signatories: ListSummary,
+    /// The signed head of the letter's ledger, which the list can be checked against (see
+    /// `/api/v1/letters/{slug}/ledger` and `/.well-known/undersigned-ledger-key`).
+    pub ledger: Head,
 }
 
 impl LetterJson {
-    fn new(v: LetterView, audience: Audience, signatories: ListSummary) -> LetterJson {
+    fn new(s: Summarised, audience: Audience) -> LetterJson {
+        let (v, signatories, ledger) = (s.view, s.signatories, s.ledger);
         let l = v.letter;
         LetterJson {
             signatories,
+            ledger,
             id: l.id,
             slug: l.slug,
             coalition: CoalitionRef {
@@ -104,14 +110,33 @@ impl LetterJson {
     }
 }
 
-/// A letter with the summary of its list, as every answer carries it.
+/// A letter with what every answer carries of its list: the summary and the ledger's head.
+struct Summarised {
+    view: LetterView,
+    signatories: ListSummary,
+    ledger: Head,
+}
+
+impl Summarised {
+    fn last_modified(&self) -> chrono::NaiveDateTime {
+        let updated = self.view.letter.updated_at;
+        (self.signatories.changed_at).map_or(updated, |c| c.naive_utc().max(updated))
+    }
+}
+
 fn summarised(
     conn: &mut crate::db::DbConnection,
+    key: &LedgerKey,
     load: impl FnOnce(&mut crate::db::DbConnection) -> Result<LetterView, AppError>,
-) -> Result<(LetterView, ListSummary), AppError> {
+) -> Result<Summarised, AppError> {
     let view = load(conn)?;
-    let summary = public_list::summary(conn, &view.letter.id)?;
-    Ok((view, summary))
+    let signatories = public_list::summary(conn, &view.letter.id)?;
+    let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
+    Ok(Summarised {
+        view,
+        signatories,
+        ledger,
+    })
 }
 
 fn future_timestamp(s: &str) -> Result<chrono::NaiveDateTime, String> {
@@ -209,11 +234,12 @@ pub async fn create(
     body: ApiJson<NewLetterJson>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.0.parse()?;
-    let view = state
+    let key = state.ledger.clone();
+    let letter = state
         .db
-        .write(move |conn| summarised(conn, |c| letters::create(c, input)))
+        .write(move |conn| summarised(conn, &key, |c| letters::create(c, input)))
         .await?;
-    Ok(HttpResponse::Created().json(LetterJson::new(view.0, Audience::Admin, view.1)))
+    Ok(HttpResponse::Created().json(LetterJson::new(letter, Audience::Admin)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -249,13 +275,14 @@ pub async fn list(
     };
     errors.finish()?;
     let audience = viewer.0;
+    let key = state.ledger.clone();
     let result = state
         .db
         .run(move |conn| {
             let page = letters::list(conn, &filter, audience, page)?;
             let mut items = Vec::with_capacity(page.items.len());
             for view in page.items {
-                items.push(summarised(conn, |_| Ok(view))?);
+                items.push(summarised(conn, &key, |_| Ok(view))?);
             }
             Ok(Page::new(
                 items,
@@ -267,17 +294,11 @@ pub async fn list(
             ))
         })
         .await?;
-    let last_modified = result
-        .items
-        .iter()
-        .map(|(v, s)| {
-            s.changed_at.map_or(v.letter.updated_at, |c| {
-                c.naive_utc().max(v.letter.updated_at)
-            })
-        })
+    let last_modified = (result.items.iter())
+        .map(Summarised::last_modified)
         .max()
         .unwrap_or_default();
-    let body = result.map(|(v, s)| LetterJson::new(v, audience, s));
+    let body = result.map(|s| LetterJson::new(s, audience));
     Ok(caching::json(&req, &body, last_modified))
 }
 
@@ -311,20 +332,18 @@ pub async fn show(
             return Ok(response);
         }
     }
-    let (view, summary) = state
+    let key = state.ledger.clone();
+    let letter = state
         .db
-        .run(move |conn| summarised(conn, |c| letters::find(c, &slug, audience)))
+        .run(move |conn| summarised(conn, &key, |c| letters::find(c, &slug, audience)))
         .await?;
-    let last_modified = summary.changed_at.map_or(view.letter.updated_at, |c| {
-        c.naive_utc().max(view.letter.updated_at)
-    });
     let validators = validators(
-        &view.letter.id,
-        view.letter.updated_at,
-        summary.version,
-        last_modified,
+        &letter.view.letter.id,
+        letter.view.letter.updated_at,
+        letter.signatories.version,
+        letter.last_modified(),
     );
-    Ok(validators.respond(&req, |b| b.json(LetterJson::new(view, audience, summary))))
+    Ok(validators.respond(&req, |b| b.json(LetterJson::new(letter, audience))))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -399,12 +418,13 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let changes = body.0.parse()?;
     let slug = slug.into_inner();
-    let view = state
+    let key = state.ledger.clone();
+    let letter = state
         .db
-        .write(move |conn| summarised(conn, |c| letters::update(c, &slug, changes)))
+        .write(move |conn| summarised(conn, &key, |c| letters::update(c, &slug, changes)))
         .await?;
-    state.versions.forget(&view.0.letter.slug);
-    Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
+    state.versions.forget(&letter.view.letter.slug);
+    Ok(HttpResponse::Ok().json(LetterJson::new(letter, Audience::Admin)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -432,10 +452,15 @@ pub async fn transition(
         return Err(AppError::field("to", "is required"));
     };
     let slug = slug.into_inner();
-    let view = state
+    let ledger = state.ledger.clone();
+    let letter = state
         .db
-        .write(move |conn| summarised(conn, |c| letters::transition(c, &slug, to)))
+        .write(move |conn| {
+            summarised(conn, &ledger, |c| {
+                letters::transition(c, &ledger, &slug, to)
+            })
+        })
         .await?;
-    state.versions.forget(&view.0.letter.slug);
-    Ok(HttpResponse::Ok().json(LetterJson::new(view.0, Audience::Admin, view.1)))
+    state.versions.forget(&letter.view.letter.slug);
+    Ok(HttpResponse::Ok().json(LetterJson::new(letter, Audience::Admin)))
 }

@@ -8,11 +8,13 @@ pub mod coalitions;
 pub mod countries;
 pub mod extract;
 pub mod health;
+pub mod ledger;
 pub mod letters;
 pub mod openapi;
 pub mod organisations;
 pub mod signatories;
 pub mod signatures;
+pub mod streaming;
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -34,7 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimi
             .configure(letters::routes)
             .configure(|cfg| signatures::routes(cfg, limit))
             .configure(signatories::routes)
-            .configure(changes::routes),
+            .configure(changes::routes)
+            .configure(ledger::routes),
     );
 }
 

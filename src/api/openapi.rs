@@ -53,6 +53,8 @@ pub struct ErrorDetail {
         super::signatories::list_csv,
         super::changes::changes,
         super::changes::atom,
+        super::ledger::entries,
+        super::ledger::public_key,
         crate::web::pictures::badge,
         crate::web::pictures::chart,
     ),

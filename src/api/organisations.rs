@@ -249,9 +249,10 @@ pub async fn update(
     let slug = slug.into_inner();
     let body = body.0;
     let all = state.countries.get(&state.db).await?;
+    let ledger = state.ledger.clone();
     let view = state
         .db
-        .write(move |conn| organisations::update(conn, &slug, body.parse(&all)?))
+        .write(move |conn| organisations::update(conn, &ledger, &slug, body.parse(&all)?))
         .await?;
     state.versions.clear();
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))

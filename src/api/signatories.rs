@@ -416,15 +416,7 @@ fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
     }
 }
 
-/// Chunks read or encoded ahead of the client at most (so memory stays flat: a few 2,000-row
-/// chunks).
-const STREAM_AHEAD: usize = 2;
-
 /// The whole list, read in keyset chunks so memory stays flat whatever its length.
-///
-/// Two blocking tasks form a pipeline: one reads the chunks, the other encodes them, while the
-/// response sends the ones before. On two cores that takes about as long as reading alone; each
-/// stage stops when the next one goes away (the client disconnected).
 fn stream_rows(
     db: Db,
     letter_id: String,
@@ -433,61 +425,28 @@ fn stream_rows(
     prefix: String,
     suffix: String,
 ) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
-    // `Err(())`: the database failed mid-stream (logged); the response ends with an error.
-    let (rows_out, rows_in) =
-        std::sync::mpsc::sync_channel::<Result<Vec<PublicSignatory>, ()>>(STREAM_AHEAD);
-    let (bytes_out, bytes_in) = tokio::sync::mpsc::channel::<Result<Bytes, ()>>(STREAM_AHEAD);
-    actix_web::rt::task::spawn_blocking(move || {
-        let (order, mut after) = (query.order, query.after.clone());
-        loop {
-            let chunk_query = ListQuery {
-                after: after.clone(),
-                ..query.clone()
-            };
-            let rows = db.get().and_then(|mut conn| {
-                public_list::page(&mut conn, &letter_id, &chunk_query, STREAM_CHUNK)
-            });
-            let Ok(rows) =
-                rows.map_err(|e| tracing::warn!(error = %e, "a signatory stream stopped"))
-            else {
-                let _ = rows_out.send(Err(()));
-                return;
-            };
-            let full = rows.len() as i64 == STREAM_CHUNK;
-            after = rows.last().map(|r| Cursor::after(r, order));
-            if !rows.is_empty() && rows_out.send(Ok(rows)).is_err() {
-                return;
-            }
-            if !full {
-                return;
-            }
+    let mut after = query.after.clone();
+    let mut done = false;
+    let read = move || {
+        if done {
+            return Ok(Vec::new());
         }
-    });
-    actix_web::rt::task::spawn_blocking(move || {
-        let send = |item| bytes_out.blocking_send(item).is_ok();
-        if !send(Ok(Bytes::from(prefix))) {
-            return;
-        }
-        let mut first = true;
-        for rows in rows_in {
-            let Ok(rows) = rows else {
-                let _ = send(Err(()));
-                return;
-            };
-            if !send(Ok(encode(rows, &format, first))) {
-                return;
-            }
-            first = false;
-        }
-        let _ = send(Ok(Bytes::from(suffix)));
-    });
-    futures_util::stream::unfold(bytes_in, |mut received| async move {
-        let item = received
-            .recv()
-            .await?
-            .map_err(|()| actix_web::error::ErrorServiceUnavailable("stream interrupted"));
-        Some((item, received))
-    })
+        let chunk_query = ListQuery {
+            after: after.clone(),
+            ..query.clone()
+        };
+        let mut conn = db.get()?;
+        let rows = public_list::page(&mut conn, &letter_id, &chunk_query, STREAM_CHUNK)?;
+        done = (rows.len() as i64) < STREAM_CHUNK;
+        after = rows.last().map(|r| Cursor::after(r, query.order));
+        Ok(rows)
+    };
+    super::streaming::pipeline(
+        read,
+        move |rows, first| encode(rows, &format, first),
+        prefix,
+        suffix,
+    )
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    coalitions, countries, letter_country_counts, letters, organisations, outbox,
+    coalitions, countries, ledger_entries, letter_country_counts, letters, organisations, outbox,
     public_signatories, signature_events, signatures,
 };
 
@@ -287,4 +287,23 @@ pub struct CountShard<'a> {
     pub country_code: &'a str,
     pub shard: i32,
     pub count: i64,
+}
+
+/// One entry of a letter's ledger (see `domain::ledger`), with the signature of the head it made.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ledger_entries)]
+pub struct LedgerRow {
+    pub letter_id: String,
+    pub seq: i64,
+    pub occurred_at: NaiveDateTime,
+    pub action: String,
+    pub organisation_slug: String,
+    pub organisation_name: String,
+    pub country_code: String,
+    pub verification: String,
+    pub text_hash: String,
+    pub prev_hash: String,
+    pub hash: String,
+    /// Empty for an entry inside a bulk append, whose end alone is signed.
+    pub head_signature: String,
 }

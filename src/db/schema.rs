@@ -165,3 +165,21 @@ diesel::allow_tables_to_appear_in_same_query!(signature_events, countries);
 diesel::allow_tables_to_appear_in_same_query!(public_signatories, signatures);
 diesel::allow_tables_to_appear_in_same_query!(signature_events, signatures);
 diesel::allow_tables_to_appear_in_same_query!(letter_country_counts, countries);
+diesel::allow_tables_to_appear_in_same_query!(ledger_entries, letters);
+
+diesel::table! {
+    ledger_entries (letter_id, seq) {
+        letter_id -> Text,
+        seq -> BigInt,
+        occurred_at -> Timestamp,
+        action -> Text,
+        organisation_slug -> Text,
+        organisation_name -> Text,
+        country_code -> Text,
+        verification -> Text,
+        text_hash -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        head_signature -> Text,
+    }
+}

@@ -4,6 +4,7 @@
 //! these types first, and a failed parse becomes a per-field message (see `crate::error`).
 
 pub mod country;
+pub mod ledger;
 pub mod letter;
 pub mod organisation;
 pub mod signature;
@@ -20,11 +21,11 @@ pub use text::{EmailAddress, EmailDomain, LanguageTag, Slug, Website};
 /// Declares a fieldless enum stored and serialised as a lowercase string, with `as_str`,
 /// `FromStr` (with a message listing the allowed values), `ALL`, and serde impls.
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

@@ -8,6 +8,7 @@ use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{coalitions, letters};
 use crate::db::DbConnection;
+use crate::domain::ledger::LedgerKey;
 use crate::domain::letter::text_hash;
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
 use crate::error::AppError;
@@ -214,9 +215,11 @@ pub fn update(
     })
 }
 
-/// Move a letter to the next state of its life cycle, stamping the time of the move.
+/// Move a letter to the next state of its life cycle, stamping the time of the move. Opening a
+/// letter starts its ledger with the text it opens with.
 pub fn transition(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     slug_or_id: &str,
     to: LetterState,
 ) -> Result<LetterView, AppError> {
@@ -259,6 +262,11 @@ pub fn transition(
                 "invalid_transition",
                 "the letter changed state meanwhile; read it again",
             ));
+        }
+        if to == LetterState::Open {
+            let letter = &current.letter;
+            let text = super::ledger::Change::text(&letter.text_hash, now);
+            super::ledger::append(conn, key, &letter.id, [text])?;
         }
         find(conn, &current.letter.id, Audience::Admin)
     })

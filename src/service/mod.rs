@@ -4,6 +4,7 @@
 
 pub mod coalitions;
 pub mod countries;
+pub mod ledger;
 pub mod letters;
 pub mod organisations;
 pub mod outbox;

@@ -7,6 +7,7 @@ use crate::db::models::{Country, Organisation, OrganisationChanges};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{countries, organisations};
 use crate::db::DbConnection;
+use crate::domain::ledger::LedgerKey;
 use crate::domain::{CountryCode, EmailDomain, OrgName, Slug, Verification, Website};
 use crate::error::AppError;
 
@@ -152,6 +153,7 @@ pub fn insert(
 /// verification stays. Returns whether it changed.
 pub fn verify_by_confirmed_email(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     organisation: &Organisation,
     email: &str,
 ) -> Result<bool, AppError> {
@@ -171,7 +173,7 @@ pub fn verify_by_confirmed_email(
         ))
         .execute(conn)?;
     let verified = find(conn, &organisation.id)?.organisation;
-    super::public_list::refresh_organisation(conn, &verified)?;
+    super::public_list::refresh_organisation(conn, key, &verified)?;
     Ok(true)
 }
 
@@ -196,6 +198,7 @@ pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<OrganisationVie
 
 pub fn update(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     slug_or_id: &str,
     update: OrganisationUpdate,
 ) -> Result<OrganisationView, AppError> {
@@ -231,7 +234,7 @@ pub fn update(
             .set(&changes)
             .execute(conn)?;
         let updated = find(conn, &current.id)?;
-        super::public_list::refresh_organisation(conn, &updated.organisation)?;
+        super::public_list::refresh_organisation(conn, key, &updated.organisation)?;
         Ok(updated)
     })
 }

@@ -6,6 +6,8 @@
 //! - `signature_events` appends one row per change (`added`, `withdrawn`, and `updated` when a
 //!   listed organisation's public details change); its id orders the
 //!   change feed, and the letter's latest event id is the list's version (ETags come from it).
+//!   The same change goes into the letter's ledger (`service::ledger`), the hash chain that lets
+//!   anyone check the list.
 //! - `letter_country_counts` keeps counts per (letter, country) spread over [`SHARDS`] rows; a
 //!   change bumps one shard picked at random, so concurrent confirmations rarely wait on one row,
 //!   and a reader adds up at most `SHARDS` rows per country instead of scanning signatures.
@@ -25,29 +27,42 @@ use crate::db::models::{
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{countries, letter_country_counts, public_signatories, signature_events};
 use crate::db::DbConnection;
+use crate::domain::ledger::{Action, LedgerKey};
 use crate::error::AppError;
 
 /// Count rows per (letter, country).
 pub const SHARDS: i32 = 8;
 
+/// Log a change to the list: in the change feed, and in the letter's ledger.
 fn record_event(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     row: &PublicSignatory,
-    action: &str,
+    action: Action,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let feed_action = match action {
+        Action::Published => "added",
+        Action::Withdrawn | Action::Removed => "withdrawn",
+        Action::Updated | Action::Text => "updated",
+    };
     diesel::insert_into(signature_events::table)
         .values(&NewSignatureEvent {
             letter_id: &row.letter_id,
             signature_id: &row.signature_id,
-            action,
+            action: feed_action,
             organisation_name: &row.organisation_name,
             organisation_slug: &row.organisation_slug,
             country_code: &row.country_code,
             occurred_at: at,
         })
         .execute(conn)?;
-    Ok(())
+    super::ledger::append(
+        conn,
+        key,
+        &row.letter_id,
+        [super::ledger::Change::of_row(action, row, at)],
+    )
 }
 
 /// Add `delta` to one random shard of a (letter, country) count.
@@ -76,6 +91,7 @@ pub fn bump(
 /// A signature became public: list it, count it, and log the change.
 pub fn publish(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     signature: &Signature,
     organisation: &Organisation,
     at: NaiveDateTime,
@@ -97,13 +113,14 @@ pub fn publish(
         .values(&row)
         .execute(conn)?;
     bump(conn, &row.letter_id, &row.country_code, 1)?;
-    record_event(conn, &row, "added", at)
+    record_event(conn, key, &row, Action::Published, at)
 }
 
 /// A signature left the public list (withdrawn): unlist it, count it out, and log the change.
 /// Nothing happens for a signature that was not public.
 pub fn unpublish(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     signature_id: &str,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
@@ -117,7 +134,7 @@ pub fn unpublish(
     };
     diesel::delete(public_signatories::table.find(signature_id)).execute(conn)?;
     bump(conn, &row.letter_id, &row.country_code, -1)?;
-    record_event(conn, &row, "withdrawn", at)
+    record_event(conn, key, &row, Action::Withdrawn, at)
 }
 
 /// Keep an organisation's public rows in step with a change to it (name, website,
@@ -125,6 +142,7 @@ pub fn unpublish(
 /// counts too.
 pub fn refresh_organisation(
     conn: &mut DbConnection,
+    key: &LedgerKey,
     organisation: &Organisation,
 ) -> Result<(), AppError> {
     let moved: Vec<(String, String)> = public_signatories::table
@@ -151,13 +169,15 @@ pub fn refresh_organisation(
         public_signatories::verification.eq(&organisation.verification),
     ))
     .execute(conn)?;
+    // By letter, so that transactions touching several ledgers lock them in one order.
     let refreshed: Vec<PublicSignatory> = public_signatories::table
         .filter(public_signatories::organisation_id.eq(&organisation.id))
+        .order(public_signatories::letter_id.asc())
         .select(PublicSignatory::as_select())
         .load(conn)?;
     let now = super::now();
     for row in &refreshed {
-        record_event(conn, row, "updated", now)?;
+        record_event(conn, key, row, Action::Updated, now)?;
     }
     Ok(())
 }

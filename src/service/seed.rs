@@ -19,6 +19,7 @@ use super::letters::{self, Audience, NewLetterInput};
 use super::{new_id, now, public_list};
 use crate::db::schema::countries;
 use crate::db::{Db, DbConnection};
+use crate::domain::ledger::LedgerKey;
 use crate::domain::{LanguageTag, LetterState, Moderation, Slug, Visibility};
 use crate::error::AppError;
 
@@ -33,7 +34,11 @@ pub struct SeedReport {
 }
 
 /// The letter to fill: the one with this slug, or a new open letter of a "bench" coalition.
-fn letter_for(conn: &mut DbConnection, slug: &Slug) -> Result<crate::db::models::Letter, AppError> {
+fn letter_for(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    slug: &Slug,
+) -> Result<crate::db::models::Letter, AppError> {
     if let Ok(view) = letters::find(conn, slug.as_str(), Audience::Admin) {
         return Ok(view.letter);
     }
@@ -64,7 +69,7 @@ fn letter_for(conn: &mut DbConnection, slug: &Slug) -> Result<crate::db::models:
             deadline: None,
         },
     )?;
-    Ok(letters::transition(conn, slug.as_str(), LetterState::Open)?.letter)
+    Ok(letters::transition(conn, key, slug.as_str(), LetterState::Open)?.letter)
 }
 
 /// The SQL that differs between the two backends.
@@ -196,13 +201,14 @@ impl Plan {
 ///
 /// On PostgreSQL, batches run on two connections at once (the server does the work, and this
 /// machine has two cores); SQLite has one writer.
-pub fn seed(db: &Db, slug: &Slug, count: usize) -> Result<SeedReport, AppError> {
-    seed_in_batches(db, slug, count, BATCH)
+pub fn seed(db: &Db, key: &LedgerKey, slug: &Slug, count: usize) -> Result<SeedReport, AppError> {
+    seed_in_batches(db, key, slug, count, BATCH)
 }
 
 /// [`seed`] with `batch` rows a transaction (tests use small batches to run several).
 pub fn seed_in_batches(
     db: &Db,
+    key: &LedgerKey,
     slug: &Slug,
     count: usize,
     batch: usize,
@@ -223,7 +229,7 @@ pub fn seed_in_batches(
     let plan = Plan {
         dialect,
         skip_row_triggers,
-        letter: letter_for(&mut conn, slug)?,
+        letter: letter_for(&mut conn, key, slug)?,
         codes: countries::table
             .filter(countries::is_iso.eq(1))
             .select(countries::code)
@@ -264,6 +270,7 @@ pub fn seed_in_batches(
             .try_for_each(|h| h.join().expect("a seed worker panicked"))
     })?;
     let mut conn = db.get()?;
+    log_in_ledger(&mut conn, key, &plan)?;
     let codes = &plan.codes;
     crate::db::write_transaction(&mut conn, |conn| {
         // Signatory i is from country i mod the number of countries.
@@ -288,6 +295,42 @@ pub fn seed_in_batches(
         added: count,
         elapsed: started.elapsed(),
     })
+}
+
+/// Entries logged per transaction.
+const LEDGER_CHUNK: i64 = 10_000;
+
+/// Log the run's signatories in the letter's ledger, in the order they were made (their ids):
+/// hashes cannot be made in SQL on both backends, so this reads the rows back.
+fn log_in_ledger(conn: &mut DbConnection, key: &LedgerKey, plan: &Plan) -> Result<(), AppError> {
+    use crate::db::models::PublicSignatory;
+    use crate::db::schema::public_signatories as p;
+    use crate::domain::ledger::Action;
+    let letter_id = &plan.letter.id;
+    // Every id of the run is the prefix and 12 digits, which sort before the prefix and `a`.
+    let (mut after, end) = (
+        plan.signature_prefix.clone(),
+        format!("{}a", plan.signature_prefix),
+    );
+    loop {
+        let rows: Vec<PublicSignatory> = p::table
+            .filter(p::signature_id.gt(&after))
+            .filter(p::signature_id.lt(&end))
+            .order(p::signature_id.asc())
+            .limit(LEDGER_CHUNK)
+            .select(PublicSignatory::as_select())
+            .load(conn)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.signature_id.clone();
+        let changes = rows
+            .iter()
+            .map(|row| super::ledger::Change::of_row(Action::Published, row, row.signed_at));
+        crate::db::write_transaction(conn, |conn| {
+            super::ledger::append(conn, key, letter_id, changes)
+        })?;
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::{new_id, now, outbox, public_list};
 use crate::db::models::{Country, Letter, NewSignature, Organisation, Signature};
 use crate::db::schema::{organisations, signatures};
 use crate::db::DbConnection;
+use crate::domain::ledger::LedgerKey;
 use crate::domain::token::{Purpose, Token, TokenKey};
 use crate::domain::{
     CountryCode, EmailAddress, LetterState, MailKind, Moderation, OrgName, SignatureState,
@@ -289,9 +290,17 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<SignatureView, Ap
         .ok_or_else(|| AppError::not_found("signature"))
 }
 
+/// A change made through one of a signature's links ([`confirm`], [`withdraw`]).
+pub type SignatureChange =
+    fn(&mut DbConnection, &LedgerKey, &Token) -> Result<SignatureView, AppError>;
+
 /// Confirm a signature through its link: published at once on an `auto` letter, waiting for a
 /// coordinator on `manual`. Confirming twice is harmless.
-pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, AppError> {
+pub fn confirm(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    token: &Token,
+) -> Result<SignatureView, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let view = find_by_token(conn, Purpose::ConfirmSignature, token)?;
         match view.state() {
@@ -325,6 +334,7 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
         // Before publishing, so that the new public row shows the verification.
         let verified_now = super::organisations::verify_by_confirmed_email(
             conn,
+            key,
             &view.organisation,
             &view.signature.email,
         )?;
@@ -348,7 +358,13 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
         .execute(conn)?;
         let confirmed = find_by_id(conn, &view.signature.id)?;
         if state == SignatureState::Published {
-            public_list::publish(conn, &confirmed.signature, &confirmed.organisation, now)?;
+            public_list::publish(
+                conn,
+                key,
+                &confirmed.signature,
+                &confirmed.organisation,
+                now,
+            )?;
         }
         Ok(SignatureView {
             verified_now,
@@ -358,7 +374,11 @@ pub fn confirm(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, 
 }
 
 /// Withdraw a signature through the link in any of its mails. Withdrawing twice is harmless.
-pub fn withdraw(conn: &mut DbConnection, token: &Token) -> Result<SignatureView, AppError> {
+pub fn withdraw(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    token: &Token,
+) -> Result<SignatureView, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let view = find_by_token(conn, Purpose::WithdrawSignature, token)?;
         if view.state().is_live() {
@@ -370,7 +390,7 @@ pub fn withdraw(conn: &mut DbConnection, token: &Token) -> Result<SignatureView,
                     signatures::updated_at.eq(now),
                 ))
                 .execute(conn)?;
-            public_list::unpublish(conn, &view.signature.id, now)?;
+            public_list::unpublish(conn, key, &view.signature.id, now)?;
         }
         find_by_id(conn, &view.signature.id)
     })

@@ -11,7 +11,7 @@ use super::{render, PageError};
 use crate::domain::token::{Purpose, Token};
 use crate::domain::SignatureState;
 use crate::error::AppError;
-use crate::service::signatures::{self, SignatureView};
+use crate::service::signatures::{self, SignatureChange, SignatureView};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -87,7 +87,7 @@ async fn post_action(
     state: &AppState,
     raw: &str,
     form: &ButtonForm,
-    change: fn(&mut crate::db::DbConnection, &Token) -> Result<SignatureView, AppError>,
+    change: SignatureChange,
 ) -> Result<SignatureView, PageError> {
     csrf::verify(req, &form.csrf_token)?;
     Ok(state.change_signature(token(raw)?, change).await?)

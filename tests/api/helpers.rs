@@ -13,6 +13,12 @@ use crate::mail::SmtpSink;
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
 /// Shared by every app of a test, so two instances derive the same link tokens.
 pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdef-0123456789";
+/// The Ed25519 seed that signs the test apps' ledger heads.
+pub const LEDGER_KEY: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+pub fn ledger_key() -> undersigned::domain::ledger::LedgerKey {
+    undersigned::domain::ledger::LedgerKey::from_hex(LEDGER_KEY).unwrap()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -129,6 +135,7 @@ pub fn settings_for(db: &TestDatabase) -> Settings {
         database_url: Some(SecretString::from(db.url.clone())),
         admin_token: Some(SecretString::from(ADMIN_TOKEN)),
         secret_key: Some(SecretString::from(SECRET_KEY)),
+        ledger_key: Some(SecretString::from(LEDGER_KEY)),
         db_pool_size: 4,
         workers: Some(1),
         outbox_retry_base_ms: 50,

@@ -1,0 +1,537 @@
+//! A letter's ledger: every change to its public list, in a hash chain that anyone can check.
+//!
+//! Each entry is hashed (SHA-256) over a canonical encoding of its fields, which include the hash
+//! of the entry before it, so changing, removing or reordering any entry breaks every hash after
+//! it. The service signs each head (letter, length, hash) with its Ed25519 key when it appends the
+//! entry, and keeps the signature, so whoever can change the database but does not hold the key
+//! cannot produce a head that checks. `docs/VERIFY.md` states the algorithm for re-implementers;
+//! this module is the reference, used both by the service and by `undersigned verify`.
+//!
+//! Encoding: the fields in a fixed order, each as a netstring (`<byte length>:<bytes>,`), after a
+//! tag naming the format. Text is UTF-8; numbers are decimal; times are RFC 3339 in UTC with
+//! exactly six fractional digits and `Z`.
+
+use std::collections::BTreeMap;
+
+use ed25519_dalek::{Signer, Verifier};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::string_enum;
+
+/// The `prev_hash` of a letter's first entry, and the hash of an empty ledger.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+const ENTRY_TAG: &str = "undersigned-ledger-entry-v1";
+const HEAD_TAG: &str = "undersigned-ledger-head-v1";
+
+string_enum!(
+    /// What an entry records.
+    Action {
+        /// A text version of the letter (the one it opened with, or a later explicit version).
+        Text => "text",
+        /// An organisation joined the public list.
+        Published => "published",
+        /// A signer withdrew: the organisation left the list.
+        Withdrawn => "withdrawn",
+        /// Coordinators took the organisation off the list.
+        Removed => "removed",
+        /// A listed organisation's public details changed (name, country, verification).
+        Updated => "updated",
+    }
+);
+
+/// One ledger entry, exactly as the API serves it and the hash covers it. Text entries leave the
+/// organisation fields empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Entry {
+    /// 1 for the letter's first entry, then one more each.
+    pub seq: i64,
+    /// When the change happened: RFC 3339, UTC, six fractional digits, `Z`.
+    pub time: String,
+    #[schema(value_type = String, example = "published")]
+    pub action: Action,
+    /// The organisation's stable identifier (its slug), as in the signatory list.
+    pub organisation: String,
+    /// Its name, as listed after this change.
+    pub name: String,
+    /// Its country (ISO 3166-1 alpha-2 or a listed territory code).
+    pub country: String,
+    /// How the organisation was checked (`unverified`, `domain`, `coordinator`).
+    pub verification: String,
+    /// SHA-256 of the letter text: the version the signer saw, or the new version.
+    pub text_hash: String,
+    /// The previous entry's hash ([`GENESIS`] for the first).
+    pub prev_hash: String,
+    /// SHA-256 of this entry's canonical encoding, lowercase hex.
+    pub hash: String,
+}
+
+/// The time format of entries.
+pub fn format_time(t: chrono::NaiveDateTime) -> String {
+    t.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn netstring(out: &mut Vec<u8>, field: &str) {
+    out.extend_from_slice(field.len().to_string().as_bytes());
+    out.push(b':');
+    out.extend_from_slice(field.as_bytes());
+    out.push(b',');
+}
+
+fn encode(fields: &[&str]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(fields.iter().map(|f| f.len() + 8).sum());
+    for field in fields {
+        netstring(&mut out, field);
+    }
+    out
+}
+
+impl Entry {
+    /// The bytes the hash covers.
+    pub fn canonical(&self, letter_id: &str) -> Vec<u8> {
+        encode(&[
+            ENTRY_TAG,
+            letter_id,
+            &self.seq.to_string(),
+            &self.time,
+            self.action.as_str(),
+            &self.organisation,
+            &self.name,
+            &self.country,
+            &self.verification,
+            &self.text_hash,
+            &self.prev_hash,
+        ])
+    }
+
+    /// The hash this entry should carry.
+    pub fn compute_hash(&self, letter_id: &str) -> String {
+        hex::encode(Sha256::digest(self.canonical(letter_id)))
+    }
+
+    /// Fill in `hash` from the other fields.
+    pub fn sealed(mut self, letter_id: &str) -> Entry {
+        self.hash = self.compute_hash(letter_id);
+        self
+    }
+}
+
+/// The state of a ledger after some entries: what a signed head vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Head {
+    /// The letter's id.
+    pub letter: String,
+    /// How many entries the ledger holds.
+    pub length: i64,
+    /// The last entry's hash ([`GENESIS`] when there is none).
+    pub hash: String,
+    /// Ed25519 signature of the head by the service's key, lowercase hex (128 digits).
+    pub signature: String,
+}
+
+/// The bytes a head's signature covers.
+pub fn head_message(letter_id: &str, length: i64, hash: &str) -> Vec<u8> {
+    encode(&[HEAD_TAG, letter_id, &length.to_string(), hash])
+}
+
+/// The service's signing key.
+#[derive(Clone)]
+pub struct LedgerKey(ed25519_dalek::SigningKey);
+
+impl std::fmt::Debug for LedgerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LedgerKey({})", self.public_hex())
+    }
+}
+
+impl LedgerKey {
+    /// A new random key.
+    pub fn generate() -> LedgerKey {
+        LedgerKey(ed25519_dalek::SigningKey::from_bytes(&rand::random()))
+    }
+
+    /// A key from its 32-byte seed in hex (how it is kept and configured).
+    pub fn from_hex(seed: &str) -> Result<LedgerKey, String> {
+        let bytes: [u8; 32] = hex::decode(seed.trim())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or("must be 64 hexadecimal digits (a 32-byte Ed25519 seed)")?;
+        Ok(LedgerKey(ed25519_dalek::SigningKey::from_bytes(&bytes)))
+    }
+
+    /// The seed in hex, to keep the key in a file.
+    pub fn seed_hex(&self) -> String {
+        hex::encode(self.0.to_bytes())
+    }
+
+    /// The public key in hex (64 digits), as published.
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().to_bytes())
+    }
+
+    /// Sign the head `(letter, length, hash)`.
+    pub fn sign_head(&self, letter_id: &str, length: i64, hash: &str) -> Head {
+        let signature = self.0.sign(&head_message(letter_id, length, hash));
+        Head {
+            letter: letter_id.to_string(),
+            length,
+            hash: hash.to_string(),
+            signature: hex::encode(signature.to_bytes()),
+        }
+    }
+}
+
+/// Check a head's signature against a public key (hex).
+pub fn verify_head(public_key_hex: &str, head: &Head) -> Result<(), String> {
+    let key: [u8; 32] = hex::decode(public_key_hex.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the public key is not 64 hexadecimal digits")?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&key)
+        .map_err(|_| "the public key is not a valid Ed25519 key")?;
+    let signature: [u8; 64] = hex::decode(&head.signature)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the head's signature is not 128 hexadecimal digits")?;
+    key.verify(
+        &head_message(&head.letter, head.length, &head.hash),
+        &ed25519_dalek::Signature::from_bytes(&signature),
+    )
+    .map_err(|_| {
+        format!(
+            "the signature of head {} (length {}) does not match the service's key",
+            head.hash, head.length
+        )
+    })
+}
+
+/// An organisation on the list, as the ledger says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    pub country: String,
+    pub verification: String,
+    pub text_hash: String,
+    /// When it was published (the `published` entry's time).
+    pub since: String,
+}
+
+/// Why a ledger does not check, naming the first bad entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainError {
+    /// The position (1-based) of the first entry that does not check.
+    pub position: i64,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "entry {}: {}", self.position, self.problem)
+    }
+}
+
+/// A ledger replayed entry by entry: it checks each entry against the chain so far and keeps the
+/// list the entries add up to.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub letter_id: String,
+    pub length: i64,
+    pub head: String,
+    /// The latest text version.
+    pub text_hash: Option<String>,
+    /// The organisations on the list, by identifier.
+    pub listed: BTreeMap<String, Listed>,
+}
+
+impl Replay {
+    pub fn new(letter_id: &str) -> Replay {
+        Replay {
+            letter_id: letter_id.to_string(),
+            length: 0,
+            head: GENESIS.to_string(),
+            text_hash: None,
+            listed: BTreeMap::new(),
+        }
+    }
+
+    /// Check the next entry and apply it.
+    pub fn apply(&mut self, entry: &Entry) -> Result<(), ChainError> {
+        let position = self.length + 1;
+        let fail = |problem: String| Err(ChainError { position, problem });
+        if entry.seq != position {
+            return fail(format!(
+                "has sequence number {} where {position} was expected (an entry was removed, \
+                 added or moved)",
+                entry.seq
+            ));
+        }
+        if entry.prev_hash != self.head {
+            return fail(format!(
+                "does not follow the entry before it: its prev_hash is {}, the chain's hash is {}",
+                entry.prev_hash, self.head
+            ));
+        }
+        let computed = entry.compute_hash(&self.letter_id);
+        if entry.hash != computed {
+            return fail(format!(
+                "was altered: its contents hash to {computed}, not to its hash {}",
+                entry.hash
+            ));
+        }
+        if chrono::DateTime::parse_from_rfc3339(&entry.time).is_err() {
+            return fail(format!("has a time that is not RFC 3339: {:?}", entry.time));
+        }
+        let org = &entry.organisation;
+        match entry.action {
+            Action::Text => self.text_hash = Some(entry.text_hash.clone()),
+            Action::Published => {
+                if self.listed.contains_key(org) {
+                    return fail(format!("publishes {org}, which is already listed"));
+                }
+                self.listed.insert(
+                    org.clone(),
+                    Listed {
+                        name: entry.name.clone(),
+                        country: entry.country.clone(),
+                        verification: entry.verification.clone(),
+                        text_hash: entry.text_hash.clone(),
+                        since: entry.time.clone(),
+                    },
+                );
+            }
+            Action::Withdrawn | Action::Removed => {
+                if self.listed.remove(org).is_none() {
+                    return fail(format!("takes {org} off the list, where it is not"));
+                }
+            }
+            Action::Updated => match self.listed.get_mut(org) {
+                Some(listed) => {
+                    listed.name = entry.name.clone();
+                    listed.country = entry.country.clone();
+                    listed.verification = entry.verification.clone();
+                }
+                None => return fail(format!("updates {org}, which is not listed")),
+            },
+        }
+        self.length = position;
+        self.head = entry.hash.clone();
+        Ok(())
+    }
+}
+
+/// One published signatory as the list shows it, for comparing with the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub organisation: String,
+    pub name: String,
+    pub country: String,
+    pub verification: String,
+    pub text_hash: String,
+    /// `signed_at`, in the entries' time format.
+    pub signed_at: String,
+}
+
+/// Where a published list differs from what its ledger implies; empty when they agree.
+pub fn compare_list(
+    listed: &BTreeMap<String, Listed>,
+    rows: impl IntoIterator<Item = ListRow>,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for row in rows {
+        if !seen.insert(row.organisation.clone()) {
+            problems.push(format!("{} is listed twice", row.organisation));
+            continue;
+        }
+        let Some(expected) = listed.get(&row.organisation) else {
+            problems.push(format!(
+                "{} ({}) is listed, but no ledger entry published it",
+                row.organisation, row.name
+            ));
+            continue;
+        };
+        let fields = [
+            ("name", &row.name, &expected.name),
+            ("country", &row.country, &expected.country),
+            ("verification", &row.verification, &expected.verification),
+            ("text_hash", &row.text_hash, &expected.text_hash),
+            ("signed_at", &row.signed_at, &expected.since),
+        ];
+        for (field, shown, logged) in fields {
+            if shown != logged {
+                problems.push(format!(
+                    "{}: the list shows {field} {shown:?}, the ledger {logged:?}",
+                    row.organisation
+                ));
+            }
+        }
+    }
+    for (organisation, expected) in listed {
+        if !seen.contains(organisation) {
+            problems.push(format!(
+                "{organisation} ({}) should be listed according to the ledger, but is not",
+                expected.name
+            ));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LETTER: &str = "0192f1c2-0000-7000-8000-000000000001";
+
+    fn entry(seq: i64, action: Action, org: &str, prev: &str) -> Entry {
+        Entry {
+            seq,
+            time: format!("2026-11-28T10:00:0{seq}.000001Z"),
+            action,
+            organisation: org.into(),
+            name: format!("{org} name"),
+            country: "FR".into(),
+            verification: "unverified".into(),
+            text_hash: "ab".repeat(32),
+            prev_hash: prev.into(),
+            hash: String::new(),
+        }
+        .sealed(LETTER)
+    }
+
+    fn chain() -> Vec<Entry> {
+        let a = entry(1, Action::Text, "", GENESIS);
+        let b = entry(2, Action::Published, "acme", &a.hash);
+        let c = entry(3, Action::Published, "beta", &b.hash);
+        let d = entry(4, Action::Withdrawn, "acme", &c.hash);
+        vec![a, b, c, d]
+    }
+
+    fn replay(entries: &[Entry]) -> Result<Replay, ChainError> {
+        let mut replay = Replay::new(LETTER);
+        for e in entries {
+            replay.apply(e)?;
+        }
+        Ok(replay)
+    }
+
+    #[test]
+    fn the_encoding_is_netstrings_in_a_fixed_order() {
+        let e = entry(1, Action::Text, "", GENESIS);
+        let text = String::from_utf8(e.canonical(LETTER)).unwrap();
+        assert!(text.starts_with("27:undersigned-ledger-entry-v1,36:0192f1c2-"));
+        assert!(text.contains(",1:1,27:2026-11-28T10:00:01.000001Z,4:text,0:,"));
+        assert!(text.ends_with(&format!("64:{GENESIS},")));
+        // Field boundaries cannot be shifted: moving text between two fields changes the hash.
+        let mut moved = e.clone();
+        moved.name = "x".into();
+        moved.country = String::new();
+        let mut other = e.clone();
+        other.name = String::new();
+        other.country = "x".into();
+        assert_ne!(moved.compute_hash(LETTER), other.compute_hash(LETTER));
+        assert_ne!(e.compute_hash(LETTER), e.compute_hash("another letter"));
+    }
+
+    #[test]
+    fn a_sound_chain_replays_to_its_list() {
+        let replay = replay(&chain()).unwrap();
+        assert_eq!(replay.length, 4);
+        assert_eq!(replay.head, chain()[3].hash);
+        assert_eq!(replay.listed.keys().collect::<Vec<_>>(), ["beta"]);
+        assert_eq!(replay.text_hash.as_deref(), Some("ab".repeat(32).as_str()));
+    }
+
+    #[test]
+    fn every_kind_of_tampering_names_the_first_bad_entry() {
+        let fields: Vec<fn(&mut Entry)> = vec![
+            |e| e.time = "2026-11-28T10:00:09.000001Z".into(),
+            |e| e.action = Action::Removed,
+            |e| e.organisation = "other".into(),
+            |e| e.name = "Forged".into(),
+            |e| e.country = "DE".into(),
+            |e| e.verification = "domain".into(),
+            |e| e.text_hash = "cd".repeat(32),
+            |e| e.prev_hash = GENESIS.into(),
+            |e| e.hash = "ef".repeat(32),
+            |e| e.seq = 7,
+        ];
+        for change in fields {
+            let mut entries = chain();
+            change(&mut entries[2]);
+            assert_eq!(replay(&entries).unwrap_err().position, 3, "{entries:?}");
+        }
+        let mut removed = chain();
+        removed.remove(1);
+        assert_eq!(replay(&removed).unwrap_err().position, 2);
+        let mut swapped = chain();
+        swapped.swap(1, 2);
+        assert_eq!(replay(&swapped).unwrap_err().position, 2);
+        // Renumbered after a removal: the chain of hashes still breaks there.
+        let mut renumbered = chain();
+        renumbered.remove(1);
+        renumbered[1].seq = 2;
+        assert_eq!(replay(&renumbered).unwrap_err().position, 2);
+    }
+
+    #[test]
+    fn a_rehashed_chain_still_breaks_on_meaning() {
+        let a = entry(1, Action::Text, "", GENESIS);
+        let b = entry(2, Action::Withdrawn, "ghost", &a.hash);
+        let err = replay(&[a, b]).unwrap_err();
+        assert_eq!(err.position, 2);
+        assert!(err.problem.contains("not"), "{err}");
+    }
+
+    #[test]
+    fn heads_are_signed_and_checked() {
+        let key = LedgerKey::generate();
+        let head = key.sign_head(LETTER, 4, &chain()[3].hash);
+        assert_eq!(verify_head(&key.public_hex(), &head), Ok(()));
+        let again = LedgerKey::from_hex(&key.seed_hex()).unwrap();
+        assert_eq!(again.public_hex(), key.public_hex());
+        for tampered in [
+            Head {
+                length: 3,
+                ..head.clone()
+            },
+            Head {
+                hash: GENESIS.into(),
+                ..head.clone()
+            },
+            Head {
+                letter: "other".into(),
+                ..head.clone()
+            },
+        ] {
+            assert!(verify_head(&key.public_hex(), &tampered).is_err());
+        }
+        let stranger = LedgerKey::generate();
+        assert!(verify_head(&stranger.public_hex(), &head).is_err());
+        assert!(LedgerKey::from_hex("abc").is_err());
+    }
+
+    #[test]
+    fn the_list_must_be_what_the_ledger_implies() {
+        let replay = replay(&chain()).unwrap();
+        let beta = |name: &str| ListRow {
+            organisation: "beta".into(),
+            name: name.into(),
+            country: "FR".into(),
+            verification: "unverified".into(),
+            text_hash: "ab".repeat(32),
+            signed_at: "2026-11-28T10:00:03.000001Z".into(),
+        };
+        assert!(compare_list(&replay.listed, [beta("beta name")]).is_empty());
+        assert_eq!(compare_list(&replay.listed, [beta("Forged")]).len(), 1);
+        assert_eq!(compare_list(&replay.listed, []).len(), 1);
+        let intruder = ListRow {
+            organisation: "intruder".into(),
+            ..beta("Intruder")
+        };
+        let problems = compare_list(&replay.listed, [beta("beta name"), intruder]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("no ledger entry"), "{problems:?}");
+    }
+}

@@ -1,0 +1,196 @@
+//! Letters' ledgers (see `domain::ledger`): appended by the same transactions that change a public
+//! list or open a letter, and read by the API.
+//!
+//! Appends to one letter are serialised: on PostgreSQL by a lock on the letter's row (`FOR NO KEY
+//! UPDATE`, which does not block signatures referencing it), on SQLite by its single writer. Each
+//! append signs the head it makes with the service's key and keeps the signature on its last
+//! entry, so the head served later was signed when it was written, not when it is read.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::models::{LedgerRow, PublicSignatory};
+use crate::db::schema::{ledger_entries, letters};
+use crate::db::DbConnection;
+use crate::domain::ledger::{format_time, Action, Entry, Head, LedgerKey, GENESIS};
+use crate::error::AppError;
+
+/// Rows per insert statement (SQLite binds at most 32,766 values; a row has 12).
+const INSERT_CHUNK: usize = 1_000;
+
+/// A change to record.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub action: Action,
+    pub organisation: String,
+    pub name: String,
+    pub country: String,
+    pub verification: String,
+    pub text_hash: String,
+    pub at: NaiveDateTime,
+}
+
+impl Change {
+    /// A text version of the letter.
+    pub fn text(text_hash: &str, at: NaiveDateTime) -> Change {
+        Change {
+            action: Action::Text,
+            organisation: String::new(),
+            name: String::new(),
+            country: String::new(),
+            verification: String::new(),
+            text_hash: text_hash.to_string(),
+            at,
+        }
+    }
+
+    /// A change to a public row (published, withdrawn, removed or updated), as the row now is
+    /// (or was, when it left the list).
+    pub fn of_row(action: Action, row: &PublicSignatory, at: NaiveDateTime) -> Change {
+        Change {
+            action,
+            organisation: row.organisation_slug.clone(),
+            name: row.organisation_name.clone(),
+            country: row.country_code.clone(),
+            verification: row.verification.clone(),
+            text_hash: row.text_hash.clone(),
+            at,
+        }
+    }
+}
+
+impl LedgerRow {
+    pub fn entry(&self) -> Result<Entry, AppError> {
+        Ok(Entry {
+            seq: self.seq,
+            time: format_time(self.occurred_at),
+            action: self
+                .action
+                .parse()
+                .map_err(|e| anyhow::anyhow!("ledger entry {}: action {e}", self.seq))?,
+            organisation: self.organisation_slug.clone(),
+            name: self.organisation_name.clone(),
+            country: self.country_code.clone(),
+            verification: self.verification.clone(),
+            text_hash: self.text_hash.clone(),
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        })
+    }
+}
+
+/// Hold the letter's ledger until the transaction ends.
+fn lock(conn: &mut DbConnection, letter_id: &str) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(pg) = conn {
+        letters::table
+            .find(letter_id)
+            .select(letters::id)
+            .for_no_key_update()
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The last entry's number, hash and head signature (none before the first).
+fn last(
+    conn: &mut DbConnection,
+    letter_id: &str,
+) -> Result<Option<(i64, String, String)>, AppError> {
+    Ok(ledger_entries::table
+        .filter(ledger_entries::letter_id.eq(letter_id))
+        .order(ledger_entries::seq.desc())
+        .select((
+            ledger_entries::seq,
+            ledger_entries::hash,
+            ledger_entries::head_signature,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// Append changes to a letter's ledger, in order, and sign the head they make. Call inside the
+/// transaction that makes the changes.
+pub fn append(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    letter_id: &str,
+    changes: impl IntoIterator<Item = Change>,
+) -> Result<(), AppError> {
+    lock(conn, letter_id)?;
+    let (mut seq, mut prev) =
+        last(conn, letter_id)?.map_or((0, GENESIS.to_string()), |(seq, hash, _)| (seq, hash));
+    let mut rows: Vec<LedgerRow> = Vec::new();
+    for change in changes {
+        seq += 1;
+        let entry = Entry {
+            seq,
+            time: format_time(change.at),
+            action: change.action,
+            organisation: change.organisation,
+            name: change.name,
+            country: change.country,
+            verification: change.verification,
+            text_hash: change.text_hash,
+            prev_hash: prev,
+            hash: String::new(),
+        }
+        .sealed(letter_id);
+        prev = entry.hash.clone();
+        rows.push(LedgerRow {
+            letter_id: letter_id.to_string(),
+            seq,
+            occurred_at: change.at,
+            action: entry.action.as_str().to_string(),
+            organisation_slug: entry.organisation,
+            organisation_name: entry.name,
+            country_code: entry.country,
+            verification: entry.verification,
+            text_hash: entry.text_hash,
+            prev_hash: entry.prev_hash,
+            hash: entry.hash,
+            head_signature: String::new(),
+        });
+    }
+    let Some(last_row) = rows.last_mut() else {
+        return Ok(());
+    };
+    last_row.head_signature = key.sign_head(letter_id, seq, &prev).signature;
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::on_backend!(conn, c => diesel::insert_into(ledger_entries::table)
+            .values(chunk)
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// The signed head of a letter's ledger. An empty ledger's head is signed as it is read.
+pub fn head(conn: &mut DbConnection, key: &LedgerKey, letter_id: &str) -> Result<Head, AppError> {
+    Ok(match last(conn, letter_id)? {
+        Some((length, hash, signature)) => Head {
+            letter: letter_id.to_string(),
+            length,
+            hash,
+            signature,
+        },
+        None => key.sign_head(letter_id, 0, GENESIS),
+    })
+}
+
+/// Up to `limit` entries after entry `after`, in order.
+pub fn entries(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Entry>, AppError> {
+    ledger_entries::table
+        .filter(ledger_entries::letter_id.eq(letter_id))
+        .filter(ledger_entries::seq.gt(after))
+        .order(ledger_entries::seq.asc())
+        .limit(limit)
+        .select(LedgerRow::as_select())
+        .load(conn)?
+        .iter()
+        .map(LedgerRow::entry)
+        .collect()
+}
