@@ -1,4 +1,4 @@
-//! Command-line interface: `serve` (the default) and `migrate`.
+//! Command-line interface: `serve` (the default), `migrate`, `seed` and `verify`.
 
 use std::path::PathBuf;
 
@@ -34,5 +34,21 @@ pub enum Command {
         /// How many signatories to add.
         #[arg(long)]
         signatures: usize,
+    },
+    /// Check a letter's ledger and list as anyone can: the chain, the signed head, the list, and
+    /// (with --since) that the ledger only grew since a head saved earlier. Exits 0 when
+    /// everything checks, 1 when something does not, 2 when it cannot check.
+    Verify {
+        /// The letter's URL (its page or API address), or a saved `…/ledger?all=true` file.
+        source: String,
+        /// An earlier head to compare with: a saved letter JSON, ledger JSON or head.
+        #[arg(long)]
+        since: Option<PathBuf>,
+        /// With a saved ledger: the saved list (`…/signatories?all=true`) to check against it.
+        #[arg(long)]
+        list: Option<PathBuf>,
+        /// The service's public key (64 hex digits) to trust, instead of the one it publishes.
+        #[arg(long)]
+        key: Option<String>,
     },
 }

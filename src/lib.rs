@@ -13,5 +13,6 @@ pub mod error;
 pub mod rate_limit;
 pub mod service;
 pub mod startup;
+pub mod verify;
 pub mod web;
 pub mod worker;

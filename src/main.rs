@@ -7,9 +7,40 @@ use undersigned::startup::{init_tracing, prepare_database, Application, Shutdown
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Verify {
+        source,
+        since,
+        list,
+        key,
+    } = command
+    {
+        // Runs anywhere: it needs no settings, database or data folder.
+        let options = undersigned::verify::Options {
+            source,
+            since,
+            list,
+            key,
+        };
+        let code = match undersigned::verify::verify(&options).await {
+            Ok(report) => {
+                println!("{report}");
+                if report.ok() {
+                    0
+                } else {
+                    1
+                }
+            }
+            Err(e) => {
+                eprintln!("cannot verify: {e:#}");
+                2
+            }
+        };
+        std::process::exit(code);
+    }
     let settings = Settings::load(cli.config.as_deref())?;
     init_tracing(&settings.log);
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => {
             let shutdown = Shutdown::listen()?;
             let app = Application::build(settings).await?;
@@ -37,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
                 report.elapsed.as_secs_f64()
             );
         }
+        Command::Verify { .. } => unreachable!("handled above"),
     }
     Ok(())
 }

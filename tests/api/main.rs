@@ -8,6 +8,7 @@ mod cli;
 mod countries;
 mod errors;
 mod health;
+mod ledger;
 mod letters;
 mod migrations;
 mod open_data;

@@ -483,6 +483,17 @@ db_test!(
         let (_, feed) = status_json(app.get("/api/v1/letters/seeded/changes?limit=1000").await).await;
         assert_eq!(feed["items"].as_array().unwrap().len(), 1000);
         assert_eq!(feed["more"], true);
+        // The ledger logs every seeded signatory after the text, and checks against the list.
+        assert_eq!(letter["ledger"]["length"], 7_501);
+        let options = undersigned::verify::Options {
+            source: app.url("/letters/seeded"),
+            since: None,
+            list: None,
+            key: Some(crate::helpers::ledger_key().public_hex()),
+        };
+        let report = undersigned::verify::verify(&options).await.unwrap();
+        assert!(report.ok(), "{report}");
+        assert_eq!(report.listed, 7_500);
     }
 );
 

@@ -1,0 +1,319 @@
+//! The ledger: a signed hash chain of each letter's public list that `undersigned verify` checks
+//! from the outside, and every way of changing the database behind the service's back that it
+//! must catch.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use undersigned::db::models::LedgerRow;
+use undersigned::db::schema::ledger_entries;
+use undersigned::db::{DatabaseUrl, Db};
+use undersigned::verify::{verify, Options, Report};
+
+use crate::db_test;
+use crate::helpers::{ledger_key, signer, status_json, TestApp};
+
+/// Sign for an organisation and confirm from the mail; returns the withdrawal token.
+async fn join(app: &TestApp, letter: &str, name: &str, country: &str) -> String {
+    let before = app.mail.mails().len();
+    let email = format!("signer{before}@example.org");
+    assert_eq!(
+        app.sign(letter, &signer(name, country, &email))
+            .await
+            .status(),
+        202
+    );
+    let mail = app.mail.wait_for(before + 1).await.remove(before);
+    let r = app
+        .client
+        .post(app.url("/api/v1/signatures/confirm"))
+        .json(&json!({"token": mail.token("confirm")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    mail.token("withdraw")
+}
+
+async fn leave(app: &TestApp, token: &str) {
+    let r = app
+        .client
+        .post(app.url("/api/v1/signatures/withdraw"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn check(app: &TestApp, letter: &str, since: Option<std::path::PathBuf>) -> Report {
+    let options = Options {
+        source: app.url(&format!("/letters/{letter}")),
+        since,
+        list: None,
+        key: Some(ledger_key().public_hex()),
+    };
+    verify(&options).await.expect("the check runs")
+}
+
+fn save(dir: &tempfile::TempDir, name: &str, value: &Value) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, value.to_string()).unwrap();
+    path
+}
+
+fn db(app: &TestApp) -> Db {
+    Db::connect(
+        DatabaseUrl::parse(&app.db.url.clone().into()).unwrap(),
+        1,
+        Default::default(),
+    )
+    .unwrap()
+}
+
+db_test!(
+    async fn a_saved_head_proves_the_list_only_changed_as_the_ledger_says(app) {
+        let letter = app.open_letter("ledgered", "auto").await;
+        let (_, key) = status_json(app.get("/.well-known/undersigned-ledger-key").await).await;
+        assert_eq!(key, json!({"algorithm": "Ed25519", "public_key": ledger_key().public_hex()}));
+
+        join(&app, &letter, "Access Now", "US").await;
+        let leaving = join(&app, &letter, "Article 19", "GB").await;
+        join(&app, &letter, "Bits of Freedom", "NL").await;
+        let (_, yesterday) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        assert_eq!(yesterday["ledger"]["length"], 4, "the text and three organisations: {yesterday}");
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        assert_eq!(report.listed, 3);
+
+        leave(&app, &leaving).await;
+        join(&app, &letter, "Digitale Gesellschaft", "DE").await;
+        let dir = tempfile::tempdir().unwrap();
+        let saved = save(&dir, "yesterday.json", &yesterday);
+        let report = check(&app, &letter, Some(saved.clone())).await;
+        assert!(report.ok(), "{report}");
+        assert_eq!((report.joined, report.left, report.listed), (1, 1, 3));
+        let text = report.to_string();
+        assert!(text.contains("- Article 19 (GB)"), "{text}");
+        assert!(text.contains("+ Digitale Gesellschaft (DE)"), "{text}");
+
+        // The same through the binary, as a journalist runs it.
+        let (url, since) = (app.url(&format!("/letters/{letter}")), saved.display().to_string());
+        let out = actix_web::rt::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_undersigned"))
+                .args(["verify", &url, "--since", &since])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains("1 joined, 1 left; 3 listed now"), "{stdout}");
+        assert!(stdout.ends_with("VERIFIED\n"), "{stdout}");
+
+        // Pages add up to the whole ledger, which ends at the signed head.
+        let (_, all) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?all=true")).await).await;
+        let entries = all["entries"].as_array().unwrap().clone();
+        assert_eq!(entries.len(), 6);
+        assert_eq!(all["head"]["length"], 6);
+        assert_eq!(all["head"]["hash"], entries[5]["hash"]);
+        assert_eq!(entries[0]["action"], "text");
+        assert_eq!(entries[4]["action"], "withdrawn");
+        let mut paged = Vec::new();
+        let mut after = 0;
+        loop {
+            let (status, page) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?after={after}&limit=4")).await).await;
+            assert_eq!(status, 200);
+            paged.extend(page["entries"].as_array().unwrap().iter().cloned());
+            match page["next_after"].as_i64() {
+                Some(next) => after = next,
+                None => break,
+            }
+        }
+        assert_eq!(paged, entries);
+        for bad in ["limit=0", "limit=1001", "after=-1", "all=true&limit=5"] {
+            let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?{bad}")).await).await;
+            assert_eq!(status, 422, "{bad}: {body}");
+            assert!(body["error"]["fields"].is_object(), "{bad}: {body}");
+        }
+
+        // A saved ledger and list check offline, against a pinned key.
+        let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?all=true")).await).await;
+        let offline = |key: String| Options {
+            source: save(&dir, "ledger.json", &all).display().to_string(),
+            list: Some(save(&dir, "list.json", &list)),
+            since: Some(saved.clone()),
+            key: Some(key),
+        };
+        let report = verify(&offline(ledger_key().public_hex())).await.unwrap();
+        assert!(report.ok(), "{report}");
+        let stranger = undersigned::domain::ledger::LedgerKey::generate().public_hex();
+        let report = verify(&offline(stranger)).await.unwrap();
+        assert!(!report.ok(), "a key that is not the service's fails: {report}");
+    }
+);
+
+/// A change made to the database behind the service's back.
+struct Tamper {
+    what: &'static str,
+    /// SQL with `{letter}` for the letter's id.
+    sql: &'static str,
+    /// What the failure must say.
+    names: &'static str,
+}
+
+const TAMPERS: &[Tamper] = &[
+    Tamper { what: "time", sql: "UPDATE ledger_entries SET occurred_at = '2020-01-01 00:00:00' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "action", sql: "UPDATE ledger_entries SET action = 'removed' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "organisation", sql: "UPDATE ledger_entries SET organisation_slug = 'someone-else' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "name", sql: "UPDATE ledger_entries SET organisation_name = 'Forged' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "country", sql: "UPDATE ledger_entries SET country_code = 'FR' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "verification", sql: "UPDATE ledger_entries SET verification = 'coordinator' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "text hash", sql: "UPDATE ledger_entries SET text_hash = 'x' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "previous hash", sql: "UPDATE ledger_entries SET prev_hash = 'x' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: does not follow" },
+    Tamper { what: "hash", sql: "UPDATE ledger_entries SET hash = 'x' WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: was altered" },
+    Tamper { what: "sequence number", sql: "UPDATE ledger_entries SET seq = 99 WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: has sequence number 4" },
+    Tamper { what: "head signature", sql: "UPDATE ledger_entries SET head_signature = replace(head_signature, '0', '1') WHERE letter_id = '{letter}' AND seq = 5", names: "does not match the service's key" },
+    Tamper { what: "an entry deleted", sql: "DELETE FROM ledger_entries WHERE letter_id = '{letter}' AND seq = 3", names: "entry 3: has sequence number 4" },
+    Tamper {
+        what: "two entries swapped",
+        sql: "UPDATE ledger_entries SET seq = 100 WHERE letter_id = '{letter}' AND seq = 3; \
+              UPDATE ledger_entries SET seq = 3 WHERE letter_id = '{letter}' AND seq = 4; \
+              UPDATE ledger_entries SET seq = 4 WHERE letter_id = '{letter}' AND seq = 100",
+        names: "entry 3: does not follow",
+    },
+    Tamper { what: "the last entry deleted", sql: "DELETE FROM ledger_entries WHERE letter_id = '{letter}' AND seq = 5", names: "chaos-computer-club (Chaos Computer Club) is listed, but no ledger entry published it" },
+    Tamper { what: "a listed name changed", sql: "UPDATE public_signatories SET organisation_name = 'Forged' WHERE letter_id = '{letter}' AND organisation_slug = 'access-now'", names: "the list shows name \"Forged\"" },
+    Tamper { what: "a listed organisation removed", sql: "DELETE FROM public_signatories WHERE letter_id = '{letter}' AND organisation_slug = 'access-now'", names: "access-now (Access Now) should be listed" },
+    Tamper {
+        what: "a signature published without an entry",
+        sql: "UPDATE signatures SET state = 'published' WHERE letter_id = '{letter}' AND state = 'pending'; \
+              INSERT INTO public_signatories (signature_id, letter_id, organisation_id, organisation_name, organisation_slug, \
+                  sort_name, country_code, verification, text_hash, signed_at) \
+              SELECT s.id, s.letter_id, o.id, o.name, o.slug, o.normalized_name, o.country_code, o.verification, s.text_hash, s.created_at \
+              FROM signatures s JOIN organisations o ON o.id = s.organisation_id \
+              WHERE s.letter_id = '{letter}' AND s.state = 'published' AND o.slug = 'ghost-org'",
+        names: "ghost-org (Ghost Org) is listed, but no ledger entry published it",
+    },
+];
+
+db_test!(
+    async fn every_change_behind_the_services_back_fails_verification_and_names_the_first_bad_entry(app) {
+        let letter = app.open_letter("tampered", "auto").await;
+        join(&app, &letter, "Access Now", "US").await;
+        join(&app, &letter, "Article 19", "GB").await;
+        join(&app, &letter, "Bits of Freedom", "NL").await;
+        join(&app, &letter, "Chaos Computer Club", "DE").await;
+        // A signature that was never confirmed, for the unlogged insert.
+        assert_eq!(app.sign(&letter, &signer("Ghost Org", "IT", "ghost@example.org")).await.status(), 202);
+        let (_, saved) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let dir = tempfile::tempdir().unwrap();
+        let saved = save(&dir, "head.json", &saved);
+        let report = check(&app, &letter, Some(saved.clone())).await;
+        assert!(report.ok(), "untouched: {report}");
+
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        let letter_id = saved_letter_id(&saved);
+        let rows: Vec<LedgerRow> = ledger_entries::table
+            .filter(ledger_entries::letter_id.eq(&letter_id))
+            .select(LedgerRow::as_select())
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(rows.len(), 5);
+        let public: i64 = undersigned::db::schema::public_signatories::table.count().get_result(&mut conn).unwrap();
+        for tamper in TAMPERS {
+            let sql = tamper.sql.replace("{letter}", &letter_id);
+            conn.batch_execute(&sql).unwrap_or_else(|e| panic!("{}: {e}", tamper.what));
+            let report = check(&app, &letter, Some(saved.clone())).await;
+            assert!(!report.ok(), "{}: not detected\n{report}", tamper.what);
+            let failure = report.failure().unwrap();
+            assert!(failure.contains(tamper.names), "{}: {failure}", tamper.what);
+            restore(&mut conn, &letter_id, &rows, public);
+            let report = check(&app, &letter, Some(saved.clone())).await;
+            assert!(report.ok(), "after undoing {}: {report}", tamper.what);
+        }
+
+        // Rewriting history consistently, hashes and all, still needs the key to sign the head.
+        let mut forged: Vec<_> = rows.iter().map(|r| r.entry().unwrap()).collect();
+        forged[2].name = "Forged".into();
+        for i in 2..forged.len() {
+            forged[i].prev_hash = forged[i - 1].hash.clone();
+            forged[i] = forged[i].clone().sealed(&letter_id);
+        }
+        for entry in &forged[2..] {
+            diesel::update(ledger_entries::table.find((&letter_id, entry.seq)))
+                .set((
+                    ledger_entries::organisation_name.eq(&entry.name),
+                    ledger_entries::prev_hash.eq(&entry.prev_hash),
+                    ledger_entries::hash.eq(&entry.hash),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+        }
+        let report = check(&app, &letter, None).await;
+        assert!(report.failure().unwrap().contains("does not match the service's key"), "{report}");
+        // Re-signed by another key, it fails against the service's published one; and a head
+        // saved before still proves the rewrite.
+        let stranger = undersigned::domain::ledger::LedgerKey::generate();
+        let last = forged.last().unwrap();
+        let resigned = stranger.sign_head(&letter_id, last.seq, &last.hash).signature;
+        diesel::update(ledger_entries::table.find((&letter_id, last.seq)))
+            .set(ledger_entries::head_signature.eq(resigned))
+            .execute(&mut conn)
+            .unwrap();
+        let report = check(&app, &letter, Some(saved.clone())).await;
+        assert!(report.failure().unwrap().contains("does not match the service's key"), "{report}");
+        let rewritten = report.checks.iter().find(|(what, _)| what.contains("extends")).unwrap();
+        assert!(rewritten.1.as_ref().unwrap_err().contains("history was rewritten"), "{report}");
+    }
+);
+
+fn saved_letter_id(path: &std::path::Path) -> String {
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    saved["id"].as_str().unwrap().to_string()
+}
+
+/// Put the ledger and the list back as they were.
+fn restore(
+    conn: &mut undersigned::db::DbConnection,
+    letter_id: &str,
+    rows: &[LedgerRow],
+    public: i64,
+) {
+    use undersigned::db::schema::{public_signatories, signatures};
+    diesel::delete(ledger_entries::table.filter(ledger_entries::letter_id.eq(letter_id)))
+        .execute(conn)
+        .unwrap();
+    for row in rows {
+        diesel::insert_into(ledger_entries::table)
+            .values(row)
+            .execute(conn)
+            .unwrap();
+    }
+    conn.batch_execute(&format!(
+        "UPDATE public_signatories SET organisation_name = 'Access Now' WHERE organisation_slug = 'access-now'; \
+         DELETE FROM public_signatories WHERE organisation_slug = 'ghost-org'; \
+         UPDATE signatures SET state = 'pending' WHERE letter_id = '{letter_id}' AND published_at IS NULL"
+    ))
+    .unwrap();
+    let listed: i64 = public_signatories::table.count().get_result(conn).unwrap();
+    if listed < public {
+        // The deleted row: put it back from its signature.
+        conn.batch_execute(&format!(
+            "INSERT INTO public_signatories (signature_id, letter_id, organisation_id, organisation_name, organisation_slug, \
+                 sort_name, country_code, verification, text_hash, signed_at) \
+             SELECT s.id, s.letter_id, o.id, o.name, o.slug, o.normalized_name, o.country_code, o.verification, s.text_hash, s.published_at \
+             FROM signatures s JOIN organisations o ON o.id = s.organisation_id \
+             WHERE s.letter_id = '{letter_id}' AND o.slug = 'access-now'"
+        ))
+        .unwrap();
+    }
+    let pending: i64 = signatures::table
+        .filter(signatures::state.eq("pending"))
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(pending, 1);
+}
