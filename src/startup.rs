@@ -100,7 +100,8 @@ pub struct Application {
     server: Server,
 }
 
-/// Open the database named by the settings, apply pending migrations and seed the countries.
+/// Open the database named by the settings, apply pending migrations, seed the countries, and
+/// start the ledgers of letters opened before ledgers existed.
 pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     let url = DatabaseUrl::parse(&settings.database_url())?;
     let sqlite = SqliteTuning {
@@ -117,6 +118,8 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     if seeded > 0 {
         tracing::info!(seeded, "seeded ISO 3166-1 countries");
     }
+    service::ledger::backfill(&mut conn, &ledger_key(settings)?)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(db)
 }
 

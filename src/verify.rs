@@ -371,10 +371,12 @@ fn extends(entries: &[Entry], earlier: &Head, letter_id: &str, key: &str) -> Res
     let at = match earlier.length {
         0 => GENESIS,
         n if n as usize <= entries.len() => &entries[n as usize - 1].hash,
-        n => return Err(format!(
+        n => {
+            return Err(format!(
             "the ledger is shorter ({} entries) than the earlier head ({n}): entries were removed",
             entries.len()
-        )),
+        ))
+        }
     };
     if at != earlier.hash {
         return Err(format!(

@@ -194,3 +194,48 @@ pub fn entries(
         .map(LedgerRow::entry)
         .collect()
 }
+
+/// Public rows logged per statement when starting a ledger.
+const BACKFILL_CHUNK: i64 = 10_000;
+
+/// Start the ledger of every letter past draft that has none (letters opened before ledgers
+/// existed): its text when it opened, then its listed organisations in the order they were
+/// published. Returns how many ledgers it started.
+pub fn backfill(conn: &mut DbConnection, key: &LedgerKey) -> Result<usize, AppError> {
+    use super::public_list::{self, Cursor, ListQuery, Order};
+    use diesel::dsl::{exists, not};
+    let missing: Vec<(String, String, Option<NaiveDateTime>, NaiveDateTime)> = letters::table
+        .filter(letters::state.ne(crate::domain::LetterState::Draft.as_str()))
+        .filter(not(exists(
+            ledger_entries::table.filter(ledger_entries::letter_id.eq(letters::id)),
+        )))
+        .select((
+            letters::id,
+            letters::text_hash,
+            letters::opened_at,
+            letters::created_at,
+        ))
+        .load(conn)?;
+    for (letter_id, text_hash, opened_at, created_at) in &missing {
+        crate::db::write_transaction(conn, |conn| {
+            let opened = opened_at.unwrap_or(*created_at);
+            append(conn, key, letter_id, [Change::text(text_hash, opened)])?;
+            let mut query = ListQuery {
+                order: Order::SignedAt,
+                ..ListQuery::default()
+            };
+            loop {
+                let rows = public_list::page(conn, letter_id, &query, BACKFILL_CHUNK)?;
+                let Some(last) = rows.last() else {
+                    return Ok(());
+                };
+                query.after = Some(Cursor::after(last, Order::SignedAt));
+                let changes =
+                    (rows.iter()).map(|row| Change::of_row(Action::Published, row, row.signed_at));
+                append(conn, key, letter_id, changes)?;
+            }
+        })?;
+        tracing::info!(letter = %letter_id, "started the ledger of a letter opened before ledgers");
+    }
+    Ok(missing.len())
+}

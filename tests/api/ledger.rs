@@ -317,3 +317,27 @@ fn restore(
         .unwrap();
     assert_eq!(pending, 1);
 }
+
+db_test!(
+    async fn a_letter_opened_before_ledgers_existed_gets_one_at_the_next_start(app) {
+        let letter = app.open_letter("older", "auto").await;
+        join(&app, &letter, "Access Now", "US").await;
+        join(&app, &letter, "Article 19", "GB").await;
+        let draft = app.letter("c-older", "still-a-draft").await;
+        assert_eq!(draft["ledger"]["length"], 0);
+        let db = db(&app);
+        db.get().unwrap().batch_execute("DELETE FROM ledger_entries").unwrap();
+        let report = check(&app, &letter, None).await;
+        assert!(!report.ok(), "the list is not what an empty ledger says: {report}");
+
+        let restarted = TestApp::spawn_with(app.db.share(), |_| {}).await;
+        let report = check(&restarted, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        assert_eq!((report.length, report.listed), (3, 2));
+        let (_, entries) = status_json(restarted.get(&format!("/api/v1/letters/{letter}/ledger")).await).await;
+        let actions: Vec<_> = entries["entries"].as_array().unwrap().iter().map(|e| e["action"].clone()).collect();
+        assert_eq!(actions, [json!("text"), json!("published"), json!("published")]);
+        let (_, draft) = status_json(restarted.get_admin("/api/v1/letters/still-a-draft").await).await;
+        assert_eq!(draft["ledger"]["length"], 0, "a draft has nothing to log");
+    }
+);
