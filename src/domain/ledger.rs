@@ -434,6 +434,65 @@ mod tests {
         assert_ne!(e.compute_hash(LETTER), e.compute_hash("another letter"));
     }
 
+    /// The vectors of docs/VERIFY.md, computed there by an independent implementation.
+    #[test]
+    fn the_documented_test_vectors_hold() {
+        let letter = "0192f1c2-5e0a-7c3d-9a41-2f1e8d7b6c5a";
+        let text_hash = crate::domain::letter::text_hash("Stop spyware", "Dear CEO,");
+        assert_eq!(
+            text_hash,
+            "2ad0c16b5345e59cb29fa641e7f85394191d13dc4e6c46f38bd3305ff8f2b7d1"
+        );
+        let first = Entry {
+            seq: 1,
+            time: "2026-11-20T10:00:00.000000Z".into(),
+            action: Action::Text,
+            organisation: String::new(),
+            name: String::new(),
+            country: String::new(),
+            verification: String::new(),
+            text_hash: text_hash.clone(),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        }
+        .sealed(letter);
+        assert_eq!(
+            first.hash,
+            "6ca756ad9e557093a4c5d86bc838f44df26763e5e4b08e04350332f0ec939c47"
+        );
+        let second = Entry {
+            seq: 2,
+            time: "2026-11-20T10:04:31.220981Z".into(),
+            action: Action::Published,
+            organisation: "access-now".into(),
+            name: "Access Now".into(),
+            country: "US".into(),
+            verification: "domain".into(),
+            text_hash,
+            prev_hash: first.hash.clone(),
+            hash: String::new(),
+        }
+        .sealed(letter);
+        assert_eq!(
+            second.hash,
+            "97eae92cbc06b87ad148fcc9fef798f29874b3fea560f27f515e0e16d7fec1b0"
+        );
+        // RFC 8032's first test key.
+        let key =
+            LedgerKey::from_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+                .unwrap();
+        assert_eq!(
+            key.public_hex(),
+            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+        );
+        let head = key.sign_head(letter, 2, &second.hash);
+        assert_eq!(
+            head.signature,
+            "b814c164c53a223c9a6dd5d2e27327800781f68563bacdb80a427503df95ba9a\
+             b7aa685be6020644c406c04f65b1e78d48cb3041ebe5b308252b7aa951b9f70b"
+        );
+    }
+
     #[test]
     fn a_sound_chain_replays_to_its_list() {
         let replay = replay(&chain()).unwrap();
