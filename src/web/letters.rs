@@ -10,6 +10,7 @@ use super::csrf::{self, Csrf};
 use super::{render, PageError};
 use crate::db::models::Country;
 use crate::db::models::PublicSignatory;
+use crate::domain::ledger::{Head, LedgerKey};
 use crate::error::{AppError, FieldErrors};
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, ListQuery, ListSummary};
@@ -72,6 +73,7 @@ struct CountryGroup {
 struct PageData {
     view: LetterView,
     summary: ListSummary,
+    ledger: Head,
     groups: Vec<CountryGroup>,
 }
 
@@ -82,6 +84,8 @@ struct LetterPage {
     body_html: String,
     groups: Vec<CountryGroup>,
     summary: ListSummary,
+    /// The signed head of the letter's ledger.
+    ledger: Head,
     /// How many are listed by name (all, up to `PAGE_LISTS`).
     listed: usize,
     open: bool,
@@ -107,9 +111,14 @@ impl LetterPage {
 
 /// Everything the letter page shows, read in one go: counts for every country, names for the
 /// first `PAGE_LISTS` signatories, grouped by country name.
-fn load_page(conn: &mut crate::db::DbConnection, slug: &str) -> Result<PageData, AppError> {
+fn load_page(
+    conn: &mut crate::db::DbConnection,
+    key: &LedgerKey,
+    slug: &str,
+) -> Result<PageData, AppError> {
     let view = letters::find(conn, slug, Audience::Public)?;
     let summary = public_list::summary(conn, &view.letter.id)?;
+    let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
     let rows = public_list::page(conn, &view.letter.id, &ListQuery::default(), PAGE_LISTS)?;
     let mut groups: Vec<CountryGroup> = Vec::new();
     for row in rows {
@@ -133,6 +142,7 @@ fn load_page(conn: &mut crate::db::DbConnection, slug: &str) -> Result<PageData,
     Ok(PageData {
         view,
         summary,
+        ledger,
         groups,
     })
 }
@@ -152,6 +162,7 @@ fn letter_page(
         view,
         groups: data.groups,
         summary: data.summary,
+        ledger: data.ledger,
         countries: countries.to_vec(),
         form,
         errors,
@@ -165,7 +176,10 @@ async fn show(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let data = state.db.run(move |conn| load_page(conn, &slug)).await?;
+    let key = state.ledger.clone();
+    let data = (state.db)
+        .run(move |conn| load_page(conn, &key, &slug))
+        .await?;
     let csrf = Csrf::for_request(&req, state.secure_cookies);
     let countries = state.countries.get(&state.db).await?;
     let page = letter_page(
@@ -247,7 +261,10 @@ async fn sign(
                 .finish())
         }
         Err(AppError::Validation(errors)) => {
-            let data = state.db.run(move |conn| load_page(conn, &slug)).await?;
+            let key = state.ledger.clone();
+            let data = (state.db)
+                .run(move |conn| load_page(conn, &key, &slug))
+                .await?;
             let page = letter_page(data, &all, fields, errors, form.csrf_token.clone());
             render(HttpResponse::UnprocessableEntity(), &page)
         }
