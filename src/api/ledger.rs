@@ -17,9 +17,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(entries);
 }
 
-/// Mounted at the root, outside `/api/v1`.
+/// Mounted at the root, outside `/api/v1`, and as open to other sites as the API.
 pub fn well_known(cfg: &mut web::ServiceConfig) {
-    cfg.service(public_key);
+    cfg.service(
+        web::scope("/.well-known")
+            .wrap(super::cors())
+            .service(public_key),
+    );
 }
 
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -95,7 +99,7 @@ impl LedgerParams {
 /// The public key that signs every ledger head of this service.
 #[utoipa::path(get, path = "/.well-known/undersigned-ledger-key", tag = "open data",
     responses((status = 200, body = PublicKeyJson)))]
-#[get("/.well-known/undersigned-ledger-key")]
+#[get("/undersigned-ledger-key")]
 pub async fn public_key(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let body = PublicKeyJson {
         algorithm: "Ed25519".into(),

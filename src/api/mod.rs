@@ -43,7 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimi
 
 /// CORS: any site may read (GET) the API from a browser; cross-site writes stay refused, since
 /// no preflight for them is allowed.
-fn cors() -> actix_cors::Cors {
+pub(crate) fn cors() -> actix_cors::Cors {
     actix_cors::Cors::default()
         .allow_any_origin()
         .send_wildcard()

@@ -1,8 +1,8 @@
 //! Letters' ledgers (see `domain::ledger`): appended by the same transactions that change a public
 //! list or open a letter, and read by the API.
 //!
-//! Appends to one letter are serialised: on PostgreSQL by a lock on the letter's row (`FOR NO KEY
-//! UPDATE`, which does not block signatures referencing it), on SQLite by its single writer. Each
+//! Appends to one letter are serialised: on PostgreSQL by an advisory lock keyed by the letter,
+//! on SQLite by its single writer. Each
 //! append signs the head it makes with the service's key and keeps the signature on its last
 //! entry, so the head served later was signed when it was written, not when it is read.
 
@@ -79,13 +79,17 @@ impl LedgerRow {
     }
 }
 
-/// Hold the letter's ledger until the transaction ends.
+/// Hold the letter's ledger until the transaction ends. On PostgreSQL, a transaction-scoped
+/// advisory lock keyed by the letter: it lives in shared memory, so unlike a row lock on the letter
+/// it does not turn the letter row's lock word into a multixact shared with every signature that
+/// references it.
 fn lock(conn: &mut DbConnection, letter_id: &str) -> Result<(), AppError> {
+    use sha2::{Digest, Sha256};
     if let DbConnection::Postgresql(pg) = conn {
-        letters::table
-            .find(letter_id)
-            .select(letters::id)
-            .for_no_key_update()
+        let digest = Sha256::digest(format!("undersigned-ledger:{letter_id}"));
+        let key = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(key)
             .execute(pg)?;
     }
     Ok(())

@@ -344,3 +344,27 @@ db_test!(
         assert_eq!(draft["ledger"]["length"], 0, "a draft has nothing to log");
     }
 );
+
+db_test!(
+    async fn concurrent_confirmations_extend_one_unbroken_chain(app) {
+        let letter = app.open_letter("busy", "auto").await;
+        let n = 16;
+        for i in 0..n {
+            let r = app.sign(&letter, &signer(&format!("Group {i}"), "FR", &format!("g{i}@example.org"))).await;
+            assert_eq!(r.status(), 202);
+        }
+        let mails = app.mail.wait_for(n).await;
+        let confirms = mails.iter().map(|mail| {
+            app.client
+                .post(app.url("/api/v1/signatures/confirm"))
+                .json(&json!({"token": mail.token("confirm")}))
+                .send()
+        });
+        for r in futures_util::future::join_all(confirms).await {
+            assert_eq!(r.unwrap().status(), 200);
+        }
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        assert_eq!((report.length, report.listed), (n as i64 + 1, n));
+    }
+);

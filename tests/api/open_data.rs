@@ -227,6 +227,9 @@ fn public_paths(letter: &str) -> Vec<String> {
         format!("/api/v1/letters/{letter}/signatories.csv"),
         format!("/api/v1/letters/{letter}/changes"),
         format!("/api/v1/letters/{letter}/changes.atom"),
+        format!("/api/v1/letters/{letter}/ledger"),
+        format!("/api/v1/letters/{letter}/ledger?all=true"),
+        "/.well-known/undersigned-ledger-key".to_string(),
         format!("/letters/{letter}/badge.svg"),
         format!("/letters/{letter}/chart.svg"),
         "/api/v1/countries".to_string(),
@@ -272,6 +275,10 @@ db_test!(
 db_test!(
     async fn public_reads_are_open_to_other_sites(app) {
         let letter = letter_with_signatories(&app).await;
+        for path in [format!("/api/v1/letters/{letter}/ledger"), "/.well-known/undersigned-ledger-key".into()] {
+            let r = app.client.get(app.url(&path)).header("origin", "https://newsroom.example").send().await.unwrap();
+            assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+        }
         let r = app
             .client
             .get(app.url(&format!("/api/v1/letters/{letter}/signatories")))
