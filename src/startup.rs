@@ -300,9 +300,6 @@ impl Application {
                     };
                     pages::PageError(error).into()
                 }))
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                    AppError::BadRequest(format!("invalid query string: {e}")).into()
-                }))
                 .app_data(
                     web::PathConfig::default()
                         .error_handler(|_, req| AppError::not_found(req.path().to_string()).into()),

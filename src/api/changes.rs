@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::caching::Validators;
+use super::extract::ApiQuery;
 use super::organisations::CountryRef;
 use super::utc;
 use crate::cache::LetterVersion;
@@ -106,7 +107,7 @@ pub async fn changes(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    params: web::Query<ChangeParams>,
+    params: ApiQuery<ChangeParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = FieldCollector::new();
     let after = params.after.unwrap_or(0);

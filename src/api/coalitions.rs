@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::caching;
-use super::extract::{Admin, ApiJson};
+use super::extract::{Admin, ApiJson, ApiQuery};
 use super::{text, utc, PageQuery};
 use crate::db::models::Coalition;
 use crate::domain::{Slug, Website};
@@ -99,7 +99,7 @@ pub async fn create(
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    page: web::Query<PageQuery>,
+    page: ApiQuery<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.parse()?;
     let result = state

@@ -1,4 +1,5 @@
-//! Request extractors shared by the API: JSON bodies with per-field errors, and bearer tokens.
+//! Request extractors shared by the API: JSON bodies and query strings with per-field errors, and
+//! bearer tokens.
 
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
@@ -64,6 +65,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
             }
         })
+    }
+}
+
+/// A query string: 422 naming the parameter when a value has the wrong type (`?limit=x`).
+pub struct ApiQuery<T>(pub T);
+
+impl<T> ApiQuery<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = url::form_urlencoded::parse(req.query_string().as_bytes());
+        let de = serde_urlencoded::Deserializer::new(pairs);
+        ready(
+            serde_path_to_error::deserialize(de)
+                .map(ApiQuery)
+                .map_err(|e| {
+                    let field = match e.path().to_string() {
+                        path if path == "." || path.is_empty() => "query".to_string(),
+                        path => path,
+                    };
+                    AppError::field(&field, e.into_inner().to_string())
+                }),
+        )
     }
 }
 

@@ -8,6 +8,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::caching::Validators;
+use super::extract::ApiQuery;
 use crate::domain::ledger::{Entry, Head};
 use crate::error::{AppError, FieldCollector};
 use crate::service::ledger;
@@ -123,7 +124,7 @@ pub async fn entries(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    params: web::Query<LedgerParams>,
+    params: ApiQuery<LedgerParams>,
 ) -> Result<HttpResponse, AppError> {
     let parsed = params.parse()?;
     // The ledger changes with the list's version, or with the letter (when it opens).

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::caching::{self, Validators};
-use super::extract::{Admin, ApiJson, Viewer};
+use super::extract::{Admin, ApiJson, ApiQuery, Viewer};
 use super::{nullable, text, timestamp, utc, PageQuery};
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
@@ -258,8 +258,8 @@ pub async fn list(
     req: HttpRequest,
     viewer: Viewer,
     state: web::Data<AppState>,
-    page: web::Query<PageQuery>,
-    query: web::Query<ListQuery>,
+    page: ApiQuery<PageQuery>,
+    query: ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.parse()?;
     let query = query.into_inner();

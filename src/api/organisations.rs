@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::extract::{Admin, ApiJson};
+use super::extract::{Admin, ApiJson, ApiQuery};
 use super::{nullable, text, utc, PageQuery};
 use crate::db::models::Country;
 use crate::domain::{CountryCode, EmailDomain, OrgName, Verification, Website};
@@ -156,8 +156,8 @@ pub struct ListQuery {
 pub async fn list(
     _: Admin,
     state: web::Data<AppState>,
-    page: web::Query<PageQuery>,
-    query: web::Query<ListQuery>,
+    page: ApiQuery<PageQuery>,
+    query: ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.parse()?;
     let query = query.into_inner();

@@ -12,6 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::caching::Validators;
+use super::extract::ApiQuery;
 use super::organisations::CountryRef;
 use super::{timestamp, utc};
 use crate::db::models::PublicSignatory;
@@ -241,7 +242,7 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    params: web::Query<ListParams>,
+    params: ApiQuery<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     if wants_csv(&req) {
         return csv_response(req, state, slug.into_inner(), params.into_inner()).await;
@@ -326,7 +327,7 @@ pub async fn list_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    params: web::Query<ListParams>,
+    params: ApiQuery<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     csv_response(req, state, slug.into_inner(), params.into_inner()).await
 }

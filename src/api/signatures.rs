@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{Admin, ApiJson};
+use super::extract::{Admin, ApiJson, ApiQuery};
 use super::{utc, PageQuery};
 use crate::domain::token::Token;
 use crate::domain::MailState;
@@ -159,8 +159,8 @@ pub struct OutboxJson {
 pub async fn outbox_list(
     _: Admin,
     state: web::Data<AppState>,
-    page: web::Query<PageQuery>,
-    query: web::Query<OutboxQuery>,
+    page: ApiQuery<PageQuery>,
+    query: ApiQuery<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
     let page = page.parse()?;
     let mut errors = FieldCollector::new();

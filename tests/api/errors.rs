@@ -183,5 +183,19 @@ db_test!(
         assert_eq!(status, 422);
         let message = body["error"]["fields"]["title"][0].as_str().unwrap();
         assert!(message.contains("expected a string"), "{message}");
+        // The same in a query string, on every endpoint that takes one.
+        let letter = app.open_letter("q", "auto").await;
+        for (path, field) in [
+            ("/api/v1/letters?page=x".to_string(), "page"),
+            ("/api/v1/coalitions?per_page=1.5".to_string(), "per_page"),
+            (format!("/api/v1/letters/{letter}/signatories?limit=ten"), "limit"),
+            (format!("/api/v1/letters/{letter}/signatories.csv?all=maybe"), "all"),
+            (format!("/api/v1/letters/{letter}/changes?after=x"), "after"),
+            (format!("/api/v1/letters/{letter}/ledger?after=first"), "after"),
+        ] {
+            let (status, body) = status_json(app.get(&path).await).await;
+            assert_eq!(status, 422, "{path}: {body}");
+            assert!(body["error"]["fields"][field][0].is_string(), "{path}: {body}");
+        }
     }
 );

@@ -135,7 +135,7 @@ db_test!(
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         let head = all["head"]["hash"].as_str().unwrap();
         assert!(page.contains(&format!("6 entries, head <code title=\"{head}\">{}</code>", &head[..16])), "{page}");
-        for bad in ["limit=0", "limit=1001", "after=-1", "all=true&limit=5"] {
+        for bad in ["limit=0", "limit=1001", "after=-1", "all=true&limit=5", "limit=x"] {
             let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?{bad}")).await).await;
             assert_eq!(status, 422, "{bad}: {body}");
             assert!(body["error"]["fields"].is_object(), "{bad}: {body}");

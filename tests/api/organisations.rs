@@ -67,8 +67,9 @@ db_test!(
         assert_eq!(status, 422);
         assert!(body["error"]["fields"]["page"].is_array());
         assert!(body["error"]["fields"]["per_page"].is_array());
-        let (status, _) = status_json(app.get_admin("/api/v1/organisations?page=abc").await).await;
-        assert_eq!(status, 400);
+        let (status, body) = status_json(app.get_admin("/api/v1/organisations?page=abc").await).await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["page"].is_array(), "{body}");
     }
 );
 
