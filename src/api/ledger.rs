@@ -3,7 +3,6 @@
 //! `/.well-known/undersigned-ledger-key`. `undersigned verify` reads both; docs/VERIFY.md says how
 //! to check them without it.
 
-use actix_web::web::Bytes;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
@@ -144,14 +143,15 @@ pub async fn entries(
         return Ok(response);
     }
     let (key, letter_id) = (state.ledger.clone(), v.letter_id.clone());
-    let limit = if parsed.all { 0 } else { parsed.limit };
     let (head, first) = state
         .db
         .run(move |conn| {
             let head = ledger::head(conn, &key, &letter_id)?;
-            let first = match limit {
-                0 => Vec::new(),
-                limit => ledger::entries(conn, &letter_id, parsed.after, limit)?,
+            // With `all=true` the entries are streamed below.
+            let first = if parsed.all {
+                Vec::new()
+            } else {
+                ledger::entries(conn, &letter_id, parsed.after, parsed.limit)?
             };
             Ok((head, first))
         })
@@ -191,16 +191,7 @@ pub async fn entries(
         after = chunk.last().map_or(end, |e| e.seq);
         Ok(chunk)
     };
-    let encode = |chunk: Vec<Entry>, first: bool| {
-        let mut out = Vec::with_capacity(chunk.len() * 500);
-        for (i, entry) in chunk.iter().enumerate() {
-            if !(first && i == 0) {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut out, entry).expect("JSON serialises");
-        }
-        Bytes::from(out)
-    };
+    let encode = |chunk: Vec<Entry>, first| super::streaming::json_items(chunk.into_iter(), first);
     let stream = super::streaming::pipeline(read, encode, prefix, suffix);
     Ok(builder.content_type("application/json").streaming(stream))
 }

@@ -381,17 +381,10 @@ fn csv_cell(value: &str) -> String {
 
 fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
     match format {
-        Format::Json(names) => {
-            let mut out = Vec::with_capacity(rows.len() * 300);
-            for (i, row) in rows.into_iter().enumerate() {
-                if !(first && i == 0) {
-                    out.push(b',');
-                }
-                serde_json::to_writer(&mut out, &SignatoryJson::new(row, names))
-                    .expect("JSON serialises");
-            }
-            Bytes::from(out)
-        }
+        Format::Json(names) => super::streaming::json_items(
+            rows.into_iter().map(|row| SignatoryJson::new(row, names)),
+            first,
+        ),
         Format::Csv(names) => {
             let mut writer = csv::WriterBuilder::new()
                 .has_headers(false)

@@ -65,3 +65,19 @@ pub fn pipeline<T: Send + 'static>(
         Some((item, received))
     })
 }
+
+/// One chunk of the items of a streamed JSON array: each item serialised, separated by commas,
+/// with a leading comma unless it is the `first` chunk.
+pub fn json_items<T: serde::Serialize>(
+    items: impl ExactSizeIterator<Item = T>,
+    first: bool,
+) -> Bytes {
+    let mut out = Vec::with_capacity(items.len() * 400);
+    for (i, item) in items.enumerate() {
+        if !(first && i == 0) {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &item).expect("JSON serialises");
+    }
+    Bytes::from(out)
+}

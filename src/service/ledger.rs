@@ -2,9 +2,9 @@
 //! list or open a letter, and read by the API.
 //!
 //! Appends to one letter are serialised: on PostgreSQL by an advisory lock keyed by the letter,
-//! on SQLite by its single writer. Each
-//! append signs the head it makes with the service's key and keeps the signature on its last
-//! entry, so the head served later was signed when it was written, not when it is read.
+//! on SQLite by its single writer. Each append signs the head it makes with the service's key and
+//! keeps the signature on its last entry, so the head served later was signed when it was
+//! written, not when it is read.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
