@@ -1,4 +1,4 @@
-//! Command-line interface: `serve` (the default), `migrate`, `seed` and `verify`.
+//! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify` and `user add`.
 
 use std::path::PathBuf;
 
@@ -35,6 +35,11 @@ pub enum Command {
         #[arg(long)]
         signatures: usize,
     },
+    /// Coordinators' accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
     /// Check a letter's ledger and list as anyone can: the chain, the signed head, the list, and
     /// (with --since) that the ledger only grew since a head saved earlier. Exits 0 when
     /// everything checks, 1 when something does not, 2 when it cannot check.
@@ -51,4 +56,110 @@ pub enum Command {
         #[arg(long)]
         key: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with a role in a coalition (created too when --coalition-name is given).
+    /// The password is read from the first line of standard input, so it stays out of the shell
+    /// history and the process list.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The coalition's slug.
+        #[arg(long)]
+        coalition: String,
+        /// Create the coalition with this name (the account becomes its owner).
+        #[arg(long)]
+        coalition_name: Option<String>,
+        /// The account's role in an existing coalition: owner, coordinator or viewer.
+        #[arg(long, default_value = "owner")]
+        role: String,
+    },
+}
+
+/// `undersigned user add`: parse, hash the password, then create the account (and coalition) in
+/// one transaction. Returns what to print.
+pub fn user_add(
+    db: &crate::db::Db,
+    action: UserCommand,
+    password_line: &str,
+) -> anyhow::Result<String> {
+    use crate::domain::{Role, Slug};
+    use crate::error::{AppError, FieldCollector};
+    use crate::service::access::Actor;
+    use crate::service::accounts::{self, NewUserInput, PasswordHash};
+    use crate::service::coalitions::{self, NewCoalitionInput};
+
+    let UserCommand::Add {
+        email,
+        name,
+        coalition,
+        coalition_name,
+        role,
+    } = action;
+    let password = password_line.trim_end_matches(['\r', '\n']);
+    let mut errors = FieldCollector::new();
+    let account = accounts::parse_account(&mut errors, &name, &email, password);
+    let slug = errors.check("coalition", Slug::parse(&coalition));
+    let role: Option<Role> = errors.check("role", role.parse());
+    let coalition_name =
+        coalition_name.and_then(|n| errors.check("coalition_name", crate::api::text(200)(&n)));
+    let described = |e: AppError| match e {
+        AppError::Validation(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|(f, m)| format!("--{}: {}", f.replace('_', "-"), m.join("; ")))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    };
+    errors.finish().map_err(described)?;
+    let (Some((name, email, password)), Some(slug), Some(role)) = (account, slug, role) else {
+        anyhow::bail!("invalid arguments");
+    };
+    let hash = PasswordHash::now(&password);
+    let shown_role = if coalition_name.is_some() {
+        Role::Owner
+    } else {
+        role
+    };
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = crate::db::write_transaction(&mut conn, |conn| {
+        let input = NewUserInput {
+            email,
+            name,
+            password: hash,
+        };
+        match coalition_name {
+            Some(coalition_name) => {
+                let user = accounts::create_user(conn, &Actor::System, input, None)?;
+                let owner = accounts::actor_for(conn, &user)?;
+                coalitions::create(
+                    conn,
+                    &owner,
+                    NewCoalitionInput {
+                        slug: slug.clone(),
+                        name: coalition_name,
+                        website: None,
+                    },
+                    None,
+                )?;
+                Ok(user)
+            }
+            None => accounts::create_user(conn, &Actor::System, input, Some((slug.as_str(), role))),
+        }
+    })
+    .map_err(described)?;
+    Ok(format!(
+        "created the account {} ({}) with the role {} in {}",
+        user.email,
+        user.name,
+        shown_role,
+        slug.as_str()
+    ))
 }

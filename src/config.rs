@@ -61,6 +61,11 @@ pub struct Settings {
     pub sign_rate_per_minute: u32,
     /// Sign requests a client IP may make in a burst before the per-minute rate applies.
     pub sign_rate_burst: u32,
+    /// Sign-in attempts (and setup-link posts) allowed per client IP per minute; 0 turns the
+    /// limit off.
+    pub sign_in_rate_per_minute: u32,
+    /// Sign-in attempts a client IP may make in a burst before the per-minute rate applies.
+    pub sign_in_rate_burst: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Connections in the database pool.
@@ -96,6 +101,8 @@ impl Default for Settings {
             smtp_timeout_secs: 10,
             sign_rate_per_minute: 30,
             sign_rate_burst: 10,
+            sign_in_rate_per_minute: 6,
+            sign_in_rate_burst: 5,
             max_body_bytes: 256 * 1024,
             db_pool_size: 8,
             sqlite_busy_timeout_ms: crate::db::SqliteTuning::default().busy_timeout_ms,

@@ -68,6 +68,16 @@ async fn main() -> anyhow::Result<()> {
                 report.elapsed.as_secs_f64()
             );
         }
+        Command::User { action } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+                let db = prepare_database(&settings)?;
+                undersigned::cli::user_add(&db, action, &password)
+            })
+            .await??;
+            println!("{done}");
+        }
         Command::Verify { .. } => unreachable!("handled above"),
     }
     Ok(())

@@ -1,6 +1,7 @@
-//! Rate limits on signing: per client IP (IPv6 per /56), with a 429 in the JSON error shape and a
-//! `Retry-After` header. Built once at start-up and shared by every worker thread, so the limit is
-//! per process. The limit can be turned off (`sign_rate_per_minute = 0`), for benchmarks only.
+//! Rate limits per client IP (IPv6 per /56) on signing and on signing in, with a 429 in the JSON
+//! error shape and a `Retry-After` header. Built once at start-up and shared by every worker
+//! thread, so a limit is per process. A limit can be turned off (`…_per_minute = 0`), for
+//! benchmarks only.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -16,9 +17,12 @@ use actix_web::http::Method;
 use actix_web::middleware::Condition;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 
-/// The client's IP address as the TCP peer; IPv6 addresses are cut to their /56 prefix.
+/// The client's IP address as the TCP peer; IPv6 addresses are cut to their /56 prefix. `what`
+/// names the requests limited, for the 429's message.
 #[derive(Debug, Clone, Copy)]
-pub struct ClientIp;
+pub struct ClientIp {
+    what: &'static str,
+}
 
 impl KeyExtractor for ClientIp {
     type Key = IpAddr;
@@ -51,34 +55,43 @@ impl KeyExtractor for ClientIp {
         response.json(serde_json::json!({
             "error": {
                 "code": "too_many_requests",
-                "message": format!("too many sign requests from this address; try again in {wait} s"),
+                "message": format!("too many {} from this address; try again in {wait} s", self.what),
             }
         }))
     }
 }
 
-/// The shared limiter for sign requests, or none.
+/// A shared limiter for one kind of request, or none.
 #[derive(Clone)]
-pub struct SignRateLimit {
+pub struct RateLimit {
     config: GovernorConfig<ClientIp, NoOpMiddleware>,
     enabled: bool,
 }
 
-impl SignRateLimit {
-    pub fn new(per_minute: u32, burst: u32) -> SignRateLimit {
+/// The limits the routes are built with.
+#[derive(Clone)]
+pub struct Limits {
+    /// Sign requests (form and API).
+    pub sign: RateLimit,
+    /// Sign-in attempts (form and API), and the setup link.
+    pub sign_in: RateLimit,
+}
+
+impl RateLimit {
+    pub fn new(what: &'static str, per_minute: u32, burst: u32) -> RateLimit {
         let enabled = per_minute > 0;
         let period = Duration::from_millis(60_000 / u64::from(per_minute.max(1)));
         let config = GovernorConfigBuilder::default()
             .period(period)
             .burst_size(burst.max(1))
             .methods(vec![Method::POST])
-            .key_extractor(ClientIp)
+            .key_extractor(ClientIp { what })
             .finish()
             .expect("a non-zero period and burst make a valid limiter");
-        SignRateLimit { config, enabled }
+        RateLimit { config, enabled }
     }
 
-    /// The middleware for a sign route (a pass-through when the limit is off).
+    /// The middleware for a limited route (a pass-through when the limit is off).
     pub fn middleware(&self) -> Condition<Governor<ClientIp, NoOpMiddleware>> {
         Condition::new(self.enabled, Governor::new(&self.config))
     }

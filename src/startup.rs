@@ -29,7 +29,7 @@ use crate::service::signatures::{SignatureChange, SignatureView};
 use crate::worker::outbox::{OutboxWorker, RetryPolicy};
 use crate::{api, service, web as pages};
 
-pub use crate::rate_limit::SignRateLimit;
+pub use crate::rate_limit::{Limits, RateLimit};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -44,6 +44,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub countries: crate::cache::CountryCache,
     pub versions: crate::cache::VersionCache,
+    /// The first-run setup link, while no account exists.
+    pub setup: SetupLink,
     outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
 }
@@ -79,6 +81,38 @@ impl AppState {
     /// Tell the outbox worker that mail was queued, so it goes out at once.
     pub fn wake_outbox(&self) {
         self.outbox_wake.notify_one();
+    }
+}
+
+/// The one-time setup link logged at start-up while no account exists: only its hash is kept,
+/// and it stops working once it has been used.
+#[derive(Default)]
+pub struct SetupLink(std::sync::Mutex<Option<String>>);
+
+impl SetupLink {
+    /// A new link's token, when `needed`.
+    fn start(needed: bool) -> (SetupLink, Option<Token>) {
+        if !needed {
+            return (SetupLink::default(), None);
+        }
+        let token = Token::random();
+        (
+            SetupLink(std::sync::Mutex::new(Some(token.hash()))),
+            Some(token),
+        )
+    }
+
+    /// 404 unless `presented` is the live link's token.
+    pub fn check(&self, presented: &str) -> Result<(), AppError> {
+        let live = self.0.lock().expect("setup link lock").clone();
+        match (live, Token::parse(presented)) {
+            (Some(hash), Ok(token)) if token.hash() == hash => Ok(()),
+            _ => Err(AppError::not_found("setup link")),
+        }
+    }
+
+    pub fn used(&self) {
+        *self.0.lock().expect("setup link lock") = None;
     }
 }
 
@@ -231,7 +265,19 @@ impl Application {
         let port = listener.local_addr()?.port();
         let public_url = settings.public_url(port);
         let wake = Arc::new(Notify::new());
+        let users = db
+            .run(service::accounts::count_users)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (setup, setup_token) = SetupLink::start(users == 0);
+        if let Some(token) = setup_token {
+            tracing::warn!(
+                "no account exists yet: open {public_url}/setup/{} to create the first owner and coalition (the link works once, until the server restarts), or run `undersigned user add`",
+                token.as_str()
+            );
+        }
         let state = web::Data::new(AppState {
+            setup,
             db: db.clone(),
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.clone(),
@@ -273,7 +319,18 @@ impl Application {
             listener.local_addr()?
         );
         let max_body = settings.max_body_bytes;
-        let limit = SignRateLimit::new(settings.sign_rate_per_minute, settings.sign_rate_burst);
+        let limits = Limits {
+            sign: RateLimit::new(
+                "sign requests",
+                settings.sign_rate_per_minute,
+                settings.sign_rate_burst,
+            ),
+            sign_in: RateLimit::new(
+                "sign-in attempts",
+                settings.sign_in_rate_per_minute,
+                settings.sign_in_rate_burst,
+            ),
+        };
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
@@ -308,8 +365,8 @@ impl Application {
                 // Before the /api/v1 scope, which would answer 404 for the document's path.
                 .configure(api::openapi::routes)
                 .configure(api::ledger::well_known)
-                .configure(|cfg| api::routes(cfg, &limit))
-                .configure(|cfg| pages::routes(cfg, &limit))
+                .configure(|cfg| api::routes(cfg, &limits))
+                .configure(|cfg| pages::routes(cfg, &limits))
                 .default_service(web::to(not_found))
         })
         .listen(listener)?
@@ -394,7 +451,7 @@ pub struct RedactedSpan;
 
 /// A path fit for logs: the token in `/signatures/{confirm,withdraw}/{token}` is replaced.
 pub fn redact_path(path: &str) -> String {
-    for prefix in ["/signatures/confirm/", "/signatures/withdraw/"] {
+    for prefix in ["/signatures/confirm/", "/signatures/withdraw/", "/setup/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::caching;
-use super::extract::{Admin, ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{text, utc, PageQuery};
 use crate::db::models::Coalition;
-use crate::domain::{Slug, Website};
+use crate::domain::{EmailAddress, Slug, Website};
 use crate::error::{AppError, FieldCollector};
 use crate::service::coalitions::{self, NewCoalitionInput};
 use crate::service::Page;
@@ -47,14 +47,17 @@ pub struct NewCoalitionJson {
     #[validate(required(message = "is required"))]
     name: Option<String>,
     website: Option<String>,
+    /// With the admin token only: the email of the existing account that will own it. A
+    /// coordinator who creates a coalition owns it.
+    owner: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/coalitions", tag = "coalitions", request_body = NewCoalitionJson, security(("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/coalitions", tag = "coalitions", request_body = NewCoalitionJson, security(("api_token" = []), ("admin_token" = [])),
     responses((status = 201, body = CoalitionJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Slug taken", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)))]
 #[post("/coalitions")]
 pub async fn create(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     body: ApiJson<NewCoalitionJson>,
 ) -> Result<HttpResponse, AppError> {
@@ -65,6 +68,7 @@ pub async fn create(
     }
     let name = errors.given("name", body.name.as_deref(), text(200));
     let website = errors.optional("website", body.website.as_deref(), Website::parse);
+    let owner = errors.optional("owner", body.owner.as_deref(), EmailAddress::parse);
     let slug = match (&body.slug, &name) {
         (Some(s), _) => errors.check("slug", Slug::parse(s)),
         (None, Some(n)) => errors.check(
@@ -82,11 +86,13 @@ pub async fn create(
         .write(move |conn| {
             coalitions::create(
                 conn,
+                &actor,
                 NewCoalitionInput {
                     slug,
                     name,
                     website,
                 },
+                owner.as_ref(),
             )
         })
         .await?;

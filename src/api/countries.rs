@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::caching;
-use super::extract::{Admin, ApiJson};
+use super::extract::{ApiJson, Authenticated};
 use super::text;
 use crate::db::models::Country;
-use crate::domain::CountryCode;
+use crate::domain::{CountryCode, Permission};
 use crate::error::{AppError, FieldCollector};
 use crate::service::countries::{self, NewTerritory};
 use crate::startup::AppState;
@@ -100,15 +100,16 @@ pub struct NewTerritoryJson {
 }
 
 /// Add a territory ISO 3166-1 lacks.
-#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("api_token" = []), ("admin_token" = [])),
     responses((status = 201, body = CountryJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)))]
 #[post("/countries")]
 pub async fn add_territory(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     body: ApiJson<NewTerritoryJson>,
 ) -> Result<HttpResponse, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
     let body = body.0;
     let mut errors = FieldCollector::new();
     if let Err(e) = body.validate() {
@@ -135,7 +136,9 @@ pub async fn add_territory(
     };
     let country = state
         .db
-        .write(move |conn| countries::add_territory(conn, NewTerritory { code, alpha3, name }))
+        .write(move |conn| {
+            countries::add_territory(conn, &actor, NewTerritory { code, alpha3, name })
+        })
         .await?;
     state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))

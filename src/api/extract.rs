@@ -9,8 +9,10 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
+use crate::domain::token::Token;
 use crate::error::AppError;
-use crate::service::letters::Audience;
+use crate::service::access::Actor;
+use crate::service::accounts;
 use crate::startup::AppState;
 
 /// A JSON body: 415 unless the content type is JSON, 413 over the size limit, 400 when it is not
@@ -121,34 +123,51 @@ fn state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("app state missing")))
 }
 
-/// Proof that the request carries the admin token. Put it first among a handler's arguments so
-/// that an unauthenticated request learns nothing about its body.
-pub struct Admin;
+/// Who calls the API: the public without an `Authorization` header, the operator with the admin
+/// token, a coordinator with one of their API tokens; any other token is 401. Put it first among
+/// a handler's arguments so that an unauthenticated request learns nothing about its body.
+pub struct Caller(pub Actor);
 
-impl FromRequest for Admin {
+impl FromRequest for Caller {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(state(req).and_then(|s| match bearer(req) {
-            Some(Some(token)) if s.is_admin_token(token) => Ok(Admin),
-            _ => Err(AppError::Unauthorized),
-        }))
+        let state = state(req).cloned();
+        let presented = bearer(req).map(|t| t.map(str::to_string));
+        Box::pin(async move {
+            let state = state?;
+            let token = match presented {
+                None => return Ok(Caller(Actor::Public)),
+                Some(Some(t)) if state.is_admin_token(&t) => return Ok(Caller(Actor::Operator)),
+                Some(Some(t)) => Token::parse(&t).map_err(|_| AppError::Unauthorized)?,
+                Some(None) => return Err(AppError::Unauthorized),
+            };
+            state
+                .db
+                .run(move |conn| accounts::token_actor(conn, &token))
+                .await?
+                .map(Caller)
+                .ok_or(AppError::Unauthorized)
+        })
     }
 }
 
-/// Who reads: the public without a token, an admin with the right one; a wrong token is 401.
-pub struct Viewer(pub Audience);
+/// Like [`Caller`], but the public is refused with 401 before anything else is read: for every
+/// endpoint that changes something or reads private data.
+pub struct Authenticated(pub Actor);
 
-impl FromRequest for Viewer {
+impl FromRequest for Authenticated {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(state(req).and_then(|s| match bearer(req) {
-            None => Ok(Viewer(Audience::Public)),
-            Some(Some(token)) if s.is_admin_token(token) => Ok(Viewer(Audience::Admin)),
-            Some(_) => Err(AppError::Unauthorized),
-        }))
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            match caller.await? {
+                Caller(Actor::Public) => Err(AppError::Unauthorized),
+                Caller(actor) => Ok(Authenticated(actor)),
+            }
+        })
     }
 }

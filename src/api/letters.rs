@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::caching::{self, Validators};
-use super::extract::{Admin, ApiJson, ApiQuery, Viewer};
+use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::{nullable, text, timestamp, utc, PageQuery};
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
@@ -75,8 +75,9 @@ pub struct LetterJson {
 }
 
 impl LetterJson {
-    fn new(s: Summarised, audience: Audience) -> LetterJson {
+    fn new(s: Summarised, audience: &Audience) -> LetterJson {
         let (v, signatories, ledger) = (s.view, s.signatories, s.ledger);
+        let private = audience.sees_private(&v.coalition.id);
         let l = v.letter;
         LetterJson {
             signatories,
@@ -91,7 +92,7 @@ impl LetterJson {
             body: l.body,
             recipient: Recipient {
                 name: l.recipient_name,
-                email: l.recipient_email.filter(|_| audience == Audience::Admin),
+                email: l.recipient_email.filter(|_| private),
             },
             place_and_date: l.place_and_date,
             language: l.language,
@@ -224,22 +225,23 @@ impl NewLetterJson {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/letters", tag = "letters", request_body = NewLetterJson, security(("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/letters", tag = "letters", request_body = NewLetterJson, security(("api_token" = [])),
     responses((status = 201, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Slug taken", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)))]
 #[post("/letters")]
 pub async fn create(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     body: ApiJson<NewLetterJson>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.0.parse()?;
     let key = state.ledger.clone();
+    let audience = actor.audience();
     let letter = state
         .db
-        .write(move |conn| summarised(conn, &key, |c| letters::create(c, input)))
+        .write(move |conn| summarised(conn, &key, |c| letters::create(c, &actor, input)))
         .await?;
-    Ok(HttpResponse::Created().json(LetterJson::new(letter, Audience::Admin)))
+    Ok(HttpResponse::Created().json(LetterJson::new(letter, &audience)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -256,7 +258,7 @@ pub struct ListQuery {
 #[get("/letters")]
 pub async fn list(
     req: HttpRequest,
-    viewer: Viewer,
+    Caller(actor): Caller,
     state: web::Data<AppState>,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<ListQuery>,
@@ -274,12 +276,13 @@ pub async fn list(
             .map(|l| l.as_str().to_string()),
     };
     errors.finish()?;
-    let audience = viewer.0;
+    let audience = actor.audience();
     let key = state.ledger.clone();
+    let reader = audience.clone();
     let result = state
         .db
         .run(move |conn| {
-            let page = letters::list(conn, &filter, audience, page)?;
+            let page = letters::list(conn, &filter, reader, page)?;
             let mut items = Vec::with_capacity(page.items.len());
             for view in page.items {
                 items.push(summarised(conn, &key, |_| Ok(view))?);
@@ -298,7 +301,7 @@ pub async fn list(
         .map(Summarised::last_modified)
         .max()
         .unwrap_or_default();
-    let body = result.map(|s| LetterJson::new(s, audience));
+    let body = result.map(|s| LetterJson::new(s, &audience));
     Ok(caching::json(&req, &body, last_modified))
 }
 
@@ -308,12 +311,12 @@ pub async fn list(
 #[get("/letters/{slug}")]
 pub async fn show(
     req: HttpRequest,
-    viewer: Viewer,
+    Caller(actor): Caller,
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let audience = viewer.0;
+    let audience = actor.audience();
     let validators = |id: &str, updated_at: NaiveDateTime, version: i64, last_modified| {
         let parts = [
             "letter",
@@ -333,9 +336,10 @@ pub async fn show(
         }
     }
     let key = state.ledger.clone();
+    let reader = audience.clone();
     let letter = state
         .db
-        .run(move |conn| summarised(conn, &key, |c| letters::find(c, &slug, audience)))
+        .run(move |conn| summarised(conn, &key, |c| letters::find(c, &slug, reader)))
         .await?;
     let validators = validators(
         &letter.view.letter.id,
@@ -343,7 +347,7 @@ pub async fn show(
         letter.signatories.version,
         letter.last_modified(),
     );
-    Ok(validators.respond(&req, |b| b.json(LetterJson::new(letter, audience))))
+    Ok(validators.respond(&req, |b| b.json(LetterJson::new(letter, &audience))))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -406,12 +410,12 @@ impl LetterPatchJson {
     }
 }
 
-#[utoipa::path(patch, path = "/api/v1/letters/{slug}", tag = "letters", params(("slug" = String, Path)), request_body = LetterPatchJson, security(("admin_token" = [])),
+#[utoipa::path(patch, path = "/api/v1/letters/{slug}", tag = "letters", params(("slug" = String, Path)), request_body = LetterPatchJson, security(("api_token" = [])),
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "The text is frozen once the letter is open", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[patch("/letters/{slug}")]
 pub async fn update(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: ApiJson<LetterPatchJson>,
@@ -419,12 +423,13 @@ pub async fn update(
     let changes = body.0.parse()?;
     let slug = slug.into_inner();
     let key = state.ledger.clone();
+    let audience = actor.audience();
     let letter = state
         .db
-        .write(move |conn| summarised(conn, &key, |c| letters::update(c, &slug, changes)))
+        .write(move |conn| summarised(conn, &key, |c| letters::update(c, &actor, &slug, changes)))
         .await?;
     state.versions.forget(&letter.view.letter.slug);
-    Ok(HttpResponse::Ok().json(LetterJson::new(letter, Audience::Admin)))
+    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -435,12 +440,12 @@ pub struct TransitionJson {
 }
 
 /// Move a letter to the next state: `{"to": "open"}`.
-#[utoipa::path(post, path = "/api/v1/letters/{slug}/transition", tag = "letters", params(("slug" = String, Path)), request_body = TransitionJson, security(("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/transition", tag = "letters", params(("slug" = String, Path)), request_body = TransitionJson, security(("api_token" = [])),
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "Not the next state", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/letters/{slug}/transition")]
 pub async fn transition(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: ApiJson<TransitionJson>,
@@ -453,14 +458,15 @@ pub async fn transition(
     };
     let slug = slug.into_inner();
     let ledger = state.ledger.clone();
+    let audience = actor.audience();
     let letter = state
         .db
         .write(move |conn| {
             summarised(conn, &ledger, |c| {
-                letters::transition(c, &ledger, &slug, to)
+                letters::transition(c, &ledger, &actor, &slug, to)
             })
         })
         .await?;
     state.versions.forget(&letter.view.letter.slug);
-    Ok(HttpResponse::Ok().json(LetterJson::new(letter, Audience::Admin)))
+    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
 }

@@ -2,6 +2,8 @@
 //! types, call one `service` function through [`Db::run`](crate::db::Db::run), and shape the
 //! answer; errors follow `crate::error`.
 
+pub mod accounts;
+pub mod audit;
 pub mod caching;
 pub mod changes;
 pub mod coalitions;
@@ -26,7 +28,7 @@ use crate::service::PageRequest;
 pub use openapi::ErrorBody;
 
 /// Mount every API route; `limit` wraps the endpoint that signs.
-pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
+pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
     cfg.service(
         web::scope("/api/v1")
             .wrap(cors())
@@ -34,7 +36,9 @@ pub fn routes(cfg: &mut web::ServiceConfig, limit: &crate::startup::SignRateLimi
             .configure(coalitions::routes)
             .configure(organisations::routes)
             .configure(letters::routes)
-            .configure(|cfg| signatures::routes(cfg, limit))
+            .configure(|cfg| signatures::routes(cfg, limits))
+            .configure(|cfg| accounts::routes(cfg, limits))
+            .configure(audit::routes)
             .configure(signatories::routes)
             .configure(changes::routes)
             .configure(ledger::routes),

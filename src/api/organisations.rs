@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::extract::{Admin, ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{nullable, text, utc, PageQuery};
 use crate::db::models::Country;
-use crate::domain::{CountryCode, EmailDomain, OrgName, Verification, Website};
+use crate::domain::{CountryCode, EmailDomain, OrgName, Permission, Verification, Website};
 use crate::error::{AppError, FieldCollector};
 use crate::service::countries;
 use crate::service::organisations::{
@@ -124,20 +124,21 @@ impl NewOrganisationJson {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationJson, security(("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationJson, security(("api_token" = [])),
     responses((status = 201, body = OrganisationJson), (status = 401, body = super::ErrorBody),
         (status = 409, description = "Same normalised name in the same country", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/organisations")]
 pub async fn create(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     body: ApiJson<NewOrganisationJson>,
 ) -> Result<HttpResponse, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
     let body = body.0;
     let all = state.countries.get(&state.db).await?;
     let view = state
         .db
-        .write(move |conn| organisations::create(conn, body.parse(&all)?))
+        .write(move |conn| organisations::create(conn, &actor, body.parse(&all)?))
         .await?;
     Ok(HttpResponse::Created().json(OrganisationJson::from(view)))
 }
@@ -150,15 +151,16 @@ pub struct ListQuery {
     q: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(PageQuery, ListQuery), security(("admin_token" = [])),
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(PageQuery, ListQuery), security(("api_token" = [])),
     responses((status = 200, body = Page<OrganisationJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[get("/organisations")]
 pub async fn list(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
+    actor.require_anywhere(Permission::ReadPrivate)?;
     let page = page.parse()?;
     let query = query.into_inner();
     let mut errors = FieldCollector::new();
@@ -175,14 +177,15 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(result.map(OrganisationJson::from)))
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path, description = "Slug or id")), security(("admin_token" = [])),
+#[utoipa::path(get, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path, description = "Slug or id")), security(("api_token" = [])),
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/organisations/{slug}")]
 pub async fn show(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
+    actor.require_anywhere(Permission::ReadPrivate)?;
     let slug = slug.into_inner();
     let view = state
         .db
@@ -236,23 +239,24 @@ impl OrganisationPatchJson {
     }
 }
 
-#[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchJson, security(("admin_token" = [])),
+#[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchJson, security(("api_token" = [])),
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[patch("/organisations/{slug}")]
 pub async fn update(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: ApiJson<OrganisationPatchJson>,
 ) -> Result<HttpResponse, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
     let slug = slug.into_inner();
     let body = body.0;
     let all = state.countries.get(&state.db).await?;
     let ledger = state.ledger.clone();
     let view = state
         .db
-        .write(move |conn| organisations::update(conn, &ledger, &slug, body.parse(&all)?))
+        .write(move |conn| organisations::update(conn, &ledger, &actor, &slug, body.parse(&all)?))
         .await?;
     state.versions.clear();
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))

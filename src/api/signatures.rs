@@ -5,19 +5,19 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{Admin, ApiJson, ApiQuery};
+use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery};
 use crate::domain::token::Token;
 use crate::domain::MailState;
 use crate::error::{AppError, FieldCollector};
 use crate::service::signatures::{self, SignFields, SignatureView};
 use crate::service::{outbox, Page};
-use crate::startup::{AppState, SignRateLimit};
+use crate::startup::{AppState, Limits};
 
-pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
+pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
         web::resource("/letters/{slug}/signatures")
-            .wrap(limit.middleware())
+            .wrap(limits.sign.middleware())
             .route(web::post().to(sign)),
     )
     .service(confirm)
@@ -153,11 +153,11 @@ pub struct OutboxJson {
 }
 
 /// Every mail the service sent or will send; `?state=dead` shows the ones that failed for good.
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(PageQuery, OutboxQuery), security(("admin_token" = [])),
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(PageQuery, OutboxQuery), security(("api_token" = [])),
     responses((status = 200, body = Page<OutboxJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[get("/outbox")]
 pub async fn outbox_list(
-    _: Admin,
+    Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<OutboxQuery>,
@@ -169,7 +169,7 @@ pub async fn outbox_list(
     errors.finish()?;
     let result = state
         .db
-        .run(move |conn| outbox::list(conn, mail_state, page))
+        .run(move |conn| outbox::list(conn, &actor, mail_state, page))
         .await?;
     Ok(HttpResponse::Ok().json(result.map(|m| OutboxJson {
         id: m.id,

@@ -7,8 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    coalitions, countries, ledger_entries, letter_country_counts, letters, organisations, outbox,
-    public_signatories, signature_events, signatures,
+    api_tokens, audit_log, coalitions, countries, ledger_entries, letter_country_counts, letters,
+    memberships, organisations, outbox, public_signatories, sessions, signature_events, signatures,
+    users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -306,4 +307,61 @@ pub struct LedgerRow {
     pub hash: String,
     /// Empty for an entry inside a bulk append, whose end alone is signed.
     pub head_signature: String,
+}
+
+/// A coordinator's account; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = memberships)]
+pub struct Membership {
+    pub coalition_id: String,
+    pub user_id: String,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: String,
+    pub occurred_at: NaiveDateTime,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub coalition_id: Option<String>,
+    pub letter_id: Option<String>,
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub action: String,
+    pub details: String,
 }

@@ -3,6 +3,7 @@
 //! Handlers never pass a raw `String` from a request to a service: they parse it into one of
 //! these types first, and a failed parse becomes a per-field message (see `crate::error`).
 
+pub mod account;
 pub mod country;
 pub mod ledger;
 pub mod letter;
@@ -12,6 +13,7 @@ pub mod text;
 pub mod token;
 pub mod verification;
 
+pub use account::{Password, Permission, Role};
 pub use country::CountryCode;
 pub use letter::{LetterState, Moderation, Visibility};
 pub use organisation::{OrgName, Verification};

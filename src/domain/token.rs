@@ -63,6 +63,11 @@ impl std::fmt::Debug for Token {
 }
 
 impl Token {
+    /// A new random token (256 bits), for sessions, API tokens and setup links.
+    pub fn random() -> Token {
+        Token(crate::service::random_token())
+    }
+
     pub fn parse(input: &str) -> Result<Token, String> {
         let s = input.trim();
         if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {

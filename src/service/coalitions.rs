@@ -1,12 +1,15 @@
 //! Coalitions: the networks that run letters.
 
 use diesel::prelude::*;
+use serde_json::json;
 
+use super::access::Actor;
+use super::audit::{self, Event};
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Coalition, NewCoalition};
-use crate::db::schema::coalitions;
+use crate::db::models::{Coalition, Membership, NewCoalition};
+use crate::db::schema::{coalitions, memberships, users};
 use crate::db::DbConnection;
-use crate::domain::{Slug, Website};
+use crate::domain::{EmailAddress, Role, Slug, Website};
 use crate::error::AppError;
 
 pub struct NewCoalitionInput {
@@ -15,31 +18,95 @@ pub struct NewCoalitionInput {
     pub website: Option<Website>,
 }
 
-pub fn create(conn: &mut DbConnection, input: NewCoalitionInput) -> Result<Coalition, AppError> {
+/// A new coalition. A coordinator who creates one becomes its owner; the operator (admin token)
+/// names an existing account as its owner; the service (the seed) may create one without.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewCoalitionInput,
+    owner: Option<&EmailAddress>,
+) -> Result<Coalition, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        if find(conn, input.slug.as_str()).is_ok() {
-            return Err(AppError::conflict(
-                "slug_taken",
-                format!(
-                    "a coalition with slug {:?} already exists",
-                    input.slug.as_str()
-                ),
-            ));
-        }
-        let now = now();
-        let row = NewCoalition {
-            id: new_id(),
-            slug: input.slug.as_str().to_string(),
-            name: input.name,
-            website: input.website.map(|w| w.as_str().to_string()),
-            created_at: now,
-            updated_at: now,
+        let owner_id = match (actor, owner) {
+            (Actor::User(u), None) => Some(u.id.clone()),
+            (Actor::User(_), Some(_)) => {
+                return Err(AppError::field(
+                    "owner",
+                    "is set only with the admin token; you become the owner",
+                ))
+            }
+            (Actor::Operator | Actor::System, Some(email)) => Some(
+                users::table
+                    .filter(users::email.eq(email.as_str().to_ascii_lowercase()))
+                    .select(users::id)
+                    .first::<String>(conn)
+                    .optional()?
+                    .ok_or_else(|| AppError::field("owner", "no account has this email"))?,
+            ),
+            (Actor::Operator, None) => {
+                return Err(AppError::field(
+                    "owner",
+                    "is required with the admin token: the email of an existing account",
+                ))
+            }
+            (Actor::System, None) => None,
+            (Actor::Public, _) => return Err(AppError::Unauthorized),
         };
-        diesel::insert_into(coalitions::table)
-            .values(&row)
-            .execute(conn)?;
-        find(conn, &row.slug)
+        create_in(conn, actor, owner_id.as_deref(), input)
     })
+}
+
+/// Insert a coalition with its owner, inside the caller's transaction.
+pub(crate) fn create_in(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    owner_id: Option<&str>,
+    input: NewCoalitionInput,
+) -> Result<Coalition, AppError> {
+    if find(conn, input.slug.as_str()).is_ok() {
+        return Err(AppError::conflict(
+            "slug_taken",
+            format!(
+                "a coalition with slug {:?} already exists",
+                input.slug.as_str()
+            ),
+        ));
+    }
+    let now = now();
+    let row = NewCoalition {
+        id: new_id(),
+        slug: input.slug.as_str().to_string(),
+        name: input.name,
+        website: input.website.map(|w| w.as_str().to_string()),
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(coalitions::table)
+        .values(&row)
+        .execute(conn)?;
+    if let Some(owner_id) = owner_id {
+        diesel::insert_into(memberships::table)
+            .values(&Membership {
+                coalition_id: row.id.clone(),
+                user_id: owner_id.to_string(),
+                role: Role::Owner.as_str().to_string(),
+                created_at: now,
+            })
+            .execute(conn)?;
+    }
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&row.id),
+            letter_id: None,
+            subject_kind: "coalition",
+            subject_id: &row.id,
+            action: "coalition.created",
+            details: json!({"slug": row.slug, "name": row.name, "owner": owner_id}),
+        },
+    )?;
+    find(conn, &row.slug)
 }
 
 /// A coalition by slug (or id).

@@ -95,8 +95,25 @@ pub struct NewTerritory {
 }
 
 /// Add a territory that ISO 3166-1 lacks (e.g. XK, XKX, Kosovo).
-pub fn add_territory(conn: &mut DbConnection, t: NewTerritory) -> Result<Country, AppError> {
+pub fn add_territory(
+    conn: &mut DbConnection,
+    actor: &super::access::Actor,
+    t: NewTerritory,
+) -> Result<Country, AppError> {
+    actor.require_anywhere(crate::domain::Permission::ManageDirectory)?;
     crate::db::write_transaction(conn, |conn| {
+        super::audit::record(
+            conn,
+            actor,
+            super::audit::Event {
+                coalition_id: None,
+                letter_id: None,
+                subject_kind: "country",
+                subject_id: t.code.as_str(),
+                action: "country.added",
+                details: serde_json::json!({"alpha3": t.alpha3, "name": t.name}),
+            },
+        )?;
         let taken: i64 = countries::table
             .filter(
                 countries::code

@@ -2,6 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde_json::json;
+
+use super::access::Actor;
+use super::audit::{self, Event};
 
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
@@ -10,7 +14,9 @@ use crate::db::schema::{coalitions, letters};
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
 use crate::domain::letter::text_hash;
-use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
+use crate::domain::{
+    EmailAddress, LanguageTag, LetterState, Moderation, Permission, Slug, Visibility,
+};
 use crate::error::AppError;
 
 /// A letter with its author coalition.
@@ -26,11 +32,25 @@ impl LetterView {
     }
 }
 
-/// Who is asking: the public sees only letters past draft; an admin sees all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who is asking: the public sees only letters past draft; members of coalitions also see their
+/// coalitions' drafts (and private fields); the service itself sees all.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
     Public,
+    /// The ids of the coalitions whose private data the reader may see.
+    Members(Vec<String>),
     Admin,
+}
+
+impl Audience {
+    /// Whether this reader sees the private side of a letter of `coalition_id`.
+    pub fn sees_private(&self, coalition_id: &str) -> bool {
+        match self {
+            Audience::Public => false,
+            Audience::Members(ids) => ids.iter().any(|c| c == coalition_id),
+            Audience::Admin => true,
+        }
+    }
 }
 
 pub struct NewLetterInput {
@@ -84,10 +104,15 @@ fn taken_error(slug: &Slug) -> AppError {
     )
 }
 
-pub fn create(conn: &mut DbConnection, input: NewLetterInput) -> Result<LetterView, AppError> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewLetterInput,
+) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let coalition = super::coalitions::find(conn, input.coalition.as_str())
             .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
+        actor.require(&coalition, Permission::ManageLetters)?;
         let slug = match input.slug {
             Some(slug) if slug_taken(conn, &slug)? => return Err(taken_error(&slug)),
             Some(slug) => slug,
@@ -133,8 +158,50 @@ pub fn create(conn: &mut DbConnection, input: NewLetterInput) -> Result<LetterVi
                 AppError::Conflict { .. } => taken_error(&slug),
                 other => other,
             })?;
-        find(conn, slug.as_str(), Audience::Admin)
+        let view = find(conn, slug.as_str(), Audience::Admin)?;
+        record(
+            conn,
+            actor,
+            &view,
+            "letter.created",
+            json!({"title": view.letter.title}),
+        )?;
+        Ok(view)
     })
+}
+
+fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    view: &LetterView,
+    action: &'static str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&view.coalition.id),
+            letter_id: Some(&view.letter.id),
+            subject_kind: "letter",
+            subject_id: &view.letter.id,
+            action,
+            details,
+        },
+    )
+}
+
+/// A letter the actor may see, checked for `permission` in its coalition: a draft the actor may
+/// not see is not found, as for the public.
+pub fn find_for(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug_or_id: &str,
+    permission: Permission,
+) -> Result<LetterView, AppError> {
+    let view = find(conn, slug_or_id, actor.audience())?;
+    actor.require(&view.coalition, permission)?;
+    Ok(view)
 }
 
 /// A letter by slug (or id). Drafts are hidden from the public as if they did not exist.
@@ -146,9 +213,10 @@ pub fn find(
     // One statically typed query for both audiences, so that diesel keeps it prepared (a boxed
     // query is parsed again on every call, and this one runs on every sign request): the public
     // does not see drafts, coordinators exclude no state (no state is empty).
+    // Members see their own drafts: read like the service, then hide the others' drafts.
     let hidden = match audience {
         Audience::Public => LetterState::Draft.as_str(),
-        Audience::Admin => "",
+        Audience::Members(_) | Audience::Admin => "",
     };
     letters::table
         .inner_join(coalitions::table)
@@ -158,16 +226,21 @@ pub fn find(
         .first(conn)
         .optional()?
         .map(|(letter, coalition)| LetterView { letter, coalition })
+        .filter(|view| {
+            view.letter.state != LetterState::Draft.as_str()
+                || audience.sees_private(&view.coalition.id)
+        })
         .ok_or_else(|| AppError::not_found(format!("letter {slug_or_id:?}")))
 }
 
 pub fn update(
     conn: &mut DbConnection,
+    actor: &Actor,
     slug_or_id: &str,
     update: LetterUpdate,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let current = find(conn, slug_or_id, Audience::Admin)?;
+        let current = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
         let state = current.state();
         let touches_text =
             update.title.is_some() || update.body.is_some() || update.language.is_some();
@@ -208,10 +281,19 @@ pub fn update(
             updated_at: Some(now()),
             ..LetterChanges::default()
         };
+        let changed = changed_fields(&changes);
         diesel::update(letters::table.find(&letter.id))
             .set(&changes)
             .execute(conn)?;
-        find(conn, &letter.id, Audience::Admin)
+        let view = find(conn, &letter.id, Audience::Admin)?;
+        record(
+            conn,
+            actor,
+            &view,
+            "letter.updated",
+            json!({"fields": changed}),
+        )?;
+        Ok(view)
     })
 }
 
@@ -220,11 +302,12 @@ pub fn update(
 pub fn transition(
     conn: &mut DbConnection,
     key: &LedgerKey,
+    actor: &Actor,
     slug_or_id: &str,
     to: LetterState,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let current = find(conn, slug_or_id, Audience::Admin)?;
+        let current = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
         let from = current.state();
         if !from.can_move_to(to) {
             let allowed = match from.next() {
@@ -268,23 +351,36 @@ pub fn transition(
             let text = super::ledger::Change::text(&letter.text_hash, now);
             super::ledger::append(conn, key, &letter.id, [text])?;
         }
-        find(conn, &current.letter.id, Audience::Admin)
+        let view = find(conn, &current.letter.id, Audience::Admin)?;
+        record(
+            conn,
+            actor,
+            &view,
+            "letter.state_changed",
+            json!({"from": from, "to": to}),
+        )?;
+        Ok(view)
     })
 }
 
 fn filtered<'a>(
     filter: &'a LetterFilter,
-    audience: Audience,
+    audience: &'a Audience,
 ) -> letters::BoxedQuery<'a, MultiBackend> {
     let mut query = letters::table.into_boxed::<MultiBackend>();
-    if audience == Audience::Public {
-        query = query
-            .filter(letters::visibility.eq(Visibility::Public.as_str()))
-            .filter(letters::state.eq_any([
-                LetterState::Open.as_str(),
-                LetterState::Closed.as_str(),
-                LetterState::Delivered.as_str(),
-            ]));
+    let public = letters::visibility
+        .eq(Visibility::Public.as_str())
+        .and(letters::state.eq_any([
+            LetterState::Open.as_str(),
+            LetterState::Closed.as_str(),
+            LetterState::Delivered.as_str(),
+        ]));
+    match audience {
+        Audience::Public => query = query.filter(public),
+        Audience::Members(ids) => {
+            query = query.filter(public.or(letters::coalition_id.eq_any(ids)))
+        }
+        Audience::Admin => {}
     }
     if let Some(state) = filter.state {
         query = query.filter(letters::state.eq(state.as_str()));
@@ -311,8 +407,8 @@ pub fn list(
     audience: Audience,
     page: PageRequest,
 ) -> Result<Page<LetterView>, AppError> {
-    let total = filtered(filter, audience).count().get_result(conn)?;
-    let ids: Vec<String> = filtered(filter, audience)
+    let total = filtered(filter, &audience).count().get_result(conn)?;
+    let ids: Vec<String> = filtered(filter, &audience)
         .select(letters::id)
         .order((letters::created_at.desc(), letters::id.desc()))
         .limit(page.per_page)
@@ -328,4 +424,24 @@ pub fn list(
         .map(|(letter, coalition)| LetterView { letter, coalition })
         .collect();
     Ok(Page::new(items, page, total))
+}
+
+/// The names of the fields a change sets, for the audit log.
+fn changed_fields(changes: &LetterChanges) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    let mut note = |set: bool, name: &'static str| {
+        if set {
+            fields.push(name);
+        }
+    };
+    note(changes.title.is_some(), "title");
+    note(changes.body.is_some(), "body");
+    note(changes.recipient_name.is_some(), "recipient_name");
+    note(changes.recipient_email.is_some(), "recipient_email");
+    note(changes.place_and_date.is_some(), "place_and_date");
+    note(changes.language.is_some(), "language");
+    note(changes.moderation.is_some(), "moderation");
+    note(changes.visibility.is_some(), "visibility");
+    note(changes.deadline.is_some(), "deadline");
+    fields
 }

@@ -2,8 +2,12 @@
 //! and returning domain rows or an [`AppError`](crate::error::AppError). The JSON API, the web
 //! pages and the CLI all call these; handlers only translate HTTP to and from them.
 
+pub mod access;
+pub mod accounts;
+pub mod audit;
 pub mod coalitions;
 pub mod countries;
+pub mod dashboard;
 pub mod ledger;
 pub mod letters;
 pub mod organisations;

@@ -1,6 +1,10 @@
 //! The organisation directory: create, read, update, list.
 
 use diesel::prelude::*;
+use serde_json::json;
+
+use super::access::Actor;
+use super::audit::{self, Event};
 
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{Country, Organisation, OrganisationChanges};
@@ -8,7 +12,7 @@ use crate::db::pool::MultiBackend;
 use crate::db::schema::{countries, organisations};
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
-use crate::domain::{CountryCode, EmailDomain, OrgName, Slug, Verification, Website};
+use crate::domain::{CountryCode, EmailDomain, OrgName, Permission, Slug, Verification, Website};
 use crate::error::AppError;
 
 /// An organisation with its country.
@@ -98,17 +102,48 @@ fn free_slug(
     Ok(base.with_suffix(rand::random::<u32>() % 1_000_000))
 }
 
+/// Add an organisation to the shared directory (coordinators of any coalition).
 pub fn create(
     conn: &mut DbConnection,
+    actor: &Actor,
     input: NewOrganisationInput,
 ) -> Result<OrganisationView, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
     crate::db::write_transaction(conn, |conn| {
         if exists_with_name(conn, &input.name.normalized(), input.country.as_str(), None)? {
             return Err(duplicate(&input.name, &input.country));
         }
         let organisation = insert(conn, input)?;
+        record(
+            conn,
+            actor,
+            &organisation,
+            "organisation.created",
+            json!({"name": organisation.name, "country": organisation.country_code}),
+        )?;
         find(conn, &organisation.id)
     })
+}
+
+fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organisation: &Organisation,
+    action: &'static str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: None,
+            letter_id: None,
+            subject_kind: "organisation",
+            subject_id: &organisation.id,
+            action,
+            details,
+        },
+    )
 }
 
 /// Add an organisation within the caller's transaction, without looking for a duplicate first
@@ -196,12 +231,16 @@ pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<OrganisationVie
         .ok_or_else(|| AppError::not_found(format!("organisation {slug_or_id:?}")))
 }
 
+/// Edit an organisation of the shared directory (coordinators of any coalition); the change shows
+/// in every list it is on.
 pub fn update(
     conn: &mut DbConnection,
     key: &LedgerKey,
+    actor: &Actor,
     slug_or_id: &str,
     update: OrganisationUpdate,
 ) -> Result<OrganisationView, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
     crate::db::write_transaction(conn, |conn| {
         let current = find(conn, slug_or_id)?.organisation;
         let name = match &update.name {
@@ -235,6 +274,18 @@ pub fn update(
             .execute(conn)?;
         let updated = find(conn, &current.id)?;
         super::public_list::refresh_organisation(conn, key, &updated.organisation)?;
+        let action = match &changes.verification {
+            Some(v) if *v != current.verification => "organisation.verification_changed",
+            _ => "organisation.updated",
+        };
+        record(
+            conn,
+            actor,
+            &updated.organisation,
+            action,
+            json!({"before": {"name": current.name, "country": current.country_code, "verification": current.verification},
+                   "after": {"name": updated.organisation.name, "country": updated.organisation.country_code, "verification": updated.organisation.verification}}),
+        )?;
         Ok(updated)
     })
 }

@@ -4,11 +4,13 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::access::Actor;
+use super::letters::Audience;
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{NewOutboxMail, OutboxMail};
-use crate::db::schema::outbox;
+use crate::db::schema::{letters, outbox, signatures};
 use crate::db::DbConnection;
-use crate::domain::{MailKind, MailState};
+use crate::domain::{MailKind, MailState, Permission};
 use crate::error::AppError;
 
 /// Queue a mail for delivery now; returns its id.
@@ -117,14 +119,30 @@ pub fn mark_failed(
     Ok(())
 }
 
-/// Outbox rows for coordinators, newest first, optionally in one state.
+/// Outbox rows for coordinators, newest first, optionally in one state: the mail about the
+/// letters of the coalitions where the actor may read private data.
 pub fn list(
     conn: &mut DbConnection,
+    actor: &Actor,
     state: Option<MailState>,
     page: PageRequest,
 ) -> Result<Page<OutboxMail>, AppError> {
+    actor.require_anywhere(Permission::ReadPrivate)?;
+    let coalitions = match actor.audience() {
+        Audience::Members(ids) => ids,
+        _ => Vec::new(),
+    };
     let filtered = || {
-        let mut q = outbox::table.into_boxed::<crate::db::pool::MultiBackend>();
+        let mut q = outbox::table
+            .filter(
+                outbox::signature_id.eq_any(
+                    signatures::table
+                        .inner_join(letters::table)
+                        .filter(letters::coalition_id.eq_any(coalitions.clone()))
+                        .select(signatures::id.nullable()),
+                ),
+            )
+            .into_boxed::<crate::db::pool::MultiBackend>();
         if let Some(s) = state {
             q = q.filter(outbox::state.eq(s.as_str()));
         }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use super::access::Actor;
 use super::coalitions::{self, NewCoalitionInput};
 use super::letters::{self, Audience, NewLetterInput};
 use super::{new_id, now, public_list};
@@ -46,15 +47,18 @@ fn letter_for(
     if coalitions::find(conn, bench.as_str()).is_err() {
         coalitions::create(
             conn,
+            &Actor::System,
             NewCoalitionInput {
                 slug: bench.clone(),
                 name: "Benchmark coalition".into(),
                 website: None,
             },
+            None,
         )?;
     }
     letters::create(
         conn,
+        &Actor::System,
         NewLetterInput {
             slug: Some(slug.clone()),
             coalition: bench,
@@ -69,7 +73,7 @@ fn letter_for(
             deadline: None,
         },
     )?;
-    Ok(letters::transition(conn, key, slug.as_str(), LetterState::Open)?.letter)
+    Ok(letters::transition(conn, key, &Actor::System, slug.as_str(), LetterState::Open)?.letter)
 }
 
 /// The SQL that differs between the two backends.

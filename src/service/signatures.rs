@@ -3,6 +3,8 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use super::access::Actor;
+use super::audit::{self, Event};
 use super::letters::{self, Audience};
 use super::{new_id, now, outbox, public_list};
 use crate::db::models::{Country, Letter, NewSignature, Organisation, Signature};
@@ -122,7 +124,40 @@ fn insert_signature(
         &row.email,
         Some(&row.id),
     )?;
-    Ok(())
+    record(
+        conn,
+        &Actor::Public,
+        letter,
+        &row.id,
+        organisation,
+        "signature.created",
+    )
+}
+
+/// Log a change to a signature in the audit log, naming its organisation (never the contact).
+fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    letter: &Letter,
+    signature_id: &str,
+    organisation: &Organisation,
+    action: &'static str,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&letter.coalition_id),
+            letter_id: Some(&letter.id),
+            subject_kind: "signature",
+            subject_id: signature_id,
+            action,
+            details: serde_json::json!({
+                "organisation": organisation.name,
+                "country": organisation.country_code,
+            }),
+        },
+    )
 }
 
 fn ensure_open(letter: &Letter) -> Result<(), AppError> {
@@ -357,6 +392,18 @@ pub fn confirm(
         ))
         .execute(conn)?;
         let confirmed = find_by_id(conn, &view.signature.id)?;
+        let action = match state {
+            SignatureState::Published => "signature.confirmed_and_published",
+            _ => "signature.confirmed",
+        };
+        record(
+            conn,
+            &Actor::Public,
+            &confirmed.letter,
+            &confirmed.signature.id,
+            &confirmed.organisation,
+            action,
+        )?;
         if state == SignatureState::Published {
             public_list::publish(
                 conn,
@@ -391,6 +438,14 @@ pub fn withdraw(
                 ))
                 .execute(conn)?;
             public_list::unpublish(conn, key, &view.signature.id, now)?;
+            record(
+                conn,
+                &Actor::Public,
+                &view.letter,
+                &view.signature.id,
+                &view.organisation,
+                "signature.withdrawn",
+            )?;
         }
         find_by_id(conn, &view.signature.id)
     })

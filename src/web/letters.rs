@@ -16,15 +16,15 @@ use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, ListQuery, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::PageRequest;
-use crate::startup::{AppState, SignRateLimit};
+use crate::startup::{AppState, Limits};
 
-pub fn routes(cfg: &mut web::ServiceConfig, limit: &SignRateLimit) {
+pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.route("/", web::get().to(index))
         .route("/letters/{slug}", web::get().to(show))
         .route("/letters/{slug}/signed", web::get().to(signed))
         .service(
             web::resource("/letters/{slug}/sign")
-                .wrap(limit.middleware())
+                .wrap(limits.sign.middleware())
                 .route(web::post().to(sign)),
         );
 }

@@ -3,9 +3,11 @@
 //! HTML auto-escaped). No JavaScript is needed anywhere.
 
 pub mod csrf;
+pub mod dashboard;
 pub mod letters;
 pub mod markdown;
 pub mod pictures;
+pub mod session;
 pub mod signatures;
 
 use actix_web::http::header::ContentType;
@@ -15,8 +17,10 @@ use askama::Template;
 use crate::error::AppError;
 
 /// Mount every page route; `limit` wraps the form posts that sign.
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limit: &crate::startup::SignRateLimit) {
-    letters::routes(cfg, limit);
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::Limits) {
+    letters::routes(cfg, limits);
+    session::routes(cfg, limits);
+    dashboard::routes(cfg);
     signatures::routes(cfg);
     pictures::routes(cfg);
 }

@@ -65,7 +65,7 @@ async fn snapshot(app: &TestApp) -> Value {
         "/api/v1/organisations",
         "/api/v1/letters",
     ] {
-        all.push(status_json(app.get_admin(path).await).await.1);
+        all.push(status_json(app.get_authed(path).await).await.1);
     }
     Value::Array(all)
 }
@@ -112,7 +112,7 @@ db_test!(
         let before = snapshot(&app).await;
         let huge = json!({"name": "x".repeat(300 * 1024)});
         for (method, path, _) in &endpoints {
-            let authed = || request(&app, method, path).bearer_auth(crate::helpers::ADMIN_TOKEN);
+            let authed = || request(&app, method, path).bearer_auth(&app.token);
 
             let r = authed()
                 .header("content-type", "application/json")
@@ -155,7 +155,7 @@ db_test!(
             "/api/v1/letters/no-such-letter",
             "/api/v1/coalitions/no-such-coalition",
         ] {
-            let (status, body) = status_json(app.get_admin(path).await).await;
+            let (status, body) = status_json(app.get_authed(path).await).await;
             assert_eq!(status, 404, "{path}");
             assert_error_shape(&body, "not_found");
         }

@@ -11,6 +11,11 @@ use undersigned::startup::Application;
 use crate::mail::SmtpSink;
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
+/// The account every test app starts with: it owns the coalitions the helpers create.
+pub const OWNER_EMAIL: &str = "owner@undersigned.test";
+/// The coalition every test app's owner starts with.
+pub const HOME: &str = "home";
+pub const PASSWORD: &str = "correct horse battery staple";
 /// Shared by every app of a test, so two instances derive the same link tokens.
 pub const SECRET_KEY: &str = "test-secret-key-0123456789abcdef-0123456789";
 /// The Ed25519 seed that signs the test apps' ledger heads.
@@ -123,6 +128,8 @@ pub struct TestApp {
     pub address: String,
     pub backend: Backend,
     pub client: reqwest::Client,
+    /// An API token of [`OWNER_EMAIL`], owner of the coalitions the helpers create.
+    pub token: String,
     pub db: TestDatabase,
     /// The SMTP server the app sends to (unless a test pointed it elsewhere).
     pub mail: SmtpSink,
@@ -144,6 +151,8 @@ pub fn settings_for(db: &TestDatabase) -> Settings {
         smtp_timeout_secs: 5,
         sign_rate_per_minute: 6000,
         sign_rate_burst: 1000,
+        sign_in_rate_per_minute: 6000,
+        sign_in_rate_burst: 1000,
         mail_from: "Open letters <letters@undersigned.test>".into(),
         ..Settings::default()
     }
@@ -164,13 +173,56 @@ impl TestApp {
         let app = Application::build(settings).await.expect("app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until(std::future::pending()));
-        TestApp {
+        let mut app = TestApp {
             address,
             backend: db.backend,
             client: reqwest::Client::new(),
+            token: String::new(),
             db,
             mail,
-        }
+        };
+        app.token = app.account(OWNER_EMAIL, "Olga Owner").await;
+        // The owner's own coalition, so that the shared directory is open to them.
+        let r = app
+            .post(
+                "/api/v1/coalitions",
+                &serde_json::json!({"slug": HOME, "name": "Home coalition"}),
+            )
+            .await;
+        assert!([201, 409].contains(&r.status().as_u16()));
+        app
+    }
+
+    /// An account (created with the admin token unless it exists) and a new API token for it.
+    pub async fn account(&self, email: &str, name: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/api/v1/users"))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&serde_json::json!({"name": name, "email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("POST /users");
+        assert!(
+            [201, 409].contains(&r.status().as_u16()),
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        self.sign_in(email).await
+    }
+
+    /// A new API token for an account, signing in with its password.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/api/v1/auth/tokens"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD, "name": "tests"}))
+            .send()
+            .await
+            .expect("POST /auth/tokens");
+        let (status, body) = status_json(r).await;
+        assert_eq!(status, 201, "{body}");
+        body["token"].as_str().expect("a token").to_string()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -181,31 +233,40 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
-    pub async fn get_admin(&self, path: &str) -> reqwest::Response {
+    /// GET with the owner's API token.
+    pub async fn get_authed(&self, path: &str) -> reqwest::Response {
+        self.get_as(&self.token, path).await
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
-            .bearer_auth(ADMIN_TOKEN)
+            .bearer_auth(token)
             .send()
             .await
             .expect("GET")
     }
 
-    /// POST JSON with the admin token.
+    /// POST JSON with the owner's API token.
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.post_as(&self.token, path, body).await
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(self.url(path))
-            .bearer_auth(ADMIN_TOKEN)
+            .bearer_auth(token)
             .json(body)
             .send()
             .await
             .expect("POST")
     }
 
-    /// PATCH JSON with the admin token.
+    /// PATCH JSON with the owner's API token.
     pub async fn patch(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .patch(self.url(path))
-            .bearer_auth(ADMIN_TOKEN)
+            .bearer_auth(&self.token)
             .json(body)
             .send()
             .await
@@ -243,9 +304,9 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
-    /// How many items a list endpoint reports in total (read with the admin token).
+    /// How many items a list endpoint reports in total (read with the owner's token).
     pub async fn total(&self, path: &str) -> i64 {
-        let body: Value = self.get_admin(path).await.json().await.unwrap();
+        let body: Value = self.get_authed(path).await.json().await.unwrap();
         body["total"].as_i64().expect("total")
     }
 }
@@ -314,9 +375,9 @@ impl TestApp {
         }
     }
 
-    /// The outbox, read with the admin token.
+    /// The outbox, read with the owner's token.
     pub async fn outbox(&self) -> Value {
-        self.get_admin("/api/v1/outbox?per_page=200")
+        self.get_authed("/api/v1/outbox?per_page=200")
             .await
             .json()
             .await

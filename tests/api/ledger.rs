@@ -340,7 +340,7 @@ db_test!(
         let (_, entries) = status_json(restarted.get(&format!("/api/v1/letters/{letter}/ledger")).await).await;
         let actions: Vec<_> = entries["entries"].as_array().unwrap().iter().map(|e| e["action"].clone()).collect();
         assert_eq!(actions, [json!("text"), json!("published"), json!("published")]);
-        let (_, draft) = status_json(restarted.get_admin("/api/v1/letters/still-a-draft").await).await;
+        let (_, draft) = status_json(restarted.get_authed("/api/v1/letters/still-a-draft").await).await;
         assert_eq!(draft["ledger"]["length"], 0, "a draft has nothing to log");
     }
 );

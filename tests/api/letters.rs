@@ -63,7 +63,7 @@ db_test!(
             status_json(app.post("/api/v1/letters/l/transition", &json!({})).await).await;
         assert_eq!(status, 422);
         assert_eq!(body["error"]["fields"]["to"][0], "is required");
-        let (_, letter) = status_json(app.get_admin("/api/v1/letters/l").await).await;
+        let (_, letter) = status_json(app.get_authed("/api/v1/letters/l").await).await;
         assert_eq!(letter["state"], "draft");
     }
 );

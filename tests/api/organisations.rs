@@ -27,11 +27,11 @@ db_test!(
         assert_eq!(created["verification"], "unverified");
 
         let (status, read) =
-            status_json(app.get_admin("/api/v1/organisations/digital-rights-watch").await).await;
+            status_json(app.get_authed("/api/v1/organisations/digital-rights-watch").await).await;
         assert_eq!(status, 200);
         assert_eq!(read, created);
         let by_id = format!("/api/v1/organisations/{}", created["id"].as_str().unwrap());
-        assert_eq!(status_json(app.get_admin(&by_id).await).await.1, created);
+        assert_eq!(status_json(app.get_authed(&by_id).await).await.1, created);
     }
 );
 
@@ -44,7 +44,7 @@ db_test!(
             assert_eq!(r.status(), 201);
         }
         let (_, first) =
-            status_json(app.get_admin("/api/v1/organisations?per_page=2").await).await;
+            status_json(app.get_authed("/api/v1/organisations?per_page=2").await).await;
         assert_eq!(first["total"], 3);
         assert_eq!(first["page"], 1);
         let names: Vec<&str> = first["items"]
@@ -55,7 +55,7 @@ db_test!(
             .collect();
         assert_eq!(names, ["Alpha", "Beta"]);
         let (_, second) =
-            status_json(app.get_admin("/api/v1/organisations?per_page=2&page=2").await).await;
+            status_json(app.get_authed("/api/v1/organisations?per_page=2&page=2").await).await;
         assert_eq!(second["items"][0]["name"], "Gamma");
         assert_eq!(second["items"].as_array().unwrap().len(), 1);
 
@@ -63,11 +63,11 @@ db_test!(
         assert_eq!(app.total("/api/v1/organisations?q=gam").await, 1);
 
         let (status, body) =
-            status_json(app.get_admin("/api/v1/organisations?page=0&per_page=999").await).await;
+            status_json(app.get_authed("/api/v1/organisations?page=0&per_page=999").await).await;
         assert_eq!(status, 422);
         assert!(body["error"]["fields"]["page"].is_array());
         assert!(body["error"]["fields"]["per_page"].is_array());
-        let (status, body) = status_json(app.get_admin("/api/v1/organisations?page=abc").await).await;
+        let (status, body) = status_json(app.get_authed("/api/v1/organisations?page=abc").await).await;
         assert_eq!(status, 422);
         assert!(body["error"]["fields"]["page"].is_array(), "{body}");
     }
@@ -149,7 +149,7 @@ db_test!(
             assert!(body["error"]["fields"][field].is_array(), "{field}: {body}");
         }
         let (_, unchanged) =
-            status_json(app.get_admin("/api/v1/organisations/privacy-first").await).await;
+            status_json(app.get_authed("/api/v1/organisations/privacy-first").await).await;
         assert_eq!(unchanged["name"], "Privacy First");
         assert_eq!(unchanged["country"]["code"], "NL");
 

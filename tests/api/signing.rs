@@ -552,7 +552,7 @@ async fn mail_that_keeps_failing_or_is_refused_is_parked_as_dead_with_its_error(
 async fn wait_for_dead(app: &TestApp, n: usize) -> Vec<serde_json::Value> {
     for _ in 0..200 {
         let body: serde_json::Value = app
-            .get_admin("/api/v1/outbox?state=dead")
+            .get_authed("/api/v1/outbox?state=dead")
             .await
             .json()
             .await

@@ -1,0 +1,435 @@
+//! Coordinators' accounts through the API: first-run setup, API tokens (created with email and
+//! password, or by a signed-in script), one's own account, accounts created by the operator,
+//! and a coalition's members.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::extract::{ApiJson, Authenticated};
+use super::{text, utc};
+use crate::db::models::{ApiToken, User};
+use crate::domain::{EmailAddress, Role};
+use crate::error::{AppError, FieldCollector};
+use crate::service::access::Actor;
+use crate::service::accounts::{self, Member, NewUserInput, SetupFields};
+use crate::startup::{AppState, Limits};
+
+pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
+    cfg.service(
+        web::resource("/auth/tokens")
+            .wrap(limits.sign_in.middleware())
+            .route(web::post().to(sign_in_token)),
+    )
+    .service(
+        web::resource("/setup")
+            .wrap(limits.sign_in.middleware())
+            .route(web::post().to(setup)),
+    )
+    .service(me)
+    .service(my_tokens)
+    .service(create_token)
+    .service(revoke_token)
+    .service(change_password)
+    .service(create_user)
+    .service(members)
+    .service(set_member)
+    .service(remove_member);
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserJson {
+    id: String,
+    name: String,
+    email: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserJson {
+    fn from(u: User) -> Self {
+        UserJson {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            created_at: utc(u.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TokenJson {
+    id: String,
+    name: String,
+    created_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+    /// Only in the answer that creates it: keep it, it is not shown again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+impl TokenJson {
+    fn new(t: ApiToken, token: Option<String>) -> TokenJson {
+        TokenJson {
+            id: t.id,
+            name: t.name,
+            created_at: utc(t.created_at),
+            revoked_at: t.revoked_at.map(utc),
+            token,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInJson {
+    email: Option<String>,
+    password: Option<String>,
+    /// What the token is for, e.g. "import script".
+    name: Option<String>,
+}
+
+fn token_name(errors: &mut FieldCollector, name: Option<&str>) -> Option<String> {
+    errors.required("name", name, text(100))
+}
+
+/// Sign in with email and password and get a new API token (rate-limited per client address).
+#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = SignInJson,
+    responses((status = 201, body = TokenJson), (status = 401, description = "Wrong email or password", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+pub async fn sign_in_token(
+    state: web::Data<AppState>,
+    body: ApiJson<SignInJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let mut errors = FieldCollector::new();
+    let email = errors.required("email", body.email.as_deref(), |s| Ok(s.to_string()));
+    let password = errors.required("password", body.password.as_deref(), |s| Ok(s.to_string()));
+    let name = token_name(&mut errors, body.name.as_deref());
+    errors.finish()?;
+    let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+        return Err(AppError::field("email", "is required"));
+    };
+    let user = state
+        .db
+        .run(move |conn| accounts::authenticate(conn, &email, &password))
+        .await?;
+    let (token, row) = state
+        .db
+        .write(move |conn| {
+            let actor = accounts::actor_for(conn, &user)?;
+            accounts::create_token(conn, &actor, name)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
+}
+
+/// First run: with the token from the setup link the server logged, create the first account
+/// and its coalition. Works once.
+#[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", request_body = SetupFields,
+    responses((status = 201, body = UserJson), (status = 404, description = "No such setup link", body = super::ErrorBody),
+        (status = 410, description = "An account exists already", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn setup(
+    state: web::Data<AppState>,
+    body: ApiJson<SetupFields>,
+) -> Result<HttpResponse, AppError> {
+    let fields = body.0;
+    state.setup.check(&fields.token)?;
+    let input = fields.parse()?;
+    let (user, _) = accounts::run_setup(&state.db, input).await?;
+    state.setup.used();
+    Ok(HttpResponse::Created().json(UserJson::from(user)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MembershipJson {
+    coalition: String,
+    name: String,
+    #[schema(value_type = String, example = "coordinator")]
+    role: Role,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MeJson {
+    id: String,
+    name: String,
+    email: String,
+    coalitions: Vec<MembershipJson>,
+}
+
+/// The account behind the token, with its coalitions and roles.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("api_token" = [])),
+    responses((status = 200, body = MeJson), (status = 401, body = super::ErrorBody)))]
+#[get("/me")]
+pub async fn me(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let user = actor.user()?.clone();
+    let coalitions = state
+        .db
+        .run(move |conn| accounts::my_coalitions(conn, &actor))
+        .await?;
+    Ok(HttpResponse::Ok().json(MeJson {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        coalitions: coalitions
+            .into_iter()
+            .map(|(c, role)| MembershipJson {
+                coalition: c.slug,
+                name: c.name,
+                role,
+            })
+            .collect(),
+    }))
+}
+
+/// One's API tokens, newest first (never the tokens themselves).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", security(("api_token" = [])),
+    responses((status = 200, body = Vec<TokenJson>), (status = 401, body = super::ErrorBody)))]
+#[get("/me/tokens")]
+pub async fn my_tokens(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let tokens = state
+        .db
+        .run(move |conn| accounts::list_tokens(conn, &actor))
+        .await?;
+    let body: Vec<TokenJson> = tokens
+        .into_iter()
+        .map(|t| TokenJson::new(t, None))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenJson {
+    name: Option<String>,
+}
+
+/// A new API token for the account behind this one.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewTokenJson, security(("api_token" = [])),
+    responses((status = 201, body = TokenJson), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/me/tokens")]
+pub async fn create_token(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    body: ApiJson<NewTokenJson>,
+) -> Result<HttpResponse, AppError> {
+    actor.user()?;
+    let mut errors = FieldCollector::new();
+    let name = token_name(&mut errors, body.0.name.as_deref());
+    errors.finish()?;
+    let name = name.unwrap_or_default();
+    let (token, row) = state
+        .db
+        .write(move |conn| accounts::create_token(conn, &actor, name))
+        .await?;
+    Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
+}
+
+/// Revoke one of one's tokens; it stops working at once.
+#[utoipa::path(post, path = "/api/v1/me/tokens/{id}/revoke", tag = "accounts", params(("id" = String, Path)), security(("api_token" = [])),
+    responses((status = 200, body = TokenJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[post("/me/tokens/{id}/revoke")]
+pub async fn revoke_token(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let row = state
+        .db
+        .write(move |conn| accounts::revoke_token(conn, &actor, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(TokenJson::new(row, None)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordJson {
+    current_password: Option<String>,
+    new_password: Option<String>,
+}
+
+/// Change one's password; every browser session of the account ends.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordJson, security(("api_token" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/me/password")]
+pub async fn change_password(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    body: ApiJson<PasswordJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    accounts::change_password(
+        &state.db,
+        actor,
+        body.current_password.unwrap_or_default(),
+        body.new_password.unwrap_or_default(),
+        None,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserJson {
+    name: Option<String>,
+    email: Option<String>,
+    /// At least 10 characters.
+    password: Option<String>,
+    /// A coalition to add the account to (its slug), with `role`.
+    coalition: Option<String>,
+    /// `owner`, `coordinator` or `viewer` (default `coordinator`).
+    role: Option<String>,
+}
+
+/// Create an account: the operator (admin token) for anyone, an owner for their coalition.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserJson, security(("admin_token" = []), ("api_token" = [])),
+    responses((status = 201, body = UserJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 409, description = "The email has an account", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/users")]
+pub async fn create_user(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    body: ApiJson<NewUserJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let mut errors = FieldCollector::new();
+    let account = accounts::parse_account(
+        &mut errors,
+        body.name.as_deref().unwrap_or_default(),
+        body.email.as_deref().unwrap_or_default(),
+        body.password.as_deref().unwrap_or_default(),
+    );
+    let role: Option<Role> = errors.optional("role", body.role.as_deref(), str::parse);
+    let coalition = body.coalition.filter(|c| !c.trim().is_empty());
+    if coalition.is_none() && !matches!(actor, Actor::Operator) {
+        errors.add(
+            "coalition",
+            "is required: the coalition (where you are owner) to add the account to",
+        );
+    }
+    errors.finish()?;
+    let Some((name, email, password)) = account else {
+        return Err(AppError::field("name", "is required"));
+    };
+    let password = accounts::hash_password(password).await?;
+    let role = role.unwrap_or(Role::Coordinator);
+    let user = state
+        .db
+        .write(move |conn| {
+            accounts::create_user(
+                conn,
+                &actor,
+                NewUserInput {
+                    email,
+                    name,
+                    password,
+                },
+                coalition.as_deref().map(|c| (c, role)),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(UserJson::from(user)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MemberJson {
+    user_id: String,
+    name: String,
+    email: String,
+    #[schema(value_type = String, example = "coordinator")]
+    role: Role,
+    since: DateTime<Utc>,
+}
+
+impl From<Member> for MemberJson {
+    fn from(m: Member) -> Self {
+        MemberJson {
+            user_id: m.user_id,
+            name: m.name,
+            email: m.email,
+            role: m.role,
+            since: utc(m.since),
+        }
+    }
+}
+
+/// A coalition's coordinators and their roles (viewer role or more).
+#[utoipa::path(get, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
+    responses((status = 200, body = Vec<MemberJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[get("/coalitions/{slug}/members")]
+pub async fn members(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let list = state
+        .db
+        .run(move |conn| accounts::members(conn, &actor, &slug))
+        .await?;
+    let body: Vec<MemberJson> = list.into_iter().map(MemberJson::from).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequestJson {
+    /// The email of an existing account.
+    email: Option<String>,
+    /// `owner`, `coordinator` or `viewer`.
+    role: Option<String>,
+}
+
+/// Give an account a role in the coalition, or change its role (owners; not the last owner).
+#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberRequestJson,
+    security(("api_token" = []), ("admin_token" = [])),
+    responses((status = 200, body = MemberJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/coalitions/{slug}/members")]
+pub async fn set_member(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<MemberRequestJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let mut errors = FieldCollector::new();
+    let email = errors.required("email", body.email.as_deref(), EmailAddress::parse);
+    let role: Option<Role> = errors.required("role", body.role.as_deref(), str::parse);
+    errors.finish()?;
+    let (Some(email), Some(role)) = (email, role) else {
+        return Err(AppError::field("email", "is required"));
+    };
+    let slug = slug.into_inner();
+    let member = state
+        .db
+        .write(move |conn| accounts::set_member(conn, &actor, &slug, &email, role))
+        .await?;
+    Ok(HttpResponse::Ok().json(MemberJson::from(member)))
+}
+
+/// Take an account out of the coalition (owners; not the last owner).
+#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members/{user_id}/remove", tag = "accounts", params(("slug" = String, Path), ("user_id" = String, Path)),
+    security(("api_token" = []), ("admin_token" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody)))]
+#[post("/coalitions/{slug}/members/{user_id}/remove")]
+pub async fn remove_member(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, user_id) = path.into_inner();
+    state
+        .db
+        .write(move |conn| accounts::remove_member(conn, &actor, &slug, &user_id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,166 @@
+//! Who is asking, and what they may do: the one place every use case checks permissions.
+//!
+//! An [`Actor`] is built once per request (from a session cookie, an API token or the admin
+//! token) and passed to the services, which call [`Actor::require`] with the coalition a change
+//! belongs to before they change anything. The matrix itself is
+//! [`Role::allows`](crate::domain::Role::allows).
+
+use crate::db::models::Coalition;
+use crate::domain::{Permission, Role};
+use crate::error::AppError;
+use crate::service::letters::Audience;
+
+/// A signed-in coordinator with their roles.
+#[derive(Debug, Clone)]
+pub struct UserActor {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    /// (coalition id, role), one per coalition the user belongs to.
+    pub roles: Vec<(String, Role)>,
+}
+
+impl UserActor {
+    pub fn role_in(&self, coalition_id: &str) -> Option<Role> {
+        self.roles
+            .iter()
+            .find(|(c, _)| c == coalition_id)
+            .map(|&(_, r)| r)
+    }
+}
+
+/// Who asks for a change or a read.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// Anyone, without credentials: the public pages and the signing flow.
+    Public,
+    /// A coordinator, through a session or an API token.
+    User(UserActor),
+    /// The admin token: bootstrapping only (accounts, coalitions and their members, territories).
+    Operator,
+    /// The service itself (deadlines, start-up work).
+    System,
+}
+
+impl Actor {
+    /// Whether the actor has `permission` in the coalition `coalition_id`.
+    pub fn can(&self, coalition_id: &str, permission: Permission) -> bool {
+        match self {
+            Actor::User(u) => u
+                .role_in(coalition_id)
+                .is_some_and(|r| r.allows(permission)),
+            Actor::Operator => permission == Permission::ManageMembers,
+            Actor::System => true,
+            Actor::Public => false,
+        }
+    }
+
+    /// Whether the actor has `permission` in at least one coalition (the shared directory).
+    pub fn can_anywhere(&self, permission: Permission) -> bool {
+        match self {
+            Actor::User(u) => u.roles.iter().any(|(_, r)| r.allows(permission)),
+            Actor::Operator => permission == Permission::ManageDirectory,
+            Actor::System => true,
+            Actor::Public => false,
+        }
+    }
+
+    /// Refuse unless the actor has `permission` in `coalition`: 401 without credentials, 403
+    /// naming the role that is needed otherwise.
+    pub fn require(&self, coalition: &Coalition, permission: Permission) -> Result<(), AppError> {
+        if self.can(&coalition.id, permission) {
+            return Ok(());
+        }
+        Err(self.refusal(&format!(
+            "this needs the {} role in the coalition {:?}",
+            permission.least_role(),
+            coalition.slug
+        )))
+    }
+
+    /// Refuse unless the actor has `permission` in some coalition.
+    pub fn require_anywhere(&self, permission: Permission) -> Result<(), AppError> {
+        if self.can_anywhere(permission) {
+            return Ok(());
+        }
+        Err(self.refusal(&format!(
+            "this needs the {} role in a coalition",
+            permission.least_role()
+        )))
+    }
+
+    /// Refuse unless a coordinator is signed in (their own account, creating a coalition).
+    pub fn user(&self) -> Result<&UserActor, AppError> {
+        match self {
+            Actor::User(u) => Ok(u),
+            other => Err(other.refusal("this needs a coordinator's session or API token")),
+        }
+    }
+
+    fn refusal(&self, message: &str) -> AppError {
+        match self {
+            Actor::Public => AppError::Unauthorized,
+            Actor::Operator => AppError::Forbidden(format!(
+                "{message}; the admin token is for bootstrapping (accounts, coalitions, members, \
+                 territories): use a coordinator's API token"
+            )),
+            _ => AppError::Forbidden(message.to_string()),
+        }
+    }
+
+    /// Which letters the actor may read: the public ones, plus every letter of a coalition where
+    /// they may read private data.
+    pub fn audience(&self) -> Audience {
+        match self {
+            Actor::User(u) => Audience::Members(
+                u.roles
+                    .iter()
+                    .filter(|(_, r)| r.allows(Permission::ReadPrivate))
+                    .map(|(c, _)| c.clone())
+                    .collect(),
+            ),
+            Actor::System => Audience::Admin,
+            Actor::Public | Actor::Operator => Audience::Public,
+        }
+    }
+
+    /// How the audit log names the actor: (kind, id, name).
+    pub fn audit_identity(&self) -> (&'static str, Option<&str>, &str) {
+        match self {
+            Actor::Public => ("public", None, "the public"),
+            Actor::User(u) => ("user", Some(u.id.as_str()), u.name.as_str()),
+            Actor::Operator => ("operator", None, "the operator (admin token)"),
+            Actor::System => ("system", None, "the service"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(roles: &[(&str, Role)]) -> Actor {
+        Actor::User(UserActor {
+            id: "u".into(),
+            name: "U".into(),
+            email: "u@example.org".into(),
+            roles: roles.iter().map(|(c, r)| (c.to_string(), *r)).collect(),
+        })
+    }
+
+    #[test]
+    fn roles_count_only_in_their_own_coalition() {
+        let a = user(&[("a", Role::Owner), ("b", Role::Viewer)]);
+        assert!(a.can("a", Permission::ManageMembers));
+        assert!(a.can("b", Permission::ReadPrivate));
+        assert!(!a.can("b", Permission::ManageLetters));
+        assert!(!a.can("c", Permission::ReadPrivate));
+        assert!(!Actor::Public.can("a", Permission::ReadPrivate));
+        assert!(!Actor::Operator.can("a", Permission::ManageLetters));
+        assert!(Actor::Operator.can("a", Permission::ManageMembers));
+        match a.audience() {
+            Audience::Members(ids) => assert_eq!(ids, vec!["a".to_string(), "b".to_string()]),
+            other => panic!("{other:?}"),
+        }
+    }
+}

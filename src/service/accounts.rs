@@ -1,0 +1,717 @@
+//! Coordinators' accounts: creating them (first-run setup, the CLI, owners adding coordinators),
+//! signing in, sessions, API tokens, passwords, and memberships of coalitions.
+//!
+//! Passwords are hashed with argon2id by the caller on a blocking thread ([`hash_password`]),
+//! never inside a write transaction, so a slow hash does not hold up SQLite's one writer.
+
+use chrono::Duration;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::access::{Actor, UserActor};
+use super::audit::{self, Event};
+use super::coalitions::{self, NewCoalitionInput};
+use super::{new_id, now};
+use crate::db::models::{ApiToken, Coalition, Membership, SessionRow, User};
+use crate::db::schema::{api_tokens, coalitions as coalitions_table, memberships, sessions, users};
+use crate::db::DbConnection;
+use crate::domain::account::decoy_hash;
+use crate::domain::token::Token;
+use crate::domain::{EmailAddress, Password, Permission, Role};
+use crate::error::AppError;
+
+/// How long a browser session lasts.
+pub const SESSION_DAYS: i64 = 14;
+
+/// A password hashed for storage (argon2id PHC string).
+pub struct PasswordHash(String);
+
+/// Hash a password on a blocking thread.
+pub async fn hash_password(password: Password) -> Result<PasswordHash, AppError> {
+    tokio::task::spawn_blocking(move || PasswordHash(password.hash()))
+        .await
+        .map_err(|e| AppError::Unexpected(e.into()))
+}
+
+impl PasswordHash {
+    /// Hash on the current thread (the CLI).
+    pub fn now(password: &Password) -> PasswordHash {
+        PasswordHash(password.hash())
+    }
+}
+
+pub struct NewUserInput {
+    pub email: EmailAddress,
+    pub name: String,
+    pub password: PasswordHash,
+}
+
+fn email_taken(email: &EmailAddress) -> AppError {
+    AppError::conflict(
+        "account_exists",
+        format!("an account for {} already exists", email.as_str()),
+    )
+}
+
+fn insert_user(conn: &mut DbConnection, input: NewUserInput) -> Result<User, AppError> {
+    let email = input.email.as_str().to_ascii_lowercase();
+    let taken: i64 = users::table
+        .filter(users::email.eq(&email))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(email_taken(&input.email));
+    }
+    let now = now();
+    let user = User {
+        id: new_id(),
+        email,
+        name: input.name,
+        password_hash: input.password.0,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(users::table)
+        .values(&user)
+        .execute(conn)
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict { .. } => email_taken(&input.email),
+            other => other,
+        })?;
+    Ok(user)
+}
+
+fn insert_membership(
+    conn: &mut DbConnection,
+    coalition_id: &str,
+    user_id: &str,
+    role: Role,
+) -> Result<(), AppError> {
+    diesel::insert_into(memberships::table)
+        .values(&Membership {
+            coalition_id: coalition_id.to_string(),
+            user_id: user_id.to_string(),
+            role: role.as_str().to_string(),
+            created_at: now(),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn count_users(conn: &mut DbConnection) -> Result<i64, AppError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// First run: the first account, owner of a new coalition. Refused once any account exists, so
+/// the setup link works once.
+pub fn setup(
+    conn: &mut DbConnection,
+    user: NewUserInput,
+    coalition: NewCoalitionInput,
+) -> Result<(User, Coalition), AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        if count_users(conn)? > 0 {
+            return Err(AppError::Gone(
+                "this setup link has been used: an account exists; sign in instead".into(),
+            ));
+        }
+        let user = insert_user(conn, user)?;
+        let actor = actor_for(conn, &user)?;
+        audit::record(
+            conn,
+            &actor,
+            Event {
+                coalition_id: None,
+                letter_id: None,
+                subject_kind: "user",
+                subject_id: &user.id,
+                action: "user.created",
+                details: json!({"name": user.name, "through": "setup link"}),
+            },
+        )?;
+        let coalition = coalitions::create_in(conn, &actor, Some(&user.id), coalition)?;
+        Ok((user, coalition))
+    })
+}
+
+/// An account, with a role in a coalition when one is given (the CLI's `user add`, the
+/// operator's `POST /api/v1/users`).
+pub fn create_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewUserInput,
+    membership: Option<(&str, Role)>,
+) -> Result<User, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let user = insert_user(conn, input)?;
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: None,
+                letter_id: None,
+                subject_kind: "user",
+                subject_id: &user.id,
+                action: "user.created",
+                details: json!({"name": user.name}),
+            },
+        )?;
+        if let Some((coalition, role)) = membership {
+            let coalition = coalitions::find(conn, coalition)?;
+            actor.require(&coalition, Permission::ManageMembers)?;
+            add_membership(conn, actor, &coalition, &user, role)?;
+        }
+        Ok(user)
+    })
+}
+
+fn add_membership(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &Coalition,
+    user: &User,
+    role: Role,
+) -> Result<(), AppError> {
+    insert_membership(conn, &coalition.id, &user.id, role)?;
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&coalition.id),
+            letter_id: None,
+            subject_kind: "membership",
+            subject_id: &user.id,
+            action: "membership.added",
+            details: json!({"user": user.name, "role": role}),
+        },
+    )
+}
+
+/// The actor an account acts as: its roles, read now.
+pub fn actor_for(conn: &mut DbConnection, user: &User) -> Result<Actor, AppError> {
+    let roles = memberships::table
+        .filter(memberships::user_id.eq(&user.id))
+        .select((memberships::coalition_id, memberships::role))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .filter_map(|(c, r)| r.parse().ok().map(|r| (c, r)))
+        .collect();
+    Ok(Actor::User(UserActor {
+        id: user.id.clone(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        roles,
+    }))
+}
+
+fn wrong_credentials() -> AppError {
+    AppError::Unauthorized
+}
+
+/// The account whose email and password these are; 401 otherwise. Takes as long when the
+/// email is unknown (a decoy hash is checked). Runs argon2: call it on a blocking thread.
+pub fn authenticate(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let user = users::table
+        .filter(users::email.eq(email.trim().to_ascii_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?;
+    let hash = user
+        .as_ref()
+        .map_or(decoy_hash(), |u| u.password_hash.as_str());
+    match user {
+        Some(user) if Password::matches(password, hash) => Ok(user),
+        _ => {
+            Password::matches(password, hash);
+            Err(wrong_credentials())
+        }
+    }
+}
+
+/// A new session for a signed-in user; returns the cookie's token.
+pub fn start_session(conn: &mut DbConnection, user_id: &str) -> Result<Token, AppError> {
+    let token = Token::random();
+    let now = now();
+    crate::db::write_transaction(conn, |conn| {
+        // Sweep this user's expired sessions while here.
+        diesel::delete(
+            sessions::table
+                .filter(sessions::user_id.eq(user_id))
+                .filter(sessions::expires_at.lt(now)),
+        )
+        .execute(conn)?;
+        diesel::insert_into(sessions::table)
+            .values(&SessionRow {
+                token_hash: token.hash(),
+                user_id: user_id.to_string(),
+                created_at: now,
+                expires_at: now + Duration::days(SESSION_DAYS),
+            })
+            .execute(conn)?;
+        Ok(())
+    })?;
+    Ok(token)
+}
+
+/// The actor behind a session cookie, if it is live.
+pub fn session_actor(conn: &mut DbConnection, token: &Token) -> Result<Option<Actor>, AppError> {
+    let user = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token.hash()))
+        .filter(sessions::expires_at.gt(now()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?;
+    user.map(|u| actor_for(conn, &u)).transpose()
+}
+
+pub fn end_session(conn: &mut DbConnection, token: &Token) -> Result<(), AppError> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token.hash()))).execute(conn)?;
+    Ok(())
+}
+
+/// The actor behind an API token, if it is not revoked.
+pub fn token_actor(conn: &mut DbConnection, token: &Token) -> Result<Option<Actor>, AppError> {
+    let user = api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token.hash()))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .optional()?;
+    user.map(|u| actor_for(conn, &u)).transpose()
+}
+
+fn find_user(conn: &mut DbConnection, id: &str) -> Result<User, AppError> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("account"))
+}
+
+/// Change one's password: the current one must match (checked by the caller with
+/// [`authenticate`]); every other session of the account ends.
+pub fn set_password(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    new: PasswordHash,
+    keep_session: Option<&Token>,
+) -> Result<(), AppError> {
+    let user = actor.user()?;
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(users::table.find(&user.id))
+            .set((users::password_hash.eq(&new.0), users::updated_at.eq(now())))
+            .execute(conn)?;
+        let keep = keep_session.map(Token::hash).unwrap_or_default();
+        diesel::delete(
+            sessions::table
+                .filter(sessions::user_id.eq(&user.id))
+                .filter(sessions::token_hash.ne(keep)),
+        )
+        .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: None,
+                letter_id: None,
+                subject_kind: "user",
+                subject_id: &user.id,
+                action: "user.password_changed",
+                details: json!({}),
+            },
+        )
+    })
+}
+
+/// A new API token for the actor; the token is returned once and only its hash is kept.
+pub fn create_token(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    name: String,
+) -> Result<(Token, ApiToken), AppError> {
+    let user = actor.user()?;
+    let token = Token::random();
+    let row = ApiToken {
+        id: new_id(),
+        user_id: user.id.clone(),
+        name,
+        token_hash: token.hash(),
+        created_at: now(),
+        revoked_at: None,
+    };
+    crate::db::write_transaction(conn, |conn| {
+        diesel::insert_into(api_tokens::table)
+            .values(&row)
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: None,
+                letter_id: None,
+                subject_kind: "api_token",
+                subject_id: &row.id,
+                action: "api_token.created",
+                details: json!({"name": row.name}),
+            },
+        )
+    })?;
+    Ok((token, row))
+}
+
+pub fn list_tokens(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
+    let user = actor.user()?;
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(&user.id))
+        .select(ApiToken::as_select())
+        .order((api_tokens::created_at.desc(), api_tokens::id.desc()))
+        .load(conn)?)
+}
+
+/// Revoke one of the actor's tokens (revoking twice is harmless).
+pub fn revoke_token(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+) -> Result<ApiToken, AppError> {
+    let user = actor.user()?;
+    crate::db::write_transaction(conn, |conn| {
+        let token = api_tokens::table
+            .filter(api_tokens::id.eq(id))
+            .filter(api_tokens::user_id.eq(&user.id))
+            .select(ApiToken::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found(format!("API token {id:?}")))?;
+        if token.revoked_at.is_none() {
+            diesel::update(api_tokens::table.find(&token.id))
+                .set(api_tokens::revoked_at.eq(Some(now())))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                actor,
+                Event {
+                    coalition_id: None,
+                    letter_id: None,
+                    subject_kind: "api_token",
+                    subject_id: &token.id,
+                    action: "api_token.revoked",
+                    details: json!({"name": token.name}),
+                },
+            )?;
+        }
+        api_tokens::table
+            .find(&token.id)
+            .select(ApiToken::as_select())
+            .first(conn)
+            .map_err(Into::into)
+    })
+}
+
+/// A member of a coalition as coordinators see it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub since: chrono::NaiveDateTime,
+}
+
+/// The coalitions the actor belongs to, with their role in each.
+pub fn my_coalitions(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> Result<Vec<(Coalition, Role)>, AppError> {
+    let user = actor.user()?;
+    Ok(memberships::table
+        .inner_join(coalitions_table::table)
+        .filter(memberships::user_id.eq(&user.id))
+        .select((Coalition::as_select(), memberships::role))
+        .order(coalitions_table::name.asc())
+        .load::<(Coalition, String)>(conn)?
+        .into_iter()
+        .filter_map(|(c, r)| r.parse().ok().map(|r| (c, r)))
+        .collect())
+}
+
+/// A coalition's members (needs the viewer role there).
+pub fn members(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+) -> Result<Vec<Member>, AppError> {
+    let coalition = coalitions::find(conn, coalition)?;
+    actor.require(&coalition, Permission::ReadPrivate)?;
+    Ok(memberships::table
+        .inner_join(users::table)
+        .filter(memberships::coalition_id.eq(&coalition.id))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            memberships::role,
+            memberships::created_at,
+        ))
+        .order(users::name.asc())
+        .load::<(String, String, String, String, chrono::NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(user_id, name, email, role, since)| Member {
+            user_id,
+            name,
+            email,
+            role: role.parse().unwrap_or(Role::Viewer),
+            since,
+        })
+        .collect())
+}
+
+/// Give an existing account a role in a coalition, or change it (owners only). The last owner
+/// cannot step down, so a coalition always has one.
+pub fn set_member(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    email: &EmailAddress,
+    role: Role,
+) -> Result<Member, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = coalitions::find(conn, coalition)?;
+        actor.require(&coalition, Permission::ManageMembers)?;
+        let user = users::table
+            .filter(users::email.eq(email.as_str().to_ascii_lowercase()))
+            .select(User::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| {
+                AppError::field(
+                    "email",
+                    "no account has this email; create it first (undersigned user add)",
+                )
+            })?;
+        let current = role_of(conn, &coalition.id, &user.id)?;
+        match current {
+            None => add_membership(conn, actor, &coalition, &user, role)?,
+            Some(old) if old == role => {}
+            Some(old) => {
+                if old == Role::Owner {
+                    ensure_another_owner(conn, &coalition.id, &user.id)?;
+                }
+                diesel::update(memberships::table.find((coalition.id.as_str(), user.id.as_str())))
+                    .set(memberships::role.eq(role.as_str()))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    actor,
+                    Event {
+                        coalition_id: Some(&coalition.id),
+                        letter_id: None,
+                        subject_kind: "membership",
+                        subject_id: &user.id,
+                        action: "membership.changed",
+                        details: json!({"user": user.name, "from": old, "to": role}),
+                    },
+                )?;
+            }
+        }
+        members(conn, &Actor::System, &coalition.id)?
+            .into_iter()
+            .find(|m| m.user_id == user.id)
+            .ok_or_else(|| AppError::not_found("member"))
+    })
+}
+
+/// Take a member out of a coalition (owners only; not the last owner).
+pub fn remove_member(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = coalitions::find(conn, coalition)?;
+        actor.require(&coalition, Permission::ManageMembers)?;
+        let user = find_user(conn, user_id)?;
+        match role_of(conn, &coalition.id, &user.id)? {
+            None => return Err(AppError::not_found("member")),
+            Some(Role::Owner) => ensure_another_owner(conn, &coalition.id, &user.id)?,
+            Some(_) => {}
+        }
+        diesel::delete(memberships::table.find((coalition.id.as_str(), user.id.as_str())))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: Some(&coalition.id),
+                letter_id: None,
+                subject_kind: "membership",
+                subject_id: &user.id,
+                action: "membership.removed",
+                details: json!({"user": user.name}),
+            },
+        )
+    })
+}
+
+fn role_of(
+    conn: &mut DbConnection,
+    coalition_id: &str,
+    user_id: &str,
+) -> Result<Option<Role>, AppError> {
+    Ok(memberships::table
+        .find((coalition_id, user_id))
+        .select(memberships::role)
+        .first::<String>(conn)
+        .optional()?
+        .and_then(|r| r.parse().ok()))
+}
+
+fn ensure_another_owner(
+    conn: &mut DbConnection,
+    coalition_id: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    let others: i64 = memberships::table
+        .filter(memberships::coalition_id.eq(coalition_id))
+        .filter(memberships::role.eq(Role::Owner.as_str()))
+        .filter(memberships::user_id.ne(user_id))
+        .count()
+        .get_result(conn)?;
+    if others == 0 {
+        return Err(AppError::conflict(
+            "last_owner",
+            "a coalition needs an owner: make someone else owner first",
+        ));
+    }
+    Ok(())
+}
+
+/// The first-run form (and `POST /api/v1/setup`), before parsing.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupFields {
+    /// The token from the setup link the server logged.
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub coalition_name: String,
+    /// Derived from the name when blank.
+    #[serde(default)]
+    pub coalition_slug: String,
+}
+
+/// A parsed setup request; the password is not hashed yet.
+pub struct SetupInput {
+    pub name: String,
+    pub email: EmailAddress,
+    pub password: Password,
+    pub coalition: NewCoalitionInput,
+}
+
+/// Parse an account's name, email and password, naming each field that fails.
+pub fn parse_account(
+    errors: &mut crate::error::FieldCollector,
+    name: &str,
+    email: &str,
+    password: &str,
+) -> Option<(String, EmailAddress, Password)> {
+    let name = errors.check("name", crate::api::text(200)(name));
+    let email = errors.check("email", EmailAddress::parse(email));
+    let password = errors.check("password", Password::parse(password));
+    Some((name?, email?, password?))
+}
+
+impl SetupFields {
+    pub fn parse(&self) -> Result<SetupInput, AppError> {
+        use crate::domain::Slug;
+        let mut errors = crate::error::FieldCollector::new();
+        let account = parse_account(&mut errors, &self.name, &self.email, &self.password);
+        let coalition_name = errors.check(
+            "coalition_name",
+            crate::api::text(200)(&self.coalition_name),
+        );
+        let slug = if self.coalition_slug.trim().is_empty() {
+            coalition_name.as_deref().and_then(|n| {
+                errors.check(
+                    "coalition_slug",
+                    Slug::derive(n)
+                        .ok_or_else(|| "is required when the name has no letters".to_string()),
+                )
+            })
+        } else {
+            errors.check("coalition_slug", Slug::parse(&self.coalition_slug))
+        };
+        errors.finish()?;
+        match (account, coalition_name, slug) {
+            (Some((name, email, password)), Some(coalition_name), Some(slug)) => Ok(SetupInput {
+                name,
+                email,
+                password,
+                coalition: NewCoalitionInput {
+                    slug,
+                    name: coalition_name,
+                    website: None,
+                },
+            }),
+            _ => Err(AppError::field("name", "is required")),
+        }
+    }
+}
+
+/// Run the first-run setup: hash the password off the executor, then create the owner and the
+/// coalition.
+pub async fn run_setup(
+    db: &crate::db::Db,
+    input: SetupInput,
+) -> Result<(User, Coalition), AppError> {
+    let password = hash_password(input.password).await?;
+    let user = NewUserInput {
+        email: input.email,
+        name: input.name,
+        password,
+    };
+    let coalition = input.coalition;
+    db.write(move |conn| setup(conn, user, coalition)).await
+}
+
+/// Change the actor's password: the current one must be right; the new one is hashed off the
+/// executor; every session but `keep_session` ends.
+pub async fn change_password(
+    db: &crate::db::Db,
+    actor: Actor,
+    current: String,
+    new: String,
+    keep_session: Option<Token>,
+) -> Result<(), AppError> {
+    let user = actor.user()?.clone();
+    let mut errors = crate::error::FieldCollector::new();
+    if current.is_empty() {
+        errors.add("current_password", "is required");
+    }
+    let new = errors.check("new_password", Password::parse(&new));
+    errors.finish()?;
+    let email = user.email.clone();
+    db.run(move |conn| authenticate(conn, &email, &current))
+        .await
+        .map_err(|e| match e {
+            AppError::Unauthorized => AppError::field("current_password", "is not right"),
+            other => other,
+        })?;
+    let hash = hash_password(new.expect("checked above")).await?;
+    db.write(move |conn| set_password(conn, &actor, hash, keep_session.as_ref()))
+        .await
+}

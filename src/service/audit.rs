@@ -1,0 +1,76 @@
+//! The audit log: every change by a coordinator or by the public flow, with its actor, time and
+//! details, written in the same transaction as the change.
+
+use diesel::prelude::*;
+use serde_json::Value;
+
+use super::access::Actor;
+use super::{new_id, now, Page, PageRequest};
+use crate::db::models::AuditRow;
+use crate::db::schema::audit_log;
+use crate::db::DbConnection;
+use crate::error::AppError;
+
+/// What a change was about.
+pub struct Event<'a> {
+    pub coalition_id: Option<&'a str>,
+    pub letter_id: Option<&'a str>,
+    /// `letter`, `signature`, `organisation`, `coalition`, `user`, `membership`, `country`, …
+    pub subject_kind: &'static str,
+    pub subject_id: &'a str,
+    /// Dotted: `letter.created`, `signature.confirmed`, `membership.added`, …
+    pub action: &'static str,
+    /// A JSON object with what changed; never a contact email or a token.
+    pub details: Value,
+}
+
+/// Record one event.
+pub fn record(conn: &mut DbConnection, actor: &Actor, event: Event<'_>) -> Result<(), AppError> {
+    let (kind, id, name) = actor.audit_identity();
+    let row = AuditRow {
+        id: new_id(),
+        occurred_at: now(),
+        actor_kind: kind.to_string(),
+        actor_id: id.map(str::to_string),
+        actor_name: name.to_string(),
+        coalition_id: event.coalition_id.map(str::to_string),
+        letter_id: event.letter_id.map(str::to_string),
+        subject_kind: event.subject_kind.to_string(),
+        subject_id: event.subject_id.to_string(),
+        action: event.action.to_string(),
+        details: event.details.to_string(),
+    };
+    diesel::insert_into(audit_log::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Which part of the log to read.
+pub enum Scope<'a> {
+    Letter(&'a str),
+    Coalition(&'a str),
+}
+
+/// A page of the log, oldest first.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: Scope<'_>,
+    page: PageRequest,
+) -> Result<Page<AuditRow>, AppError> {
+    let filtered = || {
+        let query = audit_log::table.into_boxed::<crate::db::pool::MultiBackend>();
+        match scope {
+            Scope::Letter(id) => query.filter(audit_log::letter_id.eq(id.to_string())),
+            Scope::Coalition(id) => query.filter(audit_log::coalition_id.eq(id.to_string())),
+        }
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .select(AuditRow::as_select())
+        .order((audit_log::occurred_at.asc(), audit_log::id.asc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Page::new(items, page, total))
+}
