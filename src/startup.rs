@@ -132,6 +132,7 @@ async fn head_as_get(
 pub struct Application {
     port: u16,
     server: Server,
+    setup_url: Option<String>,
 }
 
 /// Open the database named by the settings, apply pending migrations, seed the countries, and
@@ -270,10 +271,10 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let (setup, setup_token) = SetupLink::start(users == 0);
-        if let Some(token) = setup_token {
+        let setup_url = setup_token.map(|t| format!("{public_url}/setup/{}", t.as_str()));
+        if let Some(url) = &setup_url {
             tracing::warn!(
-                "no account exists yet: open {public_url}/setup/{} to create the first owner and coalition (the link works once, until the server restarts), or run `undersigned user add`",
-                token.as_str()
+                "no account exists yet: open {url} to create the first owner and coalition (the link works once, until the server restarts), or run `undersigned user add`"
             );
         }
         let state = web::Data::new(AppState {
@@ -379,11 +380,17 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            setup_url,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The first-run setup link, when the database had no account at start-up.
+    pub fn setup_url(&self) -> Option<&str> {
+        self.setup_url.as_deref()
     }
 
     /// Serve until `shutdown` completes (see [`Shutdown`]), then stop accepting and finish the

@@ -699,18 +699,17 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let user = actor.user()?.clone();
     let mut errors = crate::error::FieldCollector::new();
-    if current.is_empty() {
-        errors.add("current_password", "is required");
-    }
     let new = errors.check("new_password", Password::parse(&new));
-    errors.finish()?;
     let email = user.email.clone();
-    db.run(move |conn| authenticate(conn, &email, &current))
+    match db
+        .run(move |conn| authenticate(conn, &email, &current))
         .await
-        .map_err(|e| match e {
-            AppError::Unauthorized => AppError::field("current_password", "is not right"),
-            other => other,
-        })?;
+    {
+        Ok(_) => {}
+        Err(AppError::Unauthorized) => errors.add("current_password", "is not right"),
+        Err(other) => return Err(other),
+    }
+    errors.finish()?;
     let hash = hash_password(new.expect("checked above")).await?;
     db.write(move |conn| set_password(conn, &actor, hash, keep_session.as_ref()))
         .await

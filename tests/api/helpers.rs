@@ -166,21 +166,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: TestDatabase, tweak: impl FnOnce(&mut Settings)) -> TestApp {
-        let mail = SmtpSink::start();
-        let mut settings = settings_for(&db);
-        settings.smtp_url = Some(SecretString::from(mail.url()));
-        tweak(&mut settings);
-        let app = Application::build(settings).await.expect("app builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        actix_web::rt::spawn(app.run_until(std::future::pending()));
-        let mut app = TestApp {
-            address,
-            backend: db.backend,
-            client: reqwest::Client::new(),
-            token: String::new(),
-            db,
-            mail,
-        };
+        let (mut app, _) = Self::spawn_bare(db, tweak).await;
         app.token = app.account(OWNER_EMAIL, "Olga Owner").await;
         // The owner's own coalition, so that the shared directory is open to them.
         let r = app
@@ -191,6 +177,30 @@ impl TestApp {
             .await;
         assert!([201, 409].contains(&r.status().as_u16()));
         app
+    }
+
+    /// The app as it first starts: no account, and the setup link it logged (if any).
+    pub async fn spawn_bare(
+        db: TestDatabase,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> (TestApp, Option<String>) {
+        let mail = SmtpSink::start();
+        let mut settings = settings_for(&db);
+        settings.smtp_url = Some(SecretString::from(mail.url()));
+        tweak(&mut settings);
+        let app = Application::build(settings).await.expect("app builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let setup = app.setup_url().map(str::to_string);
+        actix_web::rt::spawn(app.run_until(std::future::pending()));
+        let app = TestApp {
+            address,
+            backend: db.backend,
+            client: reqwest::Client::new(),
+            token: String::new(),
+            db,
+            mail,
+        };
+        (app, setup)
     }
 
     /// An account (created with the admin token unless it exists) and a new API token for it.
@@ -432,4 +442,70 @@ macro_rules! db_test {
             }
         }
     };
+}
+
+/// A browser-like client for the server-rendered pages: it keeps cookies, does not follow
+/// redirects (tests look at them), and posts forms with the CSRF token of the page they are on.
+pub struct Browser {
+    pub client: reqwest::Client,
+    address: String,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            address: app.address.clone(),
+        }
+    }
+
+    /// GET a page: its status and HTML.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// Open the page at `page`, then post `fields` to `action` with that page's CSRF token.
+    pub async fn submit(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (status, html) = self.page(page).await;
+        assert_eq!(status, 200, "{page}: {html}");
+        let token = csrf_field(&html).unwrap_or_else(|| panic!("no CSRF field on {page}"));
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        self.client
+            .post(format!("{}{action}", self.address))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The value of a page's hidden `csrf_token` field.
+pub fn csrf_field(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_string())
+}
+
+/// Where a redirect points.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
 }

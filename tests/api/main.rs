@@ -4,6 +4,7 @@
 mod helpers;
 mod mail;
 
+mod accounts;
 mod cli;
 mod countries;
 mod errors;
@@ -13,5 +14,6 @@ mod letters;
 mod migrations;
 mod open_data;
 mod organisations;
+mod permissions;
 mod signing;
 mod trust;
