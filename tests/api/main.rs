@@ -4,6 +4,7 @@
 mod helpers;
 mod mail;
 
+mod browser;
 mod cli;
 mod countries;
 mod errors;
