@@ -5,6 +5,7 @@ mod helpers;
 mod mail;
 
 mod accounts;
+mod browser;
 mod cli;
 mod countries;
 mod errors;
