@@ -21,6 +21,7 @@ use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
+        .service(preview)
         .service(create)
         .service(show)
         .service(update)
@@ -151,7 +152,7 @@ fn future_timestamp(s: &str) -> Result<chrono::NaiveDateTime, String> {
 #[derive(Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLetterJson {
-    slug: Option<String>,
+    pub slug: Option<String>,
     #[validate(required(message = "is required"))]
     coalition: Option<String>,
     #[validate(required(message = "is required"))]
@@ -169,7 +170,7 @@ pub struct NewLetterJson {
 }
 
 impl NewLetterJson {
-    fn parse(self) -> Result<NewLetterInput, AppError> {
+    pub fn parse(self) -> Result<NewLetterInput, AppError> {
         let mut errors = FieldCollector::new();
         if let Err(e) = self.validate() {
             errors.merge_validator(e);
@@ -368,7 +369,7 @@ pub struct LetterPatchJson {
 }
 
 impl LetterPatchJson {
-    fn parse(self) -> Result<LetterUpdate, AppError> {
+    pub fn parse(self) -> Result<LetterUpdate, AppError> {
         let mut errors = FieldCollector::new();
         let changes = LetterUpdate {
             title: self
@@ -469,4 +470,33 @@ pub async fn transition(
         .await?;
     state.versions.forget(&letter.view.letter.slug);
     Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewJson {
+    /// Markdown.
+    body: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PreviewHtml {
+    /// The body as the letter's page shows it: rendered and sanitised.
+    html: String,
+}
+
+/// Render a letter body (Markdown) as its page will show it, without saving anything.
+#[utoipa::path(post, path = "/api/v1/letters/preview", tag = "letters", request_body = PreviewJson, security(("api_token" = [])),
+    responses((status = 200, body = PreviewHtml), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/letters/preview")]
+pub async fn preview(
+    _caller: Authenticated,
+    body: ApiJson<PreviewJson>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldCollector::new();
+    let body = errors.required("body", body.0.body.as_deref(), text(BODY_MAX));
+    errors.finish()?;
+    Ok(HttpResponse::Ok().json(PreviewHtml {
+        html: crate::web::markdown::to_safe_html(&body.unwrap_or_default()),
+    }))
 }

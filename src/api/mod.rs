@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod ledger;
 pub mod letters;
+pub mod moderation;
 pub mod openapi;
 pub mod organisations;
 pub mod signatories;
@@ -39,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
+            .configure(moderation::routes)
             .configure(signatories::routes)
             .configure(changes::routes)
             .configure(ledger::routes),

@@ -26,7 +26,7 @@ pub struct ErrorDetail {
 #[openapi(
     info(
         title = "undersigned",
-        description = "Open letters signed by organisations. Public reads need no token and are cached (ETag, Last-Modified) and CORS-open; writes need `Authorization: Bearer <admin token>`."
+        description = "Open letters signed by organisations. Public reads need no token and are cached (ETag, Last-Modified) and CORS-open. Coordinators' endpoints need `Authorization: Bearer <API token>` (get one with `POST /api/v1/auth/tokens`) and check the caller's role in the coalition; the admin token is for bootstrapping only (accounts, coalitions with their owner, members, the directory)."
     ),
     paths(
         super::health::health,
@@ -45,10 +45,28 @@ pub struct ErrorDetail {
         super::letters::show,
         super::letters::update,
         super::letters::transition,
+        super::letters::preview,
+        super::signatures::outbox_retry,
         super::signatures::sign,
         super::signatures::confirm,
         super::signatures::withdraw,
         super::signatures::outbox_list,
+        super::moderation::list,
+        super::moderation::approve,
+        super::moderation::reject,
+        super::accounts::sign_in_token,
+        super::accounts::setup,
+        super::accounts::me,
+        super::accounts::my_tokens,
+        super::accounts::create_token,
+        super::accounts::revoke_token,
+        super::accounts::change_password,
+        super::accounts::create_user,
+        super::accounts::members,
+        super::accounts::set_member,
+        super::accounts::remove_member,
+        super::audit::letter_log,
+        super::audit::coalition_log,
         super::signatories::list,
         super::signatories::list_csv,
         super::changes::changes,
@@ -59,26 +77,31 @@ pub struct ErrorDetail {
         crate::web::pictures::chart,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&AdminToken),
+    modifiers(&BearerSchemes),
     tags(
         (name = "open data", description = "Published signatories, counts and changes: public, cached, CORS-open"),
         (name = "letters", description = "Letters and their life cycle"),
         (name = "signing", description = "Signing, confirming and withdrawing (no account needed)"),
         (name = "pictures", description = "Embeddable SVG"),
+        (name = "accounts", description = "Setup, sign-in, API tokens, members of coalitions"),
+        (name = "moderation", description = "A letter's signatures for its coordinators; approving and rejecting"),
+        (name = "audit", description = "Who did what, when"),
     )
 )]
 pub struct ApiDoc;
 
-/// The bearer token every admin endpoint needs.
-struct AdminToken;
+/// The bearer tokens: a coordinator's API token, and the operator's admin token.
+struct BearerSchemes;
 
-impl Modify for AdminToken {
+impl Modify for BearerSchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "admin_token",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
+        for name in ["api_token", "admin_token"] {
+            components.add_security_scheme(
+                name,
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
     }
 }
 

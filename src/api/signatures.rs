@@ -18,11 +18,13 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
         web::resource("/letters/{slug}/signatures")
             .wrap(limits.sign.middleware())
-            .route(web::post().to(sign)),
+            .route(web::post().to(sign))
+            .route(web::get().to(super::moderation::list)),
     )
     .service(confirm)
     .service(withdraw)
-    .service(outbox_list);
+    .service(outbox_list)
+    .service(outbox_retry);
 }
 
 /// The one answer to every accepted sign request, whatever happened behind it.
@@ -152,6 +154,22 @@ pub struct OutboxJson {
     sent_at: Option<DateTime<Utc>>,
 }
 
+impl From<crate::db::models::OutboxMail> for OutboxJson {
+    fn from(m: crate::db::models::OutboxMail) -> Self {
+        OutboxJson {
+            id: m.id,
+            kind: m.kind,
+            recipient: m.recipient,
+            state: m.state,
+            attempts: m.attempts,
+            next_attempt_at: utc(m.next_attempt_at),
+            last_error: m.last_error,
+            created_at: utc(m.created_at),
+            sent_at: m.sent_at.map(utc),
+        }
+    }
+}
+
 /// Every mail the service sent or will send; `?state=dead` shows the ones that failed for good.
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(PageQuery, OutboxQuery), security(("api_token" = [])),
     responses((status = 200, body = Page<OutboxJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
@@ -171,15 +189,25 @@ pub async fn outbox_list(
         .db
         .run(move |conn| outbox::list(conn, &actor, mail_state, page))
         .await?;
-    Ok(HttpResponse::Ok().json(result.map(|m| OutboxJson {
-        id: m.id,
-        kind: m.kind,
-        recipient: m.recipient,
-        state: m.state,
-        attempts: m.attempts,
-        next_attempt_at: utc(m.next_attempt_at),
-        last_error: m.last_error,
-        created_at: utc(m.created_at),
-        sent_at: m.sent_at.map(utc),
-    })))
+    Ok(HttpResponse::Ok().json(result.map(OutboxJson::from)))
+}
+
+/// Send a dead mail again, with a fresh round of attempts (coordinator role in the coalition of
+/// the letter it is about).
+#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "mail", params(("id" = String, Path)), security(("api_token" = [])),
+    responses((status = 200, body = OutboxJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, description = "The mail is not dead", body = super::ErrorBody)))]
+#[post("/outbox/{id}/retry")]
+pub async fn outbox_retry(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let mail = state
+        .db
+        .write(move |conn| outbox::retry(conn, &actor, &id))
+        .await?;
+    state.wake_outbox();
+    Ok(HttpResponse::Ok().json(OutboxJson::from(mail)))
 }

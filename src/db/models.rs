@@ -7,9 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, audit_log, coalitions, countries, ledger_entries, letter_country_counts, letters,
-    memberships, organisations, outbox, public_signatories, sessions, signature_events, signatures,
-    users,
+    api_tokens, audit_log, coalitions, countries, ledger_entries, letter_country_counts,
+    letter_translations, letter_versions, letters, memberships, organisations, outbox,
+    public_signatories, sessions, signature_events, signatures, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -122,6 +122,7 @@ pub struct Letter {
     pub archived_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub version: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -165,6 +166,7 @@ pub struct LetterChanges {
     pub delivered_at: Option<Option<NaiveDateTime>>,
     pub archived_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub version: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -188,6 +190,9 @@ pub struct Signature {
     pub confirmed_at: Option<NaiveDateTime>,
     pub published_at: Option<NaiveDateTime>,
     pub withdrawn_at: Option<NaiveDateTime>,
+    pub rejection_reason: Option<String>,
+    pub rejected_at: Option<NaiveDateTime>,
+    pub letter_version: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -208,6 +213,7 @@ pub struct NewSignature {
     pub confirmations_sent: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub letter_version: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -364,4 +370,30 @@ pub struct AuditRow {
     pub subject_id: String,
     pub action: String,
     pub details: String,
+}
+
+/// One version of a letter's text since it opened.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = letter_versions)]
+pub struct LetterVersion {
+    pub letter_id: String,
+    pub version: i32,
+    pub title: String,
+    pub body: String,
+    pub text_hash: String,
+    pub note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A letter's text in another language.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = letter_translations)]
+pub struct Translation {
+    pub letter_id: String,
+    pub language: String,
+    pub title: String,
+    pub body: String,
+    pub text_hash: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
 }

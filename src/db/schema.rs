@@ -62,6 +62,7 @@ diesel::table! {
         archived_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -88,6 +89,9 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         published_at -> Nullable<Timestamp>,
         withdrawn_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        rejected_at -> Nullable<Timestamp>,
+        letter_version -> Integer,
     }
 }
 
@@ -245,3 +249,27 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> coalitions (coalition_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens, memberships, coalitions);
+
+diesel::table! {
+    letter_versions (letter_id, version) {
+        letter_id -> Text,
+        version -> Integer,
+        title -> Text,
+        body -> Text,
+        text_hash -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_translations (letter_id, language) {
+        letter_id -> Text,
+        language -> Text,
+        title -> Text,
+        body -> Text,
+        text_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -10,12 +10,9 @@ use crate::db::DbConnection;
 use crate::domain::{Role, SignatureState};
 use crate::error::AppError;
 
-/// A letter with its counts.
-#[derive(Debug, Clone)]
-pub struct LetterCounts {
-    pub slug: String,
-    pub title: String,
-    pub state: String,
+/// A letter's signatures by state, and its countries.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
     /// Signed, email not confirmed yet.
     pub pending: i64,
     /// Confirmed, waiting for a coordinator (on `manual` letters).
@@ -25,12 +22,66 @@ pub struct LetterCounts {
     pub countries: i64,
 }
 
+/// A letter with its counts.
+#[derive(Debug, Clone)]
+pub struct LetterCounts {
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+    pub counts: Counts,
+}
+
 #[derive(Debug, Clone)]
 pub struct CoalitionLetters {
     pub slug: String,
     pub name: String,
     pub role: Role,
     pub letters: Vec<LetterCounts>,
+}
+
+/// The counts of each of these letters.
+pub fn counts(
+    conn: &mut DbConnection,
+    letter_ids: &[String],
+) -> Result<HashMap<String, Counts>, AppError> {
+    let mut all: HashMap<String, Counts> = HashMap::new();
+    for (letter, state, n) in signatures::table
+        .filter(signatures::letter_id.eq_any(letter_ids))
+        .group_by((signatures::letter_id, signatures::state))
+        .select((
+            signatures::letter_id,
+            signatures::state,
+            diesel::dsl::count_star(),
+        ))
+        .load::<(String, String, i64)>(conn)?
+    {
+        let c = all.entry(letter).or_default();
+        match state.parse() {
+            Ok(SignatureState::Pending) => c.pending = n,
+            Ok(SignatureState::Confirmed) => c.confirmed = n,
+            Ok(SignatureState::Published) => c.published = n,
+            _ => {}
+        }
+    }
+    // The shards of each (letter, country) add up; a country counts when its sum is positive.
+    let mut per_country: HashMap<(String, String), i64> = HashMap::new();
+    for (letter, country, n) in letter_country_counts::table
+        .filter(letter_country_counts::letter_id.eq_any(letter_ids))
+        .select((
+            letter_country_counts::letter_id,
+            letter_country_counts::country_code,
+            letter_country_counts::count,
+        ))
+        .load::<(String, String, i64)>(conn)?
+    {
+        *per_country.entry((letter, country)).or_default() += n;
+    }
+    for ((letter, _), n) in per_country {
+        if n > 0 {
+            all.entry(letter).or_default().countries += 1;
+        }
+    }
+    Ok(all)
 }
 
 /// The coalitions the actor belongs to, each with its letters (newest first) and their counts.
@@ -48,45 +99,8 @@ pub fn overview(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CoalitionL
             letters::state,
         ))
         .load(conn)?;
-    let letter_ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
-    let mut by_state: HashMap<(String, String), i64> = HashMap::new();
-    for (letter, state, n) in signatures::table
-        .filter(signatures::letter_id.eq_any(&letter_ids))
-        .group_by((signatures::letter_id, signatures::state))
-        .select((
-            signatures::letter_id,
-            signatures::state,
-            diesel::dsl::count_star(),
-        ))
-        .load::<(String, String, i64)>(conn)?
-    {
-        by_state.insert((letter, state), n);
-    }
-    // The shards of each (letter, country) add up; a country counts when its sum is positive.
-    let mut per_country: HashMap<(String, String), i64> = HashMap::new();
-    for (letter, country, n) in letter_country_counts::table
-        .filter(letter_country_counts::letter_id.eq_any(&letter_ids))
-        .select((
-            letter_country_counts::letter_id,
-            letter_country_counts::country_code,
-            letter_country_counts::count,
-        ))
-        .load::<(String, String, i64)>(conn)?
-    {
-        *per_country.entry((letter, country)).or_default() += n;
-    }
-    let mut countries: HashMap<String, i64> = HashMap::new();
-    for ((letter, _), n) in per_country {
-        if n > 0 {
-            *countries.entry(letter).or_default() += 1;
-        }
-    }
-    let count = |letter: &str, state: SignatureState| {
-        by_state
-            .get(&(letter.to_string(), state.as_str().to_string()))
-            .copied()
-            .unwrap_or(0)
-    };
+    let letter_ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let mut counts = counts(conn, &letter_ids)?;
     Ok(mine
         .into_iter()
         .map(|(coalition, role)| CoalitionLetters {
@@ -97,10 +111,7 @@ pub fn overview(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CoalitionL
                     slug: slug.clone(),
                     title: title.clone(),
                     state: state.clone(),
-                    pending: count(id, SignatureState::Pending),
-                    confirmed: count(id, SignatureState::Confirmed),
-                    published: count(id, SignatureState::Published),
-                    countries: countries.get(id).copied().unwrap_or(0),
+                    counts: counts.remove(id).unwrap_or_default(),
                 })
                 .collect(),
             slug: coalition.slug,

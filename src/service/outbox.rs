@@ -157,3 +157,67 @@ pub fn list(
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }
+
+/// Send a dead mail again: back in the queue with a fresh round of attempts (coordinators of
+/// the letter it is about).
+pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxMail, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let mail = outbox::table
+            .find(id)
+            .select(OutboxMail::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found(format!("mail {id:?}")))?;
+        let letter = match &mail.signature_id {
+            Some(signature) => Some(
+                signatures::table
+                    .inner_join(letters::table)
+                    .filter(signatures::id.eq(signature))
+                    .select((letters::id, letters::coalition_id))
+                    .first::<(String, String)>(conn)?,
+            ),
+            None => None,
+        };
+        let Some((letter_id, coalition_id)) = letter else {
+            return Err(AppError::not_found(format!("mail {id:?}")));
+        };
+        if !actor.can(&coalition_id, Permission::ReadPrivate) {
+            return Err(AppError::not_found(format!("mail {id:?}")));
+        }
+        if !actor.can(&coalition_id, Permission::ManageLetters) {
+            return Err(AppError::Forbidden(
+                "retrying mail needs the coordinator role".into(),
+            ));
+        }
+        if mail.state != MailState::Dead.as_str() {
+            return Err(AppError::conflict(
+                "mail_not_dead",
+                format!("this mail is {}; only dead mail is retried", mail.state),
+            ));
+        }
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::state.eq(MailState::Queued.as_str()),
+                outbox::attempts.eq(0),
+                outbox::next_attempt_at.eq(now()),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        super::audit::record(
+            conn,
+            actor,
+            super::audit::Event {
+                coalition_id: Some(&coalition_id),
+                letter_id: Some(&letter_id),
+                subject_kind: "mail",
+                subject_id: id,
+                action: "mail.retried",
+                details: serde_json::json!({"kind": mail.kind, "last_error": mail.last_error}),
+            },
+        )?;
+        Ok(outbox::table
+            .find(id)
+            .select(OutboxMail::as_select())
+            .first(conn)?)
+    })
+}

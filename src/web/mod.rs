@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod dashboard;
+pub mod form;
 pub mod letters;
 pub mod markdown;
 pub mod pictures;

@@ -1,0 +1,191 @@
+//! A letter's signatures for its coordinators, with their private details, and moderation:
+//! approving or rejecting confirmed signatures of `manual` letters.
+
+use actix_web::{post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::{text, utc, PageQuery};
+use crate::domain::{CountryCode, OrgName};
+use crate::error::{AppError, FieldCollector};
+use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
+use crate::service::Page;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(approve).service(reject);
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignatureOrganisation {
+    slug: String,
+    name: String,
+    country: String,
+    verification: String,
+}
+
+/// A signature as its letter's coordinators see it (private: contact email, comment).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignatureJson {
+    id: String,
+    /// `pending`, `confirmed` (awaiting moderation), `published`, `rejected`, `withdrawn`,
+    /// `expired`.
+    state: String,
+    organisation: SignatureOrganisation,
+    representative_name: String,
+    representative_role: String,
+    email: String,
+    comment: Option<String>,
+    /// The version of the letter's text the signer saw, and its hash.
+    letter_version: i32,
+    text_hash: String,
+    created_at: DateTime<Utc>,
+    confirmed_at: Option<DateTime<Utc>>,
+    published_at: Option<DateTime<Utc>>,
+    withdrawn_at: Option<DateTime<Utc>>,
+    rejected_at: Option<DateTime<Utc>>,
+    rejection_reason: Option<String>,
+}
+
+impl From<SignatureView> for SignatureJson {
+    fn from(v: SignatureView) -> Self {
+        let (s, o) = (v.signature, v.organisation);
+        SignatureJson {
+            id: s.id,
+            state: s.state,
+            organisation: SignatureOrganisation {
+                slug: o.slug,
+                name: o.name,
+                country: o.country_code,
+                verification: o.verification,
+            },
+            representative_name: s.representative_name,
+            representative_role: s.representative_role,
+            email: s.email,
+            comment: s.comment,
+            letter_version: s.letter_version,
+            text_hash: s.text_hash,
+            created_at: utc(s.created_at),
+            confirmed_at: s.confirmed_at.map(utc),
+            published_at: s.published_at.map(utc),
+            withdrawn_at: s.withdrawn_at.map(utc),
+            rejected_at: s.rejected_at.map(utc),
+            rejection_reason: s.rejection_reason,
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct SignatureQuery {
+    /// Only this state; `confirmed` is the moderation queue.
+    state: Option<String>,
+    /// Only organisations of this country.
+    country: Option<String>,
+    /// Words the organisation's name must contain.
+    q: Option<String>,
+}
+
+/// A letter's signatures, newest first, with the signers' private details (viewer role).
+#[utoipa::path(get, path = "/api/v1/letters/{slug}/signatures", tag = "moderation", params(("slug" = String, Path), PageQuery, SignatureQuery),
+    security(("api_token" = [])),
+    responses((status = 200, body = Page<SignatureJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn list(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    page: ApiQuery<PageQuery>,
+    query: ApiQuery<SignatureQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let query = query.into_inner();
+    let mut errors = FieldCollector::new();
+    let filter = SignatureFilter {
+        state: errors.optional("state", query.state.as_deref(), str::parse),
+        country: errors.optional("country", query.country.as_deref(), CountryCode::parse),
+        q: errors
+            .optional("q", query.q.as_deref(), OrgName::parse)
+            .map(|n| n.normalized()),
+    };
+    errors.finish()?;
+    let slug = slug.into_inner();
+    let result = state
+        .db
+        .run(move |conn| signatures::list_for_letter(conn, &actor, &slug, &filter, page))
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(SignatureJson::from)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionJson {
+    /// The signatures to decide on (all or none are changed).
+    ids: Option<Vec<String>>,
+    /// Why, when rejecting (shown to coordinators only).
+    reason: Option<String>,
+}
+
+async fn decide(
+    actor: crate::service::access::Actor,
+    state: web::Data<AppState>,
+    slug: String,
+    ids: Vec<String>,
+    decision: Decision,
+) -> Result<HttpResponse, AppError> {
+    let key = state.ledger.clone();
+    let decided = state
+        .db
+        .write(move |conn| signatures::moderate(conn, &key, &actor, &slug, &ids, &decision))
+        .await?;
+    if let Some(first) = decided.first() {
+        state.versions.forget(&first.letter.slug);
+    }
+    let body: Vec<SignatureJson> = decided.into_iter().map(SignatureJson::from).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Approve confirmed signatures: they are published at once (moderator role).
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/approve", tag = "moderation", params(("slug" = String, Path)), request_body = DecisionJson,
+    security(("api_token" = [])),
+    responses((status = 200, body = Vec<SignatureJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, description = "An id is unknown or not awaiting moderation; nothing changed", body = super::ErrorBody)))]
+#[post("/letters/{slug}/signatures/approve")]
+pub async fn approve(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<DecisionJson>,
+) -> Result<HttpResponse, AppError> {
+    let ids = body.0.ids.unwrap_or_default();
+    decide(actor, state, slug.into_inner(), ids, Decision::Approve).await
+}
+
+/// Reject confirmed signatures, with a reason (moderator role).
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/reject", tag = "moderation", params(("slug" = String, Path)), request_body = DecisionJson,
+    security(("api_token" = [])),
+    responses((status = 200, body = Vec<SignatureJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/letters/{slug}/signatures/reject")]
+pub async fn reject(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<DecisionJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let mut errors = FieldCollector::new();
+    let reason = errors.required("reason", body.reason.as_deref(), text(500));
+    errors.finish()?;
+    let decision = Decision::Reject {
+        reason: reason.unwrap_or_default(),
+    };
+    decide(
+        actor,
+        state,
+        slug.into_inner(),
+        body.ids.unwrap_or_default(),
+        decision,
+    )
+    .await
+}

@@ -1,0 +1,72 @@
+//! Dashboard forms parsed by the same types as the JSON API: the fields of a urlencoded form,
+//! less its CSRF token and submit button, become a JSON object and are deserialised into the
+//! API's request type, so a form and a JSON body are checked by one set of rules and answer with
+//! the same per-field messages.
+
+use actix_web::HttpRequest;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::csrf;
+use crate::error::AppError;
+
+/// A checked form post.
+pub struct Posted<T> {
+    /// The value of the submit button pressed (`action`), if it had one.
+    pub action: Option<String>,
+    pub data: T,
+}
+
+/// Check the CSRF token, then parse the rest of the form into `T`. A field named `x[]`, or one
+/// that repeats, becomes an array (checkboxes); blank optional fields stay blank strings, which
+/// the API's parsers treat as absent.
+pub fn parse<T: DeserializeOwned>(
+    req: &HttpRequest,
+    pairs: Vec<(String, String)>,
+) -> Result<Posted<T>, AppError> {
+    let mut csrf_token = String::new();
+    let mut action = None;
+    let mut object = Map::new();
+    for (key, value) in pairs {
+        match key.as_str() {
+            csrf::FIELD => csrf_token = value,
+            "action" => action = Some(value),
+            _ => {
+                let (key, many) = match key.strip_suffix("[]") {
+                    Some(k) => (k.to_string(), true),
+                    None => (key, false),
+                };
+                match object.get_mut(&key) {
+                    Some(Value::Array(items)) => items.push(Value::String(value)),
+                    Some(single) => {
+                        let first = single.take();
+                        *single = Value::Array(vec![first, Value::String(value)]);
+                    }
+                    None if many => {
+                        object.insert(key, Value::Array(vec![Value::String(value)]));
+                    }
+                    None => {
+                        object.insert(key, Value::String(value));
+                    }
+                }
+            }
+        }
+    }
+    csrf::verify(req, &csrf_token)?;
+    let data = serde_path_to_error::deserialize(Value::Object(object)).map_err(|e| {
+        let field = e.path().to_string();
+        AppError::field(&field, e.into_inner().to_string())
+    })?;
+    Ok(Posted { action, data })
+}
+
+/// A `datetime-local` input's value (`2026-12-31T23:59`) as RFC 3339 in UTC, which the API's
+/// time parser reads; other values pass through unchanged.
+pub fn local_time_as_utc(value: &str) -> String {
+    let v = value.trim();
+    if v.len() == 16 && v.as_bytes().get(10) == Some(&b'T') {
+        format!("{v}:00Z")
+    } else {
+        v.to_string()
+    }
+}
