@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod ledger;
 pub mod letters;
+pub mod members;
 pub mod openapi;
 pub mod organisations;
 pub mod signatories;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(countries::routes)
             .configure(coalitions::routes)
             .configure(organisations::routes)
+            .configure(members::routes)
             .configure(letters::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(|cfg| accounts::routes(cfg, limits))

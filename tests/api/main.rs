@@ -6,6 +6,7 @@ mod mail;
 
 mod cli;
 mod countries;
+mod directory;
 mod errors;
 mod health;
 mod ledger;
