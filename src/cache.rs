@@ -57,6 +57,9 @@ pub struct LetterVersion {
     pub version: i64,
     /// The later of the letter's update and the list's latest change.
     pub last_modified: NaiveDateTime,
+    /// The deadline of an open letter: the entry goes stale then, since the letter reads as
+    /// closed from that moment (`letters::as_of`).
+    pub open_until: Option<NaiveDateTime>,
 }
 
 #[derive(Default)]
@@ -68,7 +71,8 @@ impl VersionCache {
     /// The version of the public letter `slug` (404 for a draft or an unknown slug).
     pub async fn get(&self, db: &Db, slug: &str) -> Result<LetterVersion, AppError> {
         if let Some((at, v)) = self.entries.read().expect("cache lock").get(slug) {
-            if at.elapsed() < VERSIONS_TTL {
+            let closed_since = v.open_until.is_some_and(|d| d <= crate::service::now());
+            if at.elapsed() < VERSIONS_TTL && !closed_since {
                 return Ok(v.clone());
             }
         }
@@ -77,7 +81,9 @@ impl VersionCache {
             .run(move |conn| {
                 let letter = letters::find(conn, &key, Audience::Public)?.letter;
                 let (version, changed_at) = public_list::version(conn, &letter.id)?;
+                let open = letter.state == crate::domain::LetterState::Open.as_str();
                 Ok(LetterVersion {
+                    open_until: letter.deadline.filter(|_| open),
                     last_modified: changed_at
                         .map_or(letter.updated_at, |c| c.max(letter.updated_at)),
                     letter_id: letter.id,

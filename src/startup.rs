@@ -1,5 +1,6 @@
-//! Building the application: database, migrations, seed data, secrets, state, the outbox worker,
-//! routes and listener. `main` and the integration tests both go through [`Application::build`].
+//! Building the application: database, migrations, seed data, secrets, state, the outbox and
+//! deadline workers, routes and listener. `main` and the integration tests both go through
+//! [`Application::build`].
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -26,6 +27,7 @@ use crate::email::Mailer;
 use crate::error::AppError;
 use crate::service::signatures::SigningPolicy;
 use crate::service::signatures::{SignatureChange, SignatureView};
+use crate::worker::deadlines::DeadlineWorker;
 use crate::worker::outbox::{OutboxWorker, RetryPolicy};
 use crate::{api, service, web as pages};
 
@@ -43,7 +45,8 @@ pub struct AppState {
     /// Cookies get `Secure` when the public URL is HTTPS.
     pub secure_cookies: bool,
     pub countries: crate::cache::CountryCache,
-    pub versions: crate::cache::VersionCache,
+    /// Shared with the deadline worker, which forgets the letters it closes.
+    pub versions: Arc<crate::cache::VersionCache>,
     /// The first-run setup link, while no account exists.
     pub setup: SetupLink,
     outbox_wake: Arc<Notify>,
@@ -312,6 +315,14 @@ impl Application {
             wake,
         };
         actix_web::rt::spawn(worker.run());
+        actix_web::rt::spawn(
+            DeadlineWorker {
+                db: state.db.clone(),
+                versions: Arc::clone(&state.versions),
+                poll: Duration::from_millis(settings.deadline_poll_ms.max(10)),
+            }
+            .run(),
+        );
 
         tracing::info!(
             url = %public_url,

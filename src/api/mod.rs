@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod ledger;
 pub mod letters;
+pub mod members;
 pub mod moderation;
 pub mod openapi;
 pub mod organisations;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(countries::routes)
             .configure(coalitions::routes)
             .configure(organisations::routes)
+            .configure(members::routes)
             .configure(letters::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(|cfg| accounts::routes(cfg, limits))

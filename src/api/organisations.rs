@@ -23,7 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
         .service(create)
         .service(show)
-        .service(update);
+        .service(update)
+        .service(merge);
 }
 
 const DESCRIPTION_MAX: usize = 2000;
@@ -260,4 +261,77 @@ pub async fn update(
         .await?;
     state.versions.clear();
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeJson {
+    /// The organisation to keep: its slug or id.
+    into: Option<String>,
+}
+
+/// The organisation a merge deleted.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MergedRef {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MergeResultJson {
+    /// The organisation that stays, with every signature and coalition link of the other.
+    pub kept: OrganisationJson,
+    /// The duplicate, now deleted.
+    pub merged: MergedRef,
+    /// Signatures that moved to the kept organisation.
+    pub signatures_moved: usize,
+    /// Live signatures that gave way to the other organisation's on the same letter (now
+    /// `withdrawn`).
+    pub signatures_superseded: usize,
+    /// Slugs of the letters whose public list changed.
+    pub letters: Vec<String>,
+}
+
+/// Merge a duplicate organisation into another: `{"into": "slug-or-id"}`. Its signatures and
+/// coalition links move to the kept organisation (on a letter where both signed, the signature
+/// further along stays and the other is withdrawn), public lists and ledgers follow, and the
+/// duplicate is deleted.
+#[utoipa::path(post, path = "/api/v1/organisations/{slug}/merge", tag = "organisations", params(("slug" = String, Path, description = "The duplicate: slug or id")),
+    request_body = MergeJson, security(("api_token" = [])),
+    responses((status = 200, body = MergeResultJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, description = "No such duplicate", body = super::ErrorBody),
+        (status = 422, description = "`into` missing, unknown, or the duplicate itself", body = super::ErrorBody)))]
+#[post("/organisations/{slug}/merge")]
+pub async fn merge(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<MergeJson>,
+) -> Result<HttpResponse, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
+    let mut errors = FieldCollector::new();
+    let into = errors.required("into", body.0.into.as_deref(), text(200));
+    errors.finish()?;
+    let Some(into) = into else {
+        return Err(AppError::field("into", "is required"));
+    };
+    let slug = slug.into_inner();
+    let ledger = state.ledger.clone();
+    let outcome = state
+        .db
+        .write(move |conn| organisations::merge(conn, &ledger, &actor, &slug, &into))
+        .await?;
+    state.versions.clear();
+    Ok(HttpResponse::Ok().json(MergeResultJson {
+        kept: OrganisationJson::from(outcome.kept),
+        merged: MergedRef {
+            id: outcome.merged.id,
+            slug: outcome.merged.slug,
+            name: outcome.merged.name,
+        },
+        signatures_moved: outcome.moved,
+        signatures_superseded: outcome.superseded,
+        letters: outcome.letters,
+    }))
 }

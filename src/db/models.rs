@@ -7,9 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, audit_log, coalitions, countries, ledger_entries, letter_country_counts,
-    letter_translations, letter_versions, letters, memberships, organisations, outbox,
-    public_signatories, sessions, signature_events, signatures, users,
+    api_tokens, audit_log, coalition_organisations, coalitions, countries, ledger_entries,
+    letter_country_counts, letter_translations, letter_versions, letters, memberships,
+    organisations, outbox, public_signatories, sessions, signature_events, signatures, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -396,4 +396,13 @@ pub struct Translation {
     pub text_hash: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+/// An organisation that is a member of a coalition.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = coalition_organisations)]
+pub struct CoalitionOrganisation {
+    pub coalition_id: String,
+    pub organisation_id: String,
+    pub created_at: NaiveDateTime,
 }

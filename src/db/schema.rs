@@ -251,6 +251,20 @@ diesel::joinable!(memberships -> coalitions (coalition_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens, memberships, coalitions);
 
 diesel::table! {
+    coalition_organisations (coalition_id, organisation_id) {
+        coalition_id -> Text,
+        organisation_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(coalition_organisations -> coalitions (coalition_id));
+diesel::joinable!(coalition_organisations -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(coalition_organisations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(coalition_organisations, countries);
+diesel::allow_tables_to_appear_in_same_query!(coalition_organisations, coalitions);
+
+diesel::table! {
     letter_versions (letter_id, version) {
         letter_id -> Text,
         version -> Integer,

@@ -225,7 +225,10 @@ pub fn find(
         .select((Letter::as_select(), Coalition::as_select()))
         .first(conn)
         .optional()?
-        .map(|(letter, coalition)| LetterView { letter, coalition })
+        .map(|(letter, coalition)| LetterView {
+            letter: as_of(letter, now()),
+            coalition,
+        })
         .filter(|view| {
             view.letter.state != LetterState::Draft.as_str()
                 || audience.sees_private(&view.coalition.id)
@@ -240,6 +243,7 @@ pub fn update(
     update: LetterUpdate,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
+        close_if_overdue(conn, slug_or_id, now())?;
         let current = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
         let state = current.state();
         let touches_text =
@@ -307,6 +311,9 @@ pub fn transition(
     to: LetterState,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
+        // A letter past its deadline is closed first (by the service), so that the move starts
+        // from the state the coordinator sees.
+        close_if_overdue(conn, slug_or_id, now())?;
         let current = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
         let from = current.state();
         if !from.can_move_to(to) {
@@ -320,6 +327,12 @@ pub fn transition(
             ));
         }
         let now = now();
+        if to == LetterState::Open && current.letter.deadline.is_some_and(|d| d <= now) {
+            return Err(AppError::conflict(
+                "deadline_passed",
+                "the signing deadline of this letter has passed: set a later one (or none) first",
+            ));
+        }
         let mut changes = LetterChanges {
             state: Some(to.as_str().to_string()),
             updated_at: Some(now),
@@ -366,6 +379,7 @@ pub fn transition(
 fn filtered<'a>(
     filter: &'a LetterFilter,
     audience: &'a Audience,
+    now: NaiveDateTime,
 ) -> letters::BoxedQuery<'a, MultiBackend> {
     let mut query = letters::table.into_boxed::<MultiBackend>();
     let public = letters::visibility
@@ -382,8 +396,23 @@ fn filtered<'a>(
         }
         Audience::Admin => {}
     }
-    if let Some(state) = filter.state {
-        query = query.filter(letters::state.eq(state.as_str()));
+    // By the state a reader sees (`as_of`): an open letter past its deadline counts as closed.
+    let overdue = letters::state
+        .eq(LetterState::Open.as_str())
+        .and(letters::deadline.le(now));
+    match filter.state {
+        Some(LetterState::Open) => {
+            query = query.filter(
+                letters::state
+                    .eq(LetterState::Open.as_str())
+                    .and(letters::deadline.is_null().or(letters::deadline.gt(now))),
+            )
+        }
+        Some(LetterState::Closed) => {
+            query = query.filter(letters::state.eq(LetterState::Closed.as_str()).or(overdue))
+        }
+        Some(state) => query = query.filter(letters::state.eq(state.as_str())),
+        None => {}
     }
     if let Some(language) = &filter.language {
         query = query.filter(letters::language.eq(language));
@@ -407,8 +436,9 @@ pub fn list(
     audience: Audience,
     page: PageRequest,
 ) -> Result<Page<LetterView>, AppError> {
-    let total = filtered(filter, &audience).count().get_result(conn)?;
-    let ids: Vec<String> = filtered(filter, &audience)
+    let now = now();
+    let total = filtered(filter, &audience, now).count().get_result(conn)?;
+    let ids: Vec<String> = filtered(filter, &audience, now)
         .select(letters::id)
         .order((letters::created_at.desc(), letters::id.desc()))
         .limit(page.per_page)
@@ -421,9 +451,88 @@ pub fn list(
         .order((letters::created_at.desc(), letters::id.desc()))
         .load::<(Letter, Coalition)>(conn)?
         .into_iter()
-        .map(|(letter, coalition)| LetterView { letter, coalition })
+        .map(|(letter, coalition)| LetterView {
+            letter: as_of(letter, now),
+            coalition,
+        })
         .collect();
     Ok(Page::new(items, page, total))
+}
+
+/// How a letter reads at `now`: an open letter whose deadline has passed is closed (at its
+/// deadline) even before [`close_overdue`] has closed it in the database, so no read offers to
+/// sign it. Its `updated_at` moves to the deadline too, so the letter's ETag and Last-Modified
+/// change when it closes.
+pub fn as_of(mut letter: Letter, now: NaiveDateTime) -> Letter {
+    if letter.state == LetterState::Open.as_str() {
+        if let Some(deadline) = letter.deadline.filter(|d| *d <= now) {
+            letter.state = LetterState::Closed.as_str().to_string();
+            letter.closed_at = Some(deadline);
+            letter.updated_at = letter.updated_at.max(deadline);
+        }
+    }
+    letter
+}
+
+/// Letters closed by one call of [`close_overdue`] at most; the worker calls again at once when
+/// a batch was full.
+pub const CLOSE_BATCH: i64 = 100;
+
+/// Close every open letter whose deadline is at or before `now` (up to [`CLOSE_BATCH`]): each
+/// in a transaction of its own, by a guarded UPDATE (only while it is still open and overdue),
+/// so that two server processes never close one letter twice, with a `letter.state_changed`
+/// audit row by the service. Returns how many it closed; the caller forgets cached versions.
+pub fn close_overdue(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    let due: Vec<String> = letters::table
+        .filter(letters::state.eq(LetterState::Open.as_str()))
+        .filter(letters::deadline.le(now))
+        .order(letters::id.asc())
+        .select(letters::id)
+        .limit(CLOSE_BATCH)
+        .load(conn)?;
+    let mut closed = 0;
+    for id in &due {
+        if close_if_overdue(conn, id, now)? {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// Close one letter (by slug or id) if it is open and its deadline is at or before `now`;
+/// returns whether this call closed it.
+fn close_if_overdue(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let closed = diesel::update(
+            letters::table
+                .filter(letters::id.eq(slug_or_id).or(letters::slug.eq(slug_or_id)))
+                .filter(letters::state.eq(LetterState::Open.as_str()))
+                .filter(letters::deadline.le(now)),
+        )
+        .set(&LetterChanges {
+            state: Some(LetterState::Closed.as_str().to_string()),
+            closed_at: Some(Some(now)),
+            updated_at: Some(now),
+            ..LetterChanges::default()
+        })
+        .execute(conn)?;
+        if closed == 0 {
+            return Ok(false);
+        }
+        let view = find(conn, slug_or_id, Audience::Admin)?;
+        record(
+            conn,
+            &Actor::System,
+            &view,
+            "letter.state_changed",
+            json!({"from": LetterState::Open, "to": LetterState::Closed, "reason": "deadline"}),
+        )?;
+        Ok(true)
+    })
 }
 
 /// The names of the fields a change sets, for the audit log.

@@ -1,4 +1,5 @@
-//! The organisation directory: create, read, update, list.
+//! The organisation directory: create, read, update, list; the member organisations of a
+//! coalition; and merging two duplicates.
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -7,12 +8,16 @@ use super::access::Actor;
 use super::audit::{self, Event};
 
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Country, Organisation, OrganisationChanges};
+use crate::db::models::{
+    Coalition, CoalitionOrganisation, Country, Organisation, OrganisationChanges, Signature,
+};
 use crate::db::pool::MultiBackend;
-use crate::db::schema::{countries, organisations};
+use crate::db::schema::{coalition_organisations, countries, letters, organisations, signatures};
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
-use crate::domain::{CountryCode, EmailDomain, OrgName, Permission, Slug, Verification, Website};
+use crate::domain::{
+    CountryCode, EmailDomain, OrgName, Permission, SignatureState, Slug, Verification, Website,
+};
 use crate::error::AppError;
 
 /// An organisation with its country.
@@ -335,4 +340,411 @@ pub fn list(
         })
         .collect();
     Ok(Page::new(items, page, total))
+}
+
+/// A member organisation of a coalition, with when it was linked.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    pub organisation: OrganisationView,
+    pub linked_at: chrono::NaiveDateTime,
+}
+
+/// The organisation a request body names: a field error (not a 404) when there is none.
+fn named(conn: &mut DbConnection, field: &str, slug_or_id: &str) -> Result<Organisation, AppError> {
+    match find(conn, slug_or_id) {
+        Ok(view) => Ok(view.organisation),
+        Err(AppError::NotFound(_)) => Err(AppError::field(
+            field,
+            format!("no organisation has the slug or id {slug_or_id:?}"),
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+fn record_membership(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &Coalition,
+    organisation: &Organisation,
+    action: &'static str,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&coalition.id),
+            letter_id: None,
+            subject_kind: "organisation",
+            subject_id: &organisation.id,
+            action,
+            details: json!({
+                "organisation": organisation.name,
+                "country": organisation.country_code,
+                "coalition": coalition.slug,
+            }),
+        },
+    )
+}
+
+/// A coalition's member organisations, by name (viewer role or more).
+pub fn members(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    page: PageRequest,
+) -> Result<Page<MemberView>, AppError> {
+    let coalition = super::coalitions::find(conn, coalition)?;
+    actor.require(&coalition, Permission::ReadPrivate)?;
+    let total = coalition_organisations::table
+        .filter(coalition_organisations::coalition_id.eq(&coalition.id))
+        .count()
+        .get_result(conn)?;
+    let rows: Vec<(Organisation, Country, chrono::NaiveDateTime)> = coalition_organisations::table
+        .inner_join(organisations::table.inner_join(countries::table))
+        .filter(coalition_organisations::coalition_id.eq(&coalition.id))
+        .select((
+            Organisation::as_select(),
+            Country::as_select(),
+            coalition_organisations::created_at,
+        ))
+        .order((
+            organisations::normalized_name.asc(),
+            organisations::id.asc(),
+        ))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|(organisation, country, linked_at)| MemberView {
+            organisation: OrganisationView {
+                organisation,
+                country,
+            },
+            linked_at,
+        })
+        .collect();
+    Ok(Page::new(items, page, total))
+}
+
+/// Link an organisation of the directory to a coalition as a member (coordinator role or
+/// more). Linking one that is already a member changes nothing; the flag says whether this call
+/// linked it.
+pub fn link(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    organisation: &str,
+) -> Result<(MemberView, bool), AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = super::coalitions::find(conn, coalition)?;
+        actor.require(&coalition, Permission::ManageDirectory)?;
+        let organisation = named(conn, "organisation", organisation)?;
+        let existing = coalition_organisations::table
+            .find((&coalition.id, &organisation.id))
+            .select(coalition_organisations::created_at)
+            .first::<chrono::NaiveDateTime>(conn)
+            .optional()?;
+        let (linked_at, linked_now) = match existing {
+            Some(at) => (at, false),
+            None => {
+                let row = CoalitionOrganisation {
+                    coalition_id: coalition.id.clone(),
+                    organisation_id: organisation.id.clone(),
+                    created_at: now(),
+                };
+                diesel::insert_into(coalition_organisations::table)
+                    .values(&row)
+                    .execute(conn)?;
+                record_membership(
+                    conn,
+                    actor,
+                    &coalition,
+                    &organisation,
+                    "organisation.linked",
+                )?;
+                (row.created_at, true)
+            }
+        };
+        let view = find(conn, &organisation.id)?;
+        Ok((
+            MemberView {
+                organisation: view,
+                linked_at,
+            },
+            linked_now,
+        ))
+    })
+}
+
+/// Take an organisation off a coalition's members (coordinator role or more); the organisation
+/// stays in the directory. Unlinking one that is not a member changes nothing; returns whether
+/// this call unlinked it.
+pub fn unlink(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    organisation: &str,
+) -> Result<bool, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = super::coalitions::find(conn, coalition)?;
+        actor.require(&coalition, Permission::ManageDirectory)?;
+        let organisation = find(conn, organisation)?.organisation;
+        let removed =
+            diesel::delete(coalition_organisations::table.find((&coalition.id, &organisation.id)))
+                .execute(conn)?;
+        if removed > 0 {
+            record_membership(
+                conn,
+                actor,
+                &coalition,
+                &organisation,
+                "organisation.unlinked",
+            )?;
+        }
+        Ok(removed > 0)
+    })
+}
+
+/// What a merge did.
+#[derive(Debug, Clone)]
+pub struct MergeOutcome {
+    /// The organisation that stays.
+    pub kept: OrganisationView,
+    /// The duplicate, as it was before it was deleted.
+    pub merged: Organisation,
+    /// Signatures of the duplicate that now belong to the kept organisation (all of them).
+    pub moved: usize,
+    /// Live signatures that stopped being live because the other organisation of the pair had
+    /// one on the same letter that was kept (marked `withdrawn`).
+    pub superseded: usize,
+    /// The slugs of the letters whose public list changed.
+    pub letters: Vec<String>,
+}
+
+/// How far a live signature has got: a merge keeps the furthest of two on one letter.
+fn progress(signature: &Signature) -> u8 {
+    match signature.state.parse() {
+        Ok(SignatureState::Published) => 3,
+        Ok(SignatureState::Confirmed) => 2,
+        Ok(SignatureState::Pending) => 1,
+        _ => 0,
+    }
+}
+
+/// A live signature gives way to the other organisation's on the same letter: it becomes
+/// `withdrawn` (so it is no longer live), and leaves the public list, as `removed` in the ledger,
+/// if it was on it.
+fn supersede(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    signature: &Signature,
+    at: chrono::NaiveDateTime,
+) -> Result<bool, AppError> {
+    diesel::update(signatures::table.find(&signature.id))
+        .set((
+            signatures::state.eq(SignatureState::Withdrawn.as_str()),
+            signatures::withdrawn_at.eq(Some(at)),
+            signatures::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    let listed = signature.state == SignatureState::Published.as_str();
+    if listed {
+        super::public_list::remove(conn, key, &signature.id, at)?;
+    }
+    Ok(listed)
+}
+
+/// Merge the duplicate organisation `duplicate` into `into`, in one transaction (a directory
+/// permission, in any coalition):
+///
+/// - Every signature of the duplicate moves to the kept organisation. Where both have a live
+///   signature (pending, confirmed, published) on one letter, the one further along is kept
+///   (published before confirmed before pending; the kept organisation's on a tie) and the other
+///   becomes `withdrawn`, so no letter has two live signatures of one organisation.
+/// - The public lists follow, through the same functions as every other change: a published
+///   signature that moves leaves the list under the duplicate's name (`removed` in the ledger and
+///   `withdrawn` in the change feed) and joins it under the kept organisation's (`published`,
+///   listed since the merge); a superseded published one is `removed`. Counts by country follow.
+///   Ledgers are appended in letter-id order.
+/// - The duplicate's coalition links move to the kept organisation, and its row is deleted.
+/// - The audit log gets `organisation.merged` for the directory, for each letter whose
+///   signatures changed and for each coalition whose members changed.
+pub fn merge(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    actor: &Actor,
+    duplicate: &str,
+    into: &str,
+) -> Result<MergeOutcome, AppError> {
+    actor.require_anywhere(Permission::ManageDirectory)?;
+    crate::db::write_transaction(conn, |conn| {
+        let merged = find(conn, duplicate)?.organisation;
+        let kept = named(conn, "into", into)?;
+        if kept.id == merged.id {
+            return Err(AppError::field(
+                "into",
+                "is the organisation being merged: name the one to keep",
+            ));
+        }
+        let at = now();
+        // By letter, so that the ledgers are locked in one order.
+        let theirs: Vec<Signature> = signatures::table
+            .filter(signatures::organisation_id.eq(&merged.id))
+            .order((signatures::letter_id.asc(), signatures::created_at.asc()))
+            .select(Signature::as_select())
+            .load(conn)?;
+        let letter_ids: Vec<String> = {
+            let mut ids: Vec<String> = theirs.iter().map(|s| s.letter_id.clone()).collect();
+            ids.dedup();
+            ids
+        };
+        let ours: Vec<Signature> = signatures::table
+            .filter(signatures::organisation_id.eq(&kept.id))
+            .filter(signatures::letter_id.eq_any(&letter_ids))
+            .filter(signatures::state.eq_any(SignatureState::LIVE.map(SignatureState::as_str)))
+            .select(Signature::as_select())
+            .load(conn)?;
+        let mut changes: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
+        let mut listed_letters = std::collections::BTreeSet::new();
+        let mut superseded = 0;
+        for signature in &theirs {
+            let mut note = |key: &str, id: &str| {
+                let entry = changes
+                    .entry(signature.letter_id.clone())
+                    .or_insert_with(|| json!({"moved": [], "superseded": []}));
+                if let Some(list) = entry[key].as_array_mut() {
+                    list.push(json!(id));
+                }
+            };
+            let live = progress(signature) > 0;
+            let rival = ours
+                .iter()
+                .find(|o| o.letter_id == signature.letter_id)
+                .filter(|_| live);
+            let mut republish = signature.state == SignatureState::Published.as_str();
+            if let Some(rival) = rival {
+                superseded += 1;
+                if progress(signature) > progress(rival) {
+                    supersede(conn, key, rival, at)?;
+                    note("superseded", &rival.id);
+                } else {
+                    if supersede(conn, key, signature, at)? {
+                        listed_letters.insert(signature.letter_id.clone());
+                    }
+                    note("superseded", &signature.id);
+                    republish = false;
+                }
+            }
+            if republish {
+                // Listed under the duplicate's name until now; under the kept one's from now on.
+                super::public_list::remove(conn, key, &signature.id, at)?;
+            }
+            diesel::update(signatures::table.find(&signature.id))
+                .set((
+                    signatures::organisation_id.eq(&kept.id),
+                    signatures::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            if republish {
+                let moved = Signature {
+                    organisation_id: kept.id.clone(),
+                    ..signature.clone()
+                };
+                super::public_list::publish(conn, key, &moved, &kept, at)?;
+                listed_letters.insert(signature.letter_id.clone());
+            }
+            note("moved", &signature.id);
+        }
+
+        // Member links: the kept organisation joins every coalition the duplicate was in.
+        let links: Vec<CoalitionOrganisation> = coalition_organisations::table
+            .filter(coalition_organisations::organisation_id.eq(&merged.id))
+            .select(CoalitionOrganisation::as_select())
+            .load(conn)?;
+        for link in &links {
+            let already = coalition_organisations::table
+                .find((&link.coalition_id, &kept.id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+            if !already {
+                diesel::insert_into(coalition_organisations::table)
+                    .values(&CoalitionOrganisation {
+                        organisation_id: kept.id.clone(),
+                        ..link.clone()
+                    })
+                    .execute(conn)?;
+            }
+        }
+        diesel::delete(
+            coalition_organisations::table
+                .filter(coalition_organisations::organisation_id.eq(&merged.id)),
+        )
+        .execute(conn)?;
+        diesel::delete(organisations::table.find(&merged.id)).execute(conn)?;
+
+        let names = json!({
+            "merged": {"id": merged.id, "slug": merged.slug, "name": merged.name, "country": merged.country_code},
+            "into": {"id": kept.id, "slug": kept.slug, "name": kept.name, "country": kept.country_code},
+        });
+        let with = |extra: serde_json::Value| {
+            let mut details = names.clone();
+            if let (Some(d), Some(e)) = (details.as_object_mut(), extra.as_object()) {
+                d.extend(e.clone());
+            }
+            details
+        };
+        let letter_rows: Vec<(String, String, String)> = letters::table
+            .filter(letters::id.eq_any(changes.keys().cloned().collect::<Vec<_>>()))
+            .order(letters::id.asc())
+            .select((letters::id, letters::slug, letters::coalition_id))
+            .load(conn)?;
+        let mut merged_event = |coalition_id: Option<&str>, letter_id: Option<&str>, details| {
+            audit::record(
+                conn,
+                actor,
+                Event {
+                    coalition_id,
+                    letter_id,
+                    subject_kind: "organisation",
+                    subject_id: &kept.id,
+                    action: "organisation.merged",
+                    details,
+                },
+            )
+        };
+        for (letter_id, _, coalition_id) in &letter_rows {
+            let details = with(changes[letter_id].clone());
+            merged_event(Some(coalition_id), Some(letter_id), details)?;
+        }
+        for link in &links {
+            merged_event(
+                Some(&link.coalition_id),
+                None,
+                with(json!({"members": true})),
+            )?;
+        }
+        merged_event(
+            None,
+            None,
+            with(json!({
+                "signatures_moved": theirs.len(),
+                "signatures_superseded": superseded,
+                "letters": letter_rows.iter().map(|(_, slug, _)| slug).collect::<Vec<_>>(),
+                "coalitions": links.len(),
+            })),
+        )?;
+        Ok(MergeOutcome {
+            kept: find(conn, &kept.id)?,
+            merged,
+            moved: theirs.len(),
+            superseded,
+            letters: letter_rows
+                .into_iter()
+                .filter(|(id, _, _)| listed_letters.contains(id))
+                .map(|(_, slug, _)| slug)
+                .collect(),
+        })
+    })
 }

@@ -124,6 +124,27 @@ pub fn unpublish(
     signature_id: &str,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
+    take_off(conn, key, signature_id, Action::Withdrawn, at)
+}
+
+/// Coordinators took a signature off the public list (a duplicate organisation merged away):
+/// like [`unpublish`], logged in the ledger as `removed` rather than `withdrawn`.
+pub fn remove(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    signature_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    take_off(conn, key, signature_id, Action::Removed, at)
+}
+
+fn take_off(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    signature_id: &str,
+    action: Action,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
     let row = public_signatories::table
         .find(signature_id)
         .select(PublicSignatory::as_select())
@@ -134,7 +155,7 @@ pub fn unpublish(
     };
     diesel::delete(public_signatories::table.find(signature_id)).execute(conn)?;
     bump(conn, &row.letter_id, &row.country_code, -1)?;
-    record_event(conn, key, &row, Action::Withdrawn, at)
+    record_event(conn, key, &row, action, at)
 }
 
 /// Keep an organisation's public rows in step with a change to it (name, website,

@@ -1,5 +1,7 @@
 //! Background jobs that run inside the server process.
 //!
 //! - [`outbox`]: delivers queued mail with retries, backoff and dead-lettering.
+//! - [`deadlines`]: closes open letters whose signing deadline has passed.
 
+pub mod deadlines;
 pub mod outbox;

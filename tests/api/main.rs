@@ -8,6 +8,7 @@ mod accounts;
 mod browser;
 mod cli;
 mod countries;
+mod directory;
 mod errors;
 mod health;
 mod ledger;

@@ -1,0 +1,114 @@
+//! `/api/v1/coalitions/{slug}/organisations`: the organisations of the directory that are members
+//! of a coalition. Reading needs the viewer role in the coalition, linking and unlinking the
+//! coordinator role.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::organisations::OrganisationJson;
+use super::{text, utc, PageQuery};
+use crate::error::{AppError, FieldCollector};
+use crate::service::organisations::{self, MemberView};
+use crate::service::Page;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(link).service(unlink);
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MemberOrganisationJson {
+    pub organisation: OrganisationJson,
+    /// When it was linked to the coalition.
+    pub linked_at: DateTime<Utc>,
+}
+
+impl From<MemberView> for MemberOrganisationJson {
+    fn from(m: MemberView) -> Self {
+        MemberOrganisationJson {
+            organisation: OrganisationJson::from(m.organisation),
+            linked_at: utc(m.linked_at),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkJson {
+    /// The organisation's slug or id in the directory.
+    organisation: Option<String>,
+}
+
+/// A coalition's member organisations, by name.
+#[utoipa::path(get, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path), PageQuery), security(("api_token" = [])),
+    responses((status = 200, body = Page<MemberOrganisationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[get("/coalitions/{slug}/organisations")]
+pub async fn list(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    page: ApiQuery<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let slug = slug.into_inner();
+    let result = state
+        .db
+        .run(move |conn| organisations::members(conn, &actor, &slug, page))
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(MemberOrganisationJson::from)))
+}
+
+/// Link an organisation of the directory to the coalition: `{"organisation": "slug-or-id"}`.
+/// 201 when it was linked now, 200 when it already was (nothing changes).
+#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path)), request_body = LinkJson, security(("api_token" = [])),
+    responses((status = 201, body = MemberOrganisationJson), (status = 200, description = "Already a member", body = MemberOrganisationJson), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, description = "No such coalition", body = super::ErrorBody),
+        (status = 422, description = "No organisation has this slug or id", body = super::ErrorBody)))]
+#[post("/coalitions/{slug}/organisations")]
+pub async fn link(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<LinkJson>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldCollector::new();
+    let organisation = errors.required("organisation", body.0.organisation.as_deref(), text(200));
+    errors.finish()?;
+    let Some(organisation) = organisation else {
+        return Err(AppError::field("organisation", "is required"));
+    };
+    let slug = slug.into_inner();
+    let (member, linked_now) = state
+        .db
+        .write(move |conn| organisations::link(conn, &actor, &slug, &organisation))
+        .await?;
+    let mut response = if linked_now {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response.json(MemberOrganisationJson::from(member)))
+}
+
+/// Take an organisation off the coalition's members (it stays in the directory). 204 whether
+/// or not it was a member.
+#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/organisations/{organisation}/unlink", tag = "coalitions",
+    params(("slug" = String, Path), ("organisation" = String, Path, description = "Slug or id")), security(("api_token" = [])),
+    responses((status = 204, description = "Not a member (any more)"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, description = "No such coalition or organisation", body = super::ErrorBody)))]
+#[post("/coalitions/{slug}/organisations/{organisation}/unlink")]
+pub async fn unlink(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, organisation) = path.into_inner();
+    state
+        .db
+        .write(move |conn| organisations::unlink(conn, &actor, &slug, &organisation))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
