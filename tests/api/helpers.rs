@@ -385,6 +385,24 @@ impl TestApp {
         }
     }
 
+    /// Wait until at least `n` mails are dead; returns them.
+    pub async fn wait_for_dead(&self, n: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let body: Value = self
+                .get_authed("/api/v1/outbox?state=dead")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let items = body["items"].as_array().unwrap().clone();
+            if items.len() >= n {
+                return items;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("no dead mail");
+    }
+
     /// The outbox, read with the owner's token.
     pub async fn outbox(&self) -> Value {
         self.get_authed("/api/v1/outbox?per_page=200")

@@ -523,7 +523,7 @@ async fn mail_that_keeps_failing_or_is_refused_is_parked_as_dead_with_its_error(
         let letter = app.open_letter("l", "auto").await;
         app.sign(&letter, &signer("Org", "FR", "o@example.org"))
             .await;
-        let dead = wait_for_dead(&app, 1).await;
+        let dead = app.wait_for_dead(1).await;
         assert_eq!(dead[0]["attempts"], 2);
         assert!(
             dead[0]["last_error"]
@@ -539,7 +539,7 @@ async fn mail_that_keeps_failing_or_is_refused_is_parked_as_dead_with_its_error(
         let letter = app.open_letter("l", "auto").await;
         app.sign(&letter, &signer("Org", "FR", "reject-me@example.org"))
             .await;
-        let dead = wait_for_dead(&app, 1).await;
+        let dead = app.wait_for_dead(1).await;
         assert_eq!(dead[0]["attempts"], 1);
         assert!(
             dead[0]["last_error"].as_str().unwrap().contains("550"),
@@ -547,23 +547,6 @@ async fn mail_that_keeps_failing_or_is_refused_is_parked_as_dead_with_its_error(
         );
         assert!(app.mail.mails().is_empty());
     }
-}
-
-async fn wait_for_dead(app: &TestApp, n: usize) -> Vec<serde_json::Value> {
-    for _ in 0..200 {
-        let body: serde_json::Value = app
-            .get_authed("/api/v1/outbox?state=dead")
-            .await
-            .json()
-            .await
-            .unwrap();
-        let items = body["items"].as_array().unwrap().clone();
-        if items.len() >= n {
-            return items;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("no dead mail");
 }
 
 db_test!(
