@@ -28,8 +28,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(transition);
 }
 
-const TITLE_MAX: usize = 300;
-const BODY_MAX: usize = 100_000;
+pub const TITLE_MAX: usize = 300;
+pub const BODY_MAX: usize = 100_000;
 const NAME_MAX: usize = 200;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -62,6 +62,8 @@ pub struct LetterJson {
     pub deadline: Option<DateTime<Utc>>,
     /// SHA-256 of the text version (title, blank line, body).
     pub text_hash: String,
+    /// The version of the text (1 when it opened; more after each new version).
+    pub version: i32,
     pub opened_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
@@ -102,6 +104,7 @@ impl LetterJson {
             visibility: l.visibility,
             deadline: l.deadline.map(utc),
             text_hash: l.text_hash,
+            version: l.version,
             opened_at: l.opened_at.map(utc),
             closed_at: l.closed_at.map(utc),
             delivered_at: l.delivered_at.map(utc),

@@ -19,6 +19,7 @@ pub mod organisations;
 pub mod signatories;
 pub mod signatures;
 pub mod streaming;
+pub mod versions;
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
             .configure(moderation::routes)
+            .configure(versions::routes)
             .configure(signatories::routes)
             .configure(changes::routes)
             .configure(ledger::routes),

@@ -363,6 +363,13 @@ pub fn transition(
             let letter = &current.letter;
             let text = super::ledger::Change::text(&letter.text_hash, now);
             super::ledger::append(conn, key, &letter.id, [text])?;
+            super::versions::record_first(conn, &current)?;
+            // The translations it opens with are part of its record too.
+            let translations = super::translations::list(conn, &letter.id)?;
+            let texts = translations
+                .iter()
+                .map(|t| super::ledger::Change::text(&t.text_hash, now));
+            super::ledger::append(conn, key, &letter.id, texts)?;
         }
         let view = find(conn, &current.letter.id, Audience::Admin)?;
         record(

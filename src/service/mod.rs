@@ -15,6 +15,8 @@ pub mod outbox;
 pub mod public_list;
 pub mod seed;
 pub mod signatures;
+pub mod translations;
+pub mod versions;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use serde::Serialize;

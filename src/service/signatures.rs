@@ -33,6 +33,8 @@ pub struct SignInput {
     pub representative_role: String,
     pub email: EmailAddress,
     pub comment: Option<String>,
+    /// The language of the text the signer read, when it was a translation.
+    pub language: Option<crate::domain::LanguageTag>,
 }
 
 /// What a sign request did. Only for logs and tests: every caller answers the same neutral
@@ -98,6 +100,7 @@ fn insert_signature(
 ) -> Result<(), AppError> {
     let id = new_id();
     let now = now();
+    let text_hash = seen_text(conn, letter, input.language.as_ref())?;
     let row = NewSignature {
         confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
         withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
@@ -109,7 +112,7 @@ fn insert_signature(
         representative_role: input.representative_role,
         email: input.email.as_str().to_string(),
         comment: input.comment,
-        text_hash: letter.text_hash.clone(),
+        text_hash,
         confirm_expires_at: now + policy.confirm_ttl,
         confirmations_sent: 1,
         created_at: now,
@@ -159,6 +162,29 @@ fn record(
             }),
         },
     )
+}
+
+/// The hash of the text the signer saw: the letter's, or its translation's.
+fn seen_text(
+    conn: &mut DbConnection,
+    letter: &Letter,
+    language: Option<&crate::domain::LanguageTag>,
+) -> Result<String, AppError> {
+    match language {
+        Some(lang) if !lang.as_str().eq_ignore_ascii_case(&letter.language) => {
+            super::translations::list(conn, &letter.id)?
+                .into_iter()
+                .find(|t| t.language.eq_ignore_ascii_case(lang.as_str()))
+                .map(|t| t.text_hash)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "language",
+                        format!("the letter has no translation into {}", lang.as_str()),
+                    )
+                })
+        }
+        _ => Ok(letter.text_hash.clone()),
+    }
 }
 
 fn ensure_open(letter: &Letter) -> Result<(), AppError> {
@@ -474,6 +500,10 @@ pub struct SignFields {
     /// Consent to the privacy notice; must be given.
     #[serde(default)]
     pub consent: bool,
+    /// The language of the text the signer read, when it is one of the letter's translations
+    /// (default: the letter's own language).
+    #[serde(default)]
+    pub language: String,
 }
 
 pub const PERSON_MAX: usize = 200;
@@ -507,6 +537,11 @@ impl SignFields {
         );
         let email = errors.check("email", EmailAddress::parse(&self.email));
         let comment = errors.optional("comment", Some(&self.comment), text(COMMENT_MAX));
+        let language = errors.optional(
+            "language",
+            Some(&self.language),
+            crate::domain::LanguageTag::parse,
+        );
         if !self.consent {
             errors.add("consent", "you must accept the privacy notice to sign");
         }
@@ -527,6 +562,7 @@ impl SignFields {
                     representative_role: role,
                     email,
                     comment,
+                    language,
                 })
             }
             _ => Err(AppError::field("organisation_name", "is required")),

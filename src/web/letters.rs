@@ -10,12 +10,15 @@ use super::csrf::{self, Csrf};
 use super::{render, PageError};
 use crate::db::models::Country;
 use crate::db::models::PublicSignatory;
+use crate::db::models::Translation;
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::error::{AppError, FieldErrors};
+use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, ListQuery, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::PageRequest;
+use crate::service::{translations, versions};
 use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -75,12 +78,23 @@ struct PageData {
     summary: ListSummary,
     ledger: Head,
     groups: Vec<CountryGroup>,
+    /// The translation being read (`?lang=`), if any.
+    reading: Option<Translation>,
+    /// The languages it can be read in: its own first, then its translations'.
+    languages: Vec<String>,
+    /// The versions of its text: (text hash, version number).
+    versions: Vec<(String, i32)>,
 }
 
 #[derive(Template)]
 #[template(path = "letter.html")]
 struct LetterPage {
     view: LetterView,
+    /// The title and language shown: the letter's, or the translation's.
+    title: String,
+    language: String,
+    languages: Vec<String>,
+    versions: Vec<(String, i32)>,
     body_html: String,
     groups: Vec<CountryGroup>,
     summary: ListSummary,
@@ -107,6 +121,16 @@ impl LetterPage {
     fn has_err(&self, field: &str) -> bool {
         self.errors.contains_key(field)
     }
+
+    /// The version a signatory signed, when it is not the current text (or a translation of
+    /// it): shown next to their name.
+    fn older_version(&self, hash: &str) -> Option<i32> {
+        self.versions
+            .iter()
+            .find(|(h, _)| h == hash)
+            .map(|&(_, v)| v)
+            .filter(|&v| v != self.view.letter.version)
+    }
 }
 
 /// Everything the letter page shows, read in one go: counts for every country, names for the
@@ -115,8 +139,28 @@ fn load_page(
     conn: &mut crate::db::DbConnection,
     key: &LedgerKey,
     slug: &str,
+    lang: &str,
 ) -> Result<PageData, AppError> {
     let view = letters::find(conn, slug, Audience::Public)?;
+    let translations = translations::list(conn, &view.letter.id)?;
+    let reading = if lang.is_empty() || lang.eq_ignore_ascii_case(&view.letter.language) {
+        None
+    } else {
+        Some(
+            translations
+                .iter()
+                .find(|t| t.language.eq_ignore_ascii_case(lang))
+                .cloned()
+                .ok_or_else(|| AppError::not_found(format!("translation {lang:?}")))?,
+        )
+    };
+    let mut languages = vec![view.letter.language.clone()];
+    languages.extend(translations.iter().map(|t| t.language.clone()));
+    let (_, history) = versions::list(conn, &Actor::Public, &view.letter.id)?;
+    let versions = history
+        .into_iter()
+        .map(|v| (v.text_hash, v.version))
+        .collect();
     let summary = public_list::summary(conn, &view.letter.id)?;
     let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
     let rows = public_list::page(conn, &view.letter.id, &ListQuery::default(), PAGE_LISTS)?;
@@ -144,6 +188,9 @@ fn load_page(
         summary,
         ledger,
         groups,
+        reading,
+        languages,
+        versions,
     })
 }
 
@@ -155,8 +202,20 @@ fn letter_page(
     csrf: String,
 ) -> LetterPage {
     let view = data.view;
+    let (title, language, body) = match &data.reading {
+        Some(t) => (t.title.clone(), t.language.clone(), t.body.as_str()),
+        None => (
+            view.letter.title.clone(),
+            view.letter.language.clone(),
+            view.letter.body.as_str(),
+        ),
+    };
     LetterPage {
-        body_html: super::markdown::to_safe_html(&view.letter.body),
+        body_html: super::markdown::to_safe_html(body),
+        title,
+        language,
+        languages: data.languages,
+        versions: data.versions,
         listed: data.groups.iter().map(|g| g.signatories.len()).sum(),
         open: view.state() == crate::domain::LetterState::Open,
         view,
@@ -170,22 +229,34 @@ fn letter_page(
     }
 }
 
+#[derive(Deserialize)]
+struct LangQuery {
+    #[serde(default)]
+    lang: String,
+}
+
 async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let key = state.ledger.clone();
+    let lang = query.into_inner().lang;
+    let form = SignFields {
+        language: lang.clone(),
+        ..SignFields::default()
+    };
     let data = (state.db)
-        .run(move |conn| load_page(conn, &key, &slug))
+        .run(move |conn| load_page(conn, &key, &slug, &lang))
         .await?;
     let csrf = Csrf::for_request(&req, state.secure_cookies);
     let countries = state.countries.get(&state.db).await?;
     let page = letter_page(
         data,
         &countries,
-        SignFields::default(),
+        form,
         FieldErrors::new(),
         csrf.token.clone(),
     );
@@ -213,6 +284,8 @@ pub struct SignForm {
     comment: String,
     consent: Option<String>,
     #[serde(default)]
+    language: String,
+    #[serde(default)]
     csrf_token: String,
 }
 
@@ -227,6 +300,7 @@ impl SignForm {
             email: self.email.clone(),
             comment: self.comment.clone(),
             consent: self.consent.is_some(),
+            language: self.language.clone(),
         }
     }
 }
@@ -262,8 +336,9 @@ async fn sign(
         }
         Err(AppError::Validation(errors)) => {
             let key = state.ledger.clone();
+            let lang = fields.language.clone();
             let data = (state.db)
-                .run(move |conn| load_page(conn, &key, &slug))
+                .run(move |conn| load_page(conn, &key, &slug, &lang))
                 .await?;
             let page = letter_page(data, &all, fields, errors, form.csrf_token.clone());
             render(HttpResponse::UnprocessableEntity(), &page)

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod pictures;
 pub mod session;
 pub mod signatures;
+pub mod versions;
 
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     letters::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
+    versions::routes(cfg);
     signatures::routes(cfg);
     pictures::routes(cfg);
 }

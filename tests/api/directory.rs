@@ -7,10 +7,10 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 use undersigned::db::schema::{organisations, signatures};
 use undersigned::db::{DatabaseUrl, Db};
-use undersigned::verify::{verify, Options, Report};
+use undersigned::verify::Report;
 
 use crate::db_test;
-use crate::helpers::{ledger_key, signer, status_json, TestApp, HOME};
+use crate::helpers::{signer, status_json, TestApp, HOME};
 
 /// Create a letter in a new coalition with a deadline `secs` from now, and open it.
 async fn letter_due_in(app: &TestApp, slug: &str, secs: i64) -> chrono::DateTime<chrono::Utc> {
@@ -289,13 +289,7 @@ async fn join(app: &TestApp, letter: &str, name: &str, country: &str) {
 }
 
 async fn check(app: &TestApp, letter: &str) -> Report {
-    let options = Options {
-        source: app.url(&format!("/letters/{letter}")),
-        since: None,
-        list: None,
-        key: Some(ledger_key().public_hex()),
-    };
-    verify(&options).await.expect("the check runs")
+    app.verify(letter, None).await
 }
 
 /// (name, country code) of a letter's public list, and its counts by country.

@@ -385,6 +385,24 @@ impl TestApp {
         }
     }
 
+    /// `undersigned verify` on a letter's page, as anyone would run it (with the test key
+    /// pinned), optionally against a head saved earlier.
+    pub async fn verify(
+        &self,
+        letter: &str,
+        since: Option<std::path::PathBuf>,
+    ) -> undersigned::verify::Report {
+        let options = undersigned::verify::Options {
+            source: self.url(&format!("/letters/{letter}")),
+            since,
+            list: None,
+            key: Some(ledger_key().public_hex()),
+        };
+        undersigned::verify::verify(&options)
+            .await
+            .expect("the check runs")
+    }
+
     /// Wait until at least `n` mails are dead; returns them.
     pub async fn wait_for_dead(&self, n: usize) -> Vec<Value> {
         for _ in 0..200 {

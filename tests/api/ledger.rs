@@ -47,13 +47,7 @@ async fn leave(app: &TestApp, token: &str) {
 }
 
 async fn check(app: &TestApp, letter: &str, since: Option<std::path::PathBuf>) -> Report {
-    let options = Options {
-        source: app.url(&format!("/letters/{letter}")),
-        since,
-        list: None,
-        key: Some(ledger_key().public_hex()),
-    };
-    verify(&options).await.expect("the check runs")
+    app.verify(letter, since).await
 }
 
 fn save(dir: &tempfile::TempDir, name: &str, value: &Value) -> std::path::PathBuf {

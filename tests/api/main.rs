@@ -21,3 +21,4 @@ mod organisations;
 mod permissions;
 mod signing;
 mod trust;
+mod versions;

@@ -23,6 +23,10 @@ CREATE TABLE letter_versions (
     created_at TIMESTAMP NOT NULL,
     PRIMARY KEY (letter_id, version)
 );
+-- Letters opened before versions existed start with the text they have.
+INSERT INTO letter_versions (letter_id, version, title, body, text_hash, note, created_at)
+SELECT id, 1, title, body, text_hash, NULL, COALESCE(opened_at, created_at)
+FROM letters WHERE state <> 'draft';
 
 -- The letter in other languages: one text per language, signatures counted together.
 CREATE TABLE letter_translations (

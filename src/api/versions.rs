@@ -1,0 +1,239 @@
+//! A letter's text versions and translations through the API.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::extract::{ApiJson, Authenticated, Caller};
+use super::letters::{BODY_MAX, TITLE_MAX};
+use super::{caching, text, utc};
+use crate::db::models::{LetterVersion, Translation};
+use crate::domain::LanguageTag;
+use crate::error::{AppError, FieldCollector};
+use crate::service::translations::{self, TranslationInput};
+use crate::service::versions::{self, NewVersion};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_versions)
+        .service(publish_version)
+        .service(list_translations)
+        .service(save_translation)
+        .service(delete_translation);
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VersionJson {
+    version: i32,
+    title: String,
+    body: String,
+    /// SHA-256 of the text, as in the ledger's `text` entries and the signatories' `text_hash`.
+    text_hash: String,
+    note: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<LetterVersion> for VersionJson {
+    fn from(v: LetterVersion) -> Self {
+        VersionJson {
+            version: v.version,
+            title: v.title,
+            body: v.body,
+            text_hash: v.text_hash,
+            note: v.note,
+            created_at: utc(v.created_at),
+        }
+    }
+}
+
+/// Every version of a letter's text since it opened, oldest first.
+#[utoipa::path(get, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<VersionJson>), (status = 404, body = super::ErrorBody)))]
+#[get("/letters/{slug}/versions")]
+pub async fn list_versions(
+    req: HttpRequest,
+    Caller(actor): Caller,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let (view, list) = state
+        .db
+        .run(move |conn| versions::list(conn, &actor, &slug))
+        .await?;
+    let body: Vec<VersionJson> = list.into_iter().map(VersionJson::from).collect();
+    Ok(caching::json(&req, &body, view.letter.updated_at))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVersionJson {
+    /// The new title (default: unchanged).
+    title: Option<String>,
+    /// The new text (default: unchanged).
+    body: Option<String>,
+    /// What changed, for readers.
+    note: Option<String>,
+}
+
+/// Publish a new version of an open letter's text (coordinator role). Signatures already made
+/// keep the version they saw.
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)), request_body = NewVersionJson,
+    security(("api_token" = [])),
+    responses((status = 201, body = VersionJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, description = "Not open or closed, or a version was published meanwhile", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+#[post("/letters/{slug}/versions")]
+pub async fn publish_version(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<NewVersionJson>,
+) -> Result<HttpResponse, AppError> {
+    let new = body.0.parse()?;
+    let (key, slug) = (state.ledger.clone(), slug.into_inner());
+    let (view, version) = state
+        .db
+        .write(move |conn| versions::publish(conn, &key, &actor, &slug, new))
+        .await?;
+    state.versions.forget(&view.letter.slug);
+    Ok(HttpResponse::Created().json(VersionJson::from(version)))
+}
+
+impl NewVersionJson {
+    pub fn parse(self) -> Result<NewVersion, AppError> {
+        let mut errors = FieldCollector::new();
+        let title = errors.given("title", self.title.as_deref(), text(TITLE_MAX));
+        let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
+        let note = errors.required("note", self.note.as_deref(), text(500));
+        if self.title.is_none() && self.body.is_none() {
+            errors.add("body", "give a new body or title");
+        }
+        errors.finish()?;
+        Ok(NewVersion {
+            title,
+            body,
+            note: note.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TranslationJson {
+    language: String,
+    title: String,
+    body: String,
+    /// SHA-256 of this text: a signature made from it carries this hash.
+    text_hash: String,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<Translation> for TranslationJson {
+    fn from(t: Translation) -> Self {
+        TranslationJson {
+            language: t.language,
+            title: t.title,
+            body: t.body,
+            text_hash: t.text_hash,
+            updated_at: utc(t.updated_at),
+        }
+    }
+}
+
+/// A letter's translations (signatures on any of them count together).
+#[utoipa::path(get, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)),
+    responses((status = 200, body = Vec<TranslationJson>), (status = 404, body = super::ErrorBody)))]
+#[get("/letters/{slug}/translations")]
+pub async fn list_translations(
+    req: HttpRequest,
+    Caller(actor): Caller,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let (view, list) = state
+        .db
+        .run(move |conn| {
+            let view = crate::service::letters::find(conn, &slug, actor.audience())?;
+            let list = translations::list(conn, &view.letter.id)?;
+            Ok((view, list))
+        })
+        .await?;
+    let last = list
+        .iter()
+        .map(|t| t.updated_at)
+        .max()
+        .unwrap_or(view.letter.updated_at)
+        .max(view.letter.updated_at);
+    let body: Vec<TranslationJson> = list.into_iter().map(TranslationJson::from).collect();
+    Ok(caching::json(&req, &body, last))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationRequestJson {
+    /// A language tag such as `fr` or `pt-BR`, other than the letter's own.
+    language: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+}
+
+/// Add or replace a translation (coordinator role; drafts and open letters). Once the letter is
+/// open, the translation's text is logged in its ledger.
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)), request_body = TranslationRequestJson,
+    security(("api_token" = [])),
+    responses((status = 200, body = TranslationJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/letters/{slug}/translations")]
+pub async fn save_translation(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<TranslationRequestJson>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0.parse()?;
+    let (key, slug) = (state.ledger.clone(), slug.into_inner());
+    let saved = state
+        .db
+        .write(move |conn| translations::save(conn, &key, &actor, &slug, input))
+        .await?;
+    state.versions.clear();
+    Ok(HttpResponse::Ok().json(TranslationJson::from(saved)))
+}
+
+impl TranslationRequestJson {
+    pub fn parse(self) -> Result<TranslationInput, AppError> {
+        let mut errors = FieldCollector::new();
+        let language = errors.required("language", self.language.as_deref(), LanguageTag::parse);
+        let title = errors.required("title", self.title.as_deref(), text(TITLE_MAX));
+        let body = errors.required("body", self.body.as_deref(), text(BODY_MAX));
+        errors.finish()?;
+        match (language, title, body) {
+            (Some(language), Some(title), Some(body)) => Ok(TranslationInput {
+                language,
+                title,
+                body,
+            }),
+            _ => Err(AppError::field("language", "is required")),
+        }
+    }
+}
+
+/// Remove a translation of a draft (coordinator role).
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/translations/{language}/delete", tag = "letters", params(("slug" = String, Path), ("language" = String, Path)),
+    security(("api_token" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, description = "The letter is no longer a draft", body = super::ErrorBody)))]
+#[post("/letters/{slug}/translations/{language}/delete")]
+pub async fn delete_translation(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, language) = path.into_inner();
+    state
+        .db
+        .write(move |conn| translations::delete(conn, &actor, &slug, &language))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,212 @@
+//! The dashboard's page for a letter's text versions and translations.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::csrf::Csrf;
+use super::form;
+use super::session::{FormErrors, SignedIn};
+use super::{render, PageError};
+use crate::api::versions::{NewVersionJson, TranslationRequestJson};
+use crate::db::models::{LetterVersion, Translation};
+use crate::domain::{LetterState, Permission};
+use crate::error::AppError;
+use crate::service::access::UserActor;
+use crate::service::letters::{self, LetterView};
+use crate::service::{translations, versions};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dashboard/letters/{slug}/versions", web::get().to(page))
+        .route(
+            "/dashboard/letters/{slug}/versions",
+            web::post().to(publish),
+        )
+        .route(
+            "/dashboard/letters/{slug}/translations",
+            web::post().to(translate),
+        )
+        .route(
+            "/dashboard/letters/{slug}/translations/{language}/delete",
+            web::post().to(delete),
+        );
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/versions.html")]
+struct VersionsPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    view: LetterView,
+    versions: Vec<LetterVersion>,
+    translations: Vec<Translation>,
+    can_version: bool,
+    can_translate: bool,
+    can_delete: bool,
+    message: Option<&'a str>,
+    errors: FormErrors,
+}
+
+async fn show(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    slug: String,
+    message: Option<&str>,
+    error: Option<AppError>,
+) -> Result<HttpResponse, PageError> {
+    let errors = match error {
+        None => FormErrors::default(),
+        Some(e) => FormErrors::from_error(&e).ok_or(PageError(e))?,
+    };
+    let actor = session.actor.clone();
+    let (view, versions, translations) = state
+        .db
+        .run(move |conn| {
+            let view = letters::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
+            let (_, versions) = versions::list(conn, &actor, &view.letter.id)?;
+            let translations = translations::list(conn, &view.letter.id)?;
+            Ok((view, versions, translations))
+        })
+        .await?;
+    let manage = session
+        .actor
+        .can(&view.coalition.id, Permission::ManageLetters);
+    let letter_state = view.state();
+    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut builder = HttpResponse::build(status);
+    csrf.apply(&mut builder);
+    render(
+        builder,
+        &VersionsPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
+            can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
+            can_delete: manage && letter_state == LetterState::Draft,
+            view,
+            versions,
+            translations,
+            message,
+            errors,
+        },
+    )
+}
+
+async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    show(&req, &state, &session, slug.into_inner(), None, None).await
+}
+
+/// Call the API handler's own parsing and the service, then show the page again.
+async fn publish(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let posted = form::parse::<NewVersionJson>(&req, pairs.into_inner())?;
+    let result = match posted.data.parse() {
+        Ok(new) => {
+            let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
+            state
+                .db
+                .write(move |conn| versions::publish(conn, &key, &actor, &letter, new))
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            state.versions.forget(&slug);
+            show(
+                &req,
+                &state,
+                &session,
+                slug,
+                Some("The new version is published."),
+                None,
+            )
+            .await
+        }
+        Err(e) => show(&req, &state, &session, slug, None, Some(e)).await,
+    }
+}
+
+async fn translate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let posted = form::parse::<TranslationRequestJson>(&req, pairs.into_inner())?;
+    let result = match posted.data.parse() {
+        Ok(input) => {
+            let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
+            state
+                .db
+                .write(move |conn| translations::save(conn, &key, &actor, &letter, input))
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            state.versions.clear();
+            show(
+                &req,
+                &state,
+                &session,
+                slug,
+                Some("The translation is saved."),
+                None,
+            )
+            .await
+        }
+        Err(e) => show(&req, &state, &session, slug, None, Some(e)).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ButtonForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    path: web::Path<(String, String)>,
+    button: web::Form<ButtonForm>,
+) -> Result<HttpResponse, PageError> {
+    super::csrf::verify(&req, &button.csrf_token)?;
+    let (slug, language) = path.into_inner();
+    let (actor, letter) = (session.actor.clone(), slug.clone());
+    state
+        .db
+        .write(move |conn| translations::delete(conn, &actor, &letter, &language))
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/dashboard/letters/{slug}/versions"),
+        ))
+        .finish())
+}
