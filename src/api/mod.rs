@@ -10,6 +10,7 @@ pub mod coalitions;
 pub mod countries;
 pub mod extract;
 pub mod health;
+pub mod invitations;
 pub mod ledger;
 pub mod letters;
 pub mod openapi;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(organisations::routes)
             .configure(letters::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
+            .configure(invitations::routes)
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
             .configure(signatories::routes)

@@ -49,6 +49,9 @@ pub struct ErrorDetail {
         super::signatures::confirm,
         super::signatures::withdraw,
         super::signatures::outbox_list,
+        super::invitations::invite,
+        super::invitations::list,
+        super::invitations::remind,
         super::signatories::list,
         super::signatories::list_csv,
         super::changes::changes,
@@ -64,6 +67,7 @@ pub struct ErrorDetail {
         (name = "open data", description = "Published signatories, counts and changes: public, cached, CORS-open"),
         (name = "letters", description = "Letters and their life cycle"),
         (name = "signing", description = "Signing, confirming and withdrawing (no account needed)"),
+        (name = "invitations", description = "Inviting organisations of the directory to sign, with personal links (coordinators)"),
         (name = "pictures", description = "Embeddable SVG"),
     )
 )]

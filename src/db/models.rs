@@ -7,9 +7,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, audit_log, coalitions, countries, ledger_entries, letter_country_counts, letters,
-    memberships, organisations, outbox, public_signatories, sessions, signature_events, signatures,
-    users,
+    api_tokens, audit_log, coalitions, countries, invitations, ledger_entries,
+    letter_country_counts, letters, memberships, organisations, outbox, public_signatories,
+    sessions, signature_events, signatures, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -188,6 +188,8 @@ pub struct Signature {
     pub confirmed_at: Option<NaiveDateTime>,
     pub published_at: Option<NaiveDateTime>,
     pub withdrawn_at: Option<NaiveDateTime>,
+    /// `invitation` when made through an invitation link; `None`: the organisation's applies.
+    pub verification: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -208,6 +210,7 @@ pub struct NewSignature {
     pub confirmations_sent: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub verification: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -224,6 +227,7 @@ pub struct OutboxMail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub invitation_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -233,6 +237,7 @@ pub struct NewOutboxMail {
     pub kind: String,
     pub recipient: String,
     pub signature_id: Option<String>,
+    pub invitation_id: Option<String>,
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
@@ -364,4 +369,23 @@ pub struct AuditRow {
     pub subject_id: String,
     pub action: String,
     pub details: String,
+}
+
+/// An invitation to sign a letter; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: String,
+    pub letter_id: String,
+    pub organisation_id: String,
+    /// Private: never in a public response.
+    pub email: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: NaiveDateTime,
+    pub opened_at: Option<NaiveDateTime>,
+    pub signed_at: Option<NaiveDateTime>,
+    pub signature_id: Option<String>,
+    pub reminded_at: Option<NaiveDateTime>,
+    pub reminders: i32,
 }

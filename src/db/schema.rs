@@ -88,6 +88,7 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         published_at -> Nullable<Timestamp>,
         withdrawn_at -> Nullable<Timestamp>,
+        verification -> Nullable<Text>,
     }
 }
 
@@ -104,6 +105,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        invitation_id -> Nullable<Text>,
     }
 }
 
@@ -245,3 +247,29 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> coalitions (coalition_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens, memberships, coalitions);
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        letter_id -> Text,
+        organisation_id -> Text,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        sent_at -> Timestamp,
+        opened_at -> Nullable<Timestamp>,
+        signed_at -> Nullable<Timestamp>,
+        signature_id -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        reminders -> Integer,
+    }
+}
+
+diesel::joinable!(invitations -> letters (letter_id));
+diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(invitations, letters);
+diesel::allow_tables_to_appear_in_same_query!(invitations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(invitations, signatures);
+diesel::allow_tables_to_appear_in_same_query!(invitations, outbox);
+diesel::allow_tables_to_appear_in_same_query!(invitations, countries);
+diesel::allow_tables_to_appear_in_same_query!(invitations, coalitions);

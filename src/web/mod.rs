@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod dashboard;
+pub mod invitations;
 pub mod letters;
 pub mod markdown;
 pub mod pictures;
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     session::routes(cfg, limits);
     dashboard::routes(cfg);
     signatures::routes(cfg);
+    invitations::routes(cfg);
     pictures::routes(cfg);
 }
 

@@ -10,6 +10,7 @@ mod cli;
 mod countries;
 mod errors;
 mod health;
+mod invitations;
 mod ledger;
 mod letters;
 mod migrations;
