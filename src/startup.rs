@@ -467,9 +467,15 @@ impl Shutdown {
 /// request id. Query strings are not logged.
 pub struct RedactedSpan;
 
-/// A path fit for logs: the token in `/signatures/{confirm,withdraw}/{token}` is replaced.
+/// A path fit for logs: the token in `/signatures/{confirm,withdraw}/{token}`,
+/// `/invitations/{token}` and `/setup/{token}` is replaced.
 pub fn redact_path(path: &str) -> String {
-    for prefix in ["/signatures/confirm/", "/signatures/withdraw/", "/setup/"] {
+    for prefix in [
+        "/signatures/confirm/",
+        "/signatures/withdraw/",
+        "/invitations/",
+        "/setup/",
+    ] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }
@@ -522,6 +528,7 @@ mod tests {
         for path in [
             format!("/signatures/confirm/{token}"),
             format!("/signatures/withdraw/{token}"),
+            format!("/invitations/{token}"),
         ] {
             assert!(!super::redact_path(&path).contains(&token));
         }

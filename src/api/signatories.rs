@@ -41,7 +41,8 @@ pub struct SignatoryJson {
     pub country: CountryRef,
     pub website: Option<String>,
     /// How the organisation was checked: `unverified`, `domain` (a signer confirmed an address
-    /// at its website's registrable domain; never a free-mail provider) or `coordinator`.
+    /// at its website's registrable domain; never a free-mail provider), `coordinator`, or
+    /// `invitation` (this signature came through a personal link the coalition mailed to it).
     pub verification: String,
     /// When the signature was published (confirmed by email, or approved).
     pub signed_at: DateTime<Utc>,

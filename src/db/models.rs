@@ -7,9 +7,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, audit_log, coalition_organisations, coalitions, countries, ledger_entries,
-    letter_country_counts, letter_translations, letter_versions, letters, memberships,
-    organisations, outbox, public_signatories, sessions, signature_events, signatures, users,
+    api_tokens, audit_log, coalition_organisations, coalitions, countries, invitations,
+    ledger_entries, letter_country_counts, letter_translations, letter_versions, letters,
+    memberships, organisations, outbox, public_signatories, sessions, signature_events, signatures,
+    users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -193,6 +194,8 @@ pub struct Signature {
     pub rejection_reason: Option<String>,
     pub rejected_at: Option<NaiveDateTime>,
     pub letter_version: i32,
+    /// `invitation` when made through an invitation link; `None`: the organisation's applies.
+    pub verification: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -214,6 +217,7 @@ pub struct NewSignature {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub letter_version: i32,
+    pub verification: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -230,6 +234,7 @@ pub struct OutboxMail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub invitation_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -239,6 +244,7 @@ pub struct NewOutboxMail {
     pub kind: String,
     pub recipient: String,
     pub signature_id: Option<String>,
+    pub invitation_id: Option<String>,
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
@@ -405,4 +411,23 @@ pub struct CoalitionOrganisation {
     pub coalition_id: String,
     pub organisation_id: String,
     pub created_at: NaiveDateTime,
+}
+
+/// An invitation to sign a letter; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: String,
+    pub letter_id: String,
+    pub organisation_id: String,
+    /// Private: never in a public response.
+    pub email: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: NaiveDateTime,
+    pub opened_at: Option<NaiveDateTime>,
+    pub signed_at: Option<NaiveDateTime>,
+    pub signature_id: Option<String>,
+    pub reminded_at: Option<NaiveDateTime>,
+    pub reminders: i32,
 }

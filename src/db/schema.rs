@@ -92,6 +92,7 @@ diesel::table! {
         rejection_reason -> Nullable<Text>,
         rejected_at -> Nullable<Timestamp>,
         letter_version -> Integer,
+        verification -> Nullable<Text>,
     }
 }
 
@@ -108,6 +109,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        invitation_id -> Nullable<Text>,
     }
 }
 
@@ -287,3 +289,29 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        letter_id -> Text,
+        organisation_id -> Text,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        sent_at -> Timestamp,
+        opened_at -> Nullable<Timestamp>,
+        signed_at -> Nullable<Timestamp>,
+        signature_id -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        reminders -> Integer,
+    }
+}
+
+diesel::joinable!(invitations -> letters (letter_id));
+diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::allow_tables_to_appear_in_same_query!(invitations, letters);
+diesel::allow_tables_to_appear_in_same_query!(invitations, organisations);
+diesel::allow_tables_to_appear_in_same_query!(invitations, signatures);
+diesel::allow_tables_to_appear_in_same_query!(invitations, outbox);
+diesel::allow_tables_to_appear_in_same_query!(invitations, countries);
+diesel::allow_tables_to_appear_in_same_query!(invitations, coalitions);

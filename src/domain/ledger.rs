@@ -56,7 +56,8 @@ pub struct Entry {
     pub name: String,
     /// Its country (ISO 3166-1 alpha-2 or a listed territory code).
     pub country: String,
-    /// How the organisation was checked (`unverified`, `domain`, `coordinator`).
+    /// How the organisation was checked (`unverified`, `domain`, `coordinator`, or `invitation`
+    /// for a signature made through an invitation link).
     pub verification: String,
     /// SHA-256 of the letter text: the version the signer saw, or the new version.
     pub text_hash: String,

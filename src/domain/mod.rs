@@ -17,7 +17,7 @@ pub use account::{Password, Permission, Role};
 pub use country::CountryCode;
 pub use letter::{LetterState, Moderation, Visibility};
 pub use organisation::{OrgName, Verification};
-pub use signature::{MailKind, MailState, SignatureState};
+pub use signature::{MailKind, MailState, SignatureState, SignatureVerification};
 pub use text::{EmailAddress, EmailDomain, LanguageTag, Slug, Website};
 
 /// Declares a fieldless enum stored and serialised as a lowercase string, with `as_str`,

@@ -28,8 +28,25 @@ impl SignatureState {
 }
 
 string_enum!(
+    /// How one signature was checked, beyond its organisation's own verification
+    /// (`domain::Verification`). The public list shows this value when a signature has one, and
+    /// the organisation's otherwise.
+    SignatureVerification {
+        /// Made through the personal link of a coordinator's invitation, sent to an address the
+        /// coalition chose for the organisation.
+        Invitation => "invitation",
+    }
+);
+
+string_enum!(
     /// What an outbox row is: which template renders it.
-    MailKind { SignatureConfirmation => "signature_confirmation" }
+    MailKind {
+        SignatureConfirmation => "signature_confirmation",
+        /// A coordinator's invitation to sign, with its personal link.
+        Invitation => "invitation",
+        /// A reminder of an invitation not signed yet.
+        InvitationReminder => "invitation_reminder",
+    }
 );
 
 string_enum!(

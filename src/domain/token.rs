@@ -1,4 +1,5 @@
-//! Link tokens: 256-bit values in confirmation and withdrawal links, stored only as SHA-256.
+//! Link tokens: 256-bit values in confirmation, withdrawal and invitation links, stored only as
+//! SHA-256.
 //!
 //! A token is derived as HMAC-SHA256(secret key, purpose ":" record id). That lets the outbox
 //! worker put the link into a mail when it sends it without the token ever being written to the
@@ -13,6 +14,8 @@ use sha2::{Digest, Sha256};
 pub enum Purpose {
     ConfirmSignature,
     WithdrawSignature,
+    /// Sign a letter for the invited organisation (`/invitations/{token}`).
+    Invitation,
 }
 
 impl Purpose {
@@ -20,6 +23,7 @@ impl Purpose {
         match self {
             Purpose::ConfirmSignature => "confirm-signature",
             Purpose::WithdrawSignature => "withdraw-signature",
+            Purpose::Invitation => "invitation",
         }
     }
 }
@@ -99,6 +103,7 @@ mod tests {
         assert_eq!(t.as_str().len(), 64);
         assert_eq!(t, key.derive(Purpose::ConfirmSignature, "id-1"));
         assert_ne!(t, key.derive(Purpose::WithdrawSignature, "id-1"));
+        assert_ne!(t, key.derive(Purpose::Invitation, "id-1"));
         assert_ne!(t, key.derive(Purpose::ConfirmSignature, "id-2"));
         assert_ne!(t, other.derive(Purpose::ConfirmSignature, "id-1"));
         assert_ne!(t.hash(), t.as_str());

@@ -42,6 +42,55 @@ impl SignatureConfirmation<'_> {
     }
 }
 
+/// The mail that invites an organisation to sign, with its personal link; or reminds it.
+pub struct InvitationMail<'a> {
+    pub reminder: bool,
+    pub coalition_name: &'a str,
+    pub organisation_name: &'a str,
+    pub country_name: &'a str,
+    pub letter_title: &'a str,
+    pub recipient_name: &'a str,
+    pub invitation_url: &'a str,
+    /// The signing deadline, formatted, if the letter has one.
+    pub deadline: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.txt")]
+struct InvitationText<'a> {
+    m: &'a InvitationMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.html")]
+struct InvitationHtml<'a> {
+    m: &'a InvitationMail<'a>,
+}
+
+impl InvitationMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String), AppError> {
+        let subject = if self.reminder {
+            format!(
+                "Reminder: {} is invited to sign “{}”",
+                self.organisation_name, self.letter_title
+            )
+        } else {
+            format!(
+                "{} is invited to sign “{}”",
+                self.organisation_name, self.letter_title
+            )
+        };
+        let text = InvitationText { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        let html = InvitationHtml { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        Ok((subject, text, html))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +118,38 @@ mod tests {
         for part in [&text, &html] {
             assert!(part.contains("https://x.example/signatures/confirm/abc"));
             assert!(part.contains("https://x.example/signatures/withdraw/def"));
+        }
+    }
+
+    #[test]
+    fn invitations_escape_hostile_names_in_html_and_keep_them_in_text() {
+        for reminder in [false, true] {
+            let m = InvitationMail {
+                reminder,
+                coalition_name: "Rights & <i>Co</i>",
+                organisation_name: "<script>alert(1)</script>",
+                country_name: "Côte d'Ivoire",
+                letter_title: "Stop <b>spyware</b>",
+                recipient_name: "Ann & Bob",
+                invitation_url: "https://x.example/invitations/abc",
+                deadline: Some("1 January 2027, 00:00 UTC".into()),
+            };
+            let (subject, text, html) = m.render().unwrap();
+            assert!(subject.contains("Stop <b>spyware</b>"));
+            assert_eq!(subject.starts_with("Reminder"), reminder, "{subject}");
+            assert!(!html.contains("<script>alert(1)</script>"), "{html}");
+            assert!(!html.contains("<i>Co</i>") && !html.contains("<b>spyware</b>"));
+            assert!(
+                html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+                "{html}"
+            );
+            assert!(html.contains("Ann &#38; Bob"), "{html}");
+            assert!(text.contains("<script>alert(1)</script>") && text.contains("Ann & Bob"));
+            for part in [&text, &html] {
+                assert!(part.contains("https://x.example/invitations/abc"));
+                assert!(part.contains("1 January 2027"));
+                assert!(part.contains("A reminder") == reminder, "{part}");
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ use crate::db::models::{
     Coalition, CoalitionOrganisation, Country, Organisation, OrganisationChanges, Signature,
 };
 use crate::db::pool::MultiBackend;
-use crate::db::schema::{coalition_organisations, countries, letters, organisations, signatures};
+use crate::db::schema::{
+    coalition_organisations, countries, invitations, letters, organisations, signatures,
+};
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
 use crate::domain::{
@@ -682,6 +684,26 @@ pub fn merge(
                 .filter(coalition_organisations::organisation_id.eq(&merged.id)),
         )
         .execute(conn)?;
+        // Invitations move over, unless both were invited to the same letter: the two personal
+        // links cannot become one, so that merge is refused (and nothing above is kept).
+        let kept_invited: Vec<String> = invitations::table
+            .filter(invitations::organisation_id.eq(&kept.id))
+            .select(invitations::letter_id)
+            .load(conn)?;
+        let both_invited: Vec<String> = invitations::table
+            .filter(invitations::organisation_id.eq(&merged.id))
+            .filter(invitations::letter_id.eq_any(&kept_invited))
+            .select(invitations::letter_id)
+            .load(conn)?;
+        if !both_invited.is_empty() {
+            return Err(AppError::conflict(
+                "invitation_conflict",
+                "both organisations were invited to the same letter; their invitations cannot be merged",
+            ));
+        }
+        diesel::update(invitations::table.filter(invitations::organisation_id.eq(&merged.id)))
+            .set(invitations::organisation_id.eq(&kept.id))
+            .execute(conn)?;
         diesel::delete(organisations::table.find(&merged.id)).execute(conn)?;
 
         let names = json!({

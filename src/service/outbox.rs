@@ -8,17 +8,37 @@ use super::access::Actor;
 use super::letters::Audience;
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{NewOutboxMail, OutboxMail};
-use crate::db::schema::{letters, outbox, signatures};
+use crate::db::schema::{invitations, letters, outbox, signatures};
 use crate::db::DbConnection;
 use crate::domain::{MailKind, MailState, Permission};
 use crate::error::AppError;
 
-/// Queue a mail for delivery now; returns its id.
+/// Queue a mail about a signature (or about nothing) for delivery now; returns its id.
 pub fn enqueue(
     conn: &mut DbConnection,
     kind: MailKind,
     recipient: &str,
     signature_id: Option<&str>,
+) -> Result<String, AppError> {
+    insert(conn, kind, recipient, signature_id, None)
+}
+
+/// Queue a mail about an invitation for delivery now; returns its id.
+pub fn enqueue_invitation(
+    conn: &mut DbConnection,
+    kind: MailKind,
+    recipient: &str,
+    invitation_id: &str,
+) -> Result<String, AppError> {
+    insert(conn, kind, recipient, None, Some(invitation_id))
+}
+
+fn insert(
+    conn: &mut DbConnection,
+    kind: MailKind,
+    recipient: &str,
+    signature_id: Option<&str>,
+    invitation_id: Option<&str>,
 ) -> Result<String, AppError> {
     let now = now();
     let row = NewOutboxMail {
@@ -26,6 +46,7 @@ pub fn enqueue(
         kind: kind.as_str().to_string(),
         recipient: recipient.to_string(),
         signature_id: signature_id.map(str::to_string),
+        invitation_id: invitation_id.map(str::to_string),
         state: MailState::Queued.as_str().to_string(),
         attempts: 0,
         next_attempt_at: now,
@@ -120,7 +141,8 @@ pub fn mark_failed(
 }
 
 /// Outbox rows for coordinators, newest first, optionally in one state: the mail about the
-/// letters of the coalitions where the actor may read private data.
+/// letters (their signatures and invitations) of the coalitions where the actor may read
+/// private data.
 pub fn list(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -135,12 +157,19 @@ pub fn list(
     let filtered = || {
         let mut q = outbox::table
             .filter(
-                outbox::signature_id.eq_any(
-                    signatures::table
-                        .inner_join(letters::table)
-                        .filter(letters::coalition_id.eq_any(coalitions.clone()))
-                        .select(signatures::id.nullable()),
-                ),
+                outbox::signature_id
+                    .eq_any(
+                        signatures::table
+                            .inner_join(letters::table)
+                            .filter(letters::coalition_id.eq_any(coalitions.clone()))
+                            .select(signatures::id.nullable()),
+                    )
+                    .or(outbox::invitation_id.eq_any(
+                        invitations::table
+                            .inner_join(letters::table)
+                            .filter(letters::coalition_id.eq_any(coalitions.clone()))
+                            .select(invitations::id.nullable()),
+                    )),
             )
             .into_boxed::<crate::db::pool::MultiBackend>();
         if let Some(s) = state {
@@ -168,15 +197,22 @@ pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxM
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("mail {id:?}")))?;
-        let letter = match &mail.signature_id {
-            Some(signature) => Some(
+        let letter = match (&mail.signature_id, &mail.invitation_id) {
+            (Some(signature), _) => Some(
                 signatures::table
                     .inner_join(letters::table)
                     .filter(signatures::id.eq(signature))
                     .select((letters::id, letters::coalition_id))
                     .first::<(String, String)>(conn)?,
             ),
-            None => None,
+            (None, Some(invitation)) => Some(
+                invitations::table
+                    .inner_join(letters::table)
+                    .filter(invitations::id.eq(invitation))
+                    .select((letters::id, letters::coalition_id))
+                    .first::<(String, String)>(conn)?,
+            ),
+            (None, None) => None,
         };
         let Some((letter_id, coalition_id)) = letter else {
             return Err(AppError::not_found(format!("mail {id:?}")));

@@ -25,7 +25,9 @@ use crate::db::models::{
     CountShard, NewSignatureEvent, Organisation, PublicSignatory, Signature, SignatureEvent,
 };
 use crate::db::pool::MultiBackend;
-use crate::db::schema::{countries, letter_country_counts, public_signatories, signature_events};
+use crate::db::schema::{
+    countries, letter_country_counts, public_signatories, signature_events, signatures,
+};
 use crate::db::DbConnection;
 use crate::domain::ledger::{Action, LedgerKey};
 use crate::error::AppError;
@@ -88,6 +90,15 @@ pub fn bump(
     Ok(())
 }
 
+/// How a listed signatory was checked: the signature's own check (an invitation) when it has
+/// one, its organisation's verification otherwise.
+pub fn listed_verification(signature: &Signature, organisation: &Organisation) -> String {
+    signature
+        .verification
+        .clone()
+        .unwrap_or_else(|| organisation.verification.clone())
+}
+
 /// A signature became public: list it, count it, and log the change.
 pub fn publish(
     conn: &mut DbConnection,
@@ -105,7 +116,7 @@ pub fn publish(
         sort_name: organisation.normalized_name.clone(),
         country_code: organisation.country_code.clone(),
         website: organisation.website.clone(),
-        verification: organisation.verification.clone(),
+        verification: listed_verification(signature, organisation),
         text_hash: signature.text_hash.clone(),
         signed_at: at,
     };
@@ -160,7 +171,8 @@ fn take_off(
 
 /// Keep an organisation's public rows in step with a change to it (name, website,
 /// verification, country), and log an `updated` change for each. A change of country moves its
-/// counts too.
+/// counts too. A row whose signature carries its own check (an invitation) keeps it: the
+/// organisation's verification shows only on the others (see [`listed_verification`]).
 pub fn refresh_organisation(
     conn: &mut DbConnection,
     key: &LedgerKey,
@@ -187,8 +199,21 @@ pub fn refresh_organisation(
         public_signatories::sort_name.eq(&organisation.normalized_name),
         public_signatories::country_code.eq(&organisation.country_code),
         public_signatories::website.eq(&organisation.website),
-        public_signatories::verification.eq(&organisation.verification),
     ))
+    .execute(conn)?;
+    diesel::update(
+        public_signatories::table
+            .filter(public_signatories::organisation_id.eq(&organisation.id))
+            .filter(
+                public_signatories::signature_id.eq_any(
+                    signatures::table
+                        .filter(signatures::organisation_id.eq(&organisation.id))
+                        .filter(signatures::verification.is_null())
+                        .select(signatures::id),
+                ),
+            ),
+    )
+    .set(public_signatories::verification.eq(&organisation.verification))
     .execute(conn)?;
     // By letter, so that transactions touching several ledgers lock them in one order.
     let refreshed: Vec<PublicSignatory> = public_signatories::table

@@ -14,7 +14,7 @@ use crate::domain::ledger::LedgerKey;
 use crate::domain::token::{Purpose, Token, TokenKey};
 use crate::domain::{
     CountryCode, EmailAddress, LetterState, MailKind, Moderation, OrgName, SignatureState,
-    Verification, Website,
+    SignatureVerification, Verification, Website,
 };
 use crate::error::AppError;
 
@@ -55,7 +55,7 @@ type IsLive = diesel::dsl::Or<diesel::dsl::Or<StateIs, StateIs>, StateIs>;
 /// A signature that still counts (pending, confirmed or published). Written as `=`s rather than
 /// `IN (…)`: diesel does not keep a query with `eq_any` prepared, and this one runs on every sign
 /// request.
-fn is_live() -> IsLive {
+pub(crate) fn is_live() -> IsLive {
     let [a, b, c] = SignatureState::LIVE.map(SignatureState::as_str);
     signatures::state
         .eq(a)
@@ -90,6 +90,62 @@ fn find_or_create_organisation(
     )
 }
 
+/// Who signs for the organisation, as kept with the signature (private).
+pub(crate) struct Signer {
+    pub representative_name: String,
+    pub representative_role: String,
+    pub email: String,
+    pub comment: Option<String>,
+    /// The hash of the text the signer saw (the letter's, or a translation's).
+    pub text_hash: String,
+}
+
+/// Insert a pending signature and log it; the caller mails its confirmation, or completes it at
+/// once ([`complete`]) when it was checked otherwise (an invitation, `verification`).
+pub(crate) fn insert_pending(
+    conn: &mut DbConnection,
+    key: &TokenKey,
+    policy: &SigningPolicy,
+    letter: &Letter,
+    organisation: &Organisation,
+    signer: Signer,
+    verification: Option<SignatureVerification>,
+) -> Result<NewSignature, AppError> {
+    let id = new_id();
+    let now = now();
+    let row = NewSignature {
+        confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
+        withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
+        id,
+        letter_id: letter.id.clone(),
+        organisation_id: organisation.id.clone(),
+        state: SignatureState::Pending.as_str().to_string(),
+        representative_name: signer.representative_name,
+        representative_role: signer.representative_role,
+        email: signer.email,
+        comment: signer.comment,
+        text_hash: signer.text_hash,
+        confirm_expires_at: now + policy.confirm_ttl,
+        confirmations_sent: i32::from(verification.is_none()),
+        created_at: now,
+        updated_at: now,
+        letter_version: letter.version,
+        verification: verification.map(|v| v.as_str().to_string()),
+    };
+    diesel::insert_into(signatures::table)
+        .values(&row)
+        .execute(conn)?;
+    record(
+        conn,
+        &Actor::Public,
+        letter,
+        &row.id,
+        organisation,
+        "signature.created",
+    )?;
+    Ok(row)
+}
+
 fn insert_signature(
     conn: &mut DbConnection,
     key: &TokenKey,
@@ -98,44 +154,21 @@ fn insert_signature(
     organisation: &Organisation,
     input: SignInput,
 ) -> Result<(), AppError> {
-    let id = new_id();
-    let now = now();
-    let text_hash = seen_text(conn, letter, input.language.as_ref())?;
-    let row = NewSignature {
-        confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
-        withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
-        id,
-        letter_id: letter.id.clone(),
-        organisation_id: organisation.id.clone(),
-        state: SignatureState::Pending.as_str().to_string(),
+    let signer = Signer {
+        text_hash: seen_text(conn, letter, input.language.as_ref())?,
         representative_name: input.representative_name,
         representative_role: input.representative_role,
         email: input.email.as_str().to_string(),
         comment: input.comment,
-        text_hash,
-        confirm_expires_at: now + policy.confirm_ttl,
-        confirmations_sent: 1,
-        created_at: now,
-        updated_at: now,
-        letter_version: letter.version,
     };
-    diesel::insert_into(signatures::table)
-        .values(&row)
-        .execute(conn)?;
+    let row = insert_pending(conn, key, policy, letter, organisation, signer, None)?;
     outbox::enqueue(
         conn,
         MailKind::SignatureConfirmation,
         &row.email,
         Some(&row.id),
     )?;
-    record(
-        conn,
-        &Actor::Public,
-        letter,
-        &row.id,
-        organisation,
-        "signature.created",
-    )
+    Ok(())
 }
 
 /// Log a change to a signature in the audit log, naming its organisation (never the contact).
@@ -187,7 +220,8 @@ fn seen_text(
     }
 }
 
-fn ensure_open(letter: &Letter) -> Result<(), AppError> {
+/// Refuse (409) unless the letter is open and before its deadline.
+pub(crate) fn ensure_open(letter: &Letter) -> Result<(), AppError> {
     let state: LetterState = letter.state.parse().unwrap_or(LetterState::Draft);
     if state != LetterState::Open {
         return Err(AppError::conflict(
@@ -270,7 +304,7 @@ pub fn sign(
     }
 }
 
-fn mark_expired(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
+pub(crate) fn mark_expired(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
     diesel::update(signatures::table.find(id))
         .set((
             signatures::state.eq(SignatureState::Expired.as_str()),
@@ -338,10 +372,16 @@ pub fn find_by_token(
     token: &Token,
 ) -> Result<SignatureView, AppError> {
     let hash = token.hash();
-    let found = view_by(conn, move |q| match purpose {
-        Purpose::ConfirmSignature => q.filter(signatures::confirm_token_hash.eq(hash)),
-        Purpose::WithdrawSignature => q.filter(signatures::withdraw_token_hash.eq(hash)),
-    })?;
+    let found = match purpose {
+        Purpose::ConfirmSignature => view_by(conn, move |q| {
+            q.filter(signatures::confirm_token_hash.eq(hash))
+        })?,
+        Purpose::WithdrawSignature => view_by(conn, move |q| {
+            q.filter(signatures::withdraw_token_hash.eq(hash))
+        })?,
+        // An invitation's token names an invitation (`service::invitations`), not a signature.
+        Purpose::Invitation => None,
+    };
     found.ok_or_else(|| AppError::not_found("this link"))
 }
 
@@ -392,58 +432,71 @@ pub fn confirm(
                 "this confirmation link has expired; sign again".into(),
             ));
         }
-        ensure_open(&view.letter)?;
-        // Before publishing, so that the new public row shows the verification.
-        let verified_now = super::organisations::verify_by_confirmed_email(
+        complete(conn, key, view)
+    })
+}
+
+/// Take a pending signature to `published` (on an `auto` letter, listing it in the same
+/// transaction: public list, counts, change feed, ledger) or to `confirmed` (waiting for a
+/// coordinator on a `manual` one). Its address proves the organisation's domain when it is at
+/// the organisation's website (`domain::verification`), before it is listed. Confirming by
+/// mail and signing through an invitation both end here.
+pub(crate) fn complete(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    view: SignatureView,
+) -> Result<SignatureView, AppError> {
+    ensure_open(&view.letter)?;
+    // Before publishing, so that the new public row shows the verification.
+    let verified_now = super::organisations::verify_by_confirmed_email(
+        conn,
+        key,
+        &view.organisation,
+        &view.signature.email,
+    )?;
+    let now = now();
+    let moderation: Moderation = view.letter.moderation.parse().unwrap_or(Moderation::Manual);
+    let (state, published_at) = match moderation {
+        Moderation::Auto => (SignatureState::Published, Some(now)),
+        Moderation::Manual => (SignatureState::Confirmed, None),
+    };
+    diesel::update(
+        signatures::table
+            .find(&view.signature.id)
+            .filter(signatures::state.eq(SignatureState::Pending.as_str())),
+    )
+    .set((
+        signatures::state.eq(state.as_str()),
+        signatures::confirmed_at.eq(Some(now)),
+        signatures::published_at.eq(published_at),
+        signatures::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    let confirmed = find_by_id(conn, &view.signature.id)?;
+    let action = match state {
+        SignatureState::Published => "signature.confirmed_and_published",
+        _ => "signature.confirmed",
+    };
+    record(
+        conn,
+        &Actor::Public,
+        &confirmed.letter,
+        &confirmed.signature.id,
+        &confirmed.organisation,
+        action,
+    )?;
+    if state == SignatureState::Published {
+        public_list::publish(
             conn,
             key,
-            &view.organisation,
-            &view.signature.email,
-        )?;
-        let now = now();
-        let moderation: Moderation = view.letter.moderation.parse().unwrap_or(Moderation::Manual);
-        let (state, published_at) = match moderation {
-            Moderation::Auto => (SignatureState::Published, Some(now)),
-            Moderation::Manual => (SignatureState::Confirmed, None),
-        };
-        diesel::update(
-            signatures::table
-                .find(&view.signature.id)
-                .filter(signatures::state.eq(SignatureState::Pending.as_str())),
-        )
-        .set((
-            signatures::state.eq(state.as_str()),
-            signatures::confirmed_at.eq(Some(now)),
-            signatures::published_at.eq(published_at),
-            signatures::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-        let confirmed = find_by_id(conn, &view.signature.id)?;
-        let action = match state {
-            SignatureState::Published => "signature.confirmed_and_published",
-            _ => "signature.confirmed",
-        };
-        record(
-            conn,
-            &Actor::Public,
-            &confirmed.letter,
-            &confirmed.signature.id,
+            &confirmed.signature,
             &confirmed.organisation,
-            action,
+            now,
         )?;
-        if state == SignatureState::Published {
-            public_list::publish(
-                conn,
-                key,
-                &confirmed.signature,
-                &confirmed.organisation,
-                now,
-            )?;
-        }
-        Ok(SignatureView {
-            verified_now,
-            ..confirmed
-        })
+    }
+    Ok(SignatureView {
+        verified_now,
+        ..confirmed
     })
 }
 

@@ -5,6 +5,7 @@
 pub mod csrf;
 pub mod dashboard;
 pub mod form;
+pub mod invitations;
 pub mod letters;
 pub mod markdown;
 pub mod pictures;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     dashboard::routes(cfg);
     versions::routes(cfg);
     signatures::routes(cfg);
+    invitations::routes(cfg);
     pictures::routes(cfg);
 }
 

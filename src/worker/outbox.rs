@@ -18,7 +18,7 @@ use crate::domain::token::{Purpose, TokenKey};
 use crate::domain::MailKind;
 use crate::email::{templates, Email, Mailer};
 use crate::error::AppError;
-use crate::service::{self, outbox, signatures};
+use crate::service::{self, invitations, outbox, signatures};
 
 /// How long a claimed row stays reserved for the worker that claimed it.
 const LEASE_SECS: i64 = 120;
@@ -234,6 +234,35 @@ pub fn render(
                     "{public_url}/signatures/confirm/{}",
                     confirm.as_str()
                 )),
+            })
+        }
+        MailKind::Invitation | MailKind::InvitationReminder => {
+            let invitation_id = mail
+                .invitation_id
+                .as_deref()
+                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no invitation")))?;
+            let view = invitations::find_by_id(conn, invitation_id)?;
+            let token = key.derive(Purpose::Invitation, &view.invitation.id);
+            let url = format!("{public_url}/invitations/{}", token.as_str());
+            let content = templates::InvitationMail {
+                reminder: kind == MailKind::InvitationReminder,
+                coalition_name: &view.letter.coalition.name,
+                organisation_name: &view.organisation.name,
+                country_name: &view.country.name,
+                letter_title: &view.letter.letter.title,
+                recipient_name: &view.letter.letter.recipient_name,
+                invitation_url: &url,
+                deadline: (view.letter.letter.deadline)
+                    .map(|d| d.format("%-d %B %Y, %H:%M UTC").to_string()),
+            };
+            let (subject, text, html) = content.render()?;
+            Ok(Email {
+                to: mail.recipient.clone(),
+                subject,
+                text,
+                html,
+                message_id,
+                primary_link: Some(url),
             })
         }
     }

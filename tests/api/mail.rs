@@ -52,6 +52,17 @@ impl ReceivedMail {
             + marker.len();
         self.text[start..start + 64].to_string()
     }
+
+    /// The token in the first `/invitations/` link in the text part.
+    pub fn invitation_token(&self) -> String {
+        let marker = "/invitations/";
+        let start = self
+            .text
+            .find(marker)
+            .unwrap_or_else(|| panic!("no invitation link in {}", self.text))
+            + marker.len();
+        self.text[start..start + 64].to_string()
+    }
 }
 
 #[derive(Clone)]

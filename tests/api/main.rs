@@ -12,6 +12,7 @@ mod dashboard;
 mod directory;
 mod errors;
 mod health;
+mod invitations;
 mod ledger;
 mod letters;
 mod migrations;

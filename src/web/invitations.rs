@@ -1,0 +1,526 @@
+//! Invitations on the web: the page behind an invitation's link (`/invitations/{token}`: the
+//! letter and a form prefilled with the invited organisation; its POST signs), and the
+//! coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`: who was
+//! invited, opened, signed; a form to invite; a button to remind).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::csrf::{self, Csrf};
+use super::session::{FormErrors, SignedIn};
+use super::{render, PageError};
+use crate::domain::token::{Purpose, Token};
+use crate::domain::{LetterState, Permission};
+use crate::error::{AppError, FieldErrors};
+use crate::service::access::UserActor;
+use crate::service::invitations::{
+    self, Counts, InvitationFields, InvitationRow, InvitationSignFields, InvitationView,
+    RemindOutcome,
+};
+use crate::service::letters::LetterView;
+use crate::service::PageRequest;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/invitations/{token}", web::get().to(invitation_page))
+        .route("/invitations/{token}", web::post().to(sign))
+        .route(
+            "/dashboard/letters/{slug}/invitations",
+            web::get().to(dashboard_page),
+        )
+        .route(
+            "/dashboard/letters/{slug}/invitations",
+            web::post().to(dashboard_invite),
+        )
+        .route(
+            "/dashboard/letters/{slug}/invitations/remind",
+            web::post().to(dashboard_remind),
+        );
+}
+
+// ---- The public page behind the link ----
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage<'a> {
+    view: &'a InvitationView,
+    body_html: String,
+    /// Said above the form, or instead of it.
+    notice: Option<&'a str>,
+    show_form: bool,
+    form: &'a InvitationSignFields,
+    errors: FormErrors,
+    csrf: &'a str,
+    action: &'a str,
+    /// The signature's withdrawal link, once the organisation signed through this invitation.
+    withdraw_url: Option<String>,
+}
+
+fn token(raw: &str) -> Result<Token, AppError> {
+    Token::parse(raw).map_err(|_| AppError::not_found("this link"))
+}
+
+/// The invitation form as posted: the fields of [`InvitationSignFields`], the CSRF token, the
+/// consent checkbox.
+#[derive(Debug, Deserialize)]
+struct InvitationForm {
+    #[serde(default)]
+    representative_name: String,
+    #[serde(default)]
+    representative_role: String,
+    #[serde(default)]
+    comment: String,
+    consent: Option<String>,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl InvitationForm {
+    fn fields(&self) -> InvitationSignFields {
+        InvitationSignFields {
+            representative_name: self.representative_name.clone(),
+            representative_role: self.representative_role.clone(),
+            comment: self.comment.clone(),
+            consent: self.consent.is_some(),
+        }
+    }
+}
+
+/// What the page says about an invitation that cannot be signed (any more), if anything.
+fn standing(view: &InvitationView) -> Option<String> {
+    let letter = &view.letter.letter;
+    if view.signed() {
+        let waiting = view
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.state == crate::domain::SignatureState::Confirmed.as_str());
+        return Some(if waiting {
+            format!(
+                "{} has signed this letter. The letter's coordinators will review the signature before it is listed.",
+                view.organisation.name
+            )
+        } else {
+            format!(
+                "{} has signed this letter and is listed among its signatories.",
+                view.organisation.name
+            )
+        });
+    }
+    let state = view.letter.state();
+    if state != LetterState::Open {
+        return Some(format!(
+            "This letter is {state} and no longer accepts signatures."
+        ));
+    }
+    if letter.deadline.is_some_and(|d| d <= crate::service::now()) {
+        return Some("The signing deadline of this letter has passed.".into());
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn invitation_response(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    view: &InvitationView,
+    notice: Option<&str>,
+    form: &InvitationSignFields,
+    errors: FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let standing = standing(view);
+    let withdraw_url = view
+        .signature
+        .as_ref()
+        .filter(|_| view.signed_here())
+        .map(|s| {
+            let t = state.key.derive(Purpose::WithdrawSignature, &s.id);
+            format!("/signatures/withdraw/{}", t.as_str())
+        });
+    let mut builder = HttpResponse::build(status);
+    csrf.apply(&mut builder);
+    render(
+        builder,
+        &InvitationPage {
+            view,
+            body_html: super::markdown::to_safe_html(&view.letter.letter.body),
+            notice: notice.or(standing.as_deref()),
+            show_form: standing.is_none(),
+            form,
+            errors,
+            csrf: &csrf.token,
+            action: req.path(),
+            withdraw_url,
+        },
+    )
+}
+
+/// Opening the link: the letter and the form. It records that the invitation was opened, and
+/// changes nothing else (mail scanners open links).
+async fn invitation_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    raw: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token(&raw)?;
+    let view = state
+        .db
+        .write(move |conn| invitations::open(conn, &token))
+        .await?;
+    invitation_response(
+        &req,
+        &state,
+        StatusCode::OK,
+        &view,
+        None,
+        &InvitationSignFields::default(),
+        FormErrors::default(),
+    )
+}
+
+/// The form's POST: sign for the invited organisation.
+async fn sign(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    raw: web::Path<String>,
+    form: web::Form<InvitationForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&req, &form.csrf_token)?;
+    let token = token(&raw)?;
+    let fields = form.fields();
+    let input = match fields.parse() {
+        Ok(input) => input,
+        Err(e) => {
+            let Some(errors) = FormErrors::from_error(&e) else {
+                return Err(e.into());
+            };
+            let view = state
+                .db
+                .run(move |conn| invitations::find_by_token(conn, &token))
+                .await?;
+            return invitation_response(
+                &req,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &view,
+                None,
+                &fields,
+                errors,
+            );
+        }
+    };
+    let app = state.clone();
+    let signed = state
+        .db
+        .write(move |conn| {
+            invitations::sign(conn, &app.key, &app.ledger, &app.signing, &token, input)
+        })
+        .await?;
+    match &signed.signature {
+        Some(s) if s.verified_now => state.versions.clear(),
+        _ => state.versions.forget(&signed.view.letter.letter.slug),
+    }
+    let notice = match &signed.signature {
+        None => "Your organisation had already signed this letter; nothing changed.".to_string(),
+        Some(s) if s.state() == crate::domain::SignatureState::Published => format!(
+            "Thank you: {} has signed and is now listed among the signatories.",
+            s.organisation.name
+        ),
+        Some(s) => format!(
+            "Thank you: {} has signed. The letter's coordinators will review the signature before it is listed.",
+            s.organisation.name
+        ),
+    };
+    invitation_response(
+        &req,
+        &state,
+        StatusCode::OK,
+        &signed.view,
+        Some(&notice),
+        &InvitationSignFields::default(),
+        FormErrors::default(),
+    )
+}
+
+// ---- The coordinators' page ----
+
+#[derive(Template)]
+#[template(path = "dashboard/invitations.html")]
+struct DashboardPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    letter: &'a LetterView,
+    rows: Vec<InvitationRow>,
+    counts: Counts,
+    page: i64,
+    pages: i64,
+    can_invite: bool,
+    /// The textarea's text, kept when it had errors.
+    lines: &'a str,
+    errors: Vec<String>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PageParam {
+    page: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct InviteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    lines: String,
+}
+
+#[derive(Deserialize)]
+struct ButtonForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The textarea, one organisation per line: its slug and an address, separated by white space,
+/// a comma or a semicolon. Returns the items and, for each, its line number.
+fn parse_lines(text: &str) -> (Vec<InvitationFields>, Vec<usize>) {
+    let mut items = Vec::new();
+    let mut numbers = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        let (organisation, email) = match words.as_slice() {
+            [one] if one.contains('@') => (None, Some(one.to_string())),
+            [one] => (Some(one.to_string()), None),
+            [org, .., email] => (Some(org.to_string()), Some(email.to_string())),
+            [] => unreachable!(),
+        };
+        items.push(InvitationFields {
+            organisation,
+            email,
+        });
+        numbers.push(n + 1);
+    }
+    (items, numbers)
+}
+
+/// Field errors of `invitations[i].field` as "Line n: field …" messages.
+fn line_errors(fields: &FieldErrors, numbers: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, messages) in fields {
+        let text = messages.join("; ");
+        let located = key
+            .strip_prefix("invitations[")
+            .and_then(|rest| rest.split_once("]."))
+            .and_then(|(i, field)| Some((i.parse::<usize>().ok()?, field)));
+        match located {
+            Some((i, field)) => {
+                let line = numbers.get(i).copied().unwrap_or(i + 1);
+                let field = if field == "organisation" {
+                    "organisation"
+                } else {
+                    "email address"
+                };
+                // "invitations[0]" in a message means line numbers[0].
+                let text = numbers.iter().enumerate().fold(text, |t, (j, n)| {
+                    t.replace(&format!("invitations[{j}]"), &format!("line {n}"))
+                });
+                out.push(format!("Line {line}: the {field} {text}."));
+            }
+            None => out.push(format!("The list {text}.")),
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dashboard(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    slug: String,
+    page: i64,
+    status: StatusCode,
+    lines: &str,
+    errors: Vec<String>,
+    message: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let actor = session.actor.clone();
+    let request = PageRequest {
+        page: page.max(1),
+        per_page: PageRequest::MAX_PER_PAGE,
+    };
+    let (letter, found, counts) = state
+        .db
+        .run(move |conn| invitations::list(conn, &actor, &slug, request))
+        .await?;
+    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let mut builder = HttpResponse::build(status);
+    csrf.apply(&mut builder);
+    let pages = ((found.total + found.per_page - 1) / found.per_page).max(1);
+    render(
+        builder,
+        &DashboardPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            can_invite: session.actor.can(&letter.coalition.id, Permission::Invite),
+            letter: &letter,
+            rows: found.items,
+            counts,
+            page: found.page,
+            pages,
+            lines,
+            errors,
+            message,
+        },
+    )
+}
+
+async fn dashboard_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    query: web::Query<PageParam>,
+) -> Result<HttpResponse, PageError> {
+    dashboard(
+        &req,
+        &state,
+        &session,
+        slug.into_inner(),
+        query.page.unwrap_or(1),
+        StatusCode::OK,
+        "",
+        Vec::new(),
+        None,
+    )
+    .await
+}
+
+async fn dashboard_invite(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&req, &form.csrf_token)?;
+    let slug = slug.into_inner();
+    let (items, numbers) = parse_lines(&form.lines);
+    let (actor, key, letter) = (session.actor.clone(), state.key.clone(), slug.clone());
+    let result = state
+        .db
+        .write(move |conn| invitations::invite(conn, &key, &actor, &letter, &items))
+        .await;
+    match result {
+        Ok(done) => {
+            state.wake_outbox();
+            let count = |o| done.iter().filter(|(x, _)| *x == o).count();
+            use invitations::InviteOutcome::*;
+            let message = format!(
+                "Invited {}, invited again {}, already signed {}.",
+                count(Invited),
+                count(Resent),
+                count(AlreadySigned)
+            );
+            dashboard(
+                &req,
+                &state,
+                &session,
+                slug,
+                1,
+                StatusCode::OK,
+                "",
+                Vec::new(),
+                Some(message),
+            )
+            .await
+        }
+        Err(AppError::Validation(fields)) => {
+            let errors = line_errors(&fields, &numbers);
+            dashboard(
+                &req,
+                &state,
+                &session,
+                slug,
+                1,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form.lines,
+                errors,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn dashboard_remind(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    form: web::Form<ButtonForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&req, &form.csrf_token)?;
+    let slug = slug.into_inner();
+    let (actor, letter) = (session.actor.clone(), slug.clone());
+    let outcome: RemindOutcome = state
+        .db
+        .write(move |conn| invitations::remind(conn, &actor, &letter))
+        .await?;
+    state.wake_outbox();
+    let message = format!(
+        "Reminders sent: {}. Not reminded: {} signed, {} reminded in the last 24 hours, {} reminded {} times already.",
+        outcome.reminded,
+        outcome.signed,
+        outcome.too_soon,
+        outcome.at_cap,
+        invitations::MAX_REMINDERS
+    );
+    dashboard(
+        &req,
+        &state,
+        &session,
+        slug,
+        1,
+        StatusCode::OK,
+        "",
+        Vec::new(),
+        Some(message),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_give_one_item_each_and_errors_name_their_line() {
+        let (items, numbers) = parse_lines(
+            "access-now a@access.example\n\n  edri, office@edri.example \nlonely\nx@y.example\n",
+        );
+        assert_eq!(numbers, vec![1, 3, 4, 5]);
+        assert_eq!(items[1].organisation.as_deref(), Some("edri"));
+        assert_eq!(items[1].email.as_deref(), Some("office@edri.example"));
+        assert!(items[2].email.is_none() && items[3].organisation.is_none());
+        let mut fields = FieldErrors::new();
+        fields.insert(
+            "invitations[1].organisation".into(),
+            vec!["is named already in invitations[0]".into()],
+        );
+        let errors = line_errors(&fields, &numbers);
+        assert_eq!(
+            errors,
+            vec!["Line 3: the organisation is named already in line 1."]
+        );
+    }
+}
