@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod dashboard;
+pub mod directory;
 pub mod form;
 pub mod letters;
 pub mod markdown;
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     letters::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
+    directory::routes(cfg);
     signatures::routes(cfg);
     pictures::routes(cfg);
 }

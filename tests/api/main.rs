@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod countries;
 mod directory;
+mod directory_pages;
 mod errors;
 mod health;
 mod ledger;
