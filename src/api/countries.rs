@@ -99,6 +99,36 @@ pub struct NewTerritoryJson {
     name: Option<String>,
 }
 
+impl NewTerritoryJson {
+    /// Check every field (the dashboard's form uses this too).
+    pub fn parse(self) -> Result<NewTerritory, AppError> {
+        let mut errors = FieldCollector::new();
+        if let Err(e) = self.validate() {
+            errors.merge_validator(e);
+        }
+        let code = errors.given("code", self.code.as_deref(), CountryCode::parse);
+        let name = errors.given("name", self.name.as_deref(), text(100));
+        let alpha3 = self
+            .alpha3
+            .as_deref()
+            .map(str::trim)
+            .map(str::to_ascii_uppercase);
+        if let Some(a) = &alpha3 {
+            if !a.bytes().all(|b| b.is_ascii_uppercase()) {
+                errors.add("alpha3", "must be three letters");
+            }
+        }
+        errors.finish()?;
+        let (Some(code), Some(alpha3), Some(name)) = (code, alpha3, name) else {
+            return Err(AppError::field(
+                "body",
+                "code, alpha3 and name are required",
+            ));
+        };
+        Ok(NewTerritory { code, alpha3, name })
+    }
+}
+
 /// Add a territory ISO 3166-1 lacks.
 #[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("api_token" = []), ("admin_token" = [])),
     responses((status = 201, body = CountryJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
@@ -110,35 +140,10 @@ pub async fn add_territory(
     body: ApiJson<NewTerritoryJson>,
 ) -> Result<HttpResponse, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
-    let body = body.0;
-    let mut errors = FieldCollector::new();
-    if let Err(e) = body.validate() {
-        errors.merge_validator(e);
-    }
-    let code = errors.given("code", body.code.as_deref(), CountryCode::parse);
-    let name = errors.given("name", body.name.as_deref(), text(100));
-    let alpha3 = body
-        .alpha3
-        .as_deref()
-        .map(str::trim)
-        .map(str::to_ascii_uppercase);
-    if let Some(a) = &alpha3 {
-        if !a.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.add("alpha3", "must be three letters");
-        }
-    }
-    errors.finish()?;
-    let (Some(code), Some(alpha3), Some(name)) = (code, alpha3, name) else {
-        return Err(AppError::field(
-            "body",
-            "code, alpha3 and name are required",
-        ));
-    };
+    let territory = body.0.parse()?;
     let country = state
         .db
-        .write(move |conn| {
-            countries::add_territory(conn, &actor, NewTerritory { code, alpha3, name })
-        })
+        .write(move |conn| countries::add_territory(conn, &actor, territory))
         .await?;
     state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))

@@ -41,6 +41,16 @@ pub struct LinkJson {
     organisation: Option<String>,
 }
 
+impl LinkJson {
+    /// The slug or id of the organisation to link (the dashboard's form uses this too).
+    pub fn parse(self) -> Result<String, AppError> {
+        let mut errors = FieldCollector::new();
+        let organisation = errors.required("organisation", self.organisation.as_deref(), text(200));
+        errors.finish()?;
+        organisation.ok_or_else(|| AppError::field("organisation", "is required"))
+    }
+}
+
 /// A coalition's member organisations, by name.
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path), PageQuery), security(("api_token" = [])),
     responses((status = 200, body = Page<MemberOrganisationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
@@ -74,12 +84,7 @@ pub async fn link(
     slug: web::Path<String>,
     body: ApiJson<LinkJson>,
 ) -> Result<HttpResponse, AppError> {
-    let mut errors = FieldCollector::new();
-    let organisation = errors.required("organisation", body.0.organisation.as_deref(), text(200));
-    errors.finish()?;
-    let Some(organisation) = organisation else {
-        return Err(AppError::field("organisation", "is required"));
-    };
+    let organisation = body.0.parse()?;
     let slug = slug.into_inner();
     let (member, linked_now) = state
         .db

@@ -87,7 +87,8 @@ pub struct NewOrganisationJson {
 }
 
 impl NewOrganisationJson {
-    fn parse(self, all: &[Country]) -> Result<NewOrganisationInput, AppError> {
+    /// Check every field against `all` countries (the dashboard's form uses this too).
+    pub fn parse(self, all: &[Country]) -> Result<NewOrganisationInput, AppError> {
         let mut errors = FieldCollector::new();
         if let Err(e) = self.validate() {
             errors.merge_validator(e);
@@ -211,7 +212,8 @@ pub struct OrganisationPatchJson {
 }
 
 impl OrganisationPatchJson {
-    fn parse(self, all: &[Country]) -> Result<OrganisationUpdate, AppError> {
+    /// Check every field against `all` countries (the dashboard's form uses this too).
+    pub fn parse(self, all: &[Country]) -> Result<OrganisationUpdate, AppError> {
         let mut errors = FieldCollector::new();
         if let Err(e) = self.validate() {
             errors.merge_validator(e);
@@ -270,6 +272,16 @@ pub struct MergeJson {
     into: Option<String>,
 }
 
+impl MergeJson {
+    /// The slug or id of the organisation to keep (the dashboard's form uses this too).
+    pub fn parse(self) -> Result<String, AppError> {
+        let mut errors = FieldCollector::new();
+        let into = errors.required("into", self.into.as_deref(), text(200));
+        errors.finish()?;
+        into.ok_or_else(|| AppError::field("into", "is required"))
+    }
+}
+
 /// The organisation a merge deleted.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MergedRef {
@@ -310,12 +322,7 @@ pub async fn merge(
     body: ApiJson<MergeJson>,
 ) -> Result<HttpResponse, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
-    let mut errors = FieldCollector::new();
-    let into = errors.required("into", body.0.into.as_deref(), text(200));
-    errors.finish()?;
-    let Some(into) = into else {
-        return Err(AppError::field("into", "is required"));
-    };
+    let into = body.0.parse()?;
     let slug = slug.into_inner();
     let ledger = state.ledger.clone();
     let outcome = state

@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod dashboard;
+pub mod directory;
 pub mod form;
 pub mod invitations;
 pub mod letters;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     session::routes(cfg, limits);
     dashboard::routes(cfg);
     versions::routes(cfg);
+    directory::routes(cfg);
     signatures::routes(cfg);
     invitations::routes(cfg);
     pictures::routes(cfg);

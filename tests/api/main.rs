@@ -10,6 +10,7 @@ mod cli;
 mod countries;
 mod dashboard;
 mod directory;
+mod directory_pages;
 mod errors;
 mod health;
 mod invitations;

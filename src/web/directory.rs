@@ -1,0 +1,856 @@
+//! The organisation directory in the coordinators' dashboard: list and search it, add and edit an
+//! organisation (its verification too), merge a duplicate into the organisation to keep, link a
+//! coalition's member organisations, and add a territory that ISO 3166-1 lacks.
+//!
+//! Every page calls the same services as the JSON API (`service::organisations`,
+//! `service::countries`) with the signed-in coordinator as the actor, and every form is parsed
+//! by the API's own request type (`web::form::parse`), so both answer with the same rules and
+//! per-field messages. A failed post shows the form again with what was typed: 422 for invalid
+//! fields, 409 (with the message under the field that clashes) for a duplicate; a post that
+//! succeeds redirects (303) to the page that shows the result.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::csrf::Csrf;
+use super::form;
+use super::session::{FormErrors, SignedIn};
+use super::{render, PageError};
+use crate::api::countries::NewTerritoryJson;
+use crate::api::members::LinkJson;
+use crate::api::organisations::{MergeJson, NewOrganisationJson, OrganisationPatchJson};
+use crate::db::models::{Coalition, Country, Organisation};
+use crate::domain::{OrgName, Permission, Verification};
+use crate::error::{AppError, FieldCollector, FieldErrors};
+use crate::service::access::UserActor;
+use crate::service::organisations::{self, MemberView, OrganisationFilter, OrganisationView};
+use crate::service::{coalitions, countries, Page, PageRequest};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
+    cfg.route(
+        "/dashboard/organisations/new",
+        web::get().to(new_organisation),
+    )
+    .route("/dashboard/organisations", web::get().to(list))
+    .route("/dashboard/organisations", web::post().to(create))
+    .route("/dashboard/organisations/{slug}", web::get().to(show))
+    .route("/dashboard/organisations/{slug}", web::post().to(update))
+    .route(
+        "/dashboard/organisations/{slug}/merge",
+        web::post().to(merge),
+    )
+    .route(
+        "/dashboard/coalitions/{slug}/organisations",
+        web::get().to(members),
+    )
+    .route(
+        "/dashboard/coalitions/{slug}/organisations",
+        web::post().to(link),
+    )
+    .route(
+        "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
+        web::post().to(unlink),
+    )
+    .route("/dashboard/countries/new", web::get().to(new_country))
+    .route("/dashboard/countries", web::post().to(add_country));
+}
+
+const VERIFICATIONS: &[&str] = &["unverified", "domain", "coordinator"];
+
+/// `?done=`: what a redirect after a successful post asks the next page to say.
+#[derive(Deserialize, Default)]
+struct Notice {
+    #[serde(default)]
+    done: String,
+}
+
+impl Notice {
+    fn message(&self) -> Option<&'static str> {
+        notice(&self.done)
+    }
+}
+
+/// The message for `?done=`: one of a fixed set, so no text from the address is shown.
+fn notice(done: &str) -> Option<&'static str> {
+    match done {
+        "created" => Some("The organisation is in the directory."),
+        "saved" => Some("Saved."),
+        "merged" => Some(
+            "Merged: the duplicate's signatures and coalition links are now this organisation's, \
+             and the duplicate is gone.",
+        ),
+        "linked" => Some("Linked."),
+        "unlinked" => Some("Unlinked: the organisation stays in the directory."),
+        "added" => Some("The territory is added."),
+        _ => None,
+    }
+}
+
+fn see_other(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+/// The page's CSRF token (set on the response if new) and the response builder.
+fn page_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+) -> (Csrf, actix_web::HttpResponseBuilder) {
+    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let mut builder = HttpResponse::build(status);
+    csrf.apply(&mut builder);
+    (csrf, builder)
+}
+
+fn status_of(errors: &FormErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// A posted form in the API's request type `T`: a missing or wrong CSRF token is a 403 page at
+/// once; a field that cannot be read (unknown, or not text) is a message, like any invalid one.
+fn posted<T: DeserializeOwned>(
+    req: &HttpRequest,
+    pairs: Vec<(String, String)>,
+) -> Result<Result<T, AppError>, PageError> {
+    match form::parse::<T>(req, pairs) {
+        Ok(posted) => Ok(Ok(posted.data)),
+        Err(e @ AppError::Validation(_)) => Ok(Err(e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A failed post shown on its form: invalid fields (422), or a duplicate (409) with its message
+/// under `conflict_field`. Anything else (403, 404, a missing CSRF token) is an error page.
+fn on_form(e: AppError, conflict_field: &str) -> Result<(StatusCode, FormErrors), PageError> {
+    match e {
+        AppError::Validation(fields) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors(fields))),
+        AppError::Conflict { message, .. } => {
+            let mut fields = FieldErrors::new();
+            fields.insert(conflict_field.to_string(), vec![message]);
+            Ok((StatusCode::CONFLICT, FormErrors(fields)))
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// The value of a posted field, as typed.
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// The path segment that names an organisation in the dashboard: its slug, or its id when the
+/// slug would read as `/dashboard/organisations/new`.
+fn key_of(o: &Organisation) -> &str {
+    if o.slug == "new" {
+        &o.id
+    } else {
+        &o.slug
+    }
+}
+
+fn organisation_path(o: &Organisation) -> String {
+    format!("/dashboard/organisations/{}", key_of(o))
+}
+
+fn page_request(page: Option<i64>) -> PageRequest {
+    PageRequest {
+        page: page.unwrap_or(1).max(1),
+        per_page: PageRequest::DEFAULT_PER_PAGE,
+    }
+}
+
+// ---- The directory: list and search ----
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    country: String,
+    page: Option<i64>,
+    #[serde(default)]
+    done: String,
+}
+
+/// An organisation with the path of its page.
+struct Row {
+    path: String,
+    view: OrganisationView,
+}
+
+impl Row {
+    fn of(view: OrganisationView) -> Row {
+        Row {
+            path: organisation_path(&view.organisation),
+            view,
+        }
+    }
+}
+
+/// A coalition the signed-in coordinator belongs to.
+struct MyCoalition {
+    slug: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/directory.html")]
+struct ListPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    q: &'a str,
+    country: &'a str,
+    countries: &'a [Country],
+    page: Page<Row>,
+    can_edit: bool,
+    coalitions: Vec<MyCoalition>,
+    message: Option<&'a str>,
+    errors: FormErrors,
+}
+
+async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, PageError> {
+    session.actor.require_anywhere(Permission::ReadPrivate)?;
+    let query = query.into_inner();
+    let all = state.countries.get(&state.db).await?;
+    // The API's filter rules: a two-letter code, and words of a name.
+    let mut checks = FieldCollector::new();
+    let country = checks.optional(
+        "country",
+        Some(&query.country),
+        crate::domain::CountryCode::parse,
+    );
+    let q = checks
+        .optional("q", Some(&query.q), OrgName::parse)
+        .map(|n| n.normalized());
+    let errors = match checks.finish() {
+        Ok(()) => FormErrors::default(),
+        Err(e) => FormErrors::from_error(&e).unwrap_or_default(),
+    };
+    let page = page_request(query.page);
+    let roles: Vec<String> = session.me().roles.iter().map(|(c, _)| c.clone()).collect();
+    let search = errors.is_empty();
+    let (list, coalitions) = state
+        .db
+        .run(move |conn| {
+            let list = if search {
+                organisations::list(conn, &OrganisationFilter { country, q }, page)?
+            } else {
+                Page::new(Vec::new(), page, 0)
+            };
+            let mut mine = Vec::new();
+            for id in &roles {
+                let c = coalitions::find(conn, id)?;
+                mine.push(MyCoalition {
+                    slug: c.slug,
+                    name: c.name,
+                });
+            }
+            Ok((list, mine))
+        })
+        .await?;
+    let (csrf, builder) = page_csrf(&req, &state, status_of(&errors));
+    render(
+        builder,
+        &ListPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            q: &query.q,
+            country: &query.country,
+            countries: &all,
+            page: list.map(Row::of),
+            can_edit: session.actor.can_anywhere(Permission::ManageDirectory),
+            coalitions,
+            message: notice(&query.done),
+            errors,
+        },
+    )
+}
+
+// ---- One organisation: create, edit, merge ----
+
+/// The organisation form's values, as typed.
+#[derive(Default)]
+struct OrganisationFormValues {
+    name: String,
+    country: String,
+    website: String,
+    email_domain: String,
+    description: String,
+    verification: String,
+}
+
+impl OrganisationFormValues {
+    fn of(view: &OrganisationView) -> OrganisationFormValues {
+        let o = &view.organisation;
+        OrganisationFormValues {
+            name: o.name.clone(),
+            country: o.country_code.clone(),
+            website: o.website.clone().unwrap_or_default(),
+            email_domain: o.email_domain.clone().unwrap_or_default(),
+            description: o.description.clone().unwrap_or_default(),
+            verification: o.verification.clone(),
+        }
+    }
+
+    fn from_pairs(pairs: &[(String, String)]) -> OrganisationFormValues {
+        OrganisationFormValues {
+            name: field(pairs, "name"),
+            country: field(pairs, "country"),
+            website: field(pairs, "website"),
+            email_domain: field(pairs, "email_domain"),
+            description: field(pairs, "description"),
+            verification: field(pairs, "verification"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/directory_new.html")]
+struct NewPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    form: OrganisationFormValues,
+    errors: FormErrors,
+}
+
+fn new_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    status: StatusCode,
+    form: OrganisationFormValues,
+    errors: FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(
+        builder,
+        &NewPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            form,
+            errors,
+        },
+    )
+}
+
+async fn new_organisation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+) -> Result<HttpResponse, PageError> {
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    let form = OrganisationFormValues {
+        verification: Verification::Unverified.as_str().into(),
+        ..OrganisationFormValues::default()
+    };
+    new_page(
+        &req,
+        &state,
+        &session,
+        StatusCode::OK,
+        form,
+        FormErrors::default(),
+    )
+}
+
+async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let pairs = pairs.into_inner();
+    let values = OrganisationFormValues::from_pairs(&pairs);
+    let data = posted::<NewOrganisationJson>(&req, pairs)?;
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    let all = state.countries.get(&state.db).await?;
+    let actor = session.actor.clone();
+    let result = match data.and_then(|d| d.parse(&all)) {
+        Ok(input) => {
+            state
+                .db
+                .write(move |conn| organisations::create(conn, &actor, input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(view) => Ok(see_other(format!(
+            "{}?done=created",
+            organisation_path(&view.organisation)
+        ))),
+        Err(e) => {
+            let (status, errors) = on_form(e, "name")?;
+            new_page(&req, &state, &session, status, values, errors)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/directory_organisation.html")]
+struct OrganisationPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    view: OrganisationView,
+    path: String,
+    can_edit: bool,
+    form: OrganisationFormValues,
+    into: String,
+    message: Option<&'a str>,
+    errors: FormErrors,
+}
+
+/// An organisation, for someone who may read the directory.
+async fn load(
+    state: &AppState,
+    session: &SignedIn,
+    key: String,
+) -> Result<OrganisationView, AppError> {
+    session.actor.require_anywhere(Permission::ReadPrivate)?;
+    state
+        .db
+        .run(move |conn| organisations::find(conn, &key))
+        .await
+}
+
+#[allow(clippy::too_many_arguments)]
+fn organisation_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    status: StatusCode,
+    view: OrganisationView,
+    form: Option<OrganisationFormValues>,
+    into: String,
+    message: Option<&str>,
+    errors: FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(
+        builder,
+        &OrganisationPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            path: organisation_path(&view.organisation),
+            can_edit: session.actor.can_anywhere(Permission::ManageDirectory),
+            form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
+            view,
+            into,
+            message,
+            errors,
+        },
+    )
+}
+
+async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    key: web::Path<String>,
+    notice: web::Query<Notice>,
+) -> Result<HttpResponse, PageError> {
+    let view = load(&state, &session, key.into_inner()).await?;
+    organisation_page(
+        &req,
+        &state,
+        &session,
+        StatusCode::OK,
+        view,
+        None,
+        String::new(),
+        notice.message(),
+        FormErrors::default(),
+    )
+}
+
+async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    key: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let pairs = pairs.into_inner();
+    let values = OrganisationFormValues::from_pairs(&pairs);
+    let data = posted::<OrganisationPatchJson>(&req, pairs)?;
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    let view = load(&state, &session, key.into_inner()).await?;
+    let all = state.countries.get(&state.db).await?;
+    let (actor, ledger, id) = (
+        session.actor.clone(),
+        state.ledger.clone(),
+        view.organisation.id.clone(),
+    );
+    let result = match data.and_then(|d| d.parse(&all)) {
+        Ok(changes) => {
+            state
+                .db
+                .write(move |conn| organisations::update(conn, &ledger, &actor, &id, changes))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(updated) => {
+            // Its name, country and verification show in every list it is on.
+            state.versions.clear();
+            Ok(see_other(format!(
+                "{}?done=saved",
+                organisation_path(&updated.organisation)
+            )))
+        }
+        Err(e) => {
+            let (status, errors) = on_form(e, "name")?;
+            organisation_page(
+                &req,
+                &state,
+                &session,
+                status,
+                view,
+                Some(values),
+                String::new(),
+                None,
+                errors,
+            )
+        }
+    }
+}
+
+async fn merge(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    key: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let pairs = pairs.into_inner();
+    let into_typed = field(&pairs, "into");
+    let data = posted::<MergeJson>(&req, pairs)?;
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    let view = load(&state, &session, key.into_inner()).await?;
+    let (actor, ledger, id) = (
+        session.actor.clone(),
+        state.ledger.clone(),
+        view.organisation.id.clone(),
+    );
+    let result = match data.and_then(MergeJson::parse) {
+        Ok(into) => {
+            state
+                .db
+                .write(move |conn| organisations::merge(conn, &ledger, &actor, &id, &into))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(outcome) => {
+            state.versions.clear();
+            Ok(see_other(format!(
+                "{}?done=merged",
+                organisation_path(&outcome.kept.organisation)
+            )))
+        }
+        Err(e) => {
+            let (status, errors) = on_form(e, "into")?;
+            organisation_page(
+                &req, &state, &session, status, view, None, into_typed, None, errors,
+            )
+        }
+    }
+}
+
+// ---- A coalition's member organisations ----
+
+#[derive(Deserialize)]
+struct MembersQuery {
+    page: Option<i64>,
+    #[serde(default)]
+    done: String,
+}
+
+/// A member organisation with the path segment that names it.
+struct MemberRow {
+    key: String,
+    member: MemberView,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/directory_members.html")]
+struct MembersPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    coalition: Coalition,
+    page: Page<MemberRow>,
+    can_link: bool,
+    organisation: String,
+    message: Option<&'a str>,
+    errors: FormErrors,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn members_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    slug: String,
+    page: PageRequest,
+    status: StatusCode,
+    organisation: String,
+    message: Option<&str>,
+    errors: FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let actor = session.actor.clone();
+    let (coalition, list) = state
+        .db
+        .run(move |conn| {
+            let list = organisations::members(conn, &actor, &slug, page)?;
+            Ok((coalitions::find(conn, &slug)?, list))
+        })
+        .await?;
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(
+        builder,
+        &MembersPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            can_link: session
+                .actor
+                .can(&coalition.id, Permission::ManageDirectory),
+            coalition,
+            page: list.map(|member| MemberRow {
+                key: key_of(&member.organisation.organisation).to_string(),
+                member,
+            }),
+            organisation,
+            message,
+            errors,
+        },
+    )
+}
+
+async fn members(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    query: web::Query<MembersQuery>,
+) -> Result<HttpResponse, PageError> {
+    members_page(
+        &req,
+        &state,
+        &session,
+        slug.into_inner(),
+        page_request(query.page),
+        StatusCode::OK,
+        String::new(),
+        notice(&query.done),
+        FormErrors::default(),
+    )
+    .await
+}
+
+async fn link(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let pairs = pairs.into_inner();
+    let typed = field(&pairs, "organisation");
+    let data = posted::<LinkJson>(&req, pairs)?;
+    let result = match data.and_then(LinkJson::parse) {
+        Ok(organisation) => {
+            let (actor, coalition) = (session.actor.clone(), slug.clone());
+            state
+                .db
+                .write(move |conn| organisations::link(conn, &actor, &coalition, &organisation))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(see_other(format!(
+            "/dashboard/coalitions/{slug}/organisations?done=linked"
+        ))),
+        Err(e) => {
+            let (status, errors) = on_form(e, "organisation")?;
+            members_page(
+                &req,
+                &state,
+                &session,
+                slug,
+                PageRequest::default(),
+                status,
+                typed,
+                None,
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ButtonForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn unlink(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    path: web::Path<(String, String)>,
+    button: web::Form<ButtonForm>,
+) -> Result<HttpResponse, PageError> {
+    super::csrf::verify(&req, &button.csrf_token)?;
+    let (slug, organisation) = path.into_inner();
+    let (actor, coalition) = (session.actor.clone(), slug.clone());
+    state
+        .db
+        .write(move |conn| organisations::unlink(conn, &actor, &coalition, &organisation))
+        .await?;
+    Ok(see_other(format!(
+        "/dashboard/coalitions/{slug}/organisations?done=unlinked"
+    )))
+}
+
+// ---- Countries: add a territory ----
+
+#[derive(Default)]
+struct TerritoryFormValues {
+    code: String,
+    alpha3: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/directory_country.html")]
+struct CountryPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    /// The territories added so far (countries outside ISO 3166-1).
+    territories: Vec<Country>,
+    form: TerritoryFormValues,
+    message: Option<&'a str>,
+    errors: FormErrors,
+}
+
+async fn country_page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    status: StatusCode,
+    form: TerritoryFormValues,
+    message: Option<&str>,
+    errors: FormErrors,
+) -> Result<HttpResponse, PageError> {
+    let territories = state
+        .db
+        .run(countries::all)
+        .await?
+        .into_iter()
+        .filter(|c| c.is_iso == 0)
+        .collect();
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(
+        builder,
+        &CountryPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            territories,
+            form,
+            message,
+            errors,
+        },
+    )
+}
+
+async fn new_country(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    notice: web::Query<Notice>,
+) -> Result<HttpResponse, PageError> {
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    country_page(
+        &req,
+        &state,
+        &session,
+        StatusCode::OK,
+        TerritoryFormValues::default(),
+        notice.message(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+async fn add_country(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let pairs = pairs.into_inner();
+    let values = TerritoryFormValues {
+        code: field(&pairs, "code"),
+        alpha3: field(&pairs, "alpha3"),
+        name: field(&pairs, "name"),
+    };
+    let data = posted::<NewTerritoryJson>(&req, pairs)?;
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    let result = match data.and_then(NewTerritoryJson::parse) {
+        Ok(territory) => {
+            let actor = session.actor.clone();
+            state
+                .db
+                .write(move |conn| countries::add_territory(conn, &actor, territory))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            state.countries.clear();
+            Ok(see_other("/dashboard/countries/new?done=added".into()))
+        }
+        Err(e) => {
+            let (status, errors) = on_form(e, "code")?;
+            country_page(&req, &state, &session, status, values, None, errors).await
+        }
+    }
+}
