@@ -14,7 +14,10 @@ use crate::service::invitations::{
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(invite).service(list).service(remind);
+    cfg.service(invite)
+        .service(list)
+        .service(remind)
+        .service(sign);
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -186,4 +189,85 @@ pub async fn remind(
         .await?;
     state.wake_outbox();
     Ok(HttpResponse::Ok().json(outcome))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationSignJson {
+    /// The token in the invitation's link (`/invitations/{token}`).
+    token: Option<String>,
+    #[serde(default)]
+    representative_name: String,
+    #[serde(default)]
+    representative_role: String,
+    #[serde(default)]
+    comment: String,
+    /// Consent to the privacy notice; must be given.
+    #[serde(default)]
+    consent: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitationSignedJson {
+    /// `published` (an `auto` letter), `confirmed` (waiting for the coordinators of a `manual`
+    /// one), or `already_signed`.
+    status: String,
+    letter: String,
+    organisation: String,
+}
+
+/// Sign through an invitation's link: no confirmation mail is needed, since the link went to
+/// the invited address; the signature is marked verified by invitation.
+#[utoipa::path(post, path = "/api/v1/invitations/sign", tag = "invitations", request_body = InvitationSignJson,
+    responses((status = 200, body = InvitationSignedJson), (status = 404, description = "No invitation has this token", body = super::ErrorBody),
+        (status = 409, description = "The letter is not open", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/invitations/sign")]
+pub async fn sign(
+    state: web::Data<AppState>,
+    body: ApiJson<InvitationSignJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let mut errors = crate::error::FieldCollector::new();
+    let token = errors.required(
+        "token",
+        body.token.as_deref(),
+        crate::domain::token::Token::parse,
+    );
+    let input = invitations::InvitationSignFields {
+        representative_name: body.representative_name,
+        representative_role: body.representative_role,
+        comment: body.comment,
+        consent: body.consent,
+    }
+    .parse();
+    if let Err(AppError::Validation(fields)) = &input {
+        for (field, messages) in fields {
+            for m in messages {
+                errors.add(field, m.clone());
+            }
+        }
+    }
+    errors.finish()?;
+    let (Some(token), Ok(input)) = (token, input) else {
+        return Err(AppError::field("token", "is required"));
+    };
+    let app = state.clone();
+    let signed = state
+        .db
+        .write(move |conn| {
+            invitations::sign(conn, &app.key, &app.ledger, &app.signing, &token, input)
+        })
+        .await?;
+    match &signed.signature {
+        Some(s) if s.verified_now => state.versions.clear(),
+        _ => state.versions.forget(&signed.view.letter.letter.slug),
+    }
+    Ok(HttpResponse::Ok().json(InvitationSignedJson {
+        status: match &signed.signature {
+            None => "already_signed".to_string(),
+            Some(s) => s.state().as_str().to_string(),
+        },
+        letter: signed.view.letter.letter.slug.clone(),
+        organisation: signed.view.organisation.slug.clone(),
+    }))
 }

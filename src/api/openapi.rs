@@ -79,6 +79,7 @@ pub struct ErrorDetail {
         super::invitations::invite,
         super::invitations::list,
         super::invitations::remind,
+        super::invitations::sign,
         super::signatories::list,
         super::signatories::list_csv,
         super::changes::changes,

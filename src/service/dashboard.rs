@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::access::Actor;
+use crate::db::models::Letter;
 use crate::db::schema::{letter_country_counts, letters, signatures};
 use crate::db::DbConnection;
 use crate::domain::{Role, SignatureState};
@@ -88,17 +89,18 @@ pub fn counts(
 pub fn overview(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CoalitionLetters>, AppError> {
     let mine = super::accounts::my_coalitions(conn, actor)?;
     let ids: Vec<String> = mine.iter().map(|(c, _)| c.id.clone()).collect();
+    // Read as of now, so that a letter past its deadline shows as closed before the worker
+    // has closed it.
+    let now = super::now();
     let rows: Vec<(String, String, String, String, String)> = letters::table
         .filter(letters::coalition_id.eq_any(&ids))
         .order((letters::created_at.desc(), letters::id.desc()))
-        .select((
-            letters::id,
-            letters::coalition_id,
-            letters::slug,
-            letters::title,
-            letters::state,
-        ))
-        .load(conn)?;
+        .select(Letter::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|l| super::letters::as_of(l, now))
+        .map(|l| (l.id, l.coalition_id, l.slug, l.title, l.state))
+        .collect();
     let letter_ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     let mut counts = counts(conn, &letter_ids)?;
     Ok(mine

@@ -554,7 +554,8 @@ pub fn open(conn: &mut DbConnection, token: &Token) -> Result<InvitationView, Ap
     })
 }
 
-/// The invitation form as posted, before parsing: the organisation is the invitation's.
+/// The invitation form as posted (or `POST /api/v1/invitations/sign`'s body), before parsing:
+/// the organisation is the invitation's.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct InvitationSignFields {
     #[serde(default)]

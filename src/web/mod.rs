@@ -79,7 +79,7 @@ impl ResponseError for PageError {
             AppError::NotFound(_) => "Not found",
             AppError::Gone(_) => "This link has expired",
             AppError::Conflict { .. } => "Not possible",
-            AppError::Forbidden(_) => "Please try again",
+            AppError::Forbidden(_) => "Not allowed",
             AppError::TooManyRequests => "Too many requests",
             AppError::Unavailable(_) => "Temporarily unavailable",
             AppError::Unexpected(_) => "Something went wrong",

@@ -7,6 +7,7 @@ mod mail;
 mod accounts;
 mod browser;
 mod cli;
+mod coordinator_flow;
 mod countries;
 mod dashboard;
 mod directory;
