@@ -22,6 +22,7 @@ PORT=18181
 SMTP_PORT=12525
 BASE=http://127.0.0.1:$PORT
 ADMIN=bench-admin-token-0123456789abcdef
+PASSWORD=bench-password-0123456789
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
@@ -37,7 +38,7 @@ rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 errors() { awk '/Non-2xx or 3xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$1"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-api() { curl -sf -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' "$BASE$1" -d "$2" >/dev/null; }
+api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$BASE$1" -d "$2" >/dev/null; }
 total() { curl -sf "$BASE/api/v1/letters/$1" | json 'd["signatories"]["total"]'; }
 
 declare -A R
@@ -58,10 +59,16 @@ run_backend() {
     "$BIN" seed --letter big --signatures "$BIG"
     R[$b,seed]=$(awk -v ns=$(( $(date +%s%N) - t0 )) 'BEGIN {printf "%.1f", ns / 1e9}')
     "$BIN" seed --letter k1 --signatures 1000 >/dev/null
+    # A coordinator of the seeded "bench" coalition, whose API token creates the letter to sign
+    # and reads the outbox (the admin token is for bootstrapping only).
+    printf '%s\n' "$PASSWORD" | "$BIN" user add --email bench@bench.example --name Bench \
+        --coalition bench --role owner >/dev/null
 
     "$SINK" 127.0.0.1:$SMTP_PORT "$dir/mails.log" 2>/dev/null & PIDS+=($!)
     "$BIN" serve >"$dir/server.log" 2>&1 & local pid=$!; PIDS+=($pid)
     for _ in $(seq 1 100); do curl -sf "$BASE/health" >/dev/null && break; sleep 0.2; done
+    TOKEN=$(curl -sf "$BASE/api/v1/auth/tokens" -H 'Content-Type: application/json' \
+        -d "{\"email\":\"bench@bench.example\",\"password\":\"$PASSWORD\",\"name\":\"bench\"}" | json 'd["token"]')
     # Peak private memory (RssAnon; VmHWM also counts the SQLite file's mapped pages, which are
     # the OS's file cache), sampled every 0.2 s.
     (while kill -0 "$pid" 2>/dev/null; do awk '/RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null; sleep 0.2; done \
@@ -78,7 +85,7 @@ run_backend() {
     echo "== $b: waiting for the outbox to drain"
     local queued
     for _ in $(seq 1 600); do
-        queued=$(curl -sf -H "Authorization: Bearer $ADMIN" "$BASE/api/v1/outbox?state=queued&per_page=1" | json 'd["total"]')
+        queued=$(curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/outbox?state=queued&per_page=1" | json 'd["total"]')
         [ "$queued" = 0 ] && break; sleep 0.5
     done
     local mails=$(wc -l <"$dir/mails.log")

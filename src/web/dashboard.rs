@@ -373,6 +373,8 @@ struct LetterPage<'a> {
     csrf: &'a str,
     view: LetterView,
     counts: Counts,
+    /// Published signatories by country, largest first.
+    by_country: Vec<crate::service::public_list::CountryCount>,
     body_html: String,
     can_manage: bool,
     next_state: Option<LetterState>,
@@ -406,6 +408,11 @@ async fn letter(
 ) -> Result<HttpResponse, PageError> {
     let (view, counts) =
         load_letter(&state, &session, slug.into_inner(), Permission::ReadPrivate).await?;
+    let id = view.letter.id.clone();
+    let by_country = state
+        .db
+        .run(move |conn| crate::service::public_list::counts(conn, &id))
+        .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
         builder,
@@ -419,6 +426,7 @@ async fn letter(
             body_html: to_safe_html(&view.letter.body),
             view,
             counts,
+            by_country,
             message: None,
         },
     )
