@@ -3,16 +3,15 @@
 //! the moderation queue, the audit log, the outbox, and a coalition's coordinators. Every page
 //! calls the same services as the JSON API, with the signed-in coordinator as the actor.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::csrf::Csrf;
 use super::form::{self, local_time_as_utc};
 use super::markdown::to_safe_html;
 use super::session::{FormErrors, SignedIn};
-use super::{render, PageError};
+use super::{page_csrf, render, see_other, ButtonForm, PageError};
 use crate::api::letters::{LetterPatchJson, NewLetterJson};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
@@ -70,24 +69,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
-}
-
-/// The CSRF token for a page, set on the response if new.
-fn page_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    status: StatusCode,
-) -> (Csrf, actix_web::HttpResponseBuilder) {
-    let csrf = Csrf::for_request(req, state.secure_cookies);
-    let mut builder = HttpResponse::build(status);
-    csrf.apply(&mut builder);
-    (csrf, builder)
-}
-
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
 }
 
 fn page_request(page: Option<i64>) -> PageRequest {
@@ -530,12 +511,6 @@ async fn update_letter(
             None,
         ),
     }
-}
-
-#[derive(Deserialize)]
-struct ButtonForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 async fn transition(
@@ -1028,5 +1003,5 @@ async fn retry_mail(
         .write(move |conn| outbox::retry(conn, &actor, &id))
         .await?;
     state.wake_outbox();
-    Ok(see_other("/dashboard/outbox?state=queued".into()))
+    Ok(see_other("/dashboard/outbox?state=queued"))
 }

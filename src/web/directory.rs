@@ -9,16 +9,15 @@
 //! fields, 409 (with the message under the field that clashes) for a duplicate; a post that
 //! succeeds redirects (303) to the page that shows the result.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::csrf::Csrf;
 use super::form;
 use super::session::{FormErrors, SignedIn};
-use super::{render, PageError};
+use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 use crate::api::countries::NewTerritoryJson;
 use crate::api::members::LinkJson;
 use crate::api::organisations::{MergeJson, NewOrganisationJson, OrganisationPatchJson};
@@ -88,32 +87,6 @@ fn notice(done: &str) -> Option<&'static str> {
         "unlinked" => Some("Unlinked: the organisation stays in the directory."),
         "added" => Some("The territory is added."),
         _ => None,
-    }
-}
-
-fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
-}
-
-/// The page's CSRF token (set on the response if new) and the response builder.
-fn page_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    status: StatusCode,
-) -> (Csrf, actix_web::HttpResponseBuilder) {
-    let csrf = Csrf::for_request(req, state.secure_cookies);
-    let mut builder = HttpResponse::build(status);
-    csrf.apply(&mut builder);
-    (csrf, builder)
-}
-
-fn status_of(errors: &FormErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 
@@ -720,12 +693,6 @@ async fn link(
     }
 }
 
-#[derive(Deserialize)]
-struct ButtonForm {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 async fn unlink(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -846,7 +813,7 @@ async fn add_country(
     match result {
         Ok(_) => {
             state.countries.clear();
-            Ok(see_other("/dashboard/countries/new?done=added".into()))
+            Ok(see_other("/dashboard/countries/new?done=added"))
         }
         Err(e) => {
             let (status, errors) = on_form(e, "code")?;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::csrf::{self, Csrf};
 use super::session::{FormErrors, SignedIn};
-use super::{render, PageError};
+use super::{render, ButtonForm, PageError};
 use crate::domain::token::{Purpose, Token};
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
@@ -275,12 +275,6 @@ struct InviteForm {
     csrf_token: String,
     #[serde(default)]
     lines: String,
-}
-
-#[derive(Deserialize)]
-struct ButtonForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 /// The textarea, one organisation per line: its slug and an address, separated by white space,

@@ -14,11 +14,13 @@ pub mod session;
 pub mod signatures;
 pub mod versions;
 
-use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, HttpResponseBuilder, ResponseError};
+use actix_web::http::header::{self, ContentType};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError};
 use askama::Template;
 
 use crate::error::AppError;
+use crate::startup::AppState;
 
 /// Mount every page route; `limit` wraps the form posts that sign.
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::Limits) {
@@ -41,6 +43,41 @@ pub fn render(
         .render()
         .map_err(|e| PageError(AppError::Unexpected(e.into())))?;
     Ok(builder.content_type(ContentType::html()).body(html))
+}
+
+/// A form whose only field is its CSRF token: the buttons that post.
+#[derive(serde::Deserialize)]
+pub struct ButtonForm {
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+/// A 303 redirect, after a form post that worked.
+pub fn see_other(to: impl Into<String>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.into()))
+        .finish()
+}
+
+/// A page's CSRF token (set on the response when new) and its response builder.
+pub fn page_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+) -> (csrf::Csrf, HttpResponseBuilder) {
+    let csrf = csrf::Csrf::for_request(req, state.secure_cookies);
+    let mut builder = HttpResponse::build(status);
+    csrf.apply(&mut builder);
+    (csrf, builder)
+}
+
+/// 200, or 422 when a form comes back with messages.
+pub fn status_of(errors: &session::FormErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
 }
 
 /// A plain page with a heading and a message.

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::csrf::{self, Csrf};
-use super::{render, PageError};
+use super::{render, ButtonForm, PageError};
 use crate::db::models::ApiToken;
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
@@ -225,12 +225,6 @@ async fn login(
             state.secure_cookies,
         ))
         .finish())
-}
-
-#[derive(Deserialize)]
-struct ButtonForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 async fn logout(

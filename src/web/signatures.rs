@@ -4,10 +4,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 use super::csrf::{self, Csrf};
-use super::{render, PageError};
+use super::{render, ButtonForm, PageError};
 use crate::domain::token::{Purpose, Token};
 use crate::domain::SignatureState;
 use crate::error::AppError;
@@ -31,12 +30,6 @@ struct ActionPage<'a> {
     button: Option<&'a str>,
     action: &'a str,
     csrf: &'a str,
-}
-
-#[derive(Deserialize)]
-struct ButtonForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 fn token(raw: &str) -> Result<Token, AppError> {

@@ -1,13 +1,12 @@
 //! The dashboard's page for a letter's text versions and translations.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::csrf::Csrf;
 use super::form;
 use super::session::{FormErrors, SignedIn};
-use super::{render, PageError};
+use super::{page_csrf, render, status_of, ButtonForm, PageError};
 use crate::api::versions::{NewVersionJson, TranslationRequestJson};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
@@ -74,14 +73,7 @@ async fn show(
         .actor
         .can(&view.coalition.id, Permission::ManageLetters);
     let letter_state = view.state();
-    let csrf = Csrf::for_request(req, state.secure_cookies);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut builder = HttpResponse::build(status);
-    csrf.apply(&mut builder);
+    let (csrf, builder) = page_csrf(req, state, status_of(&errors));
     render(
         builder,
         &VersionsPage {
@@ -181,12 +173,6 @@ async fn translate(
         }
         Err(e) => show(&req, &state, &session, slug, None, Some(e)).await,
     }
-}
-
-#[derive(serde::Deserialize)]
-struct ButtonForm {
-    #[serde(default)]
-    csrf_token: String,
 }
 
 async fn delete(
