@@ -24,6 +24,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 use crate::db_test;
+use crate::helpers::{status_json, TestApp, TestDatabase, PASSWORD};
 use crate::mail::ReceivedMail;
 
 /// How long any wait for the page lasts before the test fails.
@@ -340,6 +341,30 @@ impl Browser {
             .unwrap_or_else(|e| panic!("text of {css}: {e}"))
     }
 
+    /// The visible text of every element matching `css` now, in page order.
+    pub async fn texts_of(&self, css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self.find_all(css).await {
+            texts.push(
+                element
+                    .text()
+                    .await
+                    .unwrap_or_else(|e| panic!("text of {css}: {e}")),
+            );
+        }
+        texts
+    }
+
+    /// The path of the page the browser is on.
+    pub async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("the current address")
+            .path()
+            .to_string()
+    }
+
     /// Wait until the first element matching `css` reads `expected` (for the page that a click
     /// leads to, whose address may be the same as before).
     pub async fn wait_for_text_of(&self, css: &str, expected: &str) {
@@ -352,14 +377,23 @@ impl Browser {
     }
 }
 
-/// The whole link to `/signatures/{action}/…` in a mail's text part.
-fn link_in(mail: &ReceivedMail, action: &str) -> String {
-    let marker = format!("/signatures/{action}/");
+/// The whole first link containing `marker` in a mail's text part.
+fn link_with(mail: &ReceivedMail, marker: &str) -> String {
     mail.text
         .split_whitespace()
-        .find(|word| word.starts_with("http") && word.contains(&marker))
-        .unwrap_or_else(|| panic!("no {action} link in {}", mail.text))
+        .find(|word| word.starts_with("http") && word.contains(marker))
+        .unwrap_or_else(|| panic!("no link to {marker} in {}", mail.text))
         .to_string()
+}
+
+/// The whole link to `/signatures/{action}/…` in a mail's text part.
+fn link_in(mail: &ReceivedMail, action: &str) -> String {
+    link_with(mail, &format!("/signatures/{action}/"))
+}
+
+/// The whole personal link to `/invitations/…` in an invitation mail's text part.
+fn invitation_link(mail: &ReceivedMail) -> String {
+    link_with(mail, "/invitations/")
 }
 
 db_test!(
@@ -486,3 +520,491 @@ db_test!(
         browser.close().await;
     }
 );
+
+/// The directory entries the coordinator adds: name, country as typed, website, and the address
+/// the invitation goes to.
+const MEMBERS: [(&str, &str, &str, &str); 3] = [
+    (
+        "Digitale Gesellschaft",
+        "Germany",
+        "digitalegesellschaft.example.de",
+        "office@digiges.example.de",
+    ),
+    (
+        "Chaos Computer Club",
+        "DE",
+        "ccc.example.de",
+        "board@ccc.example.de",
+    ),
+    (
+        "La Quadrature du Net",
+        "France",
+        "laquadrature.example.fr",
+        "contact@lqdn.example.fr",
+    ),
+];
+const COORDINATOR: &str = "fatima@network.example";
+const LETTER: &str = "stop-commercial-spyware";
+
+#[actix_web::test]
+async fn a_new_coordinator_sets_up_drafts_invites_moderates_and_closes_a_letter_in_the_browser() {
+    for backend in crate::helpers::backends() {
+        eprintln!("--- running on {backend}");
+        let (app, setup) = TestApp::spawn_bare(TestDatabase::new(backend), |_| {}).await;
+        let setup = setup.expect("an empty database logs a setup link");
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        coordinator_flow(&app, &browser, &setup).await;
+        browser.close().await;
+    }
+}
+
+/// Everything a coordinator of a new instance does, through the pages only; the API (with a
+/// token of the coordinator's) is read to check what the pages did.
+async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
+    // 1. The first-run link: an owner, a coalition, and the dashboard, signed in.
+    browser.goto(setup).await;
+    assert_eq!(browser.text_of("h1").await, "Set up undersigned");
+    browser.fill("name", "Fatima First").await;
+    browser.fill("email", COORDINATOR).await;
+    browser.fill("password", PASSWORD).await;
+    browser
+        .fill("coalition_name", "Digital Rights Network")
+        .await;
+    browser.click_text("button", "Create the account").await;
+    browser.wait_for_path("/dashboard").await;
+    assert_eq!(
+        browser.text_of("nav.meta").await.split(" ·").next(),
+        Some("Signed in as Fatima First")
+    );
+    assert_eq!(
+        browser.text_of("h2").await,
+        "Digital Rights Network (owner)"
+    );
+    assert!(browser.text().await.contains("No letters yet."));
+    let token = app.sign_in(COORDINATOR).await;
+    let (_, me) = status_json(app.get_as(&token, "/api/v1/me").await).await;
+    assert_eq!(me["coalitions"][0]["coalition"], "digital-rights-network");
+    assert_eq!(me["coalitions"][0]["role"], "owner");
+
+    // 2. A new letter: preview once (nothing saved), then save it with manual moderation.
+    browser.click_text("a", "New letter").await;
+    browser.wait_for_path("/dashboard/letters/new").await;
+    assert_eq!(
+        browser.text_of("h1").await,
+        "New letter of Digital Rights Network"
+    );
+    browser.fill("title", "Stop commercial spyware").await;
+    browser
+        .fill(
+            "body",
+            "Dear President,\n\nWe ask you to **ban** commercial spyware in the Union.",
+        )
+        .await;
+    browser
+        .fill("recipient_name", "The President of the Commission")
+        .await;
+    browser
+        .fill("recipient_email", "president@commission.example")
+        .await;
+    browser
+        .fill("place_and_date", "Brussels, 1 December 2026")
+        .await;
+    browser.select("moderation", "manual").await;
+    browser.click_text("button", "Preview").await;
+    browser.wait_for_text_of("#preview", "Preview").await;
+    browser.wait_for_path("/dashboard/letters").await;
+    assert_eq!(
+        browser.text_of("section[aria-labelledby=preview] h1").await,
+        "Stop commercial spyware"
+    );
+    assert_eq!(
+        browser
+            .text_of("section[aria-labelledby=preview] .letter strong")
+            .await,
+        "ban"
+    );
+    assert_eq!(browser.value("title").await, "Stop commercial spyware");
+    assert_eq!(browser.value("moderation").await, "manual");
+    let (_, drafts) = status_json(app.get_as(&token, "/api/v1/letters?state=draft").await).await;
+    assert_eq!(drafts["total"], 0, "a preview saves nothing: {drafts}");
+    browser.click_text("button", "Save").await;
+    let letter_page = format!("/dashboard/letters/{LETTER}");
+    browser.wait_for_path(&letter_page).await;
+    assert_eq!(browser.text_of("#state").await, "draft");
+    assert!(browser.text().await.contains("moderation manual"));
+    let (status, saved) = status_json(
+        app.get_as(&token, &format!("/api/v1/letters/{LETTER}"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(saved["moderation"], "manual");
+    assert_eq!(saved["recipient"]["email"], "president@commission.example");
+    assert_eq!(saved["coalition"]["slug"], "digital-rights-network");
+
+    // 3. Three organisations in the directory, through its pages; their slugs as the page shows.
+    let mut slugs = Vec::new();
+    for (name, country, website, _) in MEMBERS {
+        browser.click_text("nav a", "Directory").await;
+        browser.wait_for_path("/dashboard/organisations").await;
+        browser.click_text("a", "Add an organisation").await;
+        browser.wait_for_path("/dashboard/organisations/new").await;
+        browser.fill("name", name).await;
+        browser.fill("country", country).await;
+        browser.fill("website", website).await;
+        browser.click_text("button", "Add to the directory").await;
+        browser
+            .wait_for_text_of("p.notice", "The organisation is in the directory.")
+            .await;
+        assert_eq!(browser.text_of("h1").await, name);
+        let slug = browser.text_of("p code").await;
+        assert_eq!(
+            browser.path().await,
+            format!("/dashboard/organisations/{slug}")
+        );
+        slugs.push(slug);
+    }
+    browser.click_text("nav a", "Directory").await;
+    browser
+        .wait_for_text_of("h1", "Organisation directory (3)")
+        .await;
+    let (_, directory) = status_json(app.get_as(&token, "/api/v1/organisations").await).await;
+    assert_eq!(directory["total"], 3, "{directory}");
+    let mut countries: Vec<String> = directory["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            o["country"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    countries.sort();
+    assert_eq!(countries, ["DE", "DE", "FR"], "{directory}");
+
+    // Open the letter with its button.
+    browser.click_text("nav a", "Dashboard").await;
+    browser.wait_for_path("/dashboard").await;
+    browser.click_text("td a", "Stop commercial spyware").await;
+    browser.wait_for_path(&letter_page).await;
+    browser.click_text("button", "Move to open").await;
+    browser.wait_for_text_of("#state", "open").await;
+    let (_, opened) = status_json(app.get(&format!("/api/v1/letters/{LETTER}")).await).await;
+    assert_eq!(opened["state"], "open", "public once open: {opened}");
+
+    // 4. Invite the three from the letter's invitations page.
+    browser.click_text("a", "Invitations").await;
+    let invitations_page = format!("/dashboard/letters/{LETTER}/invitations");
+    browser.wait_for_path(&invitations_page).await;
+    assert_eq!(
+        browser.text_of("#counts").await,
+        "0 invited · 0 opened · 0 signed"
+    );
+    let lines: Vec<String> = slugs
+        .iter()
+        .zip(MEMBERS)
+        .map(|(slug, (.., email))| format!("{slug} {email}"))
+        .collect();
+    browser.fill("lines", &lines.join("\n")).await;
+    browser.click_text("button", "Send the invitations").await;
+    browser
+        .wait_for_text_of("p.notice", "Invited 3, invited again 0, already signed 0.")
+        .await;
+    assert_eq!(
+        browser.text_of("#counts").await,
+        "3 invited · 0 opened · 0 signed"
+    );
+    assert_eq!(browser.find_all("tbody tr").await.len(), 3);
+
+    // Signed out, the invited organisations (and later a stranger) act as the public.
+    browser.click_text("button", "Sign out").await;
+    browser.wait_for_path("/").await;
+    browser.goto(&app.url(&invitations_page)).await;
+    browser.wait_for_path("/login").await;
+
+    let mails = app.mail.wait_for(3).await;
+    assert_eq!(mails.len(), 3, "one mail per invitation");
+    for (name, _, _, email) in MEMBERS {
+        let mail = mails
+            .iter()
+            .find(|m| m.to == [email])
+            .unwrap_or_else(|| panic!("no invitation to {email}"));
+        assert!(
+            mail.subject.contains("is invited to sign")
+                && mail.subject.contains("Stop commercial spyware"),
+            "{}",
+            mail.subject
+        );
+        let link = invitation_link(mail);
+        assert_eq!(
+            link,
+            app.url(&format!("/invitations/{}", mail.invitation_token()))
+        );
+        browser.goto(&link).await;
+        assert_eq!(
+            browser.text_of("article h1").await,
+            "Stop commercial spyware"
+        );
+        assert_eq!(
+            browser.text_of("#sign").await,
+            format!("Sign on behalf of {name}")
+        );
+        browser
+            .fill("representative_name", &format!("Rep of {name}"))
+            .await;
+        browser.fill("representative_role", "Director").await;
+        browser.check("consent").await;
+        browser.click_text("button", "Sign the letter").await;
+        // A manual letter: signed through the link, the signature waits for the coordinators.
+        browser
+            .wait_for_text_of(
+                "p.notice",
+                &format!(
+                    "Thank you: {name} has signed. The letter's coordinators will review the \
+                     signature before it is listed."
+                ),
+            )
+            .await;
+        assert!(
+            browser.find_all("form.sign").await.is_empty(),
+            "no form once signed"
+        );
+    }
+    let (_, invited) = status_json(
+        app.get_as(&token, &format!("/api/v1/letters/{LETTER}/invitations"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        invited["counts"],
+        json!({"invited": 3, "opened": 3, "signed": 3})
+    );
+    assert_eq!(
+        app.signatories(LETTER).await["total"],
+        0,
+        "nothing listed before moderation"
+    );
+    // They wait as confirmed signatures, with the invited address as their contact.
+    let (_, queue) = status_json(
+        app.get_as(
+            &token,
+            &format!("/api/v1/letters/{LETTER}/signatures?state=confirmed"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(queue["total"], 3, "{queue}");
+    for (name, _, _, email) in MEMBERS {
+        let signature = queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["organisation"]["name"] == name)
+            .unwrap_or_else(|| panic!("{name} waits: {queue}"));
+        assert_eq!(signature["email"], email);
+        assert_eq!(signature["representative_name"], format!("Rep of {name}"));
+    }
+
+    // 5. A stranger signs with the public form and confirms from the mail.
+    let public_page = app.url(&format!("/letters/{LETTER}"));
+    browser.goto(&public_page).await;
+    assert!(browser
+        .text()
+        .await
+        .contains("No organisation is listed yet."));
+    browser.fill("organisation_name", "epicenter.works").await;
+    browser.select("country", "AT").await;
+    browser
+        .fill("website", "https://epicenter.example.at/")
+        .await;
+    browser
+        .fill("representative_name", "Thomas Lohninger")
+        .await;
+    browser
+        .fill("representative_role", "Executive director")
+        .await;
+    browser.fill("email", "thomas@mailbox.example").await;
+    browser.check("consent").await;
+    browser.click_text("button", "Sign the letter").await;
+    browser
+        .wait_for_path(&format!("/letters/{LETTER}/signed"))
+        .await;
+    assert_eq!(browser.text_of("h1").await, "Check your email");
+    let mail = app.mail.wait_for(4).await.remove(3);
+    assert_eq!(mail.to, ["thomas@mailbox.example"]);
+    browser.goto(&link_in(&mail, "confirm")).await;
+    assert_eq!(browser.text_of("h1").await, "Confirm your signature");
+    browser.click_text("button", "Confirm the signature").await;
+    browser.wait_for_text_of("h1", "Signature confirmed").await;
+    assert_eq!(
+        browser.text_of("p.notice").await,
+        "Thank you: the signature is confirmed. The letter's coordinators will review it before it is listed."
+    );
+    assert_eq!(app.signatories(LETTER).await["total"], 0);
+
+    // 6. The coordinator signs in again and finds four signatures awaiting moderation.
+    browser.goto(&app.url("/login")).await;
+    browser.fill("email", COORDINATOR).await;
+    browser.fill("password", PASSWORD).await;
+    browser.click_text("button", "Sign in").await;
+    browser.wait_for_path("/dashboard").await;
+    assert_eq!(
+        browser.texts_of("tbody td").await,
+        ["Stop commercial spyware", "open", "0", "4", "0", "0"]
+    );
+    browser.click_text("td a", "Stop commercial spyware").await;
+    browser.wait_for_path(&letter_page).await;
+    assert!(
+        browser.text().await.contains(
+            "Signatures: 0 pending, 4 awaiting moderation, 0 published from 0 countries."
+        ),
+        "{}",
+        browser.text().await
+    );
+    browser.click_text("nav a", "Moderation queue").await;
+    browser
+        .wait_for_path(&format!("/dashboard/letters/{LETTER}/signatures"))
+        .await;
+    assert_eq!(browser.text_of("h1").await, "Signatures (4)");
+    let mut waiting: Vec<String> = browser.texts_of("tbody td:nth-child(2)").await;
+    waiting.sort();
+    assert_eq!(
+        waiting,
+        [
+            "Chaos Computer Club",
+            "Digitale Gesellschaft",
+            "La Quadrature du Net",
+            "epicenter.works"
+        ]
+    );
+    let boxes = browser.find_all("input[name='ids[]']").await;
+    assert_eq!(boxes.len(), 4);
+    for b in &boxes {
+        b.click().await.expect("tick a signature");
+    }
+    browser.click_text("button", "Approve selected").await;
+    browser
+        .wait_for_text_of("p.notice", "Approved 4 of 4 selected.")
+        .await;
+    assert_eq!(browser.text_of("h1").await, "Signatures (0)");
+    assert_eq!(app.signatories(LETTER).await["total"], 4);
+
+    // Close the letter with its button.
+    browser.click_text("a", "Stop commercial spyware").await;
+    browser.wait_for_path(&letter_page).await;
+    browser.click_text("button", "Move to closed").await;
+    browser.wait_for_text_of("#state", "closed").await;
+    assert!(
+        browser.text().await.contains(
+            "Signatures: 0 pending, 0 awaiting moderation, 4 published from 3 countries."
+        ),
+        "{}",
+        browser.text().await
+    );
+
+    // 7. The public page: four organisations by country, the invited ones marked, and closed.
+    browser.goto(&public_page).await;
+    assert!(
+        browser
+            .text_of("#signatories")
+            .await
+            .ends_with("(4 organisations, 3 countries)"),
+        "{}",
+        browser.text_of("#signatories").await
+    );
+    assert_eq!(
+        browser.texts_of(".country h3").await,
+        ["Austria (1)", "France (1)", "Germany (2)"]
+    );
+    assert_eq!(
+        browser.texts_of("#country-AT li").await,
+        ["epicenter.works"]
+    );
+    assert_eq!(
+        browser.texts_of("#country-FR li").await,
+        ["La Quadrature du Net invited"]
+    );
+    assert_eq!(
+        browser.texts_of("#country-DE li").await,
+        [
+            "Chaos Computer Club invited",
+            "Digitale Gesellschaft invited"
+        ]
+    );
+    assert_eq!(
+        browser
+            .text_of("section[aria-labelledby=sign] p.notice")
+            .await,
+        "This letter is closed and no longer accepts signatures."
+    );
+    assert!(browser.find_all("form.sign").await.is_empty());
+    let text = browser.text().await;
+    for private in ["thomas@", "Thomas Lohninger", "@digiges", "Rep of"] {
+        assert!(!text.contains(private), "{private} on the public page");
+    }
+
+    // The same list through the API, and the letter closed.
+    let list = app.signatories(LETTER).await;
+    assert_eq!(list["total"], 4, "{list}");
+    let listed: Vec<(&str, &str, &str)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["country"]["code"].as_str().unwrap(),
+                s["name"].as_str().unwrap(),
+                s["verification"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("AT", "epicenter.works", "unverified"),
+            ("DE", "Chaos Computer Club", "invitation"),
+            ("DE", "Digitale Gesellschaft", "invitation"),
+            ("FR", "La Quadrature du Net", "invitation"),
+        ]
+    );
+    assert!(
+        !list.to_string().contains('@'),
+        "no address in the public list"
+    );
+    let (_, closed) = status_json(app.get(&format!("/api/v1/letters/{LETTER}")).await).await;
+    assert_eq!(closed["state"], "closed");
+    assert_eq!(closed["signatories"]["total"], 4, "{closed}");
+    let r = app
+        .sign(
+            LETTER,
+            &crate::helpers::signer("Late Org", "BE", "late@example.org"),
+        )
+        .await;
+    assert_eq!(r.status(), 409, "a closed letter refuses signatures");
+    // Three invitation mails and one confirmation, nothing else.
+    let (_, outbox) = status_json(app.get_as(&token, "/api/v1/outbox?per_page=200").await).await;
+    let mut kinds: Vec<&str> = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds.len(), 4, "{outbox}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "invitation").count(),
+        3,
+        "{outbox}"
+    );
+
+    // The dashboard's counts.
+    browser.goto(&app.url("/dashboard")).await;
+    assert_eq!(
+        browser.texts_of("tbody td").await,
+        ["Stop commercial spyware", "closed", "0", "0", "4", "3"]
+    );
+}
