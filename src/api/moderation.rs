@@ -37,6 +37,9 @@ pub struct SignatureJson {
     representative_role: String,
     email: String,
     comment: Option<String>,
+    /// `invitation` when it was made through an invitation's link (the signature's own
+    /// verification); `null` otherwise, when the organisation's applies.
+    verified_by: Option<String>,
     /// The version of the letter's text the signer saw, and its hash.
     letter_version: i32,
     text_hash: String,
@@ -64,6 +67,7 @@ impl From<SignatureView> for SignatureJson {
             representative_role: s.representative_role,
             email: s.email,
             comment: s.comment,
+            verified_by: s.verification,
             letter_version: s.letter_version,
             text_hash: s.text_hash,
             created_at: utc(s.created_at),

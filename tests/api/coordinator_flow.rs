@@ -159,6 +159,13 @@ async fn from_first_run_to_the_final_list_through_the_api() {
             .map(|s| s["id"].as_str().unwrap())
             .collect();
         assert_eq!(ids.len(), 4);
+        let invited = queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["verified_by"] == "invitation")
+            .count();
+        assert_eq!(invited, 3, "the queue tells invited signatures apart");
         let (status, _) = status_json(
             app.post_as(
                 &me,
