@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::csrf::{self, Csrf};
 use super::session::{FormErrors, SignedIn};
-use super::{render, ButtonForm, PageError};
+use super::{render, see_other, ButtonForm, PageError};
 use crate::domain::token::{Purpose, Token};
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
@@ -267,6 +267,36 @@ struct DashboardPage<'a> {
 #[derive(Deserialize)]
 struct PageParam {
     page: Option<i64>,
+    /// After inviting (the page a POST redirects to, so a reload sends nothing again):
+    /// how many were invited, invited again, had signed already.
+    invited: Option<usize>,
+    resent: Option<usize>,
+    already: Option<usize>,
+    /// After reminding: reminded, signed, too soon, at the cap.
+    reminded: Option<usize>,
+    signed: Option<usize>,
+    too_soon: Option<usize>,
+    at_cap: Option<usize>,
+}
+
+impl PageParam {
+    /// The notice for the outcome in the address, if any.
+    fn message(&self) -> Option<String> {
+        if let (Some(i), Some(r), Some(a)) = (self.invited, self.resent, self.already) {
+            return Some(format!(
+                "Invited {i}, invited again {r}, already signed {a}."
+            ));
+        }
+        if let (Some(r), Some(s), Some(t), Some(c)) =
+            (self.reminded, self.signed, self.too_soon, self.at_cap)
+        {
+            return Some(format!(
+                "Reminders sent: {r}. Not reminded: {s} signed, {t} reminded in the last 24 hours, {c} reminded {} times already.",
+                invitations::MAX_REMINDERS
+            ));
+        }
+        None
+    }
 }
 
 #[derive(Deserialize)]
@@ -393,7 +423,7 @@ async fn dashboard_page(
         StatusCode::OK,
         "",
         Vec::new(),
-        None,
+        query.message(),
     )
     .await
 }
@@ -418,24 +448,12 @@ async fn dashboard_invite(
             state.wake_outbox();
             let count = |o| done.iter().filter(|(x, _)| *x == o).count();
             use invitations::InviteOutcome::*;
-            let message = format!(
-                "Invited {}, invited again {}, already signed {}.",
+            Ok(see_other(format!(
+                "/dashboard/letters/{slug}/invitations?invited={}&resent={}&already={}",
                 count(Invited),
                 count(Resent),
                 count(AlreadySigned)
-            );
-            dashboard(
-                &req,
-                &state,
-                &session,
-                slug,
-                1,
-                StatusCode::OK,
-                "",
-                Vec::new(),
-                Some(message),
-            )
-            .await
+            )))
         }
         Err(AppError::Validation(fields)) => {
             let errors = line_errors(&fields, &numbers);
@@ -471,26 +489,10 @@ async fn dashboard_remind(
         .write(move |conn| invitations::remind(conn, &actor, &letter))
         .await?;
     state.wake_outbox();
-    let message = format!(
-        "Reminders sent: {}. Not reminded: {} signed, {} reminded in the last 24 hours, {} reminded {} times already.",
-        outcome.reminded,
-        outcome.signed,
-        outcome.too_soon,
-        outcome.at_cap,
-        invitations::MAX_REMINDERS
-    );
-    dashboard(
-        &req,
-        &state,
-        &session,
-        slug,
-        1,
-        StatusCode::OK,
-        "",
-        Vec::new(),
-        Some(message),
-    )
-    .await
+    Ok(see_other(format!(
+        "/dashboard/letters/{slug}/invitations?reminded={}&signed={}&too_soon={}&at_cap={}",
+        outcome.reminded, outcome.signed, outcome.too_soon, outcome.at_cap
+    )))
 }
 
 #[cfg(test)]

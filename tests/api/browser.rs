@@ -875,9 +875,10 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
     assert_eq!(
         waiting,
         [
-            "Chaos Computer Club",
-            "Digitale Gesellschaft",
-            "La Quadrature du Net",
+            // The queue marks the signatures made through an invitation.
+            "Chaos Computer Club invited",
+            "Digitale Gesellschaft invited",
+            "La Quadrature du Net invited",
             "epicenter.works"
         ]
     );
