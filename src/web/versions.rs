@@ -1,12 +1,11 @@
 //! The dashboard's page for a letter's text versions and translations.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::form;
 use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, status_of, ButtonForm, PageError};
+use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 use crate::api::versions::{NewVersionJson, TranslationRequestJson};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
@@ -189,10 +188,5 @@ async fn delete(
         .db
         .write(move |conn| translations::delete(conn, &actor, &letter, &language))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/dashboard/letters/{slug}/versions"),
-        ))
-        .finish())
+    Ok(see_other(format!("/dashboard/letters/{slug}/versions")))
 }

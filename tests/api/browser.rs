@@ -3,7 +3,7 @@
 //!
 //! They need `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian's `chromium` and
 //! `chromium-driver`; `CHROMIUM` and `CHROMEDRIVER` name other binaries). Without them each test
-//! says why it skips and passes, unless `UNDERSIGNED_REQUIRE_BROWSER=1` (set by `.ci/run`) makes a
+//! says why it skips and passes, unless `REQUIRE_BROWSER_TESTS=1` (set by `.ci/run`) makes a
 //! missing browser a failure.
 //!
 //! [`Browser`] knows nothing of this app: it goes to pages, fills fields by name, clicks by CSS
@@ -40,7 +40,7 @@ fn binary(var: &str, default: &str) -> PathBuf {
 
 /// Set by CI, where a missing browser must fail the run rather than skip the tests.
 fn browser_required() -> bool {
-    std::env::var("UNDERSIGNED_REQUIRE_BROWSER").is_ok_and(|v| !v.is_empty() && v != "0")
+    std::env::var("REQUIRE_BROWSER_TESTS").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Poll `probe` until it answers `Ok(Some(_))`; panic after [`WAIT`] naming `what` and the last
@@ -153,7 +153,7 @@ pub struct Browser {
 
 impl Browser {
     /// A browser, or `None` (after saying why) when Chromium or chromedriver is not installed and
-    /// `UNDERSIGNED_REQUIRE_BROWSER` is unset; with it set, a missing browser panics.
+    /// `REQUIRE_BROWSER_TESTS` is unset; with it set, a missing browser panics.
     pub async fn start() -> Option<Browser> {
         let chromedriver = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
         let chromium = binary("CHROMIUM", "/usr/bin/chromium");
@@ -163,10 +163,7 @@ impl Browser {
                     "{what} not found at {}; install chromium and chromium-driver",
                     path.display()
                 );
-                assert!(
-                    !browser_required(),
-                    "UNDERSIGNED_REQUIRE_BROWSER is set: {why}"
-                );
+                assert!(!browser_required(), "REQUIRE_BROWSER_TESTS is set: {why}");
                 // Straight to stderr, past the test harness's capture, so a skip is seen.
                 let _ = writeln!(std::io::stderr(), "skipping: {why}");
                 return None;
