@@ -117,17 +117,13 @@ pub fn setup(
         }
         let user = insert_user(conn, user)?;
         let actor = actor_for(conn, &user)?;
-        audit::record(
+        record(
             conn,
             &actor,
-            Event {
-                coalition_id: None,
-                letter_id: None,
-                subject_kind: "user",
-                subject_id: &user.id,
-                action: "user.created",
-                details: json!({"name": user.name, "through": "setup link"}),
-            },
+            None,
+            ("user", &user.id),
+            "user.created",
+            json!({"name": user.name, "through": "setup link"}),
         )?;
         let coalition = coalitions::create_in(conn, &actor, Some(&user.id), coalition)?;
         Ok((user, coalition))
@@ -144,17 +140,13 @@ pub fn create_user(
 ) -> Result<User, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let user = insert_user(conn, input)?;
-        audit::record(
+        record(
             conn,
             actor,
-            Event {
-                coalition_id: None,
-                letter_id: None,
-                subject_kind: "user",
-                subject_id: &user.id,
-                action: "user.created",
-                details: json!({"name": user.name}),
-            },
+            None,
+            ("user", &user.id),
+            "user.created",
+            json!({"name": user.name}),
         )?;
         if let Some((coalition, role)) = membership {
             let coalition = coalitions::find(conn, coalition)?;
@@ -173,17 +165,13 @@ fn add_membership(
     role: Role,
 ) -> Result<(), AppError> {
     insert_membership(conn, &coalition.id, &user.id, role)?;
-    audit::record(
+    record(
         conn,
         actor,
-        Event {
-            coalition_id: Some(&coalition.id),
-            letter_id: None,
-            subject_kind: "membership",
-            subject_id: &user.id,
-            action: "membership.added",
-            details: json!({"user": user.name, "role": role}),
-        },
+        Some(&coalition.id),
+        ("membership", &user.id),
+        "membership.added",
+        json!({"user": user.name, "role": role}),
     )
 }
 
@@ -202,6 +190,29 @@ pub fn actor_for(conn: &mut DbConnection, user: &User) -> Result<Actor, AppError
         email: user.email.clone(),
         roles,
     }))
+}
+
+/// Log a change to an account, a token or a membership (no letter) in the audit log.
+fn record(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition_id: Option<&str>,
+    (subject_kind, subject_id): (&'static str, &str),
+    action: &'static str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id,
+            letter_id: None,
+            subject_kind,
+            subject_id,
+            action,
+            details,
+        },
+    )
 }
 
 fn wrong_credentials() -> AppError {
@@ -315,17 +326,13 @@ pub fn set_password(
                 .filter(sessions::token_hash.ne(keep)),
         )
         .execute(conn)?;
-        audit::record(
+        record(
             conn,
             actor,
-            Event {
-                coalition_id: None,
-                letter_id: None,
-                subject_kind: "user",
-                subject_id: &user.id,
-                action: "user.password_changed",
-                details: json!({}),
-            },
+            None,
+            ("user", &user.id),
+            "user.password_changed",
+            json!({}),
         )
     })
 }
@@ -350,17 +357,13 @@ pub fn create_token(
         diesel::insert_into(api_tokens::table)
             .values(&row)
             .execute(conn)?;
-        audit::record(
+        record(
             conn,
             actor,
-            Event {
-                coalition_id: None,
-                letter_id: None,
-                subject_kind: "api_token",
-                subject_id: &row.id,
-                action: "api_token.created",
-                details: json!({"name": row.name}),
-            },
+            None,
+            ("api_token", &row.id),
+            "api_token.created",
+            json!({"name": row.name}),
         )
     })?;
     Ok((token, row))
@@ -394,17 +397,13 @@ pub fn revoke_token(
             diesel::update(api_tokens::table.find(&token.id))
                 .set(api_tokens::revoked_at.eq(Some(now())))
                 .execute(conn)?;
-            audit::record(
+            record(
                 conn,
                 actor,
-                Event {
-                    coalition_id: None,
-                    letter_id: None,
-                    subject_kind: "api_token",
-                    subject_id: &token.id,
-                    action: "api_token.revoked",
-                    details: json!({"name": token.name}),
-                },
+                None,
+                ("api_token", &token.id),
+                "api_token.revoked",
+                json!({"name": token.name}),
             )?;
         }
         api_tokens::table
@@ -507,17 +506,13 @@ pub fn set_member(
                 diesel::update(memberships::table.find((coalition.id.as_str(), user.id.as_str())))
                     .set(memberships::role.eq(role.as_str()))
                     .execute(conn)?;
-                audit::record(
+                record(
                     conn,
                     actor,
-                    Event {
-                        coalition_id: Some(&coalition.id),
-                        letter_id: None,
-                        subject_kind: "membership",
-                        subject_id: &user.id,
-                        action: "membership.changed",
-                        details: json!({"user": user.name, "from": old, "to": role}),
-                    },
+                    Some(&coalition.id),
+                    ("membership", &user.id),
+                    "membership.changed",
+                    json!({"user": user.name, "from": old, "to": role}),
                 )?;
             }
         }
@@ -546,17 +541,13 @@ pub fn remove_member(
         }
         diesel::delete(memberships::table.find((coalition.id.as_str(), user.id.as_str())))
             .execute(conn)?;
-        audit::record(
+        record(
             conn,
             actor,
-            Event {
-                coalition_id: Some(&coalition.id),
-                letter_id: None,
-                subject_kind: "membership",
-                subject_id: &user.id,
-                action: "membership.removed",
-                details: json!({"user": user.name}),
-            },
+            Some(&coalition.id),
+            ("membership", &user.id),
+            "membership.removed",
+            json!({"user": user.name}),
         )
     })
 }

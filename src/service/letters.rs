@@ -170,7 +170,8 @@ pub fn create(
     })
 }
 
-fn record(
+/// Log a change to a letter (its text, state, versions, translations) in the audit log.
+pub(crate) fn record(
     conn: &mut DbConnection,
     actor: &Actor,
     view: &LetterView,

@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::access::Actor;
-use super::audit::{self, Event};
 use super::letters::{self, LetterView};
 use super::now;
 use crate::db::models::Translation;
@@ -76,7 +75,7 @@ pub fn save(
         if state == LetterState::Open {
             super::ledger::append(conn, key, &l.id, [super::ledger::Change::text(&hash, now)])?;
         }
-        record(
+        letters::record(
             conn,
             actor,
             &view,
@@ -108,7 +107,7 @@ pub fn delete(
         if removed == 0 {
             return Err(AppError::not_found(format!("translation {language:?}")));
         }
-        record(
+        letters::record(
             conn,
             actor,
             &view,
@@ -116,27 +115,6 @@ pub fn delete(
             json!({"language": language}),
         )
     })
-}
-
-fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    view: &LetterView,
-    action: &'static str,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&view.coalition.id),
-            letter_id: Some(&view.letter.id),
-            subject_kind: "letter",
-            subject_id: &view.letter.id,
-            action,
-            details,
-        },
-    )
 }
 
 fn find(

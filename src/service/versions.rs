@@ -7,7 +7,6 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::access::Actor;
-use super::audit::{self, Event};
 use super::letters::{self, LetterView};
 use super::now;
 use crate::db::models::{LetterChanges, LetterVersion};
@@ -110,17 +109,12 @@ pub fn publish(
             .values(&version)
             .execute(conn)?;
         super::ledger::append(conn, key, &l.id, [super::ledger::Change::text(&hash, now)])?;
-        audit::record(
+        letters::record(
             conn,
             actor,
-            Event {
-                coalition_id: Some(&view.coalition.id),
-                letter_id: Some(&l.id),
-                subject_kind: "letter",
-                subject_id: &l.id,
-                action: "letter.version_published",
-                details: json!({"version": version.version, "note": version.note, "text_hash": hash}),
-            },
+            &view,
+            "letter.version_published",
+            json!({"version": version.version, "note": version.note, "text_hash": hash}),
         )?;
         let view = letters::find(conn, &l.id, letters::Audience::Admin)?;
         Ok((view, version))
