@@ -124,6 +124,8 @@ pub struct Letter {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// The campaign this letter belongs to, if any.
+    pub campaign_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -194,8 +196,14 @@ pub struct Signature {
     pub rejection_reason: Option<String>,
     pub rejected_at: Option<NaiveDateTime>,
     pub letter_version: i32,
-    /// `invitation` when made through an invitation link; `None`: the organisation's applies.
+    /// `invitation` when made through an invitation link, `imported` when a coordinator
+    /// imported it; `None`: the organisation's applies.
     pub verification: Option<String>,
+    /// The signer followed an update's unsubscribe link.
+    pub unsubscribed_at: Option<NaiveDateTime>,
+    pub unsubscribe_token_hash: Option<String>,
+    /// The signer's name and email were erased.
+    pub erased_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -235,6 +243,8 @@ pub struct OutboxMail {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub invitation_id: Option<String>,
+    pub delivery_id: Option<String>,
+    pub update_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -63,6 +63,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        campaign_id -> Nullable<Text>,
     }
 }
 
@@ -93,6 +94,9 @@ diesel::table! {
         rejected_at -> Nullable<Timestamp>,
         letter_version -> Integer,
         verification -> Nullable<Text>,
+        unsubscribed_at -> Nullable<Timestamp>,
+        unsubscribe_token_hash -> Nullable<Text>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -110,6 +114,8 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         invitation_id -> Nullable<Text>,
+        delivery_id -> Nullable<Text>,
+        update_id -> Nullable<Text>,
     }
 }
 
@@ -315,3 +321,80 @@ diesel::allow_tables_to_appear_in_same_query!(invitations, signatures);
 diesel::allow_tables_to_appear_in_same_query!(invitations, outbox);
 diesel::allow_tables_to_appear_in_same_query!(invitations, countries);
 diesel::allow_tables_to_appear_in_same_query!(invitations, coalitions);
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        slug -> Text,
+        coalition_id -> Text,
+        title -> Text,
+        description -> Text,
+        goal_organisations -> Nullable<Integer>,
+        goal_countries -> Nullable<Integer>,
+        goal_date -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    timeline_events (id) {
+        id -> Text,
+        campaign_id -> Nullable<Text>,
+        letter_id -> Nullable<Text>,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        occurred_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        letter_id -> Text,
+        recipient_email -> Nullable<Text>,
+        signatories -> BigInt,
+        countries -> BigInt,
+        ledger_seq -> BigInt,
+        ledger_hash -> Text,
+        note -> Nullable<Text>,
+        delivered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_updates (id) {
+        id -> Text,
+        letter_id -> Text,
+        subject -> Text,
+        body -> Text,
+        recipients -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(campaigns -> coalitions (coalition_id));
+diesel::joinable!(deliveries -> letters (letter_id));
+diesel::joinable!(letter_updates -> letters (letter_id));
+diesel::joinable!(outbox -> deliveries (delivery_id));
+diesel::joinable!(outbox -> letter_updates (update_id));
+diesel::allow_tables_to_appear_in_same_query!(campaigns, letters);
+diesel::allow_tables_to_appear_in_same_query!(campaigns, coalitions);
+diesel::allow_tables_to_appear_in_same_query!(campaigns, timeline_events);
+diesel::allow_tables_to_appear_in_same_query!(campaigns, public_signatories);
+diesel::allow_tables_to_appear_in_same_query!(campaigns, countries);
+diesel::allow_tables_to_appear_in_same_query!(letters, timeline_events);
+diesel::allow_tables_to_appear_in_same_query!(deliveries, letters);
+diesel::allow_tables_to_appear_in_same_query!(deliveries, outbox);
+diesel::allow_tables_to_appear_in_same_query!(deliveries, coalitions);
+diesel::allow_tables_to_appear_in_same_query!(deliveries, signatures);
+diesel::allow_tables_to_appear_in_same_query!(deliveries, invitations);
+diesel::allow_tables_to_appear_in_same_query!(letter_updates, letters);
+diesel::allow_tables_to_appear_in_same_query!(letter_updates, outbox);
+diesel::allow_tables_to_appear_in_same_query!(letter_updates, signatures);
+diesel::allow_tables_to_appear_in_same_query!(letter_updates, coalitions);
+diesel::allow_tables_to_appear_in_same_query!(letter_updates, invitations);
+diesel::allow_tables_to_appear_in_same_query!(letter_updates, deliveries);
+diesel::allow_tables_to_appear_in_same_query!(letters, public_signatories);

@@ -1,0 +1,14 @@
+DROP INDEX signatures_unsubscribe_token_idx;
+ALTER TABLE signatures DROP COLUMN erased_at;
+ALTER TABLE signatures DROP COLUMN unsubscribe_token_hash;
+ALTER TABLE signatures DROP COLUMN unsubscribed_at;
+DROP INDEX outbox_update_idx;
+DROP INDEX outbox_delivery_idx;
+ALTER TABLE outbox DROP COLUMN update_id;
+ALTER TABLE outbox DROP COLUMN delivery_id;
+DROP TABLE letter_updates;
+DROP TABLE deliveries;
+DROP TABLE timeline_events;
+DROP INDEX letters_campaign_idx;
+ALTER TABLE letters DROP COLUMN campaign_id;
+DROP TABLE campaigns;
