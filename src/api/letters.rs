@@ -75,16 +75,19 @@ pub struct LetterJson {
     /// The signed head of the letter's ledger, which the list can be checked against (see
     /// `/api/v1/letters/{slug}/ledger` and `/.well-known/undersigned-ledger-key`).
     pub ledger: Head,
+    /// The slug of the campaign it belongs to (`/api/v1/campaigns/{slug}`).
+    pub campaign: Option<String>,
 }
 
 impl LetterJson {
     fn new(s: Summarised, audience: &Audience) -> LetterJson {
-        let (v, signatories, ledger) = (s.view, s.signatories, s.ledger);
+        let (v, signatories, ledger, campaign) = (s.view, s.signatories, s.ledger, s.campaign);
         let private = audience.sees_private(&v.coalition.id);
         let l = v.letter;
         LetterJson {
             signatories,
             ledger,
+            campaign,
             id: l.id,
             slug: l.slug,
             coalition: CoalitionRef {
@@ -120,6 +123,7 @@ struct Summarised {
     view: LetterView,
     signatories: ListSummary,
     ledger: Head,
+    campaign: Option<String>,
 }
 
 impl Summarised {
@@ -137,10 +141,12 @@ fn summarised(
     let view = load(conn)?;
     let signatories = public_list::summary(conn, &view.letter.id)?;
     let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
+    let campaign = crate::service::campaigns::slug_of(conn, view.letter.campaign_id.as_deref())?;
     Ok(Summarised {
         view,
         signatories,
         ledger,
+        campaign,
     })
 }
 
@@ -170,6 +176,8 @@ pub struct NewLetterJson {
     moderation: Option<String>,
     visibility: Option<String>,
     deadline: Option<String>,
+    /// The slug of one of the coalition's campaigns.
+    campaign: Option<String>,
 }
 
 impl NewLetterJson {
@@ -207,6 +215,7 @@ impl NewLetterJson {
             .optional("visibility", self.visibility.as_deref(), str::parse)
             .unwrap_or(Visibility::Public);
         let deadline = errors.optional("deadline", self.deadline.as_deref(), future_timestamp);
+        let campaign = errors.optional("campaign", self.campaign.as_deref(), Slug::parse);
         errors.finish()?;
         match (coalition, title, body, recipient_name, language) {
             (Some(coalition), Some(title), Some(body), Some(recipient_name), Some(language)) => {
@@ -222,6 +231,7 @@ impl NewLetterJson {
                     moderation,
                     visibility,
                     deadline,
+                    campaign,
                 })
             }
             _ => Err(AppError::field("body", "a required field is missing")),
@@ -369,6 +379,9 @@ pub struct LetterPatchJson {
     visibility: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     deadline: Option<Option<String>>,
+    /// The slug of one of the coalition's campaigns; `null` takes the letter out of its campaign.
+    #[serde(default, deserialize_with = "nullable")]
+    campaign: Option<Option<String>>,
 }
 
 impl LetterPatchJson {
@@ -408,6 +421,9 @@ impl LetterPatchJson {
             deadline: self
                 .deadline
                 .map(|d| errors.optional("deadline", d.as_deref(), future_timestamp)),
+            campaign: self
+                .campaign
+                .map(|c| errors.optional("campaign", c.as_deref(), Slug::parse)),
         };
         errors.finish()?;
         Ok(changes)

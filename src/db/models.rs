@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, audit_log, coalition_organisations, coalitions, countries, invitations,
+    api_tokens, audit_log, campaigns, coalition_organisations, coalitions, countries, deliveries,
+    invitations, timeline_events,
     ledger_entries, letter_country_counts, letter_translations, letter_versions, letters,
     memberships, organisations, outbox, public_signatories, sessions, signature_events, signatures,
     users,
@@ -147,6 +148,7 @@ pub struct NewLetter {
     pub text_hash: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub campaign_id: Option<String>,
 }
 
 /// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
@@ -170,6 +172,7 @@ pub struct LetterChanges {
     pub archived_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
     pub version: Option<i32>,
+    pub campaign_id: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -255,6 +258,8 @@ pub struct NewOutboxMail {
     pub recipient: String,
     pub signature_id: Option<String>,
     pub invitation_id: Option<String>,
+    pub delivery_id: Option<String>,
+    pub update_id: Option<String>,
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
@@ -440,4 +445,60 @@ pub struct Invitation {
     pub signature_id: Option<String>,
     pub reminded_at: Option<NaiveDateTime>,
     pub reminders: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = campaigns)]
+pub struct Campaign {
+    pub id: String,
+    pub slug: String,
+    pub coalition_id: String,
+    pub title: String,
+    pub description: String,
+    pub goal_organisations: Option<i32>,
+    pub goal_countries: Option<i32>,
+    pub goal_date: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = campaigns)]
+pub struct CampaignChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub goal_organisations: Option<Option<i32>>,
+    pub goal_countries: Option<Option<i32>>,
+    pub goal_date: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// One event of a public timeline (a campaign's, a letter's).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = timeline_events)]
+pub struct TimelineEvent {
+    pub id: String,
+    pub campaign_id: Option<String>,
+    pub letter_id: Option<String>,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub occurred_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+/// A letter's delivery to its recipient.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = deliveries)]
+pub struct Delivery {
+    pub id: String,
+    pub letter_id: String,
+    /// Private: the address it was mailed to.
+    pub recipient_email: Option<String>,
+    pub signatories: i64,
+    pub countries: i64,
+    pub ledger_seq: i64,
+    pub ledger_hash: String,
+    pub note: Option<String>,
+    pub delivered_at: NaiveDateTime,
 }

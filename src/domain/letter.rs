@@ -44,6 +44,15 @@ impl LetterState {
         self == LetterState::Draft
     }
 
+    /// Whether the list is frozen: a delivered (or archived) letter keeps the list it was
+    /// delivered with; no signature joins, leaves or is renamed on it.
+    pub fn list_is_frozen(self) -> bool {
+        matches!(self, LetterState::Delivered | LetterState::Archived)
+    }
+
+    /// The states whose lists are frozen.
+    pub const FROZEN: [LetterState; 2] = [LetterState::Delivered, LetterState::Archived];
+
     /// Whether the public may see a letter in this state.
     pub fn is_published(self) -> bool {
         self != LetterState::Draft

@@ -4,6 +4,7 @@
 //! these types first, and a failed parse becomes a per-field message (see `crate::error`).
 
 pub mod account;
+pub mod campaign;
 pub mod country;
 pub mod ledger;
 pub mod letter;

@@ -46,6 +46,8 @@ string_enum!(
         Invitation => "invitation",
         /// A reminder of an invitation not signed yet.
         InvitationReminder => "invitation_reminder",
+        /// The letter with its list, to its recipient.
+        Delivery => "letter_delivery",
     }
 );
 

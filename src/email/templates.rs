@@ -91,6 +91,69 @@ impl InvitationMail<'_> {
     }
 }
 
+/// The mail that delivers a letter to its recipient: the text, then the signatories grouped by
+/// country (the first [`DeliveryMail::listed`] of them; the rest are a link away).
+pub struct DeliveryMail<'a> {
+    pub coalition_name: &'a str,
+    pub letter_title: &'a str,
+    pub recipient_name: &'a str,
+    pub place_and_date: Option<&'a str>,
+    /// The Markdown source, for the text part.
+    pub body: &'a str,
+    /// The same, rendered and sanitised, for the HTML part.
+    pub body_html: &'a str,
+    pub note: Option<&'a str>,
+    pub groups: &'a [crate::service::public_list::CountryGroup],
+    pub total: i64,
+    pub countries: i64,
+    pub letter_url: &'a str,
+    pub print_url: &'a str,
+    pub list_url: &'a str,
+    pub ledger_length: i64,
+    pub ledger_hash: &'a str,
+}
+
+impl DeliveryMail<'_> {
+    /// How many signatories the mail names.
+    pub fn listed(&self) -> usize {
+        self.groups.iter().map(|g| g.signatories.len()).sum()
+    }
+
+    /// Whether some signatories are left out of the mail (a very long list).
+    pub fn cut(&self) -> bool {
+        (self.listed() as i64) < self.total
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/letter_delivery.txt")]
+struct DeliveryText<'a> {
+    m: &'a DeliveryMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/letter_delivery.html")]
+struct DeliveryHtml<'a> {
+    m: &'a DeliveryMail<'a>,
+}
+
+impl DeliveryMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String), AppError> {
+        let subject = format!(
+            "Open letter: {} ({} organisations from {} countries)",
+            self.letter_title, self.total, self.countries
+        );
+        let text = DeliveryText { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        let html = DeliveryHtml { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        Ok((subject, text, html))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

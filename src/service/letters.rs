@@ -12,6 +12,7 @@ use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{coalitions, letters};
 use crate::db::DbConnection;
+use crate::domain::campaign::EventKind;
 use crate::domain::ledger::LedgerKey;
 use crate::domain::letter::text_hash;
 use crate::domain::{
@@ -66,6 +67,8 @@ pub struct NewLetterInput {
     pub moderation: Moderation,
     pub visibility: Visibility,
     pub deadline: Option<NaiveDateTime>,
+    /// The campaign (of the same coalition) it belongs to.
+    pub campaign: Option<Slug>,
 }
 
 /// `None` leaves a field alone; `Some(None)` clears an optional one.
@@ -80,6 +83,7 @@ pub struct LetterUpdate {
     pub moderation: Option<Moderation>,
     pub visibility: Option<Visibility>,
     pub deadline: Option<Option<NaiveDateTime>>,
+    pub campaign: Option<Option<Slug>>,
 }
 
 #[derive(Default)]
@@ -113,6 +117,10 @@ pub fn create(
         let coalition = super::coalitions::find(conn, input.coalition.as_str())
             .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
         actor.require(&coalition, Permission::ManageLetters)?;
+        let campaign_id = match &input.campaign {
+            Some(campaign) => Some(super::campaigns::for_letter(conn, &coalition.id, campaign)?),
+            None => None,
+        };
         let slug = match input.slug {
             Some(slug) if slug_taken(conn, &slug)? => return Err(taken_error(&slug)),
             Some(slug) => slug,
@@ -150,6 +158,7 @@ pub fn create(
             deadline: input.deadline,
             created_at: now,
             updated_at: now,
+            campaign_id,
         };
         diesel::insert_into(letters::table)
             .values(&row)
@@ -270,7 +279,17 @@ pub fn update(
         } else {
             None
         };
+        let campaign_id = match &update.campaign {
+            Some(Some(campaign)) => Some(Some(super::campaigns::for_letter(
+                conn,
+                &current.coalition.id,
+                campaign,
+            )?)),
+            Some(None) => Some(None),
+            None => None,
+        };
         let changes = LetterChanges {
+            campaign_id,
             title: update.title,
             body: update.body,
             recipient_name: update.recipient_name,
@@ -303,13 +322,43 @@ pub fn update(
 }
 
 /// Move a letter to the next state of its life cycle, stamping the time of the move. Opening a
-/// letter starts its ledger with the text it opens with.
+/// letter starts its ledger with the text it opens with; delivering it delivers it by the
+/// defaults of [`super::deliveries::deliver`] (by mail when the letter has an address).
 pub fn transition(
     conn: &mut DbConnection,
     key: &LedgerKey,
     actor: &Actor,
     slug_or_id: &str,
     to: LetterState,
+) -> Result<LetterView, AppError> {
+    move_to(conn, key, actor, slug_or_id, to, &DeliveryOptions::default())
+}
+
+/// How a letter is delivered when it moves to `delivered`.
+#[derive(Debug, Clone)]
+pub struct DeliveryOptions {
+    /// Mail the letter and its list to the recipient's address (when the letter has one).
+    pub by_email: bool,
+    /// Shown on the timeline: how, where, to whom it was handed.
+    pub note: Option<String>,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> Self {
+        DeliveryOptions {
+            by_email: true,
+            note: None,
+        }
+    }
+}
+
+pub(crate) fn move_to(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    actor: &Actor,
+    slug_or_id: &str,
+    to: LetterState,
+    delivery: &DeliveryOptions,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
         // A letter past its deadline is closed first (by the service), so that the move starts
@@ -371,8 +420,19 @@ pub fn transition(
                 .iter()
                 .map(|t| super::ledger::Change::text(&t.text_hash, now));
             super::ledger::append(conn, key, &letter.id, texts)?;
+            super::campaigns::record_event(
+                conn,
+                letter,
+                EventKind::Opened,
+                format!("“{}” opened for signatures", letter.title),
+                String::new(),
+                now,
+            )?;
         }
         let view = find(conn, &current.letter.id, Audience::Admin)?;
+        if to == LetterState::Delivered {
+            super::deliveries::record(conn, key, actor, &view, delivery, now)?;
+        }
         record(
             conn,
             actor,
@@ -560,5 +620,6 @@ fn changed_fields(changes: &LetterChanges) -> Vec<&'static str> {
     note(changes.moderation.is_some(), "moderation");
     note(changes.visibility.is_some(), "visibility");
     note(changes.deadline.is_some(), "deadline");
+    note(changes.campaign_id.is_some(), "campaign");
     fields
 }

@@ -5,9 +5,11 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod campaigns;
 pub mod coalitions;
 pub mod countries;
 pub mod dashboard;
+pub mod deliveries;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;

@@ -18,7 +18,8 @@ use crate::db::schema::{
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
 use crate::domain::{
-    CountryCode, EmailDomain, OrgName, Permission, SignatureState, Slug, Verification, Website,
+    CountryCode, EmailDomain, LetterState, OrgName, Permission, SignatureState, Slug, Verification,
+    Website,
 };
 use crate::error::AppError;
 
@@ -601,6 +602,23 @@ pub fn merge(
             ids.dedup();
             ids
         };
+        // A delivered letter keeps the list it was delivered with.
+        let frozen: Vec<String> = letters::table
+            .filter(letters::id.eq_any(&letter_ids))
+            .filter(letters::state.eq_any(LetterState::FROZEN.map(LetterState::as_str)))
+            .select(letters::slug)
+            .load(conn)?;
+        if !frozen.is_empty() {
+            return Err(AppError::conflict(
+                "list_frozen",
+                format!(
+                    "{} signed letters that were already delivered ({}), whose lists can no \
+                     longer change: keep both organisations",
+                    merged.name,
+                    frozen.join(", ")
+                ),
+            ));
+        }
         let ours: Vec<Signature> = signatures::table
             .filter(signatures::organisation_id.eq(&kept.id))
             .filter(signatures::letter_id.eq_any(&letter_ids))

@@ -8,7 +8,7 @@ use super::access::Actor;
 use super::letters::Audience;
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{NewOutboxMail, OutboxMail};
-use crate::db::schema::{invitations, letters, outbox, signatures};
+use crate::db::schema::{deliveries, invitations, letters, outbox, signatures};
 use crate::db::DbConnection;
 use crate::domain::{MailKind, MailState, Permission};
 use crate::error::AppError;
@@ -20,7 +20,7 @@ pub fn enqueue(
     recipient: &str,
     signature_id: Option<&str>,
 ) -> Result<String, AppError> {
-    insert(conn, kind, recipient, signature_id, None)
+    insert(conn, kind, recipient, Subject::signature(signature_id))
 }
 
 /// Queue a mail about an invitation for delivery now; returns its id.
@@ -30,23 +30,67 @@ pub fn enqueue_invitation(
     recipient: &str,
     invitation_id: &str,
 ) -> Result<String, AppError> {
-    insert(conn, kind, recipient, None, Some(invitation_id))
+    insert(
+        conn,
+        kind,
+        recipient,
+        Subject {
+            invitation_id: Some(invitation_id.to_string()),
+            ..Subject::default()
+        },
+    )
+}
+
+/// Queue the mail that delivers a letter to its recipient; returns its id.
+pub fn enqueue_delivery(
+    conn: &mut DbConnection,
+    recipient: &str,
+    delivery_id: &str,
+) -> Result<String, AppError> {
+    insert(
+        conn,
+        MailKind::Delivery,
+        recipient,
+        Subject {
+            delivery_id: Some(delivery_id.to_string()),
+            ..Subject::default()
+        },
+    )
+}
+
+/// What a mail is about: the row its template reads.
+#[derive(Debug, Default)]
+struct Subject {
+    signature_id: Option<String>,
+    invitation_id: Option<String>,
+    delivery_id: Option<String>,
+    update_id: Option<String>,
+}
+
+impl Subject {
+    fn signature(id: Option<&str>) -> Subject {
+        Subject {
+            signature_id: id.map(str::to_string),
+            ..Subject::default()
+        }
+    }
 }
 
 fn insert(
     conn: &mut DbConnection,
     kind: MailKind,
     recipient: &str,
-    signature_id: Option<&str>,
-    invitation_id: Option<&str>,
+    subject: Subject,
 ) -> Result<String, AppError> {
     let now = now();
     let row = NewOutboxMail {
         id: new_id(),
         kind: kind.as_str().to_string(),
         recipient: recipient.to_string(),
-        signature_id: signature_id.map(str::to_string),
-        invitation_id: invitation_id.map(str::to_string),
+        signature_id: subject.signature_id,
+        invitation_id: subject.invitation_id,
+        delivery_id: subject.delivery_id,
+        update_id: subject.update_id,
         state: MailState::Queued.as_str().to_string(),
         attempts: 0,
         next_attempt_at: now,
@@ -169,6 +213,12 @@ pub fn list(
                             .inner_join(letters::table)
                             .filter(letters::coalition_id.eq_any(coalitions.clone()))
                             .select(invitations::id.nullable()),
+                    ))
+                    .or(outbox::delivery_id.eq_any(
+                        deliveries::table
+                            .inner_join(letters::table)
+                            .filter(letters::coalition_id.eq_any(coalitions.clone()))
+                            .select(deliveries::id.nullable()),
                     )),
             )
             .into_boxed::<crate::db::pool::MultiBackend>();
@@ -197,22 +247,29 @@ pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxM
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("mail {id:?}")))?;
-        let letter = match (&mail.signature_id, &mail.invitation_id) {
-            (Some(signature), _) => Some(
+        let letter = match (&mail.signature_id, &mail.invitation_id, &mail.delivery_id) {
+            (Some(signature), _, _) => Some(
                 signatures::table
                     .inner_join(letters::table)
                     .filter(signatures::id.eq(signature))
                     .select((letters::id, letters::coalition_id))
                     .first::<(String, String)>(conn)?,
             ),
-            (None, Some(invitation)) => Some(
+            (None, Some(invitation), _) => Some(
                 invitations::table
                     .inner_join(letters::table)
                     .filter(invitations::id.eq(invitation))
                     .select((letters::id, letters::coalition_id))
                     .first::<(String, String)>(conn)?,
             ),
-            (None, None) => None,
+            (None, None, Some(delivery)) => Some(
+                deliveries::table
+                    .inner_join(letters::table)
+                    .filter(deliveries::id.eq(delivery))
+                    .select((letters::id, letters::coalition_id))
+                    .first::<(String, String)>(conn)?,
+            ),
+            (None, None, None) => None,
         };
         let Some((letter_id, coalition_id)) = letter else {
             return Err(AppError::not_found(format!("mail {id:?}")));

@@ -26,10 +26,11 @@ use crate::db::models::{
 };
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{
-    countries, letter_country_counts, public_signatories, signature_events, signatures,
+    countries, letter_country_counts, letters, public_signatories, signature_events, signatures,
 };
 use crate::db::DbConnection;
 use crate::domain::ledger::{Action, LedgerKey};
+use crate::domain::LetterState;
 use crate::error::AppError;
 
 /// Count rows per (letter, country).
@@ -178,8 +179,15 @@ pub fn refresh_organisation(
     key: &LedgerKey,
     organisation: &Organisation,
 ) -> Result<(), AppError> {
+    // Delivered letters keep the names they were delivered with.
+    let frozen = || {
+        letters::table
+            .filter(letters::state.eq_any(LetterState::FROZEN.map(LetterState::as_str)))
+            .select(letters::id)
+    };
     let moved: Vec<(String, String)> = public_signatories::table
         .filter(public_signatories::organisation_id.eq(&organisation.id))
+        .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen())))
         .filter(public_signatories::country_code.ne(&organisation.country_code))
         .select((
             public_signatories::letter_id,
@@ -191,7 +199,9 @@ pub fn refresh_organisation(
         bump(conn, &letter_id, &organisation.country_code, 1)?;
     }
     diesel::update(
-        public_signatories::table.filter(public_signatories::organisation_id.eq(&organisation.id)),
+        public_signatories::table
+            .filter(public_signatories::organisation_id.eq(&organisation.id))
+            .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen()))),
     )
     .set((
         public_signatories::organisation_name.eq(&organisation.name),
@@ -204,6 +214,7 @@ pub fn refresh_organisation(
     diesel::update(
         public_signatories::table
             .filter(public_signatories::organisation_id.eq(&organisation.id))
+            .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen())))
             .filter(
                 public_signatories::signature_id.eq_any(
                     signatures::table
@@ -218,6 +229,7 @@ pub fn refresh_organisation(
     // By letter, so that transactions touching several ledgers lock them in one order.
     let refreshed: Vec<PublicSignatory> = public_signatories::table
         .filter(public_signatories::organisation_id.eq(&organisation.id))
+        .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen())))
         .order(public_signatories::letter_id.asc())
         .select(PublicSignatory::as_select())
         .load(conn)?;
@@ -414,6 +426,48 @@ pub fn page(
         Order::SignedAt => q.order((p::signed_at.asc(), p::signature_id.asc())),
     };
     Ok(q.limit(limit).load(conn)?)
+}
+
+/// One country's heading in a list grouped by country: its count and the signatories listed
+/// under it.
+#[derive(Debug, Clone)]
+pub struct CountryGroup {
+    pub code: String,
+    pub name: String,
+    pub count: i64,
+    pub signatories: Vec<PublicSignatory>,
+}
+
+/// The first `limit` signatories of a letter grouped by country, the countries in name order
+/// (the letter page, the printable page and the delivery mail list them so). Counts come from
+/// `summary`, so a group may hold fewer names than its count when the list is cut.
+pub fn by_country(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    summary: &ListSummary,
+    limit: i64,
+) -> Result<Vec<CountryGroup>, AppError> {
+    let rows = page(conn, letter_id, &ListQuery::default(), limit)?;
+    let mut groups: Vec<CountryGroup> = Vec::new();
+    for row in rows {
+        match groups.last_mut() {
+            Some(g) if g.code == row.country_code => g.signatories.push(row),
+            _ => {
+                let counted = summary
+                    .countries
+                    .iter()
+                    .find(|c| c.code == row.country_code);
+                groups.push(CountryGroup {
+                    code: row.country_code.clone(),
+                    name: counted.map(|c| c.name.clone()).unwrap_or_default(),
+                    count: counted.map_or(0, |c| c.count),
+                    signatories: vec![row],
+                });
+            }
+        }
+    }
+    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(groups)
 }
 
 /// Up to `limit` changes of a letter's list after event `after`, oldest first.

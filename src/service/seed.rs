@@ -71,6 +71,7 @@ fn letter_for(
             moderation: Moderation::Auto,
             visibility: Visibility::Public,
             deadline: None,
+            campaign: None,
         },
     )?;
     Ok(letters::transition(conn, key, &Actor::System, slug.as_str(), LetterState::Open)?.letter)

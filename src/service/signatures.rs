@@ -508,6 +508,14 @@ pub fn withdraw(
 ) -> Result<SignatureView, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let view = find_by_token(conn, Purpose::WithdrawSignature, token)?;
+        let letter_state: LetterState = view.letter.state.parse().unwrap_or(LetterState::Draft);
+        if view.state() == SignatureState::Published && letter_state.list_is_frozen() {
+            return Err(AppError::conflict(
+                "list_frozen",
+                "this letter was delivered with its list, which can no longer change; the \
+                 coalition can still erase your name and email on request",
+            ));
+        }
         if view.state().is_live() {
             let now = now();
             diesel::update(signatures::table.find(&view.signature.id))

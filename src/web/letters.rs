@@ -9,13 +9,12 @@ use serde::Deserialize;
 use super::csrf::{self, Csrf};
 use super::{render, PageError};
 use crate::db::models::Country;
-use crate::db::models::PublicSignatory;
 use crate::db::models::Translation;
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::error::{AppError, FieldErrors};
 use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
-use crate::service::public_list::{self, ListQuery, ListSummary};
+use crate::service::public_list::{self, CountryGroup, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::PageRequest;
 use crate::service::{translations, versions};
@@ -63,14 +62,6 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
 
 /// Signatories the letter page lists by name; the full list is a link away (CSV, JSON).
 const PAGE_LISTS: i64 = 1_000;
-
-/// One country's heading on the page, with its count and the signatories listed under it.
-struct CountryGroup {
-    code: String,
-    name: String,
-    count: i64,
-    signatories: Vec<PublicSignatory>,
-}
 
 /// Everything the letter page shows.
 struct PageData {
@@ -163,26 +154,7 @@ fn load_page(
         .collect();
     let summary = public_list::summary(conn, &view.letter.id)?;
     let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
-    let rows = public_list::page(conn, &view.letter.id, &ListQuery::default(), PAGE_LISTS)?;
-    let mut groups: Vec<CountryGroup> = Vec::new();
-    for row in rows {
-        match groups.last_mut() {
-            Some(g) if g.code == row.country_code => g.signatories.push(row),
-            _ => {
-                let counted = summary
-                    .countries
-                    .iter()
-                    .find(|c| c.code == row.country_code);
-                groups.push(CountryGroup {
-                    code: row.country_code.clone(),
-                    name: counted.map(|c| c.name.clone()).unwrap_or_default(),
-                    count: counted.map_or(0, |c| c.count),
-                    signatories: vec![row],
-                });
-            }
-        }
-    }
-    groups.sort_by(|a, b| a.name.cmp(&b.name));
+    let groups = public_list::by_country(conn, &view.letter.id, &summary, PAGE_LISTS)?;
     Ok(PageData {
         view,
         summary,

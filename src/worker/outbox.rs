@@ -18,7 +18,8 @@ use crate::domain::token::{Purpose, TokenKey};
 use crate::domain::MailKind;
 use crate::email::{templates, Email, Mailer};
 use crate::error::AppError;
-use crate::service::{self, invitations, outbox, signatures};
+use crate::service::letters::{self, Audience};
+use crate::service::{self, deliveries, invitations, outbox, public_list, signatures};
 
 /// How long a claimed row stays reserved for the worker that claimed it.
 const LEASE_SECS: i64 = 120;
@@ -265,8 +266,51 @@ pub fn render(
                 primary_link: Some(url),
             })
         }
+        MailKind::Delivery => {
+            let delivery_id = mail
+                .delivery_id
+                .as_deref()
+                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no delivery")))?;
+            let delivery = deliveries::find_by_id(conn, delivery_id)?;
+            let view = letters::find(conn, &delivery.letter_id, Audience::Admin)?;
+            let letter = &view.letter;
+            // The list is frozen at delivery, so the mail shows what was delivered however
+            // late it leaves.
+            let summary = public_list::summary(conn, &letter.id)?;
+            let groups = public_list::by_country(conn, &letter.id, &summary, DELIVERY_LISTS)?;
+            let letter_url = format!("{public_url}/letters/{}", letter.slug);
+            let content = templates::DeliveryMail {
+                coalition_name: &view.coalition.name,
+                letter_title: &letter.title,
+                recipient_name: &letter.recipient_name,
+                place_and_date: letter.place_and_date.as_deref(),
+                body: &letter.body,
+                body_html: &crate::web::markdown::to_safe_html(&letter.body),
+                note: delivery.note.as_deref(),
+                groups: &groups,
+                total: delivery.signatories,
+                countries: delivery.countries,
+                print_url: &format!("{letter_url}/print"),
+                list_url: &format!("{public_url}/api/v1/letters/{}/signatories.csv", letter.slug),
+                letter_url: &letter_url,
+                ledger_length: delivery.ledger_seq,
+                ledger_hash: &delivery.ledger_hash,
+            };
+            let (subject, text, html) = content.render()?;
+            Ok(Email {
+                to: mail.recipient.clone(),
+                subject,
+                text,
+                html,
+                message_id,
+                primary_link: Some(letter_url),
+            })
+        }
     }
 }
+
+/// Signatories a delivery mail names; a longer list is a link away.
+const DELIVERY_LISTS: i64 = 5_000;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,593 @@
+//! Campaigns: a coalition's letters grouped toward a goal (organisations and/or countries, by a
+//! date), with a public timeline of what happened. The service records a letter's opening and
+//! delivery on the timeline ([`record_event`]); coordinators post milestones, responses and notes.
+//!
+//! The public sees a campaign once one of its public letters is past draft, and then only those
+//! letters (an unlisted letter stays out of its campaign's public page and progress). Members of
+//! the coalition see it all the time.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::access::Actor;
+use super::audit::{self, Event};
+use super::letters::{Audience, LetterView};
+use super::{new_id, now, Page, PageRequest};
+use crate::db::models::{Campaign, CampaignChanges, Coalition, Letter, TimelineEvent};
+use crate::db::schema::{
+    campaigns, coalitions, letter_country_counts, letters, public_signatories, timeline_events,
+};
+use crate::db::DbConnection;
+use crate::domain::campaign::EventKind;
+use crate::domain::{LetterState, Permission, Slug, Visibility};
+use crate::error::AppError;
+
+/// A campaign with its coalition.
+#[derive(Debug, Clone)]
+pub struct CampaignView {
+    pub campaign: Campaign,
+    pub coalition: Coalition,
+}
+
+pub struct NewCampaignInput {
+    /// `None` derives a slug from the title.
+    pub slug: Option<Slug>,
+    pub coalition: Slug,
+    pub title: String,
+    pub description: String,
+    pub goal: Goal,
+}
+
+/// What a campaign aims for; any part may be missing.
+#[derive(Debug, Clone, Default)]
+pub struct Goal {
+    pub organisations: Option<i32>,
+    pub countries: Option<i32>,
+    pub date: Option<NaiveDateTime>,
+}
+
+/// `None` leaves a field alone; `Some(None)` clears an optional one.
+#[derive(Debug, Default)]
+pub struct CampaignUpdate {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub goal_organisations: Option<Option<i32>>,
+    pub goal_countries: Option<Option<i32>>,
+    pub goal_date: Option<Option<NaiveDateTime>>,
+}
+
+/// How far a campaign has come: distinct organisations and countries over its letters' public
+/// lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub organisations: i64,
+    pub countries: i64,
+}
+
+/// An event as coordinators post it.
+pub struct NewEventInput {
+    pub kind: EventKind,
+    pub title: String,
+    pub body: String,
+    /// Default: now.
+    pub occurred_at: Option<NaiveDateTime>,
+    /// The letter it is about, one of the campaign's.
+    pub letter: Option<String>,
+}
+
+fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
+    let n: i64 = campaigns::table
+        .filter(campaigns::slug.eq(slug.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+fn taken_error(slug: &Slug) -> AppError {
+    AppError::conflict(
+        "slug_taken",
+        format!("a campaign with slug {:?} already exists", slug.as_str()),
+    )
+}
+
+fn audit_event(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    view: &CampaignView,
+    action: &'static str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&view.coalition.id),
+            letter_id: None,
+            subject_kind: "campaign",
+            subject_id: &view.campaign.id,
+            action,
+            details,
+        },
+    )
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: NewCampaignInput,
+) -> Result<CampaignView, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = super::coalitions::find(conn, input.coalition.as_str())
+            .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
+        actor.require(&coalition, Permission::ManageLetters)?;
+        let slug = match input.slug {
+            Some(slug) if slug_taken(conn, &slug)? => return Err(taken_error(&slug)),
+            Some(slug) => slug,
+            None => {
+                let base = Slug::derive(&input.title).ok_or_else(|| {
+                    AppError::field(
+                        "slug",
+                        "is required when the title has no letters or digits",
+                    )
+                })?;
+                let mut candidate = base.clone();
+                let mut n = 2;
+                while slug_taken(conn, &candidate)? {
+                    candidate = base.with_suffix(n);
+                    n += 1;
+                }
+                candidate
+            }
+        };
+        let now = now();
+        let row = Campaign {
+            id: new_id(),
+            slug: slug.as_str().to_string(),
+            coalition_id: coalition.id.clone(),
+            title: input.title,
+            description: input.description,
+            goal_organisations: input.goal.organisations,
+            goal_countries: input.goal.countries,
+            goal_date: input.goal.date,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(campaigns::table)
+            .values(&row)
+            .execute(conn)
+            .map_err(|e| match AppError::from(e) {
+                AppError::Conflict { .. } => taken_error(&slug),
+                other => other,
+            })?;
+        let view = CampaignView {
+            campaign: row,
+            coalition,
+        };
+        audit_event(
+            conn,
+            actor,
+            &view,
+            "campaign.created",
+            json!({"title": view.campaign.title}),
+        )?;
+        Ok(view)
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug: &str,
+    update: CampaignUpdate,
+) -> Result<CampaignView, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let current = find_for(conn, actor, slug, Permission::ManageLetters)?;
+        let mut fields = Vec::new();
+        for (set, name) in [
+            (update.title.is_some(), "title"),
+            (update.description.is_some(), "description"),
+            (update.goal_organisations.is_some(), "goal_organisations"),
+            (update.goal_countries.is_some(), "goal_countries"),
+            (update.goal_date.is_some(), "goal_date"),
+        ] {
+            if set {
+                fields.push(name);
+            }
+        }
+        let changes = CampaignChanges {
+            title: update.title,
+            description: update.description,
+            goal_organisations: update.goal_organisations,
+            goal_countries: update.goal_countries,
+            goal_date: update.goal_date,
+            updated_at: Some(now()),
+        };
+        diesel::update(campaigns::table.find(&current.campaign.id))
+            .set(&changes)
+            .execute(conn)?;
+        let view = find_by_id(conn, &current.campaign.id)?;
+        audit_event(
+            conn,
+            actor,
+            &view,
+            "campaign.updated",
+            json!({ "fields": fields }),
+        )?;
+        Ok(view)
+    })
+}
+
+fn find_by_id(conn: &mut DbConnection, slug_or_id: &str) -> Result<CampaignView, AppError> {
+    campaigns::table
+        .inner_join(coalitions::table)
+        .filter(
+            campaigns::slug
+                .eq(slug_or_id)
+                .or(campaigns::id.eq(slug_or_id)),
+        )
+        .select((Campaign::as_select(), Coalition::as_select()))
+        .first(conn)
+        .optional()?
+        .map(|(campaign, coalition)| CampaignView {
+            campaign,
+            coalition,
+        })
+        .ok_or_else(|| AppError::not_found(format!("campaign {slug_or_id:?}")))
+}
+
+/// The letter states the public sees on a campaign's page.
+const PUBLIC_STATES: [LetterState; 4] = [
+    LetterState::Open,
+    LetterState::Closed,
+    LetterState::Delivered,
+    LetterState::Archived,
+];
+
+fn public_states() -> [&'static str; 4] {
+    PUBLIC_STATES.map(LetterState::as_str)
+}
+
+/// A campaign as `audience` may see it: hidden from the public (as if it did not exist) until
+/// one of its public letters is past draft.
+pub fn find(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    audience: &Audience,
+) -> Result<CampaignView, AppError> {
+    let view = find_by_id(conn, slug_or_id)?;
+    if audience.sees_private(&view.coalition.id) {
+        return Ok(view);
+    }
+    let shown: i64 = letters::table
+        .filter(letters::campaign_id.eq(&view.campaign.id))
+        .filter(letters::state.eq_any(public_states()))
+        .filter(letters::visibility.eq(Visibility::Public.as_str()))
+        .count()
+        .get_result(conn)?;
+    if shown == 0 {
+        return Err(AppError::not_found(format!("campaign {slug_or_id:?}")));
+    }
+    Ok(view)
+}
+
+/// A campaign the actor may see, checked for `permission` in its coalition.
+pub fn find_for(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug_or_id: &str,
+    permission: Permission,
+) -> Result<CampaignView, AppError> {
+    let view = find(conn, slug_or_id, &actor.audience())?;
+    actor.require(&view.coalition, permission)?;
+    Ok(view)
+}
+
+/// Campaigns the audience may see, newest first; `coalition` narrows to one coalition's.
+pub fn list(
+    conn: &mut DbConnection,
+    audience: &Audience,
+    coalition: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<CampaignView>, AppError> {
+    let filtered = || {
+        let mut query = campaigns::table
+            .inner_join(coalitions::table)
+            .into_boxed::<crate::db::pool::MultiBackend>();
+        let shown = campaigns::id.eq_any(
+            letters::table
+                .filter(letters::campaign_id.is_not_null())
+                .filter(letters::state.eq_any(public_states()))
+                .filter(letters::visibility.eq(Visibility::Public.as_str()))
+                .select(letters::campaign_id.assume_not_null()),
+        );
+        match audience {
+            Audience::Public => query = query.filter(shown),
+            Audience::Members(ids) => {
+                query = query.filter(shown.or(campaigns::coalition_id.eq_any(ids.clone())))
+            }
+            Audience::Admin => {}
+        }
+        if let Some(slug) = coalition {
+            query = query.filter(coalitions::slug.eq(slug.to_string()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .select((Campaign::as_select(), Coalition::as_select()))
+        .order((campaigns::created_at.desc(), campaigns::id.desc()))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load::<(Campaign, Coalition)>(conn)?
+        .into_iter()
+        .map(|(campaign, coalition)| CampaignView {
+            campaign,
+            coalition,
+        })
+        .collect();
+    Ok(Page::new(items, page, total))
+}
+
+/// The ids of the letters of a campaign that `audience` sees on it.
+fn letter_ids(
+    conn: &mut DbConnection,
+    view: &CampaignView,
+    audience: &Audience,
+) -> Result<Vec<String>, AppError> {
+    let mut query = letters::table
+        .filter(letters::campaign_id.eq(&view.campaign.id))
+        .select(letters::id)
+        .into_boxed::<crate::db::pool::MultiBackend>();
+    if !audience.sees_private(&view.coalition.id) {
+        query = query
+            .filter(letters::state.eq_any(public_states()))
+            .filter(letters::visibility.eq(Visibility::Public.as_str()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The campaign's letters that `audience` sees, oldest first.
+pub fn letters(
+    conn: &mut DbConnection,
+    view: &CampaignView,
+    audience: &Audience,
+) -> Result<Vec<LetterView>, AppError> {
+    let ids = letter_ids(conn, view, audience)?;
+    let now = now();
+    Ok(letters::table
+        .filter(letters::id.eq_any(&ids))
+        .order((letters::created_at.asc(), letters::id.asc()))
+        .select(Letter::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|letter| LetterView {
+            letter: super::letters::as_of(letter, now),
+            coalition: view.coalition.clone(),
+        })
+        .collect())
+}
+
+/// Distinct organisations and countries over the public lists of the campaign's letters that
+/// the public sees (so every reader sees the same figures).
+pub fn progress(conn: &mut DbConnection, view: &CampaignView) -> Result<Progress, AppError> {
+    let ids = letter_ids(conn, view, &Audience::Public)?;
+    if ids.is_empty() {
+        return Ok(Progress {
+            organisations: 0,
+            countries: 0,
+        });
+    }
+    // Counts are kept per country (in shards): the countries come from them, cheaply.
+    let countries: i64 = letter_country_counts::table
+        .filter(letter_country_counts::letter_id.eq_any(&ids))
+        .filter(letter_country_counts::count.gt(0))
+        .select(count(letter_country_counts::country_code).aggregate_distinct())
+        .first(conn)?;
+    // One letter lists an organisation once; across letters the same one counts once.
+    let organisations: i64 = if ids.len() == 1 {
+        super::public_list::summary(conn, &ids[0])?.total
+    } else {
+        public_signatories::table
+            .filter(public_signatories::letter_id.eq_any(&ids))
+            .select(count(public_signatories::organisation_id).aggregate_distinct())
+            .first(conn)?
+    };
+    Ok(Progress {
+        organisations,
+        countries,
+    })
+}
+
+/// The campaign's timeline as `audience` sees it, newest first: its own events and those of the
+/// letters `audience` sees on it.
+pub fn timeline(
+    conn: &mut DbConnection,
+    view: &CampaignView,
+    audience: &Audience,
+    page: PageRequest,
+) -> Result<Page<TimelineEvent>, AppError> {
+    let ids = letter_ids(conn, view, audience)?;
+    let campaign_id = view.campaign.id.clone();
+    let filtered = || {
+        timeline_events::table
+            .filter(
+                timeline_events::campaign_id
+                    .eq(campaign_id.clone())
+                    .or(timeline_events::letter_id.eq_any(ids.clone())),
+            )
+            .into_boxed::<crate::db::pool::MultiBackend>()
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .select(TimelineEvent::as_select())
+        .order((
+            timeline_events::occurred_at.desc(),
+            timeline_events::id.desc(),
+        ))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Page::new(items, page, total))
+}
+
+/// Post an event on a campaign's timeline (milestones, responses, notes).
+pub fn post_event(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug: &str,
+    input: NewEventInput,
+) -> Result<TimelineEvent, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let view = find_for(conn, actor, slug, Permission::ManageLetters)?;
+        if !input.kind.is_posted() {
+            return Err(AppError::field(
+                "kind",
+                format!(
+                    "{} events are recorded by the service; post a milestone, response or note",
+                    input.kind
+                ),
+            ));
+        }
+        let letter_id = match &input.letter {
+            None => None,
+            Some(letter) => Some(
+                letters::table
+                    .filter(letters::campaign_id.eq(&view.campaign.id))
+                    .filter(letters::slug.eq(letter))
+                    .select(letters::id)
+                    .first::<String>(conn)
+                    .optional()?
+                    .ok_or_else(|| {
+                        AppError::field("letter", "is not one of this campaign's letters")
+                    })?,
+            ),
+        };
+        let now = now();
+        let event = TimelineEvent {
+            id: new_id(),
+            campaign_id: Some(view.campaign.id.clone()),
+            letter_id,
+            kind: input.kind.as_str().to_string(),
+            title: input.title,
+            body: input.body,
+            occurred_at: input.occurred_at.unwrap_or(now),
+            created_at: now,
+        };
+        diesel::insert_into(timeline_events::table)
+            .values(&event)
+            .execute(conn)?;
+        audit_event(
+            conn,
+            actor,
+            &view,
+            "campaign.event_posted",
+            json!({"event": event.id, "kind": event.kind, "title": event.title}),
+        )?;
+        Ok(event)
+    })
+}
+
+/// Remove an event from a campaign's timeline (a coordinator's correction). Events the service
+/// recorded (opened, delivered) stay.
+pub fn delete_event(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug: &str,
+    event_id: &str,
+) -> Result<(), AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let view = find_for(conn, actor, slug, Permission::ManageLetters)?;
+        let event: TimelineEvent = timeline_events::table
+            .filter(timeline_events::id.eq(event_id))
+            .filter(timeline_events::campaign_id.eq(&view.campaign.id))
+            .select(TimelineEvent::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found(format!("event {event_id:?}")))?;
+        let posted = event.kind.parse::<EventKind>().is_ok_and(EventKind::is_posted);
+        if !posted {
+            return Err(AppError::conflict(
+                "recorded_event",
+                "the service recorded this event (a letter opened or was delivered); it stays",
+            ));
+        }
+        diesel::delete(timeline_events::table.find(&event.id)).execute(conn)?;
+        audit_event(
+            conn,
+            actor,
+            &view,
+            "campaign.event_deleted",
+            json!({"event": event.id, "kind": event.kind, "title": event.title}),
+        )?;
+        Ok(())
+    })
+}
+
+/// Record what happened to a letter on its timeline (and so on its campaign's): the service's
+/// own events, in the transaction of the change.
+pub(crate) fn record_event(
+    conn: &mut DbConnection,
+    letter: &Letter,
+    kind: EventKind,
+    title: String,
+    body: String,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let event = TimelineEvent {
+        id: new_id(),
+        campaign_id: None,
+        letter_id: Some(letter.id.clone()),
+        kind: kind.as_str().to_string(),
+        title,
+        body,
+        occurred_at: at,
+        created_at: now(),
+    };
+    diesel::insert_into(timeline_events::table)
+        .values(&event)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The events of one letter, newest first (its public page shows them).
+pub fn letter_timeline(
+    conn: &mut DbConnection,
+    letter_id: &str,
+) -> Result<Vec<TimelineEvent>, AppError> {
+    Ok(timeline_events::table
+        .filter(timeline_events::letter_id.eq(letter_id))
+        .order((
+            timeline_events::occurred_at.desc(),
+            timeline_events::id.desc(),
+        ))
+        .select(TimelineEvent::as_select())
+        .limit(PageRequest::MAX_PER_PAGE)
+        .load(conn)?)
+}
+
+/// The campaign a letter may join: one of its own coalition's (a 422 on `campaign` otherwise).
+pub(crate) fn for_letter(
+    conn: &mut DbConnection,
+    coalition_id: &str,
+    slug: &Slug,
+) -> Result<String, AppError> {
+    campaigns::table
+        .filter(campaigns::slug.eq(slug.as_str()))
+        .filter(campaigns::coalition_id.eq(coalition_id))
+        .select(campaigns::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::field("campaign", "is not a campaign of the letter's coalition"))
+}
+
+/// A campaign's slug by id (none for none).
+pub fn slug_of(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(campaigns::table
+        .find(id)
+        .select(campaigns::slug)
+        .first(conn)
+        .optional()?)
+}
