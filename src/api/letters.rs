@@ -488,6 +488,8 @@ pub async fn transition(
         })
         .await?;
     state.versions.forget(&letter.view.letter.slug);
+    // Delivering queues the delivery mail.
+    state.wake_outbox();
     Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
 }
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod caching;
+pub mod campaigns;
 pub mod changes;
 pub mod coalitions;
 pub mod countries;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(organisations::routes)
             .configure(members::routes)
             .configure(letters::routes)
+            .configure(campaigns::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(invitations::routes)
             .configure(|cfg| accounts::routes(cfg, limits))

@@ -8,10 +8,9 @@ use diesel::prelude::*;
 
 use super::schema::{
     api_tokens, audit_log, campaigns, coalition_organisations, coalitions, countries, deliveries,
-    invitations, timeline_events,
-    ledger_entries, letter_country_counts, letter_translations, letter_versions, letters,
-    memberships, organisations, outbox, public_signatories, sessions, signature_events, signatures,
-    users,
+    invitations, ledger_entries, letter_country_counts, letter_translations, letter_versions,
+    letters, memberships, organisations, outbox, public_signatories, sessions, signature_events,
+    signatures, timeline_events, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -58,7 +58,11 @@ mod tests {
         let posted: Vec<_> = EventKind::ALL.iter().filter(|k| k.is_posted()).collect();
         assert_eq!(
             posted,
-            [&EventKind::Milestone, &EventKind::Response, &EventKind::Note]
+            [
+                &EventKind::Milestone,
+                &EventKind::Response,
+                &EventKind::Note
+            ]
         );
         assert!("Response".parse::<EventKind>().is_ok());
         assert!("answer".parse::<EventKind>().is_err());

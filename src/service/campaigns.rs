@@ -499,14 +499,22 @@ pub fn delete_event(
 ) -> Result<(), AppError> {
     crate::db::write_transaction(conn, |conn| {
         let view = find_for(conn, actor, slug, Permission::ManageLetters)?;
+        let letters = letter_ids(conn, &view, &Audience::Admin)?;
         let event: TimelineEvent = timeline_events::table
             .filter(timeline_events::id.eq(event_id))
-            .filter(timeline_events::campaign_id.eq(&view.campaign.id))
+            .filter(
+                timeline_events::campaign_id
+                    .eq(&view.campaign.id)
+                    .or(timeline_events::letter_id.eq_any(&letters)),
+            )
             .select(TimelineEvent::as_select())
             .first(conn)
             .optional()?
             .ok_or_else(|| AppError::not_found(format!("event {event_id:?}")))?;
-        let posted = event.kind.parse::<EventKind>().is_ok_and(EventKind::is_posted);
+        let posted = event
+            .kind
+            .parse::<EventKind>()
+            .is_ok_and(EventKind::is_posted);
         if !posted {
             return Err(AppError::conflict(
                 "recorded_event",
@@ -590,4 +598,63 @@ pub fn slug_of(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<Strin
         .select(campaigns::slug)
         .first(conn)
         .optional()?)
+}
+
+/// Everything a campaign's page and JSON show, read in one go.
+pub struct Overview {
+    pub view: CampaignView,
+    pub progress: Progress,
+    /// Its letters the reader sees, with their lists' summaries.
+    pub letters: Vec<(LetterView, super::public_list::ListSummary)>,
+    /// The latest events, newest first.
+    pub timeline: Page<TimelineEvent>,
+}
+
+impl Overview {
+    /// The slug of the letter an event is about, when the reader sees it.
+    pub fn letter_slug(&self, event: &TimelineEvent) -> Option<&str> {
+        let id = event.letter_id.as_deref()?;
+        self.letters
+            .iter()
+            .find(|(l, _)| l.letter.id == id)
+            .map(|(l, _)| l.letter.slug.as_str())
+    }
+
+    /// When anything it shows last changed (for caching).
+    pub fn last_modified(&self) -> NaiveDateTime {
+        let mut at = self.view.campaign.updated_at;
+        for (l, summary) in &self.letters {
+            at = at.max(l.letter.updated_at);
+            if let Some(changed) = summary.changed_at {
+                at = at.max(changed.naive_utc());
+            }
+        }
+        for e in &self.timeline.items {
+            at = at.max(e.created_at);
+        }
+        at
+    }
+}
+
+/// A campaign with its progress, letters and the first page of its timeline.
+pub fn overview(
+    conn: &mut DbConnection,
+    slug: &str,
+    audience: &Audience,
+    timeline_page: PageRequest,
+) -> Result<Overview, AppError> {
+    let view = find(conn, slug, audience)?;
+    let progress = progress(conn, &view)?;
+    let mut shown = Vec::new();
+    for letter in letters(conn, &view, audience)? {
+        let summary = super::public_list::summary(conn, &letter.letter.id)?;
+        shown.push((letter, summary));
+    }
+    let timeline = timeline(conn, &view, audience, timeline_page)?;
+    Ok(Overview {
+        view,
+        progress,
+        letters: shown,
+        timeline,
+    })
 }

@@ -74,10 +74,7 @@ pub(crate) fn record(
     let letter = &view.letter;
     let summary = public_list::summary(conn, &letter.id)?;
     let head = super::ledger::head(conn, key, &letter.id)?;
-    let email = letter
-        .recipient_email
-        .clone()
-        .filter(|_| options.by_email);
+    let email = letter.recipient_email.clone().filter(|_| options.by_email);
     let delivery = Delivery {
         id: new_id(),
         letter_id: letter.id.clone(),
@@ -95,7 +92,11 @@ pub(crate) fn record(
     if let Some(address) = &email {
         super::outbox::enqueue_delivery(conn, address, &delivery.id)?;
     }
-    let how = if email.is_some() { "by email" } else { "by hand" };
+    let how = if email.is_some() {
+        "by email"
+    } else {
+        "by hand"
+    };
     super::campaigns::record_event(
         conn,
         letter,

@@ -331,7 +331,14 @@ pub fn transition(
     slug_or_id: &str,
     to: LetterState,
 ) -> Result<LetterView, AppError> {
-    move_to(conn, key, actor, slug_or_id, to, &DeliveryOptions::default())
+    move_to(
+        conn,
+        key,
+        actor,
+        slug_or_id,
+        to,
+        &DeliveryOptions::default(),
+    )
 }
 
 /// How a letter is delivered when it moves to `delivered`.

@@ -187,7 +187,9 @@ pub fn refresh_organisation(
     };
     let moved: Vec<(String, String)> = public_signatories::table
         .filter(public_signatories::organisation_id.eq(&organisation.id))
-        .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen())))
+        .filter(diesel::dsl::not(
+            public_signatories::letter_id.eq_any(frozen()),
+        ))
         .filter(public_signatories::country_code.ne(&organisation.country_code))
         .select((
             public_signatories::letter_id,
@@ -201,7 +203,9 @@ pub fn refresh_organisation(
     diesel::update(
         public_signatories::table
             .filter(public_signatories::organisation_id.eq(&organisation.id))
-            .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen()))),
+            .filter(diesel::dsl::not(
+                public_signatories::letter_id.eq_any(frozen()),
+            )),
     )
     .set((
         public_signatories::organisation_name.eq(&organisation.name),
@@ -214,7 +218,9 @@ pub fn refresh_organisation(
     diesel::update(
         public_signatories::table
             .filter(public_signatories::organisation_id.eq(&organisation.id))
-            .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen())))
+            .filter(diesel::dsl::not(
+                public_signatories::letter_id.eq_any(frozen()),
+            ))
             .filter(
                 public_signatories::signature_id.eq_any(
                     signatures::table
@@ -229,7 +235,9 @@ pub fn refresh_organisation(
     // By letter, so that transactions touching several ledgers lock them in one order.
     let refreshed: Vec<PublicSignatory> = public_signatories::table
         .filter(public_signatories::organisation_id.eq(&organisation.id))
-        .filter(diesel::dsl::not(public_signatories::letter_id.eq_any(frozen())))
+        .filter(diesel::dsl::not(
+            public_signatories::letter_id.eq_any(frozen()),
+        ))
         .order(public_signatories::letter_id.asc())
         .select(PublicSignatory::as_select())
         .load(conn)?;

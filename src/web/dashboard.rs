@@ -19,8 +19,9 @@ use crate::error::{AppError, FieldCollector};
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
 use crate::service::audit::{self, Scope};
+use crate::service::campaigns;
 use crate::service::dashboard::{self, CoalitionLetters, Counts};
-use crate::service::letters::{self, LetterView};
+use crate::service::letters::{self, Audience, LetterView};
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
 use crate::service::{coalitions, outbox, Page, PageRequest};
 use crate::startup::AppState;
@@ -121,6 +122,8 @@ struct LetterFormValues {
     deadline: String,
     moderation: String,
     visibility: String,
+    /// The slug of its campaign, if any.
+    campaign: String,
 }
 
 impl LetterFormValues {
@@ -141,6 +144,7 @@ impl LetterFormValues {
                 .unwrap_or_default(),
             moderation: l.moderation.clone(),
             visibility: l.visibility.clone(),
+            campaign: String::new(),
         }
     }
 
@@ -164,6 +168,7 @@ impl LetterFormValues {
             deadline: get("deadline"),
             moderation: get("moderation"),
             visibility: get("visibility"),
+            campaign: get("campaign"),
         }
     }
 }
@@ -360,6 +365,10 @@ struct LetterPage<'a> {
     can_manage: bool,
     next_state: Option<LetterState>,
     message: Option<&'a str>,
+    /// Its campaign: (slug, title).
+    campaign: Option<(String, String)>,
+    /// Its delivery, once delivered.
+    delivery: Option<crate::db::models::Delivery>,
 }
 
 async fn load_letter(
@@ -381,18 +390,44 @@ async fn load_letter(
         .await
 }
 
+/// The notice after a post that redirects to the letter's page.
+#[derive(Deserialize)]
+struct LetterFlash {
+    delivered: Option<String>,
+}
+
+impl LetterFlash {
+    fn message(&self) -> Option<&'static str> {
+        self.delivered
+            .as_ref()
+            .map(|_| "Delivered: the list is frozen, and the delivery is on the timeline.")
+    }
+}
+
 async fn letter(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: SignedIn,
     slug: web::Path<String>,
+    flash: web::Query<LetterFlash>,
 ) -> Result<HttpResponse, PageError> {
     let (view, counts) =
         load_letter(&state, &session, slug.into_inner(), Permission::ReadPrivate).await?;
     let id = view.letter.id.clone();
-    let by_country = state
+    let campaign_id = view.letter.campaign_id.clone();
+    let (by_country, campaign, delivery) = state
         .db
-        .run(move |conn| crate::service::public_list::counts(conn, &id))
+        .run(move |conn| {
+            let campaign = match campaign_id {
+                Some(c) => Some(campaigns::find(conn, &c, &Audience::Admin)?.campaign),
+                None => None,
+            };
+            Ok((
+                crate::service::public_list::counts(conn, &id)?,
+                campaign.map(|c| (c.slug, c.title)),
+                crate::service::deliveries::find(conn, &id)?,
+            ))
+        })
         .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
@@ -408,7 +443,9 @@ async fn letter(
             view,
             counts,
             by_country,
-            message: None,
+            message: flash.message(),
+            campaign,
+            delivery,
         },
     )
 }
@@ -428,6 +465,13 @@ async fn edit_letter(
     .await?;
     let frozen = !view.state().text_is_editable();
     let action = format!("/dashboard/letters/{}/edit", view.letter.slug);
+    let mut values = LetterFormValues::of(&view);
+    let campaign_id = view.letter.campaign_id.clone();
+    values.campaign = state
+        .db
+        .run(move |conn| campaigns::slug_of(conn, campaign_id.as_deref()))
+        .await?
+        .unwrap_or_default();
     form_page(
         &req,
         &state,
@@ -436,7 +480,7 @@ async fn edit_letter(
         action,
         None,
         frozen,
-        LetterFormValues::of(&view),
+        values,
         None,
         None,
     )
@@ -530,6 +574,7 @@ async fn transition(
         .write(move |conn| letters::transition(conn, &key, &actor, &slug, to))
         .await?;
     state.versions.forget(&view.letter.slug);
+    state.wake_outbox();
     Ok(see_other(format!(
         "/dashboard/letters/{}",
         view.letter.slug

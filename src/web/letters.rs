@@ -17,7 +17,7 @@ use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::PageRequest;
-use crate::service::{translations, versions};
+use crate::service::{campaigns, translations, versions};
 use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -75,6 +75,10 @@ struct PageData {
     languages: Vec<String>,
     /// The versions of its text: (text hash, version number).
     versions: Vec<(String, i32)>,
+    /// Its campaign, when the public sees it: (slug, title).
+    campaign: Option<(String, String)>,
+    /// Its delivery, once delivered.
+    delivery: Option<crate::db::models::Delivery>,
 }
 
 #[derive(Template)]
@@ -98,6 +102,8 @@ struct LetterPage {
     form: SignFields,
     errors: FieldErrors,
     csrf: String,
+    campaign: Option<(String, String)>,
+    delivery: Option<crate::db::models::Delivery>,
 }
 
 impl LetterPage {
@@ -155,6 +161,13 @@ fn load_page(
     let summary = public_list::summary(conn, &view.letter.id)?;
     let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
     let groups = public_list::by_country(conn, &view.letter.id, &summary, PAGE_LISTS)?;
+    let campaign = match &view.letter.campaign_id {
+        Some(id) => campaigns::find(conn, id, &Audience::Public)
+            .ok()
+            .map(|c| (c.campaign.slug, c.campaign.title)),
+        None => None,
+    };
+    let delivery = crate::service::deliveries::find(conn, &view.letter.id)?;
     Ok(PageData {
         view,
         summary,
@@ -163,6 +176,8 @@ fn load_page(
         reading,
         languages,
         versions,
+        campaign,
+        delivery,
     })
 }
 
@@ -198,6 +213,8 @@ fn letter_page(
         form,
         errors,
         csrf,
+        campaign: data.campaign,
+        delivery: data.delivery,
     }
 }
 

@@ -2,8 +2,10 @@
 //! behind the links in mails. Templates are in `templates/` (askama: checked at compile time,
 //! HTML auto-escaped). No JavaScript is needed anywhere.
 
+pub mod campaigns;
 pub mod csrf;
 pub mod dashboard;
+pub mod deliveries;
 pub mod directory;
 pub mod form;
 pub mod invitations;
@@ -27,6 +29,8 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     letters::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
+    campaigns::routes(cfg);
+    deliveries::routes(cfg);
     versions::routes(cfg);
     directory::routes(cfg);
     signatures::routes(cfg);

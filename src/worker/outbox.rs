@@ -291,7 +291,10 @@ pub fn render(
                 total: delivery.signatories,
                 countries: delivery.countries,
                 print_url: &format!("{letter_url}/print"),
-                list_url: &format!("{public_url}/api/v1/letters/{}/signatories.csv", letter.slug),
+                list_url: &format!(
+                    "{public_url}/api/v1/letters/{}/signatories.csv",
+                    letter.slug
+                ),
                 letter_url: &letter_url,
                 ledger_length: delivery.ledger_seq,
                 ledger_hash: &delivery.ledger_hash,

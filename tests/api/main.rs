@@ -6,6 +6,7 @@ mod mail;
 
 mod accounts;
 mod browser;
+mod campaigns;
 mod cli;
 mod coordinator_flow;
 mod countries;

@@ -1,0 +1,780 @@
+//! `/api/v1/campaigns`: letters grouped toward a goal, their progress and their timeline (also as
+//! Atom); and `/api/v1/letters/{slug}/deliver`, which delivers a letter to its recipient.
+
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use atom_syndication::{Content, Entry, FixedDateTime, Link, Person, Text};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::caching;
+use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
+use super::letters::CoalitionRef;
+use super::{nullable, text, timestamp, utc, PageQuery};
+use crate::db::models::{Delivery, TimelineEvent};
+use crate::domain::campaign::{percent, EventKind};
+use crate::domain::Slug;
+use crate::error::{AppError, FieldCollector};
+use crate::service::campaigns::{
+    self, CampaignUpdate, Goal, NewCampaignInput, NewEventInput, Overview,
+};
+use crate::service::deliveries;
+use crate::service::letters::{Audience, DeliveryOptions};
+use crate::service::{Page, PageRequest};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(show)
+        .service(update)
+        .service(timeline)
+        .service(atom)
+        .service(post_event)
+        .service(delete_event)
+        .service(deliver)
+        .service(delivery);
+}
+
+const TITLE_MAX: usize = 300;
+const DESCRIPTION_MAX: usize = 20_000;
+const EVENT_BODY_MAX: usize = 20_000;
+const NOTE_MAX: usize = 2_000;
+/// Events in a campaign's JSON and on its page; the rest are paged at `/timeline`.
+pub const TIMELINE_SHOWN: i64 = 50;
+const ATOM_ENTRIES: i64 = 100;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct GoalJson {
+    /// Organisations to gather, across the campaign's letters.
+    organisations: Option<i32>,
+    /// Countries to gather them from.
+    countries: Option<i32>,
+    /// The date to reach it by (`YYYY-MM-DD`).
+    #[schema(value_type = Option<String>, format = Date)]
+    date: Option<NaiveDate>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProgressJson {
+    /// Distinct organisations on the public lists of the campaign's public letters.
+    organisations: i64,
+    /// Distinct countries they come from.
+    countries: i64,
+    /// Of the goal, capped at 100 (none without a goal).
+    organisations_percent: Option<u8>,
+    countries_percent: Option<u8>,
+    /// Whether every part of the goal that is set is reached (false without a goal).
+    reached: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CampaignLetterJson {
+    slug: String,
+    title: String,
+    state: String,
+    /// Published signatories.
+    signatories: i64,
+    countries: usize,
+    delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EventJson {
+    id: String,
+    /// `opened`, `milestone`, `delivered`, `response` or `note`.
+    kind: String,
+    title: String,
+    /// Markdown.
+    body: String,
+    occurred_at: DateTime<Utc>,
+    /// The slug of the letter it is about, if any.
+    letter: Option<String>,
+}
+
+impl EventJson {
+    fn new(e: TimelineEvent, letter: Option<&str>) -> EventJson {
+        EventJson {
+            id: e.id,
+            kind: e.kind,
+            title: e.title,
+            body: e.body,
+            occurred_at: utc(e.occurred_at),
+            letter: letter.map(str::to_string),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CampaignJson {
+    id: String,
+    slug: String,
+    coalition: CoalitionRef,
+    title: String,
+    /// Markdown.
+    description: String,
+    goal: GoalJson,
+    progress: ProgressJson,
+    letters: Vec<CampaignLetterJson>,
+    /// The latest events, newest first (all of them at `/timeline`).
+    timeline: Vec<EventJson>,
+    /// How many events the timeline holds.
+    timeline_total: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl CampaignJson {
+    fn new(o: Overview) -> CampaignJson {
+        let slugs: Vec<Option<String>> = (o.timeline.items.iter())
+            .map(|e| o.letter_slug(e).map(str::to_string))
+            .collect();
+        let c = o.view.campaign;
+        let p = o.progress;
+        let organisations_percent = percent(p.organisations, c.goal_organisations);
+        let countries_percent = percent(p.countries, c.goal_countries);
+        let has_goal = c.goal_organisations.is_some() || c.goal_countries.is_some();
+        let reached = has_goal
+            && organisations_percent.is_none_or(|x| x == 100)
+            && countries_percent.is_none_or(|x| x == 100);
+        CampaignJson {
+            id: c.id,
+            slug: c.slug,
+            coalition: CoalitionRef {
+                slug: o.view.coalition.slug,
+                name: o.view.coalition.name,
+            },
+            title: c.title,
+            description: c.description,
+            goal: GoalJson {
+                organisations: c.goal_organisations,
+                countries: c.goal_countries,
+                date: c.goal_date.map(|d| d.date()),
+            },
+            progress: ProgressJson {
+                organisations: p.organisations,
+                countries: p.countries,
+                organisations_percent,
+                countries_percent,
+                reached,
+            },
+            letters: (o.letters.into_iter())
+                .map(|(l, summary)| CampaignLetterJson {
+                    slug: l.letter.slug,
+                    title: l.letter.title,
+                    state: l.letter.state,
+                    signatories: summary.total,
+                    countries: summary.countries.len(),
+                    delivered_at: l.letter.delivered_at.map(utc),
+                })
+                .collect(),
+            timeline_total: o.timeline.total,
+            timeline: (o.timeline.items.into_iter().zip(slugs))
+                .map(|(e, slug)| EventJson::new(e, slug.as_deref()))
+                .collect(),
+            created_at: utc(c.created_at),
+            updated_at: utc(c.updated_at),
+        }
+    }
+}
+
+/// A goal date: `YYYY-MM-DD`, kept as midnight UTC.
+fn date(s: &str) -> Result<NaiveDateTime, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .map_err(|_| "must be a date such as 2027-03-31".to_string())
+}
+
+/// When an event happened: a date (`2027-03-31`) or an RFC 3339 time.
+fn when(s: &str) -> Result<NaiveDateTime, String> {
+    date(s).or_else(|_| timestamp(s)).map_err(|_| {
+        "must be a date such as 2027-03-31 or a time such as 2027-03-31T14:00:00Z".into()
+    })
+}
+
+/// A number in JSON, or the text of a form field (blank: none).
+#[derive(Deserialize, Clone, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Count {
+    Number(i64),
+    Text(String),
+}
+
+fn goal_number(field: &str, errors: &mut FieldCollector, n: Option<Count>) -> Option<i32> {
+    let n = match n? {
+        Count::Number(n) => n,
+        Count::Text(t) if t.trim().is_empty() => return None,
+        Count::Text(t) => match t.trim().parse::<i64>() {
+            Ok(n) => n,
+            Err(_) => {
+                errors.add(field, "must be a whole number above 0");
+                return None;
+            }
+        },
+    };
+    match i32::try_from(n) {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            errors.add(field, "must be a whole number above 0");
+            None
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalInput {
+    pub organisations: Option<Count>,
+    pub countries: Option<Count>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCampaignJson {
+    /// Default: derived from the title.
+    pub slug: Option<String>,
+    pub coalition: Option<String>,
+    pub title: Option<String>,
+    /// Markdown.
+    pub description: Option<String>,
+    pub goal: Option<GoalInput>,
+}
+
+impl NewCampaignJson {
+    pub fn parse(self) -> Result<NewCampaignInput, AppError> {
+        let mut errors = FieldCollector::new();
+        let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
+        let coalition = errors.required("coalition", self.coalition.as_deref(), Slug::parse);
+        let title = errors.required("title", self.title.as_deref(), text(TITLE_MAX));
+        let description = errors
+            .optional(
+                "description",
+                self.description.as_deref().filter(|d| !d.trim().is_empty()),
+                text(DESCRIPTION_MAX),
+            )
+            .unwrap_or_default();
+        let goal = match self.goal {
+            None => Goal::default(),
+            Some(g) => Goal {
+                organisations: goal_number("goal.organisations", &mut errors, g.organisations),
+                countries: goal_number("goal.countries", &mut errors, g.countries),
+                date: errors.optional(
+                    "goal.date",
+                    g.date.as_deref().filter(|d| !d.trim().is_empty()),
+                    date,
+                ),
+            },
+        };
+        errors.finish()?;
+        match (coalition, title) {
+            (Some(coalition), Some(title)) => Ok(NewCampaignInput {
+                slug,
+                coalition,
+                title,
+                description,
+                goal,
+            }),
+            _ => Err(AppError::field("title", "is required")),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignPatchJson {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Each part: a value sets it, `null` clears it, absent leaves it.
+    pub goal: Option<GoalPatch>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalPatch {
+    #[serde(default, deserialize_with = "nullable")]
+    pub organisations: Option<Option<Count>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub countries: Option<Option<Count>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub date: Option<Option<String>>,
+}
+
+impl CampaignPatchJson {
+    pub fn parse(self) -> Result<CampaignUpdate, AppError> {
+        let mut errors = FieldCollector::new();
+        let title = (self.title.as_deref()).and_then(|t| errors.check("title", text(TITLE_MAX)(t)));
+        let description = self.description.map(|d| {
+            if d.trim().is_empty() {
+                String::new()
+            } else {
+                errors
+                    .check("description", text(DESCRIPTION_MAX)(&d))
+                    .unwrap_or_default()
+            }
+        });
+        let mut changes = CampaignUpdate {
+            title,
+            description,
+            ..CampaignUpdate::default()
+        };
+        if let Some(g) = self.goal {
+            changes.goal_organisations = g
+                .organisations
+                .map(|n| goal_number("goal.organisations", &mut errors, n));
+            changes.goal_countries = g
+                .countries
+                .map(|n| goal_number("goal.countries", &mut errors, n));
+            changes.goal_date = g.date.map(|d| {
+                errors.optional(
+                    "goal.date",
+                    d.as_deref().filter(|d| !d.trim().is_empty()),
+                    date,
+                )
+            });
+        }
+        errors.finish()?;
+        Ok(changes)
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CampaignListQuery {
+    /// Only this coalition's campaigns.
+    coalition: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CampaignSummaryJson {
+    slug: String,
+    title: String,
+    coalition: CoalitionRef,
+    goal: GoalJson,
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", params(PageQuery, CampaignListQuery),
+    description = "Campaigns with at least one public letter past draft, newest first (coordinators also see their coalitions' others).",
+    responses((status = 200, body = Page<CampaignSummaryJson>), (status = 422, body = super::ErrorBody)))]
+#[get("/campaigns")]
+pub async fn list(
+    Caller(actor): Caller,
+    state: web::Data<AppState>,
+    page: ApiQuery<PageQuery>,
+    query: ApiQuery<CampaignListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let mut errors = FieldCollector::new();
+    let coalition = errors.optional("coalition", query.coalition.as_deref(), Slug::parse);
+    errors.finish()?;
+    let audience = actor.audience();
+    let result = state
+        .db
+        .run(move |conn| {
+            campaigns::list(conn, &audience, coalition.as_ref().map(Slug::as_str), page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result.map(|v| CampaignSummaryJson {
+        slug: v.campaign.slug,
+        title: v.campaign.title,
+        coalition: CoalitionRef {
+            slug: v.coalition.slug,
+            name: v.coalition.name,
+        },
+        goal: GoalJson {
+            organisations: v.campaign.goal_organisations,
+            countries: v.campaign.goal_countries,
+            date: v.campaign.goal_date.map(|d| d.date()),
+        },
+    })))
+}
+
+async fn overview(
+    state: &AppState,
+    actor: crate::service::access::Actor,
+    slug: String,
+) -> Result<Overview, AppError> {
+    let audience = actor.audience();
+    state
+        .db
+        .run(move |conn| {
+            campaigns::overview(
+                conn,
+                &slug,
+                &audience,
+                PageRequest {
+                    page: 1,
+                    per_page: TIMELINE_SHOWN,
+                },
+            )
+        })
+        .await
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = NewCampaignJson, security(("api_token" = [])),
+    responses((status = 201, body = CampaignJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 409, description = "Slug taken", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/campaigns")]
+pub async fn create(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    body: ApiJson<NewCampaignJson>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0.parse()?;
+    let writer = actor.clone();
+    let view = state
+        .db
+        .write(move |conn| campaigns::create(conn, &writer, input))
+        .await?;
+    let o = overview(&state, actor, view.campaign.slug).await?;
+    Ok(HttpResponse::Created().json(CampaignJson::new(o)))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{slug}", tag = "campaigns", params(("slug" = String, Path)),
+    description = "A campaign: its goal, its progress, its letters and the latest 50 events of its timeline. Hidden from the public until one of its public letters is open.",
+    responses((status = 200, body = CampaignJson, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified"),
+        (status = 404, body = super::ErrorBody)))]
+#[get("/campaigns/{slug}")]
+pub async fn show(
+    req: HttpRequest,
+    Caller(actor): Caller,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let o = overview(&state, actor, slug.into_inner()).await?;
+    let last_modified = o.last_modified();
+    Ok(caching::json(&req, &CampaignJson::new(o), last_modified))
+}
+
+#[utoipa::path(patch, path = "/api/v1/campaigns/{slug}", tag = "campaigns", params(("slug" = String, Path)), request_body = CampaignPatchJson, security(("api_token" = [])),
+    responses((status = 200, body = CampaignJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[patch("/campaigns/{slug}")]
+pub async fn update(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<CampaignPatchJson>,
+) -> Result<HttpResponse, AppError> {
+    let changes = body.0.parse()?;
+    let slug = slug.into_inner();
+    let writer = actor.clone();
+    let view = state
+        .db
+        .write(move |conn| campaigns::update(conn, &writer, &slug, changes))
+        .await?;
+    let o = overview(&state, actor, view.campaign.slug).await?;
+    Ok(HttpResponse::Ok().json(CampaignJson::new(o)))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{slug}/timeline", tag = "campaigns", params(("slug" = String, Path), PageQuery),
+    description = "The campaign's timeline, newest first: its letters' openings and deliveries, and the milestones, responses and notes its coordinators post.",
+    responses((status = 200, body = Page<EventJson>), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[get("/campaigns/{slug}/timeline")]
+pub async fn timeline(
+    Caller(actor): Caller,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    page: ApiQuery<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let audience = actor.audience();
+    let slug = slug.into_inner();
+    let o = state
+        .db
+        .run(move |conn| campaigns::overview(conn, &slug, &audience, page))
+        .await?;
+    let slugs: Vec<Option<String>> = (o.timeline.items.iter())
+        .map(|e| o.letter_slug(e).map(str::to_string))
+        .collect();
+    let mut slugs = slugs.into_iter();
+    Ok(HttpResponse::Ok().json(
+        o.timeline
+            .map(|e| EventJson::new(e, slugs.next().flatten().as_deref())),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaigns/{slug}/timeline.atom", tag = "campaigns", params(("slug" = String, Path)),
+    responses((status = 200, description = "Atom 1.0 feed of the latest 100 events", content_type = "application/atom+xml", body = String),
+        (status = 304, description = "Not modified"), (status = 404, body = super::ErrorBody)))]
+#[get("/campaigns/{slug}/timeline.atom")]
+pub async fn atom(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let o = state
+        .db
+        .run(move |conn| {
+            campaigns::overview(
+                conn,
+                &slug,
+                &Audience::Public,
+                PageRequest {
+                    page: 1,
+                    per_page: ATOM_ENTRIES,
+                },
+            )
+        })
+        .await?;
+    let page_url = format!("{}/campaigns/{}", state.public_url, o.view.campaign.slug);
+    let self_url = format!(
+        "{}/api/v1/campaigns/{}/timeline.atom",
+        state.public_url, o.view.campaign.slug
+    );
+    let time = |t: NaiveDateTime| -> FixedDateTime { utc(t).fixed_offset() };
+    let last_modified = o.last_modified();
+    let entries: Vec<Entry> = (o.timeline.items.iter())
+        .map(|e| Entry {
+            id: format!("{page_url}#event-{}", e.id),
+            title: Text::plain(e.title.clone()),
+            updated: time(e.created_at.max(e.occurred_at)),
+            published: Some(time(e.occurred_at)),
+            content: (!e.body.is_empty()).then(|| Content {
+                value: Some(crate::web::markdown::to_safe_html(&e.body)),
+                content_type: Some("html".into()),
+                ..Content::default()
+            }),
+            categories: vec![atom_syndication::Category {
+                term: e.kind.clone(),
+                ..Default::default()
+            }],
+            links: vec![Link {
+                href: match o.letter_slug(e) {
+                    Some(letter) => format!("{}/letters/{letter}", state.public_url),
+                    None => format!("{page_url}#event-{}", e.id),
+                },
+                ..Link::default()
+            }],
+            ..Entry::default()
+        })
+        .collect();
+    let feed = atom_syndication::Feed {
+        id: self_url.clone(),
+        title: Text::plain(format!("Timeline of “{}”", o.view.campaign.title)),
+        updated: time(last_modified),
+        authors: vec![Person {
+            name: o.view.coalition.name.clone(),
+            ..Person::default()
+        }],
+        links: vec![
+            Link {
+                href: self_url,
+                rel: "self".into(),
+                ..Link::default()
+            },
+            Link {
+                href: page_url,
+                ..Link::default()
+            },
+        ],
+        entries,
+        ..atom_syndication::Feed::default()
+    };
+    let xml = feed.to_string();
+    let total = o.timeline.total.to_string();
+    let validators = caching::Validators::of(
+        &["campaign-atom", &o.view.campaign.id, &total],
+        last_modified,
+    );
+    Ok(validators.respond(&req, |b| {
+        b.content_type("application/atom+xml; charset=utf-8")
+            .body(xml)
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEventJson {
+    /// `milestone`, `response` or `note` (the service records `opened` and `delivered`).
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+    /// A date (`2027-03-31`) or an RFC 3339 time; default now.
+    pub occurred_at: Option<String>,
+    /// The slug of one of the campaign's letters it is about.
+    pub letter: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events", tag = "campaigns", params(("slug" = String, Path)), request_body = NewEventJson, security(("api_token" = [])),
+    responses((status = 201, body = EventJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/campaigns/{slug}/events")]
+pub async fn post_event(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<NewEventJson>,
+) -> Result<HttpResponse, AppError> {
+    let input = parse_event(body.0)?;
+    let letter = input.letter.clone();
+    let slug = slug.into_inner();
+    let event = state
+        .db
+        .write(move |conn| campaigns::post_event(conn, &actor, &slug, input))
+        .await?;
+    Ok(HttpResponse::Created().json(EventJson::new(event, letter.as_deref())))
+}
+
+/// The event form and JSON, parsed.
+pub fn parse_event(body: NewEventJson) -> Result<NewEventInput, AppError> {
+    let mut errors = FieldCollector::new();
+    let kind: Option<EventKind> = errors.required("kind", body.kind.as_deref(), str::parse);
+    if kind.is_some_and(|k| !k.is_posted()) {
+        errors.add(
+            "kind",
+            "opened and delivered events are recorded by the service; post a milestone, response or note",
+        );
+    }
+    let title = errors.required("title", body.title.as_deref(), text(TITLE_MAX));
+    let text_body = errors
+        .optional(
+            "body",
+            body.body.as_deref().filter(|b| !b.trim().is_empty()),
+            text(EVENT_BODY_MAX),
+        )
+        .unwrap_or_default();
+    let occurred_at = errors.optional(
+        "occurred_at",
+        body.occurred_at.as_deref().filter(|s| !s.trim().is_empty()),
+        when,
+    );
+    let letter = errors
+        .optional(
+            "letter",
+            body.letter.as_deref().filter(|s| !s.trim().is_empty()),
+            Slug::parse,
+        )
+        .map(|s| s.as_str().to_string());
+    errors.finish()?;
+    match (kind, title) {
+        (Some(kind), Some(title)) => Ok(NewEventInput {
+            kind,
+            title,
+            body: text_body,
+            occurred_at,
+            letter,
+        }),
+        _ => Err(AppError::field("title", "is required")),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events/{id}/delete", tag = "campaigns", params(("slug" = String, Path), ("id" = String, Path)), security(("api_token" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, description = "An event the service recorded", body = super::ErrorBody)))]
+#[post("/campaigns/{slug}/events/{id}/delete")]
+pub async fn delete_event(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, id) = path.into_inner();
+    state
+        .db
+        .write(move |conn| campaigns::delete_event(conn, &actor, &slug, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverJson {
+    /// Mail the letter and its list to the recipient's address, when the letter has one
+    /// (default true). False: delivered by hand (print `/letters/{slug}/print`).
+    pub by_email: Option<bool>,
+    /// Shown on the timeline: how, where, to whom it was handed.
+    pub note: Option<String>,
+}
+
+impl DeliverJson {
+    pub fn parse(self) -> Result<DeliveryOptions, AppError> {
+        let mut errors = FieldCollector::new();
+        let note = errors.optional(
+            "note",
+            self.note.as_deref().filter(|n| !n.trim().is_empty()),
+            text(NOTE_MAX),
+        );
+        errors.finish()?;
+        Ok(DeliveryOptions {
+            by_email: self.by_email.unwrap_or(true),
+            note,
+        })
+    }
+}
+
+/// A letter's delivery as anyone may read it: not the address it went to.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DeliveryJson {
+    letter: String,
+    delivered_at: DateTime<Utc>,
+    /// Whether it was mailed to the recipient (else delivered by hand).
+    by_email: bool,
+    /// The list as delivered: signatories and countries.
+    signatories: i64,
+    countries: i64,
+    /// The ledger's length and last hash at delivery: check the list against them.
+    ledger_length: i64,
+    ledger_hash: String,
+    note: Option<String>,
+}
+
+impl DeliveryJson {
+    fn new(d: Delivery, letter: String) -> DeliveryJson {
+        DeliveryJson {
+            letter,
+            delivered_at: utc(d.delivered_at),
+            by_email: d.recipient_email.is_some(),
+            signatories: d.signatories,
+            countries: d.countries,
+            ledger_length: d.ledger_seq,
+            ledger_hash: d.ledger_hash,
+            note: d.note,
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/deliver", tag = "letters", params(("slug" = String, Path)), request_body = DeliverJson, security(("api_token" = [])),
+    description = "Deliver a closed letter: it moves to `delivered`, its list is frozen, the letter with its signatories grouped by country is mailed to the recipient (when the letter has an address and `by_email` is not false), and the delivery goes on the timeline.",
+    responses((status = 200, body = DeliveryJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 409, description = "Not closed", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[post("/letters/{slug}/deliver")]
+pub async fn deliver(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<DeliverJson>,
+) -> Result<HttpResponse, AppError> {
+    let options = body.0.parse()?;
+    let slug = slug.into_inner();
+    let key = state.ledger.clone();
+    let (view, delivered) = state
+        .db
+        .write(move |conn| deliveries::deliver(conn, &key, &actor, &slug, &options))
+        .await?;
+    state.versions.forget(&view.letter.slug);
+    state.wake_outbox();
+    Ok(HttpResponse::Ok().json(DeliveryJson::new(delivered, view.letter.slug)))
+}
+
+#[utoipa::path(get, path = "/api/v1/letters/{slug}/delivery", tag = "letters", params(("slug" = String, Path)),
+    responses((status = 200, body = DeliveryJson), (status = 404, description = "No such letter, or not delivered", body = super::ErrorBody)))]
+#[get("/letters/{slug}/delivery")]
+pub async fn delivery(
+    Caller(actor): Caller,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let audience = actor.audience();
+    let (letter, delivered) = state
+        .db
+        .run(move |conn| {
+            let view = crate::service::letters::find(conn, &slug, audience)?;
+            let delivered = deliveries::find(conn, &view.letter.id)?
+                .ok_or_else(|| AppError::not_found("delivery: the letter was not delivered"))?;
+            Ok((view.letter.slug, delivered))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(DeliveryJson::new(delivered, letter)))
+}

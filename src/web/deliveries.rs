@@ -1,0 +1,108 @@
+//! Delivery on the web: the printable copy of a letter with its whole list
+//! (`/letters/{slug}/print`, for delivery by hand), and the coordinators' delivery form on a
+//! closed letter's dashboard page (`POST /dashboard/letters/{slug}/deliver`).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::markdown::to_safe_html;
+use super::session::SignedIn;
+use super::{form, render, see_other, PageError};
+use crate::api::campaigns::DeliverJson;
+use crate::domain::ledger::Head;
+use crate::service::deliveries;
+use crate::service::letters::{self, Audience, LetterView};
+use crate::service::public_list::{self, CountryGroup, ListSummary};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/letters/{slug}/print", web::get().to(print_page))
+        .route("/dashboard/letters/{slug}/deliver", web::post().to(deliver));
+}
+
+/// Signatories the printable copy names; a longer list is a link away.
+const PRINT_LISTS: i64 = 100_000;
+
+#[derive(Template)]
+#[template(path = "letter_print.html")]
+struct PrintPage {
+    view: LetterView,
+    body_html: String,
+    summary: ListSummary,
+    groups: Vec<CountryGroup>,
+    listed: usize,
+    ledger: Head,
+    public_url: String,
+    /// When it was delivered, if it was.
+    delivered: Option<String>,
+}
+
+async fn print_page(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let key = state.ledger.clone();
+    let (view, summary, groups, ledger, delivered) = state
+        .db
+        .run(move |conn| {
+            let view = letters::find(conn, &slug, Audience::Public)?;
+            let summary = public_list::summary(conn, &view.letter.id)?;
+            let groups = public_list::by_country(conn, &view.letter.id, &summary, PRINT_LISTS)?;
+            let ledger = crate::service::ledger::head(conn, &key, &view.letter.id)?;
+            let delivered = deliveries::find(conn, &view.letter.id)?;
+            Ok((view, summary, groups, ledger, delivered))
+        })
+        .await?;
+    render(
+        HttpResponse::Ok(),
+        &PrintPage {
+            body_html: to_safe_html(&view.letter.body),
+            listed: groups.iter().map(|g| g.signatories.len()).sum(),
+            view,
+            summary,
+            groups,
+            ledger,
+            public_url: state.public_url.clone(),
+            delivered: delivered.map(|d| d.delivered_at.format("%-d %B %Y").to_string()),
+        },
+    )
+}
+
+/// The delivery form: by mail or not, and a note for the timeline.
+#[derive(Deserialize)]
+struct DeliverForm {
+    #[serde(default)]
+    by_email: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+async fn deliver(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let values: DeliverForm = form::parse(&req, pairs.into_inner())?.data;
+    let options = DeliverJson {
+        by_email: Some(values.by_email.is_some()),
+        note: Some(values.note),
+    }
+    .parse()?;
+    let slug = slug.into_inner();
+    let actor = session.actor.clone();
+    let key = state.ledger.clone();
+    let (view, _) = state
+        .db
+        .write(move |conn| deliveries::deliver(conn, &key, &actor, &slug, &options))
+        .await?;
+    state.versions.forget(&view.letter.slug);
+    state.wake_outbox();
+    Ok(see_other(format!(
+        "/dashboard/letters/{}?delivered=1",
+        view.letter.slug
+    )))
+}
