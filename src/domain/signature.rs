@@ -46,6 +46,8 @@ string_enum!(
         Invitation => "invitation",
         /// A reminder of an invitation not signed yet.
         InvitationReminder => "invitation_reminder",
+        /// A coordinators' update to a letter's confirmed signatories, with an unsubscribe link.
+        Update => "letter_update",
     }
 );
 

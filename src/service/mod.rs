@@ -8,6 +8,8 @@ pub mod audit;
 pub mod coalitions;
 pub mod countries;
 pub mod dashboard;
+pub mod erasure;
+pub mod export;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;
@@ -17,6 +19,7 @@ pub mod public_list;
 pub mod seed;
 pub mod signatures;
 pub mod translations;
+pub mod updates;
 pub mod versions;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

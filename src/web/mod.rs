@@ -117,7 +117,7 @@ impl ResponseError for PageError {
             AppError::Gone(_) => "This link has expired",
             AppError::Conflict { .. } => "Not possible",
             AppError::Forbidden(_) => "Not allowed",
-            AppError::TooManyRequests => "Too many requests",
+            AppError::TooManyRequests | AppError::RateLimited { .. } => "Too many requests",
             AppError::Unavailable(_) => "Temporarily unavailable",
             AppError::Unexpected(_) => "Something went wrong",
             _ => "Please check your input",
