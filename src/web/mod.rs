@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod pictures;
 pub mod session;
 pub mod signatures;
+pub mod updates;
 pub mod versions;
 
 use actix_web::http::header::{self, ContentType};
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     directory::routes(cfg);
     signatures::routes(cfg);
     invitations::routes(cfg);
+    updates::routes(cfg);
     pictures::routes(cfg);
 }
 
