@@ -24,4 +24,5 @@ mod organisations;
 mod permissions;
 mod signing;
 mod trust;
+mod updates;
 mod versions;
