@@ -53,7 +53,10 @@ pub enum AppError {
     /// Over a limit that a service counts (e.g. updates per letter per day): its message says
     /// which, and `Retry-After` when the next request may succeed.
     #[error("{message}")]
-    RateLimited { message: String, retry_after_secs: u64 },
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("request body is larger than the limit of {limit} bytes")]

@@ -207,15 +207,27 @@ mod tests {
             withdraw_url: "https://x.example/signatures/withdraw/def",
         };
         let (subject, text, html) = m.render().unwrap();
-        assert!(subject.contains("Answer & <i>next steps</i>") && subject.contains("Stop <b>spyware</b>"));
+        assert!(
+            subject.contains("Answer & <i>next steps</i>")
+                && subject.contains("Stop <b>spyware</b>")
+        );
         assert!(!html.contains("<script>"), "{html}");
-        assert!(!html.contains("<i>next steps</i>") && !html.contains("<b>spyware</b>"), "{html}");
-        assert!(html.contains("Answer &#38; &#60;i&#62;next steps"), "{html}");
+        assert!(
+            !html.contains("<i>next steps</i>") && !html.contains("<b>spyware</b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Answer &#38; &#60;i&#62;next steps"),
+            "{html}"
+        );
         assert!(html.contains("<strong>answered</strong>"), "{html}");
         assert!(text.contains("<script>alert(1)</script>") && text.contains("**answered**"));
         for part in [&text, &html] {
             assert!(part.contains("https://x.example/unsubscribe/abc"), "{part}");
-            assert!(part.contains("https://x.example/signatures/withdraw/def"), "{part}");
+            assert!(
+                part.contains("https://x.example/signatures/withdraw/def"),
+                "{part}"
+            );
             assert!(part.contains("https://x.example/letters/l"), "{part}");
         }
     }

@@ -14,7 +14,9 @@ use serde_json::json;
 use super::access::Actor;
 use super::audit::{self, Event};
 use super::letters::{self, LetterView};
-use crate::db::models::{AuditRow, LetterUpdate, LetterVersion, Organisation, Signature, Translation};
+use crate::db::models::{
+    AuditRow, LetterUpdate, LetterVersion, Organisation, Signature, Translation,
+};
 use crate::db::schema::{
     audit_log, countries, deliveries, letter_updates, letter_versions, organisations, signatures,
 };

@@ -22,10 +22,10 @@ use crate::domain::token::Token;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
 use crate::service::access::UserActor;
+use crate::service::erasure;
 use crate::service::letters::{self, LetterView};
 use crate::service::signatures::{self, SignatureView};
 use crate::service::updates::{self, UpdateRequest};
-use crate::service::erasure;
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -293,7 +293,13 @@ async fn export_json(
     session: SignedIn,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    Ok(download(&state, session.actor.clone(), slug.into_inner(), ExportFormat::Json).await?)
+    Ok(download(
+        &state,
+        session.actor.clone(),
+        slug.into_inner(),
+        ExportFormat::Json,
+    )
+    .await?)
 }
 
 async fn export_csv(
@@ -301,7 +307,13 @@ async fn export_csv(
     session: SignedIn,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    Ok(download(&state, session.actor.clone(), slug.into_inner(), ExportFormat::Csv).await?)
+    Ok(download(
+        &state,
+        session.actor.clone(),
+        slug.into_inner(),
+        ExportFormat::Csv,
+    )
+    .await?)
 }
 
 // ---- Erasure ----
@@ -327,8 +339,7 @@ async fn erasable(
         .db
         .run(move |conn| {
             let view = signatures::find_by_id(conn, &id)?;
-            let letter =
-                letters::find_for(conn, &actor, &view.letter.id, Permission::Moderate)?;
+            let letter = letters::find_for(conn, &actor, &view.letter.id, Permission::Moderate)?;
             Ok((view, letter))
         })
         .await

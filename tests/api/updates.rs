@@ -314,8 +314,8 @@ db_test!(
 
 /// Set a letter's delivery time `days` days back, as if delivered then.
 fn backdate_delivery(app: &TestApp, letter: &str, days: i64) {
-    let when = (chrono::Utc::now().naive_utc() - chrono::Duration::days(days))
-        .format("%Y-%m-%d %H:%M:%S");
+    let when =
+        (chrono::Utc::now().naive_utc() - chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S");
     let sql = format!("UPDATE letters SET delivered_at = '{when}' WHERE slug = '{letter}'");
     let n = match app.backend {
         Backend::Sqlite => {
@@ -370,3 +370,108 @@ db_test!(
         assert_eq!(app.signatories("old").await["total"], 1);
     }
 );
+
+#[actix_web::test]
+async fn a_signer_who_leaves_after_an_update_was_queued_is_not_mailed() {
+    use crate::helpers::{TestDatabase, SECRET_KEY};
+    use crate::mail::SmtpSink;
+    use undersigned::domain::token::{Purpose, TokenKey};
+    for backend in crate::helpers::backends() {
+        eprintln!("--- running on {backend}");
+        // SMTP is down while the update is queued and the signers leave.
+        let port = SmtpSink::reserve_port();
+        let app = TestApp::spawn_with(TestDatabase::new(backend), |s| {
+            s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
+            s.outbox_max_attempts = 10_000;
+        })
+        .await;
+        let key = TokenKey::from_secret(SECRET_KEY).unwrap();
+        let letter = app.open_letter("late", "auto").await;
+        for (name, email) in [
+            ("Stays Org", "stays@example.org"),
+            ("Leaves Org", "leaves@example.org"),
+            ("Quits Org", "quits@example.org"),
+        ] {
+            assert_eq!(
+                app.sign(&letter, &signer(name, "FR", email)).await.status(),
+                202
+            );
+        }
+        let (_, all) = export(&app, &app.token, &letter).await;
+        let id = |name: &str| signature_of(&all, name)["id"].as_str().unwrap().to_string();
+        for name in ["Stays Org", "Leaves Org", "Quits Org"] {
+            let token = key.derive(Purpose::ConfirmSignature, &id(name));
+            let r = app
+                .client
+                .post(app.url("/api/v1/signatures/confirm"))
+                .json(&json!({"token": token.as_str()}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+        let (status, body) =
+            status_json(send(&app, &app.token, &letter, "Queued news").await).await;
+        assert_eq!(
+            (status, body["recipients"].as_i64()),
+            (201, Some(3)),
+            "{body}"
+        );
+        // One unsubscribes with the link the mail will carry, one withdraws.
+        let unsubscribe = key.derive(Purpose::Unsubscribe, &id("Leaves Org"));
+        let r = app
+            .client
+            .post(app.url(&format!("/unsubscribe/{}", unsubscribe.as_str())))
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let withdraw = key.derive(Purpose::WithdrawSignature, &id("Quits Org"));
+        let r = app
+            .client
+            .post(app.url("/api/v1/signatures/withdraw"))
+            .json(&json!({"token": withdraw.as_str()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+
+        let sink = SmtpSink::start_on_port(port);
+        // Three confirmations and one update.
+        sink.wait_for(4).await;
+        settle().await;
+        let mails = sink.mails();
+        let updates: Vec<&ReceivedMail> = mails
+            .iter()
+            .filter(|m| m.subject.contains("Queued news"))
+            .collect();
+        assert_eq!(updates.len(), 1, "{mails:?}");
+        assert_eq!(updates[0].to, ["stays@example.org"]);
+        let mut notes = Vec::new();
+        for _ in 0..100 {
+            let outbox = app.outbox().await;
+            notes = outbox["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| {
+                    m["kind"] == "letter_update" && m["state"] == "sent" && m["sent_at"].is_null()
+                })
+                .map(|m| m["last_error"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>();
+            if notes.len() == 2 {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        notes.sort();
+        assert_eq!(
+            notes,
+            [
+                "not sent: the signature is no longer confirmed",
+                "not sent: the signer unsubscribed"
+            ]
+        );
+    }
+}
