@@ -475,3 +475,46 @@ async fn a_signer_who_leaves_after_an_update_was_queued_is_not_mailed() {
         );
     }
 }
+
+db_test!(
+    async fn the_operator_erases_every_signature_made_with_an_address(app) {
+        let first = app.open_letter("one", "auto").await;
+        app.publish(&first, &[("Access Now", "US")]).await;
+        let second = app.open_letter("two", "auto").await;
+        app.publish(&second, &[("Article 19", "GB")]).await;
+        // The same person signs the second letter for another organisation.
+        let (_, before) = export(&app, &app.token, &first).await;
+        let address = signature_of(&before, "Access Now")["email"].as_str().unwrap().to_string();
+        let r = app.sign(&second, &signer("Bits of Freedom", "NL", &address.to_uppercase())).await;
+        assert_eq!(r.status(), 202);
+
+        let settings = crate::helpers::settings_for(&app.db);
+        let db = tokio::task::spawn_blocking(move || undersigned::startup::prepare_database(&settings))
+            .await
+            .unwrap()
+            .unwrap();
+        let (db2, email) = (db.clone(), address.clone());
+        let out = tokio::task::spawn_blocking(move || undersigned::cli::erase(&db2, &email, Some("asked by mail")))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(out.starts_with("erased 2 signature(s)") && out.contains("one") && out.contains("two"), "{out}");
+        let out = tokio::task::spawn_blocking(move || undersigned::cli::erase(&db, &address, None))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(out.contains("nothing was erased"), "{out}");
+
+        let (_, one) = export(&app, &app.token, &first).await;
+        assert_eq!(signature_of(&one, "Access Now")["email"], "");
+        assert_eq!(signature_of(&one, "Access Now")["representative_name"], "");
+        let (_, two) = export(&app, &app.token, &second).await;
+        assert_eq!(signature_of(&two, "Bits of Freedom")["email"], "");
+        assert!(signature_of(&two, "Article 19")["email"].as_str().unwrap().contains('@'), "another signer is untouched");
+        let erased: Vec<&Value> = two["audit_log"].as_array().unwrap().iter().filter(|e| e["action"] == "signature.erased").collect();
+        assert_eq!(erased.len(), 1);
+        assert_eq!(erased[0]["actor_kind"], "operator");
+        assert_eq!(erased[0]["details"]["reason"], "asked by mail");
+        assert_eq!(app.signatories(&first).await["total"], 1);
+    }
+);
