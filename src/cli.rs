@@ -1,4 +1,5 @@
-//! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify` and `user add`.
+//! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify`, `user add` and
+//! `erase`.
 
 use std::path::PathBuf;
 
@@ -39,6 +40,17 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Erase the personal data of every signature made with an address (a person asked): name,
+    /// role, email and comment are blanked; the organisations stay listed; each erasure is
+    /// audited, by the operator.
+    Erase {
+        /// The signer's email address (ASCII case is ignored).
+        #[arg(long)]
+        email: String,
+        /// Why, for the audit log (e.g. "asked by mail on 2 December").
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Check a letter's ledger and list as anyone can: the chain, the signed head, the list, and
     /// (with --since) that the ledger only grew since a head saved earlier. Exits 0 when
@@ -162,4 +174,28 @@ pub fn user_add(
         shown_role,
         slug.as_str()
     ))
+}
+
+/// `undersigned erase --email`: erase every signature made with the address. Returns what to
+/// print.
+pub fn erase(db: &crate::db::Db, email: &str, reason: Option<&str>) -> anyhow::Result<String> {
+    let reason = match reason {
+        Some(r) => Some(crate::api::text(500)(r).map_err(|m| anyhow::anyhow!("--reason {m}"))?),
+        None => None,
+    };
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let done = crate::service::erasure::erase_by_email(&mut conn, email, reason.as_deref())
+        .map_err(|e| match e {
+            crate::error::AppError::Validation(_) => anyhow::anyhow!("--email must not be blank"),
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    if done.is_empty() {
+        return Ok("no signature has this address (nothing was erased)".into());
+    }
+    let mut lines = vec![format!("erased {} signature(s):", done.len())];
+    lines.extend(
+        done.iter()
+            .map(|e| format!("  {} on the letter {}", e.signature_id, e.letter_slug)),
+    );
+    Ok(lines.join("\n"))
 }

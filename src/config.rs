@@ -69,6 +69,14 @@ pub struct Settings {
     pub sign_in_rate_per_minute: u32,
     /// Sign-in attempts a client IP may make in a burst before the per-minute rate applies.
     pub sign_in_rate_burst: u32,
+    /// Updates coordinators may send to one letter's signatories in 24 hours; 0 means no limit.
+    pub updates_per_letter_per_day: u32,
+    /// Days after a letter's delivery when its signers' email addresses are removed; 0 keeps
+    /// them.
+    pub signer_email_retention_days: u32,
+    /// How often the retention worker looks for delivered letters past that time, in
+    /// milliseconds.
+    pub retention_poll_ms: u64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Connections in the database pool.
@@ -107,6 +115,9 @@ impl Default for Settings {
             sign_rate_burst: 10,
             sign_in_rate_per_minute: 6,
             sign_in_rate_burst: 5,
+            updates_per_letter_per_day: 2,
+            signer_email_retention_days: 90,
+            retention_poll_ms: 3_600_000,
             max_body_bytes: 256 * 1024,
             db_pool_size: 8,
             sqlite_busy_timeout_ms: crate::db::SqliteTuning::default().busy_timeout_ms,

@@ -18,6 +18,7 @@
 //! | `UnsupportedMediaType` | 415 | a JSON endpoint sent something else |
 //! | `Validation` | 422 | input that parsed but is not acceptable; every failing field is named |
 //! | `TooManyRequests` | 429 | over a rate limit (with `Retry-After`) |
+//! | `RateLimited` | 429 | over a limit a service counts itself, with its own message and `Retry-After` |
 //! | `Unavailable` | 503 | the database cannot be reached (with `Retry-After`) |
 //! | `Unexpected` | 500 | anything else |
 //!
@@ -49,6 +50,13 @@ pub enum AppError {
     Gone(String),
     #[error("too many requests; try again later")]
     TooManyRequests,
+    /// Over a limit that a service counts (e.g. updates per letter per day): its message says
+    /// which, and `Retry-After` when the next request may succeed.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("request body is larger than the limit of {limit} bytes")]
@@ -89,7 +97,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Forbidden(_) => "forbidden",
             AppError::Gone(_) => "gone",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::TooManyRequests | AppError::RateLimited { .. } => "too_many_requests",
             AppError::Conflict { code, .. } => code,
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -121,7 +129,9 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Gone(_) => StatusCode::GONE,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -167,6 +177,11 @@ impl AppError {
             }
             AppError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             _ => {}
         }

@@ -78,6 +78,14 @@ async fn main() -> anyhow::Result<()> {
             .await??;
             println!("{done}");
         }
+        Command::Erase { email, reason } => {
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+                let db = prepare_database(&settings)?;
+                undersigned::cli::erase(&db, &email, reason.as_deref())
+            })
+            .await??;
+            println!("{done}");
+        }
         Command::Verify { .. } => unreachable!("handled above"),
     }
     Ok(())

@@ -29,6 +29,7 @@ use crate::service::signatures::SigningPolicy;
 use crate::service::signatures::{SignatureChange, SignatureView};
 use crate::worker::deadlines::DeadlineWorker;
 use crate::worker::outbox::{OutboxWorker, RetryPolicy};
+use crate::worker::retention::RetentionWorker;
 use crate::{api, service, web as pages};
 
 pub use crate::rate_limit::{Limits, RateLimit};
@@ -49,6 +50,8 @@ pub struct AppState {
     pub versions: Arc<crate::cache::VersionCache>,
     /// The first-run setup link, while no account exists.
     pub setup: SetupLink,
+    /// Updates one letter may send in 24 hours (0: no limit).
+    pub updates_per_letter_per_day: u32,
     outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
 }
@@ -282,6 +285,7 @@ impl Application {
         }
         let state = web::Data::new(AppState {
             setup,
+            updates_per_letter_per_day: settings.updates_per_letter_per_day,
             db: db.clone(),
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.clone(),
@@ -320,6 +324,14 @@ impl Application {
                 db: state.db.clone(),
                 versions: Arc::clone(&state.versions),
                 poll: Duration::from_millis(settings.deadline_poll_ms.max(10)),
+            }
+            .run(),
+        );
+        actix_web::rt::spawn(
+            RetentionWorker {
+                db: state.db.clone(),
+                days: settings.signer_email_retention_days,
+                poll: Duration::from_millis(settings.retention_poll_ms.max(10)),
             }
             .run(),
         );

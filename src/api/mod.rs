@@ -18,9 +18,11 @@ pub mod members;
 pub mod moderation;
 pub mod openapi;
 pub mod organisations;
+pub mod privacy;
 pub mod signatories;
 pub mod signatures;
 pub mod streaming;
+pub mod updates;
 pub mod versions;
 
 use actix_web::web;
@@ -45,6 +47,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(campaigns::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(invitations::routes)
+            .configure(updates::routes)
+            .configure(privacy::routes)
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
             .configure(moderation::routes)

@@ -90,6 +90,11 @@ pub struct ErrorDetail {
         super::invitations::list,
         super::invitations::remind,
         super::invitations::sign,
+        super::updates::send,
+        super::updates::list,
+        super::privacy::export_json,
+        super::privacy::export_csv,
+        super::privacy::erase,
         super::signatories::list,
         super::signatories::list_csv,
         super::changes::changes,
@@ -111,6 +116,8 @@ pub struct ErrorDetail {
         (name = "accounts", description = "Setup, sign-in, API tokens, members of coalitions"),
         (name = "moderation", description = "A letter's signatures for its coordinators; approving and rejecting"),
         (name = "audit", description = "Who did what, when"),
+        (name = "updates", description = "Updates to a letter's signers, with one-click unsubscribe (coordinators)"),
+        (name = "privacy", description = "Exporting a letter's personal data, erasing a signer's (coordinators)"),
     )
 )]
 pub struct ApiDoc;

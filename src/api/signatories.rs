@@ -373,7 +373,7 @@ enum Format {
 }
 
 /// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
-fn csv_cell(value: &str) -> String {
+pub(crate) fn csv_cell(value: &str) -> String {
     match value.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
         _ => value.to_string(),

@@ -501,3 +501,17 @@ pub struct Delivery {
     pub note: Option<String>,
     pub delivered_at: NaiveDateTime,
 }
+
+/// An update coordinators sent to a letter's confirmed signatories; also what sending inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::letter_updates)]
+pub struct LetterUpdate {
+    pub id: String,
+    pub letter_id: String,
+    pub subject: String,
+    /// Markdown, rendered like a letter's body.
+    pub body: String,
+    /// How many signers it was queued for.
+    pub recipients: i64,
+    pub created_at: NaiveDateTime,
+}

@@ -48,6 +48,8 @@ string_enum!(
         InvitationReminder => "invitation_reminder",
         /// The letter with its list, to its recipient.
         Delivery => "letter_delivery",
+        /// A coordinators' update to a letter's confirmed signatories, with an unsubscribe link.
+        Update => "letter_update",
     }
 );
 

@@ -16,6 +16,8 @@ pub enum Purpose {
     WithdrawSignature,
     /// Sign a letter for the invited organisation (`/invitations/{token}`).
     Invitation,
+    /// Stop a signer's updates (`/unsubscribe/{token}`), derived from the signature's id.
+    Unsubscribe,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
             Purpose::ConfirmSignature => "confirm-signature",
             Purpose::WithdrawSignature => "withdraw-signature",
             Purpose::Invitation => "invitation",
+            Purpose::Unsubscribe => "unsubscribe",
         }
     }
 }
@@ -104,6 +107,7 @@ mod tests {
         assert_eq!(t, key.derive(Purpose::ConfirmSignature, "id-1"));
         assert_ne!(t, key.derive(Purpose::WithdrawSignature, "id-1"));
         assert_ne!(t, key.derive(Purpose::Invitation, "id-1"));
+        assert_ne!(t, key.derive(Purpose::Unsubscribe, "id-1"));
         assert_ne!(t, key.derive(Purpose::ConfirmSignature, "id-2"));
         assert_ne!(t, other.derive(Purpose::ConfirmSignature, "id-1"));
         assert_ne!(t.hash(), t.as_str());

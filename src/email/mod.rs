@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -35,6 +35,10 @@ pub struct Email {
     pub message_id: String,
     /// A link worth logging when mail only goes to files (local runs).
     pub primary_link: Option<String>,
+    /// An unsubscribe URL: sent as `List-Unsubscribe: <url>` with
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), so mail providers offer
+    /// a one-click button that POSTs to it.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Why a send failed, and whether trying again could help.
@@ -138,24 +142,39 @@ impl Mailer {
 
 fn build_message(from: &Mailbox, email: &Email) -> anyhow::Result<Message> {
     let to: Mailbox = email.to.parse().context("recipient address")?;
-    Ok(Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(email.subject.clone())
-        .message_id(Some(email.message_id.clone()))
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(email.text.clone()),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(email.html.clone()),
-                ),
-        )?)
+        .message_id(Some(email.message_id.clone()));
+    if let Some(url) = &email.list_unsubscribe {
+        anyhow::ensure!(
+            url.is_ascii() && !url.contains(['<', '>', '\r', '\n', ' ']),
+            "the unsubscribe URL is not a plain URL"
+        );
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_string(),
+            ));
+    }
+    Ok(builder.multipart(
+        MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(email.text.clone()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(email.html.clone()),
+            ),
+    )?)
 }
 
 #[cfg(test)]
@@ -187,11 +206,42 @@ mod tests {
             html: "<p>html</p>".into(),
             message_id: "<abc@example.org>".into(),
             primary_link: None,
+            list_unsubscribe: None,
         };
         let from: Mailbox = "undersigned <noreply@example.org>".parse().unwrap();
         let raw = String::from_utf8(build_message(&from, &email).unwrap().formatted()).unwrap();
         assert!(raw.contains("Message-ID: <abc@example.org>"), "{raw}");
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("plain text") && raw.contains("<p>html</p>"));
+        assert!(!raw.contains("List-Unsubscribe"), "{raw}");
+    }
+
+    #[test]
+    fn updates_carry_one_click_unsubscribe_headers() {
+        let url = "https://x.example/unsubscribe/abc";
+        let email = Email {
+            to: "someone@example.org".into(),
+            subject: "News".into(),
+            text: "t".into(),
+            html: "<p>h</p>".into(),
+            message_id: "<u@example.org>".into(),
+            primary_link: None,
+            list_unsubscribe: Some(url.into()),
+        };
+        let from: Mailbox = "undersigned <noreply@example.org>".parse().unwrap();
+        let raw = String::from_utf8(build_message(&from, &email).unwrap().formatted()).unwrap();
+        assert!(
+            raw.contains("List-Unsubscribe: <https://x.example/unsubscribe/abc>\r\n"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            "{raw}"
+        );
+        let hostile = Email {
+            list_unsubscribe: Some("https://x.example/a>\r\nBcc: evil@example.org".into()),
+            ..email
+        };
+        assert!(build_message(&from, &hostile).is_err());
     }
 }

@@ -154,6 +154,46 @@ impl DeliveryMail<'_> {
     }
 }
 
+/// A coordinators' update to a letter's signer, with the links to unsubscribe and withdraw.
+pub struct UpdateMail<'a> {
+    pub letter_title: &'a str,
+    pub letter_url: &'a str,
+    pub organisation_name: &'a str,
+    pub subject: &'a str,
+    /// The update's Markdown, as typed (the text part).
+    pub body: &'a str,
+    /// The same rendered and cleaned (`web::markdown::to_safe_html`), for the HTML part.
+    pub body_html: &'a str,
+    pub unsubscribe_url: &'a str,
+    pub withdraw_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/letter_update.txt")]
+struct UpdateText<'a> {
+    m: &'a UpdateMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/letter_update.html")]
+struct UpdateHtml<'a> {
+    m: &'a UpdateMail<'a>,
+}
+
+impl UpdateMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String), AppError> {
+        let subject = format!("{} (update on “{}”)", self.subject, self.letter_title);
+        let text = UpdateText { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        let html = UpdateHtml { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        Ok((subject, text, html))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +253,45 @@ mod tests {
                 assert!(part.contains("1 January 2027"));
                 assert!(part.contains("A reminder") == reminder, "{part}");
             }
+        }
+    }
+
+    #[test]
+    fn updates_escape_hostile_text_in_html_and_keep_both_links() {
+        let body = "The recipient **answered**.\n\n<script>alert(2)</script>";
+        let m = UpdateMail {
+            letter_title: "Stop <b>spyware</b>",
+            letter_url: "https://x.example/letters/l",
+            organisation_name: "<script>alert(1)</script>",
+            subject: "Answer & <i>next steps</i>",
+            body,
+            body_html: &crate::web::markdown::to_safe_html(body),
+            unsubscribe_url: "https://x.example/unsubscribe/abc",
+            withdraw_url: "https://x.example/signatures/withdraw/def",
+        };
+        let (subject, text, html) = m.render().unwrap();
+        assert!(
+            subject.contains("Answer & <i>next steps</i>")
+                && subject.contains("Stop <b>spyware</b>")
+        );
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            !html.contains("<i>next steps</i>") && !html.contains("<b>spyware</b>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Answer &#38; &#60;i&#62;next steps"),
+            "{html}"
+        );
+        assert!(html.contains("<strong>answered</strong>"), "{html}");
+        assert!(text.contains("<script>alert(1)</script>") && text.contains("**answered**"));
+        for part in [&text, &html] {
+            assert!(part.contains("https://x.example/unsubscribe/abc"), "{part}");
+            assert!(
+                part.contains("https://x.example/signatures/withdraw/def"),
+                "{part}"
+            );
+            assert!(part.contains("https://x.example/letters/l"), "{part}");
         }
     }
 }

@@ -10,6 +10,8 @@ pub mod coalitions;
 pub mod countries;
 pub mod dashboard;
 pub mod deliveries;
+pub mod erasure;
+pub mod export;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;
@@ -19,6 +21,7 @@ pub mod public_list;
 pub mod seed;
 pub mod signatures;
 pub mod translations;
+pub mod updates;
 pub mod versions;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};

@@ -160,6 +160,23 @@ pub fn mark_sent(conn: &mut DbConnection, ids: &[String]) -> Result<(), AppError
     Ok(())
 }
 
+/// Close mails that are not to be sent at all (the worker's `Prepared::Skip`): `sent` with no
+/// send time, and the reason as their note, so they are neither retried nor shown as failures.
+pub fn mark_skipped(conn: &mut DbConnection, skipped: &[(String, &str)]) -> Result<(), AppError> {
+    for (id, reason) in skipped {
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::state.eq(MailState::Sent.as_str()),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::sent_at.eq(None::<NaiveDateTime>),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(Some(format!("not sent: {reason}"))),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Record a failed attempt: retry at `retry_at`, or park the mail as dead.
 pub fn mark_failed(
     conn: &mut DbConnection,

@@ -381,6 +381,9 @@ pub fn find_by_token(
         })?,
         // An invitation's token names an invitation (`service::invitations`), not a signature.
         Purpose::Invitation => None,
+        Purpose::Unsubscribe => view_by(conn, move |q| {
+            q.filter(signatures::unsubscribe_token_hash.eq(hash))
+        })?,
     };
     found.ok_or_else(|| AppError::not_found("this link"))
 }

@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod pictures;
 pub mod session;
 pub mod signatures;
+pub mod updates;
 pub mod versions;
 
 use actix_web::http::header::{self, ContentType};
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     directory::routes(cfg);
     signatures::routes(cfg);
     invitations::routes(cfg);
+    updates::routes(cfg);
     pictures::routes(cfg);
 }
 
@@ -121,7 +123,7 @@ impl ResponseError for PageError {
             AppError::Gone(_) => "This link has expired",
             AppError::Conflict { .. } => "Not possible",
             AppError::Forbidden(_) => "Not allowed",
-            AppError::TooManyRequests => "Too many requests",
+            AppError::TooManyRequests | AppError::RateLimited { .. } => "Too many requests",
             AppError::Unavailable(_) => "Temporarily unavailable",
             AppError::Unexpected(_) => "Something went wrong",
             _ => "Please check your input",

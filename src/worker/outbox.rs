@@ -19,7 +19,7 @@ use crate::domain::MailKind;
 use crate::email::{templates, Email, Mailer};
 use crate::error::AppError;
 use crate::service::letters::{self, Audience};
-use crate::service::{self, deliveries, invitations, outbox, public_list, signatures};
+use crate::service::{self, deliveries, invitations, outbox, public_list, signatures, updates};
 
 /// How long a claimed row stays reserved for the worker that claimed it.
 const LEASE_SECS: i64 = 120;
@@ -97,7 +97,7 @@ impl OutboxWorker {
                             .run(move |conn| {
                                 Ok(batch
                                     .iter()
-                                    .map(|mail| render(conn, &key, &public_url, mail))
+                                    .map(|mail| prepare(conn, &key, &public_url, mail))
                                     .collect::<Vec<_>>())
                             })
                             .await
@@ -110,7 +110,17 @@ impl OutboxWorker {
                             .collect(),
                     };
                     let mut tasks = tokio::task::JoinSet::new();
+                    let mut skipped = Vec::new();
                     for (mail, email) in batch.into_iter().zip(rendered) {
+                        let email = match email {
+                            Ok(Prepared::Skip(reason)) => {
+                                tracing::info!(outbox_id = %mail.id, kind = %mail.kind, reason, "mail not sent");
+                                skipped.push((mail.id, reason));
+                                continue;
+                            }
+                            Ok(Prepared::Send(email)) => Ok(email),
+                            Err(e) => Err(e),
+                        };
                         let worker = Arc::clone(&worker);
                         tasks.spawn_local(async move { worker.deliver(mail, email).await });
                     }
@@ -123,7 +133,10 @@ impl OutboxWorker {
                     // One write for the whole batch: the writer is shared with sign requests.
                     let marked = worker
                         .db
-                        .write(move |conn| outbox::mark_sent(conn, &sent))
+                        .write(move |conn| {
+                            outbox::mark_sent(conn, &sent)?;
+                            outbox::mark_skipped(conn, &skipped)
+                        })
                         .await;
                     if let Err(e) = marked {
                         // The leases run out and the mails are sent again (at least once).
@@ -186,6 +199,35 @@ impl OutboxWorker {
     }
 }
 
+/// What to do with a claimed row.
+pub enum Prepared {
+    Send(Email),
+    /// Send nothing: the recipient no longer takes this mail (an update to a signer who
+    /// unsubscribed, withdrew or was erased since it was queued). The row is closed with the
+    /// reason, never mailed.
+    Skip(&'static str),
+}
+
+/// Check that the mail should still go out, then render it.
+pub fn prepare(
+    conn: &mut crate::db::DbConnection,
+    key: &TokenKey,
+    public_url: &str,
+    mail: &OutboxMail,
+) -> Result<Prepared, AppError> {
+    if mail.kind == MailKind::Update.as_str() {
+        let signature_id = mail
+            .signature_id
+            .as_deref()
+            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no signature")))?;
+        let view = signatures::find_by_id(conn, signature_id)?;
+        if let Err(reason) = updates::still_subscribed(&view) {
+            return Ok(Prepared::Skip(reason));
+        }
+    }
+    render(conn, key, public_url, mail).map(Prepared::Send)
+}
+
 /// Turn an outbox row into the mail to send, reading what it refers to.
 pub fn render(
     conn: &mut crate::db::DbConnection,
@@ -235,6 +277,7 @@ pub fn render(
                     "{public_url}/signatures/confirm/{}",
                     confirm.as_str()
                 )),
+                list_unsubscribe: None,
             })
         }
         MailKind::Invitation | MailKind::InvitationReminder => {
@@ -264,6 +307,42 @@ pub fn render(
                 html,
                 message_id,
                 primary_link: Some(url),
+                list_unsubscribe: None,
+            })
+        }
+        MailKind::Update => {
+            let (signature_id, update_id) = match (&mail.signature_id, &mail.update_id) {
+                (Some(s), Some(u)) => (s.as_str(), u.as_str()),
+                _ => {
+                    return Err(AppError::Unexpected(anyhow::anyhow!(
+                        "an update mail without its signature or update"
+                    )))
+                }
+            };
+            let view = signatures::find_by_id(conn, signature_id)?;
+            let update = updates::find(conn, update_id)?;
+            let unsubscribe = key.derive(Purpose::Unsubscribe, &view.signature.id);
+            let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
+            let unsubscribe_url = format!("{public_url}/unsubscribe/{}", unsubscribe.as_str());
+            let content = templates::UpdateMail {
+                letter_title: &view.letter.title,
+                letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
+                organisation_name: &view.organisation.name,
+                subject: &update.subject,
+                body: &update.body,
+                body_html: &crate::web::markdown::to_safe_html(&update.body),
+                unsubscribe_url: &unsubscribe_url,
+                withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
+            };
+            let (subject, text, html) = content.render()?;
+            Ok(Email {
+                to: mail.recipient.clone(),
+                subject,
+                text,
+                html,
+                message_id,
+                primary_link: Some(unsubscribe_url.clone()),
+                list_unsubscribe: Some(unsubscribe_url),
             })
         }
         MailKind::Delivery => {
@@ -307,6 +386,7 @@ pub fn render(
                 html,
                 message_id,
                 primary_link: Some(letter_url),
+                list_unsubscribe: None,
             })
         }
     }

@@ -15,6 +15,8 @@ pub struct ReceivedMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Every header, (name, value) in order.
+    pub headers: Vec<(String, String)>,
 }
 
 impl ReceivedMail {
@@ -39,7 +41,20 @@ impl ReceivedMail {
             subject: header("Subject"),
             text,
             html,
+            headers: parsed
+                .headers
+                .iter()
+                .map(|h| (h.get_key(), h.get_value()))
+                .collect(),
         }
+    }
+
+    /// The value of the first header named `name` (any case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The token in the first link to `/signatures/{action}/` in the text part.

@@ -25,4 +25,5 @@ mod organisations;
 mod permissions;
 mod signing;
 mod trust;
+mod updates;
 mod versions;

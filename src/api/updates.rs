@@ -1,0 +1,97 @@
+//! Updates to signers through the API: send one to a letter's confirmed signatories, list
+//! those sent. See `service::updates`.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::extract::{ApiJson, Authenticated};
+use super::utc;
+use crate::db::models::LetterUpdate;
+use crate::error::AppError;
+use crate::service::updates::{self, UpdateRequest};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(send).service(list);
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UpdateJson {
+    id: String,
+    subject: String,
+    /// Markdown.
+    body: String,
+    /// How many signers it was queued for.
+    recipients: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl From<LetterUpdate> for UpdateJson {
+    fn from(u: LetterUpdate) -> Self {
+        UpdateJson {
+            id: u.id,
+            subject: u.subject,
+            body: u.body,
+            recipients: u.recipients,
+            created_at: utc(u.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UpdateListJson {
+    /// Newest first.
+    items: Vec<UpdateJson>,
+}
+
+/// Send an update to the letter's confirmed signatories (confirmed or published, not
+/// unsubscribed, not erased): one mail each through the outbox, with an unsubscribe link and a
+/// one-click `List-Unsubscribe` header. At most `updates_per_letter_per_day` per letter in 24
+/// hours: beyond, 429 with `Retry-After`.
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/updates", tag = "updates", params(("slug" = String, Path)),
+    request_body = UpdateRequest, security(("api_token" = [])),
+    responses((status = 201, body = UpdateJson), (status = 401, body = super::ErrorBody),
+        (status = 403, description = "Needs the coordinator role in the letter's coalition", body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody),
+        (status = 409, description = "`letter_is_draft`, or `no_recipients`", body = super::ErrorBody),
+        (status = 422, description = "Per field: `subject`, `body`", body = super::ErrorBody),
+        (status = 429, description = "Too many updates for this letter in 24 hours (`Retry-After`)", body = super::ErrorBody)))]
+#[post("/letters/{slug}/updates")]
+pub async fn send(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<UpdateRequest>,
+) -> Result<HttpResponse, AppError> {
+    let request = body.0;
+    let slug = slug.into_inner();
+    let (key, per_day) = (state.key.clone(), state.updates_per_letter_per_day);
+    let (_, update) = state
+        .db
+        .write(move |conn| updates::send(conn, &key, &actor, &slug, &request, per_day))
+        .await?;
+    state.wake_outbox();
+    Ok(HttpResponse::Created().json(UpdateJson::from(update)))
+}
+
+/// The updates sent to a letter's signatories, newest first (viewers too).
+#[utoipa::path(get, path = "/api/v1/letters/{slug}/updates", tag = "updates", params(("slug" = String, Path)),
+    security(("api_token" = [])),
+    responses((status = 200, body = UpdateListJson), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[get("/letters/{slug}/updates")]
+pub async fn list(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let (_, items) = state
+        .db
+        .run(move |conn| updates::list(conn, &actor, &slug))
+        .await?;
+    Ok(HttpResponse::Ok().json(UpdateListJson {
+        items: items.into_iter().map(UpdateJson::from).collect(),
+    }))
+}
