@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod country;
+pub mod import;
 pub mod ledger;
 pub mod letter;
 pub mod organisation;
