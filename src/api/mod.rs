@@ -10,6 +10,7 @@ pub mod coalitions;
 pub mod countries;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(letters::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(invitations::routes)
+            .configure(imports::routes)
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
             .configure(moderation::routes)

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod coalitions;
 pub mod countries;
 pub mod dashboard;
+pub mod imports;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;
