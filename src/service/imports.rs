@@ -35,9 +35,7 @@ use crate::db::DbConnection;
 use crate::domain::import::{self, Entry, Format, Issue, Line, Outcome};
 use crate::domain::ledger::LedgerKey;
 use crate::domain::token::TokenKey;
-use crate::domain::{
-    LetterState, Permission, SignatureState, SignatureVerification, Verification,
-};
+use crate::domain::{LetterState, Permission, SignatureState, SignatureVerification, Verification};
 use crate::error::{AppError, FieldCollector};
 
 /// The most content one import may hold, in bytes (the HTTP body limit, `max_body_bytes`, is
@@ -302,7 +300,10 @@ fn prepare(
         }
         if let Some(raw) = &raw {
             if !raw.iter().any(|r| r.line == *line) {
-                errors.add(&field, format!("the list has no organisation on line {line}"));
+                errors.add(
+                    &field,
+                    format!("the list has no organisation on line {line}"),
+                );
             }
         }
     }
