@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod dashboard;
 pub mod directory;
 pub mod form;
+pub mod imports;
 pub mod invitations;
 pub mod letters;
 pub mod markdown;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     directory::routes(cfg);
     signatures::routes(cfg);
     invitations::routes(cfg);
+    imports::routes(cfg);
     pictures::routes(cfg);
 }
 

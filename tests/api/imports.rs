@@ -337,3 +337,72 @@ db_test!(
         assert_eq!(directory_total(&app).await, before);
     }
 );
+
+async fn signed_in(app: &TestApp) -> Browser {
+    let browser = Browser::new(app);
+    let r = browser
+        .submit(
+            "/login",
+            "/login",
+            &[("email", OWNER_EMAIL), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    browser
+}
+
+db_test!(
+    async fn the_dashboard_previews_a_list_lets_a_country_be_chosen_and_imports_it(app) {
+        let letter = app.open_letter("from-dashboard", "auto").await;
+        let browser = signed_in(&app).await;
+        let (status, page) = browser.page(&format!("/dashboard/letters/{letter}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("/dashboard/imports?letter={letter}")), "the letter page links to the import");
+        let (_, directory) = browser.page("/dashboard/organisations").await;
+        assert!(directory.contains("href=\"/dashboard/imports\""));
+        let (status, form) = browser.page(&format!("/dashboard/imports?letter={letter}")).await;
+        assert_eq!(status, 200);
+        assert!(form.contains(&format!("<option value=\"{letter}\" selected>")), "{form}");
+
+        let content = "Access Now (US)\nRights Watch Kinshasa (Congo)\n<b>Atlantis</b> Institute (Atlantis)\n";
+        let fields = [("format", "text"), ("letter", letter.as_str()), ("content", content)];
+        let page_path = "/dashboard/imports";
+        let r = browser.submit(page_path, "/dashboard/imports/preview", &fields).await;
+        assert_eq!(r.status(), 200);
+        let preview = r.text().await.unwrap();
+        assert!(preview.contains("id=\"line-2\" class") || preview.contains("id=\"line-2\""), "{preview}");
+        assert!(preview.contains("name=\"country.2\"") && preview.contains("name=\"country.3\""), "{preview}");
+        assert!(!preview.contains("name=\"country.1\""));
+        assert!(preview.contains("Atlantis") && !preview.contains("<b>Atlantis</b>"), "escaped");
+        assert!(preview.contains("action=\"/dashboard/imports\""));
+        assert_eq!(app.total("/api/v1/organisations").await, 0, "a preview stores nothing");
+
+        // Without the CSRF token, nothing is saved.
+        let r = browser
+            .client
+            .post(app.url("/dashboard/imports"))
+            .form(&[("format", "text"), ("letter", letter.as_str()), ("content", content)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+
+        // Save with Congo settled as the Democratic Republic; Atlantis stays for review.
+        let mut save = fields.to_vec();
+        save.push(("country.2", "CD"));
+        save.push(("country.3", ""));
+        let r = browser.submit(page_path, "/dashboard/imports", &save).await;
+        assert_eq!(r.status(), 303);
+        let to = location(&r);
+        assert!(to.starts_with("/dashboard/imports?"), "{to}");
+        let (status, done) = browser.page(&to).await;
+        assert_eq!(status, 200);
+        assert!(done.contains("2 new organisations") && done.contains("line 3"), "{done}");
+        let list = app.signatories(&letter).await;
+        assert_eq!(list["total"], 2);
+        let codes: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["country"]["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&"CD") && codes.contains(&"US"), "{codes:?}");
+        let public = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
+        assert!(public.contains("listed by the coalition"));
+    }
+);
