@@ -406,3 +406,57 @@ db_test!(
         assert!(public.contains("listed by the coalition"));
     }
 );
+
+db_test!(
+    async fn the_import_command_lists_lines_to_review_and_exits_3_until_they_are_settled(app) {
+        use crate::helpers::{LEDGER_KEY, SECRET_KEY};
+        use std::process::{Command, Output};
+        let letter = app.open_letter("from-shell", "auto").await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("signatories.txt");
+        std::fs::write(&file, "# from the paper list\nAccess Now (US)\nRights Watch (Congo)\n\n- EDRi (Belgium),\nAccess Now (USA)\n").unwrap();
+        let run = |args: &[&str]| -> Output {
+            Command::new(env!("CARGO_BIN_EXE_undersigned"))
+                .arg("import")
+                .args(args)
+                .env("DATABASE_URL", &app.db.url)
+                .env("UNDERSIGNED_DATA_DIR", app.db.data_dir())
+                .env("UNDERSIGNED_SECRET_KEY", SECRET_KEY)
+                .env("UNDERSIGNED_LEDGER_KEY", LEDGER_KEY)
+                .env("UNDERSIGNED_LOG", "warn")
+                .output()
+                .unwrap()
+        };
+        let text = |o: &Output| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        let path = file.to_str().unwrap();
+
+        let out = run(&[path, "--letter", &letter, "--dry-run"]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        let said = text(&out);
+        assert!(said.contains("dry run") && said.contains("line 3: Rights Watch (Congo)") && said.contains("could mean"), "{said}");
+        assert_eq!(app.total("/api/v1/organisations").await, 0);
+
+        let out = run(&[path, "--letter", &letter]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        let said = text(&out);
+        assert!(said.contains("line 3:") && said.contains("line 6: repeats line 2"), "{said}");
+        assert_eq!(app.signatories(&letter).await["total"], 2);
+
+        let out = run(&[path, "--letter", &letter, "--country", "3=CD", "--as", OWNER_EMAIL]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).contains("1 signatures added, 2 signed already"), "{}", text(&out));
+        let list = app.signatories(&letter).await;
+        assert_eq!(list["total"], 3);
+        assert!(app.verify(&letter, None).await.ok(), "the command signs the ledger with the service's key");
+        let actions = audit_actions(&app, &letter).await;
+        let imports: Vec<&str> = actions.iter().filter(|(_, a)| a == "import.applied").map(|(k, _)| k.as_str()).collect();
+        assert_eq!(imports, ["system", "user"], "{actions:?}");
+
+        let out = run(&[path, "--country", "3=Atlantis"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out).contains("--country 3"), "{}", text(&out));
+        let out = run(&[dir.path().join("missing.txt").to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out).contains("cannot read"), "{}", text(&out));
+    }
+);
