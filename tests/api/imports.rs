@@ -46,7 +46,7 @@ async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     status_json(app.post(path, body).await).await
 }
 
-fn line<'a>(report: &'a Value, n: u64) -> &'a Value {
+fn line(report: &Value, n: u64) -> &Value {
     report["lines"]
         .as_array()
         .unwrap()
