@@ -241,11 +241,65 @@ async fn respond(
     )
 }
 
+/// The page's query: a letter to preselect, and after an import (the page a POST redirects to,
+/// so a reload imports nothing again) what it saved and left out, as numbers only: the notice
+/// is written here, so an address cannot make the page say anything else.
 #[derive(Deserialize)]
 struct PageQuery {
     letter: Option<String>,
-    /// After an import: what it saved and left out.
-    saved: Option<String>,
+    saved: Option<u8>,
+    organisations_new: Option<usize>,
+    organisations_existing: Option<usize>,
+    signatures_new: Option<usize>,
+    already_signed: Option<usize>,
+    awaiting: Option<usize>,
+    duplicate: Option<usize>,
+    /// Lines left for review, comma-separated.
+    review: Option<String>,
+}
+
+impl PageQuery {
+    fn message(&self) -> Option<String> {
+        self.saved?;
+        let n = |v: Option<usize>| v.unwrap_or_default();
+        let mut text = format!(
+            "Imported: {} new organisations in the directory, {} there already.",
+            n(self.organisations_new),
+            n(self.organisations_existing)
+        );
+        if let Some(letter) = self
+            .letter
+            .as_deref()
+            .and_then(|l| crate::domain::Slug::parse(l).ok())
+        {
+            text.push_str(&format!(
+                " On {}: {} new signatures, {} signed already, {} awaiting confirmation or moderation.",
+                letter.as_str(),
+                n(self.signatures_new),
+                n(self.already_signed),
+                n(self.awaiting)
+            ));
+        }
+        let review: Vec<String> = self
+            .review
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|l| l.trim().parse::<usize>().ok())
+            .map(|l| l.to_string())
+            .collect();
+        if !review.is_empty() {
+            text.push_str(&format!(
+                " Not imported, for review: line{} {}.",
+                if review.len() == 1 { "" } else { "s" },
+                review.join(", ")
+            ));
+        }
+        if n(self.duplicate) > 0 {
+            text.push_str(&format!(" {} repeated lines skipped.", n(self.duplicate)));
+        }
+        Some(text)
+    }
 }
 
 async fn page(
@@ -263,7 +317,6 @@ async fn page(
         letter: query.letter.clone().unwrap_or_default(),
         rest: BTreeMap::new(),
     };
-    let message = query.saved.as_deref().map(|s| format!("Imported. {s}"));
     respond(
         &req,
         &state,
@@ -272,7 +325,7 @@ async fn page(
         Some(&form),
         FormErrors::default(),
         None,
-        message,
+        query.message(),
     )
     .await
 }
@@ -340,36 +393,31 @@ async fn preview(
     .await
 }
 
-/// What an import saved and left out, for the page it redirects to.
-fn summary(report: &ImportReport) -> String {
+/// Where an import redirects: the page, with what it saved and left out.
+fn result_address(report: &ImportReport) -> Result<String, AppError> {
     let t = &report.totals;
-    let mut text = format!(
-        "{} new organisations in the directory, {} there already.",
-        t.organisations_new, t.organisations_existing
-    );
-    if let Some(letter) = &report.letter {
-        text.push_str(&format!(
-            " On {letter}: {} new signatures, {} signed already, {} awaiting confirmation or moderation.",
-            t.signatures_new, t.already_signed, t.awaiting
-        ));
-    }
-    let skipped: Vec<String> = report
+    let review: Vec<String> = report
         .lines
         .iter()
         .filter(|l| l.status == LineStatus::Review)
         .map(|l| l.line.to_string())
         .collect();
-    if !skipped.is_empty() {
-        text.push_str(&format!(
-            " Not imported, for review: line{} {}.",
-            if skipped.len() == 1 { "" } else { "s" },
-            skipped.join(", ")
-        ));
-    }
-    if t.duplicate > 0 {
-        text.push_str(&format!(" {} repeated lines skipped.", t.duplicate));
-    }
-    text
+    let query = serde_urlencoded::to_string([
+        ("saved", "1".to_string()),
+        ("letter", report.letter.clone().unwrap_or_default()),
+        ("organisations_new", t.organisations_new.to_string()),
+        (
+            "organisations_existing",
+            t.organisations_existing.to_string(),
+        ),
+        ("signatures_new", t.signatures_new.to_string()),
+        ("already_signed", t.already_signed.to_string()),
+        ("awaiting", t.awaiting.to_string()),
+        ("duplicate", t.duplicate.to_string()),
+        ("review", review.join(",")),
+    ])
+    .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(format!("/dashboard/imports?{query}"))
 }
 
 async fn save(
@@ -386,14 +434,7 @@ async fn save(
         Err(e) => Err(e),
     };
     match result {
-        Ok(report) => {
-            let query = serde_urlencoded::to_string([
-                ("letter", report.letter.clone().unwrap_or_default()),
-                ("saved", summary(&report)),
-            ])
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-            Ok(see_other(format!("/dashboard/imports?{query}")))
-        }
+        Ok(report) => Ok(see_other(result_address(&report)?)),
         Err(e) => {
             let (status, errors) = on_form(e)?;
             respond(

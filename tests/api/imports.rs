@@ -404,6 +404,9 @@ db_test!(
         assert!(codes.contains(&"CD") && codes.contains(&"US"), "{codes:?}");
         let public = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         assert!(public.contains("listed by the coalition"));
+        // The notice is made of numbers: an address cannot make the page say anything else.
+        let (_, forged) = browser.page("/dashboard/imports?saved=1&review=3,Call%20us&letter=Send%20money%20now").await;
+        assert!(forged.contains("for review: line 3.") && !forged.contains("Call us") && !forged.contains("Send money"));
     }
 );
 
