@@ -1,5 +1,5 @@
-//! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify`, `user add` and
-//! `erase`.
+//! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify`, `user add`,
+//! `erase` and `import`.
 
 use std::path::PathBuf;
 
@@ -36,6 +36,12 @@ pub enum Command {
         #[arg(long)]
         signatures: usize,
     },
+    /// Import a list of signatory organisations into the directory and, with --letter, as
+    /// signatures on a letter (published, marked imported). Lines whose country is missing,
+    /// unknown or ambiguous are left out and listed, never guessed; importing the same list
+    /// again adds nothing. Exits 0 when every line was imported (or, with --dry-run, would be),
+    /// 3 when some lines need review, 1 on an error (nothing of a refused import is saved).
+    Import(ImportArgs),
     /// Coordinators' accounts.
     User {
         #[command(subcommand)]
@@ -68,6 +74,31 @@ pub enum Command {
         #[arg(long)]
         key: Option<String>,
     },
+}
+
+/// `undersigned import`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The list: CSV with a header row (name, country, website, email; any order) or plain
+    /// text, one organisation per line such as `Access Now (US)`.
+    pub file: PathBuf,
+    /// `csv` or `text` (default: `csv` for a `.csv` file, `text` otherwise).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Also sign this letter (open or closed) for every organisation, marked `imported`.
+    #[arg(long)]
+    pub letter: Option<String>,
+    /// Show what the import would do, and save nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The country of a line under review, by line number: `--country 12=CD` (repeatable).
+    #[arg(long = "country", value_name = "LINE=COUNTRY")]
+    pub countries: Vec<String>,
+    /// Act as this coordinator's account: their roles are checked and the audit log names
+    /// them. Without it the command acts as the service itself (audit actor `system`), as
+    /// whoever runs it has the database anyway.
+    #[arg(long = "as", value_name = "EMAIL")]
+    pub as_user: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,4 +229,173 @@ pub fn erase(db: &crate::db::Db, email: &str, reason: Option<&str>) -> anyhow::R
             .map(|e| format!("  {} on the letter {}", e.signature_id, e.letter_slug)),
     );
     Ok(lines.join("\n"))
+}
+
+/// An error for the shell: each invalid field as the option it came from.
+fn for_the_shell(e: crate::error::AppError) -> anyhow::Error {
+    match e {
+        crate::error::AppError::Validation(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|(f, m)| {
+                    let option = match f.as_str() {
+                        "content" => "FILE".to_string(),
+                        f => match f.strip_prefix("countries.") {
+                            Some(line) => format!("--country {line}"),
+                            None => format!("--{}", f.replace('_', "-")),
+                        },
+                    };
+                    format!("{option}: {}", m.join("; "))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// Exit code of `undersigned import` when some lines need review.
+pub const EXIT_REVIEW: i32 = 3;
+
+/// `undersigned import`: read the file, then preview or import it (in batches, with a progress
+/// bar on a terminal). Returns what to print and the exit code.
+pub fn import(
+    db: &crate::db::Db,
+    tokens: &crate::domain::token::TokenKey,
+    ledger: &crate::domain::ledger::LedgerKey,
+    args: ImportArgs,
+) -> anyhow::Result<(String, i32)> {
+    use crate::domain::import::Format;
+    use crate::service::access::Actor;
+    use crate::service::imports::{self, ImportFields, Keys, LineStatus, MAX_BYTES};
+
+    let size = std::fs::metadata(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?
+        .len();
+    if size > MAX_BYTES as u64 {
+        anyhow::bail!(
+            "{} is larger than the limit of {MAX_BYTES} bytes: split it",
+            args.file.display()
+        );
+    }
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    let content = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", args.file.display()))?;
+    let format = args.format.clone().unwrap_or_else(|| {
+        Format::of_file_name(&args.file.to_string_lossy())
+            .as_str()
+            .to_string()
+    });
+    let mut countries = std::collections::BTreeMap::new();
+    for choice in &args.countries {
+        let (line, country) = choice.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--country {choice}: write LINE=COUNTRY, such as 12=CD")
+        })?;
+        countries.insert(line.trim().to_string(), country.trim().to_string());
+    }
+    let request = ImportFields {
+        format,
+        content,
+        letter: args.letter.clone(),
+        countries,
+    }
+    .parse()
+    .map_err(for_the_shell)?;
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let actor = match &args.as_user {
+        None => Actor::System,
+        Some(email) => {
+            use crate::db::models::User;
+            use crate::db::schema::users;
+            use diesel::prelude::*;
+            let user: User = users::table
+                .filter(users::email.eq(email.trim().to_ascii_lowercase()))
+                .select(User::as_select())
+                .first(&mut *conn)
+                .optional()?
+                .ok_or_else(|| anyhow::anyhow!("--as: no account has the email {email:?}"))?;
+            crate::service::accounts::actor_for(&mut conn, &user).map_err(for_the_shell)?
+        }
+    };
+    let report = if args.dry_run {
+        imports::preview(&mut conn, &actor, &request).map_err(for_the_shell)?
+    } else {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} importing [{bar:40}] {pos}/{len} lines ({eta} left)",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        );
+        let keys = Keys { tokens, ledger };
+        let done = imports::apply(&mut conn, &keys, &actor, &request, &mut |saved, total| {
+            bar.set_length(total as u64);
+            bar.set_position(saved as u64);
+        });
+        bar.finish_and_clear();
+        done.map_err(for_the_shell)?
+    };
+    let t = &report.totals;
+    let mut out = vec![format!(
+        "{}{} lines: {} ready, {} to review, {} repeated",
+        if report.saved {
+            ""
+        } else {
+            "dry run, nothing saved. "
+        },
+        t.lines,
+        t.ready,
+        t.review,
+        t.duplicate
+    )];
+    let verb = |saved: &str, would: &str| {
+        if report.saved {
+            saved.to_string()
+        } else {
+            would.to_string()
+        }
+    };
+    out.push(format!(
+        "directory: {} {}, {} there already",
+        t.organisations_new,
+        verb("added", "to add"),
+        t.organisations_existing
+    ));
+    if let Some(letter) = &report.letter {
+        out.push(format!(
+            "{letter}: {} {}, {} signed already, {} awaiting confirmation or moderation",
+            t.signatures_new,
+            verb("signatures added", "signatures to add"),
+            t.already_signed,
+            t.awaiting
+        ));
+    }
+    let review: Vec<_> = report
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Review)
+        .collect();
+    if !review.is_empty() {
+        out.push("left out, to review (choose a country with --country LINE=CODE):".to_string());
+        for l in &review {
+            let why: Vec<&str> = l.issues.iter().map(|i| i.message.as_str()).collect();
+            out.push(format!("  line {}: {}: {}", l.line, l.text, why.join("; ")));
+        }
+    }
+    for l in report
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Duplicate)
+    {
+        out.push(format!(
+            "  line {}: repeats line {}: skipped",
+            l.line,
+            l.duplicate_of.unwrap_or_default()
+        ));
+    }
+    let code = if review.is_empty() { 0 } else { EXIT_REVIEW };
+    Ok((out.join("\n"), code))
 }

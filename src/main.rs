@@ -68,6 +68,17 @@ async fn main() -> anyhow::Result<()> {
                 report.elapsed.as_secs_f64()
             );
         }
+        Command::Import(args) => {
+            let (report, code) = tokio::task::spawn_blocking(move || {
+                let db = prepare_database(&settings)?;
+                let tokens = undersigned::startup::token_key(&settings)?;
+                let ledger = undersigned::startup::ledger_key(&settings)?;
+                undersigned::cli::import(&db, &tokens, &ledger, args)
+            })
+            .await??;
+            println!("{report}");
+            std::process::exit(code);
+        }
         Command::User { action } => {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;

@@ -11,6 +11,7 @@ pub mod coalitions;
 pub mod countries;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;
@@ -49,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(invitations::routes)
             .configure(updates::routes)
             .configure(privacy::routes)
+            .configure(imports::routes)
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
             .configure(moderation::routes)

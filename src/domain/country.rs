@@ -80,6 +80,36 @@ const COMMON_NAMES: &[(&str, &str)] = &[
     ("republic of the congo", "CG"),
     ("congo brazzaville", "CG"),
     ("uae", "AE"),
+    ("us a", "US"), // "U.S.A." (name_key reads "u s" as "us", for "People's")
+    ("us", "US"),   // "U.S."
+    // Parts of the United Kingdom: an organisation in one is in GB, so this is no guess.
+    ("england", "GB"),
+    ("scotland", "GB"),
+    ("wales", "GB"),
+    ("northern ireland", "GB"),
+    ("republic of ireland", "IE"),
+    ("eire", "IE"),
+    ("slovak republic", "SK"),
+    ("kyrgyz republic", "KG"),
+    ("dprk", "KP"),
+    // Names in the country's own language that lists in Europe often use.
+    ("deutschland", "DE"),
+    ("osterreich", "AT"),
+    ("schweiz", "CH"),
+    ("suisse", "CH"),
+    ("svizzera", "CH"),
+    ("belgique", "BE"),
+    ("belgie", "BE"),
+    ("nederland", "NL"),
+    ("espana", "ES"),
+    ("italia", "IT"),
+    ("polska", "PL"),
+    ("cesko", "CZ"),
+    ("sverige", "SE"),
+    ("norge", "NO"),
+    ("danmark", "DK"),
+    ("suomi", "FI"),
+    ("magyarorszag", "HU"),
 ];
 
 /// Fold a name for comparison: diacritics dropped, lower case, `&` read as "and", punctuation as
@@ -207,6 +237,23 @@ mod tests {
             ("Türkiye", "TR"),
             ("Bosnia & Herzegovina", "BA"),
             ("Democratic Republic of the Congo", "CD"),
+            ("Great Britain", "GB"),
+            ("England", "GB"),
+            ("U.S.A.", "US"),
+            ("U.S.", "US"),
+            ("USA", "US"),
+            ("Ivory Coast", "CI"),
+            ("South Korea", "KR"),
+            ("Russia", "RU"),
+            ("Vietnam", "VN"),
+            ("Moldova", "MD"),
+            ("Tanzania", "TZ"),
+            ("Palestine", "PS"),
+            ("Taiwan", "TW"),
+            ("Slovak Republic", "SK"),
+            ("Deutschland", "DE"),
+            ("Österreich", "AT"),
+            ("España", "ES"),
         ] {
             assert_eq!(code_of(input, &all), Some(code), "{input}");
         }

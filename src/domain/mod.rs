@@ -6,6 +6,7 @@
 pub mod account;
 pub mod campaign;
 pub mod country;
+pub mod import;
 pub mod ledger;
 pub mod letter;
 pub mod organisation;

@@ -35,6 +35,9 @@ string_enum!(
         /// Made through the personal link of a coordinator's invitation, sent to an address the
         /// coalition chose for the organisation.
         Invitation => "invitation",
+        /// Imported by a coordinator from a list of signatories the coalition collected
+        /// (`service::imports`): the coalition vouches for it; no one confirmed it by mail.
+        Imported => "imported",
     }
 );
 

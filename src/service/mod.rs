@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod deliveries;
 pub mod erasure;
 pub mod export;
+pub mod imports;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;

@@ -111,27 +111,15 @@ pub(crate) fn insert_pending(
     signer: Signer,
     verification: Option<SignatureVerification>,
 ) -> Result<NewSignature, AppError> {
-    let id = new_id();
-    let now = now();
-    let row = NewSignature {
-        confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
-        withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
-        id,
-        letter_id: letter.id.clone(),
-        organisation_id: organisation.id.clone(),
-        state: SignatureState::Pending.as_str().to_string(),
-        representative_name: signer.representative_name,
-        representative_role: signer.representative_role,
-        email: signer.email,
-        comment: signer.comment,
-        text_hash: signer.text_hash,
-        confirm_expires_at: now + policy.confirm_ttl,
-        confirmations_sent: i32::from(verification.is_none()),
-        created_at: now,
-        updated_at: now,
-        letter_version: letter.version,
-        verification: verification.map(|v| v.as_str().to_string()),
-    };
+    let row = new_row(
+        key,
+        letter,
+        organisation,
+        signer,
+        SignatureState::Pending,
+        now() + policy.confirm_ttl,
+        verification,
+    );
     diesel::insert_into(signatures::table)
         .values(&row)
         .execute(conn)?;
@@ -144,6 +132,40 @@ pub(crate) fn insert_pending(
         "signature.created",
     )?;
     Ok(row)
+}
+
+/// A new signature's row in `state`, with the hashes of its links' tokens (derived from its id).
+/// One that was checked otherwise than by mail (`verification`) counts no confirmation mail.
+pub(crate) fn new_row(
+    key: &TokenKey,
+    letter: &Letter,
+    organisation: &Organisation,
+    signer: Signer,
+    state: SignatureState,
+    confirm_expires_at: chrono::NaiveDateTime,
+    verification: Option<SignatureVerification>,
+) -> NewSignature {
+    let id = new_id();
+    let now = now();
+    NewSignature {
+        confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
+        withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
+        id,
+        letter_id: letter.id.clone(),
+        organisation_id: organisation.id.clone(),
+        state: state.as_str().to_string(),
+        representative_name: signer.representative_name,
+        representative_role: signer.representative_role,
+        email: signer.email,
+        comment: signer.comment,
+        text_hash: signer.text_hash,
+        confirm_expires_at,
+        confirmations_sent: i32::from(verification.is_none()),
+        created_at: now,
+        updated_at: now,
+        letter_version: letter.version,
+        verification: verification.map(|v| v.as_str().to_string()),
+    }
 }
 
 fn insert_signature(

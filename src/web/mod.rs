@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod deliveries;
 pub mod directory;
 pub mod form;
+pub mod imports;
 pub mod invitations;
 pub mod letters;
 pub mod markdown;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     signatures::routes(cfg);
     invitations::routes(cfg);
     updates::routes(cfg);
+    imports::routes(cfg);
     pictures::routes(cfg);
 }
 

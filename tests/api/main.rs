@@ -15,6 +15,7 @@ mod directory;
 mod directory_pages;
 mod errors;
 mod health;
+mod imports;
 mod invitations;
 mod ledger;
 mod letters;

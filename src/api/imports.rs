@@ -1,0 +1,88 @@
+//! Imports through the API: preview an existing list of signatory organisations (nothing is
+//! stored), then import it into the directory and, optionally, as signatures on a letter.
+
+use actix_web::{post, web, HttpResponse};
+
+use super::extract::{ApiJson, Authenticated};
+use crate::error::AppError;
+use crate::service::imports::{self, ImportFields, ImportReport, Keys};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(preview).service(apply);
+}
+
+/// What importing a list would do, line by line: `ready` lines with their organisation (`new`
+/// to the directory or `existing`) and, with a letter, their signature (`new`,
+/// `already_signed`, or `awaiting` confirmation or moderation); `review` lines with their
+/// `issues` (no country, an unknown or ambiguous one with its `candidates`, a bad name, website
+/// or email); `duplicate` lines. Stores nothing. Needs the coordinator role in a coalition, and
+/// in the letter's coalition when a letter is named.
+#[utoipa::path(post, path = "/api/v1/imports/preview", tag = "imports", request_body = ImportFields,
+    security(("api_token" = [])),
+    responses((status = 200, body = ImportReport), (status = 401, body = super::ErrorBody),
+        (status = 403, description = "Needs the coordinator role (in the letter's coalition, with a letter)", body = super::ErrorBody),
+        (status = 409, description = "`letter_not_importable`: the letter is not open or closed", body = super::ErrorBody),
+        (status = 413, description = "Over the body limit", body = super::ErrorBody),
+        (status = 422, description = "`format`, `content`, `letter`, `countries.N`", body = super::ErrorBody)))]
+#[post("/imports/preview")]
+pub async fn preview(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    body: ApiJson<ImportFields>,
+) -> Result<HttpResponse, AppError> {
+    let request = body.0.parse()?;
+    let report = state
+        .db
+        .run(move |conn| imports::preview(conn, &actor, &request))
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Import a list: the preview's `ready` lines are saved (new organisations into the directory;
+/// with a letter, a published signature marked `imported` for each organisation that has no
+/// live signature on it), `review` and `duplicate` lines are skipped and reported. Countries
+/// chosen in review go in `countries`, by line number. Importing the same list again creates
+/// nothing (`existing`, `already_signed`).
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body = ImportFields,
+    security(("api_token" = [])),
+    responses((status = 200, body = ImportReport), (status = 401, body = super::ErrorBody),
+        (status = 403, description = "Needs the coordinator role (in the letter's coalition, with a letter)", body = super::ErrorBody),
+        (status = 409, description = "`letter_not_importable`: the letter is not open or closed", body = super::ErrorBody),
+        (status = 413, description = "Over the body limit", body = super::ErrorBody),
+        (status = 422, description = "`format`, `content`, `letter`, `countries.N`", body = super::ErrorBody)))]
+#[post("/imports")]
+pub async fn apply(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    body: ApiJson<ImportFields>,
+) -> Result<HttpResponse, AppError> {
+    let request = body.0.parse()?;
+    let report = run_import(&state, actor, request).await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Save an import (for the API and the dashboard) and clear the letter's cached version.
+pub async fn run_import(
+    state: &web::Data<AppState>,
+    actor: crate::service::access::Actor,
+    request: imports::ImportRequest,
+) -> Result<ImportReport, AppError> {
+    let app = state.clone();
+    let report = state
+        .db
+        .write(move |conn| {
+            let keys = Keys {
+                tokens: &app.key,
+                ledger: &app.ledger,
+            };
+            imports::apply(conn, &keys, &actor, &request, &mut |_, _| {})
+        })
+        .await?;
+    if let Some(slug) = &report.letter {
+        if report.totals.signatures_new > 0 {
+            state.versions.forget(slug);
+        }
+    }
+    Ok(report)
+}

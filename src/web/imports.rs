@@ -1,0 +1,453 @@
+//! Importing a list of signatory organisations from the dashboard (`/dashboard/imports`): paste
+//! the list (plain text or CSV), optionally pick a letter, and preview it; the preview shows
+//! every line (ready, with its organisation new or existing and its signature; up for review,
+//! with why and a country to choose; duplicate) and stores nothing. Its "Import" form posts the
+//! same content again with the countries chosen, and redirects (303) to the page with what was
+//! saved and which lines were left out. Both forms carry the CSRF token; both call the same
+//! service as the API (`service::imports`).
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::form;
+use super::session::{FormErrors, SignedIn};
+use super::{page_csrf, render, see_other, PageError};
+use crate::db::models::Country;
+use crate::domain::import::Candidate;
+use crate::domain::{LetterState, Permission};
+use crate::error::{AppError, FieldErrors};
+use crate::service::access::UserActor;
+use crate::service::dashboard;
+use crate::service::imports::{
+    self, ImportFields, ImportReport, LineReport, LineStatus, OrganisationOutcome, SignatureOutcome,
+};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dashboard/imports", web::get().to(page))
+        .route("/dashboard/imports", web::post().to(save))
+        .route("/dashboard/imports/preview", web::post().to(preview));
+}
+
+/// A letter that can take an import, for the letter choice.
+struct LetterOption {
+    slug: String,
+    title: String,
+    coalition: String,
+    state: String,
+}
+
+/// One line of the preview, as the table shows it.
+struct Row {
+    line: usize,
+    text: String,
+    status: &'static str,
+    name: String,
+    country: String,
+    /// What saving does with it, in words.
+    outcome: String,
+    issues: Vec<String>,
+    /// A country to choose: the line is up for review for its country only.
+    choose: bool,
+    candidates: Vec<Candidate>,
+    chosen: String,
+}
+
+impl Row {
+    fn of(line: &LineReport, chosen: &BTreeMap<usize, String>, has_letter: bool) -> Row {
+        let organisation = match line.organisation {
+            Some(OrganisationOutcome::New) => "new to the directory",
+            Some(OrganisationOutcome::Existing) => "in the directory",
+            None => "",
+        };
+        let signature = match line.signature {
+            Some(SignatureOutcome::New) => "; signs the letter",
+            Some(SignatureOutcome::AlreadySigned) => "; signed already",
+            Some(SignatureOutcome::Awaiting) => "; its signature awaits confirmation or moderation",
+            None => "",
+        };
+        let outcome = match line.status {
+            LineStatus::Ready => {
+                format!("{organisation}{}", if has_letter { signature } else { "" })
+            }
+            LineStatus::Review => "not imported until reviewed".to_string(),
+            LineStatus::Duplicate => format!(
+                "repeats line {}: skipped",
+                line.duplicate_of.unwrap_or_default()
+            ),
+        };
+        Row {
+            line: line.line,
+            text: line.text.clone(),
+            status: match line.status {
+                LineStatus::Ready => "ready",
+                LineStatus::Review => "review",
+                LineStatus::Duplicate => "duplicate",
+            },
+            name: line.name.clone(),
+            country: line.country.clone().unwrap_or_default(),
+            outcome,
+            issues: line.issues.iter().map(|i| i.message.clone()).collect(),
+            choose: line.needs_only_a_country(),
+            candidates: line
+                .issues
+                .iter()
+                .flat_map(|i| i.candidates.iter().cloned())
+                .collect(),
+            chosen: chosen.get(&line.line).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/imports.html")]
+struct ImportPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    letters: Vec<LetterOption>,
+    format: String,
+    content: String,
+    letter: String,
+    errors: FormErrors,
+    /// The preview's lines and totals.
+    rows: Vec<Row>,
+    report: Option<ImportReport>,
+    /// Countries chosen for lines that are ready now (kept as hidden fields).
+    kept: Vec<(usize, String)>,
+    countries: &'a [Country],
+    message: Option<String>,
+}
+
+/// The import forms as posted: the fields of [`ImportFields`], and a `country.N` per line whose
+/// country was chosen.
+#[derive(Debug, Deserialize)]
+struct ImportForm {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    letter: String,
+    #[serde(flatten)]
+    rest: BTreeMap<String, serde_json::Value>,
+}
+
+impl ImportForm {
+    fn fields(&self) -> ImportFields {
+        ImportFields {
+            format: self.format.clone(),
+            content: self.content.clone(),
+            letter: Some(self.letter.clone()),
+            countries: self
+                .rest
+                .iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix("country.")?.to_string(), v.as_str()?)))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn chosen(&self) -> BTreeMap<usize, String> {
+        self.fields()
+            .countries
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, v)))
+            .collect()
+    }
+}
+
+/// Letters the coordinator may import signatures into: open or closed, in coalitions where
+/// they manage letters.
+async fn letter_options(
+    state: &AppState,
+    session: &SignedIn,
+) -> Result<Vec<LetterOption>, AppError> {
+    let actor = session.actor.clone();
+    let coalitions = state
+        .db
+        .run(move |conn| dashboard::overview(conn, &actor))
+        .await?;
+    Ok(coalitions
+        .into_iter()
+        .filter(|c| c.role.allows(Permission::ManageLetters))
+        .flat_map(|c| {
+            let name = c.name.clone();
+            c.letters.into_iter().filter_map(move |l| {
+                let importable = matches!(
+                    l.state.parse(),
+                    Ok(LetterState::Open) | Ok(LetterState::Closed)
+                );
+                importable.then(|| LetterOption {
+                    slug: l.slug,
+                    title: l.title,
+                    coalition: name.clone(),
+                    state: l.state,
+                })
+            })
+        })
+        .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn respond(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    status: StatusCode,
+    form: Option<&ImportForm>,
+    errors: FormErrors,
+    report: Option<ImportReport>,
+    message: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let letters = letter_options(state, session).await?;
+    let countries = state.countries.get(&state.db).await?;
+    let chosen = form.map(ImportForm::chosen).unwrap_or_default();
+    let rows: Vec<Row> = report
+        .as_ref()
+        .map(|r| {
+            r.lines
+                .iter()
+                .map(|l| Row::of(l, &chosen, r.letter.is_some()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let kept = chosen
+        .iter()
+        .filter(|(n, _)| !rows.iter().any(|r| r.line == **n && r.choose))
+        .map(|(n, c)| (*n, c.clone()))
+        .collect();
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(
+        builder,
+        &ImportPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            letters,
+            format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
+            content: form.map(|f| f.content.clone()).unwrap_or_default(),
+            letter: form.map(|f| f.letter.clone()).unwrap_or_default(),
+            errors,
+            rows,
+            report,
+            kept,
+            countries: &countries,
+            message,
+        },
+    )
+}
+
+/// The page's query: a letter to preselect, and after an import (the page a POST redirects to,
+/// so a reload imports nothing again) what it saved and left out, as numbers only: the notice
+/// is written here, so an address cannot make the page say anything else.
+#[derive(Deserialize)]
+struct PageQuery {
+    letter: Option<String>,
+    saved: Option<u8>,
+    organisations_new: Option<usize>,
+    organisations_existing: Option<usize>,
+    signatures_new: Option<usize>,
+    already_signed: Option<usize>,
+    awaiting: Option<usize>,
+    duplicate: Option<usize>,
+    /// Lines left for review, comma-separated.
+    review: Option<String>,
+}
+
+impl PageQuery {
+    fn message(&self) -> Option<String> {
+        self.saved?;
+        let n = |v: Option<usize>| v.unwrap_or_default();
+        let mut text = format!(
+            "Imported: {} new organisations in the directory, {} there already.",
+            n(self.organisations_new),
+            n(self.organisations_existing)
+        );
+        if let Some(letter) = self
+            .letter
+            .as_deref()
+            .and_then(|l| crate::domain::Slug::parse(l).ok())
+        {
+            text.push_str(&format!(
+                " On {}: {} new signatures, {} signed already, {} awaiting confirmation or moderation.",
+                letter.as_str(),
+                n(self.signatures_new),
+                n(self.already_signed),
+                n(self.awaiting)
+            ));
+        }
+        let review: Vec<String> = self
+            .review
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|l| l.trim().parse::<usize>().ok())
+            .map(|l| l.to_string())
+            .collect();
+        if !review.is_empty() {
+            text.push_str(&format!(
+                " Not imported, for review: line{} {}.",
+                if review.len() == 1 { "" } else { "s" },
+                review.join(", ")
+            ));
+        }
+        if n(self.duplicate) > 0 {
+            text.push_str(&format!(" {} repeated lines skipped.", n(self.duplicate)));
+        }
+        Some(text)
+    }
+}
+
+async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    session
+        .actor
+        .require_anywhere(Permission::ManageDirectory)?;
+    let form = ImportForm {
+        format: "text".into(),
+        content: String::new(),
+        letter: query.letter.clone().unwrap_or_default(),
+        rest: BTreeMap::new(),
+    };
+    respond(
+        &req,
+        &state,
+        &session,
+        StatusCode::OK,
+        Some(&form),
+        FormErrors::default(),
+        None,
+        query.message(),
+    )
+    .await
+}
+
+/// A failed post shown on its form: invalid fields (422), or a letter that takes no import
+/// (409, under the letter). Anything else is an error page.
+fn on_form(e: AppError) -> Result<(StatusCode, FormErrors), PageError> {
+    match e {
+        AppError::Validation(fields) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors(fields))),
+        AppError::Conflict { message, .. } => {
+            let mut fields = FieldErrors::new();
+            fields.insert("letter".into(), vec![message]);
+            Ok((StatusCode::CONFLICT, FormErrors(fields)))
+        }
+        AppError::PayloadTooLarge { limit } => {
+            let mut fields = FieldErrors::new();
+            fields.insert(
+                "content".into(),
+                vec![format!("is larger than the limit of {limit} bytes")],
+            );
+            Ok((StatusCode::PAYLOAD_TOO_LARGE, FormErrors(fields)))
+        }
+        other => Err(other.into()),
+    }
+}
+
+fn posted(req: &HttpRequest, pairs: Vec<(String, String)>) -> Result<ImportForm, PageError> {
+    Ok(form::parse::<ImportForm>(req, pairs)?.data)
+}
+
+async fn preview(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = posted(&req, pairs.into_inner())?;
+    let actor = session.actor.clone();
+    let result = match form.fields().parse() {
+        Ok(request) => {
+            state
+                .db
+                .run(move |conn| imports::preview(conn, &actor, &request))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let (status, errors, report) = match result {
+        Ok(report) => (StatusCode::OK, FormErrors::default(), Some(report)),
+        Err(e) => {
+            let (status, errors) = on_form(e)?;
+            (status, errors, None)
+        }
+    };
+    respond(
+        &req,
+        &state,
+        &session,
+        status,
+        Some(&form),
+        errors,
+        report,
+        None,
+    )
+    .await
+}
+
+/// Where an import redirects: the page, with what it saved and left out.
+fn result_address(report: &ImportReport) -> Result<String, AppError> {
+    let t = &report.totals;
+    let review: Vec<String> = report
+        .lines
+        .iter()
+        .filter(|l| l.status == LineStatus::Review)
+        .map(|l| l.line.to_string())
+        .collect();
+    let query = serde_urlencoded::to_string([
+        ("saved", "1".to_string()),
+        ("letter", report.letter.clone().unwrap_or_default()),
+        ("organisations_new", t.organisations_new.to_string()),
+        (
+            "organisations_existing",
+            t.organisations_existing.to_string(),
+        ),
+        ("signatures_new", t.signatures_new.to_string()),
+        ("already_signed", t.already_signed.to_string()),
+        ("awaiting", t.awaiting.to_string()),
+        ("duplicate", t.duplicate.to_string()),
+        ("review", review.join(",")),
+    ])
+    .map_err(|e| AppError::Unexpected(e.into()))?;
+    Ok(format!("/dashboard/imports?{query}"))
+}
+
+async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = posted(&req, pairs.into_inner())?;
+    let result = match form.fields().parse() {
+        Ok(request) => {
+            crate::api::imports::run_import(&state, session.actor.clone(), request).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(report) => Ok(see_other(result_address(&report)?)),
+        Err(e) => {
+            let (status, errors) = on_form(e)?;
+            respond(
+                &req,
+                &state,
+                &session,
+                status,
+                Some(&form),
+                errors,
+                None,
+                None,
+            )
+            .await
+        }
+    }
+}
