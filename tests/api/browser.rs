@@ -352,6 +352,16 @@ impl Browser {
         texts
     }
 
+    /// The value of the browser's cookie `name` for the current site.
+    pub async fn cookie(&self, name: &str) -> String {
+        self.client
+            .get_named_cookie(name)
+            .await
+            .unwrap_or_else(|e| panic!("cookie {name}: {e}"))
+            .value()
+            .to_string()
+    }
+
     /// The path of the page the browser is on.
     pub async fn path(&self) -> String {
         self.client

@@ -10,7 +10,7 @@ use crate::helpers::{location, status_json, Browser, TestApp, OWNER_EMAIL, PASSW
 
 /// A list as coalitions keep them: countries as codes, English names with and without "the",
 /// abbreviations, lower case, other languages; one ambiguous, one unknown, one missing.
-const LIST: &str = "Access Now (US)
+pub const LIST: &str = "Access Now (US)
 Bits of Freedom (the Netherlands)
 Privacy International (UK)
 Electronic Frontier Foundation (the United States)

@@ -6,6 +6,7 @@ mod mail;
 
 mod accounts;
 mod browser;
+mod campaign_flow;
 mod campaigns;
 mod cli;
 mod coordinator_flow;
