@@ -428,3 +428,128 @@ db_test!(
         assert_eq!(json["state"], "closed");
     }
 );
+
+/// A browser-like client signed in as the app's owner.
+async fn signed_in(app: &TestApp) -> crate::helpers::Browser {
+    let browser = crate::helpers::Browser::new(app);
+    let r = browser
+        .submit(
+            "/login",
+            "/login",
+            &[
+                ("email", crate::helpers::OWNER_EMAIL),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    browser
+}
+
+db_test!(
+    async fn the_dashboard_forms_check_each_field_and_need_their_csrf_token(app) {
+        let browser = signed_in(&app).await;
+        let home = crate::helpers::HOME;
+        // A bad goal: 422 with the messages beside the fields, nothing created.
+        let r = browser
+            .submit(
+                "/dashboard/campaigns",
+                "/dashboard/campaigns",
+                &[
+                    ("coalition", home),
+                    ("title", ""),
+                    ("slug", ""),
+                    ("description", ""),
+                    ("goal.organisations", "many"),
+                    ("goal.countries", ""),
+                    ("goal.date", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"title-error\""), "{html}");
+        assert!(html.contains("id=\"goal.organisations-error\""), "{html}");
+        assert_eq!(app.total("/api/v1/campaigns").await, 0);
+        // Without the CSRF token: refused, nothing created.
+        let r = browser
+            .client
+            .post(app.url("/dashboard/campaigns"))
+            .form(&[("coalition", home), ("title", "Sneaky")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        assert_eq!(app.total("/api/v1/campaigns").await, 0);
+        // Created, then redirected to its page (a reload sends nothing again).
+        let r = browser
+            .submit(
+                "/dashboard/campaigns",
+                "/dashboard/campaigns",
+                &[
+                    ("coalition", home),
+                    ("title", "Stop spyware"),
+                    ("slug", "spyware"),
+                    ("description", ""),
+                    ("goal.organisations", "10"),
+                    ("goal.countries", ""),
+                    ("goal.date", "2027-03-31"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(crate::helpers::location(&r), "/dashboard/campaigns/spyware");
+        let (_, body) = status_json(app.get_authed("/api/v1/campaigns/spyware").await).await;
+        assert_eq!(body["goal"], json!({"organisations": 10, "countries": null, "date": "2027-03-31"}));
+
+        // An event with a bad date is refused beside its field; a good one is posted.
+        let page = "/dashboard/campaigns/spyware";
+        let events = "/dashboard/campaigns/spyware/events";
+        let r = browser
+            .submit(page, events, &[("kind", "response"), ("title", "Answer"), ("body", ""),
+                                    ("occurred_at", "yesterday"), ("letter", "")])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("id=\"occurred_at-error\""));
+        let r = browser
+            .submit(page, events, &[("kind", "response"), ("title", "Answer"), ("body", "It came."),
+                                    ("occurred_at", "2027-01-02"), ("letter", "")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, timeline) =
+            status_json(app.get_authed("/api/v1/campaigns/spyware/timeline").await).await;
+        assert_eq!(timeline["total"], 1);
+        assert_eq!(timeline["items"][0]["title"], "Answer");
+
+        // The Deliver form: only for a closed letter, and it needs its token too.
+        let letter = app.open_letter("form-delivered", "auto").await;
+        app.publish(&letter, &[("Access Lab", "FR")]).await;
+        let r = app
+            .post(&format!("/api/v1/letters/{letter}/transition"), &json!({"to": "closed"}))
+            .await;
+        assert_eq!(r.status(), 200);
+        let letter_page = format!("/dashboard/letters/{letter}");
+        let deliver = format!("/dashboard/letters/{letter}/deliver");
+        let r = browser
+            .client
+            .post(app.url(&deliver))
+            .form(&[("by_email", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        assert_eq!(json["state"], "closed");
+        let r = browser
+            .submit(&letter_page, &deliver, &[("note", "By hand in Dublin.")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, delivery) =
+            status_json(app.get(&format!("/api/v1/letters/{letter}/delivery")).await).await;
+        assert_eq!(delivery["by_email"], false, "the box was not ticked");
+        assert_eq!(delivery["note"], "By hand in Dublin.");
+        let (_, page) = browser.page(&format!("{letter_page}?delivered=1")).await;
+        assert!(page.contains("the list is frozen"), "{page}");
+        assert!(!page.contains("id=\"deliver\""), "no Deliver form once delivered");
+    }
+);
