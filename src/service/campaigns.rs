@@ -85,13 +85,6 @@ fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
     Ok(n > 0)
 }
 
-fn taken_error(slug: &Slug) -> AppError {
-    AppError::conflict(
-        "slug_taken",
-        format!("a campaign with slug {:?} already exists", slug.as_str()),
-    )
-}
-
 fn audit_event(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -122,25 +115,7 @@ pub fn create(
         let coalition = super::coalitions::find(conn, input.coalition.as_str())
             .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
         actor.require(&coalition, Permission::ManageLetters)?;
-        let slug = match input.slug {
-            Some(slug) if slug_taken(conn, &slug)? => return Err(taken_error(&slug)),
-            Some(slug) => slug,
-            None => {
-                let base = Slug::derive(&input.title).ok_or_else(|| {
-                    AppError::field(
-                        "slug",
-                        "is required when the title has no letters or digits",
-                    )
-                })?;
-                let mut candidate = base.clone();
-                let mut n = 2;
-                while slug_taken(conn, &candidate)? {
-                    candidate = base.with_suffix(n);
-                    n += 1;
-                }
-                candidate
-            }
-        };
+        let slug = super::new_slug(conn, input.slug, &input.title, "campaign", slug_taken)?;
         let now = now();
         let row = Campaign {
             id: new_id(),
@@ -158,7 +133,7 @@ pub fn create(
             .values(&row)
             .execute(conn)
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => taken_error(&slug),
+                AppError::Conflict { .. } => super::slug_taken("campaign", &slug),
                 other => other,
             })?;
         let view = CampaignView {

@@ -101,13 +101,6 @@ fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
     Ok(n > 0)
 }
 
-fn taken_error(slug: &Slug) -> AppError {
-    AppError::conflict(
-        "slug_taken",
-        format!("a letter with slug {:?} already exists", slug.as_str()),
-    )
-}
-
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -121,25 +114,7 @@ pub fn create(
             Some(campaign) => Some(super::campaigns::for_letter(conn, &coalition.id, campaign)?),
             None => None,
         };
-        let slug = match input.slug {
-            Some(slug) if slug_taken(conn, &slug)? => return Err(taken_error(&slug)),
-            Some(slug) => slug,
-            None => {
-                let base = Slug::derive(&input.title).ok_or_else(|| {
-                    AppError::field(
-                        "slug",
-                        "is required when the title has no letters or digits",
-                    )
-                })?;
-                let mut candidate = base.clone();
-                let mut n = 2;
-                while slug_taken(conn, &candidate)? {
-                    candidate = base.with_suffix(n);
-                    n += 1;
-                }
-                candidate
-            }
-        };
+        let slug = super::new_slug(conn, input.slug, &input.title, "letter", slug_taken)?;
         let now = now();
         let row = NewLetter {
             id: new_id(),
@@ -164,7 +139,7 @@ pub fn create(
             .values(&row)
             .execute(conn)
             .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => taken_error(&slug),
+                AppError::Conflict { .. } => super::slug_taken("letter", &slug),
                 other => other,
             })?;
         let view = find(conn, slug.as_str(), Audience::Admin)?;

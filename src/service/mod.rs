@@ -28,6 +28,8 @@ pub mod versions;
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 use serde::Serialize;
 
+use crate::error::AppError;
+
 /// The current UTC time at microsecond precision (what PostgreSQL keeps), so values read back
 /// equal values written on both backends.
 pub fn now() -> NaiveDateTime {
@@ -92,6 +94,44 @@ impl<T> Page<T> {
             total: self.total,
         }
     }
+}
+
+/// The slug of a new letter or campaign: the one asked for (`409 slug_taken` when `taken` says
+/// so), or one derived from `title`, with `-2`, `-3`… until `taken` says it is free.
+pub(crate) fn new_slug(
+    conn: &mut crate::db::DbConnection,
+    asked: Option<crate::domain::Slug>,
+    title: &str,
+    what: &str,
+    taken: impl Fn(&mut crate::db::DbConnection, &crate::domain::Slug) -> Result<bool, AppError>,
+) -> Result<crate::domain::Slug, AppError> {
+    if let Some(slug) = asked {
+        if taken(conn, &slug)? {
+            return Err(slug_taken(what, &slug));
+        }
+        return Ok(slug);
+    }
+    let base = crate::domain::Slug::derive(title).ok_or_else(|| {
+        AppError::field(
+            "slug",
+            "is required when the title has no letters or digits",
+        )
+    })?;
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken(conn, &candidate)? {
+        candidate = base.with_suffix(n);
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// The 409 for a slug that another `what` (letter, campaign) has.
+pub(crate) fn slug_taken(what: &str, slug: &crate::domain::Slug) -> AppError {
+    AppError::conflict(
+        "slug_taken",
+        format!("a {what} with slug {:?} already exists", slug.as_str()),
+    )
 }
 
 /// A random token of 256 bits, URL-safe (hex).

@@ -244,7 +244,9 @@ pub fn render(
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| "localhost".into());
     let message_id = format!("<{}@{}>", mail.id, host);
-    match kind {
+    // Each kind: its rendered subject, text and HTML, the link worth logging, and the
+    // unsubscribe link for the `List-Unsubscribe` headers.
+    let ((subject, text, html), primary_link, list_unsubscribe) = match kind {
         MailKind::SignatureConfirmation => {
             let signature_id = mail
                 .signature_id
@@ -266,19 +268,14 @@ pub fn render(
                     .format("%-d %B %Y, %H:%M UTC")
                     .to_string(),
             };
-            let (subject, text, html) = content.render()?;
-            Ok(Email {
-                to: mail.recipient.clone(),
-                subject,
-                text,
-                html,
-                message_id,
-                primary_link: Some(format!(
+            (
+                content.render()?,
+                Some(format!(
                     "{public_url}/signatures/confirm/{}",
                     confirm.as_str()
                 )),
-                list_unsubscribe: None,
-            })
+                None,
+            )
         }
         MailKind::Invitation | MailKind::InvitationReminder => {
             let invitation_id = mail
@@ -299,16 +296,7 @@ pub fn render(
                 deadline: (view.letter.letter.deadline)
                     .map(|d| d.format("%-d %B %Y, %H:%M UTC").to_string()),
             };
-            let (subject, text, html) = content.render()?;
-            Ok(Email {
-                to: mail.recipient.clone(),
-                subject,
-                text,
-                html,
-                message_id,
-                primary_link: Some(url),
-                list_unsubscribe: None,
-            })
+            (content.render()?, Some(url), None)
         }
         MailKind::Update => {
             let (signature_id, update_id) = match (&mail.signature_id, &mail.update_id) {
@@ -334,16 +322,11 @@ pub fn render(
                 unsubscribe_url: &unsubscribe_url,
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
             };
-            let (subject, text, html) = content.render()?;
-            Ok(Email {
-                to: mail.recipient.clone(),
-                subject,
-                text,
-                html,
-                message_id,
-                primary_link: Some(unsubscribe_url.clone()),
-                list_unsubscribe: Some(unsubscribe_url),
-            })
+            (
+                content.render()?,
+                Some(unsubscribe_url.clone()),
+                Some(unsubscribe_url),
+            )
         }
         MailKind::Delivery => {
             let delivery_id = mail
@@ -378,18 +361,18 @@ pub fn render(
                 ledger_length: delivery.ledger_seq,
                 ledger_hash: &delivery.ledger_hash,
             };
-            let (subject, text, html) = content.render()?;
-            Ok(Email {
-                to: mail.recipient.clone(),
-                subject,
-                text,
-                html,
-                message_id,
-                primary_link: Some(letter_url),
-                list_unsubscribe: None,
-            })
+            (content.render()?, Some(letter_url), None)
         }
-    }
+    };
+    Ok(Email {
+        to: mail.recipient.clone(),
+        subject,
+        text,
+        html,
+        message_id,
+        primary_link,
+        list_unsubscribe,
+    })
 }
 
 /// Signatories a delivery mail names; a longer list is a link away.
