@@ -86,6 +86,16 @@ db_test!(
         assert_eq!(open["state"], "draft");
         let r = app.post("/api/v1/letters/open-x/transition", &json!({"to": "open"})).await;
         assert_eq!(r.status(), 200);
+        // A closed letter per asker, to deliver; a campaign of x (not public yet).
+        drafts(&app, "deliver").await;
+        for who in WHO {
+            for to in ["open", "closed"] {
+                let r = app.post(&format!("/api/v1/letters/deliver-{who}/transition"), &json!({"to": to})).await;
+                assert_eq!(r.status(), 200);
+            }
+        }
+        let r = app.post("/api/v1/campaigns", &json!({"coalition": "x", "slug": "camp-x", "title": "C"})).await;
+        assert_eq!(r.status(), 201);
 
         // (method, path with {who}, body, expected status per asker in WHO's order)
         type Row = (&'static str, &'static str, Value, [u16; 6]);
@@ -111,6 +121,18 @@ db_test!(
             ("POST", "/api/v1/organisations", json!({"name": "Org {who}", "country": "FR"}), [201, 201, 403, 201, 401, 201]),
             ("POST", "/api/v1/countries", json!({"code": "X{n}", "alpha3": "XX{n}", "name": "Territory {who}"}), [201, 201, 403, 201, 401, 201]),
             ("GET", "/api/v1/me", json!(null), [200, 200, 200, 200, 401, 403]),
+            // Campaigns: coordinators start them and post; a campaign with no open letter is
+            // private to its coalition.
+            ("POST", "/api/v1/campaigns", json!({"coalition": "x", "slug": "camp-{who}", "title": "T"}), [201, 201, 403, 403, 401, 403]),
+            ("GET", "/api/v1/campaigns/camp-x", json!(null), [200, 200, 200, 404, 404, 404]),
+            ("POST", "/api/v1/campaigns/camp-x/events", json!({"kind": "note", "title": "N"}), [201, 201, 403, 404, 401, 404]),
+            ("PATCH", "/api/v1/campaigns/camp-x", json!({"title": "By {who}"}), [200, 200, 403, 404, 401, 404]),
+            ("POST", "/api/v1/letters/deliver-{who}/deliver", json!({}), [200, 200, 403, 403, 401, 403]),
+            // Updates go to signers (none here: 409 once allowed); exports hold personal data.
+            ("POST", "/api/v1/letters/open-x/updates", json!({"subject": "S", "body": "B"}), [409, 409, 403, 403, 401, 403]),
+            ("GET", "/api/v1/letters/open-x/export", json!(null), [200, 200, 403, 403, 401, 403]),
+            ("GET", "/api/v1/letters/open-x/export.csv", json!(null), [200, 200, 403, 403, 401, 403]),
+            ("POST", "/api/v1/imports/preview", json!({"format": "text", "content": "Org {who} (FR)", "letter": "open-x"}), [200, 200, 403, 403, 401, 403]),
         ];
         for (method, path, body, expected) in rows {
             for (i, who) in WHO.iter().enumerate() {
@@ -129,7 +151,11 @@ db_test!(
             assert_eq!(letter["recipient"]["name"] == "Changed", changed, "{who}");
             let (_, letter) = status_json(app.get_authed(&format!("/api/v1/letters/move-{who}")).await).await;
             assert_eq!(letter["state"] == "open", changed, "{who}");
+            let (_, letter) = status_json(app.get_authed(&format!("/api/v1/letters/deliver-{who}")).await).await;
+            assert_eq!(letter["state"] == "delivered", changed, "{who}");
         }
+        let (_, campaigns) = status_json(app.get_authed("/api/v1/campaigns?coalition=x").await).await;
+        assert_eq!(campaigns["total"], 3, "camp-x, camp-owner, camp-coordinator: {campaigns}");
     }
 );
 
