@@ -25,7 +25,9 @@ use crate::db::models::LetterUpdate;
 use crate::db::schema::{letter_updates, outbox, signatures};
 use crate::db::DbConnection;
 use crate::domain::token::{Purpose, Token, TokenKey};
-use crate::domain::{LetterState, MailKind, MailState, Permission, SignatureState};
+use crate::domain::{
+    LetterState, MailKind, MailState, Permission, SignatureState, SignatureVerification,
+};
 use crate::error::{AppError, FieldCollector};
 
 /// Longest subject, in characters.
@@ -146,6 +148,12 @@ fn recipients(conn: &mut DbConnection, letter_id: &str) -> Result<Vec<Recipient>
         .filter(signatures::unsubscribed_at.is_null())
         .filter(signatures::erased_at.is_null())
         .filter(signatures::email.ne(""))
+        // An imported address was given by the coalition, not by a signer who asked for mail.
+        .filter(
+            signatures::verification
+                .is_null()
+                .or(signatures::verification.ne(SignatureVerification::Imported.as_str())),
+        )
         .order(signatures::id.asc())
         .select((
             signatures::id,

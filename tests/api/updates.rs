@@ -553,3 +553,33 @@ db_test!(
         assert_eq!(app.signatories(&first).await["total"], 1);
     }
 );
+
+db_test!(
+    async fn imported_addresses_get_no_updates(app) {
+        let letter = app.open_letter("imported-mail", "auto").await;
+        let (status, report) = status_json(
+            app.post(
+                "/api/v1/imports",
+                &json!({"format": "csv", "letter": letter,
+                        "content": "name,country,email\nListed Org,IE,contact@listed.example\n"}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{report}");
+        app.publish(&letter, &[("Signed Org", "FR")]).await;
+        let (status, body) = status_json(send(&app, &app.token, &letter, "Imported news").await).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["recipients"], 1, "only the signer who confirmed: {body}");
+        settle().await;
+        let mails = app.mail.mails();
+        assert!(
+            !mails.iter().any(|m| m.to.iter().any(|t| t == "contact@listed.example")),
+            "{mails:?}"
+        );
+        assert_eq!(
+            mails.iter().filter(|m| m.subject.contains("Imported news")).count(),
+            1
+        );
+    }
+);
