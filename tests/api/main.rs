@@ -12,6 +12,7 @@ mod cli;
 mod coordinator_flow;
 mod countries;
 mod dashboard;
+mod database_faults;
 mod directory;
 mod directory_pages;
 mod errors;
