@@ -79,6 +79,8 @@ pub struct Settings {
     pub retention_poll_ms: u64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Requests handled at once; one more gets `503` with `Retry-After` (0: no limit).
+    pub max_in_flight: usize,
     /// Connections in the database pool.
     pub db_pool_size: u32,
     /// How long SQLite waits for a lock before giving up, in milliseconds.
@@ -119,6 +121,7 @@ impl Default for Settings {
             signer_email_retention_days: 90,
             retention_poll_ms: 3_600_000,
             max_body_bytes: 256 * 1024,
+            max_in_flight: 512,
             db_pool_size: 8,
             sqlite_busy_timeout_ms: crate::db::SqliteTuning::default().busy_timeout_ms,
             sqlite_mmap_mb: crate::db::SqliteTuning::default().mmap_mb,

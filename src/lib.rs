@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod load;
 pub mod rate_limit;
 pub mod service;
 pub mod startup;

@@ -355,9 +355,14 @@ impl Application {
                 settings.sign_in_rate_burst,
             ),
         };
+        let load = crate::load::InFlight::new(settings.max_in_flight);
         let mut server = HttpServer::new(move || {
+            let load = load.clone();
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::load::shed(load.clone(), req, next)
+                }))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))

@@ -25,6 +25,7 @@ mod migrations;
 mod moderation;
 mod open_data;
 mod organisations;
+mod overload;
 mod permissions;
 mod signing;
 mod trust;
