@@ -238,9 +238,7 @@ pub fn reject_matching(
         if count != expected {
             return Err(AppError::conflict(
                 "preview_changed",
-                format!(
-                    "{count} signatures match now, not {expected} as previewed; preview again"
-                ),
+                format!("{count} signatures match now, not {expected} as previewed; preview again"),
             ));
         }
         let now = now();
@@ -351,9 +349,8 @@ pub fn surges(
             *networks.entry(n).or_default() += 1;
         }
     }
-    let surging = |count: i64| {
-        count > policy.min_signatures && count * 100 > policy.min_share_percent * of
-    };
+    let surging =
+        |count: i64| count > policy.min_signatures && count * 100 > policy.min_share_percent * of;
     let mut found: Vec<Surge> = domains
         .into_iter()
         .map(|(v, c)| ("email_domain", v, c))

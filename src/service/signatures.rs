@@ -437,7 +437,9 @@ fn check_domain_cap(
     let oldest: Option<chrono::NaiveDateTime> = recent()
         .select(diesel::dsl::min(signatures::created_at))
         .first(conn)?;
-    let wait = oldest.map_or(3600, |t| (t + Duration::hours(1) - now()).num_seconds().max(1));
+    let wait = oldest.map_or(3600, |t| {
+        (t + Duration::hours(1) - now()).num_seconds().max(1)
+    });
     Err(AppError::RateLimited {
         message: format!(
             "too many unconfirmed signatures from addresses at {domain} in the last hour; try \

@@ -59,14 +59,9 @@ impl FindForm {
     }
 
     fn is_blank(&self) -> bool {
-        [
-            &self.email_domain,
-            &self.network,
-            &self.since,
-            &self.until,
-        ]
-        .iter()
-        .all(|s| s.trim().is_empty())
+        [&self.email_domain, &self.network, &self.since, &self.until]
+            .iter()
+            .all(|s| s.trim().is_empty())
     }
 }
 
@@ -162,7 +157,13 @@ async fn page(
         .run(move |conn| {
             let view = letters::find_for(conn, &actor, &slug, Permission::Moderate)?;
             let preview = if run {
-                Some(abuse::find(conn, &actor, &view.letter.id, &filter, request)?)
+                Some(abuse::find(
+                    conn,
+                    &actor,
+                    &view.letter.id,
+                    &filter,
+                    request,
+                )?)
             } else {
                 None
             };
@@ -185,9 +186,7 @@ async fn page(
             preview,
             errors,
             problem,
-            message: form
-                .rejected
-                .map(|n| format!("Rejected {n} signature(s).")),
+            message: form.rejected.map(|n| format!("Rejected {n} signature(s).")),
             reason,
         },
     )
