@@ -378,22 +378,42 @@ db_test!(
         s.surge_min_signatures = 2;
         s.surge_min_share_percent = 50;
     }) {
-        let letter = app.open_letter("l", "manual").await;
         let browser = signed_in(&app).await;
-        for (i, domain) in ["surge.example", "surge.example", "gmail.com", "gmail.com"].iter().enumerate() {
+        // Free mail never counts as one sender: three of three from gmail.com is no surge.
+        let free = app.open_letter("free", "manual").await;
+        for i in 0..3 {
+            let email = format!("p{i}@gmail.com");
+            assert_eq!(app.sign(&free, &signer(&format!("Free {i}"), "FR", &email)).await.status(), 202);
+        }
+        let (_, html) = browser.page("/dashboard/letters/free").await;
+        assert!(!html.contains("addresses at"), "{html}");
+        // …but one network making them all is (3 > 2, 100% > 50%).
+        assert!(html.contains("Surge: 3 of the 3 signatures") && html.contains("from one network"), "{html}");
+
+        let letter = app.open_letter("l", "manual").await;
+        for (i, domain) in ["surge.example", "surge.example"].iter().enumerate() {
             let email = format!("p{i}@{domain}");
             assert_eq!(app.sign(&letter, &signer(&format!("Org {i}"), "FR", &email)).await.status(), 202);
         }
-        // Two of four: not more than two, nor more than half; free mail never counts as one sender.
+        // Two of two: all of them, but not more than two.
         let (_, html) = browser.page("/dashboard/letters/l").await;
         assert!(!html.contains("addresses at"), "{html}");
+        for i in 2..4 {
+            let email = format!("p{i}@gmail.com");
+            assert_eq!(app.sign(&letter, &signer(&format!("Org {i}"), "FR", &email)).await.status(), 202);
+        }
         assert_eq!(app.sign(&letter, &signer("Org 9", "FR", "p9@surge.example")).await.status(), 202);
         let (_, html) = browser.page("/dashboard/letters/l").await;
         assert!(html.contains("Surge: 3 of the 5 signatures"), "{html}");
         assert!(html.contains("addresses at surge.example"), "{html}");
         assert!(html.contains("/dashboard/letters/l/find?email_domain=surge.example&amp;since="), "{html}");
-        // All five came from one network: that surges too (5 > 2, 100% > 50%).
         assert!(html.contains("from one network"), "{html}");
-        assert!(!html.contains("gmail.com</"), "{html}");
+        // Diluted below half (3 of 7), the domain no longer surges, though it made more than two.
+        for (i, email) in ["x@a.example", "y@b.example"].iter().enumerate() {
+            assert_eq!(app.sign(&letter, &signer(&format!("Other {i}"), "FR", email)).await.status(), 202);
+        }
+        let (_, html) = browser.page("/dashboard/letters/l").await;
+        assert!(!html.contains("addresses at surge.example"), "{html}");
+        assert!(html.contains("Surge: 7 of the 7 signatures"), "{html}");
     }
 );
