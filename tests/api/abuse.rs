@@ -5,7 +5,9 @@
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::{location, signer, status_json, Browser, TestApp, OWNER_EMAIL, PASSWORD};
+use crate::helpers::{
+    location, signer, status_json, Backend, Browser, TestApp, OWNER_EMAIL, PASSWORD,
+};
 
 async fn signed_in(app: &TestApp) -> Browser {
     let browser = Browser::new(app);
@@ -415,5 +417,48 @@ db_test!(
         let (_, html) = browser.page("/dashboard/letters/l").await;
         assert!(!html.contains("addresses at surge.example"), "{html}");
         assert!(html.contains("Surge: 7 of the 7 signatures"), "{html}");
+    }
+);
+
+/// Run SQL against the app's database, as an older release would have left it.
+fn execute(app: &TestApp, sql: &str) -> usize {
+    use diesel::{Connection, RunQueryDsl};
+    match app.backend {
+        Backend::Sqlite => {
+            let path = app.db.url.trim_start_matches("sqlite://");
+            let mut c = diesel::SqliteConnection::establish(path).unwrap();
+            diesel::sql_query("PRAGMA busy_timeout = 10000")
+                .execute(&mut c)
+                .unwrap();
+            diesel::sql_query(sql).execute(&mut c).unwrap()
+        }
+        Backend::Postgres => {
+            let mut c = diesel::PgConnection::establish(&app.db.url).unwrap();
+            diesel::sql_query(sql).execute(&mut c).unwrap()
+        }
+    }
+}
+
+db_test!(
+    async fn older_rows_get_their_address_keys_and_erasure_forgets_them(app) {
+        let letter = app.open_letter("l", "auto").await;
+        assert_eq!(app.sign(&letter, &signer("Org A", "FR", "J.Ane+x@gmail.com")).await.status(), 202);
+        // A row from before the keys existed: the start-up backfill gives it one.
+        assert_eq!(execute(&app, "UPDATE signatures SET email_key = '', email_domain = ''"), 1);
+        let settings = crate::helpers::settings_for(&app.db);
+        tokio::task::spawn_blocking(move || undersigned::startup::prepare_database(&settings).map(|_| ()))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(app.sign(&letter, &signer("Org B", "FR", "jane@gmail.com")).await.status(), 202);
+        let list = signatures(&app, &letter).await;
+        assert_eq!(list.len(), 1, "{list:?}");
+
+        // Erasing the signer's address erases its key too: nothing of it is left to match.
+        let id = list[0]["id"].as_str().unwrap();
+        let (status, body) = status_json(app.post(&format!("/api/v1/signatures/{id}/erase"), &json!({})).await).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(app.sign(&letter, &signer("Org B", "FR", "jane@gmail.com")).await.status(), 202);
+        assert_eq!(signatures(&app, &letter).await.len(), 2);
     }
 );
