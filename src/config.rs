@@ -64,6 +64,21 @@ pub struct Settings {
     pub sign_rate_per_minute: u32,
     /// Sign requests a client IP may make in a burst before the per-minute rate applies.
     pub sign_rate_burst: u32,
+    /// Sign requests allowed per letter per minute, from all addresses together; 0 turns the
+    /// limit off.
+    pub sign_rate_per_letter_per_minute: u32,
+    /// Sign requests one letter may get in a burst before its per-minute rate applies.
+    pub sign_rate_per_letter_burst: u32,
+    /// Unconfirmed signatures one email domain may make per hour, across all letters, before
+    /// its further sign requests answer 429 (free-mail providers aside); 0 turns the cap off.
+    pub unconfirmed_per_domain_per_hour: u32,
+    /// How far back the dashboard's surge alert looks, in minutes.
+    pub surge_window_minutes: u32,
+    /// A domain or network surges when it made more than this many of a letter's signatures in
+    /// the window…
+    pub surge_min_signatures: u32,
+    /// …and more than this share of them, in per cent.
+    pub surge_min_share_percent: u32,
     /// Sign-in attempts (and setup-link posts) allowed per client IP per minute; 0 turns the
     /// limit off.
     pub sign_in_rate_per_minute: u32,
@@ -115,6 +130,12 @@ impl Default for Settings {
             smtp_timeout_secs: 10,
             sign_rate_per_minute: 30,
             sign_rate_burst: 10,
+            sign_rate_per_letter_per_minute: 300,
+            sign_rate_per_letter_burst: 100,
+            unconfirmed_per_domain_per_hour: 50,
+            surge_window_minutes: 60,
+            surge_min_signatures: 20,
+            surge_min_share_percent: 30,
             sign_in_rate_per_minute: 6,
             sign_in_rate_burst: 5,
             updates_per_letter_per_day: 2,

@@ -1,5 +1,5 @@
-//! Rate limits per client IP (IPv6 per /56) on signing and on signing in, with a 429 in the JSON
-//! error shape and a `Retry-After` header. Built once at start-up and shared by every worker
+//! Rate limits per client IP (IPv6 per /56) on signing and on signing in, and per letter on
+//! signing, with a 429 in the JSON error shape and a `Retry-After` header. Built once at start-up and shared by every worker
 //! thread, so a limit is per process. A limit can be turned off (`…_per_minute = 0`), for
 //! benchmarks only.
 
@@ -61,38 +61,101 @@ impl KeyExtractor for ClientIp {
     }
 }
 
-/// A shared limiter for one kind of request, or none.
+/// The letter a sign request is for (the route's `{slug}`), so that one letter's signing is
+/// limited however many addresses it comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct LetterSlug;
+
+/// Longest key kept: a slug is shorter; longer garbage cannot grow the limiter's memory much.
+const SLUG_KEY_MAX: usize = 100;
+
+impl KeyExtractor for LetterSlug {
+    type Key = String;
+    type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
+
+    fn extract(&self, req: &ServiceRequest) -> Result<String, Self::KeyExtractionError> {
+        let slug = req
+            .match_info()
+            .get("slug")
+            .ok_or_else(|| SimpleKeyExtractionError::new("no letter in the path"))?;
+        Ok(slug.chars().take(SLUG_KEY_MAX).collect())
+    }
+
+    fn exceed_rate_limit_response(
+        &self,
+        negative: &NotUntil<QuantaInstant>,
+        mut response: HttpResponseBuilder,
+    ) -> HttpResponse {
+        let wait = negative
+            .wait_time_from(DefaultClock::default().now())
+            .as_secs()
+            + 1;
+        response.json(serde_json::json!({
+            "error": {
+                "code": "too_many_requests",
+                "message": format!("this letter is receiving too many sign requests right now; try again in {wait} s"),
+            }
+        }))
+    }
+}
+
+/// A shared limiter for one kind of request (per client IP unless another key is given), or
+/// none.
 #[derive(Clone)]
-pub struct RateLimit {
-    config: GovernorConfig<ClientIp, NoOpMiddleware>,
+pub struct RateLimit<K: KeyExtractor = ClientIp> {
+    config: GovernorConfig<K, NoOpMiddleware>,
     enabled: bool,
 }
 
 /// The limits the routes are built with.
 #[derive(Clone)]
 pub struct Limits {
-    /// Sign requests (form and API).
+    /// Sign requests (form and API), per client IP.
     pub sign: RateLimit,
+    /// Sign requests (form and API), per letter.
+    pub sign_per_letter: RateLimit<LetterSlug>,
     /// Sign-in attempts (form and API), and the setup link.
     pub sign_in: RateLimit,
 }
 
 impl RateLimit {
     pub fn new(what: &'static str, per_minute: u32, burst: u32) -> RateLimit {
+        RateLimit::keyed(ClientIp { what }, per_minute, burst)
+    }
+}
+
+impl<K: KeyExtractor> RateLimit<K>
+where
+    K::Key: Send + Sync + 'static,
+{
+    /// A limiter keyed by `key`: `per_minute` requests (0: no limit) after a burst of `burst`.
+    pub fn keyed(key: K, per_minute: u32, burst: u32) -> RateLimit<K> {
         let enabled = per_minute > 0;
         let period = Duration::from_millis(60_000 / u64::from(per_minute.max(1)));
         let config = GovernorConfigBuilder::default()
             .period(period)
             .burst_size(burst.max(1))
             .methods(vec![Method::POST])
-            .key_extractor(ClientIp { what })
+            .key_extractor(key)
             .finish()
             .expect("a non-zero period and burst make a valid limiter");
         RateLimit { config, enabled }
     }
 
     /// The middleware for a limited route (a pass-through when the limit is off).
-    pub fn middleware(&self) -> Condition<Governor<ClientIp, NoOpMiddleware>> {
+    pub fn middleware(&self) -> Condition<Governor<K, NoOpMiddleware>> {
         Condition::new(self.enabled, Governor::new(&self.config))
     }
+}
+
+/// The keyed hash of the network the request came from (`domain::abuse::network`: IPv4 /24,
+/// IPv6 /48), from the TCP peer like the limits above (no forwarded header is trusted). Stored
+/// with a signature so coordinators can find a flood from one network; the address itself is
+/// never stored.
+pub fn client_network(
+    req: &actix_web::HttpRequest,
+    key: &crate::domain::token::TokenKey,
+) -> Option<String> {
+    let ip = req.peer_addr()?.ip();
+    Some(key.keyed_hash("network", &crate::domain::abuse::network(ip)))
 }

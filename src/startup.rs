@@ -52,6 +52,10 @@ pub struct AppState {
     pub setup: SetupLink,
     /// Updates one letter may send in 24 hours (0: no limit).
     pub updates_per_letter_per_day: u32,
+    /// When the dashboard warns of signing surging from one domain or network.
+    pub surge: service::abuse::SurgePolicy,
+    /// Sign forms whose honeypot field was filled since start-up (logged; nothing stored).
+    pub honeypot_hits: std::sync::atomic::AtomicU64,
     outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
 }
@@ -161,6 +165,11 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     }
     service::ledger::backfill(&mut conn, &ledger_key(settings)?)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let keyed =
+        service::abuse::backfill_email_keys(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if keyed > 0 {
+        tracing::info!(keyed, "gave older signatures their address keys");
+    }
     Ok(db)
 }
 
@@ -297,7 +306,14 @@ impl Application {
                     i64::try_from(settings.confirmation_ttl_secs).unwrap_or(i64::MAX / 1000),
                 ),
                 max_confirmation_sends: settings.max_confirmation_sends,
+                unconfirmed_per_domain_per_hour: settings.unconfirmed_per_domain_per_hour,
             },
+            surge: service::abuse::SurgePolicy {
+                window: chrono::Duration::minutes(i64::from(settings.surge_window_minutes.max(1))),
+                min_signatures: i64::from(settings.surge_min_signatures),
+                min_share_percent: i64::from(settings.surge_min_share_percent),
+            },
+            honeypot_hits: Default::default(),
             countries: Default::default(),
             versions: Default::default(),
             outbox_wake: Arc::clone(&wake),
@@ -348,6 +364,11 @@ impl Application {
                 "sign requests",
                 settings.sign_rate_per_minute,
                 settings.sign_rate_burst,
+            ),
+            sign_per_letter: RateLimit::keyed(
+                crate::rate_limit::LetterSlug,
+                settings.sign_rate_per_letter_per_minute,
+                settings.sign_rate_per_letter_burst,
             ),
             sign_in: RateLimit::new(
                 "sign-in attempts",

@@ -2,6 +2,7 @@
 //! types, call one `service` function through [`Db::run`](crate::db::Db::run), and shape the
 //! answer; errors follow `crate::error`.
 
+pub mod abuse;
 pub mod accounts;
 pub mod audit;
 pub mod caching;
@@ -54,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)
             .configure(moderation::routes)
+            .configure(abuse::routes)
             .configure(versions::routes)
             .configure(signatories::routes)
             .configure(changes::routes)

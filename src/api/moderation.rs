@@ -49,6 +49,10 @@ pub struct SignatureJson {
     withdrawn_at: Option<DateTime<Utc>>,
     rejected_at: Option<DateTime<Utc>>,
     rejection_reason: Option<String>,
+    /// A keyed hash of the network the sign request came from (16 hex digits; `null` when not
+    /// signed through the public form or API): the same for requests from one /24 or /48,
+    /// never the address. Filter by it with `signatures/find`.
+    network: Option<String>,
 }
 
 impl From<SignatureView> for SignatureJson {
@@ -76,6 +80,7 @@ impl From<SignatureView> for SignatureJson {
             withdrawn_at: s.withdrawn_at.map(utc),
             rejected_at: s.rejected_at.map(utc),
             rejection_reason: s.rejection_reason,
+            network: s.network,
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct ErrorDetail {
         super::moderation::list,
         super::moderation::approve,
         super::moderation::reject,
+        super::abuse::find,
+        super::abuse::reject_matching,
         super::accounts::sign_in_token,
         super::accounts::setup,
         super::accounts::me,

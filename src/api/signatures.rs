@@ -17,6 +17,8 @@ use crate::startup::{AppState, Limits};
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
         web::resource("/letters/{slug}/signatures")
+            // The per-IP limit is outermost: it runs first.
+            .wrap(limits.sign_per_letter.middleware())
             .wrap(limits.sign.middleware())
             .route(web::post().to(sign))
             .route(web::get().to(super::moderation::list)),
@@ -43,8 +45,9 @@ pub struct SignAccepted {
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures", tag = "signing", params(("slug" = String, Path)), request_body = SignFields,
     responses((status = 202, description = "Always the same neutral answer", body = SignAccepted), (status = 404, body = super::ErrorBody),
         (status = 409, description = "The letter is not open", body = super::ErrorBody), (status = 422, body = super::ErrorBody),
-        (status = 429, description = "Too many sign requests from this address", body = super::ErrorBody)))]
+        (status = 429, description = "Too many sign requests from this address or for this letter, or too many unconfirmed signatures from this email domain in the last hour (with Retry-After)", body = super::ErrorBody)))]
 pub async fn sign(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: ApiJson<SignFields>,
@@ -53,10 +56,12 @@ pub async fn sign(
     let fields = body.0;
     let app = state.clone();
     let all = state.countries.get(&state.db).await?;
+    let network = crate::rate_limit::client_network(&req, &state.key);
     let outcome = state
         .db
         .write(move |conn| {
-            let input = fields.parse(&all)?;
+            let mut input = fields.parse(&all)?;
+            input.network = network;
             signatures::sign(conn, &app.key, &app.signing, &slug, input)
         })
         .await?;

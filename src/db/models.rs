@@ -206,6 +206,12 @@ pub struct Signature {
     pub unsubscribe_token_hash: Option<String>,
     /// The signer's name and email were erased.
     pub erased_at: Option<NaiveDateTime>,
+    /// The address as compared for duplicates (`domain::abuse::email_key`); private.
+    pub email_key: String,
+    /// The domain of `email_key`; private.
+    pub email_domain: String,
+    /// A keyed hash of the network the sign request came from (`domain::abuse::network`).
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -228,6 +234,9 @@ pub struct NewSignature {
     pub updated_at: NaiveDateTime,
     pub letter_version: i32,
     pub verification: Option<String>,
+    pub email_key: String,
+    pub email_domain: String,
+    pub network: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -97,6 +97,9 @@ diesel::table! {
         unsubscribed_at -> Nullable<Timestamp>,
         unsubscribe_token_hash -> Nullable<Text>,
         erased_at -> Nullable<Timestamp>,
+        email_key -> Text,
+        email_domain -> Text,
+        network -> Nullable<Text>,
     }
 }
 

@@ -3,6 +3,7 @@
 //! Handlers never pass a raw `String` from a request to a service: they parse it into one of
 //! these types first, and a failed parse becomes a per-field message (see `crate::error`).
 
+pub mod abuse;
 pub mod account;
 pub mod campaign;
 pub mod country;

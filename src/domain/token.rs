@@ -57,6 +57,17 @@ impl TokenKey {
         mac.update(id.as_bytes());
         Token(hex::encode(mac.finalize().into_bytes()))
     }
+
+    /// A short keyed fingerprint of `value` (16 hex digits of HMAC-SHA256 over `label ":"
+    /// value`): equal values match, but without the key nothing leads back to the value (a
+    /// network, see `domain::abuse::network`).
+    pub fn keyed_hash(&self, label: &str, value: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key size");
+        mac.update(label.as_bytes());
+        mac.update(b":");
+        mac.update(value.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..8])
+    }
 }
 
 /// A link token: 64 lowercase hex digits.
@@ -114,6 +125,18 @@ mod tests {
         assert_eq!(Token::parse(t.as_str()).unwrap(), t);
         assert!(Token::parse("short").is_err());
         assert!(!format!("{t:?}").contains(&t.as_str()[6..]));
+    }
+
+    #[test]
+    fn keyed_hashes_depend_on_key_label_and_value() {
+        let key = TokenKey::from_secret(&"k".repeat(32)).unwrap();
+        let other = TokenKey::from_secret(&"j".repeat(32)).unwrap();
+        let h = key.keyed_hash("network", "203.0.113.0/24");
+        assert_eq!(h.len(), 16);
+        assert_eq!(h, key.keyed_hash("network", "203.0.113.0/24"));
+        assert_ne!(h, key.keyed_hash("network", "203.0.114.0/24"));
+        assert_ne!(h, key.keyed_hash("other", "203.0.113.0/24"));
+        assert_ne!(h, other.keyed_hash("network", "203.0.113.0/24"));
     }
 
     #[test]

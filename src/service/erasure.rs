@@ -84,6 +84,8 @@ fn blank_signature(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Res
             signatures::representative_name.eq(""),
             signatures::representative_role.eq(""),
             signatures::email.eq(""),
+            signatures::email_key.eq(""),
+            signatures::email_domain.eq(""),
             signatures::comment.eq(None::<String>),
             signatures::erased_at.eq(Some(now)),
             signatures::updated_at.eq(now),
@@ -171,8 +173,9 @@ pub fn erase(
     })
 }
 
-/// Erase every signature made with `email` (compared without regard to ASCII case), on every
-/// letter: the operator's answer to a person who writes in (`undersigned erase --email`).
+/// Erase every signature made with `email` (compared without regard to ASCII case, or reaching
+/// the same mailbox by `domain::abuse::email_key`), on every letter: the operator's answer to a
+/// person who writes in (`undersigned erase --email`).
 pub fn erase_by_email(
     conn: &mut DbConnection,
     email: &str,
@@ -185,7 +188,11 @@ pub fn erase_by_email(
     crate::db::write_transaction(conn, |conn| {
         let found: Vec<(Signature, String, String)> = signatures::table
             .inner_join(letters_t::table)
-            .filter(lower(signatures::email).eq(&email))
+            .filter(
+                lower(signatures::email)
+                    .eq(&email)
+                    .or(signatures::email_key.eq(crate::domain::abuse::email_key(&email))),
+            )
             .select((
                 Signature::as_select(),
                 letters_t::slug,
@@ -242,7 +249,11 @@ pub fn apply_retention(
                     .filter(signatures::letter_id.eq(letter_id))
                     .filter(signatures::email.ne("")),
             )
-            .set(signatures::email.eq(""))
+            .set((
+                signatures::email.eq(""),
+                signatures::email_key.eq(""),
+                signatures::email_domain.eq(""),
+            ))
             .execute(conn)?;
             forget_mail(
                 conn,

@@ -2,6 +2,7 @@
 //! and returning domain rows or an [`AppError`](crate::error::AppError). The JSON API, the web
 //! pages and the CLI all call these; handlers only translate HTTP to and from them.
 
+pub mod abuse;
 pub mod access;
 pub mod accounts;
 pub mod audit;

@@ -23,6 +23,9 @@ use crate::error::AppError;
 pub struct SigningPolicy {
     pub confirm_ttl: Duration,
     pub max_confirmation_sends: i32,
+    /// Unconfirmed signatures one email domain may have made in the last hour, across all
+    /// letters (free-mail providers aside); 0 means no cap.
+    pub unconfirmed_per_domain_per_hour: u32,
 }
 
 pub struct SignInput {
@@ -35,6 +38,8 @@ pub struct SignInput {
     pub comment: Option<String>,
     /// The language of the text the signer read, when it was a translation.
     pub language: Option<crate::domain::LanguageTag>,
+    /// The keyed hash of the client's network (`domain::abuse::network`), set by the handler.
+    pub network: Option<String>,
 }
 
 /// What a sign request did. Only for logs and tests: every caller answers the same neutral
@@ -45,8 +50,12 @@ pub enum SignOutcome {
     Created,
     /// The organisation's pending signature got its confirmation mail again.
     Resent,
-    /// Nothing changed: already confirmed, or the re-send cap was reached.
+    /// Nothing changed: already confirmed, the re-send cap was reached, or the address (as
+    /// compared by `domain::abuse::email_key`) already signs this letter for another
+    /// organisation.
     Unchanged,
+    /// The form's honeypot field was filled: a bot. Nothing stored, nothing sent.
+    Trapped,
 }
 
 type StateIs = diesel::dsl::Eq<signatures::state, &'static str>;
@@ -63,18 +72,24 @@ pub(crate) fn is_live() -> IsLive {
         .or(signatures::state.eq(c))
 }
 
-fn find_or_create_organisation(
+fn find_organisation(
     conn: &mut DbConnection,
     input: &SignInput,
-) -> Result<Organisation, AppError> {
+) -> Result<Option<Organisation>, AppError> {
     let normalized = input.organisation_name.normalized();
-    let existing = organisations::table
+    Ok(organisations::table
         .filter(organisations::normalized_name.eq(&normalized))
         .filter(organisations::country_code.eq(input.country.as_str()))
         .select(Organisation::as_select())
         .first(conn)
-        .optional()?;
-    if let Some(org) = existing {
+        .optional()?)
+}
+
+fn find_or_create_organisation(
+    conn: &mut DbConnection,
+    input: &SignInput,
+) -> Result<Organisation, AppError> {
+    if let Some(org) = find_organisation(conn, input)? {
         return Ok(org);
     }
     super::organisations::insert(
@@ -111,7 +126,31 @@ pub(crate) fn insert_pending(
     signer: Signer,
     verification: Option<SignatureVerification>,
 ) -> Result<NewSignature, AppError> {
-    let row = new_row(
+    insert_pending_from(
+        conn,
+        key,
+        policy,
+        letter,
+        organisation,
+        signer,
+        verification,
+        None,
+    )
+}
+
+/// [`insert_pending`], noting the network the request came from.
+#[allow(clippy::too_many_arguments)]
+fn insert_pending_from(
+    conn: &mut DbConnection,
+    key: &TokenKey,
+    policy: &SigningPolicy,
+    letter: &Letter,
+    organisation: &Organisation,
+    signer: Signer,
+    verification: Option<SignatureVerification>,
+    network: Option<String>,
+) -> Result<NewSignature, AppError> {
+    let mut row = new_row(
         key,
         letter,
         organisation,
@@ -120,6 +159,7 @@ pub(crate) fn insert_pending(
         now() + policy.confirm_ttl,
         verification,
     );
+    row.network = network;
     diesel::insert_into(signatures::table)
         .values(&row)
         .execute(conn)?;
@@ -147,7 +187,11 @@ pub(crate) fn new_row(
 ) -> NewSignature {
     let id = new_id();
     let now = now();
+    let email_key = crate::domain::abuse::email_key(&signer.email);
     NewSignature {
+        email_domain: crate::domain::abuse::email_domain(&email_key),
+        email_key,
+        network: None,
         confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
         withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
         id,
@@ -183,7 +227,16 @@ fn insert_signature(
         email: input.email.as_str().to_string(),
         comment: input.comment,
     };
-    let row = insert_pending(conn, key, policy, letter, organisation, signer, None)?;
+    let row = insert_pending_from(
+        conn,
+        key,
+        policy,
+        letter,
+        organisation,
+        signer,
+        None,
+        input.network,
+    )?;
     outbox::enqueue(
         conn,
         MailKind::SignatureConfirmation,
@@ -273,23 +326,32 @@ pub fn sign(
     let result = crate::db::write_transaction(conn, |conn| {
         let letter = letters::find(conn, letter_slug, Audience::Public)?.letter;
         ensure_open(&letter)?;
-        let organisation = find_or_create_organisation(conn, &input)?;
-        let live = signatures::table
-            .filter(signatures::letter_id.eq(&letter.id))
-            .filter(signatures::organisation_id.eq(&organisation.id))
-            .filter(is_live())
-            .select(Signature::as_select())
-            .first(conn)
-            .optional()?;
+        let live = match find_organisation(conn, &input)? {
+            Some(organisation) => signatures::table
+                .filter(signatures::letter_id.eq(&letter.id))
+                .filter(signatures::organisation_id.eq(&organisation.id))
+                .filter(is_live())
+                .select(Signature::as_select())
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
         let now = now();
         match live {
             None => {
+                if address_signs_already(conn, &letter, input.email.as_str())? {
+                    return Ok(SignOutcome::Unchanged);
+                }
+                check_domain_cap(conn, policy, input.email.as_str())?;
+                let organisation = find_or_create_organisation(conn, &input)?;
                 insert_signature(conn, key, policy, &letter, &organisation, input)?;
                 Ok(SignOutcome::Created)
             }
             Some(sig) if sig.state == SignatureState::Pending.as_str() => {
                 if sig.confirm_expires_at <= now {
+                    check_domain_cap(conn, policy, input.email.as_str())?;
                     mark_expired(conn, &sig.id)?;
+                    let organisation = find_or_create_organisation(conn, &input)?;
                     insert_signature(conn, key, policy, &letter, &organisation, input)?;
                     Ok(SignOutcome::Created)
                 } else if sig.confirmations_sent < policy.max_confirmation_sends {
@@ -324,6 +386,76 @@ pub fn sign(
         }) => Ok(SignOutcome::Unchanged),
         other => other,
     }
+}
+
+/// Whether an address that reaches the same mailbox as `email` (same
+/// `domain::abuse::email_key`) already has a live signature on `letter`: one address signs a
+/// letter for one organisation, so a troll cannot list many invented organisations from
+/// `me+1@`, `m.e@`, … An expired or withdrawn signature frees the address.
+fn address_signs_already(
+    conn: &mut DbConnection,
+    letter: &Letter,
+    email: &str,
+) -> Result<bool, AppError> {
+    let key = crate::domain::abuse::email_key(email);
+    let found: i64 = signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(signatures::email_key.eq(&key))
+        .filter(is_live())
+        .count()
+        .get_result(conn)?;
+    Ok(found > 0)
+}
+
+/// Refuse (429) a new signature when its email domain already made
+/// `unconfirmed_per_domain_per_hour` signatures in the last hour that are still unconfirmed,
+/// across all letters: one domain with a catch-all mailbox cannot flood the lists. Free-mail
+/// providers are left out (their domain says nothing about the sender; the address key and the
+/// rate limits still apply). Only the domain's own flood is told to wait; the answer says
+/// nothing about any organisation.
+fn check_domain_cap(
+    conn: &mut DbConnection,
+    policy: &SigningPolicy,
+    email: &str,
+) -> Result<(), AppError> {
+    let cap = policy.unconfirmed_per_domain_per_hour;
+    let domain = crate::domain::abuse::email_domain(&crate::domain::abuse::email_key(email));
+    if cap == 0 || crate::domain::abuse::is_free_mail(&domain) {
+        return Ok(());
+    }
+    let since = now() - Duration::hours(1);
+    let recent = || {
+        signatures::table
+            .filter(signatures::email_domain.eq(domain.clone()))
+            .filter(signatures::created_at.gt(since))
+            .filter(signatures::state.eq(SignatureState::Pending.as_str()))
+    };
+    let count: i64 = recent().count().get_result(conn)?;
+    if count < i64::from(cap) {
+        return Ok(());
+    }
+    let oldest: Option<chrono::NaiveDateTime> = recent()
+        .select(diesel::dsl::min(signatures::created_at))
+        .first(conn)?;
+    let wait = oldest.map_or(3600, |t| {
+        (t + Duration::hours(1) - now()).num_seconds().max(1)
+    });
+    Err(AppError::RateLimited {
+        message: format!(
+            "too many unconfirmed signatures from addresses at {domain} in the last hour; try \
+             again in {} min",
+            wait / 60 + 1
+        ),
+        retry_after_secs: u64::try_from(wait).unwrap_or(3600),
+    })
+}
+
+/// A sign request whose honeypot field was filled: checked like a real one (valid input, the
+/// letter open), so the answer is the same, but nothing is written and no mail goes out.
+pub fn trap(conn: &mut DbConnection, letter_slug: &str) -> Result<SignOutcome, AppError> {
+    let letter = letters::find(conn, letter_slug, Audience::Public)?.letter;
+    ensure_open(&letter)?;
+    Ok(SignOutcome::Trapped)
 }
 
 pub(crate) fn mark_expired(conn: &mut DbConnection, id: &str) -> Result<(), AppError> {
@@ -649,6 +781,7 @@ impl SignFields {
                     email,
                     comment,
                     language,
+                    network: None,
                 })
             }
             _ => Err(AppError::field("organisation_name", "is required")),

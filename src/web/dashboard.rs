@@ -369,6 +369,8 @@ struct LetterPage<'a> {
     campaign: Option<(String, String)>,
     /// Its delivery, once delivered.
     delivery: Option<crate::db::models::Delivery>,
+    /// Signing surging from one email domain or network (`service::abuse::surges`).
+    surges: Vec<crate::service::abuse::Surge>,
 }
 
 async fn load_letter(
@@ -415,7 +417,8 @@ async fn letter(
         load_letter(&state, &session, slug.into_inner(), Permission::ReadPrivate).await?;
     let id = view.letter.id.clone();
     let campaign_id = view.letter.campaign_id.clone();
-    let (by_country, campaign, delivery) = state
+    let surge = state.surge;
+    let (by_country, campaign, delivery, surges) = state
         .db
         .run(move |conn| {
             let campaign = match campaign_id {
@@ -426,6 +429,7 @@ async fn letter(
                 crate::service::public_list::counts(conn, &id)?,
                 campaign.map(|c| (c.slug, c.title)),
                 crate::service::deliveries::find(conn, &id)?,
+                crate::service::abuse::surges(conn, &id, &surge)?,
             ))
         })
         .await?;
@@ -446,6 +450,7 @@ async fn letter(
             message: flash.message(),
             campaign,
             delivery,
+            surges,
         },
     )
 }

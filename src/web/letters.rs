@@ -26,6 +26,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
         .route("/letters/{slug}/signed", web::get().to(signed))
         .service(
             web::resource("/letters/{slug}/sign")
+                // The per-IP limit is outermost: it runs first.
+                .wrap(limits.sign_per_letter.middleware())
                 .wrap(limits.sign.middleware())
                 .route(web::post().to(sign)),
         );
@@ -276,6 +278,11 @@ pub struct SignForm {
     language: String,
     #[serde(default)]
     csrf_token: String,
+    /// The honeypot: hidden from people (CSS, `tabindex=-1`, labelled "leave empty"), filled
+    /// by bots that fill every field. When filled, the answer is a success's, but nothing is
+    /// stored or sent.
+    #[serde(default)]
+    fax: String,
 }
 
 impl SignForm {
@@ -304,18 +311,36 @@ async fn sign(
     let slug = slug.into_inner();
     let fields = form.fields();
     let all = state.countries.get(&state.db).await?;
+    let trapped = !form.fax.trim().is_empty();
+    let network = crate::rate_limit::client_network(&req, &state.key);
     let result = {
         let (slug, fields, state, all) = (slug.clone(), fields.clone(), state.clone(), all.clone());
         state
             .db
             .clone()
             .write(move |conn| {
-                let input = fields.parse(&all)?;
+                let mut input = fields.parse(&all)?;
+                if trapped {
+                    return signatures::trap(conn, &slug);
+                }
+                input.network = network;
                 signatures::sign(conn, &state.key, &state.signing, &slug, input)
             })
             .await
     };
     match result {
+        Ok(signatures::SignOutcome::Trapped) => {
+            let hits = 1 + state
+                .honeypot_hits
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::warn!(
+                honeypot_hits = hits,
+                "a sign form came with its honeypot field filled: nothing stored or sent"
+            );
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
+                .finish())
+        }
         Ok(outcome) => {
             tracing::info!(?outcome, "sign request");
             state.wake_outbox();

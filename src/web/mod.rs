@@ -2,6 +2,7 @@
 //! behind the links in mails. Templates are in `templates/` (askama: checked at compile time,
 //! HTML auto-escaped). No JavaScript is needed anywhere.
 
+pub mod abuse;
 pub mod campaigns;
 pub mod csrf;
 pub mod dashboard;
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     updates::routes(cfg);
     imports::routes(cfg);
     pictures::routes(cfg);
+    abuse::routes(cfg);
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).

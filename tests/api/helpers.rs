@@ -151,6 +151,8 @@ pub fn settings_for(db: &TestDatabase) -> Settings {
         smtp_timeout_secs: 5,
         sign_rate_per_minute: 6000,
         sign_rate_burst: 1000,
+        sign_rate_per_letter_per_minute: 6000,
+        sign_rate_per_letter_burst: 1000,
         sign_in_rate_per_minute: 6000,
         sign_in_rate_burst: 1000,
         mail_from: "Open letters <letters@undersigned.test>".into(),

@@ -4,6 +4,7 @@
 mod helpers;
 mod mail;
 
+mod abuse;
 mod accounts;
 mod browser;
 mod campaign_flow;

@@ -407,10 +407,12 @@ db_test!(
     }) {
         let letter = app.open_letter("l", "auto").await;
         for i in 0..2 {
-            let r = app.sign(&letter, &signer(&format!("Org {i}"), "FR", "a@example.org")).await;
+            // One address signs a letter for one organisation (tests/api/abuse.rs).
+            let email = format!("o{i}@example.org");
+            let r = app.sign(&letter, &signer(&format!("Org {i}"), "FR", &email)).await;
             assert_eq!(r.status(), 202);
         }
-        let r = app.sign(&letter, &signer("Org 3", "FR", "a@example.org")).await;
+        let r = app.sign(&letter, &signer("Org 3", "FR", "o3@example.org")).await;
         assert_eq!(r.status(), 429);
         let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
         assert!(retry >= 1);

@@ -1,0 +1,225 @@
+//! Coordinators' bulk tools against fraudulent signing: find a letter's live signatures by email
+//! domain, network or time window (a preview), then reject every match in one request.
+
+use actix_web::{get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::moderation::SignatureJson;
+use super::{text, timestamp, PageQuery};
+use crate::domain::{abuse, EmailDomain, SignatureState};
+use crate::error::{AppError, FieldCollector};
+use crate::service::abuse::{self as service, MatchFilter};
+use crate::service::Page;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(find).service(reject_matching);
+}
+
+/// What to look for; at least one of `email_domain`, `network`, `since`, `until`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+pub struct MatchQuery {
+    /// The signers' email domain, e.g. `example.org`.
+    #[serde(default)]
+    pub email_domain: Option<String>,
+    /// A network as the signature list shows it (16 hex digits: a keyed hash of the /24 or /48
+    /// the request came from, never an address).
+    #[serde(default)]
+    pub network: Option<String>,
+    /// Signed at or after (RFC 3339).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Signed before (RFC 3339).
+    #[serde(default)]
+    pub until: Option<String>,
+    /// `pending`, `confirmed` or `published`; default: all three.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+fn blank_is_none(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+impl MatchQuery {
+    /// Parse into a filter, naming each field that fails; records into `errors`.
+    pub fn parse_into(&self, errors: &mut FieldCollector) -> MatchFilter {
+        let filter = MatchFilter {
+            email_domain: errors
+                .optional(
+                    "email_domain",
+                    blank_is_none(&self.email_domain),
+                    EmailDomain::parse,
+                )
+                .map(|d| abuse::email_domain(&abuse::email_key(&format!("x@{}", d.as_str())))),
+            network: errors.optional(
+                "network",
+                blank_is_none(&self.network),
+                service::parse_network,
+            ),
+            since: errors.optional("since", blank_is_none(&self.since), timestamp),
+            until: errors.optional("until", blank_is_none(&self.until), timestamp),
+            state: errors.optional("state", blank_is_none(&self.state), |s| {
+                s.parse::<SignatureState>()
+                    .map_err(|e| e.to_string())
+                    .and_then(|st| {
+                        if st.is_live() {
+                            Ok(st)
+                        } else {
+                            Err("must be pending, confirmed or published".into())
+                        }
+                    })
+            }),
+        };
+        if let (Some(since), Some(until)) = (filter.since, filter.until) {
+            if until <= since {
+                errors.add("until", "must be after since");
+            }
+        }
+        filter
+    }
+}
+
+/// How many match, by state.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MatchCounts {
+    pending: i64,
+    confirmed: i64,
+    published: i64,
+}
+
+/// A preview: what `reject-matching` with the same filter would reject.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MatchPreview {
+    /// Send this as `expected` to `reject-matching`.
+    total: i64,
+    by_state: MatchCounts,
+    /// The matching signatures, newest first, paged.
+    signatures: Page<SignatureJson>,
+}
+
+/// Find a letter's live signatures by email domain, network or time window: counts and the
+/// matching signatures, as a preview of `reject-matching` (moderator role).
+#[utoipa::path(get, path = "/api/v1/letters/{slug}/signatures/find", tag = "moderation", params(("slug" = String, Path), MatchQuery, PageQuery),
+    security(("api_token" = [])),
+    responses((status = 200, body = MatchPreview), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody), (status = 422, description = "A field is invalid, or no filter was given", body = super::ErrorBody)))]
+#[get("/letters/{slug}/signatures/find")]
+pub async fn find(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    page: ApiQuery<PageQuery>,
+    query: ApiQuery<MatchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = page.parse()?;
+    let mut errors = FieldCollector::new();
+    let filter = query.parse_into(&mut errors);
+    errors.finish()?;
+    let slug = slug.into_inner();
+    let preview = state
+        .db
+        .run(move |conn| service::find(conn, &actor, &slug, &filter, page))
+        .await?;
+    let count = |s: SignatureState| {
+        preview
+            .by_state
+            .iter()
+            .find(|(x, _)| *x == s)
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok(HttpResponse::Ok().json(MatchPreview {
+        total: preview.total,
+        by_state: MatchCounts {
+            pending: count(SignatureState::Pending),
+            confirmed: count(SignatureState::Confirmed),
+            published: count(SignatureState::Published),
+        },
+        signatures: preview.page.map(SignatureJson::from),
+    }))
+}
+
+/// The filter of a preview, why, and how many the preview found.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectMatchingJson {
+    email_domain: Option<String>,
+    network: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    state: Option<String>,
+    /// Why (shown to coordinators only; in the audit log).
+    reason: Option<String>,
+    /// The `total` of the preview: if another number matches now, nothing changes (409).
+    expected: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RejectedJson {
+    rejected: i64,
+    /// Of those, how many were on the public list and were taken off it.
+    removed_from_list: i64,
+}
+
+/// Reject every live signature of the letter that the filter matches, with a reason (moderator
+/// role): pending, confirmed and published ones (those leave the public list, with a `removed`
+/// ledger entry). All or nothing; 409 `preview_changed` when the count differs from `expected`.
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/reject-matching", tag = "moderation", params(("slug" = String, Path)),
+    request_body = RejectMatchingJson, security(("api_token" = [])),
+    responses((status = 200, body = RejectedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody),
+        (status = 409, description = "The count changed since the preview (`preview_changed`), or the letter's list is final", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+#[post("/letters/{slug}/signatures/reject-matching")]
+pub async fn reject_matching(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    body: ApiJson<RejectMatchingJson>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let query = MatchQuery {
+        email_domain: body.email_domain,
+        network: body.network,
+        since: body.since,
+        until: body.until,
+        state: body.state,
+    };
+    let slug = slug.into_inner();
+    let done = reject(&state, actor, &slug, &query, body.reason, body.expected).await?;
+    Ok(HttpResponse::Ok().json(RejectedJson {
+        rejected: done.rejected,
+        removed_from_list: done.removed_from_list,
+    }))
+}
+
+/// Parse and run a bulk rejection (the API's and the dashboard's), then forget the letter's
+/// cached version.
+pub async fn reject(
+    state: &AppState,
+    actor: crate::service::access::Actor,
+    slug: &str,
+    query: &MatchQuery,
+    reason: Option<String>,
+    expected: Option<i64>,
+) -> Result<service::Rejected, AppError> {
+    let mut errors = FieldCollector::new();
+    let filter = query.parse_into(&mut errors);
+    let reason = errors.required("reason", reason.as_deref(), text(500));
+    if expected.is_none_or(|n| n < 0) {
+        errors.add("expected", "give the total of the preview");
+    }
+    errors.finish()?;
+    let (key, letter) = (state.ledger.clone(), slug.to_string());
+    let reason = reason.unwrap_or_default();
+    let expected = expected.unwrap_or_default();
+    let done = state
+        .db
+        .write(move |conn| {
+            service::reject_matching(conn, &key, &actor, &letter, &filter, &reason, expected)
+        })
+        .await?;
+    state.versions.forget(slug);
+    Ok(done)
+}

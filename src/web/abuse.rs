@@ -1,0 +1,271 @@
+//! `/dashboard/letters/{slug}/find`: find a letter's signatures by email domain, network or time
+//! window, see what matches (a preview), then reject them all with a reason
+//! (`/dashboard/letters/{slug}/reject-matching`). The same services as the JSON API
+//! (`api::abuse`); the moderator role.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::form;
+use super::session::{FormErrors, SignedIn};
+use super::{page_csrf, render, see_other, PageError};
+use crate::api::abuse::MatchQuery;
+use crate::domain::Permission;
+use crate::error::{AppError, FieldCollector};
+use crate::service::abuse::{self, Preview};
+use crate::service::access::UserActor;
+use crate::service::letters::{self, LetterView};
+use crate::service::PageRequest;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dashboard/letters/{slug}/find", web::get().to(find_page))
+        .route(
+            "/dashboard/letters/{slug}/reject-matching",
+            web::post().to(reject),
+        );
+}
+
+/// The find form's fields, as typed (blank: not used).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FindForm {
+    #[serde(default)]
+    pub email_domain: String,
+    #[serde(default)]
+    pub network: String,
+    #[serde(default)]
+    pub since: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub state: String,
+    pub page: Option<i64>,
+    /// After a rejection: how many.
+    pub rejected: Option<i64>,
+}
+
+impl FindForm {
+    fn query(&self) -> MatchQuery {
+        let some = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+        MatchQuery {
+            email_domain: some(&self.email_domain),
+            network: some(&self.network),
+            since: some(&self.since),
+            until: some(&self.until),
+            state: some(&self.state),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        [&self.email_domain, &self.network, &self.since, &self.until]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }
+}
+
+/// The reject form: the previewed filter (hidden), the count previewed and a reason.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RejectForm {
+    #[serde(default)]
+    email_domain: String,
+    #[serde(default)]
+    network: String,
+    #[serde(default)]
+    since: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    expected: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/find.html")]
+struct FindPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    view: &'a LetterView,
+    form: &'a FindForm,
+    preview: Option<Preview>,
+    errors: FormErrors,
+    /// A problem that is not one field's (the count changed).
+    problem: Option<String>,
+    message: Option<String>,
+    reason: &'a str,
+}
+
+const STATES: [&str; 3] = ["pending", "confirmed", "published"];
+
+impl FindPage<'_> {
+    fn states(&self) -> &'static [&'static str] {
+        &STATES
+    }
+
+    /// The link to another page of the preview.
+    fn page_link(&self, page: i64) -> String {
+        let f = self.form;
+        format!(
+            "?{}",
+            serde_urlencoded::to_string([
+                ("email_domain", f.email_domain.as_str()),
+                ("network", f.network.as_str()),
+                ("since", f.since.as_str()),
+                ("until", f.until.as_str()),
+                ("state", f.state.as_str()),
+                ("page", &page.to_string()),
+            ])
+            .unwrap_or_default()
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &SignedIn,
+    slug: String,
+    form: &FindForm,
+    status: StatusCode,
+    mut errors: FormErrors,
+    problem: Option<String>,
+    reason: &str,
+) -> Result<HttpResponse, PageError> {
+    let actor = session.actor.clone();
+    let mut checks = FieldCollector::new();
+    let filter = form.query().parse_into(&mut checks);
+    let filter_ok = match checks.finish() {
+        Err(AppError::Validation(found)) => {
+            errors.0.extend(found);
+            false
+        }
+        _ => true,
+    };
+    let run = filter_ok && !form.is_blank();
+    let request = PageRequest {
+        page: form.page.unwrap_or(1).max(1),
+        per_page: PageRequest::DEFAULT_PER_PAGE,
+    };
+    let (view, preview) = state
+        .db
+        .run(move |conn| {
+            let view = letters::find_for(conn, &actor, &slug, Permission::Moderate)?;
+            let preview = if run {
+                Some(abuse::find(
+                    conn,
+                    &actor,
+                    &view.letter.id,
+                    &filter,
+                    request,
+                )?)
+            } else {
+                None
+            };
+            Ok((view, preview))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        status
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(
+        builder,
+        &FindPage {
+            me: session.me(),
+            csrf: &csrf.token,
+            view: &view,
+            form,
+            preview,
+            errors,
+            problem,
+            message: form.rejected.map(|n| format!("Rejected {n} signature(s).")),
+            reason,
+        },
+    )
+}
+
+async fn find_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    query: web::Query<FindForm>,
+) -> Result<HttpResponse, PageError> {
+    page(
+        &req,
+        &state,
+        &session,
+        slug.into_inner(),
+        &query.into_inner(),
+        StatusCode::OK,
+        FormErrors::default(),
+        None,
+        "",
+    )
+    .await
+}
+
+async fn reject(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    slug: web::Path<String>,
+    pairs: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let slug = slug.into_inner();
+    let posted = form::parse::<RejectForm>(&req, pairs.into_inner())?.data;
+    let shown = FindForm {
+        email_domain: posted.email_domain.clone(),
+        network: posted.network.clone(),
+        since: posted.since.clone(),
+        until: posted.until.clone(),
+        state: posted.state.clone(),
+        page: None,
+        rejected: None,
+    };
+    let expected = posted.expected.trim().parse::<i64>().ok();
+    let reason = Some(posted.reason.clone()).filter(|r| !r.trim().is_empty());
+    let result = crate::api::abuse::reject(
+        &state,
+        session.actor.clone(),
+        &slug,
+        &shown.query(),
+        reason,
+        expected,
+    )
+    .await;
+    match result {
+        Ok(done) => Ok(see_other(format!(
+            "/dashboard/letters/{slug}/find?rejected={}",
+            done.rejected
+        ))),
+        Err(e) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            let (errors, problem) = match (&e, FormErrors::from_error(&e)) {
+                (_, Some(errors)) => (errors, None),
+                (AppError::Conflict { .. }, None) => (FormErrors::default(), Some(e.to_string())),
+                _ => return Err(e.into()),
+            };
+            page(
+                &req,
+                &state,
+                &session,
+                slug,
+                &shown,
+                status,
+                errors,
+                problem,
+                &posted.reason,
+            )
+            .await
+        }
+    }
+}
