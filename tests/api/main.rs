@@ -5,6 +5,7 @@ mod helpers;
 mod mail;
 
 mod accounts;
+mod backups;
 mod browser;
 mod campaign_flow;
 mod campaigns;
