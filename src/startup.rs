@@ -57,10 +57,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Compare digests, so the comparison's timing says nothing about the token.
+    /// Compare digests in constant time, so the comparison's timing says nothing about the token.
     pub fn is_admin_token(&self, presented: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        digest == self.admin_token_sha256
+        crate::domain::token::same_secret(&digest, &self.admin_token_sha256)
     }
 
     /// Change a signature through one of its links (confirm, withdraw), then forget the cached
@@ -112,7 +112,11 @@ impl SetupLink {
     pub fn check(&self, presented: &str) -> Result<(), AppError> {
         let live = self.0.lock().expect("setup link lock").clone();
         match (live, Token::parse(presented)) {
-            (Some(hash), Ok(token)) if token.hash() == hash => Ok(()),
+            (Some(hash), Ok(token))
+                if crate::domain::token::same_secret(token.hash().as_bytes(), hash.as_bytes()) =>
+            {
+                Ok(())
+            }
             _ => Err(AppError::not_found("setup link")),
         }
     }
@@ -480,13 +484,14 @@ impl Shutdown {
 pub struct RedactedSpan;
 
 /// A path fit for logs: the token in `/signatures/{confirm,withdraw}/{token}`,
-/// `/invitations/{token}` and `/setup/{token}` is replaced.
+/// `/invitations/{token}`, `/setup/{token}` and `/unsubscribe/{token}` is replaced.
 pub fn redact_path(path: &str) -> String {
     for prefix in [
         "/signatures/confirm/",
         "/signatures/withdraw/",
         "/invitations/",
         "/setup/",
+        "/unsubscribe/",
     ] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
@@ -541,6 +546,8 @@ mod tests {
             format!("/signatures/confirm/{token}"),
             format!("/signatures/withdraw/{token}"),
             format!("/invitations/{token}"),
+            format!("/setup/{token}"),
+            format!("/unsubscribe/{token}"),
         ] {
             assert!(!super::redact_path(&path).contains(&token));
         }

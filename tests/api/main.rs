@@ -26,6 +26,7 @@ mod moderation;
 mod open_data;
 mod organisations;
 mod permissions;
+mod security;
 mod signing;
 mod trust;
 mod updates;
