@@ -575,3 +575,74 @@ async fn secrets_never_reach_the_log_even_at_debug_level() {
         assert!(!text.contains(secret), "the {what} is in the log:\n{text}");
     }
 }
+
+/// Every path that a page route accepts POST on, read from the `routes` functions of
+/// `src/web/*.rs`, so a form added later is checked without anyone listing it here.
+fn post_routes() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut found = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let Some(start) = source.find("pub fn routes(") else {
+            continue;
+        };
+        let body = &source[start..];
+        let body = &body[..body.find("\n}\n").unwrap()];
+        // Each path literal, with the text up to the next one: its methods are there.
+        let literals: Vec<(usize, &str)> = body
+            .match_indices("\"/")
+            .map(|(i, _)| (i, body[i + 1..].split('"').next().unwrap()))
+            .collect();
+        for (n, (i, path)) in literals.iter().enumerate() {
+            let end = literals.get(n + 1).map_or(body.len(), |(j, _)| *j);
+            if body[*i..end].contains("web::post()") {
+                found.insert(path.to_string());
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+db_test!(
+    async fn every_form_post_needs_its_csrf_token(app) {
+        let routes = post_routes();
+        assert!(routes.len() >= 35, "{routes:?}");
+        for known in ["/login", "/logout", "/letters/{slug}/sign", "/dashboard/letters/{slug}/moderate"] {
+            assert!(routes.iter().any(|r| r == known), "{known} in {routes:?}");
+        }
+        app.letter(HOME, "home-letter").await;
+        // Signed in as the owner, with the CSRF cookie of a page: only the field is forged.
+        let browser = Browser::new(&app);
+        let r = browser
+            .submit("/login", "/login", &[("email", OWNER_EMAIL), ("password", PASSWORD)])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (status, _) = browser.page("/dashboard").await;
+        assert_eq!(status, 200);
+        let id = "01234567-89ab-7def-8123-456789abcdef";
+        let token = "d".repeat(64);
+        for route in &routes {
+            // One-click unsubscribe (RFC 8058) posts come from mail providers without cookies:
+            // the link's token is the authority there (docs/SECURITY.md).
+            if route == "/unsubscribe/{token}" {
+                continue;
+            }
+            let path = route
+                .replace("{slug}", if route.starts_with("/dashboard/coalitions") { HOME } else { "home-letter" })
+                .replace("{id}", id)
+                .replace("{user}", id)
+                .replace("{organisation}", "some-organisation")
+                .replace("{language}", "fr")
+                .replace("{to}", "closed")
+                .replace("{token}", &token);
+            for forged in [&[("csrf_token", "forged")][..], &[][..]] {
+                let r = browser.client.post(app.url(&path)).form(forged).send().await.unwrap();
+                assert_eq!(r.status(), 403, "POST {path} with {forged:?}");
+            }
+        }
+        // Nothing happened: the letter is still a draft, the owner still signed in.
+        let (_, letter) = crate::helpers::status_json(app.get_authed("/api/v1/letters/home-letter").await).await;
+        assert_eq!(letter["state"], "draft");
+        assert_eq!(browser.page("/dashboard").await.0, 200);
+    }
+);
