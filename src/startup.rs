@@ -129,6 +129,27 @@ impl SetupLink {
 /// Answer `HEAD` as `GET` without the body (link checkers and `curl -I` ask with `HEAD`; the
 /// routes are declared for `GET`). Only the method changes: the connection still knows the
 /// request was `HEAD` and sends the headers alone, and no route that changes state is `GET`.
+/// Responses to a request that carries credentials (a bearer token or the session cookie) may
+/// hold private data: no cache, shared or the browser's, keeps them (`Cache-Control: no-store`,
+/// in place of the public caching of open data).
+async fn no_store_when_signed_in(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let signed_in = req
+        .headers()
+        .contains_key(actix_web::http::header::AUTHORIZATION)
+        || req.cookie(crate::web::session::COOKIE).is_some();
+    let mut res = next.call(req).await?;
+    if signed_in {
+        res.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
+}
+
 async fn head_as_get(
     mut req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
@@ -347,6 +368,8 @@ impl Application {
             listener.local_addr()?
         );
         let max_body = settings.max_body_bytes;
+        // Over HTTPS, browsers are told to use nothing else for a year (HSTS).
+        let https = state.secure_cookies;
         let limits = Limits {
             sign: RateLimit::new(
                 "sign requests",
@@ -362,6 +385,12 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
+                .wrap(actix_web::middleware::from_fn(no_store_when_signed_in))
+                .wrap(actix_web::middleware::Condition::new(
+                    https,
+                    DefaultHeaders::new()
+                        .add(("Strict-Transport-Security", "max-age=31536000")),
+                ))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))

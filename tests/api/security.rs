@@ -159,7 +159,18 @@ db_test!(
             let r = browser.client.get(app.url(path)).send().await.unwrap();
             assert_eq!(r.status(), 200, "{path}");
             assert_security_headers(path, &r);
+            assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
         }
+        // What a token reads is never cached; open data read without one is.
+        for path in ["/api/v1/letters/sec-letter", "/api/v1/me", "/api/v1/letters/sec-letter/signatories"] {
+            let r = app.get_authed(path).await;
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(r.headers()["cache-control"], "no-store", "{path} with a token");
+        }
+        let r = client.get(app.url("/api/v1/letters/sec-letter/signatories")).send().await.unwrap();
+        assert!(r.headers()["cache-control"].to_str().unwrap().contains("public"));
+        // Plain HTTP (tests): no HSTS, which only HTTPS may send.
+        assert!(r.headers().get("strict-transport-security").is_none());
 
         // The Swagger UI works under that policy: its scripts are files it serves, none inline.
         let html = client.get(app.url("/api/docs/")).send().await.unwrap().text().await.unwrap();
@@ -180,6 +191,21 @@ db_test!(
             let r = client.get(app.url(&format!("/api/docs/{}", src.trim_start_matches("./")))).send().await.unwrap();
             assert_eq!(r.status(), 200, "{src}");
             assert_security_headers(src, &r);
+        }
+    }
+);
+
+db_test!(
+    async fn over_https_browsers_are_told_to_keep_to_https(app, |s| {
+        s.public_url = Some("https://letters.example".into());
+    }) {
+        for path in ["/", "/login", "/api/v1/letters", "/no-such-page"] {
+            let r = app.get(path).await;
+            assert_eq!(
+                r.headers().get("strict-transport-security").map(|v| v.to_str().unwrap()),
+                Some("max-age=31536000"),
+                "{path}"
+            );
         }
     }
 );
