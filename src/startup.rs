@@ -126,9 +126,6 @@ impl SetupLink {
     }
 }
 
-/// Answer `HEAD` as `GET` without the body (link checkers and `curl -I` ask with `HEAD`; the
-/// routes are declared for `GET`). Only the method changes: the connection still knows the
-/// request was `HEAD` and sends the headers alone, and no route that changes state is `GET`.
 /// Responses to a request that carries credentials (a bearer token or the session cookie) may
 /// hold private data: no cache, shared or the browser's, keeps them (`Cache-Control: no-store`,
 /// in place of the public caching of open data).
@@ -150,6 +147,9 @@ async fn no_store_when_signed_in(
     Ok(res)
 }
 
+/// Answer `HEAD` as `GET` without the body (link checkers and `curl -I` ask with `HEAD`; the
+/// routes are declared for `GET`). Only the method changes: the connection still knows the
+/// request was `HEAD` and sends the headers alone, and no route that changes state is `GET`.
 async fn head_as_get(
     mut req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
