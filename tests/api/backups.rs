@@ -38,7 +38,12 @@ async fn backup(app: &TestApp, path: &Path, extra: &[&str]) -> Output {
 async fn sign_and_confirm(app: &TestApp, letter: &str, name: &str, email: &str) {
     let r = app.sign(letter, &signer(name, "FR", email)).await;
     assert_eq!(r.status(), 202, "{name}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let mail = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mail to {email} in 20 s"
+        );
         if let Some(m) = app
             .mail
             .mails()
