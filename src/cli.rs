@@ -1,5 +1,5 @@
 //! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify`, `user add`,
-//! `erase` and `import`.
+//! `erase`, `import` and `backup`.
 
 use std::path::PathBuf;
 
@@ -57,6 +57,21 @@ pub enum Command {
         /// Why, for the audit log (e.g. "asked by mail on 2 December").
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// Write a consistent copy of the live database to PATH, while the server runs: SQLite
+    /// through its online backup API (then `PRAGMA integrity_check` on the copy), PostgreSQL
+    /// through `pg_dump -Fc` (then `pg_restore --list`). The key files of the data folder are
+    /// not in it: back them up too (docs/BACKUPS.md). Exits 0 when the copy was written and
+    /// checked, 1 otherwise (nothing is left at PATH then).
+    Backup {
+        /// Where to write the copy (a new file, unless --force).
+        path: PathBuf,
+        /// Replace PATH if it exists.
+        #[arg(long)]
+        force: bool,
+        /// SQLite pages copied per step (smaller steps hold the read lock for less time).
+        #[arg(long, default_value_t = crate::db::backup::PAGES_PER_STEP, hide = true)]
+        pages_per_step: u32,
     },
     /// Check a letter's ledger and list as anyone can: the chain, the signed head, the list, and
     /// (with --since) that the ledger only grew since a head saved earlier. Exits 0 when

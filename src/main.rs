@@ -97,6 +97,30 @@ async fn main() -> anyhow::Result<()> {
             .await??;
             println!("{done}");
         }
+        Command::Backup {
+            path,
+            force,
+            pages_per_step,
+        } => {
+            // The database as it is: no migration, no seeding, nothing written to it.
+            let url = undersigned::db::DatabaseUrl::parse(&settings.database_url())?;
+            let options = undersigned::db::backup::Options {
+                path,
+                force,
+                pages_per_step,
+            };
+            let report = tokio::task::spawn_blocking(move || {
+                undersigned::db::backup::backup(&url, &options)
+            })
+            .await?;
+            match report {
+                Ok(report) => println!("{report}"),
+                Err(e) => {
+                    eprintln!("backup failed: {e:#}");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Verify { .. } => unreachable!("handled above"),
     }
     Ok(())

@@ -61,10 +61,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Compare digests, so the comparison's timing says nothing about the token.
+    /// Compare digests in constant time, so the comparison's timing says nothing about the token.
     pub fn is_admin_token(&self, presented: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        digest == self.admin_token_sha256
+        crate::domain::token::same_secret(&digest, &self.admin_token_sha256)
     }
 
     /// Change a signature through one of its links (confirm, withdraw), then forget the cached
@@ -116,7 +116,11 @@ impl SetupLink {
     pub fn check(&self, presented: &str) -> Result<(), AppError> {
         let live = self.0.lock().expect("setup link lock").clone();
         match (live, Token::parse(presented)) {
-            (Some(hash), Ok(token)) if token.hash() == hash => Ok(()),
+            (Some(hash), Ok(token))
+                if crate::domain::token::same_secret(token.hash().as_bytes(), hash.as_bytes()) =>
+            {
+                Ok(())
+            }
             _ => Err(AppError::not_found("setup link")),
         }
     }
@@ -124,6 +128,27 @@ impl SetupLink {
     pub fn used(&self) {
         *self.0.lock().expect("setup link lock") = None;
     }
+}
+
+/// Responses to a request that carries credentials (a bearer token or the session cookie) may
+/// hold private data: no cache, shared or the browser's, keeps them (`Cache-Control: no-store`,
+/// in place of the public caching of open data).
+async fn no_store_when_signed_in(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let signed_in = req
+        .headers()
+        .contains_key(actix_web::http::header::AUTHORIZATION)
+        || req.cookie(crate::web::session::COOKIE).is_some();
+    let mut res = next.call(req).await?;
+    if signed_in {
+        res.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
 }
 
 /// Answer `HEAD` as `GET` without the body (link checkers and `curl -I` ask with `HEAD`; the
@@ -359,6 +384,8 @@ impl Application {
             listener.local_addr()?
         );
         let max_body = settings.max_body_bytes;
+        // Over HTTPS, browsers are told to use nothing else for a year (HSTS).
+        let https = state.secure_cookies;
         let limits = Limits {
             sign: RateLimit::new(
                 "sign requests",
@@ -384,6 +411,12 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     crate::load::shed(load.clone(), req, next)
                 }))
+                .wrap(actix_web::middleware::from_fn(no_store_when_signed_in))
+                .wrap(actix_web::middleware::Condition::new(
+                    https,
+                    DefaultHeaders::new()
+                        .add(("Strict-Transport-Security", "max-age=31536000")),
+                ))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
@@ -506,13 +539,14 @@ impl Shutdown {
 pub struct RedactedSpan;
 
 /// A path fit for logs: the token in `/signatures/{confirm,withdraw}/{token}`,
-/// `/invitations/{token}` and `/setup/{token}` is replaced.
+/// `/invitations/{token}`, `/setup/{token}` and `/unsubscribe/{token}` is replaced.
 pub fn redact_path(path: &str) -> String {
     for prefix in [
         "/signatures/confirm/",
         "/signatures/withdraw/",
         "/invitations/",
         "/setup/",
+        "/unsubscribe/",
     ] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
@@ -567,6 +601,8 @@ mod tests {
             format!("/signatures/confirm/{token}"),
             format!("/signatures/withdraw/{token}"),
             format!("/invitations/{token}"),
+            format!("/setup/{token}"),
+            format!("/unsubscribe/{token}"),
         ] {
             assert!(!super::redact_path(&path).contains(&token));
         }

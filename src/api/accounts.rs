@@ -280,7 +280,7 @@ pub async fn change_password(
 pub struct NewUserJson {
     name: Option<String>,
     email: Option<String>,
-    /// At least 10 characters.
+    /// At least 12 characters (OWASP ASVS 2.1.1).
     password: Option<String>,
     /// A coalition to add the account to (its slug), with `role`.
     coalition: Option<String>,

@@ -4,6 +4,7 @@
 //! One code base serves SQLite and PostgreSQL through diesel's `MultiConnection`: queries are
 //! written once against [`DbConnection`]; the few backend-specific statements match on its variant.
 
+pub mod backup;
 pub mod migrations;
 pub mod models;
 pub mod pool;

@@ -80,7 +80,7 @@ impl std::fmt::Debug for Password {
 }
 
 impl Password {
-    pub const MIN: usize = 10;
+    pub const MIN: usize = 12;
     pub const MAX: usize = 200;
 
     pub fn parse(input: &str) -> Result<Password, String> {

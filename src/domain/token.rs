@@ -105,9 +105,42 @@ impl Token {
     }
 }
 
+/// Whether two secrets are equal, in time that depends only on their lengths (never on where
+/// they first differ): every comparison of a presented secret with the expected one goes through
+/// here (the CSRF field with its cookie, the admin token's digest, the setup link's hash). Tokens found by their stored
+/// SHA-256 (sessions, API tokens, link tokens) are looked up by hash instead: the lookup's timing
+/// depends on a hash the presenter cannot steer, not on the secret.
+pub fn same_secret(presented: &[u8], expected: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.ct_eq(expected).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_secret_compares_whole_values() {
+        assert!(same_secret(b"0123abcd", b"0123abcd"));
+        assert!(!same_secret(b"0123abcd", b"0123abce"));
+        assert!(!same_secret(b"x123abcd", b"0123abcd"));
+        assert!(!same_secret(b"0123abc", b"0123abcd"));
+        assert!(!same_secret(b"", b"0123abcd"));
+    }
+
+    /// The comparisons of presented secrets call [`same_secret`], never `==` (which stops at the
+    /// first differing byte): this fails if one is changed back.
+    #[test]
+    fn secret_comparisons_are_constant_time() {
+        let csrf = include_str!("../web/csrf.rs");
+        assert!(csrf.contains("same_secret(submitted.as_bytes(), c.value().as_bytes())"));
+        assert!(!csrf.contains("c.value() == submitted"));
+        let startup = include_str!("../startup.rs");
+        assert!(startup.contains("same_secret(&digest, &self.admin_token_sha256)"));
+        assert!(!startup.contains("digest == self.admin_token_sha256"));
+        assert!(startup.contains("same_secret(token.hash().as_bytes(), hash.as_bytes())"));
+        assert!(!startup.contains("token.hash() == hash"));
+    }
 
     #[test]
     fn tokens_depend_on_key_purpose_and_id() {

@@ -48,10 +48,15 @@ impl Csrf {
     }
 }
 
-/// Accept a form post only when its hidden field matches the cookie.
+/// Accept a form post only when its hidden field matches the cookie (compared in constant time).
 pub fn verify(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
     match req.cookie(COOKIE) {
-        Some(c) if !submitted.is_empty() && c.value() == submitted => Ok(()),
+        Some(c)
+            if !submitted.is_empty()
+                && crate::domain::token::same_secret(submitted.as_bytes(), c.value().as_bytes()) =>
+        {
+            Ok(())
+        }
         _ => Err(AppError::Forbidden(
             "the form expired or came from another site; please reload the page and submit it again"
                 .into(),

@@ -69,7 +69,7 @@ async fn the_first_run_link_creates_the_owner_and_coalition_once() {
                 "{field}: {html}"
             );
         }
-        assert!(html.contains("at least 10 characters"));
+        assert!(html.contains("at least 12 characters"));
         let r = app.post_as(ADMIN_TOKEN, "/api/v1/users", &json!({})).await;
         assert_eq!(
             r.status(),

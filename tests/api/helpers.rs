@@ -93,6 +93,17 @@ impl TestDatabase {
         }
     }
 
+    /// A SQLite database in an existing file (such as a restored backup), with a data folder of
+    /// its own.
+    pub fn sqlite_at(path: &std::path::Path) -> TestDatabase {
+        TestDatabase {
+            url: format!("sqlite://{}", path.display()),
+            backend: Backend::Sqlite,
+            _dir: tempfile::tempdir().expect("temp dir"),
+            pg: None,
+        }
+    }
+
     /// The same database for a second app instance (dropped only by the original).
     pub fn share(&self) -> TestDatabase {
         TestDatabase {

@@ -6,6 +6,7 @@ mod mail;
 
 mod abuse;
 mod accounts;
+mod backups;
 mod browser;
 mod campaign_flow;
 mod campaigns;
@@ -28,6 +29,7 @@ mod open_data;
 mod organisations;
 mod overload;
 mod permissions;
+mod security;
 mod signing;
 mod trust;
 mod updates;
