@@ -61,7 +61,7 @@ pub struct Settings {
     /// How often the deadline worker closes open letters whose signing deadline has passed, in
     /// milliseconds.
     pub deadline_poll_ms: u64,
-    /// SMTP connection and command timeout, in seconds.
+    /// SMTP timeout, in seconds: for connecting, and for the whole exchange of one mail.
     pub smtp_timeout_secs: u64,
     /// Sign requests allowed per client IP per minute; 0 turns the limit off.
     pub sign_rate_per_minute: u32,

@@ -29,7 +29,10 @@ impl SmtpThread {
     /// Start the thread. `timeout` bounds the whole exchange of one mail: lettre's own timeout
     /// only covers connecting, so a server that accepts and then stops answering would otherwise
     /// hold a send (and the worker waiting for it) forever.
-    pub fn start(builder: AsyncSmtpTransportBuilder, timeout: Duration) -> anyhow::Result<SmtpThread> {
+    pub fn start(
+        builder: AsyncSmtpTransportBuilder,
+        timeout: Duration,
+    ) -> anyhow::Result<SmtpThread> {
         let (jobs, mut queue) = mpsc::channel::<Job>(256);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -165,10 +165,7 @@ fn serve(stream: TcpStream, state: &State) -> std::io::Result<()> {
     out.write_all(b"220 faulty.test ESMTP\r\n")?;
     let mut to: Vec<String> = Vec::new();
     let mut fault = Fault::Healthy;
-    let mut open = Transaction {
-        state,
-        open: false,
-    };
+    let mut open = Transaction { state, open: false };
     loop {
         let mut line = Vec::new();
         if lines.read_until(b'\n', &mut line)? == 0 {
@@ -499,7 +496,11 @@ async fn a_temporary_4xx_is_retried_until_delivered_and_a_permanent_5xx_is_parke
         );
         let busy = row("always-busy@c.example");
         assert_eq!(busy["state"], "dead", "{busy}");
-        assert_eq!(attempts(&busy), 5, "a 4xx is parked only at the last attempt");
+        assert_eq!(
+            attempts(&busy),
+            5,
+            "a 4xx is parked only at the last attempt"
+        );
         assert!(
             busy["last_error"].as_str().unwrap().contains("451"),
             "{busy}"
