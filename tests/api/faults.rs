@@ -566,6 +566,7 @@ impl Server {
             .env("UNDERSIGNED_SECRET_KEY", SECRET_KEY)
             .env("UNDERSIGNED_LEDGER_KEY", LEDGER_KEY)
             .env("UNDERSIGNED_SIGN_RATE_PER_MINUTE", "0")
+            .env("UNDERSIGNED_SIGN_RATE_PER_LETTER_PER_MINUTE", "0")
             .env("UNDERSIGNED_SIGN_IN_RATE_PER_MINUTE", "0")
             .env("UNDERSIGNED_OUTBOX_LEASE_SECS", "2")
             // Below the lease, as docs/CONFIGURATION.md asks: a batch never outlives its claim.
