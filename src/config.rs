@@ -55,10 +55,13 @@ pub struct Settings {
     pub outbox_retry_max_ms: u64,
     /// How often the worker looks for due mail when nothing wakes it, in milliseconds.
     pub outbox_poll_ms: u64,
+    /// How long a worker's claim on a mail lasts, in seconds: a mail claimed by a worker that
+    /// died (or lost its database) is sent again once this runs out.
+    pub outbox_lease_secs: u64,
     /// How often the deadline worker closes open letters whose signing deadline has passed, in
     /// milliseconds.
     pub deadline_poll_ms: u64,
-    /// SMTP connection and command timeout, in seconds.
+    /// SMTP timeout, in seconds: for connecting, and for the whole exchange of one mail.
     pub smtp_timeout_secs: u64,
     /// Sign requests allowed per client IP per minute; 0 turns the limit off.
     pub sign_rate_per_minute: u32,
@@ -126,6 +129,7 @@ impl Default for Settings {
             outbox_retry_base_ms: 5_000,
             outbox_retry_max_ms: 3_600_000,
             outbox_poll_ms: 1_000,
+            outbox_lease_secs: 120,
             deadline_poll_ms: 30_000,
             smtp_timeout_secs: 10,
             sign_rate_per_minute: 30,

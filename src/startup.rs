@@ -357,6 +357,9 @@ impl Application {
                 max: Duration::from_millis(settings.outbox_retry_max_ms),
             },
             poll: Duration::from_millis(settings.outbox_poll_ms.max(10)),
+            lease: chrono::Duration::seconds(
+                i64::try_from(settings.outbox_lease_secs.max(1)).unwrap_or(i64::MAX / 1000),
+            ),
             wake,
         };
         actix_web::rt::spawn(worker.run());

@@ -90,11 +90,12 @@ impl Mailer {
         match &settings.smtp_url {
             Some(url) => {
                 let url = lettre_url(url.expose_secret())?;
+                let timeout = Duration::from_secs(settings.smtp_timeout_secs.max(1));
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
                     .context("UNDERSIGNED_SMTP_URL is not a valid SMTP URL")?
-                    .timeout(Some(Duration::from_secs(settings.smtp_timeout_secs)))
+                    .timeout(Some(timeout))
                     .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE));
-                Ok(Mailer::Smtp(SmtpThread::start(builder)?))
+                Ok(Mailer::Smtp(SmtpThread::start(builder, timeout)?))
             }
             None => {
                 let dir = settings.data_dir.join("mail");

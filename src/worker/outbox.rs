@@ -21,8 +21,6 @@ use crate::error::AppError;
 use crate::service::letters::{self, Audience};
 use crate::service::{self, deliveries, invitations, outbox, public_list, signatures, updates};
 
-/// How long a claimed row stays reserved for the worker that claimed it.
-const LEASE_SECS: i64 = 120;
 /// Rows claimed at once; sent concurrently over the SMTP pool.
 const BATCH: i64 = 32;
 /// Loops that claim and send batches side by side: while one waits for SMTP answers, another
@@ -57,6 +55,8 @@ pub struct OutboxWorker {
     pub public_url: String,
     pub retry: RetryPolicy,
     pub poll: Duration,
+    /// How long a claimed row stays reserved for the worker that claimed it (`outbox_lease_secs`).
+    pub lease: chrono::Duration,
     /// Woken after a request queues mail, so it goes out at once.
     pub wake: Arc<Notify>,
 }
@@ -78,10 +78,11 @@ impl OutboxWorker {
     /// leases its rows), so lanes only overlap one batch's sending with the next one's claim.
     async fn lane(self: Arc<Self>) {
         let worker = self;
+        let lease = worker.lease;
         loop {
             let claimed = worker
                 .db
-                .write(|conn| outbox::claim(conn, BATCH, chrono::Duration::seconds(LEASE_SECS)))
+                .write(move |conn| outbox::claim(conn, BATCH, lease))
                 .await;
             match claimed {
                 Ok(batch) if !batch.is_empty() => {

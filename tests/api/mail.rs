@@ -20,7 +20,7 @@ pub struct ReceivedMail {
 }
 
 impl ReceivedMail {
-    fn parse(to: Vec<String>, raw: &[u8]) -> ReceivedMail {
+    pub fn parse(to: Vec<String>, raw: &[u8]) -> ReceivedMail {
         let parsed = mailparse::parse_mail(raw).expect("a MIME mail");
         let header = |name: &str| {
             use mailparse::MailHeaderMap;

@@ -18,6 +18,7 @@ mod database_faults;
 mod directory;
 mod directory_pages;
 mod errors;
+mod faults;
 mod health;
 mod imports;
 mod invitations;
