@@ -153,7 +153,9 @@ impl SmtpSink {
         });
         server
             .with_name("sink.test")
-            .with_num_threads(64)
+            // Each sink lives as long as the test binary: few threads, enough for the 8 SMTP
+            // connections an app opens at most (two apps may share one sink).
+            .with_num_threads(16)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
