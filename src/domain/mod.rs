@@ -16,6 +16,9 @@ pub mod text;
 pub mod token;
 pub mod verification;
 
+#[cfg(test)]
+mod properties;
+
 pub use account::{Password, Permission, Role};
 pub use country::CountryCode;
 pub use letter::{LetterState, Moderation, Visibility};
@@ -24,13 +27,14 @@ pub use signature::{MailKind, MailState, SignatureState, SignatureVerification};
 pub use text::{EmailAddress, EmailDomain, LanguageTag, Slug, Website};
 
 /// Declares a fieldless enum stored and serialised as a lowercase string, with `as_str`,
-/// `FromStr` (with a message listing the allowed values), `ALL`, and serde impls.
+/// `FromStr` (with a message listing the allowed values), `ALL`, and serde impls that use the
+/// same words as `as_str` (so `MailKind::Delivery` is `"letter_delivery"` in JSON as in the
+/// database, not serde's `"delivery"`).
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

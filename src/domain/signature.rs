@@ -60,3 +60,23 @@ string_enum!(
     /// An outbox row's delivery state.
     MailState { Queued => "queued", Sent => "sent", Dead => "dead" }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_uses_the_same_words_as_the_database() {
+        // Found by domain::properties: serde's `rename_all = "lowercase"` wrote
+        // "signatureconfirmation" and "delivery" where `as_str` (the database) says otherwise.
+        for &kind in MailKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<MailKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(
+            serde_json::to_string(&MailKind::Delivery).unwrap(),
+            "\"letter_delivery\""
+        );
+    }
+}

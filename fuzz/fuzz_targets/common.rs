@@ -1,0 +1,118 @@
+//! What the targets share: the ISO country list as the service seeds it, and every API request
+//! type decoded and then checked by its own validator, as the handlers do.
+
+#![allow(dead_code)]
+
+use serde::de::DeserializeOwned;
+use undersigned::api::{
+    accounts, campaigns, coalitions, countries, invitations, letters, members, moderation,
+    organisations, versions,
+};
+use undersigned::db::models::Country;
+use undersigned::domain::country::CountryNames;
+use undersigned::service::signatures::SignFields;
+
+/// A country row as `resolve` sees it.
+pub struct Iso(pub &'static rust_iso3166::CountryCode);
+
+impl CountryNames for Iso {
+    fn code(&self) -> &str {
+        self.0.alpha2
+    }
+    fn alpha3(&self) -> &str {
+        self.0.alpha3
+    }
+    fn name(&self) -> &str {
+        self.0.name
+    }
+}
+
+pub fn iso() -> Vec<Iso> {
+    rust_iso3166::ALL.iter().map(Iso).collect()
+}
+
+/// The ISO list as database rows, for the validators that resolve a country.
+pub fn country_rows() -> Vec<Country> {
+    let now = undersigned::service::now();
+    rust_iso3166::ALL
+        .iter()
+        .map(|c| Country {
+            code: c.alpha2.to_string(),
+            alpha3: c.alpha3.to_string(),
+            name: c.name.to_string(),
+            numeric_code: None,
+            is_iso: 1,
+            created_at: now,
+        })
+        .collect()
+}
+
+/// Decodes one body into a request type (JSON or a form), or fails as the handler would.
+pub trait Decode {
+    fn decode<T: DeserializeOwned>(&self) -> Option<T>;
+}
+
+/// Decode the input as request type number `which` and run its validator. Neither may panic;
+/// what they answer (a value or a per-field error) does not matter here.
+pub fn exercise(which: u8, input: &impl Decode, countries: &[Country]) {
+    match which % 22 {
+        0 => drop(input.decode::<SignFields>().map(|v| v.parse(countries))),
+        1 => drop(input.decode::<letters::NewLetterJson>().map(|v| v.parse())),
+        2 => drop(
+            input
+                .decode::<letters::LetterPatchJson>()
+                .map(|v| v.parse()),
+        ),
+        3 => drop(input.decode::<letters::TransitionJson>()),
+        4 => drop(
+            input
+                .decode::<campaigns::NewCampaignJson>()
+                .map(|v| v.parse()),
+        ),
+        5 => drop(
+            input
+                .decode::<campaigns::CampaignPatchJson>()
+                .map(|v| v.parse()),
+        ),
+        6 => drop(input.decode::<campaigns::DeliverJson>().map(|v| v.parse())),
+        7 => drop(input.decode::<campaigns::NewEventJson>()),
+        8 => drop(
+            input
+                .decode::<countries::NewTerritoryJson>()
+                .map(|v| v.parse()),
+        ),
+        9 => drop(input.decode::<members::LinkJson>().map(|v| v.parse())),
+        10 => drop(
+            input
+                .decode::<organisations::MergeJson>()
+                .map(|v| v.parse()),
+        ),
+        11 => drop(
+            input
+                .decode::<organisations::NewOrganisationJson>()
+                .map(|v| v.parse(countries)),
+        ),
+        12 => drop(
+            input
+                .decode::<organisations::OrganisationPatchJson>()
+                .map(|v| v.parse(countries)),
+        ),
+        13 => drop(
+            input
+                .decode::<versions::NewVersionJson>()
+                .map(|v| v.parse()),
+        ),
+        14 => drop(
+            input
+                .decode::<versions::TranslationRequestJson>()
+                .map(|v| v.parse()),
+        ),
+        15 => drop(input.decode::<invitations::InviteJson>()),
+        16 => drop(input.decode::<invitations::InvitationSignJson>()),
+        17 => drop(input.decode::<accounts::SignInJson>()),
+        18 => drop(input.decode::<accounts::NewUserJson>()),
+        19 => drop(input.decode::<accounts::MemberRequestJson>()),
+        20 => drop(input.decode::<coalitions::NewCoalitionJson>()),
+        _ => drop(input.decode::<moderation::DecisionJson>()),
+    }
+}
