@@ -479,16 +479,16 @@ pub async fn timeline(
     let page = page.parse()?;
     let audience = actor.audience();
     let slug = slug.into_inner();
-    let o = state
+    let t = state
         .db
-        .run(move |conn| campaigns::overview(conn, &slug, &audience, page))
+        .run(move |conn| campaigns::timeline_page(conn, &slug, &audience, page))
         .await?;
-    let slugs: Vec<Option<String>> = (o.timeline.items.iter())
-        .map(|e| o.letter_slug(e).map(str::to_string))
+    let slugs: Vec<Option<String>> = (t.events.items.iter())
+        .map(|e| t.letter_slug(e).map(str::to_string))
         .collect();
     let mut slugs = slugs.into_iter();
     Ok(HttpResponse::Ok().json(
-        o.timeline
+        t.events
             .map(|e| EventJson::new(e, slugs.next().flatten().as_deref())),
     ))
 }
@@ -506,7 +506,7 @@ pub async fn atom(
     let o = state
         .db
         .run(move |conn| {
-            campaigns::overview(
+            campaigns::timeline_page(
                 conn,
                 &slug,
                 &Audience::Public,
@@ -524,7 +524,7 @@ pub async fn atom(
     );
     let time = |t: NaiveDateTime| -> FixedDateTime { utc(t).fixed_offset() };
     let last_modified = o.last_modified();
-    let entries: Vec<Entry> = (o.timeline.items.iter())
+    let entries: Vec<Entry> = (o.events.items.iter())
         .map(|e| Entry {
             id: format!("{page_url}#event-{}", e.id),
             title: Text::plain(e.title.clone()),
@@ -572,7 +572,7 @@ pub async fn atom(
         ..atom_syndication::Feed::default()
     };
     let xml = feed.to_string();
-    let total = o.timeline.total.to_string();
+    let total = o.events.total.to_string();
     let validators = caching::Validators::of(
         &["campaign-atom", &o.view.campaign.id, &total],
         last_modified,

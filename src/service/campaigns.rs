@@ -305,15 +305,15 @@ pub fn list(
     Ok(Page::new(items, page, total))
 }
 
-/// The ids of the letters of a campaign that `audience` sees on it.
-fn letter_ids(
+/// The letters of a campaign that `audience` sees on it: (id, slug).
+fn shown_letters(
     conn: &mut DbConnection,
     view: &CampaignView,
     audience: &Audience,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<(String, String)>, AppError> {
     let mut query = letters::table
         .filter(letters::campaign_id.eq(&view.campaign.id))
-        .select(letters::id)
+        .select((letters::id, letters::slug))
         .into_boxed::<crate::db::pool::MultiBackend>();
     if !audience.sees_private(&view.coalition.id) {
         query = query
@@ -321,6 +321,18 @@ fn letter_ids(
             .filter(letters::visibility.eq(Visibility::Public.as_str()));
     }
     Ok(query.load(conn)?)
+}
+
+/// The ids of the letters of a campaign that `audience` sees on it.
+fn letter_ids(
+    conn: &mut DbConnection,
+    view: &CampaignView,
+    audience: &Audience,
+) -> Result<Vec<String>, AppError> {
+    Ok(shown_letters(conn, view, audience)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
 }
 
 /// The campaign's letters that `audience` sees, oldest first.
@@ -384,6 +396,16 @@ pub fn timeline(
     page: PageRequest,
 ) -> Result<Page<TimelineEvent>, AppError> {
     let ids = letter_ids(conn, view, audience)?;
+    events_of(conn, view, ids, page)
+}
+
+/// A page of the events of a campaign and of the letters `ids`, newest first.
+fn events_of(
+    conn: &mut DbConnection,
+    view: &CampaignView,
+    ids: Vec<String>,
+    page: PageRequest,
+) -> Result<Page<TimelineEvent>, AppError> {
     let campaign_id = view.campaign.id.clone();
     let filtered = || {
         timeline_events::table
@@ -631,5 +653,49 @@ pub fn overview(
         progress,
         letters: shown,
         timeline,
+    })
+}
+
+/// A page of a campaign's timeline as `audience` sees it, with what its events link to; without
+/// the progress and the letters' lists that [`overview`] reads (the timeline and its feed need
+/// neither).
+pub struct TimelinePage {
+    pub view: CampaignView,
+    pub events: Page<TimelineEvent>,
+    /// The letters shown on the campaign: (id, slug).
+    letters: Vec<(String, String)>,
+}
+
+impl TimelinePage {
+    /// The slug of the letter an event is about, when the reader sees it.
+    pub fn letter_slug(&self, event: &TimelineEvent) -> Option<&str> {
+        let id = event.letter_id.as_deref()?;
+        (self.letters.iter())
+            .find(|(l, _)| l == id)
+            .map(|(_, slug)| slug.as_str())
+    }
+
+    /// When the campaign or the events shown last changed (for caching).
+    pub fn last_modified(&self) -> NaiveDateTime {
+        (self.events.items.iter())
+            .map(|e| e.created_at)
+            .fold(self.view.campaign.updated_at, NaiveDateTime::max)
+    }
+}
+
+pub fn timeline_page(
+    conn: &mut DbConnection,
+    slug: &str,
+    audience: &Audience,
+    page: PageRequest,
+) -> Result<TimelinePage, AppError> {
+    let view = find(conn, slug, audience)?;
+    let letters = shown_letters(conn, &view, audience)?;
+    let ids = letters.iter().map(|(id, _)| id.clone()).collect();
+    let events = events_of(conn, &view, ids, page)?;
+    Ok(TimelinePage {
+        view,
+        events,
+        letters,
     })
 }
