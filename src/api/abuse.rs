@@ -4,12 +4,15 @@
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::extract::GuardedJson;
+use super::extract::{ApiQuery, Authenticated};
 use super::moderation::SignatureJson;
 use super::{text, timestamp, PageQuery};
+use crate::domain::Permission;
 use crate::domain::{abuse, EmailDomain, SignatureState};
 use crate::error::{AppError, FieldCollector};
 use crate::service::abuse::{self as service, MatchFilter};
+use crate::service::access::Subject;
 use crate::service::Page;
 use crate::startup::AppState;
 
@@ -176,9 +179,16 @@ pub async fn reject_matching(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<RejectMatchingJson>,
+    body: GuardedJson<RejectMatchingJson>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.0;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::Moderate,
+        )
+        .await?;
     let query = MatchQuery {
         email_domain: body.email_domain,
         network: body.network,

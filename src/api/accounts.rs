@@ -6,12 +6,15 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::extract::GuardedJson;
 use super::extract::{ApiJson, Authenticated};
 use super::{text, utc};
 use crate::db::models::{ApiToken, User};
+use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
 use crate::service::access::Actor;
+use crate::service::access::Subject;
 use crate::service::accounts::{self, Member, NewUserInput, SetupFields};
 use crate::startup::{AppState, Limits};
 
@@ -397,9 +400,16 @@ pub async fn set_member(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<MemberRequestJson>,
+    body: GuardedJson<MemberRequestJson>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.0;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Coalition(slug.to_string()),
+            Permission::ManageMembers,
+        )
+        .await?;
     let mut errors = FieldCollector::new();
     let email = errors.required("email", body.email.as_deref(), EmailAddress::parse);
     let role: Option<Role> = errors.required("role", body.role.as_deref(), str::parse);

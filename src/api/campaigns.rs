@@ -7,13 +7,16 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::caching;
+use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::letters::CoalitionRef;
 use super::{nullable, text, timestamp, utc, PageQuery};
 use crate::db::models::{Delivery, TimelineEvent};
 use crate::domain::campaign::{percent, EventKind};
+use crate::domain::Permission;
 use crate::domain::Slug;
 use crate::error::{AppError, FieldCollector};
+use crate::service::access::Subject;
 use crate::service::campaigns::{
     self, CampaignUpdate, Goal, NewCampaignInput, NewEventInput, Overview,
 };
@@ -453,9 +456,17 @@ pub async fn update(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<CampaignPatchJson>,
+    body: GuardedJson<CampaignPatchJson>,
 ) -> Result<HttpResponse, AppError> {
-    let changes = body.0.parse()?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Campaign(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let changes = body.parse()?;
     let slug = slug.into_inner();
     let writer = actor.clone();
     let view = state
@@ -605,9 +616,17 @@ pub async fn post_event(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<NewEventJson>,
+    body: GuardedJson<NewEventJson>,
 ) -> Result<HttpResponse, AppError> {
-    let input = parse_event(body.0)?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Campaign(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let input = parse_event(body)?;
     let letter = input.letter.clone();
     let slug = slug.into_inner();
     let event = state
@@ -743,9 +762,17 @@ pub async fn deliver(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<DeliverJson>,
+    body: GuardedJson<DeliverJson>,
 ) -> Result<HttpResponse, AppError> {
-    let options = body.0.parse()?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let options = body.parse()?;
     let slug = slug.into_inner();
     let key = state.ledger.clone();
     let (view, delivered) = state

@@ -10,8 +10,9 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use crate::domain::token::Token;
+use crate::domain::Permission;
 use crate::error::AppError;
-use crate::service::access::Actor;
+use crate::service::access::{self, Actor, Subject};
 use crate::service::accounts;
 use crate::startup::AppState;
 
@@ -67,6 +68,41 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
             }
         })
+    }
+}
+
+/// The JSON body of a change to one letter, campaign or coalition, handed over only once the
+/// asker's role there has been checked ([`access::check`]). Until then nothing about the body
+/// counts, not even a wrong content type or an unknown field, so an outsider's request is refused
+/// (404 for a private draft or campaign, 403 otherwise) whatever it holds, and a validation error
+/// never tells them that the thing exists.
+pub struct GuardedJson<T>(Result<T, AppError>);
+
+impl<T> GuardedJson<T> {
+    /// The body, after `actor`'s `permission` on `subject` has been checked.
+    pub async fn open(
+        self,
+        state: &AppState,
+        actor: &Actor,
+        subject: Subject,
+        permission: Permission,
+    ) -> Result<T, AppError> {
+        let actor = actor.clone();
+        state
+            .db
+            .run(move |conn| access::check(conn, &actor, &subject, permission))
+            .await?;
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for GuardedJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = ApiJson::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(GuardedJson(body.await.map(|b| b.0))) })
     }
 }
 

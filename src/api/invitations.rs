@@ -5,9 +5,12 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery};
+use crate::domain::Permission;
 use crate::error::AppError;
+use crate::service::access::Subject;
 use crate::service::invitations::{
     self, Counts, InvitationFields, InvitationRow, InviteOutcome, RemindOutcome,
 };
@@ -105,9 +108,17 @@ pub async fn invite(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<InviteJson>,
+    body: GuardedJson<InviteJson>,
 ) -> Result<HttpResponse, AppError> {
-    let items = body.0.invitations;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::Invite,
+        )
+        .await?;
+    let items = body.invitations;
     let slug = slug.into_inner();
     let key = state.key.clone();
     let (done, counts) = state

@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::caching::{self, Validators};
+use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::{nullable, text, timestamp, utc, PageQuery};
 use crate::domain::ledger::{Head, LedgerKey};
+use crate::domain::Permission;
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
 use crate::error::{AppError, FieldCollector};
+use crate::service::access::Subject;
 use crate::service::letters::{
     self, Audience, LetterFilter, LetterUpdate, LetterView, NewLetterInput,
 };
@@ -438,9 +441,17 @@ pub async fn update(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<LetterPatchJson>,
+    body: GuardedJson<LetterPatchJson>,
 ) -> Result<HttpResponse, AppError> {
-    let changes = body.0.parse()?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let changes = body.parse()?;
     let slug = slug.into_inner();
     let key = state.ledger.clone();
     let audience = actor.audience();
@@ -468,10 +479,18 @@ pub async fn transition(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<TransitionJson>,
+    body: GuardedJson<TransitionJson>,
 ) -> Result<HttpResponse, AppError> {
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
     let mut errors = FieldCollector::new();
-    let to: Option<LetterState> = errors.required("to", body.0.to.as_deref(), str::parse);
+    let to: Option<LetterState> = errors.required("to", body.to.as_deref(), str::parse);
     errors.finish()?;
     let Some(to) = to else {
         return Err(AppError::field("to", "is required"));

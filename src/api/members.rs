@@ -6,10 +6,13 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::extract::GuardedJson;
+use super::extract::{ApiQuery, Authenticated};
 use super::organisations::OrganisationJson;
 use super::{text, utc, PageQuery};
+use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
+use crate::service::access::Subject;
 use crate::service::organisations::{self, MemberView};
 use crate::service::Page;
 use crate::startup::AppState;
@@ -82,9 +85,17 @@ pub async fn link(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<LinkJson>,
+    body: GuardedJson<LinkJson>,
 ) -> Result<HttpResponse, AppError> {
-    let organisation = body.0.parse()?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Coalition(slug.to_string()),
+            Permission::ManageDirectory,
+        )
+        .await?;
+    let organisation = body.parse()?;
     let slug = slug.into_inner();
     let (member, linked_now) = state
         .db

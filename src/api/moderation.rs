@@ -5,10 +5,13 @@ use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::extract::GuardedJson;
+use super::extract::{ApiQuery, Authenticated};
 use super::{text, utc, PageQuery};
+use crate::domain::Permission;
 use crate::domain::{CountryCode, OrgName};
 use crate::error::{AppError, FieldCollector};
+use crate::service::access::Subject;
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
 use crate::service::Page;
 use crate::startup::AppState;
@@ -164,9 +167,17 @@ pub async fn approve(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<DecisionJson>,
+    body: GuardedJson<DecisionJson>,
 ) -> Result<HttpResponse, AppError> {
-    let ids = body.0.ids.unwrap_or_default();
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::Moderate,
+        )
+        .await?;
+    let ids = body.ids.unwrap_or_default();
     decide(actor, state, slug.into_inner(), ids, Decision::Approve).await
 }
 
@@ -180,9 +191,16 @@ pub async fn reject(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<DecisionJson>,
+    body: GuardedJson<DecisionJson>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.0;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::Moderate,
+        )
+        .await?;
     let mut errors = FieldCollector::new();
     let reason = errors.required("reason", body.reason.as_deref(), text(500));
     errors.finish()?;

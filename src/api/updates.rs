@@ -5,10 +5,13 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::extract::{ApiJson, Authenticated};
+use super::extract::Authenticated;
+use super::extract::GuardedJson;
 use super::utc;
 use crate::db::models::LetterUpdate;
+use crate::domain::Permission;
 use crate::error::AppError;
+use crate::service::access::Subject;
 use crate::service::updates::{self, UpdateRequest};
 use crate::startup::AppState;
 
@@ -62,9 +65,17 @@ pub async fn send(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<UpdateRequest>,
+    body: GuardedJson<UpdateRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let request = body.0;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let request = body;
     let slug = slug.into_inner();
     let (key, per_day) = (state.key.clone(), state.updates_per_letter_per_day);
     let (_, update) = state

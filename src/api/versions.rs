@@ -4,12 +4,15 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, Authenticated, Caller};
+use super::extract::GuardedJson;
+use super::extract::{Authenticated, Caller};
 use super::letters::{BODY_MAX, TITLE_MAX};
 use super::{caching, text, utc};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::LanguageTag;
+use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
+use crate::service::access::Subject;
 use crate::service::translations::{self, TranslationInput};
 use crate::service::versions::{self, NewVersion};
 use crate::startup::AppState;
@@ -88,9 +91,17 @@ pub async fn publish_version(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<NewVersionJson>,
+    body: GuardedJson<NewVersionJson>,
 ) -> Result<HttpResponse, AppError> {
-    let new = body.0.parse()?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let new = body.parse()?;
     let (key, slug) = (state.ledger.clone(), slug.into_inner());
     let (view, version) = state
         .db
@@ -189,9 +200,17 @@ pub async fn save_translation(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<TranslationRequestJson>,
+    body: GuardedJson<TranslationRequestJson>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0.parse()?;
+    let body = body
+        .open(
+            &state,
+            &actor,
+            Subject::Letter(slug.to_string()),
+            Permission::ManageLetters,
+        )
+        .await?;
+    let input = body.parse()?;
     let (key, slug) = (state.ledger.clone(), slug.into_inner());
     let saved = state
         .db

@@ -6,6 +6,7 @@
 //! [`Role::allows`](crate::domain::Role::allows).
 
 use crate::db::models::Coalition;
+use crate::db::DbConnection;
 use crate::domain::{Permission, Role};
 use crate::error::AppError;
 use crate::service::letters::Audience;
@@ -131,6 +132,36 @@ impl Actor {
             Actor::User(u) => ("user", Some(u.id.as_str()), u.name.as_str()),
             Actor::Operator => ("operator", None, "the operator (admin token)"),
             Actor::System => ("system", None, "the service"),
+        }
+    }
+}
+
+/// What a coordinator's route acts on, by slug or id: the thing whose coalition's roles count.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    Letter(String),
+    Campaign(String),
+    Coalition(String),
+}
+
+/// Refuse `actor` unless it has `permission` on `subject`, as the use case itself would: 404 for
+/// a letter or campaign the actor may not see (a draft is not found, as for the public), 403
+/// naming the role that is needed otherwise. The routes call it before they read a request's
+/// body (`api::extract::GuardedJson`), so that a validation error never tells an outsider that a
+/// private draft exists; the use case checks again inside its transaction.
+pub fn check(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    subject: &Subject,
+    permission: Permission,
+) -> Result<(), AppError> {
+    match subject {
+        Subject::Letter(slug) => super::letters::find_for(conn, actor, slug, permission).map(drop),
+        Subject::Campaign(slug) => {
+            super::campaigns::find_for(conn, actor, slug, permission).map(drop)
+        }
+        Subject::Coalition(slug) => {
+            actor.require(&super::coalitions::find(conn, slug)?, permission)
         }
     }
 }
