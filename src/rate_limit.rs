@@ -146,6 +146,37 @@ where
     pub fn middleware(&self) -> Condition<Governor<K, NoOpMiddleware>> {
         Condition::new(self.enabled, Governor::new(&self.config))
     }
+
+    /// Forget the keys whose limit has fully recovered: they would behave the same if they came
+    /// back. Without this the limiter keeps one entry for every client address and every letter
+    /// slug it ever saw (any string in the path counts), which grows without bound.
+    pub fn prune(&self) {
+        let limiter = self.config.limiter();
+        limiter.retain_recent();
+        limiter.shrink_to_fit();
+    }
+
+    /// How many keys the limiter holds now.
+    pub fn keys(&self) -> usize {
+        self.config.limiter().len()
+    }
+}
+
+impl Limits {
+    /// How often [`Limits::prune_every`] forgets recovered keys.
+    pub const PRUNE_PERIOD: Duration = Duration::from_secs(60);
+
+    /// Forget recovered keys in every limiter, every `period`, for as long as the server runs.
+    pub async fn prune_every(self, period: Duration) {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            self.sign.prune();
+            self.sign_per_letter.prune();
+            self.sign_in.prune();
+        }
+    }
 }
 
 /// The keyed hash of the network the request came from (`domain::abuse::network`: IPv4 /24,
@@ -158,4 +189,34 @@ pub fn client_network(
 ) -> Option<String> {
     let ip = req.peer_addr()?.ip();
     Some(key.keyed_hash("network", &crate::domain::abuse::network(ip)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovered_keys_are_forgotten() {
+        // 300 a minute, a burst of one: a key recovers 200 ms after its request.
+        let limit = RateLimit::keyed(LetterSlug, 300, 1);
+        let limiter = limit.config.limiter();
+        for i in 0..1000 {
+            assert!(limiter.check_key(&format!("letter-{i}")).is_ok());
+        }
+        assert_eq!(limit.keys(), 1000);
+        std::thread::sleep(Duration::from_millis(500));
+        // A key that has just spent its burst is still limited, so it is kept.
+        let busy = "busy".to_string();
+        assert!(limiter.check_key(&busy).is_ok());
+        limit.prune();
+        assert_eq!(
+            limit.keys(),
+            1,
+            "only the key still within its period stays"
+        );
+        assert!(
+            limiter.check_key(&busy).is_err(),
+            "and its limit still holds"
+        );
+    }
 }

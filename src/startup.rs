@@ -406,6 +406,7 @@ impl Application {
                 settings.sign_in_rate_burst,
             ),
         };
+        actix_web::rt::spawn(limits.clone().prune_every(Limits::PRUNE_PERIOD));
         let load = crate::load::InFlight::new(settings.max_in_flight);
         let mut server = HttpServer::new(move || {
             let load = load.clone();
