@@ -53,7 +53,8 @@ run_backend() {
         export DATABASE_URL=sqlite://$dir/undersigned.db
     fi
     export UNDERSIGNED_DATA_DIR=$dir UNDERSIGNED_BIND=127.0.0.1:$PORT UNDERSIGNED_ADMIN_TOKEN=$ADMIN \
-        UNDERSIGNED_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT UNDERSIGNED_SIGN_RATE_PER_MINUTE=0
+        UNDERSIGNED_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT UNDERSIGNED_SIGN_RATE_PER_MINUTE=0 \
+        UNDERSIGNED_SIGN_RATE_PER_LETTER_PER_MINUTE=0 UNDERSIGNED_UNCONFIRMED_PER_DOMAIN_PER_HOUR=0
     echo "== $b: seeding $BIG signatories"
     local t0=$(date +%s%N)
     "$BIN" seed --letter big --signatures "$BIG"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A long mixed run: does memory stay flat, and does an overloaded server shed load instead of
-# queueing? For each backend, the server (as shipped, with the per-IP sign limit off because
-# every request comes from 127.0.0.1) takes signing, letter reads, list pages and CSV downloads
+# queueing? For each backend, the server (as shipped, with the signing limits off because every
+# request comes from 127.0.0.1, for one letter, from one mail domain) takes signing, letter reads, list pages and CSV downloads
 # at once for DURATION seconds, then a burst of OVERLOAD connections, more than `max_in_flight`
 # lets in. Private memory (RssAnon) is sampled every 5 s. How to read it: docs/PERFORMANCE.md.
 #
@@ -44,7 +44,8 @@ for b in $BACKENDS; do
         export DATABASE_URL=sqlite://$dir/undersigned.db
     fi
     export UNDERSIGNED_DATA_DIR=$dir UNDERSIGNED_BIND=127.0.0.1:$PORT UNDERSIGNED_ADMIN_TOKEN=bench-admin-token-0123456789abcdef \
-        UNDERSIGNED_SIGN_RATE_PER_MINUTE=0 UNDERSIGNED_MAX_IN_FLIGHT=$MAX_IN_FLIGHT
+        UNDERSIGNED_SIGN_RATE_PER_MINUTE=0 UNDERSIGNED_SIGN_RATE_PER_LETTER_PER_MINUTE=0 \
+        UNDERSIGNED_UNCONFIRMED_PER_DOMAIN_PER_HOUR=0 UNDERSIGNED_MAX_IN_FLIGHT=$MAX_IN_FLIGHT
     unset UNDERSIGNED_SMTP_URL
     "$BIN" seed --letter big --signatures 20000 >/dev/null
     printf '%s\n' "$PASSWORD" | "$BIN" user add --email bench@bench.example --name Bench \
@@ -78,6 +79,8 @@ for b in $BACKENDS; do
     R[$b,first]=$first
     R[$b,last]=$last
     R[$b,peak]=$(sort -n "$dir/rss" | tail -n 1 | awk '{printf "%.0f", $1 / 1024}')
+    # One sample a minute (MB), to see whether growth stops.
+    R[$b,minutes]=$(awk 'NR % 12 == 1 {printf "%s%.0f", sep, $1 / 1024; sep = " "}' "$dir/rss")
     R[$b,after]=$(tail -n 1 "$dir/rss" | awk '{printf "%.0f", $1 / 1024}')
     R[$b,sign]=$(rps "$dir/sign.txt")
     R[$b,reads]=$(( $(rps "$dir/letter.txt") + $(rps "$dir/page.txt") ))
@@ -108,3 +111,5 @@ row "overload: answers/s" over_rps
 row "overload: shed (non-2xx)" over_shed
 row "overload: mean latency" over_p99
 row "/health after the overload" health
+echo
+for b in $BACKENDS; do echo "$b RssAnon each minute (MB): ${R[$b,minutes]}"; done
