@@ -31,6 +31,8 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$BASE$1" -d "$2" >/dev/null; }
 rps() { awk '/Requests\/sec/ {printf "%.0f", $2}' "$1"; }
 non2xx() { awk '/Non-2xx or 3xx/ {n += $NF} END {print n + 0}' "$1"; }
+# Requests wrk gave up on after its 2 s timeout (not answered in time; not counted as non-2xx).
+timeouts() { awk '/Socket errors/ {n += $NF} END {print n + 0}' "$1"; }
 
 declare -A R
 for b in $BACKENDS; do
@@ -86,6 +88,8 @@ for b in $BACKENDS; do
     R[$b,reads]=$(( $(rps "$dir/letter.txt") + $(rps "$dir/page.txt") ))
     R[$b,csv]=$(rps "$dir/csv.txt")
     R[$b,errors]=$(( $(non2xx "$dir/sign.txt") + $(non2xx "$dir/letter.txt") + $(non2xx "$dir/page.txt") + $(non2xx "$dir/csv.txt") ))
+    R[$b,timeouts]=$(( $(timeouts "$dir/sign.txt") + $(timeouts "$dir/letter.txt") + $(timeouts "$dir/page.txt") + $(timeouts "$dir/csv.txt") ))
+    R[$b,over_timeouts]=$(timeouts "$dir/overload.txt")
     R[$b,over_rps]=$(rps "$dir/overload.txt")
     R[$b,over_shed]=$(non2xx "$dir/overload.txt")
     R[$b,over_p99]=$(awk '/Latency/ && !done {print $2; done = 1}' "$dir/overload.txt")
@@ -107,8 +111,10 @@ row "signs/s during the mixed run" sign
 row "letter + list-page reads/s" reads
 row "CSV downloads/s (20,000 rows)" csv
 row "non-2xx answers in the mixed run" errors
+row "requests not answered within 2 s in the mixed run" timeouts
 row "overload: answers/s" over_rps
 row "overload: shed (non-2xx)" over_shed
+row "overload: not answered within 2 s" over_timeouts
 row "overload: mean latency" over_p99
 row "/health after the overload" health
 echo

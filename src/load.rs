@@ -68,7 +68,7 @@ pub async fn shed(
             "the service is at capacity ({} requests at once): try again shortly",
             load.limit
         ));
-        error.log();
+        // error_response logs it (once).
         let response = error.error_response();
         return Ok(req.into_response(response).map_into_right_body());
     };

@@ -12,7 +12,6 @@ use crate::domain::Permission;
 use crate::domain::{abuse, EmailDomain, SignatureState};
 use crate::error::{AppError, FieldCollector};
 use crate::service::abuse::{self as service, MatchFilter};
-use crate::service::access::Subject;
 use crate::service::Page;
 use crate::startup::AppState;
 
@@ -182,12 +181,7 @@ pub async fn reject_matching(
     body: GuardedJson<RejectMatchingJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::Moderate,
-        )
+        .for_letter(&state, &actor, &slug, Permission::Moderate)
         .await?;
     let query = MatchQuery {
         email_domain: body.email_domain,

@@ -14,7 +14,6 @@ use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
 use crate::service::access::Actor;
-use crate::service::access::Subject;
 use crate::service::accounts::{self, Member, NewUserInput, SetupFields};
 use crate::startup::{AppState, Limits};
 
@@ -403,12 +402,7 @@ pub async fn set_member(
     body: GuardedJson<MemberRequestJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Coalition(slug.to_string()),
-            Permission::ManageMembers,
-        )
+        .for_coalition(&state, &actor, &slug, Permission::ManageMembers)
         .await?;
     let mut errors = FieldCollector::new();
     let email = errors.required("email", body.email.as_deref(), EmailAddress::parse);

@@ -16,7 +16,6 @@ use crate::domain::campaign::{percent, EventKind};
 use crate::domain::Permission;
 use crate::domain::Slug;
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Subject;
 use crate::service::campaigns::{
     self, CampaignUpdate, Goal, NewCampaignInput, NewEventInput, Overview,
 };
@@ -459,12 +458,7 @@ pub async fn update(
     body: GuardedJson<CampaignPatchJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Campaign(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_campaign(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let changes = body.parse()?;
     let slug = slug.into_inner();
@@ -619,12 +613,7 @@ pub async fn post_event(
     body: GuardedJson<NewEventJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Campaign(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_campaign(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let input = parse_event(body)?;
     let letter = input.letter.clone();
@@ -765,12 +754,7 @@ pub async fn deliver(
     body: GuardedJson<DeliverJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let options = body.parse()?;
     let slug = slug.into_inner();

@@ -79,8 +79,44 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 pub struct GuardedJson<T>(Result<T, AppError>);
 
 impl<T> GuardedJson<T> {
+    /// The body of a change to the letter `slug`, once `actor` may do it (`permission`).
+    pub async fn for_letter(
+        self,
+        state: &AppState,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<T, AppError> {
+        let subject = Subject::Letter(slug.to_string());
+        self.open(state, actor, subject, permission).await
+    }
+
+    /// The body of a change to the campaign `slug`, once `actor` may do it (`permission`).
+    pub async fn for_campaign(
+        self,
+        state: &AppState,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<T, AppError> {
+        let subject = Subject::Campaign(slug.to_string());
+        self.open(state, actor, subject, permission).await
+    }
+
+    /// The body of a change to the coalition `slug`, once `actor` may do it (`permission`).
+    pub async fn for_coalition(
+        self,
+        state: &AppState,
+        actor: &Actor,
+        slug: &str,
+        permission: Permission,
+    ) -> Result<T, AppError> {
+        let subject = Subject::Coalition(slug.to_string());
+        self.open(state, actor, subject, permission).await
+    }
+
     /// The body, after `actor`'s `permission` on `subject` has been checked.
-    pub async fn open(
+    async fn open(
         self,
         state: &AppState,
         actor: &Actor,

@@ -10,7 +10,6 @@ use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery};
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::service::access::Subject;
 use crate::service::invitations::{
     self, Counts, InvitationFields, InvitationRow, InviteOutcome, RemindOutcome,
 };
@@ -111,12 +110,7 @@ pub async fn invite(
     body: GuardedJson<InviteJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::Invite,
-        )
+        .for_letter(&state, &actor, &slug, Permission::Invite)
         .await?;
     let items = body.invitations;
     let slug = slug.into_inner();

@@ -14,7 +14,6 @@ use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Subject;
 use crate::service::letters::{
     self, Audience, LetterFilter, LetterUpdate, LetterView, NewLetterInput,
 };
@@ -444,12 +443,7 @@ pub async fn update(
     body: GuardedJson<LetterPatchJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let changes = body.parse()?;
     let slug = slug.into_inner();
@@ -482,12 +476,7 @@ pub async fn transition(
     body: GuardedJson<TransitionJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let mut errors = FieldCollector::new();
     let to: Option<LetterState> = errors.required("to", body.to.as_deref(), str::parse);

@@ -12,7 +12,6 @@ use super::organisations::OrganisationJson;
 use super::{text, utc, PageQuery};
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Subject;
 use crate::service::organisations::{self, MemberView};
 use crate::service::Page;
 use crate::startup::AppState;
@@ -88,12 +87,7 @@ pub async fn link(
     body: GuardedJson<LinkJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Coalition(slug.to_string()),
-            Permission::ManageDirectory,
-        )
+        .for_coalition(&state, &actor, &slug, Permission::ManageDirectory)
         .await?;
     let organisation = body.parse()?;
     let slug = slug.into_inner();

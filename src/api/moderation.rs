@@ -11,7 +11,6 @@ use super::{text, utc, PageQuery};
 use crate::domain::Permission;
 use crate::domain::{CountryCode, OrgName};
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Subject;
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
 use crate::service::Page;
 use crate::startup::AppState;
@@ -170,12 +169,7 @@ pub async fn approve(
     body: GuardedJson<DecisionJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::Moderate,
-        )
+        .for_letter(&state, &actor, &slug, Permission::Moderate)
         .await?;
     let ids = body.ids.unwrap_or_default();
     decide(actor, state, slug.into_inner(), ids, Decision::Approve).await
@@ -194,12 +188,7 @@ pub async fn reject(
     body: GuardedJson<DecisionJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::Moderate,
-        )
+        .for_letter(&state, &actor, &slug, Permission::Moderate)
         .await?;
     let mut errors = FieldCollector::new();
     let reason = errors.required("reason", body.reason.as_deref(), text(500));

@@ -11,7 +11,6 @@ use super::utc;
 use crate::db::models::LetterUpdate;
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::service::access::Subject;
 use crate::service::updates::{self, UpdateRequest};
 use crate::startup::AppState;
 
@@ -68,12 +67,7 @@ pub async fn send(
     body: GuardedJson<UpdateRequest>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let request = body;
     let slug = slug.into_inner();

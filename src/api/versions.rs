@@ -12,7 +12,6 @@ use crate::db::models::{LetterVersion, Translation};
 use crate::domain::LanguageTag;
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Subject;
 use crate::service::translations::{self, TranslationInput};
 use crate::service::versions::{self, NewVersion};
 use crate::startup::AppState;
@@ -94,12 +93,7 @@ pub async fn publish_version(
     body: GuardedJson<NewVersionJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let new = body.parse()?;
     let (key, slug) = (state.ledger.clone(), slug.into_inner());
@@ -203,12 +197,7 @@ pub async fn save_translation(
     body: GuardedJson<TranslationRequestJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
-        .open(
-            &state,
-            &actor,
-            Subject::Letter(slug.to_string()),
-            Permission::ManageLetters,
-        )
+        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let input = body.parse()?;
     let (key, slug) = (state.ledger.clone(), slug.into_inner());
