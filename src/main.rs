@@ -6,6 +6,12 @@ use undersigned::startup::{init_tracing, prepare_database, Application, Shutdown
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
+    // Before anything else uses OpenSSL: initialise it without the clean-up it otherwise
+    // registers to run at exit. The connection pool opens spare PostgreSQL connections on its own
+    // threads (libpq over TLS), and a command that exited while one was in its handshake crashed
+    // with SIGSEGV inside that clean-up (about 1 run in 100 of `import`; docs/RELIABILITY.md).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    openssl::init();
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Verify {
