@@ -22,22 +22,6 @@ async fn signed_in(app: &TestApp) -> Browser {
     browser
 }
 
-/// Sign for an organisation with `email`, then confirm from its mail (published on `auto`).
-async fn sign_and_confirm(app: &TestApp, letter: &str, org: &str, email: &str) {
-    let before = app.mail.mails().len();
-    let r = app.sign(letter, &signer(org, "FR", email)).await;
-    assert_eq!(r.status(), 202);
-    let mails = app.mail.wait_for(before + 1).await;
-    let r = app
-        .client
-        .post(app.url("/api/v1/signatures/confirm"))
-        .json(&json!({"token": mails[before].token("confirm")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-}
-
 async fn signatures(app: &TestApp, letter: &str) -> Vec<Value> {
     let (status, body) = status_json(
         app.get_authed(&format!("/api/v1/letters/{letter}/signatures?per_page=200"))
@@ -232,9 +216,9 @@ db_test!(
 db_test!(
     async fn coordinators_preview_then_reject_by_domain(app) {
         let letter = app.open_letter("l", "auto").await;
-        sign_and_confirm(&app, &letter, "Fake One", "one@bad.example").await;
-        sign_and_confirm(&app, &letter, "Fake Two", "two@bad.example").await;
-        sign_and_confirm(&app, &letter, "Real Org", "real@good.example").await;
+        app.sign_and_confirm(&letter, &signer("Fake One", "FR", "one@bad.example")).await;
+        app.sign_and_confirm(&letter, &signer("Fake Two", "FR", "two@bad.example")).await;
+        app.sign_and_confirm(&letter, &signer("Real Org", "FR", "real@good.example")).await;
         assert_eq!(app.sign(&letter, &signer("Fake Three", "FR", "three@bad.example")).await.status(), 202);
         assert_eq!(app.signatories(&letter).await["total"], 3);
 
@@ -338,8 +322,8 @@ db_test!(
 db_test!(
     async fn the_dashboard_finds_previews_and_rejects(app) {
         let letter = app.open_letter("l", "auto").await;
-        sign_and_confirm(&app, &letter, "Fake One", "one@bad.example").await;
-        sign_and_confirm(&app, &letter, "Real Org", "real@good.example").await;
+        app.sign_and_confirm(&letter, &signer("Fake One", "FR", "one@bad.example")).await;
+        app.sign_and_confirm(&letter, &signer("Real Org", "FR", "real@good.example")).await;
         let browser = signed_in(&app).await;
         let (status, html) = browser.page("/dashboard/letters/l/signatures").await;
         assert_eq!(status, 200);

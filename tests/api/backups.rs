@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::helpers::{backends, signer, status_json, Backend, TestApp, TestDatabase};
 
@@ -32,36 +32,6 @@ async fn backup(app: &TestApp, path: &Path, extra: &[&str]) -> Output {
     })
     .await
     .unwrap()
-}
-
-/// Sign with a new organisation and confirm from the mail: published on an `auto` letter.
-async fn sign_and_confirm(app: &TestApp, letter: &str, name: &str, email: &str) {
-    let r = app.sign(letter, &signer(name, "FR", email)).await;
-    assert_eq!(r.status(), 202, "{name}");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let mail = loop {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no mail to {email} in 20 s"
-        );
-        if let Some(m) = app
-            .mail
-            .mails()
-            .into_iter()
-            .find(|m| m.to.iter().any(|t| t.contains(email)))
-        {
-            break m;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
-    };
-    let r = app
-        .client
-        .post(app.url("/api/v1/signatures/confirm"))
-        .json(&json!({"token": mail.token("confirm")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "{name}");
 }
 
 /// The names on a letter's whole public list.
@@ -144,7 +114,11 @@ async fn a_backup_taken_while_organisations_sign_restores_every_published_signat
                 let mut n = 0;
                 while !stop.get() {
                     let name = format!("Busy organisation {w}-{n}");
-                    sign_and_confirm(app, letter, &name, &format!("busy{w}-{n}@example.org")).await;
+                    app.sign_and_confirm(
+                        letter,
+                        &signer(&name, "FR", &format!("busy{w}-{n}@example.org")),
+                    )
+                    .await;
                     n += 1;
                 }
                 n
@@ -209,7 +183,12 @@ async fn a_backup_taken_while_organisations_sign_restores_every_published_signat
         assert!(report.ok(), "{report}");
 
         // The restored service goes on: a new signature lands on the restored list.
-        sign_and_confirm(&restored, &letter, "After the restore", "after@example.org").await;
+        restored
+            .sign_and_confirm(
+                &letter,
+                &signer("After the restore", "FR", "after@example.org"),
+            )
+            .await;
         let (names, _) = listed(&restored, &letter).await;
         assert!(names.contains("After the restore"));
         assert!(restored.verify(&letter, None).await.ok());

@@ -91,20 +91,9 @@ fn check_update_mail(mail: &ReceivedMail) {
 
 /// Sign through the public form's JSON twin and confirm from the mail; returns when confirmed.
 async fn public_signature(app: &TestApp, letter: &str) {
-    let before = app.mail.mails().len();
     let mut body = signer("Direitos Digitais", "Portugal", SIGNER);
     body["representative_name"] = json!("Ana Silva");
-    let r = app.sign(letter, &body).await;
-    assert_eq!(r.status(), 202);
-    let mail = app.mail.wait_for(before + 1).await[before].clone();
-    let r = app
-        .client
-        .post(app.url("/api/v1/signatures/confirm"))
-        .json(&json!({"token": mail.token("confirm")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    app.sign_and_confirm(letter, &body).await;
 }
 
 /// Wait for a mail to `to` whose subject contains `subject`.

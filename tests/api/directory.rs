@@ -267,27 +267,6 @@ db_test!(
     }
 );
 
-/// Sign for an organisation and confirm from the mail: published on an `auto` letter.
-async fn join(app: &TestApp, letter: &str, name: &str, country: &str) {
-    let before = app.mail.mails().len();
-    let email = format!("signer{before}@example.org");
-    assert_eq!(
-        app.sign(letter, &signer(name, country, &email))
-            .await
-            .status(),
-        202
-    );
-    let mail = app.mail.wait_for(before + 1).await.remove(before);
-    let r = app
-        .client
-        .post(app.url("/api/v1/signatures/confirm"))
-        .json(&json!({"token": mail.token("confirm")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-}
-
 async fn check(app: &TestApp, letter: &str) -> Report {
     app.verify(letter, None).await
 }
@@ -336,11 +315,11 @@ db_test!(
             app.open_letter(letter, "auto").await;
         }
         // "EDRi" was typed with the wrong country: the same organisation as "European Digital Rights".
-        join(&app, "both", "European Digital Rights", "BE").await;
-        join(&app, "both", "EDRi", "DE").await;
-        join(&app, "both", "Access Now", "US").await;
-        join(&app, "dup-only", "EDRi", "DE").await;
-        join(&app, "dup-ahead", "EDRi", "DE").await;
+        app.join("both", "European Digital Rights", "BE").await;
+        app.join("both", "EDRi", "DE").await;
+        app.join("both", "Access Now", "US").await;
+        app.join("dup-only", "EDRi", "DE").await;
+        app.join("dup-ahead", "EDRi", "DE").await;
         let before = app.mail.mails().len();
         let r = app.sign("dup-ahead", &signer("European Digital Rights", "BE", "pending@example.org")).await;
         assert_eq!(r.status(), 202);
@@ -422,8 +401,8 @@ db_test!(
 db_test!(
     async fn a_merge_that_cannot_be_done_says_why_and_changes_nothing(app) {
         app.open_letter("stays", "auto").await;
-        join(&app, "stays", "Privacy First", "NL").await;
-        join(&app, "stays", "Privacy 1st", "NL").await;
+        app.join("stays", "Privacy First", "NL").await;
+        app.join("stays", "Privacy 1st", "NL").await;
         let (_, before) = status_json(app.get("/api/v1/letters/stays").await).await;
         let viewer = app.account("viewer@undersigned.test", "Vera Viewer").await;
         let r = app

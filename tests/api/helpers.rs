@@ -8,7 +8,7 @@ use serde_json::Value;
 use undersigned::config::Settings;
 use undersigned::startup::Application;
 
-use crate::mail::SmtpSink;
+use crate::mail::{ReceivedMail, SmtpSink};
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef";
 /// The account every test app starts with: it owns the coalitions the helpers create.
@@ -374,6 +374,32 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 200);
         r.json().await.unwrap()
+    }
+
+    /// Sign with `body` and confirm from the mail sent for it (published on an `auto` letter).
+    /// Returns that mail, for its other links.
+    pub async fn sign_and_confirm(&self, letter: &str, body: &Value) -> ReceivedMail {
+        let before = self.mail.mails().len();
+        let r = self.sign(letter, body).await;
+        assert_eq!(r.status(), 202, "{body}");
+        let email = body["email"].as_str().expect("a sign request has an email");
+        let mail = self.mail.wait_for_to(before, email).await;
+        let r = self
+            .client
+            .post(self.url("/api/v1/signatures/confirm"))
+            .json(&serde_json::json!({"token": mail.token("confirm")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{body}");
+        mail
+    }
+
+    /// [`Self::sign_and_confirm`] for an organisation `name` in `country`, from a new address.
+    pub async fn join(&self, letter: &str, name: &str, country: &str) -> ReceivedMail {
+        let email = format!("signer{}@example.org", self.mail.mails().len());
+        self.sign_and_confirm(letter, &signer(name, country, &email))
+            .await
     }
 
     /// Sign for each (organisation, country) and confirm each from its mail: they are published

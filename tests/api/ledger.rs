@@ -13,28 +13,6 @@ use undersigned::verify::{verify, Options, Report};
 use crate::db_test;
 use crate::helpers::{ledger_key, signer, status_json, TestApp};
 
-/// Sign for an organisation and confirm from the mail; returns the withdrawal token.
-async fn join(app: &TestApp, letter: &str, name: &str, country: &str) -> String {
-    let before = app.mail.mails().len();
-    let email = format!("signer{before}@example.org");
-    assert_eq!(
-        app.sign(letter, &signer(name, country, &email))
-            .await
-            .status(),
-        202
-    );
-    let mail = app.mail.wait_for(before + 1).await.remove(before);
-    let r = app
-        .client
-        .post(app.url("/api/v1/signatures/confirm"))
-        .json(&json!({"token": mail.token("confirm")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    mail.token("withdraw")
-}
-
 async fn leave(app: &TestApp, token: &str) {
     let r = app
         .client
@@ -71,9 +49,9 @@ db_test!(
         let (_, key) = status_json(app.get("/.well-known/undersigned-ledger-key").await).await;
         assert_eq!(key, json!({"algorithm": "Ed25519", "public_key": ledger_key().public_hex()}));
 
-        join(&app, &letter, "Access Now", "US").await;
-        let leaving = join(&app, &letter, "Article 19", "GB").await;
-        join(&app, &letter, "Bits of Freedom", "NL").await;
+        app.join(&letter, "Access Now", "US").await;
+        let leaving = app.join(&letter, "Article 19", "GB").await.token("withdraw");
+        app.join(&letter, "Bits of Freedom", "NL").await;
         let (_, yesterday) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
         assert_eq!(yesterday["ledger"]["length"], 4, "the text and three organisations: {yesterday}");
         let report = check(&app, &letter, None).await;
@@ -81,7 +59,7 @@ db_test!(
         assert_eq!(report.listed, 3);
 
         leave(&app, &leaving).await;
-        join(&app, &letter, "Digitale Gesellschaft", "DE").await;
+        app.join(&letter, "Digitale Gesellschaft", "DE").await;
         let dir = tempfile::tempdir().unwrap();
         let saved = save(&dir, "yesterday.json", &yesterday);
         let report = check(&app, &letter, Some(saved.clone())).await;
@@ -198,10 +176,10 @@ const TAMPERS: &[Tamper] = &[
 db_test!(
     async fn every_change_behind_the_services_back_fails_verification_and_names_the_first_bad_entry(app) {
         let letter = app.open_letter("tampered", "auto").await;
-        join(&app, &letter, "Access Now", "US").await;
-        join(&app, &letter, "Article 19", "GB").await;
-        join(&app, &letter, "Bits of Freedom", "NL").await;
-        join(&app, &letter, "Chaos Computer Club", "DE").await;
+        app.join(&letter, "Access Now", "US").await;
+        app.join(&letter, "Article 19", "GB").await;
+        app.join(&letter, "Bits of Freedom", "NL").await;
+        app.join(&letter, "Chaos Computer Club", "DE").await;
         // A signature that was never confirmed, for the unlogged insert.
         assert_eq!(app.sign(&letter, &signer("Ghost Org", "IT", "ghost@example.org")).await.status(), 202);
         let (_, saved) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
@@ -318,8 +296,8 @@ fn restore(
 db_test!(
     async fn a_letter_opened_before_ledgers_existed_gets_one_at_the_next_start(app) {
         let letter = app.open_letter("older", "auto").await;
-        join(&app, &letter, "Access Now", "US").await;
-        join(&app, &letter, "Article 19", "GB").await;
+        app.join(&letter, "Access Now", "US").await;
+        app.join(&letter, "Article 19", "GB").await;
         let draft = app.letter("c-older", "still-a-draft").await;
         assert_eq!(draft["ledger"]["length"], 0);
         let db = db(&app);

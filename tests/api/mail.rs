@@ -187,4 +187,22 @@ impl SmtpSink {
             actix_web::rt::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    /// Wait for the first mail to `to` after the first `skip` mails (panics after 20 s): the
+    /// mail a request made once `skip` mails had arrived, even while other tasks' mail arrives.
+    pub async fn wait_for_to(&self, skip: usize, to: &str) -> ReceivedMail {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found = self
+                .mails()
+                .into_iter()
+                .skip(skip)
+                .find(|m| m.to.iter().any(|t| t.contains(to)));
+            if let Some(mail) = found {
+                return mail;
+            }
+            assert!(Instant::now() < deadline, "no mail to {to} in 20 s");
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }

@@ -7,20 +7,9 @@ use crate::helpers::{signer, TestApp};
 
 /// Sign for an organisation with a website and an address, confirm from the mail that arrives.
 async fn sign_and_confirm(app: &TestApp, letter: &str, name: &str, website: &str, email: &str) {
-    let before = app.mail.mails().len();
     let mut body = signer(name, "DE", email);
     body["website"] = website.into();
-    let r = app.sign(letter, &body).await;
-    assert_eq!(r.status(), 202, "{name}");
-    let mails = app.mail.wait_for(before + 1).await;
-    let r = app
-        .client
-        .post(app.url("/api/v1/signatures/confirm"))
-        .json(&serde_json::json!({"token": mails[before].token("confirm")}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    app.sign_and_confirm(letter, &body).await;
 }
 
 fn verification_of(list: &Value, name: &str) -> String {
