@@ -144,6 +144,20 @@ pub enum Subject {
     Coalition(String),
 }
 
+impl Subject {
+    pub fn letter(slug: &str) -> Subject {
+        Subject::Letter(slug.to_string())
+    }
+
+    pub fn campaign(slug: &str) -> Subject {
+        Subject::Campaign(slug.to_string())
+    }
+
+    pub fn coalition(slug: &str) -> Subject {
+        Subject::Coalition(slug.to_string())
+    }
+}
+
 /// Refuse `actor` unless it has `permission` on `subject`, as the use case itself would: 404 for
 /// a letter or campaign the actor may not see (a draft is not found, as for the public), 403
 /// naming the role that is needed otherwise. The routes call it before they read a request's

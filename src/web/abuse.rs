@@ -15,6 +15,7 @@ use crate::api::abuse::MatchQuery;
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
 use crate::service::abuse::{self, Preview};
+use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::PageRequest;
@@ -221,7 +222,16 @@ async fn reject(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse::<RejectForm>(&req, pairs.into_inner())?.data;
+    let posted = form::parse_for::<RejectForm>(
+        &req,
+        &state,
+        &session.actor,
+        Subject::letter(&slug),
+        Permission::Moderate,
+        pairs.into_inner(),
+    )
+    .await?
+    .data;
     let shown = FindForm {
         email_domain: posted.email_domain.clone(),
         network: posted.network.clone(),

@@ -20,6 +20,7 @@ use crate::db::models::TimelineEvent;
 use crate::domain::campaign::{percent, EventKind};
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::campaigns::{self, CampaignView, Overview};
 use crate::service::letters::Audience;
@@ -462,7 +463,16 @@ async fn update(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let values: CampaignForm = form::parse(&req, pairs.into_inner())?.data;
+    let values: CampaignForm = form::parse_for(
+        &req,
+        &state,
+        &session.actor,
+        Subject::campaign(&slug),
+        Permission::ManageLetters,
+        pairs.into_inner(),
+    )
+    .await?
+    .data;
     let result = match values.as_patch().parse() {
         Ok(changes) => {
             let actor = session.actor.clone();
@@ -504,7 +514,16 @@ async fn post_event(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let values: EventForm = form::parse(&req, pairs.into_inner())?.data;
+    let values: EventForm = form::parse_for(
+        &req,
+        &state,
+        &session.actor,
+        Subject::campaign(&slug),
+        Permission::ManageLetters,
+        pairs.into_inner(),
+    )
+    .await?
+    .data;
     let result = match parse_event(values.for_api()) {
         Ok(input) => {
             let actor = session.actor.clone();

@@ -16,6 +16,7 @@ use crate::api::letters::{LetterPatchJson, NewLetterJson};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
+use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
 use crate::service::audit::{self, Scope};
@@ -708,7 +709,15 @@ async fn moderate(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse::<ModerationForm>(&req, pairs.into_inner())?;
+    let posted = form::parse_for::<ModerationForm>(
+        &req,
+        &state,
+        &session.actor,
+        Subject::letter(&slug),
+        Permission::Moderate,
+        pairs.into_inner(),
+    )
+    .await?;
     let decision = match posted.action.as_deref() {
         Some("approve") => Ok(Decision::Approve),
         Some("reject") => crate::api::text(500)(&posted.data.reason)
@@ -939,7 +948,15 @@ async fn set_member(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse::<MemberForm>(&req, pairs.into_inner())?;
+    let posted = form::parse_for::<MemberForm>(
+        &req,
+        &state,
+        &session.actor,
+        Subject::coalition(&slug),
+        Permission::ManageMembers,
+        pairs.into_inner(),
+    )
+    .await?;
     let mut errors = FieldCollector::new();
     let email = errors.check(
         "email",

@@ -11,6 +11,8 @@ use super::session::SignedIn;
 use super::{form, render, see_other, PageError};
 use crate::api::campaigns::DeliverJson;
 use crate::domain::ledger::Head;
+use crate::domain::Permission;
+use crate::service::access::Subject;
 use crate::service::deliveries;
 use crate::service::letters::{self, Audience, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
@@ -86,7 +88,16 @@ async fn deliver(
     slug: web::Path<String>,
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let values: DeliverForm = form::parse(&req, pairs.into_inner())?.data;
+    let values: DeliverForm = form::parse_for(
+        &req,
+        &state,
+        &session.actor,
+        Subject::letter(&slug),
+        Permission::ManageLetters,
+        pairs.into_inner(),
+    )
+    .await?
+    .data;
     let options = DeliverJson {
         by_email: Some(values.by_email.is_some()),
         note: Some(values.note),

@@ -8,7 +8,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::csrf;
+use crate::domain::Permission;
 use crate::error::AppError;
+use crate::service::access::{self, Actor, Subject};
+use crate::startup::AppState;
 
 /// A checked form post.
 pub struct Posted<T> {
@@ -26,6 +29,29 @@ pub fn parse<T: DeserializeOwned>(
 ) -> Result<Posted<T>, AppError> {
     let (csrf_token, action, object) = split(pairs);
     csrf::verify(req, &csrf_token)?;
+    let data = deserialize(object)?;
+    Ok(Posted { action, data })
+}
+
+/// [`parse`] for a change to one letter, campaign or coalition: the CSRF token, then `actor`'s
+/// `permission` on `subject` ([`access::check`], as the API's `GuardedJson` does), and only then
+/// the fields. So an outsider's post is refused (404 for a private draft or campaign, 403
+/// otherwise) whatever it holds, and a field error never tells them that the thing exists.
+pub async fn parse_for<T: DeserializeOwned>(
+    req: &HttpRequest,
+    state: &AppState,
+    actor: &Actor,
+    subject: Subject,
+    permission: Permission,
+    pairs: Vec<(String, String)>,
+) -> Result<Posted<T>, AppError> {
+    let (csrf_token, action, object) = split(pairs);
+    csrf::verify(req, &csrf_token)?;
+    let actor = actor.clone();
+    state
+        .db
+        .run(move |conn| access::check(conn, &actor, &subject, permission))
+        .await?;
     let data = deserialize(object)?;
     Ok(Posted { action, data })
 }

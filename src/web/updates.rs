@@ -21,6 +21,7 @@ use crate::db::models::LetterUpdate;
 use crate::domain::token::Token;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
+use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::erasure;
 use crate::service::letters::{self, LetterView};
@@ -239,7 +240,15 @@ async fn dashboard_send(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse::<UpdateRequest>(&req, pairs.into_inner())?;
+    let posted = form::parse_for::<UpdateRequest>(
+        &req,
+        &state,
+        &session.actor,
+        Subject::letter(&slug),
+        Permission::ManageLetters,
+        pairs.into_inner(),
+    )
+    .await?;
     let request = posted.data;
     let (key, per_day, actor) = (
         state.key.clone(),

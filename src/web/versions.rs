@@ -10,6 +10,7 @@ use crate::api::versions::{NewVersionJson, TranslationRequestJson};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
+use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::{translations, versions};
@@ -108,7 +109,15 @@ async fn publish(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse::<NewVersionJson>(&req, pairs.into_inner())?;
+    let posted = form::parse_for::<NewVersionJson>(
+        &req,
+        &state,
+        &session.actor,
+        Subject::letter(&slug),
+        Permission::ManageLetters,
+        pairs.into_inner(),
+    )
+    .await?;
     let result = match posted.data.parse() {
         Ok(new) => {
             let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
@@ -145,7 +154,15 @@ async fn translate(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse::<TranslationRequestJson>(&req, pairs.into_inner())?;
+    let posted = form::parse_for::<TranslationRequestJson>(
+        &req,
+        &state,
+        &session.actor,
+        Subject::letter(&slug),
+        Permission::ManageLetters,
+        pairs.into_inner(),
+    )
+    .await?;
     let result = match posted.data.parse() {
         Ok(input) => {
             let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());

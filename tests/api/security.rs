@@ -742,3 +742,64 @@ db_test!(
         assert_eq!(letter["title"], "Letter x-draft");
     }
 );
+
+db_test!(
+    async fn every_dashboard_form_answers_an_outsider_as_if_the_private_letter_did_not_exist(app) {
+        // Coalition x's private things; the asker, signed in with a valid CSRF token, is in no
+        // coalition. The dashboard's counterpart of the test above.
+        app.coalition("x").await;
+        app.letter("x", "x-draft").await;
+        let r = app.post("/api/v1/campaigns", &json!({"coalition": "x", "slug": "x-camp", "title": "C"})).await;
+        assert_eq!(r.status(), 201);
+        app.account("outsider@example.org", "Oscar Outsider").await;
+        let browser = Browser::new(&app);
+        let r = browser
+            .submit("/login", "/login", &[("email", "outsider@example.org"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (status, html) = browser.page("/dashboard").await;
+        assert_eq!(status, 200);
+        let csrf = csrf_field(&html).expect("a CSRF field on the dashboard");
+        let id = "01234567-89ab-7def-8123-456789abcdef";
+        let routes: Vec<String> = post_routes().into_iter().filter(|r| r.starts_with("/dashboard/") && r.contains("{slug}")).collect();
+        assert!(routes.len() >= 15, "{routes:?}");
+        let mut leaks = Vec::new();
+        for route in &routes {
+            let (private, made_up) = if route.starts_with("/dashboard/campaigns") {
+                ("x-camp", "no-such-campaign")
+            } else if route.starts_with("/dashboard/coalitions") {
+                ("x", "no-such-coalition")
+            } else {
+                ("x-draft", "no-such-letter")
+            };
+            let fill = |slug: &str| {
+                route
+                    .replace("{slug}", slug)
+                    .replace("{id}", id)
+                    .replace("{user}", id)
+                    .replace("{organisation}", "no-such-organisation")
+                    .replace("{language}", "fr")
+                    .replace("{to}", "open")
+            };
+            // An empty form, and one with an unknown field and invalid values: neither may change
+            // the answer, which must be what a letter or campaign that does not exist gets (a
+            // coalition's existence is public: 403 is fine there).
+            for fields in [&[][..], &[("no_such_field", "1"), ("title", ""), ("email", "not an address"), ("deadline", "soon")][..]] {
+                let mut form = fields.to_vec();
+                form.push(("csrf_token", csrf.as_str()));
+                let post = |path: String| browser.client.post(app.url(&path)).form(&form).send();
+                let got = post(fill(private)).await.unwrap().status().as_u16();
+                let baseline = post(fill(made_up)).await.unwrap().status().as_u16();
+                if ![403, 404].contains(&got) || (private != "x" && got != baseline) {
+                    leaks.push(format!("POST {} {fields:?}: {got}, where one that does not exist gets {baseline}", fill(private)));
+                }
+            }
+        }
+        assert!(leaks.is_empty(), "an outsider's form post told something: {leaks:#?}");
+        // Nothing changed.
+        let (_, letter) = crate::helpers::status_json(app.get_authed("/api/v1/letters/x-draft").await).await;
+        assert_eq!((letter["state"].as_str(), letter["title"].as_str()), (Some("draft"), Some("Letter x-draft")));
+        let (_, campaign) = crate::helpers::status_json(app.get_authed("/api/v1/campaigns/x-camp").await).await;
+        assert_eq!(campaign["title"], "C");
+    }
+);
