@@ -384,6 +384,12 @@ impl TestApp {
         assert_eq!(r.status(), 202, "{body}");
         let email = body["email"].as_str().expect("a sign request has an email");
         let mail = self.mail.wait_for_to(before, email).await;
+        self.confirm(&mail).await;
+        mail
+    }
+
+    /// Confirm a signature with the link in its confirmation mail.
+    pub async fn confirm(&self, mail: &ReceivedMail) {
         let r = self
             .client
             .post(self.url("/api/v1/signatures/confirm"))
@@ -391,8 +397,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "{body}");
-        mail
+        assert_eq!(r.status(), 200, "confirming the signature of {:?}", mail.to);
     }
 
     /// [`Self::sign_and_confirm`] for an organisation `name` in `country`, from a new address.
@@ -413,14 +418,7 @@ impl TestApp {
         }
         let mails = self.mail.wait_for(before + organisations.len()).await;
         for mail in &mails[before..] {
-            let r = self
-                .client
-                .post(self.url("/api/v1/signatures/confirm"))
-                .json(&serde_json::json!({"token": mail.token("confirm")}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 200);
+            self.confirm(mail).await;
         }
     }
 
