@@ -9,26 +9,11 @@ use undersigned::api::{
     organisations, versions,
 };
 use undersigned::db::models::Country;
-use undersigned::domain::country::CountryNames;
 use undersigned::service::signatures::SignFields;
 
-/// A country row as `resolve` sees it.
-pub struct Iso(pub &'static rust_iso3166::CountryCode);
-
-impl CountryNames for Iso {
-    fn code(&self) -> &str {
-        self.0.alpha2
-    }
-    fn alpha3(&self) -> &str {
-        self.0.alpha3
-    }
-    fn name(&self) -> &str {
-        self.0.name
-    }
-}
-
-pub fn iso() -> Vec<Iso> {
-    rust_iso3166::ALL.iter().map(Iso).collect()
+/// The ISO list, as `resolve` sees it (`domain::country` implements `CountryNames` for it).
+pub fn iso() -> Vec<rust_iso3166::CountryCode> {
+    rust_iso3166::ALL.to_vec()
 }
 
 /// The ISO list as database rows, for the validators that resolve a country.

@@ -10,7 +10,7 @@ mod common;
 fuzz_target!(|input: &str| {
     let all = common::iso();
     match resolve(input, &all) {
-        Resolution::Found(c) => assert!(CountryCode::parse(c.0.alpha2).is_ok()),
+        Resolution::Found(c) => assert!(CountryCode::parse(c.alpha2).is_ok()),
         Resolution::Ambiguous(found) => assert!(found.len() >= 2),
         Resolution::Unknown => {}
     }

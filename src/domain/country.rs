@@ -35,6 +35,20 @@ pub trait CountryNames {
     fn name(&self) -> &str;
 }
 
+/// The ISO 3166-1 list itself, which seeds the country table, as [`resolve`] sees it: what the
+/// unit, property and fuzz tests resolve against without a database (`rust_iso3166::ALL`).
+impl CountryNames for rust_iso3166::CountryCode {
+    fn code(&self) -> &str {
+        self.alpha2
+    }
+    fn alpha3(&self) -> &str {
+        self.alpha3
+    }
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
 #[derive(Debug, PartialEq)]
 pub enum Resolution<'a, C> {
     Found(&'a C),

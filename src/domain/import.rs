@@ -388,24 +388,8 @@ pub fn resolve_lines<C: CountryNames>(
 mod tests {
     use super::*;
 
-    struct C(&'static str, &'static str, &'static str);
-    impl CountryNames for C {
-        fn code(&self) -> &str {
-            self.0
-        }
-        fn alpha3(&self) -> &str {
-            self.1
-        }
-        fn name(&self) -> &str {
-            self.2
-        }
-    }
-
-    fn iso() -> Vec<C> {
-        rust_iso3166::ALL
-            .iter()
-            .map(|c| C(c.alpha2, c.alpha3, c.name))
-            .collect()
+    fn iso() -> Vec<rust_iso3166::CountryCode> {
+        rust_iso3166::ALL.to_vec()
     }
 
     fn text(content: &str) -> Vec<Line> {

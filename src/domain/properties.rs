@@ -15,22 +15,8 @@ fn config() -> ProptestConfig {
     ProptestConfig::with_cases(256)
 }
 
-struct Iso(&'static rust_iso3166::CountryCode);
-
-impl CountryNames for Iso {
-    fn code(&self) -> &str {
-        self.0.alpha2
-    }
-    fn alpha3(&self) -> &str {
-        self.0.alpha3
-    }
-    fn name(&self) -> &str {
-        self.0.name
-    }
-}
-
-fn iso() -> Vec<Iso> {
-    rust_iso3166::ALL.iter().map(Iso).collect()
+fn iso() -> Vec<rust_iso3166::CountryCode> {
+    rust_iso3166::ALL.to_vec()
 }
 
 /// Any text, or text close to what a parser accepts (so that the accepting paths are reached).
