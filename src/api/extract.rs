@@ -123,11 +123,7 @@ impl<T> GuardedJson<T> {
         subject: Subject,
         permission: Permission,
     ) -> Result<T, AppError> {
-        let actor = actor.clone();
-        state
-            .db
-            .run(move |conn| access::check(conn, &actor, &subject, permission))
-            .await?;
+        access::check_in(&state.db, actor, subject, permission).await?;
         self.0
     }
 }

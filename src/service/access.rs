@@ -6,7 +6,7 @@
 //! [`Role::allows`](crate::domain::Role::allows).
 
 use crate::db::models::Coalition;
-use crate::db::DbConnection;
+use crate::db::{Db, DbConnection};
 use crate::domain::{Permission, Role};
 use crate::error::AppError;
 use crate::service::letters::Audience;
@@ -178,6 +178,19 @@ pub fn check(
             actor.require(&super::coalitions::find(conn, slug)?, permission)
         }
     }
+}
+
+/// [`check`] on a pooled connection, for the async code that must refuse before it reads a
+/// request's body: the API's `GuardedJson` and the dashboard's `web::form::parse_for`.
+pub async fn check_in(
+    db: &Db,
+    actor: &Actor,
+    subject: Subject,
+    permission: Permission,
+) -> Result<(), AppError> {
+    let actor = actor.clone();
+    db.run(move |conn| check(conn, &actor, &subject, permission))
+        .await
 }
 
 #[cfg(test)]

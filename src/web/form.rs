@@ -47,11 +47,7 @@ pub async fn parse_for<T: DeserializeOwned>(
 ) -> Result<Posted<T>, AppError> {
     let (csrf_token, action, object) = split(pairs);
     csrf::verify(req, &csrf_token)?;
-    let actor = actor.clone();
-    state
-        .db
-        .run(move |conn| access::check(conn, &actor, &subject, permission))
-        .await?;
+    access::check_in(&state.db, actor, subject, permission).await?;
     let data = deserialize(object)?;
     Ok(Posted { action, data })
 }
