@@ -87,8 +87,8 @@ impl<T> GuardedJson<T> {
         slug: &str,
         permission: Permission,
     ) -> Result<T, AppError> {
-        let subject = Subject::Letter(slug.to_string());
-        self.open(state, actor, subject, permission).await
+        self.open(state, actor, Subject::letter(slug), permission)
+            .await
     }
 
     /// The body of a change to the campaign `slug`, once `actor` may do it (`permission`).
@@ -99,8 +99,8 @@ impl<T> GuardedJson<T> {
         slug: &str,
         permission: Permission,
     ) -> Result<T, AppError> {
-        let subject = Subject::Campaign(slug.to_string());
-        self.open(state, actor, subject, permission).await
+        self.open(state, actor, Subject::campaign(slug), permission)
+            .await
     }
 
     /// The body of a change to the coalition `slug`, once `actor` may do it (`permission`).
@@ -111,8 +111,8 @@ impl<T> GuardedJson<T> {
         slug: &str,
         permission: Permission,
     ) -> Result<T, AppError> {
-        let subject = Subject::Coalition(slug.to_string());
-        self.open(state, actor, subject, permission).await
+        self.open(state, actor, Subject::coalition(slug), permission)
+            .await
     }
 
     /// The body, after `actor`'s `permission` on `subject` has been checked.
