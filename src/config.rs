@@ -72,9 +72,13 @@ pub struct Settings {
     pub sign_rate_per_letter_per_minute: u32,
     /// Sign requests one letter may get in a burst before its per-minute rate applies.
     pub sign_rate_per_letter_burst: u32,
-    /// Unconfirmed signatures one email domain may make per hour, across all letters, before
-    /// its further sign requests answer 429 (free-mail providers aside); 0 turns the cap off.
+    /// Unconfirmed signatures addresses at one email domain may make per hour from one sender
+    /// network, across all letters, before that network's further sign requests for the domain
+    /// answer 429 (free-mail providers aside); 0 turns the cap off.
     pub unconfirmed_per_domain_per_hour: u32,
+    /// New signatures (so confirmation mails) for addresses at one email domain per hour, from
+    /// all networks together (free-mail providers aside); 0 turns the bound off.
+    pub mails_per_domain_per_hour: u32,
     /// How far back the dashboard's surge alert looks, in minutes.
     pub surge_window_minutes: u32,
     /// A domain or network surges when it made more than this many of a letter's signatures in
@@ -99,6 +103,12 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Requests handled at once; one more gets `503` with `Retry-After` (0: no limit).
     pub max_in_flight: usize,
+    /// How long a request's body may take to arrive whole, in milliseconds; a slower one is
+    /// answered 408 and its connection closed.
+    pub body_timeout_ms: u64,
+    /// Request bodies from one client address that may be waiting for the network at once; one
+    /// more answers 429 at once (0: no limit).
+    pub max_unfinished_bodies_per_address: usize,
     /// Connections in the database pool.
     pub db_pool_size: u32,
     /// How long SQLite waits for a lock before giving up, in milliseconds.
@@ -137,6 +147,7 @@ impl Default for Settings {
             sign_rate_per_letter_per_minute: 300,
             sign_rate_per_letter_burst: 100,
             unconfirmed_per_domain_per_hour: 50,
+            mails_per_domain_per_hour: 250,
             surge_window_minutes: 60,
             surge_min_signatures: 20,
             surge_min_share_percent: 30,
@@ -147,6 +158,8 @@ impl Default for Settings {
             retention_poll_ms: 3_600_000,
             max_body_bytes: 256 * 1024,
             max_in_flight: 512,
+            body_timeout_ms: 10_000,
+            max_unfinished_bodies_per_address: 8,
             db_pool_size: 8,
             sqlite_busy_timeout_ms: crate::db::SqliteTuning::default().busy_timeout_ms,
             sqlite_mmap_mb: crate::db::SqliteTuning::default().mmap_mb,

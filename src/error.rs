@@ -13,6 +13,7 @@
 //! | `Forbidden` | 403 | a form post without its CSRF token |
 //! | `NotFound` | 404 | an unknown id, slug or route |
 //! | `Conflict` | 409 | a duplicate, or a move the life cycle forbids |
+//! | `RequestTimeout` | 408 | a request body that did not arrive within `body_timeout_ms` (`load::guard_bodies` closes the connection) |
 //! | `Gone` | 410 | an expired link |
 //! | `PayloadTooLarge` | 413 | a body over `max_body_bytes` |
 //! | `UnsupportedMediaType` | 415 | a JSON endpoint sent something else |
@@ -50,6 +51,8 @@ pub enum AppError {
     Gone(String),
     #[error("too many requests; try again later")]
     TooManyRequests,
+    #[error("the request body did not arrive within {ms} ms")]
+    RequestTimeout { ms: u64 },
     /// Over a limit that a service counts (e.g. updates per letter per day): its message says
     /// which, and `Retry-After` when the next request may succeed.
     #[error("{message}")]
@@ -97,6 +100,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Forbidden(_) => "forbidden",
             AppError::Gone(_) => "gone",
+            AppError::RequestTimeout { .. } => "request_timeout",
             AppError::TooManyRequests | AppError::RateLimited { .. } => "too_many_requests",
             AppError::Conflict { code, .. } => code,
             AppError::PayloadTooLarge { .. } => "payload_too_large",
@@ -129,6 +133,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             AppError::TooManyRequests | AppError::RateLimited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod load;
+pub mod nul_bytes;
 pub mod rate_limit;
 pub mod service;
 pub mod startup;

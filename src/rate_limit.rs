@@ -6,9 +6,12 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
 use actix_governor::governor::clock::{Clock, DefaultClock, QuantaInstant};
 use actix_governor::governor::middleware::NoOpMiddleware;
-use actix_governor::governor::NotUntil;
+use actix_governor::governor::{DefaultKeyedRateLimiter, NotUntil, Quota, RateLimiter};
 use actix_governor::{
     Governor, GovernorConfig, GovernorConfigBuilder, KeyExtractor, SimpleKeyExtractionError,
 };
@@ -16,6 +19,8 @@ use actix_web::dev::ServiceRequest;
 use actix_web::http::Method;
 use actix_web::middleware::Condition;
 use actix_web::{HttpResponse, HttpResponseBuilder};
+
+use crate::error::AppError;
 
 /// The client's IP address as the TCP peer; IPv6 addresses are cut to their /56 prefix. `what`
 /// names the requests limited, for the 429's message.
@@ -61,41 +66,59 @@ impl KeyExtractor for ClientIp {
     }
 }
 
-/// The letter a sign request is for (the route's `{slug}`), so that one letter's signing is
-/// limited however many addresses it comes from.
-#[derive(Debug, Clone, Copy)]
-pub struct LetterSlug;
+/// Sign requests per letter, from all addresses together. Not a middleware: a path names a letter
+/// by its slug or by its id, in any case, so the sign handlers check it once the letter is found,
+/// keyed by the letter's id (issue 18, finding 11: keyed by the raw path, the id and the slug each
+/// had a full allowance).
+#[derive(Clone)]
+pub struct PerLetter {
+    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    enabled: bool,
+}
 
-/// Longest key kept: a slug is shorter; longer garbage cannot grow the limiter's memory much.
-const SLUG_KEY_MAX: usize = 100;
-
-impl KeyExtractor for LetterSlug {
-    type Key = String;
-    type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
-
-    fn extract(&self, req: &ServiceRequest) -> Result<String, Self::KeyExtractionError> {
-        let slug = req
-            .match_info()
-            .get("slug")
-            .ok_or_else(|| SimpleKeyExtractionError::new("no letter in the path"))?;
-        Ok(slug.chars().take(SLUG_KEY_MAX).collect())
+impl PerLetter {
+    /// `per_minute` sign requests per letter (0: no limit) after a burst of `burst`.
+    pub fn new(per_minute: u32, burst: u32) -> PerLetter {
+        let period = Duration::from_millis(60_000 / u64::from(per_minute.max(1)));
+        let quota = Quota::with_period(period)
+            .expect("a non-zero period")
+            .allow_burst(NonZeroU32::new(burst.max(1)).expect("at least 1"));
+        PerLetter {
+            limiter: Arc::new(RateLimiter::keyed(quota)),
+            enabled: per_minute > 0,
+        }
     }
 
-    fn exceed_rate_limit_response(
-        &self,
-        negative: &NotUntil<QuantaInstant>,
-        mut response: HttpResponseBuilder,
-    ) -> HttpResponse {
-        let wait = negative
-            .wait_time_from(DefaultClock::default().now())
-            .as_secs()
-            + 1;
-        response.json(serde_json::json!({
-            "error": {
-                "code": "too_many_requests",
-                "message": format!("this letter is receiving too many sign requests right now; try again in {wait} s"),
-            }
-        }))
+    /// Count one sign request for the letter `letter_id`; 429 with `Retry-After` over the limit.
+    pub fn check(&self, letter_id: &str) -> Result<(), AppError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        self.limiter
+            .check_key(&letter_id.to_string())
+            .map_err(|negative| {
+                let wait = negative
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs()
+                    + 1;
+                AppError::RateLimited {
+                    message: format!(
+                        "this letter is receiving too many sign requests right now; try again in {wait} s"
+                    ),
+                    retry_after_secs: wait,
+                }
+            })
+    }
+
+    /// Forget the letters whose limit has fully recovered (see [`RateLimit::prune`]).
+    pub fn prune(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+    }
+
+    /// How many letters the limiter holds now.
+    pub fn keys(&self) -> usize {
+        self.limiter.len()
     }
 }
 
@@ -112,8 +135,8 @@ pub struct RateLimit<K: KeyExtractor = ClientIp> {
 pub struct Limits {
     /// Sign requests (form and API), per client IP.
     pub sign: RateLimit,
-    /// Sign requests (form and API), per letter.
-    pub sign_per_letter: RateLimit<LetterSlug>,
+    /// Sign requests (form and API), per letter: checked by the handlers (`AppState::signing_allowed`).
+    pub sign_per_letter: PerLetter,
     /// Sign-in attempts (form and API), and the setup link.
     pub sign_in: RateLimit,
 }
@@ -198,25 +221,20 @@ mod tests {
     #[test]
     fn recovered_keys_are_forgotten() {
         // 300 a minute, a burst of one: a key recovers 200 ms after its request.
-        let limit = RateLimit::keyed(LetterSlug, 300, 1);
-        let limiter = limit.config.limiter();
+        let limit = PerLetter::new(300, 1);
         for i in 0..1000 {
-            assert!(limiter.check_key(&format!("letter-{i}")).is_ok());
+            assert!(limit.check(&format!("letter-{i}")).is_ok());
         }
         assert_eq!(limit.keys(), 1000);
         std::thread::sleep(Duration::from_millis(500));
         // A key that has just spent its burst is still limited, so it is kept.
-        let busy = "busy".to_string();
-        assert!(limiter.check_key(&busy).is_ok());
+        assert!(limit.check("busy").is_ok());
         limit.prune();
         assert_eq!(
             limit.keys(),
             1,
             "only the key still within its period stays"
         );
-        assert!(
-            limiter.check_key(&busy).is_err(),
-            "and its limit still holds"
-        );
+        assert!(limit.check("busy").is_err(), "and its limit still holds");
     }
 }

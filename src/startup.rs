@@ -56,6 +56,10 @@ pub struct AppState {
     pub surge: service::abuse::SurgePolicy,
     /// Sign forms whose honeypot field was filled since start-up (logged; nothing stored).
     pub honeypot_hits: std::sync::atomic::AtomicU64,
+    /// Sign requests per letter (`AppState::signing_allowed`).
+    pub sign_per_letter: crate::rate_limit::PerLetter,
+    /// The requests being handled, against `max_in_flight` (`/health` reports shedding).
+    pub load: Arc<crate::load::InFlight>,
     outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
 }
@@ -86,6 +90,13 @@ impl AppState {
             self.versions.forget(&view.letter.slug);
         }
         Ok(view)
+    }
+
+    /// Count a sign request against its letter's limit, found by slug or id (a draft or unknown
+    /// letter is 404), so that every way of naming a letter shares one allowance.
+    pub async fn signing_allowed(&self, slug_or_id: &str) -> Result<(), AppError> {
+        let letter = self.versions.get(&self.db, slug_or_id).await?;
+        self.sign_per_letter.check(&letter.letter_id)
     }
 
     /// Tell the outbox worker that mail was queued, so it goes out at once.
@@ -317,7 +328,26 @@ impl Application {
                 "no account exists yet: open {url} to create the first owner and coalition (the link works once, until the server restarts), or run `undersigned user add`"
             );
         }
+        let limits = Limits {
+            sign: RateLimit::new(
+                "sign requests",
+                settings.sign_rate_per_minute,
+                settings.sign_rate_burst,
+            ),
+            sign_per_letter: crate::rate_limit::PerLetter::new(
+                settings.sign_rate_per_letter_per_minute,
+                settings.sign_rate_per_letter_burst,
+            ),
+            sign_in: RateLimit::new(
+                "sign-in attempts",
+                settings.sign_in_rate_per_minute,
+                settings.sign_in_rate_burst,
+            ),
+        };
+        let load = crate::load::InFlight::new(settings.max_in_flight);
         let state = web::Data::new(AppState {
+            sign_per_letter: limits.sign_per_letter.clone(),
+            load: Arc::clone(&load),
             setup,
             updates_per_letter_per_day: settings.updates_per_letter_per_day,
             db: db.clone(),
@@ -332,6 +362,7 @@ impl Application {
                 ),
                 max_confirmation_sends: settings.max_confirmation_sends,
                 unconfirmed_per_domain_per_hour: settings.unconfirmed_per_domain_per_hour,
+                mails_per_domain_per_hour: settings.mails_per_domain_per_hour,
             },
             surge: service::abuse::SurgePolicy {
                 window: chrono::Duration::minutes(i64::from(settings.surge_window_minutes.max(1))),
@@ -389,31 +420,23 @@ impl Application {
         let max_body = settings.max_body_bytes;
         // Over HTTPS, browsers are told to use nothing else for a year (HSTS).
         let https = state.secure_cookies;
-        let limits = Limits {
-            sign: RateLimit::new(
-                "sign requests",
-                settings.sign_rate_per_minute,
-                settings.sign_rate_burst,
-            ),
-            sign_per_letter: RateLimit::keyed(
-                crate::rate_limit::LetterSlug,
-                settings.sign_rate_per_letter_per_minute,
-                settings.sign_rate_per_letter_burst,
-            ),
-            sign_in: RateLimit::new(
-                "sign-in attempts",
-                settings.sign_in_rate_per_minute,
-                settings.sign_in_rate_burst,
-            ),
-        };
         actix_web::rt::spawn(limits.clone().prune_every(Limits::PRUNE_PERIOD));
-        let load = crate::load::InFlight::new(settings.max_in_flight);
+        let bodies = crate::load::BodyGuard::new(
+            settings.max_unfinished_bodies_per_address,
+            Duration::from_millis(settings.body_timeout_ms.max(1)),
+        );
         let mut server = HttpServer::new(move || {
             let load = load.clone();
+            let bodies = bodies.clone();
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
+                .wrap(actix_web::middleware::from_fn(crate::nul_bytes::refuse_nul))
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     crate::load::shed(load.clone(), req, next)
+                }))
+                // Before `shed`: a request refused for its slow bodies takes no place.
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::load::guard_bodies(bodies.clone(), req, next)
                 }))
                 .wrap(actix_web::middleware::from_fn(no_store_when_signed_in))
                 .wrap(actix_web::middleware::Condition::new(

@@ -2,10 +2,11 @@
 //! Letter bodies: Markdown rendered and sanitised. Whatever goes in, no script comes out: no
 //! `<script` anywhere (text has its `<` escaped, so any `<` opens real markup), no event-handler
 //! attribute, no script URL in a link or an image. (Text may say "javascript:"; only markup is
-//! checked for it.)
+//! checked for it.) Mail's rendering loads no image, and neither nests deeper than
+//! `markdown::MAX_DEPTH`.
 
 use libfuzzer_sys::fuzz_target;
-use undersigned::web::markdown::to_safe_html;
+use undersigned::domain::markdown::{to_safe_html, to_safe_mail_html, MAX_DEPTH};
 
 const URL_ATTRIBUTES: &[&str] = &[
     "href",
@@ -24,18 +25,29 @@ fuzz_target!(|input: &str| {
     let html = to_safe_html(input);
     assert!(!html.to_ascii_lowercase().contains("<script"), "{html}");
     check_markup(&html);
+    let mail = to_safe_mail_html(input);
+    assert!(!mail.to_ascii_lowercase().contains("<img"), "{mail}");
+    check_markup(&mail);
 });
 
 /// Walk every tag: its attributes are `name="value"` (html5ever quotes every value and escapes
 /// `"` inside it).
 fn check_markup(html: &str) {
     let mut rest = html;
+    let mut depth = 0usize;
     while let Some(open) = rest.find('<') {
+        let closing = rest[open + 1..].starts_with('/');
         let tag = rest[open + 1..].trim_start_matches('/');
         let name_end = tag
             .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
             .unwrap_or(tag.len());
         let name = tag[..name_end].to_ascii_lowercase();
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !matches!(name.as_str(), "br" | "hr" | "img" | "input" | "col" | "wbr") {
+            depth += 1;
+            assert!(depth <= MAX_DEPTH, "nested deeper than {MAX_DEPTH}: {html}");
+        }
         assert!(
             !matches!(
                 name.as_str(),

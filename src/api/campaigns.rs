@@ -4,6 +4,8 @@
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use atom_syndication::{Content, Entry, FixedDateTime, Link, Person, Text};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use crate::domain::markdown::to_safe_html;
 use serde::{Deserialize, Serialize};
 
 use super::caching;
@@ -508,10 +510,10 @@ pub async fn atom(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let o = state
+    let (o, bodies) = state
         .db
         .run(move |conn| {
-            campaigns::timeline_page(
+            let o = campaigns::timeline_page(
                 conn,
                 &slug,
                 &Audience::Public,
@@ -519,7 +521,12 @@ pub async fn atom(
                     page: 1,
                     per_page: ATOM_ENTRIES,
                 },
-            )
+            )?;
+            // Rendered here, on the blocking pool, not on the async executor's threads.
+            let bodies: Vec<_> = (o.events.items.iter())
+                .map(|e| (!e.body.is_empty()).then(|| to_safe_html(&e.body)))
+                .collect();
+            Ok((o, bodies))
         })
         .await?;
     let page_url = format!("{}/campaigns/{}", state.public_url, o.view.campaign.slug);
@@ -529,14 +536,14 @@ pub async fn atom(
     );
     let time = |t: NaiveDateTime| -> FixedDateTime { utc(t).fixed_offset() };
     let last_modified = o.last_modified();
-    let entries: Vec<Entry> = (o.events.items.iter())
-        .map(|e| Entry {
+    let entries: Vec<Entry> = (o.events.items.iter().zip(bodies))
+        .map(|(e, body)| Entry {
             id: format!("{page_url}#event-{}", e.id),
             title: Text::plain(e.title.clone()),
             updated: time(e.created_at.max(e.occurred_at)),
             published: Some(time(e.occurred_at)),
-            content: (!e.body.is_empty()).then(|| Content {
-                value: Some(crate::web::markdown::to_safe_html(&e.body)),
+            content: body.map(|html| Content {
+                value: Some(html.to_string()),
                 content_type: Some("html".into()),
                 ..Content::default()
             }),

@@ -44,6 +44,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     AppError::BadRequest("the request body could not be read".into())
                 }
             })?;
+            if let Some(field) = crate::nul_bytes::nul_field_in_json(&bytes) {
+                return Err(AppError::field(&field, crate::nul_bytes::MESSAGE));
+            }
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
             match serde_path_to_error::deserialize(de) {
                 Ok(value) => Ok(ApiJson(value)),

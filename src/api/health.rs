@@ -1,20 +1,37 @@
-//! `GET /health`: 200 when the database answers, 503 when it does not.
+//! `GET /health`: 200 when the database answers and the service is taking requests; 503 when the
+//! database does not answer, or while the service is shedding load (every place taken, or a
+//! request refused in the last few seconds), so that a load balancer or monitor sees what the
+//! service's users see (issue 18, finding 2: `/health` said 200 while every page answered 503).
+//! It is never shed itself.
 
 use std::time::Duration;
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, http::header, web, HttpResponse};
 use serde_json::json;
 
 use crate::error::AppError;
 use crate::startup::AppState;
 
 #[utoipa::path(get, path = "/health", tag = "service",
-    responses((status = 200, description = "The database answers"), (status = 503, description = "The database does not answer", body = super::ErrorBody)))]
+    responses((status = 200, description = "The database answers and requests are being taken"),
+        (status = 503, description = "The database does not answer (the error shape), or the service is shedding load (`status: shedding`, with the requests in flight and the limit)")))]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db.ping(Duration::from_secs(2)).await?;
+    let database = state.db.url().backend_name();
+    let load = &state.load;
+    if load.shedding() {
+        return Ok(HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, "5"))
+            .json(json!({
+                "status": "shedding",
+                "database": database,
+                "in_flight": load.current(),
+                "max_in_flight": load.limit(),
+            })));
+    }
     Ok(HttpResponse::Ok().json(json!({
         "status": "ok",
-        "database": state.db.url().backend_name(),
+        "database": database,
     })))
 }

@@ -10,6 +10,7 @@ use super::caching::{self, Validators};
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::{nullable, text, timestamp, utc, PageQuery};
+use crate::db::Db;
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
@@ -511,21 +512,25 @@ pub struct PreviewJson {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PreviewHtml {
     /// The body as the letter's page shows it: rendered and sanitised.
-    html: String,
+    #[schema(value_type = String)]
+    html: std::sync::Arc<str>,
 }
 
-/// Render a letter body (Markdown) as its page will show it, without saving anything.
+/// Render a letter body (Markdown) as its page will show it, without saving anything. For
+/// coordinators: the coordinator role in some coalition.
 #[utoipa::path(post, path = "/api/v1/letters/preview", tag = "letters", request_body = PreviewJson, security(("api_token" = [])),
-    responses((status = 200, body = PreviewHtml), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = PreviewHtml), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/letters/preview")]
 pub async fn preview(
-    _caller: Authenticated,
+    caller: Authenticated,
     body: ApiJson<PreviewJson>,
 ) -> Result<HttpResponse, AppError> {
+    caller.0.require_anywhere(Permission::ManageLetters)?;
     let mut errors = FieldCollector::new();
     let body = errors.required("body", body.0.body.as_deref(), text(BODY_MAX));
     errors.finish()?;
-    Ok(HttpResponse::Ok().json(PreviewHtml {
-        html: crate::web::markdown::to_safe_html(&body.unwrap_or_default()),
-    }))
+    let body = body.unwrap_or_default();
+    let actor = caller.0;
+    let html = Db::off_executor(move || letters::preview(&actor, &body)).await?;
+    Ok(HttpResponse::Ok().json(PreviewHtml { html }))
 }

@@ -17,8 +17,7 @@ use crate::startup::{AppState, Limits};
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
         web::resource("/letters/{slug}/signatures")
-            // The per-IP limit is outermost: it runs first.
-            .wrap(limits.sign_per_letter.middleware())
+            // Per IP here; per letter in the handler (`AppState::signing_allowed`).
             .wrap(limits.sign.middleware())
             .route(web::post().to(sign))
             .route(web::get().to(super::moderation::list)),
@@ -53,6 +52,7 @@ pub async fn sign(
     body: ApiJson<SignFields>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
+    state.signing_allowed(&slug).await?;
     let fields = body.0;
     let app = state.clone();
     let all = state.countries.get(&state.db).await?;

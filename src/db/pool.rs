@@ -180,12 +180,23 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        actix_web::web::block(move || {
+        Self::off_executor(move || {
             let mut conn = pool.get()?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Run CPU-bound work that needs no connection (rendering a text) on the blocking pool, never
+    /// on the async executor's threads, where it would hold up every request on that thread.
+    pub async fn off_executor<T, F>(work: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        actix_web::web::block(work)
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
     /// Like [`Db::run`], but gives up on the pool after `timeout` (for `/health`).

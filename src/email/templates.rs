@@ -162,7 +162,7 @@ pub struct UpdateMail<'a> {
     pub subject: &'a str,
     /// The update's Markdown, as typed (the text part).
     pub body: &'a str,
-    /// The same rendered and cleaned (`web::markdown::to_safe_html`), for the HTML part.
+    /// The same rendered and cleaned (`domain::markdown::to_safe_mail_html`: no remote images), for the HTML part.
     pub body_html: &'a str,
     pub unsubscribe_url: &'a str,
     pub withdraw_url: &'a str,
@@ -265,7 +265,7 @@ mod tests {
             organisation_name: "<script>alert(1)</script>",
             subject: "Answer & <i>next steps</i>",
             body,
-            body_html: &crate::web::markdown::to_safe_html(body),
+            body_html: &crate::domain::markdown::to_safe_mail_html(body),
             unsubscribe_url: "https://x.example/unsubscribe/abc",
             withdraw_url: "https://x.example/signatures/withdraw/def",
         };

@@ -528,6 +528,14 @@ pub fn as_of(mut letter: Letter, now: NaiveDateTime) -> Letter {
 /// a batch was full.
 pub const CLOSE_BATCH: i64 = 100;
 
+/// A letter body as it will read, for coordinators only: those who may write letters in some
+/// coalition (issue 18, finding 1: an account with no role could make the service render any
+/// text). Rendering is work: call it on the blocking pool (`Db::off_executor`).
+pub fn preview(actor: &Actor, body: &str) -> Result<std::sync::Arc<str>, AppError> {
+    actor.require_anywhere(Permission::ManageLetters)?;
+    Ok(crate::domain::markdown::to_safe_html(body))
+}
+
 /// Close every open letter whose deadline is at or before `now` (up to [`CLOSE_BATCH`]): each
 /// in a transaction of its own, by a guarded UPDATE (only while it is still open and overdue),
 /// so that two server processes never close one letter twice, with a `letter.state_changed`

@@ -23,9 +23,12 @@ use crate::error::AppError;
 pub struct SigningPolicy {
     pub confirm_ttl: Duration,
     pub max_confirmation_sends: i32,
-    /// Unconfirmed signatures one email domain may have made in the last hour, across all
-    /// letters (free-mail providers aside); 0 means no cap.
+    /// Unconfirmed signatures addresses at one email domain may have made in the last hour from
+    /// one sender network, across all letters (free-mail providers aside); 0 means no cap.
     pub unconfirmed_per_domain_per_hour: u32,
+    /// New signatures (each one confirmation mail) for addresses at one email domain in the last
+    /// hour from all networks together: the bound on mail to one domain; 0 means no bound.
+    pub mails_per_domain_per_hour: u32,
 }
 
 pub struct SignInput {
@@ -342,14 +345,14 @@ pub fn sign(
                 if address_signs_already(conn, &letter, input.email.as_str())? {
                     return Ok(SignOutcome::Unchanged);
                 }
-                check_domain_cap(conn, policy, input.email.as_str())?;
+                check_domain_cap(conn, policy, &input)?;
                 let organisation = find_or_create_organisation(conn, &input)?;
                 insert_signature(conn, key, policy, &letter, &organisation, input)?;
                 Ok(SignOutcome::Created)
             }
             Some(sig) if sig.state == SignatureState::Pending.as_str() => {
                 if sig.confirm_expires_at <= now {
-                    check_domain_cap(conn, policy, input.email.as_str())?;
+                    check_domain_cap(conn, policy, &input)?;
                     mark_expired(conn, &sig.id)?;
                     let organisation = find_or_create_organisation(conn, &input)?;
                     insert_signature(conn, key, policy, &letter, &organisation, input)?;
@@ -407,47 +410,86 @@ fn address_signs_already(
     Ok(found > 0)
 }
 
-/// Refuse (429) a new signature when its email domain already made
-/// `unconfirmed_per_domain_per_hour` signatures in the last hour that are still unconfirmed,
-/// across all letters: one domain with a catch-all mailbox cannot flood the lists. Free-mail
-/// providers are left out (their domain says nothing about the sender; the address key and the
-/// rate limits still apply). Only the domain's own flood is told to wait; the answer says
-/// nothing about any organisation.
+/// Refuse (429) a new signature for an address at a domain that has had too many in the last
+/// hour, across all letters, so that one domain with a catch-all mailbox cannot flood the lists
+/// and nobody can flood a domain's mailboxes:
+///
+/// - `unconfirmed_per_domain_per_hour` still-unconfirmed signatures at the domain **from the
+///   sender's network** (`SignInput::network`). Keyed by both, so an attacker who fills the cap
+///   for a victim's domain holds up only their own network, never the victim's signers (issue 18,
+///   finding 9: keyed by the domain alone, 50 requests from one address locked a domain out of
+///   every letter for an hour, renewably).
+/// - `mails_per_domain_per_hour` new signatures at the domain from all networks together: each
+///   sends one confirmation mail, so this bounds the mail one domain receives. Only a sender
+///   with many networks can reach it.
+///
+/// Free-mail providers are left out (their domain says nothing about the sender; the address
+/// key and the rate limits still apply). The answer says nothing about any organisation.
 fn check_domain_cap(
     conn: &mut DbConnection,
     policy: &SigningPolicy,
-    email: &str,
+    input: &SignInput,
 ) -> Result<(), AppError> {
-    let cap = policy.unconfirmed_per_domain_per_hour;
-    let domain = crate::domain::abuse::email_domain(&crate::domain::abuse::email_key(email));
-    if cap == 0 || crate::domain::abuse::is_free_mail(&domain) {
+    let domain =
+        crate::domain::abuse::email_domain(&crate::domain::abuse::email_key(input.email.as_str()));
+    if crate::domain::abuse::is_free_mail(&domain) {
         return Ok(());
     }
     let since = now() - Duration::hours(1);
-    let recent = || {
+    let at_domain = || {
         signatures::table
             .filter(signatures::email_domain.eq(domain.clone()))
             .filter(signatures::created_at.gt(since))
-            .filter(signatures::state.eq(SignatureState::Pending.as_str()))
     };
-    let count: i64 = recent().count().get_result(conn)?;
-    if count < i64::from(cap) {
-        return Ok(());
-    }
-    let oldest: Option<chrono::NaiveDateTime> = recent()
-        .select(diesel::dsl::min(signatures::created_at))
-        .first(conn)?;
-    let wait = oldest.map_or(3600, |t| {
-        (t + Duration::hours(1) - now()).num_seconds().max(1)
-    });
-    Err(AppError::RateLimited {
+    let wait_for_oldest = |oldest: Option<chrono::NaiveDateTime>| {
+        oldest.map_or(3600, |t| {
+            (t + Duration::hours(1) - now()).num_seconds().max(1)
+        })
+    };
+    let refusal = |what: String, wait: i64| AppError::RateLimited {
         message: format!(
-            "too many unconfirmed signatures from addresses at {domain} in the last hour; try \
-             again in {} min",
+            "too many {what} addresses at {domain} in the last hour; try again in {} min",
             wait / 60 + 1
         ),
         retry_after_secs: u64::try_from(wait).unwrap_or(3600),
-    })
+    };
+    let cap = policy.unconfirmed_per_domain_per_hour;
+    if cap > 0 {
+        // No network (a caller that does not know it) is a network of its own.
+        let network = input.network.clone().unwrap_or_default();
+        let from_network = || {
+            at_domain()
+                .filter(signatures::state.eq(SignatureState::Pending.as_str()))
+                .filter(
+                    diesel::dsl::sql::<diesel::sql_types::Text>("coalesce(network, '')")
+                        .eq(network.clone()),
+                )
+        };
+        let count: i64 = from_network().count().get_result(conn)?;
+        if count >= i64::from(cap) {
+            let oldest = from_network()
+                .select(diesel::dsl::min(signatures::created_at))
+                .first(conn)?;
+            return Err(refusal(
+                "unconfirmed signatures from your network for".into(),
+                wait_for_oldest(oldest),
+            ));
+        }
+    }
+    let bound = policy.mails_per_domain_per_hour;
+    if bound > 0 {
+        let count: i64 = at_domain().count().get_result(conn)?;
+        if count >= i64::from(bound) {
+            let oldest = at_domain()
+                .select(diesel::dsl::min(signatures::created_at))
+                .first(conn)?;
+            return Err(refusal(
+                "confirmation mails to".into(),
+                wait_for_oldest(oldest),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A sign request whose honeypot field was filled: checked like a real one (valid input, the

@@ -3,13 +3,14 @@
 //! one; `/dashboard/campaigns/{slug}`: edit the goal, post to the timeline, remove a post).
 //! Forms are parsed by the JSON API's request types, so both answer with the same messages.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::form;
-use super::markdown::to_safe_html;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 use crate::api::campaigns::{
@@ -18,6 +19,7 @@ use crate::api::campaigns::{
 };
 use crate::db::models::TimelineEvent;
 use crate::domain::campaign::{percent, EventKind};
+use crate::domain::markdown::to_safe_html;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::service::access::Subject;
@@ -49,12 +51,14 @@ pub struct EventView {
     pub date: String,
     pub kind: String,
     pub title: String,
-    pub body_html: String,
+    pub body_html: Arc<str>,
     pub letter: Option<String>,
     /// Posted by coordinators (so they may remove it).
     pub posted: bool,
 }
 
+/// The timeline's events with their texts rendered: call it on the blocking pool (inside
+/// `Db::run`), never on the async executor's threads.
 fn events(o: &Overview) -> Vec<EventView> {
     (o.timeline.items.iter())
         .map(|e: &TimelineEvent| EventView {
@@ -63,7 +67,7 @@ fn events(o: &Overview) -> Vec<EventView> {
             kind: e.kind.clone(),
             title: e.title.clone(),
             body_html: if e.body.is_empty() {
-                String::new()
+                Arc::from("")
             } else {
                 to_safe_html(&e.body)
             },
@@ -94,7 +98,7 @@ fn first_page() -> PageRequest {
 #[derive(Template)]
 #[template(path = "campaign.html")]
 struct PublicPage {
-    description_html: String,
+    description_html: Arc<str>,
     goal_date: Option<String>,
     reached: bool,
     events: Vec<EventView>,
@@ -106,17 +110,20 @@ async fn public_page(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let o = state
+    let (events, description_html, o) = state
         .db
-        .run(move |conn| campaigns::overview(conn, &slug, &Audience::Public, first_page()))
+        .run(move |conn| {
+            let o = campaigns::overview(conn, &slug, &Audience::Public, first_page())?;
+            Ok((events(&o), to_safe_html(&o.view.campaign.description), o))
+        })
         .await?;
     render(
         HttpResponse::Ok(),
         &PublicPage {
-            description_html: to_safe_html(&o.view.campaign.description),
+            description_html,
             goal_date: (o.view.campaign.goal_date).map(|d| d.format("%-d %B %Y").to_string()),
             reached: reached(&o),
-            events: events(&o),
+            events,
             o,
         },
     )
@@ -396,11 +403,12 @@ async fn campaign_response(
     message: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
     let actor = session.actor.clone();
-    let o = state
+    let (events, o) = state
         .db
         .run(move |conn| {
             let view = campaigns::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
-            campaigns::overview(conn, &view.campaign.id, &actor.audience(), first_page())
+            let o = campaigns::overview(conn, &view.campaign.id, &actor.audience(), first_page())?;
+            Ok((events(&o), o))
         })
         .await?;
     let can_manage = session
@@ -417,7 +425,7 @@ async fn campaign_response(
         &CampaignPage {
             me: session.me(),
             csrf: &csrf.token,
-            events: events(&o),
+            events,
             reached: reached(&o),
             can_manage,
             form: form.unwrap_or_else(|| CampaignForm::of(&o.view)),

@@ -3,17 +3,20 @@
 //! the moderation queue, the audit log, the outbox, and a coalition's coordinators. Every page
 //! calls the same services as the JSON API, with the signed-in coordinator as the actor.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use super::form::{self, local_time_as_utc};
-use super::markdown::to_safe_html;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, ButtonForm, PageError};
 use crate::api::letters::{LetterPatchJson, NewLetterJson};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
+use crate::db::Db;
+use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
 use crate::service::access::Subject;
@@ -190,7 +193,7 @@ struct LetterFormPage<'a> {
     frozen: bool,
     form: LetterFormValues,
     errors: FormErrors,
-    preview: Option<String>,
+    preview: Option<Arc<str>>,
 }
 
 #[derive(Deserialize)]
@@ -265,7 +268,7 @@ async fn create_letter(
         Ok(posted) if posted.action.as_deref() == Some("preview") => {
             // Check the fields without saving, and show the text as it will read.
             let errors = posted.data.parse().err();
-            let preview = Some(to_safe_html(&values.body));
+            let preview = Some(preview_of(&session, values.body.clone()).await?);
             return form_page(
                 &req,
                 &state,
@@ -311,6 +314,13 @@ async fn create_letter(
     }
 }
 
+/// The body as it will read, rendered on the blocking pool; coordinators only
+/// (`letters::preview`).
+async fn preview_of(session: &SignedIn, body: String) -> Result<Arc<str>, PageError> {
+    let actor = session.actor.clone();
+    Ok(Db::off_executor(move || letters::preview(&actor, &body)).await?)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn form_page(
     req: &HttpRequest,
@@ -322,7 +332,7 @@ fn form_page(
     frozen: bool,
     form: LetterFormValues,
     error: Option<AppError>,
-    preview: Option<String>,
+    preview: Option<Arc<str>>,
 ) -> Result<HttpResponse, PageError> {
     let errors = match &error {
         None => FormErrors::default(),
@@ -362,7 +372,7 @@ struct LetterPage<'a> {
     counts: Counts,
     /// Published signatories by country, largest first.
     by_country: Vec<crate::service::public_list::CountryCount>,
-    body_html: String,
+    body_html: Arc<str>,
     can_manage: bool,
     next_state: Option<LetterState>,
     message: Option<&'a str>,
@@ -419,7 +429,8 @@ async fn letter(
     let id = view.letter.id.clone();
     let campaign_id = view.letter.campaign_id.clone();
     let surge = state.surge;
-    let (by_country, campaign, delivery, surges) = state
+    let body = view.letter.body.clone();
+    let (by_country, campaign, delivery, surges, body_html) = state
         .db
         .run(move |conn| {
             let campaign = match campaign_id {
@@ -431,6 +442,8 @@ async fn letter(
                 campaign.map(|c| (c.slug, c.title)),
                 crate::service::deliveries::find(conn, &id)?,
                 crate::service::abuse::surges(conn, &id, &surge)?,
+                // Rendered here, on the blocking pool, not on the async executor's threads.
+                to_safe_html(&body),
             ))
         })
         .await?;
@@ -444,7 +457,7 @@ async fn letter(
                 .actor
                 .can(&view.coalition.id, Permission::ManageLetters),
             next_state: view.state().next(),
-            body_html: to_safe_html(&view.letter.body),
+            body_html,
             view,
             counts,
             by_country,
@@ -522,7 +535,7 @@ async fn update_letter(
     let result = match posted {
         Ok(posted) if posted.action.as_deref() == Some("preview") => {
             let errors = posted.data.parse().err();
-            let preview = Some(to_safe_html(&values.body));
+            let preview = Some(preview_of(&session, values.body.clone()).await?);
             return form_page(
                 &req, &state, &session, &heading, action, None, frozen, values, errors, preview,
             );

@@ -6,11 +6,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::markdown::to_safe_html;
 use super::session::SignedIn;
 use super::{form, render, see_other, PageError};
 use crate::api::campaigns::DeliverJson;
 use crate::domain::ledger::Head;
+use crate::domain::markdown::to_safe_html;
 use crate::domain::Permission;
 use crate::service::access::Subject;
 use crate::service::deliveries;
@@ -30,7 +30,7 @@ const PRINT_LISTS: i64 = 100_000;
 #[template(path = "letter_print.html")]
 struct PrintPage {
     view: LetterView,
-    body_html: String,
+    body_html: std::sync::Arc<str>,
     summary: ListSummary,
     groups: Vec<CountryGroup>,
     listed: usize,
@@ -46,7 +46,7 @@ async fn print_page(
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let key = state.ledger.clone();
-    let (view, summary, groups, ledger, delivered) = state
+    let (view, summary, groups, ledger, delivered, body_html) = state
         .db
         .run(move |conn| {
             let view = letters::find(conn, &slug, Audience::Public)?;
@@ -54,13 +54,15 @@ async fn print_page(
             let groups = public_list::by_country(conn, &view.letter.id, &summary, PRINT_LISTS)?;
             let ledger = crate::service::ledger::head(conn, &key, &view.letter.id)?;
             let delivered = deliveries::find(conn, &view.letter.id)?;
-            Ok((view, summary, groups, ledger, delivered))
+            // Rendered here, on the blocking pool, not on the async executor's threads.
+            let body_html = to_safe_html(&view.letter.body);
+            Ok((view, summary, groups, ledger, delivered, body_html))
         })
         .await?;
     render(
         HttpResponse::Ok(),
         &PrintPage {
-            body_html: to_safe_html(&view.letter.body),
+            body_html,
             listed: groups.iter().map(|g| g.signatories.len()).sum(),
             view,
             summary,

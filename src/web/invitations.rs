@@ -11,6 +11,8 @@ use serde::Deserialize;
 use super::csrf::{self, Csrf};
 use super::session::{FormErrors, SignedIn};
 use super::{render, see_other, ButtonForm, PageError};
+use crate::db::Db;
+use crate::domain::markdown::to_safe_html;
 use crate::domain::token::{Purpose, Token};
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
@@ -46,7 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "invitation.html")]
 struct InvitationPage<'a> {
     view: &'a InvitationView,
-    body_html: String,
+    body_html: std::sync::Arc<str>,
     /// Said above the form, or instead of it.
     notice: Option<&'a str>,
     show_form: bool,
@@ -121,7 +123,7 @@ fn standing(view: &InvitationView) -> Option<String> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn invitation_response(
+async fn invitation_response(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
@@ -140,13 +142,15 @@ fn invitation_response(
             let t = state.key.derive(Purpose::WithdrawSignature, &s.id);
             format!("/signatures/withdraw/{}", t.as_str())
         });
+    let body = view.letter.letter.body.clone();
+    let body_html = Db::off_executor(move || Ok(to_safe_html(&body))).await?;
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
     render(
         builder,
         &InvitationPage {
             view,
-            body_html: super::markdown::to_safe_html(&view.letter.letter.body),
+            body_html,
             notice: notice.or(standing.as_deref()),
             show_form: standing.is_none(),
             form,
@@ -179,6 +183,7 @@ async fn invitation_page(
         &InvitationSignFields::default(),
         FormErrors::default(),
     )
+    .await
 }
 
 /// The form's POST: sign for the invited organisation.
@@ -209,7 +214,8 @@ async fn sign(
                 None,
                 &fields,
                 errors,
-            );
+            )
+            .await;
         }
     };
     let app = state.clone();
@@ -243,6 +249,7 @@ async fn sign(
         &InvitationSignFields::default(),
         FormErrors::default(),
     )
+    .await
 }
 
 // ---- The coordinators' page ----

@@ -1,6 +1,8 @@
 //! `/` (open letters), `/letters/{slug}` (the letter, its signatories by country, the sign form)
 //! and the form post that signs.
 
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -11,6 +13,7 @@ use super::{render, PageError};
 use crate::db::models::Country;
 use crate::db::models::Translation;
 use crate::domain::ledger::{Head, LedgerKey};
+use crate::domain::markdown::to_safe_html;
 use crate::error::{AppError, FieldErrors};
 use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
@@ -26,8 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
         .route("/letters/{slug}/signed", web::get().to(signed))
         .service(
             web::resource("/letters/{slug}/sign")
-                // The per-IP limit is outermost: it runs first.
-                .wrap(limits.sign_per_letter.middleware())
+                // Per IP here; per letter in the handler (`AppState::signing_allowed`).
                 .wrap(limits.sign.middleware())
                 .route(web::post().to(sign)),
         );
@@ -73,6 +75,8 @@ struct PageData {
     groups: Vec<CountryGroup>,
     /// The translation being read (`?lang=`), if any.
     reading: Option<Translation>,
+    /// The text being read, rendered.
+    body_html: Arc<str>,
     /// The languages it can be read in: its own first, then its translations'.
     languages: Vec<String>,
     /// The versions of its text: (text hash, version number).
@@ -92,7 +96,7 @@ struct LetterPage {
     language: String,
     languages: Vec<String>,
     versions: Vec<(String, i32)>,
-    body_html: String,
+    body_html: Arc<str>,
     groups: Vec<CountryGroup>,
     summary: ListSummary,
     /// The signed head of the letter's ledger.
@@ -170,12 +174,15 @@ fn load_page(
         None => None,
     };
     let delivery = crate::service::deliveries::find(conn, &view.letter.id)?;
+    // Rendered here, on the blocking pool, not on the async executor's threads.
+    let body_html = to_safe_html(reading.as_ref().map_or(&view.letter.body, |t| &t.body));
     Ok(PageData {
         view,
         summary,
         ledger,
         groups,
         reading,
+        body_html,
         languages,
         versions,
         campaign,
@@ -191,16 +198,12 @@ fn letter_page(
     csrf: String,
 ) -> LetterPage {
     let view = data.view;
-    let (title, language, body) = match &data.reading {
-        Some(t) => (t.title.clone(), t.language.clone(), t.body.as_str()),
-        None => (
-            view.letter.title.clone(),
-            view.letter.language.clone(),
-            view.letter.body.as_str(),
-        ),
+    let (title, language) = match &data.reading {
+        Some(t) => (t.title.clone(), t.language.clone()),
+        None => (view.letter.title.clone(), view.letter.language.clone()),
     };
     LetterPage {
-        body_html: super::markdown::to_safe_html(body),
+        body_html: data.body_html,
         title,
         language,
         languages: data.languages,
@@ -309,6 +312,7 @@ async fn sign(
 ) -> Result<HttpResponse, PageError> {
     csrf::verify(&req, &form.csrf_token)?;
     let slug = slug.into_inner();
+    state.signing_allowed(&slug).await?;
     let fields = form.fields();
     let all = state.countries.get(&state.db).await?;
     let trapped = !form.fax.trim().is_empty();

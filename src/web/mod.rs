@@ -12,7 +12,6 @@ pub mod form;
 pub mod imports;
 pub mod invitations;
 pub mod letters;
-pub mod markdown;
 pub mod pictures;
 pub mod session;
 pub mod signatures;
@@ -132,7 +131,14 @@ impl ResponseError for PageError {
             AppError::Unexpected(_) => "Something went wrong",
             _ => "Please check your input",
         };
-        let message = self.0.to_string();
+        let message = match &self.0 {
+            // Say which fields, as the JSON error does.
+            AppError::Validation(fields) => (fields.iter())
+                .map(|(field, messages)| format!("{field}: {}", messages.join("; ")))
+                .collect::<Vec<_>>()
+                .join(". "),
+            other => other.to_string(),
+        };
         let mut builder = HttpResponse::build(self.status_code());
         self.0.add_headers(&mut builder);
         let page = MessagePage {

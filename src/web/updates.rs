@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use super::csrf::Csrf;
 use super::form;
-use super::markdown::to_safe_html;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, PageError};
 use crate::api::privacy::{download, EraseJson, ExportFormat};
 use crate::db::models::LetterUpdate;
+use crate::domain::markdown::to_safe_html;
 use crate::domain::token::Token;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
@@ -148,7 +148,7 @@ struct DashboardPage<'a> {
     csrf: &'a str,
     letter: &'a LetterView,
     /// (update, its body rendered), newest first.
-    items: Vec<(LetterUpdate, String)>,
+    items: Vec<(LetterUpdate, std::sync::Arc<str>)>,
     can_send: bool,
     per_day: u32,
     form: &'a UpdateRequest,
@@ -178,7 +178,17 @@ async fn dashboard(
     let actor = session.actor.clone();
     let (letter, items) = state
         .db
-        .run(move |conn| updates::list(conn, &actor, &slug))
+        .run(move |conn| {
+            let (letter, items) = updates::list(conn, &actor, &slug)?;
+            // Rendered here, on the blocking pool, not on the async executor's threads.
+            let items: Vec<_> = (items.into_iter())
+                .map(|u| {
+                    let html = to_safe_html(&u.body);
+                    (u, html)
+                })
+                .collect();
+            Ok((letter, items))
+        })
         .await?;
     let (csrf, builder) = page_csrf(req, state, status);
     let can_send = session
@@ -191,13 +201,7 @@ async fn dashboard(
             me: session.me(),
             csrf: &csrf.token,
             letter: &letter,
-            items: items
-                .into_iter()
-                .map(|u| {
-                    let html = to_safe_html(&u.body);
-                    (u, html)
-                })
-                .collect(),
+            items,
             can_send,
             per_day: state.updates_per_letter_per_day,
             form,

@@ -319,7 +319,7 @@ pub fn render(
                 organisation_name: &view.organisation.name,
                 subject: &update.subject,
                 body: &update.body,
-                body_html: &crate::web::markdown::to_safe_html(&update.body),
+                body_html: &crate::domain::markdown::to_safe_mail_html(&update.body),
                 unsubscribe_url: &unsubscribe_url,
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
             };
@@ -348,7 +348,7 @@ pub fn render(
                 recipient_name: &letter.recipient_name,
                 place_and_date: letter.place_and_date.as_deref(),
                 body: &letter.body,
-                body_html: &crate::web::markdown::to_safe_html(&letter.body),
+                body_html: &crate::domain::markdown::to_safe_mail_html(&letter.body),
                 note: delivery.note.as_deref(),
                 groups: &groups,
                 total: delivery.signatories,

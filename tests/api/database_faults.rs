@@ -214,8 +214,9 @@ async fn postgres_going_away_mid_traffic_answers_503_and_recovers_by_itself() {
     through.set_port(Some(proxy.port)).unwrap();
     let app = TestApp::spawn_with(db, |s| {
         s.database_url = Some(through.to_string().into());
-        // Hundreds of sign requests from one domain: the abuse cap would refuse them.
+        // Hundreds of sign requests from one domain: the abuse caps would refuse them.
         s.unconfirmed_per_domain_per_hour = 0;
+        s.mails_per_domain_per_hour = 0;
     })
     .await;
     let letter = app.open_letter("away", "auto").await;

@@ -19,6 +19,7 @@ mod directory;
 mod directory_pages;
 mod errors;
 mod faults;
+mod hardening;
 mod health;
 mod imports;
 mod invitations;

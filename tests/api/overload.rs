@@ -1,6 +1,7 @@
 //! A saturated server sheds load: with `max_in_flight` requests already being handled (here
 //! held up by a lock another connection keeps on the signatures), one more is answered at once
-//! with 503 and `Retry-After`, stores nothing, and `/health` still answers; once the held
+//! with 503 and `Retry-After`, stores nothing, and `/health` still answers (that it is
+//! shedding); once the held
 //! requests finish, the server takes requests again.
 
 use std::time::{Duration, Instant};
@@ -68,8 +69,14 @@ async fn a_saturated_server_answers_503_at_once_instead_of_queueing() {
             // In order, so that the first LIMIT are surely in before the others arrive.
             actix_web::rt::time::sleep(Duration::from_millis(60)).await;
         }
-        // While the server is full, /health still answers.
-        assert_eq!(app.get("/health").await.status(), 200);
+        // While the server is full, /health still answers, and says that it is shedding
+        // (issue 18, finding 2: it said 200 while every other route answered 503).
+        let (status, health) = status_json(app.get("/health").await).await;
+        assert_eq!(
+            (status, health["status"].as_str()),
+            (503, Some("shedding")),
+            "{health}"
+        );
         let mut answers = Vec::new();
         for r in requests {
             answers.push(r.await.unwrap());
