@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod letter;
 pub mod organisation;
 pub mod signature;
+pub mod spreadsheet;
 pub mod text;
 pub mod token;
 pub mod verification;

@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::status_json;
+use crate::helpers::{status_json, ADMIN_TOKEN};
 
 db_test!(
     async fn every_iso_country_is_listed_once(app) {
@@ -85,5 +85,46 @@ db_test!(
         assert!(fields["code"].is_array() && fields["alpha3"].is_array() && fields["name"].is_array(), "{body}");
         let listed = status_json(app.get("/api/v1/countries").await).await.1;
         assert_eq!(listed["total"], rust_iso3166::ALL.len() + 1);
+    }
+);
+
+/// The cell of column `column` in the rows of a CSV whose column `key_column` is `key`.
+fn csv_cell(csv: &str, key_column: &str, key: &str, column: &str) -> String {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} in {headers:?}"))
+    };
+    let (k, c) = (at(key_column), at(column));
+    reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[k] == key)
+        .map(|r| r[c].to_string())
+        .unwrap_or_else(|| panic!("no row with {key_column} {key} in {csv}"))
+}
+
+db_test!(
+    // Issue 18, finding 6: a territory's name reached both CSVs as a formula (`country_name` was
+    // the one column written without defusing).
+    async fn a_territory_named_like_a_formula_is_defused_in_every_csv(app) {
+        let formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+        let r = app
+            .post_as(ADMIN_TOKEN, "/api/v1/countries", &json!({"code": "XH", "alpha3": "XHX", "name": formula}))
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+        let letter = app.open_letter("formula", "auto").await;
+        app.publish(&letter, &[("Harmless Org", "XH")]).await;
+
+        let public = app.get(&format!("/api/v1/letters/{letter}/signatories.csv")).await.text().await.unwrap();
+        assert_eq!(csv_cell(&public, "country_code", "XH", "country_name"), format!("'{formula}"));
+
+        let private = app.get_authed(&format!("/api/v1/letters/{letter}/export.csv")).await;
+        assert_eq!(private.status(), 200);
+        let private = private.text().await.unwrap();
+        assert_eq!(csv_cell(&private, "country", "XH", "country_name"), format!("'{formula}"));
     }
 );
