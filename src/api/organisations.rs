@@ -174,7 +174,11 @@ pub async fn list(
     let filter = OrganisationFilter { country, q };
     let result = state
         .db
-        .run(move |conn| organisations::list(conn, &filter, page))
+        .run(move |conn| {
+            let mut page = organisations::list(conn, &filter, page)?;
+            organisations::seen_by(conn, &actor, &mut page.items)?;
+            Ok(page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(result.map(OrganisationJson::from)))
 }
@@ -191,7 +195,7 @@ pub async fn show(
     let slug = slug.into_inner();
     let view = state
         .db
-        .run(move |conn| organisations::find(conn, &slug))
+        .run(move |conn| organisations::find_for(conn, &actor, &slug))
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }

@@ -220,11 +220,14 @@ async fn list(
     let page = page_request(query.page);
     let roles: Vec<String> = session.me().roles.iter().map(|(c, _)| c.clone()).collect();
     let search = errors.is_empty();
+    let actor = session.actor.clone();
     let (list, coalitions) = state
         .db
         .run(move |conn| {
             let list = if search {
-                organisations::list(conn, &OrganisationFilter { country, q }, page)?
+                let mut list = organisations::list(conn, &OrganisationFilter { country, q }, page)?;
+                organisations::seen_by(conn, &actor, &mut list.items)?;
+                list
             } else {
                 Page::new(Vec::new(), page, 0)
             };
@@ -402,9 +405,10 @@ async fn load(
     key: String,
 ) -> Result<OrganisationView, AppError> {
     session.actor.require_anywhere(Permission::ReadPrivate)?;
+    let actor = session.actor.clone();
     state
         .db
-        .run(move |conn| organisations::find(conn, &key))
+        .run(move |conn| organisations::find_for(conn, &actor, &key))
         .await
 }
 

@@ -374,3 +374,33 @@ db_test!(
         assert_eq!(app.get("/api/v1/countries/XK").await.status(), 404);
     }
 );
+
+db_test!(
+    // Issue 18, finding 3: the dashboard's directory follows the API's rule — another
+    // coalition's coordinator may not rename an organisation one of ours has, only check it.
+    async fn the_dashboard_refuses_another_coalition_s_rewrite_of_a_shared_organisation(app) {
+        let r = app.post("/api/v1/organisations", &json!({"name": "Access Now", "country": "US"})).await;
+        assert_eq!(r.status(), 201);
+        let r = app.post(&format!("/api/v1/coalitions/{HOME}/organisations"), &json!({"organisation": "access-now"})).await;
+        assert_eq!(r.status(), 201);
+        let bea = app.account("bea@coalition-b.example", "Bea B").await;
+        let r = app.post_as(&bea, "/api/v1/coalitions", &json!({"slug": "coalition-b", "name": "Coalition B"})).await;
+        assert_eq!(r.status(), 201);
+
+        let browser = signed_in(&app, "bea@coalition-b.example").await;
+        let page = "/dashboard/organisations/access-now";
+        let r = browser.submit(page, page, &org_form("Access Now (fake)", "US", "https://evil.example", "unverified")).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
+        assert!(field_error(&html, "name").unwrap().contains("operator"), "{html}");
+        let (_, org) = organisation(&app, "access-now").await;
+        assert_eq!((org["name"].as_str(), org["website"].as_str()), (Some("Access Now"), None));
+
+        // The same form with nothing but B's own check changed is B's to send.
+        let r = browser.submit(page, page, &org_form("Access Now", "US", "", "coordinator")).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = browser.page(page).await;
+        assert!(html.contains("<strong id=\"verification\">coordinator</strong>"), "B sees its check: {html}");
+        assert_eq!(organisation(&app, "access-now").await.1["verification"], "unverified", "not for us");
+    }
+);
