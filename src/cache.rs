@@ -2,7 +2,7 @@
 //! database agree within a second or a minute, and cleared at once by this instance's own writes.
 //!
 //! - [`CountryCache`]: the country list every sign request resolves against (about 250 rows),
-//!   kept for a minute; adding a territory clears it.
+//!   kept for a minute; adding or removing a territory clears it.
 //! - [`VersionCache`]: per public letter, its id, last update and list version — all an ETag
 //!   needs — kept for a second, so a revalidation (`If-None-Match`) is answered with `304`
 //!   without touching the database. Publishing, withdrawing or changing a letter here clears its

@@ -1,5 +1,5 @@
 //! Command-line interface: `serve` (the default), `migrate`, `seed`, `verify`, `user add`,
-//! `erase`, `import` and `backup`.
+//! `erase`, `import`, `territory` and `backup`.
 
 use std::path::PathBuf;
 
@@ -42,6 +42,13 @@ pub enum Command {
     /// again adds nothing. Exits 0 when every line was imported (or, with --dry-run, would be),
     /// 3 when some lines need review, 1 on an error (nothing of a refused import is saved).
     Import(ImportArgs),
+    /// Territories that ISO 3166-1 lacks (such as XK Kosovo): the operator's to add and remove,
+    /// since every coalition's country lists share them. A running server shows the change
+    /// within a minute (its country cache).
+    Territory {
+        #[command(subcommand)]
+        action: TerritoryCommand,
+    },
     /// Coordinators' accounts.
     User {
         #[command(subcommand)]
@@ -114,6 +121,27 @@ pub struct ImportArgs {
     /// whoever runs it has the database anyway.
     #[arg(long = "as", value_name = "EMAIL")]
     pub as_user: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TerritoryCommand {
+    /// Add a territory; its name may not be a country's name or a variant of one.
+    Add {
+        /// Two-letter code, e.g. XK.
+        #[arg(long)]
+        code: String,
+        /// Three-letter code, e.g. XKX.
+        #[arg(long)]
+        alpha3: String,
+        /// English name, e.g. Kosovo.
+        #[arg(long)]
+        name: String,
+    },
+    /// Remove a territory that no organisation and no public list uses.
+    Remove {
+        /// Its two-letter code.
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -244,6 +272,35 @@ pub fn erase(db: &crate::db::Db, email: &str, reason: Option<&str>) -> anyhow::R
             .map(|e| format!("  {} on the letter {}", e.signature_id, e.letter_slug)),
     );
     Ok(lines.join("\n"))
+}
+
+/// `undersigned territory add|remove`, acting as the service (the audit log says so). Returns
+/// what to print.
+pub fn territory(db: &crate::db::Db, action: TerritoryCommand) -> anyhow::Result<String> {
+    use crate::service::access::Actor;
+    use crate::service::countries;
+    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+    match action {
+        TerritoryCommand::Add { code, alpha3, name } => {
+            let territory = crate::api::countries::NewTerritoryJson::new(code, alpha3, name)
+                .parse()
+                .map_err(for_the_shell)?;
+            let added = countries::add_territory(&mut conn, &Actor::System, territory)
+                .map_err(for_the_shell)?;
+            Ok(format!(
+                "added the territory {} ({}, {})",
+                added.code, added.alpha3, added.name
+            ))
+        }
+        TerritoryCommand::Remove { code } => {
+            let removed = countries::remove_territory(&mut conn, &Actor::System, &code)
+                .map_err(for_the_shell)?;
+            Ok(format!(
+                "removed the territory {} ({})",
+                removed.code, removed.name
+            ))
+        }
+    }
 }
 
 /// An error for the shell: each invalid field as the option it came from.

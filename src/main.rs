@@ -95,6 +95,14 @@ async fn main() -> anyhow::Result<()> {
             .await??;
             println!("{done}");
         }
+        Command::Territory { action } => {
+            let done = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+                let db = prepare_database(&settings)?;
+                undersigned::cli::territory(&db, action)
+            })
+            .await??;
+            println!("{done}");
+        }
         Command::Erase { email, reason } => {
             let done = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
                 let db = prepare_database(&settings)?;

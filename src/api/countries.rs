@@ -1,6 +1,7 @@
-//! `/api/v1/countries`: the country list, lookup by code or name, and adding territories.
+//! `/api/v1/countries`: the country list, lookup by code or name, and the territories the
+//! operator adds and removes (admin token).
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -8,13 +9,16 @@ use super::caching;
 use super::extract::{ApiJson, Authenticated};
 use super::text;
 use crate::db::models::Country;
-use crate::domain::{CountryCode, Permission};
+use crate::domain::CountryCode;
 use crate::error::{AppError, FieldCollector};
 use crate::service::countries::{self, NewTerritory};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list).service(lookup).service(add_territory);
+    cfg.service(list)
+        .service(lookup)
+        .service(add_territory)
+        .service(remove_territory);
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -23,7 +27,7 @@ pub struct CountryJson {
     pub alpha3: String,
     pub name: String,
     pub numeric: Option<i32>,
-    /// `false` for territories added by coordinators (e.g. XK Kosovo).
+    /// `false` for territories added by the operator (e.g. XK Kosovo).
     pub iso: bool,
 }
 
@@ -100,6 +104,15 @@ pub struct NewTerritoryJson {
 }
 
 impl NewTerritoryJson {
+    /// The fields as given elsewhere (the command line's options).
+    pub fn new(code: String, alpha3: String, name: String) -> NewTerritoryJson {
+        NewTerritoryJson {
+            code: Some(code),
+            alpha3: Some(alpha3),
+            name: Some(name),
+        }
+    }
+
     /// Check every field (the dashboard's form uses this too).
     pub fn parse(self) -> Result<NewTerritory, AppError> {
         let mut errors = FieldCollector::new();
@@ -129,17 +142,19 @@ impl NewTerritoryJson {
     }
 }
 
-/// Add a territory ISO 3166-1 lacks.
-#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 201, body = CountryJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+/// Add a territory ISO 3166-1 lacks (the operator: admin token). Its name may not be a
+/// country's name or a variant of one, nor its codes read as another country (422 per field).
+#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("admin_token" = [])),
+    responses((status = 201, body = CountryJson), (status = 401, body = super::ErrorBody),
+        (status = 403, description = "Not the operator", body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
+        (status = 422, description = "Invalid, or a name or code that already reads as a country", body = super::ErrorBody)))]
 #[post("/countries")]
 pub async fn add_territory(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     body: ApiJson<NewTerritoryJson>,
 ) -> Result<HttpResponse, AppError> {
-    actor.require_anywhere(Permission::ManageDirectory)?;
+    actor.require_operator("adding a territory")?;
     let territory = body.0.parse()?;
     let country = state
         .db
@@ -147,4 +162,27 @@ pub async fn add_territory(
         .await?;
     state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))
+}
+
+/// Remove a territory the operator added (admin token): 409 for an ISO country or a territory
+/// in use (organisations in it, or rows of a public list).
+#[utoipa::path(delete, path = "/api/v1/countries/{code}", tag = "countries", params(("code" = String, Path, description = "The territory's two-letter code")),
+    security(("admin_token" = [])),
+    responses((status = 204, description = "Removed"), (status = 401, body = super::ErrorBody),
+        (status = 403, description = "Not the operator", body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "An ISO 3166-1 country, or a territory in use", body = super::ErrorBody)))]
+#[delete("/countries/{code}")]
+pub async fn remove_territory(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    actor.require_operator("removing a territory")?;
+    let code = code.into_inner();
+    state
+        .db
+        .write(move |conn| countries::remove_territory(conn, &actor, &code))
+        .await?;
+    state.countries.clear();
+    Ok(HttpResponse::NoContent().finish())
 }

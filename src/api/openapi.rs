@@ -33,6 +33,7 @@ pub struct ErrorDetail {
         super::countries::list,
         super::countries::lookup,
         super::countries::add_territory,
+        super::countries::remove_territory,
         super::coalitions::create,
         super::coalitions::list,
         super::coalitions::show,

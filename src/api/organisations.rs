@@ -1,6 +1,6 @@
-//! `/api/v1/organisations`: the signatory directory. Reading and writing it needs the admin
-//! token: the directory shows who a coalition works with, which is not public by itself (a
-//! letter's public list of signatories is).
+//! `/api/v1/organisations`: the signatory directory. Reading and writing it needs a token: the
+//! directory shows who a coalition works with, which is not public by itself (a letter's public
+//! list of signatories is). Who may change what is decided in `service::organisations`.
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -174,7 +174,11 @@ pub async fn list(
     let filter = OrganisationFilter { country, q };
     let result = state
         .db
-        .run(move |conn| organisations::list(conn, &filter, page))
+        .run(move |conn| {
+            let mut page = organisations::list(conn, &filter, page)?;
+            organisations::seen_by(conn, &actor, &mut page.items)?;
+            Ok(page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(result.map(OrganisationJson::from)))
 }
@@ -191,7 +195,7 @@ pub async fn show(
     let slug = slug.into_inner();
     let view = state
         .db
-        .run(move |conn| organisations::find(conn, &slug))
+        .run(move |conn| organisations::find_for(conn, &actor, &slug))
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
@@ -244,7 +248,8 @@ impl OrganisationPatchJson {
 
 #[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchJson, security(("api_token" = [])),
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "`organisation_exists`: the name is taken in that country; `organisation_shared`: another coalition has the organisation, so only the operator may change what it is called", body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
 #[patch("/organisations/{slug}")]
 pub async fn update(
     Authenticated(actor): Authenticated,
@@ -313,6 +318,7 @@ pub struct MergeResultJson {
     request_body = MergeJson, security(("api_token" = [])),
     responses((status = 200, body = MergeResultJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, description = "No such duplicate", body = super::ErrorBody),
+        (status = 409, description = "`organisation_shared`: either organisation is another coalition's (the operator's to merge); `list_frozen`, `invitation_conflict`", body = super::ErrorBody),
         (status = 422, description = "`into` missing, unknown, or the duplicate itself", body = super::ErrorBody)))]
 #[post("/organisations/{slug}/merge")]
 pub async fn merge(

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::extract::Authenticated;
-use super::signatories::csv_cell;
 use super::utc;
+use crate::domain::spreadsheet;
 use crate::error::AppError;
 use crate::service::access::Actor;
 use crate::service::erasure;
@@ -166,34 +166,37 @@ pub fn export_csv_bytes(records: &[SignatureRecord]) -> Result<Vec<u8>, AppError
     };
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(records.len() * 300 + 300));
     let fail = |e: csv::Error| AppError::Unexpected(e.into());
-    writer.write_record(CSV_HEADER).map_err(fail)?;
+    writer
+        .write_record(spreadsheet::row(CSV_HEADER))
+        .map_err(fail)?;
     for r in records {
         let (s, o) = (&r.signature, &r.organisation);
         writer
-            .write_record([
+            // Issue 18, finding 6: every cell, the country's name too.
+            .write_record(spreadsheet::row([
                 s.id.clone(),
                 s.state.clone(),
-                csv_cell(&o.name),
+                o.name.clone(),
                 o.slug.clone(),
                 o.country_code.clone(),
                 r.country_name.clone(),
-                csv_cell(o.website.as_deref().unwrap_or_default()),
+                o.website.clone().unwrap_or_default(),
                 o.verification.clone(),
                 s.verification.clone().unwrap_or_default(),
-                csv_cell(&s.representative_name),
-                csv_cell(&s.representative_role),
-                csv_cell(&s.email),
-                csv_cell(s.comment.as_deref().unwrap_or_default()),
+                s.representative_name.clone(),
+                s.representative_role.clone(),
+                s.email.clone(),
+                s.comment.clone().unwrap_or_default(),
                 s.letter_version.to_string(),
                 time(Some(s.created_at)),
                 time(s.confirmed_at),
                 time(s.published_at),
                 time(s.withdrawn_at),
                 time(s.rejected_at),
-                csv_cell(s.rejection_reason.as_deref().unwrap_or_default()),
+                s.rejection_reason.clone().unwrap_or_default(),
                 time(s.unsubscribed_at),
                 time(s.erased_at),
-            ])
+            ]))
             .map_err(fail)?;
     }
     writer

@@ -17,7 +17,7 @@ use super::organisations::CountryRef;
 use super::{timestamp, utc};
 use crate::db::models::PublicSignatory;
 use crate::db::Db;
-use crate::domain::CountryCode;
+use crate::domain::{spreadsheet, CountryCode};
 use crate::error::{AppError, FieldCollector};
 use crate::service::public_list::{self, Cursor, ListQuery, Order};
 use crate::startup::AppState;
@@ -372,14 +372,6 @@ enum Format {
     Csv(Arc<BTreeMap<String, String>>),
 }
 
-/// A cell that a spreadsheet would run as a formula gets a leading apostrophe.
-pub(crate) fn csv_cell(value: &str) -> String {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_string(),
-    }
-}
-
 fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
     match format {
         Format::Json(names) => super::streaming::json_items(
@@ -394,16 +386,17 @@ fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
                 let country_name = names.get(&row.country_code).cloned().unwrap_or_default();
                 let signed_at = utc(row.signed_at).to_rfc3339_opts(SecondsFormat::Micros, true);
                 writer
-                    .write_record([
-                        csv_cell(&row.organisation_name),
+                    // Issue 18, finding 6: every cell, the country's name too.
+                    .write_record(spreadsheet::row([
+                        row.organisation_name,
                         row.organisation_slug,
                         row.country_code,
                         country_name,
-                        csv_cell(row.website.as_deref().unwrap_or("")),
+                        row.website.unwrap_or_default(),
                         row.verification,
                         signed_at,
                         row.text_hash,
-                    ])
+                    ]))
                     .expect("writing to memory");
             }
             Bytes::from(writer.into_inner().expect("writing to memory"))
@@ -442,17 +435,4 @@ fn stream_rows(
         prefix,
         suffix,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_defused() {
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("Access Now"), "Access Now");
-        assert_eq!(csv_cell(""), "");
-    }
 }

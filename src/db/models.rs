@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use super::schema::{
     api_tokens, audit_log, campaigns, coalition_organisations, coalitions, countries, deliveries,
     invitations, ledger_entries, letter_country_counts, letter_translations, letter_versions,
-    letters, memberships, organisations, outbox, public_signatories, sessions, signature_events,
-    signatures, timeline_events, users,
+    letters, memberships, organisation_checks, organisations, outbox, public_signatories, sessions,
+    signature_events, signatures, timeline_events, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -434,6 +434,16 @@ pub struct CoalitionOrganisation {
     pub coalition_id: String,
     pub organisation_id: String,
     pub created_at: NaiveDateTime,
+}
+
+/// A coalition's own check of an organisation (`coordinator` verification on its letters).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organisation_checks)]
+pub struct OrganisationCheck {
+    pub organisation_id: String,
+    pub coalition_id: String,
+    pub checked_at: NaiveDateTime,
+    pub checked_by: Option<String>,
 }
 
 /// An invitation to sign a letter; also what a new one inserts.

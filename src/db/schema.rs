@@ -401,3 +401,22 @@ diesel::allow_tables_to_appear_in_same_query!(letter_updates, coalitions);
 diesel::allow_tables_to_appear_in_same_query!(letter_updates, invitations);
 diesel::allow_tables_to_appear_in_same_query!(letter_updates, deliveries);
 diesel::allow_tables_to_appear_in_same_query!(letters, public_signatories);
+
+diesel::table! {
+    organisation_checks (organisation_id, coalition_id) {
+        organisation_id -> Text,
+        coalition_id -> Text,
+        checked_at -> Timestamp,
+        checked_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(organisation_checks -> organisations (organisation_id));
+diesel::joinable!(organisation_checks -> coalitions (coalition_id));
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, organisations);
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, coalitions);
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, letters);
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, public_signatories);
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, signatures);
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, coalition_organisations);
+diesel::allow_tables_to_appear_in_same_query!(organisation_checks, invitations);

@@ -29,7 +29,8 @@ pub enum Permission {
     ReadPrivate,
     /// Create, edit and move letters through their life cycle.
     ManageLetters,
-    /// Add and edit organisations and territories in the directory.
+    /// Add and edit organisations in the directory (shared ones and territories are the
+    /// operator's: `service::organisations`, `service::countries`).
     ManageDirectory,
     /// Approve or reject signatures.
     Moderate,

@@ -1,7 +1,8 @@
 //! Country codes and the resolution of free-text country names to codes.
 //!
 //! The country table itself is seeded from the `rust_iso3166` crate (see
-//! `service::countries::seed_iso`); coordinators may add territories ISO lacks (XK Kosovo).
+//! `service::countries::seed_iso`); the operator may add territories ISO lacks (XK Kosovo), whose
+//! names may not collide with a country's ([`collision`]).
 //! [`resolve`] turns what people type ("the Netherlands", "Czech Republic", "north Macedonia",
 //! "deu", "fr") into one country, and reports an ambiguous name ("Congo", "Korea") instead of
 //! guessing.
@@ -195,6 +196,23 @@ pub fn resolve<'a, C: CountryNames>(input: &str, countries: &'a [C]) -> Resoluti
         .map_or(Resolution::Unknown, Resolution::Found)
 }
 
+/// The country of `countries` that `name` would already be read as by [`resolve`], directly or
+/// through a variant ("Deutschland", "Holland", "Germany (Federal Republic)"), or `None`. A new
+/// territory with a colliding name would make the name ambiguous, or take it over, for every
+/// sign request and import: [`resolve`] matches an input against each name and against the part
+/// before its parenthesised qualifier, so both parts of the new name are checked. An ambiguous
+/// name gives the first of its candidates.
+pub fn collision<'a, C: CountryNames>(name: &str, countries: &'a [C]) -> Option<&'a C> {
+    let base = name.find('(').map(|i| &name[..i]);
+    std::iter::once(name)
+        .chain(base)
+        .find_map(|part| match resolve(part, countries) {
+            Resolution::Found(c) => Some(c),
+            Resolution::Ambiguous(found) => found.first().copied(),
+            Resolution::Unknown => None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +304,36 @@ mod tests {
                 Resolution::Ambiguous(found) => assert!(found.len() >= 2, "{input}"),
                 other => panic!("{input}: {:?}", other.is_unknown()),
             }
+        }
+    }
+
+    #[test]
+    // Issue 18, finding 7: a territory named like a country, or one of its variants, would make
+    // that country ambiguous (or take its name over) for everyone.
+    fn names_that_resolve_to_a_country_collide() {
+        let all = iso();
+        for name in [
+            "Germany",
+            "germany",
+            "Deutschland",
+            "the Netherlands",
+            "Holland",
+            "Germany (Fake)",
+            "Congo",
+            "Congo (Other)",
+            "UK",
+            "DE",
+            "DEU",
+            "Czech Republic",
+        ] {
+            assert!(collision(name, &all).is_some(), "{name}");
+        }
+        assert_eq!(
+            collision("Deutschland (West)", &all).map(|c| c.0),
+            Some("DE")
+        );
+        for name in ["Kosovo", "Somaliland", "Atlantis (Lost City)"] {
+            assert!(collision(name, &all).is_none(), "{name}");
         }
     }
 

@@ -13,6 +13,7 @@ pub mod letter;
 pub mod markdown;
 pub mod organisation;
 pub mod signature;
+pub mod spreadsheet;
 pub mod text;
 pub mod token;
 pub mod verification;

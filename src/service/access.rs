@@ -90,6 +90,20 @@ impl Actor {
         )))
     }
 
+    /// Refuse unless the operator asks (the admin token, or the command line acting as the
+    /// service): for what belongs to the whole instance rather than to a coalition, such as the
+    /// territories every coalition's country lists share. `what` says what is refused.
+    pub fn require_operator(&self, what: &str) -> Result<(), AppError> {
+        match self {
+            Actor::Operator | Actor::System => Ok(()),
+            Actor::Public => Err(AppError::Unauthorized),
+            Actor::User(_) => Err(AppError::Forbidden(format!(
+                "{what} belongs to the operator of this service (the admin token or the \
+                 `undersigned` command line), because every coalition shares it: ask the operator"
+            ))),
+        }
+    }
+
     /// Refuse unless a coordinator is signed in (their own account, creating a coalition).
     pub fn user(&self) -> Result<&UserActor, AppError> {
         match self {

@@ -1,13 +1,14 @@
-//! Countries: seeding from ISO 3166-1, listing, resolving names, adding territories.
+//! Countries: seeding from ISO 3166-1, listing, resolving names, and the territories the
+//! operator adds and removes.
 
 use diesel::prelude::*;
 
 use crate::db::models::{Country, NewCountry};
-use crate::db::schema::countries;
+use crate::db::schema::{countries, letter_country_counts, organisations, public_signatories};
 use crate::db::DbConnection;
-use crate::domain::country::{resolve, Resolution};
+use crate::domain::country::{collision, name_key, resolve, Resolution};
 use crate::domain::CountryCode;
-use crate::error::AppError;
+use crate::error::{AppError, FieldCollector};
 
 /// Insert every ISO 3166-1 country that the table lacks; returns how many were added.
 /// Safe to run on every start and from several instances at once.
@@ -94,14 +95,73 @@ pub struct NewTerritory {
     pub name: String,
 }
 
-/// Add a territory that ISO 3166-1 lacks (e.g. XK, XKX, Kosovo).
+/// What a territory may be, whoever adds it: why each field is refused, as a field error. Its
+/// codes and its name (with every variant `resolve` reads) must not already name a country or
+/// territory, which would make that one ambiguous, or take it over, for every coalition's sign
+/// requests and imports (issue 18, finding 7). Codes that are taken exactly are a conflict
+/// (409 `country_exists`), checked by the caller.
+fn check_names(t: &NewTerritory, existing: &[Country]) -> Result<(), AppError> {
+    let mut errors = FieldCollector::new();
+    let taken = |c: &Country| format!("{} ({})", c.code, c.name);
+    if name_key(&t.name).is_empty() {
+        errors.add("name", "must contain a letter or digit");
+    } else if let Some(c) = collision(&t.name, existing) {
+        errors.add(
+            "name",
+            format!(
+                "{:?} already reads as {}: a territory's name may not be a country's name or one \
+                 of its variants",
+                t.name,
+                taken(c)
+            ),
+        );
+    }
+    let exact = |code: &str| {
+        existing
+            .iter()
+            .any(|c| c.code.eq_ignore_ascii_case(code) || c.alpha3.eq_ignore_ascii_case(code))
+    };
+    for (field, code) in [("code", t.code.as_str()), ("alpha3", t.alpha3.as_str())] {
+        if exact(code) {
+            continue;
+        }
+        if let Some(c) = collision(code, existing) {
+            errors.add(
+                field,
+                format!(
+                    "{code:?} already reads as {}: choose another code",
+                    taken(c)
+                ),
+            );
+        }
+    }
+    errors.finish()
+}
+
+/// Add a territory that ISO 3166-1 lacks (e.g. XK, XKX, Kosovo): the operator only, since every
+/// coalition's country lists share it.
 pub fn add_territory(
     conn: &mut DbConnection,
     actor: &super::access::Actor,
     t: NewTerritory,
 ) -> Result<Country, AppError> {
-    actor.require_anywhere(crate::domain::Permission::ManageDirectory)?;
+    actor.require_operator("adding a territory")?;
     crate::db::write_transaction(conn, |conn| {
+        let existing = all(conn)?;
+        let taken = existing
+            .iter()
+            .any(|c| c.code == t.code.as_str() || c.alpha3 == t.alpha3);
+        if taken {
+            return Err(AppError::conflict(
+                "country_exists",
+                format!(
+                    "a country with code {} or {} already exists",
+                    t.code.as_str(),
+                    t.alpha3
+                ),
+            ));
+        }
+        check_names(&t, &existing)?;
         super::audit::record(
             conn,
             actor,
@@ -114,24 +174,6 @@ pub fn add_territory(
                 details: serde_json::json!({"alpha3": t.alpha3, "name": t.name}),
             },
         )?;
-        let taken: i64 = countries::table
-            .filter(
-                countries::code
-                    .eq(t.code.as_str())
-                    .or(countries::alpha3.eq(&t.alpha3)),
-            )
-            .count()
-            .get_result(conn)?;
-        if taken > 0 {
-            return Err(AppError::conflict(
-                "country_exists",
-                format!(
-                    "a country with code {} or {} already exists",
-                    t.code.as_str(),
-                    t.alpha3
-                ),
-            ));
-        }
         diesel::insert_into(countries::table)
             .values(&NewCountry {
                 code: t.code.as_str(),
@@ -146,5 +188,76 @@ pub fn add_territory(
             .find(t.code.as_str())
             .select(Country::as_select())
             .first(conn)?)
+    })
+}
+
+/// Remove a territory the operator added (the operator only). An ISO 3166-1 country is never
+/// removed, nor a territory in use: an organisation in it, or a row of a public list (a
+/// delivered letter keeps the country its signatories had) — both 409, and nothing changes.
+/// Its empty count rows go with it. Returns the removed row.
+pub fn remove_territory(
+    conn: &mut DbConnection,
+    actor: &super::access::Actor,
+    code: &str,
+) -> Result<Country, AppError> {
+    actor.require_operator("removing a territory")?;
+    let code =
+        CountryCode::parse(code).map_err(|_| AppError::not_found(format!("country {code:?}")))?;
+    crate::db::write_transaction(conn, |conn| {
+        let country = countries::table
+            .find(code.as_str())
+            .select(Country::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found(format!("country {:?}", code.as_str())))?;
+        if country.is_iso == 1 {
+            return Err(AppError::conflict(
+                "iso_country",
+                format!(
+                    "{} ({}) is an ISO 3166-1 country: only territories added by the operator \
+                     can be removed",
+                    country.code, country.name
+                ),
+            ));
+        }
+        let organisations: i64 = organisations::table
+            .filter(organisations::country_code.eq(&country.code))
+            .count()
+            .get_result(conn)?;
+        let listed: i64 = public_signatories::table
+            .filter(public_signatories::country_code.eq(&country.code))
+            .count()
+            .get_result(conn)?;
+        if organisations > 0 || listed > 0 {
+            return Err(AppError::conflict(
+                "territory_in_use",
+                format!(
+                    "{} ({}) is in use: {organisations} organisation(s) in the directory and \
+                     {listed} signatory row(s) of public lists are in it; move the organisations \
+                     to another country first (a delivered letter's list keeps it for good)",
+                    country.code, country.name
+                ),
+            ));
+        }
+        // Only empty shards can be left: every count mirrors a public row.
+        diesel::delete(
+            letter_country_counts::table
+                .filter(letter_country_counts::country_code.eq(&country.code)),
+        )
+        .execute(conn)?;
+        diesel::delete(countries::table.find(&country.code)).execute(conn)?;
+        super::audit::record(
+            conn,
+            actor,
+            super::audit::Event {
+                coalition_id: None,
+                letter_id: None,
+                subject_kind: "country",
+                subject_id: &country.code,
+                action: "country.removed",
+                details: serde_json::json!({"alpha3": country.alpha3, "name": country.name}),
+            },
+        )?;
+        Ok(country)
     })
 }

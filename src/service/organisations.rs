@@ -1,5 +1,16 @@
 //! The organisation directory: create, read, update, list; the member organisations of a
 //! coalition; and merging two duplicates.
+//!
+//! Who may change what (issue 18, finding 3). The directory is shared by every coalition, so
+//! what an organisation is called everywhere — its name, country, website, email domain,
+//! description and its own verification — may be changed by a coordinator only while no other
+//! coalition has it on its letters (a signature in any state, an invitation) or among its
+//! members ([`coalitions_using`]); once it is shared, only the operator (admin token) changes
+//! it, and a coordinator gets 409 `organisation_shared`. Merging is refused likewise when either
+//! organisation is shared. A coordinator's check (`verification: coordinator`) belongs to the
+//! coalitions where they manage the directory (`organisation_checks`) and shows as `coordinator`
+//! only on those coalitions' letters and to their members. Every change is audited in the
+//! directory's log and in the log of every coalition that has the organisation.
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -9,11 +20,13 @@ use super::audit::{self, Event};
 
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{
-    Coalition, CoalitionOrganisation, Country, Organisation, OrganisationChanges, Signature,
+    Coalition, CoalitionOrganisation, Country, Organisation, OrganisationChanges,
+    OrganisationCheck, Signature,
 };
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{
-    coalition_organisations, countries, invitations, letters, organisations, signatures,
+    coalition_organisations, countries, invitations, letters, organisation_checks, organisations,
+    signatures,
 };
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
@@ -110,6 +123,203 @@ fn free_slug(
     Ok(base.with_suffix(rand::random::<u32>() % 1_000_000))
 }
 
+/// The coalitions (ids, sorted) whose letters or members have an organisation: a signature in
+/// any state or an invitation on one of their letters, or a member link.
+pub fn coalitions_using(
+    conn: &mut DbConnection,
+    organisation_id: &str,
+) -> Result<Vec<String>, AppError> {
+    let mut ids: Vec<String> = signatures::table
+        .inner_join(letters::table)
+        .filter(signatures::organisation_id.eq(organisation_id))
+        .select(letters::coalition_id)
+        .distinct()
+        .load(conn)?;
+    ids.extend(
+        invitations::table
+            .inner_join(letters::table)
+            .filter(invitations::organisation_id.eq(organisation_id))
+            .select(letters::coalition_id)
+            .distinct()
+            .load::<String>(conn)?,
+    );
+    ids.extend(
+        coalition_organisations::table
+            .filter(coalition_organisations::organisation_id.eq(organisation_id))
+            .select(coalition_organisations::coalition_id)
+            .load::<String>(conn)?,
+    );
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// Refuse a change to what `organisation` is called everywhere unless the operator asks, or
+/// every coalition that has it (`using`) is one where the actor manages the directory. The
+/// message names no other coalition: who works with whom is theirs to tell.
+fn require_unshared(
+    actor: &Actor,
+    organisation: &Organisation,
+    using: &[String],
+) -> Result<(), AppError> {
+    if matches!(actor, Actor::Operator | Actor::System)
+        || using
+            .iter()
+            .all(|c| actor.can(c, Permission::ManageDirectory))
+    {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        "organisation_shared",
+        format!(
+            "{:?} is on another coalition's letters or members: its name, country, website, \
+             email domain, description and verification are shared with that coalition, so only \
+             the operator of this service (admin token) may change them. Ask the operator; your \
+             own coalition's check (verification \"coordinator\") you may still set or clear",
+            organisation.name
+        ),
+    ))
+}
+
+/// The coalitions whose checks an actor makes: those where a coordinator manages the directory.
+fn checking_coalitions(actor: &Actor) -> Vec<String> {
+    match actor {
+        Actor::User(u) => u
+            .roles
+            .iter()
+            .filter(|(_, r)| r.allows(Permission::ManageDirectory))
+            .map(|(c, _)| c.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn check_needs_a_coalition() -> AppError {
+    AppError::field(
+        "verification",
+        "\"coordinator\" is a coalition's own check: a coordinator of the coalition sets it, \
+         with their own account",
+    )
+}
+
+/// Record (or, with `checked` false, take back) the actor's coalitions' check of an
+/// organisation, each audited in its coalition. Returns the coalitions whose check changed.
+fn set_checks(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organisation: &Organisation,
+    checked: bool,
+) -> Result<Vec<String>, AppError> {
+    let user_id = match actor {
+        Actor::User(u) => Some(u.id.clone()),
+        _ => None,
+    };
+    let mut changed = Vec::new();
+    for coalition_id in checking_coalitions(actor) {
+        let key = organisation_checks::table.find((&organisation.id, &coalition_id));
+        let had = key.count().get_result::<i64>(conn)? > 0;
+        if had == checked {
+            continue;
+        }
+        if checked {
+            diesel::insert_into(organisation_checks::table)
+                .values(&OrganisationCheck {
+                    organisation_id: organisation.id.clone(),
+                    coalition_id: coalition_id.clone(),
+                    checked_at: now(),
+                    checked_by: user_id.clone(),
+                })
+                .execute(conn)?;
+        } else {
+            diesel::delete(key).execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: Some(&coalition_id),
+                letter_id: None,
+                subject_kind: "organisation",
+                subject_id: &organisation.id,
+                action: "organisation.verification_changed",
+                details: json!({"name": organisation.name, "country": organisation.country_code,
+                                "checked_by_this_coalition": checked}),
+            },
+        )?;
+        changed.push(coalition_id);
+    }
+    Ok(changed)
+}
+
+/// Show each organisation as `actor` sees it: `coordinator` where one of the coalitions whose
+/// private data they may read checked it, its own verification otherwise.
+pub fn seen_by(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    views: &mut [OrganisationView],
+) -> Result<(), AppError> {
+    let readable: Vec<String> = match actor {
+        Actor::User(u) => u
+            .roles
+            .iter()
+            .filter(|(_, r)| r.allows(Permission::ReadPrivate))
+            .map(|(c, _)| c.clone())
+            .collect(),
+        _ => return Ok(()),
+    };
+    let ids: Vec<&str> = views.iter().map(|v| v.organisation.id.as_str()).collect();
+    let checked: Vec<String> = organisation_checks::table
+        .filter(organisation_checks::organisation_id.eq_any(&ids))
+        .filter(organisation_checks::coalition_id.eq_any(&readable))
+        .select(organisation_checks::organisation_id)
+        .load(conn)?;
+    for view in views.iter_mut() {
+        if checked.contains(&view.organisation.id) {
+            view.organisation.verification = Verification::Coordinator.as_str().to_string();
+        }
+    }
+    Ok(())
+}
+
+/// [`find`], as `actor` sees it ([`seen_by`]).
+pub fn find_for(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug_or_id: &str,
+) -> Result<OrganisationView, AppError> {
+    let mut view = [find(conn, slug_or_id)?];
+    seen_by(conn, actor, &mut view)?;
+    let [view] = view;
+    Ok(view)
+}
+
+/// Audit a change in the directory's log and in the log of every coalition in `using`.
+fn record_everywhere(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    organisation: &Organisation,
+    action: &'static str,
+    details: serde_json::Value,
+    using: &[String],
+) -> Result<(), AppError> {
+    record(conn, actor, organisation, action, details.clone())?;
+    for coalition_id in using {
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: Some(coalition_id),
+                letter_id: None,
+                subject_kind: "organisation",
+                subject_id: &organisation.id,
+                action,
+                details: details.clone(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Add an organisation to the shared directory (coordinators of any coalition).
 pub fn create(
     conn: &mut DbConnection,
@@ -121,6 +331,19 @@ pub fn create(
         if exists_with_name(conn, &input.name.normalized(), input.country.as_str(), None)? {
             return Err(duplicate(&input.name, &input.country));
         }
+        // A coordinator's check is their coalitions', not the organisation's.
+        let checked = input.verification == Verification::Coordinator;
+        if checked && checking_coalitions(actor).is_empty() {
+            return Err(check_needs_a_coalition());
+        }
+        let input = NewOrganisationInput {
+            verification: if checked {
+                Verification::Unverified
+            } else {
+                input.verification
+            },
+            ..input
+        };
         let organisation = insert(conn, input)?;
         record(
             conn,
@@ -129,7 +352,10 @@ pub fn create(
             "organisation.created",
             json!({"name": organisation.name, "country": organisation.country_code}),
         )?;
-        find(conn, &organisation.id)
+        if checked {
+            set_checks(conn, actor, &organisation, true)?;
+        }
+        find_for(conn, actor, &organisation.id)
     })
 }
 
@@ -239,8 +465,11 @@ pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<OrganisationVie
         .ok_or_else(|| AppError::not_found(format!("organisation {slug_or_id:?}")))
 }
 
-/// Edit an organisation of the shared directory (coordinators of any coalition); the change shows
-/// in every list it is on.
+/// Edit an organisation of the shared directory; the change shows in every list it is on. What
+/// it is called everywhere may be changed only by the operator once another coalition has it
+/// (see the module's documentation); fields given with their current value change nothing. A
+/// coordinator's `verification: coordinator` sets their coalitions' check, and `unverified` or
+/// `domain` clears it (and sets the organisation's own verification when that differs).
 pub fn update(
     conn: &mut DbConnection,
     key: &LedgerKey,
@@ -259,42 +488,94 @@ pub fn update(
             Some(c) => c.clone(),
             None => CountryCode::parse(&current.country_code).map_err(|e| anyhow::anyhow!(e))?,
         };
-        let normalized = name.normalized();
-        if (update.name.is_some() || update.country.is_some())
-            && exists_with_name(conn, &normalized, country.as_str(), Some(&current.id))?
-        {
-            return Err(duplicate(&name, &country));
+        let checked = update.verification == Some(Verification::Coordinator);
+        if checked && checking_coalitions(actor).is_empty() {
+            return Err(check_needs_a_coalition());
         }
+        // Only what differs from the current row is a change.
         let changes = OrganisationChanges {
-            name: update.name.as_ref().map(|n| n.as_str().to_string()),
-            normalized_name: update.name.as_ref().map(|_| normalized),
-            country_code: update.country.as_ref().map(|c| c.as_str().to_string()),
-            website: update.website.map(|w| w.map(|w| w.as_str().to_string())),
+            name: update
+                .name
+                .as_ref()
+                .map(|n| n.as_str().to_string())
+                .filter(|n| *n != current.name),
+            normalized_name: None,
+            country_code: update
+                .country
+                .as_ref()
+                .map(|c| c.as_str().to_string())
+                .filter(|c| *c != current.country_code),
+            website: update
+                .website
+                .map(|w| w.map(|w| w.as_str().to_string()))
+                .filter(|w| *w != current.website),
             email_domain: update
                 .email_domain
-                .map(|d| d.map(|d| d.as_str().to_string())),
-            description: update.description,
-            verification: update.verification.map(|v| v.as_str().to_string()),
+                .map(|d| d.map(|d| d.as_str().to_string()))
+                .filter(|d| *d != current.email_domain),
+            description: update.description.filter(|d| *d != current.description),
+            verification: update
+                .verification
+                .filter(|v| *v != Verification::Coordinator)
+                .map(|v| v.as_str().to_string())
+                .filter(|v| *v != current.verification),
             updated_at: Some(now()),
         };
-        diesel::update(organisations::table.find(&current.id))
-            .set(&changes)
-            .execute(conn)?;
-        let updated = find(conn, &current.id)?;
-        super::public_list::refresh_organisation(conn, key, &updated.organisation)?;
-        let action = match &changes.verification {
-            Some(v) if *v != current.verification => "organisation.verification_changed",
-            _ => "organisation.updated",
+        let changes = OrganisationChanges {
+            normalized_name: changes.name.as_ref().map(|_| name.normalized()),
+            ..changes
         };
-        record(
-            conn,
-            actor,
-            &updated.organisation,
-            action,
-            json!({"before": {"name": current.name, "country": current.country_code, "verification": current.verification},
-                   "after": {"name": updated.organisation.name, "country": updated.organisation.country_code, "verification": updated.organisation.verification}}),
-        )?;
-        Ok(updated)
+        let shared_change = changes.name.is_some()
+            || changes.country_code.is_some()
+            || changes.website.is_some()
+            || changes.email_domain.is_some()
+            || changes.description.is_some()
+            || changes.verification.is_some();
+        let using = coalitions_using(conn, &current.id)?;
+        if shared_change {
+            require_unshared(actor, &current, &using)?;
+            if (changes.name.is_some() || changes.country_code.is_some())
+                && exists_with_name(
+                    conn,
+                    &name.normalized(),
+                    country.as_str(),
+                    Some(&current.id),
+                )?
+            {
+                return Err(duplicate(&name, &country));
+            }
+            diesel::update(organisations::table.find(&current.id))
+                .set(&changes)
+                .execute(conn)?;
+        }
+        let checks_changed = match update.verification {
+            Some(v) => set_checks(conn, actor, &current, v == Verification::Coordinator)?,
+            None => Vec::new(),
+        };
+        let updated = find(conn, &current.id)?;
+        if shared_change || !checks_changed.is_empty() {
+            super::public_list::refresh_organisation(conn, key, &updated.organisation)?;
+        }
+        if shared_change {
+            let action = match &changes.verification {
+                Some(_) => "organisation.verification_changed",
+                None => "organisation.updated",
+            };
+            let o = &updated.organisation;
+            record_everywhere(
+                conn,
+                actor,
+                o,
+                action,
+                json!({"before": {"name": current.name, "country": current.country_code,
+                                  "website": current.website, "email_domain": current.email_domain,
+                                  "verification": current.verification},
+                       "after": {"name": o.name, "country": o.country_code, "website": o.website,
+                                 "email_domain": o.email_domain, "verification": o.verification}}),
+                &using,
+            )?;
+        }
+        find_for(conn, actor, &current.id)
     })
 }
 
@@ -590,6 +871,11 @@ pub fn merge(
                 "is the organisation being merged: name the one to keep",
             ));
         }
+        // Either side on another coalition's letters or members: the operator's to merge.
+        let merged_using = coalitions_using(conn, &merged.id)?;
+        let kept_using = coalitions_using(conn, &kept.id)?;
+        require_unshared(actor, &merged, &merged_using)?;
+        require_unshared(actor, &kept, &kept_using)?;
         let at = now();
         // By letter, so that the ledgers are locked in one order.
         let theirs: Vec<Signature> = signatures::table
@@ -722,6 +1008,30 @@ pub fn merge(
         diesel::update(invitations::table.filter(invitations::organisation_id.eq(&merged.id)))
             .set(invitations::organisation_id.eq(&kept.id))
             .execute(conn)?;
+        // The duplicate's coalition checks become the kept organisation's.
+        let checks: Vec<OrganisationCheck> = organisation_checks::table
+            .filter(organisation_checks::organisation_id.eq(&merged.id))
+            .select(OrganisationCheck::as_select())
+            .load(conn)?;
+        for check in checks {
+            let already = organisation_checks::table
+                .find((&kept.id, &check.coalition_id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+            if !already {
+                diesel::insert_into(organisation_checks::table)
+                    .values(&OrganisationCheck {
+                        organisation_id: kept.id.clone(),
+                        ..check
+                    })
+                    .execute(conn)?;
+            }
+        }
+        diesel::delete(
+            organisation_checks::table.filter(organisation_checks::organisation_id.eq(&merged.id)),
+        )
+        .execute(conn)?;
         diesel::delete(organisations::table.find(&merged.id)).execute(conn)?;
 
         let names = json!({
@@ -765,6 +1075,23 @@ pub fn merge(
                 with(json!({"members": true})),
             )?;
         }
+        // Every other coalition that had either organisation (an invitation, a signature that
+        // did not change, a member of the kept one) hears of it too.
+        let told: Vec<&String> = letter_rows
+            .iter()
+            .map(|(_, _, c)| c)
+            .chain(links.iter().map(|l| &l.coalition_id))
+            .collect();
+        let mut others: Vec<&String> = merged_using
+            .iter()
+            .chain(kept_using.iter())
+            .filter(|c| !told.contains(c))
+            .collect();
+        others.sort();
+        others.dedup();
+        for coalition_id in others {
+            merged_event(Some(coalition_id), None, with(json!({})))?;
+        }
         merged_event(
             None,
             None,
@@ -776,7 +1103,7 @@ pub fn merge(
             })),
         )?;
         Ok(MergeOutcome {
-            kept: find(conn, &kept.id)?,
+            kept: find_for(conn, actor, &kept.id)?,
             merged,
             moved: theirs.len(),
             superseded,

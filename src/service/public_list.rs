@@ -26,7 +26,8 @@ use crate::db::models::{
 };
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{
-    countries, letter_country_counts, letters, public_signatories, signature_events, signatures,
+    countries, letter_country_counts, letters, organisation_checks, public_signatories,
+    signature_events, signatures,
 };
 use crate::db::DbConnection;
 use crate::domain::ledger::{Action, LedgerKey};
@@ -91,13 +92,36 @@ pub fn bump(
     Ok(())
 }
 
-/// How a listed signatory was checked: the signature's own check (an invitation) when it has
-/// one, its organisation's verification otherwise.
-pub fn listed_verification(signature: &Signature, organisation: &Organisation) -> String {
-    signature
-        .verification
-        .clone()
-        .unwrap_or_else(|| organisation.verification.clone())
+/// How a listed signatory was checked: the signature's own check (an invitation, an import)
+/// when it has one; `coordinator` when the letter's coalition checked the organisation (a check
+/// belongs to the coalition that made it: issue 18, finding 3); the organisation's own
+/// verification (`unverified`, `domain`) otherwise.
+pub fn listed_verification(
+    conn: &mut DbConnection,
+    signature: &Signature,
+    organisation: &Organisation,
+) -> Result<String, AppError> {
+    if let Some(own) = &signature.verification {
+        return Ok(own.clone());
+    }
+    let checked: i64 = organisation_checks::table
+        .filter(organisation_checks::organisation_id.eq(&organisation.id))
+        .filter(
+            organisation_checks::coalition_id.eq_any(
+                letters::table
+                    .filter(letters::id.eq(&signature.letter_id))
+                    .select(letters::coalition_id),
+            ),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(if checked > 0 {
+        crate::domain::Verification::Coordinator
+            .as_str()
+            .to_string()
+    } else {
+        organisation.verification.clone()
+    })
 }
 
 /// A signature became public: list it, count it, and log the change.
@@ -117,7 +141,7 @@ pub fn publish(
         sort_name: organisation.normalized_name.clone(),
         country_code: organisation.country_code.clone(),
         website: organisation.website.clone(),
-        verification: listed_verification(signature, organisation),
+        verification: listed_verification(conn, signature, organisation)?,
         text_hash: signature.text_hash.clone(),
         signed_at: at,
     };
@@ -171,9 +195,12 @@ fn take_off(
 }
 
 /// Keep an organisation's public rows in step with a change to it (name, website,
-/// verification, country), and log an `updated` change for each. A change of country moves its
-/// counts too. A row whose signature carries its own check (an invitation) keeps it: the
-/// organisation's verification shows only on the others (see [`listed_verification`]).
+/// verification, country, a coalition's check), and log an `updated` change for each row that
+/// changed — only those, so a change that shows on one coalition's letters (its check) leaves
+/// the other coalitions' lists, feeds and ledgers alone. A change of country moves its counts
+/// too. A row whose signature carries its own check (an invitation) keeps it; the others show
+/// `coordinator` where the letter's coalition checked the organisation, and the organisation's
+/// verification elsewhere (see [`listed_verification`]).
 pub fn refresh_organisation(
     conn: &mut DbConnection,
     key: &LedgerKey,
@@ -185,65 +212,89 @@ pub fn refresh_organisation(
             .filter(letters::state.eq_any(LetterState::FROZEN.map(LetterState::as_str)))
             .select(letters::id)
     };
-    let moved: Vec<(String, String)> = public_signatories::table
-        .filter(public_signatories::organisation_id.eq(&organisation.id))
-        .filter(diesel::dsl::not(
-            public_signatories::letter_id.eq_any(frozen()),
-        ))
-        .filter(public_signatories::country_code.ne(&organisation.country_code))
-        .select((
-            public_signatories::letter_id,
-            public_signatories::country_code,
-        ))
-        .load(conn)?;
-    for (letter_id, old_country) in moved {
-        bump(conn, &letter_id, &old_country, -1)?;
-        bump(conn, &letter_id, &organisation.country_code, 1)?;
-    }
-    diesel::update(
-        public_signatories::table
-            .filter(public_signatories::organisation_id.eq(&organisation.id))
-            .filter(diesel::dsl::not(
-                public_signatories::letter_id.eq_any(frozen()),
-            )),
-    )
-    .set((
-        public_signatories::organisation_name.eq(&organisation.name),
-        public_signatories::organisation_slug.eq(&organisation.slug),
-        public_signatories::sort_name.eq(&organisation.normalized_name),
-        public_signatories::country_code.eq(&organisation.country_code),
-        public_signatories::website.eq(&organisation.website),
-    ))
-    .execute(conn)?;
-    diesel::update(
+    let live_rows = || {
         public_signatories::table
             .filter(public_signatories::organisation_id.eq(&organisation.id))
             .filter(diesel::dsl::not(
                 public_signatories::letter_id.eq_any(frozen()),
             ))
+    };
+    let before: Vec<PublicSignatory> = live_rows()
+        .select(PublicSignatory::as_select())
+        .load(conn)?;
+    let moved: Vec<(String, String)> = before
+        .iter()
+        .filter(|r| r.country_code != organisation.country_code)
+        .map(|r| (r.letter_id.clone(), r.country_code.clone()))
+        .collect();
+    for (letter_id, old_country) in moved {
+        bump(conn, &letter_id, &old_country, -1)?;
+        bump(conn, &letter_id, &organisation.country_code, 1)?;
+    }
+    diesel::update(live_rows())
+        .set((
+            public_signatories::organisation_name.eq(&organisation.name),
+            public_signatories::organisation_slug.eq(&organisation.slug),
+            public_signatories::sort_name.eq(&organisation.normalized_name),
+            public_signatories::country_code.eq(&organisation.country_code),
+            public_signatories::website.eq(&organisation.website),
+        ))
+        .execute(conn)?;
+    let own_verification = || {
+        signatures::table
+            .filter(signatures::organisation_id.eq(&organisation.id))
+            .filter(signatures::verification.is_null())
+            .select(signatures::id)
+    };
+    let checking_letters = || {
+        letters::table
             .filter(
-                public_signatories::signature_id.eq_any(
-                    signatures::table
-                        .filter(signatures::organisation_id.eq(&organisation.id))
-                        .filter(signatures::verification.is_null())
-                        .select(signatures::id),
+                letters::coalition_id.eq_any(
+                    organisation_checks::table
+                        .filter(organisation_checks::organisation_id.eq(&organisation.id))
+                        .select(organisation_checks::coalition_id),
                 ),
-            ),
+            )
+            .select(letters::id)
+    };
+    diesel::update(
+        live_rows()
+            .filter(public_signatories::signature_id.eq_any(own_verification()))
+            .filter(public_signatories::letter_id.eq_any(checking_letters())),
+    )
+    .set(public_signatories::verification.eq(crate::domain::Verification::Coordinator.as_str()))
+    .execute(conn)?;
+    diesel::update(
+        live_rows()
+            .filter(public_signatories::signature_id.eq_any(own_verification()))
+            .filter(diesel::dsl::not(
+                public_signatories::letter_id.eq_any(checking_letters()),
+            )),
     )
     .set(public_signatories::verification.eq(&organisation.verification))
     .execute(conn)?;
     // By letter, so that transactions touching several ledgers lock them in one order.
-    let refreshed: Vec<PublicSignatory> = public_signatories::table
-        .filter(public_signatories::organisation_id.eq(&organisation.id))
-        .filter(diesel::dsl::not(
-            public_signatories::letter_id.eq_any(frozen()),
-        ))
+    let refreshed: Vec<PublicSignatory> = live_rows()
         .order(public_signatories::letter_id.asc())
         .select(PublicSignatory::as_select())
         .load(conn)?;
+    let public = |r: &PublicSignatory| {
+        (
+            r.organisation_name.clone(),
+            r.organisation_slug.clone(),
+            r.country_code.clone(),
+            r.website.clone(),
+            r.verification.clone(),
+        )
+    };
     let now = super::now();
     for row in &refreshed {
-        record_event(conn, key, row, Action::Updated, now)?;
+        let unchanged = before
+            .iter()
+            .any(|b| b.signature_id == row.signature_id && public(b) == public(row));
+        if !unchanged {
+            record_event(conn, key, row, Action::Updated, now)?;
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The organisation directory in the coordinators' dashboard: list and search it, add and edit an
 //! organisation (its verification too), merge a duplicate into the organisation to keep, link a
-//! coalition's member organisations, and add a territory that ISO 3166-1 lacks.
+//! coalition's member organisations, and see the territories the operator added (adding and
+//! removing one is the operator's: the admin token or the command line).
 //!
 //! Every page calls the same services as the JSON API (`service::organisations`,
 //! `service::countries`) with the signed-in coordinator as the actor, and every form is parsed
@@ -18,7 +19,6 @@ use serde::Deserialize;
 use super::form;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
-use crate::api::countries::NewTerritoryJson;
 use crate::api::members::LinkJson;
 use crate::api::organisations::{MergeJson, NewOrganisationJson, OrganisationPatchJson};
 use crate::db::models::{Coalition, Country, Organisation};
@@ -55,8 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
         web::post().to(unlink),
     )
-    .route("/dashboard/countries/new", web::get().to(new_country))
-    .route("/dashboard/countries", web::post().to(add_country));
+    .route("/dashboard/countries", web::get().to(country_page));
 }
 
 const VERIFICATIONS: &[&str] = &["unverified", "domain", "coordinator"];
@@ -85,7 +84,6 @@ fn notice(done: &str) -> Option<&'static str> {
         ),
         "linked" => Some("Linked."),
         "unlinked" => Some("Unlinked: the organisation stays in the directory."),
-        "added" => Some("The territory is added."),
         _ => None,
     }
 }
@@ -222,11 +220,14 @@ async fn list(
     let page = page_request(query.page);
     let roles: Vec<String> = session.me().roles.iter().map(|(c, _)| c.clone()).collect();
     let search = errors.is_empty();
+    let actor = session.actor.clone();
     let (list, coalitions) = state
         .db
         .run(move |conn| {
             let list = if search {
-                organisations::list(conn, &OrganisationFilter { country, q }, page)?
+                let mut list = organisations::list(conn, &OrganisationFilter { country, q }, page)?;
+                organisations::seen_by(conn, &actor, &mut list.items)?;
+                list
             } else {
                 Page::new(Vec::new(), page, 0)
             };
@@ -404,9 +405,10 @@ async fn load(
     key: String,
 ) -> Result<OrganisationView, AppError> {
     session.actor.require_anywhere(Permission::ReadPrivate)?;
+    let actor = session.actor.clone();
     state
         .db
-        .run(move |conn| organisations::find(conn, &key))
+        .run(move |conn| organisations::find_for(conn, &actor, &key))
         .await
 }
 
@@ -712,14 +714,7 @@ async fn unlink(
     )))
 }
 
-// ---- Countries: add a territory ----
-
-#[derive(Default)]
-struct TerritoryFormValues {
-    code: String,
-    alpha3: String,
-    name: String,
-}
+// ---- Countries: the territories the operator added ----
 
 #[derive(Template)]
 #[template(path = "dashboard/directory_country.html")]
@@ -728,20 +723,16 @@ struct CountryPage<'a> {
     csrf: &'a str,
     /// The territories added so far (countries outside ISO 3166-1).
     territories: Vec<Country>,
-    form: TerritoryFormValues,
-    message: Option<&'a str>,
-    errors: FormErrors,
 }
 
+/// The territories, read-only: every coalition's country lists share them, so adding and
+/// removing one is the operator's (issue 18, finding 7).
 async fn country_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
-    status: StatusCode,
-    form: TerritoryFormValues,
-    message: Option<&str>,
-    errors: FormErrors,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
 ) -> Result<HttpResponse, PageError> {
+    session.actor.require_anywhere(Permission::ReadPrivate)?;
     let territories = state
         .db
         .run(countries::all)
@@ -749,75 +740,13 @@ async fn country_page(
         .into_iter()
         .filter(|c| c.is_iso == 0)
         .collect();
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
         builder,
         &CountryPage {
             me: session.me(),
             csrf: &csrf.token,
             territories,
-            form,
-            message,
-            errors,
         },
     )
-}
-
-async fn new_country(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    notice: web::Query<Notice>,
-) -> Result<HttpResponse, PageError> {
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
-    country_page(
-        &req,
-        &state,
-        &session,
-        StatusCode::OK,
-        TerritoryFormValues::default(),
-        notice.message(),
-        FormErrors::default(),
-    )
-    .await
-}
-
-async fn add_country(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let pairs = pairs.into_inner();
-    let values = TerritoryFormValues {
-        code: field(&pairs, "code"),
-        alpha3: field(&pairs, "alpha3"),
-        name: field(&pairs, "name"),
-    };
-    let data = posted::<NewTerritoryJson>(&req, pairs)?;
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
-    let result = match data.and_then(NewTerritoryJson::parse) {
-        Ok(territory) => {
-            let actor = session.actor.clone();
-            state
-                .db
-                .write(move |conn| countries::add_territory(conn, &actor, territory))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
-            state.countries.clear();
-            Ok(see_other("/dashboard/countries/new?done=added"))
-        }
-        Err(e) => {
-            let (status, errors) = on_form(e, "code")?;
-            country_page(&req, &state, &session, status, values, None, errors).await
-        }
-    }
 }

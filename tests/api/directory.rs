@@ -445,3 +445,140 @@ db_test!(
         assert!(!audit(&app, "stays").await.iter().any(|e| e["action"] == "organisation.merged"));
     }
 );
+
+/// A second coalition, `coalition-b`, owned by a new account, with an open `auto` letter
+/// `list-b`; returns the account's API token.
+async fn coalition_b(app: &TestApp) -> String {
+    let bea = app.account("bea@coalition-b.example", "Bea B").await;
+    let r = app
+        .post_as(
+            &bea,
+            "/api/v1/coalitions",
+            &json!({"slug": "coalition-b", "name": "Coalition B"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .post_as(
+            &bea,
+            "/api/v1/letters",
+            &json!({"slug": "list-b", "coalition": "coalition-b", "title": "Letter B",
+            "body": "Dear CEO,", "recipient_name": "The CEO"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let r = app
+        .client
+        .patch(app.url("/api/v1/letters/list-b"))
+        .bearer_auth(&bea)
+        .json(&json!({"moderation": "auto"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .post_as(
+            &bea,
+            "/api/v1/letters/list-b/transition",
+            &json!({"to": "open"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    bea
+}
+
+async fn patch_as(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    status_json(
+        app.client
+            .patch(app.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// (name, website, verification) of an organisation on a letter's public list.
+async fn row_on(app: &TestApp, letter: &str, slug: &str) -> (String, Value, String) {
+    let list = app.signatories(letter).await;
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["slug"] == slug)
+        .unwrap_or_else(|| panic!("{slug} not on {letter}: {list}"));
+    (
+        row["name"].as_str().unwrap().to_string(),
+        row["website"].clone(),
+        row["verification"].as_str().unwrap().to_string(),
+    )
+}
+
+db_test!(
+    // Issue 18, finding 3: coalition B renamed an organisation on A's list, changed its website,
+    // set `verification: coordinator` for everyone, and merged it away, with nothing in A's log.
+    async fn another_coalition_cannot_rewrite_an_organisation_on_our_list_and_its_check_stays_its_own(app) {
+        let list_a = app.open_letter("list-a", "auto").await;
+        app.publish(&list_a, &[("Access Now", "US")]).await;
+        let bea = coalition_b(&app).await;
+        let before = row_on(&app, &list_a, "access-now").await;
+        assert_eq!(before.2, "unverified");
+
+        // B may not rename it, move it, change its website or its own verification, or merge it.
+        for change in [json!({"name": "Access Now (fake)"}), json!({"website": "https://evil.example"}),
+                       json!({"country": "FR"}), json!({"verification": "domain"}), json!({"description": "x"})] {
+            let (status, body) = patch_as(&app, &bea, "/api/v1/organisations/access-now", &change).await;
+            assert_eq!((status, body["error"]["code"].as_str()), (409, Some("organisation_shared")), "{change}: {body}");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(message.contains("operator") && !message.contains("list-a") && !message.contains('@'), "{message}");
+        }
+        let r = app.post_as(&bea, "/api/v1/organisations", &json!({"name": "Access Now Intl", "country": "US"})).await;
+        assert_eq!(r.status(), 201);
+        for (duplicate, into) in [("access-now", "access-now-intl"), ("access-now-intl", "access-now")] {
+            let (status, body) = status_json(
+                app.post_as(&bea, &format!("/api/v1/organisations/{duplicate}/merge"), &json!({"into": into})).await,
+            )
+            .await;
+            assert_eq!((status, body["error"]["code"].as_str()), (409, Some("organisation_shared")), "{duplicate}: {body}");
+        }
+        // Its own organisation, on nobody else's letters, B may still edit.
+        let (status, body) = patch_as(&app, &bea, "/api/v1/organisations/access-now-intl", &json!({"website": "intl.example"})).await;
+        assert_eq!(status, 200, "{body}");
+
+        // B's check is B's: it shows on B's letters and to B, not on A's list nor to A.
+        let (status, body) = patch_as(&app, &bea, "/api/v1/organisations/access-now", &json!({"verification": "coordinator"})).await;
+        assert_eq!((status, body["verification"].as_str()), (200, Some("coordinator")), "{body}");
+        let r = app.sign("list-b", &signer("Access Now", "US", "b-signer@example.org")).await;
+        assert_eq!(r.status(), 202);
+        let mail = app.mail.wait_for_to(0, "b-signer@example.org").await;
+        app.confirm(&mail).await;
+        assert_eq!(row_on(&app, "list-b", "access-now").await.2, "coordinator");
+        assert_eq!(row_on(&app, &list_a, "access-now").await, before);
+        let (_, seen_by_a) = status_json(app.get_authed("/api/v1/organisations/access-now").await).await;
+        assert_eq!(seen_by_a["verification"], "unverified");
+
+        // The operator may change what it is called, and every coalition that has it is told.
+        let (status, body) = patch_as(&app, crate::helpers::ADMIN_TOKEN, "/api/v1/organisations/access-now", &json!({"website": "accessnow.example"})).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = patch_as(&app, crate::helpers::ADMIN_TOKEN, "/api/v1/organisations/access-now", &json!({"verification": "coordinator"})).await;
+        assert_eq!(status, 422, "a check is a coalition's: {body}");
+        assert!(body["error"]["fields"]["verification"].is_array(), "{body}");
+        let a_log = coalition_actions(&app, "c-list-a").await;
+        assert!(a_log.contains(&"organisation.updated".to_string()), "{a_log:?}");
+        assert!(!a_log.contains(&"organisation.verification_changed".to_string()), "B's check is not A's: {a_log:?}");
+        let (_, b_log) = status_json(app.get_as(&bea, "/api/v1/coalitions/coalition-b/audit?per_page=200").await).await;
+        let b_actions: Vec<&str> = b_log["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        assert!(b_actions.contains(&"organisation.updated") && b_actions.contains(&"organisation.verification_changed"), "{b_actions:?}");
+        assert_eq!(row_on(&app, &list_a, "access-now").await.1, "https://accessnow.example/");
+
+        // Shared both ways: A's coordinators may not rename it either now.
+        let (status, _) = status_json(app.patch("/api/v1/organisations/access-now", &json!({"name": "Access Now Global"})).await).await;
+        assert_eq!(status, 409);
+        for letter in [list_a.as_str(), "list-b"] {
+            let report = check(&app, letter).await;
+            assert!(report.ok(), "{letter}: {:?}", report.failure());
+        }
+    }
+);

@@ -1,12 +1,14 @@
 //! The organisation directory in the dashboard, driven as a browser would: list and search,
-//! create, edit and verify, merge a duplicate, link member organisations, add a territory; and
+//! create, edit and verify, merge a duplicate, link member organisations, see the territories; and
 //! what a viewer, bad input and a form without its CSRF token get. Each result is checked
 //! through the JSON API, which reads the same services.
 
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::{location, status_json, Browser, TestApp, HOME, OWNER_EMAIL, PASSWORD};
+use crate::helpers::{
+    location, status_json, Browser, TestApp, ADMIN_TOKEN, HOME, OWNER_EMAIL, PASSWORD,
+};
 
 /// A browser signed in with `email`'s account.
 async fn signed_in(app: &TestApp, email: &str) -> Browser {
@@ -274,44 +276,28 @@ db_test!(
 );
 
 db_test!(
-    async fn a_coordinator_adds_a_territory_and_uses_it(app) {
+    // Issue 18, finding 7: the dashboard offered coordinators a form to add territories; now it
+    // lists them, and adding one is the operator's.
+    async fn coordinators_see_the_territories_the_operator_added_and_use_them(app) {
         let browser = signed_in(&app, OWNER_EMAIL).await;
-        let page = "/dashboard/countries/new";
+        let page = "/dashboard/countries";
         let (status, html) = browser.page(page).await;
         assert_eq!(status, 200);
-        assert!(html.contains("None yet"), "{html}");
+        assert!(html.contains("None yet") && html.contains("ask the operator"), "{html}");
+        assert!(!html.contains("name=\"alpha3\""), "no form to add one: {html}");
 
         let r = browser
-            .submit(page, "/dashboard/countries", &[("code", "X1"), ("alpha3", "XK"), ("name", " ")])
+            .submit(page, page, &[("code", "xk"), ("alpha3", "xkx"), ("name", "Kosovo")])
             .await;
-        assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
-        for f in ["code", "alpha3", "name"] {
-            assert!(field_error(&html, f).is_some(), "{f}: {html}");
-        }
-        assert!(html.contains("value=\"X1\""), "{html}");
+        assert!([404, 405].contains(&r.status().as_u16()), "{}", r.status());
         assert_eq!(app.get("/api/v1/countries/XK").await.status(), 404);
 
-        let r = browser
-            .submit(page, "/dashboard/countries", &[("code", "xk"), ("alpha3", "xkx"), ("name", "Kosovo")])
+        let r = app
+            .post_as(ADMIN_TOKEN, "/api/v1/countries", &json!({"code": "XK", "alpha3": "XKX", "name": "Kosovo"}))
             .await;
-        assert_eq!(r.status(), 303);
-        assert_eq!(location(&r), "/dashboard/countries/new?done=added");
-        let (status, kosovo) = status_json(app.get("/api/v1/countries/XK").await).await;
-        assert_eq!(status, 200, "{kosovo}");
-        assert_eq!((kosovo["alpha3"].as_str(), kosovo["name"].as_str(), kosovo["iso"].as_bool()), (Some("XKX"), Some("Kosovo"), Some(false)));
-        let (_, html) = browser.page("/dashboard/countries/new?done=added").await;
-        assert!(html.contains("The territory is added") && html.contains("<td>Kosovo</td>"), "{html}");
-
-        let r = browser
-            .submit(page, "/dashboard/countries", &[("code", "XK"), ("alpha3", "KOS"), ("name", "Kosovo")])
-            .await;
-        assert_eq!(r.status(), 409);
-        assert!(field_error(&r.text().await.unwrap(), "code").unwrap().contains("already exists"));
-        let r = browser
-            .submit(page, "/dashboard/countries", &[("code", "FR"), ("alpha3", "FRX"), ("name", "France again")])
-            .await;
-        assert_eq!(r.status(), 409, "ISO codes are taken");
+        assert_eq!(r.status(), 201);
+        let (_, html) = browser.page(page).await;
+        assert!(html.contains("<td>Kosovo</td>"), "{html}");
 
         // The new territory is a country at once.
         let r = browser
@@ -350,7 +336,7 @@ db_test!(
         assert_eq!(status, 200);
         assert!(html.contains(">Access Now</a>") && !html.contains("/unlink") && !html.contains("name=\"organisation\""), "{html}");
         assert_eq!(viewer.page("/dashboard/organisations/new").await.0, 403);
-        assert_eq!(viewer.page("/dashboard/countries/new").await.0, 403);
+        assert_eq!(viewer.page("/dashboard/countries").await.0, 200);
 
         let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
             ("/dashboard/organisations".into(), org_form("New Org", "FR", "", "unverified")),
@@ -358,7 +344,6 @@ db_test!(
             ("/dashboard/organisations/access-now-europe/merge".into(), vec![("into", "access-now")]),
             (page.clone(), vec![("organisation", "access-now-europe")]),
             (format!("{page}/access-now/unlink"), vec![]),
-            ("/dashboard/countries".into(), vec![("code", "XK"), ("alpha3", "XKX"), ("name", "Kosovo")]),
         ];
         for (action, fields) in &posts {
             let r = viewer.submit("/dashboard/organisations", action, fields).await;
@@ -387,5 +372,35 @@ db_test!(
         assert_eq!(status_json(app.get_authed("/api/v1/organisations").await).await.1, before);
         assert_eq!(member_slugs(&app, HOME).await, ["access-now"]);
         assert_eq!(app.get("/api/v1/countries/XK").await.status(), 404);
+    }
+);
+
+db_test!(
+    // Issue 18, finding 3: the dashboard's directory follows the API's rule — another
+    // coalition's coordinator may not rename an organisation one of ours has, only check it.
+    async fn the_dashboard_refuses_another_coalition_s_rewrite_of_a_shared_organisation(app) {
+        let r = app.post("/api/v1/organisations", &json!({"name": "Access Now", "country": "US"})).await;
+        assert_eq!(r.status(), 201);
+        let r = app.post(&format!("/api/v1/coalitions/{HOME}/organisations"), &json!({"organisation": "access-now"})).await;
+        assert_eq!(r.status(), 201);
+        let bea = app.account("bea@coalition-b.example", "Bea B").await;
+        let r = app.post_as(&bea, "/api/v1/coalitions", &json!({"slug": "coalition-b", "name": "Coalition B"})).await;
+        assert_eq!(r.status(), 201);
+
+        let browser = signed_in(&app, "bea@coalition-b.example").await;
+        let page = "/dashboard/organisations/access-now";
+        let r = browser.submit(page, page, &org_form("Access Now (fake)", "US", "https://evil.example", "unverified")).await;
+        assert_eq!(r.status(), 409);
+        let html = r.text().await.unwrap();
+        assert!(field_error(&html, "name").unwrap().contains("operator"), "{html}");
+        let (_, org) = organisation(&app, "access-now").await;
+        assert_eq!((org["name"].as_str(), org["website"].as_str()), (Some("Access Now"), None));
+
+        // The same form with nothing but B's own check changed is B's to send.
+        let r = browser.submit(page, page, &org_form("Access Now", "US", "", "coordinator")).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = browser.page(page).await;
+        assert!(html.contains("<strong id=\"verification\">coordinator</strong>"), "B sees its check: {html}");
+        assert_eq!(organisation(&app, "access-now").await.1["verification"], "unverified", "not for us");
     }
 );

@@ -119,7 +119,8 @@ db_test!(
             // The directory is shared: any coordinator of any coalition keeps it.
             ("GET", "/api/v1/organisations", json!(null), [200, 200, 200, 200, 401, 403]),
             ("POST", "/api/v1/organisations", json!({"name": "Org {who}", "country": "FR"}), [201, 201, 403, 201, 401, 201]),
-            ("POST", "/api/v1/countries", json!({"code": "X{n}", "alpha3": "XX{n}", "name": "Territory {who}"}), [201, 201, 403, 201, 401, 201]),
+            // Issue 18, finding 7: territories are the operator's (every coalition shares them).
+            ("POST", "/api/v1/countries", json!({"code": "X{n}", "alpha3": "XX{n}", "name": "Territory {who}"}), [403, 403, 403, 403, 401, 201]),
             ("GET", "/api/v1/me", json!(null), [200, 200, 200, 200, 401, 403]),
             // Campaigns: coordinators start them and post; a campaign with no open letter is
             // private to its coalition.
