@@ -7,7 +7,8 @@
 //! 1. checks that the ledger's key is the service's (or the one pinned with `--key`);
 //! 2. replays the chain, naming the first entry that does not check;
 //! 3. checks that the head is the chain's end and that its signature is the key's;
-//! 4. checks that the list is exactly what the entries add up to;
+//! 4. checks that the list is exactly what the entries add up to (websites too, from entry
+//!    format 2 on);
 //! 5. given an earlier head (`--since`), checks that the ledger extends it and lists the changes
 //!    made since.
 
@@ -104,6 +105,8 @@ pub struct ListedJson {
     name: String,
     slug: String,
     country: CountryJson,
+    #[serde(default)]
+    website: Option<String>,
     verification: String,
     signed_at: String,
     text_hash: String,
@@ -131,6 +134,7 @@ impl ListedJson {
             name: self.name,
             country: self.country.code,
             verification: self.verification,
+            website: self.website.unwrap_or_default(),
             text_hash: self.text_hash,
             signed_at,
         }
@@ -396,7 +400,12 @@ fn describe(entry: &Entry) -> String {
         Action::Published => format!("+ {who} joined"),
         Action::Withdrawn => format!("- {who} withdrew"),
         Action::Removed => format!("- {who} was removed"),
-        Action::Updated => format!("~ {who} changed ({})", entry.verification),
+        Action::Updated => match &entry.website {
+            Some(website) if !website.is_empty() => {
+                format!("~ {who} changed ({}, {website})", entry.verification)
+            }
+            _ => format!("~ {who} changed ({})", entry.verification),
+        },
         Action::Text => format!("* text version {}", entry.text_hash),
     };
     format!("#{} {}  {what}", entry.seq, entry.time)

@@ -10,6 +10,11 @@
 //! Encoding: the fields in a fixed order, each as a netstring (`<byte length>:<bytes>,`), after a
 //! tag naming the format. Text is UTF-8; numbers are decimal; times are RFC 3339 in UTC with
 //! exactly six fractional digits and `Z`.
+//!
+//! Entry formats: format 1 (`undersigned-ledger-entry-v1`) has no website; format 2
+//! (`undersigned-ledger-entry-v2`, written since issue 18, finding 8) adds the organisation's
+//! published website after `verification`. Each entry says its format and is hashed in it, so old
+//! entries keep their hashes and a chain may hold both; the format never goes back within a chain.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +26,10 @@ use super::string_enum;
 
 /// The `prev_hash` of a letter's first entry, and the hash of an empty ledger.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-const ENTRY_TAG: &str = "undersigned-ledger-entry-v1";
+const ENTRY_TAG_V1: &str = "undersigned-ledger-entry-v1";
+const ENTRY_TAG_V2: &str = "undersigned-ledger-entry-v2";
+/// The entry format the service writes: 2, with the website.
+pub const FORMAT: u32 = 2;
 const HEAD_TAG: &str = "undersigned-ledger-head-v1";
 
 string_enum!(
@@ -35,7 +43,7 @@ string_enum!(
         Withdrawn => "withdrawn",
         /// Coordinators took the organisation off the list.
         Removed => "removed",
-        /// A listed organisation's public details changed (name, country, verification).
+        /// A listed organisation's public details changed (name, country, website, verification).
         Updated => "updated",
     }
 );
@@ -46,6 +54,11 @@ string_enum!(
 pub struct Entry {
     /// 1 for the letter's first entry, then one more each.
     pub seq: i64,
+    /// The entry's format: 1 (no website) or 2 (with `website`); 1 when absent, as in ledgers
+    /// saved before format 2.
+    #[serde(default = "format_v1")]
+    #[schema(example = 2)]
+    pub format: u32,
     /// When the change happened: RFC 3339, UTC, six fractional digits, `Z`.
     pub time: String,
     #[schema(value_type = String, example = "published")]
@@ -59,12 +72,20 @@ pub struct Entry {
     /// How the organisation was checked (`unverified`, `domain`, `coordinator`, or `invitation`
     /// for a signature made through an invitation link).
     pub verification: String,
+    /// Format 2 only: the organisation's website as listed after this change (empty when it has
+    /// none, and for `text`). Absent in format 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
     /// SHA-256 of the letter text: the version the signer saw, or the new version.
     pub text_hash: String,
     /// The previous entry's hash ([`GENESIS`] for the first).
     pub prev_hash: String,
     /// SHA-256 of this entry's canonical encoding, lowercase hex.
     pub hash: String,
+}
+
+fn format_v1() -> u32 {
+    1
 }
 
 /// The time format of entries.
@@ -89,21 +110,28 @@ fn encode(fields: &[&str]) -> Vec<u8> {
 }
 
 impl Entry {
-    /// The bytes the hash covers.
+    /// The bytes the hash covers, in the entry's format (format 1 leaves the website out; any
+    /// other format is encoded as 2, and [`Replay::apply`] refuses formats it does not know).
     pub fn canonical(&self, letter_id: &str) -> Vec<u8> {
-        encode(&[
-            ENTRY_TAG,
+        let seq = self.seq.to_string();
+        let (tag, website) = match self.format {
+            1 => (ENTRY_TAG_V1, None),
+            _ => (ENTRY_TAG_V2, Some(self.website.as_deref().unwrap_or(""))),
+        };
+        let mut fields = vec![
+            tag,
             letter_id,
-            &self.seq.to_string(),
+            &seq,
             &self.time,
             self.action.as_str(),
             &self.organisation,
             &self.name,
             &self.country,
             &self.verification,
-            &self.text_hash,
-            &self.prev_hash,
-        ])
+        ];
+        fields.extend(website);
+        fields.extend([self.text_hash.as_str(), self.prev_hash.as_str()]);
+        encode(&fields)
     }
 
     /// The hash this entry should carry.
@@ -213,6 +241,9 @@ pub struct Listed {
     pub name: String,
     pub country: String,
     pub verification: String,
+    /// Its website as the ledger says it is (empty: none); `None` when the latest entry about it
+    /// is in format 1, which does not record websites.
+    pub website: Option<String>,
     pub text_hash: String,
     /// When it was published (the `published` entry's time).
     pub since: String,
@@ -241,8 +272,12 @@ pub struct Replay {
     pub head: String,
     /// The latest text version.
     pub text_hash: Option<String>,
+    /// Every text entry's hash, in order.
+    pub texts: Vec<String>,
     /// The organisations on the list, by identifier.
     pub listed: BTreeMap<String, Listed>,
+    /// The format of the latest entry (0 before the first).
+    pub format: u32,
 }
 
 impl Replay {
@@ -252,7 +287,9 @@ impl Replay {
             length: 0,
             head: GENESIS.to_string(),
             text_hash: None,
+            texts: Vec::new(),
             listed: BTreeMap::new(),
+            format: 0,
         }
     }
 
@@ -273,6 +310,24 @@ impl Replay {
                 entry.prev_hash, self.head
             ));
         }
+        match (entry.format, &entry.website) {
+            (1, Some(_)) => {
+                return fail("is in format 1, which has no website, but carries one".into())
+            }
+            (2, None) => return fail("is in format 2 but has no website".into()),
+            (1 | 2, _) => {}
+            (other, _) => {
+                return fail(format!(
+                    "is in entry format {other}, which this program does not know (1 or 2)"
+                ))
+            }
+        }
+        if entry.format < self.format {
+            return fail(format!(
+                "is in format {} after an entry in format {} (a chain's format never goes back)",
+                entry.format, self.format
+            ));
+        }
         let computed = entry.compute_hash(&self.letter_id);
         if entry.hash != computed {
             return fail(format!(
@@ -285,7 +340,10 @@ impl Replay {
         }
         let org = &entry.organisation;
         match entry.action {
-            Action::Text => self.text_hash = Some(entry.text_hash.clone()),
+            Action::Text => {
+                self.text_hash = Some(entry.text_hash.clone());
+                self.texts.push(entry.text_hash.clone());
+            }
             Action::Published => {
                 if self.listed.contains_key(org) {
                     return fail(format!("publishes {org}, which is already listed"));
@@ -296,6 +354,7 @@ impl Replay {
                         name: entry.name.clone(),
                         country: entry.country.clone(),
                         verification: entry.verification.clone(),
+                        website: entry.website.clone(),
                         text_hash: entry.text_hash.clone(),
                         since: entry.time.clone(),
                     },
@@ -311,12 +370,14 @@ impl Replay {
                     listed.name = entry.name.clone();
                     listed.country = entry.country.clone();
                     listed.verification = entry.verification.clone();
+                    listed.website = entry.website.clone();
                 }
                 None => return fail(format!("updates {org}, which is not listed")),
             },
         }
         self.length = position;
         self.head = entry.hash.clone();
+        self.format = entry.format;
         Ok(())
     }
 }
@@ -328,6 +389,8 @@ pub struct ListRow {
     pub name: String,
     pub country: String,
     pub verification: String,
+    /// Its website (empty when it has none).
+    pub website: String,
     pub text_hash: String,
     /// `signed_at`, in the entries' time format.
     pub signed_at: String,
@@ -359,7 +422,12 @@ pub fn compare_list(
             ("text_hash", &row.text_hash, &expected.text_hash),
             ("signed_at", &row.signed_at, &expected.since),
         ];
-        for (field, shown, logged) in fields {
+        // Issue 18, finding 8: the website, wherever the ledger records it (format 2).
+        let website = expected
+            .website
+            .as_ref()
+            .map(|w| ("website", &row.website, w));
+        for (field, shown, logged) in fields.into_iter().chain(website) {
             if shown != logged {
                 problems.push(format!(
                     "{}: the list shows {field} {shown:?}, the ledger {logged:?}",
@@ -388,12 +456,14 @@ mod tests {
     fn entry(seq: i64, action: Action, org: &str, prev: &str) -> Entry {
         Entry {
             seq,
+            format: FORMAT,
             time: format!("2026-11-28T10:00:0{seq}.000001Z"),
             action,
             organisation: org.into(),
             name: format!("{org} name"),
             country: "FR".into(),
             verification: "unverified".into(),
+            website: Some(format!("https://{org}.example/")),
             text_hash: "ab".repeat(32),
             prev_hash: prev.into(),
             hash: String::new(),
@@ -417,9 +487,16 @@ mod tests {
         Ok(replay)
     }
 
+    /// An entry as format 1 wrote it: no website.
+    fn v1(mut e: Entry) -> Entry {
+        e.format = 1;
+        e.website = None;
+        e
+    }
+
     #[test]
     fn the_encoding_is_netstrings_in_a_fixed_order() {
-        let e = entry(1, Action::Text, "", GENESIS);
+        let e = v1(entry(1, Action::Text, "", GENESIS));
         let text = String::from_utf8(e.canonical(LETTER)).unwrap();
         assert!(text.starts_with("27:undersigned-ledger-entry-v1,36:0192f1c2-"));
         assert!(text.contains(",1:1,27:2026-11-28T10:00:01.000001Z,4:text,0:,"));
@@ -446,12 +523,14 @@ mod tests {
         );
         let first = Entry {
             seq: 1,
+            format: 1,
             time: "2026-11-20T10:00:00.000000Z".into(),
             action: Action::Text,
             organisation: String::new(),
             name: String::new(),
             country: String::new(),
             verification: String::new(),
+            website: None,
             text_hash: text_hash.clone(),
             prev_hash: GENESIS.into(),
             hash: String::new(),
@@ -463,13 +542,15 @@ mod tests {
         );
         let second = Entry {
             seq: 2,
+            format: 1,
             time: "2026-11-20T10:04:31.220981Z".into(),
             action: Action::Published,
             organisation: "access-now".into(),
             name: "Access Now".into(),
             country: "US".into(),
             verification: "domain".into(),
-            text_hash,
+            website: None,
+            text_hash: text_hash.clone(),
             prev_hash: first.hash.clone(),
             hash: String::new(),
         }
@@ -492,6 +573,58 @@ mod tests {
             "b814c164c53a223c9a6dd5d2e27327800781f68563bacdb80a427503df95ba9a\
              b7aa685be6020644c406c04f65b1e78d48cb3041ebe5b308252b7aa951b9f70b"
         );
+
+        // Format 2 (issue 18, finding 8): the same two entries with the website.
+        let first2 = Entry {
+            format: 2,
+            website: Some(String::new()),
+            hash: String::new(),
+            ..first.clone()
+        }
+        .sealed(letter);
+        assert_eq!(
+            first2.hash,
+            "c4f6dbcb096d87d1c60928da78b63d09d3a4bcef228ff328907a963935addcfc"
+        );
+        let second2 = Entry {
+            format: 2,
+            website: Some("https://www.accessnow.org/".into()),
+            prev_hash: first2.hash.clone(),
+            hash: String::new(),
+            ..second.clone()
+        }
+        .sealed(letter);
+        assert_eq!(
+            second2.hash,
+            "ded07504a35a37fbb957b55695c2154f965056a16418136e49e4d104793cf944"
+        );
+        assert_eq!(
+            key.sign_head(letter, 2, &second2.hash).signature,
+            "1bef3eb8d3649c4f003199d1eb3b4d938571155ea704ebc9fb5a779f63c3926a\
+             4e003848fb252441886038fe08e52092ed899d9e1702546c8f87e9e81f75b803"
+        );
+        // A mixed chain: the two format-1 entries, then a format-2 update of the website.
+        let third = Entry {
+            seq: 3,
+            format: 2,
+            time: "2026-11-21T08:30:00.000000Z".into(),
+            action: Action::Updated,
+            website: Some("https://accessnow.org/".into()),
+            prev_hash: second.hash.clone(),
+            hash: String::new(),
+            ..second.clone()
+        }
+        .sealed(letter);
+        assert_eq!(
+            third.hash,
+            "b4cf836b9bba4c48209ee355ae5a235e19b0873995ed01d1ac731a89883cb9d7"
+        );
+        let mut replay = Replay::new(letter);
+        for e in [&first, &second, &third] {
+            replay.apply(e).unwrap();
+        }
+        let listed = &replay.listed["access-now"];
+        assert_eq!(listed.website.as_deref(), Some("https://accessnow.org/"));
     }
 
     #[test]
@@ -512,6 +645,10 @@ mod tests {
             |e| e.name = "Forged".into(),
             |e| e.country = "DE".into(),
             |e| e.verification = "domain".into(),
+            |e| e.website = Some("https://forged.example/".into()),
+            |e| e.website = None,
+            |e| e.format = 1,
+            |e| e.format = 3,
             |e| e.text_hash = "cd".repeat(32),
             |e| e.prev_hash = GENESIS.into(),
             |e| e.hash = "ef".repeat(32),
@@ -580,11 +717,20 @@ mod tests {
             name: name.into(),
             country: "FR".into(),
             verification: "unverified".into(),
+            website: "https://beta.example/".into(),
             text_hash: "ab".repeat(32),
             signed_at: "2026-11-28T10:00:03.000001Z".into(),
         };
         assert!(compare_list(&replay.listed, [beta("beta name")]).is_empty());
         assert_eq!(compare_list(&replay.listed, [beta("Forged")]).len(), 1);
+        // Issue 18, finding 8: a website the ledger does not say is caught.
+        let moved = ListRow {
+            website: "https://forged.example/".into(),
+            ..beta("beta name")
+        };
+        let problems = compare_list(&replay.listed, [moved]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("website"), "{problems:?}");
         assert_eq!(compare_list(&replay.listed, []).len(), 1);
         let intruder = ListRow {
             organisation: "intruder".into(),
@@ -593,5 +739,59 @@ mod tests {
         let problems = compare_list(&replay.listed, [beta("beta name"), intruder]);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("no ledger entry"), "{problems:?}");
+    }
+
+    /// Issue 18, finding 8: old format-1 entries verify as before, format 2 may follow them, and
+    /// a website is compared only where the ledger records it.
+    #[test]
+    fn format_1_entries_still_verify_and_format_2_may_follow_but_never_precede_them() {
+        let a = v1(entry(1, Action::Text, "", GENESIS)).sealed(LETTER);
+        let b = v1(entry(2, Action::Published, "acme", &a.hash)).sealed(LETTER);
+        let c = entry(3, Action::Published, "beta", &b.hash);
+        let mixed = replay(&[a.clone(), b.clone(), c.clone()]).unwrap();
+        assert_eq!(
+            mixed.listed["acme"].website, None,
+            "format 1 records no website"
+        );
+        assert_eq!(
+            mixed.listed["beta"].website.as_deref(),
+            Some("https://beta.example/")
+        );
+        let row = |org: &str, website: &str, at: &str| ListRow {
+            organisation: org.into(),
+            name: format!("{org} name"),
+            country: "FR".into(),
+            verification: "unverified".into(),
+            website: website.into(),
+            text_hash: "ab".repeat(32),
+            signed_at: at.into(),
+        };
+        let rows = |acme: &str, beta: &str| {
+            [
+                row("acme", acme, "2026-11-28T10:00:02.000001Z"),
+                row("beta", beta, "2026-11-28T10:00:03.000001Z"),
+            ]
+        };
+        let problems = compare_list(&mixed.listed, rows("", "https://beta.example/"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            compare_list(&mixed.listed, rows("", "https://forged.example/")).len(),
+            1
+        );
+        // A format-2 update brings acme's website under the ledger.
+        let d = entry(4, Action::Updated, "acme", &c.hash);
+        let updated = replay(&[a.clone(), b.clone(), c.clone(), d]).unwrap();
+        let problems = compare_list(&updated.listed, rows("", "https://beta.example/"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("acme: the list shows website"),
+            "{problems:?}"
+        );
+
+        // The format never goes back.
+        let back = v1(entry(4, Action::Published, "gamma", &c.hash)).sealed(LETTER);
+        let err = replay(&[a, b, c, back]).unwrap_err();
+        assert_eq!(err.position, 4);
+        assert!(err.problem.contains("never goes back"), "{err}");
     }
 }
