@@ -447,6 +447,171 @@ pub fn compare_list(
     problems
 }
 
+/// The change feed's action for an entry's (`None` for `text`, which the feed leaves out).
+pub fn feed_action(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Published => Some("added"),
+        Action::Withdrawn | Action::Removed => Some("withdrawn"),
+        Action::Updated => Some("updated"),
+        Action::Text => None,
+    }
+}
+
+/// One item of the change feed (`…/changes`), for comparing with the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedItem {
+    pub id: i64,
+    /// `added`, `withdrawn` or `updated`.
+    pub action: String,
+    pub organisation: String,
+    pub name: String,
+    pub country: String,
+    /// `at`, in the entries' time format.
+    pub time: String,
+}
+
+/// What part of the feed `items` are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedCoverage {
+    /// The items start at the feed's first change (a walk from `after=0`).
+    pub from_start: bool,
+    /// Nothing follows the last item (`more` was false).
+    pub to_end: bool,
+}
+
+/// Where the change feed differs from the ledger; empty when they agree (issue 18, finding 8).
+/// Every item must be the change of one entry (the same organisation, feed action and time, and
+/// the same name and country); and every entry other than `text` in the stretch the items cover
+/// (from the first item's time, or the start, to the last item's time, or the end) must be in
+/// the feed.
+pub fn compare_feed(entries: &[Entry], items: &[FeedItem], coverage: FeedCoverage) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut unmatched: BTreeMap<(&str, &str, &str), Vec<&Entry>> = BTreeMap::new();
+    for entry in entries {
+        if let Some(action) = feed_action(entry.action) {
+            let key = (entry.organisation.as_str(), action, entry.time.as_str());
+            unmatched.entry(key).or_default().push(entry);
+        }
+    }
+    for item in items {
+        let key = (
+            item.organisation.as_str(),
+            item.action.as_str(),
+            item.time.as_str(),
+        );
+        let Some(entry) = unmatched.get_mut(&key).and_then(|found| found.pop()) else {
+            problems.push(format!(
+                "feed item {} ({} {} at {}) is the change of no ledger entry",
+                item.id, item.action, item.organisation, item.time
+            ));
+            continue;
+        };
+        for (field, shown, logged) in [
+            ("name", &item.name, &entry.name),
+            ("country", &item.country, &entry.country),
+        ] {
+            if shown != logged {
+                problems.push(format!(
+                    "feed item {} shows {field} {shown:?}, ledger entry {} {logged:?}",
+                    item.id, entry.seq
+                ));
+            }
+        }
+    }
+    let first = items.iter().map(|i| i.time.as_str()).min();
+    let last = items.iter().map(|i| i.time.as_str()).max();
+    let mut missing: Vec<&Entry> = unmatched
+        .into_values()
+        .flatten()
+        .filter(|e| coverage.from_start || first.is_some_and(|t| e.time.as_str() >= t))
+        .filter(|e| coverage.to_end || last.is_some_and(|t| e.time.as_str() <= t))
+        .collect();
+    missing.sort_by_key(|e| e.seq);
+    for entry in missing {
+        problems.push(format!(
+            "ledger entry {} ({} {} at {}) is missing from the feed",
+            entry.seq, entry.action, entry.organisation, entry.time
+        ));
+    }
+    problems
+}
+
+/// A text the service serves (the letter, a version, a translation) with the hash it claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedText {
+    /// What it is, for messages: `the letter`, `version 2`, `the fr translation`.
+    pub label: String,
+    pub title: String,
+    pub body: String,
+    pub text_hash: String,
+}
+
+/// Where the texts the service serves differ from the ledger's `text` entries (`texts`, in
+/// order); empty when they agree (issue 18, finding 8). Each text must hash (as
+/// [`super::letter::text_hash`]) to its `text_hash`, which must be a text entry; the versions
+/// (oldest first) must be in the ledger in their order, and the letter must show the latest.
+pub fn compare_texts(
+    texts: &[String],
+    letter: &ServedText,
+    versions: &[ServedText],
+    translations: &[ServedText],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    // Whether a text hashes to the hash it claims.
+    let sound = |text: &ServedText, problems: &mut Vec<String>| {
+        let actual = super::letter::text_hash(&text.title, &text.body);
+        if actual != text.text_hash {
+            problems.push(format!(
+                "{}: its title and body hash to {actual}, not to its text_hash {}: the text was \
+                 changed",
+                text.label, text.text_hash
+            ));
+        }
+        actual == text.text_hash
+    };
+    let in_no_entry = |text: &ServedText| {
+        format!(
+            "{}: its text (hash {}) is in no text entry of the ledger",
+            text.label, text.text_hash
+        )
+    };
+    for text in std::iter::once(letter).chain(translations) {
+        if sound(text, &mut problems) && !texts.contains(&text.text_hash) {
+            problems.push(in_no_entry(text));
+        }
+    }
+    // Versions in order: each one's entry after the one before's (a version may repeat an
+    // earlier text, so search after it).
+    let mut after = 0;
+    let mut previous: Option<&str> = None;
+    for version in versions {
+        if !sound(version, &mut problems) {
+            continue;
+        }
+        match texts[after..].iter().position(|t| *t == version.text_hash) {
+            Some(i) => after += i + 1,
+            None if texts.contains(&version.text_hash) => problems.push(format!(
+                "{}: its text entry is not after {}'s in the ledger",
+                version.label,
+                previous.unwrap_or("the version before")
+            )),
+            None => problems.push(in_no_entry(version)),
+        }
+        previous = Some(&version.label);
+    }
+    if let Some(latest) = versions.last() {
+        if (&latest.title, &latest.body, &latest.text_hash)
+            != (&letter.title, &letter.body, &letter.text_hash)
+        {
+            problems.push(format!(
+                "{} shows a text that is not its latest version ({})",
+                letter.label, latest.label
+            ));
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -793,5 +958,138 @@ mod tests {
         let err = replay(&[a, b, c, back]).unwrap_err();
         assert_eq!(err.position, 4);
         assert!(err.problem.contains("never goes back"), "{err}");
+    }
+
+    fn item(id: i64, action: &str, e: &Entry) -> FeedItem {
+        FeedItem {
+            id,
+            action: action.into(),
+            organisation: e.organisation.clone(),
+            name: e.name.clone(),
+            country: e.country.clone(),
+            time: e.time.clone(),
+        }
+    }
+
+    /// Issue 18, finding 8: the change feed is checked against the ledger.
+    #[test]
+    fn the_feed_must_be_the_ledgers_changes() {
+        let entries = chain();
+        let feed = vec![
+            item(10, "added", &entries[1]),
+            item(11, "added", &entries[2]),
+            item(12, "withdrawn", &entries[3]),
+        ];
+        let whole = FeedCoverage {
+            from_start: true,
+            to_end: true,
+        };
+        assert!(compare_feed(&entries, &feed, whole).is_empty());
+        // An item removed, altered or made up.
+        let mut removed = feed.clone();
+        removed.remove(1);
+        let problems = compare_feed(&entries, &removed, whole);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("ledger entry 3 (published beta"),
+            "{problems:?}"
+        );
+        let mut renamed = feed.clone();
+        renamed[0].name = "Forged".into();
+        let problems = compare_feed(&entries, &renamed, whole);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("feed item 10 shows name \"Forged\""),
+            "{problems:?}"
+        );
+        let mut moved = feed.clone();
+        moved[2].action = "added".into();
+        let problems = compare_feed(&entries, &moved, whole);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("feed item 12"), "{problems:?}");
+        // A page covers only its stretch: entries before its first item are not missing...
+        let page = FeedCoverage {
+            from_start: false,
+            to_end: true,
+        };
+        assert!(compare_feed(&entries, &feed[1..], page).is_empty());
+        // ...but one inside it or after it (when nothing follows) is.
+        let problems = compare_feed(&entries, &feed[..2], page);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("ledger entry 4"), "{problems:?}");
+        let partial = FeedCoverage {
+            from_start: false,
+            to_end: false,
+        };
+        assert!(compare_feed(&entries, &feed[..2], partial).is_empty());
+        let gap = [feed[0].clone(), feed[2].clone()];
+        assert_eq!(compare_feed(&entries, &gap, partial).len(), 1);
+    }
+
+    /// Issue 18, finding 8: the texts served must be the ledger's texts.
+    #[test]
+    fn served_texts_must_hash_to_the_ledgers_text_entries() {
+        let text = |label: &str, title: &str, body: &str| ServedText {
+            label: label.into(),
+            title: title.into(),
+            body: body.into(),
+            text_hash: crate::domain::letter::text_hash(title, body),
+        };
+        let v1 = text("version 1", "Stop spyware", "Dear CEO,");
+        let v2 = text("version 2", "Stop spyware", "Dear CEO, now.");
+        let fr = text("the fr translation", "Arrêtez", "Madame,");
+        let letter = ServedText {
+            label: "the letter".into(),
+            ..v2.clone()
+        };
+        let texts = vec![
+            v1.text_hash.clone(),
+            fr.text_hash.clone(),
+            v2.text_hash.clone(),
+        ];
+        let versions = [v1.clone(), v2.clone()];
+        let translations = [fr.clone()];
+        let problems = compare_texts(&texts, &letter, &versions, &translations);
+        assert!(problems.is_empty(), "{problems:?}");
+        // The body changed behind the hash: caught by hashing.
+        let edited = ServedText {
+            body: "Dear CEO, forged.".into(),
+            ..letter.clone()
+        };
+        let problems = compare_texts(&texts, &edited, &versions, &translations);
+        assert!(
+            problems[0].contains("the letter: its title and body hash to"),
+            "{problems:?}"
+        );
+        // The body and its hash changed, with the latest version: no text entry has it.
+        let forged = text("version 2", "Stop spyware", "Forged.");
+        let forged_letter = ServedText {
+            label: "the letter".into(),
+            ..forged.clone()
+        };
+        let problems = compare_texts(&texts, &forged_letter, &[v1.clone(), forged], &translations);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems.iter().all(|p| p.contains("is in no text entry")),
+            "{problems:?}"
+        );
+        // Versions out of the ledger's order; a letter showing an older version.
+        let problems = compare_texts(&texts, &letter, &[v2.clone(), v1.clone()], &translations);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("version 1: its text entry is not after")),
+            "{problems:?}"
+        );
+        let old = ServedText {
+            label: "the letter".into(),
+            ..v1.clone()
+        };
+        let problems = compare_texts(&texts, &old, &versions, &translations);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("not its latest version"),
+            "{problems:?}"
+        );
     }
 }

@@ -115,14 +115,46 @@ db_test!(
 
         // A saved ledger and list check offline, against a pinned key.
         let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?all=true")).await).await;
+        let saved_json = |name: &'static str, path: String| {
+            let dir = &dir;
+            let app = &app;
+            async move {
+                let (status, body) = status_json(app.get(&path).await).await;
+                assert_eq!(status, 200, "{path}");
+                save(dir, name, &body)
+            }
+        };
+        let letter_json = saved_json("letter.json", format!("/api/v1/letters/{letter}")).await;
+        let versions = saved_json("versions.json", format!("/api/v1/letters/{letter}/versions")).await;
+        let translations = saved_json("translations.json", format!("/api/v1/letters/{letter}/translations")).await;
+        let changes = saved_json("changes.json", format!("/api/v1/letters/{letter}/changes?limit=3")).await;
+        let atom = dir.path().join("changes.atom");
+        std::fs::write(&atom, app.get(&format!("/api/v1/letters/{letter}/changes.atom")).await.text().await.unwrap()).unwrap();
         let offline = |key: String| Options {
             source: save(&dir, "ledger.json", &all).display().to_string(),
             list: Some(save(&dir, "list.json", &list)),
             since: Some(saved.clone()),
             key: Some(key),
+            letter: Some(letter_json.clone()),
+            versions: Some(versions.clone()),
+            translations: Some(translations.clone()),
+            changes: Some(changes.clone()),
+            atom: Some(atom.clone()),
         };
         let report = verify(&offline(ledger_key().public_hex())).await.unwrap();
         assert!(report.ok(), "{report}");
+        // Issue 18, finding 8: the saved text and the saved page of the feed are checked too.
+        let text = report.to_string();
+        assert!(text.contains("ok    the text is what the ledger says (1 versions, 0 translations)"), "{text}");
+        assert!(text.contains("ok    the change feed is what the ledger says (3 changes)"), "{text}");
+        assert!(text.contains("ok    the Atom feed shows the latest changes"), "{text}");
+        let original: Value = serde_json::from_str(&std::fs::read_to_string(&letter_json).unwrap()).unwrap();
+        let mut edited = original.clone();
+        edited["body"] = json!("We changed our minds.");
+        save(&dir, "letter.json", &edited);
+        let report = verify(&offline(ledger_key().public_hex())).await.unwrap();
+        assert!(report.failure().unwrap().contains("the letter: its title and body hash to"), "{report}");
+        save(&dir, "letter.json", &original);
         let stranger = undersigned::domain::ledger::LedgerKey::generate().public_hex();
         let report = verify(&offline(stranger)).await.unwrap();
         assert!(!report.ok(), "a key that is not the service's fails: {report}");
@@ -360,6 +392,52 @@ fn fails_naming(report: &Report, what: &str) {
 }
 
 db_test!(
+    // Issue 18, finding 8: an edited letter body (and its version row) verified, since the text
+    // was never hashed against the ledger's text entries.
+    async fn an_edited_letter_body_fails_verification_even_with_its_hash_and_version_row(app) {
+        let letter = app.open_letter("worded", "auto").await;
+        app.join(&letter, "Access Now", "US").await;
+        let new = json!({"body": "Dear Sir or Madam,\n\nWe ask you to **stop** now.", "note": "now"});
+        assert_eq!(app.post(&format!("/api/v1/letters/{letter}/versions"), &new).await.status(), 201);
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        assert!(report.to_string().contains("ok    the text is what the ledger says (2 versions, 0 translations)"), "{report}");
+
+        let (_, served) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let (id, title, body) = (served["id"].as_str().unwrap(), served["title"].as_str().unwrap(), served["body"].as_str().unwrap());
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        // The body alone: it no longer hashes to its text_hash.
+        conn.batch_execute(&format!("UPDATE letters SET body = 'We withdraw our demands.' WHERE id = '{id}'")).unwrap();
+        fails_naming(&check(&app, &letter, None).await, "the letter: its title and body hash to");
+        // The body, its hash and its version row together: no text entry of the ledger has it.
+        let forged = undersigned::domain::letter::text_hash(title, "We withdraw our demands.");
+        conn.batch_execute(&format!(
+            "UPDATE letters SET text_hash = '{forged}' WHERE id = '{id}'; \
+             UPDATE letter_versions SET body = 'We withdraw our demands.', text_hash = '{forged}' \
+                 WHERE letter_id = '{id}' AND version = 2"
+        ))
+        .unwrap();
+        let report = check(&app, &letter, None).await;
+        fails_naming(&report, &format!("the letter: its text (hash {forged}) is in no text entry of the ledger (and 1 more)"));
+        // An older version rewritten instead.
+        let original = undersigned::domain::letter::text_hash(title, body);
+        conn.batch_execute(&format!(
+            "UPDATE letters SET body = '{}', text_hash = '{original}' WHERE id = '{id}'; \
+             UPDATE letter_versions SET body = '{}', text_hash = '{original}' WHERE letter_id = '{id}' AND version = 2; \
+             UPDATE letter_versions SET title = 'Forged' WHERE letter_id = '{id}' AND version = 1",
+            body.replace('\'', "''"),
+            body.replace('\'', "''"),
+        ))
+        .unwrap();
+        fails_naming(&check(&app, &letter, None).await, "version 1: its title and body hash to");
+        conn.batch_execute(&format!("UPDATE letter_versions SET title = '{}' WHERE letter_id = '{id}' AND version = 1", title.replace('\'', "''"))).unwrap();
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "restored: {report}");
+    }
+);
+
+db_test!(
     // Issue 18, finding 8: a listed organisation's website was not in the ledger, so a changed
     // link passed; a real change through the service must log an `updated` entry and pass.
     async fn a_listed_website_is_in_the_ledger_a_changed_link_fails_and_a_real_change_passes(app) {
@@ -397,6 +475,64 @@ db_test!(
         assert!(report.to_string().contains("~ Access Now (US) [access-now] changed (unverified, https://accessnow.org/new)"), "{report}");
         conn.batch_execute(&point(&website)).unwrap();
         fails_naming(&check(&app, &letter, None).await, "access-now: the list shows website");
+    }
+);
+
+db_test!(
+    // Issue 18, finding 8: the change feed (JSON and Atom) was not checked against the ledger.
+    async fn a_change_feed_item_removed_altered_or_made_up_fails_verification(app) {
+        let letter = app.open_letter("fed", "auto").await;
+        app.join(&letter, "Access Now", "US").await;
+        let leaving = app.join(&letter, "Article 19", "GB").await.token("withdraw");
+        app.join(&letter, "Bits of Freedom", "NL").await;
+        leave(&app, &leaving).await;
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        let text = report.to_string();
+        assert!(text.contains("ok    the change feed is what the ledger says (4 changes)"), "{text}");
+        assert!(text.contains("ok    the Atom feed shows the latest changes"), "{text}");
+
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        let (_, served) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let id = served["id"].as_str().unwrap();
+        let ghost = format!(
+            "INSERT INTO signature_events (letter_id, signature_id, action, organisation_name, organisation_slug, country_code, occurred_at) \
+             SELECT letter_id, signature_id, 'added', 'Ghost Org', 'ghost-org', country_code, occurred_at FROM signature_events \
+             WHERE letter_id = '{id}' AND organisation_slug = 'access-now'"
+        );
+        let tampers = [
+            (
+                "UPDATE signature_events SET organisation_name = 'Forged' WHERE organisation_slug = 'access-now'",
+                "shows name \"Forged\"",
+                "UPDATE signature_events SET organisation_name = 'Access Now' WHERE organisation_slug = 'access-now'",
+            ),
+            (
+                "UPDATE signature_events SET action = 'added' WHERE organisation_slug = 'article-19' AND action = 'withdrawn'",
+                "(added article-19 at",
+                "UPDATE signature_events SET action = 'withdrawn' WHERE id = (SELECT MAX(id) FROM signature_events WHERE organisation_slug = 'article-19')",
+            ),
+            (
+                ghost.as_str(),
+                "(added ghost-org at",
+                "DELETE FROM signature_events WHERE organisation_slug = 'ghost-org'",
+            ),
+            (
+                "DELETE FROM signature_events WHERE organisation_slug = 'bits-of-freedom'",
+                "(published bits-of-freedom at",
+                "",
+            ),
+        ];
+        for (tamper, names, undo) in tampers {
+            conn.batch_execute(tamper).unwrap();
+            fails_naming(&check(&app, &letter, None).await, names);
+            if !undo.is_empty() {
+                conn.batch_execute(undo).unwrap();
+                let report = check(&app, &letter, None).await;
+                assert!(report.ok(), "after undoing {tamper}: {report}");
+            }
+        }
+        assert!(check(&app, &letter, None).await.failure().unwrap().contains("is missing from the feed"));
     }
 );
 
