@@ -80,9 +80,10 @@ pub enum Command {
         #[arg(long, default_value_t = crate::db::backup::PAGES_PER_STEP, hide = true)]
         pages_per_step: u32,
     },
-    /// Check a letter's ledger and list as anyone can: the chain, the signed head, the list, and
-    /// (with --since) that the ledger only grew since a head saved earlier. Exits 0 when
-    /// everything checks, 1 when something does not, 2 when it cannot check.
+    /// Check a letter's ledger as anyone can: the chain, the signed head, the list, the text and
+    /// its versions, the change feed, and (with --since) that the ledger only grew since a head
+    /// saved earlier. Exits 0 when everything checks, 1 when something does not, 2 when it
+    /// cannot check.
     Verify {
         /// The letter's URL (its page or API address), or a saved `…/ledger?all=true` file.
         source: String,
@@ -95,6 +96,21 @@ pub enum Command {
         /// The service's public key (64 hex digits) to trust, instead of the one it publishes.
         #[arg(long)]
         key: Option<String>,
+        /// With a saved ledger: the saved letter (`/api/v1/letters/SLUG`), whose text to check.
+        #[arg(long)]
+        letter: Option<PathBuf>,
+        /// With --letter: its saved versions (`…/versions`).
+        #[arg(long)]
+        versions: Option<PathBuf>,
+        /// With --letter: its saved translations (`…/translations`).
+        #[arg(long)]
+        translations: Option<PathBuf>,
+        /// With a saved ledger: a saved page of the change feed (`…/changes`).
+        #[arg(long)]
+        changes: Option<PathBuf>,
+        /// With --changes: the saved Atom feed (`…/changes.atom`).
+        #[arg(long)]
+        atom: Option<PathBuf>,
     },
 }
 

@@ -19,6 +19,11 @@ async fn main() -> anyhow::Result<()> {
         since,
         list,
         key,
+        letter,
+        versions,
+        translations,
+        changes,
+        atom,
     } = command
     {
         // Runs anywhere: it needs no settings, database or data folder.
@@ -27,6 +32,11 @@ async fn main() -> anyhow::Result<()> {
             since,
             list,
             key,
+            letter,
+            versions,
+            translations,
+            changes,
+            atom,
         };
         let code = match undersigned::verify::verify(&options).await {
             Ok(report) => {

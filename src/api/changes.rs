@@ -33,7 +33,8 @@ pub const ATOM_ENTRIES: i64 = 100;
 pub struct ChangeJson {
     /// Increasing; pass the last one you saw as `after` to get what came next.
     pub id: i64,
-    /// `added`, `withdrawn`, or `updated` (the organisation's public details changed).
+    /// `added`, `withdrawn`, or `updated` (the organisation's public details changed: name,
+    /// country, website or verification).
     pub action: String,
     /// The organisation's name at the time of the change.
     pub organisation: String,
@@ -73,6 +74,18 @@ fn change_json(e: SignatureEvent, names: &BTreeMap<String, String>) -> ChangeJso
         },
         at: utc(e.occurred_at),
     }
+}
+
+/// An Atom entry's title: what happened, the organisation and its country's name, such as
+/// `Signed: Access Now (United States)`. `undersigned verify` checks the feed with it.
+pub fn atom_title(action: &str, organisation: &str, country_name: &str) -> String {
+    // Issue 18, finding 8: an `updated` change said "Withdrew".
+    let verb = match action {
+        "added" => "Signed",
+        "withdrawn" => "Withdrew",
+        _ => "Changed",
+    };
+    format!("{verb}: {organisation} ({country_name})")
 }
 
 /// The letter's cached version and the validators for one representation of its changes.
@@ -192,14 +205,9 @@ pub async fn atom(
         .into_iter()
         .map(|e| {
             let country = names.get(&e.country_code).cloned().unwrap_or_default();
-            let verb = if e.action == "added" {
-                "Signed"
-            } else {
-                "Withdrew"
-            };
             Entry {
                 id: format!("{self_url}#change-{}", e.id),
-                title: Text::plain(format!("{verb}: {} ({country})", e.organisation_name)),
+                title: Text::plain(atom_title(&e.action, &e.organisation_name, &country)),
                 updated: time(e.occurred_at),
                 links: vec![Link {
                     href: page_url.clone(),

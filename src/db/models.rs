@@ -338,6 +338,11 @@ pub struct LedgerRow {
     pub country_code: String,
     pub verification: String,
     pub text_hash: String,
+    /// The entry format (`domain::ledger::FORMAT`): 1 for entries written before websites were
+    /// logged, 2 since.
+    pub format: i32,
+    /// Format 2: the published website (empty for none); NULL in format 1.
+    pub website: Option<String>,
     pub prev_hash: String,
     pub hash: String,
     /// Empty for an entry inside a bulk append, whose end alone is signed.

@@ -196,6 +196,8 @@ diesel::table! {
         prev_hash -> Text,
         hash -> Text,
         head_signature -> Text,
+        format -> Integer,
+        website -> Nullable<Text>,
     }
 }
 

@@ -12,10 +12,10 @@ use diesel::prelude::*;
 use crate::db::models::{LedgerRow, PublicSignatory};
 use crate::db::schema::{ledger_entries, letters};
 use crate::db::DbConnection;
-use crate::domain::ledger::{format_time, Action, Entry, Head, LedgerKey, GENESIS};
+use crate::domain::ledger::{format_time, Action, Entry, Head, LedgerKey, FORMAT, GENESIS};
 use crate::error::AppError;
 
-/// Rows per insert statement (SQLite binds at most 32,766 values; a row has 12).
+/// Rows per insert statement (SQLite binds at most 32,766 values; a row has 14).
 const INSERT_CHUNK: usize = 1_000;
 
 /// A change to record.
@@ -26,6 +26,8 @@ pub struct Change {
     pub name: String,
     pub country: String,
     pub verification: String,
+    /// The organisation's published website (empty when it has none, and for `text`).
+    pub website: String,
     pub text_hash: String,
     pub at: NaiveDateTime,
 }
@@ -39,6 +41,7 @@ impl Change {
             name: String::new(),
             country: String::new(),
             verification: String::new(),
+            website: String::new(),
             text_hash: text_hash.to_string(),
             at,
         }
@@ -53,6 +56,7 @@ impl Change {
             name: row.organisation_name.clone(),
             country: row.country_code.clone(),
             verification: row.verification.clone(),
+            website: row.website.clone().unwrap_or_default(),
             text_hash: row.text_hash.clone(),
             at,
         }
@@ -63,6 +67,9 @@ impl LedgerRow {
     pub fn entry(&self) -> Result<Entry, AppError> {
         Ok(Entry {
             seq: self.seq,
+            format: u32::try_from(self.format).map_err(|_| {
+                anyhow::anyhow!("ledger entry {}: format {}", self.seq, self.format)
+            })?,
             time: format_time(self.occurred_at),
             action: self
                 .action
@@ -72,6 +79,7 @@ impl LedgerRow {
             name: self.organisation_name.clone(),
             country: self.country_code.clone(),
             verification: self.verification.clone(),
+            website: self.website.clone(),
             text_hash: self.text_hash.clone(),
             prev_hash: self.prev_hash.clone(),
             hash: self.hash.clone(),
@@ -112,8 +120,8 @@ fn last(
         .optional()?)
 }
 
-/// Append changes to a letter's ledger, in order, and sign the head they make. Call inside the
-/// transaction that makes the changes.
+/// Append changes to a letter's ledger, in order, in the current entry format ([`FORMAT`]: with
+/// the website), and sign the head they make. Call inside the transaction that makes the changes.
 pub fn append(
     conn: &mut DbConnection,
     key: &LedgerKey,
@@ -128,12 +136,14 @@ pub fn append(
         seq += 1;
         let entry = Entry {
             seq,
+            format: FORMAT,
             time: format_time(change.at),
             action: change.action,
             organisation: change.organisation,
             name: change.name,
             country: change.country,
             verification: change.verification,
+            website: Some(change.website),
             text_hash: change.text_hash,
             prev_hash: prev,
             hash: String::new(),
@@ -143,12 +153,14 @@ pub fn append(
         rows.push(LedgerRow {
             letter_id: letter_id.to_string(),
             seq,
+            format: FORMAT as i32,
             occurred_at: change.at,
             action: entry.action.as_str().to_string(),
             organisation_slug: entry.organisation,
             organisation_name: entry.name,
             country_code: entry.country,
             verification: entry.verification,
+            website: entry.website,
             text_hash: entry.text_hash,
             prev_hash: entry.prev_hash,
             hash: entry.hash,

@@ -434,6 +434,7 @@ impl TestApp {
             since,
             list: None,
             key: Some(ledger_key().public_hex()),
+            ..Default::default()
         };
         undersigned::verify::verify(&options)
             .await

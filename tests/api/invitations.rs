@@ -213,6 +213,7 @@ db_test!(
             since: None,
             list: None,
             key: Some(ledger_key().public_hex()),
+            ..Default::default()
         })
         .await
         .expect("the check runs");

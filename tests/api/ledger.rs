@@ -115,14 +115,46 @@ db_test!(
 
         // A saved ledger and list check offline, against a pinned key.
         let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?all=true")).await).await;
+        let saved_json = |name: &'static str, path: String| {
+            let dir = &dir;
+            let app = &app;
+            async move {
+                let (status, body) = status_json(app.get(&path).await).await;
+                assert_eq!(status, 200, "{path}");
+                save(dir, name, &body)
+            }
+        };
+        let letter_json = saved_json("letter.json", format!("/api/v1/letters/{letter}")).await;
+        let versions = saved_json("versions.json", format!("/api/v1/letters/{letter}/versions")).await;
+        let translations = saved_json("translations.json", format!("/api/v1/letters/{letter}/translations")).await;
+        let changes = saved_json("changes.json", format!("/api/v1/letters/{letter}/changes?limit=3")).await;
+        let atom = dir.path().join("changes.atom");
+        std::fs::write(&atom, app.get(&format!("/api/v1/letters/{letter}/changes.atom")).await.text().await.unwrap()).unwrap();
         let offline = |key: String| Options {
             source: save(&dir, "ledger.json", &all).display().to_string(),
             list: Some(save(&dir, "list.json", &list)),
             since: Some(saved.clone()),
             key: Some(key),
+            letter: Some(letter_json.clone()),
+            versions: Some(versions.clone()),
+            translations: Some(translations.clone()),
+            changes: Some(changes.clone()),
+            atom: Some(atom.clone()),
         };
         let report = verify(&offline(ledger_key().public_hex())).await.unwrap();
         assert!(report.ok(), "{report}");
+        // Issue 18, finding 8: the saved text and the saved page of the feed are checked too.
+        let text = report.to_string();
+        assert!(text.contains("ok    the text is what the ledger says (1 versions, 0 translations)"), "{text}");
+        assert!(text.contains("ok    the change feed is what the ledger says (3 changes)"), "{text}");
+        assert!(text.contains("ok    the Atom feed shows the latest changes"), "{text}");
+        let original: Value = serde_json::from_str(&std::fs::read_to_string(&letter_json).unwrap()).unwrap();
+        let mut edited = original.clone();
+        edited["body"] = json!("We changed our minds.");
+        save(&dir, "letter.json", &edited);
+        let report = verify(&offline(ledger_key().public_hex())).await.unwrap();
+        assert!(report.failure().unwrap().contains("the letter: its title and body hash to"), "{report}");
+        save(&dir, "letter.json", &original);
         let stranger = undersigned::domain::ledger::LedgerKey::generate().public_hex();
         let report = verify(&offline(stranger)).await.unwrap();
         assert!(!report.ok(), "a key that is not the service's fails: {report}");
@@ -338,5 +370,254 @@ db_test!(
         let report = check(&app, &letter, None).await;
         assert!(report.ok(), "{report}");
         assert_eq!((report.length, report.listed), (n as i64 + 1, n));
+    }
+);
+
+/// Sign for `name` in `country` with a website, and confirm: listed on an `auto` letter.
+async fn join_with_website(app: &TestApp, letter: &str, name: &str, country: &str, website: &str) {
+    let mut body = signer(
+        name,
+        country,
+        &format!("signer{}@example.org", app.mail.mails().len()),
+    );
+    body["website"] = json!(website);
+    app.sign_and_confirm(letter, &body).await;
+}
+
+/// The first failed check's message, which must name `what`.
+fn fails_naming(report: &Report, what: &str) {
+    assert!(!report.ok(), "not detected ({what})\n{report}");
+    let failure = report.failure().unwrap();
+    assert!(failure.contains(what), "{failure}\n{report}");
+}
+
+db_test!(
+    // Issue 18, finding 8: an edited letter body (and its version row) verified, since the text
+    // was never hashed against the ledger's text entries.
+    async fn an_edited_letter_body_fails_verification_even_with_its_hash_and_version_row(app) {
+        let letter = app.open_letter("worded", "auto").await;
+        app.join(&letter, "Access Now", "US").await;
+        let new = json!({"body": "Dear Sir or Madam,\n\nWe ask you to **stop** now.", "note": "now"});
+        assert_eq!(app.post(&format!("/api/v1/letters/{letter}/versions"), &new).await.status(), 201);
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        assert!(report.to_string().contains("ok    the text is what the ledger says (2 versions, 0 translations)"), "{report}");
+
+        let (_, served) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let (id, title, body) = (served["id"].as_str().unwrap(), served["title"].as_str().unwrap(), served["body"].as_str().unwrap());
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        // The body alone: it no longer hashes to its text_hash.
+        conn.batch_execute(&format!("UPDATE letters SET body = 'We withdraw our demands.' WHERE id = '{id}'")).unwrap();
+        fails_naming(&check(&app, &letter, None).await, "the letter: its title and body hash to");
+        // The body, its hash and its version row together: no text entry of the ledger has it.
+        let forged = undersigned::domain::letter::text_hash(title, "We withdraw our demands.");
+        conn.batch_execute(&format!(
+            "UPDATE letters SET text_hash = '{forged}' WHERE id = '{id}'; \
+             UPDATE letter_versions SET body = 'We withdraw our demands.', text_hash = '{forged}' \
+                 WHERE letter_id = '{id}' AND version = 2"
+        ))
+        .unwrap();
+        let report = check(&app, &letter, None).await;
+        fails_naming(&report, &format!("the letter: its text (hash {forged}) is in no text entry of the ledger (and 1 more)"));
+        // An older version rewritten instead.
+        let original = undersigned::domain::letter::text_hash(title, body);
+        conn.batch_execute(&format!(
+            "UPDATE letters SET body = '{}', text_hash = '{original}' WHERE id = '{id}'; \
+             UPDATE letter_versions SET body = '{}', text_hash = '{original}' WHERE letter_id = '{id}' AND version = 2; \
+             UPDATE letter_versions SET title = 'Forged' WHERE letter_id = '{id}' AND version = 1",
+            body.replace('\'', "''"),
+            body.replace('\'', "''"),
+        ))
+        .unwrap();
+        fails_naming(&check(&app, &letter, None).await, "version 1: its title and body hash to");
+        conn.batch_execute(&format!("UPDATE letter_versions SET title = '{}' WHERE letter_id = '{id}' AND version = 1", title.replace('\'', "''"))).unwrap();
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "restored: {report}");
+    }
+);
+
+db_test!(
+    // Issue 18, finding 8: a listed organisation's website was not in the ledger, so a changed
+    // link passed; a real change through the service must log an `updated` entry and pass.
+    async fn a_listed_website_is_in_the_ledger_a_changed_link_fails_and_a_real_change_passes(app) {
+        let letter = app.open_letter("linked", "auto").await;
+        join_with_website(&app, &letter, "Access Now", "US", "https://www.accessnow.org/").await;
+        let list = app.signatories(&letter).await;
+        let website = list["items"][0]["website"].as_str().unwrap().to_string();
+        let (_, ledger) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?all=true")).await).await;
+        let published = &ledger["entries"][1];
+        assert_eq!((published["format"].as_i64(), published["website"].as_str()), (Some(2), Some(website.as_str())), "{ledger}");
+        assert_eq!((ledger["entries"][0]["format"].as_i64(), ledger["entries"][0]["website"].as_str()), (Some(2), Some("")));
+        let (_, saved) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let dir = tempfile::tempdir().unwrap();
+        let saved = save(&dir, "before.json", &saved);
+        assert!(check(&app, &letter, Some(saved.clone())).await.ok());
+
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        let point = |to: &str| format!("UPDATE public_signatories SET website = '{to}' WHERE organisation_slug = 'access-now'");
+        conn.batch_execute(&point("https://phishing.example/")).unwrap();
+        fails_naming(&check(&app, &letter, None).await, "access-now: the list shows website \"https://phishing.example/\"");
+        conn.batch_execute(&point(&website)).unwrap();
+        assert!(check(&app, &letter, None).await.ok());
+
+        // Through the service: logged as `updated`, in the feed (and its Atom entry says so).
+        let r = app.patch("/api/v1/organisations/access-now", &json!({"website": "https://accessnow.org/new"})).await;
+        assert_eq!(r.status(), 200);
+        let (_, ledger) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?all=true")).await).await;
+        let last = ledger["entries"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!((last["action"].as_str(), last["website"].as_str()), (Some("updated"), Some("https://accessnow.org/new")), "{last}");
+        let atom = app.get(&format!("/api/v1/letters/{letter}/changes.atom")).await.text().await.unwrap();
+        assert!(atom.contains("Changed: Access Now (United States"), "{atom}");
+        let report = check(&app, &letter, Some(saved)).await;
+        assert!(report.ok(), "{report}");
+        assert!(report.to_string().contains("~ Access Now (US) [access-now] changed (unverified, https://accessnow.org/new)"), "{report}");
+        conn.batch_execute(&point(&website)).unwrap();
+        fails_naming(&check(&app, &letter, None).await, "access-now: the list shows website");
+    }
+);
+
+db_test!(
+    // Issue 18, finding 8: the change feed (JSON and Atom) was not checked against the ledger.
+    async fn a_change_feed_item_removed_altered_or_made_up_fails_verification(app) {
+        let letter = app.open_letter("fed", "auto").await;
+        app.join(&letter, "Access Now", "US").await;
+        let leaving = app.join(&letter, "Article 19", "GB").await.token("withdraw");
+        app.join(&letter, "Bits of Freedom", "NL").await;
+        leave(&app, &leaving).await;
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "{report}");
+        let text = report.to_string();
+        assert!(text.contains("ok    the change feed is what the ledger says (4 changes)"), "{text}");
+        assert!(text.contains("ok    the Atom feed shows the latest changes"), "{text}");
+
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        let (_, served) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let id = served["id"].as_str().unwrap();
+        let ghost = format!(
+            "INSERT INTO signature_events (letter_id, signature_id, action, organisation_name, organisation_slug, country_code, occurred_at) \
+             SELECT letter_id, signature_id, 'added', 'Ghost Org', 'ghost-org', country_code, occurred_at FROM signature_events \
+             WHERE letter_id = '{id}' AND organisation_slug = 'access-now'"
+        );
+        let tampers = [
+            (
+                "UPDATE signature_events SET organisation_name = 'Forged' WHERE organisation_slug = 'access-now'",
+                "shows name \"Forged\"",
+                "UPDATE signature_events SET organisation_name = 'Access Now' WHERE organisation_slug = 'access-now'",
+            ),
+            (
+                "UPDATE signature_events SET action = 'added' WHERE organisation_slug = 'article-19' AND action = 'withdrawn'",
+                "(added article-19 at",
+                "UPDATE signature_events SET action = 'withdrawn' WHERE id = (SELECT MAX(id) FROM signature_events WHERE organisation_slug = 'article-19')",
+            ),
+            (
+                ghost.as_str(),
+                "(added ghost-org at",
+                "DELETE FROM signature_events WHERE organisation_slug = 'ghost-org'",
+            ),
+            (
+                "DELETE FROM signature_events WHERE organisation_slug = 'bits-of-freedom'",
+                "(published bits-of-freedom at",
+                "",
+            ),
+        ];
+        for (tamper, names, undo) in tampers {
+            conn.batch_execute(tamper).unwrap();
+            fails_naming(&check(&app, &letter, None).await, names);
+            if !undo.is_empty() {
+                conn.batch_execute(undo).unwrap();
+                let report = check(&app, &letter, None).await;
+                assert!(report.ok(), "after undoing {tamper}: {report}");
+            }
+        }
+        assert!(check(&app, &letter, None).await.failure().unwrap().contains("is missing from the feed"));
+    }
+);
+
+/// An entry's hash in format 1, written out here as docs/VERIFY.md states it (not through
+/// `domain::ledger`), so that the test holds the format-1 encoding to the document.
+fn format_1_hash(letter_id: &str, e: &undersigned::domain::ledger::Entry) -> String {
+    use sha2::Digest;
+    let seq = e.seq.to_string();
+    let fields = [
+        "undersigned-ledger-entry-v1",
+        letter_id,
+        &seq,
+        &e.time,
+        e.action.as_str(),
+        &e.organisation,
+        &e.name,
+        &e.country,
+        &e.verification,
+        &e.text_hash,
+        &e.prev_hash,
+    ];
+    let bytes: Vec<u8> = fields
+        .iter()
+        .flat_map(|f| format!("{}:{f},", f.len()).into_bytes())
+        .collect();
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+db_test!(
+    // Issue 18, finding 8: ledgers written before entry format 2 keep verifying, and new entries
+    // extend them in format 2 (a mixed chain).
+    async fn an_old_format_1_chain_still_verifies_and_format_2_entries_extend_it(app) {
+        let letter = app.open_letter("aged", "auto").await;
+        join_with_website(&app, &letter, "Access Now", "US", "https://www.accessnow.org/").await;
+        app.join(&letter, "Article 19", "GB").await;
+        let (_, served) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let letter_id = served["id"].as_str().unwrap().to_string();
+        // Rewrite the ledger as format 1 wrote it: no website, the format-1 hashes, every head
+        // signed by the service's key (as each append signed its own).
+        let db = db(&app);
+        let mut conn = db.get().unwrap();
+        let rows: Vec<LedgerRow> = ledger_entries::table
+            .filter(ledger_entries::letter_id.eq(&letter_id))
+            .order(ledger_entries::seq.asc())
+            .select(LedgerRow::as_select())
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(rows.len(), 3);
+        let mut prev = undersigned::domain::ledger::GENESIS.to_string();
+        for row in &rows {
+            let mut entry = undersigned::domain::ledger::Entry { format: 1, website: None, prev_hash: prev.clone(), ..row.entry().unwrap() };
+            entry.hash = format_1_hash(&letter_id, &entry);
+            diesel::update(ledger_entries::table.find((&letter_id, entry.seq)))
+                .set((
+                    ledger_entries::format.eq(1),
+                    ledger_entries::website.eq(None::<String>),
+                    ledger_entries::prev_hash.eq(&entry.prev_hash),
+                    ledger_entries::hash.eq(&entry.hash),
+                    ledger_entries::head_signature.eq(ledger_key().sign_head(&letter_id, entry.seq, &entry.hash).signature),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+            prev = entry.hash;
+        }
+        let (_, old) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?all=true")).await).await;
+        assert!(old["entries"].as_array().unwrap().iter().all(|e| e["format"] == 1 && e.get("website").is_none()), "{old}");
+        let report = check(&app, &letter, None).await;
+        assert!(report.ok(), "a format-1 chain: {report}");
+        let (_, saved) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let dir = tempfile::tempdir().unwrap();
+        let saved = save(&dir, "old.json", &saved);
+
+        // The service goes on in format 2: a signature, and a website change of an organisation
+        // published in format 1.
+        join_with_website(&app, &letter, "Bits of Freedom", "NL", "https://www.bof.nl/").await;
+        assert_eq!(app.patch("/api/v1/organisations/access-now", &json!({"website": "https://accessnow.org/"})).await.status(), 200);
+        let (_, mixed) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?all=true")).await).await;
+        let formats: Vec<_> = mixed["entries"].as_array().unwrap().iter().map(|e| e["format"].as_i64().unwrap()).collect();
+        assert_eq!(formats, [1, 1, 1, 2, 2], "{mixed}");
+        let report = check(&app, &letter, Some(saved)).await;
+        assert!(report.ok(), "a mixed chain: {report}");
+        assert_eq!((report.joined, report.left, report.listed), (1, 0, 3));
+        // From its format-2 entry on, the website of an organisation published in format 1 is
+        // checked too.
+        conn.batch_execute("UPDATE public_signatories SET website = 'https://phishing.example/' WHERE organisation_slug = 'access-now'").unwrap();
+        fails_naming(&check(&app, &letter, None).await, "access-now: the list shows website");
     }
 );

@@ -497,6 +497,7 @@ db_test!(
             since: None,
             list: None,
             key: Some(crate::helpers::ledger_key().public_hex()),
+            ..Default::default()
         };
         let report = undersigned::verify::verify(&options).await.unwrap();
         assert!(report.ok(), "{report}");
