@@ -15,7 +15,6 @@ use super::{new_id, now};
 use crate::db::models::{ApiToken, Coalition, Membership, SessionRow, User};
 use crate::db::schema::{api_tokens, coalitions as coalitions_table, memberships, sessions, users};
 use crate::db::DbConnection;
-use crate::domain::account::decoy_hash;
 use crate::domain::token::Token;
 use crate::domain::{EmailAddress, Password, Permission, Role};
 use crate::error::AppError;
@@ -231,15 +230,11 @@ pub fn authenticate(
         .select(User::as_select())
         .first(conn)
         .optional()?;
-    let hash = user
-        .as_ref()
-        .map_or(decoy_hash(), |u| u.password_hash.as_str());
+    let stored = user.as_ref().map(|u| u.password_hash.as_str());
+    let matched = crate::domain::account::sign_in_matches(password, stored);
     match user {
-        Some(user) if Password::matches(password, hash) => Ok(user),
-        _ => {
-            Password::matches(password, hash);
-            Err(wrong_credentials())
-        }
+        Some(user) if matched => Ok(user),
+        _ => Err(wrong_credentials()),
     }
 }
 
