@@ -1,7 +1,9 @@
 //! Signing in and out, the first-run setup page, and one's account (password, API tokens).
 //!
-//! A session is a random token in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` over HTTPS);
-//! the database keeps only its hash. Every form posts with the CSRF token of `super::csrf`.
+//! A session is a random token in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` and named
+//! `__Host-undersigned_session` over HTTPS); the database keeps only its hash. Every form posts
+//! with the CSRF token of `super::csrf`: the sign-in and setup forms with the double-submit
+//! cookie, the account's forms and signing out with the token bound to the session.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
@@ -21,6 +23,8 @@ use crate::service::access::{Actor, UserActor};
 use crate::service::accounts::{self, SetupFields};
 use crate::startup::{AppState, Limits};
 
+/// The session cookie's name over plain HTTP; over HTTPS it is `__Host-undersigned_session`
+/// ([`csrf::cookie_name`]).
 pub const COOKIE: &str = "undersigned_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -112,9 +116,10 @@ impl FromRequest for SignedIn {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .cookie(COOKIE)
-            .and_then(|c| Token::parse(c.value()).ok());
+        let token = state.as_ref().and_then(|state| {
+            req.cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
+                .and_then(|c| Token::parse(c.value()).ok())
+        });
         Box::pin(async move {
             let (Some(state), Some(token)) = (state, token) else {
                 return Err(LoginRequired.into());
@@ -134,7 +139,7 @@ impl FromRequest for SignedIn {
 }
 
 fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(COOKIE, value)
+    Cookie::build(csrf::cookie_name(COOKIE, secure), value)
         .path("/")
         .http_only(true)
         .secure(secure)
@@ -164,7 +169,7 @@ async fn login_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let csrf = Csrf::for_request(&req, &state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
     render(
@@ -234,7 +239,7 @@ async fn logout(
 ) -> Result<HttpResponse, PageError> {
     csrf::verify(&req, &form.csrf_token)?;
     if let Some(token) = req
-        .cookie(COOKIE)
+        .cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
         .and_then(|c| Token::parse(c.value()).ok())
     {
         state
@@ -262,7 +267,7 @@ async fn setup_page(
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     state.setup.check(&token)?;
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let csrf = Csrf::for_request(&req, &state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
     render(
@@ -351,7 +356,7 @@ async fn account(
     message: Option<&str>,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let csrf = Csrf::for_request(req, state);
     let actor = session.actor.clone();
     let tokens = state
         .db

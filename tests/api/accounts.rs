@@ -568,23 +568,3 @@ db_test!(
         assert_eq!(log["total"], 6);
     }
 );
-
-db_test!(
-    async fn over_https_the_session_cookie_is_secure(app, |s| {
-        s.public_url = Some("https://letters.example".into());
-    }) {
-        let browser = Browser::new(&app);
-        let r = browser
-            .submit("/login", "/login", &[("email", OWNER_EMAIL), ("password", PASSWORD)])
-            .await;
-        assert_eq!(r.status(), 303);
-        let cookie = r
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .find(|c| c.starts_with("undersigned_session="))
-            .expect("a session cookie");
-        assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
-    }
-);

@@ -327,6 +327,24 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
+    /// Run one SQL statement on the app's database behind its back (to make time pass).
+    pub fn execute(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.db.url.trim_start_matches("sqlite://");
+                let mut c = diesel::SqliteConnection::establish(path).unwrap();
+                diesel::sql_query("PRAGMA busy_timeout = 10000")
+                    .execute(&mut c)
+                    .unwrap();
+                diesel::sql_query(sql).execute(&mut c).unwrap();
+            }
+            Backend::Postgres => {
+                let mut c = PgConnection::establish(&self.db.url).unwrap();
+                diesel::sql_query(sql).execute(&mut c).unwrap();
+            }
+        }
+    }
+
     /// How many items a list endpoint reports in total (read with the owner's token).
     pub async fn total(&self, path: &str) -> i64 {
         let body: Value = self.get_authed(path).await.json().await.unwrap();
