@@ -64,6 +64,8 @@ pub struct TokenJson {
     name: String,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working (a request with it then gets 401).
+    expires_at: DateTime<Utc>,
     /// Only in the answer that creates it: keep it, it is not shown again.
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
@@ -76,6 +78,7 @@ impl TokenJson {
             name: t.name,
             created_at: utc(t.created_at),
             revoked_at: t.revoked_at.map(utc),
+            expires_at: utc(t.expires_at),
             token,
         }
     }
@@ -88,13 +91,20 @@ pub struct SignInJson {
     password: Option<String>,
     /// What the token is for, e.g. "import script".
     name: Option<String>,
+    /// How many days the token works: 1 to 365, 90 when absent.
+    expires_in_days: Option<i64>,
 }
 
 fn token_name(errors: &mut FieldCollector, name: Option<&str>) -> Option<String> {
     errors.required("name", name, text(100))
 }
 
+fn token_days(errors: &mut FieldCollector, days: Option<i64>) -> Option<i64> {
+    errors.check("expires_in_days", accounts::token_days(days))
+}
+
 /// Sign in with email and password and get a new API token (rate-limited per client address).
+/// The token works for `expires_in_days` days (1 to 365, 90 when absent).
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = SignInJson,
     responses((status = 201, body = TokenJson), (status = 401, description = "Wrong email or password", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
@@ -107,8 +117,10 @@ pub async fn sign_in_token(
     let email = errors.required("email", body.email.as_deref(), |s| Ok(s.to_string()));
     let password = errors.required("password", body.password.as_deref(), |s| Ok(s.to_string()));
     let name = token_name(&mut errors, body.name.as_deref());
+    let days = token_days(&mut errors, body.expires_in_days);
     errors.finish()?;
-    let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+    let (Some(email), Some(password), Some(name), Some(days)) = (email, password, name, days)
+    else {
         return Err(AppError::field("email", "is required"));
     };
     let user = state
@@ -119,7 +131,7 @@ pub async fn sign_in_token(
         .db
         .write(move |conn| {
             let actor = accounts::actor_for(conn, &user)?;
-            accounts::create_token(conn, &actor, name)
+            accounts::create_token(conn, &actor, name, days)
         })
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
@@ -209,6 +221,8 @@ pub async fn my_tokens(
 #[serde(deny_unknown_fields)]
 pub struct NewTokenJson {
     name: Option<String>,
+    /// How many days the token works: 1 to 365, 90 when absent.
+    expires_in_days: Option<i64>,
 }
 
 /// A new API token for the account behind this one.
@@ -223,11 +237,14 @@ pub async fn create_token(
     actor.user()?;
     let mut errors = FieldCollector::new();
     let name = token_name(&mut errors, body.0.name.as_deref());
+    let days = token_days(&mut errors, body.0.expires_in_days);
     errors.finish()?;
-    let name = name.unwrap_or_default();
+    let (Some(name), Some(days)) = (name, days) else {
+        return Err(AppError::field("name", "is required"));
+    };
     let (token, row) = state
         .db
-        .write(move |conn| accounts::create_token(conn, &actor, name))
+        .write(move |conn| accounts::create_token(conn, &actor, name, days))
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
 }
@@ -256,7 +273,8 @@ pub struct PasswordJson {
     new_password: Option<String>,
 }
 
-/// Change one's password; every browser session of the account ends.
+/// Change one's password; every browser session of the account ends and every API token of the
+/// account is revoked, the one this request uses too: sign in again for a new one.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordJson, security(("api_token" = [])),
     responses((status = 204), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/me/password")]

@@ -374,6 +374,8 @@ pub struct ApiToken {
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// When it stops working (issue 18, finding 12).
+    pub expires_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

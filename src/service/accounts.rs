@@ -22,6 +22,23 @@ use crate::error::AppError;
 /// How long a browser session lasts.
 pub const SESSION_DAYS: i64 = 14;
 
+/// How long an API token lives when its maker does not say (issue 18, finding 12).
+pub const TOKEN_DAYS_DEFAULT: i64 = 90;
+/// The longest an API token may live: a forgotten token stops working within a year.
+pub const TOKEN_DAYS_MAX: i64 = 365;
+
+/// An API token's lifetime in days, as asked (`None`: the default), checked against
+/// [`TOKEN_DAYS_MAX`]; the message names the bounds.
+pub fn token_days(asked: Option<i64>) -> Result<i64, String> {
+    match asked {
+        None => Ok(TOKEN_DAYS_DEFAULT),
+        Some(days) if (1..=TOKEN_DAYS_MAX).contains(&days) => Ok(days),
+        Some(_) => Err(format!(
+            "must be a whole number of days from 1 to {TOKEN_DAYS_MAX}"
+        )),
+    }
+}
+
 /// A password hashed for storage (argon2id PHC string).
 pub struct PasswordHash(String);
 
@@ -280,12 +297,13 @@ pub fn end_session(conn: &mut DbConnection, token: &Token) -> Result<(), AppErro
     Ok(())
 }
 
-/// The actor behind an API token, if it is not revoked.
+/// The actor behind an API token, if it is neither revoked nor expired.
 pub fn token_actor(conn: &mut DbConnection, token: &Token) -> Result<Option<Actor>, AppError> {
     let user = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token.hash()))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now()))
         .select(User::as_select())
         .first(conn)
         .optional()?;
@@ -302,7 +320,8 @@ fn find_user(conn: &mut DbConnection, id: &str) -> Result<User, AppError> {
 }
 
 /// Change one's password: the current one must match (checked by the caller with
-/// [`authenticate`]); every other session of the account ends.
+/// [`authenticate`]); every other session of the account ends, and every API token of the
+/// account is revoked (issue 18, finding 12: whoever learnt the old password may have made one).
 pub fn set_password(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -321,32 +340,44 @@ pub fn set_password(
                 .filter(sessions::token_hash.ne(keep)),
         )
         .execute(conn)?;
+        let revoked = diesel::update(
+            api_tokens::table
+                .filter(api_tokens::user_id.eq(&user.id))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(Some(now())))
+        .execute(conn)?;
         record(
             conn,
             actor,
             None,
             ("user", &user.id),
             "user.password_changed",
-            json!({}),
+            json!({"api_tokens_revoked": revoked}),
         )
     })
 }
 
-/// A new API token for the actor; the token is returned once and only its hash is kept.
+/// A new API token for the actor, working for `days` days (checked with [`token_days`]); the
+/// token is returned once and only its hash is kept.
 pub fn create_token(
     conn: &mut DbConnection,
     actor: &Actor,
     name: String,
+    days: i64,
 ) -> Result<(Token, ApiToken), AppError> {
     let user = actor.user()?;
+    let days = token_days(Some(days)).map_err(|m| AppError::field("expires_in_days", m))?;
     let token = Token::random();
+    let created_at = now();
     let row = ApiToken {
         id: new_id(),
         user_id: user.id.clone(),
         name,
         token_hash: token.hash(),
-        created_at: now(),
+        created_at,
         revoked_at: None,
+        expires_at: created_at + Duration::days(days),
     };
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(api_tokens::table)
@@ -358,7 +389,7 @@ pub fn create_token(
             None,
             ("api_token", &row.id),
             "api_token.created",
-            json!({"name": row.name}),
+            json!({"name": row.name, "expires_at": row.expires_at}),
         )
     })?;
     Ok((token, row))

@@ -342,6 +342,10 @@ struct AccountPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
     tokens: Vec<ApiToken>,
+    /// Now, to tell expired tokens.
+    now: chrono::NaiveDateTime,
+    default_days: i64,
+    max_days: i64,
     new_token: Option<String>,
     message: Option<&'a str>,
     errors: FormErrors,
@@ -370,6 +374,9 @@ async fn account(
             me: session.me(),
             csrf: &csrf.token,
             tokens,
+            now: chrono::Utc::now().naive_utc(),
+            default_days: accounts::TOKEN_DAYS_DEFAULT,
+            max_days: accounts::TOKEN_DAYS_MAX,
             new_token,
             message,
             errors,
@@ -428,7 +435,10 @@ async fn change_password(
                 session,
                 actix_web::http::StatusCode::OK,
                 None,
-                Some("Your password is changed; your other sessions have ended."),
+                Some(
+                    "Your password is changed; your other sessions have ended and your API \
+                     tokens are revoked.",
+                ),
                 FormErrors::default(),
             )
             .await
@@ -457,6 +467,9 @@ struct TokenForm {
     csrf_token: String,
     #[serde(default)]
     name: String,
+    /// Blank: [`accounts::TOKEN_DAYS_DEFAULT`].
+    #[serde(default)]
+    expires_in_days: String,
 }
 
 async fn create_token(
@@ -467,11 +480,25 @@ async fn create_token(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     csrf::verify(&req, &form.csrf_token)?;
-    let name = match crate::api::text(100)(&form.name) {
-        Ok(name) => name,
-        Err(message) => {
-            let errors =
-                FormErrors::from_error(&AppError::field("name", message)).unwrap_or_default();
+    let mut errors = crate::error::FieldCollector::new();
+    let name = errors.check("name", crate::api::text(100)(&form.name));
+    let days = errors.check(
+        "expires_in_days",
+        match form.expires_in_days.trim() {
+            "" => accounts::token_days(None),
+            days => days
+                .parse()
+                .map_err(|_| "must be a whole number of days".to_string())
+                .and_then(|d| accounts::token_days(Some(d))),
+        },
+    );
+    let (name, days) = match (errors.finish(), name, days) {
+        (Ok(()), Some(name), Some(days)) => (name, days),
+        (result, _, _) => {
+            let errors = result
+                .err()
+                .and_then(|e| FormErrors::from_error(&e))
+                .unwrap_or_default();
             return account(
                 &req,
                 &state,
@@ -487,7 +514,7 @@ async fn create_token(
     let actor = session.actor.clone();
     let (token, _) = state
         .db
-        .write(move |conn| accounts::create_token(conn, &actor, name))
+        .write(move |conn| accounts::create_token(conn, &actor, name, days))
         .await?;
     account(
         &req,

@@ -325,13 +325,15 @@ db_test!(
                 .send()
         };
         assert_eq!(sign_in(PASSWORD).await.unwrap().status(), 401);
-        assert_eq!(sign_in(new).await.unwrap().status(), 201);
-        // API tokens made before stay valid: they are revoked one by one.
-        assert_eq!(app.get_authed("/api/v1/me").await.status(), 200);
+        // API tokens made before are revoked with the old password (issue 18, finding 12).
+        assert_eq!(app.get_authed("/api/v1/me").await.status(), 401);
+        let (status, fresh) = status_json(sign_in(new).await.unwrap()).await;
+        assert_eq!(status, 201);
+        let fresh = fresh["token"].as_str().unwrap().to_string();
 
         // The API asks the same.
         let r = app
-            .post("/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "yet another passphrase"}))
+            .post_as(&fresh, "/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "yet another passphrase"}))
             .await;
         let (status, body) = status_json(r).await;
         assert_eq!(status, 422);
@@ -566,5 +568,99 @@ db_test!(
         assert_eq!(status, 200);
         assert_eq!(log["items"][0]["action"], "coalition.created");
         assert_eq!(log["total"], 6);
+    }
+);
+
+db_test!(
+    async fn api_tokens_expire_and_a_password_change_revokes_them_all(app) {
+        // Issue 18, finding 12: tokens never expired and survived a password change.
+        let (status, body) = status_json(
+            app.post("/api/v1/me/tokens", &json!({"name": "too long", "expires_in_days": 366})).await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["expires_in_days"][0].as_str().unwrap().contains("365"), "{body}");
+        let (status, body) = status_json(
+            app.post("/api/v1/me/tokens", &json!({"name": "", "expires_in_days": 0})).await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["expires_in_days"].is_array() && body["error"]["fields"]["name"].is_array(), "{body}");
+        let (_, list) = status_json(app.get_authed("/api/v1/me/tokens").await).await;
+        assert_eq!(list.as_array().unwrap().len(), 1, "bad input made no token: {list}");
+
+        // A week, as asked; the default is 90 days; both are listed with their end.
+        let (status, week) = status_json(
+            app.post("/api/v1/me/tokens", &json!({"name": "weekly", "expires_in_days": 7})).await,
+        )
+        .await;
+        assert_eq!(status, 201);
+        let days_left = |t: &Value| {
+            let end = chrono::DateTime::parse_from_rfc3339(t["expires_at"].as_str().unwrap()).unwrap();
+            (end.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours() as f64 / 24.0
+        };
+        assert!((6.9..=7.0).contains(&days_left(&week)), "{week}");
+        let (_, list) = status_json(app.get_authed("/api/v1/me/tokens").await).await;
+        let listed = list.as_array().unwrap();
+        assert!(listed.iter().all(|t| t["expires_at"].is_string()), "{list}");
+        let signed_in = listed.iter().find(|t| t["name"] == "tests").unwrap();
+        assert!((89.9..=90.0).contains(&days_left(signed_in)), "{signed_in}");
+
+        // Past its end, a token is 401.
+        let weekly = week["token"].as_str().unwrap().to_string();
+        assert_eq!(app.get_as(&weekly, "/api/v1/me").await.status(), 200);
+        let past = (chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)).format("%Y-%m-%d %H:%M:%S");
+        app.execute(&format!(
+            "UPDATE api_tokens SET expires_at = '{past}' WHERE id = '{}'",
+            week["id"].as_str().unwrap()
+        ));
+        assert_eq!(app.get_as(&weekly, "/api/v1/me").await.status(), 401);
+        assert_eq!(app.get_authed("/api/v1/me").await.status(), 200, "the others still work");
+
+        // A password change revokes every token of the account, the one that asked too.
+        let (_, other) = status_json(app.post("/api/v1/me/tokens", &json!({"name": "other"})).await).await;
+        let other = other["token"].as_str().unwrap().to_string();
+        let r = app
+            .post(
+                "/api/v1/me/password",
+                &json!({"current_password": PASSWORD, "new_password": "a new long passphrase"}),
+            )
+            .await;
+        assert_eq!(r.status(), 204);
+        assert_eq!(app.get_as(&other, "/api/v1/me").await.status(), 401);
+        assert_eq!(app.get_authed("/api/v1/me").await.status(), 401);
+        let r = app
+            .client
+            .post(app.url("/api/v1/auth/tokens"))
+            .json(&json!({"email": OWNER_EMAIL, "password": "a new long passphrase", "name": "after", "expires_in_days": 1}))
+            .send()
+            .await
+            .unwrap();
+        let (status, fresh) = status_json(r).await;
+        assert_eq!(status, 201, "{fresh}");
+        let fresh = fresh["token"].as_str().unwrap().to_string();
+        let (_, list) = status_json(app.get_as(&fresh, "/api/v1/me/tokens").await).await;
+        let listed = list.as_array().unwrap();
+        assert_eq!(listed.iter().filter(|t| t["revoked_at"].is_null()).count(), 1, "{list}");
+        let (_, log) = status_json(app.get_as(&fresh, "/api/v1/me").await).await;
+        assert_eq!(log["email"], OWNER_EMAIL);
+
+        // The account page offers the lifetime, shows the end and says what a change of password does.
+        let browser = Browser::new(&app);
+        let r = browser
+            .submit("/login", "/login", &[("email", OWNER_EMAIL), ("password", "a new long passphrase")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = browser.page("/account").await;
+        assert!(html.contains("name=\"expires_in_days\"") && html.contains("revokes all your API tokens"), "{html}");
+        assert!(html.contains("Expires") && html.contains("revoked"), "{html}");
+        let r = browser.submit("/account", "/account/tokens", &[("name", "page"), ("expires_in_days", "400")]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("from 1 to 365"));
+        let r = browser.submit("/account", "/account/tokens", &[("name", "page"), ("expires_in_days", "30")]).await;
+        assert_eq!(r.status(), 201);
+        let (_, list) = status_json(app.get_as(&fresh, "/api/v1/me/tokens").await).await;
+        let page = list.as_array().unwrap().iter().find(|t| t["name"] == "page").cloned().unwrap();
+        assert!((29.9..=30.0).contains(&days_left(&page)), "{page}");
     }
 );
