@@ -13,7 +13,7 @@ use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Actor;
+use crate::service::access::{self, Actor, Subject};
 use crate::service::accounts::{self, Member, NewUserInput, SetupFields};
 use crate::startup::{AppState, Limits};
 
@@ -319,6 +319,27 @@ pub async fn create_user(
     body: ApiJson<NewUserJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.0;
+    let coalition = body.coalition.filter(|c| !c.trim().is_empty());
+    // Issue 18, finding 13: the role before anything about the account, so that only those who
+    // may add members to the coalition ever hear whether an email has an account.
+    match &coalition {
+        Some(slug) => {
+            access::check_in(
+                &state.db,
+                &actor,
+                Subject::coalition(slug),
+                Permission::ManageMembers,
+            )
+            .await?
+        }
+        None if matches!(actor, Actor::Operator) => {}
+        None => {
+            return Err(AppError::field(
+                "coalition",
+                "is required: the coalition (where you are owner) to add the account to",
+            ))
+        }
+    }
     let mut errors = FieldCollector::new();
     let account = accounts::parse_account(
         &mut errors,
@@ -327,13 +348,6 @@ pub async fn create_user(
         body.password.as_deref().unwrap_or_default(),
     );
     let role: Option<Role> = errors.optional("role", body.role.as_deref(), str::parse);
-    let coalition = body.coalition.filter(|c| !c.trim().is_empty());
-    if coalition.is_none() && !matches!(actor, Actor::Operator) {
-        errors.add(
-            "coalition",
-            "is required: the coalition (where you are owner) to add the account to",
-        );
-    }
     errors.finish()?;
     let Some((name, email, password)) = account else {
         return Err(AppError::field("name", "is required"));

@@ -155,6 +155,21 @@ pub fn create_user(
     membership: Option<(&str, Role)>,
 ) -> Result<User, AppError> {
     crate::db::write_transaction(conn, |conn| {
+        // The role first (issue 18, finding 13): whoever may not add members to the coalition
+        // never learns whether the email has an account.
+        let coalition = match membership {
+            Some((coalition, role)) => {
+                let coalition = coalitions::find(conn, coalition)?;
+                actor.require(&coalition, Permission::ManageMembers)?;
+                Some((coalition, role))
+            }
+            None if matches!(actor, Actor::Operator | Actor::System) => None,
+            None => {
+                return Err(AppError::Forbidden(
+                    "only the operator creates an account outside a coalition".into(),
+                ))
+            }
+        };
         let user = insert_user(conn, input)?;
         record(
             conn,
@@ -164,9 +179,7 @@ pub fn create_user(
             "user.created",
             json!({"name": user.name}),
         )?;
-        if let Some((coalition, role)) = membership {
-            let coalition = coalitions::find(conn, coalition)?;
-            actor.require(&coalition, Permission::ManageMembers)?;
+        if let Some((coalition, role)) = coalition {
             add_membership(conn, actor, &coalition, &user, role)?;
         }
         Ok(user)

@@ -664,3 +664,38 @@ db_test!(
         assert!((29.9..=30.0).contains(&days_left(&page)), "{page}");
     }
 );
+
+db_test!(
+    async fn only_owners_of_the_coalition_hear_whether_an_email_has_an_account(app) {
+        // Issue 18, finding 13: `409 account_exists` came before the role check, so any
+        // signed-in account could ask who has an account.
+        let outsider = app.account("outsider@example.org", "Outsider").await;
+        let viewer = app.account("viewer@example.org", "Viewer").await;
+        let r = app
+            .post(
+                &format!("/api/v1/coalitions/{}/members", crate::helpers::HOME),
+                &json!({"email": "viewer@example.org", "role": "viewer"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let existing = json!({"name": "X", "email": OWNER_EMAIL, "password": PASSWORD, "coalition": crate::helpers::HOME});
+        let fresh = json!({"name": "X", "email": "nobody@example.org", "password": PASSWORD, "coalition": crate::helpers::HOME});
+        for who in [&outsider, &viewer] {
+            for body in [&existing, &fresh] {
+                let (status, answer) = status_json(app.post_as(who, "/api/v1/users", body).await).await;
+                assert_eq!(status, 403, "{answer}");
+            }
+            // Without a coalition: the same field error whether or not the email has an account.
+            let (status, answer) = status_json(app.post_as(who, "/api/v1/users", &json!({"name": "X", "email": OWNER_EMAIL, "password": PASSWORD})).await).await;
+            assert_eq!(status, 422);
+            assert!(answer["error"]["fields"]["coalition"].is_array(), "{answer}");
+            let (status, _) = status_json(app.post_as(who, "/api/v1/users", &json!({"coalition": "no-such-coalition", "email": OWNER_EMAIL})).await).await;
+            assert_eq!(status, 404);
+        }
+        let (status, _) = status_json(app.post_as(&outsider, "/api/v1/users", &json!({"coalition": crate::helpers::HOME})).await).await;
+        assert_eq!(status, 403, "the role before the fields");
+        // The owner still creates accounts in their coalition.
+        let (status, created) = status_json(app.post("/api/v1/users", &fresh).await).await;
+        assert_eq!(status, 201, "{created}");
+    }
+);
