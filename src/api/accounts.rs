@@ -14,7 +14,9 @@ use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
 use crate::service::access::{self, Actor, Subject};
-use crate::service::accounts::{self, Member, NewUserInput, SetupFields};
+use crate::service::accounts::{
+    self, Member, MemberChange, NewUserInput, PendingInvitation, SetupFields,
+};
 use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -36,7 +38,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     .service(create_user)
     .service(members)
     .service(set_member)
-    .service(remove_member);
+    .service(remove_member)
+    .service(member_invitations)
+    .service(my_invitations)
+    .service(answer_invitation);
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -421,10 +426,50 @@ pub struct MemberRequestJson {
     role: Option<String>,
 }
 
-/// Give an account a role in the coalition, or change its role (owners; not the last owner).
+/// An invitation to a role that waits for its account's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitationJson {
+    id: String,
+    /// The address the owner typed (the inviting coalition's view), or the account's own.
+    email: String,
+    #[schema(value_type = String, example = "coordinator")]
+    role: Role,
+    /// Always `pending`: an answered invitation is gone.
+    state: &'static str,
+    since: DateTime<Utc>,
+    /// The inviting coalition's slug and name (in `GET /me/invitations`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coalition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coalition_name: Option<String>,
+}
+
+impl InvitationJson {
+    fn new(i: PendingInvitation, coalition: Option<crate::db::models::Coalition>) -> Self {
+        InvitationJson {
+            id: i.id,
+            email: i.email,
+            role: i.role,
+            state: "pending",
+            since: utc(i.since),
+            coalition_name: coalition.as_ref().map(|c| c.name.clone()),
+            coalition: coalition.map(|c| c.slug),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitedJson {
+    invitation: InvitationJson,
+}
+
+/// Change a member's role at once, or invite anyone else to a role (owners; not the last owner).
+/// An invitation (`202`) is the same whether or not an account has the address; the account
+/// accepts it (`POST /api/v1/me/invitations/{id}/accept` or its account page) before it becomes
+/// a member. The operator's admin token adds an existing account at once.
 #[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberRequestJson,
     security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 200, body = MemberJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+    responses((status = 200, body = MemberJson), (status = 202, description = "Invited: the account must accept", body = InvitedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/members")]
 pub async fn set_member(
@@ -444,11 +489,79 @@ pub async fn set_member(
         return Err(AppError::field("email", "is required"));
     };
     let slug = slug.into_inner();
-    let member = state
+    let change = state
         .db
         .write(move |conn| accounts::set_member(conn, &actor, &slug, &email, role))
         .await?;
-    Ok(HttpResponse::Ok().json(MemberJson::from(member)))
+    Ok(match change {
+        MemberChange::Member(member) => HttpResponse::Ok().json(MemberJson::from(member)),
+        MemberChange::Invited(invitation) => HttpResponse::Accepted().json(InvitedJson {
+            invitation: InvitationJson::new(invitation, None),
+        }),
+    })
+}
+
+/// The invitations to a role in the coalition that wait for an answer (viewer role or more).
+#[utoipa::path(get, path = "/api/v1/coalitions/{slug}/member-invitations", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
+    responses((status = 200, body = Vec<InvitationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[get("/coalitions/{slug}/member-invitations")]
+pub async fn member_invitations(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let list = state
+        .db
+        .run(move |conn| accounts::pending_invitations(conn, &actor, &slug))
+        .await?;
+    let body: Vec<InvitationJson> = list
+        .into_iter()
+        .map(|i| InvitationJson::new(i, None))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The invitations to a role that wait for one's answer.
+#[utoipa::path(get, path = "/api/v1/me/invitations", tag = "accounts", security(("api_token" = [])),
+    responses((status = 200, body = Vec<InvitationJson>), (status = 401, body = super::ErrorBody)))]
+#[get("/me/invitations")]
+pub async fn my_invitations(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let list = state
+        .db
+        .run(move |conn| accounts::my_invitations(conn, &actor))
+        .await?;
+    let body: Vec<InvitationJson> = list
+        .into_iter()
+        .map(|(i, c)| InvitationJson::new(i, Some(c)))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Accept (the role begins at once) or decline an invitation to a role.
+#[utoipa::path(post, path = "/api/v1/me/invitations/{id}/{answer}", tag = "accounts",
+    params(("id" = String, Path), ("answer" = String, Path, description = "`accept` or `decline`")), security(("api_token" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[post("/me/invitations/{id}/{answer}")]
+pub async fn answer_invitation(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, answer) = path.into_inner();
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::not_found("this route")),
+    };
+    state
+        .db
+        .write(move |conn| accounts::answer_invitation(conn, &actor, &id, accept))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Take an account out of the coalition (owners; not the last owner).

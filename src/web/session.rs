@@ -44,7 +44,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
         .route("/account", web::get().to(account_page))
         .route("/account/password", web::post().to(change_password))
         .route("/account/tokens", web::post().to(create_token))
-        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token));
+        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
+        .route(
+            "/account/invitations/{id}/{answer}",
+            web::post().to(answer_invitation),
+        );
 }
 
 /// Per-field messages for a form's template.
@@ -342,6 +346,7 @@ struct AccountPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
     tokens: Vec<ApiToken>,
+    invitations: Vec<(accounts::PendingInvitation, crate::db::models::Coalition)>,
     /// Now, to tell expired tokens.
     now: chrono::NaiveDateTime,
     default_days: i64,
@@ -362,9 +367,14 @@ async fn account(
 ) -> Result<HttpResponse, PageError> {
     let csrf = Csrf::for_request(req, state);
     let actor = session.actor.clone();
-    let tokens = state
+    let (tokens, invitations) = state
         .db
-        .run(move |conn| accounts::list_tokens(conn, &actor))
+        .run(move |conn| {
+            Ok((
+                accounts::list_tokens(conn, &actor)?,
+                accounts::my_invitations(conn, &actor)?,
+            ))
+        })
         .await?;
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
@@ -374,6 +384,7 @@ async fn account(
             me: session.me(),
             csrf: &csrf.token,
             tokens,
+            invitations,
             now: chrono::Utc::now().naive_utc(),
             default_days: accounts::TOKEN_DAYS_DEFAULT,
             max_days: accounts::TOKEN_DAYS_MAX,
@@ -543,4 +554,27 @@ async fn revoke_token(
         .write(move |conn| accounts::revoke_token(conn, &actor, &id))
         .await?;
     Ok(redirect("/account").finish())
+}
+
+/// Accept or decline an invitation to a role in a coalition (issue 18, finding 13).
+async fn answer_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    path: web::Path<(String, String)>,
+    form: web::Form<ButtonForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&req, &form.csrf_token)?;
+    let (id, answer) = path.into_inner();
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::not_found("this page").into()),
+    };
+    let actor = session.actor.clone();
+    state
+        .db
+        .write(move |conn| accounts::answer_invitation(conn, &actor, &id, accept))
+        .await?;
+    Ok(redirect(if accept { "/dashboard" } else { "/account" }).finish())
 }

@@ -494,10 +494,14 @@ db_test!(
             let (app, members) = (&app, members.clone());
             async move { app.post(&members, &json!({"email": email, "role": role})).await }
         };
+        app.add_member(&c, "co@example.org", "coordinator").await;
         let (status, member) = status_json(add("co@example.org", "coordinator").await).await;
         assert_eq!(status, 200);
         assert_eq!(member["role"], "coordinator");
         let (status, body) = status_json(add("nobody@example.org", "viewer").await).await;
+        assert_eq!(status, 202, "an invitation, whether or not an account has the address");
+        assert_eq!(body["invitation"]["state"], "pending");
+        let (status, body) = status_json(add("not an email", "viewer").await).await;
         assert_eq!(status, 422);
         assert!(body["error"]["fields"]["email"].is_array());
         let (status, body) = status_json(add("co@example.org", "king").await).await;
@@ -671,13 +675,7 @@ db_test!(
         // signed-in account could ask who has an account.
         let outsider = app.account("outsider@example.org", "Outsider").await;
         let viewer = app.account("viewer@example.org", "Viewer").await;
-        let r = app
-            .post(
-                &format!("/api/v1/coalitions/{}/members", crate::helpers::HOME),
-                &json!({"email": "viewer@example.org", "role": "viewer"}),
-            )
-            .await;
-        assert_eq!(r.status(), 200);
+        app.add_member(crate::helpers::HOME, "viewer@example.org", "viewer").await;
         let existing = json!({"name": "X", "email": OWNER_EMAIL, "password": PASSWORD, "coalition": crate::helpers::HOME});
         let fresh = json!({"name": "X", "email": "nobody@example.org", "password": PASSWORD, "coalition": crate::helpers::HOME});
         for who in [&outsider, &viewer] {
@@ -697,5 +695,71 @@ db_test!(
         // The owner still creates accounts in their coalition.
         let (status, created) = status_json(app.post("/api/v1/users", &fresh).await).await;
         assert_eq!(status, 201, "{created}");
+    }
+);
+
+db_test!(
+    async fn an_owner_invites_and_only_the_accounts_consent_makes_it_a_member(app) {
+        // Issue 18, finding 13: an owner added an existing account to their coalition without
+        // its consent, and then saw its email. Now the account is invited and must accept; the
+        // owner sees only the address they typed, pending, as for an address with no account.
+        let home = crate::helpers::HOME;
+        let members = format!("/api/v1/coalitions/{home}/members");
+        let dana = app.account("dana@example.org", "Dana Doe").await;
+        let (status, with_account) = status_json(app.post(&members, &json!({"email": "Dana@Example.org", "role": "coordinator"})).await).await;
+        assert_eq!(status, 202, "{with_account}");
+        let (status, without) = status_json(app.post(&members, &json!({"email": "ghost@example.org", "role": "coordinator"})).await).await;
+        assert_eq!(status, 202, "{without}");
+        let keys = |v: &Value| v["invitation"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&with_account), keys(&without), "the same answer either way");
+        assert_eq!(with_account["invitation"]["email"], "dana@example.org");
+        assert_eq!(with_account["invitation"]["state"], "pending");
+        assert!(!with_account.to_string().contains("Dana Doe"));
+        // Not a member yet: not listed, no role, nothing allowed.
+        let (_, list) = status_json(app.get_authed(&members).await).await;
+        assert!(!list.to_string().contains("dana@example.org"), "{list}");
+        let (_, me) = status_json(app.get_as(&dana, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"], json!([]));
+        assert_eq!(app.get_as(&dana, &format!("/api/v1/coalitions/{home}/audit")).await.status(), 403);
+        let (status, pending) = status_json(app.get_authed(&format!("/api/v1/coalitions/{home}/member-invitations")).await).await;
+        assert_eq!(status, 200);
+        let emails: Vec<&str> = pending.as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
+        assert_eq!(emails, ["dana@example.org", "ghost@example.org"]);
+
+        // The account sees its invitation; nobody else can answer it.
+        let (_, mine) = status_json(app.get_as(&dana, "/api/v1/me/invitations").await).await;
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        assert_eq!(mine[0]["coalition"], home);
+        let id = mine[0]["id"].as_str().unwrap().to_string();
+        let other = app.account("eve@example.org", "Eve").await;
+        let r = app.post_as(&other, &format!("/api/v1/me/invitations/{id}/accept"), &json!({})).await;
+        assert_eq!(r.status(), 404);
+        let (_, me) = status_json(app.get_as(&other, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"], json!([]));
+
+        // Declined: gone, and no member.
+        let r = app.post_as(&dana, &format!("/api/v1/me/invitations/{id}/decline"), &json!({})).await;
+        assert_eq!(r.status(), 204);
+        let (_, mine) = status_json(app.get_as(&dana, "/api/v1/me/invitations").await).await;
+        assert_eq!(mine, json!([]));
+        let (_, me) = status_json(app.get_as(&dana, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"], json!([]));
+
+        // Invited again and accepted: a coordinator from then on.
+        let (status, again) = status_json(app.post(&members, &json!({"email": "dana@example.org", "role": "coordinator"})).await).await;
+        assert_eq!(status, 202);
+        let id = again["invitation"]["id"].as_str().unwrap();
+        let r = app.post_as(&dana, &format!("/api/v1/me/invitations/{id}/accept"), &json!({})).await;
+        assert_eq!(r.status(), 204);
+        let (_, me) = status_json(app.get_as(&dana, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"][0]["role"], "coordinator");
+        let (_, list) = status_json(app.get_authed(&members).await).await;
+        assert!(list.to_string().contains("dana@example.org"), "{list}");
+        let (_, log) = status_json(app.get_authed(&format!("/api/v1/coalitions/{home}/audit")).await).await;
+        let actions: Vec<&str> = log["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        for action in ["membership.invited", "membership.declined", "membership.accepted"] {
+            assert!(actions.contains(&action), "{actions:?}");
+        }
+        assert!(!log.to_string().contains("ghost@example.org"), "no typed address in the log");
     }
 );
