@@ -151,7 +151,13 @@ async fn no_store_when_signed_in(
     let signed_in = req
         .headers()
         .contains_key(actix_web::http::header::AUTHORIZATION)
-        || req.cookie(crate::web::session::COOKIE).is_some();
+        || req.cookie(crate::web::session::COOKIE).is_some()
+        || req
+            .cookie(&crate::web::csrf::cookie_name(
+                crate::web::session::COOKIE,
+                true,
+            ))
+            .is_some();
     let mut res = next.call(req).await?;
     if signed_in {
         res.headers_mut().insert(

@@ -13,8 +13,10 @@ use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
-use crate::service::access::Actor;
-use crate::service::accounts::{self, Member, NewUserInput, SetupFields};
+use crate::service::access::{self, Actor, Subject};
+use crate::service::accounts::{
+    self, Member, MemberChange, NewUserInput, PendingInvitation, SetupFields,
+};
 use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -36,7 +38,10 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     .service(create_user)
     .service(members)
     .service(set_member)
-    .service(remove_member);
+    .service(remove_member)
+    .service(member_invitations)
+    .service(my_invitations)
+    .service(answer_invitation);
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -64,6 +69,8 @@ pub struct TokenJson {
     name: String,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working (a request with it then gets 401).
+    expires_at: DateTime<Utc>,
     /// Only in the answer that creates it: keep it, it is not shown again.
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
@@ -76,6 +83,7 @@ impl TokenJson {
             name: t.name,
             created_at: utc(t.created_at),
             revoked_at: t.revoked_at.map(utc),
+            expires_at: utc(t.expires_at),
             token,
         }
     }
@@ -88,13 +96,20 @@ pub struct SignInJson {
     password: Option<String>,
     /// What the token is for, e.g. "import script".
     name: Option<String>,
+    /// How many days the token works: 1 to 365, 90 when absent.
+    expires_in_days: Option<i64>,
 }
 
 fn token_name(errors: &mut FieldCollector, name: Option<&str>) -> Option<String> {
     errors.required("name", name, text(100))
 }
 
+fn token_days(errors: &mut FieldCollector, days: Option<i64>) -> Option<i64> {
+    errors.check("expires_in_days", accounts::token_days(days))
+}
+
 /// Sign in with email and password and get a new API token (rate-limited per client address).
+/// The token works for `expires_in_days` days (1 to 365, 90 when absent).
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = SignInJson,
     responses((status = 201, body = TokenJson), (status = 401, description = "Wrong email or password", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
@@ -107,8 +122,10 @@ pub async fn sign_in_token(
     let email = errors.required("email", body.email.as_deref(), |s| Ok(s.to_string()));
     let password = errors.required("password", body.password.as_deref(), |s| Ok(s.to_string()));
     let name = token_name(&mut errors, body.name.as_deref());
+    let days = token_days(&mut errors, body.expires_in_days);
     errors.finish()?;
-    let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+    let (Some(email), Some(password), Some(name), Some(days)) = (email, password, name, days)
+    else {
         return Err(AppError::field("email", "is required"));
     };
     let user = state
@@ -119,7 +136,7 @@ pub async fn sign_in_token(
         .db
         .write(move |conn| {
             let actor = accounts::actor_for(conn, &user)?;
-            accounts::create_token(conn, &actor, name)
+            accounts::create_token(conn, &actor, name, days)
         })
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
@@ -209,6 +226,8 @@ pub async fn my_tokens(
 #[serde(deny_unknown_fields)]
 pub struct NewTokenJson {
     name: Option<String>,
+    /// How many days the token works: 1 to 365, 90 when absent.
+    expires_in_days: Option<i64>,
 }
 
 /// A new API token for the account behind this one.
@@ -223,11 +242,14 @@ pub async fn create_token(
     actor.user()?;
     let mut errors = FieldCollector::new();
     let name = token_name(&mut errors, body.0.name.as_deref());
+    let days = token_days(&mut errors, body.0.expires_in_days);
     errors.finish()?;
-    let name = name.unwrap_or_default();
+    let (Some(name), Some(days)) = (name, days) else {
+        return Err(AppError::field("name", "is required"));
+    };
     let (token, row) = state
         .db
-        .write(move |conn| accounts::create_token(conn, &actor, name))
+        .write(move |conn| accounts::create_token(conn, &actor, name, days))
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
 }
@@ -256,7 +278,8 @@ pub struct PasswordJson {
     new_password: Option<String>,
 }
 
-/// Change one's password; every browser session of the account ends.
+/// Change one's password; every browser session of the account ends and every API token of the
+/// account is revoked, the one this request uses too: sign in again for a new one.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordJson, security(("api_token" = [])),
     responses((status = 204), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/me/password")]
@@ -301,6 +324,27 @@ pub async fn create_user(
     body: ApiJson<NewUserJson>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.0;
+    let coalition = body.coalition.filter(|c| !c.trim().is_empty());
+    // Issue 18, finding 13: the role before anything about the account, so that only those who
+    // may add members to the coalition ever hear whether an email has an account.
+    match &coalition {
+        Some(slug) => {
+            access::check_in(
+                &state.db,
+                &actor,
+                Subject::coalition(slug),
+                Permission::ManageMembers,
+            )
+            .await?
+        }
+        None if matches!(actor, Actor::Operator) => {}
+        None => {
+            return Err(AppError::field(
+                "coalition",
+                "is required: the coalition (where you are owner) to add the account to",
+            ))
+        }
+    }
     let mut errors = FieldCollector::new();
     let account = accounts::parse_account(
         &mut errors,
@@ -309,13 +353,6 @@ pub async fn create_user(
         body.password.as_deref().unwrap_or_default(),
     );
     let role: Option<Role> = errors.optional("role", body.role.as_deref(), str::parse);
-    let coalition = body.coalition.filter(|c| !c.trim().is_empty());
-    if coalition.is_none() && !matches!(actor, Actor::Operator) {
-        errors.add(
-            "coalition",
-            "is required: the coalition (where you are owner) to add the account to",
-        );
-    }
     errors.finish()?;
     let Some((name, email, password)) = account else {
         return Err(AppError::field("name", "is required"));
@@ -389,10 +426,50 @@ pub struct MemberRequestJson {
     role: Option<String>,
 }
 
-/// Give an account a role in the coalition, or change its role (owners; not the last owner).
+/// An invitation to a role that waits for its account's answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitationJson {
+    id: String,
+    /// The address the owner typed (the inviting coalition's view), or the account's own.
+    email: String,
+    #[schema(value_type = String, example = "coordinator")]
+    role: Role,
+    /// Always `pending`: an answered invitation is gone.
+    state: &'static str,
+    since: DateTime<Utc>,
+    /// The inviting coalition's slug and name (in `GET /me/invitations`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coalition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coalition_name: Option<String>,
+}
+
+impl InvitationJson {
+    fn new(i: PendingInvitation, coalition: Option<crate::db::models::Coalition>) -> Self {
+        InvitationJson {
+            id: i.id,
+            email: i.email,
+            role: i.role,
+            state: "pending",
+            since: utc(i.since),
+            coalition_name: coalition.as_ref().map(|c| c.name.clone()),
+            coalition: coalition.map(|c| c.slug),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitedJson {
+    invitation: InvitationJson,
+}
+
+/// Change a member's role at once, or invite anyone else to a role (owners; not the last owner).
+/// An invitation (`202`) is the same whether or not an account has the address; the account
+/// accepts it (`POST /api/v1/me/invitations/{id}/accept` or its account page) before it becomes
+/// a member. The operator's admin token adds an existing account at once.
 #[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberRequestJson,
     security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 200, body = MemberJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+    responses((status = 200, body = MemberJson), (status = 202, description = "Invited: the account must accept", body = InvitedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/members")]
 pub async fn set_member(
@@ -412,11 +489,79 @@ pub async fn set_member(
         return Err(AppError::field("email", "is required"));
     };
     let slug = slug.into_inner();
-    let member = state
+    let change = state
         .db
         .write(move |conn| accounts::set_member(conn, &actor, &slug, &email, role))
         .await?;
-    Ok(HttpResponse::Ok().json(MemberJson::from(member)))
+    Ok(match change {
+        MemberChange::Member(member) => HttpResponse::Ok().json(MemberJson::from(member)),
+        MemberChange::Invited(invitation) => HttpResponse::Accepted().json(InvitedJson {
+            invitation: InvitationJson::new(invitation, None),
+        }),
+    })
+}
+
+/// The invitations to a role in the coalition that wait for an answer (viewer role or more).
+#[utoipa::path(get, path = "/api/v1/coalitions/{slug}/member-invitations", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
+    responses((status = 200, body = Vec<InvitationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[get("/coalitions/{slug}/member-invitations")]
+pub async fn member_invitations(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let list = state
+        .db
+        .run(move |conn| accounts::pending_invitations(conn, &actor, &slug))
+        .await?;
+    let body: Vec<InvitationJson> = list
+        .into_iter()
+        .map(|i| InvitationJson::new(i, None))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The invitations to a role that wait for one's answer.
+#[utoipa::path(get, path = "/api/v1/me/invitations", tag = "accounts", security(("api_token" = [])),
+    responses((status = 200, body = Vec<InvitationJson>), (status = 401, body = super::ErrorBody)))]
+#[get("/me/invitations")]
+pub async fn my_invitations(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let list = state
+        .db
+        .run(move |conn| accounts::my_invitations(conn, &actor))
+        .await?;
+    let body: Vec<InvitationJson> = list
+        .into_iter()
+        .map(|(i, c)| InvitationJson::new(i, Some(c)))
+        .collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Accept (the role begins at once) or decline an invitation to a role.
+#[utoipa::path(post, path = "/api/v1/me/invitations/{id}/{answer}", tag = "accounts",
+    params(("id" = String, Path), ("answer" = String, Path, description = "`accept` or `decline`")), security(("api_token" = [])),
+    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+#[post("/me/invitations/{id}/{answer}")]
+pub async fn answer_invitation(
+    Authenticated(actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, answer) = path.into_inner();
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::not_found("this route")),
+    };
+    state
+        .db
+        .write(move |conn| accounts::answer_invitation(conn, &actor, &id, accept))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Take an account out of the coalition (owners; not the last owner).

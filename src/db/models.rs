@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use super::schema::{
     api_tokens, audit_log, campaigns, coalition_organisations, coalitions, countries, deliveries,
     invitations, ledger_entries, letter_country_counts, letter_translations, letter_versions,
-    letters, memberships, organisation_checks, organisations, outbox, public_signatories, sessions,
+    letters, member_invitations, memberships, organisation_checks, organisations, outbox,
+    public_signatories, sessions,
     signature_events, signatures, timeline_events, users,
 };
 
@@ -379,6 +380,19 @@ pub struct ApiToken {
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// When it stops working (issue 18, finding 12).
+    pub expires_at: NaiveDateTime,
+}
+
+/// An owner's offer of a role to an email address, until its account accepts or declines it.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = member_invitations)]
+pub struct MemberInvitation {
+    pub id: String,
+    pub coalition_id: String,
+    pub email: String,
+    pub role: String,
+    pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -229,6 +229,7 @@ diesel::table! {
         token_hash -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
     }
 }
 
@@ -258,6 +259,18 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::table! {
+    member_invitations (id) {
+        id -> Text,
+        coalition_id -> Text,
+        email -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(member_invitations -> coalitions (coalition_id));
+diesel::allow_tables_to_appear_in_same_query!(member_invitations, coalitions);
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> coalitions (coalition_id));

@@ -107,6 +107,8 @@ impl Password {
 
     /// Whether `input` is the password behind `phc`. A malformed hash matches nothing.
     pub fn matches(input: &str, phc: &str) -> bool {
+        #[cfg(test)]
+        tests::VERIFICATIONS.with(|n| n.set(n.get() + 1));
         PasswordHash::new(phc)
             .map(|parsed| {
                 Argon2::default()
@@ -124,9 +126,54 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| Password(crate::service::random_token()).hash())
 }
 
+/// Whether `input` signs in to an account whose stored hash is `stored` (`None`: no account has
+/// the email). Exactly one argon2 verification either way — against the decoy hash when there is
+/// no account — so a wrong password costs as long as an unknown email and the timing does not
+/// tell which emails have accounts (issue 18, finding 4).
+pub fn sign_in_matches(input: &str, stored: Option<&str>) -> bool {
+    let matched = Password::matches(input, stored.unwrap_or_else(|| decoy_hash()));
+    matched && stored.is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// How many argon2 verifications this thread has run ([`Password::matches`]).
+        pub(super) static VERIFICATIONS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
+
+    /// The verifications `f` runs.
+    fn verifications(f: impl FnOnce() -> bool) -> (bool, u32) {
+        let before = VERIFICATIONS.with(|n| n.get());
+        let result = f();
+        (result, VERIFICATIONS.with(|n| n.get()) - before)
+    }
+
+    // Issue 18, finding 4: a known email with a wrong password ran argon2 twice (57 ms against
+    // 26 ms for an unknown email), so timing told which emails have accounts. Every sign-in
+    // attempt now runs exactly one verification.
+    #[test]
+    fn every_sign_in_attempt_runs_argon2_exactly_once() {
+        let stored = Password::parse("correct horse battery").unwrap().hash();
+        let _ = decoy_hash(); // made once, before counting
+        assert_eq!(
+            verifications(|| sign_in_matches("correct horse battery", Some(&stored))),
+            (true, 1),
+            "right password"
+        );
+        assert_eq!(
+            verifications(|| sign_in_matches("wrong password here", Some(&stored))),
+            (false, 1),
+            "known email, wrong password"
+        );
+        assert_eq!(
+            verifications(|| sign_in_matches("correct horse battery", None)),
+            (false, 1),
+            "unknown email"
+        );
+    }
 
     #[test]
     fn the_matrix_grows_with_the_role() {

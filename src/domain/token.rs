@@ -18,6 +18,9 @@ pub enum Purpose {
     Invitation,
     /// Stop a signer's updates (`/unsubscribe/{token}`), derived from the signature's id.
     Unsubscribe,
+    /// The CSRF token of a signed-in browser's forms, derived from its session token's hash
+    /// (`web::csrf`).
+    SessionCsrf,
 }
 
 impl Purpose {
@@ -27,6 +30,7 @@ impl Purpose {
             Purpose::WithdrawSignature => "withdraw-signature",
             Purpose::Invitation => "invitation",
             Purpose::Unsubscribe => "unsubscribe",
+            Purpose::SessionCsrf => "session-csrf",
         }
     }
 }
@@ -133,8 +137,8 @@ mod tests {
     #[test]
     fn secret_comparisons_are_constant_time() {
         let csrf = include_str!("../web/csrf.rs");
-        assert!(csrf.contains("same_secret(submitted.as_bytes(), c.value().as_bytes())"));
-        assert!(!csrf.contains("c.value() == submitted"));
+        assert!(csrf.contains("same_secret(submitted.as_bytes(), expected.as_bytes())"));
+        assert!(!csrf.contains("expected == submitted") && !csrf.contains("submitted == expected"));
         let startup = include_str!("../startup.rs");
         assert!(startup.contains("same_secret(&digest, &self.admin_token_sha256)"));
         assert!(!startup.contains("digest == self.admin_token_sha256"));
@@ -152,6 +156,7 @@ mod tests {
         assert_ne!(t, key.derive(Purpose::WithdrawSignature, "id-1"));
         assert_ne!(t, key.derive(Purpose::Invitation, "id-1"));
         assert_ne!(t, key.derive(Purpose::Unsubscribe, "id-1"));
+        assert_ne!(t, key.derive(Purpose::SessionCsrf, "id-1"));
         assert_ne!(t, key.derive(Purpose::ConfirmSignature, "id-2"));
         assert_ne!(t, other.derive(Purpose::ConfirmSignature, "id-1"));
         assert_ne!(t.hash(), t.as_str());

@@ -12,16 +12,34 @@ use super::access::{Actor, UserActor};
 use super::audit::{self, Event};
 use super::coalitions::{self, NewCoalitionInput};
 use super::{new_id, now};
-use crate::db::models::{ApiToken, Coalition, Membership, SessionRow, User};
-use crate::db::schema::{api_tokens, coalitions as coalitions_table, memberships, sessions, users};
+use crate::db::models::{ApiToken, Coalition, MemberInvitation, Membership, SessionRow, User};
+use crate::db::schema::{
+    api_tokens, coalitions as coalitions_table, member_invitations, memberships, sessions, users,
+};
 use crate::db::DbConnection;
-use crate::domain::account::decoy_hash;
 use crate::domain::token::Token;
 use crate::domain::{EmailAddress, Password, Permission, Role};
 use crate::error::AppError;
 
 /// How long a browser session lasts.
 pub const SESSION_DAYS: i64 = 14;
+
+/// How long an API token lives when its maker does not say (issue 18, finding 12).
+pub const TOKEN_DAYS_DEFAULT: i64 = 90;
+/// The longest an API token may live: a forgotten token stops working within a year.
+pub const TOKEN_DAYS_MAX: i64 = 365;
+
+/// An API token's lifetime in days, as asked (`None`: the default), checked against
+/// [`TOKEN_DAYS_MAX`]; the message names the bounds.
+pub fn token_days(asked: Option<i64>) -> Result<i64, String> {
+    match asked {
+        None => Ok(TOKEN_DAYS_DEFAULT),
+        Some(days) if (1..=TOKEN_DAYS_MAX).contains(&days) => Ok(days),
+        Some(_) => Err(format!(
+            "must be a whole number of days from 1 to {TOKEN_DAYS_MAX}"
+        )),
+    }
+}
 
 /// A password hashed for storage (argon2id PHC string).
 pub struct PasswordHash(String);
@@ -139,6 +157,21 @@ pub fn create_user(
     membership: Option<(&str, Role)>,
 ) -> Result<User, AppError> {
     crate::db::write_transaction(conn, |conn| {
+        // The role first (issue 18, finding 13): whoever may not add members to the coalition
+        // never learns whether the email has an account.
+        let coalition = match membership {
+            Some((coalition, role)) => {
+                let coalition = coalitions::find(conn, coalition)?;
+                actor.require(&coalition, Permission::ManageMembers)?;
+                Some((coalition, role))
+            }
+            None if matches!(actor, Actor::Operator | Actor::System) => None,
+            None => {
+                return Err(AppError::Forbidden(
+                    "only the operator creates an account outside a coalition".into(),
+                ))
+            }
+        };
         let user = insert_user(conn, input)?;
         record(
             conn,
@@ -148,9 +181,7 @@ pub fn create_user(
             "user.created",
             json!({"name": user.name}),
         )?;
-        if let Some((coalition, role)) = membership {
-            let coalition = coalitions::find(conn, coalition)?;
-            actor.require(&coalition, Permission::ManageMembers)?;
+        if let Some((coalition, role)) = coalition {
             add_membership(conn, actor, &coalition, &user, role)?;
         }
         Ok(user)
@@ -231,15 +262,11 @@ pub fn authenticate(
         .select(User::as_select())
         .first(conn)
         .optional()?;
-    let hash = user
-        .as_ref()
-        .map_or(decoy_hash(), |u| u.password_hash.as_str());
+    let stored = user.as_ref().map(|u| u.password_hash.as_str());
+    let matched = crate::domain::account::sign_in_matches(password, stored);
     match user {
-        Some(user) if Password::matches(password, hash) => Ok(user),
-        _ => {
-            Password::matches(password, hash);
-            Err(wrong_credentials())
-        }
+        Some(user) if matched => Ok(user),
+        _ => Err(wrong_credentials()),
     }
 }
 
@@ -285,12 +312,13 @@ pub fn end_session(conn: &mut DbConnection, token: &Token) -> Result<(), AppErro
     Ok(())
 }
 
-/// The actor behind an API token, if it is not revoked.
+/// The actor behind an API token, if it is neither revoked nor expired.
 pub fn token_actor(conn: &mut DbConnection, token: &Token) -> Result<Option<Actor>, AppError> {
     let user = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token.hash()))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now()))
         .select(User::as_select())
         .first(conn)
         .optional()?;
@@ -307,7 +335,8 @@ fn find_user(conn: &mut DbConnection, id: &str) -> Result<User, AppError> {
 }
 
 /// Change one's password: the current one must match (checked by the caller with
-/// [`authenticate`]); every other session of the account ends.
+/// [`authenticate`]); every other session of the account ends, and every API token of the
+/// account is revoked (issue 18, finding 12: whoever learnt the old password may have made one).
 pub fn set_password(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -326,32 +355,44 @@ pub fn set_password(
                 .filter(sessions::token_hash.ne(keep)),
         )
         .execute(conn)?;
+        let revoked = diesel::update(
+            api_tokens::table
+                .filter(api_tokens::user_id.eq(&user.id))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(Some(now())))
+        .execute(conn)?;
         record(
             conn,
             actor,
             None,
             ("user", &user.id),
             "user.password_changed",
-            json!({}),
+            json!({"api_tokens_revoked": revoked}),
         )
     })
 }
 
-/// A new API token for the actor; the token is returned once and only its hash is kept.
+/// A new API token for the actor, working for `days` days (checked with [`token_days`]); the
+/// token is returned once and only its hash is kept.
 pub fn create_token(
     conn: &mut DbConnection,
     actor: &Actor,
     name: String,
+    days: i64,
 ) -> Result<(Token, ApiToken), AppError> {
     let user = actor.user()?;
+    let days = token_days(Some(days)).map_err(|m| AppError::field("expires_in_days", m))?;
     let token = Token::random();
+    let created_at = now();
     let row = ApiToken {
         id: new_id(),
         user_id: user.id.clone(),
         name,
         token_hash: token.hash(),
-        created_at: now(),
+        created_at,
         revoked_at: None,
+        expires_at: created_at + Duration::days(days),
     };
     crate::db::write_transaction(conn, |conn| {
         diesel::insert_into(api_tokens::table)
@@ -363,7 +404,7 @@ pub fn create_token(
             None,
             ("api_token", &row.id),
             "api_token.created",
-            json!({"name": row.name}),
+            json!({"name": row.name, "expires_at": row.expires_at}),
         )
     })?;
     Ok((token, row))
@@ -472,7 +513,41 @@ pub fn members(
         .collect())
 }
 
-/// Give an existing account a role in a coalition, or change it (owners only). The last owner
+/// What [`set_member`] did.
+#[derive(Debug, Clone)]
+pub enum MemberChange {
+    /// A member's role (unchanged or changed), or a member the operator added.
+    Member(Member),
+    /// An invitation waits for the address's account to accept it: an owner never adds an
+    /// account without its consent, and never hears whether the address has an account.
+    Invited(PendingInvitation),
+}
+
+/// An invitation to a role, as the inviting coalition sees it: the address its owner typed.
+#[derive(Debug, Clone)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub since: chrono::NaiveDateTime,
+}
+
+impl From<MemberInvitation> for PendingInvitation {
+    fn from(i: MemberInvitation) -> Self {
+        PendingInvitation {
+            id: i.id,
+            email: i.email,
+            role: i.role.parse().unwrap_or(Role::Viewer),
+            since: i.created_at,
+        }
+    }
+}
+
+/// Give a role in a coalition to the account with `email`, or change a member's role (owners
+/// only). A member's role changes at once; anyone else is invited (issue 18, finding 13): the
+/// account accepts on its account page, and until then the owner sees only that an invitation
+/// is pending for the address, whether or not an account has it. The operator (admin token) and
+/// the command line add an existing account at once, as before: they bootstrap. The last owner
 /// cannot step down, so a coalition always has one.
 pub fn set_member(
     conn: &mut DbConnection,
@@ -480,46 +555,190 @@ pub fn set_member(
     coalition: &str,
     email: &EmailAddress,
     role: Role,
-) -> Result<Member, AppError> {
+) -> Result<MemberChange, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let coalition = coalitions::find(conn, coalition)?;
         actor.require(&coalition, Permission::ManageMembers)?;
+        let address = email.as_str().to_ascii_lowercase();
         let user = users::table
-            .filter(users::email.eq(email.as_str().to_ascii_lowercase()))
+            .filter(users::email.eq(&address))
             .select(User::as_select())
             .first(conn)
-            .optional()?
-            .ok_or_else(|| {
-                AppError::field(
-                    "email",
-                    "no account has this email; create it first (undersigned user add)",
-                )
-            })?;
-        let current = role_of(conn, &coalition.id, &user.id)?;
-        match current {
-            None => add_membership(conn, actor, &coalition, &user, role)?,
-            Some(old) if old == role => {}
-            Some(old) => {
-                if old == Role::Owner {
-                    ensure_another_owner(conn, &coalition.id, &user.id)?;
-                }
-                diesel::update(memberships::table.find((coalition.id.as_str(), user.id.as_str())))
+            .optional()?;
+        let current = match &user {
+            Some(user) => role_of(conn, &coalition.id, &user.id)?,
+            None => None,
+        };
+        match (user, current) {
+            (Some(user), Some(old)) => {
+                if old != role {
+                    if old == Role::Owner {
+                        ensure_another_owner(conn, &coalition.id, &user.id)?;
+                    }
+                    diesel::update(
+                        memberships::table.find((coalition.id.as_str(), user.id.as_str())),
+                    )
                     .set(memberships::role.eq(role.as_str()))
                     .execute(conn)?;
-                record(
-                    conn,
-                    actor,
-                    Some(&coalition.id),
-                    ("membership", &user.id),
-                    "membership.changed",
-                    json!({"user": user.name, "from": old, "to": role}),
-                )?;
+                    record(
+                        conn,
+                        actor,
+                        Some(&coalition.id),
+                        ("membership", &user.id),
+                        "membership.changed",
+                        json!({"user": user.name, "from": old, "to": role}),
+                    )?;
+                }
+                member(conn, &coalition.id, &user.id).map(MemberChange::Member)
             }
+            (Some(user), None) if matches!(actor, Actor::Operator | Actor::System) => {
+                add_membership(conn, actor, &coalition, &user, role)?;
+                member(conn, &coalition.id, &user.id).map(MemberChange::Member)
+            }
+            (None, _) if matches!(actor, Actor::Operator | Actor::System) => Err(AppError::field(
+                "email",
+                "no account has this email; create it first (undersigned user add)",
+            )),
+            _ => invite_member(conn, actor, &coalition, &address, role).map(MemberChange::Invited),
         }
-        members(conn, &Actor::System, &coalition.id)?
-            .into_iter()
-            .find(|m| m.user_id == user.id)
-            .ok_or_else(|| AppError::not_found("member"))
+    })
+}
+
+fn member(conn: &mut DbConnection, coalition_id: &str, user_id: &str) -> Result<Member, AppError> {
+    members(conn, &Actor::System, coalition_id)?
+        .into_iter()
+        .find(|m| m.user_id == user_id)
+        .ok_or_else(|| AppError::not_found("member"))
+}
+
+/// Invite `email` to `role` (a second invitation to the same address replaces the first's role).
+fn invite_member(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &Coalition,
+    email: &str,
+    role: Role,
+) -> Result<PendingInvitation, AppError> {
+    let existing = member_invitations::table
+        .filter(member_invitations::coalition_id.eq(&coalition.id))
+        .filter(member_invitations::email.eq(email))
+        .select(MemberInvitation::as_select())
+        .first(conn)
+        .optional()?;
+    let invitation = match existing {
+        Some(mut invitation) => {
+            diesel::update(member_invitations::table.find(&invitation.id))
+                .set(member_invitations::role.eq(role.as_str()))
+                .execute(conn)?;
+            invitation.role = role.as_str().to_string();
+            invitation
+        }
+        None => {
+            let invitation = MemberInvitation {
+                id: new_id(),
+                coalition_id: coalition.id.clone(),
+                email: email.to_string(),
+                role: role.as_str().to_string(),
+                created_at: now(),
+            };
+            diesel::insert_into(member_invitations::table)
+                .values(&invitation)
+                .execute(conn)?;
+            invitation
+        }
+    };
+    // The audit row names the role, not the address: the log is read by every viewer.
+    record(
+        conn,
+        actor,
+        Some(&coalition.id),
+        ("member_invitation", &invitation.id),
+        "membership.invited",
+        json!({"role": role}),
+    )?;
+    Ok(invitation.into())
+}
+
+/// The invitations a coalition's owners sent that wait for an answer (viewer role or more).
+pub fn pending_invitations(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+) -> Result<Vec<PendingInvitation>, AppError> {
+    let coalition = coalitions::find(conn, coalition)?;
+    actor.require(&coalition, Permission::ReadPrivate)?;
+    Ok(member_invitations::table
+        .filter(member_invitations::coalition_id.eq(&coalition.id))
+        .select(MemberInvitation::as_select())
+        .order((
+            member_invitations::created_at.asc(),
+            member_invitations::id.asc(),
+        ))
+        .load(conn)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The invitations waiting for the actor's account, with their coalitions.
+pub fn my_invitations(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> Result<Vec<(PendingInvitation, Coalition)>, AppError> {
+    let user = actor.user()?;
+    Ok(member_invitations::table
+        .inner_join(coalitions_table::table)
+        .filter(member_invitations::email.eq(user.email.to_ascii_lowercase()))
+        .select((MemberInvitation::as_select(), Coalition::as_select()))
+        .order(member_invitations::created_at.asc())
+        .load::<(MemberInvitation, Coalition)>(conn)?
+        .into_iter()
+        .map(|(i, c)| (i.into(), c))
+        .collect())
+}
+
+/// Accept (the role begins) or decline one of the invitations waiting for the actor's account.
+/// Another account's invitation is not found.
+pub fn answer_invitation(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: &str,
+    accept: bool,
+) -> Result<(), AppError> {
+    let me = actor.user()?.clone();
+    crate::db::write_transaction(conn, |conn| {
+        let invitation = member_invitations::table
+            .filter(member_invitations::id.eq(id))
+            .filter(member_invitations::email.eq(me.email.to_ascii_lowercase()))
+            .select(MemberInvitation::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| AppError::not_found("invitation"))?;
+        diesel::delete(member_invitations::table.find(&invitation.id)).execute(conn)?;
+        let coalition = coalitions::find(conn, &invitation.coalition_id)?;
+        let role: Role = invitation.role.parse().unwrap_or(Role::Viewer);
+        if !accept {
+            return record(
+                conn,
+                actor,
+                Some(&coalition.id),
+                ("member_invitation", &invitation.id),
+                "membership.declined",
+                json!({"user": me.name, "role": role}),
+            );
+        }
+        let user = find_user(conn, &me.id)?;
+        if role_of(conn, &coalition.id, &user.id)?.is_none() {
+            insert_membership(conn, &coalition.id, &user.id, role)?;
+        }
+        record(
+            conn,
+            actor,
+            Some(&coalition.id),
+            ("membership", &user.id),
+            "membership.accepted",
+            json!({"user": user.name, "role": role}),
+        )
     })
 }
 

@@ -101,6 +101,24 @@ fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
     Ok(n > 0)
 }
 
+/// Whether `slug` is taken by a letter that `actor` may not see (another coalition's draft).
+/// Such a slug is never answered with `409 slug_taken`, which would tell that the draft exists
+/// (issue 18, finding 14): the new letter gets a free slug like it instead.
+fn hidden_slug(conn: &mut DbConnection, actor: &Actor, slug: &Slug) -> Result<bool, AppError> {
+    Ok(slug_taken(conn, slug)? && find(conn, slug.as_str(), actor.audience()).is_err())
+}
+
+/// A free slug made of `asked` and a random number (not `-2`, `-3`…, whose count would tell how
+/// many hidden letters share the name).
+fn free_slug_like(conn: &mut DbConnection, asked: &Slug) -> Result<Slug, AppError> {
+    loop {
+        let candidate = asked.with_suffix(rand::random_range(1000..100_000));
+        if !slug_taken(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+}
+
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -114,7 +132,10 @@ pub fn create(
             Some(campaign) => Some(super::campaigns::for_letter(conn, &coalition.id, campaign)?),
             None => None,
         };
-        let slug = super::new_slug(conn, input.slug, &input.title, "letter", slug_taken)?;
+        let slug = match input.slug {
+            Some(asked) if hidden_slug(conn, actor, &asked)? => free_slug_like(conn, &asked)?,
+            asked => super::new_slug(conn, asked, &input.title, "letter", slug_taken)?,
+        };
         let now = now();
         let row = NewLetter {
             id: new_id(),

@@ -575,8 +575,9 @@ pub fn find_by_token(
         Purpose::WithdrawSignature => view_by(conn, move |q| {
             q.filter(signatures::withdraw_token_hash.eq(hash))
         })?,
-        // An invitation's token names an invitation (`service::invitations`), not a signature.
-        Purpose::Invitation => None,
+        // An invitation's token names an invitation (`service::invitations`), not a signature;
+        // a session's CSRF token names nothing.
+        Purpose::Invitation | Purpose::SessionCsrf => None,
         Purpose::Unsubscribe => view_by(conn, move |q| {
             q.filter(signatures::unsubscribe_token_hash.eq(hash))
         })?,

@@ -886,6 +886,7 @@ struct MembersPage<'a> {
     csrf: &'a str,
     coalition: Coalition,
     members: Vec<Member>,
+    invitations: Vec<accounts::PendingInvitation>,
     is_owner: bool,
     message: Option<&'a str>,
     errors: FormErrors,
@@ -900,11 +901,12 @@ async fn members_page(
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
     let actor = session.actor.clone();
-    let (coalition, members) = state
+    let (coalition, members, invitations) = state
         .db
         .run(move |conn| {
             let members = accounts::members(conn, &actor, &slug)?;
-            Ok((coalitions::find(conn, &slug)?, members))
+            let invitations = accounts::pending_invitations(conn, &actor, &slug)?;
+            Ok((coalitions::find(conn, &slug)?, members, invitations))
         })
         .await?;
     let status = if errors.is_empty() {
@@ -921,6 +923,7 @@ async fn members_page(
             is_owner: session.actor.can(&coalition.id, Permission::ManageMembers),
             coalition,
             members,
+            invitations,
             message,
             errors,
         },
@@ -983,19 +986,26 @@ async fn set_member(
                 .db
                 .write(move |conn| accounts::set_member(conn, &actor, &coalition, &email, role))
                 .await
-                .map(|_| ())
         }
         (Err(e), _, _) => Err(e),
         _ => Err(AppError::field("email", "is required")),
     };
     match result {
-        Ok(()) => {
+        Ok(change) => {
+            let message = match change {
+                accounts::MemberChange::Member(_) => "Saved.".to_string(),
+                accounts::MemberChange::Invited(i) => format!(
+                    "Invitation pending for {}: the role begins when their account accepts it \
+                     on its account page.",
+                    i.email
+                ),
+            };
             members_page(
                 &req,
                 &state,
                 &session,
                 slug,
-                Some("Saved."),
+                Some(&message),
                 FormErrors::default(),
             )
             .await

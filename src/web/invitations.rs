@@ -132,7 +132,7 @@ async fn invitation_response(
     form: &InvitationSignFields,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let csrf = Csrf::for_request(req, state);
     let standing = standing(view);
     let withdraw_url = view
         .signature
@@ -392,7 +392,7 @@ async fn dashboard(
         .db
         .run(move |conn| invitations::list(conn, &actor, &slug, request))
         .await?;
-    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let csrf = Csrf::for_request(req, state);
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
     let pages = ((found.total + found.per_page - 1) / found.per_page).max(1);

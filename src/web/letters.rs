@@ -245,7 +245,7 @@ async fn show(
     let data = (state.db)
         .run(move |conn| load_page(conn, &key, &slug, &lang))
         .await?;
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let csrf = Csrf::for_request(&req, &state);
     let countries = state.countries.get(&state.db).await?;
     let page = letter_page(
         data,

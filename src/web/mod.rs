@@ -74,7 +74,7 @@ pub fn page_csrf(
     state: &AppState,
     status: StatusCode,
 ) -> (csrf::Csrf, HttpResponseBuilder) {
-    let csrf = csrf::Csrf::for_request(req, state.secure_cookies);
+    let csrf = csrf::Csrf::for_request(req, state);
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
     (csrf, builder)

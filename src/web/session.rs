@@ -1,7 +1,9 @@
 //! Signing in and out, the first-run setup page, and one's account (password, API tokens).
 //!
-//! A session is a random token in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` over HTTPS);
-//! the database keeps only its hash. Every form posts with the CSRF token of `super::csrf`.
+//! A session is a random token in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` and named
+//! `__Host-undersigned_session` over HTTPS); the database keeps only its hash. Every form posts
+//! with the CSRF token of `super::csrf`: the sign-in and setup forms with the double-submit
+//! cookie, the account's forms and signing out with the token bound to the session.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
@@ -21,6 +23,8 @@ use crate::service::access::{Actor, UserActor};
 use crate::service::accounts::{self, SetupFields};
 use crate::startup::{AppState, Limits};
 
+/// The session cookie's name over plain HTTP; over HTTPS it is `__Host-undersigned_session`
+/// ([`csrf::cookie_name`]).
 pub const COOKIE: &str = "undersigned_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -40,7 +44,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
         .route("/account", web::get().to(account_page))
         .route("/account/password", web::post().to(change_password))
         .route("/account/tokens", web::post().to(create_token))
-        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token));
+        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
+        .route(
+            "/account/invitations/{id}/{answer}",
+            web::post().to(answer_invitation),
+        );
 }
 
 /// Per-field messages for a form's template.
@@ -112,9 +120,10 @@ impl FromRequest for SignedIn {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .cookie(COOKIE)
-            .and_then(|c| Token::parse(c.value()).ok());
+        let token = state.as_ref().and_then(|state| {
+            req.cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
+                .and_then(|c| Token::parse(c.value()).ok())
+        });
         Box::pin(async move {
             let (Some(state), Some(token)) = (state, token) else {
                 return Err(LoginRequired.into());
@@ -134,7 +143,7 @@ impl FromRequest for SignedIn {
 }
 
 fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(COOKIE, value)
+    Cookie::build(csrf::cookie_name(COOKIE, secure), value)
         .path("/")
         .http_only(true)
         .secure(secure)
@@ -164,7 +173,7 @@ async fn login_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let csrf = Csrf::for_request(&req, &state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
     render(
@@ -234,7 +243,7 @@ async fn logout(
 ) -> Result<HttpResponse, PageError> {
     csrf::verify(&req, &form.csrf_token)?;
     if let Some(token) = req
-        .cookie(COOKIE)
+        .cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
         .and_then(|c| Token::parse(c.value()).ok())
     {
         state
@@ -262,7 +271,7 @@ async fn setup_page(
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     state.setup.check(&token)?;
-    let csrf = Csrf::for_request(&req, state.secure_cookies);
+    let csrf = Csrf::for_request(&req, &state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
     render(
@@ -337,6 +346,11 @@ struct AccountPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
     tokens: Vec<ApiToken>,
+    invitations: Vec<(accounts::PendingInvitation, crate::db::models::Coalition)>,
+    /// Now, to tell expired tokens.
+    now: chrono::NaiveDateTime,
+    default_days: i64,
+    max_days: i64,
     new_token: Option<String>,
     message: Option<&'a str>,
     errors: FormErrors,
@@ -351,11 +365,16 @@ async fn account(
     message: Option<&str>,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let csrf = Csrf::for_request(req, state);
     let actor = session.actor.clone();
-    let tokens = state
+    let (tokens, invitations) = state
         .db
-        .run(move |conn| accounts::list_tokens(conn, &actor))
+        .run(move |conn| {
+            Ok((
+                accounts::list_tokens(conn, &actor)?,
+                accounts::my_invitations(conn, &actor)?,
+            ))
+        })
         .await?;
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
@@ -365,6 +384,10 @@ async fn account(
             me: session.me(),
             csrf: &csrf.token,
             tokens,
+            invitations,
+            now: chrono::Utc::now().naive_utc(),
+            default_days: accounts::TOKEN_DAYS_DEFAULT,
+            max_days: accounts::TOKEN_DAYS_MAX,
             new_token,
             message,
             errors,
@@ -423,7 +446,10 @@ async fn change_password(
                 session,
                 actix_web::http::StatusCode::OK,
                 None,
-                Some("Your password is changed; your other sessions have ended."),
+                Some(
+                    "Your password is changed; your other sessions have ended and your API \
+                     tokens are revoked.",
+                ),
                 FormErrors::default(),
             )
             .await
@@ -452,6 +478,9 @@ struct TokenForm {
     csrf_token: String,
     #[serde(default)]
     name: String,
+    /// Blank: [`accounts::TOKEN_DAYS_DEFAULT`].
+    #[serde(default)]
+    expires_in_days: String,
 }
 
 async fn create_token(
@@ -462,11 +491,25 @@ async fn create_token(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     csrf::verify(&req, &form.csrf_token)?;
-    let name = match crate::api::text(100)(&form.name) {
-        Ok(name) => name,
-        Err(message) => {
-            let errors =
-                FormErrors::from_error(&AppError::field("name", message)).unwrap_or_default();
+    let mut errors = crate::error::FieldCollector::new();
+    let name = errors.check("name", crate::api::text(100)(&form.name));
+    let days = errors.check(
+        "expires_in_days",
+        match form.expires_in_days.trim() {
+            "" => accounts::token_days(None),
+            days => days
+                .parse()
+                .map_err(|_| "must be a whole number of days".to_string())
+                .and_then(|d| accounts::token_days(Some(d))),
+        },
+    );
+    let (name, days) = match (errors.finish(), name, days) {
+        (Ok(()), Some(name), Some(days)) => (name, days),
+        (result, _, _) => {
+            let errors = result
+                .err()
+                .and_then(|e| FormErrors::from_error(&e))
+                .unwrap_or_default();
             return account(
                 &req,
                 &state,
@@ -482,7 +525,7 @@ async fn create_token(
     let actor = session.actor.clone();
     let (token, _) = state
         .db
-        .write(move |conn| accounts::create_token(conn, &actor, name))
+        .write(move |conn| accounts::create_token(conn, &actor, name, days))
         .await?;
     account(
         &req,
@@ -511,4 +554,27 @@ async fn revoke_token(
         .write(move |conn| accounts::revoke_token(conn, &actor, &id))
         .await?;
     Ok(redirect("/account").finish())
+}
+
+/// Accept or decline an invitation to a role in a coalition (issue 18, finding 13).
+async fn answer_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+    path: web::Path<(String, String)>,
+    form: web::Form<ButtonForm>,
+) -> Result<HttpResponse, PageError> {
+    csrf::verify(&req, &form.csrf_token)?;
+    let (id, answer) = path.into_inner();
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::not_found("this page").into()),
+    };
+    let actor = session.actor.clone();
+    state
+        .db
+        .write(move |conn| accounts::answer_invitation(conn, &actor, &id, accept))
+        .await?;
+    Ok(redirect(if accept { "/dashboard" } else { "/account" }).finish())
 }

@@ -58,7 +58,7 @@ fn action_page(
     explanation: &str,
     button: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let csrf = Csrf::for_request(req, state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
     render(

@@ -367,7 +367,7 @@ async fn erase_response(
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
     let (view, letter) = erasable(state, session, id).await?;
-    let csrf = Csrf::for_request(req, state.secure_cookies);
+    let csrf = Csrf::for_request(req, state);
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
     render(

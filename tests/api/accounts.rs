@@ -325,13 +325,15 @@ db_test!(
                 .send()
         };
         assert_eq!(sign_in(PASSWORD).await.unwrap().status(), 401);
-        assert_eq!(sign_in(new).await.unwrap().status(), 201);
-        // API tokens made before stay valid: they are revoked one by one.
-        assert_eq!(app.get_authed("/api/v1/me").await.status(), 200);
+        // API tokens made before are revoked with the old password (issue 18, finding 12).
+        assert_eq!(app.get_authed("/api/v1/me").await.status(), 401);
+        let (status, fresh) = status_json(sign_in(new).await.unwrap()).await;
+        assert_eq!(status, 201);
+        let fresh = fresh["token"].as_str().unwrap().to_string();
 
         // The API asks the same.
         let r = app
-            .post("/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "yet another passphrase"}))
+            .post_as(&fresh, "/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "yet another passphrase"}))
             .await;
         let (status, body) = status_json(r).await;
         assert_eq!(status, 422);
@@ -492,10 +494,14 @@ db_test!(
             let (app, members) = (&app, members.clone());
             async move { app.post(&members, &json!({"email": email, "role": role})).await }
         };
+        app.add_member(&c, "co@example.org", "coordinator").await;
         let (status, member) = status_json(add("co@example.org", "coordinator").await).await;
         assert_eq!(status, 200);
         assert_eq!(member["role"], "coordinator");
         let (status, body) = status_json(add("nobody@example.org", "viewer").await).await;
+        assert_eq!(status, 202, "an invitation, whether or not an account has the address");
+        assert_eq!(body["invitation"]["state"], "pending");
+        let (status, body) = status_json(add("not an email", "viewer").await).await;
         assert_eq!(status, 422);
         assert!(body["error"]["fields"]["email"].is_array());
         let (status, body) = status_json(add("co@example.org", "king").await).await;
@@ -570,21 +576,190 @@ db_test!(
 );
 
 db_test!(
-    async fn over_https_the_session_cookie_is_secure(app, |s| {
-        s.public_url = Some("https://letters.example".into());
-    }) {
+    async fn api_tokens_expire_and_a_password_change_revokes_them_all(app) {
+        // Issue 18, finding 12: tokens never expired and survived a password change.
+        let (status, body) = status_json(
+            app.post("/api/v1/me/tokens", &json!({"name": "too long", "expires_in_days": 366})).await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["expires_in_days"][0].as_str().unwrap().contains("365"), "{body}");
+        let (status, body) = status_json(
+            app.post("/api/v1/me/tokens", &json!({"name": "", "expires_in_days": 0})).await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["expires_in_days"].is_array() && body["error"]["fields"]["name"].is_array(), "{body}");
+        let (_, list) = status_json(app.get_authed("/api/v1/me/tokens").await).await;
+        assert_eq!(list.as_array().unwrap().len(), 1, "bad input made no token: {list}");
+
+        // A week, as asked; the default is 90 days; both are listed with their end.
+        let (status, week) = status_json(
+            app.post("/api/v1/me/tokens", &json!({"name": "weekly", "expires_in_days": 7})).await,
+        )
+        .await;
+        assert_eq!(status, 201);
+        let days_left = |t: &Value| {
+            let end = chrono::DateTime::parse_from_rfc3339(t["expires_at"].as_str().unwrap()).unwrap();
+            (end.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours() as f64 / 24.0
+        };
+        assert!((6.9..=7.0).contains(&days_left(&week)), "{week}");
+        let (_, list) = status_json(app.get_authed("/api/v1/me/tokens").await).await;
+        let listed = list.as_array().unwrap();
+        assert!(listed.iter().all(|t| t["expires_at"].is_string()), "{list}");
+        let signed_in = listed.iter().find(|t| t["name"] == "tests").unwrap();
+        assert!((89.9..=90.0).contains(&days_left(signed_in)), "{signed_in}");
+
+        // Past its end, a token is 401.
+        let weekly = week["token"].as_str().unwrap().to_string();
+        assert_eq!(app.get_as(&weekly, "/api/v1/me").await.status(), 200);
+        let past = (chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)).format("%Y-%m-%d %H:%M:%S");
+        app.execute(&format!(
+            "UPDATE api_tokens SET expires_at = '{past}' WHERE id = '{}'",
+            week["id"].as_str().unwrap()
+        ));
+        assert_eq!(app.get_as(&weekly, "/api/v1/me").await.status(), 401);
+        assert_eq!(app.get_authed("/api/v1/me").await.status(), 200, "the others still work");
+
+        // A password change revokes every token of the account, the one that asked too.
+        let (_, other) = status_json(app.post("/api/v1/me/tokens", &json!({"name": "other"})).await).await;
+        let other = other["token"].as_str().unwrap().to_string();
+        let r = app
+            .post(
+                "/api/v1/me/password",
+                &json!({"current_password": PASSWORD, "new_password": "a new long passphrase"}),
+            )
+            .await;
+        assert_eq!(r.status(), 204);
+        assert_eq!(app.get_as(&other, "/api/v1/me").await.status(), 401);
+        assert_eq!(app.get_authed("/api/v1/me").await.status(), 401);
+        let r = app
+            .client
+            .post(app.url("/api/v1/auth/tokens"))
+            .json(&json!({"email": OWNER_EMAIL, "password": "a new long passphrase", "name": "after", "expires_in_days": 1}))
+            .send()
+            .await
+            .unwrap();
+        let (status, fresh) = status_json(r).await;
+        assert_eq!(status, 201, "{fresh}");
+        let fresh = fresh["token"].as_str().unwrap().to_string();
+        let (_, list) = status_json(app.get_as(&fresh, "/api/v1/me/tokens").await).await;
+        let listed = list.as_array().unwrap();
+        assert_eq!(listed.iter().filter(|t| t["revoked_at"].is_null()).count(), 1, "{list}");
+        let (_, log) = status_json(app.get_as(&fresh, "/api/v1/me").await).await;
+        assert_eq!(log["email"], OWNER_EMAIL);
+
+        // The account page offers the lifetime, shows the end and says what a change of password does.
         let browser = Browser::new(&app);
         let r = browser
-            .submit("/login", "/login", &[("email", OWNER_EMAIL), ("password", PASSWORD)])
+            .submit("/login", "/login", &[("email", OWNER_EMAIL), ("password", "a new long passphrase")])
             .await;
         assert_eq!(r.status(), 303);
-        let cookie = r
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .find(|c| c.starts_with("undersigned_session="))
-            .expect("a session cookie");
-        assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+        let (_, html) = browser.page("/account").await;
+        assert!(html.contains("name=\"expires_in_days\"") && html.contains("revokes all your API tokens"), "{html}");
+        assert!(html.contains("Expires") && html.contains("revoked"), "{html}");
+        let r = browser.submit("/account", "/account/tokens", &[("name", "page"), ("expires_in_days", "400")]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("from 1 to 365"));
+        let r = browser.submit("/account", "/account/tokens", &[("name", "page"), ("expires_in_days", "30")]).await;
+        assert_eq!(r.status(), 201);
+        let (_, list) = status_json(app.get_as(&fresh, "/api/v1/me/tokens").await).await;
+        let page = list.as_array().unwrap().iter().find(|t| t["name"] == "page").cloned().unwrap();
+        assert!((29.9..=30.0).contains(&days_left(&page)), "{page}");
+    }
+);
+
+db_test!(
+    async fn only_owners_of_the_coalition_hear_whether_an_email_has_an_account(app) {
+        // Issue 18, finding 13: `409 account_exists` came before the role check, so any
+        // signed-in account could ask who has an account.
+        let outsider = app.account("outsider@example.org", "Outsider").await;
+        let viewer = app.account("viewer@example.org", "Viewer").await;
+        app.add_member(crate::helpers::HOME, "viewer@example.org", "viewer").await;
+        let existing = json!({"name": "X", "email": OWNER_EMAIL, "password": PASSWORD, "coalition": crate::helpers::HOME});
+        let fresh = json!({"name": "X", "email": "nobody@example.org", "password": PASSWORD, "coalition": crate::helpers::HOME});
+        for who in [&outsider, &viewer] {
+            for body in [&existing, &fresh] {
+                let (status, answer) = status_json(app.post_as(who, "/api/v1/users", body).await).await;
+                assert_eq!(status, 403, "{answer}");
+            }
+            // Without a coalition: the same field error whether or not the email has an account.
+            let (status, answer) = status_json(app.post_as(who, "/api/v1/users", &json!({"name": "X", "email": OWNER_EMAIL, "password": PASSWORD})).await).await;
+            assert_eq!(status, 422);
+            assert!(answer["error"]["fields"]["coalition"].is_array(), "{answer}");
+            let (status, _) = status_json(app.post_as(who, "/api/v1/users", &json!({"coalition": "no-such-coalition", "email": OWNER_EMAIL})).await).await;
+            assert_eq!(status, 404);
+        }
+        let (status, _) = status_json(app.post_as(&outsider, "/api/v1/users", &json!({"coalition": crate::helpers::HOME})).await).await;
+        assert_eq!(status, 403, "the role before the fields");
+        // The owner still creates accounts in their coalition.
+        let (status, created) = status_json(app.post("/api/v1/users", &fresh).await).await;
+        assert_eq!(status, 201, "{created}");
+    }
+);
+
+db_test!(
+    async fn an_owner_invites_and_only_the_accounts_consent_makes_it_a_member(app) {
+        // Issue 18, finding 13: an owner added an existing account to their coalition without
+        // its consent, and then saw its email. Now the account is invited and must accept; the
+        // owner sees only the address they typed, pending, as for an address with no account.
+        let home = crate::helpers::HOME;
+        let members = format!("/api/v1/coalitions/{home}/members");
+        let dana = app.account("dana@example.org", "Dana Doe").await;
+        let (status, with_account) = status_json(app.post(&members, &json!({"email": "Dana@Example.org", "role": "coordinator"})).await).await;
+        assert_eq!(status, 202, "{with_account}");
+        let (status, without) = status_json(app.post(&members, &json!({"email": "ghost@example.org", "role": "coordinator"})).await).await;
+        assert_eq!(status, 202, "{without}");
+        let keys = |v: &Value| v["invitation"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&with_account), keys(&without), "the same answer either way");
+        assert_eq!(with_account["invitation"]["email"], "dana@example.org");
+        assert_eq!(with_account["invitation"]["state"], "pending");
+        assert!(!with_account.to_string().contains("Dana Doe"));
+        // Not a member yet: not listed, no role, nothing allowed.
+        let (_, list) = status_json(app.get_authed(&members).await).await;
+        assert!(!list.to_string().contains("dana@example.org"), "{list}");
+        let (_, me) = status_json(app.get_as(&dana, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"], json!([]));
+        assert_eq!(app.get_as(&dana, &format!("/api/v1/coalitions/{home}/audit")).await.status(), 403);
+        let (status, pending) = status_json(app.get_authed(&format!("/api/v1/coalitions/{home}/member-invitations")).await).await;
+        assert_eq!(status, 200);
+        let emails: Vec<&str> = pending.as_array().unwrap().iter().map(|i| i["email"].as_str().unwrap()).collect();
+        assert_eq!(emails, ["dana@example.org", "ghost@example.org"]);
+
+        // The account sees its invitation; nobody else can answer it.
+        let (_, mine) = status_json(app.get_as(&dana, "/api/v1/me/invitations").await).await;
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        assert_eq!(mine[0]["coalition"], home);
+        let id = mine[0]["id"].as_str().unwrap().to_string();
+        let other = app.account("eve@example.org", "Eve").await;
+        let r = app.post_as(&other, &format!("/api/v1/me/invitations/{id}/accept"), &json!({})).await;
+        assert_eq!(r.status(), 404);
+        let (_, me) = status_json(app.get_as(&other, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"], json!([]));
+
+        // Declined: gone, and no member.
+        let r = app.post_as(&dana, &format!("/api/v1/me/invitations/{id}/decline"), &json!({})).await;
+        assert_eq!(r.status(), 204);
+        let (_, mine) = status_json(app.get_as(&dana, "/api/v1/me/invitations").await).await;
+        assert_eq!(mine, json!([]));
+        let (_, me) = status_json(app.get_as(&dana, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"], json!([]));
+
+        // Invited again and accepted: a coordinator from then on.
+        let (status, again) = status_json(app.post(&members, &json!({"email": "dana@example.org", "role": "coordinator"})).await).await;
+        assert_eq!(status, 202);
+        let id = again["invitation"]["id"].as_str().unwrap();
+        let r = app.post_as(&dana, &format!("/api/v1/me/invitations/{id}/accept"), &json!({})).await;
+        assert_eq!(r.status(), 204);
+        let (_, me) = status_json(app.get_as(&dana, "/api/v1/me").await).await;
+        assert_eq!(me["coalitions"][0]["role"], "coordinator");
+        let (_, list) = status_json(app.get_authed(&members).await).await;
+        assert!(list.to_string().contains("dana@example.org"), "{list}");
+        let (_, log) = status_json(app.get_authed(&format!("/api/v1/coalitions/{home}/audit")).await).await;
+        let actions: Vec<&str> = log["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        for action in ["membership.invited", "membership.declined", "membership.accepted"] {
+            assert!(actions.contains(&action), "{actions:?}");
+        }
+        assert!(!log.to_string().contains("ghost@example.org"), "no typed address in the log");
     }
 );

@@ -10,13 +10,7 @@ use crate::helpers::{signer, status_json, TestApp};
 async fn viewer(app: &TestApp, coalition: &str) -> String {
     let email = format!("viewer-{coalition}@example.org");
     let token = app.account(&email, "Vera Viewer").await;
-    let r = app
-        .post(
-            &format!("/api/v1/coalitions/{coalition}/members"),
-            &json!({"email": email, "role": "viewer"}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    app.add_member(coalition, &email, "viewer").await;
     token
 }
 

@@ -143,14 +143,30 @@ db_test!(
         app.account("viewer@example.org", "Vera Viewer").await;
         let owner = signed_in(&app, OWNER_EMAIL).await;
         let members = format!("/dashboard/coalitions/{HOME}/members");
-        let r = owner.submit(&members, &members, &[("email", "nobody@example.org"), ("role", "viewer")]).await;
+        let r = owner.submit(&members, &members, &[("email", "not an email"), ("role", "viewer")]).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("id=\"email-error\""));
-        let r = owner.submit(&members, &members, &[("email", "viewer@example.org"), ("role", "viewer")]).await;
-        assert_eq!(r.status(), 200);
-        assert!(r.text().await.unwrap().contains("Vera Viewer"));
-
+        // Issue 18, finding 13: an existing account is invited, not added; the owner sees the
+        // address they typed, pending, the same as for an address without an account.
+        for email in ["nobody@example.org", "viewer@example.org"] {
+            let r = owner.submit(&members, &members, &[("email", email), ("role", "viewer")]).await;
+            assert_eq!(r.status(), 200);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(&format!("Invitation pending for {email}")), "{html}");
+            assert!(!html.contains("Vera Viewer"), "not a member before accepting: {html}");
+        }
         let viewer = signed_in(&app, "viewer@example.org").await;
+        let (_, account) = viewer.page("/account").await;
+        assert!(account.contains("Home coalition") && account.contains("Decline"), "{account}");
+        let start = account.find("/account/invitations/").expect("an accept button");
+        let accept = account[start..].split('"').next().unwrap().to_string();
+        assert!(accept.ends_with("/accept"), "{accept}");
+        let r = viewer.submit("/account", &accept, &[]).await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = owner.page(&members).await;
+        assert!(page.contains("Vera Viewer"), "a member once accepted: {page}");
+        assert!(page.contains("nobody@example.org") && !page.contains("Invitation pending for viewer@"), "{page}");
+
         let (status, page) = viewer.page("/dashboard/letters/draft-one").await;
         assert_eq!(status, 200, "a viewer reads drafts");
         assert!(!page.contains("Move to open"));

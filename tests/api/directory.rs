@@ -250,10 +250,7 @@ db_test!(
 
         // A viewer reads; only coordinators link; the public is refused.
         let viewer = app.account("viewer@undersigned.test", "Vera Viewer").await;
-        let r = app
-            .post(&format!("/api/v1/coalitions/{HOME}/members"), &json!({"email": "viewer@undersigned.test", "role": "viewer"}))
-            .await;
-        assert_eq!(r.status(), 200);
+        app.add_member(HOME, "viewer@undersigned.test", "viewer").await;
         let (status, _) = status_json(app.get_as(&viewer, &path).await).await;
         assert_eq!(status, 200);
         let (status, body) = status_json(app.post_as(&viewer, &path, &json!({"organisation": "article-19"})).await).await;
@@ -405,10 +402,7 @@ db_test!(
         app.join("stays", "Privacy 1st", "NL").await;
         let (_, before) = status_json(app.get("/api/v1/letters/stays").await).await;
         let viewer = app.account("viewer@undersigned.test", "Vera Viewer").await;
-        let r = app
-            .post(&format!("/api/v1/coalitions/{HOME}/members"), &json!({"email": "viewer@undersigned.test", "role": "viewer"}))
-            .await;
-        assert_eq!(r.status(), 200);
+        app.add_member(HOME, "viewer@undersigned.test", "viewer").await;
 
         for (path, body, status, field) in [
             ("privacy-1st", json!({"into": "privacy-1st"}), 422, Some("into")),

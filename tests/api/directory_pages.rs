@@ -318,10 +318,7 @@ db_test!(
         let members = format!("/api/v1/coalitions/{HOME}/organisations");
         assert_eq!(app.post(&members, &json!({"organisation": "access-now"})).await.status(), 201);
         app.account("viewer@undersigned.test", "Vera Viewer").await;
-        let r = app
-            .post(&format!("/api/v1/coalitions/{HOME}/members"), &json!({"email": "viewer@undersigned.test", "role": "viewer"}))
-            .await;
-        assert_eq!(r.status(), 200);
+        app.add_member(HOME, "viewer@undersigned.test", "viewer").await;
         let before = status_json(app.get_authed("/api/v1/organisations").await).await.1;
 
         let viewer = signed_in(&app, "viewer@undersigned.test").await;

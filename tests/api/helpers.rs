@@ -234,6 +234,32 @@ impl TestApp {
         self.sign_in(email).await
     }
 
+    /// Give the account `email` a `role` in `coalition`: the owner invites it (owners never add
+    /// an account without its consent) and the account accepts.
+    pub async fn add_member(&self, coalition: &str, email: &str, role: &str) {
+        let r = self
+            .post(
+                &format!("/api/v1/coalitions/{coalition}/members"),
+                &serde_json::json!({"email": email, "role": role}),
+            )
+            .await;
+        let (status, body) = status_json(r).await;
+        assert_eq!(status, 202, "{body}");
+        let id = body["invitation"]["id"]
+            .as_str()
+            .expect("an invitation")
+            .to_string();
+        let token = self.sign_in(email).await;
+        let r = self
+            .post_as(
+                &token,
+                &format!("/api/v1/me/invitations/{id}/accept"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), 204);
+    }
+
     /// A new API token for an account, signing in with its password.
     pub async fn sign_in(&self, email: &str) -> String {
         let r = self
@@ -325,6 +351,24 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), 201);
         r.json().await.unwrap()
+    }
+
+    /// Run one SQL statement on the app's database behind its back (to make time pass).
+    pub fn execute(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let path = self.db.url.trim_start_matches("sqlite://");
+                let mut c = diesel::SqliteConnection::establish(path).unwrap();
+                diesel::sql_query("PRAGMA busy_timeout = 10000")
+                    .execute(&mut c)
+                    .unwrap();
+                diesel::sql_query(sql).execute(&mut c).unwrap();
+            }
+            Backend::Postgres => {
+                let mut c = PgConnection::establish(&self.db.url).unwrap();
+                diesel::sql_query(sql).execute(&mut c).unwrap();
+            }
+        }
     }
 
     /// How many items a list endpoint reports in total (read with the owner's token).

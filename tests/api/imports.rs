@@ -251,10 +251,7 @@ db_test!(
     async fn only_coordinators_import_and_only_into_open_or_closed_letters(app) {
         let letter = app.open_letter("guarded", "auto").await;
         let viewer = app.account("viewer@example.org", "Vera Viewer").await;
-        let r = app
-            .post(&format!("/api/v1/coalitions/c-{letter}/members"), &json!({"email": "viewer@example.org", "role": "viewer"}))
-            .await;
-        assert_eq!(r.status(), 200);
+        app.add_member(&format!("c-{letter}"), "viewer@example.org", "viewer").await;
         let body = json!({"content": "Access Now (US)", "letter": letter});
         for path in ["/api/v1/imports/preview", "/api/v1/imports"] {
             let (status, answer) = status_json(app.post_as(&viewer, path, &body).await).await;

@@ -224,3 +224,40 @@ db_test!(
         assert_eq!(app.total("/api/v1/letters").await, 0);
     }
 );
+
+db_test!(
+    async fn another_coalitions_draft_slug_is_never_named_and_a_free_one_is_given(app) {
+        // Issue 18, finding 14: creating a letter with another coalition's draft slug answered
+        // `409 slug_taken`, which told that the draft existed.
+        app.coalition("alpha").await;
+        app.letter("alpha", "secret-plan").await;
+        let beta = app.account("beta@example.org", "Beta Owner").await;
+        let r = app.post_as(&beta, "/api/v1/coalitions", &json!({"slug": "beta", "name": "Beta"})).await;
+        assert_eq!(r.status(), 201);
+        let body = json!({
+            "slug": "secret-plan", "coalition": "beta", "title": "Our plan",
+            "body": "Dear Sir or Madam,", "recipient_name": "The Chief Executive",
+        });
+        let (status, created) = status_json(app.post_as(&beta, "/api/v1/letters", &body).await).await;
+        assert_eq!(status, 201, "{created}");
+        let slug = created["slug"].as_str().unwrap().to_string();
+        assert!(slug.starts_with("secret-plan-") && slug != "secret-plan", "{slug}");
+        assert_eq!(created["coalition"]["slug"], "beta");
+        // Twice: another free slug, never a conflict.
+        let (status, again) = status_json(app.post_as(&beta, "/api/v1/letters", &body).await).await;
+        assert_eq!(status, 201, "{again}");
+        assert_ne!(again["slug"], created["slug"]);
+        // A slug the caller can see (its own letter) is a conflict, as before; and alpha's
+        // draft is untouched and still alpha's.
+        let own = json!({"slug": slug, "coalition": "beta", "title": "T", "body": "B", "recipient_name": "R"});
+        let (status, answer) = status_json(app.post_as(&beta, "/api/v1/letters", &own).await).await;
+        assert_eq!(status, 409, "{answer}");
+        assert_eq!(answer["error"]["code"], "slug_taken");
+        let (status, alpha) = status_json(app.get_authed("/api/v1/letters/secret-plan").await).await;
+        assert_eq!(status, 200);
+        assert_eq!(alpha["coalition"]["slug"], "alpha");
+        // The owner of alpha sees its own draft's slug as taken.
+        let mine = json!({"slug": "secret-plan", "coalition": "alpha", "title": "T", "body": "B", "recipient_name": "R"});
+        assert_eq!(app.post("/api/v1/letters", &mine).await.status(), 409);
+    }
+);

@@ -29,13 +29,7 @@ async fn people(app: &TestApp) -> People {
     for (i, role) in [(1, "coordinator"), (2, "viewer")] {
         let email = format!("{role}@example.org");
         tokens[i] = Some(app.account(&email, role).await);
-        let r = app
-            .post(
-                "/api/v1/coalitions/x/members",
-                &json!({"email": email, "role": role}),
-            )
-            .await;
-        assert_eq!(r.status(), 200);
+        app.add_member("x", &email, role).await;
     }
     let outsider = app.account("outsider@example.org", "Outsider").await;
     let r = app

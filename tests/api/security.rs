@@ -13,9 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::db_test;
-use crate::helpers::{
-    csrf_field, location, Backend, Browser, TestApp, HOME, OWNER_EMAIL, PASSWORD,
-};
+use crate::helpers::{csrf_field, location, Browser, TestApp, HOME, OWNER_EMAIL, PASSWORD};
 
 /// Assert the headers every response carries, and a CSP without inline scripts or framing.
 fn assert_security_headers(what: &str, r: &reqwest::Response) {
@@ -340,24 +338,9 @@ db_test!(
 
 /// Set every session's expiry `days` days from now (negative: in the past).
 fn expire_sessions(app: &TestApp, days: i64) {
-    use diesel::{Connection, RunQueryDsl};
     let when =
         (chrono::Utc::now().naive_utc() + chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S");
-    let sql = format!("UPDATE sessions SET expires_at = '{when}'");
-    match app.backend {
-        Backend::Sqlite => {
-            let path = app.db.url.trim_start_matches("sqlite://");
-            let mut c = diesel::SqliteConnection::establish(path).unwrap();
-            diesel::sql_query("PRAGMA busy_timeout = 10000")
-                .execute(&mut c)
-                .unwrap();
-            diesel::sql_query(sql).execute(&mut c).unwrap();
-        }
-        Backend::Postgres => {
-            let mut c = diesel::PgConnection::establish(&app.db.url).unwrap();
-            diesel::sql_query(sql).execute(&mut c).unwrap();
-        }
-    }
+    app.execute(&format!("UPDATE sessions SET expires_at = '{when}'"));
 }
 
 db_test!(
@@ -387,11 +370,11 @@ db_test!(
             .send()
             .await
             .unwrap();
-        let csrf = set_cookie(&page, "undersigned_csrf").unwrap();
+        // The sign-out form's token belongs to the session (no CSRF cookie).
         let field = csrf_field(&page.text().await.unwrap()).unwrap();
         let r = client
             .post(app.url("/logout"))
-            .header("cookie", format!("undersigned_session={session}; undersigned_csrf={csrf}"))
+            .header("cookie", format!("undersigned_session={session}"))
             .form(&[("csrf_token", field.as_str())])
             .send()
             .await
@@ -801,5 +784,129 @@ db_test!(
         assert_eq!((letter["state"].as_str(), letter["title"].as_str()), (Some("draft"), Some("Letter x-draft")));
         let (_, campaign) = crate::helpers::status_json(app.get_authed("/api/v1/campaigns/x-camp").await).await;
         assert_eq!(campaign["title"], "C");
+    }
+);
+
+/// The CSRF field of the account page as a browser with `cookies` sees it.
+async fn account_csrf(app: &TestApp, cookies: &str) -> String {
+    let r = bare_client()
+        .get(app.url("/account"))
+        .header("cookie", cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{cookies}");
+    assert!(
+        set_cookie(&r, "undersigned_csrf").is_none(),
+        "no CSRF cookie when signed in"
+    );
+    csrf_field(&r.text().await.unwrap()).unwrap()
+}
+
+/// Post the account page's new-token form with `cookies` and `field` as its CSRF token.
+async fn new_token_with(app: &TestApp, cookies: &str, field: &str) -> u16 {
+    bare_client()
+        .post(app.url("/account/tokens"))
+        .header("cookie", cookies)
+        .form(&[("name", "csrf probe"), ("csrf_token", field)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+db_test!(
+    async fn a_dashboard_csrf_token_belongs_to_its_session_and_a_planted_cookie_forges_nothing(app) {
+        // Issue 18, finding 15: the dashboard's token was a double-submit cookie, not tied to
+        // the session, so whoever could set a cookie for the host (a sibling subdomain) could
+        // set both halves. It is now derived from the session.
+        let a = set_cookie(&sign_in_with(&app, "x=y").await, "undersigned_session").unwrap();
+        let b = set_cookie(&sign_in_with(&app, "x=y").await, "undersigned_session").unwrap();
+        let (session_a, session_b) = (format!("undersigned_session={a}"), format!("undersigned_session={b}"));
+        let token_a = account_csrf(&app, &session_a).await;
+        let token_b = account_csrf(&app, &session_b).await;
+        assert_ne!(token_a, token_b, "each session has its own token");
+        assert_eq!(token_a, account_csrf(&app, &session_a).await, "stable within a session");
+
+        // A planted pair (cookie and field of the attacker's choosing) is refused.
+        let planted = "d".repeat(64);
+        let with_planted = format!("{session_b}; undersigned_csrf={planted}");
+        assert_eq!(new_token_with(&app, &with_planted, &planted).await, 403);
+        // Another session's token is refused.
+        assert_eq!(new_token_with(&app, &session_b, &token_a).await, 403);
+        assert_eq!(new_token_with(&app, &session_b, "").await, 403);
+        // The session's own token works, with or without any CSRF cookie.
+        assert_eq!(new_token_with(&app, &session_b, &token_b).await, 201);
+        assert_eq!(new_token_with(&app, &with_planted, &token_b).await, 201);
+        // After signing out, the old token is worth nothing with a new session.
+        let r = bare_client()
+            .post(app.url("/logout"))
+            .header("cookie", &session_b)
+            .form(&[("csrf_token", token_b.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let c = set_cookie(&sign_in_with(&app, "x=y").await, "undersigned_session").unwrap();
+        assert_eq!(new_token_with(&app, &format!("undersigned_session={c}"), &token_b).await, 403);
+    }
+);
+
+db_test!(
+    async fn over_https_the_session_and_csrf_cookies_carry_the_host_prefix(app, |s| {
+        s.public_url = Some("https://letters.example".into());
+    }) {
+        // Issue 18, finding 15: with the `__Host-` prefix a browser accepts the cookie only if
+        // it is `Secure`, for `Path=/` and without `Domain`, so a sibling subdomain cannot set it.
+        let client = bare_client();
+        let page = client.get(app.url("/login")).send().await.unwrap();
+        let all: Vec<String> = page
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let csrf_cookie = all
+            .iter()
+            .find(|c| c.starts_with("__Host-undersigned_csrf="))
+            .unwrap_or_else(|| panic!("a __Host- CSRF cookie: {all:?}"));
+        assert!(
+            csrf_cookie.contains("Secure") && csrf_cookie.contains("Path=/") && !csrf_cookie.contains("Domain"),
+            "{csrf_cookie}"
+        );
+        let csrf = set_cookie(&page, "__Host-undersigned_csrf").unwrap();
+        let field = csrf_field(&page.text().await.unwrap()).unwrap();
+        let login = |cookie: String| {
+            client
+                .post(app.url("/login"))
+                .header("cookie", cookie)
+                .form(&[("email", OWNER_EMAIL), ("password", PASSWORD), ("csrf_token", field.as_str())])
+                .send()
+        };
+        // The unprefixed cookie (which anyone on a sibling host could set) does not count.
+        assert_eq!(login(format!("undersigned_csrf={csrf}")).await.unwrap().status(), 403);
+        let r = login(format!("__Host-undersigned_csrf={csrf}")).await.unwrap();
+        assert_eq!(r.status(), 303);
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .find(|c| c.starts_with("__Host-undersigned_session="))
+            .expect("a __Host- session cookie");
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/") && !cookie.contains("Domain"),
+            "{cookie}"
+        );
+        let session = set_cookie(&r, "__Host-undersigned_session").unwrap();
+        let open = |name: &'static str| {
+            client
+                .get(app.url("/dashboard"))
+                .header("cookie", format!("{name}={session}"))
+                .send()
+        };
+        assert_eq!(open("__Host-undersigned_session").await.unwrap().status(), 200);
+        assert_eq!(location(&open("undersigned_session").await.unwrap()), "/login");
     }
 );

@@ -17,13 +17,7 @@ use crate::mail::ReceivedMail;
 async fn member(app: &TestApp, letter: &str, role: &str) -> String {
     let email = format!("{role}-{letter}@example.org");
     let token = app.account(&email, role).await;
-    let r = app
-        .post(
-            &format!("/api/v1/coalitions/c-{letter}/members"),
-            &json!({"email": email, "role": role}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    app.add_member(&format!("c-{letter}"), &email, role).await;
     token
 }
 

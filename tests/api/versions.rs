@@ -81,7 +81,7 @@ db_test!(
         assert_eq!(status, 409);
         assert_eq!(body["error"]["code"], "no_new_version");
         let viewer = app.account("v@example.org", "Vee").await;
-        app.post(&format!("/api/v1/coalitions/c-{letter}/members"), &json!({"email": "v@example.org", "role": "viewer"})).await;
+        app.add_member(&format!("c-{letter}"), "v@example.org", "viewer").await;
         let r = app.post_as(&viewer, &format!("/api/v1/letters/{letter}/versions"), &json!({"body": "x", "note": "n"})).await;
         assert_eq!(r.status(), 403);
     }
