@@ -9,7 +9,7 @@ use validator::Validate;
 use super::caching::{self, Validators};
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
-use super::{nullable, text, timestamp, utc, PageQuery};
+use super::{line, nullable, text, timestamp, utc, PageQuery};
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, LanguageTag, LetterState, Moderation, Slug, Visibility};
@@ -190,12 +190,12 @@ impl NewLetterJson {
         }
         let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
         let coalition = errors.given("coalition", self.coalition.as_deref(), Slug::parse);
-        let title = errors.given("title", self.title.as_deref(), text(TITLE_MAX));
+        let title = errors.given("title", self.title.as_deref(), line(TITLE_MAX));
         let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
         let recipient_name = errors.given(
             "recipient_name",
             self.recipient_name.as_deref(),
-            text(NAME_MAX),
+            line(NAME_MAX),
         );
         let recipient_email = errors.optional(
             "recipient_email",
@@ -205,7 +205,7 @@ impl NewLetterJson {
         let place_and_date = errors.optional(
             "place_and_date",
             self.place_and_date.as_deref(),
-            text(NAME_MAX),
+            line(NAME_MAX),
         );
         let language = errors
             .optional("language", self.language.as_deref(), LanguageTag::parse)
@@ -393,7 +393,7 @@ impl LetterPatchJson {
             title: self
                 .title
                 .as_deref()
-                .and_then(|t| errors.check("title", text(TITLE_MAX)(t))),
+                .and_then(|t| errors.check("title", line(TITLE_MAX)(t))),
             body: self
                 .body
                 .as_deref()
@@ -401,13 +401,13 @@ impl LetterPatchJson {
             recipient_name: self
                 .recipient_name
                 .as_deref()
-                .and_then(|n| errors.check("recipient_name", text(NAME_MAX)(n))),
+                .and_then(|n| errors.check("recipient_name", line(NAME_MAX)(n))),
             recipient_email: self
                 .recipient_email
                 .map(|e| errors.optional("recipient_email", e.as_deref(), EmailAddress::parse)),
             place_and_date: self
                 .place_and_date
-                .map(|p| errors.optional("place_and_date", p.as_deref(), text(NAME_MAX))),
+                .map(|p| errors.optional("place_and_date", p.as_deref(), line(NAME_MAX))),
             language: self
                 .language
                 .as_deref()

@@ -61,23 +61,28 @@ fn duplicate(name: &OrgName, country: &CountryCode) -> AppError {
     AppError::conflict(
         "organisation_exists",
         format!(
-            "an organisation named {:?} in {} already exists",
+            "an organisation named {:?} in {} (or a name that looks the same) already exists",
             name.as_str(),
             country.as_str()
         ),
     )
 }
 
+/// Whether another organisation in `country` has this name, spelt alike (`OrgName::normalized`)
+/// or looking alike (`OrgName::skeleton`, issue 18 finding 10).
 fn exists_with_name(
     conn: &mut DbConnection,
-    normalized: &str,
+    name: &OrgName,
     country: &str,
     except_id: Option<&str>,
 ) -> Result<bool, AppError> {
-    // Statically typed, so that it stays prepared (it runs on every sign request for a new
-    // organisation); no id is empty.
+    // Statically typed, so that it stays prepared; no id is empty.
     Ok(organisations::table
-        .filter(organisations::normalized_name.eq(normalized))
+        .filter(
+            organisations::normalized_name
+                .eq(name.normalized())
+                .or(organisations::name_skeleton.eq(name.skeleton())),
+        )
         .filter(organisations::country_code.eq(country))
         .filter(organisations::id.ne(except_id.unwrap_or("")))
         .count()
@@ -118,7 +123,7 @@ pub fn create(
 ) -> Result<OrganisationView, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
     crate::db::write_transaction(conn, |conn| {
-        if exists_with_name(conn, &input.name.normalized(), input.country.as_str(), None)? {
+        if exists_with_name(conn, &input.name, input.country.as_str(), None)? {
             return Err(duplicate(&input.name, &input.country));
         }
         let organisation = insert(conn, input)?;
@@ -179,6 +184,7 @@ pub fn insert(
         verification: input.verification.as_str().to_string(),
         created_at: now,
         updated_at: now,
+        name_skeleton: input.name.skeleton(),
     };
     diesel::insert_into(organisations::table)
         .values(&row)
@@ -261,13 +267,14 @@ pub fn update(
         };
         let normalized = name.normalized();
         if (update.name.is_some() || update.country.is_some())
-            && exists_with_name(conn, &normalized, country.as_str(), Some(&current.id))?
+            && exists_with_name(conn, &name, country.as_str(), Some(&current.id))?
         {
             return Err(duplicate(&name, &country));
         }
         let changes = OrganisationChanges {
             name: update.name.as_ref().map(|n| n.as_str().to_string()),
             normalized_name: update.name.as_ref().map(|_| normalized),
+            name_skeleton: update.name.as_ref().map(OrgName::skeleton),
             country_code: update.country.as_ref().map(|c| c.as_str().to_string()),
             website: update.website.map(|w| w.map(|w| w.as_str().to_string())),
             email_domain: update

@@ -72,15 +72,28 @@ pub(crate) fn is_live() -> IsLive {
         .or(signatures::state.eq(c))
 }
 
+/// The organisation a sign request names: the one spelt alike (`OrgName::normalized`), else one
+/// whose name looks alike (`OrgName::skeleton`: `TeIl MAMA` signs for `Tell MAMA`, and then
+/// contests its signature rather than listing a look-alike beside it; issue 18, finding 10).
 fn find_organisation(
     conn: &mut DbConnection,
     input: &SignInput,
 ) -> Result<Option<Organisation>, AppError> {
     let normalized = input.organisation_name.normalized();
-    Ok(organisations::table
+    let spelt_alike = organisations::table
         .filter(organisations::normalized_name.eq(&normalized))
         .filter(organisations::country_code.eq(input.country.as_str()))
         .select(Organisation::as_select())
+        .first(conn)
+        .optional()?;
+    if spelt_alike.is_some() {
+        return Ok(spelt_alike);
+    }
+    Ok(organisations::table
+        .filter(organisations::name_skeleton.eq(input.organisation_name.skeleton()))
+        .filter(organisations::country_code.eq(input.country.as_str()))
+        .select(Organisation::as_select())
+        .order(organisations::created_at.asc())
         .first(conn)
         .optional()?)
 }
@@ -731,7 +744,7 @@ impl SignFields {
     /// Parse every field, naming each one that fails.
     pub fn parse(&self, countries: &[Country]) -> Result<SignInput, AppError> {
         use crate::error::FieldCollector;
-        let text = crate::api::text;
+        let (text, line) = (crate::domain::text::text, crate::domain::text::line);
         let mut errors = FieldCollector::new();
         let organisation_name =
             errors.check("organisation_name", OrgName::parse(&self.organisation_name));
@@ -747,11 +760,11 @@ impl SignFields {
         let website = errors.optional("website", Some(&self.website), Website::parse);
         let representative_name = errors.check(
             "representative_name",
-            text(PERSON_MAX)(&self.representative_name),
+            line(PERSON_MAX)(&self.representative_name),
         );
         let representative_role = errors.check(
             "representative_role",
-            text(PERSON_MAX)(&self.representative_role),
+            line(PERSON_MAX)(&self.representative_role),
         );
         let email = errors.check("email", EmailAddress::parse(&self.email));
         let comment = errors.optional("comment", Some(&self.comment), text(COMMENT_MAX));

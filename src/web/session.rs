@@ -462,7 +462,7 @@ async fn create_token(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     csrf::verify(&req, &form.csrf_token)?;
-    let name = match crate::api::text(100)(&form.name) {
+    let name = match crate::domain::text::line(100)(&form.name) {
         Ok(name) => name,
         Err(message) => {
             let errors =

@@ -20,6 +20,7 @@ mod directory_pages;
 mod errors;
 mod faults;
 mod health;
+mod impersonation;
 mod imports;
 mod invitations;
 mod ledger;
