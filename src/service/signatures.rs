@@ -48,7 +48,8 @@ pub struct SignInput {
 pub enum SignOutcome {
     /// A new pending signature and its confirmation mail.
     Created,
-    /// The organisation's pending signature got its confirmation mail again.
+    /// The organisation's pending signature got its confirmation mail again: asked for by the
+    /// address that made it (the same `domain::abuse::email_key`), never by another.
     Resent,
     /// Nothing changed: already confirmed, the re-send cap was reached, or the address (as
     /// compared by `domain::abuse::email_key`) already signs this letter for another
@@ -328,7 +329,8 @@ pub(crate) fn ensure_open(letter: &Letter) -> Result<(), AppError> {
 
 /// Sign `letter_slug` for an organisation: in one transaction, find or create the organisation,
 /// then create a pending signature and queue its confirmation mail, or re-send the confirmation
-/// of the organisation's unconfirmed signature (up to the cap), or do nothing.
+/// of the organisation's unconfirmed signature to its own address when that address asks again
+/// (up to the cap), or do nothing.
 pub fn sign(
     conn: &mut DbConnection,
     key: &TokenKey,
@@ -367,6 +369,11 @@ pub fn sign(
                     let organisation = find_or_create_organisation(conn, &input)?;
                     insert_signature(conn, key, policy, &letter, &organisation, input)?;
                     Ok(SignOutcome::Created)
+                } else if sig.email_key != crate::domain::abuse::email_key(input.email.as_str()) {
+                    // Issue 18, finding 5: a request from another address never re-sends this
+                    // signer's link (it put a squatter's confirmation in front of the real
+                    // organisation's eyes, and spent the squatter's cap for them).
+                    Ok(SignOutcome::Unchanged)
                 } else if sig.confirmations_sent < policy.max_confirmation_sends {
                     diesel::update(signatures::table.find(&sig.id))
                         .set((

@@ -122,3 +122,70 @@ db_test!(
         assert_eq!(r.status(), 201, "another country is another organisation");
     }
 );
+
+db_test!(
+    // Issue 18, finding 5: while a squatter's signature for "Tell MAMA" was pending, the real
+    // organisation's sign request re-sent the squatter's confirmation link. Only the address that
+    // signed gets its link again (up to the cap); the answer stays the same neutral one.
+    async fn a_sign_request_never_resends_another_address_confirmation_link(app, |s| {
+        s.max_confirmation_sends = 2;
+    }) {
+        let letter = app.open_letter("l", "auto").await;
+        let mut squatter = signer("Tell MAMA", "GB", "press@tellmama.attacker.example");
+        squatter["website"] = json!("https://tellmama.attacker.example");
+        let (status, first) = status_json(app.sign(&letter, &squatter).await).await;
+        assert_eq!(status, 202);
+        app.mail.wait_for(1).await;
+
+        let mut real = signer("Tell MAMA", "GB", "info@tellmama.org");
+        real["website"] = json!("https://tellmama.org");
+        let (status, answer) = status_json(app.sign(&letter, &real).await).await;
+        assert_eq!((status, &answer), (202, &first), "the same neutral answer");
+        settle().await;
+        assert_eq!(app.mail.mails().len(), 1, "the squatter's link was re-sent");
+
+        // The squatter asking again still gets its own link, up to the cap.
+        for _ in 0..3 {
+            let (status, _) = status_json(app.sign(&letter, &squatter).await).await;
+            assert_eq!(status, 202);
+        }
+        let mails = app.mail.wait_for(2).await;
+        settle().await;
+        assert_eq!(app.mail.mails().len(), 2, "the cap");
+        assert!(mails.iter().all(|m| m.to == ["press@tellmama.attacker.example"]));
+        assert_eq!(app.signatories(&letter).await["total"], 0);
+    }
+);
+
+db_test!(
+    // Issue 18, finding 5: signing as "Tell MAMA" with website and address at
+    // `tellmama.attacker.example` earned the same "verified domain" badge as the real one would.
+    // The badge now names the domain that was proved, in the JSON, the CSV and on the page.
+    async fn the_verified_badge_names_the_domain_that_was_proved(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let mut squatter = signer("Tell MAMA", "GB", "press@tellmama.attacker.example");
+        squatter["website"] = json!("https://tellmama.attacker.example");
+        app.sign_and_confirm(&letter, &squatter).await;
+        let mut real = signer("Article 19", "GB", "info@article19.org");
+        real["website"] = json!("https://www.article19.org");
+        app.sign_and_confirm(&letter, &real).await;
+        app.join(&letter, "Open Rights Group", "GB").await;
+
+        let list = app.signatories(&letter).await;
+        let domain_of = |name: &str| {
+            list["items"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()["verified_domain"].clone()
+        };
+        assert_eq!(domain_of("Tell MAMA"), "attacker.example", "{list}");
+        assert_eq!(domain_of("Article 19"), "article19.org");
+        assert_eq!(domain_of("Open Rights Group"), Value::Null);
+
+        let csv = app.get(&format!("/api/v1/letters/{letter}/signatories.csv")).await.text().await.unwrap();
+        assert!(csv.lines().next().unwrap().ends_with(",verified_domain"), "{csv}");
+        let row = csv.lines().find(|l| l.starts_with("Tell MAMA,")).unwrap();
+        assert!(row.ends_with(",attacker.example"), "{row}");
+
+        let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
+        assert!(page.contains(">verified: attacker.example</span>"), "{page}");
+        assert!(page.contains(">verified: article19.org</span>"));
+    }
+);
