@@ -207,8 +207,8 @@ pub fn user_add(
     let account = accounts::parse_account(&mut errors, &name, &email, password);
     let slug = errors.check("coalition", Slug::parse(&coalition));
     let role: Option<Role> = errors.check("role", role.parse());
-    let coalition_name =
-        coalition_name.and_then(|n| errors.check("coalition_name", crate::api::text(200)(&n)));
+    let coalition_name = coalition_name
+        .and_then(|n| errors.check("coalition_name", crate::domain::text::line(200)(&n)));
     let described = |e: AppError| match e {
         AppError::Validation(fields) => anyhow::anyhow!(
             "{}",
@@ -270,7 +270,9 @@ pub fn user_add(
 /// print.
 pub fn erase(db: &crate::db::Db, email: &str, reason: Option<&str>) -> anyhow::Result<String> {
     let reason = match reason {
-        Some(r) => Some(crate::api::text(500)(r).map_err(|m| anyhow::anyhow!("--reason {m}"))?),
+        Some(r) => {
+            Some(crate::domain::text::text(500)(r).map_err(|m| anyhow::anyhow!("--reason {m}"))?)
+        }
         None => None,
     };
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, Authenticated};
-use super::{text, utc};
+use super::{line, utc};
 use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
@@ -101,7 +101,7 @@ pub struct SignInJson {
 }
 
 fn token_name(errors: &mut FieldCollector, name: Option<&str>) -> Option<String> {
-    errors.required("name", name, text(100))
+    errors.required("name", name, line(100))
 }
 
 fn token_days(errors: &mut FieldCollector, days: Option<i64>) -> Option<i64> {

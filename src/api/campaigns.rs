@@ -12,7 +12,7 @@ use super::caching;
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::letters::CoalitionRef;
-use super::{nullable, text, timestamp, utc, PageQuery};
+use super::{line, nullable, text, timestamp, utc, PageQuery};
 use crate::db::models::{Delivery, TimelineEvent};
 use crate::domain::campaign::{percent, EventKind};
 use crate::domain::Permission;
@@ -250,7 +250,7 @@ impl NewCampaignJson {
         let mut errors = FieldCollector::new();
         let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
         let coalition = errors.required("coalition", self.coalition.as_deref(), Slug::parse);
-        let title = errors.required("title", self.title.as_deref(), text(TITLE_MAX));
+        let title = errors.required("title", self.title.as_deref(), line(TITLE_MAX));
         let description = errors
             .optional(
                 "description",
@@ -307,7 +307,7 @@ pub struct GoalPatch {
 impl CampaignPatchJson {
     pub fn parse(self) -> Result<CampaignUpdate, AppError> {
         let mut errors = FieldCollector::new();
-        let title = (self.title.as_deref()).and_then(|t| errors.check("title", text(TITLE_MAX)(t)));
+        let title = (self.title.as_deref()).and_then(|t| errors.check("title", line(TITLE_MAX)(t)));
         let description = self.description.map(|d| {
             if d.trim().is_empty() {
                 String::new()
@@ -642,7 +642,7 @@ pub fn parse_event(body: NewEventJson) -> Result<NewEventInput, AppError> {
             "opened and delivered events are recorded by the service; post a milestone, response or note",
         );
     }
-    let title = errors.required("title", body.title.as_deref(), text(TITLE_MAX));
+    let title = errors.required("title", body.title.as_deref(), line(TITLE_MAX));
     let text_body = errors
         .optional(
             "body",

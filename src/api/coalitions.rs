@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::caching;
 use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{text, utc, PageQuery};
+use super::{line, utc, PageQuery};
 use crate::db::models::Coalition;
 use crate::domain::{EmailAddress, Slug, Website};
 use crate::error::{AppError, FieldCollector};
@@ -66,7 +66,7 @@ pub async fn create(
     if let Err(e) = body.validate() {
         errors.merge_validator(e);
     }
-    let name = errors.given("name", body.name.as_deref(), text(200));
+    let name = errors.given("name", body.name.as_deref(), line(200));
     let website = errors.optional("website", body.website.as_deref(), Website::parse);
     let owner = errors.optional("owner", body.owner.as_deref(), EmailAddress::parse);
     let slug = match (&body.slug, &name) {

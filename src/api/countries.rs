@@ -7,7 +7,7 @@ use validator::Validate;
 
 use super::caching;
 use super::extract::{ApiJson, Authenticated};
-use super::text;
+use super::line;
 use crate::db::models::Country;
 use crate::domain::CountryCode;
 use crate::error::{AppError, FieldCollector};
@@ -120,7 +120,7 @@ impl NewTerritoryJson {
             errors.merge_validator(e);
         }
         let code = errors.given("code", self.code.as_deref(), CountryCode::parse);
-        let name = errors.given("name", self.name.as_deref(), text(100));
+        let name = errors.given("name", self.name.as_deref(), line(100));
         let alpha3 = self
             .alpha3
             .as_deref()

@@ -9,7 +9,7 @@ use validator::Validate;
 use super::caching::{self, Validators};
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
-use super::{nullable, text, timestamp, utc, PageQuery};
+use super::{line, nullable, text, timestamp, utc, PageQuery};
 use crate::db::Db;
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::Permission;
@@ -191,12 +191,12 @@ impl NewLetterJson {
         }
         let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
         let coalition = errors.given("coalition", self.coalition.as_deref(), Slug::parse);
-        let title = errors.given("title", self.title.as_deref(), text(TITLE_MAX));
+        let title = errors.given("title", self.title.as_deref(), line(TITLE_MAX));
         let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
         let recipient_name = errors.given(
             "recipient_name",
             self.recipient_name.as_deref(),
-            text(NAME_MAX),
+            line(NAME_MAX),
         );
         let recipient_email = errors.optional(
             "recipient_email",
@@ -206,7 +206,7 @@ impl NewLetterJson {
         let place_and_date = errors.optional(
             "place_and_date",
             self.place_and_date.as_deref(),
-            text(NAME_MAX),
+            line(NAME_MAX),
         );
         let language = errors
             .optional("language", self.language.as_deref(), LanguageTag::parse)
@@ -394,7 +394,7 @@ impl LetterPatchJson {
             title: self
                 .title
                 .as_deref()
-                .and_then(|t| errors.check("title", text(TITLE_MAX)(t))),
+                .and_then(|t| errors.check("title", line(TITLE_MAX)(t))),
             body: self
                 .body
                 .as_deref()
@@ -402,13 +402,13 @@ impl LetterPatchJson {
             recipient_name: self
                 .recipient_name
                 .as_deref()
-                .and_then(|n| errors.check("recipient_name", text(NAME_MAX)(n))),
+                .and_then(|n| errors.check("recipient_name", line(NAME_MAX)(n))),
             recipient_email: self
                 .recipient_email
                 .map(|e| errors.optional("recipient_email", e.as_deref(), EmailAddress::parse)),
             place_and_date: self
                 .place_and_date
-                .map(|p| errors.optional("place_and_date", p.as_deref(), text(NAME_MAX))),
+                .map(|p| errors.optional("place_and_date", p.as_deref(), line(NAME_MAX))),
             language: self
                 .language
                 .as_deref()

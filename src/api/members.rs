@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::GuardedJson;
 use super::extract::{ApiQuery, Authenticated};
 use super::organisations::OrganisationJson;
-use super::{text, utc, PageQuery};
+use super::{line, utc, PageQuery};
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
 use crate::service::organisations::{self, MemberView};
@@ -47,7 +47,7 @@ impl LinkJson {
     /// The slug or id of the organisation to link (the dashboard's form uses this too).
     pub fn parse(self) -> Result<String, AppError> {
         let mut errors = FieldCollector::new();
-        let organisation = errors.required("organisation", self.organisation.as_deref(), text(200));
+        let organisation = errors.required("organisation", self.organisation.as_deref(), line(200));
         errors.finish()?;
         organisation.ok_or_else(|| AppError::field("organisation", "is required"))
     }

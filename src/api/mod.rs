@@ -112,19 +112,7 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-/// A parser for free text: trimmed, not blank, at most `max` characters.
-pub fn text(max: usize) -> impl Fn(&str) -> Result<String, String> {
-    move |s: &str| {
-        let s = s.trim();
-        if s.is_empty() {
-            Err("must not be blank".into())
-        } else if s.chars().count() > max {
-            Err(format!("must be at most {max} characters"))
-        } else {
-            Ok(s.to_string())
-        }
-    }
-}
+pub use crate::domain::text::{line, text};
 
 /// A parser for an RFC 3339 time (`2026-12-31T23:59:00Z`), kept as UTC.
 pub fn timestamp(s: &str) -> Result<NaiveDateTime, String> {

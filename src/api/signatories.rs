@@ -44,6 +44,9 @@ pub struct SignatoryJson {
     /// at its website's registrable domain; never a free-mail provider), `coordinator`, or
     /// `invitation` (this signature came through a personal link the coalition mailed to it).
     pub verification: String,
+    /// With `verification: domain`, the registrable domain that was proved (the website's):
+    /// `tellmama.org`, or `attacker.example` for a look-alike. `null` otherwise.
+    pub verified_domain: Option<String>,
     /// When the signature was published (confirmed by email, or approved).
     pub signed_at: DateTime<Utc>,
     /// SHA-256 of the letter text the signer saw.
@@ -59,6 +62,10 @@ impl SignatoryJson {
             },
             name: row.organisation_name,
             slug: row.organisation_slug,
+            verified_domain: crate::domain::verification::verified_domain(
+                &row.verification,
+                row.website.as_deref(),
+            ),
             website: row.website,
             verification: row.verification,
             signed_at: utc(row.signed_at),
@@ -318,7 +325,7 @@ pub async fn list(
     tag = "open data",
     params(("slug" = String, Path, description = "The letter's slug"), ListParams),
     responses(
-        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash", content_type = "text/csv", body = String),
+        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain", content_type = "text/csv", body = String),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
     )
@@ -346,7 +353,7 @@ async fn csv_response(
         Head::Full(head) => head,
     };
     let header_row =
-        "name,slug,country_code,country_name,website,verification,signed_at,text_hash\n";
+        "name,slug,country_code,country_name,website,verification,signed_at,text_hash,verified_domain\n";
     let stream = stream_rows(
         state.db.clone(),
         head.letter_id.clone(),
@@ -385,6 +392,10 @@ fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
             for row in rows {
                 let country_name = names.get(&row.country_code).cloned().unwrap_or_default();
                 let signed_at = utc(row.signed_at).to_rfc3339_opts(SecondsFormat::Micros, true);
+                let verified_domain = crate::domain::verification::verified_domain(
+                    &row.verification,
+                    row.website.as_deref(),
+                );
                 writer
                     // Issue 18, finding 6: every cell, the country's name too.
                     .write_record(spreadsheet::row([
@@ -396,6 +407,7 @@ fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
                         row.verification,
                         signed_at,
                         row.text_hash,
+                        verified_domain.unwrap_or_default(),
                     ]))
                     .expect("writing to memory");
             }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::GuardedJson;
 use super::extract::{Authenticated, Caller};
 use super::letters::{BODY_MAX, TITLE_MAX};
-use super::{caching, text, utc};
+use super::{caching, line, text, utc};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::LanguageTag;
 use crate::domain::Permission;
@@ -108,7 +108,7 @@ pub async fn publish_version(
 impl NewVersionJson {
     pub fn parse(self) -> Result<NewVersion, AppError> {
         let mut errors = FieldCollector::new();
-        let title = errors.given("title", self.title.as_deref(), text(TITLE_MAX));
+        let title = errors.given("title", self.title.as_deref(), line(TITLE_MAX));
         let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
         let note = errors.required("note", self.note.as_deref(), text(500));
         if self.title.is_none() && self.body.is_none() {
@@ -213,7 +213,7 @@ impl TranslationRequestJson {
     pub fn parse(self) -> Result<TranslationInput, AppError> {
         let mut errors = FieldCollector::new();
         let language = errors.required("language", self.language.as_deref(), LanguageTag::parse);
-        let title = errors.required("title", self.title.as_deref(), text(TITLE_MAX));
+        let title = errors.required("title", self.title.as_deref(), line(TITLE_MAX));
         let body = errors.required("body", self.body.as_deref(), text(BODY_MAX));
         errors.finish()?;
         match (language, title, body) {

@@ -10,8 +10,7 @@ use super::schema::{
     api_tokens, audit_log, campaigns, coalition_organisations, coalitions, countries, deliveries,
     invitations, ledger_entries, letter_country_counts, letter_translations, letter_versions,
     letters, member_invitations, memberships, organisation_checks, organisations, outbox,
-    public_signatories, sessions,
-    signature_events, signatures, timeline_events, users,
+    public_signatories, sessions, signature_events, signatures, timeline_events, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -85,6 +84,8 @@ pub struct Organisation {
     pub verification: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `OrgName::skeleton`: look-alike names share it (issue 18, finding 10).
+    pub name_skeleton: String,
 }
 
 /// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
@@ -93,6 +94,7 @@ pub struct Organisation {
 pub struct OrganisationChanges {
     pub name: Option<String>,
     pub normalized_name: Option<String>,
+    pub name_skeleton: Option<String>,
     pub country_code: Option<String>,
     pub website: Option<Option<String>>,
     pub email_domain: Option<Option<String>>,

@@ -37,6 +37,7 @@ diesel::table! {
         verification -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        name_skeleton -> Text,
     }
 }
 

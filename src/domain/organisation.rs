@@ -10,7 +10,7 @@ string_enum!(
 );
 
 /// An organisation's display name: trimmed, inner white space collapsed, 1 to 200 characters,
-/// no control characters.
+/// one line without control, invisible or text-direction characters (`text::check_line`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgName(String);
 
@@ -25,9 +25,9 @@ impl OrgName {
         if collapsed.chars().count() > Self::MAX_CHARS {
             return Err(format!("must be at most {} characters", Self::MAX_CHARS));
         }
-        if collapsed.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
-        }
+        // Issue 18, finding 10: no invisible or text-direction characters either (white space,
+        // line breaks included, was collapsed above).
+        super::text::check_line(&collapsed)?;
         Ok(OrgName(collapsed))
     }
 
@@ -42,6 +42,26 @@ impl OrgName {
             .0
             .nfkc()
             .flat_map(char::to_lowercase)
+            .map(|c| {
+                if c.is_alphanumeric() || c == '&' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The key that makes two names that look alike the same organisation (with the country):
+    /// the UTS #39 confusable skeleton (`unicode-security`), so that `TeIl MAMA`, `Тell MAMA`
+    /// (a Cyrillic Т) and `Tell MAMA` meet; taken before and after lower-casing (a skeleton
+    /// keeps case: `I` becomes `l`, `m` becomes `rn`), then folded like [`Self::normalized`].
+    /// Only for comparing: never shown or sorted by.
+    pub fn skeleton(&self) -> String {
+        use unicode_security::skeleton;
+        let shaped: String = skeleton(&self.0).flat_map(char::to_lowercase).collect();
+        let folded: String = skeleton(&shaped)
             .map(|c| {
                 if c.is_alphanumeric() || c == '&' {
                     c
@@ -76,6 +96,30 @@ mod tests {
         assert!(OrgName::parse(&"x".repeat(201)).is_err());
         assert!(OrgName::parse(&"x".repeat(200)).is_ok());
         assert!(OrgName::parse("bad\u{7}name").is_err());
+    }
+
+    // Issue 18, finding 10: look-alike names meet at one skeleton; invisible and
+    // text-direction characters are refused.
+    #[test]
+    fn look_alike_names_share_a_skeleton_and_invisible_characters_are_refused() {
+        let real = OrgName::parse("Tell MAMA").unwrap().skeleton();
+        for look_alike in [
+            "TeIl MAMA",
+            "\u{422}ell MAMA",
+            "tell mama",
+            "TELL  MAMA.",
+            "Te11 MAMA",
+        ] {
+            assert_eq!(
+                OrgName::parse(look_alike).unwrap().skeleton(),
+                real,
+                "{look_alike:?}"
+            );
+        }
+        assert_ne!(OrgName::parse("Tell Mum").unwrap().skeleton(), real);
+        for bad in ["Tell\u{200b} MAMA", "\u{202e}AMAM lleT", "Tell\u{2066}MAMA"] {
+            assert!(OrgName::parse(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

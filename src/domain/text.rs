@@ -1,6 +1,57 @@
-//! Small text newtypes: slugs, websites, email addresses and domains, language tags.
+//! Small text newtypes: slugs, websites, email addresses and domains, language tags; and the two
+//! parsers of free text, [`text`] (may span lines) and [`line`] (one line, shown as written).
 
+use unicode_security::general_security_profile::IdentifierType;
+use unicode_security::GeneralSecurityProfile;
 use validator::ValidateEmail;
+
+/// A parser for free text that may span lines (a body, a comment): trimmed, not blank, at most
+/// `max` characters.
+pub fn text(max: usize) -> impl Fn(&str) -> Result<String, String> {
+    move |s: &str| {
+        let s = s.trim();
+        if s.is_empty() {
+            Err("must not be blank".into())
+        } else if s.chars().count() > max {
+            Err(format!("must be at most {max} characters"))
+        } else {
+            Ok(s.to_string())
+        }
+    }
+}
+
+/// A parser for text meant as one line (a title, a name, a role, a subject): [`text`], and
+/// [`check_line`].
+pub fn line(max: usize) -> impl Fn(&str) -> Result<String, String> {
+    move |s: &str| {
+        let s = text(max)(s)?;
+        check_line(&s)?;
+        Ok(s)
+    }
+}
+
+/// Refuse what makes one line of text show otherwise than it reads: control characters (line
+/// breaks, tabs, NUL, ...), and invisible characters, which include the bidirectional controls
+/// that reverse what follows (U+202E) and zero-width spaces. "Invisible" is Unicode's
+/// `Default_Ignorable_Code_Point` as UTS #39 types it (through `unicode-security`), but for the
+/// joiners U+200C/U+200D, which Persian and Indic scripts need inside words (comparisons of names
+/// drop them: `OrgName::skeleton`).
+pub fn check_line(s: &str) -> Result<(), String> {
+    if s.chars().any(char::is_control) {
+        return Err("must be one line, without line breaks or control characters".into());
+    }
+    if let Some(c) = s
+        .chars()
+        .filter(|c| !matches!(c, '\u{200c}' | '\u{200d}'))
+        .find(|c| c.identifier_type() == Some(IdentifierType::Default_Ignorable))
+    {
+        return Err(format!(
+            "must not contain invisible or text-direction characters (U+{:04X})",
+            u32::from(c)
+        ));
+    }
+    Ok(())
+}
 
 /// A URL slug: lowercase ASCII letters, digits and single dashes, 1 to 80 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -176,6 +227,40 @@ impl LanguageTag {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Issue 18, findings 10 and 17: one line means no line breaks, controls, invisible or
+    // text-direction characters.
+    #[test]
+    fn a_line_refuses_breaks_controls_invisible_and_direction_characters() {
+        assert_eq!(line(20)("  Tell MAMA ").unwrap(), "Tell MAMA");
+        assert_eq!(
+            line(40)("Dear Ms. Müller-Łukasz").unwrap(),
+            "Dear Ms. Müller-Łukasz"
+        );
+        // Persian needs the zero-width non-joiner inside words.
+        assert!(line(40)("\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}").is_ok());
+        for bad in [
+            "two\nlines",
+            "two\r\nlines",
+            "tab\there",
+            "nul\u{0}",
+            "bell\u{7}",
+            "next\u{85}line",
+            "Tell\u{200b}MAMA",
+            "\u{202e}AMAM lleT",
+            "isolate\u{2067}d",
+            "mark\u{200f}",
+            "bom\u{feff}",
+            "soft\u{ad}hyphen",
+            "word\u{2060}joiner",
+        ] {
+            assert!(line(40)(bad).is_err(), "{bad:?} accepted");
+        }
+        // Text that may span lines keeps its breaks.
+        assert!(text(40)("two\nlines").is_ok());
+        assert!(line(5)("toolong").is_err());
+        assert!(line(5)("   ").is_err());
+    }
 
     #[test]
     fn slugs_are_strict_and_derived_ones_are_clean() {

@@ -41,6 +41,18 @@ pub fn registrable_domain(host: &str) -> Option<String> {
     psl::domain_str(&host).map(str::to_string)
 }
 
+/// The domain a listed `domain` verification proved: the registrable domain of the website it
+/// is listed with (verification by domain is granted only when a confirmed address is at that
+/// domain). Shown with the badge, so that "verified" never reads as "this is the organisation
+/// the name says" (issue 18, finding 5: `tellmama.attacker.example` earned the same badge).
+pub fn verified_domain(verification: &str, website: Option<&str>) -> Option<String> {
+    if verification != "domain" {
+        return None;
+    }
+    let url = url::Url::parse(website?).ok()?;
+    registrable_domain(url.host_str()?)
+}
+
 /// Whether a confirmed address at `email` proves control of the website at `website_host`.
 pub fn email_proves_domain(email: &str, website_host: &str) -> bool {
     let Some((_, email_host)) = email.rsplit_once('@') else {
@@ -58,6 +70,21 @@ pub fn email_proves_domain(email: &str, website_host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_badge_names_the_domain_that_was_verified() {
+        let site = Some("https://www.tellmama.attacker.example/about");
+        assert_eq!(
+            verified_domain("domain", site).as_deref(),
+            Some("attacker.example")
+        );
+        assert_eq!(
+            verified_domain("domain", Some("https://tellmama.org/")).as_deref(),
+            Some("tellmama.org")
+        );
+        assert_eq!(verified_domain("coordinator", site), None);
+        assert_eq!(verified_domain("domain", None), None);
+    }
 
     #[test]
     fn an_address_at_the_websites_registrable_domain_proves_it() {

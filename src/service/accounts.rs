@@ -839,7 +839,7 @@ pub fn parse_account(
     email: &str,
     password: &str,
 ) -> Option<(String, EmailAddress, Password)> {
-    let name = errors.check("name", crate::api::text(200)(name));
+    let name = errors.check("name", crate::domain::text::line(200)(name));
     let email = errors.check("email", EmailAddress::parse(email));
     let password = errors.check("password", Password::parse(password));
     Some((name?, email?, password?))
@@ -852,7 +852,7 @@ impl SetupFields {
         let account = parse_account(&mut errors, &self.name, &self.email, &self.password);
         let coalition_name = errors.check(
             "coalition_name",
-            crate::api::text(200)(&self.coalition_name),
+            crate::domain::text::line(200)(&self.coalition_name),
         );
         let slug = if self.coalition_slug.trim().is_empty() {
             coalition_name.as_deref().and_then(|n| {

@@ -579,15 +579,15 @@ pub struct InvitationSignInput {
 impl InvitationSignFields {
     /// Parse every field, naming each one that fails (the rules of the public sign form).
     pub fn parse(&self) -> Result<InvitationSignInput, AppError> {
-        let text = crate::api::text;
+        let (text, line) = (crate::domain::text::text, crate::domain::text::line);
         let mut errors = FieldCollector::new();
         let name = errors.check(
             "representative_name",
-            text(signing::PERSON_MAX)(&self.representative_name),
+            line(signing::PERSON_MAX)(&self.representative_name),
         );
         let role = errors.check(
             "representative_role",
-            text(signing::PERSON_MAX)(&self.representative_role),
+            line(signing::PERSON_MAX)(&self.representative_role),
         );
         let comment = errors.optional("comment", Some(&self.comment), text(signing::COMMENT_MAX));
         if !self.consent {

@@ -74,23 +74,28 @@ fn duplicate(name: &OrgName, country: &CountryCode) -> AppError {
     AppError::conflict(
         "organisation_exists",
         format!(
-            "an organisation named {:?} in {} already exists",
+            "an organisation named {:?} in {} (or a name that looks the same) already exists",
             name.as_str(),
             country.as_str()
         ),
     )
 }
 
+/// Whether another organisation in `country` has this name, spelt alike (`OrgName::normalized`)
+/// or looking alike (`OrgName::skeleton`, issue 18 finding 10).
 fn exists_with_name(
     conn: &mut DbConnection,
-    normalized: &str,
+    name: &OrgName,
     country: &str,
     except_id: Option<&str>,
 ) -> Result<bool, AppError> {
-    // Statically typed, so that it stays prepared (it runs on every sign request for a new
-    // organisation); no id is empty.
+    // Statically typed, so that it stays prepared; no id is empty.
     Ok(organisations::table
-        .filter(organisations::normalized_name.eq(normalized))
+        .filter(
+            organisations::normalized_name
+                .eq(name.normalized())
+                .or(organisations::name_skeleton.eq(name.skeleton())),
+        )
         .filter(organisations::country_code.eq(country))
         .filter(organisations::id.ne(except_id.unwrap_or("")))
         .count()
@@ -328,7 +333,7 @@ pub fn create(
 ) -> Result<OrganisationView, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
     crate::db::write_transaction(conn, |conn| {
-        if exists_with_name(conn, &input.name.normalized(), input.country.as_str(), None)? {
+        if exists_with_name(conn, &input.name, input.country.as_str(), None)? {
             return Err(duplicate(&input.name, &input.country));
         }
         // A coordinator's check is their coalitions', not the organisation's.
@@ -405,6 +410,7 @@ pub fn insert(
         verification: input.verification.as_str().to_string(),
         created_at: now,
         updated_at: now,
+        name_skeleton: input.name.skeleton(),
     };
     diesel::insert_into(organisations::table)
         .values(&row)
@@ -500,6 +506,7 @@ pub fn update(
                 .map(|n| n.as_str().to_string())
                 .filter(|n| *n != current.name),
             normalized_name: None,
+            name_skeleton: None,
             country_code: update
                 .country
                 .as_ref()
@@ -523,6 +530,7 @@ pub fn update(
         };
         let changes = OrganisationChanges {
             normalized_name: changes.name.as_ref().map(|_| name.normalized()),
+            name_skeleton: changes.name.as_ref().map(|_| name.skeleton()),
             ..changes
         };
         let shared_change = changes.name.is_some()
@@ -535,12 +543,7 @@ pub fn update(
         if shared_change {
             require_unshared(actor, &current, &using)?;
             if (changes.name.is_some() || changes.country_code.is_some())
-                && exists_with_name(
-                    conn,
-                    &name.normalized(),
-                    country.as_str(),
-                    Some(&current.id),
-                )?
+                && exists_with_name(conn, &name, country.as_str(), Some(&current.id))?
             {
                 return Err(duplicate(&name, &country));
             }

@@ -51,7 +51,8 @@ pub struct SignInput {
 pub enum SignOutcome {
     /// A new pending signature and its confirmation mail.
     Created,
-    /// The organisation's pending signature got its confirmation mail again.
+    /// The organisation's pending signature got its confirmation mail again: asked for by the
+    /// address that made it (the same `domain::abuse::email_key`), never by another.
     Resent,
     /// Nothing changed: already confirmed, the re-send cap was reached, or the address (as
     /// compared by `domain::abuse::email_key`) already signs this letter for another
@@ -75,15 +76,28 @@ pub(crate) fn is_live() -> IsLive {
         .or(signatures::state.eq(c))
 }
 
+/// The organisation a sign request names: the one spelt alike (`OrgName::normalized`), else one
+/// whose name looks alike (`OrgName::skeleton`: `TeIl MAMA` signs for `Tell MAMA`, and then
+/// contests its signature rather than listing a look-alike beside it; issue 18, finding 10).
 fn find_organisation(
     conn: &mut DbConnection,
     input: &SignInput,
 ) -> Result<Option<Organisation>, AppError> {
     let normalized = input.organisation_name.normalized();
-    Ok(organisations::table
+    let spelt_alike = organisations::table
         .filter(organisations::normalized_name.eq(&normalized))
         .filter(organisations::country_code.eq(input.country.as_str()))
         .select(Organisation::as_select())
+        .first(conn)
+        .optional()?;
+    if spelt_alike.is_some() {
+        return Ok(spelt_alike);
+    }
+    Ok(organisations::table
+        .filter(organisations::name_skeleton.eq(input.organisation_name.skeleton()))
+        .filter(organisations::country_code.eq(input.country.as_str()))
+        .select(Organisation::as_select())
+        .order(organisations::created_at.asc())
         .first(conn)
         .optional()?)
 }
@@ -318,7 +332,8 @@ pub(crate) fn ensure_open(letter: &Letter) -> Result<(), AppError> {
 
 /// Sign `letter_slug` for an organisation: in one transaction, find or create the organisation,
 /// then create a pending signature and queue its confirmation mail, or re-send the confirmation
-/// of the organisation's unconfirmed signature (up to the cap), or do nothing.
+/// of the organisation's unconfirmed signature to its own address when that address asks again
+/// (up to the cap), or do nothing.
 pub fn sign(
     conn: &mut DbConnection,
     key: &TokenKey,
@@ -357,6 +372,11 @@ pub fn sign(
                     let organisation = find_or_create_organisation(conn, &input)?;
                     insert_signature(conn, key, policy, &letter, &organisation, input)?;
                     Ok(SignOutcome::Created)
+                } else if sig.email_key != crate::domain::abuse::email_key(input.email.as_str()) {
+                    // Issue 18, finding 5: a request from another address never re-sends this
+                    // signer's link (it put a squatter's confirmation in front of the real
+                    // organisation's eyes, and spent the squatter's cap for them).
+                    Ok(SignOutcome::Unchanged)
                 } else if sig.confirmations_sent < policy.max_confirmation_sends {
                     diesel::update(signatures::table.find(&sig.id))
                         .set((
@@ -774,7 +794,7 @@ impl SignFields {
     /// Parse every field, naming each one that fails.
     pub fn parse(&self, countries: &[Country]) -> Result<SignInput, AppError> {
         use crate::error::FieldCollector;
-        let text = crate::api::text;
+        let (text, line) = (crate::domain::text::text, crate::domain::text::line);
         let mut errors = FieldCollector::new();
         let organisation_name =
             errors.check("organisation_name", OrgName::parse(&self.organisation_name));
@@ -790,11 +810,11 @@ impl SignFields {
         let website = errors.optional("website", Some(&self.website), Website::parse);
         let representative_name = errors.check(
             "representative_name",
-            text(PERSON_MAX)(&self.representative_name),
+            line(PERSON_MAX)(&self.representative_name),
         );
         let representative_role = errors.check(
             "representative_role",
-            text(PERSON_MAX)(&self.representative_role),
+            line(PERSON_MAX)(&self.representative_role),
         );
         let email = errors.check("email", EmailAddress::parse(&self.email));
         let comment = errors.optional("comment", Some(&self.comment), text(COMMENT_MAX));

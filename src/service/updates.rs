@@ -56,11 +56,14 @@ impl UpdateRequest {
     /// The trimmed subject and body, or a 422 naming each failing field.
     pub fn parse(&self) -> Result<(String, String), AppError> {
         let mut errors = FieldCollector::new();
-        let subject = errors.check("subject", crate::api::text(SUBJECT_MAX)(&self.subject));
+        let subject = errors.check(
+            "subject",
+            crate::domain::text::line(SUBJECT_MAX)(&self.subject),
+        );
         if subject.as_deref().is_some_and(|s| s.contains(['\r', '\n'])) {
             errors.add("subject", "must be one line");
         }
-        let body = errors.check("body", crate::api::text(BODY_MAX)(&self.body));
+        let body = errors.check("body", crate::domain::text::text(BODY_MAX)(&self.body));
         errors.finish()?;
         match (subject, body) {
             (Some(subject), Some(body)) => Ok((subject, body)),

@@ -733,7 +733,7 @@ async fn moderate(
     .await?;
     let decision = match posted.action.as_deref() {
         Some("approve") => Ok(Decision::Approve),
-        Some("reject") => crate::api::text(500)(&posted.data.reason)
+        Some("reject") => crate::domain::text::text(500)(&posted.data.reason)
             .map(|reason| Decision::Reject { reason })
             .map_err(|m| AppError::field("reason", m)),
         _ => Err(AppError::field("action", "must be approve or reject")),

@@ -125,6 +125,12 @@ impl LetterPage {
         self.errors.contains_key(field)
     }
 
+    /// The domain a `domain` badge proved (issue 18, finding 5), shown in the badge.
+    fn verified_domain(&self, verification: &str, website: &Option<String>) -> String {
+        crate::domain::verification::verified_domain(verification, website.as_deref())
+            .unwrap_or_default()
+    }
+
     /// The version a signatory signed, when it is not the current text (or a translation of
     /// it): shown next to their name.
     fn older_version(&self, hash: &str) -> Option<i32> {

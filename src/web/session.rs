@@ -492,7 +492,7 @@ async fn create_token(
     let form = form.into_inner();
     csrf::verify(&req, &form.csrf_token)?;
     let mut errors = crate::error::FieldCollector::new();
-    let name = errors.check("name", crate::api::text(100)(&form.name));
+    let name = errors.check("name", crate::domain::text::line(100)(&form.name));
     let days = errors.check(
         "expires_in_days",
         match form.expires_in_days.trim() {

@@ -476,7 +476,7 @@ db_test!(
         );
         // The signer confirmed an address at the organisation's own website domain.
         let badge = items[0].find(Locator::Css(".badge")).await.unwrap();
-        assert_eq!(badge.text().await.unwrap(), "verified domain");
+        assert_eq!(badge.text().await.unwrap(), "verified: digitalcourage.example.de");
         let text = browser.text().await;
         assert!(!text.contains("rena@") && !text.contains("Rena Tangens"));
         let list = app.signatories(&letter).await;

@@ -21,6 +21,7 @@ mod errors;
 mod faults;
 mod hardening;
 mod health;
+mod impersonation;
 mod imports;
 mod invitations;
 mod ledger;

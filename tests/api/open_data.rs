@@ -130,7 +130,7 @@ db_test!(
         assert_eq!(csv_a, csv_b);
         let mut reader = csv::Reader::from_reader(csv_a.as_bytes());
         let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-        assert_eq!(headers, ["name", "slug", "country_code", "country_name", "website", "verification", "signed_at", "text_hash"]);
+        assert_eq!(headers, ["name", "slug", "country_code", "country_name", "website", "verification", "signed_at", "text_hash", "verified_domain"]);
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 7);
         let csv_names: Vec<String> = rows.iter().map(|r| r[0].trim_start_matches('\'').to_string()).collect();

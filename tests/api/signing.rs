@@ -129,7 +129,9 @@ db_test!(
     }) {
         let letter = app.open_letter("l", "auto").await;
         let mut answers = HashSet::new();
-        for i in 0..5 {
+        // Issue 18, finding 5: only the address that signed gets its link again; a colleague's
+        // (or a squatter's) request re-sends nothing.
+        for i in [0, 1, 0, 2, 0, 0, 0] {
             let email = format!("person{i}@amnesty.example.org");
             let (status, body) =
                 status_json(app.sign(&letter, &signer("Amnesty International", "FR", &email)).await).await;

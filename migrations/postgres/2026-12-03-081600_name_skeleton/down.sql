@@ -1,0 +1,2 @@
+DROP INDEX organisations_skeleton_idx;
+ALTER TABLE organisations DROP COLUMN name_skeleton;
