@@ -275,10 +275,8 @@ fn parse_letter_url(url: &str) -> anyhow::Result<(String, String)> {
     Ok((base.as_str().trim_end_matches('/').to_string(), slug.into()))
 }
 
-async fn get_json<T: serde::de::DeserializeOwned>(
-    client: &reqwest::Client,
-    url: &str,
-) -> anyhow::Result<T> {
+/// A successful answer to `GET url`.
+async fn get(client: &reqwest::Client, url: &str) -> anyhow::Result<reqwest::Response> {
     let response = client
         .get(url)
         .send()
@@ -288,23 +286,21 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     if !status.is_success() {
         bail!("{url} answered {status}");
     }
-    response
+    Ok(response)
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    url: &str,
+) -> anyhow::Result<T> {
+    (get(client, url).await?)
         .json()
         .await
         .with_context(|| format!("reading {url}"))
 }
 
 async fn get_text(client: &reqwest::Client, url: &str) -> anyhow::Result<String> {
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .with_context(|| format!("fetching {url}"))?;
-    let status = response.status();
-    if !status.is_success() {
-        bail!("{url} answered {status}");
-    }
-    response
+    (get(client, url).await?)
         .text()
         .await
         .with_context(|| format!("reading {url}"))

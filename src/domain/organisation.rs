@@ -38,19 +38,7 @@ impl OrgName {
     /// The key that makes two spellings of one name the same organisation (with the country):
     /// Unicode NFKC, lower case, punctuation other than `&` dropped, white space collapsed.
     pub fn normalized(&self) -> String {
-        let folded: String = self
-            .0
-            .nfkc()
-            .flat_map(char::to_lowercase)
-            .map(|c| {
-                if c.is_alphanumeric() || c == '&' {
-                    c
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+        fold(self.0.nfkc().flat_map(char::to_lowercase))
     }
 
     /// The key that makes two names that look alike the same organisation (with the country):
@@ -61,17 +49,22 @@ impl OrgName {
     pub fn skeleton(&self) -> String {
         use unicode_security::skeleton;
         let shaped: String = skeleton(&self.0).flat_map(char::to_lowercase).collect();
-        let folded: String = skeleton(&shaped)
-            .map(|c| {
-                if c.is_alphanumeric() || c == '&' {
-                    c
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+        fold(skeleton(&shaped))
     }
+}
+
+/// Letters, digits and `&` kept, every other run of characters one space, trimmed.
+fn fold(chars: impl Iterator<Item = char>) -> String {
+    let spaced: String = chars
+        .map(|c| {
+            if c.is_alphanumeric() || c == '&' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl AsRef<str> for OrgName {

@@ -474,9 +474,10 @@ db_test!(
             name.attr("href").await.unwrap().as_deref(),
             Some("https://digitalcourage.example.de/")
         );
-        // The signer confirmed an address at the organisation's own website domain.
+        // The signer confirmed an address at the organisation's own website domain: the badge
+        // names the registrable domain that proved (the public suffix list's `example.de`).
         let badge = items[0].find(Locator::Css(".badge")).await.unwrap();
-        assert_eq!(badge.text().await.unwrap(), "verified: digitalcourage.example.de");
+        assert_eq!(badge.text().await.unwrap(), "verified: example.de");
         let text = browser.text().await;
         assert!(!text.contains("rena@") && !text.contains("Rena Tangens"));
         let list = app.signatories(&letter).await;

@@ -40,12 +40,24 @@ fn the_organisation_wide_check_becomes_a_check_of_each_coalition_that_had_it() {
     use undersigned::db::schema::{organisation_checks, organisations};
     use undersigned::db::DbConnection;
 
-    fn revert_last(conn: &mut DbConnection) {
-        match conn {
-            DbConnection::Sqlite(c) => c.revert_last_migration(migrations::SQLITE).map(drop),
-            DbConnection::Postgresql(c) => c.revert_last_migration(migrations::POSTGRES).map(drop),
+    /// Revert migrations, the latest first, through the one that made the per-coalition checks;
+    /// how many were reverted.
+    fn revert_through_coalition_checks(conn: &mut DbConnection) -> usize {
+        for reverted in 1.. {
+            let version = match conn {
+                DbConnection::Sqlite(c) => c
+                    .revert_last_migration(migrations::SQLITE)
+                    .map(|v| v.to_string()),
+                DbConnection::Postgresql(c) => c
+                    .revert_last_migration(migrations::POSTGRES)
+                    .map(|v| v.to_string()),
+            }
+            .unwrap();
+            if version == "20261203000011" {
+                return reverted;
+            }
         }
-        .unwrap();
+        unreachable!()
     }
     fn verification(conn: &mut DbConnection, id: &str) -> String {
         organisations::table
@@ -62,7 +74,7 @@ fn the_organisation_wide_check_becomes_a_check_of_each_coalition_that_had_it() {
         let pool = Db::connect(url, 1, Default::default()).unwrap();
         let mut conn = pool.get().unwrap();
         migrations::run_pending(&mut conn).unwrap();
-        revert_last(&mut conn);
+        let reverted = revert_through_coalition_checks(&mut conn);
         let at = "'2026-12-01 00:00:00'";
         conn.batch_execute(&format!(
             "INSERT INTO countries (code, alpha3, name, is_iso, created_at) VALUES ('FR', 'FRA', 'France', 1, {at});
@@ -76,7 +88,7 @@ fn the_organisation_wide_check_becomes_a_check_of_each_coalition_that_had_it() {
         ))
         .unwrap();
 
-        assert_eq!(migrations::run_pending(&mut conn).unwrap().len(), 1);
+        assert_eq!(migrations::run_pending(&mut conn).unwrap().len(), reverted);
         let checks: Vec<(String, String)> = organisation_checks::table
             .select((
                 organisation_checks::organisation_id,
@@ -98,7 +110,7 @@ fn the_organisation_wide_check_becomes_a_check_of_each_coalition_that_had_it() {
         assert_eq!(verification(&mut conn, "o1"), "unverified");
         assert_eq!(verification(&mut conn, "o2"), "domain");
 
-        revert_last(&mut conn);
+        revert_through_coalition_checks(&mut conn);
         assert_eq!(verification(&mut conn, "o1"), "coordinator");
         assert_eq!(verification(&mut conn, "o2"), "domain");
     }
