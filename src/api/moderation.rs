@@ -55,6 +55,11 @@ pub struct SignatureJson {
     /// signed through the public form or API): the same for requests from one /24 or /48,
     /// never the address. Filter by it with `signatures/find`.
     network: Option<String>,
+    /// A held signature (issue 18, finding 5): the id of the organisation's live signature it
+    /// contests, made from a mailbox at another domain (or at a free-mail provider). It is never
+    /// listed by itself: approving it rejects the contested one and lists this one; rejecting it
+    /// leaves the contested one as it is.
+    contests: Option<String>,
 }
 
 impl From<SignatureView> for SignatureJson {
@@ -83,6 +88,7 @@ impl From<SignatureView> for SignatureJson {
             rejected_at: s.rejected_at.map(utc),
             rejection_reason: s.rejection_reason,
             network: s.network,
+            contests: s.contests,
         }
     }
 }

@@ -215,6 +215,9 @@ pub struct Signature {
     pub email_domain: String,
     /// A keyed hash of the network the sign request came from (`domain::abuse::network`).
     pub network: Option<String>,
+    /// A held signature: the id of the organisation's live signature it contests (issue 18,
+    /// finding 5). Never listed by itself; the coalition decides which one stands.
+    pub contests: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -240,6 +243,7 @@ pub struct NewSignature {
     pub email_key: String,
     pub email_domain: String,
     pub network: Option<String>,
+    pub contests: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

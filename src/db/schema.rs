@@ -101,6 +101,7 @@ diesel::table! {
         email_key -> Text,
         email_domain -> Text,
         network -> Nullable<Text>,
+        contests -> Nullable<Text>,
     }
 }
 

@@ -45,6 +45,9 @@ string_enum!(
     /// What an outbox row is: which template renders it.
     MailKind {
         SignatureConfirmation => "signature_confirmation",
+        /// To the signer of an organisation's live signature: another mailbox confirmed a
+        /// signature for the same organisation, held for the coalition to decide.
+        SignatureContested => "signature_contested",
         /// A coordinator's invitation to sign, with its personal link.
         Invitation => "invitation",
         /// A reminder of an invitation not signed yet.

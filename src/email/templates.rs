@@ -14,6 +14,9 @@ pub struct SignatureConfirmation<'a> {
     pub confirm_url: &'a str,
     pub withdraw_url: &'a str,
     pub expires_at: &'a str,
+    /// The organisation has a live signature from another mailbox: this one is held for the
+    /// coalition to decide (issue 18, finding 5), and the mail says so.
+    pub held: bool,
 }
 
 #[derive(Template)]
@@ -36,6 +39,50 @@ impl SignatureConfirmation<'_> {
             .render()
             .map_err(|e| AppError::Unexpected(e.into()))?;
         let html = ConfirmationHtml { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        Ok((subject, text, html))
+    }
+}
+
+/// To the signer of an organisation's live signature: a signature from another mailbox (named
+/// by its domain only) was confirmed for the same organisation and is held for the coalition to
+/// decide (issue 18, finding 5).
+pub struct ContestedMail<'a> {
+    pub letter_title: &'a str,
+    pub letter_url: &'a str,
+    pub organisation_name: &'a str,
+    pub representative_name: &'a str,
+    /// The domain of the other signer's address.
+    pub other_domain: &'a str,
+    /// Whether this signer's signature is on the public list.
+    pub listed: bool,
+    pub withdraw_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/signature_contested.txt")]
+struct ContestedText<'a> {
+    m: &'a ContestedMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/signature_contested.html")]
+struct ContestedHtml<'a> {
+    m: &'a ContestedMail<'a>,
+}
+
+impl ContestedMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String), AppError> {
+        let subject = format!(
+            "Another signature for {}: {}",
+            self.organisation_name, self.letter_title
+        );
+        let text = ContestedText { m: self }
+            .render()
+            .map_err(|e| AppError::Unexpected(e.into()))?;
+        let html = ContestedHtml { m: self }
             .render()
             .map_err(|e| AppError::Unexpected(e.into()))?;
         Ok((subject, text, html))
@@ -208,6 +255,7 @@ mod tests {
             confirm_url: "https://x.example/signatures/confirm/abc",
             withdraw_url: "https://x.example/signatures/withdraw/def",
             expires_at: "1 January 2027, 00:00 UTC",
+            held: false,
         };
         let (subject, text, html) = m.render().unwrap();
         assert!(subject.contains("Stop <b>spyware</b>"));

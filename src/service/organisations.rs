@@ -912,6 +912,9 @@ pub fn merge(
             .filter(signatures::organisation_id.eq(&kept.id))
             .filter(signatures::letter_id.eq_any(&letter_ids))
             .filter(signatures::state.eq_any(SignatureState::LIVE.map(SignatureState::as_str)))
+            // Held signatures (issue 18, finding 5) are outside the one-live-signature rule:
+            // they move with their organisation and are never a rival.
+            .filter(signatures::contests.is_null())
             .select(Signature::as_select())
             .load(conn)?;
         let mut changes: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
@@ -926,7 +929,7 @@ pub fn merge(
                     list.push(json!(id));
                 }
             };
-            let live = progress(signature) > 0;
+            let live = progress(signature) > 0 && signature.contests.is_none();
             let rival = ours
                 .iter()
                 .find(|o| o.letter_id == signature.letter_id)

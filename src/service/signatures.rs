@@ -60,6 +60,11 @@ pub enum SignOutcome {
     Unchanged,
     /// The form's honeypot field was filled: a bot. Nothing stored, nothing sent.
     Trapped,
+    /// The organisation has a live signature from a mailbox at another domain (or at a free-mail
+    /// provider, whose domain proves nothing): a held signature and its confirmation mail, which
+    /// says so. Once confirmed it is never listed by itself; the coalition decides (issue 18,
+    /// finding 5).
+    Held,
 }
 
 type StateIs = diesel::dsl::Eq<signatures::state, &'static str>;
@@ -152,10 +157,12 @@ pub(crate) fn insert_pending(
         signer,
         verification,
         None,
+        None,
     )
 }
 
-/// [`insert_pending`], noting the network the request came from.
+/// [`insert_pending`], noting the network the request came from and the signature it contests
+/// (a held one).
 #[allow(clippy::too_many_arguments)]
 fn insert_pending_from(
     conn: &mut DbConnection,
@@ -166,6 +173,7 @@ fn insert_pending_from(
     signer: Signer,
     verification: Option<SignatureVerification>,
     network: Option<String>,
+    contests: Option<String>,
 ) -> Result<NewSignature, AppError> {
     let mut row = new_row(
         key,
@@ -177,17 +185,16 @@ fn insert_pending_from(
         verification,
     );
     row.network = network;
+    let action = if contests.is_some() {
+        "signature.created_held"
+    } else {
+        "signature.created"
+    };
+    row.contests = contests;
     diesel::insert_into(signatures::table)
         .values(&row)
         .execute(conn)?;
-    record(
-        conn,
-        &Actor::Public,
-        letter,
-        &row.id,
-        organisation,
-        "signature.created",
-    )?;
+    record(conn, &Actor::Public, letter, &row.id, organisation, action)?;
     Ok(row)
 }
 
@@ -209,6 +216,7 @@ pub(crate) fn new_row(
         email_domain: crate::domain::abuse::email_domain(&email_key),
         email_key,
         network: None,
+        contests: None,
         confirm_token_hash: key.derive(Purpose::ConfirmSignature, &id).hash(),
         withdraw_token_hash: key.derive(Purpose::WithdrawSignature, &id).hash(),
         id,
@@ -229,6 +237,8 @@ pub(crate) fn new_row(
     }
 }
 
+/// Insert a pending signature for a sign request and queue its confirmation mail; a held one
+/// when it `contests` the organisation's live signature.
 fn insert_signature(
     conn: &mut DbConnection,
     key: &TokenKey,
@@ -236,6 +246,7 @@ fn insert_signature(
     letter: &Letter,
     organisation: &Organisation,
     input: SignInput,
+    contests: Option<String>,
 ) -> Result<(), AppError> {
     let signer = Signer {
         text_hash: seen_text(conn, letter, input.language.as_ref())?,
@@ -253,6 +264,7 @@ fn insert_signature(
         signer,
         None,
         input.network,
+        contests,
     )?;
     outbox::enqueue(
         conn,
@@ -345,16 +357,10 @@ pub fn sign(
         let letter = letters::find(conn, letter_slug, Audience::Public)?.letter;
         ensure_open(&letter)?;
         let live = match find_organisation(conn, &input)? {
-            Some(organisation) => signatures::table
-                .filter(signatures::letter_id.eq(&letter.id))
-                .filter(signatures::organisation_id.eq(&organisation.id))
-                .filter(is_live())
-                .select(Signature::as_select())
-                .first(conn)
-                .optional()?,
+            Some(organisation) => live_signature(conn, &letter.id, &organisation.id)?,
             None => None,
         };
-        let now = now();
+        let email_key = crate::domain::abuse::email_key(input.email.as_str());
         match live {
             None => {
                 if address_signs_already(conn, &letter, input.email.as_str())? {
@@ -362,39 +368,28 @@ pub fn sign(
                 }
                 check_domain_cap(conn, policy, &input)?;
                 let organisation = find_or_create_organisation(conn, &input)?;
-                insert_signature(conn, key, policy, &letter, &organisation, input)?;
+                insert_signature(conn, key, policy, &letter, &organisation, input, None)?;
                 Ok(SignOutcome::Created)
             }
-            Some(sig) if sig.state == SignatureState::Pending.as_str() => {
-                if sig.confirm_expires_at <= now {
-                    check_domain_cap(conn, policy, &input)?;
-                    mark_expired(conn, &sig.id)?;
-                    let organisation = find_or_create_organisation(conn, &input)?;
-                    insert_signature(conn, key, policy, &letter, &organisation, input)?;
-                    Ok(SignOutcome::Created)
-                } else if sig.email_key != crate::domain::abuse::email_key(input.email.as_str()) {
-                    // Issue 18, finding 5: a request from another address never re-sends this
-                    // signer's link (it put a squatter's confirmation in front of the real
-                    // organisation's eyes, and spent the squatter's cap for them).
-                    Ok(SignOutcome::Unchanged)
-                } else if sig.confirmations_sent < policy.max_confirmation_sends {
-                    diesel::update(signatures::table.find(&sig.id))
-                        .set((
-                            signatures::confirmations_sent.eq(sig.confirmations_sent + 1),
-                            signatures::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                    outbox::enqueue(
-                        conn,
-                        MailKind::SignatureConfirmation,
-                        &sig.email,
-                        Some(&sig.id),
-                    )?;
-                    Ok(SignOutcome::Resent)
-                } else {
-                    Ok(SignOutcome::Unchanged)
-                }
+            Some(sig)
+                if sig.state == SignatureState::Pending.as_str()
+                    && sig.confirm_expires_at <= now() =>
+            {
+                check_domain_cap(conn, policy, &input)?;
+                mark_expired(conn, &sig.id)?;
+                let organisation = find_or_create_organisation(conn, &input)?;
+                insert_signature(conn, key, policy, &letter, &organisation, input, None)?;
+                Ok(SignOutcome::Created)
             }
+            // The address that signed: its link again while unconfirmed, up to the cap.
+            Some(sig) if sig.email_key == email_key => resend(conn, policy, &sig),
+            // Issue 18, finding 5: another mailbox at another domain (or at a free-mail
+            // provider) is held for the coalition to decide; it never re-sends this signer's
+            // link, nor vanishes.
+            Some(sig) if contests(&sig, &email_key) => {
+                hold(conn, key, policy, &letter, &sig, input, &email_key)
+            }
+            // A colleague's address at the same domain: the organisation signs already.
             Some(_) => Ok(SignOutcome::Unchanged),
         }
     });
@@ -409,6 +404,106 @@ pub fn sign(
         }) => Ok(SignOutcome::Unchanged),
         other => other,
     }
+}
+
+/// The organisation's live signature on a letter that is not held: the one that counts (at most
+/// one, by the `signatures_live_idx` unique index).
+fn live_signature(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    organisation_id: &str,
+) -> Result<Option<Signature>, AppError> {
+    Ok(signatures::table
+        .filter(signatures::letter_id.eq(letter_id))
+        .filter(signatures::organisation_id.eq(organisation_id))
+        .filter(is_live())
+        .filter(signatures::contests.is_null())
+        .select(Signature::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Re-send an unconfirmed signature's link to its own address, up to the cap; nothing for one
+/// already confirmed.
+fn resend(
+    conn: &mut DbConnection,
+    policy: &SigningPolicy,
+    sig: &Signature,
+) -> Result<SignOutcome, AppError> {
+    if sig.state != SignatureState::Pending.as_str()
+        || sig.confirmations_sent >= policy.max_confirmation_sends
+    {
+        return Ok(SignOutcome::Unchanged);
+    }
+    diesel::update(signatures::table.find(&sig.id))
+        .set((
+            signatures::confirmations_sent.eq(sig.confirmations_sent + 1),
+            signatures::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    outbox::enqueue(
+        conn,
+        MailKind::SignatureConfirmation,
+        &sig.email,
+        Some(&sig.id),
+    )?;
+    Ok(SignOutcome::Resent)
+}
+
+/// Whether a sign request from the address `email_key` contests the organisation's live
+/// signature `sig` rather than joining it: its mailbox is at another domain, or at a free-mail
+/// provider (where a shared domain says nothing about who writes). A colleague at the same
+/// domain does not contest: the organisation signs already.
+fn contests(sig: &Signature, email_key: &str) -> bool {
+    let domain = crate::domain::abuse::email_domain(email_key);
+    domain != sig.email_domain || crate::domain::abuse::is_free_mail(&domain)
+}
+
+/// A second signer for an organisation whose live signature `contested` came from another
+/// mailbox (issue 18, finding 5): a held signature that names it, with a confirmation mail that
+/// tells the signer so. Its own address asking again gets its link again, up to the cap; the
+/// address rules and the domain caps apply as to any new signature.
+fn hold(
+    conn: &mut DbConnection,
+    key: &TokenKey,
+    policy: &SigningPolicy,
+    letter: &Letter,
+    contested: &Signature,
+    input: SignInput,
+    email_key: &str,
+) -> Result<SignOutcome, AppError> {
+    let own = signatures::table
+        .filter(signatures::letter_id.eq(&letter.id))
+        .filter(signatures::email_key.eq(email_key))
+        .filter(is_live())
+        .select(Signature::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(own) = own {
+        let pending = own.state == SignatureState::Pending.as_str();
+        if pending && own.confirm_expires_at <= now() {
+            mark_expired(conn, &own.id)?;
+        } else if pending && own.organisation_id == contested.organisation_id {
+            return resend(conn, policy, &own);
+        } else {
+            return Ok(SignOutcome::Unchanged);
+        }
+    }
+    check_domain_cap(conn, policy, &input)?;
+    let organisation = organisations::table
+        .find(&contested.organisation_id)
+        .select(Organisation::as_select())
+        .first(conn)?;
+    insert_signature(
+        conn,
+        key,
+        policy,
+        letter,
+        &organisation,
+        input,
+        Some(contested.id.clone()),
+    )?;
+    Ok(SignOutcome::Held)
 }
 
 /// Whether an address that reaches the same mailbox as `email` (same
@@ -664,9 +759,21 @@ pub fn confirm(
 pub(crate) fn complete(
     conn: &mut DbConnection,
     key: &LedgerKey,
-    view: SignatureView,
+    mut view: SignatureView,
 ) -> Result<SignatureView, AppError> {
     ensure_open(&view.letter)?;
+    if view.signature.contests.is_some() {
+        match live_signature(conn, &view.letter.id, &view.organisation.id)? {
+            Some(contested) => return hold_confirmed(conn, view, &contested),
+            // The signature it contested was withdrawn or expired meanwhile: an ordinary one.
+            None => {
+                diesel::update(signatures::table.find(&view.signature.id))
+                    .set(signatures::contests.eq(None::<String>))
+                    .execute(conn)?;
+                view.signature.contests = None;
+            }
+        }
+    }
     // Before publishing, so that the new public row shows the verification.
     let verified_now = super::organisations::verify_by_confirmed_email(
         conn,
@@ -676,9 +783,15 @@ pub(crate) fn complete(
     )?;
     let now = now();
     let moderation: Moderation = view.letter.moderation.parse().unwrap_or(Moderation::Manual);
+    // Issue 18, finding 5: an address that does not prove the domain the organisation was
+    // verified by would be listed under that badge; it waits for the coordinators instead, even
+    // on an `auto` letter. (Invitations and imports were checked by the coalition.)
+    let unproven = !verified_now
+        && view.signature.verification.is_none()
+        && !proves_verified_domain(&view.organisation, &view.signature.email);
     let (state, published_at) = match moderation {
-        Moderation::Auto => (SignatureState::Published, Some(now)),
-        Moderation::Manual => (SignatureState::Confirmed, None),
+        Moderation::Auto if !unproven => (SignatureState::Published, Some(now)),
+        _ => (SignatureState::Confirmed, None),
     };
     diesel::update(
         signatures::table
@@ -695,6 +808,7 @@ pub(crate) fn complete(
     let confirmed = find_by_id(conn, &view.signature.id)?;
     let action = match state {
         SignatureState::Published => "signature.confirmed_and_published",
+        _ if unproven => "signature.confirmed_unproven_domain",
         _ => "signature.confirmed",
     };
     record(
@@ -718,6 +832,124 @@ pub(crate) fn complete(
         verified_now,
         ..confirmed
     })
+}
+
+/// Whether a signature from `email` may carry the organisation's badge: the organisation is not
+/// verified by its domain, or the address is at that domain.
+fn proves_verified_domain(organisation: &Organisation, email: &str) -> bool {
+    if organisation.verification != Verification::Domain.as_str() {
+        return true;
+    }
+    organisation
+        .website
+        .as_deref()
+        .and_then(|w| url::Url::parse(w).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .is_some_and(|host| crate::domain::verification::email_proves_domain(email, &host))
+}
+
+/// Confirm a held signature: `confirmed`, never listed by itself, whatever the letter's
+/// moderation, until the coalition approves it in place of `contested` ([`moderate`]). Its
+/// address proves nothing about the organisation until then. The contested signature's mailbox
+/// is told (the domain of the other address, never the address).
+fn hold_confirmed(
+    conn: &mut DbConnection,
+    view: SignatureView,
+    contested: &Signature,
+) -> Result<SignatureView, AppError> {
+    let now = now();
+    diesel::update(
+        signatures::table
+            .find(&view.signature.id)
+            .filter(signatures::state.eq(SignatureState::Pending.as_str())),
+    )
+    .set((
+        signatures::state.eq(SignatureState::Confirmed.as_str()),
+        signatures::confirmed_at.eq(Some(now)),
+        signatures::contests.eq(Some(&contested.id)),
+        signatures::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    record(
+        conn,
+        &Actor::Public,
+        &view.letter,
+        &view.signature.id,
+        &view.organisation,
+        "signature.confirmed_held",
+    )?;
+    if !contested.email.is_empty() {
+        outbox::enqueue(
+            conn,
+            MailKind::SignatureContested,
+            &contested.email,
+            Some(&view.signature.id),
+        )?;
+    }
+    find_by_id(conn, &view.signature.id)
+}
+
+/// Approving a held signature: the organisation's live signature it contested (or whichever
+/// took its place) is rejected and taken off the list, signatures held against that one now
+/// contest this, and this one is the organisation's: its address may verify the organisation's
+/// domain. The caller publishes it.
+fn replace_contested(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    actor: &Actor,
+    letter: &Letter,
+    held: &SignatureView,
+) -> Result<(), AppError> {
+    let now = now();
+    if let Some(contested) = live_signature(conn, &letter.id, &held.organisation.id)? {
+        let reason = "replaced by a contesting signature for the organisation that the \
+                      coalition approved";
+        diesel::update(signatures::table.find(&contested.id))
+            .set((
+                signatures::state.eq(SignatureState::Rejected.as_str()),
+                signatures::rejected_at.eq(Some(now)),
+                signatures::rejection_reason.eq(Some(reason)),
+                signatures::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if contested.state == SignatureState::Published.as_str() {
+            public_list::unpublish(conn, key, &contested.id, now)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            Event {
+                coalition_id: Some(&letter.coalition_id),
+                letter_id: Some(&letter.id),
+                subject_kind: "signature",
+                subject_id: &contested.id,
+                action: "signature.rejected",
+                details: serde_json::json!({
+                    "organisation": held.organisation.name,
+                    "country": held.organisation.country_code,
+                    "reason": reason,
+                    "replaced_by": held.signature.id,
+                }),
+            },
+        )?;
+        diesel::update(
+            signatures::table
+                .filter(signatures::contests.eq(&contested.id))
+                .filter(signatures::id.ne(&held.signature.id)),
+        )
+        .set(signatures::contests.eq(Some(&held.signature.id)))
+        .execute(conn)?;
+    }
+    diesel::update(signatures::table.find(&held.signature.id))
+        .set(signatures::contests.eq(None::<String>))
+        .execute(conn)?;
+    super::organisations::verify_by_confirmed_email(
+        conn,
+        key,
+        &held.organisation,
+        &held.signature.email,
+    )?;
+    Ok(())
 }
 
 /// Withdraw a signature through the link in any of its mails. Withdrawing twice is harmless.
@@ -903,9 +1135,15 @@ pub fn moderate(
         let now = now();
         let mut done = Vec::with_capacity(found.len());
         for s in found {
-            let id = &s.signature.id;
+            let id = &s.signature.id.clone();
             match decision {
                 Decision::Approve => {
+                    let s = if s.signature.contests.is_some() {
+                        replace_contested(conn, key, actor, &letter, &s)?;
+                        find_by_id(conn, id)?
+                    } else {
+                        s
+                    };
                     diesel::update(signatures::table.find(id))
                         .set((
                             signatures::state.eq(SignatureState::Published.as_str()),

@@ -130,6 +130,7 @@ async fn confirm(
         SignatureState::Published => {
             "Thank you: the signature is confirmed and your organisation is now listed."
         }
+        _ if view.signature.contests.is_some() => "Thank you: the signature is confirmed. The letter already has a signature for your organisation from another address; the letter's coordinators will see both and decide which one stands.",
         _ => "Thank you: the signature is confirmed. The letter's coordinators will review it before it is listed.",
     };
     action_page(

@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use crate::db::models::OutboxMail;
 use crate::db::Db;
 use crate::domain::token::{Purpose, TokenKey};
-use crate::domain::MailKind;
+use crate::domain::{MailKind, SignatureState};
 use crate::email::{templates, Email, Mailer};
 use crate::error::AppError;
 use crate::service::letters::{self, Audience};
@@ -209,6 +209,13 @@ pub enum Prepared {
     Skip(&'static str),
 }
 
+/// The signature an outbox row is about.
+fn signature_id(mail: &OutboxMail) -> Result<&str, AppError> {
+    mail.signature_id
+        .as_deref()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no signature")))
+}
+
 /// Check that the mail should still go out, then render it.
 pub fn prepare(
     conn: &mut crate::db::DbConnection,
@@ -216,12 +223,17 @@ pub fn prepare(
     public_url: &str,
     mail: &OutboxMail,
 ) -> Result<Prepared, AppError> {
+    if mail.kind == MailKind::SignatureContested.as_str() {
+        // Decided before the mail went out: the held signature no longer contests this one.
+        let held = signatures::find_by_id(conn, signature_id(mail)?)?;
+        if held.signature.contests.is_none() || !held.state().is_live() {
+            return Ok(Prepared::Skip(
+                "the contest was decided before the mail went out",
+            ));
+        }
+    }
     if mail.kind == MailKind::Update.as_str() {
-        let signature_id = mail
-            .signature_id
-            .as_deref()
-            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no signature")))?;
-        let view = signatures::find_by_id(conn, signature_id)?;
+        let view = signatures::find_by_id(conn, signature_id(mail)?)?;
         if let Err(reason) = updates::still_subscribed(&view) {
             return Ok(Prepared::Skip(reason));
         }
@@ -249,11 +261,7 @@ pub fn render(
     // unsubscribe link for the `List-Unsubscribe` headers.
     let ((subject, text, html), primary_link, list_unsubscribe) = match kind {
         MailKind::SignatureConfirmation => {
-            let signature_id = mail
-                .signature_id
-                .as_deref()
-                .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no signature")))?;
-            let view = signatures::find_by_id(conn, signature_id)?;
+            let view = signatures::find_by_id(conn, signature_id(mail)?)?;
             let confirm = key.derive(Purpose::ConfirmSignature, &view.signature.id);
             let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
             let content = templates::SignatureConfirmation {
@@ -268,6 +276,7 @@ pub fn render(
                     .confirm_expires_at
                     .format("%-d %B %Y, %H:%M UTC")
                     .to_string(),
+                held: view.signature.contests.is_some(),
             };
             (
                 content.render()?,
@@ -277,6 +286,25 @@ pub fn render(
                 )),
                 None,
             )
+        }
+        MailKind::SignatureContested => {
+            let held = signatures::find_by_id(conn, signature_id(mail)?)?;
+            let contested_id = held.signature.contests.as_deref().ok_or_else(|| {
+                AppError::Unexpected(anyhow::anyhow!("the held signature was decided"))
+            })?;
+            let contested = signatures::find_by_id(conn, contested_id)?;
+            let withdraw = key.derive(Purpose::WithdrawSignature, &contested.signature.id);
+            let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
+            let content = templates::ContestedMail {
+                letter_title: &held.letter.title,
+                letter_url: &format!("{public_url}/letters/{}", held.letter.slug),
+                organisation_name: &held.organisation.name,
+                representative_name: &contested.signature.representative_name,
+                other_domain: &held.signature.email_domain,
+                listed: contested.state() == SignatureState::Published,
+                withdraw_url: &withdraw_url,
+            };
+            (content.render()?, Some(withdraw_url), None)
         }
         MailKind::Invitation | MailKind::InvitationReminder => {
             let invitation_id = mail

@@ -126,7 +126,8 @@ db_test!(
 db_test!(
     // Issue 18, finding 5: while a squatter's signature for "Tell MAMA" was pending, the real
     // organisation's sign request re-sent the squatter's confirmation link. Only the address that
-    // signed gets its link again (up to the cap); the answer stays the same neutral one.
+    // signed gets its link again (up to the cap); the real organisation gets its own link, which
+    // says its signature is held; the answer stays the same neutral one.
     async fn a_sign_request_never_resends_another_address_confirmation_link(app, |s| {
         s.max_confirmation_sends = 2;
     }) {
@@ -141,19 +142,168 @@ db_test!(
         real["website"] = json!("https://tellmama.org");
         let (status, answer) = status_json(app.sign(&letter, &real).await).await;
         assert_eq!((status, &answer), (202, &first), "the same neutral answer");
+        let mails = app.mail.wait_for(2).await;
         settle().await;
-        assert_eq!(app.mail.mails().len(), 1, "the squatter's link was re-sent");
+        assert_eq!(app.mail.mails().len(), 2);
+        assert_eq!(mails[1].to, ["info@tellmama.org"], "the squatter's link was re-sent");
+        assert_ne!(mails[1].token("confirm"), mails[0].token("confirm"));
+        assert!(mails[1].text.contains("already has a signature for Tell MAMA"), "{}", mails[1].text);
+        assert!(!mails[0].text.contains("already has a signature"), "{}", mails[0].text);
 
         // The squatter asking again still gets its own link, up to the cap.
         for _ in 0..3 {
             let (status, _) = status_json(app.sign(&letter, &squatter).await).await;
             assert_eq!(status, 202);
         }
-        let mails = app.mail.wait_for(2).await;
+        let mails = app.mail.wait_for(3).await;
         settle().await;
-        assert_eq!(app.mail.mails().len(), 2, "the cap");
-        assert!(mails.iter().all(|m| m.to == ["press@tellmama.attacker.example"]));
+        assert_eq!(app.mail.mails().len(), 3, "the cap");
+        assert_eq!(mails[2].to, ["press@tellmama.attacker.example"]);
+        assert_eq!(mails[2].token("confirm"), mails[0].token("confirm"));
         assert_eq!(app.signatories(&letter).await["total"], 0);
+    }
+);
+
+/// The coordinators' view of a letter's signatures: (organisation, state, contests, id) each.
+async fn signatures_of(app: &TestApp, letter: &str) -> Vec<(String, String, Value, String)> {
+    let (status, body) = status_json(
+        app.get_authed(&format!("/api/v1/letters/{letter}/signatures"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["organisation"]["name"].as_str().unwrap().to_string(),
+                s["state"].as_str().unwrap().to_string(),
+                s["contests"].clone(),
+                s["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+db_test!(
+    // Issue 18, finding 5: once a squatter's signature for "Tell MAMA" was confirmed, the real
+    // organisation could never sign (the same neutral 202, nothing else). A second signer from
+    // another domain is now held: confirmed but never listed by itself, both mailboxes are told,
+    // and the coalition decides; approving the held one replaces the squatter's on the list.
+    async fn a_second_signer_from_another_domain_is_held_for_the_coalition_to_decide(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let mut squatter = signer("Tell MAMA", "GB", "press@tellmama.attacker.example");
+        squatter["website"] = json!("https://tellmama.org");
+        app.sign_and_confirm(&letter, &squatter).await;
+        assert_eq!(app.signatories(&letter).await["total"], 1);
+
+        let mut real = signer("Tell MAMA", "GB", "info@tellmama.org");
+        real["representative_name"] = json!("Iman Atta");
+        let held_mail = app.sign_and_confirm(&letter, &real).await;
+        assert!(held_mail.text.contains("already has a signature for Tell MAMA"), "{}", held_mail.text);
+        // Confirmed, but not listed: the squatter's row is still the one on the list.
+        let list = app.signatories(&letter).await;
+        assert_eq!(list["total"], 1, "{list}");
+        assert_eq!(list["items"][0]["verification"], "unverified", "the held address verified the squatter's row");
+
+        // The squatter's mailbox is told, with the other address's domain only.
+        let told = app.mail.wait_for_to(2, "press@tellmama.attacker.example").await;
+        assert!(told.subject.contains("Another signature for Tell MAMA"), "{}", told.subject);
+        let words = told.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("from an address at tellmama.org,"), "{words}");
+        assert!(!told.text.contains("info@") && !told.text.contains("Iman Atta"), "{}", told.text);
+        assert!(told.text.contains("/signatures/withdraw/"));
+
+        let rows = signatures_of(&app, &letter).await;
+        let (_, state, contests, held_id) = rows.iter().find(|r| r.1 != "published").unwrap().clone();
+        let squatter_id = rows.iter().find(|r| r.1 == "published").unwrap().3.clone();
+        assert_eq!((state.as_str(), contests), ("confirmed", json!(squatter_id)));
+
+        // The coalition approves the held signature: it replaces the squatter's on the list, and
+        // its address now proves the organisation's domain.
+        let r = app
+            .post(&format!("/api/v1/letters/{letter}/signatures/approve"), &json!({"ids": [held_id]}))
+            .await;
+        assert_eq!(r.status(), 200);
+        let list = app.signatories(&letter).await;
+        assert_eq!(list["total"], 1, "{list}");
+        assert_eq!(list["items"][0]["verification"], "domain", "{list}");
+        assert_eq!(list["items"][0]["verified_domain"], "tellmama.org");
+        let rows = signatures_of(&app, &letter).await;
+        let state_of = |id: &str| rows.iter().find(|r| r.3 == id).unwrap().clone();
+        assert_eq!((state_of(&held_id).1.as_str(), state_of(&held_id).2), ("published", Value::Null));
+        assert_eq!(state_of(&squatter_id).1, "rejected");
+        let (_, audit) = status_json(app.get_authed(&format!("/api/v1/letters/{letter}/audit?per_page=200")).await).await;
+        let actions: Vec<&str> = audit["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+        for action in ["signature.created_held", "signature.confirmed_held", "signature.rejected", "signature.approved"] {
+            assert!(actions.contains(&action), "{action} missing from {actions:?}");
+        }
+    }
+);
+
+db_test!(
+    // Issue 18, finding 5: a held signature the coalition rejects leaves the organisation's
+    // signature as it was; a colleague at the same domain is no contest (the organisation signs
+    // already), while two free-mail addresses are (their domain proves nothing).
+    async fn rejecting_a_held_signature_keeps_the_listed_one_and_free_mail_always_contests(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let mut real = signer("Tell MAMA", "GB", "info@tellmama.org");
+        real["website"] = json!("https://tellmama.org");
+        app.sign_and_confirm(&letter, &real).await;
+        let r = app.sign(&letter, &signer("Tell MAMA", "GB", "press@tellmama.org")).await;
+        assert_eq!(r.status(), 202);
+        settle().await;
+        assert_eq!(app.mail.mails().len(), 1, "a colleague's request is no contest");
+
+        app.sign_and_confirm(&letter, &signer("Tell MAMA", "GB", "tellmama.uk@gmail.com")).await;
+        let rows = signatures_of(&app, &letter).await;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let held = rows.iter().find(|r| r.1 == "confirmed").expect("held").3.clone();
+        let r = app
+            .post(
+                &format!("/api/v1/letters/{letter}/signatures/reject"),
+                &json!({"ids": [held], "reason": "not the organisation"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let list = app.signatories(&letter).await;
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["items"][0]["verified_domain"], "tellmama.org", "{list}");
+
+        let first = signer("Gmail Group", "GB", "first.gmail.group@gmail.com");
+        app.sign_and_confirm(&letter, &first).await;
+        let before = app.mail.mails().len();
+        let second = signer("Gmail Group", "GB", "other.gmail.group@gmail.com");
+        let r = app.sign(&letter, &second).await;
+        assert_eq!(r.status(), 202);
+        let mail = app.mail.wait_for_to(before, "other.gmail.group@gmail.com").await;
+        assert!(mail.text.contains("already has a signature for Gmail Group"), "{}", mail.text);
+    }
+);
+
+db_test!(
+    // Issue 18, finding 5 (verified vs unverified): an organisation verified by its domain on one
+    // letter lent its badge to anyone who signed another letter in its name. A signature whose
+    // address does not prove that domain now waits for the coordinators, even on an `auto`
+    // letter; one from the domain is listed at once.
+    async fn an_address_that_does_not_prove_the_verified_domain_waits_for_the_coordinators(app) {
+        let first = app.open_letter("first", "auto").await;
+        let mut real = signer("Tell MAMA", "GB", "info@tellmama.org");
+        real["website"] = json!("https://tellmama.org");
+        app.sign_and_confirm(&first, &real).await;
+        assert_eq!(app.signatories(&first).await["items"][0]["verification"], "domain");
+
+        let second = app.open_letter("second", "auto").await;
+        app.sign_and_confirm(&second, &signer("Tell MAMA", "GB", "tell.mama@gmail.com")).await;
+        assert_eq!(app.signatories(&second).await["total"], 0, "listed under the domain badge");
+        let rows = signatures_of(&app, &second).await;
+        assert_eq!((rows[0].1.as_str(), &rows[0].2), ("confirmed", &Value::Null), "{rows:?}");
+
+        let third = app.open_letter("third", "auto").await;
+        app.sign_and_confirm(&third, &signer("Tell MAMA", "GB", "press@tellmama.org")).await;
+        assert_eq!(app.signatories(&third).await["total"], 1);
     }
 );
 
