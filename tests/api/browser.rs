@@ -413,6 +413,9 @@ db_test!(
         browser.goto(&page).await;
         assert_eq!(browser.text_of("h1").await, "Letter stop-spyware");
         assert!(browser.text().await.contains("No organisation is listed yet."));
+        // Issue 19: the form carries no per-visitor token; the browser's own Origin and
+        // Sec-Fetch-Site headers let the post through.
+        assert!(browser.find_all("input[name=csrf_token]").await.is_empty());
 
         browser.fill("organisation_name", "Digital Courage").await;
         browser.select("country", "DE").await;

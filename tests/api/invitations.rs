@@ -330,9 +330,16 @@ db_test!(
                 .await;
             assert_eq!(r.status(), 404);
         }
-        // A form without CSRF token, or with missing fields, signs nothing.
+        // A form posted from another site, or with missing fields, signs nothing.
         let page = format!("/invitations/{token}");
-        let r = browser.client.post(app.url(&page)).form(&[("representative_name", "Eve")]).send().await.unwrap();
+        let r = browser
+            .client
+            .post(app.url(&page))
+            .header("origin", "https://evil.example")
+            .form(&[("representative_name", "Eve")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 403);
         let r = browser.submit(&page, &page, &[("representative_name", ""), ("representative_role", "Director")]).await;
         assert_eq!(r.status(), 422);

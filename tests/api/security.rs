@@ -27,7 +27,7 @@ fn assert_security_headers(what: &str, r: &reqwest::Response) {
     };
     assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
     assert_eq!(header("x-frame-options"), "DENY", "{what}");
-    assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(header("referrer-policy"), "same-origin", "{what}");
     let csp = header("content-security-policy");
     let directives: Vec<(&str, Vec<&str>)> = csp
         .split(';')
@@ -138,8 +138,14 @@ db_test!(
             assert_eq!(r.status().as_u16(), status, "{what}");
             assert_security_headers(what, &r);
         }
-        // A refused form post (no CSRF token) and an unauthenticated API write.
-        let r = client.post(app.url("/letters/sec-letter/sign")).form(&[("x", "y")]).send().await.unwrap();
+        // A refused form post (from another site) and an unauthenticated API write.
+        let r = client
+            .post(app.url("/letters/sec-letter/sign"))
+            .header("sec-fetch-site", "cross-site")
+            .form(&[("x", "y")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 403);
         assert_security_headers("refused form post", &r);
         let r = client.post(app.url("/api/v1/letters")).json(&json!({})).send().await.unwrap();
@@ -613,7 +619,7 @@ fn post_routes() -> Vec<String> {
 }
 
 db_test!(
-    async fn every_form_post_needs_its_csrf_token(app) {
+    async fn every_form_post_needs_its_csrf_token_or_to_come_from_this_site(app) {
         let routes = post_routes();
         assert!(routes.len() >= 35, "{routes:?}");
         for known in ["/login", "/logout", "/letters/{slug}/sign", "/dashboard/letters/{slug}/moderate"] {
@@ -644,9 +650,21 @@ db_test!(
                 .replace("{language}", "fr")
                 .replace("{to}", "closed")
                 .replace("{token}", &token);
+            // The signer's public forms are checked by origin (issue 19): a post from this
+            // browser's other tabs on another site is refused by the headers it always carries.
+            let by_origin = ["/letters/", "/signatures/", "/invitations/"].iter().any(|p| path.starts_with(p));
             for forged in [&[("csrf_token", "forged")][..], &[][..]] {
-                let r = browser.client.post(app.url(&path)).form(forged).send().await.unwrap();
-                assert_eq!(r.status(), 403, "POST {path} with {forged:?}");
+                let cross_site = browser
+                    .client
+                    .post(app.url(&path))
+                    .header("origin", "https://evil.example")
+                    .header("sec-fetch-site", "cross-site")
+                    .form(forged);
+                assert_eq!(cross_site.send().await.unwrap().status(), 403, "POST {path} from another site with {forged:?}");
+                if !by_origin {
+                    let r = browser.client.post(app.url(&path)).form(forged).send().await.unwrap();
+                    assert_eq!(r.status(), 403, "POST {path} with {forged:?}");
+                }
             }
         }
         // Nothing happened: the letter is still a draft, the owner still signed in.
