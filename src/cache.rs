@@ -3,8 +3,8 @@
 //!
 //! - [`CountryCache`]: the country list every sign request resolves against (about 250 rows),
 //!   kept for a minute; adding or removing a territory clears it.
-//! - [`VersionCache`]: per public letter, its id, last update and list version — all an ETag
-//!   needs — kept for a second, so a revalidation (`If-None-Match`) is answered with `304`
+//! - [`VersionCache`]: per public letter, its id, last update, list version and ledger length —
+//!   all an ETag needs — kept for a second, so a revalidation (`If-None-Match`) is answered with `304`
 //!   without touching the database. Publishing, withdrawing or changing a letter here clears its
 //!   entry; a change made by another instance shows within a second.
 
@@ -55,6 +55,10 @@ pub struct LetterVersion {
     pub updated_at: NaiveDateTime,
     /// The id of the list's latest change (0 before any).
     pub version: i64,
+    /// The length of the letter's ledger: it also grows without a change to the list (a new
+    /// text version, a listed organisation's new website), and the letter's JSON and page show
+    /// its head.
+    pub ledger_length: i64,
     /// The later of the letter's update and the list's latest change.
     pub last_modified: NaiveDateTime,
     /// The deadline of an open letter: the entry goes stale then, since the letter reads as
@@ -81,6 +85,7 @@ impl VersionCache {
             .run(move |conn| {
                 let letter = letters::find(conn, &key, Audience::Public)?.letter;
                 let (version, changed_at) = public_list::version(conn, &letter.id)?;
+                let ledger_length = crate::service::ledger::length(conn, &letter.id)?;
                 let open = letter.state == crate::domain::LetterState::Open.as_str();
                 Ok(LetterVersion {
                     open_until: letter.deadline.filter(|_| open),
@@ -90,6 +95,7 @@ impl VersionCache {
                     slug: letter.slug,
                     updated_at: letter.updated_at,
                     version,
+                    ledger_length,
                 })
             })
             .await?;
@@ -110,5 +116,215 @@ impl VersionCache {
     /// Forget a letter after this instance changed it or its list.
     pub fn forget(&self, slug: &str) {
         self.entries.write().expect("cache lock").remove(slug);
+    }
+}
+
+/// Public responses rendered once and served from memory (issue 19): the letter page, its JSON,
+/// signatory pages, CSVs up to [`MAX_CACHED_ROWS`] rows, the badge and the chart.
+///
+/// An entry is keyed by what changes with its content — the resource's validators (the letter's
+/// id, update time and list version from [`VersionCache`], the representation, the query) — and
+/// by the current second, so that what the key does not name (a campaign's title, a new
+/// translation, a change made on another instance) shows within a second, as the validators do.
+/// Concurrent misses on one key wait for one render. Memory is bounded by the bytes held
+/// (`response_cache_mib`); each entry keeps a gzip variant beside its body when that is smaller.
+pub struct ResponseCache {
+    entries: quick_cache::sync::Cache<String, Arc<Representation>, ByBytes>,
+}
+
+/// Lists of at most this many rows are rendered whole and cached; longer ones are streamed.
+pub const MAX_CACHED_ROWS: i64 = 10_000;
+
+/// Bodies smaller than this are not worth compressing.
+const GZIP_FROM: usize = 512;
+
+/// A rendered response, before compression.
+pub struct Rendered {
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    /// Headers that belong to this representation (a `Link` to the next page).
+    pub headers: Vec<(actix_web::http::header::HeaderName, String)>,
+}
+
+/// A cached response: its body, and its gzip variant when that is smaller.
+pub struct Representation {
+    pub content_type: &'static str,
+    pub body: bytes::Bytes,
+    pub gzip: Option<bytes::Bytes>,
+    pub headers: Vec<(actix_web::http::header::HeaderName, String)>,
+}
+
+impl Representation {
+    /// Compress `rendered` (on the blocking pool when it is large).
+    pub async fn of(rendered: Rendered) -> Representation {
+        let gzip = if rendered.body.len() < GZIP_FROM {
+            None
+        } else if rendered.body.len() < 64 * 1024 {
+            gzip(&rendered.body)
+        } else {
+            let body = rendered.body.clone();
+            actix_web::web::block(move || gzip(&body))
+                .await
+                .ok()
+                .flatten()
+        };
+        Representation {
+            content_type: rendered.content_type,
+            gzip: gzip
+                .filter(|g| g.len() < rendered.body.len())
+                .map(Into::into),
+            body: rendered.body.into(),
+            headers: rendered.headers,
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        (self.body.len() + self.gzip.as_ref().map_or(0, |g| g.len()) + 256) as u64
+    }
+}
+
+fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok()
+}
+
+/// `key` for the current second: an entry lives at most a second (see [`ResponseCache`]).
+fn this_second(key: &str) -> String {
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("{key}\u{0}{second}")
+}
+
+#[derive(Clone)]
+pub struct ByBytes;
+
+impl quick_cache::Weighter<String, Arc<Representation>> for ByBytes {
+    fn weight(&self, key: &String, value: &Arc<Representation>) -> u64 {
+        key.len() as u64 + value.weight()
+    }
+}
+
+impl ResponseCache {
+    /// A cache holding at most `bytes` of responses (0: nothing is kept).
+    pub fn new(bytes: u64) -> ResponseCache {
+        ResponseCache {
+            entries: quick_cache::sync::Cache::with_weighter(
+                (bytes / 4096).clamp(16, 1 << 20) as usize,
+                bytes.max(1),
+                ByBytes,
+            ),
+        }
+    }
+
+    /// The representation cached under `key` this second, or the one `render` makes (once,
+    /// however many requests ask at the same time).
+    pub async fn get_or_render<F>(
+        &self,
+        key: &str,
+        render: F,
+    ) -> Result<Arc<Representation>, AppError>
+    where
+        F: std::future::Future<Output = Result<Rendered, AppError>>,
+    {
+        self.entries
+            .get_or_insert_async(&this_second(key), async {
+                Ok(Arc::new(Representation::of(render.await?).await))
+            })
+            .await
+    }
+
+    /// The representation cached under `key` this second, if there is one.
+    pub fn get(&self, key: &str) -> Option<Arc<Representation>> {
+        self.entries.get(&this_second(key))
+    }
+
+    /// The bytes held now (bodies, gzip variants and keys).
+    pub fn weight(&self) -> u64 {
+        self.entries.weight()
+    }
+
+    /// Entries held now.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered(size: usize) -> Rendered {
+        Rendered {
+            content_type: "text/plain",
+            body: (0..size).map(|i| b"abcdefgh"[i % 8]).collect(),
+            headers: vec![],
+        }
+    }
+
+    #[actix_web::test]
+    async fn one_render_per_key_and_second_and_a_gzip_variant_that_decodes_to_the_body() {
+        let cache = ResponseCache::new(1 << 20);
+        let renders = std::sync::atomic::AtomicUsize::new(0);
+        for _ in 0..3 {
+            let r = cache
+                .get_or_render("k", async {
+                    renders.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Ok(rendered(10_000))
+                })
+                .await
+                .unwrap();
+            let mut decoded = Vec::new();
+            use std::io::Read;
+            flate2::read::GzDecoder::new(&r.gzip.as_ref().unwrap()[..])
+                .read_to_end(&mut decoded)
+                .unwrap();
+            assert_eq!(decoded, r.body);
+            assert!(r.gzip.as_ref().unwrap().len() < r.body.len() / 10);
+        }
+        // Three reads within a second or two: one render, or two across a second's turn.
+        assert!(renders.load(std::sync::atomic::Ordering::SeqCst) <= 2);
+        let small = cache
+            .get_or_render("small", async { Ok(rendered(100)) })
+            .await
+            .unwrap();
+        assert!(small.gzip.is_none(), "not worth compressing");
+    }
+
+    #[actix_web::test]
+    async fn the_memory_held_stays_within_the_cap() {
+        let cap = 200_000;
+        let cache = ResponseCache::new(cap);
+        for i in 0..100 {
+            cache
+                .get_or_render(&format!("letter-{i}"), async { Ok(rendered(20_000)) })
+                .await
+                .unwrap();
+            assert!(cache.weight() <= cap, "{} > {cap}", cache.weight());
+        }
+        assert!(!cache.is_empty() && cache.len() < 100);
+    }
+
+    #[actix_web::test]
+    async fn a_failed_render_is_not_cached() {
+        let cache = ResponseCache::new(1 << 20);
+        let failed = cache
+            .get_or_render("k", async { Err(AppError::not_found("letter")) })
+            .await;
+        assert!(failed.is_err());
+        let ok = cache
+            .get_or_render("k", async { Ok(rendered(10)) })
+            .await
+            .unwrap();
+        assert_eq!(ok.body.len(), 10);
     }
 }

@@ -103,6 +103,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Requests handled at once; one more gets `503` with `Retry-After` (0: no limit).
     pub max_in_flight: usize,
+    /// Memory for public responses rendered once and served from memory, in MiB
+    /// (`cache::ResponseCache`).
+    pub response_cache_mib: u64,
     /// How long a request's body may take to arrive whole, in milliseconds; a slower one is
     /// answered 408 and its connection closed.
     pub body_timeout_ms: u64,
@@ -158,6 +161,7 @@ impl Default for Settings {
             retention_poll_ms: 3_600_000,
             max_body_bytes: 256 * 1024,
             max_in_flight: 512,
+            response_cache_mib: 64,
             body_timeout_ms: 10_000,
             max_unfinished_bodies_per_address: 8,
             db_pool_size: 8,

@@ -48,6 +48,8 @@ pub struct AppState {
     pub countries: crate::cache::CountryCache,
     /// Shared with the deadline worker, which forgets the letters it closes.
     pub versions: Arc<crate::cache::VersionCache>,
+    /// Public responses rendered once and served from memory.
+    pub responses: crate::cache::ResponseCache,
     /// The first-run setup link, while no account exists.
     pub setup: SetupLink,
     /// Updates one letter may send in 24 hours (0: no limit).
@@ -378,6 +380,9 @@ impl Application {
             honeypot_hits: Default::default(),
             countries: Default::default(),
             versions: Default::default(),
+            responses: crate::cache::ResponseCache::new(
+                settings.response_cache_mib.saturating_mul(1024 * 1024),
+            ),
             outbox_wake: Arc::clone(&wake),
             admin_token_sha256: Sha256::digest(token.expose_secret().as_bytes()).into(),
         });

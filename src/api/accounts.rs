@@ -428,7 +428,7 @@ pub struct MemberRequestJson {
 
 /// An invitation to a role that waits for its account's answer.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct InvitationJson {
+pub struct MembershipInvitationJson {
     id: String,
     /// The address the owner typed (the inviting coalition's view), or the account's own.
     email: String,
@@ -444,9 +444,9 @@ pub struct InvitationJson {
     coalition_name: Option<String>,
 }
 
-impl InvitationJson {
+impl MembershipInvitationJson {
     fn new(i: PendingInvitation, coalition: Option<crate::db::models::Coalition>) -> Self {
-        InvitationJson {
+        MembershipInvitationJson {
             id: i.id,
             email: i.email,
             role: i.role,
@@ -459,8 +459,8 @@ impl InvitationJson {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct InvitedJson {
-    invitation: InvitationJson,
+pub struct MembershipInvitedJson {
+    invitation: MembershipInvitationJson,
 }
 
 /// Change a member's role at once, or invite anyone else to a role (owners; not the last owner).
@@ -469,7 +469,7 @@ pub struct InvitedJson {
 /// a member. The operator's admin token adds an existing account at once.
 #[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberRequestJson,
     security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 200, body = MemberJson), (status = 202, description = "Invited: the account must accept", body = InvitedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+    responses((status = 200, body = MemberJson), (status = 202, description = "Invited: the account must accept", body = MembershipInvitedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/members")]
 pub async fn set_member(
@@ -495,15 +495,15 @@ pub async fn set_member(
         .await?;
     Ok(match change {
         MemberChange::Member(member) => HttpResponse::Ok().json(MemberJson::from(member)),
-        MemberChange::Invited(invitation) => HttpResponse::Accepted().json(InvitedJson {
-            invitation: InvitationJson::new(invitation, None),
+        MemberChange::Invited(invitation) => HttpResponse::Accepted().json(MembershipInvitedJson {
+            invitation: MembershipInvitationJson::new(invitation, None),
         }),
     })
 }
 
 /// The invitations to a role in the coalition that wait for an answer (viewer role or more).
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/member-invitations", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
-    responses((status = 200, body = Vec<InvitationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<MembershipInvitationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/coalitions/{slug}/member-invitations")]
 pub async fn member_invitations(
     Authenticated(actor): Authenticated,
@@ -515,16 +515,16 @@ pub async fn member_invitations(
         .db
         .run(move |conn| accounts::pending_invitations(conn, &actor, &slug))
         .await?;
-    let body: Vec<InvitationJson> = list
+    let body: Vec<MembershipInvitationJson> = list
         .into_iter()
-        .map(|i| InvitationJson::new(i, None))
+        .map(|i| MembershipInvitationJson::new(i, None))
         .collect();
     Ok(HttpResponse::Ok().json(body))
 }
 
 /// The invitations to a role that wait for one's answer.
 #[utoipa::path(get, path = "/api/v1/me/invitations", tag = "accounts", security(("api_token" = [])),
-    responses((status = 200, body = Vec<InvitationJson>), (status = 401, body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<MembershipInvitationJson>), (status = 401, body = super::ErrorBody)))]
 #[get("/me/invitations")]
 pub async fn my_invitations(
     Authenticated(actor): Authenticated,
@@ -534,9 +534,9 @@ pub async fn my_invitations(
         .db
         .run(move |conn| accounts::my_invitations(conn, &actor))
         .await?;
-    let body: Vec<InvitationJson> = list
+    let body: Vec<MembershipInvitationJson> = list
         .into_iter()
-        .map(|(i, c)| InvitationJson::new(i, Some(c)))
+        .map(|(i, c)| MembershipInvitationJson::new(i, Some(c)))
         .collect();
     Ok(HttpResponse::Ok().json(body))
 }

@@ -100,6 +100,74 @@ impl Validators {
     }
 }
 
+impl Validators {
+    /// The tag, as a key for the response cache (`cache::ResponseCache`): every part the tag
+    /// was made of changes it.
+    pub fn key(&self) -> String {
+        self.etag.tag().to_string()
+    }
+
+    /// `200` with a cached representation — its gzip variant when the client accepts gzip (with
+    /// the tag made weak, as the bytes differ) — or `304`.
+    pub fn respond_cached(
+        &self,
+        req: &HttpRequest,
+        cached: &crate::cache::Representation,
+    ) -> HttpResponse {
+        if let Some(response) = self.not_modified(req) {
+            return response;
+        }
+        let mut builder = HttpResponse::Ok();
+        self.apply(&mut builder);
+        send_cached(req, &mut builder, cached, Some(&self.etag))
+    }
+}
+
+/// Fill `builder` with a cached representation, its gzip variant when the client accepts it
+/// (with `etag` made weak then, since the bytes differ).
+pub fn send_cached(
+    req: &HttpRequest,
+    builder: &mut HttpResponseBuilder,
+    cached: &crate::cache::Representation,
+    etag: Option<&EntityTag>,
+) -> HttpResponse {
+    builder
+        .content_type(cached.content_type)
+        .insert_header((header::VARY, "Accept, Accept-Encoding"));
+    for (name, value) in &cached.headers {
+        builder.insert_header((name.clone(), value.as_str()));
+    }
+    match &cached.gzip {
+        Some(gzip) if accepts_gzip(req) => {
+            if let Some(tag) = etag {
+                builder.insert_header(header::ETag(EntityTag::new_weak(tag.tag().to_string())));
+            }
+            builder
+                .insert_header((header::CONTENT_ENCODING, "gzip"))
+                .body(gzip.clone())
+        }
+        _ => builder.body(cached.body.clone()),
+    }
+}
+
+/// Whether `Accept-Encoding` takes gzip (named, or `*`, without `q=0`).
+pub fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
 /// A cached JSON answer whose tag is the hash of its body.
 pub fn json(
     req: &HttpRequest,
@@ -120,6 +188,30 @@ mod tests {
         chrono::DateTime::from_timestamp(secs, 0)
             .unwrap()
             .naive_utc()
+    }
+
+    #[test]
+    fn gzip_is_taken_when_named_or_starred_without_q_zero() {
+        let with = |value: &str| {
+            accepts_gzip(
+                &TestRequest::default()
+                    .insert_header(("Accept-Encoding", value))
+                    .to_http_request(),
+            )
+        };
+        for yes in [
+            "gzip",
+            "br, gzip;q=0.5",
+            "GZIP",
+            "*",
+            "deflate, gzip, br, zstd",
+        ] {
+            assert!(with(yes), "{yes}");
+        }
+        for no in ["br", "gzip;q=0", "identity", "gzip; q=0.0", "x-gzip2"] {
+            assert!(!with(no), "{no}");
+        }
+        assert!(!accepts_gzip(&TestRequest::default().to_http_request()));
     }
 
     #[test]

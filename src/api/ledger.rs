@@ -135,6 +135,7 @@ pub async fn entries(
             &v.letter_id,
             &v.updated_at.to_string(),
             &v.version.to_string(),
+            &v.ledger_length.to_string(),
             &shape,
         ],
         v.last_modified,

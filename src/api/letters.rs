@@ -334,23 +334,52 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let audience = actor.audience();
-    let validators = |id: &str, updated_at: NaiveDateTime, version: i64, last_modified| {
-        let parts = [
-            "letter",
-            id,
-            &updated_at.to_string(),
-            &version.to_string(),
-            &format!("{audience:?}"),
-        ];
-        Validators::of(&parts, last_modified)
-    };
+    let validators =
+        |id: &str, updated_at: NaiveDateTime, version: i64, ledger: i64, last_modified| {
+            let parts = [
+                "letter",
+                id,
+                &updated_at.to_string(),
+                &version.to_string(),
+                &ledger.to_string(),
+                &format!("{audience:?}"),
+            ];
+            Validators::of(&parts, last_modified)
+        };
     if audience == Audience::Public {
-        // A revalidation is answered from the cached version, without the database.
+        // A revalidation is answered from the cached version, without the database; the
+        // representation is rendered once and served from memory (issue 19).
         let v = state.versions.get(&state.db, &slug).await?;
-        let cached = validators(&v.letter_id, v.updated_at, v.version, v.last_modified);
+        let cached = validators(
+            &v.letter_id,
+            v.updated_at,
+            v.version,
+            v.ledger_length,
+            v.last_modified,
+        );
         if let Some(response) = cached.not_modified(&req) {
             return Ok(response);
         }
+        let key = state.ledger.clone();
+        let representation = state
+            .responses
+            .get_or_render(&cached.key(), async {
+                let letter = state
+                    .db
+                    .run(move |conn| {
+                        summarised(conn, &key, |c| letters::find(c, &slug, Audience::Public))
+                    })
+                    .await?;
+                let body = serde_json::to_vec(&LetterJson::new(letter, &Audience::Public))
+                    .map_err(|e| AppError::Unexpected(e.into()))?;
+                Ok(crate::cache::Rendered {
+                    content_type: "application/json",
+                    body,
+                    headers: vec![],
+                })
+            })
+            .await?;
+        return Ok(cached.respond_cached(&req, &representation));
     }
     let key = state.ledger.clone();
     let reader = audience.clone();
@@ -362,6 +391,7 @@ pub async fn show(
         &letter.view.letter.id,
         letter.view.letter.updated_at,
         letter.signatories.version,
+        letter.ledger.length,
         letter.last_modified(),
     );
     Ok(validators.respond(&req, |b| b.json(LetterJson::new(letter, &audience))))

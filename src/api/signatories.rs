@@ -167,30 +167,33 @@ struct ListHead {
     validators: Validators,
 }
 
-enum Head {
-    /// The client has this representation: `304`, and nothing was read.
-    Fresh(HttpResponse),
-    Full(ListHead),
-}
-
-/// Validators from the cached version first; the rest only for a `200`.
-async fn head(
+/// A list's validators, from the cached version alone; or `304`.
+async fn validators(
     req: &HttpRequest,
     state: &AppState,
     slug: &str,
-    country: Option<String>,
     format: &str,
     key: &str,
-) -> Result<Head, AppError> {
+) -> Result<Result<(crate::cache::LetterVersion, Validators), HttpResponse>, AppError> {
     let v = state.versions.get(&state.db, slug).await?;
     let version = v.version.to_string();
     let validators = Validators::of(
         &["signatories", &v.letter_id, &version, format, key],
         v.last_modified,
     );
-    if let Some(response) = validators.not_modified(req) {
-        return Ok(Head::Fresh(response));
-    }
+    Ok(match validators.not_modified(req) {
+        Some(not_modified) => Err(not_modified),
+        None => Ok((v, validators)),
+    })
+}
+
+/// What a `200` needs besides the validators: the counts and the countries' names.
+async fn full_head(
+    state: &AppState,
+    v: crate::cache::LetterVersion,
+    validators: Validators,
+    country: Option<String>,
+) -> Result<ListHead, AppError> {
     let letter_id = v.letter_id.clone();
     let counts = state
         .db
@@ -208,14 +211,14 @@ async fn head(
         .iter()
         .map(|c| (c.code.clone(), c.name.clone()))
         .collect();
-    Ok(Head::Full(ListHead {
+    Ok(ListHead {
         letter_id: v.letter_id,
         slug: v.slug,
         version: v.version,
         total,
         names: Arc::new(names),
         validators,
-    }))
+    })
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -258,11 +261,23 @@ pub async fn list(
     let parsed = params.parse()?;
     let format = if parsed.all { "json-all" } else { "json" };
     let country = parsed.query.country.clone();
-    let head = match head(&req, &state, &slug, country, format, &params.key()).await? {
-        Head::Fresh(response) => return Ok(response),
-        Head::Full(head) => head,
+    let (v, validators) = match validators(&req, &state, &slug, format, &params.key()).await? {
+        Ok(found) => found,
+        Err(not_modified) => return Ok(not_modified),
     };
-    if parsed.all {
+    if !parsed.all {
+        // A page: rendered once and served from memory (issue 19).
+        let cached = state
+            .responses
+            .get_or_render(&validators.key(), async {
+                let head = full_head(&state, v, validators.clone(), country).await?;
+                json_page(&req, &state, head, parsed).await
+            })
+            .await?;
+        return Ok(validators.respond_cached(&req, &cached));
+    }
+    let head = full_head(&state, v, validators, country).await?;
+    {
         let prefix = format!(
             "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
             serde_json::to_string(&head.slug).expect("a string serialises"),
@@ -279,8 +294,17 @@ pub async fn list(
         );
         let mut builder = HttpResponse::Ok();
         head.validators.apply(&mut builder);
-        return Ok(builder.content_type("application/json").streaming(stream));
+        Ok(builder.content_type("application/json").streaming(stream))
     }
+}
+
+/// A JSON page of signatories, with a `Link` to the next one.
+async fn json_page(
+    req: &HttpRequest,
+    state: &AppState,
+    head: ListHead,
+    parsed: Parsed,
+) -> Result<crate::cache::Rendered, AppError> {
     let (letter_id, query, limit) = (head.letter_id.clone(), parsed.query.clone(), parsed.limit);
     let rows = state
         .db
@@ -302,8 +326,7 @@ pub async fn list(
             .collect(),
         next_cursor: next_cursor.clone(),
     };
-    let mut builder = HttpResponse::Ok();
-    head.validators.apply(&mut builder);
+    let mut headers = Vec::new();
     if let Some(cursor) = next_cursor {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
@@ -313,9 +336,13 @@ pub async fn list(
         }
         query.append_pair("cursor", &cursor);
         let link = format!("<{}?{}>; rel=\"next\"", req.path(), query.finish());
-        builder.insert_header((header::LINK, link));
+        headers.push((header::LINK, link));
     }
-    Ok(builder.json(body))
+    Ok(crate::cache::Rendered {
+        content_type: "application/json",
+        body: serde_json::to_vec(&body).map_err(|e| AppError::Unexpected(e.into()))?,
+        headers,
+    })
 }
 
 /// The whole list as CSV (the same as `Accept: text/csv`).
@@ -348,12 +375,41 @@ async fn csv_response(
 ) -> Result<HttpResponse, AppError> {
     let parsed = params.parse()?;
     let country = parsed.query.country.clone();
-    let head = match head(&req, &state, &slug, country, "csv", &params.key()).await? {
-        Head::Fresh(response) => return Ok(response),
-        Head::Full(head) => head,
+    let (v, validators) = match validators(&req, &state, &slug, "csv", &params.key()).await? {
+        Ok(found) => found,
+        Err(not_modified) => return Ok(not_modified),
     };
-    let header_row =
-        "name,slug,country_code,country_name,website,verification,signed_at,text_hash,verified_domain\n";
+    if let Some(cached) = state.responses.get(&validators.key()) {
+        return Ok(validators.respond_cached(&req, &cached));
+    }
+    let head = full_head(&state, v, validators, country).await?;
+    let disposition = format!("inline; filename=\"{}-signatories.csv\"", head.slug);
+    if head.total <= crate::cache::MAX_CACHED_ROWS {
+        // Rendered whole once and served from memory (issue 19); longer lists are streamed.
+        let validators = head.validators.clone();
+        let cached = state
+            .responses
+            .get_or_render(&validators.key(), async {
+                let (letter_id, names) = (head.letter_id.clone(), head.names.clone());
+                let query = parsed.query;
+                let rows = state
+                    .db
+                    .run(move |conn| {
+                        public_list::page(conn, &letter_id, &query, crate::cache::MAX_CACHED_ROWS)
+                    })
+                    .await?;
+                let mut body = CSV_HEADER.as_bytes().to_vec();
+                body.extend_from_slice(&encode(rows, &Format::Csv(names), true));
+                Ok(crate::cache::Rendered {
+                    content_type: "text/csv; charset=utf-8",
+                    body,
+                    headers: vec![(header::CONTENT_DISPOSITION, disposition)],
+                })
+            })
+            .await?;
+        return Ok(validators.respond_cached(&req, &cached));
+    }
+    let header_row = CSV_HEADER;
     let stream = stream_rows(
         state.db.clone(),
         head.letter_id.clone(),
@@ -366,12 +422,12 @@ async fn csv_response(
     head.validators.apply(&mut builder);
     Ok(builder
         .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{}-signatories.csv\"", head.slug),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
         .streaming(stream))
 }
+
+const CSV_HEADER: &str =
+    "name,slug,country_code,country_name,website,verification,signed_at,text_hash,verified_domain\n";
 
 #[derive(Clone)]
 enum Format {

@@ -75,12 +75,12 @@ pub async fn sign(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TokenJson {
+pub struct LinkTokenJson {
     /// The 64 hex digits at the end of the link in the mail.
     token: Option<String>,
 }
 
-fn parse_token(body: TokenJson) -> Result<Token, AppError> {
+fn parse_token(body: LinkTokenJson) -> Result<Token, AppError> {
     let mut errors = FieldCollector::new();
     let token = errors.required("token", body.token.as_deref(), Token::parse);
     errors.finish()?;
@@ -111,14 +111,14 @@ impl From<SignatureView> for SignatureStateJson {
 }
 
 /// Confirm with the token from the confirmation mail.
-#[utoipa::path(post, path = "/api/v1/signatures/confirm", tag = "signing", request_body = TokenJson,
+#[utoipa::path(post, path = "/api/v1/signatures/confirm", tag = "signing", request_body = LinkTokenJson,
     responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody),
         (status = 409, description = "Withdrawn, rejected, or the letter closed", body = super::ErrorBody), (status = 410, description = "The link expired", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)))]
 #[post("/signatures/confirm")]
 pub async fn confirm(
     state: web::Data<AppState>,
-    body: ApiJson<TokenJson>,
+    body: ApiJson<LinkTokenJson>,
 ) -> Result<HttpResponse, AppError> {
     let view = state
         .change_signature(parse_token(body.0)?, signatures::confirm)
@@ -127,12 +127,12 @@ pub async fn confirm(
 }
 
 /// Withdraw with the token from any mail about the signature.
-#[utoipa::path(post, path = "/api/v1/signatures/withdraw", tag = "signing", request_body = TokenJson,
+#[utoipa::path(post, path = "/api/v1/signatures/withdraw", tag = "signing", request_body = LinkTokenJson,
     responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/signatures/withdraw")]
 pub async fn withdraw(
     state: web::Data<AppState>,
-    body: ApiJson<TokenJson>,
+    body: ApiJson<LinkTokenJson>,
 ) -> Result<HttpResponse, AppError> {
     let view = state
         .change_signature(parse_token(body.0)?, signatures::withdraw)

@@ -104,6 +104,11 @@ fn lock(conn: &mut DbConnection, letter_id: &str) -> Result<(), AppError> {
 }
 
 /// The last entry's number, hash and head signature (none before the first).
+/// How many entries a letter's ledger has (its head's length), without signing a head.
+pub fn length(conn: &mut DbConnection, letter_id: &str) -> Result<i64, AppError> {
+    Ok(last(conn, letter_id)?.map_or(0, |(seq, _, _)| seq))
+}
+
 fn last(
     conn: &mut DbConnection,
     letter_id: &str,

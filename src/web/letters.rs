@@ -242,27 +242,45 @@ async fn show(
     query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let key = state.ledger.clone();
-    let lang = query.into_inner().lang;
-    let form = SignFields {
-        language: lang.clone(),
-        ..SignFields::default()
-    };
-    let data = (state.db)
-        .run(move |conn| load_page(conn, &key, &slug, &lang))
-        .await?;
-    let csrf = Csrf::for_request(&req, &state);
-    let countries = state.countries.get(&state.db).await?;
-    let page = letter_page(
-        data,
-        &countries,
-        form,
-        FieldErrors::new(),
-        csrf.token.clone(),
+    let lang = query.into_inner().lang.to_ascii_lowercase();
+    // The same bytes for every reader (the sign form is checked by origin, with no per-visitor
+    // token): rendered once per letter version, list version and language, and served from
+    // memory (issue 19).
+    let v = state.versions.get(&state.db, &slug).await?;
+    let cache_key = format!(
+        "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}",
+        v.letter_id, v.updated_at, v.version, v.ledger_length
     );
-    let mut builder = HttpResponse::Ok();
-    csrf.apply(&mut builder);
-    render(builder, &page)
+    let cached = state
+        .responses
+        .get_or_render(&cache_key, async {
+            let key = state.ledger.clone();
+            let form = SignFields {
+                language: lang.clone(),
+                ..SignFields::default()
+            };
+            let data = (state.db)
+                .run(move |conn| load_page(conn, &key, &slug, &lang))
+                .await?;
+            let countries = state.countries.get(&state.db).await?;
+            let csrf = Csrf::for_request(&req, &state);
+            let page = letter_page(data, &countries, form, FieldErrors::new(), csrf.token);
+            Ok(crate::cache::Rendered {
+                content_type: "text/html; charset=utf-8",
+                body: page
+                    .render()
+                    .map_err(|e| AppError::Unexpected(e.into()))?
+                    .into_bytes(),
+                headers: vec![],
+            })
+        })
+        .await?;
+    Ok(crate::api::caching::send_cached(
+        &req,
+        &mut HttpResponse::Ok(),
+        &cached,
+        None,
+    ))
 }
 
 /// The sign form as posted: the fields of [`SignFields`], the CSRF token, a checkbox.

@@ -1,11 +1,13 @@
 //! Embeddable pictures: a badge with a letter's count (`/letters/{slug}/badge.svg`) and a bar
 //! chart of its signatories by country (`/letters/{slug}/chart.svg`, shown on the letter page).
-//! Both are SVG from askama templates (escaped), cached like the API.
+//! Both are SVG from askama templates (escaped), drawn once per list version and served from
+//! memory, with the API's validators.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::api::caching::Validators;
+use crate::cache::Rendered;
 use crate::error::AppError;
 use crate::service::public_list::{self, CountryCount, ListSummary};
 use crate::startup::AppState;
@@ -49,37 +51,40 @@ fn text_width(text: &str) -> u32 {
     10 + 7 * text.chars().count() as u32
 }
 
-async fn summary_for(
+/// A picture of a letter's list, drawn once per list version and served from memory
+/// (`cache::ResponseCache`), with its validators.
+async fn picture(
     req: &HttpRequest,
     state: &AppState,
     slug: &str,
-    picture: &'static str,
-) -> Result<Result<(ListSummary, Validators), HttpResponse>, AppError> {
+    name: &'static str,
+    draw: fn(&ListSummary) -> Result<String, askama::Error>,
+) -> Result<HttpResponse, AppError> {
     let v = state.versions.get(&state.db, slug).await?;
     let validators = Validators::of(
-        &[picture, &v.letter_id, &v.version.to_string()],
+        &[name, &v.letter_id, &v.version.to_string()],
         v.last_modified,
     );
     if let Some(response) = validators.not_modified(req) {
-        return Ok(Err(response));
+        return Ok(response);
     }
     let letter_id = v.letter_id;
-    let summary = state
-        .db
-        .run(move |conn| public_list::summary(conn, &letter_id))
+    let cached = state
+        .responses
+        .get_or_render(&validators.key(), async {
+            let summary = state
+                .db
+                .run(move |conn| public_list::summary(conn, &letter_id))
+                .await?;
+            let body = draw(&summary).map_err(|e| AppError::Unexpected(e.into()))?;
+            Ok(Rendered {
+                content_type: "image/svg+xml; charset=utf-8",
+                body: body.into_bytes(),
+                headers: vec![],
+            })
+        })
         .await?;
-    Ok(Ok((summary, validators)))
-}
-
-fn svg(
-    validators: &Validators,
-    req: &HttpRequest,
-    body: Result<String, askama::Error>,
-) -> Result<HttpResponse, AppError> {
-    let body = body.map_err(|e| AppError::Unexpected(e.into()))?;
-    Ok(validators.respond(req, |b| {
-        b.content_type("image/svg+xml; charset=utf-8").body(body)
-    }))
+    Ok(validators.respond_cached(req, &cached))
 }
 
 /// A badge: "signed by | N organisations".
@@ -92,23 +97,23 @@ pub async fn badge(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (summary, validators) = match summary_for(&req, &state, &slug, "badge").await? {
-        Ok(fresh) => fresh,
-        Err(not_modified) => return Ok(not_modified),
-    };
+    picture(&req, &state, &slug, "badge", draw_badge).await
+}
+
+fn draw_badge(summary: &ListSummary) -> Result<String, askama::Error> {
     let value = format!(
         "{} organisation{}",
         summary.total,
         if summary.total == 1 { "" } else { "s" }
     );
     let label = "signed by";
-    let page = Badge {
+    Badge {
         label,
         label_width: text_width(label),
         value_width: text_width(&value),
         value,
-    };
-    svg(&validators, &req, page.render())
+    }
+    .render()
 }
 
 /// Characters that fit the chart's label column.
@@ -162,17 +167,17 @@ pub async fn chart(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (summary, validators) = match summary_for(&req, &state, &slug, "chart").await? {
-        Ok(fresh) => fresh,
-        Err(not_modified) => return Ok(not_modified),
-    };
+    picture(&req, &state, &slug, "chart", draw_chart).await
+}
+
+fn draw_chart(summary: &ListSummary) -> Result<String, askama::Error> {
     let bars = bars(&summary.countries);
-    let page = Chart {
+    Chart {
         title: format!("Signatories by country ({} in all)", summary.total),
         height: 40 + 22 * bars.len() as u32,
         bars,
-    };
-    svg(&validators, &req, page.render())
+    }
+    .render()
 }
 
 #[cfg(test)]

@@ -37,3 +37,4 @@ mod signing;
 mod trust;
 mod updates;
 mod versions;
+mod viral_reads;

@@ -526,3 +526,55 @@ db_test!(
         assert_eq!(missing.status(), 404);
     }
 );
+
+/// Every type named in the OpenAPI document (`derive(… ToSchema …)`) in `src/`, with the file
+/// that defines it.
+fn schema_types() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            let mut derives_schema = false;
+            for line in source.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives_schema = line.contains("ToSchema");
+                }
+                for kind in ["pub struct ", "struct ", "pub enum ", "enum "] {
+                    if let Some(rest) = line.strip_prefix(kind).filter(|_| derives_schema) {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        found.push((name, path.display().to_string()));
+                        derives_schema = false;
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    found
+}
+
+#[test]
+// Two `InvitationJson`s (a letter's invitations and a coalition's membership invitations) were
+// one schema in the OpenAPI document, so it described one of them wrongly (found by
+// schemathesis). A schema's name is its type's: each must be unique.
+fn every_schema_type_has_a_name_of_its_own() {
+    let types = schema_types();
+    assert!(types.len() > 50, "{types:?}");
+    let mut seen = std::collections::BTreeMap::new();
+    for (name, file) in &types {
+        if let Some(other) = seen.insert(name.clone(), file.clone()) {
+            panic!("{name} is defined in {other} and in {file}: one schema for two types");
+        }
+    }
+}

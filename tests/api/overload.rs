@@ -23,8 +23,11 @@ fn hold_signatures(app: &TestApp) -> std::thread::JoinHandle<()> {
         Backend::Sqlite => {
             let path = url.trim_start_matches("sqlite://");
             let mut c = diesel::SqliteConnection::establish(path).unwrap();
-            c.batch_execute("BEGIN IMMEDIATE; UPDATE coalitions SET name = name;")
-                .unwrap();
+            // Waiting its turn if the app is writing at that moment (its outbox worker).
+            c.batch_execute(
+                "PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE; UPDATE coalitions SET name = name;",
+            )
+            .unwrap();
             held.send(()).unwrap();
             std::thread::sleep(HOLD);
             c.batch_execute("ROLLBACK").unwrap();

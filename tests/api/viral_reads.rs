@@ -1,0 +1,153 @@
+//! Issue 19: every public read of a letter is the same bytes for every reader until its list or
+//! text changes, rendered once and served from memory, with a gzip variant; a change made here
+//! shows at once, one made behind the service's back within a second.
+
+use std::io::Read;
+
+use serde_json::json;
+
+use crate::db_test;
+use crate::helpers::{status_json, TestApp};
+
+/// The public reads a viral day is made of, for the letter `l`.
+fn reads(letter: &str) -> Vec<String> {
+    ["", "?lang=en", "/badge.svg", "/chart.svg"]
+        .iter()
+        .map(|p| format!("/letters/{letter}{p}"))
+        .chain(
+            [
+                "",
+                "/signatories",
+                "/signatories.csv",
+                "/signatories?country=DE&limit=1",
+            ]
+            .iter()
+            .map(|p| format!("/api/v1/letters/{letter}{p}")),
+        )
+        .collect()
+}
+
+/// A reader that has never been here: no cookie, its own connection.
+async fn first_visit(app: &TestApp, path: &str, gzip: bool) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(app.url(path));
+    if gzip {
+        request = request.header("accept-encoding", "gzip, br");
+    }
+    let r = request.send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    assert!(
+        r.headers().get("set-cookie").is_none(),
+        "{path} sets a cookie"
+    );
+    r
+}
+
+async fn body(app: &TestApp, path: &str) -> Vec<u8> {
+    first_visit(app, path, false)
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+db_test!(
+    async fn every_reader_gets_the_same_bytes_and_a_change_here_shows_at_once(app) {
+        let letter = app.open_letter("l", "auto").await;
+        app.join(&letter, "Digitalcourage", "DE").await;
+        app.join(&letter, "La Quadrature du Net", "FR").await;
+        for path in reads(&letter) {
+            let first = body(&app, &path).await;
+            assert_eq!(first, body(&app, &path).await, "{path} differs between readers");
+            assert!(!String::from_utf8_lossy(&first).contains("csrf"), "{path} has a per-visitor token");
+        }
+        let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?country=DE&limit=1")).await).await;
+        assert_eq!(list["total"], 1);
+
+        // A third organisation signs here: every read shows it at once.
+        app.join(&letter, "Chaos Computer Club", "DE").await;
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        assert!(text(body(&app, &format!("/letters/{letter}")).await).contains("Chaos Computer Club"));
+        assert!(text(body(&app, &format!("/letters/{letter}/badge.svg")).await).contains("3 organisations"));
+        let csv = text(body(&app, &format!("/api/v1/letters/{letter}/signatories.csv")).await);
+        assert_eq!(csv.lines().count(), 4, "{csv}");
+        let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        assert_eq!(json["signatories"]["total"], 3, "{json}");
+        let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?country=DE&limit=1")).await).await;
+        assert_eq!(list["total"], 2);
+
+        // Changed behind the service's back (as by another instance): shown within a second.
+        app.execute("UPDATE letters SET title = 'Renamed elsewhere' WHERE slug = 'l'");
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(2100)).await;
+        assert!(text(body(&app, &format!("/letters/{letter}")).await).contains("Renamed elsewhere"));
+        let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        assert_eq!(json["title"], "Renamed elsewhere");
+    }
+);
+
+db_test!(
+    async fn a_client_that_takes_gzip_gets_the_same_bytes_compressed(app) {
+        let letter = app.open_letter("l", "auto").await;
+        for i in 0..12 {
+            app.join(&letter, &format!("Organisation number {i}"), ["DE", "FR", "IT"][i % 3]).await;
+        }
+        for path in reads(&letter) {
+            let plain = body(&app, &path).await;
+            let r = first_visit(&app, &path, true).await;
+            let encoding = r.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+            let etag = r.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
+            let vary = r.headers().get("vary").unwrap().to_str().unwrap().to_string();
+            assert!(vary.contains("Accept-Encoding"), "{path}: {vary}");
+            let sent = r.bytes().await.unwrap().to_vec();
+            if plain.len() < 512 {
+                assert_eq!((encoding, &sent), (None, &plain), "{path}: too small to compress");
+                continue;
+            }
+            assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+            assert!(sent.len() < plain.len(), "{path}");
+            let mut decoded = Vec::new();
+            flate2::read::GzDecoder::new(&sent[..]).read_to_end(&mut decoded).unwrap();
+            assert_eq!(decoded, plain, "{path}: the gzip variant is another body");
+            // The compressed bytes carry a weak tag, which still revalidates.
+            if let Some(tag) = etag {
+                assert!(tag.starts_with("W/\""), "{path}: {tag}");
+                let again = reqwest::Client::new()
+                    .get(app.url(&path))
+                    .header("accept-encoding", "gzip")
+                    .header("if-none-match", &tag)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(again.status(), 304, "{path}");
+            }
+        }
+        // A client that refuses gzip gets none.
+        let r = reqwest::Client::new()
+            .get(app.url(&format!("/letters/{letter}")))
+            .header("accept-encoding", "gzip;q=0, identity")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers().get("content-encoding").is_none());
+    }
+);
+
+db_test!(
+    async fn each_language_of_the_page_is_its_own(app) {
+        let coalition = app.coalition("c").await;
+        app.letter(&coalition, "l").await;
+        let fr = json!({"language": "fr", "title": "Arrêtez", "body": "Madame, Monsieur,\n\nArrêtez."});
+        assert_eq!(app.post("/api/v1/letters/l/translations", &fr).await.status(), 200);
+        assert_eq!(app.post("/api/v1/letters/l/transition", &json!({"to": "open"})).await.status(), 200);
+        for _ in 0..2 {
+            let english = String::from_utf8(body(&app, "/letters/l").await).unwrap();
+            assert!(english.contains("<h1>Letter l</h1>") && !english.contains("Arrêtez"), "{english}");
+            for lang in ["fr", "FR"] {
+                let french = String::from_utf8(body(&app, &format!("/letters/l?lang={lang}")).await).unwrap();
+                assert!(french.contains("<h1>Arrêtez</h1>") && french.contains("lang=\"fr\""), "{french}");
+            }
+        }
+        assert_eq!(app.get("/letters/l?lang=de").await.status(), 404);
+        assert_eq!(app.get("/letters/l?lang=de").await.status(), 404, "an error is not kept");
+    }
+);
