@@ -363,7 +363,7 @@ pub fn sign(
         let email_key = crate::domain::abuse::email_key(input.email.as_str());
         match live {
             None => {
-                if address_signs_already(conn, &letter, input.email.as_str())? {
+                if own_live_signature(conn, &letter, &email_key)?.is_some() {
                     return Ok(SignOutcome::Unchanged);
                 }
                 check_domain_cap(conn, policy, &input)?;
@@ -472,14 +472,7 @@ fn hold(
     input: SignInput,
     email_key: &str,
 ) -> Result<SignOutcome, AppError> {
-    let own = signatures::table
-        .filter(signatures::letter_id.eq(&letter.id))
-        .filter(signatures::email_key.eq(email_key))
-        .filter(is_live())
-        .select(Signature::as_select())
-        .first(conn)
-        .optional()?;
-    if let Some(own) = own {
+    if let Some(own) = own_live_signature(conn, letter, email_key)? {
         let pending = own.state == SignatureState::Pending.as_str();
         if pending && own.confirm_expires_at <= now() {
             mark_expired(conn, &own.id)?;
@@ -506,23 +499,22 @@ fn hold(
     Ok(SignOutcome::Held)
 }
 
-/// Whether an address that reaches the same mailbox as `email` (same
-/// `domain::abuse::email_key`) already has a live signature on `letter`: one address signs a
-/// letter for one organisation, so a troll cannot list many invented organisations from
-/// `me+1@`, `m.e@`, … An expired or withdrawn signature frees the address.
-fn address_signs_already(
+/// The live signature on `letter` of an address that reaches the mailbox `email_key`
+/// (`domain::abuse::email_key`), if any: one address signs a letter for one organisation, so a
+/// troll cannot list many invented organisations from `me+1@`, `m.e@`, … An expired or
+/// withdrawn signature frees the address.
+fn own_live_signature(
     conn: &mut DbConnection,
     letter: &Letter,
-    email: &str,
-) -> Result<bool, AppError> {
-    let key = crate::domain::abuse::email_key(email);
-    let found: i64 = signatures::table
+    email_key: &str,
+) -> Result<Option<Signature>, AppError> {
+    Ok(signatures::table
         .filter(signatures::letter_id.eq(&letter.id))
-        .filter(signatures::email_key.eq(&key))
+        .filter(signatures::email_key.eq(email_key))
         .filter(is_live())
-        .count()
-        .get_result(conn)?;
-    Ok(found > 0)
+        .select(Signature::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Refuse (429) a new signature for an address at a domain that has had too many in the last
@@ -904,34 +896,18 @@ fn replace_contested(
     if let Some(contested) = live_signature(conn, &letter.id, &held.organisation.id)? {
         let reason = "replaced by a contesting signature for the organisation that the \
                       coalition approved";
-        diesel::update(signatures::table.find(&contested.id))
-            .set((
-                signatures::state.eq(SignatureState::Rejected.as_str()),
-                signatures::rejected_at.eq(Some(now)),
-                signatures::rejection_reason.eq(Some(reason)),
-                signatures::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+        reject(
+            conn,
+            actor,
+            letter,
+            &contested.id,
+            &held.organisation,
+            reason,
+            Some(&held.signature.id),
+        )?;
         if contested.state == SignatureState::Published.as_str() {
             public_list::unpublish(conn, key, &contested.id, now)?;
         }
-        audit::record(
-            conn,
-            actor,
-            Event {
-                coalition_id: Some(&letter.coalition_id),
-                letter_id: Some(&letter.id),
-                subject_kind: "signature",
-                subject_id: &contested.id,
-                action: "signature.rejected",
-                details: serde_json::json!({
-                    "organisation": held.organisation.name,
-                    "country": held.organisation.country_code,
-                    "reason": reason,
-                    "replaced_by": held.signature.id,
-                }),
-            },
-        )?;
         diesel::update(
             signatures::table
                 .filter(signatures::contests.eq(&contested.id))
@@ -950,6 +926,48 @@ fn replace_contested(
         &held.signature.email,
     )?;
     Ok(())
+}
+
+/// Reject a signature with its reason and log it, naming the signature that replaced it if one
+/// did (a held signature the coalition approved).
+fn reject(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    letter: &Letter,
+    signature_id: &str,
+    organisation: &Organisation,
+    reason: &str,
+    replaced_by: Option<&str>,
+) -> Result<(), AppError> {
+    let now = now();
+    diesel::update(signatures::table.find(signature_id))
+        .set((
+            signatures::state.eq(SignatureState::Rejected.as_str()),
+            signatures::rejected_at.eq(Some(now)),
+            signatures::rejection_reason.eq(Some(reason)),
+            signatures::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    let mut details = serde_json::json!({
+        "organisation": organisation.name,
+        "country": organisation.country_code,
+        "reason": reason,
+    });
+    if let Some(replacement) = replaced_by {
+        details["replaced_by"] = replacement.into();
+    }
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&letter.coalition_id),
+            letter_id: Some(&letter.id),
+            subject_kind: "signature",
+            subject_id: signature_id,
+            action: "signature.rejected",
+            details,
+        },
+    )
 }
 
 /// Withdraw a signature through the link in any of its mails. Withdrawing twice is harmless.
@@ -1162,30 +1180,7 @@ pub fn moderate(
                     )?;
                 }
                 Decision::Reject { reason } => {
-                    diesel::update(signatures::table.find(id))
-                        .set((
-                            signatures::state.eq(SignatureState::Rejected.as_str()),
-                            signatures::rejected_at.eq(Some(now)),
-                            signatures::rejection_reason.eq(Some(reason)),
-                            signatures::updated_at.eq(now),
-                        ))
-                        .execute(conn)?;
-                    audit::record(
-                        conn,
-                        actor,
-                        Event {
-                            coalition_id: Some(&letter.coalition_id),
-                            letter_id: Some(&letter.id),
-                            subject_kind: "signature",
-                            subject_id: id,
-                            action: "signature.rejected",
-                            details: serde_json::json!({
-                                "organisation": s.organisation.name,
-                                "country": s.organisation.country_code,
-                                "reason": reason,
-                            }),
-                        },
-                    )?;
+                    reject(conn, actor, &letter, id, &s.organisation, reason, None)?;
                 }
             }
             done.push(find_by_id(conn, id)?);
