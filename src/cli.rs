@@ -35,6 +35,9 @@ pub enum Command {
         /// How many signatories to add.
         #[arg(long)]
         signatures: usize,
+        /// Spread them over this many countries (the first by code; default: all 249).
+        #[arg(long)]
+        countries: Option<usize>,
     },
     /// Import a list of signatory organisations into the directory and, with --letter, as
     /// signatures on a letter (published, marked imported). Lines whose country is missing,

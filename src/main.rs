@@ -67,13 +67,17 @@ async fn main() -> anyhow::Result<()> {
             let db = tokio::task::spawn_blocking(move || prepare_database(&settings)).await??;
             println!("database {} is up to date", db.url().redacted());
         }
-        Command::Seed { letter, signatures } => {
+        Command::Seed {
+            letter,
+            signatures,
+            countries,
+        } => {
             let slug = Slug::parse(&letter).map_err(|e| anyhow::anyhow!("--letter {e}"))?;
             let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let db = prepare_database(&settings)?;
                 let key = undersigned::startup::ledger_key(&settings)?;
                 Ok(undersigned::service::seed::seed(
-                    &db, &key, &slug, signatures,
+                    &db, &key, &slug, signatures, countries,
                 )?)
             })
             .await??;

@@ -202,12 +202,19 @@ impl Plan {
     }
 }
 
-/// Add `count` published signatories from every country in turn to the letter `slug`.
+/// Add `count` published signatories to the letter `slug`, from every country in turn, or from
+/// the first `countries` (by code) when given — a coalition's list spans a few dozen.
 ///
 /// On PostgreSQL, batches run on two connections at once (the server does the work, and this
 /// machine has two cores); SQLite has one writer.
-pub fn seed(db: &Db, key: &LedgerKey, slug: &Slug, count: usize) -> Result<SeedReport, AppError> {
-    seed_in_batches(db, key, slug, count, BATCH)
+pub fn seed(
+    db: &Db,
+    key: &LedgerKey,
+    slug: &Slug,
+    count: usize,
+    countries: Option<usize>,
+) -> Result<SeedReport, AppError> {
+    seed_in_batches(db, key, slug, count, countries, BATCH)
 }
 
 /// [`seed`] with `batch` rows a transaction (tests use small batches to run several).
@@ -216,6 +223,7 @@ pub fn seed_in_batches(
     key: &LedgerKey,
     slug: &Slug,
     count: usize,
+    countries: Option<usize>,
     batch: usize,
 ) -> Result<SeedReport, AppError> {
     let batch = batch.max(1);
@@ -231,15 +239,17 @@ pub fn seed_in_batches(
         ))
         .get_result::<String>(&mut *conn)?
             == "on";
+    let mut codes: Vec<String> = countries::table
+        .filter(countries::is_iso.eq(1))
+        .select(countries::code)
+        .order(countries::code.asc())
+        .load(&mut *conn)?;
+    codes.truncate(countries.unwrap_or(codes.len()).max(1));
     let plan = Plan {
         dialect,
         skip_row_triggers,
         letter: letter_for(&mut conn, key, slug)?,
-        codes: countries::table
-            .filter(countries::is_iso.eq(1))
-            .select(countries::code)
-            .order(countries::code.asc())
-            .load(&mut *conn)?,
+        codes,
         run: format!("{:08x}", rand::random::<u32>()),
         organisation_prefix: id_prefix(),
         signature_prefix: id_prefix(),

@@ -27,6 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.route("/", web::get().to(index))
         .route("/letters/{slug}", web::get().to(show))
         .route("/letters/{slug}/signed", web::get().to(signed))
+        .route("/letters/{slug}/countries/{code}", web::get().to(country))
         .service(
             web::resource("/letters/{slug}/sign")
                 // Per IP here; per letter in the handler (`AppState::signing_allowed`).
@@ -112,6 +113,39 @@ struct LetterPage {
     delivery: Option<crate::db::models::Delivery>,
 }
 
+/// What a page listing signatories shows next to a name: the domain a badge proved, the version
+/// signed when it is not the current one.
+trait ListsSignatories {
+    fn view(&self) -> &LetterView;
+    /// The versions of the text: (text hash, version number).
+    fn versions(&self) -> &[(String, i32)];
+
+    /// The domain a `domain` badge proved (issue 18, finding 5), shown in the badge.
+    fn verified_domain(&self, verification: &str, website: &Option<String>) -> String {
+        crate::domain::verification::verified_domain(verification, website.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// The version a signatory signed, when it is not the current text (or a translation of
+    /// it): shown next to their name.
+    fn older_version(&self, hash: &str) -> Option<i32> {
+        self.versions()
+            .iter()
+            .find(|(h, _)| h == hash)
+            .map(|&(_, v)| v)
+            .filter(|&v| v != self.view().letter.version)
+    }
+}
+
+impl ListsSignatories for LetterPage {
+    fn view(&self) -> &LetterView {
+        &self.view
+    }
+    fn versions(&self) -> &[(String, i32)] {
+        &self.versions
+    }
+}
+
 impl LetterPage {
     /// The messages for one field, joined, or "".
     fn err(&self, field: &str) -> String {
@@ -123,22 +157,6 @@ impl LetterPage {
 
     fn has_err(&self, field: &str) -> bool {
         self.errors.contains_key(field)
-    }
-
-    /// The domain a `domain` badge proved (issue 18, finding 5), shown in the badge.
-    fn verified_domain(&self, verification: &str, website: &Option<String>) -> String {
-        crate::domain::verification::verified_domain(verification, website.as_deref())
-            .unwrap_or_default()
-    }
-
-    /// The version a signatory signed, when it is not the current text (or a translation of
-    /// it): shown next to their name.
-    fn older_version(&self, hash: &str) -> Option<i32> {
-        self.versions
-            .iter()
-            .find(|(h, _)| h == hash)
-            .map(|&(_, v)| v)
-            .filter(|&v| v != self.view.letter.version)
     }
 }
 
@@ -281,6 +299,131 @@ async fn show(
         &cached,
         None,
     ))
+}
+
+/// One country's signatories of a letter, `PAGE_LISTS` at a time: the way to the rest of a list
+/// too long for the letter page (issue 19).
+#[derive(Template)]
+#[template(path = "letter_country.html")]
+struct CountryPage {
+    view: LetterView,
+    country: public_list::CountryCount,
+    total: i64,
+    signatories: Vec<crate::db::models::PublicSignatory>,
+    versions: Vec<(String, i32)>,
+    /// Whether this is the country's first page.
+    first: bool,
+    /// The cursor of the next page, if there is one.
+    next: Option<String>,
+    per_page: i64,
+}
+
+impl ListsSignatories for CountryPage {
+    fn view(&self) -> &LetterView {
+        &self.view
+    }
+    fn versions(&self) -> &[(String, i32)] {
+        &self.versions
+    }
+}
+
+#[derive(Deserialize)]
+struct AfterQuery {
+    #[serde(default)]
+    after: String,
+}
+
+async fn country(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<AfterQuery>,
+) -> Result<HttpResponse, PageError> {
+    let (slug, code) = path.into_inner();
+    let code = crate::domain::country::CountryCode::parse(&code)
+        .map_err(|_| AppError::not_found(format!("country {code:?}")))?
+        .as_str()
+        .to_string();
+    let after = query.into_inner().after;
+    let cursor = match after.as_str() {
+        "" => None,
+        text => Some(
+            public_list::Cursor::decode(text, public_list::Order::Country)
+                .map_err(|e| AppError::field("after", e))?,
+        ),
+    };
+    let v = state.versions.get(&state.db, &slug).await?;
+    let cache_key = format!(
+        "country\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{code}\u{0}{after}",
+        v.letter_id, v.updated_at, v.version, v.ledger_length
+    );
+    let cached = state
+        .responses
+        .get_or_render(&cache_key, async {
+            let page = (state.db)
+                .run(move |conn| load_country(conn, &slug, &code, cursor))
+                .await?;
+            Ok(crate::cache::Rendered {
+                content_type: "text/html; charset=utf-8",
+                body: page
+                    .render()
+                    .map_err(|e| AppError::Unexpected(e.into()))?
+                    .into_bytes(),
+                headers: vec![],
+            })
+        })
+        .await?;
+    Ok(crate::api::caching::send_cached(
+        &req,
+        &mut HttpResponse::Ok(),
+        &cached,
+        None,
+    ))
+}
+
+fn load_country(
+    conn: &mut crate::db::DbConnection,
+    slug: &str,
+    code: &str,
+    after: Option<public_list::Cursor>,
+) -> Result<CountryPage, AppError> {
+    let view = letters::find(conn, slug, Audience::Public)?;
+    let summary = public_list::summary(conn, &view.letter.id)?;
+    let country = summary
+        .countries
+        .iter()
+        .find(|c| c.code == code)
+        .cloned()
+        .ok_or_else(|| AppError::not_found(format!("signatories from {code} on this letter")))?;
+    let first = after.is_none();
+    let query = public_list::ListQuery {
+        country: Some(code.to_string()),
+        after,
+        ..Default::default()
+    };
+    let mut signatories = public_list::page(conn, &view.letter.id, &query, PAGE_LISTS + 1)?;
+    let next = if signatories.len() as i64 > PAGE_LISTS {
+        signatories.truncate(PAGE_LISTS as usize);
+        signatories
+            .last()
+            .map(|last| public_list::Cursor::after(last, public_list::Order::Country).encode())
+    } else {
+        None
+    };
+    let (_, history) = versions::list(conn, &Actor::Public, &view.letter.id)?;
+    Ok(CountryPage {
+        view,
+        country,
+        total: summary.total,
+        signatories,
+        versions: history
+            .into_iter()
+            .map(|v| (v.text_hash, v.version))
+            .collect(),
+        first,
+        next,
+        per_page: PAGE_LISTS,
+    })
 }
 
 /// The sign form as posted: the fields of [`SignFields`], the CSRF token, a checkbox.

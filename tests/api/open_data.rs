@@ -448,9 +448,9 @@ db_test!(
             let db = Db::connect(DatabaseUrl::parse(&url.into()).unwrap(), 2, Default::default()).unwrap();
             use undersigned::db::schema::{organisations, public_signatories, signature_events, signatures};
             let slug = undersigned::domain::Slug::parse("seeded").unwrap();
-            let first = undersigned::service::seed::seed_in_batches(&db, &crate::helpers::ledger_key(), &slug, 5_000, 1_000).unwrap();
+            let first = undersigned::service::seed::seed_in_batches(&db, &crate::helpers::ledger_key(), &slug, 5_000, None, 1_000).unwrap();
             assert_eq!(first.added, 5_000);
-            let report = undersigned::service::seed::seed(&db, &crate::helpers::ledger_key(), &slug, 2_500).unwrap();
+            let report = undersigned::service::seed::seed(&db, &crate::helpers::ledger_key(), &slug, 2_500, None).unwrap();
             // Every row points at what it must (PostgreSQL's seed skips per-row key checks).
             let conn = &mut db.get().unwrap();
             let orphans: i64 = signatures::table

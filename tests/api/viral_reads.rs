@@ -151,3 +151,67 @@ db_test!(
         assert_eq!(app.get("/letters/l?lang=de").await.status(), 404, "an error is not kept");
     }
 );
+
+/// Fill the letter `slug` with `count` published signatories from the first `countries`
+/// countries by code, as `undersigned seed` does.
+async fn seed(app: &TestApp, slug: &str, count: usize, countries: usize) {
+    let url = app.db.url.clone();
+    let slug = undersigned::domain::Slug::parse(slug).unwrap();
+    actix_web::rt::task::spawn_blocking(move || {
+        use undersigned::db::{DatabaseUrl, Db};
+        let db = Db::connect(
+            DatabaseUrl::parse(&url.into()).unwrap(),
+            1,
+            Default::default(),
+        )
+        .unwrap();
+        undersigned::service::seed::seed(
+            &db,
+            &crate::helpers::ledger_key(),
+            &slug,
+            count,
+            Some(countries),
+        )
+        .unwrap()
+    })
+    .await
+    .unwrap();
+}
+
+fn listed(page: &str) -> usize {
+    page.matches("class=\"signatory\"").count()
+}
+
+db_test!(
+    async fn a_long_list_is_cut_on_the_page_and_read_whole_a_country_at_a_time(app) {
+        // 2,600 signatories from Andorra and the United Arab Emirates (1,300 each).
+        seed(&app, "long", 2_600, 2).await;
+        let page = String::from_utf8(body(&app, "/letters/long").await).unwrap();
+        assert_eq!(listed(&page), 1_000, "the page lists a bounded first part");
+        assert!(page.contains("2600 organisations"), "the page counts them all");
+        for code in ["AD", "AE"] {
+            assert!(page.contains(&format!("href=\"/letters/long/countries/{code}\"")), "no way to {code}'s list");
+        }
+
+        // Andorra's page, then the next: every one of its signatories, once, in the CSV's order.
+        let csv = String::from_utf8(body(&app, "/api/v1/letters/long/signatories.csv?country=AD").await).unwrap();
+        let expected: Vec<String> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap().trim_matches('"').to_string()).collect();
+        assert_eq!(expected.len(), 1_300);
+        let first = String::from_utf8(body(&app, "/letters/long/countries/AD").await).unwrap();
+        assert_eq!(listed(&first), 1_000);
+        assert!(first.contains("Signatories from Andorra"), "{}", &first[..500]);
+        let next = first.split("rel=\"next\" href=\"").nth(1).expect("a link to the next part").split('"').next().unwrap().replace("&#x3d;", "=").replace("&amp;", "&");
+        let second = String::from_utf8(body(&app, &next).await).unwrap();
+        assert_eq!(listed(&second), 300);
+        assert!(!second.contains("rel=\"next\""), "the last part links to no next one");
+        let names: Vec<String> = [first, second].iter().flat_map(|p| {
+            p.split("class=\"signatory\">").skip(1).map(|li| li.split('<').next().unwrap().to_string()).collect::<Vec<_>>()
+        }).collect();
+        assert_eq!(names, expected);
+
+        // A country with no signatory here, an unknown one, a forged cursor: no page.
+        assert_eq!(app.get("/letters/long/countries/FR").await.status(), 404);
+        assert_eq!(app.get("/letters/long/countries/ZZZ").await.status(), 404);
+        assert_eq!(app.get("/letters/long/countries/AD?after=bm90LWEtY3Vyc29y").await.status(), 422);
+    }
+);
