@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
+use crate::api::caching::Validators;
 use crate::db::models::Country;
 use crate::db::Db;
 use crate::error::AppError;
@@ -144,6 +145,40 @@ pub struct Rendered {
     pub body: Vec<u8>,
     /// Headers that belong to this representation (a `Link` to the next page).
     pub headers: Vec<(actix_web::http::header::HeaderName, String)>,
+    /// When its content last changed, if known: its `Last-Modified` when it is served with
+    /// validators of its own bytes ([`Representation::own`]); the render's time otherwise.
+    pub last_modified: Option<chrono::NaiveDateTime>,
+}
+
+impl Rendered {
+    pub fn new(content_type: &'static str, body: impl Into<Vec<u8>>) -> Rendered {
+        Rendered {
+            content_type,
+            body: body.into(),
+            headers: vec![],
+            last_modified: None,
+        }
+    }
+
+    /// The same, last changed at `at`.
+    pub fn modified_at(self, at: chrono::NaiveDateTime) -> Rendered {
+        Rendered {
+            last_modified: Some(at),
+            ..self
+        }
+    }
+
+    /// `value` as JSON.
+    pub fn json(value: &impl serde::Serialize) -> Result<Rendered, AppError> {
+        let body = serde_json::to_vec(value).map_err(|e| AppError::Unexpected(e.into()))?;
+        Ok(Rendered::new("application/json", body))
+    }
+
+    /// An HTML page.
+    pub fn page(page: &impl askama::Template) -> Result<Rendered, AppError> {
+        let body = page.render().map_err(|e| AppError::Unexpected(e.into()))?;
+        Ok(Rendered::new("text/html; charset=utf-8", body))
+    }
 }
 
 /// A cached response: its body, and its gzip variant when that is smaller.
@@ -151,36 +186,64 @@ pub struct Representation {
     pub content_type: &'static str,
     pub body: bytes::Bytes,
     pub gzip: Option<bytes::Bytes>,
+    pub brotli: Option<bytes::Bytes>,
     pub headers: Vec<(actix_web::http::header::HeaderName, String)>,
+    /// Validators of its own bytes (a strong tag of the body's hash), for what no version
+    /// names: pages, campaigns.
+    pub own: Validators,
 }
 
 impl Representation {
     /// Compress `rendered` (on the blocking pool when it is large).
     pub async fn of(rendered: Rendered) -> Representation {
-        let gzip = if rendered.body.len() < GZIP_FROM {
-            None
+        let both = |body: &[u8]| (gzip(body), brotli(body));
+        let (gzip, brotli) = if rendered.body.len() < GZIP_FROM {
+            (None, None)
         } else if rendered.body.len() < 64 * 1024 {
-            gzip(&rendered.body)
+            both(&rendered.body)
         } else {
             let body = rendered.body.clone();
-            actix_web::web::block(move || gzip(&body))
+            actix_web::web::block(move || both(&body))
                 .await
-                .ok()
-                .flatten()
+                .unwrap_or((None, None))
         };
+        let smaller = |variant: Option<Vec<u8>>| {
+            variant
+                .filter(|v| v.len() < rendered.body.len())
+                .map(bytes::Bytes::from)
+        };
+        let (gzip, brotli) = (smaller(gzip), smaller(brotli));
+        let own = Validators::of_body(
+            &rendered.body,
+            rendered.last_modified.unwrap_or_else(crate::service::now),
+        );
         Representation {
+            own,
             content_type: rendered.content_type,
-            gzip: gzip
-                .filter(|g| g.len() < rendered.body.len())
-                .map(Into::into),
+            gzip,
+            brotli,
             body: rendered.body.into(),
             headers: rendered.headers,
         }
     }
 
     fn weight(&self) -> u64 {
-        (self.body.len() + self.gzip.as_ref().map_or(0, |g| g.len()) + 256) as u64
+        let len = |v: &Option<bytes::Bytes>| v.as_ref().map_or(0, |v| v.len());
+        (self.body.len() + len(&self.gzip) + len(&self.brotli) + 256) as u64
     }
+}
+
+/// Brotli at quality 6: most of its gain over gzip, at a cost close to gzip's (a render happens
+/// at most once a second per key; quality 11 would take a hundred times longer).
+fn brotli(body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut out = Vec::with_capacity(body.len() / 5);
+    {
+        let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 6, 22);
+        encoder.write_all(body).ok()?;
+        encoder.flush().ok()?;
+    }
+    Some(out)
 }
 
 fn gzip(body: &[u8]) -> Option<Vec<u8>> {
@@ -268,6 +331,7 @@ mod tests {
             content_type: "text/plain",
             body: (0..size).map(|i| b"abcdefgh"[i % 8]).collect(),
             headers: vec![],
+            last_modified: None,
         }
     }
 

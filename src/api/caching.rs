@@ -46,6 +46,14 @@ impl Validators {
         }
     }
 
+    /// Validators of a body's own bytes.
+    pub fn of_body(body: &[u8], last_modified: NaiveDateTime) -> Validators {
+        Validators {
+            etag: EntityTag::new_strong(hex::encode(&Sha256::digest(body)[..16])),
+            last_modified: system_time(last_modified),
+        }
+    }
+
     /// Whether the request already has this representation.
     pub fn is_fresh(&self, req: &HttpRequest) -> bool {
         if let Some(if_none_match) = req.get_header::<IfNoneMatch>() {
@@ -123,6 +131,42 @@ impl Validators {
     }
 }
 
+impl Validators {
+    /// `304` when the request already has this representation; else the representation cached
+    /// under these validators (`cache::ResponseCache`), which `render` makes on a miss — once,
+    /// however many readers ask at the same time.
+    pub async fn serve<F>(
+        &self,
+        req: &HttpRequest,
+        cache: &crate::cache::ResponseCache,
+        render: F,
+    ) -> Result<HttpResponse, crate::error::AppError>
+    where
+        F: std::future::Future<Output = Result<crate::cache::Rendered, crate::error::AppError>>,
+    {
+        if let Some(response) = self.not_modified(req) {
+            return Ok(response);
+        }
+        let cached = cache.get_or_render(&self.key(), render).await?;
+        Ok(self.respond_cached(req, &cached))
+    }
+}
+
+/// The representation cached under `key` (rendered by `render` on a miss), with validators of
+/// its own bytes: for public reads whose version no cheap lookup names (pages, campaigns).
+pub async fn serve_own<F>(
+    req: &HttpRequest,
+    cache: &crate::cache::ResponseCache,
+    key: &str,
+    render: F,
+) -> Result<HttpResponse, crate::error::AppError>
+where
+    F: std::future::Future<Output = Result<crate::cache::Rendered, crate::error::AppError>>,
+{
+    let cached = cache.get_or_render(key, render).await?;
+    Ok(cached.own.respond_cached(req, &cached))
+}
+
 /// Fill `builder` with a cached representation, its gzip variant when the client accepts it
 /// (with `etag` made weak then, since the bytes differ).
 pub fn send_cached(
@@ -137,35 +181,63 @@ pub fn send_cached(
     for (name, value) in &cached.headers {
         builder.insert_header((name.clone(), value.as_str()));
     }
-    match &cached.gzip {
-        Some(gzip) if accepts_gzip(req) => {
+    let variants = [("br", &cached.brotli), ("gzip", &cached.gzip)];
+    let available = variants
+        .iter()
+        .filter_map(|(name, v)| v.as_ref().map(|v| (*name, v)));
+    match preferred(req, available) {
+        Some((coding, bytes)) => {
             if let Some(tag) = etag {
                 builder.insert_header(header::ETag(EntityTag::new_weak(tag.tag().to_string())));
             }
             builder
-                .insert_header((header::CONTENT_ENCODING, "gzip"))
-                .body(gzip.clone())
+                .insert_header((header::CONTENT_ENCODING, coding))
+                .body(bytes.clone())
         }
-        _ => builder.body(cached.body.clone()),
+        None => builder.body(cached.body.clone()),
     }
 }
 
-/// Whether `Accept-Encoding` takes gzip (named, or `*`, without `q=0`).
-pub fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
+/// The weight `Accept-Encoding` gives `coding` (named, else `*`; 0 when refused or absent).
+pub fn accepted(req: &HttpRequest, coding: &str) -> f32 {
+    let (mut named, mut any) = (None, None);
+    for item in req
+        .headers()
         .get_all(header::ACCEPT_ENCODING)
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
+    {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let q = parts
+            .find_map(|p| {
                 p.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
-        })
+                    .map(|q| q.trim().parse::<f32>().unwrap_or(0.0))
+            })
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            named = Some(q);
+        } else if name == "*" {
+            any = Some(q);
+        }
+    }
+    named.or(any).unwrap_or(0.0)
+}
+
+/// Of the encodings available (in the server's order of preference), the one the client
+/// weighs most, if it takes any.
+fn preferred<'a, T>(
+    req: &HttpRequest,
+    available: impl Iterator<Item = (&'a str, T)>,
+) -> Option<(&'a str, T)> {
+    let mut best: Option<(f32, (&'a str, T))> = None;
+    for (name, variant) in available {
+        let q = accepted(req, name);
+        if q > 0.0 && best.as_ref().is_none_or(|(b, _)| q > *b) {
+            best = Some((q, (name, variant)));
+        }
+    }
+    best.map(|(_, chosen)| chosen)
 }
 
 /// A cached JSON answer whose tag is the hash of its body.
@@ -190,28 +262,54 @@ mod tests {
             .naive_utc()
     }
 
+    fn asking(value: &str) -> HttpRequest {
+        TestRequest::default()
+            .insert_header(("Accept-Encoding", value))
+            .to_http_request()
+    }
+
     #[test]
     fn gzip_is_taken_when_named_or_starred_without_q_zero() {
-        let with = |value: &str| {
-            accepts_gzip(
-                &TestRequest::default()
-                    .insert_header(("Accept-Encoding", value))
-                    .to_http_request(),
-            )
-        };
         for yes in [
             "gzip",
             "br, gzip;q=0.5",
             "GZIP",
             "*",
             "deflate, gzip, br, zstd",
+            "*;q=0, gzip",
         ] {
-            assert!(with(yes), "{yes}");
+            assert!(accepted(&asking(yes), "gzip") > 0.0, "{yes}");
         }
-        for no in ["br", "gzip;q=0", "identity", "gzip; q=0.0", "x-gzip2"] {
-            assert!(!with(no), "{no}");
+        for no in [
+            "br",
+            "gzip;q=0",
+            "identity",
+            "gzip; q=0.0",
+            "x-gzip2",
+            "*, gzip;q=0",
+        ] {
+            assert_eq!(accepted(&asking(no), "gzip"), 0.0, "{no}");
         }
-        assert!(!accepts_gzip(&TestRequest::default().to_http_request()));
+        assert_eq!(
+            accepted(&TestRequest::default().to_http_request(), "gzip"),
+            0.0
+        );
+    }
+
+    #[test]
+    fn brotli_is_preferred_unless_the_client_weighs_gzip_more() {
+        let both = || [("br", 1), ("gzip", 2)].into_iter();
+        let chosen = |value: &str| preferred(&asking(value), both()).map(|(name, _)| name);
+        assert_eq!(chosen("gzip, deflate, br, zstd"), Some("br"));
+        assert_eq!(chosen("br;q=0.5, gzip"), Some("gzip"));
+        assert_eq!(chosen("gzip"), Some("gzip"));
+        assert_eq!(chosen("br;q=0, gzip;q=0"), None);
+        assert_eq!(chosen("identity"), None);
+        // Only what is available is chosen (a small body has no compressed variant).
+        assert_eq!(
+            preferred(&asking("br"), [("gzip", 2)].into_iter()).map(|(n, _)| n),
+            None
+        );
     }
 
     #[test]

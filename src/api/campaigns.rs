@@ -444,7 +444,19 @@ pub async fn show(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let o = overview(&state, actor, slug.into_inner()).await?;
+    let slug = slug.into_inner();
+    if actor.audience() == Audience::Public {
+        // Rendered once and served from memory until this instance writes anything or the
+        // second turns (issue 19).
+        let key = format!("campaign-json\u{0}{slug}\u{0}{}", state.db.writes());
+        return caching::serve_own(&req, &state.responses, &key, async {
+            let o = overview(&state, actor, slug).await?;
+            let last_modified = o.last_modified();
+            Ok(crate::cache::Rendered::json(&CampaignJson::new(o))?.modified_at(last_modified))
+        })
+        .await;
+    }
+    let o = overview(&state, actor, slug).await?;
     let last_modified = o.last_modified();
     Ok(caching::json(&req, &CampaignJson::new(o), last_modified))
 }

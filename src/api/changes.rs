@@ -12,7 +12,7 @@ use super::caching::Validators;
 use super::extract::ApiQuery;
 use super::organisations::CountryRef;
 use super::utc;
-use crate::cache::LetterVersion;
+use crate::cache::{LetterVersion, Rendered};
 use crate::db::models::SignatureEvent;
 use crate::error::{AppError, FieldCollector};
 use crate::service::letters::{self, Audience};
@@ -96,7 +96,13 @@ async fn letter_and_validators(
 ) -> Result<(LetterVersion, Validators), AppError> {
     let v = state.versions.get(&state.db, &slug).await?;
     let validators = Validators::of(
-        &["changes", &v.letter_id, &v.version.to_string(), &key],
+        &[
+            "changes",
+            &v.letter_id,
+            &v.updated_at.to_string(),
+            &v.version.to_string(),
+            &key,
+        ],
         v.last_modified,
     );
     Ok((v, validators))
@@ -134,28 +140,28 @@ pub async fn changes(
     errors.finish()?;
     let (letter, validators) =
         letter_and_validators(&state, slug.into_inner(), format!("json|{after}|{limit}")).await?;
-    if let Some(response) = validators.not_modified(&req) {
-        return Ok(response);
-    }
-    let letter_id = letter.letter_id.clone();
-    let (events, names) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                public_list::changes(conn, &letter_id, after, limit)?,
-                public_list::country_names(conn)?,
-            ))
+    validators
+        .serve(&req, &state.responses, async {
+            let letter_id = letter.letter_id.clone();
+            let (events, names) = state
+                .db
+                .run(move |conn| {
+                    Ok((
+                        public_list::changes(conn, &letter_id, after, limit)?,
+                        public_list::country_names(conn)?,
+                    ))
+                })
+                .await?;
+            let more = events.len() as i64 == limit;
+            let cursor = events.last().map_or(after, |e| e.id);
+            Rendered::json(&ChangePage {
+                letter: letter.slug.clone(),
+                items: events.into_iter().map(|e| change_json(e, &names)).collect(),
+                cursor,
+                more,
+            })
         })
-        .await?;
-    let more = events.len() as i64 == limit;
-    let cursor = events.last().map_or(after, |e| e.id);
-    let page = ChangePage {
-        letter: letter.slug.clone(),
-        items: events.into_iter().map(|e| change_json(e, &names)).collect(),
-        cursor,
-        more,
-    };
-    Ok(validators.respond(&req, |b| b.json(page)))
+        .await
 }
 
 /// The latest changes as an Atom feed, newest first.
@@ -178,10 +184,17 @@ pub async fn atom(
 ) -> Result<HttpResponse, AppError> {
     let (letter, validators) =
         letter_and_validators(&state, slug.into_inner(), "atom".into()).await?;
-    if let Some(response) = validators.not_modified(&req) {
-        return Ok(response);
-    }
-    let letter_id = letter.letter_id.clone();
+    validators
+        .serve(&req, &state.responses, async {
+            let xml = atom_feed(&state, &letter.letter_id).await?;
+            Ok(Rendered::new("application/atom+xml; charset=utf-8", xml))
+        })
+        .await
+}
+
+/// The Atom feed of the letter `letter_id`'s latest changes.
+async fn atom_feed(state: &AppState, letter_id: &str) -> Result<String, AppError> {
+    let letter_id = letter_id.to_string();
     let (letter, events, names) = state
         .db
         .run(move |conn| {
@@ -239,9 +252,5 @@ pub async fn atom(
         entries,
         ..Feed::default()
     };
-    let xml = document.to_string();
-    Ok(validators.respond(&req, |b| {
-        b.content_type("application/atom+xml; charset=utf-8")
-            .body(xml)
-    }))
+    Ok(document.to_string())
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::caching::Validators;
 use super::extract::ApiQuery;
+use crate::cache::Rendered;
 use crate::domain::ledger::{Entry, Head};
 use crate::error::{AppError, FieldCollector};
 use crate::service::ledger;
@@ -140,41 +141,59 @@ pub async fn entries(
         ],
         v.last_modified,
     );
+    if !parsed.all {
+        // A page and the signed head: rendered once and served from memory (issue 19).
+        return validators
+            .serve(&req, &state.responses, async {
+                let (key, letter_id) = (state.ledger.clone(), v.letter_id.clone());
+                let (head, entries) = state
+                    .db
+                    .run(move |conn| {
+                        let head = ledger::head(conn, &key, &letter_id)?;
+                        let entries =
+                            ledger::entries(conn, &letter_id, parsed.after, parsed.limit)?;
+                        Ok((head, entries))
+                    })
+                    .await?;
+                let entries: Vec<Entry> = entries
+                    .into_iter()
+                    .filter(|e| e.seq <= head.length)
+                    .collect();
+                let last = entries.last().map_or(parsed.after, |e| e.seq);
+                Rendered::json(&LedgerPage {
+                    letter: LedgerLetter {
+                        id: v.letter_id.clone(),
+                        slug: v.slug.clone(),
+                    },
+                    public_key: state.ledger.public_hex(),
+                    next_after: (last < head.length).then_some(last),
+                    entries,
+                    head,
+                })
+            })
+            .await;
+    }
     if let Some(response) = validators.not_modified(&req) {
         return Ok(response);
     }
     let (key, letter_id) = (state.ledger.clone(), v.letter_id.clone());
-    let (head, first) = state
+    // The whole ledger, streamed: the document without its entries, split where they go.
+    let head = state
         .db
-        .run(move |conn| {
-            let head = ledger::head(conn, &key, &letter_id)?;
-            // With `all=true` the entries are streamed below.
-            let first = if parsed.all {
-                Vec::new()
-            } else {
-                ledger::entries(conn, &letter_id, parsed.after, parsed.limit)?
-            };
-            Ok((head, first))
-        })
+        .run(move |conn| ledger::head(conn, &key, &letter_id))
         .await?;
-    let mut page = LedgerPage {
+    let page = LedgerPage {
         letter: LedgerLetter {
             id: v.letter_id.clone(),
             slug: v.slug.clone(),
         },
         public_key: state.ledger.public_hex(),
-        entries: first.into_iter().filter(|e| e.seq <= head.length).collect(),
+        entries: Vec::new(),
         next_after: None,
         head,
     };
     let mut builder = HttpResponse::Ok();
     validators.apply(&mut builder);
-    if !parsed.all {
-        let last = page.entries.last().map_or(parsed.after, |e| e.seq);
-        page.next_after = (last < page.head.length).then_some(last);
-        return Ok(builder.json(page));
-    }
-    // The document without its entries, split where they go.
     let shell = serde_json::to_string(&page).expect("JSON serialises");
     let (prefix, suffix) = shell
         .split_once("\"entries\":[]")

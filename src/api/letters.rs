@@ -357,29 +357,18 @@ pub async fn show(
             v.ledger_length,
             v.last_modified,
         );
-        if let Some(response) = cached.not_modified(&req) {
-            return Ok(response);
-        }
         let key = state.ledger.clone();
-        let representation = state
-            .responses
-            .get_or_render(&cached.key(), async {
+        return cached
+            .serve(&req, &state.responses, async {
                 let letter = state
                     .db
                     .run(move |conn| {
                         summarised(conn, &key, |c| letters::find(c, &slug, Audience::Public))
                     })
                     .await?;
-                let body = serde_json::to_vec(&LetterJson::new(letter, &Audience::Public))
-                    .map_err(|e| AppError::Unexpected(e.into()))?;
-                Ok(crate::cache::Rendered {
-                    content_type: "application/json",
-                    body,
-                    headers: vec![],
-                })
+                crate::cache::Rendered::json(&LetterJson::new(letter, &Audience::Public))
             })
-            .await?;
-        return Ok(cached.respond_cached(&req, &representation));
+            .await;
     }
     let key = state.ledger.clone();
     let reader = audience.clone();

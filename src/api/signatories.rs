@@ -339,9 +339,8 @@ async fn json_page(
         headers.push((header::LINK, link));
     }
     Ok(crate::cache::Rendered {
-        content_type: "application/json",
-        body: serde_json::to_vec(&body).map_err(|e| AppError::Unexpected(e.into()))?,
         headers,
+        ..crate::cache::Rendered::json(&body)?
     })
 }
 
@@ -401,9 +400,8 @@ async fn csv_response(
                 let mut body = CSV_HEADER.as_bytes().to_vec();
                 body.extend_from_slice(&encode(rows, &Format::Csv(names), true));
                 Ok(crate::cache::Rendered {
-                    content_type: "text/csv; charset=utf-8",
-                    body,
                     headers: vec![(header::CONTENT_DISPOSITION, disposition)],
+                    ..crate::cache::Rendered::new("text/csv; charset=utf-8", body)
                 })
             })
             .await?;

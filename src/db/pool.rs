@@ -1,5 +1,7 @@
 //! The connection pool and the bridge from async handlers to blocking diesel calls.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -98,6 +100,8 @@ pub struct Db {
     pool: Pool,
     writer: Option<Writer>,
     url: DatabaseUrl,
+    /// Writes this instance has committed through [`Db::write`] (see [`Db::writes`]).
+    writes: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -134,7 +138,12 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .build(manager)
             .with_context(|| format!("connecting to {}", url.redacted()))?;
-        Ok(Db { pool, writer, url })
+        Ok(Db {
+            pool,
+            writer,
+            url,
+            writes: Arc::default(),
+        })
     }
 
     /// How many connections the main pool may hold.
@@ -169,10 +178,19 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        match &self.writer {
+        let written = match &self.writer {
             Some(writer) => writer.write(work).await,
             None => Self::on(self.pool.clone(), work).await,
-        }
+        };
+        self.writes.fetch_add(1, Ordering::Release);
+        written
+    }
+
+    /// How many writes this instance has made (committed or not): a generation number that a
+    /// cache key can carry, so that what this instance changed is read fresh at once (another
+    /// instance's changes show when the key's second turns, `cache::ResponseCache`).
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
     async fn on<T, F>(pool: Pool, work: F) -> Result<T, AppError>

@@ -105,28 +105,35 @@ struct PublicPage {
     o: Overview,
 }
 
+/// The public campaign page: rendered once and served from memory until this instance writes
+/// anything or the second turns (issue 19).
 async fn public_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let (events, description_html, o) = state
-        .db
-        .run(move |conn| {
-            let o = campaigns::overview(conn, &slug, &Audience::Public, first_page())?;
-            Ok((events(&o), to_safe_html(&o.view.campaign.description), o))
-        })
-        .await?;
-    render(
-        HttpResponse::Ok(),
-        &PublicPage {
+    let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
+    let response = crate::api::caching::serve_own(&req, &state.responses, &key, async {
+        let (events, description_html, o) = state
+            .db
+            .run(move |conn| {
+                let o = campaigns::overview(conn, &slug, &Audience::Public, first_page())?;
+                Ok((events(&o), to_safe_html(&o.view.campaign.description), o))
+            })
+            .await?;
+        let last_modified = o.last_modified();
+        let page = PublicPage {
             description_html,
             goal_date: (o.view.campaign.goal_date).map(|d| d.format("%-d %B %Y").to_string()),
             reached: reached(&o),
             events,
             o,
-        },
-    )
+        };
+        Ok(crate::cache::Rendered::page(&page)?.modified_at(last_modified))
+    })
+    .await?;
+    Ok(response)
 }
 
 // ---- The coordinators' pages ----

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::csrf::{self, Csrf};
 use super::{render, PageError};
+use crate::cache::Rendered;
 use crate::db::models::Country;
 use crate::db::models::Translation;
 use crate::domain::ledger::{Head, LedgerKey};
@@ -269,36 +270,22 @@ async fn show(
         "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}",
         v.letter_id, v.updated_at, v.version, v.ledger_length
     );
-    let cached = state
-        .responses
-        .get_or_render(&cache_key, async {
-            let key = state.ledger.clone();
-            let form = SignFields {
-                language: lang.clone(),
-                ..SignFields::default()
-            };
-            let data = (state.db)
-                .run(move |conn| load_page(conn, &key, &slug, &lang))
-                .await?;
-            let countries = state.countries.get(&state.db).await?;
-            let csrf = Csrf::for_request(&req, &state);
-            let page = letter_page(data, &countries, form, FieldErrors::new(), csrf.token);
-            Ok(crate::cache::Rendered {
-                content_type: "text/html; charset=utf-8",
-                body: page
-                    .render()
-                    .map_err(|e| AppError::Unexpected(e.into()))?
-                    .into_bytes(),
-                headers: vec![],
-            })
-        })
-        .await?;
-    Ok(crate::api::caching::send_cached(
-        &req,
-        &mut HttpResponse::Ok(),
-        &cached,
-        None,
-    ))
+    let response = crate::api::caching::serve_own(&req, &state.responses, &cache_key, async {
+        let key = state.ledger.clone();
+        let form = SignFields {
+            language: lang.clone(),
+            ..SignFields::default()
+        };
+        let data = (state.db)
+            .run(move |conn| load_page(conn, &key, &slug, &lang))
+            .await?;
+        let countries = state.countries.get(&state.db).await?;
+        let csrf = Csrf::for_request(&req, &state);
+        let page = letter_page(data, &countries, form, FieldErrors::new(), csrf.token);
+        Ok(Rendered::page(&page)?.modified_at(v.last_modified))
+    })
+    .await?;
+    Ok(response)
 }
 
 /// One country's signatories of a letter, `PAGE_LISTS` at a time: the way to the rest of a list
@@ -357,28 +344,16 @@ async fn country(
         "country\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{code}\u{0}{after}",
         v.letter_id, v.updated_at, v.version, v.ledger_length
     );
-    let cached = state
-        .responses
-        .get_or_render(&cache_key, async {
+    let last_modified = v.last_modified;
+    Ok(
+        crate::api::caching::serve_own(&req, &state.responses, &cache_key, async {
             let page = (state.db)
                 .run(move |conn| load_country(conn, &slug, &code, cursor))
                 .await?;
-            Ok(crate::cache::Rendered {
-                content_type: "text/html; charset=utf-8",
-                body: page
-                    .render()
-                    .map_err(|e| AppError::Unexpected(e.into()))?
-                    .into_bytes(),
-                headers: vec![],
-            })
+            Ok(Rendered::page(&page)?.modified_at(last_modified))
         })
-        .await?;
-    Ok(crate::api::caching::send_cached(
-        &req,
-        &mut HttpResponse::Ok(),
-        &cached,
-        None,
-    ))
+        .await?,
+    )
 }
 
 fn load_country(

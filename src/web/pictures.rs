@@ -65,26 +65,17 @@ async fn picture(
         &[name, &v.letter_id, &v.version.to_string()],
         v.last_modified,
     );
-    if let Some(response) = validators.not_modified(req) {
-        return Ok(response);
-    }
     let letter_id = v.letter_id;
-    let cached = state
-        .responses
-        .get_or_render(&validators.key(), async {
+    validators
+        .serve(req, &state.responses, async {
             let summary = state
                 .db
                 .run(move |conn| public_list::summary(conn, &letter_id))
                 .await?;
             let body = draw(&summary).map_err(|e| AppError::Unexpected(e.into()))?;
-            Ok(Rendered {
-                content_type: "image/svg+xml; charset=utf-8",
-                body: body.into_bytes(),
-                headers: vec![],
-            })
+            Ok(Rendered::new("image/svg+xml; charset=utf-8", body))
         })
-        .await?;
-    Ok(validators.respond_cached(req, &cached))
+        .await
 }
 
 /// A badge: "signed by | N organisations".

@@ -11,7 +11,7 @@ use crate::helpers::{status_json, TestApp};
 
 /// The public reads a viral day is made of, for the letter `l`.
 fn reads(letter: &str) -> Vec<String> {
-    ["", "?lang=en", "/badge.svg", "/chart.svg"]
+    ["", "?lang=en", "/badge.svg", "/chart.svg", "/countries/DE"]
         .iter()
         .map(|p| format!("/letters/{letter}{p}"))
         .chain(
@@ -20,6 +20,9 @@ fn reads(letter: &str) -> Vec<String> {
                 "/signatories",
                 "/signatories.csv",
                 "/signatories?country=DE&limit=1",
+                "/changes",
+                "/changes.atom",
+                "/ledger",
             ]
             .iter()
             .map(|p| format!("/api/v1/letters/{letter}{p}")),
@@ -28,10 +31,14 @@ fn reads(letter: &str) -> Vec<String> {
 }
 
 /// A reader that has never been here: no cookie, its own connection.
-async fn first_visit(app: &TestApp, path: &str, gzip: bool) -> reqwest::Response {
+async fn first_visit(
+    app: &TestApp,
+    path: &str,
+    accept_encoding: Option<&str>,
+) -> reqwest::Response {
     let mut request = reqwest::Client::new().get(app.url(path));
-    if gzip {
-        request = request.header("accept-encoding", "gzip, br");
+    if let Some(codings) = accept_encoding {
+        request = request.header("accept-encoding", codings);
     }
     let r = request.send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
@@ -43,7 +50,7 @@ async fn first_visit(app: &TestApp, path: &str, gzip: bool) -> reqwest::Response
 }
 
 async fn body(app: &TestApp, path: &str) -> Vec<u8> {
-    first_visit(app, path, false)
+    first_visit(app, path, None)
         .await
         .bytes()
         .await
@@ -75,6 +82,12 @@ db_test!(
         assert_eq!(json["signatories"]["total"], 3, "{json}");
         let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?country=DE&limit=1")).await).await;
         assert_eq!(list["total"], 2);
+        assert!(text(body(&app, &format!("/letters/{letter}/countries/DE")).await).contains("Chaos Computer Club"));
+        assert!(text(body(&app, &format!("/api/v1/letters/{letter}/changes.atom")).await).contains("Signed: Chaos Computer Club"));
+        let (_, changes) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes")).await).await;
+        assert_eq!(changes["items"][2]["organisation"], "Chaos Computer Club", "{changes}");
+        let (_, ledger) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger")).await).await;
+        assert_eq!(ledger["head"]["length"], 4, "the text and three signatories: {ledger}");
 
         // Changed behind the service's back (as by another instance): shown within a second.
         app.execute("UPDATE letters SET title = 'Renamed elsewhere' WHERE slug = 'l'");
@@ -85,35 +98,47 @@ db_test!(
     }
 );
 
+/// `sent` decoded from `coding`.
+fn decoded(coding: &str, sent: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match coding {
+        "gzip" => flate2::read::GzDecoder::new(sent).read_to_end(&mut out),
+        "br" => brotli::Decompressor::new(sent, 4096).read_to_end(&mut out),
+        other => panic!("unexpected coding {other}"),
+    }
+    .unwrap();
+    out
+}
+
 db_test!(
-    async fn a_client_that_takes_gzip_gets_the_same_bytes_compressed(app) {
+    async fn a_client_that_takes_gzip_or_brotli_gets_the_same_bytes_compressed(app) {
         let letter = app.open_letter("l", "auto").await;
         for i in 0..12 {
             app.join(&letter, &format!("Organisation number {i}"), ["DE", "FR", "IT"][i % 3]).await;
         }
         for path in reads(&letter) {
             let plain = body(&app, &path).await;
-            let r = first_visit(&app, &path, true).await;
-            let encoding = r.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
-            let etag = r.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
-            let vary = r.headers().get("vary").unwrap().to_str().unwrap().to_string();
-            assert!(vary.contains("Accept-Encoding"), "{path}: {vary}");
-            let sent = r.bytes().await.unwrap().to_vec();
-            if plain.len() < 512 {
-                assert_eq!((encoding, &sent), (None, &plain), "{path}: too small to compress");
-                continue;
-            }
-            assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
-            assert!(sent.len() < plain.len(), "{path}");
-            let mut decoded = Vec::new();
-            flate2::read::GzDecoder::new(&sent[..]).read_to_end(&mut decoded).unwrap();
-            assert_eq!(decoded, plain, "{path}: the gzip variant is another body");
-            // The compressed bytes carry a weak tag, which still revalidates.
-            if let Some(tag) = etag {
+            // What browsers send, and what curl --compressed sends without brotli.
+            for (asked, coding) in [("gzip, deflate, br, zstd", "br"), ("deflate, gzip", "gzip")] {
+                let r = first_visit(&app, &path, Some(asked)).await;
+                let encoding = r.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+                let etag = r.headers().get("etag").map(|v| v.to_str().unwrap().to_string());
+                let vary = r.headers().get("vary").unwrap().to_str().unwrap().to_string();
+                assert!(vary.contains("Accept-Encoding"), "{path}: {vary}");
+                let sent = r.bytes().await.unwrap().to_vec();
+                if plain.len() < 512 {
+                    assert_eq!((encoding, &sent), (None, &plain), "{path}: too small to compress");
+                    continue;
+                }
+                assert_eq!(encoding.as_deref(), Some(coding), "{path}");
+                assert!(sent.len() < plain.len(), "{path}");
+                assert_eq!(decoded(coding, &sent), plain, "{path}: the {coding} variant is another body");
+                // The compressed bytes carry a weak tag, which still revalidates.
+                let tag = etag.unwrap_or_else(|| panic!("{path} has no ETag"));
                 assert!(tag.starts_with("W/\""), "{path}: {tag}");
                 let again = reqwest::Client::new()
                     .get(app.url(&path))
-                    .header("accept-encoding", "gzip")
+                    .header("accept-encoding", asked)
                     .header("if-none-match", &tag)
                     .send()
                     .await
@@ -121,10 +146,10 @@ db_test!(
                 assert_eq!(again.status(), 304, "{path}");
             }
         }
-        // A client that refuses gzip gets none.
+        // A client that refuses both gets neither.
         let r = reqwest::Client::new()
             .get(app.url(&format!("/letters/{letter}")))
-            .header("accept-encoding", "gzip;q=0, identity")
+            .header("accept-encoding", "gzip;q=0, br;q=0, identity")
             .send()
             .await
             .unwrap();
