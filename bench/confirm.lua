@@ -13,7 +13,7 @@ function init(args)
   local n = tonumber(os.getenv("THREADS") or "2")
   local i = 0
   for line in io.lines(path) do
-    local token = line:match(" (%x+)$")
+    local token = line:match("^%d+ (%x+)")
     if token then
       if i % n == (tid - 1) then table.insert(tokens, token) end
       i = i + 1

@@ -1,6 +1,6 @@
 //! A local SMTP sink for the benchmark (`bench/run.sh`): accepts every mail, and appends one
-//! line per mail to a file: the receive time in milliseconds since the epoch and the
-//! confirmation token found in it (or `-`).
+//! line per mail to a file: the receive time in milliseconds since the epoch, the confirmation
+//! token found in it (or `-`) and its recipient.
 //!
 //! `cargo run --release --example smtp_sink -- 127.0.0.1:2525 mails.log`
 
@@ -16,10 +16,16 @@ use mailin_embedded::{response, Handler, Response, Server};
 struct Sink {
     log: Arc<Mutex<std::fs::File>>,
     data: Vec<u8>,
+    to: String,
 }
 
 impl Handler for Sink {
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
+        response::OK
+    }
+
+    fn rcpt(&mut self, to: &str) -> Response {
+        self.to = to.to_string();
         response::OK
     }
 
@@ -46,7 +52,7 @@ impl Handler for Sink {
             })
             .unwrap_or_else(|| "-".into());
         let mut log = self.log.lock().expect("the log lock");
-        let _ = writeln!(log, "{millis} {token}");
+        let _ = writeln!(log, "{millis} {token} {}", self.to);
         response::OK
     }
 }
@@ -63,6 +69,7 @@ fn main() {
     let mut server = Server::new(Sink {
         log: Arc::new(Mutex::new(file)),
         data: Vec::new(),
+        to: String::new(),
     });
     server
         .with_name("bench-sink")
