@@ -115,6 +115,7 @@ def signer(t0, total):
 # ---- freshness probes ----
 freshness = {"page": [], "letter JSON": []}
 probe_failures = []
+probe_statuses = {}
 
 
 def token_for(address, deadline):
@@ -133,11 +134,11 @@ def probe(n, expected_total):
     name = f"Aaaa freshness probe {RUN} {n}"
     address = f"probe{n}@probe-{RUN}.example"
     conn = connection()
-    status, _ = request(conn, "POST", f"/api/v1/letters/{LETTER}/signatures", {
+    status, answer = request(conn, "POST", f"/api/v1/letters/{LETTER}/signatures", {
         "organisation_name": name, "country": "AD", "website": "", "representative_name": "P",
         "representative_role": "Director", "email": address, "comment": "", "consent": True})
     if status != 202:
-        probe_failures.append(f"probe {n}: sign answered {status}")
+        probe_failures.append(f"probe {n}: sign answered {status} {answer[:200]!r}")
         return
     token = token_for(address, time.time() + 30)
     if token is None:
@@ -151,12 +152,16 @@ def probe(n, expected_total):
     seen = {}
     while len(seen) < 2 and time.time() - confirmed < 10:
         if "page" not in seen:
-            _, page = request(conn, "GET", f"/letters/{LETTER}")
-            if name.encode() in page:
+            status, page = request(conn, "GET", f"/letters/{LETTER}")
+            if status != 200:
+                probe_statuses[status] = probe_statuses.get(status, 0) + 1
+            elif name.encode() in page:
                 seen["page"] = time.time() - confirmed
         if "letter JSON" not in seen:
-            _, letter = request(conn, "GET", f"/api/v1/letters/{LETTER}")
-            if json.loads(letter)["signatories"]["total"] >= expected_total:
+            status, letter = request(conn, "GET", f"/api/v1/letters/{LETTER}")
+            if status != 200:
+                probe_statuses[status] = probe_statuses.get(status, 0) + 1
+            elif json.loads(letter)["signatories"]["total"] >= expected_total:
                 seen["letter JSON"] = time.time() - confirmed
         time.sleep(0.01)
     for route in freshness:
@@ -225,6 +230,8 @@ def main():
         if values:
             print(f"- A confirmed signature shows in the {route} after {ms(statistics.median(values))} "
                   f"(median of {len(values)} probes; slowest {ms(max(values))}).")
+    if probe_statuses:
+        print(f"- The probes' reads were answered with other statuses than 200: {probe_statuses}.")
     for failure in probe_failures:
         print(f"- {failure}")
     print(f"- Server peak private memory (RssAnon) during the run: {peak[0] / 1024:.0f} MB.")

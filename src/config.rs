@@ -63,6 +63,14 @@ pub struct Settings {
     pub deadline_poll_ms: u64,
     /// SMTP timeout, in seconds: for connecting, and for the whole exchange of one mail.
     pub smtp_timeout_secs: u64,
+    /// The reverse proxies in front of the service, as addresses or CIDR networks (a list, or
+    /// one string separated by commas): only from these are `Forwarded`, `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` believed (`proxy`). Empty: the TCP peer is the client.
+    #[serde(deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
+    /// The header those proxies write: `X-Forwarded-For` (with `X-Forwarded-Proto`) or
+    /// `Forwarded`.
+    pub proxy_header: String,
     /// Sign requests allowed per client IP per minute; 0 turns the limit off.
     pub sign_rate_per_minute: u32,
     /// Sign requests a client IP may make in a burst before the per-minute rate applies.
@@ -145,6 +153,8 @@ impl Default for Settings {
             outbox_lease_secs: 120,
             deadline_poll_ms: 30_000,
             smtp_timeout_secs: 10,
+            trusted_proxies: Vec::new(),
+            proxy_header: "X-Forwarded-For".into(),
             sign_rate_per_minute: 30,
             sign_rate_burst: 10,
             sign_rate_per_letter_per_minute: 300,
@@ -171,6 +181,28 @@ impl Default for Settings {
             log: "info".into(),
         }
     }
+}
+
+/// A list, or one string of items separated by commas (as an environment variable is easiest
+/// to write).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Items {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Items::deserialize(deserializer)? {
+        Items::List(items) => items,
+        Items::Text(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
 }
 
 fn serialize_secret_opt<S: serde::Serializer>(
@@ -247,6 +279,29 @@ mod tests {
         ] {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_or_a_string_of_commas() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("UNDERSIGNED_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1");
+            let settings = Settings::load(None).expect("loads");
+            assert_eq!(settings.trusted_proxies, ["10.0.0.0/8", "127.0.0.1"]);
+            jail.set_env("UNDERSIGNED_TRUSTED_PROXIES", "[\"fd00::/8\"]");
+            let settings = Settings::load(None).expect("loads");
+            assert_eq!(settings.trusted_proxies, ["fd00::/8"]);
+            jail.create_file(
+                "proxies.toml",
+                "trusted_proxies = [\"192.0.2.1\", \"192.0.2.2\"]",
+            )?;
+            jail.set_env("UNDERSIGNED_TRUSTED_PROXIES", "");
+            let settings = Settings::load(Some(Path::new("proxies.toml"))).expect("loads");
+            assert!(
+                settings.trusted_proxies.is_empty(),
+                "the environment wins, and empty is none"
+            );
+            Ok(())
+        });
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod email;
 pub mod error;
 pub mod load;
 pub mod nul_bytes;
+pub mod proxy;
 pub mod rate_limit;
 pub mod service;
 pub mod startup;

@@ -22,7 +22,8 @@ use actix_web::{HttpResponse, HttpResponseBuilder};
 
 use crate::error::AppError;
 
-/// The client's IP address as the TCP peer; IPv6 addresses are cut to their /56 prefix. `what`
+/// The client's IP address (`proxy::client_ip`: the TCP peer, or the client a trusted proxy
+/// names); IPv6 addresses are cut to their /56 prefix. `what`
 /// names the requests limited, for the 429's message.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp {
@@ -34,9 +35,7 @@ impl KeyExtractor for ClientIp {
     type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
 
     fn extract(&self, req: &ServiceRequest) -> Result<IpAddr, Self::KeyExtractionError> {
-        let ip = req
-            .peer_addr()
-            .map(|s| s.ip())
+        let ip = crate::proxy::client_ip(req, req.peer_addr())
             .ok_or_else(|| SimpleKeyExtractionError::new("no client address"))?;
         Ok(match ip {
             IpAddr::V6(v6) => {
@@ -203,14 +202,14 @@ impl Limits {
 }
 
 /// The keyed hash of the network the request came from (`domain::abuse::network`: IPv4 /24,
-/// IPv6 /48), from the TCP peer like the limits above (no forwarded header is trusted). Stored
+/// IPv6 /48), from the client's address like the limits above (`proxy::client_ip`). Stored
 /// with a signature so coordinators can find a flood from one network; the address itself is
 /// never stored.
 pub fn client_network(
     req: &actix_web::HttpRequest,
     key: &crate::domain::token::TokenKey,
 ) -> Option<String> {
-    let ip = req.peer_addr()?.ip();
+    let ip = crate::proxy::client_ip(req, req.peer_addr())?;
     Some(key.keyed_hash("network", &crate::domain::abuse::network(ip)))
 }
 

@@ -436,9 +436,18 @@ impl Application {
             settings.max_unfinished_bodies_per_address,
             Duration::from_millis(settings.body_timeout_ms.max(1)),
         );
+        let proxies = std::sync::Arc::new(
+            crate::proxy::TrustedProxies::parse(
+                &settings.trusted_proxies,
+                crate::proxy::ProxyHeader::parse(&settings.proxy_header)
+                    .map_err(|e| anyhow::anyhow!("proxy_header: {e}"))?,
+            )
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?,
+        );
         let mut server = HttpServer::new(move || {
             let load = load.clone();
             let bodies = bodies.clone();
+            let proxies = proxies.clone();
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
                 .wrap(actix_web::middleware::from_fn(crate::nul_bytes::refuse_nul))
@@ -466,6 +475,10 @@ impl Application {
                         )),
                 )
                 .wrap(TracingLogger::<RedactedSpan>::new())
+                // First of all: every per-client count reads the client it resolves.
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::proxy::resolve(proxies.clone(), req, next)
+                }))
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .app_data(web::FormConfig::default().limit(max_body).error_handler(move |e, _| {

@@ -32,6 +32,7 @@ mod open_data;
 mod organisations;
 mod overload;
 mod permissions;
+mod proxy;
 mod security;
 mod signing;
 mod trust;
