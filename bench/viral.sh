@@ -102,7 +102,7 @@ for b in $BACKENDS; do
     echo "#### $b, mixed: $READERS readers while signing at $SIGN_RATE/s for $MIXED_DURATION s (response cache capped at 64 MiB)"
     echo
     BASE=$BASE LETTER=k1 MAILS=$dir/mails.log SERVER_PID=$PID DURATION=$MIXED_DURATION READERS=$READERS \
-        SIGN_RATE=$SIGN_RATE WORK=$dir python3 bench/viral_mixed.py
+        SIGN_RATE=$SIGN_RATE READ_DELAY_MS=${READ_DELAY_MS:-100} WORK=$dir python3 bench/viral_mixed.py
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
     kill "$SINK_PID" 2>/dev/null || true; SINK_PID=
     if [ "$b" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; fi

@@ -2,7 +2,9 @@
 """The mixed "viral" run of issue 19, driven by bench/viral.sh against a running server.
 
 READERS connections read the letter's page, its JSON and its first signatory page (a third each,
-one wrk process per route) for DURATION seconds, while sign requests for new organisations arrive
+one wrk process per route) for DURATION seconds, each waiting READ_DELAY_MS after an answer
+before its next request (bench/read_paced.lua: readers, not a closed loop, whose latency would be
+only connections / throughput), while sign requests for new organisations arrive
 at SIGN_RATE a second (paced by a schedule: a request's latency counts from when it was due, so a
 slow server cannot hide its delay by sending fewer). Every few seconds a probe organisation signs,
 its confirmation link is read from the SMTP sink's log, it confirms, and the probe measures how long
@@ -29,6 +31,7 @@ PID = int(os.environ["SERVER_PID"])
 DURATION = int(os.environ.get("DURATION", "20"))
 READERS = int(os.environ.get("READERS", "1000"))
 SIGN_RATE = int(os.environ.get("SIGN_RATE", "200"))
+READ_DELAY_MS = int(os.environ.get("READ_DELAY_MS", "100"))
 WORK = os.environ.get("WORK", "/tmp")
 RUN = str(int(time.time()))
 
@@ -62,8 +65,20 @@ peak = [0]
 stop = threading.Event()
 
 
+cache_peak = [0, 0]
+
+
 def sample_memory():
+    conn = connection()
     while not stop.is_set():
+        try:
+            status, body = request(conn, "GET", "/health")
+            if status == 200:
+                cache = json.loads(body)["response_cache"]
+                cache_peak[0] = max(cache_peak[0], cache["bytes"])
+                cache_peak[1] = cache["max_bytes"]
+        except (OSError, http.client.HTTPException, KeyError, ValueError):
+            conn = connection()
         try:
             with open(f"/proc/{PID}/status") as f:
                 for line in f:
@@ -174,7 +189,7 @@ def probe(n, expected_total):
 def wrk(route, path, out):
     return subprocess.Popen(
         ["wrk", "-t1", f"-c{READERS // len(ROUTES)}", f"-d{DURATION}s", "--timeout", "5s",
-         "--latency", BASE + path],
+         "--latency", "-s", os.path.join(os.path.dirname(__file__), "read_paced.lua"), BASE + path],
         stdout=open(out, "w"), stderr=subprocess.STDOUT)
 
 
@@ -217,6 +232,8 @@ def main():
         r.wait()
     stop.set()
 
+    print(f"Readers wait {READ_DELAY_MS} ms after each answer.")
+    print()
     print(f"| route | req/s | p50 | p99 | errors |")
     print("|---|---|---|---|---|")
     for i, (name, _) in enumerate(ROUTES):
@@ -234,7 +251,8 @@ def main():
         print(f"- The probes' reads were answered with other statuses than 200: {probe_statuses}.")
     for failure in probe_failures:
         print(f"- {failure}")
-    print(f"- Server peak private memory (RssAnon) during the run: {peak[0] / 1024:.0f} MB.")
+    print(f"- Server peak private memory (RssAnon) during the run: {peak[0] / 1024:.0f} MB; the response "
+          f"cache held at most {cache_peak[0] / 2**20:.1f} MiB of its {cache_peak[1] / 2**20:.0f} MiB cap.")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@
 //!   without touching the database. Publishing, withdrawing or changing a letter here clears its
 //!   entry; a change made by another instance shows within a second.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -23,7 +22,7 @@ use crate::service::{countries, public_list};
 
 const COUNTRIES_TTL: Duration = Duration::from_secs(60);
 const VERSIONS_TTL: Duration = Duration::from_secs(1);
-/// Letters kept at most; the cache is emptied when it grows past this.
+/// Letters kept at most (the least used go first).
 const VERSIONS_MAX: usize = 10_000;
 
 #[derive(Default)]
@@ -67,70 +66,127 @@ pub struct LetterVersion {
     pub open_until: Option<NaiveDateTime>,
 }
 
-#[derive(Default)]
+/// Per public letter, its [`LetterVersion`] for the current second. Concurrent misses on one
+/// letter wait for one lookup (a thousand readers at a second's turn make one query, not a
+/// thousand queued for the pool).
 pub struct VersionCache {
-    entries: RwLock<HashMap<String, (Instant, LetterVersion)>>,
+    entries: quick_cache::sync::Cache<String, LetterVersion>,
+}
+
+impl Default for VersionCache {
+    fn default() -> Self {
+        VersionCache {
+            entries: quick_cache::sync::Cache::new(VERSIONS_MAX),
+        }
+    }
+}
+
+/// `slug`'s key for the current second (an entry lives at most a second, `VERSIONS_TTL`).
+fn version_key(slug: &str) -> String {
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / VERSIONS_TTL.as_secs().max(1));
+    format!("{slug}\u{0}{second}")
 }
 
 impl VersionCache {
     /// The version of the public letter `slug` (404 for a draft or an unknown slug).
     pub async fn get(&self, db: &Db, slug: &str) -> Result<LetterVersion, AppError> {
-        if let Some((at, v)) = self.entries.read().expect("cache lock").get(slug) {
-            let closed_since = v.open_until.is_some_and(|d| d <= crate::service::now());
-            if at.elapsed() < VERSIONS_TTL && !closed_since {
-                return Ok(v.clone());
+        let key = version_key(slug);
+        if let Some(v) = self.entries.get(&key) {
+            // The letter reads as closed from its deadline on (`letters::as_of`).
+            if v.open_until.is_none_or(|d| d > crate::service::now()) {
+                return Ok(v);
             }
+            self.entries.remove(&key);
         }
-        let key = slug.to_string();
-        let v = db
-            .run(move |conn| {
-                let letter = letters::find(conn, &key, Audience::Public)?.letter;
-                let (version, changed_at) = public_list::version(conn, &letter.id)?;
-                let ledger_length = crate::service::ledger::length(conn, &letter.id)?;
-                let open = letter.state == crate::domain::LetterState::Open.as_str();
-                Ok(LetterVersion {
-                    open_until: letter.deadline.filter(|_| open),
-                    last_modified: changed_at
-                        .map_or(letter.updated_at, |c| c.max(letter.updated_at)),
-                    letter_id: letter.id,
-                    slug: letter.slug,
-                    updated_at: letter.updated_at,
-                    version,
-                    ledger_length,
+        let slug = slug.to_string();
+        self.entries
+            .get_or_insert_async(&key, async move {
+                db.run(move |conn| {
+                    let letter = letters::find(conn, &slug, Audience::Public)?.letter;
+                    let (version, changed_at) = public_list::version(conn, &letter.id)?;
+                    let ledger_length = crate::service::ledger::length(conn, &letter.id)?;
+                    let open = letter.state == crate::domain::LetterState::Open.as_str();
+                    Ok(LetterVersion {
+                        open_until: letter.deadline.filter(|_| open),
+                        last_modified: changed_at
+                            .map_or(letter.updated_at, |c| c.max(letter.updated_at)),
+                        letter_id: letter.id,
+                        slug: letter.slug,
+                        updated_at: letter.updated_at,
+                        version,
+                        ledger_length,
+                    })
                 })
+                .await
             })
-            .await?;
-        let mut entries = self.entries.write().expect("cache lock");
-        if entries.len() >= VERSIONS_MAX {
-            entries.clear();
-        }
-        entries.insert(slug.to_string(), (Instant::now(), v.clone()));
-        Ok(v)
+            .await
     }
 
     /// Forget every letter (after a change that touches many lists, such as renaming a listed
     /// organisation).
     pub fn clear(&self) {
-        self.entries.write().expect("cache lock").clear();
+        self.entries.clear();
     }
 
     /// Forget a letter after this instance changed it or its list.
     pub fn forget(&self, slug: &str) {
-        self.entries.write().expect("cache lock").remove(slug);
+        self.entries.remove(&version_key(slug));
     }
 }
 
 /// Public responses rendered once and served from memory (issue 19): the letter page, its JSON,
-/// signatory pages, CSVs up to [`MAX_CACHED_ROWS`] rows, the badge and the chart.
+/// signatory pages, CSVs up to [`MAX_CACHED_ROWS`] rows, the change feed, the ledger's pages, the
+/// badge, the chart, campaigns.
 ///
 /// An entry is keyed by what changes with its content — the resource's validators (the letter's
-/// id, update time and list version from [`VersionCache`], the representation, the query) — and
-/// by the current second, so that what the key does not name (a campaign's title, a new
-/// translation, a change made on another instance) shows within a second, as the validators do.
-/// Concurrent misses on one key wait for one render. Memory is bounded by the bytes held
-/// (`response_cache_mib`); each entry keeps a gzip variant beside its body when that is smaller.
+/// id, update time and list version from [`VersionCache`], the representation, the query) — so a
+/// change made here is a new key, rendered at once. What the key does not name (a campaign's
+/// title, a new translation, a change made on another instance) is caught by age: an entry is
+/// fresh for [`FRESH`]; once older, the first reader renders it again while every other reader
+/// is served the entry it has, so that no reader waits at each second's turn. Concurrent misses
+/// on a new key wait for one render. Memory is bounded by the bytes held
+/// (`response_cache_mib`); each entry keeps gzip and brotli variants beside its body.
 pub struct ResponseCache {
-    entries: quick_cache::sync::Cache<String, Arc<Representation>, ByBytes>,
+    entries: quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
+    max_bytes: u64,
+}
+
+/// How long an entry is served without a new render.
+pub const FRESH: Duration = Duration::from_secs(1);
+
+/// A cached representation, when it was rendered, and whether a reader is rendering it again.
+pub struct Entry {
+    representation: Arc<Representation>,
+    rendered: Instant,
+    refreshing: std::sync::atomic::AtomicBool,
+}
+
+impl Entry {
+    fn new(representation: Arc<Representation>) -> Arc<Entry> {
+        Arc::new(Entry {
+            representation,
+            rendered: Instant::now(),
+            refreshing: Default::default(),
+        })
+    }
+
+    fn fresh(&self) -> bool {
+        self.rendered.elapsed() < FRESH
+    }
+}
+
+/// Lets another reader refresh an entry if this one's render ends without a result (an error,
+/// or a client that went away and dropped the request).
+struct Refreshing<'a>(&'a Entry);
+
+impl Drop for Refreshing<'_> {
+    fn drop(&mut self) {
+        self.0
+            .refreshing
+            .store(false, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// Lists of at most this many rows are rendered whole and cached; longer ones are streamed.
@@ -256,20 +312,12 @@ fn gzip(body: &[u8]) -> Option<Vec<u8>> {
     encoder.finish().ok()
 }
 
-/// `key` for the current second: an entry lives at most a second (see [`ResponseCache`]).
-fn this_second(key: &str) -> String {
-    let second = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    format!("{key}\u{0}{second}")
-}
-
 #[derive(Clone)]
 pub struct ByBytes;
 
-impl quick_cache::Weighter<String, Arc<Representation>> for ByBytes {
-    fn weight(&self, key: &String, value: &Arc<Representation>) -> u64 {
-        key.len() as u64 + value.weight()
+impl quick_cache::Weighter<String, Arc<Entry>> for ByBytes {
+    fn weight(&self, key: &String, value: &Arc<Entry>) -> u64 {
+        key.len() as u64 + value.representation.weight()
     }
 }
 
@@ -277,6 +325,7 @@ impl ResponseCache {
     /// A cache holding at most `bytes` of responses (0: nothing is kept).
     pub fn new(bytes: u64) -> ResponseCache {
         ResponseCache {
+            max_bytes: bytes,
             entries: quick_cache::sync::Cache::with_weighter(
                 (bytes / 4096).clamp(16, 1 << 20) as usize,
                 bytes.max(1),
@@ -285,8 +334,9 @@ impl ResponseCache {
         }
     }
 
-    /// The representation cached under `key` this second, or the one `render` makes (once,
-    /// however many requests ask at the same time).
+    /// The representation cached under `key`, or the one `render` makes: once for a new key
+    /// however many readers ask at the same time; for an entry past [`FRESH`], by the first
+    /// reader, while the others are served what is held.
     pub async fn get_or_render<F>(
         &self,
         key: &str,
@@ -295,21 +345,51 @@ impl ResponseCache {
     where
         F: std::future::Future<Output = Result<Rendered, AppError>>,
     {
-        self.entries
-            .get_or_insert_async(&this_second(key), async {
-                Ok(Arc::new(Representation::of(render.await?).await))
+        use std::sync::atomic::Ordering;
+        if let Some(entry) = self.entries.get(key) {
+            if entry.fresh() {
+                return Ok(Arc::clone(&entry.representation));
+            }
+            if entry
+                .refreshing
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                return Ok(Arc::clone(&entry.representation));
+            }
+            let _refreshing = Refreshing(&entry);
+            let representation = Arc::new(Representation::of(render.await?).await);
+            self.entries
+                .insert(key.to_string(), Entry::new(Arc::clone(&representation)));
+            return Ok(representation);
+        }
+        let entry = self
+            .entries
+            .get_or_insert_async(key, async {
+                Ok::<_, AppError>(Entry::new(Arc::new(
+                    Representation::of(render.await?).await,
+                )))
             })
-            .await
+            .await?;
+        Ok(Arc::clone(&entry.representation))
     }
 
-    /// The representation cached under `key` this second, if there is one.
+    /// The representation cached under `key`, if it is fresh.
     pub fn get(&self, key: &str) -> Option<Arc<Representation>> {
-        self.entries.get(&this_second(key))
+        self.entries
+            .get(key)
+            .filter(|entry| entry.fresh())
+            .map(|entry| Arc::clone(&entry.representation))
     }
 
     /// The bytes held now (bodies, gzip variants and keys).
     pub fn weight(&self) -> u64 {
         self.entries.weight()
+    }
+
+    /// The most bytes it holds (`response_cache_mib`).
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
     }
 
     /// Entries held now.
@@ -355,8 +435,8 @@ mod tests {
             assert_eq!(decoded, r.body);
             assert!(r.gzip.as_ref().unwrap().len() < r.body.len() / 10);
         }
-        // Three reads within a second or two: one render, or two across a second's turn.
-        assert!(renders.load(std::sync::atomic::Ordering::SeqCst) <= 2);
+        // Three reads within a second: one render.
+        assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
         let small = cache
             .get_or_render("small", async { Ok(rendered(100)) })
             .await
@@ -376,6 +456,42 @@ mod tests {
             assert!(cache.weight() <= cap, "{} > {cap}", cache.weight());
         }
         assert!(!cache.is_empty() && cache.len() < 100);
+    }
+
+    #[actix_web::test]
+    async fn past_its_second_one_reader_renders_again_while_the_others_get_what_is_held() {
+        let cache = ResponseCache::new(1 << 20);
+        let text = |s: &str| Rendered::new("text/plain", s.as_bytes().to_vec());
+        cache
+            .get_or_render("k", async { Ok(text("old")) })
+            .await
+            .unwrap();
+        actix_web::rt::time::sleep(FRESH + Duration::from_millis(100)).await;
+        let (done, finished) = tokio::sync::oneshot::channel::<()>();
+        let refresher = cache.get_or_render("k", async {
+            finished.await.unwrap();
+            Ok(text("new"))
+        });
+        let reader = async {
+            let held = cache
+                .get_or_render("k", async { panic!("a second render of one entry") })
+                .await;
+            done.send(()).unwrap();
+            held
+        };
+        let (refreshed, held) = tokio::join!(refresher, reader);
+        assert_eq!(&held.unwrap().body[..], b"old");
+        assert_eq!(&refreshed.unwrap().body[..], b"new");
+        assert_eq!(&cache.get("k").unwrap().body[..], b"new");
+
+        // A refresh that fails lets the next reader try again, and keeps what was held.
+        actix_web::rt::time::sleep(FRESH + Duration::from_millis(100)).await;
+        let failed = cache
+            .get_or_render("k", async { Err(AppError::not_found("gone")) })
+            .await;
+        assert!(failed.is_err());
+        let again = cache.get_or_render("k", async { Ok(text("newer")) }).await;
+        assert_eq!(&again.unwrap().body[..], b"newer");
     }
 
     #[actix_web::test]

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 
 #[utoipa::path(get, path = "/health", tag = "service",
-    responses((status = 200, description = "The database answers and requests are being taken"),
+    responses((status = 200, description = "The database answers and requests are being taken; with the bytes and entries the response cache holds and its cap"),
         (status = 503, description = "The database does not answer (the error shape), or the service is shedding load (`status: shedding`, with the requests in flight and the limit)")))]
 #[get("/health")]
 pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -30,8 +30,14 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
                 "max_in_flight": load.limit(),
             })));
     }
+    let cache = &state.responses;
     Ok(HttpResponse::Ok().json(json!({
         "status": "ok",
         "database": database,
+        "response_cache": {
+            "bytes": cache.weight(),
+            "max_bytes": cache.max_bytes(),
+            "entries": cache.len(),
+        },
     })))
 }

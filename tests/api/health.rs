@@ -7,6 +7,15 @@ db_test!(
         assert_eq!(status, 200);
         assert_eq!(body["status"], "ok");
         assert_eq!(body["database"], app.backend.to_string());
+        // The response cache's holding, against its cap (64 MiB by default).
+        let cache = &body["response_cache"];
+        assert_eq!(cache["max_bytes"], 64 * 1024 * 1024, "{body}");
+        let letter = app.open_letter("l", "auto").await;
+        assert_eq!(app.get(&format!("/letters/{letter}")).await.status(), 200);
+        let (_, body) = status_json(app.get("/health").await).await;
+        let held = body["response_cache"]["bytes"].as_u64().unwrap();
+        assert!(held > 1_000 && held <= 64 * 1024 * 1024, "the page is held: {body}");
+        assert!(body["response_cache"]["entries"].as_u64().unwrap() >= 1, "{body}");
     }
 );
 
