@@ -25,6 +25,9 @@ pub const STALE_WHILE_REVALIDATE: u32 = 60;
 pub struct Validators {
     etag: EntityTag,
     last_modified: SystemTime,
+    /// `Cache-Control: no-cache` instead of a `max-age`: for HTML pages, which a person comes
+    /// back to right after changing what they show (a signer after confirming).
+    revalidate: bool,
 }
 
 fn system_time(t: NaiveDateTime) -> SystemTime {
@@ -43,6 +46,7 @@ impl Validators {
         Validators {
             etag: EntityTag::new_strong(hex::encode(&hasher.finalize()[..16])),
             last_modified: system_time(last_modified),
+            revalidate: false,
         }
     }
 
@@ -51,7 +55,15 @@ impl Validators {
         Validators {
             etag: EntityTag::new_strong(hex::encode(&Sha256::digest(body)[..16])),
             last_modified: system_time(last_modified),
+            revalidate: false,
         }
+    }
+
+    /// The same validators, with caches told to ask again every time (a `304` then costs no
+    /// render, no database).
+    pub fn revalidated(mut self) -> Validators {
+        self.revalidate = true;
+        self
     }
 
     /// Whether the request already has this representation.
@@ -70,17 +82,22 @@ impl Validators {
 
     /// Add `ETag`, `Last-Modified`, `Cache-Control` and `Vary`.
     pub fn apply(&self, builder: &mut HttpResponseBuilder) {
-        builder
-            .insert_header(header::ETag(self.etag.clone()))
-            .insert_header(header::LastModified(HttpDate::from(self.last_modified)))
-            .insert_header(CacheControl(vec![
+        let cache_control = if self.revalidate {
+            vec![CacheDirective::Public, CacheDirective::NoCache]
+        } else {
+            vec![
                 CacheDirective::Public,
                 CacheDirective::MaxAge(MAX_AGE),
                 CacheDirective::Extension(
                     "stale-while-revalidate".into(),
                     Some(STALE_WHILE_REVALIDATE.to_string()),
                 ),
-            ]))
+            ]
+        };
+        builder
+            .insert_header(header::ETag(self.etag.clone()))
+            .insert_header(header::LastModified(HttpDate::from(self.last_modified)))
+            .insert_header(CacheControl(cache_control))
             .insert_header((header::VARY, "Accept, Accept-Encoding"));
     }
 
@@ -153,7 +170,7 @@ impl Validators {
 }
 
 /// The representation cached under `key` (rendered by `render` on a miss), with validators of
-/// its own bytes: for public reads whose version no cheap lookup names (pages, campaigns).
+/// its own bytes: for public reads whose version no cheap lookup names (campaigns).
 pub async fn serve_own<F>(
     req: &HttpRequest,
     cache: &crate::cache::ResponseCache,
@@ -165,6 +182,26 @@ where
 {
     let cached = cache.get_or_render(key, render).await?;
     Ok(cached.own.respond_cached(req, &cached))
+}
+
+/// [`serve_own`] for an HTML page: browsers ask again each time it is shown (`no-cache`), and
+/// are answered `304` while it is the same, so a signer who comes back after confirming sees
+/// the list with their organisation at once.
+pub async fn serve_page<F>(
+    req: &HttpRequest,
+    cache: &crate::cache::ResponseCache,
+    key: &str,
+    render: F,
+) -> Result<HttpResponse, crate::error::AppError>
+where
+    F: std::future::Future<Output = Result<crate::cache::Rendered, crate::error::AppError>>,
+{
+    let cached = cache.get_or_render(key, render).await?;
+    Ok(cached
+        .own
+        .clone()
+        .revalidated()
+        .respond_cached(req, &cached))
 }
 
 /// Fill `builder` with a cached representation, its gzip variant when the client accepts it

@@ -114,7 +114,7 @@ async fn public_page(
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
-    let response = crate::api::caching::serve_own(&req, &state.responses, &key, async {
+    let response = crate::api::caching::serve_page(&req, &state.responses, &key, async {
         let (events, description_html, o) = state
             .db
             .run(move |conn| {

@@ -270,7 +270,7 @@ async fn show(
         "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}",
         v.letter_id, v.updated_at, v.version, v.ledger_length
     );
-    let response = crate::api::caching::serve_own(&req, &state.responses, &cache_key, async {
+    let response = crate::api::caching::serve_page(&req, &state.responses, &cache_key, async {
         let key = state.ledger.clone();
         let form = SignFields {
             language: lang.clone(),
@@ -346,7 +346,7 @@ async fn country(
     );
     let last_modified = v.last_modified;
     Ok(
-        crate::api::caching::serve_own(&req, &state.responses, &cache_key, async {
+        crate::api::caching::serve_page(&req, &state.responses, &cache_key, async {
             let page = (state.db)
                 .run(move |conn| load_country(conn, &slug, &code, cursor))
                 .await?;

@@ -70,6 +70,13 @@ db_test!(
         }
         let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?country=DE&limit=1")).await).await;
         assert_eq!(list["total"], 1);
+        // Browsers ask again each time a page is shown (a signer back from confirming must see
+        // the new list), and the answer is 304 while it is the same.
+        let page = app.get(&format!("/letters/{letter}")).await;
+        assert_eq!(page.headers()["cache-control"], "public, no-cache");
+        let tag = page.headers()["etag"].to_str().unwrap().to_string();
+        let again = reqwest::Client::new().get(app.url(&format!("/letters/{letter}"))).header("if-none-match", &tag).send().await.unwrap();
+        assert_eq!(again.status(), 304);
 
         // A third organisation signs here: every read shows it at once.
         app.join(&letter, "Chaos Computer Club", "DE").await;
