@@ -137,7 +137,7 @@ impl VersionCache {
 }
 
 /// Public responses rendered once and served from memory (issue 19): the letter page, its JSON,
-/// signatory pages, CSVs up to [`MAX_CACHED_ROWS`] rows, the change feed, the ledger's pages, the
+/// signatory pages, whole lists up to [`MAX_CACHED_ROWS`] rows, the change feed, the ledger's pages, the
 /// badge, the chart, campaigns.
 ///
 /// An entry is keyed by what changes with its content — the resource's validators (the letter's

@@ -276,25 +276,86 @@ pub async fn list(
             .await?;
         return Ok(validators.respond_cached(&req, &cached));
     }
+    if let Some(cached) = state.responses.get(&validators.key()) {
+        return Ok(validators.respond_cached(&req, &cached));
+    }
     let head = full_head(&state, v, validators, country).await?;
-    {
-        let prefix = format!(
+    let whole = WholeList {
+        prefix: format!(
             "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
             serde_json::to_string(&head.slug).expect("a string serialises"),
             head.version,
             head.total
-        );
+        ),
+        suffix: "]}\n".into(),
+        format: Format::Json(head.names.clone()),
+        content_type: "application/json",
+        headers: vec![],
+    };
+    whole.send(&req, &state, head, parsed.query).await
+}
+
+/// A whole list in one format: what goes before and after its rows, and how they are written.
+struct WholeList {
+    prefix: String,
+    suffix: String,
+    format: Format,
+    content_type: &'static str,
+    headers: Vec<(header::HeaderName, String)>,
+}
+
+impl WholeList {
+    /// Rendered once and served from memory when the list has at most
+    /// [`crate::cache::MAX_CACHED_ROWS`] rows (issue 19); streamed in keyset chunks otherwise.
+    async fn send(
+        self,
+        req: &HttpRequest,
+        state: &AppState,
+        head: ListHead,
+        query: public_list::ListQuery,
+    ) -> Result<HttpResponse, AppError> {
+        if head.total <= crate::cache::MAX_CACHED_ROWS {
+            let validators = head.validators.clone();
+            let cached = state
+                .responses
+                .get_or_render(&validators.key(), async {
+                    let letter_id = head.letter_id.clone();
+                    let rows = state
+                        .db
+                        .run(move |conn| {
+                            public_list::page(
+                                conn,
+                                &letter_id,
+                                &query,
+                                crate::cache::MAX_CACHED_ROWS,
+                            )
+                        })
+                        .await?;
+                    let mut body = self.prefix.into_bytes();
+                    body.extend_from_slice(&encode(rows, &self.format, true));
+                    body.extend_from_slice(self.suffix.as_bytes());
+                    Ok(crate::cache::Rendered {
+                        headers: self.headers,
+                        ..crate::cache::Rendered::new(self.content_type, body)
+                    })
+                })
+                .await?;
+            return Ok(validators.respond_cached(req, &cached));
+        }
         let stream = stream_rows(
             state.db.clone(),
             head.letter_id.clone(),
-            parsed.query,
-            Format::Json(head.names.clone()),
-            prefix,
-            "]}\n".into(),
+            query,
+            self.format,
+            self.prefix,
+            self.suffix,
         );
         let mut builder = HttpResponse::Ok();
         head.validators.apply(&mut builder);
-        Ok(builder.content_type("application/json").streaming(stream))
+        for (name, value) in self.headers {
+            builder.insert_header((name, value));
+        }
+        Ok(builder.content_type(self.content_type).streaming(stream))
     }
 }
 
@@ -383,45 +444,14 @@ async fn csv_response(
     }
     let head = full_head(&state, v, validators, country).await?;
     let disposition = format!("inline; filename=\"{}-signatories.csv\"", head.slug);
-    if head.total <= crate::cache::MAX_CACHED_ROWS {
-        // Rendered whole once and served from memory (issue 19); longer lists are streamed.
-        let validators = head.validators.clone();
-        let cached = state
-            .responses
-            .get_or_render(&validators.key(), async {
-                let (letter_id, names) = (head.letter_id.clone(), head.names.clone());
-                let query = parsed.query;
-                let rows = state
-                    .db
-                    .run(move |conn| {
-                        public_list::page(conn, &letter_id, &query, crate::cache::MAX_CACHED_ROWS)
-                    })
-                    .await?;
-                let mut body = CSV_HEADER.as_bytes().to_vec();
-                body.extend_from_slice(&encode(rows, &Format::Csv(names), true));
-                Ok(crate::cache::Rendered {
-                    headers: vec![(header::CONTENT_DISPOSITION, disposition)],
-                    ..crate::cache::Rendered::new("text/csv; charset=utf-8", body)
-                })
-            })
-            .await?;
-        return Ok(validators.respond_cached(&req, &cached));
-    }
-    let header_row = CSV_HEADER;
-    let stream = stream_rows(
-        state.db.clone(),
-        head.letter_id.clone(),
-        parsed.query,
-        Format::Csv(head.names.clone()),
-        header_row.into(),
-        String::new(),
-    );
-    let mut builder = HttpResponse::Ok();
-    head.validators.apply(&mut builder);
-    Ok(builder
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .streaming(stream))
+    let whole = WholeList {
+        prefix: CSV_HEADER.into(),
+        suffix: String::new(),
+        format: Format::Csv(head.names.clone()),
+        content_type: "text/csv; charset=utf-8",
+        headers: vec![(header::CONTENT_DISPOSITION, disposition)],
+    };
+    whole.send(&req, &state, head, parsed.query).await
 }
 
 const CSV_HEADER: &str =

@@ -19,6 +19,7 @@ fn reads(letter: &str) -> Vec<String> {
                 "",
                 "/signatories",
                 "/signatories.csv",
+                "/signatories?all=true",
                 "/signatories?country=DE&limit=1",
                 "/changes",
                 "/changes.atom",
@@ -85,6 +86,8 @@ db_test!(
         assert!(text(body(&app, &format!("/letters/{letter}/badge.svg")).await).contains("3 organisations"));
         let csv = text(body(&app, &format!("/api/v1/letters/{letter}/signatories.csv")).await);
         assert_eq!(csv.lines().count(), 4, "{csv}");
+        let all: serde_json::Value = serde_json::from_slice(&body(&app, &format!("/api/v1/letters/{letter}/signatories?all=true")).await).unwrap();
+        assert_eq!(all["items"].as_array().unwrap().len(), 3, "{all}");
         let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
         assert_eq!(json["signatories"]["total"], 3, "{json}");
         let (_, list) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?country=DE&limit=1")).await).await;
