@@ -358,7 +358,15 @@ impl ResponseCache {
                 return Ok(Arc::clone(&entry.representation));
             }
             let _refreshing = Refreshing(&entry);
-            let representation = Arc::new(Representation::of(render.await?).await);
+            let rendered = match render.await {
+                Ok(rendered) => rendered,
+                Err(e) => {
+                    // Gone or failing: stop serving what was held (the next reader renders).
+                    self.entries.remove(key);
+                    return Err(e);
+                }
+            };
+            let representation = Arc::new(Representation::of(rendered).await);
             self.entries
                 .insert(key.to_string(), Entry::new(Arc::clone(&representation)));
             return Ok(representation);
@@ -484,12 +492,14 @@ mod tests {
         assert_eq!(&refreshed.unwrap().body[..], b"new");
         assert_eq!(&cache.get("k").unwrap().body[..], b"new");
 
-        // A refresh that fails lets the next reader try again, and keeps what was held.
+        // A refresh that fails (the resource is gone) drops what was held: the next reader
+        // renders again rather than being served the old bytes.
         actix_web::rt::time::sleep(FRESH + Duration::from_millis(100)).await;
         let failed = cache
             .get_or_render("k", async { Err(AppError::not_found("gone")) })
             .await;
         assert!(failed.is_err());
+        assert!(cache.get("k").is_none());
         let again = cache.get_or_render("k", async { Ok(text("newer")) }).await;
         assert_eq!(&again.unwrap().body[..], b"newer");
     }

@@ -130,6 +130,9 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Default log filter (overridden by `RUST_LOG`).
     pub log: String,
+    /// `text` (one readable line per event) or `json` (one JSON object per line, for log
+    /// shippers).
+    pub log_format: String,
 }
 
 impl Default for Settings {
@@ -179,6 +182,7 @@ impl Default for Settings {
             sqlite_mmap_mb: crate::db::SqliteTuning::default().mmap_mb,
             workers: None,
             log: "info".into(),
+            log_format: "text".into(),
         }
     }
 }

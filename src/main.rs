@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
         std::process::exit(code);
     }
     let settings = Settings::load(cli.config.as_deref())?;
-    init_tracing(&settings.log);
+    init_tracing(&settings.log, &settings.log_format)?;
     match command {
         Command::Serve => {
             let shutdown = Shutdown::listen()?;

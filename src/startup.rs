@@ -629,18 +629,25 @@ impl RootSpanBuilder for RedactedSpan {
     }
 }
 
-/// Log to stderr with `tracing`; `RUST_LOG` overrides the configured filter.
-pub fn init_tracing(default_filter: &str) {
+/// Log to stderr with `tracing`, as readable lines (`text`) or one JSON object a line (`json`);
+/// `RUST_LOG` overrides the configured filter.
+pub fn init_tracing(default_filter: &str, format: &str) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        "text" => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        "json" => builder.json().with_current_span(false).try_init(),
+        other => anyhow::bail!("log_format must be text or json, not {other:?}"),
+    };
+    Ok(())
 }
 
 #[cfg(test)]

@@ -57,3 +57,38 @@ fn the_server_starts_on_an_empty_folder_and_stops_gracefully_on_ctrl_c_and_sigte
     start_and_stop("-INT");
     start_and_stop("-TERM");
 }
+
+#[test]
+fn with_log_format_json_every_log_line_is_a_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_undersigned"))
+            .arg("migrate")
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("RUST_LOG")
+            .env("UNDERSIGNED_LOG", "info")
+            .env("UNDERSIGNED_LOG_FORMAT", format)
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run("json");
+    assert!(out.status.success(), "{out:?}");
+    let logs = String::from_utf8(out.stderr).unwrap();
+    let events: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(
+        events.iter().any(
+            |e| e["level"] == "INFO" && e["fields"]["message"] == "seeded ISO 3166-1 countries"
+        ),
+        "{logs}"
+    );
+    let bad = run("yaml");
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("log_format must be text or json"),
+        "{bad:?}"
+    );
+}
