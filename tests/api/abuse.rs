@@ -5,22 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::{
-    location, signer, status_json, Backend, Browser, TestApp, OWNER_EMAIL, PASSWORD,
-};
-
-async fn signed_in(app: &TestApp) -> Browser {
-    let browser = Browser::new(app);
-    let r = browser
-        .submit(
-            "/login",
-            "/login",
-            &[("email", OWNER_EMAIL), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    browser
-}
+use crate::helpers::{location, signer, status_json, Backend, Browser, TestApp, OWNER_EMAIL};
 
 async fn signatures(app: &TestApp, letter: &str) -> Vec<Value> {
     let (status, body) = status_json(
@@ -324,7 +309,7 @@ db_test!(
         let letter = app.open_letter("l", "auto").await;
         app.sign_and_confirm(&letter, &signer("Fake One", "FR", "one@bad.example")).await;
         app.sign_and_confirm(&letter, &signer("Real Org", "FR", "real@good.example")).await;
-        let browser = signed_in(&app).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let (status, html) = browser.page("/dashboard/letters/l/signatures").await;
         assert_eq!(status, 200);
         assert!(html.contains("/dashboard/letters/l/find"), "{html}");
@@ -366,7 +351,7 @@ db_test!(
         s.surge_min_signatures = 2;
         s.surge_min_share_percent = 50;
     }) {
-        let browser = signed_in(&app).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         // Free mail never counts as one sender: three of three from gmail.com is no surge.
         let free = app.open_letter("free", "manual").await;
         for i in 0..3 {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::{signer, status_json, TestApp};
+use crate::helpers::{signer, status_json, Browser, TestApp, OWNER_EMAIL};
 
 /// A viewer of coalition `coalition`; returns their API token.
 async fn viewer(app: &TestApp, coalition: &str) -> String {
@@ -408,26 +408,9 @@ db_test!(
     }
 );
 
-/// A browser-like client signed in as the app's owner.
-async fn signed_in(app: &TestApp) -> crate::helpers::Browser {
-    let browser = crate::helpers::Browser::new(app);
-    let r = browser
-        .submit(
-            "/login",
-            "/login",
-            &[
-                ("email", crate::helpers::OWNER_EMAIL),
-                ("password", crate::helpers::PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    browser
-}
-
 db_test!(
     async fn the_dashboard_forms_check_each_field_and_need_their_csrf_token(app) {
-        let browser = signed_in(&app).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let home = crate::helpers::HOME;
         // A bad goal: 422 with the messages beside the fields, nothing created.
         let r = browser

@@ -4,22 +4,7 @@
 use serde_json::json;
 
 use crate::db_test;
-use crate::helpers::{
-    location, signer, status_json, Browser, TestApp, HOME, OWNER_EMAIL, PASSWORD,
-};
-
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let browser = Browser::new(app);
-    let r = browser
-        .submit(
-            "/login",
-            "/login",
-            &[("email", email), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    browser
-}
+use crate::helpers::{location, signer, status_json, Browser, TestApp, HOME, OWNER_EMAIL};
 
 fn letter_fields<'a>(title: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -39,7 +24,7 @@ fn letter_fields<'a>(title: &'a str, body: &'a str) -> Vec<(&'a str, &'a str)> {
 
 db_test!(
     async fn a_coordinator_drafts_previews_opens_and_moderates_in_the_browser(app) {
-        let browser = signed_in(&app, OWNER_EMAIL).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let new = format!("/dashboard/letters/new?coalition={HOME}");
 
         // Preview renders the Markdown safely and saves nothing.
@@ -141,7 +126,7 @@ db_test!(
     async fn viewers_read_but_cannot_act_and_owners_manage_coordinators(app) {
         app.letter(HOME, "draft-one").await;
         app.account("viewer@example.org", "Vera Viewer").await;
-        let owner = signed_in(&app, OWNER_EMAIL).await;
+        let owner = Browser::signed_in(&app, OWNER_EMAIL).await;
         let members = format!("/dashboard/coalitions/{HOME}/members");
         let r = owner.submit(&members, &members, &[("email", "not an email"), ("role", "viewer")]).await;
         assert_eq!(r.status(), 422);
@@ -155,7 +140,7 @@ db_test!(
             assert!(html.contains(&format!("Invitation pending for {email}")), "{html}");
             assert!(!html.contains("Vera Viewer"), "not a member before accepting: {html}");
         }
-        let viewer = signed_in(&app, "viewer@example.org").await;
+        let viewer = Browser::signed_in(&app, "viewer@example.org").await;
         let (_, account) = viewer.page("/account").await;
         assert!(account.contains("Home coalition") && account.contains("Decline"), "{account}");
         let start = account.find("/account/invitations/").expect("an accept button");
@@ -195,7 +180,7 @@ async fn dead_mail_is_retried_from_the_dashboard_and_the_api() {
         let id = dead[0]["id"].as_str().unwrap().to_string();
         assert_eq!(dead[0]["attempts"], 1);
 
-        let browser = signed_in(&app, OWNER_EMAIL).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let (_, outbox) = browser.page("/dashboard/outbox?state=dead").await;
         assert!(
             outbox.contains("550") && outbox.contains("Retry"),

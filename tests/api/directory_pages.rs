@@ -6,23 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::{
-    location, status_json, Browser, TestApp, ADMIN_TOKEN, HOME, OWNER_EMAIL, PASSWORD,
-};
-
-/// A browser signed in with `email`'s account.
-async fn signed_in(app: &TestApp, email: &str) -> Browser {
-    let browser = Browser::new(app);
-    let r = browser
-        .submit(
-            "/login",
-            "/login",
-            &[("email", email), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.status(), 303, "signing in as {email}");
-    browser
-}
+use crate::helpers::{location, status_json, Browser, TestApp, ADMIN_TOKEN, HOME, OWNER_EMAIL};
 
 /// An organisation through the API, with the owner's token.
 async fn organisation(app: &TestApp, slug: &str) -> (u16, Value) {
@@ -75,7 +59,7 @@ fn org_form<'a>(
 
 db_test!(
     async fn a_coordinator_adds_searches_edits_and_verifies_organisations(app) {
-        let browser = signed_in(&app, OWNER_EMAIL).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let (status, html) = browser.page("/dashboard").await;
         assert_eq!(status, 200);
         assert!(html.contains("href=\"/dashboard/organisations\">Directory</a>"), "{html}");
@@ -181,7 +165,7 @@ db_test!(
         assert_eq!(app.post(&path, &json!({"organisation": "edri"})).await.status(), 201);
         assert_eq!(app.total("/api/v1/organisations").await, 3);
 
-        let browser = signed_in(&app, OWNER_EMAIL).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let page = "/dashboard/organisations/edri";
         let (status, html) = browser.page(page).await;
         assert_eq!(status, 200);
@@ -236,7 +220,7 @@ db_test!(
             let r = app.post("/api/v1/organisations", &json!({"name": name, "country": country})).await;
             assert_eq!(r.status(), 201);
         }
-        let browser = signed_in(&app, OWNER_EMAIL).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let (_, html) = browser.page("/dashboard/organisations").await;
         assert!(html.contains(&format!("href=\"/dashboard/coalitions/{HOME}/organisations\"")), "{html}");
         let page = format!("/dashboard/coalitions/{HOME}/organisations");
@@ -279,7 +263,7 @@ db_test!(
     // Issue 18, finding 7: the dashboard offered coordinators a form to add territories; now it
     // lists them, and adding one is the operator's.
     async fn coordinators_see_the_territories_the_operator_added_and_use_them(app) {
-        let browser = signed_in(&app, OWNER_EMAIL).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let page = "/dashboard/countries";
         let (status, html) = browser.page(page).await;
         assert_eq!(status, 200);
@@ -321,7 +305,7 @@ db_test!(
         app.add_member(HOME, "viewer@undersigned.test", "viewer").await;
         let before = status_json(app.get_authed("/api/v1/organisations").await).await.1;
 
-        let viewer = signed_in(&app, "viewer@undersigned.test").await;
+        let viewer = Browser::signed_in(&app, "viewer@undersigned.test").await;
         let (status, html) = viewer.page("/dashboard/organisations").await;
         assert_eq!(status, 200);
         assert!(html.contains(">Access Now</a>") && !html.contains("Add an organisation"), "{html}");
@@ -350,7 +334,7 @@ db_test!(
         }
 
         // The owner, signed in, without the token or with another one: refused, nothing done.
-        let owner = signed_in(&app, OWNER_EMAIL).await;
+        let owner = Browser::signed_in(&app, OWNER_EMAIL).await;
         for (action, fields) in &posts {
             for token in [None, Some("0".repeat(64))] {
                 let mut form: Vec<(&str, &str)> = fields.clone();
@@ -384,7 +368,7 @@ db_test!(
         let r = app.post_as(&bea, "/api/v1/coalitions", &json!({"slug": "coalition-b", "name": "Coalition B"})).await;
         assert_eq!(r.status(), 201);
 
-        let browser = signed_in(&app, "bea@coalition-b.example").await;
+        let browser = Browser::signed_in(&app, "bea@coalition-b.example").await;
         let page = "/dashboard/organisations/access-now";
         let r = browser.submit(page, page, &org_form("Access Now (fake)", "US", "https://evil.example", "unverified")).await;
         assert_eq!(r.status(), 409);

@@ -571,6 +571,20 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser signed in at `/login` as `email` (with the tests' password).
+    pub async fn signed_in(app: &TestApp, email: &str) -> Browser {
+        let browser = Browser::new(app);
+        let r = browser
+            .submit(
+                "/login",
+                "/login",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "signing in as {email}");
+        browser
+    }
+
     pub fn new(app: &TestApp) -> Browser {
         Browser {
             client: reqwest::Client::builder()

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::db_test;
-use crate::helpers::{location, status_json, Browser, TestApp, OWNER_EMAIL, PASSWORD};
+use crate::helpers::{location, status_json, Browser, TestApp, OWNER_EMAIL};
 
 /// A list as coalitions keep them: countries as codes, English names with and without "the",
 /// abbreviations, lower case, other languages; one ambiguous, one unknown, one missing.
@@ -335,23 +335,10 @@ db_test!(
     }
 );
 
-async fn signed_in(app: &TestApp) -> Browser {
-    let browser = Browser::new(app);
-    let r = browser
-        .submit(
-            "/login",
-            "/login",
-            &[("email", OWNER_EMAIL), ("password", PASSWORD)],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    browser
-}
-
 db_test!(
     async fn the_dashboard_previews_a_list_lets_a_country_be_chosen_and_imports_it(app) {
         let letter = app.open_letter("from-dashboard", "auto").await;
-        let browser = signed_in(&app).await;
+        let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let (status, page) = browser.page(&format!("/dashboard/letters/{letter}")).await;
         assert_eq!(status, 200);
         assert!(page.contains(&format!("/dashboard/imports?letter={letter}")), "the letter page links to the import");
