@@ -83,6 +83,14 @@ pub enum Command {
         #[arg(long, default_value_t = crate::db::backup::PAGES_PER_STEP, hide = true)]
         pages_per_step: u32,
     },
+    /// Check the mail settings by sending a test mail: connect to the SMTP server (TLS, login),
+    /// then send one mail to ADDRESS, and print what the server answered, in its own words.
+    /// Exits 0 when the server accepted the mail, 1 when the settings do not work.
+    CheckMail {
+        /// Where to send the test mail.
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+    },
     /// Check a letter's ledger as anyone can: the chain, the signed head, the list, the text and
     /// its versions, the change feed, and (with --since) that the ledger only grew since a head
     /// saved earlier. Exits 0 when everything checks, 1 when something does not, 2 when it
@@ -491,4 +499,73 @@ pub fn import(
     }
     let code = if review.is_empty() { 0 } else { EXIT_REVIEW };
     Ok((out.join("\n"), code))
+}
+
+/// `undersigned check-mail --to ADDRESS`: the report, and the exit code (0: the server accepted
+/// the test mail; 1: the settings do not work).
+pub async fn check_mail(
+    settings: &crate::config::Settings,
+    to: &str,
+) -> anyhow::Result<(String, i32)> {
+    use crate::email::{Email, Mailer};
+    let recipient: lettre::message::Mailbox = to
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--to {to:?} is not a mail address: {e}"))?;
+    let from: lettre::message::Mailbox = settings.mail_from.parse().map_err(|e| {
+        anyhow::anyhow!(
+            "UNDERSIGNED_MAIL_FROM {:?} is not an address: {e}",
+            settings.mail_from
+        )
+    })?;
+    let mailer = Mailer::from_settings(settings)?;
+    let described = mailer.describe();
+    if let Err(e) = mailer.check().await {
+        return Ok((
+            format!("the mail settings ({described}) do not work: {}", e.message),
+            1,
+        ));
+    }
+    let site = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", settings.bind));
+    let message_id = format!(
+        "<check-mail-{}@{}>",
+        uuid::Uuid::now_v7(),
+        from.email.domain()
+    );
+    let text = format!(
+        "This mail tests the mail settings of the undersigned service at {site}.\n\n\
+         It reached you, so signers' confirmation mails can too. Nothing else to do.\n"
+    );
+    let html = format!(
+        "<p>This mail tests the mail settings of the undersigned service at {}.</p>\
+         <p>It reached you, so signers' confirmation mails can too. Nothing else to do.</p>",
+        ammonia::clean_text(&site)
+    );
+    let email = Email {
+        to: recipient.to_string(),
+        subject: "undersigned: a test of the mail settings".into(),
+        text,
+        html,
+        message_id: message_id.clone(),
+        primary_link: None,
+        list_unsubscribe: None,
+    };
+    Ok(match mailer.send(&from, &email).await {
+        Ok(()) => (
+            format!(
+                "the mail server ({described}) accepted a test mail from {} to {recipient}, Message-ID {message_id}",
+                from.email
+            ),
+            0,
+        ),
+        Err(e) => (
+            format!(
+                "the mail server ({described}) refused the test mail to {recipient}: {}",
+                e.message
+            ),
+            1,
+        ),
+    })
 }

@@ -63,6 +63,9 @@ pub struct Settings {
     pub deadline_poll_ms: u64,
     /// SMTP timeout, in seconds: for connecting, and for the whole exchange of one mail.
     pub smtp_timeout_secs: u64,
+    /// A PEM file of extra certificate authorities to trust for the SMTP server's certificate,
+    /// beside the system's (a private relay with its own CA). Unset: the system's only.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The reverse proxies in front of the service, as addresses or CIDR networks (a list, or
     /// one string separated by commas): only from these are `Forwarded`, `X-Forwarded-For` and
     /// `X-Forwarded-Proto` believed (`proxy`). Empty: the TCP peer is the client.
@@ -156,6 +159,7 @@ impl Default for Settings {
             outbox_lease_secs: 120,
             deadline_poll_ms: 30_000,
             smtp_timeout_secs: 10,
+            smtp_ca_file: None,
             trusted_proxies: Vec::new(),
             proxy_header: "X-Forwarded-For".into(),
             sign_rate_per_minute: 30,

@@ -149,6 +149,15 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::CheckMail { to } => {
+            let (report, code) = undersigned::cli::check_mail(&settings, &to).await?;
+            if code == 0 {
+                println!("{report}");
+            } else {
+                eprintln!("{report}");
+            }
+            std::process::exit(code);
+        }
         Command::Verify { .. } => unreachable!("handled above"),
     }
     Ok(())

@@ -37,6 +37,8 @@ pub use crate::rate_limit::{Limits, RateLimit};
 /// What every handler can reach.
 pub struct AppState {
     pub db: Db,
+    /// Whether the mail settings worked when checked at start (the outbox page shows it).
+    pub mail_check: Arc<crate::email::MailCheck>,
     pub public_url: String,
     pub max_body_bytes: usize,
     pub key: TokenKey,
@@ -313,7 +315,7 @@ impl Application {
         };
         let token = admin_token(&settings)?;
         let key = token_key(&settings)?;
-        let mailer = Mailer::from_settings(&settings)?;
+        let mailer = Arc::new(Mailer::from_settings(&settings)?);
         let from = settings.mail_from.parse().with_context(|| {
             format!(
                 "UNDERSIGNED_MAIL_FROM {:?} is not an address",
@@ -384,6 +386,7 @@ impl Application {
                 settings.response_cache_mib.saturating_mul(1024 * 1024),
             ),
             outbox_wake: Arc::clone(&wake),
+            mail_check: Default::default(),
             admin_token_sha256: Sha256::digest(token.expose_secret().as_bytes()).into(),
         });
 
@@ -404,6 +407,12 @@ impl Application {
             ),
             wake,
         };
+        // Check the mail settings without holding up start-up: the outcome is logged and shown
+        // on the outbox page; mail waits in the outbox either way.
+        {
+            let (check, mailer) = (Arc::clone(&state.mail_check), Arc::clone(&worker.mailer));
+            actix_web::rt::spawn(async move { check.run(&mailer).await });
+        }
         actix_web::rt::spawn(worker.run());
         actix_web::rt::spawn(
             DeadlineWorker {

@@ -13,6 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -56,6 +57,45 @@ pub enum Mailer {
     },
 }
 
+/// The outcome of the mail check at start ([`Mailer::check`]), logged and shown on the
+/// dashboard's outbox page.
+#[derive(Default)]
+pub struct MailCheck(std::sync::Mutex<Option<Checked>>);
+
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub mailer: String,
+    /// Why the settings do not work, in the server's words; `None` when they do.
+    pub error: Option<String>,
+}
+
+impl MailCheck {
+    /// Check `mailer` now: log the outcome and keep it.
+    pub async fn run(&self, mailer: &Mailer) {
+        let outcome = mailer.check().await;
+        let mailer = mailer.describe();
+        match &outcome {
+            Ok(()) => {
+                tracing::info!(%mailer, "mail settings checked: the server takes the connection, TLS and login")
+            }
+            Err(e) => {
+                tracing::error!(%mailer, error = %e.message, "mail settings checked: they do not work; mail will wait in the outbox")
+            }
+        }
+        *self.0.lock().expect("mail check lock") = Some(Checked {
+            at: chrono::Utc::now(),
+            mailer,
+            error: outcome.err().map(|e| e.message),
+        });
+    }
+
+    /// The last outcome, once the check has run.
+    pub fn last(&self) -> Option<Checked> {
+        self.0.lock().expect("mail check lock").clone()
+    }
+}
+
 /// lettre's URL syntax, also accepting `tls=starttls` (= `required`) and `tls=none`.
 fn lettre_url(url: &str) -> anyhow::Result<String> {
     let mut parsed = url::Url::parse(url).context("UNDERSIGNED_SMTP_URL is not a URL")?;
@@ -85,16 +125,76 @@ fn lettre_url(url: &str) -> anyhow::Result<String> {
     Ok(s)
 }
 
+/// The TLS mode `url` asks for, trusting the certificate authorities in the PEM file at `path`
+/// beside the system's (`smtp_ca_file`: a private relay with a CA of its own).
+fn tls_trusting(url: &str, path: &std::path::Path) -> anyhow::Result<Tls> {
+    let pem = std::fs::read(path)
+        .with_context(|| format!("UNDERSIGNED_SMTP_CA_FILE: reading {}", path.display()))?;
+    let parsed = url::Url::parse(url)?;
+    let host = parsed
+        .host_str()
+        .context("UNDERSIGNED_SMTP_URL names no host")?
+        .to_string();
+    let mut parameters = TlsParameters::builder(host);
+    // A bundle may hold several certificates: add each.
+    let mut found = 0;
+    for block in pem_blocks(&pem) {
+        let certificate = Certificate::from_pem(block.as_bytes()).with_context(|| {
+            format!(
+                "UNDERSIGNED_SMTP_CA_FILE: {} holds a certificate that is not valid PEM",
+                path.display()
+            )
+        })?;
+        parameters = parameters.add_root_certificate(certificate);
+        found += 1;
+    }
+    anyhow::ensure!(
+        found > 0,
+        "UNDERSIGNED_SMTP_CA_FILE: {} holds no PEM certificate",
+        path.display()
+    );
+    let parameters = parameters.build()?;
+    let tls = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", _) => Ok(Tls::Wrapper(parameters)),
+        ("smtp", Some("required")) => Ok(Tls::Required(parameters)),
+        ("smtp", Some("opportunistic")) => Ok(Tls::Opportunistic(parameters)),
+        _ => anyhow::bail!(
+            "UNDERSIGNED_SMTP_CA_FILE is set but UNDERSIGNED_SMTP_URL uses no TLS \
+             (use smtps:// or ?tls=starttls)"
+        ),
+    }
+}
+
+/// The `-----BEGIN CERTIFICATE-----` blocks of a PEM bundle.
+fn pem_blocks(pem: &[u8]) -> Vec<String> {
+    const END: &str = "-----END CERTIFICATE-----";
+    let text = String::from_utf8_lossy(pem);
+    text.match_indices("-----BEGIN CERTIFICATE-----")
+        .filter_map(|(start, _)| {
+            let rest = &text[start..];
+            rest.find(END)
+                .map(|end| rest[..end + END.len()].to_string())
+        })
+        .collect()
+}
+
 impl Mailer {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Mailer> {
         match &settings.smtp_url {
             Some(url) => {
                 let url = lettre_url(url.expose_secret())?;
                 let timeout = Duration::from_secs(settings.smtp_timeout_secs.max(1));
-                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+                let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
                     .context("UNDERSIGNED_SMTP_URL is not a valid SMTP URL")?
                     .timeout(Some(timeout))
                     .pool_config(PoolConfig::new().max_size(SMTP_POOL_SIZE));
+                if let Some(path) = &settings.smtp_ca_file {
+                    builder = builder.tls(tls_trusting(&url, path)?);
+                }
                 Ok(Mailer::Smtp(SmtpThread::start(builder, timeout)?))
             }
             None => {
@@ -106,6 +206,16 @@ impl Mailer {
                     dir,
                 })
             }
+        }
+    }
+
+    /// Whether the mail settings work, sending nothing: for SMTP, a connection with its TLS
+    /// and login, and a NOOP (the server's own words when they fail); mail written to files
+    /// always works once its folder exists.
+    pub async fn check(&self) -> Result<(), SendError> {
+        match self {
+            Mailer::Smtp(thread) => thread.check().await,
+            Mailer::File { .. } => Ok(()),
         }
     }
 

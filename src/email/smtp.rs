@@ -16,7 +16,14 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::SendError;
 
-type Job = (Message, oneshot::Sender<Result<(), SendError>>);
+type Reply = oneshot::Sender<Result<(), SendError>>;
+
+/// What the thread is asked to do: send a message, or check that the server takes a
+/// connection, TLS and the login (see [`SmtpThread::check`]).
+enum Job {
+    Send(Message, Reply),
+    Check(Reply),
+}
 
 pub struct SmtpThread {
     jobs: mpsc::Sender<Job>,
@@ -43,11 +50,19 @@ impl SmtpThread {
                 runtime.block_on(async move {
                     let current: Current = Arc::new(Mutex::new((0, builder.clone().build())));
                     let mut in_flight = tokio::task::JoinSet::new();
-                    while let Some((message, reply)) = queue.recv().await {
+                    while let Some(job) = queue.recv().await {
                         let (current, builder) = (Arc::clone(&current), builder.clone());
                         in_flight.spawn(async move {
-                            let outcome = send_one(&current, &builder, message, timeout).await;
-                            let _ = reply.send(outcome);
+                            match job {
+                                Job::Send(message, reply) => {
+                                    let outcome =
+                                        send_one(&current, &builder, message, timeout).await;
+                                    let _ = reply.send(outcome);
+                                }
+                                Job::Check(reply) => {
+                                    let _ = reply.send(check(&current, timeout).await);
+                                }
+                            }
                         });
                         while in_flight.try_join_next().is_some() {}
                     }
@@ -61,16 +76,46 @@ impl SmtpThread {
     }
 
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        self.ask(|reply| Job::Send(message, reply)).await
+    }
+
+    /// Connect as a send would — TLS, the login — and ask the server for a NOOP, sending
+    /// nothing: whether the settings work, in the server's own words when they do not.
+    pub async fn check(&self) -> Result<(), SendError> {
+        self.ask(Job::Check).await
+    }
+
+    async fn ask(&self, job: impl FnOnce(Reply) -> Job) -> Result<(), SendError> {
         let (reply, outcome) = oneshot::channel();
         let stopped = || SendError {
             permanent: false,
             message: "the SMTP thread has stopped".into(),
         };
-        self.jobs
-            .send((message, reply))
-            .await
-            .map_err(|_| stopped())?;
+        self.jobs.send(job(reply)).await.map_err(|_| stopped())?;
         outcome.await.map_err(|_| stopped())?
+    }
+}
+
+async fn check(current: &Current, timeout: Duration) -> Result<(), SendError> {
+    let transport = current.lock().expect("smtp transport lock").1.clone();
+    match tokio::time::timeout(timeout, transport.test_connection()).await {
+        Ok(Ok(true)) => Ok(()),
+        Ok(Ok(false)) => Err(SendError {
+            permanent: false,
+            message: "the mail server took the connection but did not answer NOOP".into(),
+        }),
+        Ok(Err(e)) => Err(classify(e)),
+        Err(_) => Err(timed_out(timeout)),
+    }
+}
+
+fn timed_out(timeout: Duration) -> SendError {
+    SendError {
+        permanent: false,
+        message: format!(
+            "timed out: the mail server did not finish within {} s",
+            timeout.as_secs_f32()
+        ),
     }
 }
 
@@ -99,23 +144,22 @@ async fn send_one(
             // recycled into a closed pool, is closed too.
             transport.shutdown().await;
             drop(retired);
-            Err(SendError {
-                permanent: false,
-                message: format!(
-                    "timed out: the mail server did not finish within {} s",
-                    timeout.as_secs_f32()
-                ),
-            })
+            Err(timed_out(timeout))
         }
     }
 }
 
 /// A 5xx answer is permanent: the server refused this mail for good. Everything else (a 4xx
 /// answer, a connection refused, dropped or timed out, a garbled answer, TLS) may pass, so the
-/// mail is retried until `outbox_max_attempts`.
+/// mail is retried until `outbox_max_attempts`. So may a refused login (530, 534, 535, 538):
+/// it is the settings' fault, not the mail's, and once the operator mends the password every
+/// mail waiting goes out. The message keeps the server's own words.
 fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    let login_refused = e
+        .status()
+        .is_some_and(|code| matches!(code.to_string().as_str(), "530" | "534" | "535" | "538"));
     SendError {
-        permanent: e.is_permanent(),
+        permanent: e.is_permanent() && !login_refused,
         message: e.to_string(),
     }
 }

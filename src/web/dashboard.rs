@@ -1049,6 +1049,7 @@ struct OutboxPage<'a> {
     state: String,
     page: Page<OutboxMail>,
     message: Option<&'a str>,
+    mail_check: Option<crate::email::Checked>,
 }
 
 async fn outbox_page(
@@ -1075,6 +1076,7 @@ async fn outbox_page(
             state: query.state,
             page: list,
             message: None,
+            mail_check: state.mail_check.last(),
         },
     )
 }

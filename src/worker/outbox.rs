@@ -49,7 +49,7 @@ impl RetryPolicy {
 
 pub struct OutboxWorker {
     pub db: Db,
-    pub mailer: Mailer,
+    pub mailer: Arc<Mailer>,
     pub from: Mailbox,
     pub key: TokenKey,
     pub public_url: String,

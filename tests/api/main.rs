@@ -3,6 +3,7 @@
 
 mod helpers;
 mod mail;
+mod mail_tls;
 
 mod abuse;
 mod accounts;
