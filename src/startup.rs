@@ -52,8 +52,6 @@ pub struct AppState {
     pub versions: Arc<crate::cache::VersionCache>,
     /// Public responses rendered once and served from memory.
     pub responses: crate::cache::ResponseCache,
-    /// The first-run setup link, while no account exists.
-    pub setup: SetupLink,
     /// Updates one letter may send in 24 hours (0: no limit).
     pub updates_per_letter_per_day: u32,
     /// When the dashboard warns of signing surging from one domain or network.
@@ -106,42 +104,6 @@ impl AppState {
     /// Tell the outbox worker that mail was queued, so it goes out at once.
     pub fn wake_outbox(&self) {
         self.outbox_wake.notify_one();
-    }
-}
-
-/// The one-time setup link logged at start-up while no account exists: only its hash is kept,
-/// and it stops working once it has been used.
-#[derive(Default)]
-pub struct SetupLink(std::sync::Mutex<Option<String>>);
-
-impl SetupLink {
-    /// A new link's token, when `needed`.
-    fn start(needed: bool) -> (SetupLink, Option<Token>) {
-        if !needed {
-            return (SetupLink::default(), None);
-        }
-        let token = Token::random();
-        (
-            SetupLink(std::sync::Mutex::new(Some(token.hash()))),
-            Some(token),
-        )
-    }
-
-    /// 404 unless `presented` is the live link's token.
-    pub fn check(&self, presented: &str) -> Result<(), AppError> {
-        let live = self.0.lock().expect("setup link lock").clone();
-        match (live, Token::parse(presented)) {
-            (Some(hash), Ok(token))
-                if crate::domain::token::same_secret(token.hash().as_bytes(), hash.as_bytes()) =>
-            {
-                Ok(())
-            }
-            _ => Err(AppError::not_found("setup link")),
-        }
-    }
-
-    pub fn used(&self) {
-        *self.0.lock().expect("setup link lock") = None;
     }
 }
 
@@ -327,15 +289,14 @@ impl Application {
         let port = listener.local_addr()?.port();
         let public_url = settings.public_url(port);
         let wake = Arc::new(Notify::new());
-        let users = db
-            .run(service::accounts::count_users)
+        let setup_token = db
+            .write(service::accounts::new_setup_link)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let (setup, setup_token) = SetupLink::start(users == 0);
         let setup_url = setup_token.map(|t| format!("{public_url}/setup/{}", t.as_str()));
         if let Some(url) = &setup_url {
             tracing::warn!(
-                "no account exists yet: open {url} to create the first owner and coalition (the link works once, until the server restarts), or run `undersigned user add`"
+                "no account exists yet: open {url} to create the first owner and coalition (the link works once, on any instance sharing this database), or run `undersigned user add`"
             );
         }
         let limits = Limits {
@@ -358,7 +319,6 @@ impl Application {
         let state = web::Data::new(AppState {
             sign_per_letter: limits.sign_per_letter.clone(),
             load: Arc::clone(&load),
-            setup,
             updates_per_letter_per_day: settings.updates_per_letter_per_day,
             db: db.clone(),
             secure_cookies: public_url.starts_with("https://"),

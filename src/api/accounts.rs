@@ -152,10 +152,13 @@ pub async fn setup(
     body: ApiJson<SetupFields>,
 ) -> Result<HttpResponse, AppError> {
     let fields = body.0;
-    state.setup.check(&fields.token)?;
+    let presented = fields.token.clone();
+    state
+        .db
+        .run(move |conn| accounts::check_setup_link(conn, &presented))
+        .await?;
     let input = fields.parse()?;
-    let (user, _) = accounts::run_setup(&state.db, input).await?;
-    state.setup.used();
+    let (user, _) = accounts::run_setup(&state.db, fields.token.clone(), input).await?;
     Ok(HttpResponse::Created().json(UserJson::from(user)))
 }
 

@@ -437,3 +437,11 @@ diesel::allow_tables_to_appear_in_same_query!(organisation_checks, public_signat
 diesel::allow_tables_to_appear_in_same_query!(organisation_checks, signatures);
 diesel::allow_tables_to_appear_in_same_query!(organisation_checks, coalition_organisations);
 diesel::allow_tables_to_appear_in_same_query!(organisation_checks, invitations);
+
+diesel::table! {
+    /// First-run setup links (issue 20): the SHA-256 of each live link's token.
+    setup_links (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}

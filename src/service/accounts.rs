@@ -14,7 +14,8 @@ use super::coalitions::{self, NewCoalitionInput};
 use super::{new_id, now};
 use crate::db::models::{ApiToken, Coalition, MemberInvitation, Membership, SessionRow, User};
 use crate::db::schema::{
-    api_tokens, coalitions as coalitions_table, member_invitations, memberships, sessions, users,
+    api_tokens, coalitions as coalitions_table, member_invitations, memberships, sessions,
+    setup_links, users,
 };
 use crate::db::DbConnection;
 use crate::domain::token::Token;
@@ -120,14 +121,62 @@ pub fn count_users(conn: &mut DbConnection) -> Result<i64, AppError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
-/// First run: the first account, owner of a new coalition. Refused once any account exists, so
-/// the setup link works once.
+/// A first-run setup link while no account exists: a new token, whose SHA-256 is kept in the
+/// database (so that the link works on every instance sharing it). `None` once an account
+/// exists. Links live until the first account is made, by any link or by `user add`.
+pub fn new_setup_link(conn: &mut DbConnection) -> Result<Option<Token>, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        if count_users(conn)? > 0 {
+            return Ok(None);
+        }
+        let token = Token::random();
+        diesel::insert_into(setup_links::table)
+            .values((
+                setup_links::token_hash.eq(token.hash()),
+                setup_links::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(Some(token))
+    })
+}
+
+/// 404 unless `presented` is the token of a setup link made while no account existed; 410 once
+/// an account exists (made by `user add`: a link used for setup is gone with the others).
+pub fn check_setup_link(conn: &mut DbConnection, presented: &str) -> Result<(), AppError> {
+    let not_found = || AppError::not_found("setup link");
+    let token = Token::parse(presented).map_err(|_| not_found())?;
+    let live: i64 = setup_links::table
+        .filter(setup_links::token_hash.eq(token.hash()))
+        .count()
+        .get_result(conn)?;
+    if live == 0 {
+        return Err(not_found());
+    }
+    if count_users(conn)? > 0 {
+        return Err(AppError::Gone(
+            "this setup link has been used: an account exists; sign in instead".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// First run: with a live setup link's token, the first account, owner of a new coalition.
+/// Refused once any account exists, so a setup link works once; every link dies with it.
 pub fn setup(
     conn: &mut DbConnection,
+    token: &str,
     user: NewUserInput,
     coalition: NewCoalitionInput,
 ) -> Result<(User, Coalition), AppError> {
+    let hash = Token::parse(token)
+        .map_err(|_| AppError::not_found("setup link"))?
+        .hash();
     crate::db::write_transaction(conn, |conn| {
+        let live = diesel::delete(setup_links::table.filter(setup_links::token_hash.eq(&hash)))
+            .execute(conn)?;
+        if live == 0 {
+            return Err(AppError::not_found("setup link"));
+        }
         if count_users(conn)? > 0 {
             return Err(AppError::Gone(
                 "this setup link has been used: an account exists; sign in instead".into(),
@@ -144,6 +193,7 @@ pub fn setup(
             json!({"name": user.name, "through": "setup link"}),
         )?;
         let coalition = coalitions::create_in(conn, &actor, Some(&user.id), coalition)?;
+        diesel::delete(setup_links::table).execute(conn)?;
         Ok((user, coalition))
     })
 }
@@ -886,6 +936,7 @@ impl SetupFields {
 /// coalition.
 pub async fn run_setup(
     db: &crate::db::Db,
+    token: String,
     input: SetupInput,
 ) -> Result<(User, Coalition), AppError> {
     let password = hash_password(input.password).await?;
@@ -895,7 +946,8 @@ pub async fn run_setup(
         password,
     };
     let coalition = input.coalition;
-    db.write(move |conn| setup(conn, user, coalition)).await
+    db.write(move |conn| setup(conn, &token, user, coalition))
+        .await
 }
 
 /// Change the actor's password: the current one must be right; the new one is hashed off the

@@ -236,11 +236,18 @@ pub fn apply_retention(
         .load(conn)?;
     for (letter_id, coalition_id) in &due {
         crate::db::write_transaction(conn, |conn| {
-            let ids: Vec<String> = signatures::table
+            let addressed = signatures::table
                 .filter(signatures::letter_id.eq(letter_id))
                 .filter(signatures::email.ne(""))
-                .select(signatures::id)
-                .load(conn)?;
+                .select(signatures::id);
+            // Another instance's worker may be at the same letter: on PostgreSQL the rows are
+            // locked, and once its transaction commits they no longer match (their addresses are
+            // gone), so only one of the two blanks them and writes the audit row. SQLite has
+            // one writer at a time.
+            let ids: Vec<String> = match conn {
+                DbConnection::Postgresql(pg) => addressed.for_update().load(pg)?,
+                DbConnection::Sqlite(lite) => addressed.load(lite)?,
+            };
             if ids.is_empty() {
                 return Ok(());
             }

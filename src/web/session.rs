@@ -270,7 +270,11 @@ async fn setup_page(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    state.setup.check(&token)?;
+    let presented = token.clone();
+    state
+        .db
+        .run(move |conn| accounts::check_setup_link(conn, &presented))
+        .await?;
     let csrf = Csrf::for_request(&req, &state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
@@ -304,10 +308,14 @@ async fn setup(
         mut fields,
     } = form.into_inner();
     csrf::verify(&req, &csrf_token)?;
-    state.setup.check(&token)?;
+    let presented = token.clone();
+    state
+        .db
+        .run(move |conn| accounts::check_setup_link(conn, &presented))
+        .await?;
     fields.token = token.into_inner();
     let result = match fields.parse() {
-        Ok(input) => accounts::run_setup(&state.db, input).await,
+        Ok(input) => accounts::run_setup(&state.db, fields.token.clone(), input).await,
         Err(e) => Err(e),
     };
     let (user, _) = match result {
@@ -327,7 +335,6 @@ async fn setup(
             );
         }
     };
-    state.setup.used();
     let session = state
         .db
         .write(move |conn| accounts::start_session(conn, &user.id))

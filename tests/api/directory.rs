@@ -13,7 +13,7 @@ use crate::db_test;
 use crate::helpers::{signer, status_json, TestApp, HOME};
 
 /// Create a letter in a new coalition with a deadline `secs` from now, and open it.
-async fn letter_due_in(app: &TestApp, slug: &str, secs: i64) -> chrono::DateTime<chrono::Utc> {
+pub async fn letter_due_in(app: &TestApp, slug: &str, secs: i64) -> chrono::DateTime<chrono::Utc> {
     let coalition = app.coalition(&format!("c-{slug}")).await;
     let deadline = chrono::Utc::now() + chrono::Duration::seconds(secs);
     let (status, body) = status_json(
@@ -43,7 +43,7 @@ async fn letter_due_in(app: &TestApp, slug: &str, secs: i64) -> chrono::DateTime
 }
 
 /// The letter's audit log, read with the owner's token.
-async fn audit(app: &TestApp, letter: &str) -> Vec<Value> {
+pub async fn audit(app: &TestApp, letter: &str) -> Vec<Value> {
     let (status, body) = status_json(
         app.get_authed(&format!("/api/v1/letters/{letter}/audit?per_page=200"))
             .await,
@@ -53,7 +53,7 @@ async fn audit(app: &TestApp, letter: &str) -> Vec<Value> {
     body["items"].as_array().unwrap().clone()
 }
 
-fn closed_by_the_service(entry: &Value) -> bool {
+pub fn closed_by_the_service(entry: &Value) -> bool {
     entry["action"] == "letter.state_changed" && entry["actor_kind"] == "system"
 }
 

@@ -192,6 +192,19 @@ impl TestApp {
         app
     }
 
+    /// A server already running at `address` (another process) on `db`, sending to `mail`;
+    /// no token yet.
+    pub fn at(address: String, db: TestDatabase, mail: SmtpSink) -> TestApp {
+        TestApp {
+            address,
+            backend: db.backend,
+            client: reqwest::Client::new(),
+            token: String::new(),
+            db,
+            mail,
+        }
+    }
+
     /// The app as it first starts: no account, and the setup link it logged (if any).
     pub async fn spawn_bare(
         db: TestDatabase,

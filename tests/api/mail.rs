@@ -119,6 +119,8 @@ impl Handler for Collector {
     }
 }
 
+/// Clones share one inbox (two instances may send to one sink).
+#[derive(Clone)]
 pub struct SmtpSink {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedMail>>>,

@@ -24,6 +24,7 @@ mod hardening;
 mod health;
 mod impersonation;
 mod imports;
+mod instances;
 mod invitations;
 mod ledger;
 mod letters;

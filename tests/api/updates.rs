@@ -307,7 +307,7 @@ db_test!(
 );
 
 /// Set a letter's delivery time `days` days back, as if delivered then.
-fn backdate_delivery(app: &TestApp, letter: &str, days: i64) {
+pub fn backdate_delivery(app: &TestApp, letter: &str, days: i64) {
     let when =
         (chrono::Utc::now().naive_utc() - chrono::Duration::days(days)).format("%Y-%m-%d %H:%M:%S");
     let sql = format!("UPDATE letters SET delivered_at = '{when}' WHERE slug = '{letter}'");
