@@ -1,10 +1,10 @@
-//! Issue 20: behind a real reverse proxy. nginx (Debian's package) is started on a free port
-//! with a generated configuration — the one docs/DEPLOYMENT.md shows — in front of the test's
-//! server, which trusts the proxy's address only. Clients connect from different loopback
-//! addresses (127.0.0.2, 127.0.0.3), which is what nginx sees and forwards.
+//! Issue 20: behind a real reverse proxy. nginx and Caddy (Debian's packages) are each started on
+//! a free port with a generated configuration — the one docs/DEPLOYMENT.md shows — in front of
+//! the test's server, which trusts the proxy's address only. Clients connect from different
+//! loopback addresses (127.0.0.2, 127.0.0.3), which is what the proxy sees and forwards.
 //!
-//! Without nginx the tests say so and pass, unless `REQUIRE_PROXY_TESTS=1` (set by `.ci/run`)
-//! makes a missing nginx fail them.
+//! Without a proxy the tests say so and pass, unless `REQUIRE_PROXY_TESTS=1` (set by `.ci/run`)
+//! makes a missing one fail them.
 
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -14,12 +14,13 @@ use std::time::{Duration, Instant};
 use crate::db_test;
 use crate::helpers::signer;
 
-fn nginx_binary() -> PathBuf {
-    std::env::var("NGINX")
+/// The proxy's binary: `variable` if set, else Debian's path.
+fn binary(variable: &str, default: &str) -> PathBuf {
+    std::env::var(variable)
         .ok()
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/sbin/nginx"))
+        .unwrap_or_else(|| PathBuf::from(default))
 }
 
 fn proxy_required() -> bool {
@@ -62,60 +63,119 @@ http {{
     )
 }
 
-/// A running nginx, stopped when dropped.
-struct Nginx {
+/// The Caddyfile of docs/DEPLOYMENT.md, with the test's ports and temporary folder (plain HTTP:
+/// the test has no certificate; Caddy's forwarding is the same).
+pub fn caddy_config(listen: u16, upstream: &str) -> String {
+    format!(
+        r#"{{
+    admin off
+    auto_https off
+    log {{
+        level WARN
+    }}
+}}
+
+http://127.0.0.1:{listen} {{
+    bind 127.0.0.1
+    # --- as in docs/DEPLOYMENT.md ---
+    request_body {{
+        max_size 1MB
+    }}
+    reverse_proxy {upstream} {{
+        buffer_requests
+    }}
+}}
+"#
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Nginx,
+    Caddy,
+}
+
+/// A running reverse proxy, stopped when dropped.
+struct Proxy {
+    kind: Kind,
     child: Child,
     port: u16,
     dir: tempfile::TempDir,
 }
 
-impl Nginx {
-    /// nginx in front of `upstream` (`host:port`), or `None` when it is not installed here.
-    async fn start(upstream: &str) -> Option<Nginx> {
-        let binary = nginx_binary();
+impl Proxy {
+    /// `kind` in front of `upstream` (`host:port`), or `None` when it is not installed here.
+    async fn start(kind: Kind, upstream: &str) -> Option<Proxy> {
+        let binary = match kind {
+            Kind::Nginx => binary("NGINX", "/usr/sbin/nginx"),
+            Kind::Caddy => binary("CADDY", "/usr/bin/caddy"),
+        };
         if !binary.exists() {
             assert!(
                 !proxy_required(),
-                "REQUIRE_PROXY_TESTS is set but nginx is not at {}",
+                "REQUIRE_PROXY_TESTS is set but {kind:?} is not at {}",
                 binary.display()
             );
-            eprintln!("skipping: nginx not found at {}", binary.display());
+            eprintln!("skipping: {kind:?} not found at {}", binary.display());
             return None;
         }
-        let dir = tempfile::tempdir().expect("a folder for nginx");
+        let dir = tempfile::tempdir().expect("a folder for the proxy");
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let config = dir.path().join("nginx.conf");
-        std::fs::write(&config, nginx_config(dir.path(), port, upstream)).unwrap();
-        let child = Command::new(&binary)
-            .arg("-p")
-            .arg(dir.path())
-            .arg("-e")
-            .arg(dir.path().join("error.log"))
-            .arg("-c")
-            .arg(&config)
+        let log = std::fs::File::create(dir.path().join("proxy.log")).unwrap();
+        let mut command = Command::new(&binary);
+        match kind {
+            Kind::Nginx => {
+                let config = dir.path().join("nginx.conf");
+                std::fs::write(&config, nginx_config(dir.path(), port, upstream)).unwrap();
+                command
+                    .arg("-p")
+                    .arg(dir.path())
+                    .arg("-e")
+                    .arg(dir.path().join("error.log"))
+                    .arg("-c")
+                    .arg(&config);
+            }
+            Kind::Caddy => {
+                let config = dir.path().join("Caddyfile");
+                std::fs::write(&config, caddy_config(port, upstream)).unwrap();
+                command
+                    .args(["run", "--adapter", "caddyfile", "--config"])
+                    .arg(&config)
+                    // Caddy keeps its state under these; none of it outlives the test.
+                    .env("HOME", dir.path())
+                    .env("XDG_DATA_HOME", dir.path().join("data"))
+                    .env("XDG_CONFIG_HOME", dir.path().join("config"));
+            }
+        }
+        let child = command
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
             .spawn()
-            .expect("nginx starts");
-        let mut nginx = Nginx { child, port, dir };
+            .expect("the proxy starts");
+        let mut proxy = Proxy {
+            kind,
+            child,
+            port,
+            dir,
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = nginx.child.try_wait() {
-                panic!("nginx exited with {status}:\n{}", nginx.log());
+            if let Ok(Some(status)) = proxy.child.try_wait() {
+                panic!("{kind:?} exited with {status}:\n{}", proxy.log());
             }
             assert!(
                 Instant::now() < deadline,
-                "nginx did not listen:\n{}",
-                nginx.log()
+                "{kind:?} did not listen:\n{}",
+                proxy.log()
             );
             actix_web::rt::time::sleep(Duration::from_millis(20)).await;
         }
-        Some(nginx)
+        Some(proxy)
     }
 
     fn url(&self, path: &str) -> String {
@@ -123,11 +183,17 @@ impl Nginx {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
+        let read = |f: &str| std::fs::read_to_string(self.dir.path().join(f)).unwrap_or_default();
+        format!(
+            "{:?}: {}{}",
+            self.kind,
+            read("proxy.log"),
+            read("error.log")
+        )
     }
 }
 
-impl Drop for Nginx {
+impl Drop for Proxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -161,28 +227,44 @@ db_test!(
         s.sign_rate_burst = 2;
     }) {
         let upstream = app.address.trim_start_matches("http://").to_string();
-        let Some(nginx) = Nginx::start(&upstream).await else { return };
-        let letter = app.open_letter("l", "auto").await;
-        let path = format!("/api/v1/letters/{letter}/signatures");
-        let (a, b) = (client_from("127.0.0.2"), client_from("127.0.0.3"));
+        let mut signed = 0;
+        for (n, kind) in [Kind::Nginx, Kind::Caddy].into_iter().enumerate() {
+            eprintln!("--- behind {kind:?}");
+            let Some(proxy) = Proxy::start(kind, &upstream).await else { continue };
+            // A letter each: the per-letter limits stay out of it.
+            let letter = app.open_letter(&format!("l{n}"), "auto").await;
+            let path = format!("/api/v1/letters/{letter}/signatures");
+            // Clients of their own for each proxy: the limits of the first run are still spent.
+            let (a, b) = (
+                client_from(&format!("127.0.{n}.2")),
+                client_from(&format!("127.0.{n}.3")),
+            );
+            let sign = |client: &reqwest::Client, url: String, who: &str, headers: &'static [(&'static str, &'static str)]| {
+                let (client, who) = (client.clone(), format!("{who}-{n}"));
+                async move { sign_via(&client, &url, &who, headers).await }
+            };
 
-        // A spends its burst through the proxy; B, another client behind the same proxy, still signs.
-        assert_eq!(sign_via(&a, &nginx.url(&path), "a1", &[]).await, 202, "{}", nginx.log());
-        assert_eq!(sign_via(&a, &nginx.url(&path), "a2", &[]).await, 202);
-        assert_eq!(sign_via(&a, &nginx.url(&path), "a3", &[]).await, 429);
-        assert_eq!(sign_via(&b, &nginx.url(&path), "b1", &[]).await, 202, "B shares A's limit");
+            // A spends its burst through the proxy; B, another client behind it, still signs.
+            assert_eq!(sign(&a, proxy.url(&path), "a1", &[]).await, 202, "{}", proxy.log());
+            assert_eq!(sign(&a, proxy.url(&path), "a2", &[]).await, 202);
+            assert_eq!(sign(&a, proxy.url(&path), "a3", &[]).await, 429);
+            assert_eq!(sign(&b, proxy.url(&path), "b1", &[]).await, 202, "B shares A's limit");
 
-        // A forges the header through the proxy: nginx appends A's real address, the rightmost
-        // untrusted hop, which is still limited.
-        let forged = [("x-forwarded-for", "198.51.100.7"), ("forwarded", "for=198.51.100.8")];
-        assert_eq!(sign_via(&a, &nginx.url(&path), "a4", &forged).await, 429);
-        // A forges it straight to the service: A is no trusted proxy, so the headers are ignored.
-        assert_eq!(sign_via(&a, &app.url(&path), "a5", &forged).await, 429);
-        // B is limited on its own later, not before.
-        assert_eq!(sign_via(&b, &nginx.url(&path), "b2", &[]).await, 202);
-        assert_eq!(sign_via(&b, &nginx.url(&path), "b3", &[]).await, 429);
-        // Four signatures made it: a1, a2, b1, b2.
-        assert_eq!(app.outbox().await["total"], 4);
+            // A forges the headers through the proxy: nginx appends A's real address (the
+            // rightmost untrusted hop), Caddy replaces what an untrusted client sent; either
+            // way A is still limited.
+            const FORGED: &[(&str, &str)] =
+                &[("x-forwarded-for", "198.51.100.7"), ("forwarded", "for=198.51.100.8")];
+            assert_eq!(sign(&a, proxy.url(&path), "a4", FORGED).await, 429);
+            // A forges them straight to the service: A is no trusted proxy, so they are ignored.
+            assert_eq!(sign(&a, app.url(&path), "a5", FORGED).await, 429);
+            // B is limited on its own later, not before.
+            assert_eq!(sign(&b, proxy.url(&path), "b2", &[]).await, 202);
+            assert_eq!(sign(&b, proxy.url(&path), "b3", &[]).await, 429);
+            // Four more signatures made it: a1, a2, b1, b2.
+            signed += 4;
+            assert_eq!(app.outbox().await["total"], signed);
+        }
     }
 );
 
@@ -202,22 +284,36 @@ db_test!(
 );
 
 #[test]
-fn the_deployment_guide_shows_the_tested_configuration() {
+fn the_deployment_guide_shows_the_tested_configurations() {
     let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/DEPLOYMENT.md"))
         .expect("docs/DEPLOYMENT.md");
-    let config = nginx_config(Path::new("/tmp/x"), 1, "u");
-    let tested = config
-        .split("# --- as in docs/DEPLOYMENT.md ---\n")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .filter(|l| {
-            l.trim().starts_with("proxy_set_header") || l.trim().starts_with("client_max_body_size")
-        })
-        .collect::<Vec<_>>();
-    for line in tested {
+    let nginx = nginx_config(Path::new("/tmp/x"), 1, "u");
+    let caddy = caddy_config(1, "127.0.0.1:8080");
+    let tested = |config: &str| -> Vec<String> {
+        config
+            .split("# --- as in docs/DEPLOYMENT.md ---\n")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| {
+                [
+                    "proxy_set_header",
+                    "client_max_body_size",
+                    "max_size",
+                    "reverse_proxy",
+                    "buffer_requests",
+                ]
+                .iter()
+                .any(|directive| l.starts_with(directive))
+            })
+            .collect()
+    };
+    let lines = [tested(&nginx), tested(&caddy)].concat();
+    assert!(lines.len() >= 7, "{lines:?}");
+    for line in lines {
         assert!(
-            guide.contains(line.trim()),
+            guide.contains(&line),
             "DEPLOYMENT.md lacks the tested line {line:?}"
         );
     }
