@@ -16,6 +16,7 @@ mod coordinator_flow;
 mod countries;
 mod dashboard;
 mod database_faults;
+mod deploy;
 mod directory;
 mod directory_pages;
 mod errors;
