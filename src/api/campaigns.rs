@@ -802,7 +802,7 @@ pub async fn delivery(
         .run(move |conn| {
             let view = crate::service::letters::find(conn, &slug, audience)?;
             let delivered = deliveries::find(conn, &view.letter.id)?
-                .ok_or_else(|| AppError::not_found("delivery: the letter was not delivered"))?;
+                .ok_or_else(|| AppError::not_found("delivery"))?;
             Ok((view.letter.slug, delivered))
         })
         .await?;

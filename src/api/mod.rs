@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
     cfg.service(
         web::scope("/api/v1")
             .wrap(cors())
+            .route("/openapi.json", web::get().to(openapi::document))
             .configure(countries::routes)
             .configure(coalitions::routes)
             .configure(organisations::routes)
@@ -63,13 +64,15 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
     );
 }
 
-/// CORS: any site may read (GET) the API from a browser; cross-site writes stay refused, since
-/// no preflight for them is allowed.
+/// CORS: any site may read (GET) the API from a browser, with any request header (a newsroom's
+/// page revalidates with `If-None-Match`); cross-site writes stay refused, since no preflight for
+/// them is allowed. No credentials: the answer is `*`.
 pub(crate) fn cors() -> actix_cors::Cors {
     actix_cors::Cors::default()
         .allow_any_origin()
         .send_wildcard()
         .allowed_methods(["GET"])
+        .allow_any_header()
         .expose_headers(["ETag", "Last-Modified", "Link", "Retry-After"])
         .max_age(86_400)
 }

@@ -396,7 +396,13 @@ async fn json_page(
             }
         }
         query.append_pair("cursor", &cursor);
-        let link = format!("<{}?{}>; rel=\"next\"", req.path(), query.finish());
+        // Absolute, as RFC 8288 clients (requests' `r.links`) expect.
+        let link = format!(
+            "<{}{}?{}>; rel=\"next\"",
+            state.public_url,
+            req.path(),
+            query.finish()
+        );
         headers.push((header::LINK, link));
     }
     Ok(crate::cache::Rendered {

@@ -3,7 +3,7 @@
 //! Both are SVG from askama templates (escaped), drawn once per list version and served from
 //! memory, with the API's validators.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::api::caching::Validators;
@@ -13,7 +13,17 @@ use crate::service::public_list::{self, CountryCount, ListSummary};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(badge).service(chart);
+    // Other sites may embed and fetch them (CORS like the API's reads).
+    cfg.service(
+        web::resource("/letters/{slug}/badge.svg")
+            .wrap(crate::api::cors())
+            .route(web::get().to(badge)),
+    )
+    .service(
+        web::resource("/letters/{slug}/chart.svg")
+            .wrap(crate::api::cors())
+            .route(web::get().to(chart)),
+    );
 }
 
 /// Countries drawn as bars; the rest are summed in one bar.
@@ -82,7 +92,6 @@ async fn picture(
 #[utoipa::path(get, path = "/letters/{slug}/badge.svg", tag = "pictures", params(("slug" = String, Path)),
     responses((status = 200, description = "SVG badge", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-#[get("/letters/{slug}/badge.svg")]
 pub async fn badge(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -152,7 +161,6 @@ fn bars(countries: &[CountryCount]) -> Vec<Bar> {
 #[utoipa::path(get, path = "/letters/{slug}/chart.svg", tag = "pictures", params(("slug" = String, Path)),
     responses((status = 200, description = "SVG bar chart", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-#[get("/letters/{slug}/chart.svg")]
 pub async fn chart(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -70,6 +70,8 @@ db_test!(
                 Some(cursor) => {
                     let link = link.expect("a Link header on every page but the last");
                     assert!(link.contains(cursor) && link.ends_with("rel=\"next\""), "{link}");
+                    // Absolute, so that clients that follow it need no base.
+                    assert!(link.starts_with(&format!("<{}/api/v1/", app.address)), "{link}");
                     path = format!("/api/v1/letters/{letter}/signatories?limit=3&cursor={cursor}");
                 }
                 None => break,
@@ -298,6 +300,28 @@ db_test!(
             .await
             .unwrap();
         assert!(preflight.headers().get("access-control-allow-origin").is_none() || !preflight.status().is_success());
+
+        // A newsroom's script revalidates: its preflight names request headers, and is allowed.
+        let path = format!("/api/v1/letters/{letter}/signatories");
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url(&path))
+            .header("origin", "https://newsroom.example")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "if-none-match, accept")
+            .send()
+            .await
+            .unwrap();
+        assert!(preflight.status().is_success(), "{}", preflight.status());
+        let allowed = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_lowercase();
+        assert!(allowed.contains("if-none-match") && allowed.contains("accept"), "{allowed}");
+
+        // The document and the pictures are open to other sites too.
+        for path in ["/api/v1/openapi.json".to_string(), format!("/letters/{letter}/badge.svg"), format!("/letters/{letter}/chart.svg")] {
+            let r = app.client.get(app.url(&path)).header("origin", "https://newsroom.example").send().await.unwrap();
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+        }
     }
 );
 
@@ -406,6 +430,10 @@ db_test!(
         let redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         let r = redirect.get(app.url("/api/docs")).send().await.unwrap();
         assert_eq!(r.headers()["location"], "/api/docs/");
+        // Swagger UI reads the API's own document and sends it to no outside validator.
+        let init = app.get("/api/docs/swagger-initializer.js").await.text().await.unwrap();
+        assert!(init.contains(r#""url": "/api/v1/openapi.json""#), "{init}");
+        assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
     }
 );
 
