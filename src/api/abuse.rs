@@ -21,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// What to look for; at least one of `email_domain`, `network`, `since`, `until`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct MatchQuery {
     /// The signers' email domain, e.g. `example.org`.
     #[serde(default)]

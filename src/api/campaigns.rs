@@ -343,6 +343,7 @@ impl CampaignPatchJson {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CampaignListQuery {
     /// Only this coalition's campaigns.
     coalition: Option<String>,

@@ -55,6 +55,7 @@ pub struct ChangePage {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangeParams {
     /// Only changes with a larger id (default 0: from the start).
     pub after: Option<i64>,

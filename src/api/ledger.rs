@@ -62,6 +62,7 @@ pub struct LedgerPage {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerParams {
     /// Entries after this sequence number (default 0: from the first).
     pub after: Option<i64>,

@@ -79,6 +79,7 @@ pub(crate) fn cors() -> actix_cors::Cors {
 
 /// `?page=&per_page=` on every list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page number, from 1.
     pub page: Option<i64>,

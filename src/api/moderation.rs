@@ -94,6 +94,7 @@ impl From<SignatureView> for SignatureJson {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SignatureQuery {
     /// Only this state; `confirmed` is the moderation queue.
     state: Option<String>,

@@ -113,7 +113,7 @@ pub struct ErrorDetail {
         crate::web::pictures::chart,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerSchemes),
+    modifiers(&BearerSchemes, &UniqueOperationIds),
     tags(
         (name = "open data", description = "Published signatories, counts and changes: public, cached, CORS-open"),
         (name = "letters", description = "Letters and their life cycle, delivery included"),
@@ -130,6 +130,74 @@ pub struct ErrorDetail {
     )
 )]
 pub struct ApiDoc;
+
+/// utoipa names each operation after its handler, and several modules have a `list`, a `show`,
+/// a `create`: an operationId shared by two operations breaks client generators (and the
+/// OpenAPI rules). Each shared one gets the path's fixed segments appended:
+/// `list` on `/api/v1/letters/{slug}/audit` becomes `list_letters_audit`.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use std::collections::HashMap;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for item in openapi.paths.paths.values() {
+            for operation in operations(item) {
+                if let Some(id) = &operation.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let segments: Vec<&str> = path
+                .split('/')
+                .filter(|s| !s.is_empty() && !s.starts_with('{') && *s != "api" && *s != "v1")
+                .collect();
+            let suffix = segments.join("_").replace(['.', '-'], "_");
+            for operation in operations_mut(item) {
+                if let Some(id) = &mut operation.operation_id {
+                    if seen.get(id.as_str()).is_some_and(|n| *n > 1) {
+                        *id = format!("{id}_{suffix}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn operations(
+    item: &utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &utoipa::openapi::path::Operation> {
+    [
+        &item.get,
+        &item.put,
+        &item.post,
+        &item.delete,
+        &item.options,
+        &item.head,
+        &item.patch,
+        &item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
 
 /// The bearer tokens: a coordinator's API token, and the operator's admin token.
 struct BearerSchemes;

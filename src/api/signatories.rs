@@ -88,6 +88,7 @@ pub struct SignatoryPage {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `country` (default: by country code, then name) or `signed_at` (oldest first).
     pub order: Option<String>,

@@ -141,6 +141,7 @@ pub async fn withdraw(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// `queued`, `sent` or `dead`.
     state: Option<String>,

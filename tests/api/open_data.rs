@@ -414,6 +414,20 @@ db_test!(
         ] {
             assert!(paths.contains_key(path), "{path} is not documented");
         }
+        // What openapi-spec-validator (run by .ci/run) checks first: operationIds are unique, and
+        // a path parameter is one the path names (a query parameter says `in: query`).
+        let mut ids = std::collections::HashSet::new();
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().unwrap() {
+                let id = operation["operationId"].as_str().unwrap_or_default();
+                assert!(ids.insert(id.to_string()), "{method} {path}: operationId {id} is not unique");
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let name = parameter["name"].as_str().unwrap();
+                    let in_path = path.contains(&format!("{{{name}}}"));
+                    assert_eq!(parameter["in"] == "path", in_path, "{method} {path}: {parameter}");
+                }
+            }
+        }
         let schemas = doc["components"]["schemas"].as_object().unwrap();
         for name in ["LetterJson", "SignatoryJson", "SignatoryPage", "ChangePage", "ErrorBody", "CountryCount", "SignFields"] {
             assert!(schemas.contains_key(name), "{name} is not a named schema");
