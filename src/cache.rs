@@ -151,6 +151,9 @@ impl VersionCache {
 pub struct ResponseCache {
     entries: quick_cache::sync::Cache<String, Arc<Entry>, ByBytes>,
     max_bytes: u64,
+    /// Lookups through [`ResponseCache::get_or_render`], and those that rendered (`/metrics`).
+    pub lookups: prometheus_client::metrics::counter::Counter,
+    pub renders: prometheus_client::metrics::counter::Counter,
 }
 
 /// How long an entry is served without a new render.
@@ -331,6 +334,8 @@ impl ResponseCache {
                 bytes.max(1),
                 ByBytes,
             ),
+            lookups: Default::default(),
+            renders: Default::default(),
         }
     }
 
@@ -346,6 +351,7 @@ impl ResponseCache {
         F: std::future::Future<Output = Result<Rendered, AppError>>,
     {
         use std::sync::atomic::Ordering;
+        self.lookups.inc();
         if let Some(entry) = self.entries.get(key) {
             if entry.fresh() {
                 return Ok(Arc::clone(&entry.representation));
@@ -358,6 +364,7 @@ impl ResponseCache {
                 return Ok(Arc::clone(&entry.representation));
             }
             let _refreshing = Refreshing(&entry);
+            self.renders.inc();
             let rendered = match render.await {
                 Ok(rendered) => rendered,
                 Err(e) => {
@@ -374,6 +381,7 @@ impl ResponseCache {
         let entry = self
             .entries
             .get_or_insert_async(key, async {
+                self.renders.inc();
                 Ok::<_, AppError>(Entry::new(Arc::new(
                     Representation::of(render.await?).await,
                 )))

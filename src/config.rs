@@ -61,6 +61,9 @@ pub struct Settings {
     /// How often the deadline worker closes open letters whose signing deadline has passed, in
     /// milliseconds.
     pub deadline_poll_ms: u64,
+    /// Bearer token for `/metrics` (Prometheus); unset: `/metrics` answers 404.
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub metrics_token: Option<SecretString>,
     /// SMTP timeout, in seconds: for connecting, and for the whole exchange of one mail.
     pub smtp_timeout_secs: u64,
     /// A PEM file of extra certificate authorities to trust for the SMTP server's certificate,
@@ -159,6 +162,7 @@ impl Default for Settings {
             outbox_lease_secs: 120,
             deadline_poll_ms: 30_000,
             smtp_timeout_secs: 10,
+            metrics_token: None,
             smtp_ca_file: None,
             trusted_proxies: Vec::new(),
             proxy_header: "X-Forwarded-For".into(),

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod load;
+pub mod metrics;
 pub mod nul_bytes;
 pub mod proxy;
 pub mod rate_limit;

@@ -40,6 +40,8 @@ pub struct InFlight {
     started: Instant,
     /// When a request was last shed: milliseconds after `started`, plus one (0: never).
     last_shed: AtomicU64,
+    /// Requests shed so far (`/metrics`).
+    pub shed_count: prometheus_client::metrics::counter::Counter,
 }
 
 /// One request being handled; leaving frees its place.
@@ -58,6 +60,7 @@ impl InFlight {
             limit,
             started: Instant::now(),
             last_shed: AtomicU64::new(0),
+            shed_count: Default::default(),
         })
     }
 
@@ -68,6 +71,7 @@ impl InFlight {
         if self.limit > 0 && before >= self.limit {
             let since = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX - 1);
             self.last_shed.store(since + 1, Ordering::SeqCst);
+            self.shed_count.inc();
             return None; // dropping `place` gives the count back
         }
         Some(place)
@@ -100,7 +104,8 @@ pub async fn shed(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if req.path() == "/health" {
+    // Monitoring is never shed: it must see the overload.
+    if matches!(req.path(), "/health" | "/health/live" | "/metrics") {
         return Ok(next.call(req).await?.map_into_left_body());
     }
     let Some(place) = load.enter() else {

@@ -64,6 +64,10 @@ pub struct AppState {
     pub load: Arc<crate::load::InFlight>,
     outbox_wake: Arc<Notify>,
     admin_token_sha256: [u8; 32],
+    /// What `/metrics` shows.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// SHA-256 of `metrics_token`; `None`: `/metrics` is off.
+    metrics_token_sha256: Option<[u8; 32]>,
 }
 
 impl AppState {
@@ -71,6 +75,13 @@ impl AppState {
     pub fn is_admin_token(&self, presented: &str) -> bool {
         let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
         crate::domain::token::same_secret(&digest, &self.admin_token_sha256)
+    }
+
+    /// `None` when `/metrics` is off; else whether `presented` is its token (constant time).
+    pub fn is_metrics_token(&self, presented: &str) -> Option<bool> {
+        let expected = self.metrics_token_sha256.as_ref()?;
+        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        Some(crate::domain::token::same_secret(&digest, expected))
     }
 
     /// Change a signature through one of its links (confirm, withdraw), then forget the cached
@@ -86,6 +97,8 @@ impl AppState {
             .db
             .write(move |conn| change(conn, &ledger, &token))
             .await?;
+        self.metrics
+            .changed_signature(view.state() == crate::domain::SignatureState::Withdrawn);
         if view.verified_now {
             self.versions.clear();
         } else {
@@ -316,6 +329,14 @@ impl Application {
             ),
         };
         let load = crate::load::InFlight::new(settings.max_in_flight);
+        let responses = crate::cache::ResponseCache::new(
+            settings.response_cache_mib.saturating_mul(1024 * 1024),
+        );
+        let metrics = Arc::new(crate::metrics::Metrics::new(crate::metrics::Counted {
+            shed: load.shed_count.clone(),
+            cache_lookups: responses.lookups.clone(),
+            cache_renders: responses.renders.clone(),
+        }));
         let state = web::Data::new(AppState {
             sign_per_letter: limits.sign_per_letter.clone(),
             load: Arc::clone(&load),
@@ -342,12 +363,15 @@ impl Application {
             honeypot_hits: Default::default(),
             countries: Default::default(),
             versions: Default::default(),
-            responses: crate::cache::ResponseCache::new(
-                settings.response_cache_mib.saturating_mul(1024 * 1024),
-            ),
+            responses,
             outbox_wake: Arc::clone(&wake),
             mail_check: Default::default(),
             admin_token_sha256: Sha256::digest(token.expose_secret().as_bytes()).into(),
+            metrics,
+            metrics_token_sha256: settings
+                .metrics_token
+                .as_ref()
+                .map(|t| Sha256::digest(t.expose_secret().as_bytes()).into()),
         });
 
         let worker = OutboxWorker {
@@ -417,6 +441,7 @@ impl Application {
             let load = load.clone();
             let bodies = bodies.clone();
             let proxies = proxies.clone();
+            let metrics = Arc::clone(&state.metrics);
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
                 .wrap(actix_web::middleware::from_fn(crate::nul_bytes::refuse_nul))
@@ -443,6 +468,10 @@ impl Application {
                             "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
                         )),
                 )
+                // Counts and times every answer, the shed ones too.
+                .wrap(actix_web::middleware::from_fn(move |req, next| {
+                    crate::metrics::observe(metrics.clone(), req, next)
+                }))
                 .wrap(TracingLogger::<RedactedSpan>::new())
                 // First of all: every per-client count reads the client it resolves.
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
@@ -465,7 +494,8 @@ impl Application {
                         .error_handler(|_, req| AppError::not_found(req.path().to_string()).into()),
                 )
                 .service(api::health::health)
-                // Before the /api/v1 scope, which would answer 404 for the document's path.
+                .service(api::health::live)
+                .route("/metrics", web::get().to(api::metrics::scrape))
                 .configure(api::openapi::routes)
                 .configure(api::ledger::well_known)
                 .configure(|cfg| api::routes(cfg, &limits))

@@ -2,7 +2,11 @@
 //! database does not answer, or while the service is shedding load (every place taken, or a
 //! request refused in the last few seconds), so that a load balancer or monitor sees what the
 //! service's users see (issue 18, finding 2: `/health` said 200 while every page answered 503).
-//! It is never shed itself.
+//! It is never shed itself. It is the readiness check: send traffic here only while it says 200.
+//!
+//! `GET /health/live`: 200 as long as the process answers HTTP, whatever the database or the
+//! load — the liveness check (restart the process only when this fails). The two differ: a
+//! database outage or an overload makes an instance unready, and restarting it would not help.
 
 use std::time::Duration;
 
@@ -40,4 +44,11 @@ pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError
             "entries": cache.len(),
         },
     })))
+}
+
+#[utoipa::path(get, path = "/health/live", tag = "service",
+    responses((status = 200, description = "The process answers (liveness); says nothing of the database or the load")))]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "alive"}))
 }

@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod ledger;
 pub mod letters;
 pub mod members;
+pub mod metrics;
 pub mod moderation;
 pub mod openapi;
 pub mod organisations;

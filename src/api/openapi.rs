@@ -30,6 +30,7 @@ pub struct ErrorDetail {
     ),
     paths(
         super::health::health,
+        super::health::live,
         super::countries::list,
         super::countries::lookup,
         super::countries::add_territory,

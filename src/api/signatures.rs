@@ -66,6 +66,7 @@ pub async fn sign(
         })
         .await?;
     tracing::info!(?outcome, "sign request");
+    state.metrics.signed(&outcome);
     state.wake_outbox();
     Ok(HttpResponse::Accepted().json(SignAccepted {
         status: "check_your_email",

@@ -155,6 +155,15 @@ impl Db {
         &self.url
     }
 
+    /// The main pool's connections now: (in use, idle).
+    pub fn connections(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
+    }
+
     /// A connection for blocking code (the CLI, start-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
         Ok(self.pool.get()?)

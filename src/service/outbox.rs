@@ -331,3 +331,36 @@ pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxM
             .first(conn)?)
     })
 }
+
+/// The outbox at a glance, for monitoring (`/metrics`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backlog {
+    /// Mail waiting to be sent (queued), due or not.
+    pub queued: i64,
+    /// Queued mail whose time has come.
+    pub due: i64,
+    /// Seconds since the longest-waiting due mail became due (0 when none is due).
+    pub oldest_due_secs: f64,
+    /// Mail given up on (dead).
+    pub dead: i64,
+}
+
+pub fn backlog(conn: &mut DbConnection) -> Result<Backlog, AppError> {
+    let now = now();
+    let queued = || outbox::table.filter(outbox::state.eq(MailState::Queued.as_str()));
+    let due = || queued().filter(outbox::next_attempt_at.le(now));
+    let oldest: Option<NaiveDateTime> = due()
+        .select(diesel::dsl::min(outbox::next_attempt_at))
+        .first(conn)?;
+    Ok(Backlog {
+        queued: queued().count().get_result(conn)?,
+        due: due().count().get_result(conn)?,
+        oldest_due_secs: oldest
+            .map(|at| (now - at).num_milliseconds().max(0) as f64 / 1000.0)
+            .unwrap_or(0.0),
+        dead: outbox::table
+            .filter(outbox::state.eq(MailState::Dead.as_str()))
+            .count()
+            .get_result(conn)?,
+    })
+}

@@ -476,6 +476,7 @@ async fn sign(
     };
     match result {
         Ok(signatures::SignOutcome::Trapped) => {
+            state.metrics.signed(&signatures::SignOutcome::Trapped);
             let hits = 1 + state
                 .honeypot_hits
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -489,6 +490,7 @@ async fn sign(
         }
         Ok(outcome) => {
             tracing::info!(?outcome, "sign request");
+            state.metrics.signed(&outcome);
             state.wake_outbox();
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))

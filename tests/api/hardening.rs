@@ -196,6 +196,7 @@ db_test!(
     // Issue 18, finding 2: `/health` said 200 while every other route answered 503. It now
     // reports when the service is shedding, and recovers when the load goes.
     async fn health_reports_shedding_and_recovers(app, |s| {
+        s.metrics_token = Some("metrics-token-for-shedding".to_string().into());
         s.max_in_flight = 2;
         s.max_unfinished_bodies_per_address = 0;
         s.body_timeout_ms = 60_000;
@@ -218,6 +219,23 @@ db_test!(
         let r = app.get("/api/v1/letters").await;
         assert_eq!(r.status(), 503, "and a read is shed");
         assert!(app.get("/health").await.headers().contains_key("retry-after"));
+        // Unready, but alive: liveness says so, and monitoring still sees the shed request.
+        let (status, body) = status_json(app.get("/health/live").await).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("alive")));
+        let metrics = app
+            .client
+            .get(app.url("/metrics"))
+            .bearer_auth("metrics-token-for-shedding")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(metrics.status(), 200);
+        let text = metrics.text().await.unwrap();
+        let shed = text
+            .lines()
+            .find_map(|l| l.strip_prefix("undersigned_requests_shed_total "))
+            .and_then(|v| v.parse::<f64>().ok());
+        assert!(shed >= Some(1.0), "{text}");
         // Closing the stalled connections frees their places; health recovers.
         drop(stalled);
         let mut healthy = false;

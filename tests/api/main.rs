@@ -29,6 +29,7 @@ mod instances;
 mod invitations;
 mod ledger;
 mod letters;
+mod metrics;
 mod migrations;
 mod moderation;
 mod open_data;

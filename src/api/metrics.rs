@@ -1,0 +1,42 @@
+//! `GET /metrics`: the Prometheus scrape (see [`crate::metrics`]). 404 unless `metrics_token` is
+//! set; 401 without that token as a bearer token. Not in the OpenAPI document: it is for the
+//! operator's monitoring, not for API clients.
+
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+
+use crate::error::AppError;
+use crate::metrics::{Readings, CONTENT_TYPE};
+use crate::service::outbox;
+use crate::startup::AppState;
+
+pub async fn scrape(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    match state.is_metrics_token(presented) {
+        None => return Err(AppError::not_found("route /metrics")),
+        Some(false) => return Err(AppError::Unauthorized),
+        Some(true) => {}
+    }
+    let backlog = state.db.run(outbox::backlog).await?;
+    let readings = Readings {
+        backlog,
+        connections: state.db.connections(),
+        in_flight: state.load.current(),
+        cache_bytes: state.responses.weight(),
+    };
+    let text = state
+        .metrics
+        .render(readings)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("encoding the metrics: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(CONTENT_TYPE)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(text))
+}
