@@ -82,7 +82,7 @@ pub(crate) fn cors() -> actix_cors::Cors {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// Page number, from 1.
+    /// Page number, from 1 to 1,000,000.
     pub page: Option<i64>,
     /// Items per page, 1 to 200 (default 50).
     pub per_page: Option<i64>,
@@ -92,8 +92,11 @@ impl PageQuery {
     pub fn parse(&self) -> Result<PageRequest, AppError> {
         let mut errors = FieldCollector::new();
         let page = self.page.unwrap_or(1);
-        if page < 1 {
-            errors.add("page", "must be 1 or more");
+        if !(1..=PageRequest::MAX_PAGE).contains(&page) {
+            errors.add(
+                "page",
+                format!("must be from 1 to {}", PageRequest::MAX_PAGE),
+            );
         }
         let per_page = self.per_page.unwrap_or(PageRequest::DEFAULT_PER_PAGE);
         if !(1..=PageRequest::MAX_PER_PAGE).contains(&per_page) {

@@ -53,9 +53,20 @@ pub struct PageRequest {
 impl PageRequest {
     pub const DEFAULT_PER_PAGE: i64 = 50;
     pub const MAX_PER_PAGE: i64 = 200;
+    /// The last page anyone may ask for: its offset stays far from overflowing.
+    pub const MAX_PAGE: i64 = 1_000_000;
+
+    /// Page `page` (from a form's query: missing, below 1 or past [`Self::MAX_PAGE`] is brought
+    /// into range) of the default size.
+    pub fn clamped(page: Option<i64>) -> PageRequest {
+        PageRequest {
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
+            per_page: Self::DEFAULT_PER_PAGE,
+        }
+    }
 
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

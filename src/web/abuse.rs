@@ -149,10 +149,7 @@ async fn page(
         _ => true,
     };
     let run = filter_ok && !form.is_blank();
-    let request = PageRequest {
-        page: form.page.unwrap_or(1).max(1),
-        per_page: PageRequest::DEFAULT_PER_PAGE,
-    };
+    let request = PageRequest::clamped(form.page);
     let (view, preview) = state
         .db
         .run(move |conn| {

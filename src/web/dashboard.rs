@@ -76,13 +76,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
 }
 
-fn page_request(page: Option<i64>) -> PageRequest {
-    PageRequest {
-        page: page.unwrap_or(1).max(1),
-        per_page: PageRequest::DEFAULT_PER_PAGE,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "dashboard/home.html")]
 struct HomePage<'a> {
@@ -655,7 +648,7 @@ async fn signatures_page(
             .map(|n| n.normalized()),
     };
     checks.finish()?;
-    let page = page_request(query.page);
+    let page = PageRequest::clamped(query.page);
     let actor = session.actor.clone();
     let (view, list) = state
         .db
@@ -831,7 +824,7 @@ async fn letter_audit(
     let (actor, slug, page) = (
         session.actor.clone(),
         slug.into_inner(),
-        page_request(query.page),
+        PageRequest::clamped(query.page),
     );
     let (view, log) = state
         .db
@@ -855,7 +848,7 @@ async fn coalition_audit(
     let (actor, slug, page) = (
         session.actor.clone(),
         slug.into_inner(),
-        page_request(query.page),
+        PageRequest::clamped(query.page),
     );
     let (coalition, log) = state
         .db
@@ -1062,7 +1055,7 @@ async fn outbox_page(
     let mut errors = FieldCollector::new();
     let mail_state: Option<MailState> = errors.optional("state", Some(&query.state), str::parse);
     errors.finish()?;
-    let (actor, page) = (session.actor.clone(), page_request(query.page));
+    let (actor, page) = (session.actor.clone(), PageRequest::clamped(query.page));
     let list = state
         .db
         .run(move |conn| outbox::list(conn, &actor, mail_state, page))

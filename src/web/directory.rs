@@ -138,13 +138,6 @@ fn organisation_path(o: &Organisation) -> String {
     format!("/dashboard/organisations/{}", key_of(o))
 }
 
-fn page_request(page: Option<i64>) -> PageRequest {
-    PageRequest {
-        page: page.unwrap_or(1).max(1),
-        per_page: PageRequest::DEFAULT_PER_PAGE,
-    }
-}
-
 // ---- The directory: list and search ----
 
 #[derive(Deserialize, Default)]
@@ -217,7 +210,7 @@ async fn list(
         Ok(()) => FormErrors::default(),
         Err(e) => FormErrors::from_error(&e).unwrap_or_default(),
     };
-    let page = page_request(query.page);
+    let page = PageRequest::clamped(query.page);
     let roles: Vec<String> = session.me().roles.iter().map(|(c, _)| c.clone()).collect();
     let search = errors.is_empty();
     let actor = session.actor.clone();
@@ -643,7 +636,7 @@ async fn members(
         &state,
         &session,
         slug.into_inner(),
-        page_request(query.page),
+        PageRequest::clamped(query.page),
         StatusCode::OK,
         String::new(),
         notice(&query.done),

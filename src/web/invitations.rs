@@ -385,8 +385,8 @@ async fn dashboard(
 ) -> Result<HttpResponse, PageError> {
     let actor = session.actor.clone();
     let request = PageRequest {
-        page: page.max(1),
         per_page: PageRequest::MAX_PER_PAGE,
+        ..PageRequest::clamped(Some(page))
     };
     let (letter, found, counts) = state
         .db
