@@ -218,15 +218,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let setup = app.setup_url().map(str::to_string);
         actix_web::rt::spawn(app.run_until(std::future::pending()));
-        let app = TestApp {
-            address,
-            backend: db.backend,
-            client: reqwest::Client::new(),
-            token: String::new(),
-            db,
-            mail,
-        };
-        (app, setup)
+        (TestApp::at(address, db, mail), setup)
     }
 
     /// An account (created with the admin token unless it exists) and a new API token for it.
@@ -447,14 +439,24 @@ impl TestApp {
 
     /// Confirm a signature with the link in its confirmation mail.
     pub async fn confirm(&self, mail: &ReceivedMail) {
+        self.follow(mail, "confirm").await;
+    }
+
+    /// Withdraw a signature with the link in its confirmation mail.
+    pub async fn withdraw(&self, mail: &ReceivedMail) {
+        self.follow(mail, "withdraw").await;
+    }
+
+    /// POST the token of the mail's `action` link (confirm, withdraw) to the API; expects 200.
+    async fn follow(&self, mail: &ReceivedMail, action: &str) {
         let r = self
             .client
-            .post(self.url("/api/v1/signatures/confirm"))
-            .json(&serde_json::json!({"token": mail.token("confirm")}))
+            .post(self.url(&format!("/api/v1/signatures/{action}")))
+            .json(&serde_json::json!({"token": mail.token(action)}))
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "confirming the signature of {:?}", mail.to);
+        assert_eq!(r.status(), 200, "{action}: the signature of {:?}", mail.to);
     }
 
     /// [`Self::sign_and_confirm`] for an organisation `name` in `country`, from a new address.

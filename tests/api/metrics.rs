@@ -174,14 +174,7 @@ async fn a_scrape_shows_requests_signatures_the_cache_and_the_outbox_moving() {
         let sink = SmtpSink::start_on_port(port);
         let mail = sink.wait_for_to(0, "someone@org.example").await;
         app.confirm(&mail).await;
-        let r = app
-            .client
-            .post(app.url("/api/v1/signatures/withdraw"))
-            .json(&serde_json::json!({"token": mail.token("withdraw")}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        app.withdraw(&mail).await;
         let last = scrape(&app).await;
         assert_eq!(number(&last, "undersigned_signatures_confirmed{}"), 1.0);
         assert_eq!(number(&last, "undersigned_signatures_withdrawn{}"), 1.0);
