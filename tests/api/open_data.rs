@@ -215,6 +215,12 @@ db_test!(
         assert!(xml.contains("Withdrew: "));
         let newest = xml.find("Withdrew: ").unwrap();
         assert!(newest < xml.find("Signed: ").unwrap(), "newest first");
+
+        // Feed readers find the feed from the letter's page (autodiscovery), in its head.
+        let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
+        let head = &page[..page.find("</head>").expect("a head")];
+        let link = format!(r#"<link rel="alternate" type="application/atom+xml" title="Letter {letter}: new signatories" href="/api/v1/letters/{letter}/changes.atom">"#);
+        assert!(head.contains(&link), "{head}");
     }
 );
 
