@@ -61,7 +61,9 @@ pub struct Metrics {
     outbox_queued: Gauge,
     outbox_due: Gauge,
     outbox_oldest_due: Gauge<f64, AtomicU64>,
+    outbox_oldest_queued: Gauge<f64, AtomicU64>,
     outbox_dead: Gauge,
+    database_up: Gauge,
     db_connections: Family<StateLabels, Gauge>,
     in_flight: Gauge,
     cache_bytes: Gauge,
@@ -99,7 +101,7 @@ impl Metrics {
         let sign_requests = Family::<OutcomeLabels, Counter>::default();
         registry.register(
             "sign_requests",
-            "Sign requests taken, by outcome: created, resent, unchanged, held, trapped",
+            "Sign requests taken, by outcome: created, resent, unchanged, held, trapped, invitation",
             sign_requests.clone(),
         );
         let confirmations = Counter::default();
@@ -165,6 +167,17 @@ impl Metrics {
             "How long the longest-waiting due mail has waited since it became due (0 when none)",
             outbox_oldest_due.clone(),
         );
+        let outbox_oldest_queued = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "outbox_oldest_queued_age_seconds",
+            "How long the oldest queued mail has waited since it was queued, through its retries (0 when none)",
+            outbox_oldest_queued.clone(),
+        );
+        let database_up = gauge(
+            &mut registry,
+            "database_up",
+            "1 when the database answered this scrape's outbox query, 0 when it did not (the outbox gauges then keep their last values)",
+        );
         let db_connections = Family::<StateLabels, Gauge>::default();
         registry.register(
             "db_connections",
@@ -181,7 +194,9 @@ impl Metrics {
             outbox_queued,
             outbox_due,
             outbox_oldest_due,
+            outbox_oldest_queued,
             outbox_dead,
+            database_up,
             db_connections,
             in_flight,
             cache_bytes,
@@ -190,7 +205,13 @@ impl Metrics {
 
     /// A sign request's outcome (`SignOutcome`, by its name).
     pub fn signed(&self, outcome: &impl std::fmt::Debug) {
-        let outcome = format!("{outcome:?}").to_lowercase();
+        self.sign_request(&format!("{outcome:?}").to_lowercase());
+    }
+
+    /// A sign request by the name of its outcome (`invitation`: signed through an invitation's
+    /// link).
+    pub fn sign_request(&self, outcome: &str) {
+        let outcome = outcome.to_string();
         self.sign_requests
             .get_or_create(&OutcomeLabels { outcome })
             .inc();
@@ -207,10 +228,14 @@ impl Metrics {
 
     /// The text of one scrape, with the values read now.
     pub fn render(&self, now: Readings) -> Result<String, std::fmt::Error> {
-        self.outbox_queued.set(now.backlog.queued);
-        self.outbox_due.set(now.backlog.due);
-        self.outbox_oldest_due.set(now.backlog.oldest_due_secs);
-        self.outbox_dead.set(now.backlog.dead);
+        self.database_up.set(i64::from(now.backlog.is_some()));
+        if let Some(backlog) = now.backlog {
+            self.outbox_queued.set(backlog.queued);
+            self.outbox_due.set(backlog.due);
+            self.outbox_oldest_due.set(backlog.oldest_due_secs);
+            self.outbox_oldest_queued.set(backlog.oldest_queued_secs);
+            self.outbox_dead.set(backlog.dead);
+        }
         for (state, n) in [("in_use", now.connections.0), ("idle", now.connections.1)] {
             self.db_connections
                 .get_or_create(&StateLabels {
@@ -242,7 +267,8 @@ impl Metrics {
 
 /// What a scrape reads besides the counters.
 pub struct Readings {
-    pub backlog: Backlog,
+    /// `None` when the database did not answer.
+    pub backlog: Option<Backlog>,
     /// The pool's connections: (in use, idle).
     pub connections: (u32, u32),
     pub in_flight: usize,

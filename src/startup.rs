@@ -97,14 +97,41 @@ impl AppState {
             .db
             .write(move |conn| change(conn, &ledger, &token))
             .await?;
-        self.metrics
-            .changed_signature(view.state() == crate::domain::SignatureState::Withdrawn);
+        if view.changed_now {
+            self.metrics
+                .changed_signature(view.state() == crate::domain::SignatureState::Withdrawn);
+        }
         if view.verified_now {
             self.versions.clear();
         } else {
             self.versions.forget(&view.letter.slug);
         }
         Ok(view)
+    }
+
+    /// Sign a letter through an invitation's link, then forget the cached version of its letter
+    /// (of every letter when its organisation became verified) and count the signature.
+    pub async fn sign_by_invitation(
+        &self,
+        token: Token,
+        input: crate::service::invitations::InvitationSignInput,
+    ) -> Result<crate::service::invitations::Signed, AppError> {
+        let (key, ledger, policy) = (self.key.clone(), self.ledger.clone(), self.signing.clone());
+        let signed = self
+            .db
+            .write(move |conn| {
+                crate::service::invitations::sign(conn, &key, &ledger, &policy, &token, input)
+            })
+            .await?;
+        match &signed.signature {
+            Some(s) if s.verified_now => self.versions.clear(),
+            Some(_) => self.versions.forget(&signed.view.letter.letter.slug),
+            None => {}
+        }
+        if signed.signature.is_some() {
+            self.metrics.sign_request("invitation");
+        }
+        Ok(signed)
     }
 
     /// Count a sign request against its letter's limit, found by slug or id (a draft or unknown

@@ -178,14 +178,17 @@ impl<T: DeserializeOwned> FromRequest for ApiQuery<T> {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<Option<&str>> {
+/// The bearer token of a request: `None` without an `Authorization` header, `Some(None)` with
+/// one that holds no bearer token. The scheme is case-insensitive (RFC 9110 §11.1).
+pub fn bearer(req: &HttpRequest) -> Option<Option<&str>> {
     let value = req.headers().get(header::AUTHORIZATION)?;
     Some(
         value
             .to_str()
             .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim),
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim()),
     )
 }
 

@@ -256,17 +256,7 @@ pub async fn sign(
     let (Some(token), Ok(input)) = (token, input) else {
         return Err(AppError::field("token", "is required"));
     };
-    let app = state.clone();
-    let signed = state
-        .db
-        .write(move |conn| {
-            invitations::sign(conn, &app.key, &app.ledger, &app.signing, &token, input)
-        })
-        .await?;
-    match &signed.signature {
-        Some(s) if s.verified_now => state.versions.clear(),
-        _ => state.versions.forget(&signed.view.letter.letter.slug),
-    }
+    let signed = state.sign_by_invitation(token, input).await?;
     Ok(HttpResponse::Ok().json(InvitationSignedJson {
         status: match &signed.signature {
             None => "already_signed".to_string(),

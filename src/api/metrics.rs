@@ -13,18 +13,21 @@ pub async fn scrape(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let presented = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
+    let presented = super::extract::bearer(&req).flatten().unwrap_or_default();
     match state.is_metrics_token(presented) {
         None => return Err(AppError::not_found("route /metrics")),
         Some(false) => return Err(AppError::Unauthorized),
         Some(true) => {}
     }
-    let backlog = state.db.run(outbox::backlog).await?;
+    // A scrape still answers while the database is away: the request counters and
+    // `database_up 0` are what the alert needs then.
+    let backlog = match state.db.run(outbox::backlog).await {
+        Ok(backlog) => Some(backlog),
+        Err(e) => {
+            tracing::warn!(error = %e, "metrics: the database did not answer the outbox query");
+            None
+        }
+    };
     let readings = Readings {
         backlog,
         connections: state.db.connections(),

@@ -187,6 +187,7 @@ pub fn find(
             letter: view.letter.clone(),
             organisation,
             verified_now: false,
+            changed_now: false,
         })
         .collect();
     Ok(Preview {

@@ -339,8 +339,12 @@ pub struct Backlog {
     pub queued: i64,
     /// Queued mail whose time has come.
     pub due: i64,
-    /// Seconds since the longest-waiting due mail became due (0 when none is due).
+    /// Seconds since the longest-waiting due mail became due (0 when none is due). Restarts with
+    /// each retry, so it stays small while a failing server keeps mail cycling.
     pub oldest_due_secs: f64,
+    /// Seconds since the oldest queued mail was queued (0 when none is): grows through every
+    /// retry, so it tells that mail is stuck.
+    pub oldest_queued_secs: f64,
     /// Mail given up on (dead).
     pub dead: i64,
 }
@@ -349,15 +353,22 @@ pub fn backlog(conn: &mut DbConnection) -> Result<Backlog, AppError> {
     let now = now();
     let queued = || outbox::table.filter(outbox::state.eq(MailState::Queued.as_str()));
     let due = || queued().filter(outbox::next_attempt_at.le(now));
-    let oldest: Option<NaiveDateTime> = due()
+    let oldest_due: Option<NaiveDateTime> = due()
         .select(diesel::dsl::min(outbox::next_attempt_at))
         .first(conn)?;
+    let oldest_queued: Option<NaiveDateTime> = queued()
+        .select(diesel::dsl::min(outbox::created_at))
+        .first(conn)?;
+    let age = |since: Option<NaiveDateTime>| {
+        since
+            .map(|at| (now - at).num_milliseconds().max(0) as f64 / 1000.0)
+            .unwrap_or(0.0)
+    };
     Ok(Backlog {
         queued: queued().count().get_result(conn)?,
         due: due().count().get_result(conn)?,
-        oldest_due_secs: oldest
-            .map(|at| (now - at).num_milliseconds().max(0) as f64 / 1000.0)
-            .unwrap_or(0.0),
+        oldest_due_secs: age(oldest_due),
+        oldest_queued_secs: age(oldest_queued),
         dead: outbox::table
             .filter(outbox::state.eq(MailState::Dead.as_str()))
             .count()

@@ -626,6 +626,9 @@ pub struct SignatureView {
     /// This change verified the organisation by its domain, so its rows in other letters'
     /// lists changed too.
     pub verified_now: bool,
+    /// This call changed the signature's state (confirmed, listed or withdrawn it); `false` when
+    /// it found the change already made (a link followed twice).
+    pub changed_now: bool,
 }
 
 impl SignatureView {
@@ -665,6 +668,7 @@ fn view_by(
         letter,
         organisation,
         verified_now: false,
+        changed_now: false,
     }))
 }
 
@@ -822,6 +826,7 @@ pub(crate) fn complete(
     }
     Ok(SignatureView {
         verified_now,
+        changed_now: true,
         ..confirmed
     })
 }
@@ -878,7 +883,10 @@ fn hold_confirmed(
             Some(&view.signature.id),
         )?;
     }
-    find_by_id(conn, &view.signature.id)
+    Ok(SignatureView {
+        changed_now: true,
+        ..find_by_id(conn, &view.signature.id)?
+    })
 }
 
 /// Approving a held signature: the organisation's live signature it contested (or whichever
@@ -986,7 +994,8 @@ pub fn withdraw(
                  coalition can still erase your name and email on request",
             ));
         }
-        if view.state().is_live() {
+        let live = view.state().is_live();
+        if live {
             let now = now();
             diesel::update(signatures::table.find(&view.signature.id))
                 .set((
@@ -1005,7 +1014,10 @@ pub fn withdraw(
                 "signature.withdrawn",
             )?;
         }
-        find_by_id(conn, &view.signature.id)
+        Ok(SignatureView {
+            changed_now: live,
+            ..find_by_id(conn, &view.signature.id)?
+        })
     })
 }
 
@@ -1240,6 +1252,7 @@ pub fn list_for_letter(
             letter: view.letter.clone(),
             organisation,
             verified_now: false,
+            changed_now: false,
         })
         .collect();
     Ok(super::Page::new(items, page, total))

@@ -218,17 +218,7 @@ async fn sign(
             .await;
         }
     };
-    let app = state.clone();
-    let signed = state
-        .db
-        .write(move |conn| {
-            invitations::sign(conn, &app.key, &app.ledger, &app.signing, &token, input)
-        })
-        .await?;
-    match &signed.signature {
-        Some(s) if s.verified_now => state.versions.clear(),
-        _ => state.versions.forget(&signed.view.letter.letter.slug),
-    }
+    let signed = state.sign_by_invitation(token, input).await?;
     let notice = match &signed.signature {
         None => "Your organisation had already signed this letter; nothing changed.".to_string(),
         Some(s) if s.state() == crate::domain::SignatureState::Published => format!(

@@ -214,6 +214,7 @@ async fn postgres_going_away_mid_traffic_answers_503_and_recovers_by_itself() {
     through.set_port(Some(proxy.port)).unwrap();
     let app = TestApp::spawn_with(db, |s| {
         s.database_url = Some(through.to_string().into());
+        s.metrics_token = Some(crate::metrics::TOKEN.to_string().into());
         // Hundreds of sign requests from one domain: the abuse caps would refuse them.
         s.unconfirmed_per_domain_per_hour = 0;
         s.mails_per_domain_per_hour = 0;
@@ -236,6 +237,12 @@ async fn postgres_going_away_mid_traffic_answers_503_and_recovers_by_itself() {
     }
     assert_eq!(down.0, 503, "/health while the database is away");
     assert!(down.1.is_some(), "Retry-After on /health");
+    // The scrape still answers, and says the database is away.
+    let scraped = crate::metrics::scrape(&app).await;
+    assert_eq!(
+        crate::metrics::number(&scraped, "undersigned_database_up{}"),
+        0.0
+    );
     actix_web::rt::time::sleep(Duration::from_secs(2)).await;
 
     // It comes back: the service recovers without a restart.
@@ -245,6 +252,11 @@ async fn postgres_going_away_mid_traffic_answers_503_and_recovers_by_itself() {
         assert!(Instant::now() < deadline, "/health did not recover");
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
+    let scraped = crate::metrics::scrape(&app).await;
+    assert_eq!(
+        crate::metrics::number(&scraped, "undersigned_database_up{}"),
+        1.0
+    );
     actix_web::rt::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::SeqCst);
     let outcomes = collect(running).await;

@@ -50,6 +50,10 @@ pub fn backends() -> Vec<Backend> {
 }
 
 pub fn postgres_url() -> Option<String> {
+    // libpq and the `openssl` crate (the TLS mail tests' CA) share OpenSSL: initialise it once,
+    // before either uses it, or the process may crash at exit (about 1 run in 11 of the
+    // PostgreSQL fault test, when libpq had initialised it alone).
+    openssl::init();
     std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.trim().is_empty())

@@ -75,7 +75,9 @@ async fn sign_from(browser: &Browser, from: &str, token: &str, name: &str) -> (u
 }
 
 db_test!(
-    async fn invited_organisations_sign_through_their_links_and_only_the_others_are_reminded(app) {
+    async fn invited_organisations_sign_through_their_links_and_only_the_others_are_reminded(app, |s| {
+        s.metrics_token = Some(crate::metrics::TOKEN.to_string().into());
+    }) {
         let letter = app.open_letter("invited", "auto").await;
         let orgs = directory(
             &app,
@@ -158,6 +160,10 @@ db_test!(
         assert_eq!(status, 200);
         assert!(page.contains("already signed"), "{page}");
         assert_eq!(app.signatories(&letter).await["total"], 3);
+        // The metrics count the three signatures, not the repeat.
+        let scraped = crate::metrics::scrape(&app).await;
+        let by_invitation = r#"undersigned_sign_requests{outcome="invitation"}"#;
+        assert_eq!(crate::metrics::number(&scraped, by_invitation), 3.0);
 
         let list = invitations(&app, &letter).await;
         assert_eq!(list["counts"], json!({"invited": 4, "opened": 3, "signed": 3}));

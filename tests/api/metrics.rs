@@ -9,7 +9,7 @@ use openmetrics_parser::{HistogramValue, OpenMetricsValue};
 
 /// A sample's value: a number, or a histogram.
 #[derive(Debug, Clone)]
-enum Value {
+pub enum Value {
     Number(f64),
     Histogram(HistogramValue),
 }
@@ -17,17 +17,21 @@ enum Value {
 use crate::helpers::{backends, signer, TestApp, TestDatabase};
 use crate::mail::SmtpSink;
 
-const TOKEN: &str = "metrics-token-0123456789";
+pub const TOKEN: &str = "metrics-token-0123456789";
 
-/// One scrape: each sample by its name and labels (`name{a="x",b="y"}`, labels sorted).
-async fn scrape(app: &TestApp) -> HashMap<String, Value> {
-    let r = app
-        .client
+/// A GET of `/metrics` with this `Authorization` header.
+async fn get_metrics(app: &TestApp, authorization: &str) -> reqwest::Response {
+    app.client
         .get(app.url("/metrics"))
-        .bearer_auth(TOKEN)
+        .header("authorization", authorization)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// One scrape: each sample by its name and labels (`name{a="x",b="y"}`, labels sorted).
+pub async fn scrape(app: &TestApp) -> HashMap<String, Value> {
+    let r = get_metrics(app, &format!("Bearer {TOKEN}")).await;
     assert_eq!(r.status(), 200);
     let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
     assert!(
@@ -62,7 +66,7 @@ async fn scrape(app: &TestApp) -> HashMap<String, Value> {
     samples
 }
 
-fn number(samples: &HashMap<String, Value>, key: &str) -> f64 {
+pub fn number(samples: &HashMap<String, Value>, key: &str) -> f64 {
     match samples.get(key) {
         Some(Value::Number(v)) => *v,
         Some(other) => panic!("{key} is {other:?}"),
@@ -74,13 +78,7 @@ fn number(samples: &HashMap<String, Value>, key: &str) -> f64 {
 async fn metrics_are_off_without_a_token_setting() {
     for backend in backends() {
         let app = TestApp::spawn(backend).await;
-        let r = app
-            .client
-            .get(app.url("/metrics"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap();
+        let r = get_metrics(&app, &format!("Bearer {TOKEN}")).await;
         assert_eq!(r.status(), 404);
     }
 }
@@ -98,17 +96,15 @@ async fn a_scrape_shows_requests_signatures_the_cache_and_the_outbox_moving() {
         })
         .await;
 
-        // Without the token, or with another: 401.
+        // Without the token, or with another, or under another scheme: 401. The scheme's case
+        // does not matter (RFC 9110).
         let r = app.get("/metrics").await;
         assert_eq!(r.status(), 401);
-        let r = app
-            .client
-            .get(app.url("/metrics"))
-            .bearer_auth("wrong")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 401);
+        for wrong in ["Bearer wrong", &format!("Basic {TOKEN}"), TOKEN] {
+            assert_eq!(get_metrics(&app, wrong).await.status(), 401, "{wrong}");
+        }
+        let r = get_metrics(&app, &format!("bearer {TOKEN}")).await;
+        assert_eq!(r.status(), 200);
 
         let letter = app.open_letter("l", "auto").await;
         let before = scrape(&app).await;
@@ -147,6 +143,12 @@ async fn a_scrape_shows_requests_signatures_the_cache_and_the_outbox_moving() {
         assert_eq!(number(&after, "undersigned_outbox_queued{}"), 1.0);
         assert_eq!(number(&after, "undersigned_outbox_due{}"), 1.0);
         assert!(number(&after, "undersigned_outbox_oldest_due_age_seconds{}") >= 0.0);
+        assert_eq!(number(&after, "undersigned_database_up{}"), 1.0);
+        // The queued mail's age grows through its retries.
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let later = scrape(&app).await;
+        let queued_age = "undersigned_outbox_oldest_queued_age_seconds{}";
+        assert!(number(&later, queued_age) >= 1.0, "{later:#?}");
         assert_eq!(number(&after, "undersigned_outbox_dead{}"), 0.0);
         assert_eq!(number(&after, "undersigned_requests_shed{}"), 0.0);
         assert!(after.contains_key(r#"undersigned_db_connections{state="idle"}"#));
@@ -173,11 +175,15 @@ async fn a_scrape_shows_requests_signatures_the_cache_and_the_outbox_moving() {
         // The mail server comes up: the mail goes, the signer confirms, then withdraws.
         let sink = SmtpSink::start_on_port(port);
         let mail = sink.wait_for_to(0, "someone@org.example").await;
+        // Each link followed twice: each change counted once.
         app.confirm(&mail).await;
+        app.confirm(&mail).await;
+        app.withdraw(&mail).await;
         app.withdraw(&mail).await;
         let last = scrape(&app).await;
         assert_eq!(number(&last, "undersigned_signatures_confirmed{}"), 1.0);
         assert_eq!(number(&last, "undersigned_signatures_withdrawn{}"), 1.0);
         assert_eq!(number(&last, "undersigned_outbox_due{}"), 0.0);
+        assert_eq!(number(&last, queued_age), 0.0);
     }
 }
