@@ -311,7 +311,7 @@ pub fn territory(db: &crate::db::Db, action: TerritoryCommand) -> anyhow::Result
     let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     match action {
         TerritoryCommand::Add { code, alpha3, name } => {
-            let territory = crate::api::countries::NewTerritoryJson::new(code, alpha3, name)
+            let territory = countries::NewTerritoryFields::new(code, alpha3, name)
                 .parse()
                 .map_err(for_the_shell)?;
             let added = countries::add_territory(&mut conn, &Actor::System, territory)

@@ -3,18 +3,13 @@
 //! See `docs/ARCHITECTURE.md` for how the modules fit together.
 
 pub mod api;
-pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
-pub mod load;
-pub mod metrics;
-pub mod nul_bytes;
-pub mod proxy;
-pub mod rate_limit;
+pub mod http;
 pub mod service;
 pub mod startup;
 pub mod verify;

@@ -21,131 +21,17 @@ use tracing_actix_web::{RootSpanBuilder, TracingLogger};
 use crate::config::Settings;
 use crate::db::{migrations, DatabaseUrl, Db, SqliteTuning};
 use crate::domain::ledger::LedgerKey;
-use crate::domain::token::Token;
 use crate::domain::token::TokenKey;
 use crate::email::Mailer;
 use crate::error::AppError;
 use crate::service::signatures::SigningPolicy;
-use crate::service::signatures::{SignatureChange, SignatureView};
 use crate::worker::deadlines::DeadlineWorker;
 use crate::worker::outbox::{OutboxWorker, RetryPolicy};
 use crate::worker::retention::RetentionWorker;
 use crate::{api, service, web as pages};
 
-pub use crate::rate_limit::{Limits, RateLimit};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    /// Whether the mail settings worked when checked at start (the outbox page shows it).
-    pub mail_check: Arc<crate::email::MailCheck>,
-    pub public_url: String,
-    pub max_body_bytes: usize,
-    pub key: TokenKey,
-    /// Signs the heads of letters' ledgers.
-    pub ledger: LedgerKey,
-    pub signing: SigningPolicy,
-    /// Cookies get `Secure` when the public URL is HTTPS.
-    pub secure_cookies: bool,
-    pub countries: crate::cache::CountryCache,
-    /// Shared with the deadline worker, which forgets the letters it closes.
-    pub versions: Arc<crate::cache::VersionCache>,
-    /// Public responses rendered once and served from memory.
-    pub responses: crate::cache::ResponseCache,
-    /// Updates one letter may send in 24 hours (0: no limit).
-    pub updates_per_letter_per_day: u32,
-    /// When the dashboard warns of signing surging from one domain or network.
-    pub surge: service::abuse::SurgePolicy,
-    /// Sign forms whose honeypot field was filled since start-up (logged; nothing stored).
-    pub honeypot_hits: std::sync::atomic::AtomicU64,
-    /// Sign requests per letter (`AppState::signing_allowed`).
-    pub sign_per_letter: crate::rate_limit::PerLetter,
-    /// The requests being handled, against `max_in_flight` (`/health` reports shedding).
-    pub load: Arc<crate::load::InFlight>,
-    outbox_wake: Arc<Notify>,
-    admin_token_sha256: [u8; 32],
-    /// What `/metrics` shows.
-    pub metrics: Arc<crate::metrics::Metrics>,
-    /// SHA-256 of `metrics_token`; `None`: `/metrics` is off.
-    metrics_token_sha256: Option<[u8; 32]>,
-}
-
-impl AppState {
-    /// Compare digests in constant time, so the comparison's timing says nothing about the token.
-    pub fn is_admin_token(&self, presented: &str) -> bool {
-        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        crate::domain::token::same_secret(&digest, &self.admin_token_sha256)
-    }
-
-    /// `None` when `/metrics` is off; else whether `presented` is its token (constant time).
-    pub fn is_metrics_token(&self, presented: &str) -> Option<bool> {
-        let expected = self.metrics_token_sha256.as_ref()?;
-        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        Some(crate::domain::token::same_secret(&digest, expected))
-    }
-
-    /// Change a signature through one of its links (confirm, withdraw), then forget the cached
-    /// version of its letter (of every letter when its organisation became verified, since
-    /// that shows in all its lists) so the change shows at once.
-    pub async fn change_signature(
-        &self,
-        token: Token,
-        change: SignatureChange,
-    ) -> Result<SignatureView, AppError> {
-        let ledger = self.ledger.clone();
-        let view = self
-            .db
-            .write(move |conn| change(conn, &ledger, &token))
-            .await?;
-        if view.changed_now {
-            self.metrics
-                .changed_signature(view.state() == crate::domain::SignatureState::Withdrawn);
-        }
-        if view.verified_now {
-            self.versions.clear();
-        } else {
-            self.versions.forget(&view.letter.slug);
-        }
-        Ok(view)
-    }
-
-    /// Sign a letter through an invitation's link, then forget the cached version of its letter
-    /// (of every letter when its organisation became verified) and count the signature.
-    pub async fn sign_by_invitation(
-        &self,
-        token: Token,
-        input: crate::service::invitations::InvitationSignInput,
-    ) -> Result<crate::service::invitations::Signed, AppError> {
-        let (key, ledger, policy) = (self.key.clone(), self.ledger.clone(), self.signing.clone());
-        let signed = self
-            .db
-            .write(move |conn| {
-                crate::service::invitations::sign(conn, &key, &ledger, &policy, &token, input)
-            })
-            .await?;
-        match &signed.signature {
-            Some(s) if s.verified_now => self.versions.clear(),
-            Some(_) => self.versions.forget(&signed.view.letter.letter.slug),
-            None => {}
-        }
-        if signed.signature.is_some() {
-            self.metrics.sign_request("invitation");
-        }
-        Ok(signed)
-    }
-
-    /// Count a sign request against its letter's limit, found by slug or id (a draft or unknown
-    /// letter is 404), so that every way of naming a letter shares one allowance.
-    pub async fn signing_allowed(&self, slug_or_id: &str) -> Result<(), AppError> {
-        let letter = self.versions.get(&self.db, slug_or_id).await?;
-        self.sign_per_letter.check(&letter.letter_id)
-    }
-
-    /// Tell the outbox worker that mail was queued, so it goes out at once.
-    pub fn wake_outbox(&self) {
-        self.outbox_wake.notify_one();
-    }
-}
+pub use crate::http::rate_limit::{Limits, RateLimit};
+pub use crate::http::AppState;
 
 /// Responses to a request that carries credentials (a bearer token or the session cookie) may
 /// hold private data: no cache, shared or the browser's, keeps them (`Cache-Control: no-store`,
@@ -243,7 +129,7 @@ fn secret(
             .with_context(|| format!("reading {}", path.display()))?;
         return Ok(SecretString::from(value.trim().to_string()));
     }
-    let value = service::random_token();
+    let value = crate::domain::token::random_token();
     write_private(&path, &value)?;
     tracing::info!(path = %path.display(), "generated {variable}; it is kept in this file");
     Ok(SecretString::from(value))
@@ -345,7 +231,7 @@ impl Application {
                 settings.sign_rate_per_minute,
                 settings.sign_rate_burst,
             ),
-            sign_per_letter: crate::rate_limit::PerLetter::new(
+            sign_per_letter: crate::http::rate_limit::PerLetter::new(
                 settings.sign_rate_per_letter_per_minute,
                 settings.sign_rate_per_letter_burst,
             ),
@@ -355,15 +241,17 @@ impl Application {
                 settings.sign_in_rate_burst,
             ),
         };
-        let load = crate::load::InFlight::new(settings.max_in_flight);
-        let responses = crate::cache::ResponseCache::new(
+        let load = crate::http::shedding::InFlight::new(settings.max_in_flight);
+        let responses = crate::http::cache::ResponseCache::new(
             settings.response_cache_mib.saturating_mul(1024 * 1024),
         );
-        let metrics = Arc::new(crate::metrics::Metrics::new(crate::metrics::Counted {
-            shed: load.shed_count.clone(),
-            cache_lookups: responses.lookups.clone(),
-            cache_renders: responses.renders.clone(),
-        }));
+        let metrics = Arc::new(crate::http::metrics::Metrics::new(
+            crate::http::metrics::Counted {
+                shed: load.shed_count.clone(),
+                cache_lookups: responses.lookups.clone(),
+                cache_renders: responses.renders.clone(),
+            },
+        ));
         let state = web::Data::new(AppState {
             sign_per_letter: limits.sign_per_letter.clone(),
             load: Arc::clone(&load),
@@ -452,14 +340,14 @@ impl Application {
         // Over HTTPS, browsers are told to use nothing else for a year (HSTS).
         let https = state.secure_cookies;
         actix_web::rt::spawn(limits.clone().prune_every(Limits::PRUNE_PERIOD));
-        let bodies = crate::load::BodyGuard::new(
+        let bodies = crate::http::shedding::BodyGuard::new(
             settings.max_unfinished_bodies_per_address,
             Duration::from_millis(settings.body_timeout_ms.max(1)),
         );
         let proxies = std::sync::Arc::new(
-            crate::proxy::TrustedProxies::parse(
+            crate::http::proxy::TrustedProxies::parse(
                 &settings.trusted_proxies,
-                crate::proxy::ProxyHeader::parse(&settings.proxy_header)
+                crate::http::proxy::ProxyHeader::parse(&settings.proxy_header)
                     .map_err(|e| anyhow::anyhow!("proxy_header: {e}"))?,
             )
             .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?,
@@ -471,13 +359,15 @@ impl Application {
             let metrics = Arc::clone(&state.metrics);
             App::new()
                 .wrap(actix_web::middleware::from_fn(head_as_get))
-                .wrap(actix_web::middleware::from_fn(crate::nul_bytes::refuse_nul))
+                .wrap(actix_web::middleware::from_fn(|req, next| {
+                    crate::http::nul_bytes::refuse_nul(pages::error_page, req, next)
+                }))
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
-                    crate::load::shed(load.clone(), req, next)
+                    crate::http::shedding::shed(load.clone(), req, next)
                 }))
                 // Before `shed`: a request refused for its slow bodies takes no place.
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
-                    crate::load::guard_bodies(bodies.clone(), req, next)
+                    crate::http::shedding::guard_bodies(bodies.clone(), req, next)
                 }))
                 .wrap(actix_web::middleware::from_fn(no_store_when_signed_in))
                 .wrap(actix_web::middleware::Condition::new(
@@ -497,12 +387,12 @@ impl Application {
                 )
                 // Counts and times every answer, the shed ones too.
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
-                    crate::metrics::observe(metrics.clone(), req, next)
+                    crate::http::metrics::observe(metrics.clone(), req, next)
                 }))
                 .wrap(TracingLogger::<RedactedSpan>::new())
                 // First of all: every per-client count reads the client it resolves.
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
-                    crate::proxy::resolve(proxies.clone(), req, next)
+                    crate::http::proxy::resolve(proxies.clone(), req, next)
                 }))
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))

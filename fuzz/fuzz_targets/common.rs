@@ -4,10 +4,7 @@
 #![allow(dead_code)]
 
 use serde::de::DeserializeOwned;
-use undersigned::api::{
-    accounts, campaigns, coalitions, countries, invitations, letters, members, moderation,
-    organisations, versions,
-};
+use undersigned::api::{accounts, coalitions, invitations, letters, moderation};
 use undersigned::db::models::Country;
 use undersigned::service::signatures::SignFields;
 
@@ -42,54 +39,66 @@ pub trait Decode {
 pub fn exercise(which: u8, input: &impl Decode, countries: &[Country]) {
     match which % 22 {
         0 => drop(input.decode::<SignFields>().map(|v| v.parse(countries))),
-        1 => drop(input.decode::<letters::NewLetterJson>().map(|v| v.parse())),
+        1 => drop(
+            input
+                .decode::<undersigned::service::letters::NewLetterFields>()
+                .map(|v| v.parse()),
+        ),
         2 => drop(
             input
-                .decode::<letters::LetterPatchJson>()
+                .decode::<undersigned::service::letters::LetterPatchFields>()
                 .map(|v| v.parse()),
         ),
         3 => drop(input.decode::<letters::TransitionJson>()),
         4 => drop(
             input
-                .decode::<campaigns::NewCampaignJson>()
+                .decode::<undersigned::service::campaigns::NewCampaignFields>()
                 .map(|v| v.parse()),
         ),
         5 => drop(
             input
-                .decode::<campaigns::CampaignPatchJson>()
+                .decode::<undersigned::service::campaigns::CampaignPatchFields>()
                 .map(|v| v.parse()),
         ),
-        6 => drop(input.decode::<campaigns::DeliverJson>().map(|v| v.parse())),
-        7 => drop(input.decode::<campaigns::NewEventJson>()),
+        6 => drop(
+            input
+                .decode::<undersigned::service::deliveries::DeliverFields>()
+                .map(|v| v.parse()),
+        ),
+        7 => drop(input.decode::<undersigned::service::campaigns::NewEventFields>()),
         8 => drop(
             input
-                .decode::<countries::NewTerritoryJson>()
+                .decode::<undersigned::service::countries::NewTerritoryFields>()
                 .map(|v| v.parse()),
         ),
-        9 => drop(input.decode::<members::LinkJson>().map(|v| v.parse())),
+        9 => drop(
+            input
+                .decode::<undersigned::service::organisations::LinkFields>()
+                .map(|v| v.parse()),
+        ),
         10 => drop(
             input
-                .decode::<organisations::MergeJson>()
+                .decode::<undersigned::service::organisations::MergeFields>()
                 .map(|v| v.parse()),
         ),
         11 => drop(
             input
-                .decode::<organisations::NewOrganisationJson>()
+                .decode::<undersigned::service::organisations::NewOrganisationFields>()
                 .map(|v| v.parse(countries)),
         ),
         12 => drop(
             input
-                .decode::<organisations::OrganisationPatchJson>()
+                .decode::<undersigned::service::organisations::OrganisationPatchFields>()
                 .map(|v| v.parse(countries)),
         ),
         13 => drop(
             input
-                .decode::<versions::NewVersionJson>()
+                .decode::<undersigned::service::versions::NewVersionFields>()
                 .map(|v| v.parse()),
         ),
         14 => drop(
             input
-                .decode::<versions::TranslationRequestJson>()
+                .decode::<undersigned::service::translations::TranslationFields>()
                 .map(|v| v.parse()),
         ),
         15 => drop(input.decode::<invitations::InviteJson>()),

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use libfuzzer_sys::fuzz_target;
-use undersigned::proxy::{ProxyHeader, TrustedProxies};
+use undersigned::http::proxy::{ProxyHeader, TrustedProxies};
 
 fuzz_target!(|input: &str| {
     let (forwarded, rest) = input.split_once('\n').unwrap_or((input, ""));

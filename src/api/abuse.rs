@@ -1,87 +1,24 @@
 //! Coordinators' bulk tools against fraudulent signing: find a letter's live signatures by email
 //! domain, network or time window (a preview), then reject every match in one request.
 
+use crate::http::commands::reject;
+use crate::service::abuse::MatchQuery;
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::extract::GuardedJson;
 use super::extract::{ApiQuery, Authenticated};
 use super::moderation::SignatureJson;
-use super::{text, timestamp, PageQuery};
+use super::PageQuery;
 use crate::domain::Permission;
-use crate::domain::{abuse, EmailDomain, SignatureState};
+use crate::domain::SignatureState;
 use crate::error::{AppError, FieldCollector};
-use crate::service::abuse::{self as service, MatchFilter};
+use crate::http::AppState;
+use crate::service::abuse::{self as service};
 use crate::service::Page;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(find).service(reject_matching);
-}
-
-/// What to look for; at least one of `email_domain`, `network`, `since`, `until`.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
-#[into_params(parameter_in = Query)]
-pub struct MatchQuery {
-    /// The signers' email domain, e.g. `example.org`.
-    #[serde(default)]
-    pub email_domain: Option<String>,
-    /// A network as the signature list shows it (16 hex digits: a keyed hash of the /24 or /48
-    /// the request came from, never an address).
-    #[serde(default)]
-    pub network: Option<String>,
-    /// Signed at or after (RFC 3339).
-    #[serde(default)]
-    pub since: Option<String>,
-    /// Signed before (RFC 3339).
-    #[serde(default)]
-    pub until: Option<String>,
-    /// `pending`, `confirmed` or `published`; default: all three.
-    #[serde(default)]
-    pub state: Option<String>,
-}
-
-fn blank_is_none(s: &Option<String>) -> Option<&str> {
-    s.as_deref().filter(|s| !s.trim().is_empty())
-}
-
-impl MatchQuery {
-    /// Parse into a filter, naming each field that fails; records into `errors`.
-    pub fn parse_into(&self, errors: &mut FieldCollector) -> MatchFilter {
-        let filter = MatchFilter {
-            email_domain: errors
-                .optional(
-                    "email_domain",
-                    blank_is_none(&self.email_domain),
-                    EmailDomain::parse,
-                )
-                .map(|d| abuse::email_domain(&abuse::email_key(&format!("x@{}", d.as_str())))),
-            network: errors.optional(
-                "network",
-                blank_is_none(&self.network),
-                service::parse_network,
-            ),
-            since: errors.optional("since", blank_is_none(&self.since), timestamp),
-            until: errors.optional("until", blank_is_none(&self.until), timestamp),
-            state: errors.optional("state", blank_is_none(&self.state), |s| {
-                s.parse::<SignatureState>()
-                    .map_err(|e| e.to_string())
-                    .and_then(|st| {
-                        if st.is_live() {
-                            Ok(st)
-                        } else {
-                            Err("must be pending, confirmed or published".into())
-                        }
-                    })
-            }),
-        };
-        if let (Some(since), Some(until)) = (filter.since, filter.until) {
-            if until <= since {
-                errors.add("until", "must be after since");
-            }
-        }
-        filter
-    }
 }
 
 /// How many match, by state.
@@ -197,34 +134,4 @@ pub async fn reject_matching(
         rejected: done.rejected,
         removed_from_list: done.removed_from_list,
     }))
-}
-
-/// Parse and run a bulk rejection (the API's and the dashboard's), then forget the letter's
-/// cached version.
-pub async fn reject(
-    state: &AppState,
-    actor: crate::service::access::Actor,
-    slug: &str,
-    query: &MatchQuery,
-    reason: Option<String>,
-    expected: Option<i64>,
-) -> Result<service::Rejected, AppError> {
-    let mut errors = FieldCollector::new();
-    let filter = query.parse_into(&mut errors);
-    let reason = errors.required("reason", reason.as_deref(), text(500));
-    if expected.is_none_or(|n| n < 0) {
-        errors.add("expected", "give the total of the preview");
-    }
-    errors.finish()?;
-    let (key, letter) = (state.ledger.clone(), slug.to_string());
-    let reason = reason.unwrap_or_default();
-    let expected = expected.unwrap_or_default();
-    let done = state
-        .db
-        .write(move |conn| {
-            service::reject_matching(conn, &key, &actor, &letter, &filter, &reason, expected)
-        })
-        .await?;
-    state.versions.forget(slug);
-    Ok(done)
 }

@@ -13,11 +13,11 @@ use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
+use crate::http::{rate_limit::Limits, AppState};
 use crate::service::access::{self, Actor, Subject};
 use crate::service::accounts::{
     self, Member, MemberChange, NewUserInput, PendingInvitation, SetupFields,
 };
-use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(

@@ -8,23 +8,25 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use crate::domain::markdown::to_safe_html;
 use serde::{Deserialize, Serialize};
 
-use super::caching;
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::letters::CoalitionRef;
-use super::{line, nullable, text, timestamp, utc, PageQuery};
+use super::{utc, PageQuery};
 use crate::db::models::{Delivery, TimelineEvent};
-use crate::domain::campaign::{percent, EventKind};
+use crate::domain::campaign::percent;
 use crate::domain::Permission;
 use crate::domain::Slug;
 use crate::error::{AppError, FieldCollector};
+use crate::http::caching;
+use crate::http::AppState;
 use crate::service::campaigns::{
-    self, CampaignUpdate, Goal, NewCampaignInput, NewEventInput, Overview,
+    self, parse_event, CampaignPatchFields, NewCampaignFields, NewEventFields, Overview,
+    TIMELINE_SHOWN,
 };
 use crate::service::deliveries;
-use crate::service::letters::{Audience, DeliveryOptions};
+use crate::service::deliveries::DeliverFields;
+use crate::service::letters::Audience;
 use crate::service::{Page, PageRequest};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
@@ -39,12 +41,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(delivery);
 }
 
-const TITLE_MAX: usize = 300;
-const DESCRIPTION_MAX: usize = 20_000;
-const EVENT_BODY_MAX: usize = 20_000;
-const NOTE_MAX: usize = 2_000;
-/// Events in a campaign's JSON and on its page; the rest are paged at `/timeline`.
-pub const TIMELINE_SHOWN: i64 = 50;
 const ATOM_ENTRIES: i64 = 100;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -181,167 +177,6 @@ impl CampaignJson {
     }
 }
 
-/// A goal date: `YYYY-MM-DD`, kept as midnight UTC.
-fn date(s: &str) -> Result<NaiveDateTime, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .map_err(|_| "must be a date such as 2027-03-31".to_string())
-}
-
-/// When an event happened: a date (`2027-03-31`) or an RFC 3339 time.
-fn when(s: &str) -> Result<NaiveDateTime, String> {
-    date(s).or_else(|_| timestamp(s)).map_err(|_| {
-        "must be a date such as 2027-03-31 or a time such as 2027-03-31T14:00:00Z".into()
-    })
-}
-
-/// A number in JSON, or the text of a form field (blank: none).
-#[derive(Deserialize, Clone, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum Count {
-    Number(i64),
-    Text(String),
-}
-
-fn goal_number(field: &str, errors: &mut FieldCollector, n: Option<Count>) -> Option<i32> {
-    let n = match n? {
-        Count::Number(n) => n,
-        Count::Text(t) if t.trim().is_empty() => return None,
-        Count::Text(t) => match t.trim().parse::<i64>() {
-            Ok(n) => n,
-            Err(_) => {
-                errors.add(field, "must be a whole number above 0");
-                return None;
-            }
-        },
-    };
-    match i32::try_from(n) {
-        Ok(n) if n > 0 => Some(n),
-        _ => {
-            errors.add(field, "must be a whole number above 0");
-            None
-        }
-    }
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GoalInput {
-    pub organisations: Option<Count>,
-    pub countries: Option<Count>,
-    /// `YYYY-MM-DD`.
-    pub date: Option<String>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewCampaignJson {
-    /// Default: derived from the title.
-    pub slug: Option<String>,
-    pub coalition: Option<String>,
-    pub title: Option<String>,
-    /// Markdown.
-    pub description: Option<String>,
-    pub goal: Option<GoalInput>,
-}
-
-impl NewCampaignJson {
-    pub fn parse(self) -> Result<NewCampaignInput, AppError> {
-        let mut errors = FieldCollector::new();
-        let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
-        let coalition = errors.required("coalition", self.coalition.as_deref(), Slug::parse);
-        let title = errors.required("title", self.title.as_deref(), line(TITLE_MAX));
-        let description = errors
-            .optional(
-                "description",
-                self.description.as_deref().filter(|d| !d.trim().is_empty()),
-                text(DESCRIPTION_MAX),
-            )
-            .unwrap_or_default();
-        let goal = match self.goal {
-            None => Goal::default(),
-            Some(g) => Goal {
-                organisations: goal_number("goal.organisations", &mut errors, g.organisations),
-                countries: goal_number("goal.countries", &mut errors, g.countries),
-                date: errors.optional(
-                    "goal.date",
-                    g.date.as_deref().filter(|d| !d.trim().is_empty()),
-                    date,
-                ),
-            },
-        };
-        errors.finish()?;
-        match (coalition, title) {
-            (Some(coalition), Some(title)) => Ok(NewCampaignInput {
-                slug,
-                coalition,
-                title,
-                description,
-                goal,
-            }),
-            _ => Err(AppError::field("title", "is required")),
-        }
-    }
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignPatchJson {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    /// Each part: a value sets it, `null` clears it, absent leaves it.
-    pub goal: Option<GoalPatch>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GoalPatch {
-    #[serde(default, deserialize_with = "nullable")]
-    pub organisations: Option<Option<Count>>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub countries: Option<Option<Count>>,
-    #[serde(default, deserialize_with = "nullable")]
-    pub date: Option<Option<String>>,
-}
-
-impl CampaignPatchJson {
-    pub fn parse(self) -> Result<CampaignUpdate, AppError> {
-        let mut errors = FieldCollector::new();
-        let title = (self.title.as_deref()).and_then(|t| errors.check("title", line(TITLE_MAX)(t)));
-        let description = self.description.map(|d| {
-            if d.trim().is_empty() {
-                String::new()
-            } else {
-                errors
-                    .check("description", text(DESCRIPTION_MAX)(&d))
-                    .unwrap_or_default()
-            }
-        });
-        let mut changes = CampaignUpdate {
-            title,
-            description,
-            ..CampaignUpdate::default()
-        };
-        if let Some(g) = self.goal {
-            changes.goal_organisations = g
-                .organisations
-                .map(|n| goal_number("goal.organisations", &mut errors, n));
-            changes.goal_countries = g
-                .countries
-                .map(|n| goal_number("goal.countries", &mut errors, n));
-            changes.goal_date = g.date.map(|d| {
-                errors.optional(
-                    "goal.date",
-                    d.as_deref().filter(|d| !d.trim().is_empty()),
-                    date,
-                )
-            });
-        }
-        errors.finish()?;
-        Ok(changes)
-    }
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CampaignListQuery {
@@ -415,14 +250,14 @@ async fn overview(
         .await
 }
 
-#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = NewCampaignJson, security(("api_token" = [])),
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = NewCampaignFields, security(("api_token" = [])),
     responses((status = 201, body = CampaignJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 409, description = "Slug taken", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/campaigns")]
 pub async fn create(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
-    body: ApiJson<NewCampaignJson>,
+    body: ApiJson<NewCampaignFields>,
 ) -> Result<HttpResponse, AppError> {
     let input = body.0.parse()?;
     let writer = actor.clone();
@@ -453,7 +288,8 @@ pub async fn show(
         return caching::serve_own(&req, &state.responses, &key, async {
             let o = overview(&state, actor, slug).await?;
             let last_modified = o.last_modified();
-            Ok(crate::cache::Rendered::json(&CampaignJson::new(o))?.modified_at(last_modified))
+            Ok(crate::http::cache::Rendered::json(&CampaignJson::new(o))?
+                .modified_at(last_modified))
         })
         .await;
     }
@@ -462,7 +298,7 @@ pub async fn show(
     Ok(caching::json(&req, &CampaignJson::new(o), last_modified))
 }
 
-#[utoipa::path(patch, path = "/api/v1/campaigns/{slug}", tag = "campaigns", params(("slug" = String, Path)), request_body = CampaignPatchJson, security(("api_token" = [])),
+#[utoipa::path(patch, path = "/api/v1/campaigns/{slug}", tag = "campaigns", params(("slug" = String, Path)), request_body = CampaignPatchFields, security(("api_token" = [])),
     responses((status = 200, body = CampaignJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[patch("/campaigns/{slug}")]
@@ -470,7 +306,7 @@ pub async fn update(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: GuardedJson<CampaignPatchJson>,
+    body: GuardedJson<CampaignPatchFields>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
         .for_campaign(&state, &actor, &slug, Permission::ManageLetters)
@@ -608,21 +444,7 @@ pub async fn atom(
     }))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewEventJson {
-    /// `milestone`, `response` or `note` (the service records `opened` and `delivered`).
-    pub kind: Option<String>,
-    pub title: Option<String>,
-    /// Markdown.
-    pub body: Option<String>,
-    /// A date (`2027-03-31`) or an RFC 3339 time; default now.
-    pub occurred_at: Option<String>,
-    /// The slug of one of the campaign's letters it is about.
-    pub letter: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events", tag = "campaigns", params(("slug" = String, Path)), request_body = NewEventJson, security(("api_token" = [])),
+#[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events", tag = "campaigns", params(("slug" = String, Path)), request_body = NewEventFields, security(("api_token" = [])),
     responses((status = 201, body = EventJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/campaigns/{slug}/events")]
@@ -630,7 +452,7 @@ pub async fn post_event(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: GuardedJson<NewEventJson>,
+    body: GuardedJson<NewEventFields>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
         .for_campaign(&state, &actor, &slug, Permission::ManageLetters)
@@ -643,49 +465,6 @@ pub async fn post_event(
         .write(move |conn| campaigns::post_event(conn, &actor, &slug, input))
         .await?;
     Ok(HttpResponse::Created().json(EventJson::new(event, letter.as_deref())))
-}
-
-/// The event form and JSON, parsed.
-pub fn parse_event(body: NewEventJson) -> Result<NewEventInput, AppError> {
-    let mut errors = FieldCollector::new();
-    let kind: Option<EventKind> = errors.required("kind", body.kind.as_deref(), str::parse);
-    if kind.is_some_and(|k| !k.is_posted()) {
-        errors.add(
-            "kind",
-            "opened and delivered events are recorded by the service; post a milestone, response or note",
-        );
-    }
-    let title = errors.required("title", body.title.as_deref(), line(TITLE_MAX));
-    let text_body = errors
-        .optional(
-            "body",
-            body.body.as_deref().filter(|b| !b.trim().is_empty()),
-            text(EVENT_BODY_MAX),
-        )
-        .unwrap_or_default();
-    let occurred_at = errors.optional(
-        "occurred_at",
-        body.occurred_at.as_deref().filter(|s| !s.trim().is_empty()),
-        when,
-    );
-    let letter = errors
-        .optional(
-            "letter",
-            body.letter.as_deref().filter(|s| !s.trim().is_empty()),
-            Slug::parse,
-        )
-        .map(|s| s.as_str().to_string());
-    errors.finish()?;
-    match (kind, title) {
-        (Some(kind), Some(title)) => Ok(NewEventInput {
-            kind,
-            title,
-            body: text_body,
-            occurred_at,
-            letter,
-        }),
-        _ => Err(AppError::field("title", "is required")),
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events/{id}/delete", tag = "campaigns", params(("slug" = String, Path), ("id" = String, Path)), security(("api_token" = [])),
@@ -703,32 +482,6 @@ pub async fn delete_event(
         .write(move |conn| campaigns::delete_event(conn, &actor, &slug, &id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[derive(Deserialize, Default, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeliverJson {
-    /// Mail the letter and its list to the recipient's address, when the letter has one
-    /// (default true). False: delivered by hand (print `/letters/{slug}/print`).
-    pub by_email: Option<bool>,
-    /// Shown on the timeline: how, where, to whom it was handed.
-    pub note: Option<String>,
-}
-
-impl DeliverJson {
-    pub fn parse(self) -> Result<DeliveryOptions, AppError> {
-        let mut errors = FieldCollector::new();
-        let note = errors.optional(
-            "note",
-            self.note.as_deref().filter(|n| !n.trim().is_empty()),
-            text(NOTE_MAX),
-        );
-        errors.finish()?;
-        Ok(DeliveryOptions {
-            by_email: self.by_email.unwrap_or(true),
-            note,
-        })
-    }
 }
 
 /// A letter's delivery as anyone may read it: not the address it went to.
@@ -762,7 +515,7 @@ impl DeliveryJson {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/letters/{slug}/deliver", tag = "letters", params(("slug" = String, Path)), request_body = DeliverJson, security(("api_token" = [])),
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/deliver", tag = "letters", params(("slug" = String, Path)), request_body = DeliverFields, security(("api_token" = [])),
     description = "Deliver a closed letter: it moves to `delivered`, its list is frozen, the letter with its signatories grouped by country is mailed to the recipient (when the letter has an address and `by_email` is not false), and the delivery goes on the timeline.",
     responses((status = 200, body = DeliveryJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 409, description = "Not closed", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
@@ -771,7 +524,7 @@ pub async fn deliver(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: GuardedJson<DeliverJson>,
+    body: GuardedJson<DeliverFields>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
         .for_letter(&state, &actor, &slug, Permission::ManageLetters)

@@ -8,16 +8,16 @@ use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::caching::Validators;
 use super::extract::ApiQuery;
 use super::organisations::CountryRef;
 use super::utc;
-use crate::cache::{LetterVersion, Rendered};
 use crate::db::models::SignatureEvent;
 use crate::error::{AppError, FieldCollector};
+use crate::http::cache::{LetterVersion, Rendered};
+use crate::http::caching::Validators;
+use crate::http::AppState;
 use crate::service::letters::{self, Audience};
 use crate::service::public_list;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(changes).service(atom);

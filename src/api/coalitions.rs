@@ -5,15 +5,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use super::caching;
 use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{line, utc, PageQuery};
 use crate::db::models::Coalition;
 use crate::domain::{EmailAddress, Slug, Website};
 use crate::error::{AppError, FieldCollector};
+use crate::http::caching;
+use crate::http::AppState;
 use crate::service::coalitions::{self, NewCoalitionInput};
 use crate::service::Page;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(create).service(show);

@@ -1,18 +1,16 @@
 //! `/api/v1/countries`: the country list, lookup by code or name, and the territories the
 //! operator adds and removes (admin token).
 
+use crate::service::countries::NewTerritoryFields;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
-use validator::Validate;
+use serde::Serialize;
 
-use super::caching;
 use super::extract::{ApiJson, Authenticated};
-use super::line;
 use crate::db::models::Country;
-use crate::domain::CountryCode;
-use crate::error::{AppError, FieldCollector};
-use crate::service::countries::{self, NewTerritory};
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::http::caching;
+use crate::http::AppState;
+use crate::service::countries::{self};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
@@ -89,62 +87,9 @@ pub async fn lookup(
     ))
 }
 
-#[derive(Deserialize, Validate, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTerritoryJson {
-    #[validate(required(message = "is required"))]
-    code: Option<String>,
-    #[validate(
-        required(message = "is required"),
-        length(equal = 3, message = "must be three letters")
-    )]
-    alpha3: Option<String>,
-    #[validate(required(message = "is required"))]
-    name: Option<String>,
-}
-
-impl NewTerritoryJson {
-    /// The fields as given elsewhere (the command line's options).
-    pub fn new(code: String, alpha3: String, name: String) -> NewTerritoryJson {
-        NewTerritoryJson {
-            code: Some(code),
-            alpha3: Some(alpha3),
-            name: Some(name),
-        }
-    }
-
-    /// Check every field (the dashboard's form uses this too).
-    pub fn parse(self) -> Result<NewTerritory, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
-        let code = errors.given("code", self.code.as_deref(), CountryCode::parse);
-        let name = errors.given("name", self.name.as_deref(), line(100));
-        let alpha3 = self
-            .alpha3
-            .as_deref()
-            .map(str::trim)
-            .map(str::to_ascii_uppercase);
-        if let Some(a) = &alpha3 {
-            if !a.bytes().all(|b| b.is_ascii_uppercase()) {
-                errors.add("alpha3", "must be three letters");
-            }
-        }
-        errors.finish()?;
-        let (Some(code), Some(alpha3), Some(name)) = (code, alpha3, name) else {
-            return Err(AppError::field(
-                "body",
-                "code, alpha3 and name are required",
-            ));
-        };
-        Ok(NewTerritory { code, alpha3, name })
-    }
-}
-
 /// Add a territory ISO 3166-1 lacks (the operator: admin token). Its name may not be a
 /// country's name or a variant of one, nor its codes read as another country (422 per field).
-#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryJson, security(("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/countries", tag = "countries", request_body = NewTerritoryFields, security(("admin_token" = [])),
     responses((status = 201, body = CountryJson), (status = 401, body = super::ErrorBody),
         (status = 403, description = "Not the operator", body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
         (status = 422, description = "Invalid, or a name or code that already reads as a country", body = super::ErrorBody)))]
@@ -152,7 +97,7 @@ impl NewTerritoryJson {
 pub async fn add_territory(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
-    body: ApiJson<NewTerritoryJson>,
+    body: ApiJson<NewTerritoryFields>,
 ) -> Result<HttpResponse, AppError> {
     actor.require_operator("adding a territory")?;
     let territory = body.0.parse()?;

@@ -12,9 +12,9 @@ use serde::de::DeserializeOwned;
 use crate::domain::token::Token;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::access::{self, Actor, Subject};
 use crate::service::accounts;
-use crate::startup::AppState;
 
 /// A JSON body: 415 unless the content type is JSON, 413 over the size limit, 400 when it is not
 /// JSON, 422 naming the field when a value has the wrong type or a field is unknown.
@@ -44,8 +44,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     AppError::BadRequest("the request body could not be read".into())
                 }
             })?;
-            if let Some(field) = crate::nul_bytes::nul_field_in_json(&bytes) {
-                return Err(AppError::field(&field, crate::nul_bytes::MESSAGE));
+            if let Some(field) = crate::http::nul_bytes::nul_field_in_json(&bytes) {
+                return Err(AppError::field(&field, crate::http::nul_bytes::MESSAGE));
             }
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
             match serde_path_to_error::deserialize(de) {

@@ -14,7 +14,7 @@ use actix_web::{get, http::header, web, HttpResponse};
 use serde_json::json;
 
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::http::AppState;
 
 #[utoipa::path(get, path = "/health", tag = "service",
     responses((status = 200, description = "The database answers and requests are being taken; with the bytes and entries the response cache holds and its cap"),

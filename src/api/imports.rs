@@ -1,12 +1,13 @@
 //! Imports through the API: preview an existing list of signatory organisations (nothing is
 //! stored), then import it into the directory and, optionally, as signatures on a letter.
 
+use crate::http::commands::run_import;
 use actix_web::{post, web, HttpResponse};
 
 use super::extract::{ApiJson, Authenticated};
 use crate::error::AppError;
-use crate::service::imports::{self, ImportFields, ImportReport, Keys};
-use crate::startup::AppState;
+use crate::http::AppState;
+use crate::service::imports::{self, ImportFields, ImportReport};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(preview).service(apply);
@@ -60,29 +61,4 @@ pub async fn apply(
     let request = body.0.parse()?;
     let report = run_import(&state, actor, request).await?;
     Ok(HttpResponse::Ok().json(report))
-}
-
-/// Save an import (for the API and the dashboard) and clear the letter's cached version.
-pub async fn run_import(
-    state: &web::Data<AppState>,
-    actor: crate::service::access::Actor,
-    request: imports::ImportRequest,
-) -> Result<ImportReport, AppError> {
-    let app = state.clone();
-    let report = state
-        .db
-        .write(move |conn| {
-            let keys = Keys {
-                tokens: &app.key,
-                ledger: &app.ledger,
-            };
-            imports::apply(conn, &keys, &actor, &request, &mut |_, _| {})
-        })
-        .await?;
-    if let Some(slug) = &report.letter {
-        if report.totals.signatures_new > 0 {
-            state.versions.forget(slug);
-        }
-    }
-    Ok(report)
 }

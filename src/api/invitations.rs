@@ -10,10 +10,10 @@ use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery};
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::invitations::{
     self, Counts, InvitationFields, InvitationRow, InviteOutcome, RemindOutcome,
 };
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(invite)

@@ -6,13 +6,13 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::caching::Validators;
 use super::extract::ApiQuery;
-use crate::cache::Rendered;
 use crate::domain::ledger::{Entry, Head};
 use crate::error::{AppError, FieldCollector};
+use crate::http::cache::Rendered;
+use crate::http::caching::Validators;
+use crate::http::AppState;
 use crate::service::ledger;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(entries);
@@ -22,7 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub fn well_known(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/.well-known")
-            .wrap(super::cors())
+            .wrap(crate::http::cors())
             .service(public_key),
     );
 }
@@ -107,7 +107,7 @@ pub async fn public_key(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         algorithm: "Ed25519".into(),
         public_key: state.ledger.public_hex(),
     };
-    super::caching::json(&req, &body, chrono::NaiveDateTime::default())
+    crate::http::caching::json(&req, &body, chrono::NaiveDateTime::default())
 }
 
 /// A letter's ledger: every change to its public list in a signed hash chain (docs/VERIFY.md).

@@ -4,17 +4,17 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::extract::GuardedJson;
 use super::extract::{ApiQuery, Authenticated};
 use super::organisations::OrganisationJson;
-use super::{line, utc, PageQuery};
+use super::{utc, PageQuery};
 use crate::domain::Permission;
-use crate::error::{AppError, FieldCollector};
-use crate::service::organisations::{self, MemberView};
+use crate::error::AppError;
+use crate::http::AppState;
+use crate::service::organisations::{self, LinkFields, MemberView};
 use crate::service::Page;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(link).service(unlink);
@@ -33,23 +33,6 @@ impl From<MemberView> for MemberOrganisationJson {
             organisation: OrganisationJson::from(m.organisation),
             linked_at: utc(m.linked_at),
         }
-    }
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LinkJson {
-    /// The organisation's slug or id in the directory.
-    organisation: Option<String>,
-}
-
-impl LinkJson {
-    /// The slug or id of the organisation to link (the dashboard's form uses this too).
-    pub fn parse(self) -> Result<String, AppError> {
-        let mut errors = FieldCollector::new();
-        let organisation = errors.required("organisation", self.organisation.as_deref(), line(200));
-        errors.finish()?;
-        organisation.ok_or_else(|| AppError::field("organisation", "is required"))
     }
 }
 
@@ -75,7 +58,7 @@ pub async fn list(
 
 /// Link an organisation of the directory to the coalition: `{"organisation": "slug-or-id"}`.
 /// 201 when it was linked now, 200 when it already was (nothing changes).
-#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path)), request_body = LinkJson, security(("api_token" = [])),
+#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path)), request_body = LinkFields, security(("api_token" = [])),
     responses((status = 201, body = MemberOrganisationJson), (status = 200, description = "Already a member", body = MemberOrganisationJson), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 404, description = "No such coalition", body = super::ErrorBody),
         (status = 422, description = "No organisation has this slug or id", body = super::ErrorBody)))]
@@ -84,7 +67,7 @@ pub async fn link(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: GuardedJson<LinkJson>,
+    body: GuardedJson<LinkFields>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
         .for_coalition(&state, &actor, &slug, Permission::ManageDirectory)

@@ -1,13 +1,13 @@
-//! `GET /metrics`: the Prometheus scrape (see [`crate::metrics`]). 404 unless `metrics_token` is
+//! `GET /metrics`: the Prometheus scrape (see [`crate::http::metrics`]). 404 unless `metrics_token` is
 //! set; 401 without that token as a bearer token. Not in the OpenAPI document: it is for the
 //! operator's monitoring, not for API clients.
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 use crate::error::AppError;
-use crate::metrics::{Readings, CONTENT_TYPE};
+use crate::http::metrics::{Readings, CONTENT_TYPE};
+use crate::http::AppState;
 use crate::service::outbox;
-use crate::startup::AppState;
 
 pub async fn scrape(
     req: HttpRequest,

@@ -5,7 +5,6 @@
 pub mod abuse;
 pub mod accounts;
 pub mod audit;
-pub mod caching;
 pub mod campaigns;
 pub mod changes;
 pub mod coalitions;
@@ -21,6 +20,7 @@ pub mod metrics;
 pub mod moderation;
 pub mod openapi;
 pub mod organisations;
+pub mod pictures;
 pub mod privacy;
 pub mod signatories;
 pub mod signatures;
@@ -29,8 +29,7 @@ pub mod updates;
 pub mod versions;
 
 use actix_web::web;
-use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::error::{AppError, FieldCollector};
 use crate::service::PageRequest;
@@ -38,10 +37,10 @@ use crate::service::PageRequest;
 pub use openapi::ErrorBody;
 
 /// Mount every API route; `limit` wraps the endpoint that signs.
-pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
+pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Limits) {
     cfg.service(
         web::scope("/api/v1")
-            .wrap(cors())
+            .wrap(crate::http::cors())
             .route("/openapi.json", web::get().to(openapi::document))
             .configure(countries::routes)
             .configure(coalitions::routes)
@@ -62,20 +61,9 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::startup::Limits) {
             .configure(signatories::routes)
             .configure(changes::routes)
             .configure(ledger::routes),
-    );
-}
-
-/// CORS: any site may read (GET) the API from a browser, with any request header (a newsroom's
-/// page revalidates with `If-None-Match`); cross-site writes stay refused, since no preflight for
-/// them is allowed. No credentials: the answer is `*`.
-pub(crate) fn cors() -> actix_cors::Cors {
-    actix_cors::Cors::default()
-        .allow_any_origin()
-        .send_wildcard()
-        .allowed_methods(["GET"])
-        .allow_any_header()
-        .expose_headers(["ETag", "Last-Modified", "Link", "Retry-After"])
-        .max_age(86_400)
+    )
+    // The embeddable badge and chart, beside the letter's page.
+    .configure(pictures::routes);
 }
 
 /// `?page=&per_page=` on every list.
@@ -110,26 +98,4 @@ impl PageQuery {
     }
 }
 
-/// For PATCH bodies: a missing field is `None` (leave alone), `null` is `Some(None)` (clear).
-/// Use with `#[serde(default, deserialize_with = "nullable")]`.
-pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
-pub use crate::domain::text::{line, text};
-
-/// A parser for an RFC 3339 time (`2026-12-31T23:59:00Z`), kept as UTC.
-pub fn timestamp(s: &str) -> Result<NaiveDateTime, String> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc).naive_utc())
-        .map_err(|_| "must be an RFC 3339 time such as 2026-12-31T23:59:00Z".to_string())
-}
-
-/// How stored UTC times are written in JSON: RFC 3339 with `Z`.
-pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(t, Utc)
-}
+pub use crate::domain::text::{line, nullable, text, timestamp, utc};

@@ -11,9 +11,9 @@ use super::{text, utc, PageQuery};
 use crate::domain::Permission;
 use crate::domain::{CountryCode, OrgName};
 use crate::error::{AppError, FieldCollector};
+use crate::http::AppState;
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
 use crate::service::Page;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(approve).service(reject);

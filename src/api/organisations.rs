@@ -5,19 +5,17 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use validator::Validate;
 
 use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{nullable, text, utc, PageQuery};
-use crate::db::models::Country;
-use crate::domain::{CountryCode, EmailDomain, OrgName, Permission, Verification, Website};
+use super::{utc, PageQuery};
+use crate::domain::{CountryCode, OrgName, Permission};
 use crate::error::{AppError, FieldCollector};
-use crate::service::countries;
+use crate::http::AppState;
 use crate::service::organisations::{
-    self, NewOrganisationInput, OrganisationFilter, OrganisationUpdate, OrganisationView,
+    self, MergeFields, NewOrganisationFields, OrganisationFilter, OrganisationPatchFields,
+    OrganisationView,
 };
 use crate::service::Page;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list)
@@ -26,8 +24,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(update)
         .service(merge);
 }
-
-const DESCRIPTION_MAX: usize = 2000;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CountryRef {
@@ -71,69 +67,14 @@ impl From<OrganisationView> for OrganisationJson {
     }
 }
 
-#[derive(Deserialize, Validate, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrganisationJson {
-    #[validate(required(message = "is required"))]
-    name: Option<String>,
-    /// An alpha-2 or alpha-3 code, or an English name.
-    #[validate(required(message = "is required"))]
-    country: Option<String>,
-    website: Option<String>,
-    email_domain: Option<String>,
-    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    description: Option<String>,
-    verification: Option<String>,
-}
-
-impl NewOrganisationJson {
-    /// Check every field against `all` countries (the dashboard's form uses this too).
-    pub fn parse(self, all: &[Country]) -> Result<NewOrganisationInput, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
-        let name = errors.given("name", self.name.as_deref(), OrgName::parse);
-        let country = errors.given("country", self.country.as_deref(), |c| {
-            countries::parse_in(all, c)
-        });
-        let website = errors.optional("website", self.website.as_deref(), Website::parse);
-        let email_domain = errors.optional(
-            "email_domain",
-            self.email_domain.as_deref(),
-            EmailDomain::parse,
-        );
-        let description = self
-            .description
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty());
-        let verification = errors
-            .optional("verification", self.verification.as_deref(), str::parse)
-            .unwrap_or(Verification::Unverified);
-        errors.finish()?;
-        match (name, country) {
-            (Some(name), Some(country)) => Ok(NewOrganisationInput {
-                name,
-                country,
-                website,
-                email_domain,
-                description: description.map(str::to_string),
-                verification,
-            }),
-            _ => Err(AppError::field("name", "is required")),
-        }
-    }
-}
-
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationJson, security(("api_token" = [])),
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationFields, security(("api_token" = [])),
     responses((status = 201, body = OrganisationJson), (status = 401, body = super::ErrorBody),
         (status = 409, description = "Same normalised name in the same country", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 #[post("/organisations")]
 pub async fn create(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
-    body: ApiJson<NewOrganisationJson>,
+    body: ApiJson<NewOrganisationFields>,
 ) -> Result<HttpResponse, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
     let body = body.0;
@@ -201,53 +142,7 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
 
-#[derive(Deserialize, Validate, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganisationPatchJson {
-    name: Option<String>,
-    country: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    website: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    email_domain: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
-    #[validate(length(max = 2000, message = "must be at most 2000 characters"))]
-    description: Option<Option<String>>,
-    verification: Option<String>,
-}
-
-impl OrganisationPatchJson {
-    /// Check every field against `all` countries (the dashboard's form uses this too).
-    pub fn parse(self, all: &[Country]) -> Result<OrganisationUpdate, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
-        let changes = OrganisationUpdate {
-            name: errors.given("name", self.name.as_deref(), OrgName::parse),
-            country: errors.given("country", self.country.as_deref(), |c| {
-                countries::parse_in(all, c)
-            }),
-            website: self
-                .website
-                .map(|w| errors.optional("website", w.as_deref(), Website::parse)),
-            email_domain: self
-                .email_domain
-                .map(|d| errors.optional("email_domain", d.as_deref(), EmailDomain::parse)),
-            description: self
-                .description
-                .map(|d| d.as_deref().and_then(|d| text(DESCRIPTION_MAX)(d).ok())),
-            verification: errors.optional("verification", self.verification.as_deref(), str::parse),
-        };
-        if self.country.as_deref().is_some_and(|c| c.trim().is_empty()) {
-            errors.add("country", "must not be blank");
-        }
-        errors.finish()?;
-        Ok(changes)
-    }
-}
-
-#[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchJson, security(("api_token" = [])),
+#[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchFields, security(("api_token" = [])),
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "`organisation_exists`: the name is taken in that country; `organisation_shared`: another coalition has the organisation, so only the operator may change what it is called", body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)))]
@@ -256,7 +151,7 @@ pub async fn update(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<OrganisationPatchJson>,
+    body: ApiJson<OrganisationPatchFields>,
 ) -> Result<HttpResponse, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
     let slug = slug.into_inner();
@@ -269,23 +164,6 @@ pub async fn update(
         .await?;
     state.versions.clear();
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MergeJson {
-    /// The organisation to keep: its slug or id.
-    into: Option<String>,
-}
-
-impl MergeJson {
-    /// The slug or id of the organisation to keep (the dashboard's form uses this too).
-    pub fn parse(self) -> Result<String, AppError> {
-        let mut errors = FieldCollector::new();
-        let into = errors.required("into", self.into.as_deref(), text(200));
-        errors.finish()?;
-        into.ok_or_else(|| AppError::field("into", "is required"))
-    }
 }
 
 /// The organisation a merge deleted.
@@ -316,7 +194,7 @@ pub struct MergeResultJson {
 /// further along stays and the other is withdrawn), public lists and ledgers follow, and the
 /// duplicate is deleted.
 #[utoipa::path(post, path = "/api/v1/organisations/{slug}/merge", tag = "organisations", params(("slug" = String, Path, description = "The duplicate: slug or id")),
-    request_body = MergeJson, security(("api_token" = [])),
+    request_body = MergeFields, security(("api_token" = [])),
     responses((status = 200, body = MergeResultJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, description = "No such duplicate", body = super::ErrorBody),
         (status = 409, description = "`organisation_shared`: either organisation is another coalition's (the operator's to merge); `list_frozen`, `invitation_conflict`", body = super::ErrorBody),
@@ -326,7 +204,7 @@ pub async fn merge(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: ApiJson<MergeJson>,
+    body: ApiJson<MergeFields>,
 ) -> Result<HttpResponse, AppError> {
     actor.require_anywhere(Permission::ManageDirectory)?;
     let into = body.0.parse()?;

@@ -11,7 +11,6 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::caching::Validators;
 use super::extract::ApiQuery;
 use super::organisations::CountryRef;
 use super::{timestamp, utc};
@@ -19,8 +18,9 @@ use crate::db::models::PublicSignatory;
 use crate::db::Db;
 use crate::domain::{spreadsheet, CountryCode};
 use crate::error::{AppError, FieldCollector};
+use crate::http::caching::Validators;
+use crate::http::AppState;
 use crate::service::public_list::{self, Cursor, ListQuery, Order};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(list_csv);
@@ -175,7 +175,7 @@ async fn validators(
     slug: &str,
     format: &str,
     key: &str,
-) -> Result<Result<(crate::cache::LetterVersion, Validators), HttpResponse>, AppError> {
+) -> Result<Result<(crate::http::cache::LetterVersion, Validators), HttpResponse>, AppError> {
     let v = state.versions.get(&state.db, slug).await?;
     let version = v.version.to_string();
     let validators = Validators::of(
@@ -191,7 +191,7 @@ async fn validators(
 /// What a `200` needs besides the validators: the counts and the countries' names.
 async fn full_head(
     state: &AppState,
-    v: crate::cache::LetterVersion,
+    v: crate::http::cache::LetterVersion,
     validators: Validators,
     country: Option<String>,
 ) -> Result<ListHead, AppError> {
@@ -307,7 +307,7 @@ struct WholeList {
 
 impl WholeList {
     /// Rendered once and served from memory when the list has at most
-    /// [`crate::cache::MAX_CACHED_ROWS`] rows (issue 19); streamed in keyset chunks otherwise.
+    /// [`crate::http::cache::MAX_CACHED_ROWS`] rows (issue 19); streamed in keyset chunks otherwise.
     async fn send(
         self,
         req: &HttpRequest,
@@ -315,7 +315,7 @@ impl WholeList {
         head: ListHead,
         query: public_list::ListQuery,
     ) -> Result<HttpResponse, AppError> {
-        if head.total <= crate::cache::MAX_CACHED_ROWS {
+        if head.total <= crate::http::cache::MAX_CACHED_ROWS {
             let validators = head.validators.clone();
             let cached = state
                 .responses
@@ -328,16 +328,16 @@ impl WholeList {
                                 conn,
                                 &letter_id,
                                 &query,
-                                crate::cache::MAX_CACHED_ROWS,
+                                crate::http::cache::MAX_CACHED_ROWS,
                             )
                         })
                         .await?;
                     let mut body = self.prefix.into_bytes();
                     body.extend_from_slice(&encode(rows, &self.format, true));
                     body.extend_from_slice(self.suffix.as_bytes());
-                    Ok(crate::cache::Rendered {
+                    Ok(crate::http::cache::Rendered {
                         headers: self.headers,
-                        ..crate::cache::Rendered::new(self.content_type, body)
+                        ..crate::http::cache::Rendered::new(self.content_type, body)
                     })
                 })
                 .await?;
@@ -366,7 +366,7 @@ async fn json_page(
     state: &AppState,
     head: ListHead,
     parsed: Parsed,
-) -> Result<crate::cache::Rendered, AppError> {
+) -> Result<crate::http::cache::Rendered, AppError> {
     let (letter_id, query, limit) = (head.letter_id.clone(), parsed.query.clone(), parsed.limit);
     let rows = state
         .db
@@ -406,9 +406,9 @@ async fn json_page(
         );
         headers.push((header::LINK, link));
     }
-    Ok(crate::cache::Rendered {
+    Ok(crate::http::cache::Rendered {
         headers,
-        ..crate::cache::Rendered::json(&body)?
+        ..crate::http::cache::Rendered::json(&body)?
     })
 }
 

@@ -10,9 +10,9 @@ use super::{utc, PageQuery};
 use crate::domain::token::Token;
 use crate::domain::MailState;
 use crate::error::{AppError, FieldCollector};
+use crate::http::{rate_limit::Limits, AppState};
 use crate::service::signatures::{self, SignFields, SignatureView};
 use crate::service::{outbox, Page};
-use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
@@ -56,7 +56,7 @@ pub async fn sign(
     let fields = body.0;
     let app = state.clone();
     let all = state.countries.get(&state.db).await?;
-    let network = crate::rate_limit::client_network(&req, &state.key);
+    let network = crate::http::rate_limit::client_network(&req, &state.key);
     let outcome = state
         .db
         .write(move |conn| {

@@ -11,8 +11,8 @@ use super::utc;
 use crate::db::models::LetterUpdate;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::updates::{self, UpdateRequest};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(send).service(list);

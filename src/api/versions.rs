@@ -1,20 +1,21 @@
 //! A letter's text versions and translations through the API.
 
+use crate::service::translations::TranslationFields;
+use crate::service::versions::NewVersionFields;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::extract::GuardedJson;
 use super::extract::{Authenticated, Caller};
-use super::letters::{BODY_MAX, TITLE_MAX};
-use super::{caching, line, text, utc};
+use super::utc;
 use crate::db::models::{LetterVersion, Translation};
-use crate::domain::LanguageTag;
 use crate::domain::Permission;
-use crate::error::{AppError, FieldCollector};
-use crate::service::translations::{self, TranslationInput};
-use crate::service::versions::{self, NewVersion};
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::http::caching;
+use crate::http::AppState;
+use crate::service::translations::{self};
+use crate::service::versions::{self};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list_versions)
@@ -67,20 +68,9 @@ pub async fn list_versions(
     Ok(caching::json(&req, &body, view.letter.updated_at))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewVersionJson {
-    /// The new title (default: unchanged).
-    title: Option<String>,
-    /// The new text (default: unchanged).
-    body: Option<String>,
-    /// What changed, for readers.
-    note: Option<String>,
-}
-
 /// Publish a new version of an open letter's text (coordinator role). Signatures already made
 /// keep the version they saw.
-#[utoipa::path(post, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)), request_body = NewVersionJson,
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)), request_body = NewVersionFields,
     security(("api_token" = [])),
     responses((status = 201, body = VersionJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 409, description = "Not open or closed, or a version was published meanwhile", body = super::ErrorBody),
@@ -90,7 +80,7 @@ pub async fn publish_version(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: GuardedJson<NewVersionJson>,
+    body: GuardedJson<NewVersionFields>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
         .for_letter(&state, &actor, &slug, Permission::ManageLetters)
@@ -103,24 +93,6 @@ pub async fn publish_version(
         .await?;
     state.versions.forget(&view.letter.slug);
     Ok(HttpResponse::Created().json(VersionJson::from(version)))
-}
-
-impl NewVersionJson {
-    pub fn parse(self) -> Result<NewVersion, AppError> {
-        let mut errors = FieldCollector::new();
-        let title = errors.given("title", self.title.as_deref(), line(TITLE_MAX));
-        let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
-        let note = errors.required("note", self.note.as_deref(), text(500));
-        if self.title.is_none() && self.body.is_none() {
-            errors.add("body", "give a new body or title");
-        }
-        errors.finish()?;
-        Ok(NewVersion {
-            title,
-            body,
-            note: note.unwrap_or_default(),
-        })
-    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -174,18 +146,9 @@ pub async fn list_translations(
     Ok(caching::json(&req, &body, last))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TranslationRequestJson {
-    /// A language tag such as `fr` or `pt-BR`, other than the letter's own.
-    language: Option<String>,
-    title: Option<String>,
-    body: Option<String>,
-}
-
 /// Add or replace a translation (coordinator role; drafts and open letters). Once the letter is
 /// open, the translation's text is logged in its ledger.
-#[utoipa::path(post, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)), request_body = TranslationRequestJson,
+#[utoipa::path(post, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)), request_body = TranslationFields,
     security(("api_token" = [])),
     responses((status = 200, body = TranslationJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
@@ -194,7 +157,7 @@ pub async fn save_translation(
     Authenticated(actor): Authenticated,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    body: GuardedJson<TranslationRequestJson>,
+    body: GuardedJson<TranslationFields>,
 ) -> Result<HttpResponse, AppError> {
     let body = body
         .for_letter(&state, &actor, &slug, Permission::ManageLetters)
@@ -207,24 +170,6 @@ pub async fn save_translation(
         .await?;
     state.versions.clear();
     Ok(HttpResponse::Ok().json(TranslationJson::from(saved)))
-}
-
-impl TranslationRequestJson {
-    pub fn parse(self) -> Result<TranslationInput, AppError> {
-        let mut errors = FieldCollector::new();
-        let language = errors.required("language", self.language.as_deref(), LanguageTag::parse);
-        let title = errors.required("title", self.title.as_deref(), line(TITLE_MAX));
-        let body = errors.required("body", self.body.as_deref(), text(BODY_MAX));
-        errors.finish()?;
-        match (language, title, body) {
-            (Some(language), Some(title), Some(body)) => Ok(TranslationInput {
-                language,
-                title,
-                body,
-            }),
-            _ => Err(AppError::field("language", "is required")),
-        }
-    }
 }
 
 /// Remove a translation of a draft (coordinator role).

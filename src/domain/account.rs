@@ -123,7 +123,7 @@ impl Password {
 /// takes as long whether or not the account exists.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| Password(crate::service::random_token()).hash())
+    DECOY.get_or_init(|| Password(super::token::random_token()).hash())
 }
 
 /// Whether `input` signs in to an account whose stored hash is `stored` (`None`: no account has

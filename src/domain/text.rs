@@ -1,6 +1,8 @@
 //! Small text newtypes: slugs, websites, email addresses and domains, language tags; and the two
 //! parsers of free text, [`text`] (may span lines) and [`line`] (one line, shown as written).
 
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer};
 use unicode_security::general_security_profile::IdentifierType;
 use unicode_security::GeneralSecurityProfile;
 use validator::ValidateEmail;
@@ -222,6 +224,28 @@ impl LanguageTag {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// For PATCH bodies: a missing field is `None` (leave alone), `null` is `Some(None)` (clear).
+/// Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A parser for an RFC 3339 time (`2026-12-31T23:59:00Z`), kept as UTC.
+pub fn timestamp(s: &str) -> Result<NaiveDateTime, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+        .map_err(|_| "must be an RFC 3339 time such as 2026-12-31T23:59:00Z".to_string())
+}
+
+/// How stored UTC times are written in JSON: RFC 3339 with `Z`.
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
 }
 
 #[cfg(test)]

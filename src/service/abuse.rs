@@ -7,7 +7,12 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
+
+use crate::domain::text::timestamp;
+use crate::domain::EmailDomain;
+use crate::error::FieldCollector;
 
 use super::access::Actor;
 use super::audit::{self, Event};
@@ -367,4 +372,70 @@ pub fn surges(
         .collect();
     found.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
     Ok(found)
+}
+
+/// What to look for; at least one of `email_domain`, `network`, `since`, `until`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
+pub struct MatchQuery {
+    /// The signers' email domain, e.g. `example.org`.
+    #[serde(default)]
+    pub email_domain: Option<String>,
+    /// A network as the signature list shows it (16 hex digits: a keyed hash of the /24 or /48
+    /// the request came from, never an address).
+    #[serde(default)]
+    pub network: Option<String>,
+    /// Signed at or after (RFC 3339).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// Signed before (RFC 3339).
+    #[serde(default)]
+    pub until: Option<String>,
+    /// `pending`, `confirmed` or `published`; default: all three.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+fn blank_is_none(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+impl MatchQuery {
+    /// Parse into a filter, naming each field that fails; records into `errors`.
+    pub fn parse_into(&self, errors: &mut FieldCollector) -> MatchFilter {
+        let filter = MatchFilter {
+            email_domain: errors
+                .optional(
+                    "email_domain",
+                    blank_is_none(&self.email_domain),
+                    EmailDomain::parse,
+                )
+                .map(|d| {
+                    crate::domain::abuse::email_domain(&crate::domain::abuse::email_key(&format!(
+                        "x@{}",
+                        d.as_str()
+                    )))
+                }),
+            network: errors.optional("network", blank_is_none(&self.network), parse_network),
+            since: errors.optional("since", blank_is_none(&self.since), timestamp),
+            until: errors.optional("until", blank_is_none(&self.until), timestamp),
+            state: errors.optional("state", blank_is_none(&self.state), |s| {
+                s.parse::<SignatureState>()
+                    .map_err(|e| e.to_string())
+                    .and_then(|st| {
+                        if st.is_live() {
+                            Ok(st)
+                        } else {
+                            Err("must be pending, confirmed or published".into())
+                        }
+                    })
+            }),
+        };
+        if let (Some(since), Some(until)) = (filter.since, filter.until) {
+            if until <= since {
+                errors.add("until", "must be after since");
+            }
+        }
+        filter
+    }
 }

@@ -1,7 +1,10 @@
 //! The audit log: every change by a coordinator or by the public flow, with its actor, time and
 //! details, written in the same transaction as the change.
 
+use crate::domain::text::utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::access::Actor;
@@ -73,4 +76,38 @@ pub fn list(
         .offset(page.offset())
         .load(conn)?;
     Ok(Page::new(items, page, total))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditJson {
+    id: String,
+    occurred_at: DateTime<Utc>,
+    /// `user`, `operator`, `public` or `system`.
+    actor_kind: String,
+    actor_id: Option<String>,
+    actor_name: String,
+    letter_id: Option<String>,
+    subject_kind: String,
+    subject_id: String,
+    /// e.g. `letter.created`, `signature.confirmed`, `membership.added`.
+    action: String,
+    #[schema(value_type = Object)]
+    details: serde_json::Value,
+}
+
+impl From<AuditRow> for AuditJson {
+    fn from(r: AuditRow) -> Self {
+        AuditJson {
+            id: r.id,
+            occurred_at: utc(r.occurred_at),
+            actor_kind: r.actor_kind,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            letter_id: r.letter_id,
+            subject_kind: r.subject_kind,
+            subject_id: r.subject_id,
+            action: r.action,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+        }
+    }
 }

@@ -1,7 +1,10 @@
 //! Countries: seeding from ISO 3166-1, listing, resolving names, and the territories the
 //! operator adds and removes.
 
+use crate::domain::text::line;
 use diesel::prelude::*;
+use serde::Deserialize;
+use validator::Validate;
 
 use crate::db::models::{Country, NewCountry};
 use crate::db::schema::{countries, letter_country_counts, organisations, public_signatories};
@@ -260,4 +263,57 @@ pub fn remove_territory(
         )?;
         Ok(country)
     })
+}
+
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTerritoryFields {
+    #[validate(required(message = "is required"))]
+    code: Option<String>,
+    #[validate(
+        required(message = "is required"),
+        length(equal = 3, message = "must be three letters")
+    )]
+    alpha3: Option<String>,
+    #[validate(required(message = "is required"))]
+    name: Option<String>,
+}
+
+impl NewTerritoryFields {
+    /// The fields as given elsewhere (the command line's options).
+    pub fn new(code: String, alpha3: String, name: String) -> NewTerritoryFields {
+        NewTerritoryFields {
+            code: Some(code),
+            alpha3: Some(alpha3),
+            name: Some(name),
+        }
+    }
+
+    /// Check every field (the dashboard's form uses this too).
+    pub fn parse(self) -> Result<NewTerritory, AppError> {
+        let mut errors = FieldCollector::new();
+        if let Err(e) = self.validate() {
+            errors.merge_validator(e);
+        }
+        let code = errors.given("code", self.code.as_deref(), CountryCode::parse);
+        let name = errors.given("name", self.name.as_deref(), line(100));
+        let alpha3 = self
+            .alpha3
+            .as_deref()
+            .map(str::trim)
+            .map(str::to_ascii_uppercase);
+        if let Some(a) = &alpha3 {
+            if !a.bytes().all(|b| b.is_ascii_uppercase()) {
+                errors.add("alpha3", "must be three letters");
+            }
+        }
+        errors.finish()?;
+        let (Some(code), Some(alpha3), Some(name)) = (code, alpha3, name) else {
+            return Err(AppError::field(
+                "body",
+                "code, alpha3 and name are required",
+            ));
+        };
+        Ok(NewTerritory { code, alpha3, name })
+    }
 }

@@ -7,7 +7,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
+
+use crate::domain::text::text;
+use crate::error::FieldCollector;
 
 use super::access::Actor;
 use super::letters::{self, DeliveryOptions, LetterView};
@@ -122,4 +126,32 @@ pub(crate) fn record(
         }),
     )?;
     Ok(delivery)
+}
+
+const NOTE_MAX: usize = 2_000;
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverFields {
+    /// Mail the letter and its list to the recipient's address, when the letter has one
+    /// (default true). False: delivered by hand (print `/letters/{slug}/print`).
+    pub by_email: Option<bool>,
+    /// Shown on the timeline: how, where, to whom it was handed.
+    pub note: Option<String>,
+}
+
+impl DeliverFields {
+    pub fn parse(self) -> Result<DeliveryOptions, AppError> {
+        let mut errors = FieldCollector::new();
+        let note = errors.optional(
+            "note",
+            self.note.as_deref().filter(|n| !n.trim().is_empty()),
+            text(NOTE_MAX),
+        );
+        errors.finish()?;
+        Ok(DeliveryOptions {
+            by_email: self.by_email.unwrap_or(true),
+            note,
+        })
+    }
 }

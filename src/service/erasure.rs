@@ -17,6 +17,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
 
 use super::access::Actor;
@@ -282,4 +283,26 @@ pub fn apply_retention(
         })?;
     }
     Ok(due.len())
+}
+
+/// The optional body of an erasure.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EraseFields {
+    /// Why (e.g. "the signer asked by mail"), kept in the audit log: at most 500 characters.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl EraseFields {
+    pub fn reason(&self) -> Result<Option<String>, AppError> {
+        let mut errors = crate::error::FieldCollector::new();
+        let reason = errors.optional(
+            "reason",
+            self.reason.as_deref(),
+            crate::domain::text::text(500),
+        );
+        errors.finish()?;
+        Ok(reason)
+    }
 }

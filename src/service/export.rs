@@ -7,7 +7,12 @@
 //! on screen one page at a time; every export is audited (`letter.exported`, with who and in
 //! which format).
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::domain::spreadsheet;
+use crate::domain::text::utc;
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -154,4 +159,195 @@ pub fn record(
             details: json!({"format": format, "signatures": signatures}),
         },
     )
+}
+
+/// A signature with its private fields, as exported.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ExportedSignatureJson {
+    id: String,
+    /// `pending`, `confirmed`, `published`, `rejected`, `withdrawn` or `expired`.
+    state: String,
+    organisation: ExportedOrganisationJson,
+    /// Empty once erased.
+    representative_name: String,
+    representative_role: String,
+    /// Private; empty once erased or past the retention period.
+    email: String,
+    comment: Option<String>,
+    /// `invitation` or `imported` when the signature carries its own verification.
+    verification: Option<String>,
+    letter_version: i32,
+    text_hash: String,
+    created_at: DateTime<Utc>,
+    confirmed_at: Option<DateTime<Utc>>,
+    published_at: Option<DateTime<Utc>>,
+    withdrawn_at: Option<DateTime<Utc>>,
+    rejected_at: Option<DateTime<Utc>>,
+    rejection_reason: Option<String>,
+    unsubscribed_at: Option<DateTime<Utc>>,
+    erased_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ExportedOrganisationJson {
+    id: String,
+    slug: String,
+    name: String,
+    country: String,
+    country_name: String,
+    website: Option<String>,
+    /// The organisation's own verification (`unverified`, `domain`, `coordinator`).
+    verification: String,
+}
+
+/// The whole export as one JSON document.
+pub fn export_document(e: &LetterExport) -> Value {
+    let l = &e.letter.letter;
+    json!({
+        "exported_at": utc(crate::service::now()),
+        "letter": {
+            "id": l.id, "slug": l.slug, "coalition": e.letter.coalition.slug,
+            "title": l.title, "body": l.body, "text_hash": l.text_hash, "version": l.version,
+            "language": l.language, "state": l.state, "moderation": l.moderation,
+            "visibility": l.visibility, "recipient_name": l.recipient_name,
+            "recipient_email": l.recipient_email, "place_and_date": l.place_and_date,
+            "deadline": l.deadline.map(utc), "created_at": utc(l.created_at),
+            "updated_at": utc(l.updated_at), "opened_at": l.opened_at.map(utc),
+            "closed_at": l.closed_at.map(utc), "delivered_at": l.delivered_at.map(utc),
+            "archived_at": l.archived_at.map(utc),
+        },
+        "versions": e.versions.iter().map(|v| json!({
+            "version": v.version, "title": v.title, "body": v.body, "text_hash": v.text_hash,
+            "note": v.note, "created_at": utc(v.created_at),
+        })).collect::<Vec<_>>(),
+        "translations": e.translations.iter().map(|t| json!({
+            "language": t.language, "title": t.title, "body": t.body, "text_hash": t.text_hash,
+            "created_at": utc(t.created_at), "updated_at": utc(t.updated_at),
+        })).collect::<Vec<_>>(),
+        "signatures": e.signatures.iter().map(ExportedSignatureJson::from).collect::<Vec<_>>(),
+        "updates": e.updates.iter().map(|u| json!({
+            "id": u.id, "subject": u.subject, "body": u.body, "recipients": u.recipients,
+            "created_at": utc(u.created_at),
+        })).collect::<Vec<_>>(),
+        "delivery": e.delivery.as_ref().map(|d| json!({
+            "id": d.id, "recipient_email": d.recipient_email, "signatories": d.signatories,
+            "countries": d.countries, "ledger_seq": d.ledger_seq, "ledger_hash": d.ledger_hash,
+            "note": d.note, "delivered_at": utc(d.delivered_at),
+        })),
+        "audit_log": e.audit_log.iter().cloned().map(super::audit::AuditJson::from).collect::<Vec<_>>(),
+    })
+}
+
+/// The CSV's columns, one row per signature.
+pub const CSV_HEADER: [&str; 22] = [
+    "id",
+    "state",
+    "organisation",
+    "organisation_slug",
+    "country",
+    "country_name",
+    "website",
+    "organisation_verification",
+    "signature_verification",
+    "representative_name",
+    "representative_role",
+    "email",
+    "comment",
+    "letter_version",
+    "created_at",
+    "confirmed_at",
+    "published_at",
+    "withdrawn_at",
+    "rejected_at",
+    "rejection_reason",
+    "unsubscribed_at",
+    "erased_at",
+];
+
+/// Every signature as CSV, with a header row; cells a spreadsheet would run as formulas are
+/// defused.
+pub fn export_csv_bytes(records: &[SignatureRecord]) -> Result<Vec<u8>, AppError> {
+    let time = |t: Option<chrono::NaiveDateTime>| {
+        t.map(|t| utc(t).to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+            .unwrap_or_default()
+    };
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(records.len() * 300 + 300));
+    let fail = |e: csv::Error| AppError::Unexpected(e.into());
+    writer
+        .write_record(spreadsheet::row(CSV_HEADER))
+        .map_err(fail)?;
+    for r in records {
+        let (s, o) = (&r.signature, &r.organisation);
+        writer
+            // Issue 18, finding 6: every cell, the country's name too.
+            .write_record(spreadsheet::row([
+                s.id.clone(),
+                s.state.clone(),
+                o.name.clone(),
+                o.slug.clone(),
+                o.country_code.clone(),
+                r.country_name.clone(),
+                o.website.clone().unwrap_or_default(),
+                o.verification.clone(),
+                s.verification.clone().unwrap_or_default(),
+                s.representative_name.clone(),
+                s.representative_role.clone(),
+                s.email.clone(),
+                s.comment.clone().unwrap_or_default(),
+                s.letter_version.to_string(),
+                time(Some(s.created_at)),
+                time(s.confirmed_at),
+                time(s.published_at),
+                time(s.withdrawn_at),
+                time(s.rejected_at),
+                s.rejection_reason.clone().unwrap_or_default(),
+                time(s.unsubscribed_at),
+                time(s.erased_at),
+            ]))
+            .map_err(fail)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("{e}")))
+}
+
+/// Which export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+impl From<&SignatureRecord> for ExportedSignatureJson {
+    fn from(r: &SignatureRecord) -> Self {
+        let (s, o) = (&r.signature, &r.organisation);
+        ExportedSignatureJson {
+            id: s.id.clone(),
+            state: s.state.clone(),
+            organisation: ExportedOrganisationJson {
+                id: o.id.clone(),
+                slug: o.slug.clone(),
+                name: o.name.clone(),
+                country: o.country_code.clone(),
+                country_name: r.country_name.clone(),
+                website: o.website.clone(),
+                verification: o.verification.clone(),
+            },
+            representative_name: s.representative_name.clone(),
+            representative_role: s.representative_role.clone(),
+            email: s.email.clone(),
+            comment: s.comment.clone(),
+            verification: s.verification.clone(),
+            letter_version: s.letter_version,
+            text_hash: s.text_hash.clone(),
+            created_at: utc(s.created_at),
+            confirmed_at: s.confirmed_at.map(utc),
+            published_at: s.published_at.map(utc),
+            withdrawn_at: s.withdrawn_at.map(utc),
+            rejected_at: s.rejected_at.map(utc),
+            rejection_reason: s.rejection_reason.clone(),
+            unsubscribed_at: s.unsubscribed_at.map(utc),
+            erased_at: s.erased_at.map(utc),
+        }
+    }
 }

@@ -145,9 +145,3 @@ pub(crate) fn slug_taken(what: &str, slug: &crate::domain::Slug) -> AppError {
         format!("a {what} with slug {:?} already exists", slug.as_str()),
     )
 }
-
-/// A random token of 256 bits, URL-safe (hex).
-pub fn random_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    hex::encode(bytes)
-}

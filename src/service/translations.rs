@@ -4,7 +4,11 @@
 //! translations are edited freely; once it is open, adding or replacing one is logged in the
 //! ledger as a `text` entry with the translation's hash, like a new version.
 
+use super::letters::{BODY_MAX, TITLE_MAX};
+use crate::domain::text::{line, text};
+use crate::error::FieldCollector;
 use diesel::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
 
 use super::access::Actor;
@@ -149,4 +153,31 @@ pub fn get(
     let t = find(conn, &view.letter.id, language)?
         .ok_or_else(|| AppError::not_found(format!("translation {language:?}")))?;
     Ok((view, t))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationFields {
+    /// A language tag such as `fr` or `pt-BR`, other than the letter's own.
+    language: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+}
+
+impl TranslationFields {
+    pub fn parse(self) -> Result<TranslationInput, AppError> {
+        let mut errors = FieldCollector::new();
+        let language = errors.required("language", self.language.as_deref(), LanguageTag::parse);
+        let title = errors.required("title", self.title.as_deref(), line(TITLE_MAX));
+        let body = errors.required("body", self.body.as_deref(), text(BODY_MAX));
+        errors.finish()?;
+        match (language, title, body) {
+            (Some(language), Some(title), Some(body)) => Ok(TranslationInput {
+                language,
+                title,
+                body,
+            }),
+            _ => Err(AppError::field("language", "is required")),
+        }
+    }
 }

@@ -3,7 +3,11 @@
 //! older ones, logged in the letter's ledger (a `text` entry with its hash), and audited.
 //! Signatures keep the version (and hash) their signer saw.
 
+use super::letters::{BODY_MAX, TITLE_MAX};
+use crate::domain::text::{line, text};
+use crate::error::FieldCollector;
 use diesel::prelude::*;
+use serde::Deserialize;
 use serde_json::json;
 
 use super::access::Actor;
@@ -134,4 +138,33 @@ pub fn list(
         .select(LetterVersion::as_select())
         .load(conn)?;
     Ok((view, versions))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewVersionFields {
+    /// The new title (default: unchanged).
+    title: Option<String>,
+    /// The new text (default: unchanged).
+    body: Option<String>,
+    /// What changed, for readers.
+    note: Option<String>,
+}
+
+impl NewVersionFields {
+    pub fn parse(self) -> Result<NewVersion, AppError> {
+        let mut errors = FieldCollector::new();
+        let title = errors.given("title", self.title.as_deref(), line(TITLE_MAX));
+        let body = errors.given("body", self.body.as_deref(), text(BODY_MAX));
+        let note = errors.required("note", self.note.as_deref(), text(500));
+        if self.title.is_none() && self.body.is_none() {
+            errors.add("body", "give a new body or title");
+        }
+        errors.finish()?;
+        Ok(NewVersion {
+            title,
+            body,
+            note: note.unwrap_or_default(),
+        })
+    }
 }

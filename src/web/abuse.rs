@@ -11,15 +11,15 @@ use serde::Deserialize;
 use super::form;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, PageError};
-use crate::api::abuse::MatchQuery;
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
+use crate::http::AppState;
+use crate::service::abuse::MatchQuery;
 use crate::service::abuse::{self, Preview};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::PageRequest;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/find", web::get().to(find_page))
@@ -240,7 +240,7 @@ async fn reject(
     };
     let expected = posted.expected.trim().parse::<i64>().ok();
     let reason = Some(posted.reason.clone()).filter(|r| !r.trim().is_empty());
-    let result = crate::api::abuse::reject(
+    let result = crate::http::commands::reject(
         &state,
         session.actor.clone(),
         &slug,

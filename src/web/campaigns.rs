@@ -13,21 +13,21 @@ use serde::Deserialize;
 use super::form;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
-use crate::api::campaigns::{
-    parse_event, CampaignPatchJson, Count, GoalInput, GoalPatch, NewCampaignJson, NewEventJson,
-    TIMELINE_SHOWN,
-};
 use crate::db::models::TimelineEvent;
 use crate::domain::campaign::{percent, EventKind};
 use crate::domain::markdown::to_safe_html;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::campaigns::{self, CampaignView, Overview};
+use crate::service::campaigns::{
+    parse_event, CampaignPatchFields, Count, GoalInput, GoalPatch, NewCampaignFields,
+    NewEventFields, TIMELINE_SHOWN,
+};
 use crate::service::letters::Audience;
 use crate::service::{Page, PageRequest};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/campaigns/{slug}", web::get().to(public_page))
@@ -114,7 +114,7 @@ async fn public_page(
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
-    let response = crate::api::caching::serve_page(&req, &state.responses, &key, async {
+    let response = crate::http::caching::serve_page(&req, &state.responses, &key, async {
         let (events, description_html, o) = state
             .db
             .run(move |conn| {
@@ -130,7 +130,7 @@ async fn public_page(
             events,
             o,
         };
-        Ok(crate::cache::Rendered::page(&page)?.modified_at(last_modified))
+        Ok(crate::http::cache::Rendered::page(&page)?.modified_at(last_modified))
     })
     .await?;
     Ok(response)
@@ -176,8 +176,8 @@ impl CampaignForm {
         }
     }
 
-    fn for_api(&self) -> NewCampaignJson {
-        NewCampaignJson {
+    fn for_api(&self) -> NewCampaignFields {
+        NewCampaignFields {
             slug: Some(self.slug.clone()).filter(|s| !s.trim().is_empty()),
             coalition: Some(self.coalition.clone()),
             title: Some(self.title.clone()),
@@ -190,9 +190,9 @@ impl CampaignForm {
         }
     }
 
-    fn as_patch(&self) -> CampaignPatchJson {
+    fn as_patch(&self) -> CampaignPatchFields {
         let blank_is_none = |s: &str| Some(Some(s.to_string()).filter(|s| !s.trim().is_empty()));
-        CampaignPatchJson {
+        CampaignPatchFields {
             title: Some(self.title.clone()),
             description: Some(self.description.clone()),
             goal: Some(GoalPatch {
@@ -219,8 +219,8 @@ struct EventForm {
 }
 
 impl EventForm {
-    fn for_api(&self) -> NewEventJson {
-        NewEventJson {
+    fn for_api(&self) -> NewEventFields {
+        NewEventFields {
             kind: Some(self.kind.clone()),
             title: Some(self.title.clone()),
             body: Some(self.body.clone()),

@@ -28,7 +28,7 @@ use actix_web::{web, HttpRequest, HttpResponseBuilder};
 
 use crate::domain::token::{same_secret, Purpose, Token};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::http::AppState;
 
 /// The double-submit cookie's name over plain HTTP; `__Host-` is put before it over HTTPS.
 pub const COOKIE: &str = "undersigned_csrf";
@@ -146,7 +146,7 @@ impl Csrf {
                 set: None,
             },
             _ => {
-                let token = crate::service::random_token();
+                let token = crate::domain::token::random_token();
                 let cookie = Cookie::build(name, token.clone())
                     .path("/")
                     .http_only(true)

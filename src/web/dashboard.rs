@@ -13,12 +13,12 @@ use serde::Deserialize;
 use super::form::{self, local_time_as_utc};
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, ButtonForm, PageError};
-use crate::api::letters::{LetterPatchJson, NewLetterJson};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
+use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
@@ -26,9 +26,9 @@ use crate::service::audit::{self, Scope};
 use crate::service::campaigns;
 use crate::service::dashboard::{self, CoalitionLetters, Counts};
 use crate::service::letters::{self, Audience, LetterView};
+use crate::service::letters::{LetterPatchFields, NewLetterFields};
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
 use crate::service::{coalitions, outbox, Page, PageRequest};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard", web::get().to(home))
@@ -256,7 +256,7 @@ async fn create_letter(
         .find(|(k, _)| k == "coalition")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let posted = form::parse::<NewLetterJson>(&req, with_utc_deadline(pairs));
+    let posted = form::parse::<NewLetterFields>(&req, with_utc_deadline(pairs));
     let result = match posted {
         Ok(posted) if posted.action.as_deref() == Some("preview") => {
             // Check the fields without saving, and show the text as it will read.
@@ -524,7 +524,7 @@ async fn update_letter(
     }
     let action = format!("/dashboard/letters/{}/edit", view.letter.slug);
     let heading = format!("Edit: {}", view.letter.title);
-    let posted = form::parse::<LetterPatchJson>(&req, with_utc_deadline(pairs));
+    let posted = form::parse::<LetterPatchFields>(&req, with_utc_deadline(pairs));
     let result = match posted {
         Ok(posted) if posted.action.as_deref() == Some("preview") => {
             let errors = posted.data.parse().err();

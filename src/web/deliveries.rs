@@ -8,15 +8,15 @@ use serde::Deserialize;
 
 use super::session::SignedIn;
 use super::{form, render, see_other, PageError};
-use crate::api::campaigns::DeliverJson;
 use crate::domain::ledger::Head;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::Permission;
+use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::deliveries;
+use crate::service::deliveries::DeliverFields;
 use crate::service::letters::{self, Audience, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/letters/{slug}/print", web::get().to(print_page))
@@ -100,7 +100,7 @@ async fn deliver(
     )
     .await?
     .data;
-    let options = DeliverJson {
+    let options = DeliverFields {
         by_email: Some(values.by_email.is_some()),
         note: Some(values.note),
     }

@@ -19,15 +19,15 @@ use serde::Deserialize;
 use super::form;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
-use crate::api::members::LinkJson;
-use crate::api::organisations::{MergeJson, NewOrganisationJson, OrganisationPatchJson};
 use crate::db::models::{Coalition, Country, Organisation};
 use crate::domain::{OrgName, Permission, Verification};
 use crate::error::{AppError, FieldCollector, FieldErrors};
+use crate::http::AppState;
 use crate::service::access::UserActor;
+use crate::service::organisations::LinkFields;
 use crate::service::organisations::{self, MemberView, OrganisationFilter, OrganisationView};
+use crate::service::organisations::{MergeFields, NewOrganisationFields, OrganisationPatchFields};
 use crate::service::{coalitions, countries, Page, PageRequest};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
@@ -350,7 +350,7 @@ async fn create(
 ) -> Result<HttpResponse, PageError> {
     let pairs = pairs.into_inner();
     let values = OrganisationFormValues::from_pairs(&pairs);
-    let data = posted::<NewOrganisationJson>(&req, pairs)?;
+    let data = posted::<NewOrganisationFields>(&req, pairs)?;
     session
         .actor
         .require_anywhere(Permission::ManageDirectory)?;
@@ -464,7 +464,7 @@ async fn update(
 ) -> Result<HttpResponse, PageError> {
     let pairs = pairs.into_inner();
     let values = OrganisationFormValues::from_pairs(&pairs);
-    let data = posted::<OrganisationPatchJson>(&req, pairs)?;
+    let data = posted::<OrganisationPatchFields>(&req, pairs)?;
     session
         .actor
         .require_anywhere(Permission::ManageDirectory)?;
@@ -519,7 +519,7 @@ async fn merge(
 ) -> Result<HttpResponse, PageError> {
     let pairs = pairs.into_inner();
     let into_typed = field(&pairs, "into");
-    let data = posted::<MergeJson>(&req, pairs)?;
+    let data = posted::<MergeFields>(&req, pairs)?;
     session
         .actor
         .require_anywhere(Permission::ManageDirectory)?;
@@ -529,7 +529,7 @@ async fn merge(
         state.ledger.clone(),
         view.organisation.id.clone(),
     );
-    let result = match data.and_then(MergeJson::parse) {
+    let result = match data.and_then(MergeFields::parse) {
         Ok(into) => {
             state
                 .db
@@ -655,8 +655,8 @@ async fn link(
     let slug = slug.into_inner();
     let pairs = pairs.into_inner();
     let typed = field(&pairs, "organisation");
-    let data = posted::<LinkJson>(&req, pairs)?;
-    let result = match data.and_then(LinkJson::parse) {
+    let data = posted::<LinkFields>(&req, pairs)?;
+    let result = match data.and_then(LinkFields::parse) {
         Ok(organisation) => {
             let (actor, coalition) = (session.actor.clone(), slug.clone());
             state

@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use super::csrf;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::access::{self, Actor, Subject};
-use crate::startup::AppState;
 
 /// A checked form post.
 pub struct Posted<T> {

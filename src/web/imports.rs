@@ -20,12 +20,12 @@ use crate::db::models::Country;
 use crate::domain::import::Candidate;
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
+use crate::http::AppState;
 use crate::service::access::UserActor;
 use crate::service::dashboard;
 use crate::service::imports::{
     self, ImportFields, ImportReport, LineReport, LineStatus, OrganisationOutcome, SignatureOutcome,
 };
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/imports", web::get().to(page))
@@ -429,7 +429,7 @@ async fn save(
     let form = posted(&req, pairs.into_inner())?;
     let result = match form.fields().parse() {
         Ok(request) => {
-            crate::api::imports::run_import(&state, session.actor.clone(), request).await
+            crate::http::commands::run_import(&state, session.actor.clone(), request).await
         }
         Err(e) => Err(e),
     };

@@ -16,6 +16,7 @@ use crate::domain::markdown::to_safe_html;
 use crate::domain::token::{Purpose, Token};
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
+use crate::http::AppState;
 use crate::service::access::UserActor;
 use crate::service::invitations::{
     self, Counts, InvitationFields, InvitationRow, InvitationSignFields, InvitationView,
@@ -23,7 +24,6 @@ use crate::service::invitations::{
 };
 use crate::service::letters::LetterView;
 use crate::service::PageRequest;
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/invitations/{token}", web::get().to(invitation_page))

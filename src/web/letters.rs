@@ -10,19 +10,19 @@ use serde::Deserialize;
 
 use super::csrf::{self, Csrf};
 use super::{render, PageError};
-use crate::cache::Rendered;
 use crate::db::models::Country;
 use crate::db::models::Translation;
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::markdown::to_safe_html;
 use crate::error::{AppError, FieldErrors};
+use crate::http::cache::Rendered;
+use crate::http::{rate_limit::Limits, AppState};
 use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::PageRequest;
 use crate::service::{campaigns, translations, versions};
-use crate::startup::{AppState, Limits};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.route("/", web::get().to(index))
@@ -270,7 +270,7 @@ async fn show(
         "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}",
         v.letter_id, v.updated_at, v.version, v.ledger_length
     );
-    let response = crate::api::caching::serve_page(&req, &state.responses, &cache_key, async {
+    let response = crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
         let key = state.ledger.clone();
         let form = SignFields {
             language: lang.clone(),
@@ -346,7 +346,7 @@ async fn country(
     );
     let last_modified = v.last_modified;
     Ok(
-        crate::api::caching::serve_page(&req, &state.responses, &cache_key, async {
+        crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
             let page = (state.db)
                 .run(move |conn| load_country(conn, &slug, &code, cursor))
                 .await?;
@@ -458,7 +458,7 @@ async fn sign(
     let fields = form.fields();
     let all = state.countries.get(&state.db).await?;
     let trapped = !form.fax.trim().is_empty();
-    let network = crate::rate_limit::client_network(&req, &state.key);
+    let network = crate::http::rate_limit::client_network(&req, &state.key);
     let result = {
         let (slug, fields, state, all) = (slug.clone(), fields.clone(), state.clone(), all.clone());
         state

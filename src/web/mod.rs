@@ -12,7 +12,6 @@ pub mod form;
 pub mod imports;
 pub mod invitations;
 pub mod letters;
-pub mod pictures;
 pub mod session;
 pub mod signatures;
 pub mod updates;
@@ -24,10 +23,10 @@ use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError};
 use askama::Template;
 
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::http::AppState;
 
 /// Mount every page route; `limit` wraps the form posts that sign.
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::Limits) {
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rate_limit::Limits) {
     letters::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
@@ -39,7 +38,6 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::startup::
     invitations::routes(cfg);
     updates::routes(cfg);
     imports::routes(cfg);
-    pictures::routes(cfg);
     abuse::routes(cfg);
 }
 
@@ -101,6 +99,11 @@ pub struct MessagePage<'a> {
 /// An [`AppError`] shown as an HTML page with the same status.
 #[derive(Debug)]
 pub struct PageError(pub AppError);
+
+/// An error as an HTML page (for middleware that answers before any handler).
+pub fn error_page(error: AppError) -> actix_web::HttpResponse {
+    actix_web::ResponseError::error_response(&PageError(error))
+}
 
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {

@@ -19,9 +19,9 @@ use super::{render, ButtonForm, PageError};
 use crate::db::models::ApiToken;
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
+use crate::http::{rate_limit::Limits, AppState};
 use crate::service::access::{Actor, UserActor};
 use crate::service::accounts::{self, SetupFields};
-use crate::startup::{AppState, Limits};
 
 /// The session cookie's name over plain HTTP; over HTTPS it is `__Host-undersigned_session`
 /// ([`csrf::cookie_name`]).

@@ -10,8 +10,8 @@ use super::{render, ButtonForm, PageError};
 use crate::domain::token::{Purpose, Token};
 use crate::domain::SignatureState;
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/signatures/confirm/{token}", web::get().to(confirm_page))

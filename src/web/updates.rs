@@ -15,19 +15,21 @@ use super::csrf::Csrf;
 use super::form;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, PageError};
-use crate::api::privacy::{download, EraseJson, ExportFormat};
 use crate::db::models::LetterUpdate;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::token::Token;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
+use crate::http::commands::download;
+use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::erasure;
+use crate::service::erasure::EraseFields;
+use crate::service::export::ExportFormat;
 use crate::service::letters::{self, LetterView};
 use crate::service::signatures::{self, SignatureView};
 use crate::service::updates::{self, UpdateRequest};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
@@ -407,7 +409,7 @@ async fn erase(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let id = id.into_inner();
-    let posted = form::parse::<EraseJson>(&req, pairs.into_inner())?;
+    let posted = form::parse::<EraseFields>(&req, pairs.into_inner())?;
     let reason = match posted.data.reason() {
         Ok(reason) => reason,
         Err(e) => {

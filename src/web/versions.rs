@@ -6,15 +6,16 @@ use askama::Template;
 use super::form;
 use super::session::{FormErrors, SignedIn};
 use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
-use crate::api::versions::{NewVersionJson, TranslationRequestJson};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
+use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
+use crate::service::translations::TranslationFields;
+use crate::service::versions::NewVersionFields;
 use crate::service::{translations, versions};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/versions", web::get().to(page))
@@ -109,7 +110,7 @@ async fn publish(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<NewVersionJson>(
+    let posted = form::parse_for::<NewVersionFields>(
         &req,
         &state,
         &session.actor,
@@ -154,7 +155,7 @@ async fn translate(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<TranslationRequestJson>(
+    let posted = form::parse_for::<TranslationFields>(
         &req,
         &state,
         &session.actor,

@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::cache::VersionCache;
 use crate::db::Db;
+use crate::http::cache::VersionCache;
 use crate::service::{self, letters};
 
 pub struct DeadlineWorker {

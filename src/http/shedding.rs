@@ -258,7 +258,7 @@ pub async fn guard_bodies(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let ip = crate::proxy::client_ip(&req, req.peer_addr());
+    let ip = crate::http::proxy::client_ip(&req, req.peer_addr());
     let (Some(ip), true) = (ip, announces_body(&req)) else {
         return Ok(next.call(req).await?.map_into_left_body());
     };

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
-use crate::api::caching::Validators;
 use crate::db::models::Country;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::http::caching::Validators;
 use crate::service::letters::{self, Audience};
 use crate::service::{countries, public_list};
 

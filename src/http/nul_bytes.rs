@@ -7,7 +7,8 @@
 //! - in a form's field (`application/x-www-form-urlencoded`): 422 naming the field;
 //! - in a JSON body: 422 naming the field (`api::extract::ApiJson`, which parses the body anyway).
 //!
-//! Pages get the error as a page, `/api` and everything else as JSON.
+//! Pages get the error as a page (rendered by the function `startup` hands in, `web`'s), `/api`
+//! and everything else as JSON.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -31,8 +32,9 @@ fn nul_field_in_form(body: &[u8]) -> Option<String> {
         .map(|(k, _)| k.replace('\0', ""))
 }
 
-/// The middleware.
+/// The middleware; `page` renders an error as an HTML page.
 pub async fn refuse_nul(
+    page: fn(AppError) -> actix_web::HttpResponse,
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
@@ -45,7 +47,7 @@ pub async fn refuse_nul(
         Some(AppError::BadRequest(format!("the query string {MESSAGE}")))
     } else if req.content_type() == "application/x-www-form-urlencoded" {
         let limit = req
-            .app_data::<web::Data<crate::startup::AppState>>()
+            .app_data::<web::Data<crate::http::AppState>>()
             .map_or(usize::MAX, |s| s.max_body_bytes);
         // Forms are small (at most `max_body_bytes`): read, check, and hand the same bytes on.
         let mut payload = req.take_payload();
@@ -74,7 +76,7 @@ pub async fn refuse_nul(
     let response = if req.path().starts_with("/api/") {
         error.error_response()
     } else {
-        crate::web::PageError(error).error_response()
+        page(error)
     };
     Ok(req.into_response(response).map_into_right_body())
 }

@@ -6,22 +6,22 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use crate::api::caching::Validators;
-use crate::cache::Rendered;
 use crate::error::AppError;
+use crate::http::cache::Rendered;
+use crate::http::caching::Validators;
+use crate::http::AppState;
 use crate::service::public_list::{self, CountryCount, ListSummary};
-use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // Other sites may embed and fetch them (CORS like the API's reads).
     cfg.service(
         web::resource("/letters/{slug}/badge.svg")
-            .wrap(crate::api::cors())
+            .wrap(crate::http::cors())
             .route(web::get().to(badge)),
     )
     .service(
         web::resource("/letters/{slug}/chart.svg")
-            .wrap(crate::api::cors())
+            .wrap(crate::http::cors())
             .route(web::get().to(chart)),
     );
 }

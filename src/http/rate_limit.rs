@@ -35,7 +35,7 @@ impl KeyExtractor for ClientIp {
     type KeyExtractionError = SimpleKeyExtractionError<&'static str>;
 
     fn extract(&self, req: &ServiceRequest) -> Result<IpAddr, Self::KeyExtractionError> {
-        let ip = crate::proxy::client_ip(req, req.peer_addr())
+        let ip = crate::http::proxy::client_ip(req, req.peer_addr())
             .ok_or_else(|| SimpleKeyExtractionError::new("no client address"))?;
         Ok(match ip {
             IpAddr::V6(v6) => {
@@ -209,7 +209,7 @@ pub fn client_network(
     req: &actix_web::HttpRequest,
     key: &crate::domain::token::TokenKey,
 ) -> Option<String> {
-    let ip = crate::proxy::client_ip(req, req.peer_addr())?;
+    let ip = crate::http::proxy::client_ip(req, req.peer_addr())?;
     Some(key.keyed_hash("network", &crate::domain::abuse::network(ip)))
 }
 

@@ -137,7 +137,7 @@ impl Validators {
     pub fn respond_cached(
         &self,
         req: &HttpRequest,
-        cached: &crate::cache::Representation,
+        cached: &crate::http::cache::Representation,
     ) -> HttpResponse {
         if let Some(response) = self.not_modified(req) {
             return response;
@@ -155,11 +155,13 @@ impl Validators {
     pub async fn serve<F>(
         &self,
         req: &HttpRequest,
-        cache: &crate::cache::ResponseCache,
+        cache: &crate::http::cache::ResponseCache,
         render: F,
     ) -> Result<HttpResponse, crate::error::AppError>
     where
-        F: std::future::Future<Output = Result<crate::cache::Rendered, crate::error::AppError>>,
+        F: std::future::Future<
+            Output = Result<crate::http::cache::Rendered, crate::error::AppError>,
+        >,
     {
         if let Some(response) = self.not_modified(req) {
             return Ok(response);
@@ -173,12 +175,12 @@ impl Validators {
 /// its own bytes: for public reads whose version no cheap lookup names (campaigns).
 pub async fn serve_own<F>(
     req: &HttpRequest,
-    cache: &crate::cache::ResponseCache,
+    cache: &crate::http::cache::ResponseCache,
     key: &str,
     render: F,
 ) -> Result<HttpResponse, crate::error::AppError>
 where
-    F: std::future::Future<Output = Result<crate::cache::Rendered, crate::error::AppError>>,
+    F: std::future::Future<Output = Result<crate::http::cache::Rendered, crate::error::AppError>>,
 {
     let cached = cache.get_or_render(key, render).await?;
     Ok(cached.own.respond_cached(req, &cached))
@@ -189,12 +191,12 @@ where
 /// the list with their organisation at once.
 pub async fn serve_page<F>(
     req: &HttpRequest,
-    cache: &crate::cache::ResponseCache,
+    cache: &crate::http::cache::ResponseCache,
     key: &str,
     render: F,
 ) -> Result<HttpResponse, crate::error::AppError>
 where
-    F: std::future::Future<Output = Result<crate::cache::Rendered, crate::error::AppError>>,
+    F: std::future::Future<Output = Result<crate::http::cache::Rendered, crate::error::AppError>>,
 {
     let cached = cache.get_or_render(key, render).await?;
     Ok(cached
@@ -209,7 +211,7 @@ where
 pub fn send_cached(
     req: &HttpRequest,
     builder: &mut HttpResponseBuilder,
-    cached: &crate::cache::Representation,
+    cached: &crate::http::cache::Representation,
     etag: Option<&EntityTag>,
 ) -> HttpResponse {
     builder
