@@ -1,14 +1,59 @@
-//! Table definitions shared by both backends. Written by hand to match
-//! `migrations/{sqlite,postgres}`: only the types that diesel's `MultiConnection`
-//! supports on every backend (Text, Integer, BigInt, Timestamp, ...).
+// @generated automatically by Diesel CLI.
+
+//! The tables of both backends: `diesel print-schema` run on a fresh SQLite database built from
+//! `migrations/sqlite`, with diesel.toml's settings and src/db/schema.patch applied. Regenerate it
+//! rather than edit it (docs/ARCHITECTURE.md, "The schema is generated"); `.ci/schema-check`
+//! checks that it is current and that `migrations/postgres` gives the same tables. It uses only
+//! the types diesel's `MultiConnection` supports on both backends (Text, Integer, BigInt,
+//! Timestamp, Nullable).
 
 diesel::table! {
-    countries (code) {
-        code -> Text,
-        alpha3 -> Text,
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
         name -> Text,
-        numeric_code -> Nullable<Integer>,
-        is_iso -> Integer,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        actor_name -> Text,
+        coalition_id -> Nullable<Text>,
+        letter_id -> Nullable<Text>,
+        subject_kind -> Text,
+        subject_id -> Text,
+        action -> Text,
+        details -> Text,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        slug -> Text,
+        coalition_id -> Text,
+        title -> Text,
+        description -> Text,
+        goal_organisations -> Nullable<Integer>,
+        goal_countries -> Nullable<Integer>,
+        goal_date -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coalition_organisations (coalition_id, organisation_id) {
+        coalition_id -> Text,
+        organisation_id -> Text,
         created_at -> Timestamp,
     }
 }
@@ -25,19 +70,107 @@ diesel::table! {
 }
 
 diesel::table! {
-    organisations (id) {
-        id -> Text,
-        slug -> Text,
+    countries (code) {
+        code -> Text,
+        alpha3 -> Text,
         name -> Text,
-        normalized_name -> Text,
+        numeric_code -> Nullable<Integer>,
+        is_iso -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        letter_id -> Text,
+        recipient_email -> Nullable<Text>,
+        signatories -> BigInt,
+        countries -> BigInt,
+        ledger_seq -> BigInt,
+        ledger_hash -> Text,
+        note -> Nullable<Text>,
+        delivered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        letter_id -> Text,
+        organisation_id -> Text,
+        email -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        sent_at -> Timestamp,
+        opened_at -> Nullable<Timestamp>,
+        signed_at -> Nullable<Timestamp>,
+        signature_id -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        reminders -> Integer,
+    }
+}
+
+diesel::table! {
+    ledger_entries (letter_id, seq) {
+        letter_id -> Text,
+        seq -> BigInt,
+        occurred_at -> Timestamp,
+        action -> Text,
+        organisation_slug -> Text,
+        organisation_name -> Text,
         country_code -> Text,
-        website -> Nullable<Text>,
-        email_domain -> Nullable<Text>,
-        description -> Nullable<Text>,
         verification -> Text,
+        text_hash -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        head_signature -> Text,
+        format -> Integer,
+        website -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    letter_country_counts (letter_id, country_code, shard) {
+        letter_id -> Text,
+        country_code -> Text,
+        shard -> Integer,
+        count -> BigInt,
+    }
+}
+
+diesel::table! {
+    letter_translations (letter_id, language) {
+        letter_id -> Text,
+        language -> Text,
+        title -> Text,
+        body -> Text,
+        text_hash -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
-        name_skeleton -> Text,
+    }
+}
+
+diesel::table! {
+    letter_updates (id) {
+        id -> Text,
+        letter_id -> Text,
+        subject -> Text,
+        body -> Text,
+        recipients -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_versions (letter_id, version) {
+        letter_id -> Text,
+        version -> Integer,
+        title -> Text,
+        body -> Text,
+        text_hash -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -68,8 +201,114 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(organisations -> countries (country_code));
-diesel::joinable!(letters -> coalitions (coalition_id));
+diesel::table! {
+    member_invitations (id) {
+        id -> Text,
+        coalition_id -> Text,
+        email -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (coalition_id, user_id) {
+        coalition_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_checks (organisation_id, coalition_id) {
+        organisation_id -> Text,
+        coalition_id -> Text,
+        checked_at -> Timestamp,
+        checked_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        normalized_name -> Text,
+        country_code -> Text,
+        website -> Nullable<Text>,
+        email_domain -> Nullable<Text>,
+        description -> Nullable<Text>,
+        verification -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        name_skeleton -> Text,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        signature_id -> Nullable<Text>,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        invitation_id -> Nullable<Text>,
+        delivery_id -> Nullable<Text>,
+        update_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    public_signatories (signature_id) {
+        signature_id -> Text,
+        letter_id -> Text,
+        organisation_id -> Text,
+        organisation_name -> Text,
+        organisation_slug -> Text,
+        sort_name -> Text,
+        country_code -> Text,
+        website -> Nullable<Text>,
+        verification -> Text,
+        text_hash -> Text,
+        signed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    setup_links (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signature_events (id) {
+        id -> BigInt,
+        letter_id -> Text,
+        signature_id -> Text,
+        action -> Text,
+        organisation_name -> Text,
+        organisation_slug -> Text,
+        country_code -> Text,
+        occurred_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     signatures (id) {
@@ -94,266 +333,14 @@ diesel::table! {
         rejection_reason -> Nullable<Text>,
         rejected_at -> Nullable<Timestamp>,
         letter_version -> Integer,
-        verification -> Nullable<Text>,
         unsubscribed_at -> Nullable<Timestamp>,
         unsubscribe_token_hash -> Nullable<Text>,
         erased_at -> Nullable<Timestamp>,
+        verification -> Nullable<Text>,
         email_key -> Text,
         email_domain -> Text,
         network -> Nullable<Text>,
         contests -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    outbox (id) {
-        id -> Text,
-        kind -> Text,
-        recipient -> Text,
-        signature_id -> Nullable<Text>,
-        state -> Text,
-        attempts -> Integer,
-        next_attempt_at -> Timestamp,
-        locked_until -> Nullable<Timestamp>,
-        last_error -> Nullable<Text>,
-        created_at -> Timestamp,
-        sent_at -> Nullable<Timestamp>,
-        invitation_id -> Nullable<Text>,
-        delivery_id -> Nullable<Text>,
-        update_id -> Nullable<Text>,
-    }
-}
-
-diesel::joinable!(signatures -> letters (letter_id));
-diesel::joinable!(signatures -> organisations (organisation_id));
-diesel::joinable!(outbox -> signatures (signature_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    signatures,
-    outbox,
-    letters,
-    organisations,
-    countries,
-    coalitions
-);
-
-diesel::table! {
-    public_signatories (signature_id) {
-        signature_id -> Text,
-        letter_id -> Text,
-        organisation_id -> Text,
-        organisation_name -> Text,
-        organisation_slug -> Text,
-        sort_name -> Text,
-        country_code -> Text,
-        website -> Nullable<Text>,
-        verification -> Text,
-        text_hash -> Text,
-        signed_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    signature_events (id) {
-        id -> BigInt,
-        letter_id -> Text,
-        signature_id -> Text,
-        action -> Text,
-        organisation_name -> Text,
-        organisation_slug -> Text,
-        country_code -> Text,
-        occurred_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    letter_country_counts (letter_id, country_code, shard) {
-        letter_id -> Text,
-        country_code -> Text,
-        shard -> Integer,
-        count -> BigInt,
-    }
-}
-
-diesel::joinable!(public_signatories -> countries (country_code));
-diesel::joinable!(letter_country_counts -> countries (country_code));
-diesel::allow_tables_to_appear_in_same_query!(public_signatories, countries);
-diesel::allow_tables_to_appear_in_same_query!(signature_events, countries);
-diesel::allow_tables_to_appear_in_same_query!(public_signatories, signatures);
-diesel::allow_tables_to_appear_in_same_query!(signature_events, signatures);
-diesel::allow_tables_to_appear_in_same_query!(letter_country_counts, countries);
-diesel::allow_tables_to_appear_in_same_query!(ledger_entries, letters);
-
-diesel::table! {
-    ledger_entries (letter_id, seq) {
-        letter_id -> Text,
-        seq -> BigInt,
-        occurred_at -> Timestamp,
-        action -> Text,
-        organisation_slug -> Text,
-        organisation_name -> Text,
-        country_code -> Text,
-        verification -> Text,
-        text_hash -> Text,
-        prev_hash -> Text,
-        hash -> Text,
-        head_signature -> Text,
-        format -> Integer,
-        website -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    users (id) {
-        id -> Text,
-        email -> Text,
-        name -> Text,
-        password_hash -> Text,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    sessions (token_hash) {
-        token_hash -> Text,
-        user_id -> Text,
-        created_at -> Timestamp,
-        expires_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    api_tokens (id) {
-        id -> Text,
-        user_id -> Text,
-        name -> Text,
-        token_hash -> Text,
-        created_at -> Timestamp,
-        revoked_at -> Nullable<Timestamp>,
-        expires_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    memberships (coalition_id, user_id) {
-        coalition_id -> Text,
-        user_id -> Text,
-        role -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    audit_log (id) {
-        id -> Text,
-        occurred_at -> Timestamp,
-        actor_kind -> Text,
-        actor_id -> Nullable<Text>,
-        actor_name -> Text,
-        coalition_id -> Nullable<Text>,
-        letter_id -> Nullable<Text>,
-        subject_kind -> Text,
-        subject_id -> Text,
-        action -> Text,
-        details -> Text,
-    }
-}
-
-diesel::joinable!(sessions -> users (user_id));
-diesel::table! {
-    member_invitations (id) {
-        id -> Text,
-        coalition_id -> Text,
-        email -> Text,
-        role -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(member_invitations -> coalitions (coalition_id));
-diesel::allow_tables_to_appear_in_same_query!(member_invitations, coalitions);
-diesel::joinable!(api_tokens -> users (user_id));
-diesel::joinable!(memberships -> users (user_id));
-diesel::joinable!(memberships -> coalitions (coalition_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens, memberships, coalitions);
-
-diesel::table! {
-    coalition_organisations (coalition_id, organisation_id) {
-        coalition_id -> Text,
-        organisation_id -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(coalition_organisations -> coalitions (coalition_id));
-diesel::joinable!(coalition_organisations -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(coalition_organisations, organisations);
-diesel::allow_tables_to_appear_in_same_query!(coalition_organisations, countries);
-diesel::allow_tables_to_appear_in_same_query!(coalition_organisations, coalitions);
-
-diesel::table! {
-    letter_versions (letter_id, version) {
-        letter_id -> Text,
-        version -> Integer,
-        title -> Text,
-        body -> Text,
-        text_hash -> Text,
-        note -> Nullable<Text>,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    letter_translations (letter_id, language) {
-        letter_id -> Text,
-        language -> Text,
-        title -> Text,
-        body -> Text,
-        text_hash -> Text,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    invitations (id) {
-        id -> Text,
-        letter_id -> Text,
-        organisation_id -> Text,
-        email -> Text,
-        token_hash -> Text,
-        created_at -> Timestamp,
-        sent_at -> Timestamp,
-        opened_at -> Nullable<Timestamp>,
-        signed_at -> Nullable<Timestamp>,
-        signature_id -> Nullable<Text>,
-        reminded_at -> Nullable<Timestamp>,
-        reminders -> Integer,
-    }
-}
-
-diesel::joinable!(invitations -> letters (letter_id));
-diesel::joinable!(invitations -> organisations (organisation_id));
-diesel::allow_tables_to_appear_in_same_query!(invitations, letters);
-diesel::allow_tables_to_appear_in_same_query!(invitations, organisations);
-diesel::allow_tables_to_appear_in_same_query!(invitations, signatures);
-diesel::allow_tables_to_appear_in_same_query!(invitations, outbox);
-diesel::allow_tables_to_appear_in_same_query!(invitations, countries);
-diesel::allow_tables_to_appear_in_same_query!(invitations, coalitions);
-
-diesel::table! {
-    campaigns (id) {
-        id -> Text,
-        slug -> Text,
-        coalition_id -> Text,
-        title -> Text,
-        description -> Text,
-        goal_organisations -> Nullable<Integer>,
-        goal_countries -> Nullable<Integer>,
-        goal_date -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
     }
 }
 
@@ -371,77 +358,79 @@ diesel::table! {
 }
 
 diesel::table! {
-    deliveries (id) {
+    users (id) {
         id -> Text,
-        letter_id -> Text,
-        recipient_email -> Nullable<Text>,
-        signatories -> BigInt,
-        countries -> BigInt,
-        ledger_seq -> BigInt,
-        ledger_hash -> Text,
-        note -> Nullable<Text>,
-        delivered_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    letter_updates (id) {
-        id -> Text,
-        letter_id -> Text,
-        subject -> Text,
-        body -> Text,
-        recipients -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(campaigns -> coalitions (coalition_id));
+diesel::joinable!(coalition_organisations -> coalitions (coalition_id));
+diesel::joinable!(coalition_organisations -> organisations (organisation_id));
 diesel::joinable!(deliveries -> letters (letter_id));
+diesel::joinable!(invitations -> letters (letter_id));
+diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::joinable!(invitations -> signatures (signature_id));
+diesel::joinable!(ledger_entries -> letters (letter_id));
+diesel::joinable!(letter_country_counts -> countries (country_code));
+diesel::joinable!(letter_country_counts -> letters (letter_id));
+diesel::joinable!(letter_translations -> letters (letter_id));
 diesel::joinable!(letter_updates -> letters (letter_id));
-diesel::joinable!(outbox -> deliveries (delivery_id));
-diesel::joinable!(outbox -> letter_updates (update_id));
-diesel::allow_tables_to_appear_in_same_query!(campaigns, letters);
-diesel::allow_tables_to_appear_in_same_query!(campaigns, coalitions);
-diesel::allow_tables_to_appear_in_same_query!(campaigns, timeline_events);
-diesel::allow_tables_to_appear_in_same_query!(campaigns, public_signatories);
-diesel::allow_tables_to_appear_in_same_query!(campaigns, countries);
-diesel::allow_tables_to_appear_in_same_query!(letters, timeline_events);
-diesel::allow_tables_to_appear_in_same_query!(deliveries, letters);
-diesel::allow_tables_to_appear_in_same_query!(deliveries, outbox);
-diesel::allow_tables_to_appear_in_same_query!(deliveries, coalitions);
-diesel::allow_tables_to_appear_in_same_query!(deliveries, signatures);
-diesel::allow_tables_to_appear_in_same_query!(deliveries, invitations);
-diesel::allow_tables_to_appear_in_same_query!(letter_updates, letters);
-diesel::allow_tables_to_appear_in_same_query!(letter_updates, outbox);
-diesel::allow_tables_to_appear_in_same_query!(letter_updates, signatures);
-diesel::allow_tables_to_appear_in_same_query!(letter_updates, coalitions);
-diesel::allow_tables_to_appear_in_same_query!(letter_updates, invitations);
-diesel::allow_tables_to_appear_in_same_query!(letter_updates, deliveries);
-diesel::allow_tables_to_appear_in_same_query!(letters, public_signatories);
-
-diesel::table! {
-    organisation_checks (organisation_id, coalition_id) {
-        organisation_id -> Text,
-        coalition_id -> Text,
-        checked_at -> Timestamp,
-        checked_by -> Nullable<Text>,
-    }
-}
-
-diesel::joinable!(organisation_checks -> organisations (organisation_id));
+diesel::joinable!(letter_versions -> letters (letter_id));
+diesel::joinable!(letters -> campaigns (campaign_id));
+diesel::joinable!(letters -> coalitions (coalition_id));
+diesel::joinable!(member_invitations -> coalitions (coalition_id));
+diesel::joinable!(memberships -> coalitions (coalition_id));
+diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(organisation_checks -> coalitions (coalition_id));
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, organisations);
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, coalitions);
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, letters);
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, public_signatories);
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, signatures);
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, coalition_organisations);
-diesel::allow_tables_to_appear_in_same_query!(organisation_checks, invitations);
+diesel::joinable!(organisation_checks -> organisations (organisation_id));
+diesel::joinable!(organisations -> countries (country_code));
+diesel::joinable!(outbox -> deliveries (delivery_id));
+diesel::joinable!(outbox -> invitations (invitation_id));
+diesel::joinable!(outbox -> letter_updates (update_id));
+diesel::joinable!(outbox -> signatures (signature_id));
+diesel::joinable!(public_signatories -> countries (country_code));
+diesel::joinable!(public_signatories -> letters (letter_id));
+diesel::joinable!(public_signatories -> organisations (organisation_id));
+diesel::joinable!(public_signatories -> signatures (signature_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(signature_events -> letters (letter_id));
+diesel::joinable!(signature_events -> signatures (signature_id));
+diesel::joinable!(signatures -> letters (letter_id));
+diesel::joinable!(signatures -> organisations (organisation_id));
+diesel::joinable!(timeline_events -> campaigns (campaign_id));
+diesel::joinable!(timeline_events -> letters (letter_id));
 
-diesel::table! {
-    /// First-run setup links (issue 20): the SHA-256 of each live link's token.
-    setup_links (token_hash) {
-        token_hash -> Text,
-        created_at -> Timestamp,
-    }
-}
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    audit_log,
+    campaigns,
+    coalition_organisations,
+    coalitions,
+    countries,
+    deliveries,
+    invitations,
+    ledger_entries,
+    letter_country_counts,
+    letter_translations,
+    letter_updates,
+    letter_versions,
+    letters,
+    member_invitations,
+    memberships,
+    organisation_checks,
+    organisations,
+    outbox,
+    public_signatories,
+    sessions,
+    setup_links,
+    signature_events,
+    signatures,
+    timeline_events,
+    users,
+);
