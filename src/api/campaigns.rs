@@ -1,6 +1,7 @@
 //! `/api/v1/campaigns`: letters grouped toward a goal, their progress and their timeline (also as
 //! Atom); and `/api/v1/letters/{slug}/deliver`, which delivers a letter to its recipient.
 
+use crate::http::state::After;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use atom_syndication::{Content, Entry, FixedDateTime, Link, Person, Text};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -531,13 +532,12 @@ pub async fn deliver(
         .await?;
     let options = body.parse()?;
     let slug = slug.into_inner();
-    let key = state.ledger.clone();
     let (view, delivered) = state
-        .db
-        .write(move |conn| deliveries::deliver(conn, &key, &actor, &slug, &options))
+        .command(
+            move |conn, keys| deliveries::deliver(conn, &keys.ledger, &actor, &slug, &options),
+            |(view, _)| After::letter(&view.letter.slug).and_mail(),
+        )
         .await?;
-    state.versions.forget(&view.letter.slug);
-    state.wake_outbox();
     Ok(HttpResponse::Ok().json(DeliveryJson::new(delivered, view.letter.slug)))
 }
 

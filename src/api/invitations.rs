@@ -1,6 +1,7 @@
 //! Invitations through the API: invite organisations of the directory to sign a letter, follow
 //! how far the invitations got, and remind those that have not signed.
 
+use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -116,17 +117,18 @@ pub async fn invite(
     let slug = slug.into_inner();
     let key = state.key.clone();
     let (done, counts) = state
-        .db
-        .write(move |conn| {
-            let done = invitations::invite(conn, &key, &actor, &slug, &items)?;
-            let letter_id = done
-                .first()
-                .map(|(_, row)| row.invitation.letter_id.clone())
-                .unwrap_or_default();
-            Ok((done, invitations::counts(conn, &letter_id)?))
-        })
+        .command(
+            move |conn, _| {
+                let done = invitations::invite(conn, &key, &actor, &slug, &items)?;
+                let letter_id = done
+                    .first()
+                    .map(|(_, row)| row.invitation.letter_id.clone())
+                    .unwrap_or_default();
+                Ok((done, invitations::counts(conn, &letter_id)?))
+            },
+            |_| After::nothing().and_mail(),
+        )
         .await?;
-    state.wake_outbox();
     Ok(HttpResponse::Ok().json(InvitedJson {
         invitations: done
             .into_iter()
@@ -189,10 +191,11 @@ pub async fn remind(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let outcome = state
-        .db
-        .write(move |conn| invitations::remind(conn, &actor, &slug))
+        .command(
+            move |conn, _| invitations::remind(conn, &actor, &slug),
+            |_| After::nothing().and_mail(),
+        )
         .await?;
-    state.wake_outbox();
     Ok(HttpResponse::Ok().json(outcome))
 }
 

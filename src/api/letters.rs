@@ -1,6 +1,7 @@
 //! `/api/v1/letters`: drafting letters, reading them, and moving them through their life cycle.
 //! The public reads letters past draft; writes and drafts need the admin token.
 
+use crate::http::state::After;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -308,13 +309,17 @@ pub async fn update(
         .await?;
     let changes = body.parse()?;
     let slug = slug.into_inner();
-    let key = state.ledger.clone();
     let audience = actor.audience();
     let letter = state
-        .db
-        .write(move |conn| summarised(conn, &key, |c| letters::update(c, &actor, &slug, changes)))
+        .command(
+            move |conn, keys| {
+                summarised(conn, &keys.ledger, |c| {
+                    letters::update(c, &actor, &slug, changes)
+                })
+            },
+            |letter| After::letter(&letter.view.letter.slug),
+        )
         .await?;
-    state.versions.forget(&letter.view.letter.slug);
     Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
 }
 
@@ -346,19 +351,18 @@ pub async fn transition(
         return Err(AppError::field("to", "is required"));
     };
     let slug = slug.into_inner();
-    let ledger = state.ledger.clone();
     let audience = actor.audience();
-    let letter = state
-        .db
-        .write(move |conn| {
-            summarised(conn, &ledger, |c| {
-                letters::transition(c, &ledger, &actor, &slug, to)
-            })
-        })
-        .await?;
-    state.versions.forget(&letter.view.letter.slug);
     // Delivering queues the delivery mail.
-    state.wake_outbox();
+    let letter = state
+        .command(
+            move |conn, keys| {
+                summarised(conn, &keys.ledger, |c| {
+                    letters::transition(c, &keys.ledger, &actor, &slug, to)
+                })
+            },
+            |letter| After::letter(&letter.view.letter.slug).and_mail(),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
 }
 

@@ -1,6 +1,7 @@
 //! A letter's signatures for its coordinators, with their private details, and moderation:
 //! approving or rejecting confirmed signatures of `manual` letters.
 
+use crate::http::state::After;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,14 +152,18 @@ async fn decide(
     ids: Vec<String>,
     decision: Decision,
 ) -> Result<HttpResponse, AppError> {
-    let key = state.ledger.clone();
     let decided = state
-        .db
-        .write(move |conn| signatures::moderate(conn, &key, &actor, &slug, &ids, &decision))
+        .command(
+            move |conn, keys| {
+                signatures::moderate(conn, &keys.ledger, &actor, &slug, &ids, &decision)
+            },
+            |decided| {
+                decided
+                    .first()
+                    .map_or(After::nothing(), |s| After::letter(&s.letter.slug))
+            },
+        )
         .await?;
-    if let Some(first) = decided.first() {
-        state.versions.forget(&first.letter.slug);
-    }
     let body: Vec<SignatureJson> = decided.into_iter().map(SignatureJson::from).collect();
     Ok(HttpResponse::Ok().json(body))
 }

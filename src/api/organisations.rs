@@ -2,6 +2,7 @@
 //! directory shows who a coalition works with, which is not public by itself (a letter's public
 //! list of signatories is). Who may change what is decided in `service::organisations`.
 
+use crate::http::state::After;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -157,12 +158,14 @@ pub async fn update(
     let slug = slug.into_inner();
     let body = body.0;
     let all = state.countries.get(&state.db).await?;
-    let ledger = state.ledger.clone();
     let view = state
-        .db
-        .write(move |conn| organisations::update(conn, &ledger, &actor, &slug, body.parse(&all)?))
+        .command(
+            move |conn, keys| {
+                organisations::update(conn, &keys.ledger, &actor, &slug, body.parse(&all)?)
+            },
+            |_| After::every_letter(),
+        )
         .await?;
-    state.versions.clear();
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
 
@@ -209,12 +212,12 @@ pub async fn merge(
     actor.require_anywhere(Permission::ManageDirectory)?;
     let into = body.0.parse()?;
     let slug = slug.into_inner();
-    let ledger = state.ledger.clone();
     let outcome = state
-        .db
-        .write(move |conn| organisations::merge(conn, &ledger, &actor, &slug, &into))
+        .command(
+            move |conn, keys| organisations::merge(conn, &keys.ledger, &actor, &slug, &into),
+            |_| After::every_letter(),
+        )
         .await?;
-    state.versions.clear();
     Ok(HttpResponse::Ok().json(MergeResultJson {
         kept: OrganisationJson::from(outcome.kept),
         merged: MergedRef {

@@ -1,6 +1,7 @@
 //! Signing through the API: sign a letter, confirm and withdraw with the tokens from the mails,
 //! read the published signatories, and (for admins) the outbox.
 
+use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,20 +55,21 @@ pub async fn sign(
     let slug = slug.into_inner();
     state.signing_allowed(&slug).await?;
     let fields = body.0;
-    let app = state.clone();
+    let policy = state.signing.clone();
     let all = state.countries.get(&state.db).await?;
     let network = crate::http::rate_limit::client_network(&req, &state.key);
     let outcome = state
-        .db
-        .write(move |conn| {
-            let mut input = fields.parse(&all)?;
-            input.network = network;
-            signatures::sign(conn, &app.key, &app.signing, &slug, input)
-        })
+        .command(
+            move |conn, keys| {
+                let mut input = fields.parse(&all)?;
+                input.network = network;
+                signatures::sign(conn, &keys.tokens, &policy, &slug, input)
+            },
+            |_| After::nothing().and_mail(),
+        )
         .await?;
     tracing::info!(?outcome, "sign request");
     state.metrics.signed(&outcome);
-    state.wake_outbox();
     Ok(HttpResponse::Accepted().json(SignAccepted {
         status: "check_your_email",
         message: NEUTRAL_MESSAGE,
@@ -212,9 +214,10 @@ pub async fn outbox_retry(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mail = state
-        .db
-        .write(move |conn| outbox::retry(conn, &actor, &id))
+        .command(
+            move |conn, _| outbox::retry(conn, &actor, &id),
+            |_| After::nothing().and_mail(),
+        )
         .await?;
-    state.wake_outbox();
     Ok(HttpResponse::Ok().json(OutboxJson::from(mail)))
 }

@@ -1,6 +1,7 @@
 //! Updates to signers through the API: send one to a letter's confirmed signatories, list
 //! those sent. See `service::updates`.
 
+use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -71,12 +72,13 @@ pub async fn send(
         .await?;
     let request = body;
     let slug = slug.into_inner();
-    let (key, per_day) = (state.key.clone(), state.updates_per_letter_per_day);
+    let per_day = state.updates_per_letter_per_day;
     let (_, update) = state
-        .db
-        .write(move |conn| updates::send(conn, &key, &actor, &slug, &request, per_day))
+        .command(
+            move |conn, keys| updates::send(conn, &keys.tokens, &actor, &slug, &request, per_day),
+            |_| After::nothing().and_mail(),
+        )
         .await?;
-    state.wake_outbox();
     Ok(HttpResponse::Created().json(UpdateJson::from(update)))
 }
 

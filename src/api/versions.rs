@@ -1,5 +1,6 @@
 //! A letter's text versions and translations through the API.
 
+use crate::http::state::After;
 use crate::service::translations::TranslationFields;
 use crate::service::versions::NewVersionFields;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -86,12 +87,13 @@ pub async fn publish_version(
         .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let new = body.parse()?;
-    let (key, slug) = (state.ledger.clone(), slug.into_inner());
-    let (view, version) = state
-        .db
-        .write(move |conn| versions::publish(conn, &key, &actor, &slug, new))
+    let slug = slug.into_inner();
+    let (_, version) = state
+        .command(
+            move |conn, keys| versions::publish(conn, &keys.ledger, &actor, &slug, new),
+            |(view, _)| After::letter(&view.letter.slug),
+        )
         .await?;
-    state.versions.forget(&view.letter.slug);
     Ok(HttpResponse::Created().json(VersionJson::from(version)))
 }
 
@@ -163,12 +165,13 @@ pub async fn save_translation(
         .for_letter(&state, &actor, &slug, Permission::ManageLetters)
         .await?;
     let input = body.parse()?;
-    let (key, slug) = (state.ledger.clone(), slug.into_inner());
+    let slug = slug.into_inner();
     let saved = state
-        .db
-        .write(move |conn| translations::save(conn, &key, &actor, &slug, input))
+        .command(
+            move |conn, keys| translations::save(conn, &keys.ledger, &actor, &slug, input),
+            |_| After::every_letter(),
+        )
         .await?;
-    state.versions.clear();
     Ok(HttpResponse::Ok().json(TranslationJson::from(saved)))
 }
 

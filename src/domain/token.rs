@@ -149,7 +149,7 @@ mod tests {
         assert!(state.contains("same_secret(&digest, expected)"));
         assert!(!state.contains("digest == ") && !state.contains("== digest"));
         // The setup link is looked up by its hash, like every other stored token.
-        let accounts = include_str!("../service/accounts.rs");
+        let accounts = include_str!("../service/accounts/setup.rs");
         assert!(accounts.contains("setup_links::token_hash.eq(token.hash())"));
     }
 

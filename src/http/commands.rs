@@ -5,6 +5,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
+use super::state::After;
 use super::AppState;
 use crate::domain::text::text;
 use crate::error::{AppError, FieldCollector};
@@ -76,17 +77,18 @@ pub async fn reject(
         errors.add("expected", "give the total of the preview");
     }
     errors.finish()?;
-    let (key, letter) = (state.ledger.clone(), slug.to_string());
+    let letter = slug.to_string();
     let reason = reason.unwrap_or_default();
     let expected = expected.unwrap_or_default();
-    let done = state
-        .db
-        .write(move |conn| {
-            service::reject_matching(conn, &key, &actor, &letter, &filter, &reason, expected)
-        })
-        .await?;
-    state.versions.forget(slug);
-    Ok(done)
+    state
+        .command(
+            move |conn, keys| {
+                let key = &keys.ledger;
+                service::reject_matching(conn, key, &actor, &letter, &filter, &reason, expected)
+            },
+            |_| After::letter(slug),
+        )
+        .await
 }
 
 /// Save an import (for the API and the dashboard) and clear the letter's cached version.
@@ -95,21 +97,19 @@ pub async fn run_import(
     actor: crate::service::access::Actor,
     request: imports::ImportRequest,
 ) -> Result<ImportReport, AppError> {
-    let app = state.clone();
-    let report = state
-        .db
-        .write(move |conn| {
-            let keys = Keys {
-                tokens: &app.key,
-                ledger: &app.ledger,
-            };
-            imports::apply(conn, &keys, &actor, &request, &mut |_, _| {})
-        })
-        .await?;
-    if let Some(slug) = &report.letter {
-        if report.totals.signatures_new > 0 {
-            state.versions.forget(slug);
-        }
-    }
-    Ok(report)
+    state
+        .command(
+            move |conn, keys| {
+                let keys = Keys {
+                    tokens: &keys.tokens,
+                    ledger: &keys.ledger,
+                };
+                imports::apply(conn, &keys, &actor, &request, &mut |_, _| {})
+            },
+            |report| match &report.letter {
+                Some(slug) if report.totals.signatures_new > 0 => After::letter(slug),
+                _ => After::nothing(),
+            },
+        )
+        .await
 }

@@ -49,7 +49,96 @@ pub struct AppState {
     pub(crate) metrics_token_sha256: Option<[u8; 32]>,
 }
 
+/// What a committed write asks of this instance: the letters whose cached version is stale (a
+/// change every list shows, such as an organisation's new name, makes every letter's stale), and
+/// whether mail was queued for the outbox worker. Declared by the caller of
+/// [`AppState::command`], done by it once the write is committed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct After {
+    letters: Vec<String>,
+    every_letter: bool,
+    mail: bool,
+}
+
+impl After {
+    /// Nothing to do.
+    pub fn nothing() -> After {
+        After::default()
+    }
+
+    /// The letter's public list or text changed.
+    pub fn letter(slug: &str) -> After {
+        After {
+            letters: vec![slug.to_string()],
+            ..After::default()
+        }
+    }
+
+    /// Something every letter's list shows changed (an organisation's name or badge).
+    pub fn every_letter() -> After {
+        After {
+            every_letter: true,
+            ..After::default()
+        }
+    }
+
+    /// A signature's change: its letter, or every letter when it verified its organisation.
+    pub fn signature(view: &SignatureView) -> After {
+        if view.verified_now {
+            After::every_letter()
+        } else {
+            After::letter(&view.letter.slug)
+        }
+    }
+
+    /// And mail was queued.
+    pub fn and_mail(mut self) -> After {
+        self.mail = true;
+        self
+    }
+}
+
+/// The keys a write may need: the link key (tokens in mails) and the ledger's signing key.
+#[derive(Clone)]
+pub struct Keys {
+    pub tokens: TokenKey,
+    pub ledger: LedgerKey,
+}
+
 impl AppState {
+    /// The one way handlers write: run `write` in its transaction on the writer (the service
+    /// checks the actor's role itself), then do what `after` declares of its result once it is
+    /// committed (forget cached versions, wake the outbox). The API, the pages and the
+    /// commands below all go through here.
+    pub async fn command<T, W, A>(&self, write: W, after: A) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut crate::db::DbConnection, &Keys) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&T) -> After,
+    {
+        let keys = Keys {
+            tokens: self.key.clone(),
+            ledger: self.ledger.clone(),
+        };
+        let done = self.db.write(move |conn| write(conn, &keys)).await?;
+        self.apply(after(&done));
+        Ok(done)
+    }
+
+    /// Do what a committed write declared.
+    pub fn apply(&self, after: After) {
+        if after.every_letter {
+            self.versions.clear();
+        } else {
+            for slug in &after.letters {
+                self.versions.forget(slug);
+            }
+        }
+        if after.mail {
+            self.wake_outbox();
+        }
+    }
+
     /// Whether `presented` is the admin token (digests compared in constant time).
     pub fn is_admin_token(&self, presented: &str) -> bool {
         has_digest(presented, &self.admin_token_sha256)
@@ -69,19 +158,15 @@ impl AppState {
         token: Token,
         change: SignatureChange,
     ) -> Result<SignatureView, AppError> {
-        let ledger = self.ledger.clone();
         let view = self
-            .db
-            .write(move |conn| change(conn, &ledger, &token))
+            .command(
+                move |conn, keys| change(conn, &keys.ledger, &token),
+                After::signature,
+            )
             .await?;
         if view.changed_now {
             self.metrics
                 .changed_signature(view.state() == crate::domain::SignatureState::Withdrawn);
-        }
-        if view.verified_now {
-            self.versions.clear();
-        } else {
-            self.versions.forget(&view.letter.slug);
         }
         Ok(view)
     }
@@ -93,18 +178,21 @@ impl AppState {
         token: Token,
         input: crate::service::invitations::InvitationSignInput,
     ) -> Result<crate::service::invitations::Signed, AppError> {
-        let (key, ledger, policy) = (self.key.clone(), self.ledger.clone(), self.signing.clone());
+        let policy = self.signing.clone();
         let signed = self
-            .db
-            .write(move |conn| {
-                crate::service::invitations::sign(conn, &key, &ledger, &policy, &token, input)
-            })
+            .command(
+                move |conn, keys| {
+                    let (tokens, ledger) = (&keys.tokens, &keys.ledger);
+                    crate::service::invitations::sign(conn, tokens, ledger, &policy, &token, input)
+                },
+                |signed| {
+                    signed
+                        .signature
+                        .as_ref()
+                        .map_or(After::nothing(), After::signature)
+                },
+            )
             .await?;
-        match &signed.signature {
-            Some(s) if s.verified_now => self.versions.clear(),
-            Some(_) => self.versions.forget(&signed.view.letter.letter.slug),
-            None => {}
-        }
         if signed.signature.is_some() {
             self.metrics.sign_request("invitation");
         }

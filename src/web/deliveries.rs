@@ -2,6 +2,7 @@
 //! (`/letters/{slug}/print`, for delivery by hand), and the coordinators' delivery form on a
 //! closed letter's dashboard page (`POST /dashboard/letters/{slug}/deliver`).
 
+use crate::http::state::After;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -107,13 +108,12 @@ async fn deliver(
     .parse()?;
     let slug = slug.into_inner();
     let actor = session.actor.clone();
-    let key = state.ledger.clone();
     let (view, _) = state
-        .db
-        .write(move |conn| deliveries::deliver(conn, &key, &actor, &slug, &options))
+        .command(
+            move |conn, keys| deliveries::deliver(conn, &keys.ledger, &actor, &slug, &options),
+            |(view, _)| After::letter(&view.letter.slug).and_mail(),
+        )
         .await?;
-    state.versions.forget(&view.letter.slug);
-    state.wake_outbox();
     Ok(see_other(format!(
         "/dashboard/letters/{}?delivered=1",
         view.letter.slug

@@ -3,6 +3,7 @@
 //! coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`: who was
 //! invited, opened, signed; a form to invite; a button to remind).
 
+use crate::http::state::After;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -435,14 +436,15 @@ async fn dashboard_invite(
     csrf::verify(&req, &form.csrf_token)?;
     let slug = slug.into_inner();
     let (items, numbers) = parse_lines(&form.lines);
-    let (actor, key, letter) = (session.actor.clone(), state.key.clone(), slug.clone());
+    let (actor, letter) = (session.actor.clone(), slug.clone());
     let result = state
-        .db
-        .write(move |conn| invitations::invite(conn, &key, &actor, &letter, &items))
+        .command(
+            move |conn, keys| invitations::invite(conn, &keys.tokens, &actor, &letter, &items),
+            |_| After::nothing().and_mail(),
+        )
         .await;
     match result {
         Ok(done) => {
-            state.wake_outbox();
             let count = |o| done.iter().filter(|(x, _)| *x == o).count();
             use invitations::InviteOutcome::*;
             Ok(see_other(format!(
@@ -482,10 +484,11 @@ async fn dashboard_remind(
     let slug = slug.into_inner();
     let (actor, letter) = (session.actor.clone(), slug.clone());
     let outcome: RemindOutcome = state
-        .db
-        .write(move |conn| invitations::remind(conn, &actor, &letter))
+        .command(
+            move |conn, _| invitations::remind(conn, &actor, &letter),
+            |_| After::nothing().and_mail(),
+        )
         .await?;
-    state.wake_outbox();
     Ok(see_other(format!(
         "/dashboard/letters/{slug}/invitations?reminded={}&signed={}&too_soon={}&at_cap={}",
         outcome.reminded, outcome.signed, outcome.too_soon, outcome.at_cap

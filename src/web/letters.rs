@@ -1,6 +1,7 @@
 //! `/` (open letters), `/letters/{slug}` (the letter, its signatories by country, the sign form)
 //! and the form post that signs.
 
+use crate::http::state::After;
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -491,7 +492,7 @@ async fn sign(
         Ok(outcome) => {
             tracing::info!(?outcome, "sign request");
             state.metrics.signed(&outcome);
-            state.wake_outbox();
+            state.apply(After::nothing().and_mail());
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
                 .finish())

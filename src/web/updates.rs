@@ -6,6 +6,7 @@
 //! - `/dashboard/letters/{slug}/export.json|.csv`: the coordinators' downloads.
 //! - `/dashboard/signatures/{id}/erase`: a confirmation page and its POST.
 
+use crate::http::state::After;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -256,24 +257,19 @@ async fn dashboard_send(
     )
     .await?;
     let request = posted.data;
-    let (key, per_day, actor) = (
-        state.key.clone(),
-        state.updates_per_letter_per_day,
-        session.actor.clone(),
-    );
+    let (per_day, actor) = (state.updates_per_letter_per_day, session.actor.clone());
     let (letter, sent) = (slug.clone(), request.clone());
     let result = state
-        .db
-        .write(move |conn| updates::send(conn, &key, &actor, &letter, &sent, per_day))
+        .command(
+            move |conn, keys| updates::send(conn, &keys.tokens, &actor, &letter, &sent, per_day),
+            |_| After::nothing().and_mail(),
+        )
         .await;
     match result {
-        Ok((_, update)) => {
-            state.wake_outbox();
-            Ok(see_other(format!(
-                "/dashboard/letters/{slug}/updates?sent={}",
-                update.recipients
-            )))
-        }
+        Ok((_, update)) => Ok(see_other(format!(
+            "/dashboard/letters/{slug}/updates?sent={}",
+            update.recipients
+        ))),
         Err(e) => {
             let status = actix_web::ResponseError::status_code(&e);
             let (errors, problem) = match (&e, FormErrors::from_error(&e)) {

@@ -1,5 +1,6 @@
 //! The dashboard's page for a letter's text versions and translations.
 
+use crate::http::state::After;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -123,8 +124,10 @@ async fn publish(
         Ok(new) => {
             let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
             state
-                .db
-                .write(move |conn| versions::publish(conn, &key, &actor, &letter, new))
+                .command(
+                    move |conn, _| versions::publish(conn, &key, &actor, &letter, new),
+                    |(view, _)| After::letter(&view.letter.slug),
+                )
                 .await
                 .map(|_| ())
         }
@@ -132,7 +135,6 @@ async fn publish(
     };
     match result {
         Ok(()) => {
-            state.versions.forget(&slug);
             show(
                 &req,
                 &state,
@@ -168,8 +170,10 @@ async fn translate(
         Ok(input) => {
             let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
             state
-                .db
-                .write(move |conn| translations::save(conn, &key, &actor, &letter, input))
+                .command(
+                    move |conn, _| translations::save(conn, &key, &actor, &letter, input),
+                    |_| After::every_letter(),
+                )
                 .await
                 .map(|_| ())
         }
@@ -177,7 +181,6 @@ async fn translate(
     };
     match result {
         Ok(()) => {
-            state.versions.clear();
             show(
                 &req,
                 &state,

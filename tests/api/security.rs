@@ -592,12 +592,19 @@ async fn secrets_never_reach_the_log_even_at_debug_level() {
 }
 
 /// Every path that a page route accepts POST on, read from the `routes` functions of
-/// `src/web/*.rs`, so a form added later is checked without anyone listing it here.
+/// `src/web/**/*.rs`, so a form added later is checked without anyone listing it here.
 fn post_routes() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut files = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web")];
+    let mut sources = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            sources.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
     let mut found = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for source in sources {
         let Some(start) = source.find("pub fn routes(") else {
             continue;
         };

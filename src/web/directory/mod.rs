@@ -10,9 +10,14 @@
 //! fields, 409 (with the message under the field that clashes) for a duplicate; a post that
 //! succeeds redirects (303) to the page that shows the result.
 
+mod by_country;
+use crate::http::state::After;
+use by_country::*;
+mod members;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use members::*;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -478,21 +483,20 @@ async fn update(
     let result = match data.and_then(|d| d.parse(&all)) {
         Ok(changes) => {
             state
-                .db
-                .write(move |conn| organisations::update(conn, &ledger, &actor, &id, changes))
+                .command(
+                    move |conn, _| organisations::update(conn, &ledger, &actor, &id, changes),
+                    // Its name, country and verification show in every list it is on.
+                    |_| After::every_letter(),
+                )
                 .await
         }
         Err(e) => Err(e),
     };
     match result {
-        Ok(updated) => {
-            // Its name, country and verification show in every list it is on.
-            state.versions.clear();
-            Ok(see_other(format!(
-                "{}?done=saved",
-                organisation_path(&updated.organisation)
-            )))
-        }
+        Ok(updated) => Ok(see_other(format!(
+            "{}?done=saved",
+            organisation_path(&updated.organisation)
+        ))),
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
             organisation_page(
@@ -532,20 +536,19 @@ async fn merge(
     let result = match data.and_then(MergeFields::parse) {
         Ok(into) => {
             state
-                .db
-                .write(move |conn| organisations::merge(conn, &ledger, &actor, &id, &into))
+                .command(
+                    move |conn, _| organisations::merge(conn, &ledger, &actor, &id, &into),
+                    |_| After::every_letter(),
+                )
                 .await
         }
         Err(e) => Err(e),
     };
     match result {
-        Ok(outcome) => {
-            state.versions.clear();
-            Ok(see_other(format!(
-                "{}?done=merged",
-                organisation_path(&outcome.kept.organisation)
-            )))
-        }
+        Ok(outcome) => Ok(see_other(format!(
+            "{}?done=merged",
+            organisation_path(&outcome.kept.organisation)
+        ))),
         Err(e) => {
             let (status, errors) = on_form(e, "into")?;
             organisation_page(
@@ -557,189 +560,4 @@ async fn merge(
 
 // ---- A coalition's member organisations ----
 
-#[derive(Deserialize)]
-struct MembersQuery {
-    page: Option<i64>,
-    #[serde(default)]
-    done: String,
-}
-
-/// A member organisation with the path segment that names it.
-struct MemberRow {
-    key: String,
-    member: MemberView,
-}
-
-#[derive(Template)]
-#[template(path = "dashboard/directory_members.html")]
-struct MembersPage<'a> {
-    me: &'a UserActor,
-    csrf: &'a str,
-    coalition: Coalition,
-    page: Page<MemberRow>,
-    can_link: bool,
-    organisation: String,
-    message: Option<&'a str>,
-    errors: FormErrors,
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn members_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
-    slug: String,
-    page: PageRequest,
-    status: StatusCode,
-    organisation: String,
-    message: Option<&str>,
-    errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
-    let (coalition, list) = state
-        .db
-        .run(move |conn| {
-            let list = organisations::members(conn, &actor, &slug, page)?;
-            Ok((coalitions::find(conn, &slug)?, list))
-        })
-        .await?;
-    let (csrf, builder) = page_csrf(req, state, status);
-    render(
-        builder,
-        &MembersPage {
-            me: session.me(),
-            csrf: &csrf.token,
-            can_link: session
-                .actor
-                .can(&coalition.id, Permission::ManageDirectory),
-            coalition,
-            page: list.map(|member| MemberRow {
-                key: key_of(&member.organisation.organisation).to_string(),
-                member,
-            }),
-            organisation,
-            message,
-            errors,
-        },
-    )
-}
-
-async fn members(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    query: web::Query<MembersQuery>,
-) -> Result<HttpResponse, PageError> {
-    members_page(
-        &req,
-        &state,
-        &session,
-        slug.into_inner(),
-        PageRequest::clamped(query.page),
-        StatusCode::OK,
-        String::new(),
-        notice(&query.done),
-        FormErrors::default(),
-    )
-    .await
-}
-
-async fn link(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let slug = slug.into_inner();
-    let pairs = pairs.into_inner();
-    let typed = field(&pairs, "organisation");
-    let data = posted::<LinkFields>(&req, pairs)?;
-    let result = match data.and_then(LinkFields::parse) {
-        Ok(organisation) => {
-            let (actor, coalition) = (session.actor.clone(), slug.clone());
-            state
-                .db
-                .write(move |conn| organisations::link(conn, &actor, &coalition, &organisation))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => Ok(see_other(format!(
-            "/dashboard/coalitions/{slug}/organisations?done=linked"
-        ))),
-        Err(e) => {
-            let (status, errors) = on_form(e, "organisation")?;
-            members_page(
-                &req,
-                &state,
-                &session,
-                slug,
-                PageRequest::default(),
-                status,
-                typed,
-                None,
-                errors,
-            )
-            .await
-        }
-    }
-}
-
-async fn unlink(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    super::csrf::verify(&req, &button.csrf_token)?;
-    let (slug, organisation) = path.into_inner();
-    let (actor, coalition) = (session.actor.clone(), slug.clone());
-    state
-        .db
-        .write(move |conn| organisations::unlink(conn, &actor, &coalition, &organisation))
-        .await?;
-    Ok(see_other(format!(
-        "/dashboard/coalitions/{slug}/organisations?done=unlinked"
-    )))
-}
-
 // ---- Countries: the territories the operator added ----
-
-#[derive(Template)]
-#[template(path = "dashboard/directory_country.html")]
-struct CountryPage<'a> {
-    me: &'a UserActor,
-    csrf: &'a str,
-    /// The territories added so far (countries outside ISO 3166-1).
-    territories: Vec<Country>,
-}
-
-/// The territories, read-only: every coalition's country lists share them, so adding and
-/// removing one is the operator's (issue 18, finding 7).
-async fn country_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-) -> Result<HttpResponse, PageError> {
-    session.actor.require_anywhere(Permission::ReadPrivate)?;
-    let territories = state
-        .db
-        .run(countries::all)
-        .await?
-        .into_iter()
-        .filter(|c| c.is_iso == 0)
-        .collect();
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    render(
-        builder,
-        &CountryPage {
-            me: session.me(),
-            csrf: &csrf.token,
-            territories,
-        },
-    )
-}

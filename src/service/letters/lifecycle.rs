@@ -1,0 +1,210 @@
+//! A letter's life: draft, open, closed, delivered, archived; deadlines that close it.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Move a letter to the next state of its life cycle, stamping the time of the move. Opening a
+/// letter starts its ledger with the text it opens with; delivering it delivers it by the
+/// defaults of [`crate::service::deliveries::deliver`] (by mail when the letter has an address).
+pub fn transition(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    actor: &Actor,
+    slug_or_id: &str,
+    to: LetterState,
+) -> Result<LetterView, AppError> {
+    move_to(
+        conn,
+        key,
+        actor,
+        slug_or_id,
+        to,
+        &DeliveryOptions::default(),
+    )
+}
+
+/// How a letter is delivered when it moves to `delivered`.
+#[derive(Debug, Clone)]
+pub struct DeliveryOptions {
+    /// Mail the letter and its list to the recipient's address (when the letter has one).
+    pub by_email: bool,
+    /// Shown on the timeline: how, where, to whom it was handed.
+    pub note: Option<String>,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> Self {
+        DeliveryOptions {
+            by_email: true,
+            note: None,
+        }
+    }
+}
+
+pub(crate) fn move_to(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    actor: &Actor,
+    slug_or_id: &str,
+    to: LetterState,
+    delivery: &DeliveryOptions,
+) -> Result<LetterView, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        // A letter past its deadline is closed first (by the service), so that the move starts
+        // from the state the coordinator sees.
+        close_if_overdue(conn, slug_or_id, now())?;
+        let current = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
+        let from = current.state();
+        if !from.can_move_to(to) {
+            let allowed = match from.next() {
+                Some(next) => format!("it can move only to {next}"),
+                None => "it cannot move any more".to_string(),
+            };
+            return Err(AppError::conflict(
+                "invalid_transition",
+                format!("a {from} letter cannot move to {to}: {allowed}"),
+            ));
+        }
+        let now = now();
+        if to == LetterState::Open && current.letter.deadline.is_some_and(|d| d <= now) {
+            return Err(AppError::conflict(
+                "deadline_passed",
+                "the signing deadline of this letter has passed: set a later one (or none) first",
+            ));
+        }
+        let mut changes = LetterChanges {
+            state: Some(to.as_str().to_string()),
+            updated_at: Some(now),
+            ..LetterChanges::default()
+        };
+        match to {
+            LetterState::Open => changes.opened_at = Some(Some(now)),
+            LetterState::Closed => changes.closed_at = Some(Some(now)),
+            LetterState::Delivered => changes.delivered_at = Some(Some(now)),
+            LetterState::Archived => changes.archived_at = Some(Some(now)),
+            LetterState::Draft => {}
+        }
+        // Guard on the state read above, so two racing moves cannot both succeed.
+        let moved = diesel::update(
+            letters::table
+                .filter(letters::id.eq(&current.letter.id))
+                .filter(letters::state.eq(from.as_str())),
+        )
+        .set(&changes)
+        .execute(conn)?;
+        if moved != 1 {
+            return Err(AppError::conflict(
+                "invalid_transition",
+                "the letter changed state meanwhile; read it again",
+            ));
+        }
+        if to == LetterState::Open {
+            let letter = &current.letter;
+            let text = crate::service::ledger::Change::text(&letter.text_hash, now);
+            crate::service::ledger::append(conn, key, &letter.id, [text])?;
+            crate::service::versions::record_first(conn, &current)?;
+            // The translations it opens with are part of its record too.
+            let translations = crate::service::translations::list(conn, &letter.id)?;
+            let texts = translations
+                .iter()
+                .map(|t| crate::service::ledger::Change::text(&t.text_hash, now));
+            crate::service::ledger::append(conn, key, &letter.id, texts)?;
+            crate::service::campaigns::record_event(
+                conn,
+                letter,
+                EventKind::Opened,
+                format!("“{}” opened for signatures", letter.title),
+                String::new(),
+                now,
+            )?;
+        }
+        let view = find(conn, &current.letter.id, Audience::Admin)?;
+        if to == LetterState::Delivered {
+            crate::service::deliveries::record(conn, key, actor, &view, delivery, now)?;
+        }
+        record(
+            conn,
+            actor,
+            &view,
+            "letter.state_changed",
+            json!({"from": from, "to": to}),
+        )?;
+        Ok(view)
+    })
+}
+
+/// How a letter reads at `now`: an open letter whose deadline has passed is closed (at its
+/// deadline) even before [`close_overdue`] has closed it in the database, so no read offers to
+/// sign it. Its `updated_at` moves to the deadline too, so the letter's ETag and Last-Modified
+/// change when it closes.
+pub fn as_of(mut letter: Letter, now: NaiveDateTime) -> Letter {
+    if letter.state == LetterState::Open.as_str() {
+        if let Some(deadline) = letter.deadline.filter(|d| *d <= now) {
+            letter.state = LetterState::Closed.as_str().to_string();
+            letter.closed_at = Some(deadline);
+            letter.updated_at = letter.updated_at.max(deadline);
+        }
+    }
+    letter
+}
+
+/// Letters closed by one call of [`close_overdue`] at most; the worker calls again at once when
+/// a batch was full.
+pub const CLOSE_BATCH: i64 = 100;
+
+/// Close every open letter whose deadline is at or before `now` (up to [`CLOSE_BATCH`]): each
+/// in a transaction of its own, by a guarded UPDATE (only while it is still open and overdue),
+/// so that two server processes never close one letter twice, with a `letter.state_changed`
+/// audit row by the service. Returns how many it closed; the caller forgets cached versions.
+pub fn close_overdue(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    let due: Vec<String> = letters::table
+        .filter(letters::state.eq(LetterState::Open.as_str()))
+        .filter(letters::deadline.le(now))
+        .order(letters::id.asc())
+        .select(letters::id)
+        .limit(CLOSE_BATCH)
+        .load(conn)?;
+    let mut closed = 0;
+    for id in &due {
+        if close_if_overdue(conn, id, now)? {
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// Close one letter (by slug or id) if it is open and its deadline is at or before `now`;
+/// returns whether this call closed it.
+pub(super) fn close_if_overdue(
+    conn: &mut DbConnection,
+    slug_or_id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let closed = diesel::update(
+            letters::table
+                .filter(letters::id.eq(slug_or_id).or(letters::slug.eq(slug_or_id)))
+                .filter(letters::state.eq(LetterState::Open.as_str()))
+                .filter(letters::deadline.le(now)),
+        )
+        .set(&LetterChanges {
+            state: Some(LetterState::Closed.as_str().to_string()),
+            closed_at: Some(Some(now)),
+            updated_at: Some(now),
+            ..LetterChanges::default()
+        })
+        .execute(conn)?;
+        if closed == 0 {
+            return Ok(false);
+        }
+        let view = find(conn, slug_or_id, Audience::Admin)?;
+        record(
+            conn,
+            &Actor::System,
+            &view,
+            "letter.state_changed",
+            json!({"from": LetterState::Open, "to": LetterState::Closed, "reason": "deadline"}),
+        )?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,172 @@
+//! A coalition's member organisations: listing, linking and unlinking them.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// A member organisation of a coalition, with when it was linked.
+#[derive(Debug, Clone)]
+pub struct MemberView {
+    pub organisation: OrganisationView,
+    pub linked_at: chrono::NaiveDateTime,
+}
+
+/// The organisation a request body names: a field error (not a 404) when there is none.
+pub(super) fn named(
+    conn: &mut DbConnection,
+    field: &str,
+    slug_or_id: &str,
+) -> Result<Organisation, AppError> {
+    match find(conn, slug_or_id) {
+        Ok(view) => Ok(view.organisation),
+        Err(AppError::NotFound(_)) => Err(AppError::field(
+            field,
+            format!("no organisation has the slug or id {slug_or_id:?}"),
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+pub(super) fn record_membership(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &Coalition,
+    organisation: &Organisation,
+    action: &'static str,
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        actor,
+        Event {
+            coalition_id: Some(&coalition.id),
+            letter_id: None,
+            subject_kind: "organisation",
+            subject_id: &organisation.id,
+            action,
+            details: json!({
+                "organisation": organisation.name,
+                "country": organisation.country_code,
+                "coalition": coalition.slug,
+            }),
+        },
+    )
+}
+
+/// A coalition's member organisations, by name (viewer role or more).
+pub fn members(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    page: PageRequest,
+) -> Result<Page<MemberView>, AppError> {
+    let coalition = crate::service::coalitions::find(conn, coalition)?;
+    actor.require(&coalition, Permission::ReadPrivate)?;
+    let total = coalition_organisations::table
+        .filter(coalition_organisations::coalition_id.eq(&coalition.id))
+        .count()
+        .get_result(conn)?;
+    let rows: Vec<(Organisation, Country, chrono::NaiveDateTime)> = coalition_organisations::table
+        .inner_join(organisations::table.inner_join(countries::table))
+        .filter(coalition_organisations::coalition_id.eq(&coalition.id))
+        .select((
+            Organisation::as_select(),
+            Country::as_select(),
+            coalition_organisations::created_at,
+        ))
+        .order((
+            organisations::normalized_name.asc(),
+            organisations::id.asc(),
+        ))
+        .limit(page.per_page)
+        .offset(page.offset())
+        .load(conn)?;
+    let items = rows
+        .into_iter()
+        .map(|(organisation, country, linked_at)| MemberView {
+            organisation: OrganisationView {
+                organisation,
+                country,
+            },
+            linked_at,
+        })
+        .collect();
+    Ok(Page::new(items, page, total))
+}
+
+/// Link an organisation of the directory to a coalition as a member (coordinator role or
+/// more). Linking one that is already a member changes nothing; the flag says whether this call
+/// linked it.
+pub fn link(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    organisation: &str,
+) -> Result<(MemberView, bool), AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = crate::service::coalitions::find(conn, coalition)?;
+        actor.require(&coalition, Permission::ManageDirectory)?;
+        let organisation = named(conn, "organisation", organisation)?;
+        let existing = coalition_organisations::table
+            .find((&coalition.id, &organisation.id))
+            .select(coalition_organisations::created_at)
+            .first::<chrono::NaiveDateTime>(conn)
+            .optional()?;
+        let (linked_at, linked_now) = match existing {
+            Some(at) => (at, false),
+            None => {
+                let row = CoalitionOrganisation {
+                    coalition_id: coalition.id.clone(),
+                    organisation_id: organisation.id.clone(),
+                    created_at: now(),
+                };
+                diesel::insert_into(coalition_organisations::table)
+                    .values(&row)
+                    .execute(conn)?;
+                record_membership(
+                    conn,
+                    actor,
+                    &coalition,
+                    &organisation,
+                    "organisation.linked",
+                )?;
+                (row.created_at, true)
+            }
+        };
+        let view = find(conn, &organisation.id)?;
+        Ok((
+            MemberView {
+                organisation: view,
+                linked_at,
+            },
+            linked_now,
+        ))
+    })
+}
+
+/// Take an organisation off a coalition's members (coordinator role or more); the organisation
+/// stays in the directory. Unlinking one that is not a member changes nothing; returns whether
+/// this call unlinked it.
+pub fn unlink(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    coalition: &str,
+    organisation: &str,
+) -> Result<bool, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let coalition = crate::service::coalitions::find(conn, coalition)?;
+        actor.require(&coalition, Permission::ManageDirectory)?;
+        let organisation = find(conn, organisation)?.organisation;
+        let removed =
+            diesel::delete(coalition_organisations::table.find((&coalition.id, &organisation.id)))
+                .execute(conn)?;
+        if removed > 0 {
+            record_membership(
+                conn,
+                actor,
+                &coalition,
+                &organisation,
+                "organisation.unlinked",
+            )?;
+        }
+        Ok(removed > 0)
+    })
+}

@@ -1,0 +1,116 @@
+//! The coordinators' dashboard (server-rendered, same look as the public pages): letters with
+//! their counts, drafting with a preview, the life cycle, a letter's signatures with filters and
+//! the moderation queue, the audit log, the outbox, and a coalition's coordinators. Every page
+//! calls the same services as the JSON API, with the signed-in coordinator as the actor.
+
+mod outbox;
+use outbox::*;
+mod coordinators;
+use coordinators::*;
+mod audit;
+use audit::*;
+mod moderation;
+use moderation::*;
+mod letters;
+use letters::*;
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::form::{self, local_time_as_utc};
+use super::session::{FormErrors, SignedIn};
+use super::{page_csrf, render, see_other, ButtonForm, PageError};
+use crate::db::models::{AuditRow, Coalition, OutboxMail};
+use crate::db::Db;
+use crate::domain::markdown::to_safe_html;
+use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
+use crate::error::{AppError, FieldCollector};
+use crate::http::AppState;
+use crate::service::access::Subject;
+use crate::service::access::UserActor;
+use crate::service::accounts::{self, Member};
+use crate::service::audit::Scope;
+use crate::service::campaigns;
+use crate::service::dashboard::{self, CoalitionLetters, Counts};
+use crate::service::letters::{Audience, LetterView};
+use crate::service::letters::{LetterPatchFields, NewLetterFields};
+use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
+use crate::service::{coalitions, Page, PageRequest};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dashboard", web::get().to(home))
+        .route("/dashboard/letters/new", web::get().to(new_letter))
+        .route("/dashboard/letters", web::post().to(create_letter))
+        .route("/dashboard/letters/{slug}", web::get().to(letter))
+        .route("/dashboard/letters/{slug}/edit", web::get().to(edit_letter))
+        .route(
+            "/dashboard/letters/{slug}/edit",
+            web::post().to(update_letter),
+        )
+        .route(
+            "/dashboard/letters/{slug}/transition/{to}",
+            web::post().to(transition),
+        )
+        .route(
+            "/dashboard/letters/{slug}/signatures",
+            web::get().to(signature_list),
+        )
+        .route(
+            "/dashboard/letters/{slug}/moderate",
+            web::post().to(moderate),
+        )
+        .route(
+            "/dashboard/letters/{slug}/audit",
+            web::get().to(letter_audit),
+        )
+        .route(
+            "/dashboard/coalitions/{slug}/audit",
+            web::get().to(coalition_audit),
+        )
+        .route(
+            "/dashboard/coalitions/{slug}/members",
+            web::get().to(members),
+        )
+        .route(
+            "/dashboard/coalitions/{slug}/members",
+            web::post().to(set_member),
+        )
+        .route(
+            "/dashboard/coalitions/{slug}/members/{user}/remove",
+            web::post().to(remove_member),
+        )
+        .route("/dashboard/outbox", web::get().to(outbox_page))
+        .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/home.html")]
+struct HomePage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    coalitions: Vec<CoalitionLetters>,
+}
+
+async fn home(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: SignedIn,
+) -> Result<HttpResponse, PageError> {
+    let actor = session.actor.clone();
+    let coalitions = state
+        .db
+        .run(move |conn| dashboard::overview(conn, &actor))
+        .await?;
+    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    render(
+        builder,
+        &HomePage {
+            me: session.me(),
+            csrf: &csrf.token,
+            coalitions,
+        },
+    )
+}
