@@ -9,19 +9,21 @@ pub mod campaigns;
 pub mod changes;
 pub mod coalitions;
 pub mod countries;
+pub mod erasure;
+pub mod export;
 pub mod extract;
 pub mod health;
 pub mod imports;
 pub mod invitations;
 pub mod ledger;
 pub mod letters;
-pub mod members;
+pub mod member_organisations;
 pub mod metrics;
 pub mod moderation;
 pub mod openapi;
 pub mod organisations;
+pub mod outbox;
 pub mod pictures;
-pub mod privacy;
 pub mod signatories;
 pub mod signatures;
 pub mod streaming;
@@ -45,13 +47,15 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Li
             .configure(countries::routes)
             .configure(coalitions::routes)
             .configure(organisations::routes)
-            .configure(members::routes)
+            .configure(member_organisations::routes)
             .configure(letters::routes)
             .configure(campaigns::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(invitations::routes)
+            .configure(outbox::routes)
             .configure(updates::routes)
-            .configure(privacy::routes)
+            .configure(export::routes)
+            .configure(erasure::routes)
             .configure(imports::routes)
             .configure(|cfg| accounts::routes(cfg, limits))
             .configure(audit::routes)

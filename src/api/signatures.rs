@@ -1,19 +1,17 @@
 //! Signing through the API: sign a letter, confirm and withdraw with the tokens from the mails,
-//! read the published signatories, and (for admins) the outbox.
+//! read the published signatories.
 
 use crate::http::state::After;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{utc, PageQuery};
+use super::extract::ApiJson;
+use super::utc;
 use crate::domain::token::Token;
-use crate::domain::MailState;
 use crate::error::{AppError, FieldCollector};
 use crate::http::{rate_limit::Limits, AppState};
 use crate::service::signatures::{self, SignFields, SignatureView};
-use crate::service::{outbox, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
@@ -24,9 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
             .route(web::get().to(super::moderation::list)),
     )
     .service(confirm)
-    .service(withdraw)
-    .service(outbox_list)
-    .service(outbox_retry);
+    .service(withdraw);
 }
 
 /// The one answer to every accepted sign request, whatever happened behind it.
@@ -141,83 +137,4 @@ pub async fn withdraw(
         .change_signature(parse_token(body.0)?, signatures::withdraw)
         .await?;
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OutboxQuery {
-    /// `queued`, `sent` or `dead`.
-    state: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct OutboxJson {
-    id: String,
-    kind: String,
-    recipient: String,
-    state: String,
-    attempts: i32,
-    next_attempt_at: DateTime<Utc>,
-    last_error: Option<String>,
-    created_at: DateTime<Utc>,
-    sent_at: Option<DateTime<Utc>>,
-}
-
-impl From<crate::db::models::OutboxMail> for OutboxJson {
-    fn from(m: crate::db::models::OutboxMail) -> Self {
-        OutboxJson {
-            id: m.id,
-            kind: m.kind,
-            recipient: m.recipient,
-            state: m.state,
-            attempts: m.attempts,
-            next_attempt_at: utc(m.next_attempt_at),
-            last_error: m.last_error,
-            created_at: utc(m.created_at),
-            sent_at: m.sent_at.map(utc),
-        }
-    }
-}
-
-/// Every mail the service sent or will send; `?state=dead` shows the ones that failed for good.
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(PageQuery, OutboxQuery), security(("api_token" = [])),
-    responses((status = 200, body = Page<OutboxJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-#[get("/outbox")]
-pub async fn outbox_list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    page: ApiQuery<PageQuery>,
-    query: ApiQuery<OutboxQuery>,
-) -> Result<HttpResponse, AppError> {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let mail_state: Option<MailState> =
-        errors.optional("state", query.state.as_deref(), str::parse);
-    errors.finish()?;
-    let result = state
-        .db
-        .run(move |conn| outbox::list(conn, &actor, mail_state, page))
-        .await?;
-    Ok(HttpResponse::Ok().json(result.map(OutboxJson::from)))
-}
-
-/// Send a dead mail again, with a fresh round of attempts (coordinator role in the coalition of
-/// the letter it is about).
-#[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "mail", params(("id" = String, Path)), security(("api_token" = [])),
-    responses((status = 200, body = OutboxJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "The mail is not dead", body = super::ErrorBody)))]
-#[post("/outbox/{id}/retry")]
-pub async fn outbox_retry(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let mail = state
-        .command(
-            move |conn, _| outbox::retry(conn, &actor, &id),
-            |_| After::nothing().and_mail(),
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(OutboxJson::from(mail)))
 }

@@ -1,5 +1,9 @@
-//! Server-rendered public pages: the letter with its signatories and sign form, and the pages
-//! behind the links in mails. Templates are in `templates/` (askama: checked at compile time,
+//! Server-rendered pages: the public ones (the letter with its signatories and sign form, the
+//! campaign, the pages behind the links in mails: letters.rs, signatures.rs, invitations.rs,
+//! updates.rs) and the coordinators' (sign-in and account in session.rs; the dashboard in
+//! dashboard/, directory/, versions.rs, campaigns.rs, deliveries.rs, imports.rs, abuse.rs). Like
+//! the API, they parse requests into the services' `Fields` types and write through
+//! `AppState::command`; they never call the API. Templates are in `templates/` (askama: checked at compile time,
 //! HTML auto-escaped). No JavaScript is needed anywhere.
 
 pub mod abuse;

@@ -1,10 +1,7 @@
-//! Personal data through the API: a letter's full export for its coordinators (JSON and CSV),
-//! and erasing the person on a signature. See `service::export` and `service::erasure`.
+//! `POST /api/v1/signatures/{id}/erase`: erasing the person on a signature (name, role, email,
+//! comment), for the coordinators of its letter. See `service::erasure`.
 
-use crate::http::commands::download;
-use crate::service::erasure::EraseFields;
-use crate::service::export::ExportFormat;
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -12,45 +9,10 @@ use super::extract::Authenticated;
 use super::utc;
 use crate::error::AppError;
 use crate::http::AppState;
-use crate::service::erasure;
+use crate::service::erasure::{self, EraseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(export_csv).service(export_json).service(erase);
-}
-
-/// Everything about a letter, with personal data: the letter (versions, translations), every
-/// signature with its private fields, the updates sent, the delivery, the audit log. Needs the
-/// coordinator role in the letter's coalition (a viewer reads signatures page by page, but does
-/// not download them all); every download is audited as `letter.exported`.
-#[utoipa::path(get, path = "/api/v1/letters/{slug}/export", tag = "privacy", params(("slug" = String, Path)),
-    security(("api_token" = [])),
-    responses((status = 200, description = "The export (`Content-Disposition: attachment`)", body = Object),
-        (status = 401, body = super::ErrorBody),
-        (status = 403, description = "Needs the coordinator role in the letter's coalition", body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)))]
-#[get("/letters/{slug}/export")]
-pub async fn export_json(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    download(&state, actor, slug.into_inner(), ExportFormat::Json).await
-}
-
-/// A letter's signatures with their private fields as CSV, one row per signature (every
-/// state), as an attachment. Same rules as the JSON export.
-#[utoipa::path(get, path = "/api/v1/letters/{slug}/export.csv", tag = "privacy", params(("slug" = String, Path)),
-    security(("api_token" = [])),
-    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)))]
-#[get("/letters/{slug}/export.csv")]
-pub async fn export_csv(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    download(&state, actor, slug.into_inner(), ExportFormat::Csv).await
+    cfg.service(erase);
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
