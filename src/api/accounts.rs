@@ -2,6 +2,7 @@
 //! password, or by a signed-in script), one's own account, accounts created by the operator,
 //! and a coalition's members.
 
+use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -133,11 +134,13 @@ pub async fn sign_in_token(
         .run(move |conn| accounts::authenticate(conn, &email, &password))
         .await?;
     let (token, row) = state
-        .db
-        .write(move |conn| {
-            let actor = accounts::actor_for(conn, &user)?;
-            accounts::create_token(conn, &actor, name, days)
-        })
+        .command(
+            move |conn, _| {
+                let actor = accounts::actor_for(conn, &user)?;
+                accounts::create_token(conn, &actor, name, days)
+            },
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
 }
@@ -251,8 +254,10 @@ pub async fn create_token(
         return Err(AppError::field("name", "is required"));
     };
     let (token, row) = state
-        .db
-        .write(move |conn| accounts::create_token(conn, &actor, name, days))
+        .command(
+            move |conn, _| accounts::create_token(conn, &actor, name, days),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
 }
@@ -268,8 +273,10 @@ pub async fn revoke_token(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let row = state
-        .db
-        .write(move |conn| accounts::revoke_token(conn, &actor, &id))
+        .command(
+            move |conn, _| accounts::revoke_token(conn, &actor, &id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(TokenJson::new(row, None)))
 }
@@ -363,19 +370,21 @@ pub async fn create_user(
     let password = accounts::hash_password(password).await?;
     let role = role.unwrap_or(Role::Coordinator);
     let user = state
-        .db
-        .write(move |conn| {
-            accounts::create_user(
-                conn,
-                &actor,
-                NewUserInput {
-                    email,
-                    name,
-                    password,
-                },
-                coalition.as_deref().map(|c| (c, role)),
-            )
-        })
+        .command(
+            move |conn, _| {
+                accounts::create_user(
+                    conn,
+                    &actor,
+                    NewUserInput {
+                        email,
+                        name,
+                        password,
+                    },
+                    coalition.as_deref().map(|c| (c, role)),
+                )
+            },
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(UserJson::from(user)))
 }
@@ -493,8 +502,10 @@ pub async fn set_member(
     };
     let slug = slug.into_inner();
     let change = state
-        .db
-        .write(move |conn| accounts::set_member(conn, &actor, &slug, &email, role))
+        .command(
+            move |conn, _| accounts::set_member(conn, &actor, &slug, &email, role),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(match change {
         MemberChange::Member(member) => HttpResponse::Ok().json(MemberJson::from(member)),
@@ -561,8 +572,10 @@ pub async fn answer_invitation(
         _ => return Err(AppError::not_found("this route")),
     };
     state
-        .db
-        .write(move |conn| accounts::answer_invitation(conn, &actor, &id, accept))
+        .command(
+            move |conn, _| accounts::answer_invitation(conn, &actor, &id, accept),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -580,8 +593,10 @@ pub async fn remove_member(
 ) -> Result<HttpResponse, AppError> {
     let (slug, user_id) = path.into_inner();
     state
-        .db
-        .write(move |conn| accounts::remove_member(conn, &actor, &slug, &user_id))
+        .command(
+            move |conn, _| accounts::remove_member(conn, &actor, &slug, &user_id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -263,8 +263,10 @@ pub async fn create(
     let input = body.0.parse()?;
     let writer = actor.clone();
     let view = state
-        .db
-        .write(move |conn| campaigns::create(conn, &writer, input))
+        .command(
+            move |conn, _| campaigns::create(conn, &writer, input),
+            |_| After::nothing(),
+        )
         .await?;
     let o = overview(&state, actor, view.campaign.slug).await?;
     Ok(HttpResponse::Created().json(CampaignJson::new(o)))
@@ -316,8 +318,10 @@ pub async fn update(
     let slug = slug.into_inner();
     let writer = actor.clone();
     let view = state
-        .db
-        .write(move |conn| campaigns::update(conn, &writer, &slug, changes))
+        .command(
+            move |conn, _| campaigns::update(conn, &writer, &slug, changes),
+            |_| After::nothing(),
+        )
         .await?;
     let o = overview(&state, actor, view.campaign.slug).await?;
     Ok(HttpResponse::Ok().json(CampaignJson::new(o)))
@@ -462,8 +466,10 @@ pub async fn post_event(
     let letter = input.letter.clone();
     let slug = slug.into_inner();
     let event = state
-        .db
-        .write(move |conn| campaigns::post_event(conn, &actor, &slug, input))
+        .command(
+            move |conn, _| campaigns::post_event(conn, &actor, &slug, input),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(EventJson::new(event, letter.as_deref())))
 }
@@ -479,8 +485,10 @@ pub async fn delete_event(
 ) -> Result<HttpResponse, AppError> {
     let (slug, id) = path.into_inner();
     state
-        .db
-        .write(move |conn| campaigns::delete_event(conn, &actor, &slug, &id))
+        .command(
+            move |conn, _| campaigns::delete_event(conn, &actor, &slug, &id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,6 @@
 //! `/api/v1/coalitions`: the networks that author letters.
 
+use crate::http::state::After;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -82,19 +83,21 @@ pub async fn create(
         return Err(AppError::field("name", "is required"));
     };
     let coalition = state
-        .db
-        .write(move |conn| {
-            coalitions::create(
-                conn,
-                &actor,
-                NewCoalitionInput {
-                    slug,
-                    name,
-                    website,
-                },
-                owner.as_ref(),
-            )
-        })
+        .command(
+            move |conn, _| {
+                coalitions::create(
+                    conn,
+                    &actor,
+                    NewCoalitionInput {
+                        slug,
+                        name,
+                        website,
+                    },
+                    owner.as_ref(),
+                )
+            },
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(CoalitionJson::from(coalition)))
 }

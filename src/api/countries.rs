@@ -1,6 +1,7 @@
 //! `/api/v1/countries`: the country list, lookup by code or name, and the territories the
 //! operator adds and removes (admin token).
 
+use crate::http::state::After;
 use crate::service::countries::NewTerritoryFields;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -102,8 +103,10 @@ pub async fn add_territory(
     actor.require_operator("adding a territory")?;
     let territory = body.0.parse()?;
     let country = state
-        .db
-        .write(move |conn| countries::add_territory(conn, &actor, territory))
+        .command(
+            move |conn, _| countries::add_territory(conn, &actor, territory),
+            |_| After::nothing(),
+        )
         .await?;
     state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))
@@ -125,8 +128,10 @@ pub async fn remove_territory(
     actor.require_operator("removing a territory")?;
     let code = code.into_inner();
     state
-        .db
-        .write(move |conn| countries::remove_territory(conn, &actor, &code))
+        .command(
+            move |conn, _| countries::remove_territory(conn, &actor, &code),
+            |_| After::nothing(),
+        )
         .await?;
     state.countries.clear();
     Ok(HttpResponse::NoContent().finish())

@@ -1,6 +1,7 @@
 //! `POST /api/v1/signatures/{id}/erase`: erasing the person on a signature (name, role, email,
 //! comment), for the coordinators of its letter. See `service::erasure`.
 
+use crate::http::state::After;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -66,8 +67,10 @@ pub async fn erase(
     let reason = request.reason()?;
     let id = id.into_inner();
     let erased = state
-        .db
-        .write(move |conn| erasure::erase(conn, &actor, &id, reason.as_deref()))
+        .command(
+            move |conn, _| erasure::erase(conn, &actor, &id, reason.as_deref()),
+            |_| After::nothing(),
+        )
         .await?;
     // The public list does not change; cached ETags stay right.
     Ok(HttpResponse::Ok().json(ErasedJson::from(erased)))

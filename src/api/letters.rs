@@ -162,8 +162,10 @@ pub async fn create(
     let key = state.ledger.clone();
     let audience = actor.audience();
     let letter = state
-        .db
-        .write(move |conn| summarised(conn, &key, |c| letters::create(c, &actor, input)))
+        .command(
+            move |conn, _| summarised(conn, &key, |c| letters::create(c, &actor, input)),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(LetterJson::new(letter, &audience)))
 }

@@ -2,6 +2,7 @@
 //! of a coalition. Reading needs the viewer role in the coalition, linking and unlinking the
 //! coordinator role.
 
+use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -75,8 +76,10 @@ pub async fn link(
     let organisation = body.parse()?;
     let slug = slug.into_inner();
     let (member, linked_now) = state
-        .db
-        .write(move |conn| organisations::link(conn, &actor, &slug, &organisation))
+        .command(
+            move |conn, _| organisations::link(conn, &actor, &slug, &organisation),
+            |_| After::nothing(),
+        )
         .await?;
     let mut response = if linked_now {
         HttpResponse::Created()
@@ -100,8 +103,10 @@ pub async fn unlink(
 ) -> Result<HttpResponse, AppError> {
     let (slug, organisation) = path.into_inner();
     state
-        .db
-        .write(move |conn| organisations::unlink(conn, &actor, &slug, &organisation))
+        .command(
+            move |conn, _| organisations::unlink(conn, &actor, &slug, &organisation),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

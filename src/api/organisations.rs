@@ -81,8 +81,10 @@ pub async fn create(
     let body = body.0;
     let all = state.countries.get(&state.db).await?;
     let view = state
-        .db
-        .write(move |conn| organisations::create(conn, &actor, body.parse(&all)?))
+        .command(
+            move |conn, _| organisations::create(conn, &actor, body.parse(&all)?),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(OrganisationJson::from(view)))
 }

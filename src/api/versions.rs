@@ -188,8 +188,10 @@ pub async fn delete_translation(
 ) -> Result<HttpResponse, AppError> {
     let (slug, language) = path.into_inner();
     state
-        .db
-        .write(move |conn| translations::delete(conn, &actor, &slug, &language))
+        .command(
+            move |conn, _| translations::delete(conn, &actor, &slug, &language),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

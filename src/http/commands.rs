@@ -47,8 +47,10 @@ pub async fn download(
         ExportFormat::Csv => "csv",
     };
     state
-        .db
-        .write(move |conn| export::record(conn, &actor, &letter, label, count))
+        .command(
+            move |conn, _| export::record(conn, &actor, &letter, label, count),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))

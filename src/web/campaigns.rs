@@ -3,6 +3,7 @@
 //! one; `/dashboard/campaigns/{slug}`: edit the goal, post to the timeline, remove a post).
 //! Forms are parsed by the JSON API's request types, so both answer with the same messages.
 
+use crate::http::state::After;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
@@ -340,16 +341,14 @@ async fn create(
     pairs: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let values: CampaignForm = form::parse(&req, pairs.into_inner())?.data;
-    let result = match values.for_api().parse() {
-        Ok(input) => {
-            let actor = session.actor.clone();
-            state
-                .db
-                .write(move |conn| campaigns::create(conn, &actor, input))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let actor = session.actor.clone();
+    let result = form::run(
+        &state,
+        values.for_api().parse(),
+        move |conn, _, input| campaigns::create(conn, &actor, input),
+        |_| After::nothing(),
+    )
+    .await;
     match result {
         Ok(view) => Ok(see_other(format!(
             "/dashboard/campaigns/{}",
@@ -488,17 +487,15 @@ async fn update(
     )
     .await?
     .data;
-    let result = match values.as_patch().parse() {
-        Ok(changes) => {
-            let actor = session.actor.clone();
-            let slug = slug.clone();
-            state
-                .db
-                .write(move |conn| campaigns::update(conn, &actor, &slug, changes))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let actor = session.actor.clone();
+    let campaign = slug.clone();
+    let result = form::run(
+        &state,
+        values.as_patch().parse(),
+        move |conn, _, changes| campaigns::update(conn, &actor, &campaign, changes),
+        |_| After::nothing(),
+    )
+    .await;
     match result {
         Ok(view) => Ok(see_other(format!(
             "/dashboard/campaigns/{}?saved=1",
@@ -539,17 +536,15 @@ async fn post_event(
     )
     .await?
     .data;
-    let result = match parse_event(values.for_api()) {
-        Ok(input) => {
-            let actor = session.actor.clone();
-            let slug = slug.clone();
-            state
-                .db
-                .write(move |conn| campaigns::post_event(conn, &actor, &slug, input))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let actor = session.actor.clone();
+    let campaign = slug.clone();
+    let result = form::run(
+        &state,
+        parse_event(values.for_api()),
+        move |conn, _, input| campaigns::post_event(conn, &actor, &campaign, input),
+        |_| After::nothing(),
+    )
+    .await;
     match result {
         Ok(event) => Ok(see_other(format!(
             "/dashboard/campaigns/{slug}?posted=1#event-{}",
@@ -584,8 +579,10 @@ async fn delete_event(
     let actor = session.actor.clone();
     let campaign = slug.clone();
     state
-        .db
-        .write(move |conn| campaigns::delete_event(conn, &actor, &campaign, &id))
+        .command(
+            move |conn, _| campaigns::delete_event(conn, &actor, &campaign, &id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(see_other(format!("/dashboard/campaigns/{slug}?removed=1")))
 }

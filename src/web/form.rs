@@ -3,6 +3,7 @@
 //! API's request type, so a form and a JSON body are checked by one set of rules and answer with
 //! the same per-field messages.
 
+use crate::http::state::{After, Keys};
 use actix_web::HttpRequest;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -112,6 +113,27 @@ pub fn local_time_as_utc(value: &str) -> String {
     } else {
         v.to_string()
     }
+}
+
+/// A form's write, once its fields parsed: `write` runs through [`AppState::command`] with the
+/// parsed input and `after` declares its effects. Returns the write's result, or the error (bad
+/// input or a refusal) for the page to show beside the form.
+pub async fn run<I, T, W, A>(
+    state: &AppState,
+    parsed: Result<I, AppError>,
+    write: W,
+    after: A,
+) -> Result<T, AppError>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    W: FnOnce(&mut crate::db::DbConnection, &Keys, I) -> Result<T, AppError> + Send + 'static,
+    A: FnOnce(&T) -> After,
+{
+    let input = parsed?;
+    state
+        .command(move |conn, keys| write(conn, keys, input), after)
+        .await
 }
 
 #[cfg(test)]

@@ -172,8 +172,10 @@ async fn invitation_page(
 ) -> Result<HttpResponse, PageError> {
     let token = token(&raw)?;
     let view = state
-        .db
-        .write(move |conn| invitations::open(conn, &token))
+        .command(
+            move |conn, _| invitations::open(conn, &token),
+            |_| After::nothing(),
+        )
         .await?;
     invitation_response(
         &req,

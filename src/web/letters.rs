@@ -461,18 +461,23 @@ async fn sign(
     let trapped = !form.fax.trim().is_empty();
     let network = crate::http::rate_limit::client_network(&req, &state.key);
     let result = {
-        let (slug, fields, state, all) = (slug.clone(), fields.clone(), state.clone(), all.clone());
+        let (slug, fields, all) = (slug.clone(), fields.clone(), all.clone());
+        let policy = state.signing.clone();
         state
-            .db
-            .clone()
-            .write(move |conn| {
-                let mut input = fields.parse(&all)?;
-                if trapped {
-                    return signatures::trap(conn, &slug);
-                }
-                input.network = network;
-                signatures::sign(conn, &state.key, &state.signing, &slug, input)
-            })
+            .command(
+                move |conn, keys| {
+                    let mut input = fields.parse(&all)?;
+                    if trapped {
+                        return signatures::trap(conn, &slug);
+                    }
+                    input.network = network;
+                    signatures::sign(conn, &keys.tokens, &policy, &slug, input)
+                },
+                |outcome| match outcome {
+                    signatures::SignOutcome::Trapped => After::nothing(),
+                    _ => After::nothing().and_mail(),
+                },
+            )
             .await
     };
     match result {
@@ -492,7 +497,6 @@ async fn sign(
         Ok(outcome) => {
             tracing::info!(?outcome, "sign request");
             state.metrics.signed(&outcome);
-            state.apply(After::nothing().and_mail());
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
                 .finish())

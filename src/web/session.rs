@@ -5,6 +5,7 @@
 //! with the CSRF token of `super::csrf`: the sign-in and setup forms with the double-submit
 //! cookie, the account's forms and signing out with the token bound to the session.
 
+use crate::http::state::After;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -225,8 +226,10 @@ async fn login(
         Err(e) => return Err(e.into()),
     };
     let token = state
-        .db
-        .write(move |conn| accounts::start_session(conn, &user.id))
+        .command(
+            move |conn, _| accounts::start_session(conn, &user.id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(redirect("/dashboard")
         .cookie(session_cookie(
@@ -247,8 +250,10 @@ async fn logout(
         .and_then(|c| Token::parse(c.value()).ok())
     {
         state
-            .db
-            .write(move |conn| accounts::end_session(conn, &token))
+            .command(
+                move |conn, _| accounts::end_session(conn, &token),
+                |_| After::nothing(),
+            )
             .await?;
     }
     let mut gone = session_cookie(String::new(), state.secure_cookies);
@@ -336,8 +341,10 @@ async fn setup(
         }
     };
     let session = state
-        .db
-        .write(move |conn| accounts::start_session(conn, &user.id))
+        .command(
+            move |conn, _| accounts::start_session(conn, &user.id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(redirect("/dashboard")
         .cookie(session_cookie(
@@ -531,8 +538,10 @@ async fn create_token(
     };
     let actor = session.actor.clone();
     let (token, _) = state
-        .db
-        .write(move |conn| accounts::create_token(conn, &actor, name, days))
+        .command(
+            move |conn, _| accounts::create_token(conn, &actor, name, days),
+            |_| After::nothing(),
+        )
         .await?;
     account(
         &req,
@@ -557,8 +566,10 @@ async fn revoke_token(
     let actor = session.actor.clone();
     let id = id.into_inner();
     state
-        .db
-        .write(move |conn| accounts::revoke_token(conn, &actor, &id))
+        .command(
+            move |conn, _| accounts::revoke_token(conn, &actor, &id),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(redirect("/account").finish())
 }
@@ -580,8 +591,10 @@ async fn answer_invitation(
     };
     let actor = session.actor.clone();
     state
-        .db
-        .write(move |conn| accounts::answer_invitation(conn, &actor, &id, accept))
+        .command(
+            move |conn, _| accounts::answer_invitation(conn, &actor, &id, accept),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(redirect(if accept { "/dashboard" } else { "/account" }).finish())
 }

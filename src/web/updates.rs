@@ -120,8 +120,10 @@ async fn unsubscribe(
 ) -> Result<HttpResponse, PageError> {
     let token = token(&raw)?;
     let done = state
-        .db
-        .write(move |conn| updates::unsubscribe(conn, &token))
+        .command(
+            move |conn, _| updates::unsubscribe(conn, &token),
+            |_| After::nothing(),
+        )
         .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
@@ -425,8 +427,10 @@ async fn erase(
     };
     let actor = session.actor.clone();
     let erased = state
-        .db
-        .write(move |conn| erasure::erase(conn, &actor, &id, reason.as_deref()))
+        .command(
+            move |conn, _| erasure::erase(conn, &actor, &id, reason.as_deref()),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(see_other(format!(
         "/dashboard/letters/{}/signatures",

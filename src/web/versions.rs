@@ -120,19 +120,15 @@ async fn publish(
         pairs.into_inner(),
     )
     .await?;
-    let result = match posted.data.parse() {
-        Ok(new) => {
-            let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
-            state
-                .command(
-                    move |conn, _| versions::publish(conn, &key, &actor, &letter, new),
-                    |(view, _)| After::letter(&view.letter.slug),
-                )
-                .await
-                .map(|_| ())
-        }
-        Err(e) => Err(e),
-    };
+    let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
+    let result = form::run(
+        &state,
+        posted.data.parse(),
+        move |conn, _, new| versions::publish(conn, &key, &actor, &letter, new),
+        |(view, _)| After::letter(&view.letter.slug),
+    )
+    .await
+    .map(|_| ());
     match result {
         Ok(()) => {
             show(
@@ -166,19 +162,15 @@ async fn translate(
         pairs.into_inner(),
     )
     .await?;
-    let result = match posted.data.parse() {
-        Ok(input) => {
-            let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
-            state
-                .command(
-                    move |conn, _| translations::save(conn, &key, &actor, &letter, input),
-                    |_| After::every_letter(),
-                )
-                .await
-                .map(|_| ())
-        }
-        Err(e) => Err(e),
-    };
+    let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
+    let result = form::run(
+        &state,
+        posted.data.parse(),
+        move |conn, _, input| translations::save(conn, &key, &actor, &letter, input),
+        |_| After::every_letter(),
+    )
+    .await
+    .map(|_| ());
     match result {
         Ok(()) => {
             show(
@@ -206,8 +198,10 @@ async fn delete(
     let (slug, language) = path.into_inner();
     let (actor, letter) = (session.actor.clone(), slug.clone());
     state
-        .db
-        .write(move |conn| translations::delete(conn, &actor, &letter, &language))
+        .command(
+            move |conn, _| translations::delete(conn, &actor, &letter, &language),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(see_other(format!("/dashboard/letters/{slug}/versions")))
 }

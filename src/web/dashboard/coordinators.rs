@@ -1,7 +1,8 @@
 //! A coalition's coordinators: roles, invitations to join, removal.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::http::state::After;
 
 pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 
@@ -109,8 +110,10 @@ pub(super) async fn set_member(
         (Ok(()), Some(email), Some(role)) => {
             let (actor, coalition) = (session.actor.clone(), slug.clone());
             state
-                .db
-                .write(move |conn| accounts::set_member(conn, &actor, &coalition, &email, role))
+                .command(
+                    move |conn, _| accounts::set_member(conn, &actor, &coalition, &email, role),
+                    |_| After::nothing(),
+                )
                 .await
         }
         (Err(e), _, _) => Err(e),
@@ -154,8 +157,10 @@ pub(super) async fn remove_member(
     let (slug, user) = path.into_inner();
     let (actor, coalition) = (session.actor.clone(), slug.clone());
     state
-        .db
-        .write(move |conn| accounts::remove_member(conn, &actor, &coalition, &user))
+        .command(
+            move |conn, _| accounts::remove_member(conn, &actor, &coalition, &user),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(see_other(format!("/dashboard/coalitions/{slug}/members")))
 }

@@ -175,16 +175,13 @@ pub(super) async fn create_letter(
                 preview,
             );
         }
-        Ok(posted) => match posted.data.parse() {
-            Ok(input) => {
-                let actor = session.actor.clone();
-                state
-                    .db
-                    .write(move |conn| crate::service::letters::create(conn, &actor, input))
-                    .await
-            }
-            Err(e) => Err(e),
-        },
+        Ok(posted) => {
+            let actor = session.actor.clone();
+            let create = move |conn: &mut _, _: &_, input| {
+                crate::service::letters::create(conn, &actor, input)
+            };
+            form::run(&state, posted.data.parse(), create, |_| After::nothing()).await
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -433,19 +430,14 @@ pub(super) async fn update_letter(
                 &req, &state, &session, &heading, action, None, frozen, values, errors, preview,
             );
         }
-        Ok(posted) => match posted.data.parse() {
-            Ok(changes) => {
-                let actor = session.actor.clone();
-                let id = view.letter.id.clone();
-                state
-                    .command(
-                        move |conn, _| crate::service::letters::update(conn, &actor, &id, changes),
-                        |updated| After::letter(&updated.letter.slug),
-                    )
-                    .await
-            }
-            Err(e) => Err(e),
-        },
+        Ok(posted) => {
+            let (actor, id) = (session.actor.clone(), view.letter.id.clone());
+            let update = move |conn: &mut _, _: &_, changes| {
+                crate::service::letters::update(conn, &actor, &id, changes)
+            };
+            let after = |updated: &LetterView| After::letter(&updated.letter.slug);
+            form::run(&state, posted.data.parse(), update, after).await
+        }
         Err(e) => Err(e),
     };
     match result {

@@ -145,20 +145,14 @@ pub(super) async fn moderate(
     };
     let ids = posted.data.ids;
     let n = ids.len();
-    let result = match decision {
-        Ok(decision) => {
-            let (actor, key, letter) = (session.actor.clone(), state.ledger.clone(), slug.clone());
-            state
-                .command(
-                    move |conn, _| {
-                        signatures::moderate(conn, &key, &actor, &letter, &ids, &decision)
-                    },
-                    |_| After::letter(&slug),
-                )
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (actor, key, letter) = (session.actor.clone(), state.ledger.clone(), slug.clone());
+    let result = form::run(
+        &state,
+        decision,
+        move |conn, _, decision| signatures::moderate(conn, &key, &actor, &letter, &ids, &decision),
+        |_| After::letter(&slug),
+    )
+    .await;
     let queue = SignatureQuery {
         state: "confirmed".into(),
         ..SignatureQuery::default()

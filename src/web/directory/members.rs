@@ -1,7 +1,8 @@
 //! A coalition's member organisations, as its coordinators see and change them.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::http::state::After;
 
 #[derive(Deserialize)]
 pub(super) struct MembersQuery {
@@ -102,16 +103,14 @@ pub(super) async fn link(
     let pairs = pairs.into_inner();
     let typed = field(&pairs, "organisation");
     let data = posted::<LinkFields>(&req, pairs)?;
-    let result = match data.and_then(LinkFields::parse) {
-        Ok(organisation) => {
-            let (actor, coalition) = (session.actor.clone(), slug.clone());
-            state
-                .db
-                .write(move |conn| organisations::link(conn, &actor, &coalition, &organisation))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let (actor, coalition) = (session.actor.clone(), slug.clone());
+    let result = form::run(
+        &state,
+        data.and_then(LinkFields::parse),
+        move |conn, _, organisation| organisations::link(conn, &actor, &coalition, &organisation),
+        |_| After::nothing(),
+    )
+    .await;
     match result {
         Ok(_) => Ok(see_other(format!(
             "/dashboard/coalitions/{slug}/organisations?done=linked"
@@ -145,8 +144,10 @@ pub(super) async fn unlink(
     let (slug, organisation) = path.into_inner();
     let (actor, coalition) = (session.actor.clone(), slug.clone());
     state
-        .db
-        .write(move |conn| organisations::unlink(conn, &actor, &coalition, &organisation))
+        .command(
+            move |conn, _| organisations::unlink(conn, &actor, &coalition, &organisation),
+            |_| After::nothing(),
+        )
         .await?;
     Ok(see_other(format!(
         "/dashboard/coalitions/{slug}/organisations?done=unlinked"

@@ -361,15 +361,13 @@ async fn create(
         .require_anywhere(Permission::ManageDirectory)?;
     let all = state.countries.get(&state.db).await?;
     let actor = session.actor.clone();
-    let result = match data.and_then(|d| d.parse(&all)) {
-        Ok(input) => {
-            state
-                .db
-                .write(move |conn| organisations::create(conn, &actor, input))
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let result = form::run(
+        &state,
+        data.and_then(|d| d.parse(&all)),
+        move |conn, _, input| organisations::create(conn, &actor, input),
+        |_| After::nothing(),
+    )
+    .await;
     match result {
         Ok(view) => Ok(see_other(format!(
             "{}?done=created",
@@ -480,18 +478,14 @@ async fn update(
         state.ledger.clone(),
         view.organisation.id.clone(),
     );
-    let result = match data.and_then(|d| d.parse(&all)) {
-        Ok(changes) => {
-            state
-                .command(
-                    move |conn, _| organisations::update(conn, &ledger, &actor, &id, changes),
-                    // Its name, country and verification show in every list it is on.
-                    |_| After::every_letter(),
-                )
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let result = form::run(
+        &state,
+        data.and_then(|d| d.parse(&all)),
+        move |conn, _, changes| organisations::update(conn, &ledger, &actor, &id, changes),
+        // Its name, country and verification show in every list it is on.
+        |_| After::every_letter(),
+    )
+    .await;
     match result {
         Ok(updated) => Ok(see_other(format!(
             "{}?done=saved",
@@ -533,17 +527,13 @@ async fn merge(
         state.ledger.clone(),
         view.organisation.id.clone(),
     );
-    let result = match data.and_then(MergeFields::parse) {
-        Ok(into) => {
-            state
-                .command(
-                    move |conn, _| organisations::merge(conn, &ledger, &actor, &id, &into),
-                    |_| After::every_letter(),
-                )
-                .await
-        }
-        Err(e) => Err(e),
-    };
+    let result = form::run(
+        &state,
+        data.and_then(MergeFields::parse),
+        move |conn, _, into| organisations::merge(conn, &ledger, &actor, &id, &into),
+        |_| After::every_letter(),
+    )
+    .await;
     match result {
         Ok(outcome) => Ok(see_other(format!(
             "{}?done=merged",
