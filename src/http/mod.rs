@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod caching;
 pub mod commands;
+pub mod error;
 pub mod metrics;
 pub mod nul_bytes;
 pub mod proxy;
