@@ -115,11 +115,10 @@ pub async fn invite(
         .await?;
     let items = body.invitations;
     let slug = slug.into_inner();
-    let key = state.key.clone();
     let (done, counts) = state
         .command(
-            move |conn, _| {
-                let done = invitations::invite(conn, &key, &actor, &slug, &items)?;
+            move |conn, keys| {
+                let done = invitations::invite(conn, &keys.tokens, &actor, &slug, &items)?;
                 let letter_id = done
                     .first()
                     .map(|(_, row)| row.invitation.letter_id.clone())

@@ -126,7 +126,7 @@ impl AppState {
     }
 
     /// Do what a committed write declared.
-    pub fn apply(&self, after: After) {
+    fn apply(&self, after: After) {
         if after.every_letter {
             self.versions.clear();
         } else {

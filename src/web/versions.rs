@@ -120,11 +120,11 @@ async fn publish(
         pairs.into_inner(),
     )
     .await?;
-    let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
+    let (actor, letter) = (session.actor.clone(), slug.clone());
     let result = form::run(
         &state,
         posted.data.parse(),
-        move |conn, _, new| versions::publish(conn, &key, &actor, &letter, new),
+        move |conn, keys, new| versions::publish(conn, &keys.ledger, &actor, &letter, new),
         |(view, _)| After::letter(&view.letter.slug),
     )
     .await
@@ -162,11 +162,11 @@ async fn translate(
         pairs.into_inner(),
     )
     .await?;
-    let (key, actor, letter) = (state.ledger.clone(), session.actor.clone(), slug.clone());
+    let (actor, letter) = (session.actor.clone(), slug.clone());
     let result = form::run(
         &state,
         posted.data.parse(),
-        move |conn, _, input| translations::save(conn, &key, &actor, &letter, input),
+        move |conn, keys, input| translations::save(conn, &keys.ledger, &actor, &letter, input),
         |_| After::every_letter(),
     )
     .await

@@ -145,11 +145,13 @@ pub(super) async fn moderate(
     };
     let ids = posted.data.ids;
     let n = ids.len();
-    let (actor, key, letter) = (session.actor.clone(), state.ledger.clone(), slug.clone());
+    let (actor, letter) = (session.actor.clone(), slug.clone());
     let result = form::run(
         &state,
         decision,
-        move |conn, _, decision| signatures::moderate(conn, &key, &actor, &letter, &ids, &decision),
+        move |conn, keys, decision| {
+            signatures::moderate(conn, &keys.ledger, &actor, &letter, &ids, &decision)
+        },
         |_| After::letter(&slug),
     )
     .await;

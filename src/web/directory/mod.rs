@@ -473,15 +473,11 @@ async fn update(
         .require_anywhere(Permission::ManageDirectory)?;
     let view = load(&state, &session, key.into_inner()).await?;
     let all = state.countries.get(&state.db).await?;
-    let (actor, ledger, id) = (
-        session.actor.clone(),
-        state.ledger.clone(),
-        view.organisation.id.clone(),
-    );
+    let (actor, id) = (session.actor.clone(), view.organisation.id.clone());
     let result = form::run(
         &state,
         data.and_then(|d| d.parse(&all)),
-        move |conn, _, changes| organisations::update(conn, &ledger, &actor, &id, changes),
+        move |conn, keys, changes| organisations::update(conn, &keys.ledger, &actor, &id, changes),
         // Its name, country and verification show in every list it is on.
         |_| After::every_letter(),
     )
@@ -522,15 +518,11 @@ async fn merge(
         .actor
         .require_anywhere(Permission::ManageDirectory)?;
     let view = load(&state, &session, key.into_inner()).await?;
-    let (actor, ledger, id) = (
-        session.actor.clone(),
-        state.ledger.clone(),
-        view.organisation.id.clone(),
-    );
+    let (actor, id) = (session.actor.clone(), view.organisation.id.clone());
     let result = form::run(
         &state,
         data.and_then(MergeFields::parse),
-        move |conn, _, into| organisations::merge(conn, &ledger, &actor, &id, &into),
+        move |conn, keys, into| organisations::merge(conn, &keys.ledger, &actor, &id, &into),
         |_| After::every_letter(),
     )
     .await;
