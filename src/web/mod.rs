@@ -1,25 +1,15 @@
-//! Server-rendered pages: the public ones (the letter with its signatories and sign form, the
-//! campaign, the pages behind the links in mails: letters.rs, signatures.rs, invitations.rs,
-//! updates.rs) and the coordinators' (sign-in and account in session.rs; the dashboard in
-//! dashboard/, directory/, versions.rs, campaigns.rs, deliveries.rs, imports.rs, abuse.rs). Like
+//! Server-rendered pages: `public/` (the letter with its signatories and sign form, the campaign,
+//! the printable copy, the pages behind the links in mails), `session.rs` (signing in, setup, one's
+//! account) and `dashboard/` (the coordinators' pages, one file per concern as in `api/`). Like
 //! the API, they parse requests into the services' `Fields` types and write through
 //! `AppState::command`; they never call the API. Templates are in `templates/` (askama: checked at compile time,
 //! HTML auto-escaped). No JavaScript is needed anywhere.
 
-pub mod abuse;
-pub mod campaigns;
 pub mod csrf;
 pub mod dashboard;
-pub mod deliveries;
-pub mod directory;
 pub mod form;
-pub mod imports;
-pub mod invitations;
-pub mod letters;
+pub mod public;
 pub mod session;
-pub mod signatures;
-pub mod updates;
-pub mod versions;
 
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
@@ -31,18 +21,9 @@ use crate::http::AppState;
 
 /// Mount every page route; `limit` wraps the form posts that sign.
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rate_limit::Limits) {
-    letters::routes(cfg, limits);
+    public::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
-    campaigns::routes(cfg);
-    deliveries::routes(cfg);
-    versions::routes(cfg);
-    directory::routes(cfg);
-    signatures::routes(cfg);
-    invitations::routes(cfg);
-    updates::routes(cfg);
-    imports::routes(cfg);
-    abuse::routes(cfg);
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).

@@ -9,10 +9,12 @@
 mod timeline;
 pub use timeline::*;
 mod fields;
+mod page;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count;
 use diesel::prelude::*;
 pub use fields::*;
+pub use page::*;
 use serde::Deserialize;
 use serde_json::json;
 

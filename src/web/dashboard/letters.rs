@@ -324,7 +324,9 @@ pub(super) async fn letter(
         .db
         .run(move |conn| {
             let campaign = match campaign_id {
-                Some(c) => Some(campaigns::find(conn, &c, &Audience::Admin)?.campaign),
+                Some(c) => {
+                    Some(crate::service::campaigns::find(conn, &c, &Audience::Admin)?.campaign)
+                }
                 None => None,
             };
             Ok((
@@ -378,7 +380,7 @@ pub(super) async fn edit_letter(
     let campaign_id = view.letter.campaign_id.clone();
     values.campaign = state
         .db
-        .run(move |conn| campaigns::slug_of(conn, campaign_id.as_deref()))
+        .run(move |conn| crate::service::campaigns::slug_of(conn, campaign_id.as_deref()))
         .await?
         .unwrap_or_default();
     form_page(

@@ -3,6 +3,17 @@
 //! the moderation queue, the audit log, the outbox, and a coalition's coordinators. Every page
 //! calls the same services as the JSON API, with the signed-in coordinator as the actor.
 
+pub mod abuse;
+pub mod campaigns;
+pub mod deliveries;
+pub mod directory;
+pub mod erasure;
+pub mod export;
+pub mod imports;
+pub mod invitations;
+pub mod updates;
+pub mod versions;
+
 mod outbox;
 use outbox::*;
 mod coordinators;
@@ -33,7 +44,7 @@ use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
 use crate::service::audit::Scope;
-use crate::service::campaigns;
+
 use crate::service::dashboard::{self, CoalitionLetters, Counts};
 use crate::service::letters::{Audience, LetterView};
 use crate::service::letters::{LetterPatchFields, NewLetterFields};
@@ -84,6 +95,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
+    campaigns::routes(cfg);
+    deliveries::routes(cfg);
+    versions::routes(cfg);
+    directory::routes(cfg);
+    invitations::routes(cfg);
+    updates::routes(cfg);
+    export::routes(cfg);
+    erasure::routes(cfg);
+    imports::routes(cfg);
+    abuse::routes(cfg);
 }
 
 #[derive(Template)]

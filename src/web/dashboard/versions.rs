@@ -4,9 +4,6 @@ use crate::http::state::After;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::form;
-use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
@@ -17,6 +14,9 @@ use crate::service::letters::{self, LetterView};
 use crate::service::translations::TranslationFields;
 use crate::service::versions::NewVersionFields;
 use crate::service::{translations, versions};
+use crate::web::form;
+use crate::web::session::{FormErrors, SignedIn};
+use crate::web::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/versions", web::get().to(page))
@@ -194,7 +194,7 @@ async fn delete(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> Result<HttpResponse, PageError> {
-    super::csrf::verify(&req, &button.csrf_token)?;
+    crate::web::csrf::verify(&req, &button.csrf_token)?;
     let (slug, language) = path.into_inner();
     let (actor, letter) = (session.actor.clone(), slug.clone());
     state

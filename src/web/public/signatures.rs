@@ -5,13 +5,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::csrf::{self, Csrf};
-use super::{render, ButtonForm, PageError};
 use crate::domain::token::{Purpose, Token};
 use crate::domain::SignatureState;
 use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
+use crate::web::csrf::{self, Csrf};
+use crate::web::{render, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/signatures/confirm/{token}", web::get().to(confirm_page))

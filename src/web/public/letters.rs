@@ -9,8 +9,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::csrf::{self, Csrf};
-use super::{render, PageError};
 use crate::db::models::Country;
 use crate::db::models::Translation;
 use crate::domain::ledger::{Head, LedgerKey};
@@ -24,6 +22,8 @@ use crate::service::public_list::{self, CountryGroup, ListSummary};
 use crate::service::signatures::{self, SignFields};
 use crate::service::PageRequest;
 use crate::service::{campaigns, translations, versions};
+use crate::web::csrf::{self, Csrf};
+use crate::web::{render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.route("/", web::get().to(index))
@@ -530,7 +530,7 @@ async fn signed(
     let link = format!("/letters/{slug}");
     render(
         HttpResponse::Ok(),
-        &super::MessagePage {
+        &crate::web::MessagePage {
             title: "Check your email",
             message: &format!(
                 "Thank you. If this signature needs confirming, we have sent an email to the address you gave. \

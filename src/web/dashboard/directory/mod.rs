@@ -21,9 +21,6 @@ use members::*;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::form;
-use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 use crate::db::models::{Coalition, Country, Organisation};
 use crate::domain::{OrgName, Permission, Verification};
 use crate::error::{AppError, FieldCollector, FieldErrors};
@@ -33,6 +30,9 @@ use crate::service::organisations::LinkFields;
 use crate::service::organisations::{self, MemberView, OrganisationFilter, OrganisationView};
 use crate::service::organisations::{MergeFields, NewOrganisationFields, OrganisationPatchFields};
 use crate::service::{coalitions, countries, Page, PageRequest};
+use crate::web::form;
+use crate::web::session::{FormErrors, SignedIn};
+use crate::web::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.

@@ -13,9 +13,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::form;
-use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, see_other, PageError};
 use crate::db::models::Country;
 use crate::domain::import::Candidate;
 use crate::domain::{LetterState, Permission};
@@ -26,6 +23,9 @@ use crate::service::dashboard;
 use crate::service::imports::{
     self, ImportFields, ImportReport, LineReport, LineStatus, OrganisationOutcome, SignatureOutcome,
 };
+use crate::web::form;
+use crate::web::session::{FormErrors, SignedIn};
+use crate::web::{page_csrf, render, see_other, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/imports", web::get().to(page))

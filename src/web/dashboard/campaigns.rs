@@ -1,22 +1,14 @@
-//! Campaigns on the web: the public page (`/campaigns/{slug}`: goal, progress, letters,
-//! timeline) and the coordinators' pages (`/dashboard/campaigns`: the list and a form for a new
-//! one; `/dashboard/campaigns/{slug}`: edit the goal, post to the timeline, remove a post).
-//! Forms are parsed by the JSON API's request types, so both answer with the same messages.
+//! Campaigns in the dashboard: `/dashboard/campaigns` (the list and a form for a new one) and
+//! `/dashboard/campaigns/{slug}` (edit the goal, post to the timeline, remove a post). Forms are
+//! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
-use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::form;
-use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
-use crate::db::models::TimelineEvent;
-use crate::domain::campaign::{percent, EventKind};
-use crate::domain::markdown::to_safe_html;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::AppState;
@@ -25,14 +17,16 @@ use crate::service::access::UserActor;
 use crate::service::campaigns::{self, CampaignView, Overview};
 use crate::service::campaigns::{
     parse_event, CampaignPatchFields, Count, GoalInput, GoalPatch, NewCampaignFields,
-    NewEventFields, TIMELINE_SHOWN,
+    NewEventFields,
 };
 use crate::service::letters::Audience;
 use crate::service::{Page, PageRequest};
+use crate::web::form;
+use crate::web::session::{FormErrors, SignedIn};
+use crate::web::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/campaigns/{slug}", web::get().to(public_page))
-        .route("/dashboard/campaigns", web::get().to(list_page))
+    cfg.route("/dashboard/campaigns", web::get().to(list_page))
         .route("/dashboard/campaigns", web::post().to(create))
         .route("/dashboard/campaigns/{slug}", web::get().to(campaign_page))
         .route("/dashboard/campaigns/{slug}", web::post().to(update))
@@ -44,97 +38,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/dashboard/campaigns/{slug}/events/{id}/delete",
             web::post().to(delete_event),
         );
-}
-
-/// An event as a page shows it.
-pub struct EventView {
-    pub id: String,
-    pub date: String,
-    pub kind: String,
-    pub title: String,
-    pub body_html: Arc<str>,
-    pub letter: Option<String>,
-    /// Posted by coordinators (so they may remove it).
-    pub posted: bool,
-}
-
-/// The timeline's events with their texts rendered: call it on the blocking pool (inside
-/// `Db::run`), never on the async executor's threads.
-fn events(o: &Overview) -> Vec<EventView> {
-    (o.timeline.items.iter())
-        .map(|e: &TimelineEvent| EventView {
-            id: e.id.clone(),
-            date: e.occurred_at.format("%-d %B %Y").to_string(),
-            kind: e.kind.clone(),
-            title: e.title.clone(),
-            body_html: if e.body.is_empty() {
-                Arc::from("")
-            } else {
-                to_safe_html(&e.body)
-            },
-            letter: o.letter_slug(e).map(str::to_string),
-            posted: e.kind.parse::<EventKind>().is_ok_and(EventKind::is_posted),
-        })
-        .collect()
-}
-
-fn reached(o: &Overview) -> bool {
-    let c = &o.view.campaign;
-    let orgs = percent(o.progress.organisations, c.goal_organisations);
-    let countries = percent(o.progress.countries, c.goal_countries);
-    (orgs.is_some() || countries.is_some())
-        && orgs.is_none_or(|p| p == 100)
-        && countries.is_none_or(|p| p == 100)
-}
-
-fn first_page() -> PageRequest {
-    PageRequest {
-        page: 1,
-        per_page: TIMELINE_SHOWN,
-    }
-}
-
-// ---- The public page ----
-
-#[derive(Template)]
-#[template(path = "campaign.html")]
-struct PublicPage {
-    description_html: Arc<str>,
-    goal_date: Option<String>,
-    reached: bool,
-    events: Vec<EventView>,
-    o: Overview,
-}
-
-/// The public campaign page: rendered once and served from memory until this instance writes
-/// anything or the second turns (issue 19).
-async fn public_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let slug = slug.into_inner();
-    let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
-    let response = crate::http::caching::serve_page(&req, &state.responses, &key, async {
-        let (events, description_html, o) = state
-            .db
-            .run(move |conn| {
-                let o = campaigns::overview(conn, &slug, &Audience::Public, first_page())?;
-                Ok((events(&o), to_safe_html(&o.view.campaign.description), o))
-            })
-            .await?;
-        let last_modified = o.last_modified();
-        let page = PublicPage {
-            description_html,
-            goal_date: (o.view.campaign.goal_date).map(|d| d.format("%-d %B %Y").to_string()),
-            reached: reached(&o),
-            events,
-            o,
-        };
-        Ok(crate::http::cache::Rendered::page(&page)?.modified_at(last_modified))
-    })
-    .await?;
-    Ok(response)
 }
 
 // ---- The coordinators' pages ----
@@ -364,7 +267,7 @@ struct CampaignPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
     o: &'a Overview,
-    events: Vec<EventView>,
+    events: Vec<campaigns::EventView>,
     reached: bool,
     can_manage: bool,
     form: CampaignForm,
@@ -409,14 +312,14 @@ async fn campaign_response(
     message: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
     let actor = session.actor.clone();
-    let (events, o) = state
+    let page = state
         .db
         .run(move |conn| {
             let view = campaigns::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
-            let o = campaigns::overview(conn, &view.campaign.id, &actor.audience(), first_page())?;
-            Ok((events(&o), o))
+            campaigns::page(conn, &view.campaign.id, &actor.audience())
         })
         .await?;
+    let o = page.o;
     let can_manage = session
         .actor
         .can(&o.view.coalition.id, Permission::ManageLetters);
@@ -431,8 +334,8 @@ async fn campaign_response(
         &CampaignPage {
             me: session.me(),
             csrf: &csrf.token,
-            events,
-            reached: reached(&o),
+            events: page.events,
+            reached: page.reached,
             can_manage,
             form: form.unwrap_or_else(|| CampaignForm::of(&o.view)),
             errors,
@@ -574,7 +477,7 @@ async fn delete_event(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> Result<HttpResponse, PageError> {
-    super::csrf::verify(&req, &button.csrf_token)?;
+    crate::web::csrf::verify(&req, &button.csrf_token)?;
     let (slug, id) = path.into_inner();
     let actor = session.actor.clone();
     let campaign = slug.clone();

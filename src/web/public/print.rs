@@ -1,27 +1,19 @@
-//! Delivery on the web: the printable copy of a letter with its whole list
-//! (`/letters/{slug}/print`, for delivery by hand), and the coordinators' delivery form on a
-//! closed letter's dashboard page (`POST /dashboard/letters/{slug}/deliver`).
+//! The printable copy of a letter with its whole list (`/letters/{slug}/print`), for delivery by
+//! hand.
 
-use crate::http::state::After;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
-use super::session::SignedIn;
-use super::{form, render, see_other, PageError};
 use crate::domain::ledger::Head;
 use crate::domain::markdown::to_safe_html;
-use crate::domain::Permission;
 use crate::http::AppState;
-use crate::service::access::Subject;
 use crate::service::deliveries;
-use crate::service::deliveries::DeliverFields;
 use crate::service::letters::{self, Audience, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
+use crate::web::{render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/letters/{slug}/print", web::get().to(print_page))
-        .route("/dashboard/letters/{slug}/deliver", web::post().to(deliver));
+    cfg.route("/letters/{slug}/print", web::get().to(print_page));
 }
 
 /// Signatories the printable copy names; a longer list is a link away.
@@ -73,49 +65,4 @@ async fn print_page(
             delivered: delivered.map(|d| d.delivered_at.format("%-d %B %Y").to_string()),
         },
     )
-}
-
-/// The delivery form: by mail or not, and a note for the timeline.
-#[derive(Deserialize)]
-struct DeliverForm {
-    #[serde(default)]
-    by_email: Option<String>,
-    #[serde(default)]
-    note: String,
-}
-
-async fn deliver(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let values: DeliverForm = form::parse_for(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?
-    .data;
-    let options = DeliverFields {
-        by_email: Some(values.by_email.is_some()),
-        note: Some(values.note),
-    }
-    .parse()?;
-    let slug = slug.into_inner();
-    let actor = session.actor.clone();
-    let (view, _) = state
-        .command(
-            move |conn, keys| deliveries::deliver(conn, &keys.ledger, &actor, &slug, &options),
-            |(view, _)| After::letter(&view.letter.slug).and_mail(),
-        )
-        .await?;
-    Ok(see_other(format!(
-        "/dashboard/letters/{}?delivered=1",
-        view.letter.slug
-    )))
 }

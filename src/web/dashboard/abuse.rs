@@ -8,9 +8,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::form;
-use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, see_other, PageError};
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
 use crate::http::AppState;
@@ -20,6 +17,9 @@ use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::PageRequest;
+use crate::web::form;
+use crate::web::session::{FormErrors, SignedIn};
+use crate::web::{page_csrf, render, see_other, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/find", web::get().to(find_page))

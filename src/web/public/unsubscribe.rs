@@ -1,0 +1,103 @@
+//! `/unsubscribe/{token}`: the page behind an update's unsubscribe link (GET shows a button, POST
+//! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
+
+use crate::http::state::After;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::domain::token::Token;
+use crate::error::AppError;
+use crate::http::AppState;
+use crate::service::signatures::SignatureView;
+use crate::service::updates::{self};
+use crate::web::{page_csrf, render, PageError};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
+        .route("/unsubscribe/{token}", web::post().to(unsubscribe));
+}
+
+#[derive(Template)]
+#[template(path = "signature_action.html")]
+struct ActionPage<'a> {
+    heading: &'a str,
+    view: &'a SignatureView,
+    explanation: &'a str,
+    button: Option<&'a str>,
+    action: &'a str,
+    csrf: &'a str,
+}
+
+fn token(raw: &str) -> Result<Token, AppError> {
+    Token::parse(raw).map_err(|_| AppError::not_found("this link"))
+}
+
+/// Opening the link: what it does, and a button (a GET changes nothing: mail scanners open
+/// links).
+async fn unsubscribe_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    raw: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token(&raw)?;
+    let view = state
+        .db
+        .run(move |conn| updates::find_by_token(conn, &token))
+        .await?;
+    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    let done = view.signature.unsubscribed_at.is_some();
+    render(
+        builder,
+        &ActionPage {
+            heading: "Stop updates about this letter",
+            view: &view,
+            explanation: if done {
+                "You are unsubscribed: you get no more updates about this letter."
+            } else {
+                "The letter's coordinators send occasional updates to its signers (for example, \
+                 when the recipient answers). Press the button to get no more of them. Your \
+                 organisation's signature stays as it is."
+            },
+            button: (!done).then_some("Unsubscribe"),
+            action: req.path(),
+            csrf: &csrf.token,
+        },
+    )
+}
+
+/// Unsubscribe. No CSRF token is checked, on purpose: RFC 8058 one-click requests are POSTs
+/// that mail providers send from their servers (body `List-Unsubscribe=One-Click`, no cookie),
+/// and the unguessable token in the path (HMAC-derived, 256 bits, stored only as SHA-256) is
+/// the whole authority. A forged cross-site POST would need the token, and could only do what
+/// its holder may: stop their own updates. Idempotent; any body is ignored.
+async fn unsubscribe(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    raw: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let token = token(&raw)?;
+    let done = state
+        .command(
+            move |conn, _| updates::unsubscribe(conn, &token),
+            |_| After::nothing(),
+        )
+        .await?;
+    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    render(
+        builder,
+        &ActionPage {
+            heading: "You are unsubscribed",
+            view: &done.view,
+            explanation: if done.already {
+                "You had unsubscribed already: you get no updates about this letter."
+            } else {
+                "You get no more updates about this letter. Your organisation's signature stays \
+                 as it is; to withdraw it, use the link in any of the letter's mails."
+            },
+            button: None,
+            action: req.path(),
+            csrf: &csrf.token,
+        },
+    )
+}
