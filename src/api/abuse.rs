@@ -2,6 +2,7 @@
 //! domain, network or time window (a preview), then reject every match in one request.
 
 use crate::http::commands::reject;
+use crate::http::Acting;
 use crate::service::abuse::MatchQuery;
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -9,11 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::extract::GuardedJson;
 use super::extract::{ApiQuery, Authenticated};
 use super::moderation::SignatureJson;
-use super::PageQuery;
+use super::{PageQuery, Reply};
 use crate::domain::Permission;
 use crate::domain::SignatureState;
-use crate::error::{AppError, FieldCollector};
-use crate::http::AppState;
+use crate::error::FieldCollector;
 use crate::service::abuse::{self as service};
 use crate::service::Page;
 
@@ -43,24 +43,22 @@ pub struct MatchPreview {
 /// matching signatures, as a preview of `reject-matching` (moderator role).
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/signatures/find", tag = "moderation", params(("slug" = String, Path), MatchQuery, PageQuery),
     security(("api_token" = [])),
-    responses((status = 200, body = MatchPreview), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, description = "A field is invalid, or no filter was given", body = super::ErrorBody)))]
+    responses((status = 200, body = MatchPreview),
+        (status = 422, description = "A field is invalid, or no filter was given", body = super::ErrorBody), super::Refused))]
 #[get("/letters/{slug}/signatures/find")]
 pub async fn find(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<MatchQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let mut errors = FieldCollector::new();
     let filter = query.parse_into(&mut errors);
     errors.finish()?;
     let slug = slug.into_inner();
-    let preview = state
-        .db
-        .run(move |conn| service::find(conn, &actor, &slug, &filter, page))
+    let preview = caller
+        .read(move |conn, actor| service::find(conn, actor, &slug, &filter, page))
         .await?;
     let count = |s: SignatureState| {
         preview
@@ -107,19 +105,17 @@ pub struct RejectedJson {
 /// ledger entry). All or nothing; 409 `preview_changed` when the count differs from `expected`.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/reject-matching", tag = "moderation", params(("slug" = String, Path)),
     request_body = RejectMatchingJson, security(("api_token" = [])),
-    responses((status = 200, body = RejectedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody),
+    responses((status = 200, body = RejectedJson),
         (status = 409, description = "The count changed since the preview (`preview_changed`), or the letter's list is final", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+        super::Refused, super::Invalid))]
 #[post("/letters/{slug}/signatures/reject-matching")]
 pub async fn reject_matching(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<RejectMatchingJson>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let body = body
-        .for_letter(&state, &actor, &slug, Permission::Moderate)
+        .for_letter(&caller, &slug, Permission::Moderate)
         .await?;
     let query = MatchQuery {
         email_domain: body.email_domain,
@@ -128,7 +124,7 @@ pub async fn reject_matching(
         until: body.until,
         state: body.state,
     };
-    let slug = slug.into_inner();
+    let Authenticated(Acting { actor, state }) = caller;
     let done = reject(&state, actor, &slug, &query, body.reason, body.expected).await?;
     Ok(HttpResponse::Ok().json(RejectedJson {
         rejected: done.rejected,

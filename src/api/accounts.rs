@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, Authenticated};
-use super::{line, utc};
+use super::{line, utc, Reply};
 use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{AppError, FieldCollector};
 use crate::http::{rate_limit::Limits, AppState};
-use crate::service::access::{self, Actor, Subject};
+use crate::service::access::{Actor, Subject};
 use crate::service::accounts::{
     self, Member, MemberChange, NewUserInput, PendingInvitation, SetupFields,
 };
@@ -113,11 +113,8 @@ fn token_days(errors: &mut FieldCollector, days: Option<i64>) -> Option<i64> {
 /// The token works for `expires_in_days` days (1 to 365, 90 when absent).
 #[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "accounts", request_body = SignInJson,
     responses((status = 201, body = TokenJson), (status = 401, description = "Wrong email or password", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
-pub async fn sign_in_token(
-    state: web::Data<AppState>,
-    body: ApiJson<SignInJson>,
-) -> Result<HttpResponse, AppError> {
+        (status = 429, body = super::ErrorBody), super::Invalid))]
+pub async fn sign_in_token(state: web::Data<AppState>, body: ApiJson<SignInJson>) -> Reply {
     let body = body.0;
     let mut errors = FieldCollector::new();
     let email = errors.required("email", body.email.as_deref(), |s| Ok(s.to_string()));
@@ -149,11 +146,8 @@ pub async fn sign_in_token(
 /// and its coalition. Works once.
 #[utoipa::path(post, path = "/api/v1/setup", tag = "accounts", request_body = SetupFields,
     responses((status = 201, body = UserJson), (status = 404, description = "No such setup link", body = super::ErrorBody),
-        (status = 410, description = "An account exists already", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn setup(
-    state: web::Data<AppState>,
-    body: ApiJson<SetupFields>,
-) -> Result<HttpResponse, AppError> {
+        (status = 410, description = "An account exists already", body = super::ErrorBody), super::Invalid))]
+pub async fn setup(state: web::Data<AppState>, body: ApiJson<SetupFields>) -> Reply {
     let fields = body.0;
     let presented = fields.token.clone();
     state
@@ -185,15 +179,9 @@ pub struct MeJson {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("api_token" = [])),
     responses((status = 200, body = MeJson), (status = 401, body = super::ErrorBody)))]
 #[get("/me")]
-pub async fn me(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let user = actor.user()?.clone();
-    let coalitions = state
-        .db
-        .run(move |conn| accounts::my_coalitions(conn, &actor))
-        .await?;
+pub async fn me(caller: Authenticated) -> Reply {
+    let user = caller.actor.user()?.clone();
+    let coalitions = caller.read(accounts::my_coalitions).await?;
     Ok(HttpResponse::Ok().json(MeJson {
         id: user.id,
         name: user.name,
@@ -213,14 +201,8 @@ pub async fn me(
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", security(("api_token" = [])),
     responses((status = 200, body = Vec<TokenJson>), (status = 401, body = super::ErrorBody)))]
 #[get("/me/tokens")]
-pub async fn my_tokens(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let tokens = state
-        .db
-        .run(move |conn| accounts::list_tokens(conn, &actor))
-        .await?;
+pub async fn my_tokens(caller: Authenticated) -> Reply {
+    let tokens = caller.read(accounts::list_tokens).await?;
     let body: Vec<TokenJson> = tokens
         .into_iter()
         .map(|t| TokenJson::new(t, None))
@@ -238,14 +220,10 @@ pub struct NewTokenJson {
 
 /// A new API token for the account behind this one.
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewTokenJson, security(("api_token" = [])),
-    responses((status = 201, body = TokenJson), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = TokenJson), (status = 401, body = super::ErrorBody), super::Invalid))]
 #[post("/me/tokens")]
-pub async fn create_token(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewTokenJson>,
-) -> Result<HttpResponse, AppError> {
-    actor.user()?;
+pub async fn create_token(caller: Authenticated, body: ApiJson<NewTokenJson>) -> Reply {
+    caller.actor.user()?;
     let mut errors = FieldCollector::new();
     let name = token_name(&mut errors, body.0.name.as_deref());
     let days = token_days(&mut errors, body.0.expires_in_days);
@@ -253,9 +231,9 @@ pub async fn create_token(
     let (Some(name), Some(days)) = (name, days) else {
         return Err(AppError::field("name", "is required"));
     };
-    let (token, row) = state
-        .command(
-            move |conn, _| accounts::create_token(conn, &actor, name, days),
+    let (token, row) = caller
+        .write(
+            move |conn, _, actor| accounts::create_token(conn, actor, name, days),
             |_| After::nothing(),
         )
         .await?;
@@ -266,15 +244,11 @@ pub async fn create_token(
 #[utoipa::path(post, path = "/api/v1/me/tokens/{id}/revoke", tag = "accounts", params(("id" = String, Path)), security(("api_token" = [])),
     responses((status = 200, body = TokenJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[post("/me/tokens/{id}/revoke")]
-pub async fn revoke_token(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn revoke_token(caller: Authenticated, id: web::Path<String>) -> Reply {
     let id = id.into_inner();
-    let row = state
-        .command(
-            move |conn, _| accounts::revoke_token(conn, &actor, &id),
+    let row = caller
+        .write(
+            move |conn, _, actor| accounts::revoke_token(conn, actor, &id),
             |_| After::nothing(),
         )
         .await?;
@@ -291,17 +265,13 @@ pub struct PasswordJson {
 /// Change one's password; every browser session of the account ends and every API token of the
 /// account is revoked, the one this request uses too: sign in again for a new one.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordJson, security(("api_token" = [])),
-    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 204), (status = 401, body = super::ErrorBody), super::Invalid))]
 #[post("/me/password")]
-pub async fn change_password(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<PasswordJson>,
-) -> Result<HttpResponse, AppError> {
+pub async fn change_password(caller: Authenticated, body: ApiJson<PasswordJson>) -> Reply {
     let body = body.0;
     accounts::change_password(
-        &state.db,
-        actor,
+        &caller.state.db,
+        caller.actor.clone(),
         body.current_password.unwrap_or_default(),
         body.new_password.unwrap_or_default(),
         None,
@@ -326,28 +296,20 @@ pub struct NewUserJson {
 /// Create an account: the operator (admin token) for anyone, an owner for their coalition.
 #[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserJson, security(("admin_token" = []), ("api_token" = [])),
     responses((status = 201, body = UserJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 409, description = "The email has an account", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "The email has an account", body = super::ErrorBody), super::Invalid))]
 #[post("/users")]
-pub async fn create_user(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewUserJson>,
-) -> Result<HttpResponse, AppError> {
+pub async fn create_user(caller: Authenticated, body: ApiJson<NewUserJson>) -> Reply {
     let body = body.0;
     let coalition = body.coalition.filter(|c| !c.trim().is_empty());
     // Issue 18, finding 13: the role before anything about the account, so that only those who
     // may add members to the coalition ever hear whether an email has an account.
     match &coalition {
         Some(slug) => {
-            access::check_in(
-                &state.db,
-                &actor,
-                Subject::coalition(slug),
-                Permission::ManageMembers,
-            )
-            .await?
+            caller
+                .check(Subject::coalition(slug), Permission::ManageMembers)
+                .await?
         }
-        None if matches!(actor, Actor::Operator) => {}
+        None if matches!(caller.actor, Actor::Operator) => {}
         None => {
             return Err(AppError::field(
                 "coalition",
@@ -369,12 +331,12 @@ pub async fn create_user(
     };
     let password = accounts::hash_password(password).await?;
     let role = role.unwrap_or(Role::Coordinator);
-    let user = state
-        .command(
-            move |conn, _| {
+    let user = caller
+        .write(
+            move |conn, _, actor| {
                 accounts::create_user(
                     conn,
-                    &actor,
+                    actor,
                     NewUserInput {
                         email,
                         name,
@@ -413,17 +375,12 @@ impl From<Member> for MemberJson {
 
 /// A coalition's coordinators and their roles (viewer role or more).
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
-    responses((status = 200, body = Vec<MemberJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<MemberJson>), super::Refused))]
 #[get("/coalitions/{slug}/members")]
-pub async fn members(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn members(caller: Authenticated, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let list = state
-        .db
-        .run(move |conn| accounts::members(conn, &actor, &slug))
+    let list = caller
+        .read(move |conn, actor| accounts::members(conn, actor, &slug))
         .await?;
     let body: Vec<MemberJson> = list.into_iter().map(MemberJson::from).collect();
     Ok(HttpResponse::Ok().json(body))
@@ -481,17 +438,18 @@ pub struct MembershipInvitedJson {
 /// a member. The operator's admin token adds an existing account at once.
 #[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberRequestJson,
     security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 200, body = MemberJson), (status = 202, description = "Invited: the account must accept", body = MembershipInvitedJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = MemberJson),
+        (status = 202, description = "Invited: the account must accept", body = MembershipInvitedJson),
+        (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), super::Refused,
+        super::Invalid))]
 #[post("/coalitions/{slug}/members")]
 pub async fn set_member(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<MemberRequestJson>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let body = body
-        .for_coalition(&state, &actor, &slug, Permission::ManageMembers)
+        .for_coalition(&caller, &slug, Permission::ManageMembers)
         .await?;
     let mut errors = FieldCollector::new();
     let email = errors.required("email", body.email.as_deref(), EmailAddress::parse);
@@ -501,9 +459,9 @@ pub async fn set_member(
         return Err(AppError::field("email", "is required"));
     };
     let slug = slug.into_inner();
-    let change = state
-        .command(
-            move |conn, _| accounts::set_member(conn, &actor, &slug, &email, role),
+    let change = caller
+        .write(
+            move |conn, _, actor| accounts::set_member(conn, actor, &slug, &email, role),
             |_| After::nothing(),
         )
         .await?;
@@ -517,17 +475,12 @@ pub async fn set_member(
 
 /// The invitations to a role in the coalition that wait for an answer (viewer role or more).
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/member-invitations", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
-    responses((status = 200, body = Vec<MembershipInvitationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<MembershipInvitationJson>), super::Refused))]
 #[get("/coalitions/{slug}/member-invitations")]
-pub async fn member_invitations(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn member_invitations(caller: Authenticated, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let list = state
-        .db
-        .run(move |conn| accounts::pending_invitations(conn, &actor, &slug))
+    let list = caller
+        .read(move |conn, actor| accounts::pending_invitations(conn, actor, &slug))
         .await?;
     let body: Vec<MembershipInvitationJson> = list
         .into_iter()
@@ -540,14 +493,8 @@ pub async fn member_invitations(
 #[utoipa::path(get, path = "/api/v1/me/invitations", tag = "accounts", security(("api_token" = [])),
     responses((status = 200, body = Vec<MembershipInvitationJson>), (status = 401, body = super::ErrorBody)))]
 #[get("/me/invitations")]
-pub async fn my_invitations(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let list = state
-        .db
-        .run(move |conn| accounts::my_invitations(conn, &actor))
-        .await?;
+pub async fn my_invitations(caller: Authenticated) -> Reply {
+    let list = caller.read(accounts::my_invitations).await?;
     let body: Vec<MembershipInvitationJson> = list
         .into_iter()
         .map(|(i, c)| MembershipInvitationJson::new(i, Some(c)))
@@ -560,20 +507,16 @@ pub async fn my_invitations(
     params(("id" = String, Path), ("answer" = String, Path, description = "`accept` or `decline`")), security(("api_token" = [])),
     responses((status = 204), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[post("/me/invitations/{id}/{answer}")]
-pub async fn answer_invitation(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+pub async fn answer_invitation(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (id, answer) = path.into_inner();
     let accept = match answer.as_str() {
         "accept" => true,
         "decline" => false,
         _ => return Err(AppError::not_found("this route")),
     };
-    state
-        .command(
-            move |conn, _| accounts::answer_invitation(conn, &actor, &id, accept),
+    caller
+        .write(
+            move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept),
             |_| After::nothing(),
         )
         .await?;
@@ -583,18 +526,13 @@ pub async fn answer_invitation(
 /// Take an account out of the coalition (owners; not the last owner).
 #[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members/{user_id}/remove", tag = "accounts", params(("slug" = String, Path), ("user_id" = String, Path)),
     security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, body = super::ErrorBody)))]
+    responses((status = 204), (status = 409, body = super::ErrorBody), super::Refused))]
 #[post("/coalitions/{slug}/members/{user_id}/remove")]
-pub async fn remove_member(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+pub async fn remove_member(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, user_id) = path.into_inner();
-    state
-        .command(
-            move |conn, _| accounts::remove_member(conn, &actor, &slug, &user_id),
+    caller
+        .write(
+            move |conn, _, actor| accounts::remove_member(conn, actor, &slug, &user_id),
             |_| After::nothing(),
         )
         .await?;

@@ -4,10 +4,8 @@ use crate::service::audit::AuditJson;
 use actix_web::{get, web, HttpResponse};
 
 use super::extract::{ApiQuery, Authenticated};
-use super::PageQuery;
+use super::{PageQuery, Reply};
 use crate::domain::Permission;
-use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::audit::{self, Scope};
 use crate::service::{coalitions, letters, Page};
 
@@ -17,20 +15,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Everything that happened to a letter and its signatures, oldest first.
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/audit", tag = "audit", params(("slug" = String, Path), PageQuery), security(("api_token" = [])),
-    responses((status = 200, body = Page<AuditJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<AuditJson>), super::Refused))]
 #[get("/letters/{slug}/audit")]
 pub async fn letter_log(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     page: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let slug = slug.into_inner();
-    let result = state
-        .db
-        .run(move |conn| {
-            let view = letters::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
+    let result = caller
+        .read(move |conn, actor| {
+            let view = letters::find_for(conn, actor, &slug, Permission::ReadPrivate)?;
             audit::list(conn, Scope::Letter(&view.letter.id), page)
         })
         .await?;
@@ -39,19 +35,17 @@ pub async fn letter_log(
 
 /// Everything that happened in a coalition (its letters, signatures and members), oldest first.
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/audit", tag = "audit", params(("slug" = String, Path), PageQuery), security(("api_token" = [])),
-    responses((status = 200, body = Page<AuditJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<AuditJson>), super::Refused))]
 #[get("/coalitions/{slug}/audit")]
 pub async fn coalition_log(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     page: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let slug = slug.into_inner();
-    let result = state
-        .db
-        .run(move |conn| {
+    let result = caller
+        .read(move |conn, actor| {
             let coalition = coalitions::find(conn, &slug)?;
             actor.require(&coalition, Permission::ReadPrivate)?;
             audit::list(conn, Scope::Coalition(&coalition.id), page)

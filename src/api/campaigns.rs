@@ -12,14 +12,14 @@ use serde::{Deserialize, Serialize};
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::letters::CoalitionRef;
-use super::{utc, PageQuery};
+use super::{utc, PageQuery, Reply};
 use crate::db::models::{Delivery, TimelineEvent};
 use crate::domain::campaign::percent;
 use crate::domain::Permission;
 use crate::domain::Slug;
 use crate::error::{AppError, FieldCollector};
 use crate::http::caching;
-use crate::http::AppState;
+use crate::http::{Acting, AppState};
 use crate::service::campaigns::{
     self, parse_event, CampaignPatchFields, NewCampaignFields, NewEventFields, Overview,
     TIMELINE_SHOWN,
@@ -195,23 +195,21 @@ pub struct CampaignSummaryJson {
 
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", params(PageQuery, CampaignListQuery),
     description = "Campaigns with at least one public letter past draft, newest first (coordinators also see their coalitions' others).",
-    responses((status = 200, body = Page<CampaignSummaryJson>), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<CampaignSummaryJson>), super::Invalid))]
 #[get("/campaigns")]
 pub async fn list(
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
+    caller: Caller,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<CampaignListQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let mut errors = FieldCollector::new();
     let coalition = errors.optional("coalition", query.coalition.as_deref(), Slug::parse);
     errors.finish()?;
-    let audience = actor.audience();
-    let result = state
-        .db
-        .run(move |conn| {
-            campaigns::list(conn, &audience, coalition.as_ref().map(Slug::as_str), page)
+    let coalition = coalition.as_ref().map(|c| c.as_str().to_string());
+    let result = caller
+        .read(move |conn, actor| {
+            campaigns::list(conn, &actor.audience(), coalition.as_deref(), page)
         })
         .await?;
     Ok(HttpResponse::Ok().json(result.map(|v| CampaignSummaryJson {
@@ -229,19 +227,13 @@ pub async fn list(
     })))
 }
 
-async fn overview(
-    state: &AppState,
-    actor: crate::service::access::Actor,
-    slug: String,
-) -> Result<Overview, AppError> {
-    let audience = actor.audience();
-    state
-        .db
-        .run(move |conn| {
+async fn overview(caller: &Acting, slug: String) -> Result<Overview, AppError> {
+    caller
+        .read(move |conn, actor| {
             campaigns::overview(
                 conn,
                 &slug,
-                &audience,
+                &actor.audience(),
                 PageRequest {
                     page: 1,
                     per_page: TIMELINE_SHOWN,
@@ -253,22 +245,13 @@ async fn overview(
 
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", request_body = NewCampaignFields, security(("api_token" = [])),
     responses((status = 201, body = CampaignJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 409, description = "Slug taken", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "Slug taken", body = super::ErrorBody), super::Invalid))]
 #[post("/campaigns")]
-pub async fn create(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewCampaignFields>,
-) -> Result<HttpResponse, AppError> {
+pub async fn create(caller: Authenticated, body: ApiJson<NewCampaignFields>) -> Reply {
     let input = body.0.parse()?;
-    let writer = actor.clone();
-    let view = state
-        .command(
-            move |conn, _| campaigns::create(conn, &writer, input),
-            |_| After::nothing(),
-        )
-        .await?;
-    let o = overview(&state, actor, view.campaign.slug).await?;
+    let create = move |conn: &mut _, _: &_, actor: &_| campaigns::create(conn, actor, input);
+    let view = caller.write(create, |_| After::nothing()).await?;
+    let o = overview(&caller, view.campaign.slug).await?;
     Ok(HttpResponse::Created().json(CampaignJson::new(o)))
 }
 
@@ -277,72 +260,53 @@ pub async fn create(
     responses((status = 200, body = CampaignJson, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified"),
         (status = 404, body = super::ErrorBody)))]
 #[get("/campaigns/{slug}")]
-pub async fn show(
-    req: HttpRequest,
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    if actor.audience() == Audience::Public {
+    let state = &caller.state;
+    if caller.audience() == Audience::Public {
         // Rendered once and served from memory until this instance writes anything or the
         // second turns (issue 19).
         let key = format!("campaign-json\u{0}{slug}\u{0}{}", state.db.writes());
         return caching::serve_own(&req, &state.responses, &key, async {
-            let o = overview(&state, actor, slug).await?;
+            let o = overview(&caller, slug).await?;
             let last_modified = o.last_modified();
             Ok(crate::http::cache::Rendered::json(&CampaignJson::new(o))?
                 .modified_at(last_modified))
         })
         .await;
     }
-    let o = overview(&state, actor, slug).await?;
+    let o = overview(&caller, slug).await?;
     let last_modified = o.last_modified();
     Ok(caching::json(&req, &CampaignJson::new(o), last_modified))
 }
 
 #[utoipa::path(patch, path = "/api/v1/campaigns/{slug}", tag = "campaigns", params(("slug" = String, Path)), request_body = CampaignPatchFields, security(("api_token" = [])),
-    responses((status = 200, body = CampaignJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = CampaignJson), super::Refused, super::Invalid))]
 #[patch("/campaigns/{slug}")]
 pub async fn update(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<CampaignPatchFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_campaign(&state, &actor, &slug, Permission::ManageLetters)
-        .await?;
-    let changes = body.parse()?;
+) -> Reply {
+    let body = body.for_campaign(&caller, &slug, Permission::ManageLetters);
+    let changes = body.await?.parse()?;
     let slug = slug.into_inner();
-    let writer = actor.clone();
-    let view = state
-        .command(
-            move |conn, _| campaigns::update(conn, &writer, &slug, changes),
-            |_| After::nothing(),
-        )
-        .await?;
-    let o = overview(&state, actor, view.campaign.slug).await?;
+    let update =
+        move |conn: &mut _, _: &_, actor: &_| campaigns::update(conn, actor, &slug, changes);
+    let view = caller.write(update, |_| After::nothing()).await?;
+    let o = overview(&caller, view.campaign.slug).await?;
     Ok(HttpResponse::Ok().json(CampaignJson::new(o)))
 }
 
 #[utoipa::path(get, path = "/api/v1/campaigns/{slug}/timeline", tag = "campaigns", params(("slug" = String, Path), PageQuery),
     description = "The campaign's timeline, newest first: its letters' openings and deliveries, and the milestones, responses and notes its coordinators post.",
-    responses((status = 200, body = Page<EventJson>), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<EventJson>), (status = 404, body = super::ErrorBody), super::Invalid))]
 #[get("/campaigns/{slug}/timeline")]
-pub async fn timeline(
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    page: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+pub async fn timeline(caller: Caller, slug: web::Path<String>, page: ApiQuery<PageQuery>) -> Reply {
     let page = page.parse()?;
-    let audience = actor.audience();
     let slug = slug.into_inner();
-    let t = state
-        .db
-        .run(move |conn| campaigns::timeline_page(conn, &slug, &audience, page))
+    let t = caller
+        .read(move |conn, actor| campaigns::timeline_page(conn, &slug, &actor.audience(), page))
         .await?;
     let slugs: Vec<Option<String>> = (t.events.items.iter())
         .map(|e| t.letter_slug(e).map(str::to_string))
@@ -358,11 +322,7 @@ pub async fn timeline(
     responses((status = 200, description = "Atom 1.0 feed of the latest 100 events", content_type = "application/atom+xml", body = String),
         (status = 304, description = "Not modified"), (status = 404, body = super::ErrorBody)))]
 #[get("/campaigns/{slug}/timeline.atom")]
-pub async fn atom(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
     let (o, bodies) = state
         .db
@@ -450,46 +410,32 @@ pub async fn atom(
 }
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events", tag = "campaigns", params(("slug" = String, Path)), request_body = NewEventFields, security(("api_token" = [])),
-    responses((status = 201, body = EventJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = EventJson), super::Refused, super::Invalid))]
 #[post("/campaigns/{slug}/events")]
 pub async fn post_event(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<NewEventFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_campaign(&state, &actor, &slug, Permission::ManageLetters)
-        .await?;
-    let input = parse_event(body)?;
+) -> Reply {
+    let body = body.for_campaign(&caller, &slug, Permission::ManageLetters);
+    let input = parse_event(body.await?)?;
     let letter = input.letter.clone();
     let slug = slug.into_inner();
-    let event = state
-        .command(
-            move |conn, _| campaigns::post_event(conn, &actor, &slug, input),
-            |_| After::nothing(),
-        )
-        .await?;
+    let post =
+        move |conn: &mut _, _: &_, actor: &_| campaigns::post_event(conn, actor, &slug, input);
+    let event = caller.write(post, |_| After::nothing()).await?;
     Ok(HttpResponse::Created().json(EventJson::new(event, letter.as_deref())))
 }
 
 #[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events/{id}/delete", tag = "campaigns", params(("slug" = String, Path), ("id" = String, Path)), security(("api_token" = [])),
-    responses((status = 204, description = "Removed"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "An event the service recorded", body = super::ErrorBody)))]
+    responses((status = 204, description = "Removed"),
+        (status = 409, description = "An event the service recorded", body = super::ErrorBody), super::Refused))]
 #[post("/campaigns/{slug}/events/{id}/delete")]
-pub async fn delete_event(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+pub async fn delete_event(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, id) = path.into_inner();
-    state
-        .command(
-            move |conn, _| campaigns::delete_event(conn, &actor, &slug, &id),
-            |_| After::nothing(),
-        )
-        .await?;
+    let delete =
+        move |conn: &mut _, _: &_, actor: &_| campaigns::delete_event(conn, actor, &slug, &id);
+    caller.write(delete, |_| After::nothing()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -526,23 +472,22 @@ impl DeliveryJson {
 
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/deliver", tag = "letters", params(("slug" = String, Path)), request_body = DeliverFields, security(("api_token" = [])),
     description = "Deliver a closed letter: it moves to `delivered`, its list is frozen, the letter with its signatories grouped by country is mailed to the recipient (when the letter has an address and `by_email` is not false), and the delivery goes on the timeline.",
-    responses((status = 200, body = DeliveryJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "Not closed", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = DeliveryJson), (status = 409, description = "Not closed", body = super::ErrorBody), super::Refused,
+        super::Invalid))]
 #[post("/letters/{slug}/deliver")]
 pub async fn deliver(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<DeliverFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
-        .await?;
-    let options = body.parse()?;
+) -> Reply {
+    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
+    let options = body.await?.parse()?;
     let slug = slug.into_inner();
-    let (view, delivered) = state
-        .command(
-            move |conn, keys| deliveries::deliver(conn, &keys.ledger, &actor, &slug, &options),
+    let (view, delivered) = caller
+        .write(
+            move |conn, keys, actor| {
+                deliveries::deliver(conn, &keys.ledger, actor, &slug, &options)
+            },
             |(view, _)| After::letter(&view.letter.slug).and_mail(),
         )
         .await?;
@@ -552,17 +497,11 @@ pub async fn deliver(
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/delivery", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = DeliveryJson), (status = 404, description = "No such letter, or not delivered", body = super::ErrorBody)))]
 #[get("/letters/{slug}/delivery")]
-pub async fn delivery(
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn delivery(caller: Caller, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let audience = actor.audience();
-    let (letter, delivered) = state
-        .db
-        .run(move |conn| {
-            let view = crate::service::letters::find(conn, &slug, audience)?;
+    let (letter, delivered) = caller
+        .read(move |conn, actor| {
+            let view = crate::service::letters::find(conn, &slug, actor.audience())?;
             let delivered = deliveries::find(conn, &view.letter.id)?
                 .ok_or_else(|| AppError::not_found("delivery"))?;
             Ok((view.letter.slug, delivered))

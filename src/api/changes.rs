@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest};
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::ApiQuery;
 use super::organisations::CountryRef;
-use super::utc;
+use super::{utc, Reply};
 use crate::db::models::SignatureEvent;
 use crate::error::{AppError, FieldCollector};
 use crate::http::cache::{LetterVersion, Rendered};
@@ -128,7 +128,7 @@ pub async fn changes(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     params: ApiQuery<ChangeParams>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let mut errors = FieldCollector::new();
     let after = params.after.unwrap_or(0);
     if after < 0 {
@@ -178,11 +178,7 @@ pub async fn changes(
     )
 )]
 #[get("/letters/{slug}/changes.atom")]
-pub async fn atom(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
     let (letter, validators) =
         letter_and_validators(&state, slug.into_inner(), "atom".into()).await?;
     validators

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{line, utc, PageQuery};
+use super::{line, utc, PageQuery, Reply};
 use crate::db::models::Coalition;
 use crate::domain::{EmailAddress, Slug, Website};
 use crate::error::{AppError, FieldCollector};
@@ -54,14 +54,10 @@ pub struct NewCoalitionJson {
 }
 
 #[utoipa::path(post, path = "/api/v1/coalitions", tag = "coalitions", request_body = NewCoalitionJson, security(("api_token" = []), ("admin_token" = [])),
-    responses((status = 201, body = CoalitionJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Slug taken", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = CoalitionJson), (status = 401, body = super::ErrorBody),
+        (status = 409, description = "Slug taken", body = super::ErrorBody), super::Invalid))]
 #[post("/coalitions")]
-pub async fn create(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewCoalitionJson>,
-) -> Result<HttpResponse, AppError> {
+pub async fn create(caller: Authenticated, body: ApiJson<NewCoalitionJson>) -> Reply {
     let body = body.0;
     let mut errors = FieldCollector::new();
     if let Err(e) = body.validate() {
@@ -82,12 +78,12 @@ pub async fn create(
     let (Some(slug), Some(name)) = (slug, name) else {
         return Err(AppError::field("name", "is required"));
     };
-    let coalition = state
-        .command(
-            move |conn, _| {
+    let coalition = caller
+        .write(
+            move |conn, _, actor| {
                 coalitions::create(
                     conn,
-                    &actor,
+                    actor,
                     NewCoalitionInput {
                         slug,
                         name,
@@ -109,7 +105,7 @@ pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
     page: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let result = state
         .db
@@ -131,11 +127,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}", tag = "coalitions", params(("slug" = String, Path)),
     responses((status = 200, body = CoalitionJson), (status = 404, body = super::ErrorBody)))]
 #[get("/coalitions/{slug}")]
-pub async fn show(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn show(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
     let coalition = state
         .db

@@ -7,8 +7,8 @@ use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::extract::{ApiJson, Authenticated};
+use super::Reply;
 use crate::db::models::Country;
-use crate::error::AppError;
 use crate::http::caching;
 use crate::http::AppState;
 use crate::service::countries::{self};
@@ -53,7 +53,7 @@ pub struct CountryList {
 #[utoipa::path(get, path = "/api/v1/countries", tag = "countries",
     responses((status = 200, body = CountryList, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified")))]
 #[get("/countries")]
-pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let all = state.countries.get(&state.db).await?;
     let last_modified = all.iter().map(|c| c.created_at).max().unwrap_or_default();
     let items: Vec<CountryJson> = all.iter().cloned().map(CountryJson::from).collect();
@@ -74,7 +74,7 @@ pub async fn lookup(
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let query = query.into_inner();
     let country = state
         .db
@@ -95,20 +95,16 @@ pub async fn lookup(
         (status = 403, description = "Not the operator", body = super::ErrorBody), (status = 409, description = "Code taken", body = super::ErrorBody),
         (status = 422, description = "Invalid, or a name or code that already reads as a country", body = super::ErrorBody)))]
 #[post("/countries")]
-pub async fn add_territory(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewTerritoryFields>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_operator("adding a territory")?;
+pub async fn add_territory(caller: Authenticated, body: ApiJson<NewTerritoryFields>) -> Reply {
+    caller.actor.require_operator("adding a territory")?;
     let territory = body.0.parse()?;
-    let country = state
-        .command(
-            move |conn, _| countries::add_territory(conn, &actor, territory),
+    let country = caller
+        .write(
+            move |conn, _, actor| countries::add_territory(conn, actor, territory),
             |_| After::nothing(),
         )
         .await?;
-    state.countries.clear();
+    caller.state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))
 }
 
@@ -120,19 +116,15 @@ pub async fn add_territory(
         (status = 403, description = "Not the operator", body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "An ISO 3166-1 country, or a territory in use", body = super::ErrorBody)))]
 #[delete("/countries/{code}")]
-pub async fn remove_territory(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    code: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_operator("removing a territory")?;
+pub async fn remove_territory(caller: Authenticated, code: web::Path<String>) -> Reply {
+    caller.actor.require_operator("removing a territory")?;
     let code = code.into_inner();
-    state
-        .command(
-            move |conn, _| countries::remove_territory(conn, &actor, &code),
+    caller
+        .write(
+            move |conn, _, actor| countries::remove_territory(conn, actor, &code),
             |_| After::nothing(),
         )
         .await?;
-    state.countries.clear();
+    caller.state.countries.clear();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::extract::Authenticated;
-use super::utc;
+use super::{utc, Reply};
 use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::erasure::{self, EraseFields};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -44,14 +43,9 @@ impl From<erasure::Erased> for ErasedJson {
     request_body(content = EraseFields, description = "Optional"), security(("api_token" = [])),
     responses((status = 200, body = ErasedJson), (status = 401, body = super::ErrorBody),
         (status = 403, description = "Needs the coordinator role in the letter's coalition", body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 404, body = super::ErrorBody), super::Invalid))]
 #[post("/signatures/{id}/erase")]
-pub async fn erase(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
+pub async fn erase(caller: Authenticated, id: web::Path<String>, body: web::Bytes) -> Reply {
     let request: EraseFields = if body.iter().all(u8::is_ascii_whitespace) {
         EraseFields::default()
     } else {
@@ -66,9 +60,9 @@ pub async fn erase(
     };
     let reason = request.reason()?;
     let id = id.into_inner();
-    let erased = state
-        .command(
-            move |conn, _| erasure::erase(conn, &actor, &id, reason.as_deref()),
+    let erased = caller
+        .write(
+            move |conn, _, actor| erasure::erase(conn, actor, &id, reason.as_deref()),
             |_| After::nothing(),
         )
         .await?;

@@ -3,11 +3,11 @@
 
 use crate::http::commands::download;
 use crate::service::export::ExportFormat;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web};
 
 use super::extract::Authenticated;
-use crate::error::AppError;
-use crate::http::AppState;
+use super::Reply;
+use crate::http::Acting;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(export_csv).service(export_json);
@@ -24,11 +24,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 403, description = "Needs the coordinator role in the letter's coalition", body = super::ErrorBody),
         (status = 404, body = super::ErrorBody)))]
 #[get("/letters/{slug}/export")]
-pub async fn export_json(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn export_json(caller: Authenticated, slug: web::Path<String>) -> Reply {
+    let Authenticated(Acting { actor, state }) = caller;
     download(&state, actor, slug.into_inner(), ExportFormat::Json).await
 }
 
@@ -36,14 +33,9 @@ pub async fn export_json(
 /// state), as an attachment. Same rules as the JSON export.
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/export.csv", tag = "privacy", params(("slug" = String, Path)),
     security(("api_token" = [])),
-    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String),
-        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, description = "CSV with a header row", content_type = "text/csv", body = String), super::Refused))]
 #[get("/letters/{slug}/export.csv")]
-pub async fn export_csv(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn export_csv(caller: Authenticated, slug: web::Path<String>) -> Reply {
+    let Authenticated(Acting { actor, state }) = caller;
     download(&state, actor, slug.into_inner(), ExportFormat::Csv).await
 }

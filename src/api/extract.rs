@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use crate::domain::token::Token;
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::http::AppState;
-use crate::service::access::{self, Actor, Subject};
+use crate::http::{Acting, AppState};
+use crate::service::access::{Actor, Subject};
 use crate::service::accounts;
 
 /// A JSON body: 415 unless the content type is JSON, 413 over the size limit, 400 when it is not
@@ -82,51 +82,45 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 pub struct GuardedJson<T>(Result<T, AppError>);
 
 impl<T> GuardedJson<T> {
-    /// The body of a change to the letter `slug`, once `actor` may do it (`permission`).
+    /// The body of a change to the letter `slug`, once the caller may do it (`permission`).
     pub async fn for_letter(
         self,
-        state: &AppState,
-        actor: &Actor,
+        caller: &Acting,
         slug: &str,
         permission: Permission,
     ) -> Result<T, AppError> {
-        self.open(state, actor, Subject::letter(slug), permission)
-            .await
+        self.open(caller, Subject::letter(slug), permission).await
     }
 
-    /// The body of a change to the campaign `slug`, once `actor` may do it (`permission`).
+    /// The body of a change to the campaign `slug`, once the caller may do it (`permission`).
     pub async fn for_campaign(
         self,
-        state: &AppState,
-        actor: &Actor,
+        caller: &Acting,
         slug: &str,
         permission: Permission,
     ) -> Result<T, AppError> {
-        self.open(state, actor, Subject::campaign(slug), permission)
-            .await
+        self.open(caller, Subject::campaign(slug), permission).await
     }
 
-    /// The body of a change to the coalition `slug`, once `actor` may do it (`permission`).
+    /// The body of a change to the coalition `slug`, once the caller may do it (`permission`).
     pub async fn for_coalition(
         self,
-        state: &AppState,
-        actor: &Actor,
+        caller: &Acting,
         slug: &str,
         permission: Permission,
     ) -> Result<T, AppError> {
-        self.open(state, actor, Subject::coalition(slug), permission)
+        self.open(caller, Subject::coalition(slug), permission)
             .await
     }
 
-    /// The body, after `actor`'s `permission` on `subject` has been checked.
+    /// The body, after the caller's `permission` on `subject` has been checked.
     async fn open(
         self,
-        state: &AppState,
-        actor: &Actor,
+        caller: &Acting,
         subject: Subject,
         permission: Permission,
     ) -> Result<T, AppError> {
-        access::check_in(&state.db, actor, subject, permission).await?;
+        caller.check(subject, permission).await?;
         self.0
     }
 }
@@ -199,8 +193,16 @@ fn state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
 
 /// Who calls the API: the public without an `Authorization` header, the operator with the admin
 /// token, a coordinator with one of their API tokens; any other token is 401. Put it first among
-/// a handler's arguments so that an unauthenticated request learns nothing about its body.
-pub struct Caller(pub Actor);
+/// a handler's arguments so that an unauthenticated request learns nothing about its body. It
+/// holds the caller with the state ([`Acting`]: `caller.read(..)`, `caller.actor`, `caller.state`).
+pub struct Caller(pub Acting);
+
+impl std::ops::Deref for Caller {
+    type Target = Acting;
+    fn deref(&self) -> &Acting {
+        &self.0
+    }
+}
 
 impl FromRequest for Caller {
     type Error = AppError;
@@ -212,24 +214,34 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state?;
             let token = match presented {
-                None => return Ok(Caller(Actor::Public)),
-                Some(Some(t)) if state.is_admin_token(&t) => return Ok(Caller(Actor::Operator)),
+                None => return Ok(Caller(Acting::new(Actor::Public, state))),
+                Some(Some(t)) if state.is_admin_token(&t) => {
+                    return Ok(Caller(Acting::new(Actor::Operator, state)))
+                }
                 Some(Some(t)) => Token::parse(&t).map_err(|_| AppError::Unauthorized)?,
                 Some(None) => return Err(AppError::Unauthorized),
             };
-            state
+            let actor = state
                 .db
                 .run(move |conn| accounts::token_actor(conn, &token))
                 .await?
-                .map(Caller)
-                .ok_or(AppError::Unauthorized)
+                .ok_or(AppError::Unauthorized)?;
+            Ok(Caller(Acting::new(actor, state)))
         })
     }
 }
 
 /// Like [`Caller`], but the public is refused with 401 before anything else is read: for every
-/// endpoint that changes something or reads private data.
-pub struct Authenticated(pub Actor);
+/// endpoint that changes something or reads private data. It holds the caller with the state, so
+/// a handler writes as its caller with [`Acting::write`].
+pub struct Authenticated(pub Acting);
+
+impl std::ops::Deref for Authenticated {
+    type Target = Acting;
+    fn deref(&self) -> &Acting {
+        &self.0
+    }
+}
 
 impl FromRequest for Authenticated {
     type Error = AppError;
@@ -239,8 +251,10 @@ impl FromRequest for Authenticated {
         let caller = Caller::from_request(req, payload);
         Box::pin(async move {
             match caller.await? {
-                Caller(Actor::Public) => Err(AppError::Unauthorized),
-                Caller(actor) => Ok(Authenticated(actor)),
+                Caller(acting) if matches!(acting.actor, Actor::Public) => {
+                    Err(AppError::Unauthorized)
+                }
+                Caller(acting) => Ok(Authenticated(acting)),
             }
         })
     }

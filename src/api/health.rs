@@ -13,14 +13,14 @@ use std::time::Duration;
 use actix_web::{get, http::header, web, HttpResponse};
 use serde_json::json;
 
-use crate::error::AppError;
+use super::Reply;
 use crate::http::AppState;
 
 #[utoipa::path(get, path = "/health", tag = "service",
     responses((status = 200, description = "The database answers and requests are being taken; with the bytes and entries the response cache holds and its cap"),
         (status = 503, description = "The database does not answer (the error shape), or the service is shedding load (`status: shedding`, with the requests in flight and the limit)")))]
 #[get("/health")]
-pub async fn health(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn health(state: web::Data<AppState>) -> Reply {
     state.db.ping(Duration::from_secs(2)).await?;
     let database = state.db.url().backend_name();
     let load = &state.load;

@@ -5,8 +5,7 @@ use crate::http::commands::run_import;
 use actix_web::{post, web, HttpResponse};
 
 use super::extract::{ApiJson, Authenticated};
-use crate::error::AppError;
-use crate::http::AppState;
+use super::Reply;
 use crate::service::imports::{self, ImportFields, ImportReport};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -27,15 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 413, description = "Over the body limit", body = super::ErrorBody),
         (status = 422, description = "`format`, `content`, `letter`, `countries.N`", body = super::ErrorBody)))]
 #[post("/imports/preview")]
-pub async fn preview(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<ImportFields>,
-) -> Result<HttpResponse, AppError> {
+pub async fn preview(caller: Authenticated, body: ApiJson<ImportFields>) -> Reply {
     let request = body.0.parse()?;
-    let report = state
-        .db
-        .run(move |conn| imports::preview(conn, &actor, &request))
+    let report = caller
+        .read(move |conn, actor| imports::preview(conn, actor, &request))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }
@@ -53,12 +47,8 @@ pub async fn preview(
         (status = 413, description = "Over the body limit", body = super::ErrorBody),
         (status = 422, description = "`format`, `content`, `letter`, `countries.N`", body = super::ErrorBody)))]
 #[post("/imports")]
-pub async fn apply(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<ImportFields>,
-) -> Result<HttpResponse, AppError> {
+pub async fn apply(caller: Authenticated, body: ApiJson<ImportFields>) -> Reply {
     let request = body.0.parse()?;
-    let report = run_import(&state, actor, request).await?;
+    let report = run_import(&caller.state, caller.actor.clone(), request).await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{utc, PageQuery};
+use super::{utc, PageQuery, Reply};
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::AppState;
@@ -105,20 +105,17 @@ pub struct InvitedJson {
         (status = 422, description = "Per item: `invitations[i].organisation`, `invitations[i].email`", body = super::ErrorBody)))]
 #[post("/letters/{slug}/invitations")]
 pub async fn invite(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<InviteJson>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::Invite)
-        .await?;
-    let items = body.invitations;
+) -> Reply {
+    let body = body.for_letter(&caller, &slug, Permission::Invite);
+    let items = body.await?.invitations;
     let slug = slug.into_inner();
-    let (done, counts) = state
-        .command(
-            move |conn, keys| {
-                let done = invitations::invite(conn, &keys.tokens, &actor, &slug, &items)?;
+    let (done, counts) = caller
+        .write(
+            move |conn, keys, actor| {
+                let done = invitations::invite(conn, &keys.tokens, actor, &slug, &items)?;
                 let letter_id = done
                     .first()
                     .map(|(_, row)| row.invitation.letter_id.clone())
@@ -151,20 +148,17 @@ pub struct InvitationPageJson {
 /// signed). Anyone who may read the coalition's private data (viewers too).
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/invitations", tag = "invitations", params(("slug" = String, Path), PageQuery),
     security(("api_token" = [])),
-    responses((status = 200, body = InvitationPageJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = InvitationPageJson), super::Refused, super::Invalid))]
 #[get("/letters/{slug}/invitations")]
 pub async fn list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     page: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let slug = slug.into_inner();
-    let (_, found, counts) = state
-        .db
-        .run(move |conn| invitations::list(conn, &actor, &slug, page))
+    let (_, found, counts) = caller
+        .read(move |conn, actor| invitations::list(conn, actor, &slug, page))
         .await?;
     let found = found.map(|row| InvitationJson::new(row, None));
     Ok(HttpResponse::Ok().json(InvitationPageJson {
@@ -180,18 +174,14 @@ pub async fn list(
 /// invitation, and three in all.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/invitations/remind", tag = "invitations", params(("slug" = String, Path)),
     security(("api_token" = [])),
-    responses((status = 200, body = RemindOutcome), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "The letter is not open", body = super::ErrorBody)))]
+    responses((status = 200, body = RemindOutcome), (status = 409, description = "The letter is not open", body = super::ErrorBody),
+        super::Refused))]
 #[post("/letters/{slug}/invitations/remind")]
-pub async fn remind(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn remind(caller: Authenticated, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let outcome = state
-        .command(
-            move |conn, _| invitations::remind(conn, &actor, &slug),
+    let outcome = caller
+        .write(
+            move |conn, _, actor| invitations::remind(conn, actor, &slug),
             |_| After::nothing().and_mail(),
         )
         .await?;
@@ -226,13 +216,11 @@ pub struct InvitationSignedJson {
 /// Sign through an invitation's link: no confirmation mail is needed, since the link went to
 /// the invited address; the signature is marked verified by invitation.
 #[utoipa::path(post, path = "/api/v1/invitations/sign", tag = "invitations", request_body = InvitationSignJson,
-    responses((status = 200, body = InvitationSignedJson), (status = 404, description = "No invitation has this token", body = super::ErrorBody),
-        (status = 409, description = "The letter is not open", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = InvitationSignedJson),
+        (status = 404, description = "No invitation has this token", body = super::ErrorBody),
+        (status = 409, description = "The letter is not open", body = super::ErrorBody), super::Invalid))]
 #[post("/invitations/sign")]
-pub async fn sign(
-    state: web::Data<AppState>,
-    body: ApiJson<InvitationSignJson>,
-) -> Result<HttpResponse, AppError> {
+pub async fn sign(state: web::Data<AppState>, body: ApiJson<InvitationSignJson>) -> Reply {
     let body = body.0;
     let mut errors = crate::error::FieldCollector::new();
     let token = errors.required(

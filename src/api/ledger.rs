@@ -7,6 +7,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::extract::ApiQuery;
+use super::Reply;
 use crate::domain::ledger::{Entry, Head};
 use crate::error::{AppError, FieldCollector};
 use crate::http::cache::Rendered;
@@ -126,7 +127,7 @@ pub async fn entries(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     params: ApiQuery<LedgerParams>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let parsed = params.parse()?;
     // The ledger changes with the list's version, or with the letter (when it opens).
     let v = state.versions.get(&state.db, &slug).await?;

@@ -8,14 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
-use super::{text, utc, PageQuery};
+use super::{text, utc, PageQuery, Reply};
 use crate::db::Db;
 use crate::domain::ledger::{Head, LedgerKey};
 use crate::domain::Permission;
 use crate::domain::{LanguageTag, LetterState, Slug};
 use crate::error::{AppError, FieldCollector};
 use crate::http::caching::{self, Validators};
-use crate::http::AppState;
 use crate::service::letters::{
     self, Audience, LetterFilter, LetterPatchFields, LetterView, NewLetterFields, BODY_MAX,
 };
@@ -150,24 +149,20 @@ fn summarised(
 }
 
 #[utoipa::path(post, path = "/api/v1/letters", tag = "letters", request_body = NewLetterFields, security(("api_token" = [])),
-    responses((status = 201, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 409, description = "Slug taken", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = LetterJson), (status = 401, body = super::ErrorBody),
+        (status = 409, description = "Slug taken", body = super::ErrorBody), super::Invalid))]
 #[post("/letters")]
-pub async fn create(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewLetterFields>,
-) -> Result<HttpResponse, AppError> {
+pub async fn create(caller: Authenticated, body: ApiJson<NewLetterFields>) -> Reply {
     let input = body.0.parse()?;
-    let key = state.ledger.clone();
-    let audience = actor.audience();
-    let letter = state
-        .command(
-            move |conn, _| summarised(conn, &key, |c| letters::create(c, &actor, input)),
+    let letter = caller
+        .write(
+            move |conn, keys, actor| {
+                summarised(conn, &keys.ledger, |c| letters::create(c, actor, input))
+            },
             |_| After::nothing(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(LetterJson::new(letter, &audience)))
+    Ok(HttpResponse::Created().json(LetterJson::new(letter, &caller.audience())))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -180,16 +175,15 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/letters", tag = "letters", params(PageQuery, ListQuery),
     description = "Public letters that are open, closed or delivered, newest first (with the admin token: every letter).",
-    responses((status = 200, body = Page<LetterJson>, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified"),
-        (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<LetterJson>, headers(("ETag" = String), ("Last-Modified" = String))),
+        (status = 304, description = "Not modified"), super::Invalid))]
 #[get("/letters")]
 pub async fn list(
     req: HttpRequest,
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
+    caller: Caller,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<ListQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let query = query.into_inner();
     let mut errors = FieldCollector::new();
@@ -203,13 +197,10 @@ pub async fn list(
             .map(|l| l.as_str().to_string()),
     };
     errors.finish()?;
-    let audience = actor.audience();
-    let key = state.ledger.clone();
-    let reader = audience.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let page = letters::list(conn, &filter, reader, page)?;
+    let key = caller.state.ledger.clone();
+    let result = caller
+        .read(move |conn, actor| {
+            let page = letters::list(conn, &filter, actor.audience(), page)?;
             let mut items = Vec::with_capacity(page.items.len());
             for view in page.items {
                 items.push(summarised(conn, &key, |_| Ok(view))?);
@@ -228,6 +219,7 @@ pub async fn list(
         .map(Summarised::last_modified)
         .max()
         .unwrap_or_default();
+    let audience = caller.audience();
     let body = result.map(|s| LetterJson::new(s, &audience));
     Ok(caching::json(&req, &body, last_modified))
 }
@@ -236,14 +228,10 @@ pub async fn list(
     responses((status = 200, body = LetterJson, headers(("ETag" = String), ("Last-Modified" = String))), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody)))]
 #[get("/letters/{slug}")]
-pub async fn show(
-    req: HttpRequest,
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let audience = actor.audience();
+    let state = &caller.state;
+    let audience = caller.audience();
     let validators =
         |id: &str, updated_at: NaiveDateTime, version: i64, ledger: i64, last_modified| {
             let parts = [
@@ -281,10 +269,10 @@ pub async fn show(
             .await;
     }
     let key = state.ledger.clone();
-    let reader = audience.clone();
-    let letter = state
-        .db
-        .run(move |conn| summarised(conn, &key, |c| letters::find(c, &slug, reader)))
+    let letter = caller
+        .read(move |conn, actor| {
+            summarised(conn, &key, |c| letters::find(c, &slug, actor.audience()))
+        })
         .await?;
     let validators = validators(
         &letter.view.letter.id,
@@ -298,31 +286,27 @@ pub async fn show(
 
 #[utoipa::path(patch, path = "/api/v1/letters/{slug}", tag = "letters", params(("slug" = String, Path)), request_body = LetterPatchFields, security(("api_token" = [])),
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, description = "The text is frozen once the letter is open", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "The text is frozen once the letter is open", body = super::ErrorBody), super::Invalid))]
 #[patch("/letters/{slug}")]
 pub async fn update(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<LetterPatchFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
-        .await?;
-    let changes = body.parse()?;
+) -> Reply {
+    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
+    let changes = body.await?.parse()?;
     let slug = slug.into_inner();
-    let audience = actor.audience();
-    let letter = state
-        .command(
-            move |conn, keys| {
+    let letter = caller
+        .write(
+            move |conn, keys, actor| {
                 summarised(conn, &keys.ledger, |c| {
-                    letters::update(c, &actor, &slug, changes)
+                    letters::update(c, actor, &slug, changes)
                 })
             },
             |letter| After::letter(&letter.view.letter.slug),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
+    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &caller.audience())))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -335,16 +319,15 @@ pub struct TransitionJson {
 /// Move a letter to the next state: `{"to": "open"}`.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/transition", tag = "letters", params(("slug" = String, Path)), request_body = TransitionJson, security(("api_token" = [])),
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, description = "Not the next state", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "Not the next state", body = super::ErrorBody), super::Invalid))]
 #[post("/letters/{slug}/transition")]
 pub async fn transition(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<TransitionJson>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let body = body
-        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
+        .for_letter(&caller, &slug, Permission::ManageLetters)
         .await?;
     let mut errors = FieldCollector::new();
     let to: Option<LetterState> = errors.required("to", body.to.as_deref(), str::parse);
@@ -353,19 +336,18 @@ pub async fn transition(
         return Err(AppError::field("to", "is required"));
     };
     let slug = slug.into_inner();
-    let audience = actor.audience();
     // Delivering queues the delivery mail.
-    let letter = state
-        .command(
-            move |conn, keys| {
+    let letter = caller
+        .write(
+            move |conn, keys, actor| {
                 summarised(conn, &keys.ledger, |c| {
-                    letters::transition(c, &keys.ledger, &actor, &slug, to)
+                    letters::transition(c, &keys.ledger, actor, &slug, to)
                 })
             },
             |letter| After::letter(&letter.view.letter.slug).and_mail(),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &audience)))
+    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &caller.audience())))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -385,18 +367,16 @@ pub struct PreviewHtml {
 /// Render a letter body (Markdown) as its page will show it, without saving anything. For
 /// coordinators: the coordinator role in some coalition.
 #[utoipa::path(post, path = "/api/v1/letters/preview", tag = "letters", request_body = PreviewJson, security(("api_token" = [])),
-    responses((status = 200, body = PreviewHtml), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = PreviewHtml), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        super::Invalid))]
 #[post("/letters/preview")]
-pub async fn preview(
-    caller: Authenticated,
-    body: ApiJson<PreviewJson>,
-) -> Result<HttpResponse, AppError> {
-    caller.0.require_anywhere(Permission::ManageLetters)?;
+pub async fn preview(caller: Authenticated, body: ApiJson<PreviewJson>) -> Reply {
+    caller.actor.require_anywhere(Permission::ManageLetters)?;
     let mut errors = FieldCollector::new();
     let body = errors.required("body", body.0.body.as_deref(), text(BODY_MAX));
     errors.finish()?;
     let body = body.unwrap_or_default();
-    let actor = caller.0;
+    let actor = caller.0.actor;
     let html = Db::off_executor(move || letters::preview(&actor, &body)).await?;
     Ok(HttpResponse::Ok().json(PreviewHtml { html }))
 }

@@ -10,10 +10,8 @@ use serde::Serialize;
 use super::extract::GuardedJson;
 use super::extract::{ApiQuery, Authenticated};
 use super::organisations::OrganisationJson;
-use super::{utc, PageQuery};
+use super::{utc, PageQuery, Reply};
 use crate::domain::Permission;
-use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::organisations::{self, LinkFields, MemberView};
 use crate::service::Page;
 
@@ -39,20 +37,17 @@ impl From<MemberView> for MemberOrganisationJson {
 
 /// A coalition's member organisations, by name.
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path), PageQuery), security(("api_token" = [])),
-    responses((status = 200, body = Page<MemberOrganisationJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<MemberOrganisationJson>), super::Refused, super::Invalid))]
 #[get("/coalitions/{slug}/organisations")]
 pub async fn list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     page: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let slug = slug.into_inner();
-    let result = state
-        .db
-        .run(move |conn| organisations::members(conn, &actor, &slug, page))
+    let result = caller
+        .read(move |conn, actor| organisations::members(conn, actor, &slug, page))
         .await?;
     Ok(HttpResponse::Ok().json(result.map(MemberOrganisationJson::from)))
 }
@@ -65,19 +60,16 @@ pub async fn list(
         (status = 422, description = "No organisation has this slug or id", body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/organisations")]
 pub async fn link(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<LinkFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_coalition(&state, &actor, &slug, Permission::ManageDirectory)
-        .await?;
-    let organisation = body.parse()?;
+) -> Reply {
+    let body = body.for_coalition(&caller, &slug, Permission::ManageDirectory);
+    let organisation = body.await?.parse()?;
     let slug = slug.into_inner();
-    let (member, linked_now) = state
-        .command(
-            move |conn, _| organisations::link(conn, &actor, &slug, &organisation),
+    let (member, linked_now) = caller
+        .write(
+            move |conn, _, actor| organisations::link(conn, actor, &slug, &organisation),
             |_| After::nothing(),
         )
         .await?;
@@ -96,15 +88,11 @@ pub async fn link(
     responses((status = 204, description = "Not a member (any more)"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, description = "No such coalition or organisation", body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/organisations/{organisation}/unlink")]
-pub async fn unlink(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+pub async fn unlink(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, organisation) = path.into_inner();
-    state
-        .command(
-            move |conn, _| organisations::unlink(conn, &actor, &slug, &organisation),
+    caller
+        .write(
+            move |conn, _, actor| organisations::unlink(conn, actor, &slug, &organisation),
             |_| After::nothing(),
         )
         .await?;

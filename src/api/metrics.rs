@@ -4,15 +4,13 @@
 
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
+use super::Reply;
 use crate::error::AppError;
 use crate::http::metrics::{Readings, CONTENT_TYPE};
 use crate::http::AppState;
 use crate::service::outbox;
 
-pub async fn scrape(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+pub async fn scrape(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let presented = super::extract::bearer(&req).flatten().unwrap_or_default();
     match state.is_metrics_token(presented) {
         None => return Err(AppError::not_found("route /metrics")),

@@ -36,7 +36,10 @@ use serde::Deserialize;
 use crate::error::{AppError, FieldCollector};
 use crate::service::PageRequest;
 
-pub use openapi::ErrorBody;
+pub use openapi::{ErrorBody, Invalid, Refused};
+
+/// What an API handler answers: a response, or an error in the API's JSON shape.
+pub type Reply = Result<actix_web::HttpResponse, AppError>;
 
 /// Mount every API route; `limit` wraps the endpoint that signs.
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Limits) {

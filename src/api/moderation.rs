@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::GuardedJson;
 use super::extract::{ApiQuery, Authenticated};
-use super::{text, utc, PageQuery};
+use super::{text, utc, PageQuery, Reply};
 use crate::domain::Permission;
 use crate::domain::{CountryCode, OrgName};
-use crate::error::{AppError, FieldCollector};
-use crate::http::AppState;
+use crate::error::FieldCollector;
+use crate::http::Acting;
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
 use crate::service::Page;
 
@@ -108,15 +108,13 @@ pub struct SignatureQuery {
 /// A letter's signatures, newest first, with the signers' private details (viewer role).
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/signatures", tag = "moderation", params(("slug" = String, Path), PageQuery, SignatureQuery),
     security(("api_token" = [])),
-    responses((status = 200, body = Page<SignatureJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<SignatureJson>), super::Refused, super::Invalid))]
 pub async fn list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<SignatureQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let query = query.into_inner();
     let mut errors = FieldCollector::new();
@@ -129,9 +127,8 @@ pub async fn list(
     };
     errors.finish()?;
     let slug = slug.into_inner();
-    let result = state
-        .db
-        .run(move |conn| signatures::list_for_letter(conn, &actor, &slug, &filter, page))
+    let result = caller
+        .read(move |conn, actor| signatures::list_for_letter(conn, actor, &slug, &filter, page))
         .await?;
     Ok(HttpResponse::Ok().json(result.map(SignatureJson::from)))
 }
@@ -145,17 +142,11 @@ pub struct DecisionJson {
     reason: Option<String>,
 }
 
-async fn decide(
-    actor: crate::service::access::Actor,
-    state: web::Data<AppState>,
-    slug: String,
-    ids: Vec<String>,
-    decision: Decision,
-) -> Result<HttpResponse, AppError> {
-    let decided = state
-        .command(
-            move |conn, keys| {
-                signatures::moderate(conn, &keys.ledger, &actor, &slug, &ids, &decision)
+async fn decide(caller: &Acting, slug: String, ids: Vec<String>, decision: Decision) -> Reply {
+    let decided = caller
+        .write(
+            move |conn, keys, actor| {
+                signatures::moderate(conn, &keys.ledger, actor, &slug, &ids, &decision)
             },
             |decided| {
                 decided
@@ -171,36 +162,32 @@ async fn decide(
 /// Approve confirmed signatures: they are published at once (moderator role).
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/approve", tag = "moderation", params(("slug" = String, Path)), request_body = DecisionJson,
     security(("api_token" = [])),
-    responses((status = 200, body = Vec<SignatureJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, description = "An id is unknown or not awaiting moderation; nothing changed", body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<SignatureJson>), (status = 409, body = super::ErrorBody),
+        (status = 422, description = "An id is unknown or not awaiting moderation; nothing changed", body = super::ErrorBody),
+        super::Refused))]
 #[post("/letters/{slug}/signatures/approve")]
 pub async fn approve(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<DecisionJson>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::Moderate)
-        .await?;
-    let ids = body.ids.unwrap_or_default();
-    decide(actor, state, slug.into_inner(), ids, Decision::Approve).await
+) -> Reply {
+    let body = body.for_letter(&caller, &slug, Permission::Moderate);
+    let ids = body.await?.ids.unwrap_or_default();
+    decide(&caller, slug.into_inner(), ids, Decision::Approve).await
 }
 
 /// Reject confirmed signatures, with a reason (moderator role).
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/reject", tag = "moderation", params(("slug" = String, Path)), request_body = DecisionJson,
     security(("api_token" = [])),
-    responses((status = 200, body = Vec<SignatureJson>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Vec<SignatureJson>), (status = 409, body = super::ErrorBody), super::Refused, super::Invalid))]
 #[post("/letters/{slug}/signatures/reject")]
 pub async fn reject(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<DecisionJson>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let body = body
-        .for_letter(&state, &actor, &slug, Permission::Moderate)
+        .for_letter(&caller, &slug, Permission::Moderate)
         .await?;
     let mut errors = FieldCollector::new();
     let reason = errors.required("reason", body.reason.as_deref(), text(500));
@@ -209,8 +196,7 @@ pub async fn reject(
         reason: reason.unwrap_or_default(),
     };
     decide(
-        actor,
-        state,
+        &caller,
         slug.into_inner(),
         body.ids.unwrap_or_default(),
         decision,

@@ -11,6 +11,33 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+/// The answers every authenticated endpoint may give besides its own: no valid token (401), a
+/// role the caller lacks (403), nothing of that name, or a private thing the caller may not see
+/// (404). Named in an operation's `responses(...)` instead of spelling the three out each time.
+#[derive(utoipa::IntoResponses)]
+pub enum Refused {
+    #[response(
+        status = 401,
+        description = "No token, or one that is unknown, expired or revoked"
+    )]
+    Unauthorized(ErrorBody),
+    #[response(status = 403, description = "The caller lacks the role this needs")]
+    Forbidden(ErrorBody),
+    #[response(
+        status = 404,
+        description = "Not found, or private and not the caller's"
+    )]
+    NotFound(ErrorBody),
+}
+
+/// A body or query with invalid fields (422): `error.fields` names each with its messages.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 422,
+    description = "Invalid input: `error.fields` has the messages per field"
+)]
+pub struct Invalid(pub ErrorBody);
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: `validation_failed`, `not_found`, `unauthorized`, `conflict`, ...

@@ -8,10 +8,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{utc, PageQuery};
+use super::{utc, PageQuery, Reply};
 use crate::domain::{CountryCode, OrgName, Permission};
-use crate::error::{AppError, FieldCollector};
-use crate::http::AppState;
+use crate::error::FieldCollector;
 use crate::service::organisations::{
     self, MergeFields, NewOrganisationFields, OrganisationFilter, OrganisationPatchFields,
     OrganisationView,
@@ -70,19 +69,15 @@ impl From<OrganisationView> for OrganisationJson {
 
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", request_body = NewOrganisationFields, security(("api_token" = [])),
     responses((status = 201, body = OrganisationJson), (status = 401, body = super::ErrorBody),
-        (status = 409, description = "Same normalised name in the same country", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "Same normalised name in the same country", body = super::ErrorBody), super::Invalid))]
 #[post("/organisations")]
-pub async fn create(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    body: ApiJson<NewOrganisationFields>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_anywhere(Permission::ManageDirectory)?;
+pub async fn create(caller: Authenticated, body: ApiJson<NewOrganisationFields>) -> Reply {
+    caller.actor.require_anywhere(Permission::ManageDirectory)?;
     let body = body.0;
-    let all = state.countries.get(&state.db).await?;
-    let view = state
-        .command(
-            move |conn, _| organisations::create(conn, &actor, body.parse(&all)?),
+    let all = caller.state.countries.get(&caller.state.db).await?;
+    let view = caller
+        .write(
+            move |conn, _, actor| organisations::create(conn, actor, body.parse(&all)?),
             |_| After::nothing(),
         )
         .await?;
@@ -99,15 +94,14 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", params(PageQuery, ListQuery), security(("api_token" = [])),
-    responses((status = 200, body = Page<OrganisationJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<OrganisationJson>), (status = 401, body = super::ErrorBody), super::Invalid))]
 #[get("/organisations")]
 pub async fn list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_anywhere(Permission::ReadPrivate)?;
+) -> Reply {
+    caller.actor.require_anywhere(Permission::ReadPrivate)?;
     let page = page.parse()?;
     let query = query.into_inner();
     let mut errors = FieldCollector::new();
@@ -117,11 +111,10 @@ pub async fn list(
         .map(|n| n.normalized());
     errors.finish()?;
     let filter = OrganisationFilter { country, q };
-    let result = state
-        .db
-        .run(move |conn| {
+    let result = caller
+        .read(move |conn, actor| {
             let mut page = organisations::list(conn, &filter, page)?;
-            organisations::seen_by(conn, &actor, &mut page.items)?;
+            organisations::seen_by(conn, actor, &mut page.items)?;
             Ok(page)
         })
         .await?;
@@ -131,39 +124,34 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path, description = "Slug or id")), security(("api_token" = [])),
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/organisations/{slug}")]
-pub async fn show(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_anywhere(Permission::ReadPrivate)?;
+pub async fn show(caller: Authenticated, slug: web::Path<String>) -> Reply {
+    caller.actor.require_anywhere(Permission::ReadPrivate)?;
     let slug = slug.into_inner();
-    let view = state
-        .db
-        .run(move |conn| organisations::find_for(conn, &actor, &slug))
+    let view = caller
+        .read(move |conn, actor| organisations::find_for(conn, actor, &slug))
         .await?;
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path)), request_body = OrganisationPatchFields, security(("api_token" = [])),
-    responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+    responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody),
         (status = 409, description = "`organisation_exists`: the name is taken in that country; `organisation_shared`: another coalition has the organisation, so only the operator may change what it is called", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+        super::Invalid))]
 #[patch("/organisations/{slug}")]
 pub async fn update(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: ApiJson<OrganisationPatchFields>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_anywhere(Permission::ManageDirectory)?;
+) -> Reply {
+    caller.actor.require_anywhere(Permission::ManageDirectory)?;
     let slug = slug.into_inner();
     let body = body.0;
-    let all = state.countries.get(&state.db).await?;
-    let view = state
-        .command(
-            move |conn, keys| {
-                organisations::update(conn, &keys.ledger, &actor, &slug, body.parse(&all)?)
+    let all = caller.state.countries.get(&caller.state.db).await?;
+    let view = caller
+        .write(
+            move |conn, keys, actor| {
+                organisations::update(conn, &keys.ledger, actor, &slug, body.parse(&all)?)
             },
             |_| After::every_letter(),
         )
@@ -206,17 +194,16 @@ pub struct MergeResultJson {
         (status = 422, description = "`into` missing, unknown, or the duplicate itself", body = super::ErrorBody)))]
 #[post("/organisations/{slug}/merge")]
 pub async fn merge(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: ApiJson<MergeFields>,
-) -> Result<HttpResponse, AppError> {
-    actor.require_anywhere(Permission::ManageDirectory)?;
+) -> Reply {
+    caller.actor.require_anywhere(Permission::ManageDirectory)?;
     let into = body.0.parse()?;
     let slug = slug.into_inner();
-    let outcome = state
-        .command(
-            move |conn, keys| organisations::merge(conn, &keys.ledger, &actor, &slug, &into),
+    let outcome = caller
+        .write(
+            move |conn, keys, actor| organisations::merge(conn, &keys.ledger, actor, &slug, &into),
             |_| After::every_letter(),
         )
         .await?;

@@ -6,11 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiQuery, Authenticated};
-use super::{utc, PageQuery};
+use super::{utc, PageQuery, Reply};
 use crate::domain::MailState;
-use crate::error::{AppError, FieldCollector};
+use crate::error::FieldCollector;
 use crate::http::state::After;
-use crate::http::AppState;
 use crate::service::outbox;
 use crate::service::Page;
 
@@ -56,22 +55,20 @@ impl From<crate::db::models::OutboxMail> for OutboxJson {
 
 /// Every mail the service sent or will send; `?state=dead` shows the ones that failed for good.
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "mail", params(PageQuery, OutboxQuery), security(("api_token" = [])),
-    responses((status = 200, body = Page<OutboxJson>), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = Page<OutboxJson>), (status = 401, body = super::ErrorBody), super::Invalid))]
 #[get("/outbox")]
 pub async fn outbox_list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<OutboxQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let page = page.parse()?;
     let mut errors = FieldCollector::new();
     let mail_state: Option<MailState> =
         errors.optional("state", query.state.as_deref(), str::parse);
     errors.finish()?;
-    let result = state
-        .db
-        .run(move |conn| outbox::list(conn, &actor, mail_state, page))
+    let result = caller
+        .read(move |conn, actor| outbox::list(conn, actor, mail_state, page))
         .await?;
     Ok(HttpResponse::Ok().json(result.map(OutboxJson::from)))
 }
@@ -79,18 +76,14 @@ pub async fn outbox_list(
 /// Send a dead mail again, with a fresh round of attempts (coordinator role in the coalition of
 /// the letter it is about).
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/retry", tag = "mail", params(("id" = String, Path)), security(("api_token" = [])),
-    responses((status = 200, body = OutboxJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "The mail is not dead", body = super::ErrorBody)))]
+    responses((status = 200, body = OutboxJson), (status = 409, description = "The mail is not dead", body = super::ErrorBody),
+        super::Refused))]
 #[post("/outbox/{id}/retry")]
-pub async fn outbox_retry(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn outbox_retry(caller: Authenticated, id: web::Path<String>) -> Reply {
     let id = id.into_inner();
-    let mail = state
-        .command(
-            move |conn, _| outbox::retry(conn, &actor, &id),
+    let mail = caller
+        .write(
+            move |conn, _, actor| outbox::retry(conn, actor, &id),
             |_| After::nothing().and_mail(),
         )
         .await?;

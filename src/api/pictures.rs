@@ -3,9 +3,10 @@
 //! Both are SVG from askama templates (escaped), drawn once per list version and served from
 //! memory, with the API's validators.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 use askama::Template;
 
+use super::Reply;
 use crate::error::AppError;
 use crate::http::cache::Rendered;
 use crate::http::caching::Validators;
@@ -69,7 +70,7 @@ async fn picture(
     slug: &str,
     name: &'static str,
     draw: fn(&ListSummary) -> Result<String, askama::Error>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let v = state.versions.get(&state.db, slug).await?;
     let validators = Validators::of(
         &[name, &v.letter_id, &v.version.to_string()],
@@ -92,11 +93,7 @@ async fn picture(
 #[utoipa::path(get, path = "/letters/{slug}/badge.svg", tag = "pictures", params(("slug" = String, Path)),
     responses((status = 200, description = "SVG badge", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-pub async fn badge(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn badge(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
     picture(&req, &state, &slug, "badge", draw_badge).await
 }
 
@@ -161,11 +158,7 @@ fn bars(countries: &[CountryCount]) -> Vec<Bar> {
 #[utoipa::path(get, path = "/letters/{slug}/chart.svg", tag = "pictures", params(("slug" = String, Path)),
     responses((status = 200, description = "SVG bar chart", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-pub async fn chart(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn chart(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
     picture(&req, &state, &slug, "chart", draw_chart).await
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::ApiQuery;
 use super::organisations::CountryRef;
-use super::{timestamp, utc};
+use super::{timestamp, utc, Reply};
 use crate::db::models::PublicSignatory;
 use crate::db::Db;
 use crate::domain::{spreadsheet, CountryCode};
@@ -255,7 +255,7 @@ pub async fn list(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     params: ApiQuery<ListParams>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     if wants_csv(&req) {
         return csv_response(req, state, slug.into_inner(), params.into_inner()).await;
     }
@@ -314,7 +314,7 @@ impl WholeList {
         state: &AppState,
         head: ListHead,
         query: public_list::ListQuery,
-    ) -> Result<HttpResponse, AppError> {
+    ) -> Reply {
         if head.total <= crate::http::cache::MAX_CACHED_ROWS {
             let validators = head.validators.clone();
             let cached = state
@@ -430,7 +430,7 @@ pub async fn list_csv(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     params: ApiQuery<ListParams>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     csv_response(req, state, slug.into_inner(), params.into_inner()).await
 }
 
@@ -439,7 +439,7 @@ async fn csv_response(
     state: web::Data<AppState>,
     slug: String,
     params: ListParams,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let parsed = params.parse()?;
     let country = parsed.query.country.clone();
     let (v, validators) = match validators(&req, &state, &slug, "csv", &params.key()).await? {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::ApiJson;
-use super::utc;
+use super::{utc, Reply};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldCollector};
 use crate::http::{rate_limit::Limits, AppState};
@@ -39,15 +39,16 @@ pub struct SignAccepted {
 /// Sign a letter for an organisation. Always 202 with the same body when the input is valid and
 /// the letter is open, so the answer never reveals who has signed.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures", tag = "signing", params(("slug" = String, Path)), request_body = SignFields,
-    responses((status = 202, description = "Always the same neutral answer", body = SignAccepted), (status = 404, body = super::ErrorBody),
-        (status = 409, description = "The letter is not open", body = super::ErrorBody), (status = 422, body = super::ErrorBody),
-        (status = 429, description = "Too many sign requests from this address or for this letter, or too many unconfirmed signatures from this email domain in the last hour (with Retry-After)", body = super::ErrorBody)))]
+    responses((status = 202, description = "Always the same neutral answer", body = SignAccepted),
+        (status = 404, body = super::ErrorBody), (status = 409, description = "The letter is not open", body = super::ErrorBody),
+        (status = 429, description = "Too many sign requests from this address or for this letter, or too many unconfirmed signatures from this email domain in the last hour (with Retry-After)", body = super::ErrorBody),
+        super::Invalid))]
 pub async fn sign(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: ApiJson<SignFields>,
-) -> Result<HttpResponse, AppError> {
+) -> Reply {
     let slug = slug.into_inner();
     state.signing_allowed(&slug).await?;
     let fields = body.0;
@@ -112,13 +113,10 @@ impl From<SignatureView> for SignatureStateJson {
 /// Confirm with the token from the confirmation mail.
 #[utoipa::path(post, path = "/api/v1/signatures/confirm", tag = "signing", request_body = LinkTokenJson,
     responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody),
-        (status = 409, description = "Withdrawn, rejected, or the letter closed", body = super::ErrorBody), (status = 410, description = "The link expired", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+        (status = 409, description = "Withdrawn, rejected, or the letter closed", body = super::ErrorBody),
+        (status = 410, description = "The link expired", body = super::ErrorBody), super::Invalid))]
 #[post("/signatures/confirm")]
-pub async fn confirm(
-    state: web::Data<AppState>,
-    body: ApiJson<LinkTokenJson>,
-) -> Result<HttpResponse, AppError> {
+pub async fn confirm(state: web::Data<AppState>, body: ApiJson<LinkTokenJson>) -> Reply {
     let view = state
         .change_signature(parse_token(body.0)?, signatures::confirm)
         .await?;
@@ -127,12 +125,10 @@ pub async fn confirm(
 
 /// Withdraw with the token from any mail about the signature.
 #[utoipa::path(post, path = "/api/v1/signatures/withdraw", tag = "signing", request_body = LinkTokenJson,
-    responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = SignatureStateJson), (status = 404, description = "Unknown token", body = super::ErrorBody),
+        super::Invalid))]
 #[post("/signatures/withdraw")]
-pub async fn withdraw(
-    state: web::Data<AppState>,
-    body: ApiJson<LinkTokenJson>,
-) -> Result<HttpResponse, AppError> {
+pub async fn withdraw(state: web::Data<AppState>, body: ApiJson<LinkTokenJson>) -> Reply {
     let view = state
         .change_signature(parse_token(body.0)?, signatures::withdraw)
         .await?;

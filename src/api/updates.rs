@@ -8,11 +8,9 @@ use serde::Serialize;
 
 use super::extract::Authenticated;
 use super::extract::GuardedJson;
-use super::utc;
+use super::{utc, Reply};
 use crate::db::models::LetterUpdate;
 use crate::domain::Permission;
-use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::updates::{self, UpdateRequest};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -62,20 +60,20 @@ pub struct UpdateListJson {
         (status = 429, description = "Too many updates for this letter in 24 hours (`Retry-After`)", body = super::ErrorBody)))]
 #[post("/letters/{slug}/updates")]
 pub async fn send(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<UpdateRequest>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
+) -> Reply {
+    let request = body
+        .for_letter(&caller, &slug, Permission::ManageLetters)
         .await?;
-    let request = body;
     let slug = slug.into_inner();
-    let per_day = state.updates_per_letter_per_day;
-    let (_, update) = state
-        .command(
-            move |conn, keys| updates::send(conn, &keys.tokens, &actor, &slug, &request, per_day),
+    let per_day = caller.state.updates_per_letter_per_day;
+    let (_, update) = caller
+        .write(
+            move |conn, keys, actor| {
+                updates::send(conn, &keys.tokens, actor, &slug, &request, per_day)
+            },
             |_| After::nothing().and_mail(),
         )
         .await?;
@@ -85,18 +83,12 @@ pub async fn send(
 /// The updates sent to a letter's signatories, newest first (viewers too).
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/updates", tag = "updates", params(("slug" = String, Path)),
     security(("api_token" = [])),
-    responses((status = 200, body = UpdateListJson), (status = 401, body = super::ErrorBody),
-        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 200, body = UpdateListJson), super::Refused))]
 #[get("/letters/{slug}/updates")]
-pub async fn list(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list(caller: Authenticated, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let (_, items) = state
-        .db
-        .run(move |conn| updates::list(conn, &actor, &slug))
+    let (_, items) = caller
+        .read(move |conn, actor| updates::list(conn, actor, &slug))
         .await?;
     Ok(HttpResponse::Ok().json(UpdateListJson {
         items: items.into_iter().map(UpdateJson::from).collect(),

@@ -9,12 +9,10 @@ use serde::Serialize;
 
 use super::extract::GuardedJson;
 use super::extract::{Authenticated, Caller};
-use super::utc;
+use super::{utc, Reply};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::Permission;
-use crate::error::AppError;
 use crate::http::caching;
-use crate::http::AppState;
 use crate::service::translations::{self};
 use crate::service::versions::{self};
 
@@ -54,16 +52,10 @@ impl From<LetterVersion> for VersionJson {
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = Vec<VersionJson>), (status = 404, body = super::ErrorBody)))]
 #[get("/letters/{slug}/versions")]
-pub async fn list_versions(
-    req: HttpRequest,
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list_versions(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let (view, list) = state
-        .db
-        .run(move |conn| versions::list(conn, &actor, &slug))
+    let (view, list) = caller
+        .read(move |conn, actor| versions::list(conn, actor, &slug))
         .await?;
     let body: Vec<VersionJson> = list.into_iter().map(VersionJson::from).collect();
     Ok(caching::json(&req, &body, view.letter.updated_at))
@@ -73,24 +65,21 @@ pub async fn list_versions(
 /// keep the version they saw.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)), request_body = NewVersionFields,
     security(("api_token" = [])),
-    responses((status = 201, body = VersionJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "Not open or closed, or a version was published meanwhile", body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)))]
+    responses((status = 201, body = VersionJson),
+        (status = 409, description = "Not open or closed, or a version was published meanwhile", body = super::ErrorBody),
+        super::Refused, super::Invalid))]
 #[post("/letters/{slug}/versions")]
 pub async fn publish_version(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<NewVersionFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
-        .await?;
-    let new = body.parse()?;
+) -> Reply {
+    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
+    let new = body.await?.parse()?;
     let slug = slug.into_inner();
-    let (_, version) = state
-        .command(
-            move |conn, keys| versions::publish(conn, &keys.ledger, &actor, &slug, new),
+    let (_, version) = caller
+        .write(
+            move |conn, keys, actor| versions::publish(conn, &keys.ledger, actor, &slug, new),
             |(view, _)| After::letter(&view.letter.slug),
         )
         .await?;
@@ -123,16 +112,10 @@ impl From<Translation> for TranslationJson {
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = Vec<TranslationJson>), (status = 404, body = super::ErrorBody)))]
 #[get("/letters/{slug}/translations")]
-pub async fn list_translations(
-    req: HttpRequest,
-    Caller(actor): Caller,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list_translations(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> Reply {
     let slug = slug.into_inner();
-    let (view, list) = state
-        .db
-        .run(move |conn| {
+    let (view, list) = caller
+        .read(move |conn, actor| {
             let view = crate::service::letters::find(conn, &slug, actor.audience())?;
             let list = translations::list(conn, &view.letter.id)?;
             Ok((view, list))
@@ -152,23 +135,19 @@ pub async fn list_translations(
 /// open, the translation's text is logged in its ledger.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)), request_body = TranslationFields,
     security(("api_token" = [])),
-    responses((status = 200, body = TranslationJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = TranslationJson), (status = 409, body = super::ErrorBody), super::Refused, super::Invalid))]
 #[post("/letters/{slug}/translations")]
 pub async fn save_translation(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
+    caller: Authenticated,
     slug: web::Path<String>,
     body: GuardedJson<TranslationFields>,
-) -> Result<HttpResponse, AppError> {
-    let body = body
-        .for_letter(&state, &actor, &slug, Permission::ManageLetters)
-        .await?;
-    let input = body.parse()?;
+) -> Reply {
+    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
+    let input = body.await?.parse()?;
     let slug = slug.into_inner();
-    let saved = state
-        .command(
-            move |conn, keys| translations::save(conn, &keys.ledger, &actor, &slug, input),
+    let saved = caller
+        .write(
+            move |conn, keys, actor| translations::save(conn, &keys.ledger, actor, &slug, input),
             |_| After::every_letter(),
         )
         .await?;
@@ -178,18 +157,13 @@ pub async fn save_translation(
 /// Remove a translation of a draft (coordinator role).
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/translations/{language}/delete", tag = "letters", params(("slug" = String, Path), ("language" = String, Path)),
     security(("api_token" = [])),
-    responses((status = 204), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 404, body = super::ErrorBody), (status = 409, description = "The letter is no longer a draft", body = super::ErrorBody)))]
+    responses((status = 204), (status = 409, description = "The letter is no longer a draft", body = super::ErrorBody), super::Refused))]
 #[post("/letters/{slug}/translations/{language}/delete")]
-pub async fn delete_translation(
-    Authenticated(actor): Authenticated,
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+pub async fn delete_translation(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, language) = path.into_inner();
-    state
-        .command(
-            move |conn, _| translations::delete(conn, &actor, &slug, &language),
+    caller
+        .write(
+            move |conn, _, actor| translations::delete(conn, actor, &slug, &language),
             |_| After::nothing(),
         )
         .await?;

@@ -2,6 +2,7 @@
 //! application state, the public responses' cache and its HTTP validators, CORS for open data,
 //! load shedding and slow-body guards, rate limits, trusted proxies, and the metrics.
 
+pub mod acting;
 pub mod cache;
 pub mod caching;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod rate_limit;
 pub mod shedding;
 pub mod state;
 
+pub use acting::Acting;
 pub use state::AppState;
 
 /// CORS: any site may read (GET) the API from a browser, with any request header (a newsroom's
