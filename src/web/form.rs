@@ -3,7 +3,6 @@
 //! API's request type, so a form and a JSON body are checked by one set of rules and answer with
 //! the same per-field messages.
 
-use crate::http::state::{After, Keys};
 use actix_web::HttpRequest;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -11,8 +10,8 @@ use serde_json::{Map, Value};
 use super::csrf;
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::http::AppState;
-use crate::service::access::{self, Actor, Subject};
+use crate::http::Acting;
+use crate::service::access::Subject;
 
 /// A checked form post.
 pub struct Posted<T> {
@@ -38,17 +37,16 @@ pub fn parse<T: DeserializeOwned>(
 /// `permission` on `subject` ([`access::check`], as the API's `GuardedJson` does), and only then
 /// the fields. So an outsider's post is refused (404 for a private draft or campaign, 403
 /// otherwise) whatever it holds, and a field error never tells them that the thing exists.
-pub async fn parse_for<T: DeserializeOwned>(
+pub async fn parse_checked<T: DeserializeOwned>(
     req: &HttpRequest,
-    state: &AppState,
-    actor: &Actor,
+    caller: &Acting,
     subject: Subject,
     permission: Permission,
     pairs: Vec<(String, String)>,
 ) -> Result<Posted<T>, AppError> {
     let (csrf_token, action, object) = split(pairs);
     csrf::verify(req, &csrf_token)?;
-    access::check_in(&state.db, actor, subject, permission).await?;
+    caller.check(subject, permission).await?;
     let data = deserialize(object)?;
     Ok(Posted { action, data })
 }
@@ -115,11 +113,25 @@ pub fn local_time_as_utc(value: &str) -> String {
     }
 }
 
-/// A form's write, once its fields parsed: `write` runs through [`AppState::command`] with the
-/// parsed input and `after` declares its effects. Returns the write's result, or the error (bad
-/// input or a refusal) for the page to show beside the form.
+/// Transitional: [`parse_checked`] with the state and actor apart.
+pub async fn parse_for<T: DeserializeOwned>(
+    req: &HttpRequest,
+    state: &crate::http::AppState,
+    actor: &crate::service::access::Actor,
+    subject: Subject,
+    permission: Permission,
+    pairs: Vec<(String, String)>,
+) -> Result<Posted<T>, AppError> {
+    let (csrf_token, action, object) = split(pairs);
+    csrf::verify(req, &csrf_token)?;
+    crate::service::access::check_in(&state.db, actor, subject, permission).await?;
+    let data = deserialize(object)?;
+    Ok(Posted { action, data })
+}
+
+/// Transitional: a write through [`crate::http::AppState::command`] with a parsed input.
 pub async fn run<I, T, W, A>(
-    state: &AppState,
+    state: &crate::http::AppState,
     parsed: Result<I, AppError>,
     write: W,
     after: A,
@@ -127,13 +139,30 @@ pub async fn run<I, T, W, A>(
 where
     I: Send + 'static,
     T: Send + 'static,
-    W: FnOnce(&mut crate::db::DbConnection, &Keys, I) -> Result<T, AppError> + Send + 'static,
-    A: FnOnce(&T) -> After,
+    W: FnOnce(&mut crate::db::DbConnection, &crate::http::state::Keys, I) -> Result<T, AppError>
+        + Send
+        + 'static,
+    A: FnOnce(&T) -> crate::http::state::After,
 {
     let input = parsed?;
     state
         .command(move |conn, keys| write(conn, keys, input), after)
         .await
+}
+
+/// A form post's fields as posted, in order (a field may repeat: checkboxes).
+pub type Pairs = actix_web::web::Form<Vec<(String, String)>>;
+
+/// What the page says after a form post that shows the same page again: the notice `done` when
+/// the write worked, or the error to show beside the form.
+pub fn outcome<T>(
+    result: Result<T, AppError>,
+    done: &'static str,
+) -> (Option<&'static str>, Option<AppError>) {
+    match result {
+        Ok(_) => (Some(done), None),
+        Err(e) => (None, Some(e)),
+    }
 }
 
 #[cfg(test)]

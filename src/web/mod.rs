@@ -81,6 +81,9 @@ pub struct MessagePage<'a> {
     pub link: Option<(&'a str, &'a str)>,
 }
 
+/// What a page handler answers: the page, or the error as an HTML page.
+pub type PageReply = Result<HttpResponse, PageError>;
+
 /// An [`AppError`] shown as an HTML page with the same status.
 #[derive(Debug)]
 pub struct PageError(pub AppError);

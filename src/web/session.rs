@@ -64,6 +64,15 @@ impl FormErrors {
         }
     }
 
+    /// The messages of a form post's error, none without one; an error that is not about
+    /// fields (a refusal, a conflict) becomes the error page instead.
+    pub fn of(error: Option<AppError>) -> Result<FormErrors, PageError> {
+        match error {
+            None => Ok(FormErrors::default()),
+            Some(e) => FormErrors::from_error(&e).ok_or(PageError(e)),
+        }
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.0.contains_key(field)
     }

@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod directory;
 pub mod erasure;
 pub mod export;
+pub mod extract;
 pub mod imports;
 pub mod invitations;
 pub mod updates;

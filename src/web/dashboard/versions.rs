@@ -1,22 +1,22 @@
 //! The dashboard's page for a letter's text versions and translations.
 
 use crate::http::state::After;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::translations::TranslationFields;
 use crate::service::versions::NewVersionFields;
 use crate::service::{translations, versions};
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::{self, Pairs};
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, status_of, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/versions", web::get().to(page))
@@ -50,36 +50,29 @@ struct VersionsPage<'a> {
 }
 
 async fn show(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     message: Option<&str>,
     error: Option<AppError>,
-) -> Result<HttpResponse, PageError> {
-    let errors = match error {
-        None => FormErrors::default(),
-        Some(e) => FormErrors::from_error(&e).ok_or(PageError(e))?,
-    };
-    let actor = session.actor.clone();
-    let (view, versions, translations) = state
-        .db
-        .run(move |conn| {
-            let view = letters::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
-            let (_, versions) = versions::list(conn, &actor, &view.letter.id)?;
+) -> PageReply {
+    let errors = FormErrors::of(error)?;
+    let (view, versions, translations) = dash
+        .read(move |conn, actor| {
+            let view = letters::find_for(conn, actor, &slug, Permission::ReadPrivate)?;
+            let (_, versions) = versions::list(conn, actor, &view.letter.id)?;
             let translations = translations::list(conn, &view.letter.id)?;
             Ok((view, versions, translations))
         })
         .await?;
-    let manage = session
+    let manage = dash
         .actor
         .can(&view.coalition.id, Permission::ManageLetters);
     let letter_state = view.state();
-    let (csrf, builder) = page_csrf(req, state, status_of(&errors));
+    let (csrf, builder) = dash.page(status_of(&errors));
     render(
         builder,
         &VersionsPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
             can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
@@ -93,115 +86,60 @@ async fn show(
     )
 }
 
-async fn page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    show(&req, &state, &session, slug.into_inner(), None, None).await
+async fn page(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+    show(&dash, slug.into_inner(), None, None).await
 }
 
-/// Call the API handler's own parsing and the service, then show the page again.
-async fn publish(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+/// Publish a new version of an open or closed letter's text, then show the page again.
+async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<NewVersionFields>(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?;
-    let (actor, letter) = (session.actor.clone(), slug.clone());
-    let result = form::run(
-        &state,
-        posted.data.parse(),
-        move |conn, keys, new| versions::publish(conn, &keys.ledger, &actor, &letter, new),
-        |(view, _)| After::letter(&view.letter.slug),
-    )
-    .await
-    .map(|_| ());
-    match result {
-        Ok(()) => {
-            show(
-                &req,
-                &state,
-                &session,
-                slug,
-                Some("The new version is published."),
-                None,
-            )
-            .await
-        }
-        Err(e) => show(&req, &state, &session, slug, None, Some(e)).await,
-    }
+    let letter = Subject::letter(&slug);
+    let posted = dash.post_for::<NewVersionFields>(letter, Permission::ManageLetters, pairs.0);
+    let letter = slug.clone();
+    let result = dash
+        .submit(
+            posted.await?.data.parse(),
+            move |conn, keys, actor, new| {
+                versions::publish(conn, &keys.ledger, actor, &letter, new)
+            },
+            |(view, _)| After::letter(&view.letter.slug),
+        )
+        .await;
+    let (message, error) = form::outcome(result, "The new version is published.");
+    show(&dash, slug, message, error).await
 }
 
-async fn translate(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+/// Save a translation of a draft or open letter, then show the page again.
+async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<TranslationFields>(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?;
-    let (actor, letter) = (session.actor.clone(), slug.clone());
-    let result = form::run(
-        &state,
-        posted.data.parse(),
-        move |conn, keys, input| translations::save(conn, &keys.ledger, &actor, &letter, input),
-        |_| After::every_letter(),
-    )
-    .await
-    .map(|_| ());
-    match result {
-        Ok(()) => {
-            show(
-                &req,
-                &state,
-                &session,
-                slug,
-                Some("The translation is saved."),
-                None,
-            )
-            .await
-        }
-        Err(e) => show(&req, &state, &session, slug, None, Some(e)).await,
-    }
+    let letter = Subject::letter(&slug);
+    let posted = dash.post_for::<TranslationFields>(letter, Permission::ManageLetters, pairs.0);
+    let letter = slug.clone();
+    let result = dash
+        .submit(
+            posted.await?.data.parse(),
+            move |conn, keys, actor, input| {
+                translations::save(conn, &keys.ledger, actor, &letter, input)
+            },
+            |_| After::every_letter(),
+        )
+        .await;
+    let (message, error) = form::outcome(result, "The translation is saved.");
+    show(&dash, slug, message, error).await
 }
 
 async fn delete(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    crate::web::csrf::verify(&req, &button.csrf_token)?;
+) -> PageReply {
+    dash.button(&button)?;
     let (slug, language) = path.into_inner();
-    let (actor, letter) = (session.actor.clone(), slug.clone());
-    state
-        .command(
-            move |conn, _| translations::delete(conn, &actor, &letter, &language),
-            |_| After::nothing(),
-        )
-        .await?;
+    let letter = slug.clone();
+    dash.write(
+        move |conn, _, actor| translations::delete(conn, actor, &letter, &language),
+        |_| After::nothing(),
+    )
+    .await?;
     Ok(see_other(format!("/dashboard/letters/{slug}/versions")))
 }

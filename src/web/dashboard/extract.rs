@@ -1,0 +1,119 @@
+//! What a dashboard handler receives: [`Dashboard`], the signed-in coordinator's request with the
+//! state to act on, mirroring the API's `Authenticated`. Its methods are the steps every page and
+//! form post takes: the page's CSRF token, a checked form post, the caller's writes and reads.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
+use serde::de::DeserializeOwned;
+
+use crate::db::DbConnection;
+use crate::domain::Permission;
+use crate::error::AppError;
+use crate::http::state::{After, Keys};
+use crate::http::{Acting, AppState};
+use crate::service::access::Actor;
+use crate::service::access::{Subject, UserActor};
+use crate::web::csrf::{self, Csrf};
+use crate::web::form::{self, Posted};
+use crate::web::session::SignedIn;
+use crate::web::{page_csrf, ButtonForm};
+
+/// A signed-in coordinator's request: the request itself (for CSRF), the session, and the
+/// coordinator acting on the state ([`Acting`], so `dash.write(..)`, `dash.read(..)`). Without a
+/// live session the browser is sent to sign in, as with [`SignedIn`].
+pub struct Dashboard {
+    pub req: HttpRequest,
+    pub session: SignedIn,
+    caller: Acting,
+}
+
+impl std::ops::Deref for Dashboard {
+    type Target = Acting;
+    fn deref(&self) -> &Acting {
+        &self.caller
+    }
+}
+
+impl FromRequest for Dashboard {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = SignedIn::from_request(req, payload);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let session = session.await?;
+            let state = state
+                .ok_or_else(|| actix_web::error::ErrorInternalServerError("app state missing"))?;
+            let caller = Acting::new(session.actor.clone(), state);
+            Ok(Dashboard {
+                req,
+                session,
+                caller,
+            })
+        })
+    }
+}
+
+impl Dashboard {
+    /// The signed-in person, for the page's header.
+    pub fn me(&self) -> &UserActor {
+        self.session.me()
+    }
+
+    /// A page's CSRF token and its response builder with `status`.
+    pub fn page(&self, status: StatusCode) -> (Csrf, HttpResponseBuilder) {
+        page_csrf(&self.req, &self.state, status)
+    }
+
+    /// A button's post: refused unless its CSRF token is right.
+    pub fn button(&self, button: &ButtonForm) -> Result<(), AppError> {
+        csrf::verify(&self.req, &button.csrf_token)
+    }
+
+    /// A form post checked for its CSRF token and parsed into `T` ([`form::parse`]).
+    pub fn post<T: DeserializeOwned>(
+        &self,
+        pairs: Vec<(String, String)>,
+    ) -> Result<Posted<T>, AppError> {
+        form::parse(&self.req, pairs)
+    }
+
+    /// A form post that changes `subject`: the CSRF token, then the coordinator's `permission`
+    /// there, and only then the fields ([`form::parse_checked`]).
+    pub async fn post_for<T: DeserializeOwned>(
+        &self,
+        subject: Subject,
+        permission: Permission,
+        pairs: Vec<(String, String)>,
+    ) -> Result<Posted<T>, AppError> {
+        form::parse_checked(&self.req, &self.caller, subject, permission, pairs).await
+    }
+
+    /// A form's write once its fields are parsed: `parsed` is the service input or the error to
+    /// show beside the form; `write` runs as the coordinator ([`Acting::write`]).
+    pub async fn submit<I, T, W, A>(
+        &self,
+        parsed: Result<I, AppError>,
+        write: W,
+        after: A,
+    ) -> Result<T, AppError>
+    where
+        I: Send + 'static,
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Keys, &Actor, I) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&T) -> After,
+    {
+        let input = parsed?;
+        self.write(
+            move |conn, keys, actor| write(conn, keys, actor, input),
+            after,
+        )
+        .await
+    }
+}
