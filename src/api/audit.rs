@@ -5,9 +5,8 @@ use actix_web::{get, web, HttpResponse};
 
 use super::extract::{ApiQuery, Authenticated};
 use super::{PageQuery, Reply};
-use crate::domain::Permission;
-use crate::service::audit::{self, Scope};
-use crate::service::{coalitions, letters, Page};
+use crate::service::audit;
+use crate::service::Page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(letter_log).service(coalition_log);
@@ -24,13 +23,10 @@ pub async fn letter_log(
 ) -> Reply {
     let page = page.parse()?;
     let slug = slug.into_inner();
-    let result = caller
-        .read(move |conn, actor| {
-            let view = letters::find_for(conn, actor, &slug, Permission::ReadPrivate)?;
-            audit::list(conn, Scope::Letter(&view.letter.id), page)
-        })
+    let (_, log) = caller
+        .read(move |conn, actor| audit::of_letter(conn, actor, &slug, page))
         .await?;
-    Ok(HttpResponse::Ok().json(result.map(AuditJson::from)))
+    Ok(HttpResponse::Ok().json(log.map(AuditJson::from)))
 }
 
 /// Everything that happened in a coalition (its letters, signatures and members), oldest first.
@@ -44,12 +40,8 @@ pub async fn coalition_log(
 ) -> Reply {
     let page = page.parse()?;
     let slug = slug.into_inner();
-    let result = caller
-        .read(move |conn, actor| {
-            let coalition = coalitions::find(conn, &slug)?;
-            actor.require(&coalition, Permission::ReadPrivate)?;
-            audit::list(conn, Scope::Coalition(&coalition.id), page)
-        })
+    let (_, log) = caller
+        .read(move |conn, actor| audit::of_coalition(conn, actor, &slug, page))
         .await?;
-    Ok(HttpResponse::Ok().json(result.map(AuditJson::from)))
+    Ok(HttpResponse::Ok().json(log.map(AuditJson::from)))
 }

@@ -12,6 +12,7 @@ use super::{new_id, now, Page, PageRequest};
 use crate::db::models::AuditRow;
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
+use crate::domain::Permission;
 use crate::error::AppError;
 
 /// What a change was about.
@@ -53,6 +54,32 @@ pub fn record(conn: &mut DbConnection, actor: &Actor, event: Event<'_>) -> Resul
 pub enum Scope<'a> {
     Letter(&'a str),
     Coalition(&'a str),
+}
+
+/// A page of a letter's log, oldest first, with the letter: for a reader of its coalition
+/// (`ReadPrivate`; a private draft is 404 to others).
+pub fn of_letter(
+    conn: &mut DbConnection,
+    actor: &crate::service::access::Actor,
+    slug: &str,
+    page: PageRequest,
+) -> Result<(crate::service::letters::LetterView, Page<AuditRow>), AppError> {
+    let view = crate::service::letters::find_for(conn, actor, slug, Permission::ReadPrivate)?;
+    let log = list(conn, Scope::Letter(&view.letter.id), page)?;
+    Ok((view, log))
+}
+
+/// A page of a coalition's log, oldest first, with the coalition: for its readers.
+pub fn of_coalition(
+    conn: &mut DbConnection,
+    actor: &crate::service::access::Actor,
+    slug: &str,
+    page: PageRequest,
+) -> Result<(crate::db::models::Coalition, Page<AuditRow>), AppError> {
+    let coalition = crate::service::coalitions::find(conn, slug)?;
+    actor.require(&coalition, Permission::ReadPrivate)?;
+    let log = list(conn, Scope::Coalition(&coalition.id), page)?;
+    Ok((coalition, log))
 }
 
 /// A page of the log, oldest first.

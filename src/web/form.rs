@@ -159,8 +159,16 @@ pub fn outcome<T>(
     result: Result<T, AppError>,
     done: &'static str,
 ) -> (Option<&'static str>, Option<AppError>) {
+    outcome_with(result, |_| done)
+}
+
+/// [`outcome`] with a notice made from the write's result.
+pub fn outcome_with<T, M>(
+    result: Result<T, AppError>,
+    done: impl FnOnce(T) -> M,
+) -> (Option<M>, Option<AppError>) {
     match result {
-        Ok(_) => (Some(done), None),
+        Ok(value) => (Some(done(value)), None),
         Err(e) => (None, Some(e)),
     }
 }

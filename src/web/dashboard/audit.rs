@@ -19,18 +19,16 @@ pub(super) struct PageParam {
 }
 
 pub(super) async fn audit_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     heading: String,
     back: String,
     page: Page<AuditRow>,
-) -> Result<HttpResponse, PageError> {
-    let (csrf, builder) = page_csrf(req, state, StatusCode::OK);
+) -> PageReply {
+    let (csrf, builder) = dash.page(StatusCode::OK);
     render(
         builder,
         &AuditPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             heading,
             back,
@@ -40,58 +38,26 @@ pub(super) async fn audit_page(
 }
 
 pub(super) async fn letter_audit(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<PageParam>,
-) -> Result<HttpResponse, PageError> {
-    let (actor, slug, page) = (
-        session.actor.clone(),
-        slug.into_inner(),
-        PageRequest::clamped(query.page),
-    );
-    let (view, log) = state
-        .db
-        .run(move |conn| {
-            let view =
-                crate::service::letters::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
-            let log = crate::service::audit::list(conn, Scope::Letter(&view.letter.id), page)?;
-            Ok((view, log))
-        })
+) -> PageReply {
+    let (slug, page) = (slug.into_inner(), PageRequest::clamped(query.page));
+    let (view, log) = dash
+        .read(move |conn, actor| crate::service::audit::of_letter(conn, actor, &slug, page))
         .await?;
     let back = format!("/dashboard/letters/{}", view.letter.slug);
-    audit_page(&req, &state, &session, view.letter.title, back, log).await
+    audit_page(&dash, view.letter.title, back, log).await
 }
 
 pub(super) async fn coalition_audit(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<PageParam>,
-) -> Result<HttpResponse, PageError> {
-    let (actor, slug, page) = (
-        session.actor.clone(),
-        slug.into_inner(),
-        PageRequest::clamped(query.page),
-    );
-    let (coalition, log) = state
-        .db
-        .run(move |conn| {
-            let coalition = coalitions::find(conn, &slug)?;
-            actor.require(&coalition, Permission::ReadPrivate)?;
-            let log = crate::service::audit::list(conn, Scope::Coalition(&coalition.id), page)?;
-            Ok((coalition, log))
-        })
+) -> PageReply {
+    let (slug, page) = (slug.into_inner(), PageRequest::clamped(query.page));
+    let (coalition, log) = dash
+        .read(move |conn, actor| crate::service::audit::of_coalition(conn, actor, &slug, page))
         .await?;
-    audit_page(
-        &req,
-        &state,
-        &session,
-        coalition.name,
-        "/dashboard".into(),
-        log,
-    )
-    .await
+    audit_page(&dash, coalition.name, "/dashboard".into(), log).await
 }

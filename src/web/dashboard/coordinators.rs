@@ -20,34 +20,26 @@ pub(super) struct MembersPage<'a> {
 }
 
 pub(super) async fn members_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     message: Option<&str>,
-    errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
-    let (coalition, members, invitations) = state
-        .db
-        .run(move |conn| {
-            let members = accounts::members(conn, &actor, &slug)?;
-            let invitations = accounts::pending_invitations(conn, &actor, &slug)?;
+    error: Option<AppError>,
+) -> PageReply {
+    let errors = FormErrors::of(error)?;
+    let (coalition, members, invitations) = dash
+        .read(move |conn, actor| {
+            let members = accounts::members(conn, actor, &slug)?;
+            let invitations = accounts::pending_invitations(conn, actor, &slug)?;
             Ok((coalitions::find(conn, &slug)?, members, invitations))
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = dash.page(status_of(&errors));
     render(
         builder,
         &MembersPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
-            is_owner: session.actor.can(&coalition.id, Permission::ManageMembers),
+            is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
             coalition,
             members,
             invitations,
@@ -57,21 +49,8 @@ pub(super) async fn members_page(
     )
 }
 
-pub(super) async fn members(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    members_page(
-        &req,
-        &state,
-        &session,
-        slug.into_inner(),
-        None,
-        FormErrors::default(),
-    )
-    .await
+pub(super) async fn members(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+    members_page(&dash, slug.into_inner(), None, None).await
 }
 
 #[derive(Deserialize)]
@@ -84,22 +63,14 @@ pub(super) struct MemberForm {
 }
 
 pub(super) async fn set_member(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+    pairs: Pairs,
+) -> PageReply {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<MemberForm>(
-        &req,
-        &state,
-        &session.actor,
-        Subject::coalition(&slug),
-        Permission::ManageMembers,
-        pairs.into_inner(),
-    )
-    .await?;
+    let coalition = Subject::coalition(&slug);
+    let posted = dash.post_for::<MemberForm>(coalition, Permission::ManageMembers, pairs.0);
+    let posted = posted.await?;
     let mut errors = FieldCollector::new();
     let email = errors.check(
         "email",
@@ -108,59 +79,39 @@ pub(super) async fn set_member(
     let role: Option<Role> = errors.check("role", posted.data.role.parse());
     let result = match (errors.finish(), email, role) {
         (Ok(()), Some(email), Some(role)) => {
-            let (actor, coalition) = (session.actor.clone(), slug.clone());
-            state
-                .command(
-                    move |conn, _| accounts::set_member(conn, &actor, &coalition, &email, role),
-                    |_| After::nothing(),
-                )
-                .await
+            let coalition = slug.clone();
+            dash.write(
+                move |conn, _, actor| accounts::set_member(conn, actor, &coalition, &email, role),
+                |_| After::nothing(),
+            )
+            .await
         }
         (Err(e), _, _) => Err(e),
         _ => Err(AppError::field("email", "is required")),
     };
-    match result {
-        Ok(change) => {
-            let message = match change {
-                accounts::MemberChange::Member(_) => "Saved.".to_string(),
-                accounts::MemberChange::Invited(i) => format!(
-                    "Invitation pending for {}: the role begins when their account accepts it \
-                     on its account page.",
-                    i.email
-                ),
-            };
-            members_page(
-                &req,
-                &state,
-                &session,
-                slug,
-                Some(&message),
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(e) => match FormErrors::from_error(&e) {
-            Some(errors) => members_page(&req, &state, &session, slug, None, errors).await,
-            None => Err(e.into()),
-        },
-    }
+    let (message, error) = form::outcome_with(result, |change| match change {
+        accounts::MemberChange::Member(_) => "Saved.".to_string(),
+        accounts::MemberChange::Invited(i) => format!(
+            "Invitation pending for {}: the role begins when their account accepts it on its \
+             account page.",
+            i.email
+        ),
+    });
+    members_page(&dash, slug, message.as_deref(), error).await
 }
 
 pub(super) async fn remove_member(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    crate::web::csrf::verify(&req, &button.csrf_token)?;
+) -> PageReply {
+    dash.button(&button)?;
     let (slug, user) = path.into_inner();
-    let (actor, coalition) = (session.actor.clone(), slug.clone());
-    state
-        .command(
-            move |conn, _| accounts::remove_member(conn, &actor, &coalition, &user),
-            |_| After::nothing(),
-        )
-        .await?;
+    let coalition = slug.clone();
+    dash.write(
+        move |conn, _, actor| accounts::remove_member(conn, actor, &coalition, &user),
+        |_| After::nothing(),
+    )
+    .await?;
     Ok(see_other(format!("/dashboard/coalitions/{slug}/members")))
 }

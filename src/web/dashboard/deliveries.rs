@@ -2,16 +2,16 @@
 //! (`POST /dashboard/letters/{slug}/deliver`); the printable copy is `public/print.rs`.
 
 use crate::http::state::After;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use serde::Deserialize;
 
 use crate::domain::Permission;
-use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::deliveries;
 use crate::service::deliveries::DeliverFields;
-use crate::web::session::SignedIn;
-use crate::web::{form, see_other, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/deliver", web::post().to(deliver));
@@ -26,33 +26,23 @@ struct DeliverForm {
     note: String,
 }
 
-async fn deliver(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let values: DeliverForm = form::parse_for(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?
-    .data;
+async fn deliver(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+    let letter = Subject::letter(&slug);
+    let values: DeliverForm = dash
+        .post_for(letter, Permission::ManageLetters, pairs.0)
+        .await?
+        .data;
     let options = DeliverFields {
         by_email: Some(values.by_email.is_some()),
         note: Some(values.note),
     }
     .parse()?;
     let slug = slug.into_inner();
-    let actor = session.actor.clone();
-    let (view, _) = state
-        .command(
-            move |conn, keys| deliveries::deliver(conn, &keys.ledger, &actor, &slug, &options),
+    let (view, _) = dash
+        .write(
+            move |conn, keys, actor| {
+                deliveries::deliver(conn, &keys.ledger, actor, &slug, &options)
+            },
             |(view, _)| After::letter(&view.letter.slug).and_mail(),
         )
         .await?;

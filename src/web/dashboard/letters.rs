@@ -94,42 +94,28 @@ pub(super) struct NewQuery {
     coalition: Option<String>,
 }
 
-pub(super) async fn new_letter(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    query: web::Query<NewQuery>,
-) -> Result<HttpResponse, PageError> {
+pub(super) async fn new_letter(dash: Dashboard, query: web::Query<NewQuery>) -> PageReply {
     let slug = query.into_inner().coalition.unwrap_or_default();
-    let actor = session.actor.clone();
-    let coalition = state
-        .db
-        .run(move |conn| {
+    let coalition = dash
+        .read(move |conn, actor| {
             let c = coalitions::find(conn, &slug)?;
             actor.require(&c, Permission::ManageLetters)?;
             Ok(c)
         })
         .await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    render(
-        builder,
-        &LetterFormPage {
-            me: session.me(),
-            csrf: &csrf.token,
-            heading: &format!("New letter of {}", coalition.name),
-            action: "/dashboard/letters".into(),
-            coalition: Some(coalition.slug),
-            frozen: false,
-            form: LetterFormValues {
-                language: "en".into(),
-                moderation: "auto".into(),
-                visibility: "public".into(),
-                ..LetterFormValues::default()
-            },
-            errors: FormErrors::default(),
-            preview: None,
+    let form = LetterForm {
+        heading: format!("New letter of {}", coalition.name),
+        action: "/dashboard/letters".into(),
+        coalition: Some(coalition.slug),
+        frozen: false,
+        values: LetterFormValues {
+            language: "en".into(),
+            moderation: "auto".into(),
+            visibility: "public".into(),
+            ..LetterFormValues::default()
         },
-    )
+    };
+    form.show(&dash, None, None)
 }
 
 /// Deadlines typed in a `datetime-local` field are UTC.
@@ -143,44 +129,32 @@ pub(super) fn with_utc_deadline(pairs: Vec<(String, String)>) -> Vec<(String, St
         .collect()
 }
 
-pub(super) async fn create_letter(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+pub(super) async fn create_letter(dash: Dashboard, pairs: Pairs) -> PageReply {
     let pairs = pairs.into_inner();
-    let values = LetterFormValues::from_pairs(&pairs);
     let coalition = pairs
         .iter()
         .find(|(k, _)| k == "coalition")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let posted = form::parse::<NewLetterFields>(&req, with_utc_deadline(pairs));
+    let form = LetterForm {
+        heading: "New letter".into(),
+        action: "/dashboard/letters".into(),
+        coalition: Some(coalition),
+        frozen: false,
+        values: LetterFormValues::from_pairs(&pairs),
+    };
+    let posted = dash.post::<NewLetterFields>(with_utc_deadline(pairs));
     let result = match posted {
         Ok(posted) if posted.action.as_deref() == Some("preview") => {
-            // Check the fields without saving, and show the text as it will read.
-            let errors = posted.data.parse().err();
-            let preview = Some(preview_of(&session, values.body.clone()).await?);
-            return form_page(
-                &req,
-                &state,
-                &session,
-                "New letter",
-                "/dashboard/letters".into(),
-                Some(coalition),
-                false,
-                values,
-                errors,
-                preview,
-            );
+            return form.preview(&dash, posted.data.parse().err()).await
         }
         Ok(posted) => {
-            let actor = session.actor.clone();
-            let create = move |conn: &mut _, _: &_, input| {
-                crate::service::letters::create(conn, &actor, input)
-            };
-            form::run(&state, posted.data.parse(), create, |_| After::nothing()).await
+            dash.submit(
+                posted.data.parse(),
+                |conn, _, actor, input| crate::service::letters::create(conn, actor, input),
+                |_| After::nothing(),
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -189,68 +163,56 @@ pub(super) async fn create_letter(
             "/dashboard/letters/{}",
             view.letter.slug
         ))),
-        Err(e) => form_page(
-            &req,
-            &state,
-            &session,
-            "New letter",
-            "/dashboard/letters".into(),
-            Some(coalition),
-            false,
-            values,
-            Some(e),
-            None,
-        ),
+        Err(e) => form.show(&dash, Some(e), None),
     }
 }
 
-/// The body as it will read, rendered on the blocking pool; coordinators only
-/// (`crate::service::letters::preview`).
-pub(super) async fn preview_of(session: &SignedIn, body: String) -> Result<Arc<str>, PageError> {
-    let actor = session.actor.clone();
-    Ok(Db::off_executor(move || crate::service::letters::preview(&actor, &body)).await?)
+/// The letter form as a page shows it: what it is for, where it posts, and the values in it.
+pub(super) struct LetterForm {
+    heading: String,
+    action: String,
+    /// For a new letter: its coalition.
+    coalition: Option<String>,
+    /// The text is frozen (the letter is open or later).
+    frozen: bool,
+    values: LetterFormValues,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn form_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
-    heading: &str,
-    action: String,
-    coalition: Option<String>,
-    frozen: bool,
-    form: LetterFormValues,
-    error: Option<AppError>,
-    preview: Option<Arc<str>>,
-) -> Result<HttpResponse, PageError> {
-    let errors = match &error {
-        None => FormErrors::default(),
-        Some(e) => match FormErrors::from_error(e) {
-            Some(errors) => errors,
-            None => return Err(error.expect("an error").into()),
-        },
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let (csrf, builder) = page_csrf(req, state, status);
-    render(
-        builder,
-        &LetterFormPage {
-            me: session.me(),
-            csrf: &csrf.token,
-            heading,
-            action,
-            coalition,
-            frozen,
-            form,
-            errors,
-            preview,
-        },
-    )
+impl LetterForm {
+    /// The form with the fields' messages of `error` (any other error is the error page), and
+    /// the text as it will read when previewed.
+    fn show(
+        self,
+        dash: &Dashboard,
+        error: Option<AppError>,
+        preview: Option<Arc<str>>,
+    ) -> PageReply {
+        let errors = FormErrors::of(error)?;
+        let (csrf, builder) = dash.page(super::super::status_of(&errors));
+        render(
+            builder,
+            &LetterFormPage {
+                me: dash.me(),
+                csrf: &csrf.token,
+                heading: &self.heading,
+                action: self.action,
+                coalition: self.coalition,
+                frozen: self.frozen,
+                form: self.values,
+                errors,
+                preview,
+            },
+        )
+    }
+
+    /// The form again with its fields checked but nothing saved, and the body as it will read
+    /// (rendered on the blocking pool; coordinators only: `service::letters::preview`).
+    async fn preview(self, dash: &Dashboard, error: Option<AppError>) -> PageReply {
+        let (actor, body) = (dash.actor.clone(), self.values.body.clone());
+        let preview = Db::off_executor(move || crate::service::letters::preview(&actor, &body));
+        let preview = Some(preview.await?);
+        self.show(dash, error, preview)
+    }
 }
 
 #[derive(Template)]
@@ -275,22 +237,18 @@ pub(super) struct LetterPage<'a> {
 }
 
 pub(super) async fn load_letter(
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     permission: Permission,
 ) -> Result<(LetterView, Counts), AppError> {
-    let actor = session.actor.clone();
-    state
-        .db
-        .run(move |conn| {
-            let view = crate::service::letters::find_for(conn, &actor, &slug, permission)?;
-            let counts = dashboard::counts(conn, std::slice::from_ref(&view.letter.id))?
-                .remove(&view.letter.id)
-                .unwrap_or_default();
-            Ok((view, counts))
-        })
-        .await
+    dash.read(move |conn, actor| {
+        let view = crate::service::letters::find_for(conn, actor, &slug, permission)?;
+        let counts = dashboard::counts(conn, std::slice::from_ref(&view.letter.id))?
+            .remove(&view.letter.id)
+            .unwrap_or_default();
+        Ok((view, counts))
+    })
+    .await
 }
 
 /// The notice after a post that redirects to the letter's page.
@@ -308,21 +266,17 @@ impl LetterFlash {
 }
 
 pub(super) async fn letter(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     flash: web::Query<LetterFlash>,
-) -> Result<HttpResponse, PageError> {
-    let (view, counts) =
-        load_letter(&state, &session, slug.into_inner(), Permission::ReadPrivate).await?;
+) -> PageReply {
+    let (view, counts) = load_letter(&dash, slug.into_inner(), Permission::ReadPrivate).await?;
     let id = view.letter.id.clone();
     let campaign_id = view.letter.campaign_id.clone();
-    let surge = state.surge;
+    let surge = dash.state.surge;
     let body = view.letter.body.clone();
-    let (by_country, campaign, delivery, surges, body_html) = state
-        .db
-        .run(move |conn| {
+    let (by_country, campaign, delivery, surges, body_html) = dash
+        .read(move |conn, _| {
             let campaign = match campaign_id {
                 Some(c) => {
                     Some(crate::service::campaigns::find(conn, &c, &Audience::Admin)?.campaign)
@@ -339,13 +293,13 @@ pub(super) async fn letter(
             ))
         })
         .await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    let (csrf, builder) = dash.page(StatusCode::OK);
     render(
         builder,
         &LetterPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
-            can_manage: session
+            can_manage: dash
                 .actor
                 .can(&view.coalition.id, Permission::ManageLetters),
             next_state: view.state().next(),
@@ -361,84 +315,59 @@ pub(super) async fn letter(
     )
 }
 
-pub(super) async fn edit_letter(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    let (view, _) = load_letter(
-        &state,
-        &session,
-        slug.into_inner(),
-        Permission::ManageLetters,
-    )
-    .await?;
-    let frozen = !view.state().text_is_editable();
-    let action = format!("/dashboard/letters/{}/edit", view.letter.slug);
+/// The form to edit a letter, for `view` with `values` in it.
+fn edit_form(view: &LetterView, values: LetterFormValues) -> LetterForm {
+    LetterForm {
+        heading: format!("Edit: {}", view.letter.title),
+        action: format!("/dashboard/letters/{}/edit", view.letter.slug),
+        coalition: None,
+        frozen: !view.state().text_is_editable(),
+        values,
+    }
+}
+
+pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+    let (view, _) = load_letter(&dash, slug.into_inner(), Permission::ManageLetters).await?;
     let mut values = LetterFormValues::of(&view);
     let campaign_id = view.letter.campaign_id.clone();
-    values.campaign = state
-        .db
-        .run(move |conn| crate::service::campaigns::slug_of(conn, campaign_id.as_deref()))
+    values.campaign = dash
+        .read(move |conn, _| crate::service::campaigns::slug_of(conn, campaign_id.as_deref()))
         .await?
         .unwrap_or_default();
-    form_page(
-        &req,
-        &state,
-        &session,
-        &format!("Edit: {}", view.letter.title),
-        action,
-        None,
-        frozen,
-        values,
-        None,
-        None,
-    )
+    edit_form(&view, values).show(&dash, None, None)
 }
 
 pub(super) async fn update_letter(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let (view, _) = load_letter(
-        &state,
-        &session,
-        slug.into_inner(),
-        Permission::ManageLetters,
-    )
-    .await?;
-    let frozen = !view.state().text_is_editable();
+    pairs: Pairs,
+) -> PageReply {
+    let (view, _) = load_letter(&dash, slug.into_inner(), Permission::ManageLetters).await?;
     let pairs = pairs.into_inner();
     let mut values = LetterFormValues::from_pairs(&pairs);
     values.slug = view.letter.slug.clone();
     values.state = view.letter.state.clone();
-    if frozen {
-        values.title = view.letter.title.clone();
-        values.body = view.letter.body.clone();
-        values.language = view.letter.language.clone();
+    let mut form = edit_form(&view, values);
+    if form.frozen {
+        form.values.title = view.letter.title.clone();
+        form.values.body = view.letter.body.clone();
+        form.values.language = view.letter.language.clone();
     }
-    let action = format!("/dashboard/letters/{}/edit", view.letter.slug);
-    let heading = format!("Edit: {}", view.letter.title);
-    let posted = form::parse::<LetterPatchFields>(&req, with_utc_deadline(pairs));
+    let posted = dash.post::<LetterPatchFields>(with_utc_deadline(pairs));
     let result = match posted {
         Ok(posted) if posted.action.as_deref() == Some("preview") => {
-            let errors = posted.data.parse().err();
-            let preview = Some(preview_of(&session, values.body.clone()).await?);
-            return form_page(
-                &req, &state, &session, &heading, action, None, frozen, values, errors, preview,
-            );
+            return form.preview(&dash, posted.data.parse().err()).await
         }
         Ok(posted) => {
-            let (actor, id) = (session.actor.clone(), view.letter.id.clone());
-            let update = move |conn: &mut _, _: &_, changes| {
-                crate::service::letters::update(conn, &actor, &id, changes)
-            };
-            let after = |updated: &LetterView| After::letter(&updated.letter.slug);
-            form::run(&state, posted.data.parse(), update, after).await
+            let id = view.letter.id.clone();
+            dash.submit(
+                posted.data.parse(),
+                move |conn, _, actor, changes| {
+                    crate::service::letters::update(conn, actor, &id, changes)
+                },
+                |updated: &LetterView| After::letter(&updated.letter.slug),
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -447,36 +376,22 @@ pub(super) async fn update_letter(
             "/dashboard/letters/{}",
             updated.letter.slug
         ))),
-        Err(e) => form_page(
-            &req,
-            &state,
-            &session,
-            &heading,
-            action,
-            None,
-            frozen,
-            values,
-            Some(e),
-            None,
-        ),
+        Err(e) => form.show(&dash, Some(e), None),
     }
 }
 
 pub(super) async fn transition(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    crate::web::csrf::verify(&req, &button.csrf_token)?;
+) -> PageReply {
+    dash.button(&button)?;
     let (slug, to) = path.into_inner();
     let to: LetterState = to.parse().map_err(|m: String| AppError::field("to", m))?;
-    let actor = session.actor.clone();
-    let view = state
-        .command(
-            move |conn, keys| {
-                crate::service::letters::transition(conn, &keys.ledger, &actor, &slug, to)
+    let view = dash
+        .write(
+            move |conn, keys, actor| {
+                crate::service::letters::transition(conn, &keys.ledger, actor, &slug, to)
             },
             |view| After::letter(&view.letter.slug).and_mail(),
         )

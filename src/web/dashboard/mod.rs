@@ -4,6 +4,7 @@
 //! calls the same services as the JSON API, with the signed-in coordinator as the actor.
 
 pub mod abuse;
+pub mod account;
 pub mod campaigns;
 pub mod deliveries;
 pub mod directory;
@@ -28,23 +29,23 @@ use letters::*;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::form::{self, local_time_as_utc};
-use super::session::{FormErrors, SignedIn};
-use super::{page_csrf, render, see_other, ButtonForm, PageError};
+use super::form::{self, local_time_as_utc, Pairs};
+use super::session::FormErrors;
+use super::PageReply;
+use super::{render, see_other, status_of, ButtonForm};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
-use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
-use crate::service::audit::Scope;
+use extract::Dashboard;
 
 use crate::service::dashboard::{self, CoalitionLetters, Counts};
 use crate::service::letters::{Audience, LetterView};
@@ -96,6 +97,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
+    account::routes(cfg);
     campaigns::routes(cfg);
     deliveries::routes(cfg);
     versions::routes(cfg);
@@ -116,21 +118,13 @@ struct HomePage<'a> {
     coalitions: Vec<CoalitionLetters>,
 }
 
-async fn home(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
-    let coalitions = state
-        .db
-        .run(move |conn| dashboard::overview(conn, &actor))
-        .await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+async fn home(dash: Dashboard) -> PageReply {
+    let coalitions = dash.read(dashboard::overview).await?;
+    let (csrf, builder) = dash.page(StatusCode::OK);
     render(
         builder,
         &HomePage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             coalitions,
         },

@@ -38,14 +38,13 @@ pub(super) struct SignaturesPage<'a> {
 }
 
 pub(super) async fn signatures_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     query: SignatureQuery,
     message: Option<String>,
-    errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
+    error: Option<AppError>,
+) -> PageReply {
+    let errors = FormErrors::of(error)?;
     let mut checks = FieldCollector::new();
     let filter = SignatureFilter {
         state: checks.optional("state", Some(&query.state), str::parse::<SignatureState>),
@@ -60,28 +59,21 @@ pub(super) async fn signatures_page(
     };
     checks.finish()?;
     let page = PageRequest::clamped(query.page);
-    let actor = session.actor.clone();
-    let (view, list) = state
-        .db
-        .run(move |conn| {
+    let (view, list) = dash
+        .read(move |conn, actor| {
             let view =
-                crate::service::letters::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
-            let list = signatures::list_for_letter(conn, &actor, &view.letter.id, &filter, page)?;
+                crate::service::letters::find_for(conn, actor, &slug, Permission::ReadPrivate)?;
+            let list = signatures::list_for_letter(conn, actor, &view.letter.id, &filter, page)?;
             Ok((view, list))
         })
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = dash.page(status_of(&errors));
     render(
         builder,
         &SignaturesPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
-            can_moderate: session.actor.can(&view.coalition.id, Permission::Moderate),
+            can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
             view: &view,
             filter: &query,
             page: list,
@@ -92,22 +84,11 @@ pub(super) async fn signatures_page(
 }
 
 pub(super) async fn signature_list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<SignatureQuery>,
-) -> Result<HttpResponse, PageError> {
-    signatures_page(
-        &req,
-        &state,
-        &session,
-        slug.into_inner(),
-        query.into_inner(),
-        None,
-        FormErrors::default(),
-    )
-    .await
+) -> PageReply {
+    signatures_page(&dash, slug.into_inner(), query.into_inner(), None, None).await
 }
 
 #[derive(Deserialize)]
@@ -119,23 +100,11 @@ pub(super) struct ModerationForm {
     reason: String,
 }
 
-pub(super) async fn moderate(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+pub(super) async fn moderate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<ModerationForm>(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::Moderate,
-        pairs.into_inner(),
-    )
-    .await?;
+    let letter = Subject::letter(&slug);
+    let posted = dash.post_for::<ModerationForm>(letter, Permission::Moderate, pairs.0);
+    let posted = posted.await?;
     let decision = match posted.action.as_deref() {
         Some("approve") => Ok(Decision::Approve),
         Some("reject") => crate::domain::text::text(500)(&posted.data.reason)
@@ -145,44 +114,27 @@ pub(super) async fn moderate(
     };
     let ids = posted.data.ids;
     let n = ids.len();
-    let (actor, letter) = (session.actor.clone(), slug.clone());
-    let result = form::run(
-        &state,
-        decision,
-        move |conn, keys, decision| {
-            signatures::moderate(conn, &keys.ledger, &actor, &letter, &ids, &decision)
-        },
-        |_| After::letter(&slug),
-    )
-    .await;
+    let letter = slug.clone();
+    let result = dash
+        .submit(
+            decision,
+            move |conn, keys, actor, decision| {
+                signatures::moderate(conn, &keys.ledger, actor, &letter, &ids, &decision)
+            },
+            |_| After::letter(&slug),
+        )
+        .await;
     let queue = SignatureQuery {
         state: "confirmed".into(),
         ..SignatureQuery::default()
     };
-    match result {
-        Ok(done) => {
-            let verb = if posted.action.as_deref() == Some("approve") {
-                "Approved"
-            } else {
-                "Rejected"
-            };
-            let message = format!("{verb} {} of {n} selected.", done.len());
-            signatures_page(
-                &req,
-                &state,
-                &session,
-                slug,
-                queue,
-                Some(message),
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(e) => match FormErrors::from_error(&e) {
-            Some(errors) => {
-                signatures_page(&req, &state, &session, slug, queue, None, errors).await
-            }
-            None => Err(e.into()),
-        },
-    }
+    let verb = if posted.action.as_deref() == Some("approve") {
+        "Approved"
+    } else {
+        "Rejected"
+    };
+    let (message, error) = form::outcome_with(result, |done| {
+        format!("{verb} {} of {n} selected.", done.len())
+    });
+    signatures_page(&dash, slug, queue, message, error).await
 }

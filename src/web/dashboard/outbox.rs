@@ -22,49 +22,40 @@ pub(super) struct OutboxPage<'a> {
     mail_check: Option<crate::email::Checked>,
 }
 
-pub(super) async fn outbox_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    query: web::Query<OutboxQuery>,
-) -> Result<HttpResponse, PageError> {
+pub(super) async fn outbox_page(dash: Dashboard, query: web::Query<OutboxQuery>) -> PageReply {
     let query = query.into_inner();
     let mut errors = FieldCollector::new();
     let mail_state: Option<MailState> = errors.optional("state", Some(&query.state), str::parse);
     errors.finish()?;
-    let (actor, page) = (session.actor.clone(), PageRequest::clamped(query.page));
-    let list = state
-        .db
-        .run(move |conn| crate::service::outbox::list(conn, &actor, mail_state, page))
+    let page = PageRequest::clamped(query.page);
+    let list = dash
+        .read(move |conn, actor| crate::service::outbox::list(conn, actor, mail_state, page))
         .await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    let (csrf, builder) = dash.page(StatusCode::OK);
     render(
         builder,
         &OutboxPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             state: query.state,
             page: list,
             message: None,
-            mail_check: state.mail_check.last(),
+            mail_check: dash.state.mail_check.last(),
         },
     )
 }
 
 pub(super) async fn retry_mail(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     id: web::Path<String>,
     button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    crate::web::csrf::verify(&req, &button.csrf_token)?;
-    let (actor, id) = (session.actor.clone(), id.into_inner());
-    state
-        .command(
-            move |conn, _| crate::service::outbox::retry(conn, &actor, &id),
-            |_| After::nothing().and_mail(),
-        )
-        .await?;
+) -> PageReply {
+    dash.button(&button)?;
+    let id = id.into_inner();
+    dash.write(
+        move |conn, _, actor| crate::service::outbox::retry(conn, actor, &id),
+        |_| After::nothing().and_mail(),
+    )
+    .await?;
     Ok(see_other("/dashboard/outbox?state=queued"))
 }

@@ -1,0 +1,195 @@
+//! One's account (`/account`): the password, API tokens, and invitations to coalitions' roles.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use askama::Template;
+use serde::Deserialize;
+
+use crate::db::models::ApiToken;
+use crate::error::AppError;
+use crate::http::state::After;
+use crate::service::access::UserActor;
+use crate::service::accounts;
+use crate::web::csrf;
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, ButtonForm, PageReply};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/account", web::get().to(account_page))
+        .route("/account/password", web::post().to(change_password))
+        .route("/account/tokens", web::post().to(create_token))
+        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
+        .route(
+            "/account/invitations/{id}/{answer}",
+            web::post().to(answer_invitation),
+        );
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/account.html")]
+struct AccountPage<'a> {
+    me: &'a UserActor,
+    csrf: &'a str,
+    tokens: Vec<ApiToken>,
+    invitations: Vec<(accounts::PendingInvitation, crate::db::models::Coalition)>,
+    /// Now, to tell expired tokens.
+    now: chrono::NaiveDateTime,
+    default_days: i64,
+    max_days: i64,
+    new_token: Option<String>,
+    message: Option<&'a str>,
+    errors: FormErrors,
+}
+
+/// The account page with `status`, the token just made (shown once), a notice, or the fields'
+/// messages of `error` (any other error is the error page).
+async fn account(
+    dash: &Dashboard,
+    status: StatusCode,
+    new_token: Option<String>,
+    message: Option<&str>,
+    error: Option<AppError>,
+) -> PageReply {
+    let errors = FormErrors::of(error)?;
+    let (tokens, invitations) = dash
+        .read(|conn, actor| {
+            Ok((
+                accounts::list_tokens(conn, actor)?,
+                accounts::my_invitations(conn, actor)?,
+            ))
+        })
+        .await?;
+    let (csrf, builder) = dash.page(status);
+    render(
+        builder,
+        &AccountPage {
+            me: dash.me(),
+            csrf: &csrf.token,
+            tokens,
+            invitations,
+            now: chrono::Utc::now().naive_utc(),
+            default_days: accounts::TOKEN_DAYS_DEFAULT,
+            max_days: accounts::TOKEN_DAYS_MAX,
+            new_token,
+            message,
+            errors,
+        },
+    )
+}
+
+async fn account_page(dash: Dashboard) -> PageReply {
+    account(&dash, StatusCode::OK, None, None, None).await
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+async fn change_password(dash: Dashboard, form: web::Form<PasswordForm>) -> PageReply {
+    let form = form.into_inner();
+    csrf::verify(&dash.req, &form.csrf_token)?;
+    let result = accounts::change_password(
+        &dash.state.db,
+        dash.actor.clone(),
+        form.current_password,
+        form.new_password,
+        Some(dash.session.token.clone()),
+    )
+    .await;
+    let (message, error) = crate::web::form::outcome(
+        result,
+        "Your password is changed; your other sessions have ended and your API tokens are \
+         revoked.",
+    );
+    let status = match &error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    account(&dash, status, None, message, error).await
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    /// Blank: [`accounts::TOKEN_DAYS_DEFAULT`].
+    #[serde(default)]
+    expires_in_days: String,
+}
+
+async fn create_token(dash: Dashboard, form: web::Form<TokenForm>) -> PageReply {
+    let form = form.into_inner();
+    csrf::verify(&dash.req, &form.csrf_token)?;
+    let mut errors = crate::error::FieldCollector::new();
+    let name = errors.check("name", crate::domain::text::line(100)(&form.name));
+    let days = errors.check(
+        "expires_in_days",
+        match form.expires_in_days.trim() {
+            "" => accounts::token_days(None),
+            days => days
+                .parse()
+                .map_err(|_| "must be a whole number of days".to_string())
+                .and_then(|d| accounts::token_days(Some(d))),
+        },
+    );
+    let (name, days) = match (errors.finish(), name, days) {
+        (Ok(()), Some(name), Some(days)) => (name, days),
+        (result, _, _) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return account(&dash, status, None, None, result.err()).await;
+        }
+    };
+    let (token, _) = dash
+        .write(
+            move |conn, _, actor| accounts::create_token(conn, actor, name, days),
+            |_| After::nothing(),
+        )
+        .await?;
+    let token = Some(token.as_str().to_string());
+    account(&dash, StatusCode::CREATED, token, None, None).await
+}
+
+async fn revoke_token(
+    dash: Dashboard,
+    id: web::Path<String>,
+    form: web::Form<ButtonForm>,
+) -> PageReply {
+    dash.button(&form)?;
+    let id = id.into_inner();
+    dash.write(
+        move |conn, _, actor| accounts::revoke_token(conn, actor, &id),
+        |_| After::nothing(),
+    )
+    .await?;
+    Ok(see_other("/account"))
+}
+
+/// Accept or decline an invitation to a role in a coalition (issue 18, finding 13).
+async fn answer_invitation(
+    dash: Dashboard,
+    path: web::Path<(String, String)>,
+    form: web::Form<ButtonForm>,
+) -> PageReply {
+    dash.button(&form)?;
+    let (id, answer) = path.into_inner();
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::not_found("this page").into()),
+    };
+    dash.write(
+        move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept),
+        |_| After::nothing(),
+    )
+    .await?;
+    Ok(see_other(if accept { "/dashboard" } else { "/account" }))
+}
