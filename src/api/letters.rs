@@ -10,15 +10,15 @@ use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::{text, utc, PageQuery, Reply};
 use crate::db::Db;
-use crate::domain::ledger::{Head, LedgerKey};
+use crate::domain::ledger::Head;
 use crate::domain::Permission;
 use crate::domain::{LanguageTag, LetterState, Slug};
 use crate::error::{AppError, FieldCollector};
 use crate::http::caching::{self, Validators};
 use crate::service::letters::{
-    self, Audience, LetterFilter, LetterPatchFields, LetterView, NewLetterFields, BODY_MAX,
+    self, Audience, LetterFilter, LetterPatchFields, NewLetterFields, BODY_MAX,
 };
-use crate::service::public_list::{self, ListSummary};
+use crate::service::public_list::ListSummary;
 use crate::service::{Page, PageRequest};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -78,7 +78,7 @@ pub struct LetterJson {
 }
 
 impl LetterJson {
-    fn new(s: Summarised, audience: &Audience) -> LetterJson {
+    fn new(s: letters::Summarised, audience: &Audience) -> LetterJson {
         let (v, signatories, ledger, campaign) = (s.view, s.signatories, s.ledger, s.campaign);
         let private = audience.sees_private(&v.coalition.id);
         let l = v.letter;
@@ -116,38 +116,6 @@ impl LetterJson {
     }
 }
 
-/// A letter with what every answer carries of its list: the summary and the ledger's head.
-struct Summarised {
-    view: LetterView,
-    signatories: ListSummary,
-    ledger: Head,
-    campaign: Option<String>,
-}
-
-impl Summarised {
-    fn last_modified(&self) -> chrono::NaiveDateTime {
-        let updated = self.view.letter.updated_at;
-        (self.signatories.changed_at).map_or(updated, |c| c.naive_utc().max(updated))
-    }
-}
-
-fn summarised(
-    conn: &mut crate::db::DbConnection,
-    key: &LedgerKey,
-    load: impl FnOnce(&mut crate::db::DbConnection) -> Result<LetterView, AppError>,
-) -> Result<Summarised, AppError> {
-    let view = load(conn)?;
-    let signatories = public_list::summary(conn, &view.letter.id)?;
-    let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
-    let campaign = crate::service::campaigns::slug_of(conn, view.letter.campaign_id.as_deref())?;
-    Ok(Summarised {
-        view,
-        signatories,
-        ledger,
-        campaign,
-    })
-}
-
 #[utoipa::path(post, path = "/api/v1/letters", tag = "letters", request_body = NewLetterFields, security(("api_token" = [])),
     responses((status = 201, body = LetterJson), (status = 401, body = super::ErrorBody),
         (status = 409, description = "Slug taken", body = super::ErrorBody), super::Invalid))]
@@ -157,7 +125,7 @@ pub async fn create(caller: Authenticated, body: ApiJson<NewLetterFields>) -> Re
     let letter = caller
         .write(
             move |conn, keys, actor| {
-                summarised(conn, &keys.ledger, |c| letters::create(c, actor, input))
+                letters::summarised(conn, &keys.ledger, |c| letters::create(c, actor, input))
             },
             |_| After::nothing(),
         )
@@ -203,7 +171,7 @@ pub async fn list(
             let page = letters::list(conn, &filter, actor.audience(), page)?;
             let mut items = Vec::with_capacity(page.items.len());
             for view in page.items {
-                items.push(summarised(conn, &key, |_| Ok(view))?);
+                items.push(letters::summarised(conn, &key, |_| Ok(view))?);
             }
             Ok(Page::new(
                 items,
@@ -216,7 +184,7 @@ pub async fn list(
         })
         .await?;
     let last_modified = (result.items.iter())
-        .map(Summarised::last_modified)
+        .map(letters::Summarised::last_modified)
         .max()
         .unwrap_or_default();
     let audience = caller.audience();
@@ -261,7 +229,9 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
                 let letter = state
                     .db
                     .run(move |conn| {
-                        summarised(conn, &key, |c| letters::find(c, &slug, Audience::Public))
+                        letters::summarised(conn, &key, |c| {
+                            letters::find(c, &slug, Audience::Public)
+                        })
                     })
                     .await?;
                 crate::http::cache::Rendered::json(&LetterJson::new(letter, &Audience::Public))
@@ -271,7 +241,7 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
     let key = state.ledger.clone();
     let letter = caller
         .read(move |conn, actor| {
-            summarised(conn, &key, |c| letters::find(c, &slug, actor.audience()))
+            letters::summarised(conn, &key, |c| letters::find(c, &slug, actor.audience()))
         })
         .await?;
     let validators = validators(
@@ -299,7 +269,7 @@ pub async fn update(
     let letter = caller
         .write(
             move |conn, keys, actor| {
-                summarised(conn, &keys.ledger, |c| {
+                letters::summarised(conn, &keys.ledger, |c| {
                     letters::update(c, actor, &slug, changes)
                 })
             },
@@ -340,7 +310,7 @@ pub async fn transition(
     let letter = caller
         .write(
             move |conn, keys, actor| {
-                summarised(conn, &keys.ledger, |c| {
+                letters::summarised(conn, &keys.ledger, |c| {
                     letters::transition(c, &keys.ledger, actor, &slug, to)
                 })
             },

@@ -4,6 +4,8 @@ mod lifecycle;
 pub use lifecycle::*;
 mod fields;
 pub use fields::*;
+mod page;
+pub use page::*;
 use serde::Deserialize;
 use validator::Validate;
 

@@ -10,9 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::models::Country;
-use crate::db::models::Translation;
-use crate::domain::ledger::{Head, LedgerKey};
-use crate::domain::markdown::to_safe_html;
+use crate::domain::ledger::Head;
 use crate::error::{AppError, FieldErrors};
 use crate::http::cache::Rendered;
 use crate::http::{rate_limit::Limits, AppState};
@@ -20,8 +18,8 @@ use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
 use crate::service::signatures::{self, SignFields};
+use crate::service::versions;
 use crate::service::PageRequest;
-use crate::service::{campaigns, translations, versions};
 use crate::web::csrf::{self, Csrf};
 use crate::web::{render, PageError};
 
@@ -68,27 +66,6 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
 }
 
 /// Signatories the letter page lists by name; the full list is a link away (CSV, JSON).
-const PAGE_LISTS: i64 = 1_000;
-
-/// Everything the letter page shows.
-struct PageData {
-    view: LetterView,
-    summary: ListSummary,
-    ledger: Head,
-    groups: Vec<CountryGroup>,
-    /// The translation being read (`?lang=`), if any.
-    reading: Option<Translation>,
-    /// The text being read, rendered.
-    body_html: Arc<str>,
-    /// The languages it can be read in: its own first, then its translations'.
-    languages: Vec<String>,
-    /// The versions of its text: (text hash, version number).
-    versions: Vec<(String, i32)>,
-    /// Its campaign, when the public sees it: (slug, title).
-    campaign: Option<(String, String)>,
-    /// Its delivery, once delivered.
-    delivery: Option<crate::db::models::Delivery>,
-}
 
 #[derive(Template)]
 #[template(path = "letter.html")]
@@ -104,7 +81,7 @@ struct LetterPage {
     summary: ListSummary,
     /// The signed head of the letter's ledger.
     ledger: Head,
-    /// How many are listed by name (all, up to `PAGE_LISTS`).
+    /// How many are listed by name (all, up to `letters::PAGE_LISTS`).
     listed: usize,
     open: bool,
     countries: Vec<Country>,
@@ -162,62 +139,8 @@ impl LetterPage {
     }
 }
 
-/// Everything the letter page shows, read in one go: counts for every country, names for the
-/// first `PAGE_LISTS` signatories, grouped by country name.
-fn load_page(
-    conn: &mut crate::db::DbConnection,
-    key: &LedgerKey,
-    slug: &str,
-    lang: &str,
-) -> Result<PageData, AppError> {
-    let view = letters::find(conn, slug, Audience::Public)?;
-    let translations = translations::list(conn, &view.letter.id)?;
-    let reading = if lang.is_empty() || lang.eq_ignore_ascii_case(&view.letter.language) {
-        None
-    } else {
-        Some(
-            translations
-                .iter()
-                .find(|t| t.language.eq_ignore_ascii_case(lang))
-                .cloned()
-                .ok_or_else(|| AppError::not_found(format!("translation {lang:?}")))?,
-        )
-    };
-    let mut languages = vec![view.letter.language.clone()];
-    languages.extend(translations.iter().map(|t| t.language.clone()));
-    let (_, history) = versions::list(conn, &Actor::Public, &view.letter.id)?;
-    let versions = history
-        .into_iter()
-        .map(|v| (v.text_hash, v.version))
-        .collect();
-    let summary = public_list::summary(conn, &view.letter.id)?;
-    let ledger = crate::service::ledger::head(conn, key, &view.letter.id)?;
-    let groups = public_list::by_country(conn, &view.letter.id, &summary, PAGE_LISTS)?;
-    let campaign = match &view.letter.campaign_id {
-        Some(id) => campaigns::find(conn, id, &Audience::Public)
-            .ok()
-            .map(|c| (c.campaign.slug, c.campaign.title)),
-        None => None,
-    };
-    let delivery = crate::service::deliveries::find(conn, &view.letter.id)?;
-    // Rendered here, on the blocking pool, not on the async executor's threads.
-    let body_html = to_safe_html(reading.as_ref().map_or(&view.letter.body, |t| &t.body));
-    Ok(PageData {
-        view,
-        summary,
-        ledger,
-        groups,
-        reading,
-        body_html,
-        languages,
-        versions,
-        campaign,
-        delivery,
-    })
-}
-
 fn letter_page(
-    data: PageData,
+    data: letters::PublicPage,
     countries: &[Country],
     form: SignFields,
     errors: FieldErrors,
@@ -278,7 +201,7 @@ async fn show(
             ..SignFields::default()
         };
         let data = (state.db)
-            .run(move |conn| load_page(conn, &key, &slug, &lang))
+            .run(move |conn| letters::public_page(conn, &key, &slug, &lang))
             .await?;
         let countries = state.countries.get(&state.db).await?;
         let csrf = Csrf::for_request(&req, &state);
@@ -289,7 +212,7 @@ async fn show(
     Ok(response)
 }
 
-/// One country's signatories of a letter, `PAGE_LISTS` at a time: the way to the rest of a list
+/// One country's signatories of a letter, `letters::PAGE_LISTS` at a time: the way to the rest of a list
 /// too long for the letter page (issue 19).
 #[derive(Template)]
 #[template(path = "letter_country.html")]
@@ -377,9 +300,10 @@ fn load_country(
         after,
         ..Default::default()
     };
-    let mut signatories = public_list::page(conn, &view.letter.id, &query, PAGE_LISTS + 1)?;
-    let next = if signatories.len() as i64 > PAGE_LISTS {
-        signatories.truncate(PAGE_LISTS as usize);
+    let mut signatories =
+        public_list::page(conn, &view.letter.id, &query, letters::PAGE_LISTS + 1)?;
+    let next = if signatories.len() as i64 > letters::PAGE_LISTS {
+        signatories.truncate(letters::PAGE_LISTS as usize);
         signatories
             .last()
             .map(|last| public_list::Cursor::after(last, public_list::Order::Country).encode())
@@ -398,7 +322,7 @@ fn load_country(
             .collect(),
         first,
         next,
-        per_page: PAGE_LISTS,
+        per_page: letters::PAGE_LISTS,
     })
 }
 
@@ -505,7 +429,7 @@ async fn sign(
             let key = state.ledger.clone();
             let lang = fields.language.clone();
             let data = (state.db)
-                .run(move |conn| load_page(conn, &key, &slug, &lang))
+                .run(move |conn| letters::public_page(conn, &key, &slug, &lang))
                 .await?;
             let page = letter_page(data, &all, fields, errors, form.csrf_token.clone());
             render(HttpResponse::UnprocessableEntity(), &page)
