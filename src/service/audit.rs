@@ -76,8 +76,8 @@ pub fn of_coalition(
     slug: &str,
     page: PageRequest,
 ) -> Result<(crate::db::models::Coalition, Page<AuditRow>), AppError> {
-    let coalition = crate::service::coalitions::find(conn, slug)?;
-    actor.require(&coalition, Permission::ReadPrivate)?;
+    let coalition =
+        crate::service::coalitions::find_for(conn, actor, slug, Permission::ReadPrivate)?;
     let log = list(conn, Scope::Coalition(&coalition.id), page)?;
     Ok((coalition, log))
 }

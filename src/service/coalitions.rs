@@ -110,6 +110,18 @@ pub(crate) fn create_in(
 }
 
 /// A coalition by slug (or id).
+/// The coalition `slug_or_id`, once `actor` has `permission` there (403 otherwise).
+pub fn find_for(
+    conn: &mut DbConnection,
+    actor: &crate::service::access::Actor,
+    slug_or_id: &str,
+    permission: crate::domain::Permission,
+) -> Result<Coalition, AppError> {
+    let coalition = find(conn, slug_or_id)?;
+    actor.require(&coalition, permission)?;
+    Ok(coalition)
+}
+
 pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<Coalition, AppError> {
     coalitions::table
         .filter(

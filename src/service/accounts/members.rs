@@ -36,8 +36,7 @@ pub fn members(
     actor: &Actor,
     coalition: &str,
 ) -> Result<Vec<Member>, AppError> {
-    let coalition = coalitions::find(conn, coalition)?;
-    actor.require(&coalition, Permission::ReadPrivate)?;
+    let coalition = coalitions::find_for(conn, actor, coalition, Permission::ReadPrivate)?;
     Ok(memberships::table
         .inner_join(users::table)
         .filter(memberships::coalition_id.eq(&coalition.id))
@@ -105,8 +104,7 @@ pub fn set_member(
     role: Role,
 ) -> Result<MemberChange, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = coalitions::find(conn, coalition)?;
-        actor.require(&coalition, Permission::ManageMembers)?;
+        let coalition = coalitions::find_for(conn, actor, coalition, Permission::ManageMembers)?;
         let address = email.as_str().to_ascii_lowercase();
         let user = users::table
             .filter(users::email.eq(&address))
@@ -217,8 +215,7 @@ pub fn pending_invitations(
     actor: &Actor,
     coalition: &str,
 ) -> Result<Vec<PendingInvitation>, AppError> {
-    let coalition = coalitions::find(conn, coalition)?;
-    actor.require(&coalition, Permission::ReadPrivate)?;
+    let coalition = coalitions::find_for(conn, actor, coalition, Permission::ReadPrivate)?;
     Ok(member_invitations::table
         .filter(member_invitations::coalition_id.eq(&coalition.id))
         .select(MemberInvitation::as_select())
@@ -302,8 +299,7 @@ pub fn remove_member(
     user_id: &str,
 ) -> Result<(), AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = coalitions::find(conn, coalition)?;
-        actor.require(&coalition, Permission::ManageMembers)?;
+        let coalition = coalitions::find_for(conn, actor, coalition, Permission::ManageMembers)?;
         let user = find_user(conn, user_id)?;
         match role_of(conn, &coalition.id, &user.id)? {
             None => return Err(AppError::not_found("member")),

@@ -116,8 +116,8 @@ pub fn create_user(
         // never learns whether the email has an account.
         let coalition = match membership {
             Some((coalition, role)) => {
-                let coalition = coalitions::find(conn, coalition)?;
-                actor.require(&coalition, Permission::ManageMembers)?;
+                let coalition =
+                    coalitions::find_for(conn, actor, coalition, Permission::ManageMembers)?;
                 Some((coalition, role))
             }
             None if matches!(actor, Actor::Operator | Actor::System) => None,

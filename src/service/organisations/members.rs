@@ -58,8 +58,8 @@ pub fn members(
     coalition: &str,
     page: PageRequest,
 ) -> Result<Page<MemberView>, AppError> {
-    let coalition = crate::service::coalitions::find(conn, coalition)?;
-    actor.require(&coalition, Permission::ReadPrivate)?;
+    let coalition =
+        crate::service::coalitions::find_for(conn, actor, coalition, Permission::ReadPrivate)?;
     let total = coalition_organisations::table
         .filter(coalition_organisations::coalition_id.eq(&coalition.id))
         .count()
@@ -102,8 +102,12 @@ pub fn link(
     organisation: &str,
 ) -> Result<(MemberView, bool), AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = crate::service::coalitions::find(conn, coalition)?;
-        actor.require(&coalition, Permission::ManageDirectory)?;
+        let coalition = crate::service::coalitions::find_for(
+            conn,
+            actor,
+            coalition,
+            Permission::ManageDirectory,
+        )?;
         let organisation = named(conn, "organisation", organisation)?;
         let existing = coalition_organisations::table
             .find((&coalition.id, &organisation.id))
@@ -152,8 +156,12 @@ pub fn unlink(
     organisation: &str,
 ) -> Result<bool, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = crate::service::coalitions::find(conn, coalition)?;
-        actor.require(&coalition, Permission::ManageDirectory)?;
+        let coalition = crate::service::coalitions::find_for(
+            conn,
+            actor,
+            coalition,
+            Permission::ManageDirectory,
+        )?;
         let organisation = find(conn, organisation)?.organisation;
         let removed =
             diesel::delete(coalition_organisations::table.find((&coalition.id, &organisation.id)))

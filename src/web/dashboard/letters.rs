@@ -98,8 +98,7 @@ pub(super) async fn new_letter(dash: Dashboard, query: web::Query<NewQuery>) -> 
     let slug = query.into_inner().coalition.unwrap_or_default();
     let coalition = dash
         .read(move |conn, actor| {
-            let c = coalitions::find(conn, &slug)?;
-            actor.require(&c, Permission::ManageLetters)?;
+            let c = coalitions::find_for(conn, actor, &slug, Permission::ManageLetters)?;
             Ok(c)
         })
         .await?;
