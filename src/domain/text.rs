@@ -151,7 +151,9 @@ impl Website {
     }
 }
 
-/// An email address (syntax checked by the validator crate), kept as given but trimmed.
+/// An email address, kept as given but trimmed: its syntax checked by the validator crate, and
+/// its domain one that mail can reach on the Internet ([`deliverable_domain`]). Whether the
+/// mailbox exists is not checked: the confirmation mail is what proves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailAddress(String);
 
@@ -159,7 +161,14 @@ impl EmailAddress {
     pub fn parse(input: &str) -> Result<EmailAddress, String> {
         let s = input.trim();
         if s.len() > 254 || !s.validate_email() {
-            return Err("must be an email address".into());
+            return Err("must be an email address, such as name@example.org".into());
+        }
+        let domain = s.rsplit_once('@').map_or("", |(_, d)| d);
+        if !deliverable_domain(domain) {
+            return Err(format!(
+                "cannot receive mail: \"{domain}\" is not a domain on the Internet \
+                 (an address looks like name@example.org)"
+            ));
         }
         Ok(EmailAddress(s.to_string()))
     }
@@ -167,6 +176,23 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether mail to `domain` can be delivered on the Internet: a registrable name under a suffix
+/// of the public suffix list (`psl` crate; international names through IDNA). So `name@host`,
+/// `name@intranet.local` and a mistyped top-level domain (`name@example.con`) are refused.
+/// Names under `.test` and `.example` (reserved for testing and documentation, RFC 2606) pass,
+/// so that test and staging set-ups can mail a local sink; nobody types them by mistake.
+pub fn deliverable_domain(domain: &str) -> bool {
+    let Ok(url::Host::Domain(ascii)) = url::Host::parse(domain.trim_end_matches('.')) else {
+        return false;
+    };
+    if let Some((_, tld)) = ascii.rsplit_once('.') {
+        if matches!(tld, "test" | "example") {
+            return true;
+        }
+    }
+    psl::domain(ascii.as_bytes()).is_some_and(|d| d.suffix().is_known())
 }
 
 /// A mail domain such as `example.org`: lowercase, at least two labels.
@@ -328,6 +354,22 @@ mod tests {
     #[test]
     fn emails_domains_and_languages_are_checked() {
         assert!(EmailAddress::parse(" a.b@example.org ").is_ok());
+        assert!(EmailAddress::parse("ana@bücher.de").is_ok());
+        assert!(EmailAddress::parse("ana@co.uk.test").is_ok());
+        // Addresses that cannot receive mail on the Internet (issue 22).
+        for unreachable in [
+            "name@host",
+            "name@intranet.local",
+            "name@example.con",
+            "name@co.uk",
+            "name@localhost",
+            "name@[192.0.2.1]",
+        ] {
+            let refused = EmailAddress::parse(unreachable);
+            assert!(refused.is_err(), "{unreachable} accepted");
+        }
+        let message = EmailAddress::parse("name@host").unwrap_err();
+        assert!(message.contains("\"host\" is not a domain"), "{message}");
         assert!(EmailAddress::parse("no-at-sign").is_err());
         assert_eq!(
             EmailDomain::parse("@Example.ORG").unwrap().as_str(),
