@@ -4,22 +4,22 @@
 //! (`api::abuse`); the moderator role.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
-use crate::http::AppState;
 use crate::service::abuse::MatchQuery;
 use crate::service::abuse::{self, Preview};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::PageRequest;
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{page_csrf, render, see_other, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/find", web::get().to(find_page))
@@ -126,19 +126,15 @@ impl FindPage<'_> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     form: &FindForm,
     status: StatusCode,
     mut errors: FormErrors,
     problem: Option<String>,
     reason: &str,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
+) -> PageReply {
     let mut checks = FieldCollector::new();
     let filter = form.query().parse_into(&mut checks);
     let filter_ok = match checks.finish() {
@@ -150,18 +146,11 @@ async fn page(
     };
     let run = filter_ok && !form.is_blank();
     let request = PageRequest::clamped(form.page);
-    let (view, preview) = state
-        .db
-        .run(move |conn| {
-            let view = letters::find_for(conn, &actor, &slug, Permission::Moderate)?;
+    let (view, preview) = dash
+        .read(move |conn, actor| {
+            let view = letters::find_for(conn, actor, &slug, Permission::Moderate)?;
             let preview = if run {
-                Some(abuse::find(
-                    conn,
-                    &actor,
-                    &view.letter.id,
-                    &filter,
-                    request,
-                )?)
+                Some(abuse::find(conn, actor, &view.letter.id, &filter, request)?)
             } else {
                 None
             };
@@ -173,11 +162,11 @@ async fn page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &FindPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             view: &view,
             form,
@@ -191,44 +180,20 @@ async fn page(
 }
 
 async fn find_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<FindForm>,
-) -> Result<HttpResponse, PageError> {
-    page(
-        &req,
-        &state,
-        &session,
-        slug.into_inner(),
-        &query.into_inner(),
-        StatusCode::OK,
-        FormErrors::default(),
-        None,
-        "",
-    )
-    .await
+) -> PageReply {
+    let (form, errors) = (query.into_inner(), FormErrors::default());
+    let slug = slug.into_inner();
+    page(&dash, slug, &form, StatusCode::OK, errors, None, "").await
 }
 
-async fn reject(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+async fn reject(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<RejectForm>(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::Moderate,
-        pairs.into_inner(),
-    )
-    .await?
-    .data;
+    let letter = Subject::letter(&slug);
+    let posted = dash.post_for::<RejectForm>(letter, Permission::Moderate, pairs.0);
+    let posted = posted.await?.data;
     let shown = FindForm {
         email_domain: posted.email_domain.clone(),
         network: posted.network.clone(),
@@ -241,8 +206,8 @@ async fn reject(
     let expected = posted.expected.trim().parse::<i64>().ok();
     let reason = Some(posted.reason.clone()).filter(|r| !r.trim().is_empty());
     let result = crate::http::commands::reject(
-        &state,
-        session.actor.clone(),
+        &dash.state,
+        dash.actor.clone(),
         &slug,
         &shown.query(),
         reason,
@@ -261,18 +226,7 @@ async fn reject(
                 (AppError::Conflict { .. }, None) => (FormErrors::default(), Some(e.to_string())),
                 _ => return Err(e.into()),
             };
-            page(
-                &req,
-                &state,
-                &session,
-                slug,
-                &shown,
-                status,
-                errors,
-                problem,
-                &posted.reason,
-            )
-            .await
+            page(&dash, slug, &shown, status, errors, problem, &posted.reason).await
         }
     }
 }

@@ -5,13 +5,12 @@
 use crate::http::state::After;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::campaigns::{self, CampaignView, Overview};
@@ -21,9 +20,10 @@ use crate::service::campaigns::{
 };
 use crate::service::letters::Audience;
 use crate::service::{Page, PageRequest};
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, status_of, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/campaigns", web::get().to(list_page))
@@ -163,18 +163,11 @@ fn managed_coalitions(
     Ok(out)
 }
 
-async fn list_response(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
-    form: CampaignForm,
-    errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let me = session.me().clone();
+async fn list_response(dash: &Dashboard, form: CampaignForm, errors: FormErrors) -> PageReply {
+    let me = dash.me().clone();
     let audience = Audience::Members(me.roles.iter().map(|(c, _)| c.clone()).collect());
-    let (campaigns, coalitions) = state
-        .db
-        .run(move |conn| {
+    let (campaigns, coalitions) = dash
+        .read(move |conn, _| {
             let mine = Audience::Members(me.roles.iter().map(|(c, _)| c.clone()).collect());
             let all = campaigns::list(
                 conn,
@@ -203,11 +196,11 @@ async fn list_response(
             ))
         })
         .await?;
-    let (csrf, builder) = page_csrf(req, state, status_of(&errors));
+    let (csrf, builder) = dash.page(status_of(&errors));
     render(
         builder,
         &ListPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             campaigns,
             coalitions,
@@ -217,47 +210,25 @@ async fn list_response(
     )
 }
 
-async fn list_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-) -> Result<HttpResponse, PageError> {
-    list_response(
-        &req,
-        &state,
-        &session,
-        CampaignForm::default(),
-        FormErrors::default(),
-    )
-    .await
+async fn list_page(dash: Dashboard) -> PageReply {
+    list_response(&dash, CampaignForm::default(), FormErrors::default()).await
 }
 
-/// An error as the form's messages, or as an error page when it is not about fields.
-fn form_errors(e: AppError) -> Result<FormErrors, PageError> {
-    FormErrors::from_error(&e).ok_or(PageError(e))
-}
-
-async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let values: CampaignForm = form::parse(&req, pairs.into_inner())?.data;
-    let actor = session.actor.clone();
-    let result = form::run(
-        &state,
-        values.for_api().parse(),
-        move |conn, _, input| campaigns::create(conn, &actor, input),
-        |_| After::nothing(),
-    )
-    .await;
+async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
+    let values: CampaignForm = dash.post(pairs.0)?.data;
+    let result = dash
+        .submit(
+            values.for_api().parse(),
+            |conn, _, actor, input| campaigns::create(conn, actor, input),
+            |_| After::nothing(),
+        )
+        .await;
     match result {
         Ok(view) => Ok(see_other(format!(
             "/dashboard/campaigns/{}",
             view.campaign.slug
         ))),
-        Err(e) => list_response(&req, &state, &session, values, form_errors(e)?).await,
+        Err(e) => list_response(&dash, values, FormErrors::of(Some(e))?).await,
     }
 }
 
@@ -299,28 +270,23 @@ impl Flash {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn campaign_response(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     form: Option<CampaignForm>,
     errors: FormErrors,
     event: EventForm,
     event_errors: FormErrors,
     message: Option<&str>,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let view = campaigns::find_for(conn, &actor, &slug, Permission::ReadPrivate)?;
+) -> PageReply {
+    let page = dash
+        .read(move |conn, actor| {
+            let view = campaigns::find_for(conn, actor, &slug, Permission::ReadPrivate)?;
             campaigns::page(conn, &view.campaign.id, &actor.audience())
         })
         .await?;
     let o = page.o;
-    let can_manage = session
+    let can_manage = dash
         .actor
         .can(&o.view.coalition.id, Permission::ManageLetters);
     let status = if errors.is_empty() && event_errors.is_empty() {
@@ -328,11 +294,11 @@ async fn campaign_response(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &CampaignPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             events: page.events,
             reached: page.reached,
@@ -349,143 +315,93 @@ async fn campaign_response(
 }
 
 async fn campaign_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     flash: web::Query<Flash>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
+    let event = EventForm {
+        kind: "response".into(),
+        ..EventForm::default()
+    };
     campaign_response(
-        &req,
-        &state,
-        &session,
+        &dash,
         slug.into_inner(),
         None,
         FormErrors::default(),
-        EventForm {
-            kind: "response".into(),
-            ..EventForm::default()
-        },
+        event,
         FormErrors::default(),
         flash.message(),
     )
     .await
 }
 
-async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+/// Save the campaign's title, description and goal; a failed save shows its form again.
+async fn update(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let values: CampaignForm = form::parse_for(
-        &req,
-        &state,
-        &session.actor,
-        Subject::campaign(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?
-    .data;
-    let actor = session.actor.clone();
+    let campaign = Subject::campaign(&slug);
+    let posted = dash.post_for::<CampaignForm>(campaign, Permission::ManageLetters, pairs.0);
+    let values = posted.await?.data;
     let campaign = slug.clone();
-    let result = form::run(
-        &state,
-        values.as_patch().parse(),
-        move |conn, _, changes| campaigns::update(conn, &actor, &campaign, changes),
-        |_| After::nothing(),
-    )
-    .await;
+    let result = dash
+        .submit(
+            values.as_patch().parse(),
+            move |conn, _, actor, changes| campaigns::update(conn, actor, &campaign, changes),
+            |_| After::nothing(),
+        )
+        .await;
     match result {
         Ok(view) => Ok(see_other(format!(
             "/dashboard/campaigns/{}?saved=1",
             view.campaign.slug
         ))),
         Err(e) => {
-            campaign_response(
-                &req,
-                &state,
-                &session,
-                slug,
-                Some(values),
-                form_errors(e)?,
-                EventForm::default(),
-                FormErrors::default(),
-                None,
-            )
-            .await
+            let errors = FormErrors::of(Some(e))?;
+            let event = EventForm::default();
+            let none = FormErrors::default();
+            campaign_response(&dash, slug, Some(values), errors, event, none, None).await
         }
     }
 }
 
-async fn post_event(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+/// Post on the campaign's timeline; a failed post shows its form again.
+async fn post_event(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let values: EventForm = form::parse_for(
-        &req,
-        &state,
-        &session.actor,
-        Subject::campaign(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?
-    .data;
-    let actor = session.actor.clone();
+    let campaign = Subject::campaign(&slug);
+    let posted = dash.post_for::<EventForm>(campaign, Permission::ManageLetters, pairs.0);
+    let values = posted.await?.data;
     let campaign = slug.clone();
-    let result = form::run(
-        &state,
-        parse_event(values.for_api()),
-        move |conn, _, input| campaigns::post_event(conn, &actor, &campaign, input),
-        |_| After::nothing(),
-    )
-    .await;
+    let result = dash
+        .submit(
+            parse_event(values.for_api()),
+            move |conn, _, actor, input| campaigns::post_event(conn, actor, &campaign, input),
+            |_| After::nothing(),
+        )
+        .await;
     match result {
         Ok(event) => Ok(see_other(format!(
             "/dashboard/campaigns/{slug}?posted=1#event-{}",
             event.id
         ))),
         Err(e) => {
-            campaign_response(
-                &req,
-                &state,
-                &session,
-                slug,
-                None,
-                FormErrors::default(),
-                values,
-                form_errors(e)?,
-                None,
-            )
-            .await
+            let errors = FormErrors::of(Some(e))?;
+            let none = FormErrors::default();
+            campaign_response(&dash, slug, None, none, values, errors, None).await
         }
     }
 }
 
 async fn delete_event(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    crate::web::csrf::verify(&req, &button.csrf_token)?;
+) -> PageReply {
+    dash.button(&button)?;
     let (slug, id) = path.into_inner();
-    let actor = session.actor.clone();
     let campaign = slug.clone();
-    state
-        .command(
-            move |conn, _| campaigns::delete_event(conn, &actor, &campaign, &id),
-            |_| After::nothing(),
-        )
-        .await?;
+    dash.write(
+        move |conn, _, actor| campaigns::delete_event(conn, actor, &campaign, &id),
+        |_| After::nothing(),
+    )
+    .await?;
     Ok(see_other(format!("/dashboard/campaigns/{slug}?removed=1")))
 }

@@ -3,21 +3,20 @@
 
 use crate::http::state::After;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::access::UserActor;
 use crate::service::erasure;
 use crate::service::erasure::EraseFields;
 use crate::service::letters::{self, LetterView};
 use crate::service::signatures::{self, SignatureView};
-use crate::web::csrf::Csrf;
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{render, see_other, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -38,38 +37,27 @@ struct ErasePage<'a> {
 }
 
 /// The signature and its letter, if the actor may erase it.
-async fn erasable(
-    state: &AppState,
-    session: &SignedIn,
-    id: String,
-) -> Result<(SignatureView, LetterView), AppError> {
-    let actor = session.actor.clone();
-    state
-        .db
-        .run(move |conn| {
-            let view = signatures::find_by_id(conn, &id)?;
-            let letter = letters::find_for(conn, &actor, &view.letter.id, Permission::Moderate)?;
-            Ok((view, letter))
-        })
-        .await
+async fn erasable(dash: &Dashboard, id: String) -> Result<(SignatureView, LetterView), AppError> {
+    dash.read(move |conn, actor| {
+        let view = signatures::find_by_id(conn, &id)?;
+        let letter = letters::find_for(conn, actor, &view.letter.id, Permission::Moderate)?;
+        Ok((view, letter))
+    })
+    .await
 }
 
 async fn erase_response(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     id: String,
     status: StatusCode,
     errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let (view, letter) = erasable(state, session, id).await?;
-    let csrf = Csrf::for_request(req, state);
-    let mut builder = HttpResponse::build(status);
-    csrf.apply(&mut builder);
+) -> PageReply {
+    let (view, letter) = erasable(dash, id).await?;
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &ErasePage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             view: &view,
             letter: &letter,
@@ -78,16 +66,9 @@ async fn erase_response(
     )
 }
 
-async fn erase_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn erase_page(dash: Dashboard, id: web::Path<String>) -> PageReply {
     erase_response(
-        &req,
-        &state,
-        &session,
+        &dash,
         id.into_inner(),
         StatusCode::OK,
         FormErrors::default(),
@@ -95,36 +76,20 @@ async fn erase_page(
     .await
 }
 
-async fn erase(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    id: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+async fn erase(dash: Dashboard, id: web::Path<String>, pairs: Pairs) -> PageReply {
     let id = id.into_inner();
-    let posted = form::parse::<EraseFields>(&req, pairs.into_inner())?;
+    let posted = dash.post::<EraseFields>(pairs.0)?;
     let reason = match posted.data.reason() {
         Ok(reason) => reason,
         Err(e) => {
-            let Some(errors) = FormErrors::from_error(&e) else {
-                return Err(e.into());
-            };
-            return erase_response(
-                &req,
-                &state,
-                &session,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-            )
-            .await;
+            let errors = FormErrors::of(Some(e))?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return erase_response(&dash, id, status, errors).await;
         }
     };
-    let actor = session.actor.clone();
-    let erased = state
-        .command(
-            move |conn, _| erasure::erase(conn, &actor, &id, reason.as_deref()),
+    let erased = dash
+        .write(
+            move |conn, _, actor| erasure::erase(conn, actor, &id, reason.as_deref()),
             |_| After::nothing(),
         )
         .await?;

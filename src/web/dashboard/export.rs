@@ -1,13 +1,12 @@
 //! `/dashboard/letters/{slug}/export.json|.csv`: the coordinators' downloads of a letter's
 //! signatures, personal data included.
 
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 
 use crate::http::commands::download;
-use crate::http::AppState;
 use crate::service::export::ExportFormat;
-use crate::web::session::SignedIn;
-use crate::web::PageError;
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::PageReply;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -20,30 +19,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn export_json(
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    Ok(download(
-        &state,
-        session.actor.clone(),
-        slug.into_inner(),
-        ExportFormat::Json,
-    )
-    .await?)
+async fn export_json(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+    export(dash, slug, ExportFormat::Json).await
 }
 
-async fn export_csv(
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
-    Ok(download(
-        &state,
-        session.actor.clone(),
-        slug.into_inner(),
-        ExportFormat::Csv,
-    )
-    .await?)
+async fn export_csv(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+    export(dash, slug, ExportFormat::Csv).await
+}
+
+/// The letter's signatures as a download in `format`, for a coordinator who may export them.
+async fn export(dash: Dashboard, slug: web::Path<String>, format: ExportFormat) -> PageReply {
+    Ok(download(&dash.state, dash.actor.clone(), slug.into_inner(), format).await?)
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
@@ -17,15 +17,16 @@ use crate::db::models::Country;
 use crate::domain::import::Candidate;
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
-use crate::http::AppState;
+use crate::http::commands::run_import;
 use crate::service::access::UserActor;
 use crate::service::dashboard;
 use crate::service::imports::{
     self, ImportFields, ImportReport, LineReport, LineStatus, OrganisationOutcome, SignatureOutcome,
 };
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{page_csrf, render, see_other, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/imports", web::get().to(page))
@@ -163,15 +164,8 @@ impl ImportForm {
 
 /// Letters the coordinator may import signatures into: open or closed, in coalitions where
 /// they manage letters.
-async fn letter_options(
-    state: &AppState,
-    session: &SignedIn,
-) -> Result<Vec<LetterOption>, AppError> {
-    let actor = session.actor.clone();
-    let coalitions = state
-        .db
-        .run(move |conn| dashboard::overview(conn, &actor))
-        .await?;
+async fn letter_options(dash: &Dashboard) -> Result<Vec<LetterOption>, AppError> {
+    let coalitions = dash.read(dashboard::overview).await?;
     Ok(coalitions
         .into_iter()
         .filter(|c| c.role.allows(Permission::ManageLetters))
@@ -193,19 +187,16 @@ async fn letter_options(
         .collect())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn respond(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     status: StatusCode,
     form: Option<&ImportForm>,
     errors: FormErrors,
     report: Option<ImportReport>,
     message: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let letters = letter_options(state, session).await?;
-    let countries = state.countries.get(&state.db).await?;
+) -> PageReply {
+    let letters = letter_options(dash).await?;
+    let countries = dash.state.countries.get(&dash.state.db).await?;
     let chosen = form.map(ImportForm::chosen).unwrap_or_default();
     let rows: Vec<Row> = report
         .as_ref()
@@ -221,11 +212,11 @@ async fn respond(
         .filter(|(n, _)| !rows.iter().any(|r| r.line == **n && r.choose))
         .map(|(n, c)| (*n, c.clone()))
         .collect();
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &ImportPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             letters,
             format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
@@ -302,44 +293,23 @@ impl PageQuery {
     }
 }
 
-async fn page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, PageError> {
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
+async fn page(dash: Dashboard, query: web::Query<PageQuery>) -> PageReply {
+    dash.actor.require_anywhere(Permission::ManageDirectory)?;
     let form = ImportForm {
         format: "text".into(),
         content: String::new(),
         letter: query.letter.clone().unwrap_or_default(),
         rest: BTreeMap::new(),
     };
-    respond(
-        &req,
-        &state,
-        &session,
-        StatusCode::OK,
-        Some(&form),
-        FormErrors::default(),
-        None,
-        query.message(),
-    )
-    .await
+    let (errors, message) = (FormErrors::default(), query.message());
+    respond(&dash, StatusCode::OK, Some(&form), errors, None, message).await
 }
 
-/// A failed post shown on its form: invalid fields (422), or a letter that takes no import
-/// (409, under the letter). Anything else is an error page.
+/// A failed post shown on its form: invalid fields (422), a letter that takes no import (409,
+/// under the letter, as the directory's forms show a duplicate), or content over the limit (413).
+/// Anything else is an error page.
 fn on_form(e: AppError) -> Result<(StatusCode, FormErrors), PageError> {
     match e {
-        AppError::Validation(fields) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors(fields))),
-        AppError::Conflict { message, .. } => {
-            let mut fields = FieldErrors::new();
-            fields.insert("letter".into(), vec![message]);
-            Ok((StatusCode::CONFLICT, FormErrors(fields)))
-        }
         AppError::PayloadTooLarge { limit } => {
             let mut fields = FieldErrors::new();
             fields.insert(
@@ -348,27 +318,15 @@ fn on_form(e: AppError) -> Result<(StatusCode, FormErrors), PageError> {
             );
             Ok((StatusCode::PAYLOAD_TOO_LARGE, FormErrors(fields)))
         }
-        other => Err(other.into()),
+        other => super::directory::on_form(other, "letter"),
     }
 }
 
-fn posted(req: &HttpRequest, pairs: Vec<(String, String)>) -> Result<ImportForm, PageError> {
-    Ok(form::parse::<ImportForm>(req, pairs)?.data)
-}
-
-async fn preview(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let form = posted(&req, pairs.into_inner())?;
-    let actor = session.actor.clone();
+async fn preview(dash: Dashboard, pairs: Pairs) -> PageReply {
+    let form = dash.post::<ImportForm>(pairs.0)?.data;
     let result = match form.fields().parse() {
         Ok(request) => {
-            state
-                .db
-                .run(move |conn| imports::preview(conn, &actor, &request))
+            dash.read(move |conn, actor| imports::preview(conn, actor, &request))
                 .await
         }
         Err(e) => Err(e),
@@ -380,17 +338,7 @@ async fn preview(
             (status, errors, None)
         }
     };
-    respond(
-        &req,
-        &state,
-        &session,
-        status,
-        Some(&form),
-        errors,
-        report,
-        None,
-    )
-    .await
+    respond(&dash, status, Some(&form), errors, report, None).await
 }
 
 /// Where an import redirects: the page, with what it saved and left out.
@@ -420,34 +368,17 @@ fn result_address(report: &ImportReport) -> Result<String, AppError> {
     Ok(format!("/dashboard/imports?{query}"))
 }
 
-async fn save(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
-    let form = posted(&req, pairs.into_inner())?;
+async fn save(dash: Dashboard, pairs: Pairs) -> PageReply {
+    let form = dash.post::<ImportForm>(pairs.0)?.data;
     let result = match form.fields().parse() {
-        Ok(request) => {
-            crate::http::commands::run_import(&state, session.actor.clone(), request).await
-        }
+        Ok(request) => run_import(&dash.state, dash.actor.clone(), request).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(report) => Ok(see_other(result_address(&report)?)),
         Err(e) => {
             let (status, errors) = on_form(e)?;
-            respond(
-                &req,
-                &state,
-                &session,
-                status,
-                Some(&form),
-                errors,
-                None,
-                None,
-            )
-            .await
+            respond(&dash, status, Some(&form), errors, None, None).await
         }
     }
 }

@@ -2,20 +2,18 @@
 //! was invited, opened, signed; a form to invite; a button to remind.
 use crate::http::state::After;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::{AppError, FieldErrors};
-use crate::http::AppState;
 use crate::service::access::UserActor;
 use crate::service::invitations::{self, Counts, InvitationFields, InvitationRow, RemindOutcome};
 use crate::service::letters::LetterView;
 use crate::service::PageRequest;
-use crate::web::csrf::{self, Csrf};
-use crate::web::session::SignedIn;
-use crate::web::{render, see_other, ButtonForm, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::{render, see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -86,8 +84,9 @@ impl PageParam {
 
 #[derive(Deserialize)]
 struct InviteForm {
-    #[serde(default)]
-    csrf_token: String,
+    /// The CSRF token.
+    #[serde(flatten)]
+    button: ButtonForm,
     #[serde(default)]
     lines: String,
 }
@@ -149,37 +148,30 @@ fn line_errors(fields: &FieldErrors, numbers: &[usize]) -> Vec<String> {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn dashboard(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     page: i64,
     status: StatusCode,
     lines: &str,
     errors: Vec<String>,
     message: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
+) -> PageReply {
     let request = PageRequest {
         per_page: PageRequest::MAX_PER_PAGE,
         ..PageRequest::clamped(Some(page))
     };
-    let (letter, found, counts) = state
-        .db
-        .run(move |conn| invitations::list(conn, &actor, &slug, request))
+    let (letter, found, counts) = dash
+        .read(move |conn, actor| invitations::list(conn, actor, &slug, request))
         .await?;
-    let csrf = Csrf::for_request(req, state);
-    let mut builder = HttpResponse::build(status);
-    csrf.apply(&mut builder);
+    let (csrf, builder) = dash.page(status);
     let pages = ((found.total + found.per_page - 1) / found.per_page).max(1);
     render(
         builder,
         &DashboardPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
-            can_invite: session.actor.can(&letter.coalition.id, Permission::Invite),
+            can_invite: dash.actor.can(&letter.coalition.id, Permission::Invite),
             letter: &letter,
             rows: found.items,
             counts,
@@ -193,40 +185,29 @@ async fn dashboard(
 }
 
 async fn dashboard_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<PageParam>,
-) -> Result<HttpResponse, PageError> {
-    dashboard(
-        &req,
-        &state,
-        &session,
-        slug.into_inner(),
-        query.page.unwrap_or(1),
-        StatusCode::OK,
-        "",
-        Vec::new(),
-        query.message(),
-    )
-    .await
+) -> PageReply {
+    let (page, message) = (query.page.unwrap_or(1), query.message());
+    let slug = slug.into_inner();
+    dashboard(&dash, slug, page, StatusCode::OK, "", Vec::new(), message).await
 }
 
 async fn dashboard_invite(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     form: web::Form<InviteForm>,
-) -> Result<HttpResponse, PageError> {
-    csrf::verify(&req, &form.csrf_token)?;
+) -> PageReply {
+    dash.button(&form.button)?;
     let slug = slug.into_inner();
     let (items, numbers) = parse_lines(&form.lines);
-    let (actor, letter) = (session.actor.clone(), slug.clone());
-    let result = state
-        .command(
-            move |conn, keys| invitations::invite(conn, &keys.tokens, &actor, &letter, &items),
+    let letter = slug.clone();
+    let result = dash
+        .write(
+            move |conn, keys, actor| {
+                invitations::invite(conn, &keys.tokens, actor, &letter, &items)
+            },
             |_| After::nothing().and_mail(),
         )
         .await;
@@ -243,36 +224,24 @@ async fn dashboard_invite(
         }
         Err(AppError::Validation(fields)) => {
             let errors = line_errors(&fields, &numbers);
-            dashboard(
-                &req,
-                &state,
-                &session,
-                slug,
-                1,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form.lines,
-                errors,
-                None,
-            )
-            .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            dashboard(&dash, slug, 1, status, &form.lines, errors, None).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 async fn dashboard_remind(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     form: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    csrf::verify(&req, &form.csrf_token)?;
+) -> PageReply {
+    dash.button(&form)?;
     let slug = slug.into_inner();
-    let (actor, letter) = (session.actor.clone(), slug.clone());
-    let outcome: RemindOutcome = state
-        .command(
-            move |conn, _| invitations::remind(conn, &actor, &letter),
+    let letter = slug.clone();
+    let outcome: RemindOutcome = dash
+        .write(
+            move |conn, _, actor| invitations::remind(conn, actor, &letter),
             |_| After::nothing().and_mail(),
         )
         .await?;

@@ -3,7 +3,7 @@
 
 use crate::http::state::After;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,14 +11,14 @@ use crate::db::models::LetterUpdate;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
-use crate::http::AppState;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::LetterView;
 use crate::service::updates::{self, UpdateRequest};
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{page_csrf, render, see_other, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route(
@@ -53,23 +53,18 @@ struct SentParam {
     sent: Option<i64>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn dashboard(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     status: StatusCode,
     form: &UpdateRequest,
     errors: FormErrors,
     problem: Option<String>,
     message: Option<String>,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
-    let (letter, items) = state
-        .db
-        .run(move |conn| {
-            let (letter, items) = updates::list(conn, &actor, &slug)?;
+) -> PageReply {
+    let (letter, items) = dash
+        .read(move |conn, actor| {
+            let (letter, items) = updates::list(conn, actor, &slug)?;
             // Rendered here, on the blocking pool, not on the async executor's threads.
             let items: Vec<_> = (items.into_iter())
                 .map(|u| {
@@ -80,20 +75,20 @@ async fn dashboard(
             Ok((letter, items))
         })
         .await?;
-    let (csrf, builder) = page_csrf(req, state, status);
-    let can_send = session
+    let (csrf, builder) = dash.page(status);
+    let can_send = dash
         .actor
         .can(&letter.coalition.id, Permission::ManageLetters)
         && letter.state() != LetterState::Draft;
     render(
         builder,
         &DashboardPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             letter: &letter,
             items,
             can_send,
-            per_day: state.updates_per_letter_per_day,
+            per_day: dash.state.updates_per_letter_per_day,
             form,
             errors,
             problem,
@@ -103,52 +98,30 @@ async fn dashboard(
 }
 
 async fn dashboard_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<SentParam>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let message = query
         .sent
         .map(|n| format!("The update is on its way to {n} signer(s)."));
-    dashboard(
-        &req,
-        &state,
-        &session,
-        slug.into_inner(),
-        StatusCode::OK,
-        &UpdateRequest::default(),
-        FormErrors::default(),
-        None,
-        message,
-    )
-    .await
+    let (form, errors) = (UpdateRequest::default(), FormErrors::default());
+    let slug = slug.into_inner();
+    dashboard(&dash, slug, StatusCode::OK, &form, errors, None, message).await
 }
 
-async fn dashboard_send(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+async fn dashboard_send(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
-    let posted = form::parse_for::<UpdateRequest>(
-        &req,
-        &state,
-        &session.actor,
-        Subject::letter(&slug),
-        Permission::ManageLetters,
-        pairs.into_inner(),
-    )
-    .await?;
-    let request = posted.data;
-    let (per_day, actor) = (state.updates_per_letter_per_day, session.actor.clone());
+    let letter = Subject::letter(&slug);
+    let posted = dash.post_for::<UpdateRequest>(letter, Permission::ManageLetters, pairs.0);
+    let request = posted.await?.data;
+    let per_day = dash.state.updates_per_letter_per_day;
     let (letter, sent) = (slug.clone(), request.clone());
-    let result = state
-        .command(
-            move |conn, keys| updates::send(conn, &keys.tokens, &actor, &letter, &sent, per_day),
+    let result = dash
+        .write(
+            move |conn, keys, actor| {
+                updates::send(conn, &keys.tokens, actor, &letter, &sent, per_day)
+            },
             |_| After::nothing().and_mail(),
         )
         .await;
@@ -166,10 +139,8 @@ async fn dashboard_send(
                 }
                 _ => return Err(e.into()),
             };
-            let mut response = dashboard(
-                &req, &state, &session, slug, status, &request, errors, problem, None,
-            )
-            .await?;
+            let mut response =
+                dashboard(&dash, slug, status, &request, errors, problem, None).await?;
             if let AppError::RateLimited {
                 retry_after_secs, ..
             } = e

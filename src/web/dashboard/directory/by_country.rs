@@ -14,24 +14,19 @@ pub(super) struct CountryPage<'a> {
 
 /// The territories, read-only: every coalition's country lists share them, so adding and
 /// removing one is the operator's (issue 18, finding 7).
-pub(super) async fn country_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-) -> Result<HttpResponse, PageError> {
-    session.actor.require_anywhere(Permission::ReadPrivate)?;
-    let territories = state
-        .db
-        .run(countries::all)
+pub(super) async fn country_page(dash: Dashboard) -> PageReply {
+    dash.actor.require_anywhere(Permission::ReadPrivate)?;
+    let territories = dash
+        .read(|conn, _| countries::all(conn))
         .await?
         .into_iter()
         .filter(|c| c.is_iso == 0)
         .collect();
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    let (csrf, builder) = dash.page(StatusCode::OK);
     render(
         builder,
         &CountryPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             territories,
         },

@@ -30,35 +30,28 @@ pub(super) struct MembersPage<'a> {
     errors: FormErrors,
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn members_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     slug: String,
     page: PageRequest,
     status: StatusCode,
     organisation: String,
     message: Option<&str>,
     errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let actor = session.actor.clone();
-    let (coalition, list) = state
-        .db
-        .run(move |conn| {
-            let list = organisations::members(conn, &actor, &slug, page)?;
+) -> PageReply {
+    let (coalition, list) = dash
+        .read(move |conn, actor| {
+            let list = organisations::members(conn, actor, &slug, page)?;
             Ok((coalitions::find(conn, &slug)?, list))
         })
         .await?;
-    let (csrf, builder) = page_csrf(req, state, status);
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &MembersPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
-            can_link: session
-                .actor
-                .can(&coalition.id, Permission::ManageDirectory),
+            can_link: dash.actor.can(&coalition.id, Permission::ManageDirectory),
             coalition,
             page: list.map(|member| MemberRow {
                 key: key_of(&member.organisation.organisation).to_string(),
@@ -72,16 +65,12 @@ pub(super) async fn members_page(
 }
 
 pub(super) async fn members(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<MembersQuery>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     members_page(
-        &req,
-        &state,
-        &session,
+        &dash,
         slug.into_inner(),
         PageRequest::clamped(query.page),
         StatusCode::OK,
@@ -92,63 +81,46 @@ pub(super) async fn members(
     .await
 }
 
-pub(super) async fn link(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    slug: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+pub(super) async fn link(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let pairs = pairs.into_inner();
     let typed = field(&pairs, "organisation");
-    let data = posted::<LinkFields>(&req, pairs)?;
-    let (actor, coalition) = (session.actor.clone(), slug.clone());
-    let result = form::run(
-        &state,
-        data.and_then(LinkFields::parse),
-        move |conn, _, organisation| organisations::link(conn, &actor, &coalition, &organisation),
-        |_| After::nothing(),
-    )
-    .await;
+    let data = posted::<LinkFields>(&dash, pairs)?;
+    let coalition = slug.clone();
+    let result = dash
+        .submit(
+            data.and_then(LinkFields::parse),
+            move |conn, _, actor, organisation| {
+                organisations::link(conn, actor, &coalition, &organisation)
+            },
+            |_| After::nothing(),
+        )
+        .await;
     match result {
         Ok(_) => Ok(see_other(format!(
             "/dashboard/coalitions/{slug}/organisations?done=linked"
         ))),
         Err(e) => {
             let (status, errors) = on_form(e, "organisation")?;
-            members_page(
-                &req,
-                &state,
-                &session,
-                slug,
-                PageRequest::default(),
-                status,
-                typed,
-                None,
-                errors,
-            )
-            .await
+            let page = PageRequest::default();
+            members_page(&dash, slug, page, status, typed, None, errors).await
         }
     }
 }
 
 pub(super) async fn unlink(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
+    dash: Dashboard,
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
-    crate::web::csrf::verify(&req, &button.csrf_token)?;
+) -> PageReply {
+    dash.button(&button)?;
     let (slug, organisation) = path.into_inner();
-    let (actor, coalition) = (session.actor.clone(), slug.clone());
-    state
-        .command(
-            move |conn, _| organisations::unlink(conn, &actor, &coalition, &organisation),
-            |_| After::nothing(),
-        )
-        .await?;
+    let coalition = slug.clone();
+    dash.write(
+        move |conn, _, actor| organisations::unlink(conn, actor, &coalition, &organisation),
+        |_| After::nothing(),
+    )
+    .await?;
     Ok(see_other(format!(
         "/dashboard/coalitions/{slug}/organisations?done=unlinked"
     )))

@@ -15,7 +15,7 @@ use crate::http::state::After;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use members::*;
 use serde::de::DeserializeOwned;
@@ -24,15 +24,15 @@ use serde::Deserialize;
 use crate::db::models::{Coalition, Country, Organisation};
 use crate::domain::{OrgName, Permission, Verification};
 use crate::error::{AppError, FieldCollector, FieldErrors};
-use crate::http::AppState;
 use crate::service::access::UserActor;
 use crate::service::organisations::LinkFields;
 use crate::service::organisations::{self, MemberView, OrganisationFilter, OrganisationView};
 use crate::service::organisations::{MergeFields, NewOrganisationFields, OrganisationPatchFields};
 use crate::service::{coalitions, countries, Page, PageRequest};
-use crate::web::form;
-use crate::web::session::{FormErrors, SignedIn};
-use crate::web::{page_csrf, render, see_other, status_of, ButtonForm, PageError};
+use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
+use crate::web::{render, see_other, status_of, ButtonForm, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
@@ -96,19 +96,33 @@ fn notice(done: &str) -> Option<&'static str> {
 /// A posted form in the API's request type `T`: a missing or wrong CSRF token is a 403 page at
 /// once; a field that cannot be read (unknown, or not text) is a message, like any invalid one.
 fn posted<T: DeserializeOwned>(
-    req: &HttpRequest,
+    dash: &Dashboard,
     pairs: Vec<(String, String)>,
 ) -> Result<Result<T, AppError>, PageError> {
-    match form::parse::<T>(req, pairs) {
+    match dash.post::<T>(pairs) {
         Ok(posted) => Ok(Ok(posted.data)),
         Err(e @ AppError::Validation(_)) => Ok(Err(e)),
         Err(e) => Err(e.into()),
     }
 }
 
+/// [`posted`] for a change to the directory: the CSRF token, then the role to edit it (403),
+/// whatever the fields hold.
+fn edit_posted<T: DeserializeOwned>(
+    dash: &Dashboard,
+    pairs: Vec<(String, String)>,
+) -> Result<Result<T, AppError>, PageError> {
+    let data = posted::<T>(dash, pairs)?;
+    dash.actor.require_anywhere(Permission::ManageDirectory)?;
+    Ok(data)
+}
+
 /// A failed post shown on its form: invalid fields (422), or a duplicate (409) with its message
 /// under `conflict_field`. Anything else (403, 404, a missing CSRF token) is an error page.
-fn on_form(e: AppError, conflict_field: &str) -> Result<(StatusCode, FormErrors), PageError> {
+pub(in crate::web::dashboard) fn on_form(
+    e: AppError,
+    conflict_field: &str,
+) -> Result<(StatusCode, FormErrors), PageError> {
     match e {
         AppError::Validation(fields) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors(fields))),
         AppError::Conflict { message, .. } => {
@@ -192,15 +206,10 @@ struct ListPage<'a> {
     errors: FormErrors,
 }
 
-async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
-    session.actor.require_anywhere(Permission::ReadPrivate)?;
+async fn list(dash: Dashboard, query: web::Query<ListQuery>) -> PageReply {
+    dash.actor.require_anywhere(Permission::ReadPrivate)?;
     let query = query.into_inner();
-    let all = state.countries.get(&state.db).await?;
+    let all = dash.state.countries.get(&dash.state.db).await?;
     // The API's filter rules: a two-letter code, and words of a name.
     let mut checks = FieldCollector::new();
     let country = checks.optional(
@@ -216,15 +225,13 @@ async fn list(
         Err(e) => FormErrors::from_error(&e).unwrap_or_default(),
     };
     let page = PageRequest::clamped(query.page);
-    let roles: Vec<String> = session.me().roles.iter().map(|(c, _)| c.clone()).collect();
+    let roles: Vec<String> = dash.me().roles.iter().map(|(c, _)| c.clone()).collect();
     let search = errors.is_empty();
-    let actor = session.actor.clone();
-    let (list, coalitions) = state
-        .db
-        .run(move |conn| {
+    let (list, coalitions) = dash
+        .read(move |conn, actor| {
             let list = if search {
                 let mut list = organisations::list(conn, &OrganisationFilter { country, q }, page)?;
-                organisations::seen_by(conn, &actor, &mut list.items)?;
+                organisations::seen_by(conn, actor, &mut list.items)?;
                 list
             } else {
                 Page::new(Vec::new(), page, 0)
@@ -240,17 +247,17 @@ async fn list(
             Ok((list, mine))
         })
         .await?;
-    let (csrf, builder) = page_csrf(&req, &state, status_of(&errors));
+    let (csrf, builder) = dash.page(status_of(&errors));
     render(
         builder,
         &ListPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             q: &query.q,
             country: &query.country,
             countries: &all,
             page: list.map(Row::of),
-            can_edit: session.actor.can_anywhere(Permission::ManageDirectory),
+            can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
             coalitions,
             message: notice(&query.done),
             errors,
@@ -306,18 +313,16 @@ struct NewPage<'a> {
 }
 
 fn new_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     status: StatusCode,
     form: OrganisationFormValues,
     errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let (csrf, builder) = page_csrf(req, state, status);
+) -> PageReply {
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &NewPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             form,
             errors,
@@ -325,49 +330,27 @@ fn new_page(
     )
 }
 
-async fn new_organisation(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-) -> Result<HttpResponse, PageError> {
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
+async fn new_organisation(dash: Dashboard) -> PageReply {
+    dash.actor.require_anywhere(Permission::ManageDirectory)?;
     let form = OrganisationFormValues {
         verification: Verification::Unverified.as_str().into(),
         ..OrganisationFormValues::default()
     };
-    new_page(
-        &req,
-        &state,
-        &session,
-        StatusCode::OK,
-        form,
-        FormErrors::default(),
-    )
+    new_page(&dash, StatusCode::OK, form, FormErrors::default())
 }
 
-async fn create(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
     let pairs = pairs.into_inner();
     let values = OrganisationFormValues::from_pairs(&pairs);
-    let data = posted::<NewOrganisationFields>(&req, pairs)?;
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
-    let all = state.countries.get(&state.db).await?;
-    let actor = session.actor.clone();
-    let result = form::run(
-        &state,
-        data.and_then(|d| d.parse(&all)),
-        move |conn, _, input| organisations::create(conn, &actor, input),
-        |_| After::nothing(),
-    )
-    .await;
+    let data = edit_posted::<NewOrganisationFields>(&dash, pairs)?;
+    let all = dash.state.countries.get(&dash.state.db).await?;
+    let result = dash
+        .submit(
+            data.and_then(|d| d.parse(&all)),
+            |conn, _, actor, input| organisations::create(conn, actor, input),
+            |_| After::nothing(),
+        )
+        .await;
     match result {
         Ok(view) => Ok(see_other(format!(
             "{}?done=created",
@@ -375,7 +358,7 @@ async fn create(
         ))),
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
-            new_page(&req, &state, &session, status, values, errors)
+            new_page(&dash, status, values, errors)
         }
     }
 }
@@ -395,39 +378,29 @@ struct OrganisationPage<'a> {
 }
 
 /// An organisation, for someone who may read the directory.
-async fn load(
-    state: &AppState,
-    session: &SignedIn,
-    key: String,
-) -> Result<OrganisationView, AppError> {
-    session.actor.require_anywhere(Permission::ReadPrivate)?;
-    let actor = session.actor.clone();
-    state
-        .db
-        .run(move |conn| organisations::find_for(conn, &actor, &key))
+async fn load(dash: &Dashboard, key: String) -> Result<OrganisationView, AppError> {
+    dash.actor.require_anywhere(Permission::ReadPrivate)?;
+    dash.read(move |conn, actor| organisations::find_for(conn, actor, &key))
         .await
 }
 
-#[allow(clippy::too_many_arguments)]
 fn organisation_page(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &SignedIn,
+    dash: &Dashboard,
     status: StatusCode,
     view: OrganisationView,
     form: Option<OrganisationFormValues>,
     into: String,
     message: Option<&str>,
     errors: FormErrors,
-) -> Result<HttpResponse, PageError> {
-    let (csrf, builder) = page_csrf(req, state, status);
+) -> PageReply {
+    let (csrf, builder) = dash.page(status);
     render(
         builder,
         &OrganisationPage {
-            me: session.me(),
+            me: dash.me(),
             csrf: &csrf.token,
             path: organisation_path(&view.organisation),
-            can_edit: session.actor.can_anywhere(Permission::ManageDirectory),
+            can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
             form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
             view,
             into,
@@ -437,18 +410,10 @@ fn organisation_page(
     )
 }
 
-async fn show(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    key: web::Path<String>,
-    notice: web::Query<Notice>,
-) -> Result<HttpResponse, PageError> {
-    let view = load(&state, &session, key.into_inner()).await?;
+async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice>) -> PageReply {
+    let view = load(&dash, key.into_inner()).await?;
     organisation_page(
-        &req,
-        &state,
-        &session,
+        &dash,
         StatusCode::OK,
         view,
         None,
@@ -458,30 +423,23 @@ async fn show(
     )
 }
 
-async fn update(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    key: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
     let pairs = pairs.into_inner();
     let values = OrganisationFormValues::from_pairs(&pairs);
-    let data = posted::<OrganisationPatchFields>(&req, pairs)?;
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
-    let view = load(&state, &session, key.into_inner()).await?;
-    let all = state.countries.get(&state.db).await?;
-    let (actor, id) = (session.actor.clone(), view.organisation.id.clone());
-    let result = form::run(
-        &state,
-        data.and_then(|d| d.parse(&all)),
-        move |conn, keys, changes| organisations::update(conn, &keys.ledger, &actor, &id, changes),
-        // Its name, country and verification show in every list it is on.
-        |_| After::every_letter(),
-    )
-    .await;
+    let data = edit_posted::<OrganisationPatchFields>(&dash, pairs)?;
+    let view = load(&dash, key.into_inner()).await?;
+    let all = dash.state.countries.get(&dash.state.db).await?;
+    let id = view.organisation.id.clone();
+    let result = dash
+        .submit(
+            data.and_then(|d| d.parse(&all)),
+            move |conn, keys, actor, changes| {
+                organisations::update(conn, &keys.ledger, actor, &id, changes)
+            },
+            // Its name, country and verification show in every list it is on.
+            |_| After::every_letter(),
+        )
+        .await;
     match result {
         Ok(updated) => Ok(see_other(format!(
             "{}?done=saved",
@@ -489,43 +447,27 @@ async fn update(
         ))),
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
-            organisation_page(
-                &req,
-                &state,
-                &session,
-                status,
-                view,
-                Some(values),
-                String::new(),
-                None,
-                errors,
-            )
+            let form = Some(values);
+            organisation_page(&dash, status, view, form, String::new(), None, errors)
         }
     }
 }
 
-async fn merge(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    session: SignedIn,
-    key: web::Path<String>,
-    pairs: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, PageError> {
+async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
     let pairs = pairs.into_inner();
     let into_typed = field(&pairs, "into");
-    let data = posted::<MergeFields>(&req, pairs)?;
-    session
-        .actor
-        .require_anywhere(Permission::ManageDirectory)?;
-    let view = load(&state, &session, key.into_inner()).await?;
-    let (actor, id) = (session.actor.clone(), view.organisation.id.clone());
-    let result = form::run(
-        &state,
-        data.and_then(MergeFields::parse),
-        move |conn, keys, into| organisations::merge(conn, &keys.ledger, &actor, &id, &into),
-        |_| After::every_letter(),
-    )
-    .await;
+    let data = edit_posted::<MergeFields>(&dash, pairs)?;
+    let view = load(&dash, key.into_inner()).await?;
+    let id = view.organisation.id.clone();
+    let result = dash
+        .submit(
+            data.and_then(MergeFields::parse),
+            move |conn, keys, actor, into| {
+                organisations::merge(conn, &keys.ledger, actor, &id, &into)
+            },
+            |_| After::every_letter(),
+        )
+        .await;
     match result {
         Ok(outcome) => Ok(see_other(format!(
             "{}?done=merged",
@@ -533,9 +475,7 @@ async fn merge(
         ))),
         Err(e) => {
             let (status, errors) = on_form(e, "into")?;
-            organisation_page(
-                &req, &state, &session, status, view, None, into_typed, None, errors,
-            )
+            organisation_page(&dash, status, view, None, into_typed, None, errors)
         }
     }
 }
