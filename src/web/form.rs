@@ -113,43 +113,6 @@ pub fn local_time_as_utc(value: &str) -> String {
     }
 }
 
-/// Transitional: [`parse_checked`] with the state and actor apart.
-pub async fn parse_for<T: DeserializeOwned>(
-    req: &HttpRequest,
-    state: &crate::http::AppState,
-    actor: &crate::service::access::Actor,
-    subject: Subject,
-    permission: Permission,
-    pairs: Vec<(String, String)>,
-) -> Result<Posted<T>, AppError> {
-    let (csrf_token, action, object) = split(pairs);
-    csrf::verify(req, &csrf_token)?;
-    crate::service::access::check_in(&state.db, actor, subject, permission).await?;
-    let data = deserialize(object)?;
-    Ok(Posted { action, data })
-}
-
-/// Transitional: a write through [`crate::http::AppState::command`] with a parsed input.
-pub async fn run<I, T, W, A>(
-    state: &crate::http::AppState,
-    parsed: Result<I, AppError>,
-    write: W,
-    after: A,
-) -> Result<T, AppError>
-where
-    I: Send + 'static,
-    T: Send + 'static,
-    W: FnOnce(&mut crate::db::DbConnection, &crate::http::state::Keys, I) -> Result<T, AppError>
-        + Send
-        + 'static,
-    A: FnOnce(&T) -> crate::http::state::After,
-{
-    let input = parsed?;
-    state
-        .command(move |conn, keys| write(conn, keys, input), after)
-        .await
-}
-
 /// A form post's fields as posted, in order (a field may repeat: checkboxes).
 pub type Pairs = actix_web::web::Form<Vec<(String, String)>>;
 
