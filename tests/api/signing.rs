@@ -309,6 +309,28 @@ db_test!(
         assert_eq!(status, 422);
         assert!(body["error"]["fields"].is_object());
 
+        // An address that cannot receive mail is refused on its field, whatever else is right.
+        for unreachable in ["name@host", "name@intranet.local", "name@example.con"] {
+            let (status, body) = status_json(
+                app.sign(
+                    &letter,
+                    &json!({
+                        "organisation_name": "Reachable Org",
+                        "country": "FR",
+                        "representative_name": "Ana",
+                        "email": unreachable,
+                        "consent": true,
+                    }),
+                )
+                .await,
+            )
+            .await;
+            assert_eq!(status, 422, "{unreachable}: {body}");
+            let fields = body["error"]["fields"].as_object().unwrap();
+            assert_eq!(fields.keys().collect::<Vec<_>>(), ["email"], "{body}");
+            assert!(fields["email"][0].as_str().unwrap().contains("cannot receive mail"), "{body}");
+        }
+
         // The form shows each error next to its field and keeps what was typed.
         let (_, csrf) = form_page(&app, "/letters/l").await;
         let r = post_form(
