@@ -48,6 +48,12 @@ string_enum!(
         /// To the signer of an organisation's live signature: another mailbox confirmed a
         /// signature for the same organisation, held for the coalition to decide.
         SignatureContested => "signature_contested",
+        /// To an address that asked to sign a letter it already signs (for this organisation or
+        /// another): what it signed, and its withdraw link.
+        AlreadySigned => "signature_already_signed",
+        /// To a colleague's address at the organisation's domain: the organisation is already on
+        /// the letter; ask the colleague or write to the coalition. Names no one.
+        AlreadyListed => "signature_already_listed",
         /// A coordinator's invitation to sign, with its personal link.
         Invitation => "invitation",
         /// A reminder of an invitation not signed yet.

@@ -343,3 +343,90 @@ mod tests {
         }
     }
 }
+
+/// To an address that asked to sign a letter it already signs (issue 22): what it signed, and
+/// how to withdraw.
+pub struct AlreadySignedMail<'a> {
+    pub letter_title: &'a str,
+    pub letter_url: &'a str,
+    pub organisation_name: &'a str,
+    pub representative_name: &'a str,
+    /// Where the signature stands, in words ("on the list since 3 December 2026").
+    pub standing: &'a str,
+    /// Not confirmed yet.
+    pub pending: bool,
+    pub withdraw_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/signature_already_signed.txt")]
+struct AlreadySignedText<'a> {
+    m: &'a AlreadySignedMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/signature_already_signed.html")]
+struct AlreadySignedHtml<'a> {
+    m: &'a AlreadySignedMail<'a>,
+}
+
+impl AlreadySignedMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String), AppError> {
+        let subject = format!("You signed already: {}", self.letter_title);
+        let text = AlreadySignedText { m: self }.render();
+        let html = AlreadySignedHtml { m: self }.render();
+        rendered(subject, text, html)
+    }
+}
+
+/// To a colleague's address at the domain of an organisation that signed a letter already
+/// (issue 22): the organisation and since when, naming no one.
+pub struct AlreadyListedMail<'a> {
+    pub letter_title: &'a str,
+    pub letter_url: &'a str,
+    pub organisation_name: &'a str,
+    /// When it was listed; `None` while the signature awaits confirmation or review.
+    pub since: Option<String>,
+    pub coalition_name: &'a str,
+    pub coalition_website: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "email/signature_already_listed.txt")]
+struct AlreadyListedText<'a> {
+    m: &'a AlreadyListedMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/signature_already_listed.html")]
+struct AlreadyListedHtml<'a> {
+    m: &'a AlreadyListedMail<'a>,
+}
+
+impl AlreadyListedMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String), AppError> {
+        let subject = format!(
+            "{} signed already: {}",
+            self.organisation_name, self.letter_title
+        );
+        let text = AlreadyListedText { m: self }.render();
+        let html = AlreadyListedHtml { m: self }.render();
+        rendered(subject, text, html)
+    }
+}
+
+/// A subject with its rendered text and HTML parts.
+fn rendered(
+    subject: String,
+    text: askama::Result<String>,
+    html: askama::Result<String>,
+) -> Result<(String, String, String), AppError> {
+    let unexpected = |e: askama::Error| AppError::Unexpected(e.into());
+    Ok((
+        subject,
+        text.map_err(unexpected)?,
+        html.map_err(unexpected)?,
+    ))
+}

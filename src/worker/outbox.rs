@@ -232,6 +232,17 @@ pub fn prepare(
             ));
         }
     }
+    if mail.kind == MailKind::AlreadySigned.as_str()
+        || mail.kind == MailKind::AlreadyListed.as_str()
+    {
+        // "Signed already" would be false once the signature it names has ended.
+        let view = signatures::find_by_id(conn, signature_id(mail)?)?;
+        if !view.state().is_live() {
+            return Ok(Prepared::Skip(
+                "the signature it names ended before the mail went out",
+            ));
+        }
+    }
     if mail.kind == MailKind::Update.as_str() {
         let view = signatures::find_by_id(conn, signature_id(mail)?)?;
         if let Err(reason) = updates::still_subscribed(&view) {
@@ -305,6 +316,47 @@ pub fn render(
                 withdraw_url: &withdraw_url,
             };
             (content.render()?, Some(withdraw_url), None)
+        }
+        MailKind::AlreadySigned => {
+            let view = signatures::find_by_id(conn, signature_id(mail)?)?;
+            let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
+            let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
+            let state = view.state();
+            let standing = match (state, view.signature.published_at) {
+                (SignatureState::Published, Some(at)) => {
+                    format!("it is on the list since {}", at.format("%-d %B %Y"))
+                }
+                (SignatureState::Pending, _) => "it awaits your confirmation".to_string(),
+                _ => "it is confirmed and awaits the coalition's review".to_string(),
+            };
+            let content = templates::AlreadySignedMail {
+                letter_title: &view.letter.title,
+                letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
+                organisation_name: &view.organisation.name,
+                representative_name: &view.signature.representative_name,
+                standing: &standing,
+                pending: state == SignatureState::Pending,
+                withdraw_url: &withdraw_url,
+            };
+            (content.render()?, Some(withdraw_url), None)
+        }
+        MailKind::AlreadyListed => {
+            let view = signatures::find_by_id(conn, signature_id(mail)?)?;
+            let coalition = crate::service::coalitions::find(conn, &view.letter.coalition_id)?;
+            let letter_url = format!("{public_url}/letters/{}", view.letter.slug);
+            let since = (view.state() == SignatureState::Published)
+                .then_some(view.signature.published_at)
+                .flatten()
+                .map(|at| at.format("%-d %B %Y").to_string());
+            let content = templates::AlreadyListedMail {
+                letter_title: &view.letter.title,
+                letter_url: &letter_url,
+                organisation_name: &view.organisation.name,
+                since,
+                coalition_name: &coalition.name,
+                coalition_website: coalition.website.as_deref(),
+            };
+            (content.render()?, Some(letter_url), None)
         }
         MailKind::Invitation | MailKind::InvitationReminder => {
             let invitation_id = mail

@@ -126,7 +126,8 @@ db_test!(
         let letter = app.open_letter("l", "auto").await;
         let mut answers = HashSet::new();
         // Issue 18, finding 5: only the address that signed gets its link again; a colleague's
-        // (or a squatter's) request re-sends nothing.
+        // (or a squatter's) request never re-sends it. Issue 22: the colleague's mailbox is told
+        // the truth instead, naming no one.
         for i in [0, 1, 0, 2, 0, 0, 0] {
             let email = format!("person{i}@amnesty.example.org");
             let (status, body) =
@@ -135,13 +136,29 @@ db_test!(
             answers.insert(body.to_string());
         }
         assert_eq!(answers.len(), 1, "the answers differ: {answers:?}");
-        let mails = app.mail.wait_for(3).await;
+        let mails = app.mail.wait_for(5).await;
         settle().await;
-        assert_eq!(app.mail.mails().len(), 3, "more than the cap");
-        // Re-sends go to the address that signed first, never to a newcomer.
-        assert!(mails.iter().all(|m| m.to == ["person0@amnesty.example.org"]));
-        let tokens: HashSet<String> = mails.iter().map(|m| m.token("confirm")).collect();
+        assert_eq!(app.mail.mails().len(), 5, "more than the cap");
+        let to = |who: &str| -> Vec<crate::mail::ReceivedMail> {
+            let address = format!("{who}@amnesty.example.org");
+            app.mail.mails().into_iter().filter(|m| m.to == [address.clone()]).collect()
+        };
+        // Confirmation links go to the address that signed first, up to the cap of 3.
+        let confirmations = to("person0");
+        assert_eq!(confirmations.len(), 3);
+        let tokens: HashSet<String> = confirmations.iter().map(|m| m.token("confirm")).collect();
         assert_eq!(tokens.len(), 1, "one signature, one link");
+        // Each colleague got one mail that says the organisation signed already, with no link
+        // of the signature and no one's name or address.
+        for colleague in ["person1", "person2"] {
+            let told = to(colleague);
+            assert_eq!(told.len(), 1, "{colleague}: {mails:?}");
+            let m = &told[0];
+            assert!(m.subject.starts_with("Amnesty International signed already"), "{}", m.subject);
+            assert!(m.text.contains("awaits confirmation"), "{}", m.text);
+            assert!(!m.text.contains("/signatures/"), "a link of the signature: {}", m.text);
+            assert!(!m.text.contains("person0") && !m.html.contains("person0"));
+        }
 
         let token = tokens.into_iter().next().unwrap();
         let (status, body) = status_json(
@@ -161,10 +178,58 @@ db_test!(
         .await;
         assert_eq!(status, 202);
         assert!(answers.contains(&again.to_string()));
+        let told = app.mail.wait_for(6).await;
+        let late = told.iter().find(|m| m.to == ["late@amnesty.example.org"]).expect("a mail to late@");
+        assert!(late.text.contains("it is on the list since"), "{}", late.text);
+        // The address that signed has had its 3 mails: asking again sends nothing more.
+        app.sign(&letter, &signer("Amnesty International", "FR", "person0@amnesty.example.org")).await;
         settle().await;
-        assert_eq!(app.mail.mails().len(), 3, "a confirmed signature gets no mail");
+        assert_eq!(app.mail.mails().len(), 6, "past the cap");
         assert_eq!(app.signatories(&letter).await["total"], 1);
         assert_eq!(app.total("/api/v1/organisations").await, 1);
+    }
+);
+
+db_test!(
+    async fn an_address_that_signed_already_is_told_what_it_signed_with_its_withdraw_link(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let ana = "ana@privacy.example.org";
+        let (status, first) = status_json(app.sign(&letter, &signer("Privacy First", "NL", ana)).await).await;
+        assert_eq!(status, 202);
+        let confirm = app.mail.wait_for(1).await[0].token("confirm");
+        // The same address for another organisation: the same answer, and a true mail.
+        let (status, second) = status_json(app.sign(&letter, &signer("Other Org", "BE", ana)).await).await;
+        assert_eq!(status, 202);
+        assert_eq!(first, second, "the answer tells nothing");
+        let mails = app.mail.wait_for(2).await;
+        let told = &mails[1];
+        assert_eq!(told.to, [ana]);
+        assert!(told.subject.starts_with("You signed already"), "{}", told.subject);
+        assert!(told.text.contains("on behalf of Privacy First"), "{}", told.text);
+        assert!(told.text.contains("awaits your confirmation"), "{}", told.text);
+        assert!(!told.text.contains("Other Org"), "{}", told.text);
+        // Its withdraw link is the signature's own.
+        let withdraw = told.token("withdraw");
+        assert_eq!(withdraw, mails[0].token("withdraw"));
+        assert_eq!(app.total("/api/v1/organisations").await, 1, "Other Org was not created");
+
+        // Once listed, the mail says since when.
+        let (status, _) = status_json(
+            app.client.post(app.url("/api/v1/signatures/confirm")).json(&json!({"token": confirm})).send().await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        app.sign(&letter, &signer("Privacy First", "NL", ana)).await;
+        let mails = app.mail.wait_for(3).await;
+        assert!(mails[2].text.contains("it is on the list since"), "{}", mails[2].text);
+
+        // The link in that mail withdraws it.
+        let (status, _) = status_json(
+            app.client.post(app.url("/api/v1/signatures/withdraw")).json(&json!({"token": withdraw})).send().await.unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(app.signatories(&letter).await["total"], 0);
     }
 );
 
@@ -318,6 +383,7 @@ db_test!(
                         "organisation_name": "Reachable Org",
                         "country": "FR",
                         "representative_name": "Ana",
+                        "representative_role": "Director",
                         "email": unreachable,
                         "consent": true,
                     }),

@@ -73,6 +73,11 @@ pub enum SignOutcome {
     /// says so. Once confirmed it is never listed by itself; the coalition decides (issue 18,
     /// finding 5).
     Held,
+    /// Nothing new to sign: a mail told the address what is already so, since the page says the
+    /// same in every case (issue 22): this address already signs the letter
+    /// ([`MailKind::AlreadySigned`]), or a colleague's signature lists the organisation
+    /// ([`MailKind::AlreadyListed`]). Up to the re-send cap, as confirmations.
+    Told,
 }
 
 type StateIs = diesel::dsl::Eq<signatures::state, &'static str>;

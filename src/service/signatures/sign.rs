@@ -24,8 +24,8 @@ pub fn sign(
         let email_key = crate::domain::abuse::email_key(input.email.as_str());
         match live {
             None => {
-                if own_live_signature(conn, &letter, &email_key)?.is_some() {
-                    return Ok(SignOutcome::Unchanged);
+                if let Some(own) = own_live_signature(conn, &letter, &email_key)? {
+                    return tell_already_signed(conn, policy, &own);
                 }
                 check_domain_cap(conn, policy, &input)?;
                 let organisation = find_or_create_organisation(conn, &input)?;
@@ -51,7 +51,7 @@ pub fn sign(
                 hold(conn, key, policy, &letter, &sig, input, &email_key)
             }
             // A colleague's address at the same domain: the organisation signs already.
-            Some(_) => Ok(SignOutcome::Unchanged),
+            Some(sig) => tell_already_listed(conn, policy, &sig, &input.email),
         }
     });
     match result {
@@ -84,24 +84,19 @@ pub(super) fn live_signature(
         .optional()?)
 }
 
-/// Re-send an unconfirmed signature's link to its own address, up to the cap; nothing for one
-/// already confirmed.
+/// Re-send an unconfirmed signature's link to its own address, up to the cap; to a confirmed
+/// one's, the mail that says it signed already.
 pub(super) fn resend(
     conn: &mut DbConnection,
     policy: &SigningPolicy,
     sig: &Signature,
 ) -> Result<SignOutcome, AppError> {
-    if sig.state != SignatureState::Pending.as_str()
-        || sig.confirmations_sent >= policy.max_confirmation_sends
-    {
+    if sig.state != SignatureState::Pending.as_str() {
+        return tell_already_signed(conn, policy, sig);
+    }
+    if !count_a_send(conn, policy, sig)? {
         return Ok(SignOutcome::Unchanged);
     }
-    diesel::update(signatures::table.find(&sig.id))
-        .set((
-            signatures::confirmations_sent.eq(sig.confirmations_sent + 1),
-            signatures::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
     outbox::enqueue(
         conn,
         MailKind::SignatureConfirmation,
@@ -109,6 +104,65 @@ pub(super) fn resend(
         Some(&sig.id),
     )?;
     Ok(SignOutcome::Resent)
+}
+
+/// Count one more mail to a signature's own address against the re-send cap; false (and
+/// nothing counted) once the cap is reached.
+fn count_a_send(
+    conn: &mut DbConnection,
+    policy: &SigningPolicy,
+    sig: &Signature,
+) -> Result<bool, AppError> {
+    if sig.confirmations_sent >= policy.max_confirmation_sends {
+        return Ok(false);
+    }
+    diesel::update(signatures::table.find(&sig.id))
+        .set((
+            signatures::confirmations_sent.eq(sig.confirmations_sent + 1),
+            signatures::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// The address of the live signature `own` asked to sign its letter again (for the same
+/// organisation once confirmed, or for another): a mail to it that says what it signed, with its
+/// withdraw link, up to the re-send cap (issue 22: the page says the same in every case, so the
+/// mailbox must learn the truth).
+fn tell_already_signed(
+    conn: &mut DbConnection,
+    policy: &SigningPolicy,
+    own: &Signature,
+) -> Result<SignOutcome, AppError> {
+    if !count_a_send(conn, policy, own)? {
+        return Ok(SignOutcome::Unchanged);
+    }
+    outbox::enqueue(conn, MailKind::AlreadySigned, &own.email, Some(&own.id))?;
+    Ok(SignOutcome::Told)
+}
+
+/// A colleague at the domain of the organisation's live signature `sig` asked to sign: a mail to
+/// the colleague's address that the organisation is on the letter already (since when), naming
+/// no one, up to the re-send cap per address and signature.
+fn tell_already_listed(
+    conn: &mut DbConnection,
+    policy: &SigningPolicy,
+    sig: &Signature,
+    email: &crate::domain::EmailAddress,
+) -> Result<SignOutcome, AppError> {
+    use crate::db::schema::outbox as mails;
+    let recipient = email.as_str();
+    let told: i64 = mails::table
+        .filter(mails::kind.eq(MailKind::AlreadyListed.as_str()))
+        .filter(mails::signature_id.eq(&sig.id))
+        .filter(mails::recipient.eq(recipient))
+        .count()
+        .get_result(conn)?;
+    if told >= i64::from(policy.max_confirmation_sends) {
+        return Ok(SignOutcome::Unchanged);
+    }
+    outbox::enqueue(conn, MailKind::AlreadyListed, recipient, Some(&sig.id))?;
+    Ok(SignOutcome::Told)
 }
 
 /// Whether a sign request from the address `email_key` contests the organisation's live
@@ -140,7 +194,7 @@ pub(super) fn hold(
         } else if pending && own.organisation_id == contested.organisation_id {
             return resend(conn, policy, &own);
         } else {
-            return Ok(SignOutcome::Unchanged);
+            return tell_already_signed(conn, policy, &own);
         }
     }
     check_domain_cap(conn, policy, &input)?;
