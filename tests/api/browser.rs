@@ -218,6 +218,22 @@ impl Browser {
             .unwrap_or_else(|e| panic!("open {url}: {e}"));
     }
 
+    /// Run `js` in the page and return what it returns.
+    pub async fn script(&self, js: &str) -> serde_json::Value {
+        self.client
+            .execute(js, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("run {js}: {e}"))
+    }
+
+    /// Resize the window (a phone is 390 px wide).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .unwrap_or_else(|e| panic!("resize to {width}×{height}: {e}"));
+    }
+
     pub async fn wait_for_path(&self, path: &str) {
         let client = &self.client;
         eventually(&format!("the page at {path}"), || async move {
@@ -496,7 +512,25 @@ db_test!(
             return;
         };
         let letter = app.open_letter("l", "auto").await;
+        // A phone's viewport, and a list long enough to fill screens (issue 22).
+        browser.resize(390, 844).await;
+        let names: Vec<String> = (0..40).map(|i| format!("Listed Organisation {i}")).collect();
+        let listed: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "BE")).collect();
+        app.publish(&letter, &listed).await;
         browser.goto(&app.url(&format!("/letters/{letter}"))).await;
+        // The count and the way to sign come first, on the first screen.
+        let top = browser.text_of("#sign-first").await;
+        assert!(top.starts_with("40 organisations from 1 country signed so far."), "{top}");
+        let in_view = "const r = document.querySelector(SEL).getBoundingClientRect(); \
+                       return r.top >= -1 && r.bottom <= window.innerHeight + 1;";
+        let first_screen = |sel: &str| in_view.replace("SEL", &format!("'{sel}'"));
+        assert_eq!(browser.script(&first_screen("#sign-first a.button")).await, json!(true));
+        // It leads to the form, which stands before the list.
+        browser.click("#sign-first a.button").await;
+        assert_eq!(browser.script(&first_screen("#sign")).await, json!(true));
+        let order = "return !!(document.querySelector('#sign').compareDocumentPosition(\
+                     document.querySelector('#signatories')) & Node.DOCUMENT_POSITION_FOLLOWING);";
+        assert_eq!(browser.script(order).await, json!(true), "the form comes before the list");
         // Everything valid but the organisation's name, left blank.
         browser.select("country", "FR").await;
         browser.fill("representative_name", "Kept Person").await;
@@ -506,10 +540,20 @@ db_test!(
         browser.click("form.sign button[type=submit]").await;
         browser.wait_for_path(&format!("/letters/{letter}/sign")).await;
 
+        // The answer lands at the form: an error summary at its top, on screen and focused,
+        // each message linked to its field (the GOV.UK pattern).
         assert_eq!(
-            browser.text_of("p.error[role=alert]").await,
-            "Please correct the fields marked below."
+            browser.text_of("#error-summary h3").await,
+            "Nothing was signed yet: please correct this field"
         );
+        assert_eq!(
+            browser.texts_of("#error-summary li a").await,
+            ["Organisation name: must not be empty"]
+        );
+        let link = browser.find("#error-summary li a").await;
+        assert_eq!(link.attr("href").await.unwrap().as_deref(), Some("#organisation_name"));
+        assert_eq!(browser.script("return document.activeElement.id;").await, json!("error-summary"));
+        assert_eq!(browser.script(&first_screen("#error-summary")).await, json!(true));
         assert_eq!(
             browser.text_of("#organisation_name-error").await,
             "must not be empty"
@@ -524,10 +568,10 @@ db_test!(
         assert!(browser.is_checked("consent").await);
 
         // The refusal was answered after the transaction: nothing to wait for.
-        assert_eq!(app.total("/api/v1/organisations").await, 0);
-        assert_eq!(app.outbox().await["total"], 0);
-        assert_eq!(app.signatories(&letter).await["total"], 0);
-        assert!(app.mail.mails().is_empty());
+        assert_eq!(app.total("/api/v1/organisations").await, 40);
+        assert_eq!(app.outbox().await["total"], 40);
+        assert_eq!(app.signatories(&letter).await["total"], 40);
+        assert_eq!(app.mail.mails().len(), 40);
         browser.close().await;
     }
 );

@@ -109,8 +109,14 @@ db_test!(
         }
         assert_eq!(paged, entries);
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
+        // The page says it in plain words, with the record one link away (issue 22).
+        assert!(page.contains(&format!("href=\"/api/v1/letters/{letter}/ledger\">signed public record</a>")), "{page}");
+        assert!(page.contains("(6 changes so far)"), "{page}");
+        // The printed copy keeps the head's hash, the fingerprint a reader of paper can check.
         let head = all["head"]["hash"].as_str().unwrap();
-        assert!(page.contains(&format!("6 entries, head <code title=\"{head}\">{}</code>", &head[..16])), "{page}");
+        let print = app.get(&format!("/letters/{letter}/print")).await.text().await.unwrap();
+        assert!(print.contains(head), "{print}");
+        assert!(!print.contains("undersigned verify"), "{print}");
         for bad in ["limit=0", "limit=1001", "after=-1", "all=true&limit=5", "limit=x"] {
             let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/ledger?{bad}")).await).await;
             assert_eq!(status, 422, "{bad}: {body}");

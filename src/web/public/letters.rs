@@ -137,7 +137,36 @@ impl LetterPage {
     fn has_err(&self, field: &str) -> bool {
         self.errors.contains_key(field)
     }
+
+    /// The error summary at the top of the sign form (the GOV.UK pattern): each message with its
+    /// field's label, in the form's order, and the id of the field it links to. A message about
+    /// no field of the form (`organisation`, from a directory match) links to the first field.
+    fn error_summary(&self) -> Vec<(&'static str, &'static str, String)> {
+        let mut summary: Vec<_> = SIGN_FIELDS
+            .iter()
+            .filter(|(field, _)| self.has_err(field))
+            .map(|&(field, label)| (field, label, self.err(field)))
+            .collect();
+        for field in self.errors.keys() {
+            if !SIGN_FIELDS.iter().any(|(f, _)| f == field) {
+                summary.push(("organisation_name", "Organisation", self.err(field)));
+            }
+        }
+        summary
+    }
 }
+
+/// The sign form's fields in the order they appear, with their labels.
+const SIGN_FIELDS: [(&str, &str); 8] = [
+    ("organisation_name", "Organisation name"),
+    ("country", "Country"),
+    ("website", "Website"),
+    ("representative_name", "Your name"),
+    ("representative_role", "Your role in the organisation"),
+    ("email", "Your email"),
+    ("comment", "Comment"),
+    ("consent", "Consent"),
+];
 
 fn letter_page(
     data: letters::PublicPage,
