@@ -54,8 +54,10 @@ pub struct ChangePage {
     pub more: bool,
 }
 
+/// An unknown parameter is a `422` naming it.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeParams {
     /// Only changes with a larger id (default 0: from the start).
     pub after: Option<i64>,

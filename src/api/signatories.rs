@@ -41,8 +41,10 @@ pub struct SignatoryJson {
     pub country: CountryRef,
     pub website: Option<String>,
     /// How the organisation was checked: `unverified`, `domain` (a signer confirmed an address
-    /// at its website's registrable domain; never a free-mail provider), `coordinator`, or
-    /// `invitation` (this signature came through a personal link the coalition mailed to it).
+    /// at its website's registrable domain; never a free-mail provider), `coordinator`,
+    /// `invitation` (this signature came through a personal link the coalition mailed to it), or
+    /// `imported` (the coalition imported it from a list it collected; no one confirmed it by mail).
+    #[schema(value_type = ListedVerification)]
     pub verification: String,
     /// With `verification: domain`, the registrable domain that was proved (the website's):
     /// `tellmama.org`, or `attacker.example` for a look-alike. `null` otherwise.
@@ -51,6 +53,19 @@ pub struct SignatoryJson {
     pub signed_at: DateTime<Utc>,
     /// SHA-256 of the letter text the signer saw.
     pub text_hash: String,
+}
+
+/// The values of a listed signatory's `verification`, for the OpenAPI document: the
+/// organisation's own (`domain::Verification`) or the signature's (`domain::SignatureVerification`).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ListedVerification {
+    Unverified,
+    Domain,
+    Coordinator,
+    Invitation,
+    Imported,
 }
 
 impl SignatoryJson {
@@ -87,8 +102,11 @@ pub struct SignatoryPage {
     pub next_cursor: Option<String>,
 }
 
+/// The query of a list. An unknown parameter is a `422` naming it, so a misspelt filter
+/// (`?contry=FR`, `?version=3`) never answers the whole list as if it had been applied.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// `country` (default: by country code, then name) or `signed_at` (oldest first).
     pub order: Option<String>,
@@ -102,6 +120,9 @@ pub struct ListParams {
     pub limit: Option<i64>,
     /// `true` streams the whole list in one response (no cursor, no limit).
     pub all: Option<bool>,
+    /// CSV only: `true` starts the file with a UTF-8 byte order mark, which some spreadsheet
+    /// programs need to read accented names right.
+    pub bom: Option<bool>,
 }
 
 struct Parsed {
@@ -136,6 +157,9 @@ impl ListParams {
         if all && self.cursor.is_some() {
             errors.add("cursor", "cannot be combined with all=true");
         }
+        if all && self.limit.is_some() {
+            errors.add("limit", "cannot be combined with all=true");
+        }
         errors.finish()?;
         Ok(Parsed {
             query: ListQuery {
@@ -152,8 +176,8 @@ impl ListParams {
     /// What the representation depends on, for its tag.
     fn key(&self) -> String {
         format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-            self.order, self.country, self.since, self.cursor, self.limit, self.all
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.order, self.country, self.since, self.cursor, self.limit, self.all, self.bom
         )
     }
 }
@@ -189,22 +213,27 @@ async fn validators(
 }
 
 /// What a `200` needs besides the validators: the counts and the countries' names.
+/// `total` is how many the filters select: the whole list, one country's (`country`), and of
+/// those the ones published since `since`.
 async fn full_head(
     state: &AppState,
     v: crate::http::cache::LetterVersion,
     validators: Validators,
-    country: Option<String>,
+    query: &ListQuery,
 ) -> Result<ListHead, AppError> {
     let letter_id = v.letter_id.clone();
-    let counts = state
+    let (country, since) = (query.country.clone(), query.since);
+    let total = state
         .db
-        .run(move |conn| public_list::counts(conn, &letter_id))
+        .run(move |conn| match since {
+            Some(since) => public_list::count_since(conn, &letter_id, country.as_deref(), since),
+            None => Ok(public_list::counts(conn, &letter_id)?
+                .iter()
+                .filter(|c| country.as_ref().is_none_or(|code| &c.code == code))
+                .map(|c| c.count)
+                .sum()),
+        })
         .await?;
-    let total = counts
-        .iter()
-        .filter(|c| country.as_ref().is_none_or(|code| &c.code == code))
-        .map(|c| c.count)
-        .sum();
     let names = state
         .countries
         .get(&state.db)
@@ -260,8 +289,10 @@ pub async fn list(
         return csv_response(req, state, slug.into_inner(), params.into_inner()).await;
     }
     let parsed = params.parse()?;
+    if params.bom.is_some() {
+        return Err(AppError::field("bom", "only for CSV (Accept: text/csv)"));
+    }
     let format = if parsed.all { "json-all" } else { "json" };
-    let country = parsed.query.country.clone();
     let (v, validators) = match validators(&req, &state, &slug, format, &params.key()).await? {
         Ok(found) => found,
         Err(not_modified) => return Ok(not_modified),
@@ -271,7 +302,7 @@ pub async fn list(
         let cached = state
             .responses
             .get_or_render(&validators.key(), async {
-                let head = full_head(&state, v, validators.clone(), country).await?;
+                let head = full_head(&state, v, validators.clone(), &parsed.query).await?;
                 json_page(&req, &state, head, parsed).await
             })
             .await?;
@@ -280,7 +311,7 @@ pub async fn list(
     if let Some(cached) = state.responses.get(&validators.key()) {
         return Ok(validators.respond_cached(&req, &cached));
     }
-    let head = full_head(&state, v, validators, country).await?;
+    let head = full_head(&state, v, validators, &parsed.query).await?;
     let whole = WholeList {
         prefix: format!(
             "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
@@ -441,7 +472,6 @@ async fn csv_response(
     params: ListParams,
 ) -> Reply {
     let parsed = params.parse()?;
-    let country = parsed.query.country.clone();
     let (v, validators) = match validators(&req, &state, &slug, "csv", &params.key()).await? {
         Ok(found) => found,
         Err(not_modified) => return Ok(not_modified),
@@ -449,10 +479,15 @@ async fn csv_response(
     if let Some(cached) = state.responses.get(&validators.key()) {
         return Ok(validators.respond_cached(&req, &cached));
     }
-    let head = full_head(&state, v, validators, country).await?;
+    let head = full_head(&state, v, validators, &parsed.query).await?;
     let disposition = format!("inline; filename=\"{}-signatories.csv\"", head.slug);
+    let bom = if params.bom == Some(true) {
+        "\u{feff}"
+    } else {
+        ""
+    };
     let whole = WholeList {
-        prefix: CSV_HEADER.into(),
+        prefix: format!("{bom}{CSV_HEADER}"),
         suffix: String::new(),
         format: Format::Csv(head.names.clone()),
         content_type: "text/csv; charset=utf-8",

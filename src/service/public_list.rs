@@ -434,6 +434,25 @@ pub struct ListQuery {
     pub after: Option<Cursor>,
 }
 
+/// How many of a letter's signatories one country (or every country) has that were published at
+/// or after `since`: the `total` of a list read with `?since=`.
+pub fn count_since(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    country: Option<&str>,
+    since: NaiveDateTime,
+) -> Result<i64, AppError> {
+    use public_signatories::dsl as p;
+    let mut q = p::public_signatories
+        .filter(p::letter_id.eq(letter_id))
+        .filter(p::signed_at.ge(since))
+        .into_boxed::<MultiBackend>();
+    if let Some(country) = country {
+        q = q.filter(p::country_code.eq(country.to_string()));
+    }
+    Ok(q.count().get_result(conn)?)
+}
+
 /// Up to `limit` rows of a letter's list, after the cursor.
 pub fn page(
     conn: &mut DbConnection,

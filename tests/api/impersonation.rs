@@ -254,8 +254,15 @@ db_test!(
         app.sign_and_confirm(&letter, &real).await;
         let r = app.sign(&letter, &signer("Tell MAMA", "GB", "press@tellmama.org")).await;
         assert_eq!(r.status(), 202);
+        // A colleague's request is no contest: no held signature, and the colleague's mailbox
+        // is told the organisation signed already (issue 22), naming no one.
+        let mails = app.mail.wait_for(2).await;
         settle().await;
-        assert_eq!(app.mail.mails().len(), 1, "a colleague's request is no contest");
+        assert_eq!(app.mail.mails().len(), 2);
+        assert_eq!(mails[1].to, ["press@tellmama.org"]);
+        assert!(mails[1].subject.starts_with("Tell MAMA signed already"), "{}", mails[1].subject);
+        assert!(!mails[1].text.contains("info@"), "{}", mails[1].text);
+        assert_eq!(signatures_of(&app, &letter).await.len(), 1, "nothing held");
 
         app.sign_and_confirm(&letter, &signer("Tell MAMA", "GB", "tellmama.uk@gmail.com")).await;
         let rows = signatures_of(&app, &letter).await;

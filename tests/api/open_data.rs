@@ -98,12 +98,44 @@ db_test!(
         let cut = by_time["items"][4]["signed_at"].as_str().unwrap().to_string();
         let (_, since) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?since={}", cut.replace('+', "%2B"))).await).await;
         assert_eq!(since["items"].as_array().unwrap().len(), 3);
+        // `total` counts what the filters select, `since` included (issue 23, item 6).
+        assert_eq!(since["total"], 3, "{since}");
+        let since_fr = format!("/api/v1/letters/{letter}/signatories?country=FR&since={}", cut.replace('+', "%2B"));
+        let (_, since_fr) = status_json(app.get(&since_fr).await).await;
+        assert_eq!(since_fr["total"].as_i64(), Some(since_fr["items"].as_array().unwrap().len() as i64));
 
-        for bad in ["order=bogus", "limit=0", "limit=5000", "cursor=nonsense", "country=France", "since=yesterday"] {
+        // A misspelt or unknown parameter, or one that contradicts another, is named, never
+        // silently ignored.
+        for (bad, field) in [
+            ("order=bogus", "order"),
+            ("limit=0", "limit"),
+            ("limit=5000", "limit"),
+            ("cursor=nonsense", "cursor"),
+            ("country=France", "country"),
+            ("since=yesterday", "since"),
+            ("all=true&limit=5", "limit"),
+            ("bom=true", "bom"),
+        ] {
             let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?{bad}")).await).await;
             assert_eq!(status, 422, "{bad}");
             assert_eq!(body["error"]["code"], "validation_failed");
+            assert!(body["error"]["fields"].get(field).is_some(), "{bad}: {body}");
         }
+        for unknown in ["version=3013", "contry=FR"] {
+            let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?{unknown}")).await).await;
+            assert_eq!(status, 422, "{unknown}: {body}");
+            assert!(body["error"]["message"].as_str().unwrap_or_default().contains("unknown field")
+                || body["error"]["fields"].to_string().contains("unknown field"), "{unknown}: {body}");
+        }
+        let (status, _) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes?version=3")).await).await;
+        assert_eq!(status, 422, "the change feed names unknown parameters too");
+
+        // CSV for spreadsheets: a byte order mark when asked, none by default.
+        let plain = app.get(&format!("/api/v1/letters/{letter}/signatories.csv")).await.bytes().await.unwrap();
+        assert!(plain.starts_with(b"name,slug,"));
+        let marked = app.get(&format!("/api/v1/letters/{letter}/signatories.csv?bom=true")).await.bytes().await.unwrap();
+        assert!(marked.starts_with("\u{feff}name,slug,".as_bytes()));
+        assert_eq!(&marked[3..], &plain[..]);
         let time_cursor = by_time["next_cursor"].clone();
         assert!(time_cursor.is_null());
         assert_eq!(app.get("/api/v1/letters/nope/signatories").await.status(), 404);
@@ -438,6 +470,15 @@ db_test!(
         for name in ["LetterJson", "SignatoryJson", "SignatoryPage", "ChangePage", "ErrorBody", "CountryCount", "SignFields"] {
             assert!(schemas.contains_key(name), "{name} is not a named schema");
         }
+        // Every value `verification` takes is in the schema, `imported` included (issue 23).
+        let values = &schemas["ListedVerification"]["enum"];
+        assert_eq!(values, &json!(["unverified", "domain", "coordinator", "invitation", "imported"]), "{values}");
+        let field = &schemas["SignatoryJson"]["properties"]["verification"];
+        assert_eq!(field["$ref"], "#/components/schemas/ListedVerification", "{field}");
+        // Refusals are described once, with words (issue 21).
+        let update = &paths["/api/v1/campaigns/{slug}"]["patch"]["responses"];
+        assert!(update["401"]["description"].as_str().unwrap().contains("token"), "{update}");
+        assert!(update["403"]["description"].as_str().unwrap().contains("role"), "{update}");
         let ok = &paths["/api/v1/letters/{slug}/signatories"]["get"]["responses"]["200"];
         assert_eq!(ok["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/SignatoryPage");
         assert!(doc["components"]["securitySchemes"]["admin_token"].is_object());
