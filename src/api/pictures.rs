@@ -54,6 +54,12 @@ struct Bar {
 struct Chart {
     title: String,
     bars: Vec<Bar>,
+    /// The countries past the bars, summed as words, not as a bar: a bar for the sum would be
+    /// drawn on the scale of one country and mislead (issue 23, item 8).
+    rest: Option<String>,
+    /// The whole chart as one sentence, for `<desc>` (screen readers read it; the bars' own
+    /// titles are hidden behind `role="img"`).
+    description: String,
     height: u32,
 }
 
@@ -125,33 +131,29 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Bars for the largest countries, then one for the rest.
+/// Bars for the largest countries, each on the scale of the largest.
 fn bars(countries: &[CountryCount]) -> Vec<Bar> {
     let max = countries.first().map_or(1, |c| c.count.max(1));
-    let mut rows: Vec<(String, i64)> = countries
-        .iter()
-        .take(CHART_BARS)
-        .map(|c| (c.name.clone(), c.count))
-        .collect();
-    let rest: i64 = countries.iter().skip(CHART_BARS).map(|c| c.count).sum();
-    if rest > 0 {
-        rows.push((
-            format!("{} other countries", countries.len() - CHART_BARS),
-            rest,
-        ));
-    }
-    rows.into_iter()
+    (countries.iter().take(CHART_BARS))
         .enumerate()
-        .map(|(i, (name, count))| Bar {
-            width: ((count.min(max) as f64 / max as f64) * 300.0)
+        .map(|(i, c)| Bar {
+            width: ((c.count.min(max) as f64 / max as f64) * 300.0)
                 .round()
                 .max(1.0) as u32,
-            label: shorten(&name, LABEL_CHARS),
-            name,
-            count,
+            label: shorten(&c.name, LABEL_CHARS),
+            name: c.name.clone(),
+            count: c.count,
             y: 30 + 22 * i as u32,
         })
         .collect()
+}
+
+/// The countries past the bars, as words: "and 229 other countries: 2750".
+fn rest(countries: &[CountryCount]) -> Option<String> {
+    let others = countries.len().checked_sub(CHART_BARS).filter(|n| *n > 0)?;
+    let sum: i64 = countries.iter().skip(CHART_BARS).map(|c| c.count).sum();
+    let noun = if others == 1 { "country" } else { "countries" };
+    Some(format!("and {others} other {noun}: {sum}"))
 }
 
 /// Signatories by country as horizontal bars, largest first.
@@ -164,10 +166,18 @@ pub async fn chart(req: HttpRequest, state: web::Data<AppState>, slug: web::Path
 
 fn draw_chart(summary: &ListSummary) -> Result<String, askama::Error> {
     let bars = bars(&summary.countries);
+    let rest = rest(&summary.countries);
+    let mut description: Vec<String> = (bars.iter())
+        .map(|b| format!("{}: {}", b.name, b.count))
+        .collect();
+    description.extend(rest.clone());
+    let rows = bars.len() + usize::from(rest.is_some());
     Chart {
         title: format!("Signatories by country ({} in all)", summary.total),
-        height: 40 + 22 * bars.len() as u32,
+        description: description.join("; "),
+        height: 40 + 22 * rows as u32,
         bars,
+        rest,
     }
     .render()
 }
@@ -186,17 +196,42 @@ mod tests {
             })
             .collect();
         let bars = bars(&countries);
-        assert_eq!(bars.len(), CHART_BARS + 1);
+        assert_eq!(bars.len(), CHART_BARS);
         assert_eq!(bars[0].width, 300);
         assert!(bars[1].width < 300);
-        let last = bars.last().unwrap();
-        assert_eq!(last.label, "5 other countries");
+        // The rest is words, not a bar on one country's scale.
+        let sum: i64 = (20..25).map(|i| 100 - i).sum();
+        assert_eq!(
+            rest(&countries).unwrap(),
+            format!("and 5 other countries: {sum}")
+        );
+        assert_eq!(rest(&countries[..20]), None);
+        let svg = draw_chart(&ListSummary {
+            total: countries.iter().map(|c| c.count).sum(),
+            countries: countries.clone(),
+            version: 1,
+            changed_at: None,
+        })
+        .unwrap();
+        assert!(svg.contains("viewBox=\"0 0 640 "), "scales: {svg}");
+        assert!(
+            svg.contains("<desc>Country 0: 100; Country 1: 99;"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("and 5 other countries: {sum}</text>")),
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("<rect").count(),
+            CHART_BARS,
+            "no bar for the rest"
+        );
         assert_eq!(
             shorten("United Kingdom of Great Britain and Northern Ireland", 20),
             "United Kingdom of G…"
         );
         assert_eq!(shorten("France", 20), "France");
-        assert_eq!(last.count, (20..25).map(|i| 100 - i).sum::<i64>());
     }
 
     #[test]
@@ -210,6 +245,8 @@ mod tests {
                 y: 30,
                 width: 1,
             }],
+            rest: None,
+            description: "<script>z</script>".into(),
             height: 70,
         };
         let svg = picture.render().unwrap();

@@ -418,7 +418,10 @@ db_test!(
         assert!(chart.contains(">France<") && chart.contains(">3<") && chart.contains(">Germany<"), "{chart}");
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         assert!(page.contains(&format!("src=\"/letters/{letter}/chart.svg\"")));
-        assert!(page.contains("alt=\"Signatories by country: France 3, United States of America 2"));
+        // The chart has a text alternative: a table of the same numbers (issue 23, item 8).
+        assert!(page.contains("alt=\"Bar chart of the signatories by country; the numbers are in the table below it\""));
+        assert!(page.contains("<tr><td>France</td><td>3</td></tr>"), "{page}");
+        assert!(chart.contains("viewBox=\"0 0 640 ") && chart.contains("<desc>France: 3;"), "{chart}");
         assert_eq!(app.get("/letters/nope/badge.svg").await.status(), 404);
     }
 );
