@@ -422,6 +422,12 @@ db_test!(
         assert!(page.contains("alt=\"Bar chart of the signatories by country; the numbers are in the table below it\""));
         assert!(page.contains("<tr><td>France</td><td>3</td></tr>"), "{page}");
         assert!(chart.contains("viewBox=\"0 0 640 ") && chart.contains("<desc>France: 3;"), "{chart}");
+        // A shared link previews the letter (Open Graph), with the page's absolute address.
+        let url = app.url(&format!("/letters/{letter}"));
+        assert!(page.contains(&format!("<meta property=\"og:url\" content=\"{url}\">")), "{page}");
+        assert!(page.contains("<meta property=\"og:type\" content=\"article\">"));
+        assert!(page.contains("signed by 7 organisations from "), "{page}");
+        assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
         assert_eq!(app.get("/letters/nope/badge.svg").await.status(), 404);
     }
 );

@@ -90,6 +90,8 @@ struct LetterPage {
     csrf: String,
     campaign: Option<(String, String)>,
     delivery: Option<crate::db::models::Delivery>,
+    /// The page's own address, for link previews (Open Graph) and its canonical link.
+    url: String,
 }
 
 /// What a page listing signatories shows next to a name: the domain a badge proved, the version
@@ -138,6 +140,23 @@ impl LetterPage {
         self.errors.contains_key(field)
     }
 
+    /// One sentence for link previews and search results: who it is to, and how many signed.
+    fn preview_text(&self) -> String {
+        let to = &self.view.letter.recipient_name;
+        let (n, countries) = (self.summary.total, self.summary.countries.len());
+        match n {
+            0 => format!(
+                "An open letter to {to} by {}: sign it.",
+                self.view.coalition.name
+            ),
+            _ => format!(
+                "An open letter to {to}, signed by {n} organisation{} from {countries} countr{}.",
+                if n == 1 { "" } else { "s" },
+                if countries == 1 { "y" } else { "ies" },
+            ),
+        }
+    }
+
     /// The error summary at the top of the sign form (the GOV.UK pattern): each message with its
     /// field's label, in the form's order, and the id of the field it links to. A message about
     /// no field of the form (`organisation`, from a directory match) links to the first field.
@@ -169,6 +188,7 @@ const SIGN_FIELDS: [(&str, &str); 8] = [
 ];
 
 fn letter_page(
+    public_url: &str,
     data: letters::PublicPage,
     countries: &[Country],
     form: SignFields,
@@ -176,6 +196,7 @@ fn letter_page(
     csrf: String,
 ) -> LetterPage {
     let view = data.view;
+    let slug = view.letter.slug.clone();
     let (title, language) = match &data.reading {
         Some(t) => (t.title.clone(), t.language.clone()),
         None => (view.letter.title.clone(), view.letter.language.clone()),
@@ -198,6 +219,7 @@ fn letter_page(
         csrf,
         campaign: data.campaign,
         delivery: data.delivery,
+        url: format!("{public_url}/letters/{}", slug),
     }
 }
 
@@ -234,7 +256,14 @@ async fn show(
             .await?;
         let countries = state.countries.get(&state.db).await?;
         let csrf = Csrf::for_request(&req, &state);
-        let page = letter_page(data, &countries, form, FieldErrors::new(), csrf.token);
+        let page = letter_page(
+            &state.public_url,
+            data,
+            &countries,
+            form,
+            FieldErrors::new(),
+            csrf.token,
+        );
         Ok(Rendered::page(&page)?.modified_at(v.last_modified))
     })
     .await?;
@@ -460,7 +489,14 @@ async fn sign(
             let data = (state.db)
                 .run(move |conn| letters::public_page(conn, &key, &slug, &lang))
                 .await?;
-            let page = letter_page(data, &all, fields, errors, form.csrf_token.clone());
+            let page = letter_page(
+                &state.public_url,
+                data,
+                &all,
+                fields,
+                errors,
+                form.csrf_token.clone(),
+            );
             render(HttpResponse::UnprocessableEntity(), &page)
         }
         Err(e) => Err(e.into()),
