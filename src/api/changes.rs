@@ -93,11 +93,12 @@ pub fn atom_title(action: &str, organisation: &str, country_name: &str) -> Strin
 
 /// The letter's cached version and the validators for one representation of its changes.
 async fn letter_and_validators(
+    req: &HttpRequest,
     state: &AppState,
     slug: String,
     key: String,
 ) -> Result<(LetterVersion, Validators), AppError> {
-    let v = state.versions.get(&state.db, &slug).await?;
+    let v = state.versions.for_request(&state.db, &slug, req).await?;
     let validators = Validators::of(
         &[
             "changes",
@@ -141,8 +142,13 @@ pub async fn changes(
         errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
     }
     errors.finish()?;
-    let (letter, validators) =
-        letter_and_validators(&state, slug.into_inner(), format!("json|{after}|{limit}")).await?;
+    let (letter, validators) = letter_and_validators(
+        &req,
+        &state,
+        slug.into_inner(),
+        format!("json|{after}|{limit}"),
+    )
+    .await?;
     validators
         .serve(&req, &state.responses, async {
             let letter_id = letter.letter_id.clone();
@@ -182,7 +188,7 @@ pub async fn changes(
 #[get("/letters/{slug}/changes.atom")]
 pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
     let (letter, validators) =
-        letter_and_validators(&state, slug.into_inner(), "atom".into()).await?;
+        letter_and_validators(&req, &state, slug.into_inner(), "atom".into()).await?;
     validators
         .serve(&req, &state.responses, async {
             let xml = atom_feed(&state, &letter.letter_id).await?;

@@ -130,7 +130,7 @@ pub async fn entries(
 ) -> Reply {
     let parsed = params.parse()?;
     // The ledger changes with the list's version, or with the letter (when it opens).
-    let v = state.versions.get(&state.db, &slug).await?;
+    let v = state.versions.for_request(&state.db, &slug, &req).await?;
     let shape = format!("{}|{}|{}", parsed.after, parsed.limit, parsed.all);
     let validators = Validators::of(
         &[

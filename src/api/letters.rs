@@ -213,9 +213,9 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
             Validators::of(&parts, last_modified)
         };
     if audience == Audience::Public {
-        // A revalidation is answered from the cached version, without the database; the
-        // representation is rendered once and served from memory (issue 19).
-        let v = state.versions.get(&state.db, &slug).await?;
+        // The representation is rendered once and served from memory (issue 19); a
+        // revalidation reads the version fresh, so that its 304 is true (issue 23).
+        let v = state.versions.for_request(&state.db, &slug, &req).await?;
         let cached = validators(
             &v.letter_id,
             v.updated_at,

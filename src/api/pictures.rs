@@ -77,7 +77,7 @@ async fn picture(
     name: &'static str,
     draw: fn(&ListSummary) -> Result<String, askama::Error>,
 ) -> Reply {
-    let v = state.versions.get(&state.db, slug).await?;
+    let v = state.versions.for_request(&state.db, slug, req).await?;
     let validators = Validators::of(
         &[name, &v.letter_id, &v.version.to_string()],
         v.last_modified,

@@ -200,7 +200,7 @@ async fn validators(
     format: &str,
     key: &str,
 ) -> Result<Result<(crate::http::cache::LetterVersion, Validators), HttpResponse>, AppError> {
-    let v = state.versions.get(&state.db, slug).await?;
+    let v = state.versions.for_request(&state.db, slug, req).await?;
     let version = v.version.to_string();
     let validators = Validators::of(
         &["signatories", &v.letter_id, &version, format, key],

@@ -124,6 +124,25 @@ impl VersionCache {
             .await
     }
 
+    /// The version of `slug` for an answer to `req`: from the cache, except for a conditional
+    /// request (`If-None-Match`, `If-Modified-Since`), which reads it fresh and puts it in the
+    /// cache. A `304` then proves the list is the one the client has, even within the second
+    /// after another process changed it (issue 23, item 5); an unconditional read costs no query.
+    pub async fn for_request(
+        &self,
+        db: &Db,
+        slug: &str,
+        req: &actix_web::HttpRequest,
+    ) -> Result<LetterVersion, AppError> {
+        let headers = req.headers();
+        let conditional = headers.contains_key(actix_web::http::header::IF_NONE_MATCH)
+            || headers.contains_key(actix_web::http::header::IF_MODIFIED_SINCE);
+        if conditional {
+            self.forget(slug);
+        }
+        self.get(db, slug).await
+    }
+
     /// Forget every letter (after a change that touches many lists, such as renaming a listed
     /// organisation).
     pub fn clear(&self) {

@@ -171,12 +171,30 @@ async fn two_instances_on_one_database_act_as_one_service() {
         for app in [&a, &b] {
             assert!(!lists(&app.signatories(&letter).await, "Org A"));
         }
+        let list_url = a.url(&format!("/api/v1/letters/{letter}/signatories"));
+        let before = a.client.get(&list_url).send().await.unwrap();
+        let old_tag = before.headers()["etag"].to_str().unwrap().to_string();
         let r = a
             .sign(&letter, &signer("Org A", "FR", "someone@org-a.example"))
             .await;
         assert_eq!(r.status(), 202);
         let mail = sink.wait_for_to(0, "someone@org-a.example").await;
         b.confirm(&mail).await;
+        // A 304 proves the list is the one the client has, even within the second after another
+        // process changed it (issue 23, item 5): A still holds the old version in memory, but a
+        // revalidation reads it fresh, so the old tag gets the new list, never a 304.
+        for _ in 0..3 {
+            let r = a
+                .client
+                .get(&list_url)
+                .header("If-None-Match", &old_tag)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "a 304 for a list that changed");
+            assert_ne!(r.headers()["etag"].to_str().unwrap(), old_tag);
+            assert!(lists(&r.json().await.unwrap(), "Org A"));
+        }
         let on_b = time_until("listed through the instance that confirmed", || async {
             lists(&b.signatories(&letter).await, "Org A")
         })
