@@ -10,6 +10,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod http;
+pub mod i18n;
 pub mod service;
 pub mod startup;
 pub mod verify;

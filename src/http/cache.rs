@@ -52,6 +52,8 @@ impl CountryCache {
 pub struct LetterVersion {
     pub letter_id: String,
     pub slug: String,
+    /// The letter's own language: the interface's when the visitor's is unknown.
+    pub language: String,
     pub updated_at: NaiveDateTime,
     /// The id of the list's latest change (0 before any).
     pub version: i64,
@@ -114,6 +116,7 @@ impl VersionCache {
                             .map_or(letter.updated_at, |c| c.max(letter.updated_at)),
                         letter_id: letter.id,
                         slug: letter.slug,
+                        language: letter.language,
                         updated_at: letter.updated_at,
                         version,
                         ledger_length,

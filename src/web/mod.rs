@@ -76,6 +76,8 @@ pub fn status_of(errors: &session::FormErrors) -> StatusCode {
 #[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage<'a> {
+    /// The page's language (`lang` on `<html>`).
+    pub lang: &'a str,
     pub title: &'a str,
     pub message: &'a str,
     pub link: Option<(&'a str, &'a str)>,
@@ -133,6 +135,7 @@ impl ResponseError for PageError {
         let mut builder = HttpResponse::build(self.status_code());
         self.0.add_headers(&mut builder);
         let page = MessagePage {
+            lang: "en",
             title,
             message: &message,
             link: Some(("/", "Back to the letters")),

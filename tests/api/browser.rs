@@ -576,6 +576,43 @@ db_test!(
     }
 );
 
+db_test!(
+    async fn a_signer_on_a_phone_signs_in_french_and_a_mistake_is_answered_in_french(app) {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let letter = app.open_letter("l", "auto").await;
+        browser.resize(390, 844).await;
+        browser.goto(&app.url(&format!("/letters/{letter}?lang=fr"))).await;
+        assert_eq!(browser.script("return document.documentElement.lang;").await, json!("fr"));
+        assert_eq!(browser.text_of("#sign-first a.button").await, "Signer cette lettre");
+        browser.click("#sign-first a.button").await;
+        browser.select("country", "FR").await;
+        browser.fill("representative_name", "Anne").await;
+        browser.fill("representative_role", "Présidente").await;
+        browser.fill("email", "anne@quadrature.example.org").await;
+        browser.check("consent").await;
+        browser.click("form.sign button[type=submit]").await;
+        browser.wait_for_path(&format!("/letters/{letter}/sign")).await;
+        // The mistake is answered in French, at the form, focused.
+        assert_eq!(
+            browser.text_of("#error-summary h3").await,
+            "Rien n'a encore été signé : veuillez corriger ce champ"
+        );
+        let item = browser.text_of("#error-summary li a").await;
+        assert!(item.starts_with("Nom de l'organisation : "), "{item}");
+        assert_eq!(browser.script("return document.activeElement.id;").await, json!("error-summary"));
+        // Corrected, it signs, and the answer is in French.
+        browser.fill("organisation_name", "La Quadrature").await;
+        browser.click("form.sign button[type=submit]").await;
+        browser.wait_for_path(&format!("/letters/{letter}/signed")).await;
+        assert_eq!(browser.text_of("h1").await, "Consultez vos e-mails");
+        let mail = app.mail.wait_for(1).await.remove(0);
+        assert_eq!(mail.to, ["anne@quadrature.example.org"]);
+        browser.close().await;
+    }
+);
+
 /// The directory entries the coordinator adds: name, country as typed, website, and the address
 /// the invitation goes to.
 const MEMBERS: [(&str, &str, &str, &str); 3] = [

@@ -110,8 +110,8 @@ db_test!(
         assert_eq!(paged, entries);
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         // The page says it in plain words, with the record one link away (issue 22).
-        assert!(page.contains(&format!("href=\"/api/v1/letters/{letter}/ledger\">signed public record</a>")), "{page}");
-        assert!(page.contains("(6 changes so far)"), "{page}");
+        assert!(page.contains("signed public record (6 changes so far)"), "{page}");
+        assert!(page.contains(&format!("href=\"/api/v1/letters/{letter}/ledger\">See the record</a>")), "{page}");
         // The printed copy keeps the head's hash, the fingerprint a reader of paper can check.
         let head = all["head"]["hash"].as_str().unwrap();
         let print = app.get(&format!("/letters/{letter}/print")).await.text().await.unwrap();

@@ -27,6 +27,7 @@ mod impersonation;
 mod imports;
 mod instances;
 mod invitations;
+mod languages;
 mod ledger;
 mod letters;
 mod metrics;

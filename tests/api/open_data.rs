@@ -251,7 +251,7 @@ db_test!(
         // Feed readers find the feed from the letter's page (autodiscovery), in its head.
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         let head = &page[..page.find("</head>").expect("a head")];
-        let link = format!(r#"<link rel="alternate" type="application/atom+xml" title="Letter {letter}: new signatories" href="/api/v1/letters/{letter}/changes.atom">"#);
+        let link = format!(r#"<link rel="alternate" type="application/atom+xml" title="Letter {letter}: changes (Atom)" href="/api/v1/letters/{letter}/changes.atom">"#);
         assert!(head.contains(&link), "{head}");
     }
 );
@@ -426,7 +426,7 @@ db_test!(
         let url = app.url(&format!("/letters/{letter}"));
         assert!(page.contains(&format!("<meta property=\"og:url\" content=\"{url}\">")), "{page}");
         assert!(page.contains("<meta property=\"og:type\" content=\"article\">"));
-        assert!(page.contains("signed by 7 organisations from "), "{page}");
+        assert!(page.contains("content=\"To: The Chief Executive. 7 organisations from "), "{page}");
         assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
         assert_eq!(app.get("/letters/nope/badge.svg").await.status(), 404);
     }

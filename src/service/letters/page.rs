@@ -35,27 +35,32 @@ pub struct PublicPage {
     pub delivery: Option<crate::db::models::Delivery>,
 }
 
-/// Everything the letter page shows, read in one go: counts for every country, names for the
-/// first `PAGE_LISTS` signatories, grouped by country name.
+/// Everything the letter page shows, read in one go: the text in the first of the `wanted`
+/// languages it has (else its own), counts for every country, names for the first `PAGE_LISTS`
+/// signatories, grouped by country name.
 pub fn public_page(
     conn: &mut crate::db::DbConnection,
     key: &LedgerKey,
     slug: &str,
-    lang: &str,
+    wanted: &[&str],
 ) -> Result<PublicPage, AppError> {
     let view = find(conn, slug, Audience::Public)?;
     let translations = translations::list(conn, &view.letter.id)?;
-    let reading = if lang.is_empty() || lang.eq_ignore_ascii_case(&view.letter.language) {
-        None
-    } else {
-        Some(
-            translations
-                .iter()
-                .find(|t| t.language.eq_ignore_ascii_case(lang))
-                .cloned()
-                .ok_or_else(|| AppError::not_found(format!("translation {lang:?}")))?,
-        )
-    };
+    // The first language wanted that the letter has a text in: its own (no translation to
+    // read), or a translation's; none of them, and it reads in its own.
+    let reading = wanted
+        .iter()
+        .filter(|lang| !lang.is_empty())
+        .find_map(|lang| {
+            if lang.eq_ignore_ascii_case(&view.letter.language) {
+                Some(None)
+            } else {
+                (translations.iter())
+                    .find(|t| t.language.eq_ignore_ascii_case(lang))
+                    .map(|t| Some(t.clone()))
+            }
+        })
+        .flatten();
     let mut languages = vec![view.letter.language.clone()];
     languages.extend(translations.iter().map(|t| t.language.clone()));
     let (_, history) = versions::list(conn, &Actor::Public, &view.letter.id)?;

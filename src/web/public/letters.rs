@@ -14,6 +14,7 @@ use crate::domain::ledger::Head;
 use crate::error::{AppError, FieldErrors};
 use crate::http::cache::Rendered;
 use crate::http::{rate_limit::Limits, AppState};
+use crate::i18n::Lang;
 use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
@@ -92,6 +93,10 @@ struct LetterPage {
     delivery: Option<crate::db::models::Delivery>,
     /// The page's own address, for link previews (Open Graph) and its canonical link.
     url: String,
+    /// The interface's language.
+    t: Lang,
+    /// The letter has no text in the interface's language: it reads in its own, with a notice.
+    untranslated: bool,
 }
 
 /// What a page listing signatories shows next to a name: the domain a badge proved, the version
@@ -142,52 +147,144 @@ impl LetterPage {
 
     /// One sentence for link previews and search results: who it is to, and how many signed.
     fn preview_text(&self) -> String {
-        let to = &self.view.letter.recipient_name;
-        let (n, countries) = (self.summary.total, self.summary.countries.len());
-        match n {
-            0 => format!(
-                "An open letter to {to} by {}: sign it.",
-                self.view.coalition.name
-            ),
-            _ => format!(
-                "An open letter to {to}, signed by {n} organisation{} from {countries} countr{}.",
-                if n == 1 { "" } else { "s" },
-                if countries == 1 { "y" } else { "ies" },
-            ),
+        let to = self
+            .t
+            .with1("letter-to", "recipient", &self.view.letter.recipient_name);
+        match self.summary.total {
+            0 => to,
+            _ => format!("{to}. {}", self.count_sentence("signed-in-all")),
         }
+    }
+
+    /// `id` with the list's counts: "{ $organisations } from { $countries } …".
+    fn count_sentence(&self, id: &str) -> String {
+        let t = &self.t;
+        let organisations = t.with1("count-organisations", "count", self.summary.total);
+        let countries = t.with1("count-countries", "count", self.summary.countries.len());
+        t.with(
+            id,
+            &[
+                ("organisations", organisations.into()),
+                ("countries", countries.into()),
+            ],
+        )
+    }
+
+    /// "40 organisations from 1 country signed so far." (or "signed." once closed).
+    fn signed_sentence(&self) -> String {
+        self.count_sentence(if self.open {
+            "signed-so-far"
+        } else {
+            "signed-in-all"
+        })
+    }
+
+    /// The delivery notice, with its date and counts as delivered.
+    fn delivered_sentence(&self, d: &crate::db::models::Delivery) -> String {
+        let t = &self.t;
+        t.with(
+            "delivered",
+            &[
+                ("recipient", (&self.view.letter.recipient_name).into()),
+                ("date", t.date(d.delivered_at.date()).into()),
+                (
+                    "organisations",
+                    t.with1("count-organisations", "count", d.signatories)
+                        .into(),
+                ),
+                (
+                    "countries",
+                    t.with1("count-countries", "count", d.countries).into(),
+                ),
+            ],
+        )
+    }
+
+    /// The sentence on the signed public record, with its number of changes.
+    fn record_sentence(&self) -> String {
+        let changes = self.t.with1("count-changes", "count", self.ledger.length);
+        self.t.with1("record", "changes", changes)
+    }
+
+    /// The notice over a list cut short on the page.
+    fn first_listed_sentence(&self) -> String {
+        self.t.with(
+            "first-listed",
+            &[
+                ("listed", self.listed.into()),
+                ("total", self.summary.total.into()),
+            ],
+        )
+    }
+
+    /// The link to one country's whole list.
+    fn all_from(&self, g: &CountryGroup) -> String {
+        self.t.with(
+            "all-from-country",
+            &[("count", g.count.into()), ("country", (&g.name).into())],
+        )
+    }
+
+    /// The languages to switch to: the interface's (by their own names), then any other
+    /// language the letter has a text in (by its code).
+    fn language_links(&self) -> Vec<(String, String)> {
+        let mut links: Vec<(String, String)> = Lang::all()
+            .map(|l| (l.code().to_string(), l.name()))
+            .collect();
+        for code in &self.languages {
+            if !links.iter().any(|(c, _)| c.eq_ignore_ascii_case(code)) {
+                links.push((code.clone(), code.clone()));
+            }
+        }
+        links
+    }
+
+    fn is_interface_language(&self, code: &str) -> bool {
+        Lang::parse(code).is_some_and(|l| l.code() == code)
     }
 
     /// The error summary at the top of the sign form (the GOV.UK pattern): each message with its
     /// field's label, in the form's order, and the id of the field it links to. A message about
     /// no field of the form (`organisation`, from a directory match) links to the first field.
-    fn error_summary(&self) -> Vec<(&'static str, &'static str, String)> {
+    fn error_summary(&self) -> Vec<(&'static str, String)> {
+        let item = |label: &str, message: String| {
+            let args = [
+                ("field", self.t.get(label).into()),
+                ("message", message.into()),
+            ];
+            self.t.with("error-item", &args)
+        };
         let mut summary: Vec<_> = SIGN_FIELDS
             .iter()
             .filter(|(field, _)| self.has_err(field))
-            .map(|&(field, label)| (field, label, self.err(field)))
+            .map(|&(field, label)| (field, item(label, self.err(field))))
             .collect();
         for field in self.errors.keys() {
             if !SIGN_FIELDS.iter().any(|(f, _)| f == field) {
-                summary.push(("organisation_name", "Organisation", self.err(field)));
+                summary.push((
+                    "organisation_name",
+                    item("field-organisation", self.err(field)),
+                ));
             }
         }
         summary
     }
 }
 
-/// The sign form's fields in the order they appear, with their labels.
+/// The sign form's fields in the order they appear, with their labels' message ids.
 const SIGN_FIELDS: [(&str, &str); 8] = [
-    ("organisation_name", "Organisation name"),
-    ("country", "Country"),
-    ("website", "Website"),
-    ("representative_name", "Your name"),
-    ("representative_role", "Your role in the organisation"),
-    ("email", "Your email"),
-    ("comment", "Comment"),
-    ("consent", "Consent"),
+    ("organisation_name", "field-organisation"),
+    ("country", "field-country"),
+    ("website", "field-website"),
+    ("representative_name", "field-name"),
+    ("representative_role", "field-role"),
+    ("email", "field-email"),
+    ("comment", "field-comment"),
+    ("consent", "field-consent"),
 ];
 
 fn letter_page(
+    t: Lang,
     public_url: &str,
     data: letters::PublicPage,
     countries: &[Country],
@@ -198,9 +295,10 @@ fn letter_page(
     let view = data.view;
     let slug = view.letter.slug.clone();
     let (title, language) = match &data.reading {
-        Some(t) => (t.title.clone(), t.language.clone()),
+        Some(translation) => (translation.title.clone(), translation.language.clone()),
         None => (view.letter.title.clone(), view.letter.language.clone()),
     };
+    let untranslated = !language.eq_ignore_ascii_case(t.code());
     LetterPage {
         body_html: data.body_html,
         title,
@@ -220,6 +318,8 @@ fn letter_page(
         campaign: data.campaign,
         delivery: data.delivery,
         url: format!("{public_url}/letters/{}", slug),
+        untranslated,
+        t,
     }
 }
 
@@ -237,36 +337,51 @@ async fn show(
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let lang = query.into_inner().lang.to_ascii_lowercase();
-    // The same bytes for every reader (the sign form is checked by origin, with no per-visitor
-    // token): rendered once per letter version, list version and language, and served from
-    // memory (issue 19).
+    let asked = Some(lang.as_str()).filter(|l| !l.is_empty());
+    // The same bytes for every reader of one language (the sign form is checked by origin, with
+    // no per-visitor token): rendered once per letter version, list version, interface language
+    // and text language, and served from memory (issue 19).
     let v = state.versions.get(&state.db, &slug).await?;
+    let t = super::visitor_lang(&req, asked, &v.language);
     let cache_key = format!(
-        "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}",
-        v.letter_id, v.updated_at, v.version, v.ledger_length
+        "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}\u{0}{}",
+        v.letter_id,
+        v.updated_at,
+        v.version,
+        v.ledger_length,
+        t.code()
     );
-    let response = crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
-        let key = state.ledger.clone();
-        let form = SignFields {
-            language: lang.clone(),
-            ..SignFields::default()
-        };
-        let data = (state.db)
-            .run(move |conn| letters::public_page(conn, &key, &slug, &lang))
-            .await?;
-        let countries = state.countries.get(&state.db).await?;
-        let csrf = Csrf::for_request(&req, &state);
-        let page = letter_page(
-            &state.public_url,
-            data,
-            &countries,
-            form,
-            FieldErrors::new(),
-            csrf.token,
-        );
-        Ok(Rendered::page(&page)?.modified_at(v.last_modified))
-    })
-    .await?;
+    let mut response =
+        crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
+            let key = state.ledger.clone();
+            // The text in the language asked for, else in the interface's, else its own.
+            let wanted = [lang.clone(), t.code().to_string()];
+            let data = (state.db)
+                .run(move |conn| letters::public_page(conn, &key, &slug, &[&wanted[0], &wanted[1]]))
+                .await?;
+            let form = SignFields {
+                language: data
+                    .reading
+                    .as_ref()
+                    .map(|r| r.language.clone())
+                    .unwrap_or_default(),
+                ..SignFields::default()
+            };
+            let countries = state.countries.get(&state.db).await?;
+            let csrf = Csrf::for_request(&req, &state);
+            let page = letter_page(
+                t,
+                &state.public_url,
+                data,
+                &countries,
+                form,
+                FieldErrors::new(),
+                csrf.token,
+            );
+            Ok(Rendered::page(&page)?.modified_at(v.last_modified))
+        })
+        .await?;
+    super::vary_by_language(&mut response);
     Ok(response)
 }
 
@@ -285,6 +400,23 @@ struct CountryPage {
     /// The cursor of the next page, if there is one.
     next: Option<String>,
     per_page: i64,
+    /// The interface's language.
+    t: Lang,
+}
+
+impl CountryPage {
+    fn heading(&self) -> String {
+        self.t
+            .with1("country-heading", "country", &self.country.name)
+    }
+
+    fn count(&self) -> String {
+        let args = [
+            ("count", self.country.count.into()),
+            ("total", self.total.into()),
+        ];
+        self.t.with("country-count", &args)
+    }
 }
 
 impl ListsSignatories for CountryPage {
@@ -322,20 +454,26 @@ async fn country(
         ),
     };
     let v = state.versions.get(&state.db, &slug).await?;
+    let t = super::visitor_lang(&req, None, &v.language);
     let cache_key = format!(
-        "country\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{code}\u{0}{after}",
-        v.letter_id, v.updated_at, v.version, v.ledger_length
+        "country\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{code}\u{0}{after}\u{0}{}",
+        v.letter_id,
+        v.updated_at,
+        v.version,
+        v.ledger_length,
+        t.code()
     );
     let last_modified = v.last_modified;
-    Ok(
+    let mut response =
         crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
             let page = (state.db)
-                .run(move |conn| load_country(conn, &slug, &code, cursor))
+                .run(move |conn| load_country(conn, &slug, &code, cursor, t))
                 .await?;
             Ok(Rendered::page(&page)?.modified_at(last_modified))
         })
-        .await?,
-    )
+        .await?;
+    super::vary_by_language(&mut response);
+    Ok(response)
 }
 
 fn load_country(
@@ -343,6 +481,7 @@ fn load_country(
     slug: &str,
     code: &str,
     after: Option<public_list::Cursor>,
+    t: Lang,
 ) -> Result<CountryPage, AppError> {
     let view = letters::find(conn, slug, Audience::Public)?;
     let summary = public_list::summary(conn, &view.letter.id)?;
@@ -381,6 +520,7 @@ fn load_country(
         first,
         next,
         per_page: letters::PAGE_LISTS,
+        t,
     })
 }
 
@@ -404,6 +544,9 @@ pub struct SignForm {
     consent: Option<String>,
     #[serde(default)]
     language: String,
+    /// The interface's language the form was shown in: the answer keeps it.
+    #[serde(default)]
+    interface: String,
     #[serde(default)]
     csrf_token: String,
     /// The honeypot: hidden from people (CSS, `tabindex=-1`, labelled "leave empty"), filled
@@ -439,6 +582,8 @@ async fn sign(
     let slug = slug.into_inner();
     state.signing_allowed(&slug).await?;
     let fields = form.fields();
+    let t = super::visitor_lang(&req, Some(form.interface.as_str()), "");
+    let signed = format!("/letters/{slug}/signed?lang={}", t.code());
     let all = state.countries.get(&state.db).await?;
     let trapped = !form.fax.trim().is_empty();
     let network = crate::http::rate_limit::client_network(&req, &state.key);
@@ -473,23 +618,24 @@ async fn sign(
                 "a sign form came with its honeypot field filled: nothing stored or sent"
             );
             Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
+                .insert_header((header::LOCATION, signed.as_str()))
                 .finish())
         }
         Ok(outcome) => {
             tracing::info!(?outcome, "sign request");
             state.metrics.signed(&outcome);
             Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("/letters/{slug}/signed")))
+                .insert_header((header::LOCATION, signed.as_str()))
                 .finish())
         }
         Err(AppError::Validation(errors)) => {
             let key = state.ledger.clone();
-            let lang = fields.language.clone();
+            let wanted = [fields.language.clone(), t.code().to_string()];
             let data = (state.db)
-                .run(move |conn| letters::public_page(conn, &key, &slug, &lang))
+                .run(move |conn| letters::public_page(conn, &key, &slug, &[&wanted[0], &wanted[1]]))
                 .await?;
             let page = letter_page(
+                t,
                 &state.public_url,
                 data,
                 &all,
@@ -505,8 +651,10 @@ async fn sign(
 
 /// The neutral answer after signing: the same whatever happened.
 async fn signed(
+    req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let view = {
@@ -516,17 +664,15 @@ async fn signed(
             .run(move |conn| letters::find(conn, &slug, Audience::Public))
             .await?
     };
-    let link = format!("/letters/{slug}");
+    let t = super::visitor_lang(&req, Some(&query.lang), &view.letter.language);
+    let link = format!("/letters/{slug}?lang={}", t.code());
     render(
         HttpResponse::Ok(),
         &crate::web::MessagePage {
-            title: "Check your email",
-            message: &format!(
-                "Thank you. If this signature needs confirming, we have sent an email to the address you gave. \
-                 Open the link in it to confirm your organisation's signature of “{}”.",
-                view.letter.title
-            ),
-            link: Some((&link, "Back to the letter")),
+            lang: t.code(),
+            title: &t.get("check-email-title"),
+            message: &t.with1("check-email", "title", &view.letter.title),
+            link: Some((&link, &t.get("back-to-letter"))),
         },
     )
 }

@@ -3,6 +3,12 @@
 //! mails: confirming and withdrawing a signature (`signatures.rs`), an invitation
 //! (`invitation.rs`), unsubscribing from updates (`unsubscribe.rs`).
 
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::HttpRequest;
+
+use crate::i18n::Lang;
+
 pub mod campaign;
 pub mod invitation;
 pub mod letters;
@@ -18,4 +24,64 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     signatures::routes(cfg);
     invitation::routes(cfg);
     unsubscribe::routes(cfg);
+    cfg.route(
+        "/language/{code}",
+        actix_web::web::get().to(switch_language),
+    );
+}
+
+/// The cookie that remembers the interface language a visitor chose (`?lang=`).
+pub const LANG_COOKIE: &str = "lang";
+
+/// The interface language for a visitor ([`Lang::negotiate`]): `asked` (`?lang=`), else the
+/// language they chose before, else their browser's, else `fallback` (the letter's own).
+pub fn visitor_lang(req: &HttpRequest, asked: Option<&str>, fallback: &str) -> Lang {
+    let chosen = req.cookie(LANG_COOKIE);
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(asked, chosen.as_ref().map(|c| c.value()), accept, fallback)
+}
+
+/// The page's answer differs by the visitor's language: caches must keep one per language.
+pub fn vary_by_language(response: &mut actix_web::HttpResponse) {
+    response.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept, Accept-Encoding, Accept-Language, Cookie"),
+    );
+}
+
+#[derive(serde::Deserialize)]
+struct Switch {
+    #[serde(default)]
+    to: String,
+}
+
+/// The language switcher's links (`/language/fr?to=/letters/x`): remember the choice in a
+/// year-long cookie, then go back to the page in that language. The pages themselves set no
+/// cookie, so every reader of a language gets the same bytes. `to` must be a path of this site.
+async fn switch_language(
+    state: actix_web::web::Data<crate::http::AppState>,
+    code: actix_web::web::Path<String>,
+    query: actix_web::web::Query<Switch>,
+) -> actix_web::HttpResponse {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let local =
+        query.to.starts_with('/') && !query.to.starts_with("//") && !query.to.contains('\\');
+    let path = if local {
+        query.to.split(['?', '#']).next().unwrap_or("/")
+    } else {
+        "/"
+    };
+    let cookie = Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .secure(state.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish();
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("{path}?lang={}", lang.code())))
+        .cookie(cookie)
+        .finish()
 }

@@ -9,6 +9,7 @@ use crate::domain::token::{Purpose, Token};
 use crate::domain::SignatureState;
 use crate::error::AppError;
 use crate::http::AppState;
+use crate::i18n::Lang;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
 use crate::web::csrf::{self, Csrf};
 use crate::web::{render, ButtonForm, PageError};
@@ -30,6 +31,8 @@ struct ActionPage<'a> {
     button: Option<&'a str>,
     action: &'a str,
     csrf: &'a str,
+    /// The interface's language.
+    t: Lang,
 }
 
 fn token(raw: &str) -> Result<Token, AppError> {
@@ -48,8 +51,9 @@ async fn load(
         .await
 }
 
-/// The page for a link: the signature, an explanation and, when there is something to do, a
-/// button that posts back to the same path with the CSRF token.
+/// The page for a link, in the visitor's language (else the letter's): the signature, an
+/// explanation and, when there is something to do, a button that posts back to the same path
+/// with the CSRF token. `heading`, `explanation` and `button` are message ids.
 fn action_page(
     req: &HttpRequest,
     state: &AppState,
@@ -58,18 +62,20 @@ fn action_page(
     explanation: &str,
     button: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
+    let t = super::visitor_lang(req, None, &view.letter.language);
     let csrf = Csrf::for_request(req, state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
     render(
         builder,
         &ActionPage {
-            heading,
+            heading: &t.get(heading),
             view,
-            explanation,
-            button,
+            explanation: &t.get(explanation),
+            button: button.map(|b| t.get(b)).as_deref(),
             action: req.path(),
             csrf: &csrf.token,
+            t,
         },
     )
 }
@@ -93,30 +99,16 @@ async fn confirm_page(
 ) -> Result<HttpResponse, PageError> {
     let view = load(&state, Purpose::ConfirmSignature, raw.into_inner()).await?;
     if view.link_expired() || view.state() == SignatureState::Expired {
-        return Err(
-            AppError::Gone("this confirmation link has expired; please sign again".into()).into(),
-        );
+        let t = super::visitor_lang(&req, None, &view.letter.language);
+        return Err(AppError::Gone(t.get("link-expired")).into());
     }
     let (explanation, button) = match view.state() {
-        SignatureState::Pending => (
-            "Press the button to confirm that your organisation signs this letter.",
-            Some("Confirm the signature"),
-        ),
-        SignatureState::Published => ("This signature is confirmed and published.", None),
-        SignatureState::Confirmed => (
-            "This signature is confirmed and waits for the letter's coordinators.",
-            None,
-        ),
-        _ => ("This signature was withdrawn or not accepted.", None),
+        SignatureState::Pending => ("confirm-explain", Some("confirm-button")),
+        SignatureState::Published => ("confirm-published", None),
+        SignatureState::Confirmed => ("confirm-waiting", None),
+        _ => ("confirm-ended", None),
     };
-    action_page(
-        &req,
-        &state,
-        "Confirm your signature",
-        &view,
-        explanation,
-        button,
-    )
+    action_page(&req, &state, "confirm-heading", &view, explanation, button)
 }
 
 async fn confirm(
@@ -127,20 +119,11 @@ async fn confirm(
 ) -> Result<HttpResponse, PageError> {
     let view = post_action(&req, &state, &raw, &form, signatures::confirm).await?;
     let explanation = match view.state() {
-        SignatureState::Published => {
-            "Thank you: the signature is confirmed and your organisation is now listed."
-        }
-        _ if view.signature.contests.is_some() => "Thank you: the signature is confirmed. The letter already has a signature for your organisation from another address; the letter's coordinators will see both and decide which one stands.",
-        _ => "Thank you: the signature is confirmed. The letter's coordinators will review it before it is listed.",
+        SignatureState::Published => "confirmed-listed",
+        _ if view.signature.contests.is_some() => "confirmed-held",
+        _ => "confirmed-review",
     };
-    action_page(
-        &req,
-        &state,
-        "Signature confirmed",
-        &view,
-        explanation,
-        None,
-    )
+    action_page(&req, &state, "confirmed-heading", &view, explanation, None)
 }
 
 async fn withdraw_page(
@@ -150,21 +133,11 @@ async fn withdraw_page(
 ) -> Result<HttpResponse, PageError> {
     let view = load(&state, Purpose::WithdrawSignature, raw.into_inner()).await?;
     let (explanation, button) = if view.state().is_live() {
-        (
-            "Press the button to withdraw your organisation's signature. It will no longer be listed.",
-            Some("Withdraw the signature"),
-        )
+        ("withdraw-explain", Some("withdraw-button"))
     } else {
-        ("This signature is no longer active.", None)
+        ("withdraw-ended", None)
     };
-    action_page(
-        &req,
-        &state,
-        "Withdraw your signature",
-        &view,
-        explanation,
-        button,
-    )
+    action_page(&req, &state, "withdraw-heading", &view, explanation, button)
 }
 
 async fn withdraw(
@@ -174,13 +147,5 @@ async fn withdraw(
     form: web::Form<ButtonForm>,
 ) -> Result<HttpResponse, PageError> {
     let view = post_action(&req, &state, &raw, &form, signatures::withdraw).await?;
-    let explanation = "The signature is withdrawn and no longer listed.";
-    action_page(
-        &req,
-        &state,
-        "Signature withdrawn",
-        &view,
-        explanation,
-        None,
-    )
+    action_page(&req, &state, "withdrawn-heading", &view, "withdrawn", None)
 }

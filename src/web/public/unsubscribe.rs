@@ -27,6 +27,8 @@ struct ActionPage<'a> {
     button: Option<&'a str>,
     action: &'a str,
     csrf: &'a str,
+    /// The interface's language.
+    t: crate::i18n::Lang,
 }
 
 fn token(raw: &str) -> Result<Token, AppError> {
@@ -47,21 +49,22 @@ async fn unsubscribe_page(
         .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     let done = view.signature.unsubscribed_at.is_some();
+    let t = super::visitor_lang(&req, None, &view.letter.language);
+    let explanation = if done {
+        "unsubscribe-done"
+    } else {
+        "unsubscribe-explain"
+    };
     render(
         builder,
         &ActionPage {
-            heading: "Stop updates about this letter",
+            heading: &t.get("unsubscribe-heading"),
             view: &view,
-            explanation: if done {
-                "You are unsubscribed: you get no more updates about this letter."
-            } else {
-                "The letter's coordinators send occasional updates to its signers (for example, \
-                 when the recipient answers). Press the button to get no more of them. Your \
-                 organisation's signature stays as it is."
-            },
-            button: (!done).then_some("Unsubscribe"),
+            explanation: &t.get(explanation),
+            button: (!done).then(|| t.get("unsubscribe-button")).as_deref(),
             action: req.path(),
             csrf: &csrf.token,
+            t,
         },
     )
 }
@@ -84,20 +87,22 @@ async fn unsubscribe(
         )
         .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
+    let t = super::visitor_lang(&req, None, &done.view.letter.language);
+    let explanation = if done.already {
+        "unsubscribed-already"
+    } else {
+        "unsubscribed"
+    };
     render(
         builder,
         &ActionPage {
-            heading: "You are unsubscribed",
+            heading: &t.get("unsubscribed-heading"),
             view: &done.view,
-            explanation: if done.already {
-                "You had unsubscribed already: you get no updates about this letter."
-            } else {
-                "You get no more updates about this letter. Your organisation's signature stays \
-                 as it is; to withdraw it, use the link in any of the letter's mails."
-            },
+            explanation: &t.get(explanation),
             button: None,
             action: req.path(),
             csrf: &csrf.token,
+            t,
         },
     )
 }

@@ -1,0 +1,309 @@
+//! The interface's languages: Fluent messages in `locales/<language>/*.ftl`, built into the binary
+//! (`fluent-templates`), and the choice of a language for a request. Adding a language is adding
+//! its folder under `locales/` and its code to [`LANGUAGES`]; a test checks that every message
+//! exists in every language with the same placeholders.
+//!
+//! What is translated: the signer's path (the letter page, the sign form and its error summary,
+//! the pages behind the links in mails). The dashboard stays English for now.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around placeables: the pages and mails are plain text
+        // in one direction, and the marks would show up in copied text and in search.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The interface's languages, the fallback first.
+pub const LANGUAGES: [&str; 4] = ["en", "fr", "de", "es"];
+
+/// One of [`LANGUAGES`]: the language a page or a mail is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Lang(&'static str);
+
+impl Default for Lang {
+    fn default() -> Self {
+        Lang(LANGUAGES[0])
+    }
+}
+
+impl Lang {
+    /// The interface language for a language tag (`fr`, `fr-CA`, `FR`), if there is one.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        LANGUAGES.iter().find(|l| **l == primary).map(|l| Lang(l))
+    }
+
+    /// The language for a visitor: the one asked for in the address (`?lang=`), else the one
+    /// they chose before (a cookie), else the first of their browser's (`Accept-Language`) that
+    /// the interface has, else `fallback` (the letter's own language), else English.
+    pub fn negotiate(
+        asked: Option<&str>,
+        chosen: Option<&str>,
+        accept_language: Option<&str>,
+        fallback: &str,
+    ) -> Lang {
+        asked
+            .and_then(Lang::parse)
+            .or_else(|| chosen.and_then(Lang::parse))
+            .or_else(|| accept_language.and_then(Lang::from_accept_language))
+            .or_else(|| Lang::parse(fallback))
+            .unwrap_or_default()
+    }
+
+    /// The best of [`LANGUAGES`] for an `Accept-Language` header (by its `q` weights).
+    fn from_accept_language(header: &str) -> Option<Lang> {
+        let requested = fluent_langneg::accepted_languages::parse(header);
+        let available: Vec<LanguageIdentifier> =
+            LANGUAGES.iter().filter_map(|l| l.parse().ok()).collect();
+        let chosen = fluent_langneg::negotiate_languages(
+            &requested,
+            &available,
+            None,
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        chosen
+            .first()
+            .and_then(|id| Lang::parse(id.language.as_str()))
+    }
+
+    /// Its code, for `lang` attributes and links: `fr`.
+    pub fn code(&self) -> &'static str {
+        self.0
+    }
+
+    fn id(&self) -> LanguageIdentifier {
+        self.0.parse().expect("the languages are valid identifiers")
+    }
+
+    /// The message `id` in this language (in English when this language lacks it).
+    pub fn get(&self, id: &str) -> String {
+        LOCALES.lookup(&self.id(), id)
+    }
+
+    /// The message `id` with its placeholders filled: numbers choose the plural form.
+    pub fn with(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
+            .collect();
+        LOCALES.lookup_with_args(&self.id(), id, &args)
+    }
+
+    /// [`Self::with`] of one placeholder.
+    pub fn with1(&self, id: &str, name: &'static str, value: impl Into<Arg>) -> String {
+        self.with(id, &[(name, value.into())])
+    }
+
+    /// A date as this language writes it: `4 December 2026`, `4 décembre 2026`.
+    pub fn date(&self, date: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let month = self.get(&format!("month-{}", date.month()));
+        self.with(
+            "date",
+            &[
+                ("day", Arg::Number(i64::from(date.day()))),
+                ("month", Arg::Text(month)),
+                ("year", Arg::Number(i64::from(date.year()))),
+            ],
+        )
+    }
+
+    /// This language's name in itself (`Français`), for the language switcher.
+    pub fn name(&self) -> String {
+        self.get("language-name")
+    }
+
+    /// Every interface language.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        LANGUAGES.iter().map(|l| Lang(l))
+    }
+}
+
+/// A placeholder's value.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+}
+
+impl Arg {
+    fn to_fluent(&self) -> FluentValue<'static> {
+        match self {
+            Arg::Text(s) => FluentValue::from(s.clone()),
+            Arg::Number(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Text(s.clone())
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Number(n)
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(n: usize) -> Arg {
+        Arg::Number(n as i64)
+    }
+}
+
+impl From<&i64> for Arg {
+    fn from(n: &i64) -> Arg {
+        Arg::Number(*n)
+    }
+}
+
+impl From<&i32> for Arg {
+    fn from(n: &i32) -> Arg {
+        Arg::Number(i64::from(*n))
+    }
+}
+
+impl From<&usize> for Arg {
+    fn from(n: &usize) -> Arg {
+        Arg::Number(*n as i64)
+    }
+}
+
+impl From<i32> for Arg {
+    fn from(n: i32) -> Arg {
+        Arg::Number(i64::from(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::collections::BTreeSet;
+
+    /// Every message id of a language's files, with the placeholders (`{ $name }`) it uses.
+    fn messages(language: &str) -> BTreeMap<String, BTreeSet<String>> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(language);
+        let mut out = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("a folder per language") {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let resource = fluent_templates::fluent_bundle::FluentResource::try_new(text)
+                .unwrap_or_else(|(_, errors)| panic!("{language}: {errors:?}"));
+            let source = resource.source().to_string();
+            let mut id: Option<String> = None;
+            for line in source.lines() {
+                if let Some((name, _)) = line.split_once(" =") {
+                    if !line.starts_with([' ', '#', '.']) && !name.is_empty() {
+                        id = Some(name.trim().to_string());
+                        out.insert(name.trim().to_string(), BTreeSet::new());
+                    }
+                }
+                if let Some(id) = &id {
+                    for part in line.split("{ $").skip(1).chain(line.split("{$").skip(1)) {
+                        let name: String = part
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                            .collect();
+                        out.get_mut(id).unwrap().insert(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_exists_in_every_language_with_the_same_placeholders() {
+        let english = messages("en");
+        assert!(
+            english.len() > 50,
+            "the English messages: {}",
+            english.len()
+        );
+        for language in &LANGUAGES[1..] {
+            let other = messages(language);
+            let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{language} lacks {missing:?}");
+            let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+            assert!(
+                extra.is_empty(),
+                "{language} has messages English lacks: {extra:?}"
+            );
+            for (id, placeholders) in &english {
+                assert_eq!(&other[id], placeholders, "{language}: {id}'s placeholders");
+            }
+        }
+    }
+
+    #[test]
+    fn the_language_comes_from_the_address_then_the_choice_then_the_browser_then_the_letter() {
+        let pick =
+            |asked, chosen, accept, letter| Lang::negotiate(asked, chosen, accept, letter).code();
+        assert_eq!(pick(Some("fr"), Some("de"), Some("es"), "en"), "fr");
+        assert_eq!(pick(None, Some("de"), Some("es"), "en"), "de");
+        assert_eq!(
+            pick(None, None, Some("pt-BR, es;q=0.8, en;q=0.5"), "en"),
+            "es"
+        );
+        assert_eq!(pick(None, None, Some("de-AT"), "en"), "de");
+        assert_eq!(
+            pick(Some("xx"), None, None, "fr"),
+            "fr",
+            "an unknown choice is ignored"
+        );
+        assert_eq!(pick(None, None, Some("pt"), "pt"), "en", "English at last");
+        assert_eq!(Lang::parse("FR-ca").unwrap().code(), "fr");
+    }
+
+    #[test]
+    fn numbers_choose_the_plural_form_and_dates_read_as_the_language_writes_them() {
+        let fr = Lang::parse("fr").unwrap();
+        let en = Lang::default();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(en.date(date), "4 December 2026");
+        assert_eq!(fr.date(date), "4 décembre 2026");
+        assert_eq!(Lang::parse("de").unwrap().date(date), "4. Dezember 2026");
+        assert_eq!(
+            en.with1("count-organisations", "count", 1),
+            "1 organisation"
+        );
+        assert_eq!(
+            en.with1("count-organisations", "count", 3),
+            "3 organisations"
+        );
+        assert_eq!(
+            fr.with1("count-organisations", "count", 1),
+            "1 organisation"
+        );
+        assert_eq!(
+            fr.with1("count-organisations", "count", 2),
+            "2 organisations"
+        );
+        assert_eq!(fr.get("sign-button"), "Signer la lettre");
+    }
+}

@@ -1,0 +1,122 @@
+//! Issue 22: the signer's path in the signer's language. The interface's language comes from
+//! `?lang=`, then the visitor's remembered choice, then `Accept-Language`, then the letter's own
+//! language; a letter without a text in that language shows its original text with a notice.
+
+use serde_json::json;
+
+use crate::db_test;
+use crate::helpers::TestApp;
+
+async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut request = reqwest::Client::new().get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let r = request.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+db_test!(
+    async fn the_page_speaks_the_visitors_language_and_keeps_the_letters_text(app) {
+        let coalition = app.coalition("c").await;
+        app.letter(&coalition, "l").await;
+        let es = json!({"language": "es", "title": "Paren", "body": "Señora, señor:\n\nParen."});
+        assert_eq!(app.post("/api/v1/letters/l/translations", &es).await.status(), 200);
+        assert_eq!(app.post("/api/v1/letters/l/transition", &json!({"to": "open"})).await.status(), 200);
+
+        // No choice made: the browser's language, when the interface has it.
+        let (status, french) = page(&app, "/letters/l", &[("accept-language", "fr-BE, fr;q=0.9, en;q=0.5")]).await;
+        assert_eq!(status, 200);
+        assert!(french.contains("<html lang=\"fr\">"), "{french}");
+        assert!(french.contains(">Signer la lettre</button>") && french.contains(">Pays</label>"), "{french}");
+        // The letter has no French text: its English one, marked as English, with a notice.
+        assert!(french.contains("<div class=\"letter\" lang=\"en\">"), "{french}");
+        assert!(french.contains("pas encore de traduction française"), "{french}");
+        // A language the interface lacks: the letter's own (English here).
+        let (_, english) = page(&app, "/letters/l", &[("accept-language", "pt-BR")]).await;
+        assert!(english.contains("<html lang=\"en\">") && english.contains(">Sign the letter</button>"));
+        assert!(!english.contains("id=\"untranslated\""));
+        // The Spanish interface reads the Spanish text, with no notice.
+        let (_, spanish) = page(&app, "/letters/l", &[("accept-language", "es")]).await;
+        assert!(spanish.contains("<html lang=\"es\">") && spanish.contains("<h1>Paren</h1>"), "{spanish}");
+        assert!(spanish.contains(">Firmar la carta</button>") && !spanish.contains("id=\"untranslated\""));
+        assert!(spanish.contains("name=\"language\" value=\"es\""), "the form records the text read");
+
+        // `?lang=` wins over the browser, and a remembered choice over the browser too.
+        let (_, german) = page(&app, "/letters/l?lang=de", &[("accept-language", "fr")]).await;
+        assert!(german.contains("<html lang=\"de\">") && german.contains("Brief unterzeichnen"), "{german}");
+        let (_, chosen) = page(&app, "/letters/l", &[("accept-language", "fr"), ("cookie", "lang=de")]).await;
+        assert!(chosen.contains("<html lang=\"de\">"), "{chosen}");
+
+        // The switcher remembers the choice and goes back to the page in that language.
+        let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = no_redirect.get(app.url("/language/es?to=/letters/l")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/letters/l?lang=es");
+        let cookie = r.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.starts_with("lang=es;") && cookie.contains("Max-Age=31536000"), "{cookie}");
+        // It goes nowhere but this site.
+        for away in ["https://evil.example/", "//evil.example/x", "/\\evil.example"] {
+            let r = no_redirect.get(app.url(&format!("/language/fr?to={}", urlencode(away)))).send().await.unwrap();
+            assert_eq!(r.headers()["location"], "/?lang=fr", "{away}");
+        }
+        // Each language's page is the same for every reader of it, and says it differs by language.
+        let r = reqwest::Client::new().get(app.url("/letters/l")).header("accept-language", "fr").send().await.unwrap();
+        let vary = r.headers()["vary"].to_str().unwrap().to_string();
+        assert!(vary.contains("Accept-Language") && vary.contains("Cookie"), "{vary}");
+        assert!(r.headers().get("set-cookie").is_none());
+    }
+);
+
+db_test!(
+    async fn a_failed_sign_the_answer_and_the_link_pages_are_in_the_signers_language(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let form = |email: &'static str| {
+            vec![
+                ("organisation_name", "Quadrature Org"),
+                ("country", "FR"),
+                ("website", ""),
+                ("representative_name", "Anne"),
+                ("representative_role", "Présidente"),
+                ("email", email),
+                ("consent", "yes"),
+                ("interface", "fr"),
+            ]
+        };
+        let post = |fields: Vec<(&'static str, &'static str)>| {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            client.post(app.url(&format!("/letters/{letter}/sign"))).header("origin", app.address.as_str()).form(&fields).send()
+        };
+        // A mistake: the form comes back in French, with its summary in French.
+        let r = post(form("anne@host")).await.unwrap();
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<html lang=\"fr\">"), "{html}");
+        assert!(html.contains("encore été signé : veuillez corriger ce champ</h3>"), "{html}");
+        assert!(html.contains("<a href=\"#email\">Votre adresse e-mail :"), "{html}");
+        assert!(html.contains("value=\"Quadrature Org\""), "what was typed is kept");
+
+        // Corrected: the answer page is in French too.
+        let r = post(form("anne@quadrature.example.org")).await.unwrap();
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(to, format!("/letters/{letter}/signed?lang=fr"));
+        let (_, signed) = page(&app, &to, &[]).await;
+        assert!(signed.contains("<html lang=\"fr\">") && signed.contains("Consultez vos e-mails"), "{signed}");
+
+        // The pages behind the mail's links follow the visitor's language.
+        let mail = app.mail.wait_for(1).await.remove(0);
+        let confirm = format!("/signatures/confirm/{}", mail.token("confirm"));
+        let (status, confirm_page) = page(&app, &confirm, &[("accept-language", "fr")]).await;
+        assert_eq!(status, 200);
+        assert!(confirm_page.contains("Confirmez votre signature") && confirm_page.contains(">Confirmer la signature</button>"), "{confirm_page}");
+        let withdraw = format!("/signatures/withdraw/{}", mail.token("withdraw"));
+        let (_, withdraw_page) = page(&app, &withdraw, &[("cookie", "lang=es")]).await;
+        assert!(withdraw_page.contains("<html lang=\"es\">") && withdraw_page.contains("Retirar la firma"), "{withdraw_page}");
+    }
+);
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
