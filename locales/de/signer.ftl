@@ -77,7 +77,8 @@ field-consent = Einwilligung
 consent-text = Ich bin einverstanden, dass mein Name, meine Funktion und meine E-Mail-Adresse gespeichert werden, um diese Unterschrift zu verwalten. Veröffentlicht werden nur Name, Land und Website der Organisation.
 honeypot = Dieses Feld leer lassen
 sign-button = Brief unterzeichnen
-closed = Dieser Brief nimmt keine Unterschriften mehr an.
+closed = Dieser Brief ist geschlossen und nimmt keine Unterschriften mehr an.
+closed-delivered = Dieser Brief wurde übergeben und nimmt keine Unterschriften mehr an.
 
 ## The list
 

@@ -79,7 +79,8 @@ field-consent = Consent
 consent-text = I agree that my name, role and email are kept to manage this signature. Only the organisation's name, country and website are published.
 honeypot = Leave this field empty
 sign-button = Sign the letter
-closed = This letter no longer accepts signatures.
+closed = This letter is closed and no longer accepts signatures.
+closed-delivered = This letter was delivered and no longer accepts signatures.
 
 ## The list
 

@@ -77,7 +77,8 @@ field-consent = Consentimiento
 consent-text = Acepto que se guarden mi nombre, mi cargo y mi correo electrónico para gestionar esta firma. Solo se publican el nombre, el país y el sitio web de la organización.
 honeypot = Deje este campo vacío
 sign-button = Firmar la carta
-closed = Esta carta ya no admite firmas.
+closed = Esta carta está cerrada y ya no admite firmas.
+closed-delivered = Esta carta ya se entregó y no admite firmas.
 
 ## The list
 

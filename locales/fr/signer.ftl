@@ -77,7 +77,8 @@ field-consent = Consentement
 consent-text = J'accepte que mon nom, ma fonction et mon adresse e-mail soient conservés pour gérer cette signature. Seuls le nom, le pays et le site web de l'organisation sont publiés.
 honeypot = Laissez ce champ vide
 sign-button = Signer la lettre
-closed = Cette lettre n'accepte plus de signatures.
+closed = Cette lettre est close et n'accepte plus de signatures.
+closed-delivered = Cette lettre a été remise et n'accepte plus de signatures.
 
 ## The list
 

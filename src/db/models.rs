@@ -218,6 +218,8 @@ pub struct Signature {
     /// A held signature: the id of the organisation's live signature it contests (issue 18,
     /// finding 5). Never listed by itself; the coalition decides which one stands.
     pub contests: Option<String>,
+    /// The language mails to the signer are written in (`i18n::LANGUAGES`).
+    pub mail_language: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -244,6 +246,7 @@ pub struct NewSignature {
     pub email_domain: String,
     pub network: Option<String>,
     pub contests: Option<String>,
+    pub mail_language: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -341,6 +341,7 @@ diesel::table! {
         email_domain -> Text,
         network -> Nullable<Text>,
         contests -> Nullable<Text>,
+        mail_language -> Text,
     }
 }
 

@@ -4,6 +4,7 @@
 use askama::Template;
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 
 /// The mail that asks a signer to confirm (and tells how to withdraw).
 pub struct SignatureConfirmation<'a> {
@@ -17,31 +18,40 @@ pub struct SignatureConfirmation<'a> {
     /// The organisation has a live signature from another mailbox: this one is held for the
     /// coalition to decide (issue 18, finding 5), and the mail says so.
     pub held: bool,
+    /// The signer's language.
+    pub t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_confirmation.txt")]
 struct ConfirmationText<'a> {
     m: &'a SignatureConfirmation<'a>,
+    t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_confirmation.html")]
 struct ConfirmationHtml<'a> {
     m: &'a SignatureConfirmation<'a>,
+    t: Lang,
 }
 
 impl SignatureConfirmation<'_> {
-    /// Subject, text and HTML.
+    fn asked(&self) -> String {
+        let args = [
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+        ];
+        self.t.with("confirm-asked", &args)
+    }
+
+    /// Subject, text and HTML, in the signer's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = format!("Please confirm your signature: {}", self.letter_title);
-        let text = ConfirmationText { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        let html = ConfirmationHtml { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        Ok((subject, text, html))
+        let t = self.t;
+        let subject = t.with1("confirm-subject", "title", self.letter_title);
+        let text = ConfirmationText { m: self, t }.render();
+        let html = ConfirmationHtml { m: self, t }.render();
+        rendered(subject, text, html)
     }
 }
 
@@ -256,6 +266,7 @@ mod tests {
             withdraw_url: "https://x.example/signatures/withdraw/def",
             expires_at: "1 January 2027, 00:00 UTC",
             held: false,
+            t: Lang::default(),
         };
         let (subject, text, html) = m.render().unwrap();
         assert!(subject.contains("Stop <b>spyware</b>"));
@@ -270,6 +281,33 @@ mod tests {
             assert!(part.contains("https://x.example/signatures/confirm/abc"));
             assert!(part.contains("https://x.example/signatures/withdraw/def"));
         }
+    }
+
+    #[test]
+    fn the_confirmation_is_written_in_the_signers_language() {
+        let m = SignatureConfirmation {
+            letter_title: "Arrêtez",
+            letter_url: "https://x.example/letters/l",
+            organisation_name: "La Quadrature",
+            representative_name: "Anne",
+            confirm_url: "https://x.example/signatures/confirm/abc",
+            withdraw_url: "https://x.example/signatures/withdraw/def",
+            expires_at: "1 janvier 2027 à 00:00 UTC",
+            held: true,
+            t: Lang::parse("fr").unwrap(),
+        };
+        let (subject, text, html) = m.render().unwrap();
+        assert_eq!(subject, "Veuillez confirmer votre signature : Arrêtez");
+        assert!(text.starts_with("Bonjour Anne,"), "{text}");
+        assert!(text.contains("au nom de La Quadrature"), "{text}");
+        assert!(
+            text.contains("Attention : cette lettre a déjà une signature"),
+            "{text}"
+        );
+        assert!(
+            html.contains("<html lang=\"fr\">") && html.contains(">Confirmer la signature</a>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -356,26 +394,40 @@ pub struct AlreadySignedMail<'a> {
     /// Not confirmed yet.
     pub pending: bool,
     pub withdraw_url: &'a str,
+    /// The signer's language.
+    pub t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_already_signed.txt")]
 struct AlreadySignedText<'a> {
     m: &'a AlreadySignedMail<'a>,
+    t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_already_signed.html")]
 struct AlreadySignedHtml<'a> {
     m: &'a AlreadySignedMail<'a>,
+    t: Lang,
 }
 
 impl AlreadySignedMail<'_> {
-    /// Subject, text and HTML.
+    fn asked(&self) -> String {
+        let args = [
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+            ("standing", self.standing.into()),
+        ];
+        self.t.with("already-asked", &args)
+    }
+
+    /// Subject, text and HTML, in the signer's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = format!("You signed already: {}", self.letter_title);
-        let text = AlreadySignedText { m: self }.render();
-        let html = AlreadySignedHtml { m: self }.render();
+        let t = self.t;
+        let subject = t.with1("already-subject", "title", self.letter_title);
+        let text = AlreadySignedText { m: self, t }.render();
+        let html = AlreadySignedHtml { m: self, t }.render();
         rendered(subject, text, html)
     }
 }

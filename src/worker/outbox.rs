@@ -5,6 +5,7 @@
 //! with exponential backoff and jitter; a permanent SMTP refusal (5xx), a mail that cannot be
 //! rendered, or the last allowed attempt parks the row as `dead` with its error, never dropped.
 
+use crate::i18n::Lang;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -275,6 +276,8 @@ pub fn render(
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
             let confirm = key.derive(Purpose::ConfirmSignature, &view.signature.id);
             let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
+            let t = Lang::parse(&view.signature.mail_language).unwrap_or_default();
+            let expires = view.signature.confirm_expires_at;
             let content = templates::SignatureConfirmation {
                 letter_title: &view.letter.title,
                 letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
@@ -282,12 +285,15 @@ pub fn render(
                 representative_name: &view.signature.representative_name,
                 confirm_url: &format!("{public_url}/signatures/confirm/{}", confirm.as_str()),
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
-                expires_at: &view
-                    .signature
-                    .confirm_expires_at
-                    .format("%-d %B %Y, %H:%M UTC")
-                    .to_string(),
+                expires_at: &t.with(
+                    "time-utc",
+                    &[
+                        ("date", t.date(expires.date()).into()),
+                        ("time", expires.format("%H:%M").to_string().into()),
+                    ],
+                ),
                 held: view.signature.contests.is_some(),
+                t,
             };
             (
                 content.render()?,
@@ -322,12 +328,13 @@ pub fn render(
             let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
             let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
             let state = view.state();
+            let t = Lang::parse(&view.signature.mail_language).unwrap_or_default();
             let standing = match (state, view.signature.published_at) {
                 (SignatureState::Published, Some(at)) => {
-                    format!("it is on the list since {}", at.format("%-d %B %Y"))
+                    t.with1("standing-listed", "date", t.date(at.date()))
                 }
-                (SignatureState::Pending, _) => "it awaits your confirmation".to_string(),
-                _ => "it is confirmed and awaits the coalition's review".to_string(),
+                (SignatureState::Pending, _) => t.get("standing-pending"),
+                _ => t.get("standing-review"),
             };
             let content = templates::AlreadySignedMail {
                 letter_title: &view.letter.title,
@@ -337,6 +344,7 @@ pub fn render(
                 standing: &standing,
                 pending: state == SignatureState::Pending,
                 withdraw_url: &withdraw_url,
+                t,
             };
             (content.render()?, Some(withdraw_url), None)
         }

@@ -42,7 +42,7 @@ db_test!(
         fields.push(("fax", "+1 555 0100"));
         let r = browser.submit("/letters/l", "/letters/l/sign", &fields).await;
         assert_eq!(r.status(), 303);
-        assert_eq!(location(&r), "/letters/l/signed");
+        assert_eq!(location(&r), "/letters/l/signed?lang=en", "as for a person (in the form's language)");
         assert!(signatures(&app, &letter).await.is_empty());
         assert_eq!(app.outbox().await["total"], 0);
         assert_eq!(app.total("/api/v1/organisations?q=bot").await, 0);

@@ -105,8 +105,15 @@ db_test!(
         let (_, signed) = page(&app, &to, &[]).await;
         assert!(signed.contains("<html lang=\"fr\">") && signed.contains("Consultez vos e-mails"), "{signed}");
 
-        // The pages behind the mail's links follow the visitor's language.
+        // The mail is in the language the signer signed in, and so is every later one.
         let mail = app.mail.wait_for(1).await.remove(0);
+        assert!(mail.subject.starts_with("Veuillez confirmer votre signature : "), "{}", mail.subject);
+        assert!(mail.text.starts_with("Bonjour Anne,") && mail.text.contains("Le lien fonctionne jusqu"), "{}", mail.text);
+        let r = post(form("anne@quadrature.example.org")).await.unwrap();
+        assert_eq!(r.status(), 303);
+        let again = app.mail.wait_for(2).await.remove(1);
+        assert!(again.subject.starts_with("Veuillez confirmer"), "the re-sent link: {}", again.subject);
+        // The pages behind the mail's links follow the visitor's language.
         let confirm = format!("/signatures/confirm/{}", mail.token("confirm"));
         let (status, confirm_page) = page(&app, &confirm, &[("accept-language", "fr")]).await;
         assert_eq!(status, 200);

@@ -385,6 +385,7 @@ fn save(
                 .unwrap_or_default(),
             comment: None,
             text_hash: letter.letter.text_hash.clone(),
+            mail_language: crate::service::signatures::mail_language(None, &letter.letter),
         };
         let row = signing::new_row(
             keys.tokens,

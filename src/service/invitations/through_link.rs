@@ -137,6 +137,7 @@ pub fn sign(
             representative_role: input.representative_role,
             email: view.invitation.email.clone(),
             comment: input.comment,
+            mail_language: crate::service::signatures::mail_language(None, &view.letter.letter),
         };
         let row = signing::insert_pending(
             conn,

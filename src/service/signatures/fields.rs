@@ -29,6 +29,10 @@ pub struct SignFields {
     /// (default: the letter's own language).
     #[serde(default)]
     pub language: String,
+    /// The language mails to the signer are written in: `en`, `fr`, `de` or `es` (default, or
+    /// any other value: the letter's own language when it is one of these, else English).
+    #[serde(default)]
+    pub interface: String,
 }
 
 pub const PERSON_MAX: usize = 200;
@@ -90,6 +94,7 @@ impl SignFields {
                     comment,
                     language,
                     network: None,
+                    interface: crate::i18n::Lang::parse(&self.interface),
                 })
             }
             _ => Err(AppError::field("organisation_name", "is required")),

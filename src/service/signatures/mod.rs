@@ -51,6 +51,8 @@ pub struct SignInput {
     pub language: Option<crate::domain::LanguageTag>,
     /// The keyed hash of the client's network (`domain::abuse::network`), set by the handler.
     pub network: Option<String>,
+    /// The language of the signer's interface: mails to them are written in it.
+    pub interface: Option<crate::i18n::Lang>,
 }
 
 /// What a sign request did. Only for logs and tests: every caller answers the same neutral
@@ -148,6 +150,17 @@ pub(crate) struct Signer {
     pub comment: Option<String>,
     /// The hash of the text the signer saw (the letter's, or a translation's).
     pub text_hash: String,
+    /// The language mails to the signer are written in.
+    pub mail_language: String,
+}
+
+/// The language of the mails to a signer: their interface's, else the letter's own when the
+/// interface has it, else English.
+pub(crate) fn mail_language(interface: Option<crate::i18n::Lang>, letter: &Letter) -> String {
+    interface
+        .unwrap_or_else(|| crate::i18n::Lang::negotiate(None, None, None, &letter.language))
+        .code()
+        .to_string()
 }
 
 /// Insert a pending signature and log it; the caller mails its confirmation, or completes it at
@@ -241,6 +254,7 @@ pub(crate) fn new_row(
         email: signer.email,
         comment: signer.comment,
         text_hash: signer.text_hash,
+        mail_language: signer.mail_language,
         confirm_expires_at,
         confirmations_sent: i32::from(verification.is_none()),
         created_at: now,
@@ -267,6 +281,7 @@ fn insert_signature(
         representative_role: input.representative_role,
         email: input.email.as_str().to_string(),
         comment: input.comment,
+        mail_language: mail_language(input.interface, letter),
     };
     let row = insert_pending_from(
         conn,

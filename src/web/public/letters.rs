@@ -568,6 +568,7 @@ impl SignForm {
             comment: self.comment.clone(),
             consent: self.consent.is_some(),
             language: self.language.clone(),
+            interface: self.interface.clone(),
         }
     }
 }
