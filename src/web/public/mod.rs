@@ -30,6 +30,22 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     );
 }
 
+/// A page behind a link in a mail (confirm, withdraw, unsubscribe): the signature, what the link
+/// does and, when there is something to do, a button that posts back to the same path.
+#[derive(askama::Template)]
+#[template(path = "signature_action.html")]
+pub(super) struct ActionPage<'a> {
+    pub heading: &'a str,
+    pub view: &'a crate::service::signatures::SignatureView,
+    pub explanation: &'a str,
+    /// The button, when there is something to do.
+    pub button: Option<&'a str>,
+    pub action: &'a str,
+    pub csrf: &'a str,
+    /// The interface's language.
+    pub t: Lang,
+}
+
 /// The cookie that remembers the interface language a visitor chose (`?lang=`).
 pub const LANG_COOKIE: &str = "lang";
 

@@ -3,13 +3,11 @@
 //! mail scanners open links; the button's POST makes the change.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
 
 use crate::domain::token::{Purpose, Token};
 use crate::domain::SignatureState;
 use crate::error::AppError;
 use crate::http::AppState;
-use crate::i18n::Lang;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
 use crate::web::csrf::{self, Csrf};
 use crate::web::{render, ButtonForm, PageError};
@@ -21,19 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/signatures/withdraw/{token}", web::post().to(withdraw));
 }
 
-#[derive(Template)]
-#[template(path = "signature_action.html")]
-struct ActionPage<'a> {
-    heading: &'a str,
-    view: &'a SignatureView,
-    explanation: &'a str,
-    /// The button, when there is something to do.
-    button: Option<&'a str>,
-    action: &'a str,
-    csrf: &'a str,
-    /// The interface's language.
-    t: Lang,
-}
+use super::ActionPage;
 
 fn token(raw: &str) -> Result<Token, AppError> {
     Token::parse(raw).map_err(|_| AppError::not_found("this link"))

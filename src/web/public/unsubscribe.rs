@@ -4,12 +4,10 @@
 use crate::http::state::After;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use askama::Template;
 
 use crate::domain::token::Token;
 use crate::error::AppError;
 use crate::http::AppState;
-use crate::service::signatures::SignatureView;
 use crate::service::updates::{self};
 use crate::web::{page_csrf, render, PageError};
 
@@ -18,18 +16,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/unsubscribe/{token}", web::post().to(unsubscribe));
 }
 
-#[derive(Template)]
-#[template(path = "signature_action.html")]
-struct ActionPage<'a> {
-    heading: &'a str,
-    view: &'a SignatureView,
-    explanation: &'a str,
-    button: Option<&'a str>,
-    action: &'a str,
-    csrf: &'a str,
-    /// The interface's language.
-    t: crate::i18n::Lang,
-}
+use super::ActionPage;
 
 fn token(raw: &str) -> Result<Token, AppError> {
     Token::parse(raw).map_err(|_| AppError::not_found("this link"))
