@@ -89,13 +89,9 @@ impl ContestedMail<'_> {
             "Another signature for {}: {}",
             self.organisation_name, self.letter_title
         );
-        let text = ContestedText { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        let html = ContestedHtml { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        Ok((subject, text, html))
+        let text = ContestedText { m: self }.render();
+        let html = ContestedHtml { m: self }.render();
+        rendered(subject, text, html)
     }
 }
 
@@ -138,13 +134,9 @@ impl InvitationMail<'_> {
                 self.organisation_name, self.letter_title
             )
         };
-        let text = InvitationText { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        let html = InvitationHtml { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        Ok((subject, text, html))
+        let text = InvitationText { m: self }.render();
+        let html = InvitationHtml { m: self }.render();
+        rendered(subject, text, html)
     }
 }
 
@@ -201,13 +193,9 @@ impl DeliveryMail<'_> {
             "Open letter: {} ({} organisations from {} countries)",
             self.letter_title, self.total, self.countries
         );
-        let text = DeliveryText { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        let html = DeliveryHtml { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        Ok((subject, text, html))
+        let text = DeliveryText { m: self }.render();
+        let html = DeliveryHtml { m: self }.render();
+        rendered(subject, text, html)
     }
 }
 
@@ -241,13 +229,9 @@ impl UpdateMail<'_> {
     /// Subject, text and HTML.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
         let subject = format!("{} (update on “{}”)", self.subject, self.letter_title);
-        let text = UpdateText { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        let html = UpdateHtml { m: self }
-            .render()
-            .map_err(|e| AppError::Unexpected(e.into()))?;
-        Ok((subject, text, html))
+        let text = UpdateText { m: self }.render();
+        let html = UpdateHtml { m: self }.render();
+        rendered(subject, text, html)
     }
 }
 

@@ -210,6 +210,11 @@ pub enum Prepared {
     Skip(&'static str),
 }
 
+/// The language a signer's mails are written in (English for a value the interface lacks).
+fn signer_lang(view: &signatures::SignatureView) -> Lang {
+    Lang::parse(&view.signature.mail_language).unwrap_or_default()
+}
+
 /// The signature an outbox row is about.
 fn signature_id(mail: &OutboxMail) -> Result<&str, AppError> {
     mail.signature_id
@@ -276,7 +281,7 @@ pub fn render(
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
             let confirm = key.derive(Purpose::ConfirmSignature, &view.signature.id);
             let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
-            let t = Lang::parse(&view.signature.mail_language).unwrap_or_default();
+            let t = signer_lang(&view);
             let expires = view.signature.confirm_expires_at;
             let content = templates::SignatureConfirmation {
                 letter_title: &view.letter.title,
@@ -328,7 +333,7 @@ pub fn render(
             let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
             let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
             let state = view.state();
-            let t = Lang::parse(&view.signature.mail_language).unwrap_or_default();
+            let t = signer_lang(&view);
             let standing = match (state, view.signature.published_at) {
                 (SignatureState::Published, Some(at)) => {
                     t.with1("standing-listed", "date", t.date(at.date()))

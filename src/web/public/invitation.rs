@@ -8,9 +8,8 @@ use serde::Deserialize;
 
 use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
-use crate::domain::token::{Purpose, Token};
+use crate::domain::token::Purpose;
 use crate::domain::LetterState;
-use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::invitations::{self, InvitationSignFields, InvitationView};
 use crate::web::csrf::{self, Csrf};
@@ -38,9 +37,7 @@ struct InvitationPage<'a> {
     withdraw_url: Option<String>,
 }
 
-fn token(raw: &str) -> Result<Token, AppError> {
-    Token::parse(raw).map_err(|_| AppError::not_found("this link"))
-}
+use super::link_token as token;
 
 /// The invitation form as posted: the fields of [`InvitationSignFields`], the CSRF token, the
 /// consent checkbox.

@@ -46,6 +46,12 @@ pub(super) struct ActionPage<'a> {
     pub t: Lang,
 }
 
+/// The token in a mail link's path; an unreadable one is a link that does not exist (404).
+pub(super) fn link_token(raw: &str) -> Result<crate::domain::token::Token, crate::error::AppError> {
+    crate::domain::token::Token::parse(raw)
+        .map_err(|_| crate::error::AppError::not_found("this link"))
+}
+
 /// The cookie that remembers the interface language a visitor chose (`?lang=`).
 pub const LANG_COOKIE: &str = "lang";
 

@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::domain::token::{Purpose, Token};
+use crate::domain::token::Purpose;
 use crate::domain::SignatureState;
 use crate::error::AppError;
 use crate::http::AppState;
@@ -21,9 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 use super::ActionPage;
 
-fn token(raw: &str) -> Result<Token, AppError> {
-    Token::parse(raw).map_err(|_| AppError::not_found("this link"))
-}
+use super::link_token as token;
 
 async fn load(
     state: &web::Data<AppState>,

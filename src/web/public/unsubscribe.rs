@@ -5,8 +5,6 @@ use crate::http::state::After;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::domain::token::Token;
-use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::updates::{self};
 use crate::web::{page_csrf, render, PageError};
@@ -18,9 +16,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 use super::ActionPage;
 
-fn token(raw: &str) -> Result<Token, AppError> {
-    Token::parse(raw).map_err(|_| AppError::not_found("this link"))
-}
+use super::link_token as token;
 
 /// Opening the link: what it does, and a button (a GET changes nothing: mail scanners open
 /// links).
