@@ -13,8 +13,90 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::problem::Problem;
+use crate::i18n::Lang;
+
 /// Messages per input field, in field order.
-pub type FieldErrors = BTreeMap<String, Vec<String>>;
+pub type FieldErrors = BTreeMap<String, Vec<FieldMessage>>;
+
+/// Why one field was refused: its English text (what the API and the command line answer), and
+/// the domain's [`Problem`] when it is one, which the signer's pages show in their language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMessage {
+    text: String,
+    problem: Option<Problem>,
+}
+
+impl FieldMessage {
+    /// The message in `lang` (English when it is not one of the domain's problems).
+    pub fn in_lang(&self, lang: Lang) -> String {
+        match &self.problem {
+            Some(problem) => problem.in_lang(lang),
+            None => self.text.clone(),
+        }
+    }
+
+    /// The messages of one field in `lang`, joined.
+    pub fn all_in(messages: &[FieldMessage], lang: Lang) -> String {
+        let texts: Vec<String> = messages.iter().map(|m| m.in_lang(lang)).collect();
+        texts.join("; ")
+    }
+}
+
+impl std::ops::Deref for FieldMessage {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::borrow::Borrow<str> for FieldMessage {
+    fn borrow(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for FieldMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for FieldMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl From<Problem> for FieldMessage {
+    fn from(problem: Problem) -> FieldMessage {
+        FieldMessage {
+            text: problem.to_string(),
+            problem: Some(problem),
+        }
+    }
+}
+
+impl From<String> for FieldMessage {
+    fn from(text: String) -> FieldMessage {
+        FieldMessage {
+            text,
+            problem: None,
+        }
+    }
+}
+
+impl From<&str> for FieldMessage {
+    fn from(text: &str) -> FieldMessage {
+        FieldMessage::from(text.to_string())
+    }
+}
+
+impl From<&String> for FieldMessage {
+    fn from(text: &String) -> FieldMessage {
+        FieldMessage::from(text.clone())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -66,7 +148,7 @@ impl AppError {
     }
 
     /// A validation error on one field.
-    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+    pub fn field(field: &str, message: impl Into<FieldMessage>) -> AppError {
         let mut fields = FieldErrors::new();
         fields.insert(field.to_string(), vec![message.into()]);
         AppError::Validation(fields)
@@ -133,7 +215,7 @@ impl FieldCollector {
         Self::default()
     }
 
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, message: impl Into<FieldMessage>) {
         self.0
             .entry(field.to_string())
             .or_default()
@@ -141,15 +223,15 @@ impl FieldCollector {
     }
 
     /// Parse a required field: a message when it is missing or fails `parse`.
-    pub fn required<T>(
+    pub fn required<T, E: Into<FieldMessage>>(
         &mut self,
         field: &str,
         value: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         match value {
             None => {
-                self.add(field, "is required");
+                self.add(field, Problem::Required);
                 None
             }
             Some(v) => self.check(field, parse(v)),
@@ -158,21 +240,21 @@ impl FieldCollector {
 
     /// Parse a field whose presence the validator crate already checked: absent is `None`
     /// (no message), present (even blank) must parse.
-    pub fn given<T>(
+    pub fn given<T, E: Into<FieldMessage>>(
         &mut self,
         field: &str,
         value: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         value.and_then(|v| self.check(field, parse(v)))
     }
 
     /// Parse an optional field: absent or blank is `None`, otherwise it must parse.
-    pub fn optional<T>(
+    pub fn optional<T, E: Into<FieldMessage>>(
         &mut self,
         field: &str,
         value: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         match value {
             Some(v) if !v.trim().is_empty() => self.check(field, parse(v)),
@@ -180,7 +262,11 @@ impl FieldCollector {
         }
     }
 
-    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        field: &str,
+        result: Result<T, impl Into<FieldMessage>>,
+    ) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(message) => {

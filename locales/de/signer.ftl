@@ -149,3 +149,20 @@ unsubscribe-done = Sie haben abbestellt: Sie erhalten keine Neuigkeiten mehr zu 
 unsubscribed-heading = Sie haben abbestellt
 unsubscribed-already = Sie hatten bereits abbestellt: Sie erhalten keine Neuigkeiten zu diesem Brief.
 unsubscribed = Sie erhalten keine Neuigkeiten mehr zu diesem Brief. Die Unterschrift Ihrer Organisation bleibt bestehen; um sie zurückzuziehen, nutzen Sie den Link in einer der E-Mails zu diesem Brief.
+
+## Why a field was refused (after the field's name; the API answers with the English text)
+
+problem-required = ist erforderlich
+problem-blank = darf nicht leer sein
+problem-empty = darf nicht leer sein
+problem-too-long = darf höchstens { $max } Zeichen lang sein
+problem-not-one-line = muss eine Zeile sein, ohne Zeilenumbrüche oder Steuerzeichen
+problem-invisible = darf keine unsichtbaren Zeichen oder Schreibrichtungszeichen enthalten ({ $code_point })
+problem-not-a-web-address = muss eine Webadresse sein
+problem-not-http = muss eine http- oder https-Adresse sein
+problem-no-host = muss einen Host nennen, etwa example.org
+problem-has-credentials = darf weder Benutzernamen noch Passwort enthalten
+problem-not-an-email-address = muss eine E-Mail-Adresse sein, etwa name@example.org
+problem-undeliverable = kann keine E-Mails empfangen: „{ $domain }“ ist keine Domain im Internet (eine Adresse sieht aus wie name@example.org)
+problem-not-a-language-tag = muss ein Sprachcode wie en, fr oder pt-BR sein
+problem-no-consent = Sie müssen den Datenschutzhinweis akzeptieren, um zu unterzeichnen

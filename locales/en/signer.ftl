@@ -151,3 +151,20 @@ unsubscribe-done = You are unsubscribed: you get no more updates about this lett
 unsubscribed-heading = You are unsubscribed
 unsubscribed-already = You had unsubscribed already: you get no updates about this letter.
 unsubscribed = You get no more updates about this letter. Your organisation's signature stays as it is; to withdraw it, use the link in any of the letter's mails.
+
+## Why a field was refused (after the field's name; the API answers with the English text)
+
+problem-required = is required
+problem-blank = must not be blank
+problem-empty = must not be empty
+problem-too-long = must be at most { $max } characters
+problem-not-one-line = must be one line, without line breaks or control characters
+problem-invisible = must not contain invisible or text-direction characters ({ $code_point })
+problem-not-a-web-address = must be a web address
+problem-not-http = must be an http or https address
+problem-no-host = must name a host such as example.org
+problem-has-credentials = must not contain a user name or password
+problem-not-an-email-address = must be an email address, such as name@example.org
+problem-undeliverable = cannot receive mail: "{ $domain }" is not a domain on the Internet (an address looks like name@example.org)
+problem-not-a-language-tag = must be a language tag such as en, fr or pt-BR
+problem-no-consent = you must accept the privacy notice to sign

@@ -149,3 +149,20 @@ unsubscribe-done = Se ha dado de baja: ya no recibirá novedades de esta carta.
 unsubscribed-heading = Se ha dado de baja
 unsubscribed-already = Ya se había dado de baja: no recibe novedades de esta carta.
 unsubscribed = Ya no recibirá novedades de esta carta. La firma de su organización no cambia; para retirarla, use el enlace de cualquiera de los correos de la carta.
+
+## Why a field was refused (after the field's name; the API answers with the English text)
+
+problem-required = es obligatorio
+problem-blank = no puede estar en blanco
+problem-empty = no puede estar vacío
+problem-too-long = debe tener como máximo { $max } caracteres
+problem-not-one-line = debe ser una sola línea, sin saltos de línea ni caracteres de control
+problem-invisible = no debe contener caracteres invisibles ni de dirección del texto ({ $code_point })
+problem-not-a-web-address = debe ser una dirección web
+problem-not-http = debe ser una dirección http o https
+problem-no-host = debe nombrar un sitio, como example.org
+problem-has-credentials = no debe contener nombre de usuario ni contraseña
+problem-not-an-email-address = debe ser una dirección de correo electrónico, como nombre@example.org
+problem-undeliverable = no puede recibir correo: «{ $domain }» no es un dominio de Internet (una dirección se parece a nombre@example.org)
+problem-not-a-language-tag = debe ser un código de idioma como en, fr o pt-BR
+problem-no-consent = debe aceptar el aviso de privacidad para firmar

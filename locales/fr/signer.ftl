@@ -149,3 +149,20 @@ unsubscribe-done = Vous êtes désabonné : vous ne recevrez plus de nouvelles d
 unsubscribed-heading = Vous êtes désabonné
 unsubscribed-already = Vous étiez déjà désabonné : vous ne recevez pas de nouvelles de cette lettre.
 unsubscribed = Vous ne recevrez plus de nouvelles de cette lettre. La signature de votre organisation reste inchangée ; pour la retirer, utilisez le lien présent dans chacun des e-mails de la lettre.
+
+## Why a field was refused (after the field's name; the API answers with the English text)
+
+problem-required = est obligatoire
+problem-blank = ne doit pas être vide
+problem-empty = ne doit pas être vide
+problem-too-long = doit compter au plus { $max } caractères
+problem-not-one-line = doit tenir sur une ligne, sans saut de ligne ni caractère de contrôle
+problem-invisible = ne doit pas contenir de caractère invisible ou de sens d’écriture ({ $code_point })
+problem-not-a-web-address = doit être une adresse web
+problem-not-http = doit être une adresse http ou https
+problem-no-host = doit nommer un site, comme example.org
+problem-has-credentials = ne doit contenir ni nom d’utilisateur ni mot de passe
+problem-not-an-email-address = doit être une adresse e-mail, comme nom@example.org
+problem-undeliverable = ne peut pas recevoir de courrier : « { $domain } » n’est pas un domaine d’Internet (une adresse ressemble à nom@example.org)
+problem-not-a-language-tag = doit être un code de langue comme en, fr ou pt-BR
+problem-no-consent = vous devez accepter la notice de confidentialité pour signer

@@ -117,8 +117,12 @@ fn token_days(errors: &mut FieldCollector, days: Option<i64>) -> Option<i64> {
 pub async fn sign_in_token(state: web::Data<AppState>, body: ApiJson<SignInJson>) -> Reply {
     let body = body.0;
     let mut errors = FieldCollector::new();
-    let email = errors.required("email", body.email.as_deref(), |s| Ok(s.to_string()));
-    let password = errors.required("password", body.password.as_deref(), |s| Ok(s.to_string()));
+    let email = errors.required("email", body.email.as_deref(), |s| {
+        Ok::<_, String>(s.to_string())
+    });
+    let password = errors.required("password", body.password.as_deref(), |s| {
+        Ok::<_, String>(s.to_string())
+    });
     let name = token_name(&mut errors, body.name.as_deref());
     let days = token_days(&mut errors, body.expires_in_days);
     errors.finish()?;

@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod letter;
 pub mod markdown;
 pub mod organisation;
+pub mod problem;
 pub mod signature;
 pub mod spreadsheet;
 pub mod text;

@@ -17,13 +17,15 @@ pub struct OrgName(String);
 impl OrgName {
     pub const MAX_CHARS: usize = 200;
 
-    pub fn parse(input: &str) -> Result<OrgName, String> {
+    pub fn parse(input: &str) -> Result<OrgName, super::problem::Problem> {
         let collapsed = input.split_whitespace().collect::<Vec<_>>().join(" ");
         if collapsed.is_empty() {
-            return Err("must not be empty".into());
+            return Err(super::problem::Problem::Empty);
         }
         if collapsed.chars().count() > Self::MAX_CHARS {
-            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+            return Err(super::problem::Problem::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         // Issue 18, finding 10: no invisible or text-direction characters either (white space,
         // line breaks included, was collapsed above).

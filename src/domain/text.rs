@@ -7,15 +7,17 @@ use unicode_security::general_security_profile::IdentifierType;
 use unicode_security::GeneralSecurityProfile;
 use validator::ValidateEmail;
 
+use super::problem::Problem;
+
 /// A parser for free text that may span lines (a body, a comment): trimmed, not blank, at most
 /// `max` characters.
-pub fn text(max: usize) -> impl Fn(&str) -> Result<String, String> {
+pub fn text(max: usize) -> impl Fn(&str) -> Result<String, Problem> {
     move |s: &str| {
         let s = s.trim();
         if s.is_empty() {
-            Err("must not be blank".into())
+            Err(Problem::Blank)
         } else if s.chars().count() > max {
-            Err(format!("must be at most {max} characters"))
+            Err(Problem::TooLong { max })
         } else {
             Ok(s.to_string())
         }
@@ -24,7 +26,7 @@ pub fn text(max: usize) -> impl Fn(&str) -> Result<String, String> {
 
 /// A parser for text meant as one line (a title, a name, a role, a subject): [`text`], and
 /// [`check_line`].
-pub fn line(max: usize) -> impl Fn(&str) -> Result<String, String> {
+pub fn line(max: usize) -> impl Fn(&str) -> Result<String, Problem> {
     move |s: &str| {
         let s = text(max)(s)?;
         check_line(&s)?;
@@ -38,19 +40,16 @@ pub fn line(max: usize) -> impl Fn(&str) -> Result<String, String> {
 /// `Default_Ignorable_Code_Point` as UTS #39 types it (through `unicode-security`), but for the
 /// joiners U+200C/U+200D, which Persian and Indic scripts need inside words (comparisons of names
 /// drop them: `OrgName::skeleton`).
-pub fn check_line(s: &str) -> Result<(), String> {
+pub fn check_line(s: &str) -> Result<(), Problem> {
     if s.chars().any(char::is_control) {
-        return Err("must be one line, without line breaks or control characters".into());
+        return Err(Problem::NotOneLine);
     }
     if let Some(c) = s
         .chars()
         .filter(|c| !matches!(c, '\u{200c}' | '\u{200d}'))
         .find(|c| c.identifier_type() == Some(IdentifierType::Default_Ignorable))
     {
-        return Err(format!(
-            "must not contain invisible or text-direction characters (U+{:04X})",
-            u32::from(c)
-        ));
+        return Err(Problem::Invisible { code_point: c });
     }
     Ok(())
 }
@@ -115,26 +114,26 @@ impl Slug {
 pub struct Website(url::Url);
 
 impl Website {
-    pub fn parse(input: &str) -> Result<Website, String> {
+    pub fn parse(input: &str) -> Result<Website, Problem> {
         let s = input.trim();
         if s.len() > 2048 {
-            return Err("must be at most 2048 characters".into());
+            return Err(Problem::TooLong { max: 2048 });
         }
         let with_scheme = if s.contains("://") {
             s.to_string()
         } else {
             format!("https://{s}")
         };
-        let url = url::Url::parse(&with_scheme).map_err(|_| "must be a web address".to_string())?;
+        let url = url::Url::parse(&with_scheme).map_err(|_| Problem::NotAWebAddress)?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err("must be an http or https address".into());
+            return Err(Problem::NotHttp);
         }
         match url.host() {
             Some(url::Host::Domain(d)) if d.contains('.') => {}
-            _ => return Err("must name a host such as example.org".into()),
+            _ => return Err(Problem::NoHost),
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err("must not contain a user name or password".into());
+            return Err(Problem::HasCredentials);
         }
         Ok(Website(url))
     }
@@ -158,17 +157,16 @@ impl Website {
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    pub fn parse(input: &str) -> Result<EmailAddress, String> {
+    pub fn parse(input: &str) -> Result<EmailAddress, Problem> {
         let s = input.trim();
         if s.len() > 254 || !s.validate_email() {
-            return Err("must be an email address, such as name@example.org".into());
+            return Err(Problem::NotAnEmailAddress);
         }
         let domain = s.rsplit_once('@').map_or("", |(_, d)| d);
         if !deliverable_domain(domain) {
-            return Err(format!(
-                "cannot receive mail: \"{domain}\" is not a domain on the Internet \
-                 (an address looks like name@example.org)"
-            ));
+            return Err(Problem::Undeliverable {
+                domain: domain.to_string(),
+            });
         }
         Ok(EmailAddress(s.to_string()))
     }
@@ -230,7 +228,7 @@ impl EmailDomain {
 pub struct LanguageTag(String);
 
 impl LanguageTag {
-    pub fn parse(input: &str) -> Result<LanguageTag, String> {
+    pub fn parse(input: &str) -> Result<LanguageTag, Problem> {
         let s = input.trim();
         let mut parts = s.split('-');
         let primary = parts.next().unwrap_or_default();
@@ -243,7 +241,7 @@ impl LanguageTag {
             tag.push_str(&s[primary.len()..]);
             Ok(LanguageTag(tag))
         } else {
-            Err("must be a language tag such as en, fr or pt-BR".into())
+            Err(Problem::NotALanguageTag)
         }
     }
 
@@ -368,7 +366,7 @@ mod tests {
             let refused = EmailAddress::parse(unreachable);
             assert!(refused.is_err(), "{unreachable} accepted");
         }
-        let message = EmailAddress::parse("name@host").unwrap_err();
+        let message = EmailAddress::parse("name@host").unwrap_err().to_string();
         assert!(message.contains("\"host\" is not a domain"), "{message}");
         assert!(EmailAddress::parse("no-at-sign").is_err());
         assert_eq!(

@@ -96,6 +96,15 @@ db_test!(
         assert!(html.contains("encore été signé : veuillez corriger ce champ</h3>"), "{html}");
         assert!(html.contains("<a href=\"#email\">Votre adresse e-mail :"), "{html}");
         assert!(html.contains("value=\"Quadrature Org\""), "what was typed is kept");
+        // The message itself is French too (the API answers the same problem in English).
+        let why = "ne peut pas recevoir de courrier : « host » n’est pas un domaine d’Internet";
+        assert!(html.contains(&format!("<p class=\"error\" id=\"email-error\">{why}")), "{html}");
+        let mut blank = form("anne@quadrature.example.org");
+        blank.retain(|(field, _)| *field != "consent");
+        blank[0].1 = " ";
+        let html = post(blank).await.unwrap().text().await.unwrap();
+        assert!(html.contains("organisation : ne doit pas être vide</a>"), "{html}");
+        assert!(html.contains("vous devez accepter la notice de confidentialité pour signer"), "{html}");
 
         // Corrected: the answer page is in French too.
         let r = post(form("anne@quadrature.example.org")).await.unwrap();

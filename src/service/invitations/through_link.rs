@@ -70,7 +70,7 @@ impl InvitationSignFields {
         );
         let comment = errors.optional("comment", Some(&self.comment), text(signing::COMMENT_MAX));
         if !self.consent {
-            errors.add("consent", "you must accept the privacy notice to sign");
+            errors.add("consent", crate::domain::problem::Problem::NoConsent);
         }
         errors.finish()?;
         match (name, role) {

@@ -48,7 +48,7 @@ impl SignFields {
         let organisation_name =
             errors.check("organisation_name", OrgName::parse(&self.organisation_name));
         let country = if self.country.trim().is_empty() {
-            errors.add("country", "is required");
+            errors.add("country", crate::domain::problem::Problem::Required);
             None
         } else {
             errors.check(
@@ -73,7 +73,7 @@ impl SignFields {
             crate::domain::LanguageTag::parse,
         );
         if !self.consent {
-            errors.add("consent", "you must accept the privacy notice to sign");
+            errors.add("consent", crate::domain::problem::Problem::NoConsent);
         }
         errors.finish()?;
         match (

@@ -314,7 +314,7 @@ fn on_form(e: AppError) -> Result<(StatusCode, FormErrors), PageError> {
             let mut fields = FieldErrors::new();
             fields.insert(
                 "content".into(),
-                vec![format!("is larger than the limit of {limit} bytes")],
+                vec![format!("is larger than the limit of {limit} bytes").into()],
             );
             Ok((StatusCode::PAYLOAD_TOO_LARGE, FormErrors(fields)))
         }

@@ -127,7 +127,7 @@ pub(in crate::web::dashboard) fn on_form(
         AppError::Validation(fields) => Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors(fields))),
         AppError::Conflict { message, .. } => {
             let mut fields = FieldErrors::new();
-            fields.insert(conflict_field.to_string(), vec![message]);
+            fields.insert(conflict_field.to_string(), vec![message.into()]);
             Ok((StatusCode::CONFLICT, FormErrors(fields)))
         }
         other => Err(other.into()),

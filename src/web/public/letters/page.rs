@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::error::FieldMessage;
 
 #[derive(Template)]
 #[template(path = "letter.html")]
@@ -73,7 +74,7 @@ impl LetterPage {
     fn err(&self, field: &str) -> String {
         self.errors
             .get(field)
-            .map(|m| m.join("; "))
+            .map(|m| FieldMessage::all_in(m, self.t))
             .unwrap_or_default()
     }
 
