@@ -24,3 +24,32 @@ already-pending = Um sie zu bestätigen, öffnen Sie den Link in der Bestätigun
 standing-listed = sie steht seit dem { $date } auf der Liste
 standing-pending = sie wartet auf Ihre Bestätigung
 standing-review = sie ist bestätigt und wartet auf die Prüfung durch die Koalition
+
+## To a colleague: "your organisation signed already" (naming no one)
+
+mail-hello-all = Guten Tag,
+listed-subject = { $organisation } hat bereits unterzeichnet: { $title }
+listed-asked = Jemand hat mit dieser Adresse darum gebeten, den offenen Brief „{ $title }“ im Namen von { $organisation } zu unterzeichnen. { $organisation } hat ihn bereits unterzeichnet: { $standing }. Eine Organisation unterzeichnet einen Brief nur einmal, daher wurde nichts weiter unterzeichnet.
+listed-since = sie steht seit dem { $date } auf der Liste
+listed-waiting = die Unterschrift einer Kollegin oder eines Kollegen wartet auf Bestätigung oder auf die Prüfung durch das Bündnis
+listed-ask = Wenn Sie wissen möchten, wer unterzeichnet hat, fragen Sie Ihre Kolleginnen und Kollegen. Wenn { $organisation } Ihrer Meinung nach nicht auf der Liste stehen sollte, schreiben Sie dem Bündnis, das den Brief verfasst hat: { $coalition }.
+
+## To a signer: another signature for their organisation, held
+
+contested-subject = Eine weitere Unterschrift für { $organisation }: { $title }
+contested-signed = Sie haben den offenen Brief „{ $title }“ im Namen von { $organisation } unterzeichnet.
+contested-other = Jemand hat ihn nun ebenfalls im Namen von { $organisation } unterzeichnet, von einer Adresse bei { $domain }, und diese Adresse bestätigt. Eine Organisation unterzeichnet einen Brief nur einmal, daher wird diese Unterschrift zurückgehalten: Sie wird nicht veröffentlicht. Das Bündnis, das den Brief verfasst hat, sieht beide Unterschriften und entscheidet, welche gilt.
+contested-still-listed = Bis dahin bleibt Ihre auf der Liste.
+contested-mistake = Wenn die andere Person eine Kollegin oder ein Kollege ist, ist nichts zu tun. Wenn { $organisation } diesen Brief nicht unterzeichnet hat und Sie versehentlich in ihrem Namen unterzeichnet haben, ziehen Sie Ihre Unterschrift zurück:
+
+## An update from the coordinators
+
+update-subject = { $subject } (Neuigkeiten zu „{ $title }“)
+update-intro = Die Koordination des offenen Briefs „{ $title }“, den { $organisation } unterzeichnet hat, schickt diese Neuigkeiten:
+update-letter = Der Brief:
+update-read = Den Brief und seine Unterzeichnenden lesen
+update-why = Sie erhalten diese E-Mail, weil Sie den Brief für { $organisation } unterzeichnet haben.
+update-stop = Um keine Neuigkeiten zu diesem Brief mehr zu erhalten, öffnen Sie:
+update-stop-link = Keine Neuigkeiten zu diesem Brief mehr erhalten
+update-withdraw = Um die Unterschrift Ihrer Organisation zurückzuziehen, öffnen Sie:
+update-withdraw-link = Unterschrift zurückziehen

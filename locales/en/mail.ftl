@@ -24,3 +24,32 @@ already-pending = To confirm it, open the link in the confirmation mail we sent 
 standing-listed = it is on the list since { $date }
 standing-pending = it awaits your confirmation
 standing-review = it is confirmed and awaits the coalition's review
+
+## To a colleague: "your organisation signed already" (naming no one)
+
+mail-hello-all = Hello,
+listed-subject = { $organisation } signed already: { $title }
+listed-asked = Someone asked, with this address, to sign the open letter “{ $title }” on behalf of { $organisation }. { $organisation } has signed it already: { $standing }. An organisation signs a letter once, so nothing else was signed.
+listed-since = it is on the list since { $date }
+listed-waiting = a colleague's signature awaits confirmation or the coalition's review
+listed-ask = If you want to know who signed, ask your colleagues. If you think { $organisation } should not be on the list, write to the coalition that wrote the letter, { $coalition }.
+
+## To a signer: another signature for their organisation, held
+
+contested-subject = Another signature for { $organisation }: { $title }
+contested-signed = You signed the open letter “{ $title }” on behalf of { $organisation }.
+contested-other = Someone has now signed it on behalf of { $organisation } too, from an address at { $domain }, and confirmed that address. An organisation signs a letter once, so that signature is held: it is not listed. The coalition that wrote the letter sees both signatures and decides which one stands.
+contested-still-listed = Until then, yours stays on the list.
+contested-mistake = If the other signer is a colleague, there is nothing to do. If { $organisation } did not sign this letter, and you signed in its name by mistake, withdraw your signature:
+
+## An update from the coordinators
+
+update-subject = { $subject } (update on “{ $title }”)
+update-intro = The coordinators of the open letter “{ $title }”, which { $organisation } signed, send this update:
+update-letter = The letter:
+update-read = Read the letter and its signatories
+update-why = You get this mail because you signed the letter for { $organisation }.
+update-stop = To get no more updates about this letter, open:
+update-stop-link = Get no more updates about this letter
+update-withdraw = To withdraw your organisation's signature, open:
+update-withdraw-link = Withdraw the signature

@@ -24,3 +24,32 @@ already-pending = Para confirmarla, abra el enlace del correo de confirmación q
 standing-listed = figura en la lista desde el { $date }
 standing-pending = espera su confirmación
 standing-review = está confirmada y espera la revisión de la coalición
+
+## To a colleague: "your organisation signed already" (naming no one)
+
+mail-hello-all = Hola:
+listed-subject = { $organisation } ya firmó: { $title }
+listed-asked = Alguien pidió, con esta dirección, firmar la carta abierta «{ $title }» en nombre de { $organisation }. { $organisation } ya la ha firmado: { $standing }. Una organización firma una carta una sola vez, así que no se firmó nada más.
+listed-since = figura en la lista desde el { $date }
+listed-waiting = la firma de un colega espera su confirmación o la revisión de la coalición
+listed-ask = Si quiere saber quién firmó, pregunte a sus colegas. Si cree que { $organisation } no debería figurar en la lista, escriba a la coalición que redactó la carta, { $coalition }.
+
+## To a signer: another signature for their organisation, held
+
+contested-subject = Otra firma de { $organisation }: { $title }
+contested-signed = Usted firmó la carta abierta «{ $title }» en nombre de { $organisation }.
+contested-other = Alguien acaba de firmarla también en nombre de { $organisation }, desde una dirección de { $domain }, y ha confirmado esa dirección. Una organización firma una carta una sola vez, así que esa firma queda retenida: no se publica. La coalición que redactó la carta ve ambas firmas y decide cuál vale.
+contested-still-listed = Mientras tanto, la suya sigue en la lista.
+contested-mistake = Si la otra persona es un colega, no hay nada que hacer. Si { $organisation } no firmó esta carta y usted firmó en su nombre por error, retire su firma:
+
+## An update from the coordinators
+
+update-subject = { $subject } (novedades sobre «{ $title }»)
+update-intro = Los coordinadores de la carta abierta «{ $title }», que { $organisation } firmó, envían estas novedades:
+update-letter = La carta:
+update-read = Leer la carta y sus firmantes
+update-why = Recibe este correo porque firmó la carta en nombre de { $organisation }.
+update-stop = Para no recibir más novedades sobre esta carta, abra:
+update-stop-link = No recibir más novedades sobre esta carta
+update-withdraw = Para retirar la firma de su organización, abra:
+update-withdraw-link = Retirar la firma

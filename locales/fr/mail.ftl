@@ -24,3 +24,32 @@ already-pending = Pour la confirmer, ouvrez le lien de l'e-mail de confirmation 
 standing-listed = elle figure sur la liste depuis le { $date }
 standing-pending = elle attend votre confirmation
 standing-review = elle est confirmée et attend l'examen de la coalition
+
+## To a colleague: "your organisation signed already" (naming no one)
+
+mail-hello-all = Bonjour,
+listed-subject = { $organisation } a déjà signé : { $title }
+listed-asked = Quelqu'un a demandé, avec cette adresse, à signer la lettre ouverte « { $title } » au nom de { $organisation }. { $organisation } l'a déjà signée : { $standing }. Une organisation ne signe une lettre qu'une fois : rien d'autre n'a été signé.
+listed-since = elle figure sur la liste depuis le { $date }
+listed-waiting = la signature d'un ou d'une collègue attend sa confirmation ou l'examen de la coalition
+listed-ask = Pour savoir qui a signé, demandez à vos collègues. Si vous pensez que { $organisation } ne devrait pas figurer sur la liste, écrivez à la coalition qui a rédigé la lettre, { $coalition }.
+
+## To a signer: another signature for their organisation, held
+
+contested-subject = Une autre signature pour { $organisation } : { $title }
+contested-signed = Vous avez signé la lettre ouverte « { $title } » au nom de { $organisation }.
+contested-other = Quelqu'un vient de la signer aussi au nom de { $organisation }, depuis une adresse chez { $domain }, et a confirmé cette adresse. Une organisation ne signe une lettre qu'une fois : cette signature est donc retenue et n'est pas publiée. La coalition qui a rédigé la lettre voit les deux signatures et décide laquelle est retenue.
+contested-still-listed = D'ici là, la vôtre reste sur la liste.
+contested-mistake = Si l'autre signataire est un ou une collègue, il n'y a rien à faire. Si { $organisation } n'a pas signé cette lettre et que vous avez signé en son nom par erreur, retirez votre signature :
+
+## An update from the coordinators
+
+update-subject = { $subject } (nouvelles de « { $title } »)
+update-intro = Les coordinateurs de la lettre ouverte « { $title } », que { $organisation } a signée, vous envoient ces nouvelles :
+update-letter = La lettre :
+update-read = Lire la lettre et ses signataires
+update-why = Vous recevez cet e-mail parce que vous avez signé la lettre pour { $organisation }.
+update-stop = Pour ne plus recevoir de nouvelles de cette lettre, ouvrez :
+update-stop-link = Ne plus recevoir de nouvelles de cette lettre
+update-withdraw = Pour retirer la signature de votre organisation, ouvrez :
+update-withdraw-link = Retirer la signature

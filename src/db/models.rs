@@ -266,6 +266,8 @@ pub struct OutboxMail {
     pub invitation_id: Option<String>,
     pub delivery_id: Option<String>,
     pub update_id: Option<String>,
+    /// The language to write the mail in, when not its signature's (`signatures.mail_language`).
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -278,6 +280,7 @@ pub struct NewOutboxMail {
     pub invitation_id: Option<String>,
     pub delivery_id: Option<String>,
     pub update_id: Option<String>,
+    pub language: Option<String>,
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,

@@ -262,6 +262,7 @@ diesel::table! {
         invitation_id -> Nullable<Text>,
         delivery_id -> Nullable<Text>,
         update_id -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 

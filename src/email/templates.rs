@@ -68,30 +68,45 @@ pub struct ContestedMail<'a> {
     /// Whether this signer's signature is on the public list.
     pub listed: bool,
     pub withdraw_url: &'a str,
+    /// The language of the signer it goes to.
+    pub t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_contested.txt")]
 struct ContestedText<'a> {
     m: &'a ContestedMail<'a>,
+    t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_contested.html")]
 struct ContestedHtml<'a> {
     m: &'a ContestedMail<'a>,
+    t: Lang,
 }
 
 impl ContestedMail<'_> {
-    /// Subject, text and HTML.
+    /// The message `id`, with the letter, the organisation and the other address's domain.
+    fn says(&self, id: &str) -> String {
+        let args = [
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+            ("domain", self.other_domain.into()),
+        ];
+        self.t.with(id, &args)
+    }
+
+    fn subject(&self) -> String {
+        self.says("contested-subject")
+    }
+
+    /// Subject, text and HTML, in the signer's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = format!(
-            "Another signature for {}: {}",
-            self.organisation_name, self.letter_title
-        );
-        let text = ContestedText { m: self }.render();
-        let html = ContestedHtml { m: self }.render();
-        rendered(subject, text, html)
+        let t = self.t;
+        let text = ContestedText { m: self, t }.render();
+        let html = ContestedHtml { m: self, t }.render();
+        rendered(self.subject(), text, html)
     }
 }
 
@@ -211,27 +226,41 @@ pub struct UpdateMail<'a> {
     pub body_html: &'a str,
     pub unsubscribe_url: &'a str,
     pub withdraw_url: &'a str,
+    /// The signer's language (the update itself is in the coordinators').
+    pub t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/letter_update.txt")]
 struct UpdateText<'a> {
     m: &'a UpdateMail<'a>,
+    t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/letter_update.html")]
 struct UpdateHtml<'a> {
     m: &'a UpdateMail<'a>,
+    t: Lang,
 }
 
 impl UpdateMail<'_> {
-    /// Subject, text and HTML.
+    /// The message `id`, with the letter, the organisation and the update's subject.
+    fn says(&self, id: &str) -> String {
+        let args = [
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+            ("subject", self.subject.into()),
+        ];
+        self.t.with(id, &args)
+    }
+
+    /// Subject, text and HTML, in the signer's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = format!("{} (update on “{}”)", self.subject, self.letter_title);
-        let text = UpdateText { m: self }.render();
-        let html = UpdateHtml { m: self }.render();
-        rendered(subject, text, html)
+        let t = self.t;
+        let text = UpdateText { m: self, t }.render();
+        let html = UpdateHtml { m: self, t }.render();
+        rendered(self.says("update-subject"), text, html)
     }
 }
 
@@ -338,6 +367,7 @@ mod tests {
             body_html: &crate::domain::markdown::to_safe_mail_html(body),
             unsubscribe_url: "https://x.example/unsubscribe/abc",
             withdraw_url: "https://x.example/signatures/withdraw/def",
+            t: Lang::default(),
         };
         let (subject, text, html) = m.render().unwrap();
         assert!(
@@ -426,30 +456,58 @@ pub struct AlreadyListedMail<'a> {
     pub since: Option<String>,
     pub coalition_name: &'a str,
     pub coalition_website: Option<&'a str>,
+    /// The language the colleague asked in.
+    pub t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_already_listed.txt")]
 struct AlreadyListedText<'a> {
     m: &'a AlreadyListedMail<'a>,
+    t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/signature_already_listed.html")]
 struct AlreadyListedHtml<'a> {
     m: &'a AlreadyListedMail<'a>,
+    t: Lang,
 }
 
 impl AlreadyListedMail<'_> {
-    /// Subject, text and HTML.
+    /// The message `id`, with the letter, the organisation and the coalition.
+    fn says(&self, id: &str, standing: String) -> String {
+        let args = [
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+            ("coalition", self.coalition_name.into()),
+            ("standing", standing.into()),
+        ];
+        self.t.with(id, &args)
+    }
+
+    fn asked(&self) -> String {
+        let standing = match &self.since {
+            Some(date) => self.t.with1("listed-since", "date", date),
+            None => self.t.get("listed-waiting"),
+        };
+        self.says("listed-asked", standing)
+    }
+
+    fn ask(&self) -> String {
+        self.says("listed-ask", String::new())
+    }
+
+    fn subject(&self) -> String {
+        self.says("listed-subject", String::new())
+    }
+
+    /// Subject, text and HTML, in the colleague's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = format!(
-            "{} signed already: {}",
-            self.organisation_name, self.letter_title
-        );
-        let text = AlreadyListedText { m: self }.render();
-        let html = AlreadyListedHtml { m: self }.render();
-        rendered(subject, text, html)
+        let t = self.t;
+        let text = AlreadyListedText { m: self, t }.render();
+        let html = AlreadyListedHtml { m: self, t }.render();
+        rendered(self.subject(), text, html)
     }
 }
 

@@ -23,6 +23,22 @@ pub fn enqueue(
     insert(conn, kind, recipient, Subject::signature(signature_id))
 }
 
+/// Queue a mail about a signature to an address that is not its signer's, written in
+/// `language` (the one its recipient asked in); returns its id.
+pub fn enqueue_in(
+    conn: &mut DbConnection,
+    kind: MailKind,
+    recipient: &str,
+    signature_id: &str,
+    language: &str,
+) -> Result<String, AppError> {
+    let subject = Subject {
+        language: Some(language.to_string()),
+        ..Subject::signature(Some(signature_id))
+    };
+    insert(conn, kind, recipient, subject)
+}
+
 /// Queue a mail about an invitation for delivery now; returns its id.
 pub fn enqueue_invitation(
     conn: &mut DbConnection,
@@ -65,6 +81,7 @@ struct Subject {
     invitation_id: Option<String>,
     delivery_id: Option<String>,
     update_id: Option<String>,
+    language: Option<String>,
 }
 
 impl Subject {
@@ -91,6 +108,7 @@ fn insert(
         invitation_id: subject.invitation_id,
         delivery_id: subject.delivery_id,
         update_id: subject.update_id,
+        language: subject.language,
         state: MailState::Queued.as_str().to_string(),
         attempts: 0,
         next_attempt_at: now,

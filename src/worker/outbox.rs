@@ -325,6 +325,7 @@ pub fn render(
                 other_domain: &held.signature.email_domain,
                 listed: contested.state() == SignatureState::Published,
                 withdraw_url: &withdraw_url,
+                t: signer_lang(&contested),
             };
             (content.render()?, Some(withdraw_url), None)
         }
@@ -357,10 +358,14 @@ pub fn render(
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
             let coalition = crate::service::coalitions::find(conn, &view.letter.coalition_id)?;
             let letter_url = format!("{public_url}/letters/{}", view.letter.slug);
+            // The colleague's language, from their request (the signature is someone else's).
+            let t = (mail.language.as_deref())
+                .and_then(Lang::parse)
+                .unwrap_or_default();
             let since = (view.state() == SignatureState::Published)
                 .then_some(view.signature.published_at)
                 .flatten()
-                .map(|at| at.format("%-d %B %Y").to_string());
+                .map(|at| t.date(at.date()));
             let content = templates::AlreadyListedMail {
                 letter_title: &view.letter.title,
                 letter_url: &letter_url,
@@ -368,6 +373,7 @@ pub fn render(
                 since,
                 coalition_name: &coalition.name,
                 coalition_website: coalition.website.as_deref(),
+                t,
             };
             (content.render()?, Some(letter_url), None)
         }
@@ -415,6 +421,7 @@ pub fn render(
                 body_html: &crate::domain::markdown::to_safe_mail_html(&update.body),
                 unsubscribe_url: &unsubscribe_url,
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
+                t: signer_lang(&view),
             };
             (
                 content.render()?,

@@ -136,3 +136,48 @@ db_test!(
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+db_test!(
+    async fn every_later_mail_to_a_signer_and_to_a_colleague_is_in_the_language_they_asked_in(app) {
+        let letter = app.open_letter("l", "auto").await;
+        let signer = |email: &str, interface: &str| {
+            json!({"organisation_name": "Quadrature Org", "country": "FR", "representative_name": "Anne",
+                   "representative_role": "Présidente", "email": email, "consent": true, "interface": interface})
+        };
+        let first = app.sign_and_confirm(&letter, &signer("anne@quadrature.example.org", "fr")).await;
+        assert!(first.subject.starts_with("Veuillez confirmer"), "{}", first.subject);
+
+        // A colleague asks in German: told in German that the organisation is listed, since when.
+        let before = app.mail.mails().len();
+        assert_eq!(app.sign(&letter, &signer("bernd@quadrature.example.org", "de")).await.status(), 202);
+        let told = app.mail.wait_for_to(before, "bernd@quadrature.example.org").await;
+        assert!(told.subject.starts_with("Quadrature Org hat bereits unterzeichnet: "), "{}", told.subject);
+        assert!(told.text.contains("sie steht seit dem ") && told.text.contains(" auf der Liste"), "{}", told.text);
+        assert!(told.html.contains("<html lang=\"de\">"), "{}", told.html);
+        assert!(!told.text.contains("Anne") && !told.text.contains("anne@"), "names no one: {}", told.text);
+
+        // Another domain signs for it in Spanish and confirms: the French signer is told, in French.
+        let before = app.mail.mails().len();
+        let held = app.sign_and_confirm(&letter, &signer("ana@otra.example.net", "es")).await;
+        assert!(held.subject.starts_with("Confirme su firma: "), "{}", held.subject);
+        let contested = app.mail.wait_for_to(before + 1, "anne@quadrature.example.org").await;
+        assert!(contested.subject.starts_with("Une autre signature pour Quadrature Org : "), "{}", contested.subject);
+        let words = contested.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("depuis une adresse chez otra.example.net,"), "{words}");
+        assert!(words.contains("D'ici là, la vôtre reste sur la liste."), "{words}");
+
+        // The coordinators' update reaches her in French around their own words.
+        let email = "coordinator-l@example.org";
+        let token = app.account(email, "Coordinator").await;
+        app.add_member("c-l", email, "coordinator").await;
+        let before = app.mail.mails().len();
+        let r = app
+            .post_as(&token, &format!("/api/v1/letters/{letter}/updates"), &json!({"subject": "Delivered", "body": "We **delivered** it."}))
+            .await;
+        assert_eq!(r.status(), 201);
+        let update = app.mail.wait_for_to(before, "anne@quadrature.example.org").await;
+        assert!(update.subject.starts_with("Delivered (nouvelles de « ") && update.subject.ends_with(" »)"), "{}", update.subject);
+        assert!(update.text.contains("Pour ne plus recevoir de nouvelles de cette lettre, ouvrez :"), "{}", update.text);
+        assert!(update.html.contains("<html lang=\"fr\">") && update.html.contains("<strong>delivered</strong>"), "{}", update.html);
+    }
+);

@@ -51,7 +51,10 @@ pub fn sign(
                 hold(conn, key, policy, &letter, &sig, input, &email_key)
             }
             // A colleague's address at the same domain: the organisation signs already.
-            Some(sig) => tell_already_listed(conn, policy, &sig, &input.email),
+            Some(sig) => {
+                let language = super::mail_language(input.interface, &letter);
+                tell_already_listed(conn, policy, &sig, &input.email, &language)
+            }
         }
     });
     match result {
@@ -143,12 +146,14 @@ fn tell_already_signed(
 
 /// A colleague at the domain of the organisation's live signature `sig` asked to sign: a mail to
 /// the colleague's address that the organisation is on the letter already (since when), naming
-/// no one, up to the re-send cap per address and signature.
+/// no one, in the language the colleague asked in, up to the re-send cap per address and
+/// signature.
 fn tell_already_listed(
     conn: &mut DbConnection,
     policy: &SigningPolicy,
     sig: &Signature,
     email: &crate::domain::EmailAddress,
+    language: &str,
 ) -> Result<SignOutcome, AppError> {
     use crate::db::schema::outbox as mails;
     let recipient = email.as_str();
@@ -161,7 +166,7 @@ fn tell_already_listed(
     if told >= i64::from(policy.max_confirmation_sends) {
         return Ok(SignOutcome::Unchanged);
     }
-    outbox::enqueue(conn, MailKind::AlreadyListed, recipient, Some(&sig.id))?;
+    outbox::enqueue_in(conn, MailKind::AlreadyListed, recipient, &sig.id, language)?;
     Ok(SignOutcome::Told)
 }
 
