@@ -53,3 +53,17 @@ update-stop = Um keine Neuigkeiten zu diesem Brief mehr zu erhalten, öffnen Sie
 update-stop-link = Keine Neuigkeiten zu diesem Brief mehr erhalten
 update-withdraw = Um die Unterschrift Ihrer Organisation zurückzuziehen, öffnen Sie:
 update-withdraw-link = Unterschrift zurückziehen
+
+## The invitation to sign (in the letter's language)
+
+invite-subject = { $organisation } ist eingeladen, „{ $title }“ zu unterzeichnen
+invite-subject-reminder = Erinnerung: { $organisation } ist eingeladen, „{ $title }“ zu unterzeichnen
+invite-title = Einladung zur Unterzeichnung
+invite-reminder = Zur Erinnerung:
+invite-invites = { $coalition } lädt { $organisation } ({ $country }) ein, den offenen Brief „{ $title }“ an { $recipient } zu unterzeichnen.
+invite-personal = Dieser Link gilt nur für { $organisation }: Öffnen Sie ihn, um den Brief zu lesen und in einem Schritt zu unterzeichnen, ohne Bestätigungs-E-Mail:
+invite-button = Den Brief lesen und unterzeichnen
+invite-or-open = Oder öffnen Sie diesen Link:
+invite-until = Der Brief kann bis { $deadline } unterzeichnet werden.
+invite-published = Veröffentlicht werden nur Name, Land und Website der Organisation, als durch Einladung verifiziert gekennzeichnet; Name und Funktion der unterzeichnenden Person sieht nur die Koordination.
+invite-ignore = Wenn { $organisation } nicht unterzeichnen möchte, ignorieren Sie diese E-Mail.

@@ -150,6 +150,25 @@ unsubscribed-heading = Sie haben abbestellt
 unsubscribed-already = Sie hatten bereits abbestellt: Sie erhalten keine Neuigkeiten zu diesem Brief.
 unsubscribed = Sie erhalten keine Neuigkeiten mehr zu diesem Brief. Die Unterschrift Ihrer Organisation bleibt bestehen; um sie zurückzuziehen, nutzen Sie den Link in einer der E-Mails zu diesem Brief.
 
+## The page behind an invitation's link
+
+invitation-title = Einladung: { $title }
+invitation-invites = { $coalition } lädt { $organisation } ({ $country }) ein, diesen Brief zu unterzeichnen.
+invitation-sign-heading = Im Namen von { $organisation } unterzeichnen
+invitation-keep-withdraw = Um die Unterschrift später zurückzuziehen, bewahren Sie diesen Link auf:
+invitation-withdraw-link = Unterschrift zurückziehen
+invitation-correct = Bitte korrigieren Sie die unten markierten Felder.
+invitation-organisation = Organisation
+invitation-personal = Dieser Link gilt nur für { $organisation }: Wer über ihn unterzeichnet, braucht keine Bestätigungs-E-Mail, und die Organisation wird als durch Einladung verifiziert aufgeführt.
+invitation-consent = Ich bin einverstanden, dass mein Name und meine Funktion zusammen mit der Adresse, an die diese Einladung ging, gespeichert werden, um diese Unterschrift zu verwalten. Veröffentlicht werden nur Name, Land und Website der Organisation.
+invitation-public-page = Die öffentliche Seite des Briefs
+invitation-signed-listed = { $organisation } hat diesen Brief unterzeichnet und steht auf der Liste der Unterzeichnenden.
+invitation-signed-waiting = { $organisation } hat diesen Brief unterzeichnet. Die Koordination des Briefs prüft die Unterschrift, bevor sie veröffentlicht wird.
+invitation-deadline-passed = Die Frist zur Unterzeichnung dieses Briefs ist abgelaufen.
+invitation-thanks-listed = Danke: { $organisation } hat unterzeichnet und steht nun auf der Liste der Unterzeichnenden.
+invitation-thanks-review = Danke: { $organisation } hat unterzeichnet. Die Koordination des Briefs prüft die Unterschrift, bevor sie veröffentlicht wird.
+invitation-signed-before = Ihre Organisation hatte diesen Brief bereits unterzeichnet; nichts wurde geändert.
+
 ## Why a field was refused (after the field's name; the API answers with the English text)
 
 problem-required = ist erforderlich

@@ -53,3 +53,17 @@ update-stop = To get no more updates about this letter, open:
 update-stop-link = Get no more updates about this letter
 update-withdraw = To withdraw your organisation's signature, open:
 update-withdraw-link = Withdraw the signature
+
+## The invitation to sign (in the letter's language)
+
+invite-subject = { $organisation } is invited to sign “{ $title }”
+invite-subject-reminder = Reminder: { $organisation } is invited to sign “{ $title }”
+invite-title = Invitation to sign
+invite-reminder = A reminder:
+invite-invites = { $coalition } invites { $organisation } ({ $country }) to sign the open letter “{ $title }”, addressed to { $recipient }.
+invite-personal = This link is personal to { $organisation }: open it to read the letter and sign it in one step, with no confirmation mail:
+invite-button = Read and sign the letter
+invite-or-open = Or open this link:
+invite-until = The letter can be signed until { $deadline }.
+invite-published = Only the organisation's name, country and website are published, marked as verified by invitation; the name and role of the person who signs are seen by the coordinators only.
+invite-ignore = If { $organisation } does not want to sign, ignore this mail.

@@ -152,6 +152,25 @@ unsubscribed-heading = You are unsubscribed
 unsubscribed-already = You had unsubscribed already: you get no updates about this letter.
 unsubscribed = You get no more updates about this letter. Your organisation's signature stays as it is; to withdraw it, use the link in any of the letter's mails.
 
+## The page behind an invitation's link
+
+invitation-title = Invitation: { $title }
+invitation-invites = { $coalition } invites { $organisation } ({ $country }) to sign this letter.
+invitation-sign-heading = Sign on behalf of { $organisation }
+invitation-keep-withdraw = To withdraw the signature later, keep this link:
+invitation-withdraw-link = withdraw the signature
+invitation-correct = Please correct the fields marked below.
+invitation-organisation = Organisation
+invitation-personal = This link is personal to { $organisation }: signing through it needs no confirmation mail, and the organisation is listed as verified by invitation.
+invitation-consent = I agree that my name and role are kept, with the address this invitation was sent to, to manage this signature. Only the organisation's name, country and website are published.
+invitation-public-page = The letter's public page
+invitation-signed-listed = { $organisation } has signed this letter and is listed among its signatories.
+invitation-signed-waiting = { $organisation } has signed this letter. The letter's coordinators will review the signature before it is listed.
+invitation-deadline-passed = The signing deadline of this letter has passed.
+invitation-thanks-listed = Thank you: { $organisation } has signed and is now listed among the signatories.
+invitation-thanks-review = Thank you: { $organisation } has signed. The letter's coordinators will review the signature before it is listed.
+invitation-signed-before = Your organisation had already signed this letter; nothing changed.
+
 ## Why a field was refused (after the field's name; the API answers with the English text)
 
 problem-required = is required

@@ -53,3 +53,17 @@ update-stop = Para no recibir más novedades sobre esta carta, abra:
 update-stop-link = No recibir más novedades sobre esta carta
 update-withdraw = Para retirar la firma de su organización, abra:
 update-withdraw-link = Retirar la firma
+
+## The invitation to sign (in the letter's language)
+
+invite-subject = { $organisation } está invitada a firmar «{ $title }»
+invite-subject-reminder = Recordatorio: { $organisation } está invitada a firmar «{ $title }»
+invite-title = Invitación a firmar
+invite-reminder = Un recordatorio:
+invite-invites = { $coalition } invita a { $organisation } ({ $country }) a firmar la carta abierta «{ $title }», dirigida a { $recipient }.
+invite-personal = Este enlace es personal de { $organisation }: ábralo para leer la carta y firmarla en un solo paso, sin correo de confirmación:
+invite-button = Leer y firmar la carta
+invite-or-open = O abra este enlace:
+invite-until = La carta puede firmarse hasta el { $deadline }.
+invite-published = Solo se publican el nombre, el país y el sitio web de la organización, marcada como verificada por invitación; el nombre y el cargo de quien firma solo los ven los coordinadores.
+invite-ignore = Si { $organisation } no quiere firmar, ignore este correo.

@@ -150,6 +150,25 @@ unsubscribed-heading = Se ha dado de baja
 unsubscribed-already = Ya se había dado de baja: no recibe novedades de esta carta.
 unsubscribed = Ya no recibirá novedades de esta carta. La firma de su organización no cambia; para retirarla, use el enlace de cualquiera de los correos de la carta.
 
+## The page behind an invitation's link
+
+invitation-title = Invitación: { $title }
+invitation-invites = { $coalition } invita a { $organisation } ({ $country }) a firmar esta carta.
+invitation-sign-heading = Firmar en nombre de { $organisation }
+invitation-keep-withdraw = Para retirar la firma más adelante, guarde este enlace:
+invitation-withdraw-link = retirar la firma
+invitation-correct = Corrija los campos marcados abajo.
+invitation-organisation = Organización
+invitation-personal = Este enlace es personal de { $organisation }: firmar con él no requiere correo de confirmación, y la organización figura como verificada por invitación.
+invitation-consent = Acepto que mi nombre y mi cargo se conserven, junto con la dirección a la que se envió esta invitación, para gestionar esta firma. Solo se publican el nombre, el país y el sitio web de la organización.
+invitation-public-page = La página pública de la carta
+invitation-signed-listed = { $organisation } ha firmado esta carta y figura entre sus firmantes.
+invitation-signed-waiting = { $organisation } ha firmado esta carta. Los coordinadores de la carta revisarán la firma antes de publicarla.
+invitation-deadline-passed = El plazo para firmar esta carta ha terminado.
+invitation-thanks-listed = Gracias: { $organisation } ha firmado y ya figura entre los firmantes.
+invitation-thanks-review = Gracias: { $organisation } ha firmado. Los coordinadores de la carta revisarán la firma antes de publicarla.
+invitation-signed-before = Su organización ya había firmado esta carta; no ha cambiado nada.
+
 ## Why a field was refused (after the field's name; the API answers with the English text)
 
 problem-required = es obligatorio

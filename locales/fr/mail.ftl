@@ -53,3 +53,17 @@ update-stop = Pour ne plus recevoir de nouvelles de cette lettre, ouvrez :
 update-stop-link = Ne plus recevoir de nouvelles de cette lettre
 update-withdraw = Pour retirer la signature de votre organisation, ouvrez :
 update-withdraw-link = Retirer la signature
+
+## The invitation to sign (in the letter's language)
+
+invite-subject = { $organisation } est invitée à signer « { $title } »
+invite-subject-reminder = Rappel : { $organisation } est invitée à signer « { $title } »
+invite-title = Invitation à signer
+invite-reminder = Un rappel :
+invite-invites = { $coalition } invite { $organisation } ({ $country }) à signer la lettre ouverte « { $title } », adressée à { $recipient }.
+invite-personal = Ce lien est propre à { $organisation } : ouvrez-le pour lire la lettre et la signer en une étape, sans e-mail de confirmation :
+invite-button = Lire et signer la lettre
+invite-or-open = Ou ouvrez ce lien :
+invite-until = La lettre peut être signée jusqu'au { $deadline }.
+invite-published = Seuls le nom, le pays et le site web de l'organisation sont publiés, avec la mention « vérifiée par invitation » ; le nom et le rôle de la personne qui signe ne sont vus que par les coordinateurs.
+invite-ignore = Si { $organisation } ne souhaite pas signer, ignorez cet e-mail.

@@ -150,6 +150,25 @@ unsubscribed-heading = Vous êtes désabonné
 unsubscribed-already = Vous étiez déjà désabonné : vous ne recevez pas de nouvelles de cette lettre.
 unsubscribed = Vous ne recevrez plus de nouvelles de cette lettre. La signature de votre organisation reste inchangée ; pour la retirer, utilisez le lien présent dans chacun des e-mails de la lettre.
 
+## The page behind an invitation's link
+
+invitation-title = Invitation : { $title }
+invitation-invites = { $coalition } invite { $organisation } ({ $country }) à signer cette lettre.
+invitation-sign-heading = Signer au nom de { $organisation }
+invitation-keep-withdraw = Pour retirer la signature plus tard, gardez ce lien :
+invitation-withdraw-link = retirer la signature
+invitation-correct = Veuillez corriger les champs signalés ci-dessous.
+invitation-organisation = Organisation
+invitation-personal = Ce lien est propre à { $organisation } : signer par ce lien ne demande pas d'e-mail de confirmation, et l'organisation est listée comme vérifiée par invitation.
+invitation-consent = J'accepte que mon nom et mon rôle soient conservés, avec l'adresse à laquelle cette invitation a été envoyée, pour gérer cette signature. Seuls le nom, le pays et le site web de l'organisation sont publiés.
+invitation-public-page = La page publique de la lettre
+invitation-signed-listed = { $organisation } a signé cette lettre et figure parmi ses signataires.
+invitation-signed-waiting = { $organisation } a signé cette lettre. Les coordinateurs de la lettre examineront la signature avant de la publier.
+invitation-deadline-passed = La date limite de signature de cette lettre est passée.
+invitation-thanks-listed = Merci : { $organisation } a signé et figure désormais parmi les signataires.
+invitation-thanks-review = Merci : { $organisation } a signé. Les coordinateurs de la lettre examineront la signature avant de la publier.
+invitation-signed-before = Votre organisation avait déjà signé cette lettre ; rien n'a changé.
+
 ## Why a field was refused (after the field's name; the API answers with the English text)
 
 problem-required = est obligatoire

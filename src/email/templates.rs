@@ -121,36 +121,47 @@ pub struct InvitationMail<'a> {
     pub invitation_url: &'a str,
     /// The signing deadline, formatted, if the letter has one.
     pub deadline: Option<String>,
+    /// The letter's language (the invited organisation has chosen none yet).
+    pub t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/invitation.txt")]
 struct InvitationText<'a> {
     m: &'a InvitationMail<'a>,
+    t: Lang,
 }
 
 #[derive(Template)]
 #[template(path = "email/invitation.html")]
 struct InvitationHtml<'a> {
     m: &'a InvitationMail<'a>,
+    t: Lang,
 }
 
 impl InvitationMail<'_> {
-    /// Subject, text and HTML.
+    /// The message `id`, with the letter, the organisation, its country and the coalition.
+    fn says(&self, id: &str) -> String {
+        let args = [
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+            ("country", self.country_name.into()),
+            ("coalition", self.coalition_name.into()),
+            ("recipient", self.recipient_name.into()),
+        ];
+        self.t.with(id, &args)
+    }
+
+    /// Subject, text and HTML, in the letter's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = if self.reminder {
-            format!(
-                "Reminder: {} is invited to sign “{}”",
-                self.organisation_name, self.letter_title
-            )
+        let t = self.t;
+        let subject = self.says(if self.reminder {
+            "invite-subject-reminder"
         } else {
-            format!(
-                "{} is invited to sign “{}”",
-                self.organisation_name, self.letter_title
-            )
-        };
-        let text = InvitationText { m: self }.render();
-        let html = InvitationHtml { m: self }.render();
+            "invite-subject"
+        });
+        let text = InvitationText { m: self, t }.render();
+        let html = InvitationHtml { m: self, t }.render();
         rendered(subject, text, html)
     }
 }
@@ -335,6 +346,7 @@ mod tests {
                 recipient_name: "Ann & Bob",
                 invitation_url: "https://x.example/invitations/abc",
                 deadline: Some("1 January 2027, 00:00 UTC".into()),
+                t: Lang::default(),
             };
             let (subject, text, html) = m.render().unwrap();
             assert!(subject.contains("Stop <b>spyware</b>"));

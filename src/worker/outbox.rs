@@ -385,6 +385,7 @@ pub fn render(
             let view = invitations::find_by_id(conn, invitation_id)?;
             let token = key.derive(Purpose::Invitation, &view.invitation.id);
             let url = format!("{public_url}/invitations/{}", token.as_str());
+            let t = Lang::parse(&view.letter.letter.language).unwrap_or_default();
             let content = templates::InvitationMail {
                 reminder: kind == MailKind::InvitationReminder,
                 coalition_name: &view.letter.coalition.name,
@@ -393,8 +394,14 @@ pub fn render(
                 letter_title: &view.letter.letter.title,
                 recipient_name: &view.letter.letter.recipient_name,
                 invitation_url: &url,
-                deadline: (view.letter.letter.deadline)
-                    .map(|d| d.format("%-d %B %Y, %H:%M UTC").to_string()),
+                deadline: (view.letter.letter.deadline).map(|d| {
+                    let args = [
+                        ("date", t.date(d.date()).into()),
+                        ("time", d.format("%H:%M").to_string().into()),
+                    ];
+                    t.with("time-utc", &args)
+                }),
+                t,
             };
             (content.render()?, Some(url), None)
         }

@@ -430,3 +430,53 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    async fn an_invitation_to_a_french_letter_is_mailed_shown_and_answered_in_french(app) {
+        app.coalition("c-fr").await;
+        let r = app
+            .post(
+                "/api/v1/letters",
+                &json!({"slug": "lettre", "coalition": "c-fr", "title": "Arrêtez", "language": "fr",
+                        "body": "Madame, Monsieur,\n\nArrêtez.", "recipient_name": "La direction"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let r = app.post("/api/v1/letters/lettre/transition", &json!({"to": "open"})).await;
+        assert_eq!(r.status(), 200);
+        let orgs = directory(&app, &[("La Quadrature du Net", "FR")]).await;
+        let r = app.post("/api/v1/letters/lettre/invitations", &items(&[(&orgs[0], "contact@lqdn.example")])).await;
+        assert_eq!(r.status(), 200);
+
+        // The mail is in the letter's language (the organisation has chosen none yet).
+        let mail = app.mail.wait_for(1).await.remove(0);
+        assert_eq!(mail.subject, "La Quadrature du Net est invitée à signer « Arrêtez »");
+        assert!(mail.text.starts_with("Bonjour,") && mail.text.contains("c-fr invite La Quadrature du Net"), "{}", mail.text);
+        assert!(mail.html.contains("<html lang=\"fr\">") && mail.html.contains(">Lire et signer la lettre</a>"), "{}", mail.html);
+
+        // The page speaks French too; a mistake is answered in French, at its field.
+        let token = mail.invitation_token();
+        let browser = Browser::new(&app);
+        let (status, page) = browser.page(&format!("/invitations/{token}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<html lang=\"fr\">") && page.contains("Signer au nom de La Quadrature du Net"), "{page}");
+        let path = format!("/invitations/{token}");
+        let r = browser
+            .submit(&path, &format!("{path}?lang=fr"), &[("representative_name", ""), ("representative_role", "Juriste")])
+            .await;
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Veuillez corriger les champs signalés ci-dessous."), "{page}");
+        assert!(page.contains("id=\"representative_name-error\">ne doit pas être vide</span>"), "{page}");
+        assert!(page.contains("id=\"consent-error\">vous devez accepter la notice de confidentialité pour signer</span>"), "{page}");
+        assert!(page.contains("value=\"Juriste\""), "what was typed is kept");
+
+        // Asked for in another language, the page follows (the letter's text keeps its own).
+        let (_, page) = browser.page(&format!("{path}?lang=de")).await;
+        assert!(page.contains("<html lang=\"de\">") && page.contains("<article lang=\"fr\">"), "{page}");
+        let (status, page) = sign_from(&browser, &path, &format!("{token}?lang=es"), "Ana").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Gracias: La Quadrature du Net ha firmado y ya figura entre los firmantes."), "{page}");
+        assert_eq!(app.signatories("lettre").await["total"], 1);
+    }
+);

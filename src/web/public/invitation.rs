@@ -10,7 +10,9 @@ use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::token::Purpose;
 use crate::domain::LetterState;
+use crate::error::FieldMessage;
 use crate::http::AppState;
+use crate::i18n::Lang;
 use crate::service::invitations::{self, InvitationSignFields, InvitationView};
 use crate::web::csrf::{self, Csrf};
 use crate::web::session::FormErrors;
@@ -35,9 +37,48 @@ struct InvitationPage<'a> {
     action: &'a str,
     /// The signature's withdrawal link, once the organisation signed through this invitation.
     withdraw_url: Option<String>,
+    /// The interface's language.
+    t: Lang,
+}
+
+impl InvitationPage<'_> {
+    fn invites(&self) -> String {
+        let args = [
+            ("coalition", self.view.letter.coalition.name.as_str().into()),
+            ("organisation", self.view.organisation.name.as_str().into()),
+            ("country", self.view.country.name.as_str().into()),
+        ];
+        self.t.with("invitation-invites", &args)
+    }
+
+    /// The signer's own fields: name, label id, value typed, `autocomplete`.
+    fn person_fields(&self) -> [(&'static str, &'static str, &str, &'static str); 2] {
+        [
+            (
+                "representative_name",
+                "field-name",
+                &self.form.representative_name,
+                "name",
+            ),
+            (
+                "representative_role",
+                "field-role",
+                &self.form.representative_role,
+                "organization-title",
+            ),
+        ]
+    }
+
+    /// The messages for one field, in the page's language.
+    fn err(&self, field: &str) -> String {
+        (self.errors.0.get(field))
+            .map(|m| FieldMessage::all_in(m, self.t))
+            .unwrap_or_default()
+    }
 }
 
 use super::link_token as token;
+use super::LangQuery;
 
 /// The invitation form as posted: the fields of [`InvitationSignFields`], the CSRF token, the
 /// consent checkbox.
@@ -66,33 +107,28 @@ impl InvitationForm {
 }
 
 /// What the page says about an invitation that cannot be signed (any more), if anything.
-fn standing(view: &InvitationView) -> Option<String> {
+fn standing(view: &InvitationView, t: Lang) -> Option<String> {
     let letter = &view.letter.letter;
+    let organisation = view.organisation.name.as_str();
     if view.signed() {
         let waiting = view
             .signature
             .as_ref()
             .is_some_and(|s| s.state == crate::domain::SignatureState::Confirmed.as_str());
-        return Some(if waiting {
-            format!(
-                "{} has signed this letter. The letter's coordinators will review the signature before it is listed.",
-                view.organisation.name
-            )
+        let id = if waiting {
+            "invitation-signed-waiting"
         } else {
-            format!(
-                "{} has signed this letter and is listed among its signatories.",
-                view.organisation.name
-            )
-        });
+            "invitation-signed-listed"
+        };
+        return Some(t.with1(id, "organisation", organisation));
     }
-    let state = view.letter.state();
-    if state != LetterState::Open {
-        return Some(format!(
-            "This letter is {state} and no longer accepts signatures."
-        ));
+    match view.letter.state() {
+        LetterState::Open => {}
+        LetterState::Delivered => return Some(t.get("closed-delivered")),
+        _ => return Some(t.get("closed")),
     }
     if letter.deadline.is_some_and(|d| d <= crate::service::now()) {
-        return Some("The signing deadline of this letter has passed.".into());
+        return Some(t.get("invitation-deadline-passed"));
     }
     None
 }
@@ -103,12 +139,15 @@ async fn invitation_response(
     state: &AppState,
     status: StatusCode,
     view: &InvitationView,
-    notice: Option<&str>,
+    lang: &LangQuery,
+    notice: Option<&dyn Fn(Lang) -> String>,
     form: &InvitationSignFields,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
     let csrf = Csrf::for_request(req, state);
-    let standing = standing(view);
+    let t = super::visitor_lang(req, Some(&lang.lang), &view.letter.letter.language);
+    let standing = standing(view, t);
+    let notice = notice.map(|says| says(t));
     let withdraw_url = view
         .signature
         .as_ref()
@@ -121,20 +160,24 @@ async fn invitation_response(
     let body_html = Db::off_executor(move || Ok(to_safe_html(&body))).await?;
     let mut builder = HttpResponse::build(status);
     csrf.apply(&mut builder);
-    render(
+    let action = format!("{}?lang={}", req.path(), t.code());
+    let mut response = render(
         builder,
         &InvitationPage {
             view,
             body_html,
-            notice: notice.or(standing.as_deref()),
+            notice: notice.as_deref().or(standing.as_deref()),
             show_form: standing.is_none(),
             form,
             errors,
             csrf: &csrf.token,
-            action: req.path(),
+            action: &action,
             withdraw_url,
+            t,
         },
-    )
+    )?;
+    super::vary_by_language(&mut response);
+    Ok(response)
 }
 
 /// Opening the link: the letter and the form. It records that the invitation was opened, and
@@ -143,6 +186,7 @@ async fn invitation_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     raw: web::Path<String>,
+    lang: web::Query<LangQuery>,
 ) -> Result<HttpResponse, PageError> {
     let token = token(&raw)?;
     let view = state
@@ -156,6 +200,7 @@ async fn invitation_page(
         &state,
         StatusCode::OK,
         &view,
+        &lang,
         None,
         &InvitationSignFields::default(),
         FormErrors::default(),
@@ -168,6 +213,7 @@ async fn sign(
     req: HttpRequest,
     state: web::Data<AppState>,
     raw: web::Path<String>,
+    lang: web::Query<LangQuery>,
     form: web::Form<InvitationForm>,
 ) -> Result<HttpResponse, PageError> {
     csrf::verify(&req, &form.csrf_token)?;
@@ -188,6 +234,7 @@ async fn sign(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &view,
+                &lang,
                 None,
                 &fields,
                 errors,
@@ -196,15 +243,17 @@ async fn sign(
         }
     };
     let signed = state.sign_by_invitation(token, input).await?;
-    let notice = match &signed.signature {
-        None => "Your organisation had already signed this letter; nothing changed.".to_string(),
-        Some(s) if s.state() == crate::domain::SignatureState::Published => format!(
-            "Thank you: {} has signed and is now listed among the signatories.",
-            s.organisation.name
+    let notice = |t: Lang| match &signed.signature {
+        None => t.get("invitation-signed-before"),
+        Some(s) if s.state() == crate::domain::SignatureState::Published => t.with1(
+            "invitation-thanks-listed",
+            "organisation",
+            &s.organisation.name,
         ),
-        Some(s) => format!(
-            "Thank you: {} has signed. The letter's coordinators will review the signature before it is listed.",
-            s.organisation.name
+        Some(s) => t.with1(
+            "invitation-thanks-review",
+            "organisation",
+            &s.organisation.name,
         ),
     };
     invitation_response(
@@ -212,6 +261,7 @@ async fn sign(
         &state,
         StatusCode::OK,
         &signed.view,
+        &lang,
         Some(&notice),
         &InvitationSignFields::default(),
         FormErrors::default(),

@@ -52,6 +52,13 @@ pub(super) fn link_token(raw: &str) -> Result<crate::domain::token::Token, crate
         .map_err(|_| crate::error::AppError::not_found("this link"))
 }
 
+/// `?lang=`: the interface language asked for in the address.
+#[derive(serde::Deserialize)]
+pub(super) struct LangQuery {
+    #[serde(default)]
+    pub lang: String,
+}
+
 /// The cookie that remembers the interface language a visitor chose (`?lang=`).
 pub const LANG_COOKIE: &str = "lang";
 

@@ -70,12 +70,7 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
 }
 
 /// Signatories the letter page lists by name; the full list is a link away (CSV, JSON).
-
-#[derive(Deserialize)]
-struct LangQuery {
-    #[serde(default)]
-    lang: String,
-}
+use super::LangQuery;
 
 async fn show(
     req: HttpRequest,
