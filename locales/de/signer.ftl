@@ -103,6 +103,8 @@ badge-invited-title = Über eine persönliche Einladung unterzeichnet, die die K
 badge-imported = von der Koalition eingetragen
 badge-imported-title = Von der Koalition des Briefs aus einer selbst gesammelten Liste von Unterzeichnenden hinzugefügt.
 signed-version = (hat Fassung { $version } unterzeichnet)
+cite-this = Diese Liste zitieren:
+citation = { $coalition }, „{ $title }“, offener Brief an { $recipient }, unterzeichnet von { $organisations } aus { $countries } (Listenversion { $version }, { $date }), { $url }
 
 ## A country's page
 

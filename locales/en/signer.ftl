@@ -105,6 +105,8 @@ badge-invited-title = Signed through a personal invitation the letter's coalitio
 badge-imported = listed by the coalition
 badge-imported-title = Added by the letter's coalition from a list of signatories it collected.
 signed-version = (signed version { $version })
+cite-this = Cite this list:
+citation = { $coalition }, “{ $title }”, open letter to { $recipient }, signed by { $organisations } from { $countries } (list version { $version }, { $date }), { $url }
 
 ## A country's page
 

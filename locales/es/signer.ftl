@@ -103,6 +103,8 @@ badge-invited-title = Firmó mediante una invitación personal que la coalición
 badge-imported = inscrita por la coalición
 badge-imported-title = Añadida por la coalición de la carta a partir de una lista de firmantes que reunió.
 signed-version = (firmó la versión { $version })
+cite-this = Citar esta lista:
+citation = { $coalition }, «{ $title }», carta abierta a { $recipient }, firmada por { $organisations } de { $countries } (versión { $version } de la lista, { $date }), { $url }
 
 ## A country's page
 

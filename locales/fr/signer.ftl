@@ -103,6 +103,8 @@ badge-invited-title = Signé grâce à une invitation personnelle que la coaliti
 badge-imported = inscrite par la coalition
 badge-imported-title = Ajoutée par la coalition de la lettre à partir d'une liste de signataires qu'elle a recueillie.
 signed-version = (a signé la version { $version })
+cite-this = Citer cette liste :
+citation = { $coalition }, « { $title } », lettre ouverte à { $recipient }, signée par { $organisations } de { $countries } (version { $version } de la liste, { $date }), { $url }
 
 ## A country's page
 

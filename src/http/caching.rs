@@ -217,8 +217,9 @@ pub fn send_cached(
     builder
         .content_type(cached.content_type)
         .insert_header((header::VARY, "Accept, Accept-Encoding"));
+    // Appended: a representation may carry several `Link`s (next page, cite-as, …).
     for (name, value) in &cached.headers {
-        builder.insert_header((name.clone(), value.as_str()));
+        builder.append_header((name.clone(), value.as_str()));
     }
     let variants = [("br", &cached.brotli), ("gzip", &cached.gzip)];
     let available = variants

@@ -40,6 +40,7 @@ mod permissions;
 mod proxy;
 mod security;
 mod signing;
+mod snapshots;
 mod trust;
 mod updates;
 mod versions;

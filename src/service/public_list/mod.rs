@@ -13,6 +13,7 @@
 //!   and a reader adds up at most `SHARDS` rows per country instead of scanning signatures.
 mod reading;
 pub use reading::*;
+pub mod snapshot;
 
 use std::collections::BTreeMap;
 

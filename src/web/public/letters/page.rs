@@ -107,6 +107,40 @@ impl LetterPage {
         )
     }
 
+    /// "Cite this list": the letter, its counts, the list's version and the address that answers
+    /// that version for good (`?version=`, `api::signatories::snapshots`).
+    fn citation(&self) -> String {
+        let t = &self.t;
+        let slug = &self.view.letter.slug;
+        let base = (self.url).trim_end_matches(&format!("/letters/{slug}"));
+        let version = self.summary.version;
+        let date = (self.summary.changed_at)
+            .map(|at| t.date(at.date_naive()))
+            .unwrap_or_default();
+        let args = [
+            ("coalition", (&self.view.coalition.name).into()),
+            ("title", (&self.title).into()),
+            ("recipient", (&self.view.letter.recipient_name).into()),
+            (
+                "organisations",
+                t.with1("count-organisations", "count", self.summary.total)
+                    .into(),
+            ),
+            (
+                "countries",
+                t.with1("count-countries", "count", self.summary.countries.len())
+                    .into(),
+            ),
+            ("version", version.to_string().into()),
+            ("date", date.into()),
+            (
+                "url",
+                format!("{base}/api/v1/letters/{slug}/signatories?version={version}").into(),
+            ),
+        ];
+        t.with("citation", &args)
+    }
+
     /// "40 organisations from 1 country signed so far." (or "signed." once closed).
     fn signed_sentence(&self) -> String {
         self.count_sentence(if self.open {

@@ -6,28 +6,29 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::header;
-use actix_web::web::Bytes;
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::ApiQuery;
 use super::organisations::CountryRef;
 use super::{timestamp, utc, Reply};
 use crate::db::models::PublicSignatory;
-use crate::db::Db;
-use crate::domain::{spreadsheet, CountryCode};
+use crate::domain::CountryCode;
 use crate::error::{AppError, FieldCollector};
 use crate::http::caching::Validators;
 use crate::http::AppState;
 use crate::service::public_list::{self, Cursor, ListQuery, Order};
 
+mod rows;
+mod snapshots;
+
+use rows::{encode, stream_rows, Format, CSV_HEADER};
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(list_csv);
 }
 
-/// Rows read per database round trip while streaming a whole list.
-const STREAM_CHUNK: i64 = 2_000;
 pub const DEFAULT_LIMIT: i64 = 100;
 pub const MAX_LIMIT: i64 = 1_000;
 
@@ -69,7 +70,7 @@ pub enum ListedVerification {
 }
 
 impl SignatoryJson {
-    fn new(row: PublicSignatory, names: &BTreeMap<String, String>) -> SignatoryJson {
+    pub(super) fn new(row: PublicSignatory, names: &BTreeMap<String, String>) -> SignatoryJson {
         SignatoryJson {
             country: CountryRef {
                 name: names.get(&row.country_code).cloned().unwrap_or_default(),
@@ -100,10 +101,14 @@ pub struct SignatoryPage {
     pub items: Vec<SignatoryJson>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// In a snapshot (`?version=`) only: how many entries of the letter's ledger the list was
+    /// rebuilt from (check them with `/ledger` or `undersigned verify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_length: Option<i64>,
 }
 
 /// The query of a list. An unknown parameter is a `422` naming it, so a misspelt filter
-/// (`?contry=FR`, `?version=3`) never answers the whole list as if it had been applied.
+/// (`?contry=FR`, `?page=3`) never answers the whole list as if it had been applied.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +128,10 @@ pub struct ListParams {
     /// CSV only: `true` starts the file with a UTF-8 byte order mark, which some spreadsheet
     /// programs need to read accented names right.
     pub bom: Option<bool>,
+    /// The list as it was at this version (a citation: the `version` of a list page, or of the
+    /// CSV's `Link: rel="cite-as"`), rebuilt from the letter's ledger: the whole list, with
+    /// `country` (and `bom` for CSV) only.
+    pub version: Option<i64>,
 }
 
 struct Parsed {
@@ -285,6 +294,10 @@ pub async fn list(
     slug: web::Path<String>,
     params: ApiQuery<ListParams>,
 ) -> Reply {
+    if let Some(version) = params.version {
+        let csv = wants_csv(&req);
+        return snapshots::respond(&req, &state, &slug, &params, version, csv).await;
+    }
     if wants_csv(&req) {
         return csv_response(req, state, slug.into_inner(), params.into_inner()).await;
     }
@@ -322,7 +335,7 @@ pub async fn list(
         suffix: "]}\n".into(),
         format: Format::Json(head.names.clone()),
         content_type: "application/json",
-        headers: vec![],
+        headers: vec![cite_as(&state, &head)],
     };
     whole.send(&req, &state, head, parsed.query).await
 }
@@ -418,6 +431,7 @@ async fn json_page(
             .map(|r| SignatoryJson::new(r, &head.names))
             .collect(),
         next_cursor: next_cursor.clone(),
+        ledger_length: None,
     };
     let mut headers = Vec::new();
     if let Some(cursor) = next_cursor {
@@ -437,6 +451,7 @@ async fn json_page(
         );
         headers.push((header::LINK, link));
     }
+    headers.push(cite_as(state, &head));
     Ok(crate::http::cache::Rendered {
         headers,
         ..crate::http::cache::Rendered::json(&body)?
@@ -471,6 +486,9 @@ async fn csv_response(
     slug: String,
     params: ListParams,
 ) -> Reply {
+    if let Some(version) = params.version {
+        return snapshots::respond(&req, &state, &slug, &params, version, true).await;
+    }
     let parsed = params.parse()?;
     let (v, validators) = match validators(&req, &state, &slug, "csv", &params.key()).await? {
         Ok(found) => found,
@@ -491,86 +509,20 @@ async fn csv_response(
         suffix: String::new(),
         format: Format::Csv(head.names.clone()),
         content_type: "text/csv; charset=utf-8",
-        headers: vec![(header::CONTENT_DISPOSITION, disposition)],
+        headers: vec![
+            (header::CONTENT_DISPOSITION, disposition),
+            cite_as(&state, &head),
+        ],
     };
     whole.send(&req, &state, head, parsed.query).await
 }
 
-const CSV_HEADER: &str =
-    "name,slug,country_code,country_name,website,verification,signed_at,text_hash,verified_domain\n";
-
-#[derive(Clone)]
-enum Format {
-    Json(Arc<BTreeMap<String, String>>),
-    Csv(Arc<BTreeMap<String, String>>),
-}
-
-fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
-    match format {
-        Format::Json(names) => super::streaming::json_items(
-            rows.into_iter().map(|row| SignatoryJson::new(row, names)),
-            first,
-        ),
-        Format::Csv(names) => {
-            let mut writer = csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::with_capacity(rows.len() * 200));
-            for row in rows {
-                let country_name = names.get(&row.country_code).cloned().unwrap_or_default();
-                let signed_at = utc(row.signed_at).to_rfc3339_opts(SecondsFormat::Micros, true);
-                let verified_domain = crate::domain::verification::verified_domain(
-                    &row.verification,
-                    row.website.as_deref(),
-                );
-                writer
-                    // Issue 18, finding 6: every cell, the country's name too.
-                    .write_record(spreadsheet::row([
-                        row.organisation_name,
-                        row.organisation_slug,
-                        row.country_code,
-                        country_name,
-                        row.website.unwrap_or_default(),
-                        row.verification,
-                        signed_at,
-                        row.text_hash,
-                        verified_domain.unwrap_or_default(),
-                    ]))
-                    .expect("writing to memory");
-            }
-            Bytes::from(writer.into_inner().expect("writing to memory"))
-        }
-    }
-}
-
-/// The whole list, read in keyset chunks so memory stays flat whatever its length.
-fn stream_rows(
-    db: Db,
-    letter_id: String,
-    query: ListQuery,
-    format: Format,
-    prefix: String,
-    suffix: String,
-) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
-    let mut after = query.after.clone();
-    let mut done = false;
-    let read = move || {
-        if done {
-            return Ok(Vec::new());
-        }
-        let chunk_query = ListQuery {
-            after: after.clone(),
-            ..query.clone()
-        };
-        let mut conn = db.get()?;
-        let rows = public_list::page(&mut conn, &letter_id, &chunk_query, STREAM_CHUNK)?;
-        done = (rows.len() as i64) < STREAM_CHUNK;
-        after = rows.last().map(|r| Cursor::after(r, query.order));
-        Ok(rows)
-    };
-    super::streaming::pipeline(
-        read,
-        move |rows, first| encode(rows, &format, first),
-        prefix,
-        suffix,
-    )
+/// `Link: <…?version=N>; rel="cite-as"` (RFC 8574): the address of this list as it is now, for
+/// good (`api::snapshots`).
+fn cite_as(state: &AppState, head: &ListHead) -> (header::HeaderName, String) {
+    let link = format!(
+        "<{}/api/v1/letters/{}/signatories?version={}>; rel=\"cite-as\"",
+        state.public_url, head.slug, head.version
+    );
+    (header::LINK, link)
 }
