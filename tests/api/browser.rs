@@ -576,7 +576,7 @@ fn link_with(mail: &ReceivedMail, marker: &str) -> String {
 }
 
 /// The whole link to `/signatures/{action}/…` in a mail's text part.
-fn link_in(mail: &ReceivedMail, action: &str) -> String {
+pub(crate) fn link_in(mail: &ReceivedMail, action: &str) -> String {
     link_with(mail, &format!("/signatures/{action}/"))
 }
 
