@@ -7,7 +7,14 @@
 //! missing browser a failure.
 //!
 //! [`Browser`] knows nothing of this app: it goes to pages, fills fields by name, clicks by CSS
-//! selector and text, reads text, and waits for conditions with a timeout.
+//! selector and text, reads text, waits for conditions with a timeout, and checks the page with
+//! axe-core ([`Browser::axe`]).
+//!
+//! axe-core is the npm package's `axe.min.js`, found at `AXE_CORE_JS` (`.ci/run` installs the
+//! pinned version outside the checkout and sets it), else where `.ci/run` puts it
+//! (`~/.cache/undersigned-ci/axe/node_modules/axe-core/axe.min.js`). Without it the accessibility
+//! checks say why they skip and the rest of each test runs, unless `REQUIRE_BROWSER_TESTS=1`
+//! makes a missing axe-core a failure too.
 
 use std::fs::File;
 use std::future::Future;
@@ -64,6 +71,49 @@ where
         );
         actix_web::rt::time::sleep(POLL).await;
     }
+}
+
+/// Where `.ci/run` installs axe-core when `AXE_CORE_JS` does not say.
+fn axe_core_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("AXE_CORE_JS").filter(|v| !v.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from(".cache"));
+    cache.join("undersigned-ci/axe/node_modules/axe-core/axe.min.js")
+}
+
+/// axe-core's source, read once; `None` (after saying why, once) when it is not installed and
+/// `REQUIRE_BROWSER_TESTS` is unset; with it set, a missing axe-core panics.
+fn axe_core() -> Option<&'static str> {
+    static SOURCE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let path = axe_core_path();
+    let source = SOURCE.get_or_init(|| match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let why = format!(
+                "axe-core not found at {} ({e}); set AXE_CORE_JS to its axe.min.js \
+                 (`npm install --prefix DIR axe-core`, as .ci/run does)",
+                path.display()
+            );
+            if !browser_required() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "skipping the accessibility checks: {why}"
+                );
+            }
+            None
+        }
+    });
+    assert!(
+        source.is_some() || !browser_required(),
+        "REQUIRE_BROWSER_TESTS is set: axe-core not found at {}; set AXE_CORE_JS to its axe.min.js",
+        path.display()
+    );
+    source.as_deref()
 }
 
 /// chromedriver in a process group of its own, so that ending the group also ends every browser
@@ -224,6 +274,70 @@ impl Browser {
             .execute(js, Vec::new())
             .await
             .unwrap_or_else(|e| panic!("run {js}: {e}"))
+    }
+
+    /// Check the page as it is now with axe-core (its default rules: WCAG 2 A and AA and best
+    /// practices) and panic listing every violation ([`AxeFindings::report`]), naming `context`
+    /// (which page, in which state). Without axe-core installed this says so and checks nothing,
+    /// unless `REQUIRE_BROWSER_TESTS` is set.
+    pub async fn axe(&self, context: &str) {
+        if let Some(report) = self
+            .axe_findings(context)
+            .await
+            .and_then(|found| found.report(context))
+        {
+            panic!("{report}");
+        }
+    }
+
+    /// What axe-core finds on the page as it is now, or `None` without axe-core (and without
+    /// `REQUIRE_BROWSER_TESTS`). Runs `axe.run(document)` with axe's default rules.
+    pub async fn axe_findings(&self, context: &str) -> Option<AxeFindings> {
+        let source = axe_core()?;
+        // Loaded once per page. Scripts that WebDriver runs are not the page's own, so the
+        // page's Content-Security-Policy (no inline script) does not stop them.
+        let loaded = self
+            .client
+            .execute("return typeof window.axe === 'object';", Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("axe on {context}: {e}"));
+        if loaded != json!(true) {
+            self.client
+                .execute(source, Vec::new())
+                .await
+                .unwrap_or_else(|e| panic!("load axe-core on {context}: {e}"));
+        }
+        const RUN: &str = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+                .then(r => done({ version: axe.version, violations: r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+                    nodes: v.nodes.map(n => ({ target: n.target, summary: n.failureSummary })),
+                })) }))
+                .catch(e => done({ error: String(e && e.stack || e) }));
+        "#;
+        let result = self
+            .client
+            .execute_async(RUN, Vec::new())
+            .await
+            .unwrap_or_else(|e| panic!("run axe on {context}: {e}"));
+        if let Some(error) = result.get("error") {
+            panic!("axe failed on {context}: {error}");
+        }
+        let violations = result["violations"]
+            .as_array()
+            .unwrap_or_else(|| panic!("axe's answer on {context}: {result}"))
+            .clone();
+        Some(AxeFindings {
+            version: result["version"].as_str().unwrap_or("?").to_string(),
+            url: self
+                .client
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+            violations,
+        })
     }
 
     /// Resize the window (a phone is 390 px wide).
@@ -400,6 +514,58 @@ impl Browser {
     }
 }
 
+/// What axe-core found on one page: the violations as axe reports them.
+pub struct AxeFindings {
+    version: String,
+    url: String,
+    violations: Vec<serde_json::Value>,
+}
+
+impl AxeFindings {
+    /// The ids of the rules the page breaks (`label`, `color-contrast`, …).
+    pub fn rules(&self) -> Vec<&str> {
+        self.violations
+            .iter()
+            .map(|v| v["id"].as_str().unwrap_or("?"))
+            .collect()
+    }
+
+    /// Every violation — rule, impact, what it asks, where to read more — and under it each
+    /// element that breaks it (axe's selector) with axe's summary of why; `None` when there is
+    /// none.
+    pub fn report(&self, context: &str) -> Option<String> {
+        if self.violations.is_empty() {
+            return None;
+        }
+        let mut report = format!(
+            "axe-core {} found {} violation(s) on {context} ({}):",
+            self.version,
+            self.violations.len(),
+            self.url
+        );
+        for v in &self.violations {
+            report.push_str(&format!(
+                "\n- {} ({}): {} <{}>",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("?"),
+                v["url"].as_str().unwrap_or("?"),
+            ));
+            for node in v["nodes"].as_array().into_iter().flatten() {
+                report.push_str(&format!(
+                    "\n    at {}: {}",
+                    node["target"],
+                    node["summary"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .replace('\n', " ")
+                ));
+            }
+        }
+        Some(report)
+    }
+}
+
 /// The whole first link containing `marker` in a mail's text part.
 fn link_with(mail: &ReceivedMail, marker: &str) -> String {
     mail.text
@@ -410,13 +576,53 @@ fn link_with(mail: &ReceivedMail, marker: &str) -> String {
 }
 
 /// The whole link to `/signatures/{action}/…` in a mail's text part.
-fn link_in(mail: &ReceivedMail, action: &str) -> String {
+pub(crate) fn link_in(mail: &ReceivedMail, action: &str) -> String {
     link_with(mail, &format!("/signatures/{action}/"))
 }
 
 /// The whole personal link to `/invitations/…` in an invitation mail's text part.
 fn invitation_link(mail: &ReceivedMail) -> String {
     link_with(mail, "/invitations/")
+}
+
+/// The check itself can fail: on a page broken on purpose — a field without its label, a page
+/// without its language, white on pale blue — axe-core reports each rule with the elements that
+/// break it, and on the page as served it reports nothing.
+#[actix_web::test]
+async fn axe_reports_each_violation_with_the_elements_that_break_it() {
+    let app = TestApp::spawn(crate::helpers::Backend::Sqlite).await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let letter = app.open_letter("l", "auto").await;
+    browser.goto(&app.url(&format!("/letters/{letter}"))).await;
+    browser.axe("the letter page as served").await;
+    browser
+        .script(
+            "document.querySelector('label[for=email]').remove(); \
+             document.documentElement.removeAttribute('lang'); \
+             document.querySelector('#sign-first a.button').style.background = '#a5b4fc';",
+        )
+        .await;
+    let Some(broken) = browser.axe_findings("the broken letter page").await else {
+        browser.close().await;
+        return;
+    };
+    let mut rules = broken.rules();
+    rules.sort();
+    assert_eq!(rules, ["color-contrast", "html-has-lang", "label"]);
+    let report = broken.report("the broken letter page").expect("a report");
+    for part in [
+        "on the broken letter page",
+        "- label (critical): Form elements must have labels",
+        "at [\"#email\"]",
+        "- color-contrast (serious)",
+        "at [\".button\"]: Fix any of the following:   Element has insufficient color contrast",
+        "- html-has-lang (serious)",
+    ] {
+        assert!(report.contains(part), "{part} in {report}");
+    }
+    browser.close().await;
 }
 
 db_test!(

@@ -122,8 +122,12 @@ db_test!(
         assert_eq!(r.status(), 303);
         let again = app.mail.wait_for(2).await.remove(1);
         assert!(again.subject.starts_with("Veuillez confirmer"), "the re-sent link: {}", again.subject);
-        // The pages behind the mail's links follow the visitor's language.
+        // The pages behind the mail's links speak the signer's language, whatever their
+        // browser's; a language chosen on this browser (the cookie) wins.
         let confirm = format!("/signatures/confirm/{}", mail.token("confirm"));
+        let (status, confirm_page) = page(&app, &confirm, &[("accept-language", "en-GB,en;q=0.9")]).await;
+        assert_eq!(status, 200);
+        assert!(confirm_page.contains("<html lang=\"fr\">") && confirm_page.contains("Confirmez votre signature"), "{confirm_page}");
         let (status, confirm_page) = page(&app, &confirm, &[("accept-language", "fr")]).await;
         assert_eq!(status, 200);
         assert!(confirm_page.contains("Confirmez votre signature") && confirm_page.contains(">Confirmer la signature</button>"), "{confirm_page}");

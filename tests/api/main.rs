@@ -9,6 +9,7 @@ mod abuse;
 mod accounts;
 mod backups;
 mod browser;
+mod browser_languages;
 mod campaign_flow;
 mod campaigns;
 mod cli;

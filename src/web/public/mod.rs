@@ -73,6 +73,18 @@ pub fn visitor_lang(req: &HttpRequest, asked: Option<&str>, fallback: &str) -> L
     Lang::negotiate(asked, chosen.as_ref().map(|c| c.value()), accept, fallback)
 }
 
+/// The language of a page behind a link in a signer's mail (confirm, withdraw, unsubscribe):
+/// the one this browser chose (the `lang` cookie), else the one the signature was made in
+/// (`signatures.mail_language`, the language of the signer's mails), before the browser's
+/// `Accept-Language`: a signer who signed in French follows the French mail's link to a page in
+/// French, whatever language their browser is set to.
+pub fn signer_lang(req: &HttpRequest, view: &crate::service::signatures::SignatureView) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .or_else(|| Lang::parse(&view.signature.mail_language))
+        .unwrap_or_else(|| visitor_lang(req, None, &view.letter.language))
+}
+
 /// The page's answer differs by the visitor's language: caches must keep one per language.
 pub fn vary_by_language(response: &mut actix_web::HttpResponse) {
     response.headers_mut().insert(

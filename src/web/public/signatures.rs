@@ -35,7 +35,7 @@ async fn load(
         .await
 }
 
-/// The page for a link, in the visitor's language (else the letter's): the signature, an
+/// The page for a link, in the signer's language ([`super::signer_lang`]): the signature, an
 /// explanation and, when there is something to do, a button that posts back to the same path
 /// with the CSRF token. `heading`, `explanation` and `button` are message ids.
 fn action_page(
@@ -46,7 +46,7 @@ fn action_page(
     explanation: &str,
     button: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
-    let t = super::visitor_lang(req, None, &view.letter.language);
+    let t = super::signer_lang(req, view);
     let csrf = Csrf::for_request(req, state);
     let mut builder = HttpResponse::Ok();
     csrf.apply(&mut builder);
@@ -83,7 +83,7 @@ async fn confirm_page(
 ) -> Result<HttpResponse, PageError> {
     let view = load(&state, Purpose::ConfirmSignature, raw.into_inner()).await?;
     if view.link_expired() || view.state() == SignatureState::Expired {
-        let t = super::visitor_lang(&req, None, &view.letter.language);
+        let t = super::signer_lang(&req, &view);
         return Err(AppError::Gone(t.get("link-expired")).into());
     }
     let (explanation, button) = match view.state() {

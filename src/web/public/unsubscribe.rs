@@ -32,7 +32,7 @@ async fn unsubscribe_page(
         .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     let done = view.signature.unsubscribed_at.is_some();
-    let t = super::visitor_lang(&req, None, &view.letter.language);
+    let t = super::signer_lang(&req, &view);
     let explanation = if done {
         "unsubscribe-done"
     } else {
@@ -70,7 +70,7 @@ async fn unsubscribe(
         )
         .await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    let t = super::visitor_lang(&req, None, &done.view.letter.language);
+    let t = super::signer_lang(&req, &done.view);
     let explanation = if done.already {
         "unsubscribed-already"
     } else {
