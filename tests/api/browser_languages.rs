@@ -205,15 +205,14 @@ async fn signers_path(app: &TestApp, code: &'static str) {
         browser.text_of("#error-summary h3").await,
         ui.variant("errors-title", "one")
     );
-    // The field's own message comes from the domain's parser, in English for now
-    // (docs/LANGUAGES.md); the words around it are the language's.
+    // The field's own message too (the domain's `Problem`, in the page's language).
     assert_eq!(
         browser.texts_of("#error-summary li a").await,
         [ui.with(
             "error-item",
             &[
                 ("field", ui.get("field-organisation")),
-                ("message", "must not be empty")
+                ("message", ui.get("problem-empty"))
             ]
         )]
     );
