@@ -65,6 +65,15 @@ pub struct ChangeParams {
     pub limit: Option<i64>,
 }
 
+/// Which page of the Atom feed (RFC 5005 §3, a paged feed): the newest without `before`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AtomParams {
+    /// Only changes older than this change id: the feed's `rel="next"` link gives it.
+    pub before: Option<i64>,
+}
+
 fn change_json(e: SignatureEvent, names: &BTreeMap<String, String>) -> ChangeJson {
     ChangeJson {
         id: e.id,
@@ -178,43 +187,77 @@ pub async fn changes(
     get,
     path = "/api/v1/letters/{slug}/changes.atom",
     tag = "open data",
-    params(("slug" = String, Path, description = "The letter's slug")),
+    params(("slug" = String, Path, description = "The letter's slug"), AtomParams),
     responses(
-        (status = 200, description = "Atom 1.0 feed of the latest 100 changes", content_type = "application/atom+xml", body = String),
+        (status = 200, description = "Atom 1.0 feed of the latest 100 changes (older ones a rel=\"next\" link away, RFC 5005)", content_type = "application/atom+xml", body = String),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
+        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
     )
 )]
 #[get("/letters/{slug}/changes.atom")]
-pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
-    let (letter, validators) =
-        letter_and_validators(&req, &state, slug.into_inner(), "atom".into()).await?;
+pub async fn atom(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    params: ApiQuery<AtomParams>,
+) -> Reply {
+    let before = params.before;
+    if before.is_some_and(|b| b < 1) {
+        return Err(AppError::field("before", "must be 1 or more"));
+    }
+    let key = format!("atom|{before:?}");
+    let (letter, validators) = letter_and_validators(&req, &state, slug.into_inner(), key).await?;
     validators
         .serve(&req, &state.responses, async {
-            let xml = atom_feed(&state, &letter.letter_id).await?;
+            let xml = atom_feed(&state, &letter.letter_id, before).await?;
             Ok(Rendered::new("application/atom+xml; charset=utf-8", xml))
         })
         .await
 }
 
-/// The Atom feed of the letter `letter_id`'s latest changes.
-async fn atom_feed(state: &AppState, letter_id: &str) -> Result<String, AppError> {
+/// The Atom feed of the letter `letter_id`'s latest changes (before change `before`): a paged
+/// feed (RFC 5005 §3) whose `first` link is the newest page and whose `next` link is the page of
+/// older changes, until the first change.
+async fn atom_feed(
+    state: &AppState,
+    letter_id: &str,
+    before: Option<i64>,
+) -> Result<String, AppError> {
     let letter_id = letter_id.to_string();
-    let (letter, events, names) = state
+    let (letter, mut events, names) = state
         .db
         .run(move |conn| {
             Ok((
                 letters::find(conn, &letter_id, Audience::Public)?.letter,
-                public_list::latest_changes(conn, &letter_id, ATOM_ENTRIES)?,
+                public_list::latest_changes(conn, &letter_id, before, ATOM_ENTRIES + 1)?,
                 public_list::country_names(conn)?,
             ))
         })
         .await?;
+    let older = events.len() as i64 > ATOM_ENTRIES;
+    events.truncate(ATOM_ENTRIES as usize);
     let page_url = format!("{}/letters/{}", state.public_url, letter.slug);
-    let self_url = format!(
+    let feed_url = format!(
         "{}/api/v1/letters/{}/changes.atom",
         state.public_url, letter.slug
     );
+    let self_url = match before {
+        Some(before) => format!("{feed_url}?before={before}"),
+        None => feed_url.clone(),
+    };
+    let mut paging = vec![Link {
+        href: feed_url.clone(),
+        rel: "first".into(),
+        ..Link::default()
+    }];
+    if let (true, Some(oldest)) = (older, events.last()) {
+        paging.push(Link {
+            href: format!("{feed_url}?before={}", oldest.id),
+            rel: "next".into(),
+            ..Link::default()
+        });
+    }
     let time = |t: chrono::NaiveDateTime| -> FixedDateTime { utc(t).fixed_offset() };
     let updated = events
         .first()
@@ -224,7 +267,7 @@ async fn atom_feed(state: &AppState, letter_id: &str) -> Result<String, AppError
         .map(|e| {
             let country = names.get(&e.country_code).cloned().unwrap_or_default();
             Entry {
-                id: format!("{self_url}#change-{}", e.id),
+                id: format!("{feed_url}#change-{}", e.id),
                 title: Text::plain(atom_title(&e.action, &e.organisation_name, &country)),
                 updated: time(e.occurred_at),
                 links: vec![Link {
@@ -236,14 +279,14 @@ async fn atom_feed(state: &AppState, letter_id: &str) -> Result<String, AppError
         })
         .collect();
     let document = Feed {
-        id: self_url.clone(),
+        id: feed_url.clone(),
         title: Text::plain(format!("Signatories of “{}”", letter.title)),
         updated: time(updated),
         authors: vec![Person {
             name: "undersigned".into(),
             ..Person::default()
         }],
-        links: vec![
+        links: [
             Link {
                 href: self_url,
                 rel: "self".into(),
@@ -253,7 +296,10 @@ async fn atom_feed(state: &AppState, letter_id: &str) -> Result<String, AppError
                 href: page_url,
                 ..Link::default()
             },
-        ],
+        ]
+        .into_iter()
+        .chain(paging)
+        .collect(),
         entries,
         ..Feed::default()
     };

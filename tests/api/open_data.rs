@@ -676,3 +676,45 @@ fn every_schema_type_has_a_name_of_its_own() {
         }
     }
 }
+
+db_test!(
+    async fn the_atom_feed_pages_back_to_the_first_change(app) {
+        // 105 changes, made at once by an import of organisations the coalition collected.
+        let letter = app.open_letter("paged", "auto").await;
+        let content: Vec<String> = (1..=105).map(|i| format!("Organisation {i} (FR)")).collect();
+        let (status, report) =
+            status_json(app.post("/api/v1/imports", &json!({"content": content.join("\n"), "letter": letter})).await).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(app.signatories(&letter).await["total"], 105);
+
+        let feed_url = format!("{}/api/v1/letters/{letter}/changes.atom", app.address);
+        let read = |url: String| async move {
+            let r = reqwest::get(&url).await.unwrap();
+            assert_eq!(r.status(), 200, "{url}");
+            r.text().await.unwrap().parse::<atom_syndication::Feed>().unwrap()
+        };
+        let link = |feed: &atom_syndication::Feed, rel: &str| {
+            feed.links().iter().find(|l| l.rel() == rel).map(|l| l.href().to_string())
+        };
+        let newest = read(feed_url.clone()).await;
+        assert_eq!(newest.entries().len(), 100);
+        assert_eq!(link(&newest, "first").as_deref(), Some(feed_url.as_str()));
+        let next = link(&newest, "next").expect("a link to the older changes");
+        assert!(next.starts_with(&format!("{feed_url}?before=")), "{next}");
+        let older = read(next.clone()).await;
+        assert_eq!(older.entries().len(), 5);
+        assert_eq!(link(&older, "self").as_deref(), Some(next.as_str()));
+        assert_eq!(link(&older, "next"), None, "the last page links no further");
+        assert_eq!(link(&older, "first").as_deref(), Some(feed_url.as_str()));
+        let mut ids: Vec<&str> = newest.entries().iter().chain(older.entries()).map(|e| e.id()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 105, "every change once, across the pages");
+        assert!(older.entries().iter().any(|e| e.title().as_str().contains("Organisation 1 ")), "the first change is on the last page");
+
+        let (status, body) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes.atom?before=0")).await).await;
+        assert_eq!(status, 422, "{body}");
+        let (status, _) = status_json(app.get(&format!("/api/v1/letters/{letter}/changes.atom?page=2")).await).await;
+        assert_eq!(status, 422, "an unknown parameter is named, not ignored");
+    }
+);

@@ -390,14 +390,17 @@ pub fn changes(
         .load(conn)?)
 }
 
-/// The latest `limit` changes, newest first (for the Atom feed).
+/// The latest `limit` changes before change `before` (all when `None`), newest first (for the
+/// Atom feed and its older pages).
 pub fn latest_changes(
     conn: &mut DbConnection,
     letter_id: &str,
+    before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<SignatureEvent>, AppError> {
     Ok(signature_events::table
         .filter(signature_events::letter_id.eq(letter_id))
+        .filter(signature_events::id.lt(before.unwrap_or(i64::MAX)))
         .order(signature_events::id.desc())
         .select(SignatureEvent::as_select())
         .limit(limit)
