@@ -6,6 +6,33 @@ use askama::Template;
 use crate::error::AppError;
 use crate::i18n::Lang;
 
+/// The two templates of a mail in the reader's language, `templates/email/<kind>.txt` and
+/// `.html`, each given the mail (`m`) and the language (`t`), and `parts()` rendering both.
+macro_rules! mail_parts {
+    ($mail:ident, $text:ident, $text_path:tt, $html:ident, $html_path:tt) => {
+        #[derive(Template)]
+        #[template(path = $text_path)]
+        struct $text<'a> {
+            m: &'a $mail<'a>,
+            t: Lang,
+        }
+
+        #[derive(Template)]
+        #[template(path = $html_path)]
+        struct $html<'a> {
+            m: &'a $mail<'a>,
+            t: Lang,
+        }
+
+        impl $mail<'_> {
+            fn parts(&self) -> (askama::Result<String>, askama::Result<String>) {
+                let (m, t) = (self, self.t);
+                ($text { m, t }.render(), $html { m, t }.render())
+            }
+        }
+    };
+}
+
 /// The mail that asks a signer to confirm (and tells how to withdraw).
 pub struct SignatureConfirmation<'a> {
     pub letter_title: &'a str,
@@ -22,19 +49,13 @@ pub struct SignatureConfirmation<'a> {
     pub t: Lang,
 }
 
-#[derive(Template)]
-#[template(path = "email/signature_confirmation.txt")]
-struct ConfirmationText<'a> {
-    m: &'a SignatureConfirmation<'a>,
-    t: Lang,
-}
-
-#[derive(Template)]
-#[template(path = "email/signature_confirmation.html")]
-struct ConfirmationHtml<'a> {
-    m: &'a SignatureConfirmation<'a>,
-    t: Lang,
-}
+mail_parts!(
+    SignatureConfirmation,
+    ConfirmationText,
+    "email/signature_confirmation.txt",
+    ConfirmationHtml,
+    "email/signature_confirmation.html"
+);
 
 impl SignatureConfirmation<'_> {
     fn asked(&self) -> String {
@@ -49,9 +70,7 @@ impl SignatureConfirmation<'_> {
     pub fn render(&self) -> Result<(String, String, String), AppError> {
         let t = self.t;
         let subject = t.with1("confirm-subject", "title", self.letter_title);
-        let text = ConfirmationText { m: self, t }.render();
-        let html = ConfirmationHtml { m: self, t }.render();
-        rendered(subject, text, html)
+        rendered(subject, self.parts())
     }
 }
 
@@ -72,19 +91,13 @@ pub struct ContestedMail<'a> {
     pub t: Lang,
 }
 
-#[derive(Template)]
-#[template(path = "email/signature_contested.txt")]
-struct ContestedText<'a> {
-    m: &'a ContestedMail<'a>,
-    t: Lang,
-}
-
-#[derive(Template)]
-#[template(path = "email/signature_contested.html")]
-struct ContestedHtml<'a> {
-    m: &'a ContestedMail<'a>,
-    t: Lang,
-}
+mail_parts!(
+    ContestedMail,
+    ContestedText,
+    "email/signature_contested.txt",
+    ContestedHtml,
+    "email/signature_contested.html"
+);
 
 impl ContestedMail<'_> {
     /// The message `id`, with the letter, the organisation and the other address's domain.
@@ -103,10 +116,7 @@ impl ContestedMail<'_> {
 
     /// Subject, text and HTML, in the signer's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let t = self.t;
-        let text = ContestedText { m: self, t }.render();
-        let html = ContestedHtml { m: self, t }.render();
-        rendered(self.subject(), text, html)
+        rendered(self.subject(), self.parts())
     }
 }
 
@@ -125,19 +135,13 @@ pub struct InvitationMail<'a> {
     pub t: Lang,
 }
 
-#[derive(Template)]
-#[template(path = "email/invitation.txt")]
-struct InvitationText<'a> {
-    m: &'a InvitationMail<'a>,
-    t: Lang,
-}
-
-#[derive(Template)]
-#[template(path = "email/invitation.html")]
-struct InvitationHtml<'a> {
-    m: &'a InvitationMail<'a>,
-    t: Lang,
-}
+mail_parts!(
+    InvitationMail,
+    InvitationText,
+    "email/invitation.txt",
+    InvitationHtml,
+    "email/invitation.html"
+);
 
 impl InvitationMail<'_> {
     /// The message `id`, with the letter, the organisation, its country and the coalition.
@@ -154,15 +158,12 @@ impl InvitationMail<'_> {
 
     /// Subject, text and HTML, in the letter's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let t = self.t;
         let subject = self.says(if self.reminder {
             "invite-subject-reminder"
         } else {
             "invite-subject"
         });
-        let text = InvitationText { m: self, t }.render();
-        let html = InvitationHtml { m: self, t }.render();
-        rendered(subject, text, html)
+        rendered(subject, self.parts())
     }
 }
 
@@ -219,9 +220,11 @@ impl DeliveryMail<'_> {
             "Open letter: {} ({} organisations from {} countries)",
             self.letter_title, self.total, self.countries
         );
-        let text = DeliveryText { m: self }.render();
-        let html = DeliveryHtml { m: self }.render();
-        rendered(subject, text, html)
+        let parts = (
+            DeliveryText { m: self }.render(),
+            DeliveryHtml { m: self }.render(),
+        );
+        rendered(subject, parts)
     }
 }
 
@@ -241,19 +244,13 @@ pub struct UpdateMail<'a> {
     pub t: Lang,
 }
 
-#[derive(Template)]
-#[template(path = "email/letter_update.txt")]
-struct UpdateText<'a> {
-    m: &'a UpdateMail<'a>,
-    t: Lang,
-}
-
-#[derive(Template)]
-#[template(path = "email/letter_update.html")]
-struct UpdateHtml<'a> {
-    m: &'a UpdateMail<'a>,
-    t: Lang,
-}
+mail_parts!(
+    UpdateMail,
+    UpdateText,
+    "email/letter_update.txt",
+    UpdateHtml,
+    "email/letter_update.html"
+);
 
 impl UpdateMail<'_> {
     /// The message `id`, with the letter, the organisation and the update's subject.
@@ -268,10 +265,7 @@ impl UpdateMail<'_> {
 
     /// Subject, text and HTML, in the signer's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let t = self.t;
-        let text = UpdateText { m: self, t }.render();
-        let html = UpdateHtml { m: self, t }.render();
-        rendered(self.says("update-subject"), text, html)
+        rendered(self.says("update-subject"), self.parts())
     }
 }
 
@@ -424,19 +418,13 @@ pub struct AlreadySignedMail<'a> {
     pub t: Lang,
 }
 
-#[derive(Template)]
-#[template(path = "email/signature_already_signed.txt")]
-struct AlreadySignedText<'a> {
-    m: &'a AlreadySignedMail<'a>,
-    t: Lang,
-}
-
-#[derive(Template)]
-#[template(path = "email/signature_already_signed.html")]
-struct AlreadySignedHtml<'a> {
-    m: &'a AlreadySignedMail<'a>,
-    t: Lang,
-}
+mail_parts!(
+    AlreadySignedMail,
+    AlreadySignedText,
+    "email/signature_already_signed.txt",
+    AlreadySignedHtml,
+    "email/signature_already_signed.html"
+);
 
 impl AlreadySignedMail<'_> {
     fn asked(&self) -> String {
@@ -452,9 +440,7 @@ impl AlreadySignedMail<'_> {
     pub fn render(&self) -> Result<(String, String, String), AppError> {
         let t = self.t;
         let subject = t.with1("already-subject", "title", self.letter_title);
-        let text = AlreadySignedText { m: self, t }.render();
-        let html = AlreadySignedHtml { m: self, t }.render();
-        rendered(subject, text, html)
+        rendered(subject, self.parts())
     }
 }
 
@@ -472,19 +458,13 @@ pub struct AlreadyListedMail<'a> {
     pub t: Lang,
 }
 
-#[derive(Template)]
-#[template(path = "email/signature_already_listed.txt")]
-struct AlreadyListedText<'a> {
-    m: &'a AlreadyListedMail<'a>,
-    t: Lang,
-}
-
-#[derive(Template)]
-#[template(path = "email/signature_already_listed.html")]
-struct AlreadyListedHtml<'a> {
-    m: &'a AlreadyListedMail<'a>,
-    t: Lang,
-}
+mail_parts!(
+    AlreadyListedMail,
+    AlreadyListedText,
+    "email/signature_already_listed.txt",
+    AlreadyListedHtml,
+    "email/signature_already_listed.html"
+);
 
 impl AlreadyListedMail<'_> {
     /// The message `id`, with the letter, the organisation and the coalition.
@@ -516,18 +496,14 @@ impl AlreadyListedMail<'_> {
 
     /// Subject, text and HTML, in the colleague's language.
     pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let t = self.t;
-        let text = AlreadyListedText { m: self, t }.render();
-        let html = AlreadyListedHtml { m: self, t }.render();
-        rendered(self.subject(), text, html)
+        rendered(self.subject(), self.parts())
     }
 }
 
 /// A subject with its rendered text and HTML parts.
 fn rendered(
     subject: String,
-    text: askama::Result<String>,
-    html: askama::Result<String>,
+    (text, html): (askama::Result<String>, askama::Result<String>),
 ) -> Result<(String, String, String), AppError> {
     let unexpected = |e: askama::Error| AppError::Unexpected(e.into());
     Ok((
