@@ -199,3 +199,23 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    async fn a_browser_lost_outside_the_api_gets_a_page_not_json(app) {
+        let client = reqwest::Client::new();
+        let accept = "text/html,application/xhtml+xml,*/*;q=0.8";
+        for path in ["/dashboard/no-such-page", "/letters/x/no-such-page"] {
+            let r = client.get(app.url(path)).header("accept", accept).send().await.unwrap();
+            assert_eq!(r.status(), 404, "{path}");
+            assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+            let html = r.text().await.unwrap();
+            assert!(html.contains("<html") && html.contains("not found"), "{html}");
+        }
+        // The API answers JSON whatever the client asks for; so does a client not asking for HTML.
+        let r = client.get(app.url("/api/v1/no-such-route")).header("accept", accept).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+        let home = reqwest::get(app.url("/")).await.unwrap().text().await.unwrap();
+        assert!(home.contains("<a href=\"/login\">Sign in to the dashboard</a>"), "{home}");
+    }
+);
