@@ -65,6 +65,7 @@ error-item = { $field }: { $message }
 field-organisation = Name der Organisation
 field-country = Land
 choose-country = Wählen Sie ein Land
+country-hint = (tippen Sie den Namen des Landes, um es zu finden)
 field-website = Website
 optional = (freiwillig)
 field-name = Ihr Name

@@ -67,6 +67,7 @@ error-item = { $field }: { $message }
 field-organisation = Organisation name
 field-country = Country
 choose-country = Choose a country
+country-hint = (type the country's name to find it)
 field-website = Website
 optional = (optional)
 field-name = Your name

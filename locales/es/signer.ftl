@@ -65,6 +65,7 @@ error-item = { $field }: { $message }
 field-organisation = Nombre de la organización
 field-country = País
 choose-country = Elija un país
+country-hint = (escriba el nombre del país para encontrarlo)
 field-website = Sitio web
 optional = (opcional)
 field-name = Su nombre

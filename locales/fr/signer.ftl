@@ -65,6 +65,7 @@ error-item = { $field } : { $message }
 field-organisation = Nom de l'organisation
 field-country = Pays
 choose-country = Choisissez un pays
+country-hint = (tapez le nom du pays pour le trouver)
 field-website = Site web
 optional = (facultatif)
 field-name = Votre nom
