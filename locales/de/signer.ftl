@@ -88,6 +88,13 @@ signatories-count = ({ $organisations }, { $countries })
 no-one-listed = Noch steht keine Organisation auf der Liste.
 chart-alt = Balkendiagramm der Unterzeichnenden nach Land; die Zahlen stehen in der Tabelle darunter
 chart-table = Das Diagramm als Tabelle
+# The chart (chart.svg): its title and the countries past its bars.
+chart-title = Unterzeichnende nach Land (insgesamt { $total })
+chart-others =
+    { $others ->
+        [one] und { $others } weiteres Land: { $sum }
+       *[other] und { $others } weitere Länder: { $sum }
+    }
 table-country = Land
 table-organisations = Organisationen
 list-as-data = Die Liste als Daten:

@@ -90,6 +90,13 @@ signatories-count = ({ $organisations }, { $countries })
 no-one-listed = No organisation is listed yet.
 chart-alt = Bar chart of the signatories by country; the numbers are in the table below it
 chart-table = The chart as a table
+# The chart (chart.svg): its title and the countries past its bars.
+chart-title = Signatories by country ({ $total } in all)
+chart-others =
+    { $others ->
+        [one] and { $others } other country: { $sum }
+       *[other] and { $others } other countries: { $sum }
+    }
 table-country = Country
 table-organisations = Organisations
 list-as-data = The list as data:

@@ -193,9 +193,12 @@ db_test!(
         assert_ne!(label("CG"), label("CD"), "the two Congos are told apart");
         // The submitted value is still the code.
         assert!(french.contains("<option value=\"NL\">Pays-Bas</option>"), "{french}");
-        // The list under French headings, in French order; the chart's table too.
+        // The list under French headings, in French order; the chart's table and picture too.
         assert_eq!(headings(&french), ["Allemagne", "Autriche", "Pays-Bas", "Royaume-Uni"]);
         assert!(french.contains("<td>Royaume-Uni</td>"), "{french}");
+        assert!(french.contains(&format!("src=\"/letters/{letter}/chart.svg?lang=fr\"")), "{french}");
+        let chart = app.get(&format!("/letters/{letter}/chart.svg?lang=fr")).await.text().await.unwrap();
+        assert!(chart.contains(">Royaume-Uni<") && chart.contains("Signataires par pays (4 en tout)"), "{chart}");
 
         let (_, german) = page(&app, "/letters/l?lang=de", &[]).await;
         let options = country_options(&german);
