@@ -65,6 +65,7 @@ error-item = { $field }: { $message }
 field-organisation = Name der Organisation
 field-country = Land
 choose-country = Wählen Sie ein Land
+country-hint = (tippen Sie den Namen des Landes, um es zu finden)
 field-website = Website
 optional = (freiwillig)
 field-name = Ihr Name
@@ -87,6 +88,13 @@ signatories-count = ({ $organisations }, { $countries })
 no-one-listed = Noch steht keine Organisation auf der Liste.
 chart-alt = Balkendiagramm der Unterzeichnenden nach Land; die Zahlen stehen in der Tabelle darunter
 chart-table = Das Diagramm als Tabelle
+# The chart (chart.svg): its title and the countries past its bars.
+chart-title = Unterzeichnende nach Land (insgesamt { $total })
+chart-others =
+    { $others ->
+        [one] und { $others } weiteres Land: { $sum }
+       *[other] und { $others } weitere Länder: { $sum }
+    }
 table-country = Land
 table-organisations = Organisationen
 list-as-data = Die Liste als Daten:

@@ -67,6 +67,7 @@ error-item = { $field }: { $message }
 field-organisation = Organisation name
 field-country = Country
 choose-country = Choose a country
+country-hint = (type the country's name to find it)
 field-website = Website
 optional = (optional)
 field-name = Your name
@@ -89,6 +90,13 @@ signatories-count = ({ $organisations }, { $countries })
 no-one-listed = No organisation is listed yet.
 chart-alt = Bar chart of the signatories by country; the numbers are in the table below it
 chart-table = The chart as a table
+# The chart (chart.svg): its title and the countries past its bars.
+chart-title = Signatories by country ({ $total } in all)
+chart-others =
+    { $others ->
+        [one] and { $others } other country: { $sum }
+       *[other] and { $others } other countries: { $sum }
+    }
 table-country = Country
 table-organisations = Organisations
 list-as-data = The list as data:

@@ -65,6 +65,7 @@ error-item = { $field }: { $message }
 field-organisation = Nombre de la organización
 field-country = País
 choose-country = Elija un país
+country-hint = (escriba el nombre del país para encontrarlo)
 field-website = Sitio web
 optional = (opcional)
 field-name = Su nombre
@@ -87,6 +88,13 @@ signatories-count = ({ $organisations }, { $countries })
 no-one-listed = Todavía no hay ninguna organización en la lista.
 chart-alt = Gráfico de barras de las firmantes por país; las cifras están en la tabla de abajo
 chart-table = El gráfico como tabla
+# The chart (chart.svg): its title and the countries past its bars.
+chart-title = Firmantes por país ({ $total } en total)
+chart-others =
+    { $others ->
+        [one] y { $others } país más: { $sum }
+       *[other] y { $others } países más: { $sum }
+    }
 table-country = País
 table-organisations = Organizaciones
 list-as-data = La lista como datos:

@@ -65,6 +65,7 @@ error-item = { $field } : { $message }
 field-organisation = Nom de l'organisation
 field-country = Pays
 choose-country = Choisissez un pays
+country-hint = (tapez le nom du pays pour le trouver)
 field-website = Site web
 optional = (facultatif)
 field-name = Votre nom
@@ -87,6 +88,13 @@ signatories-count = ({ $organisations }, { $countries })
 no-one-listed = Aucune organisation n'est encore sur la liste.
 chart-alt = Diagramme en barres des signataires par pays ; les chiffres sont dans le tableau en dessous
 chart-table = Le diagramme sous forme de tableau
+# The chart (chart.svg): its title and the countries past its bars.
+chart-title = Signataires par pays ({ $total } en tout)
+chart-others =
+    { $others ->
+        [one] et { $others } autre pays : { $sum }
+       *[other] et { $others } autres pays : { $sum }
+    }
 table-country = Pays
 table-organisations = Organisations
 list-as-data = La liste en données :

@@ -1,16 +1,20 @@
 //! Embeddable pictures: a badge with a letter's count (`/letters/{slug}/badge.svg`) and a bar
 //! chart of its signatories by country (`/letters/{slug}/chart.svg`, shown on the letter page).
-//! Both are SVG from askama templates (escaped), drawn once per list version and served from
-//! memory, with the API's validators.
+//! Both are SVG from askama templates (escaped), drawn once per list version (and language) and
+//! served from memory, with the API's validators. The chart speaks the language `?lang=` names
+//! (the letter page asks for its own), with everyday country names; English by default.
 
 use actix_web::{web, HttpRequest};
 use askama::Template;
+use serde::Deserialize;
 
+use super::extract::ApiQuery;
 use super::Reply;
 use crate::error::AppError;
 use crate::http::cache::Rendered;
 use crate::http::caching::Validators;
 use crate::http::AppState;
+use crate::i18n::Lang;
 use crate::service::public_list::{self, CountryCount, ListSummary};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -68,18 +72,28 @@ fn text_width(text: &str) -> u32 {
     10 + 7 * text.chars().count() as u32
 }
 
-/// A picture of a letter's list, drawn once per list version and served from memory
-/// (`cache::ResponseCache`), with its validators.
+/// The chart's language: `?lang=`, one of the interface's (an unknown one reads as English).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PictureParams {
+    /// The chart's language: `en` (the default), `fr`, `de` or `es`. Its title and the
+    /// countries' everyday names are in it.
+    lang: Option<String>,
+}
+
+/// A picture of a letter's list, drawn once per list version and language and served from
+/// memory (`cache::ResponseCache`), with its validators.
 async fn picture(
     req: &HttpRequest,
     state: &AppState,
     slug: &str,
     name: &'static str,
-    draw: fn(&ListSummary) -> Result<String, askama::Error>,
+    lang: Lang,
+    draw: fn(&ListSummary, Lang) -> Result<String, askama::Error>,
 ) -> Reply {
     let v = state.versions.for_request(&state.db, slug, req).await?;
     let validators = Validators::of(
-        &[name, &v.letter_id, &v.version.to_string()],
+        &[name, &v.letter_id, &v.version.to_string(), lang.code()],
         v.last_modified,
     );
     let letter_id = v.letter_id;
@@ -89,7 +103,7 @@ async fn picture(
                 .db
                 .run(move |conn| public_list::summary(conn, &letter_id))
                 .await?;
-            let body = draw(&summary).map_err(|e| AppError::Unexpected(e.into()))?;
+            let body = draw(&summary, lang).map_err(|e| AppError::Unexpected(e.into()))?;
             Ok(Rendered::new("image/svg+xml; charset=utf-8", body))
         })
         .await
@@ -100,10 +114,10 @@ async fn picture(
     responses((status = 200, description = "SVG badge", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
 pub async fn badge(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
-    picture(&req, &state, &slug, "badge", draw_badge).await
+    picture(&req, &state, &slug, "badge", Lang::default(), draw_badge).await
 }
 
-fn draw_badge(summary: &ListSummary) -> Result<String, askama::Error> {
+fn draw_badge(summary: &ListSummary, _: Lang) -> Result<String, askama::Error> {
     let value = format!(
         "{} organisation{}",
         summary.total,
@@ -149,31 +163,49 @@ fn bars(countries: &[CountryCount]) -> Vec<Bar> {
 }
 
 /// The countries past the bars, as words: "and 229 other countries: 2750".
-fn rest(countries: &[CountryCount]) -> Option<String> {
+fn rest(countries: &[CountryCount], t: Lang) -> Option<String> {
     let others = countries.len().checked_sub(CHART_BARS).filter(|n| *n > 0)?;
     let sum: i64 = countries.iter().skip(CHART_BARS).map(|c| c.count).sum();
-    let noun = if others == 1 { "country" } else { "countries" };
-    Some(format!("and {others} other {noun}: {sum}"))
+    Some(t.with(
+        "chart-others",
+        &[("others", others.into()), ("sum", sum.into())],
+    ))
 }
 
 /// Signatories by country as horizontal bars, largest first.
-#[utoipa::path(get, path = "/letters/{slug}/chart.svg", tag = "pictures", params(("slug" = String, Path)),
+#[utoipa::path(get, path = "/letters/{slug}/chart.svg", tag = "pictures", params(("slug" = String, Path), PictureParams),
     responses((status = 200, description = "SVG bar chart", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-pub async fn chart(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
-    picture(&req, &state, &slug, "chart", draw_chart).await
+pub async fn chart(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: ApiQuery<PictureParams>,
+) -> Reply {
+    let lang = query
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    picture(&req, &state, &slug, "chart", lang, draw_chart).await
 }
 
-fn draw_chart(summary: &ListSummary) -> Result<String, askama::Error> {
-    let bars = bars(&summary.countries);
-    let rest = rest(&summary.countries);
+/// The chart in `t`'s language: its title, and the countries under their everyday names.
+fn draw_chart(summary: &ListSummary, t: Lang) -> Result<String, askama::Error> {
+    let names = t.country_names();
+    let mut countries = summary.countries.clone();
+    for c in &mut countries {
+        c.name = names.name(&c.code, &c.name);
+    }
+    let bars = bars(&countries);
+    let rest = rest(&countries, t);
     let mut description: Vec<String> = (bars.iter())
         .map(|b| format!("{}: {}", b.name, b.count))
         .collect();
     description.extend(rest.clone());
     let rows = bars.len() + usize::from(rest.is_some());
     Chart {
-        title: format!("Signatories by country ({} in all)", summary.total),
+        title: t.with1("chart-title", "total", summary.total),
         description: description.join("; "),
         height: 40 + 22 * rows as u32,
         bars,
@@ -202,16 +234,19 @@ mod tests {
         // The rest is words, not a bar on one country's scale.
         let sum: i64 = (20..25).map(|i| 100 - i).sum();
         assert_eq!(
-            rest(&countries).unwrap(),
+            rest(&countries, Lang::default()).unwrap(),
             format!("and 5 other countries: {sum}")
         );
-        assert_eq!(rest(&countries[..20]), None);
-        let svg = draw_chart(&ListSummary {
-            total: countries.iter().map(|c| c.count).sum(),
-            countries: countries.clone(),
-            version: 1,
-            changed_at: None,
-        })
+        assert_eq!(rest(&countries[..20], Lang::default()), None);
+        let svg = draw_chart(
+            &ListSummary {
+                total: countries.iter().map(|c| c.count).sum(),
+                countries: countries.clone(),
+                version: 1,
+                changed_at: None,
+            },
+            Lang::default(),
+        )
         .unwrap();
         assert!(svg.contains("viewBox=\"0 0 640 "), "scales: {svg}");
         assert!(
@@ -232,6 +267,54 @@ mod tests {
             "United Kingdom of G…"
         );
         assert_eq!(shorten("France", 20), "France");
+    }
+
+    #[test]
+    // Issue 22, item 4: the chart on a French page says French, with everyday country names.
+    fn the_chart_speaks_the_language_asked_with_everyday_names() {
+        let counts = |list: &[(&str, &str, i64)]| -> Vec<CountryCount> {
+            (list.iter())
+                .map(|&(code, name, count)| CountryCount {
+                    code: code.into(),
+                    name: name.into(),
+                    count,
+                })
+                .collect()
+        };
+        let summary = ListSummary {
+            total: 6,
+            countries: counts(&[
+                ("NL", "Netherlands (Kingdom of the)", 3),
+                (
+                    "GB",
+                    "United Kingdom of Great Britain and Northern Ireland",
+                    2,
+                ),
+                ("XK", "Kosovo", 1),
+            ]),
+            version: 1,
+            changed_at: None,
+        };
+        let french = draw_chart(&summary, Lang::parse("fr").unwrap()).unwrap();
+        assert!(
+            french.contains("<desc>Pays-Bas: 3; Royaume-Uni: 2; Kosovo: 1</desc>"),
+            "{french}"
+        );
+        assert!(
+            french.contains("Signataires par pays (6 en tout)"),
+            "{french}"
+        );
+        let english = draw_chart(&summary, Lang::default()).unwrap();
+        assert!(
+            english.contains("<desc>Netherlands: 3; United Kingdom: 2; Kosovo: 1</desc>"),
+            "{english}"
+        );
+        assert!(!english.contains("Kingdom of the"), "{english}");
+        let many = counts(&[("C0", "a", 3), ("C1", "b", 2), ("C2", "c", 1)].repeat(8));
+        assert_eq!(
+            rest(&many, Lang::parse("fr").unwrap()).unwrap(),
+            "et 4 autres pays : 7"
+        );
     }
 
     #[test]

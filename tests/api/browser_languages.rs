@@ -182,9 +182,18 @@ async fn signers_path(app: &TestApp, code: &'static str) {
     );
     // The chart's table open, so that axe reads it too.
     browser.click("#chart-table summary").await;
+    // Everyday country names in the page's language (CLDR, `i18n::countries`).
+    let names = undersigned::i18n::Lang::parse(code)
+        .unwrap()
+        .country_names();
     assert_eq!(
         browser.texts_of("#chart-table td").await,
-        ["Belgium", "1", "France", "1"]
+        [
+            names.name("BE", "Belgium").as_str(),
+            "1",
+            names.name("FR", "France").as_str(),
+            "1"
+        ]
     );
     browser.axe(&format!("the letter page in {code}")).await;
 

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{status_json, TestApp, ADMIN_TOKEN};
 
 async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
     let mut request = reqwest::Client::new().get(app.url(path));
@@ -29,7 +29,7 @@ db_test!(
         let (status, french) = page(&app, "/letters/l", &[("accept-language", "fr-BE, fr;q=0.9, en;q=0.5")]).await;
         assert_eq!(status, 200);
         assert!(french.contains("<html lang=\"fr\">"), "{french}");
-        assert!(french.contains(">Signer la lettre</button>") && french.contains(">Pays</label>"), "{french}");
+        assert!(french.contains(">Signer la lettre</button>") && french.contains(">Pays <span class=\"meta\">(tapez le nom du pays pour le trouver)</span></label>"), "{french}");
         // The letter has no French text: its English one, marked as English, with a notice.
         assert!(french.contains("<div class=\"letter\" lang=\"en\">"), "{french}");
         assert!(french.contains("pas encore de traduction française"), "{french}");
@@ -134,6 +134,107 @@ db_test!(
         let withdraw = format!("/signatures/withdraw/{}", mail.token("withdraw"));
         let (_, withdraw_page) = page(&app, &withdraw, &[("cookie", "lang=es")]).await;
         assert!(withdraw_page.contains("<html lang=\"es\">") && withdraw_page.contains("Retirar la firma"), "{withdraw_page}");
+    }
+);
+
+/// The sign form's country options, in the page's order: (code, label).
+fn country_options(html: &str) -> Vec<(String, String)> {
+    let start = html
+        .find("<select id=\"country\"")
+        .expect("the sign form's country picker");
+    let end = start + html[start..].find("</select>").unwrap();
+    html[start..end]
+        .split("<option value=\"")
+        .skip(2) // what precedes the first option, and "Choose a country"
+        .map(|option| {
+            let (code, rest) = option.split_once('"').unwrap();
+            let label = rest
+                .split_once('>')
+                .unwrap()
+                .1
+                .split("</option>")
+                .next()
+                .unwrap();
+            (code.to_string(), label.to_string())
+        })
+        .collect()
+}
+
+/// The country headings of the list on a letter page, in order.
+fn headings(html: &str) -> Vec<String> {
+    html.split("<div class=\"country\"")
+        .skip(1)
+        .map(|group| {
+            let h3 = group.split_once("<h3>").unwrap().1;
+            h3.split(" <span class=\"count\">")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+db_test!(
+    // Issue 22, item 4: the country picker, the list's headings, the chart and a country's page
+    // say each country's everyday name in the page's language (CLDR's), in that language's
+    // order; the open data keeps the ISO names.
+    async fn countries_go_by_their_everyday_names_in_the_pages_language(app) {
+        // A territory the operator added has no CLDR name: it keeps the one it was given.
+        let kosovo = json!({"code": "XK", "alpha3": "XKX", "name": "Kosova"});
+        let (status, body) = status_json(app.post_as(ADMIN_TOKEN, "/api/v1/countries", &kosovo).await).await;
+        assert_eq!(status, 201, "{body}");
+        let letter = app.open_letter("l", "auto").await;
+        let signed = [("Bits of Freedom", "NL"), ("Digitalcourage", "DE"), ("epicenter.works", "AT"), ("Open Rights Group", "GB")];
+        app.publish(&letter, &signed).await;
+
+        let (status, french) = page(&app, "/letters/l?lang=fr", &[]).await;
+        assert_eq!(status, 200);
+        assert!(french.contains("(tapez le nom du pays pour le trouver)"), "the hint: {french}");
+        let options = country_options(&french);
+        assert_eq!(options.len(), rust_iso3166::ALL.len() + 1, "{options:?}");
+        let at = |code: &str| options.iter().position(|(c, _)| c == code).unwrap_or_else(|| panic!("{code}"));
+        let label = |code: &str| options[at(code)].1.clone();
+        assert_eq!(label("NL"), "Pays-Bas");
+        assert_eq!(label("DE"), "Allemagne");
+        assert_eq!(label("GB"), "Royaume-Uni");
+        assert_eq!(label("XK"), "Kosova");
+        assert_eq!(options[0].1, "Afghanistan");
+        // French order: Allemagne before Autriche, the É's among the E's, Kosova among the K's.
+        assert!(at("DE") < at("AT"));
+        assert!(at("EE") < at("US") && at("US") < at("FI"), "Estonie, États-Unis, Finlande");
+        assert!(at("KE") < at("XK") && at("XK") < at("KW"), "Kenya, Kosova, Koweït");
+        assert_ne!(label("CG"), label("CD"), "the two Congos are told apart");
+        // The submitted value is still the code.
+        assert!(french.contains("<option value=\"NL\">Pays-Bas</option>"), "{french}");
+        // The list under French headings, in French order; the chart's table and picture too.
+        assert_eq!(headings(&french), ["Allemagne", "Autriche", "Pays-Bas", "Royaume-Uni"]);
+        assert!(french.contains("<td>Royaume-Uni</td>"), "{french}");
+        assert!(french.contains(&format!("src=\"/letters/{letter}/chart.svg?lang=fr\"")), "{french}");
+        let chart = app.get(&format!("/letters/{letter}/chart.svg?lang=fr")).await.text().await.unwrap();
+        assert!(chart.contains(">Royaume-Uni<") && chart.contains("Signataires par pays (4 en tout)"), "{chart}");
+
+        let (_, german) = page(&app, "/letters/l?lang=de", &[]).await;
+        let options = country_options(&german);
+        let at = |code: &str| options.iter().position(|(c, _)| c == code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(options[at("AT")].1, "Österreich");
+        assert_eq!(options[at("DE")].1, "Deutschland");
+        assert!(at("OM") < at("AT") && at("AT") < at("PK"), "Oman, Österreich, Pakistan");
+        assert_eq!(headings(&german), ["Deutschland", "Niederlande", "Österreich", "Vereinigtes Königreich"]);
+        let (status, country) = page(&app, "/letters/l/countries/NL", &[("accept-language", "de")]).await;
+        assert_eq!(status, 200);
+        assert!(country.contains("<h1>Unterzeichnende aus Niederlande <span"), "{country}");
+
+        // English: everyday names, not the ISO ones.
+        let (_, english) = page(&app, "/letters/l", &[]).await;
+        assert_eq!(headings(&english), ["Austria", "Germany", "Netherlands", "United Kingdom"]);
+        assert!(!english.contains("Kingdom of the") && !english.contains("Great Britain"), "{english}");
+
+        // The open data keeps the ISO names, whatever the page says.
+        let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
+        let names: Vec<&str> = json["signatories"]["countries"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Netherlands (Kingdom of the)"), "{names:?}");
+        let csv = app.get(&format!("/api/v1/letters/{letter}/signatories.csv")).await.text().await.unwrap();
+        assert!(csv.contains("Netherlands (Kingdom of the)") && !csv.contains("Pays-Bas"), "{csv}");
     }
 );
 

@@ -417,7 +417,7 @@ db_test!(
         let chart = app.get(&format!("/letters/{letter}/chart.svg")).await.text().await.unwrap();
         assert!(chart.contains(">France<") && chart.contains(">3<") && chart.contains(">Germany<"), "{chart}");
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
-        assert!(page.contains(&format!("src=\"/letters/{letter}/chart.svg\"")));
+        assert!(page.contains(&format!("src=\"/letters/{letter}/chart.svg?lang=en\"")));
         // The chart has a text alternative: a table of the same numbers (issue 23, item 8).
         assert!(page.contains("alt=\"Bar chart of the signatories by country; the numbers are in the table below it\""));
         assert!(page.contains("<tr><td>France</td><td>3</td></tr>"), "{page}");

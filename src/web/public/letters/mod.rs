@@ -14,7 +14,7 @@ use crate::domain::ledger::Head;
 use crate::error::{AppError, FieldErrors};
 use crate::http::cache::Rendered;
 use crate::http::{rate_limit::Limits, AppState};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, NamedCountry};
 use crate::service::access::Actor;
 use crate::service::letters::{self, Audience, LetterFilter, LetterView};
 use crate::service::public_list::{self, CountryGroup, ListSummary};
@@ -228,12 +228,13 @@ fn load_country(
 ) -> Result<CountryPage, AppError> {
     let view = letters::find(conn, slug, Audience::Public)?;
     let summary = public_list::summary(conn, &view.letter.id)?;
-    let country = summary
+    let mut country = summary
         .countries
         .iter()
         .find(|c| c.code == code)
         .cloned()
         .ok_or_else(|| AppError::not_found(format!("signatories from {code} on this letter")))?;
+    country.name = t.country_names().name(&country.code, &country.name);
     let first = after.is_none();
     let query = public_list::ListQuery {
         country: Some(code.to_string()),

@@ -22,7 +22,8 @@ pub(super) struct LetterPage {
     /// How many are listed by name (all, up to `letters::PAGE_LISTS`).
     listed: usize,
     open: bool,
-    countries: Vec<Country>,
+    /// The sign form's countries: everyday names in the page's language, in its order.
+    countries: Vec<NamedCountry>,
     form: SignFields,
     errors: FieldErrors,
     csrf: String,
@@ -270,19 +271,30 @@ pub(super) fn letter_page(
         None => (view.letter.title.clone(), view.letter.language.clone()),
     };
     let untranslated = !language.eq_ignore_ascii_case(t.code());
+    // Everyday country names in the page's language, in its order (issue 22, item 4); the
+    // service's rows keep the ISO names the open data uses.
+    let names = t.country_names();
+    let (mut groups, mut summary) = (data.groups, data.summary);
+    for g in &mut groups {
+        g.name = names.name(&g.code, &g.name);
+    }
+    groups.sort_by(|a, b| names.compare(&a.name, &b.name));
+    for c in &mut summary.countries {
+        c.name = names.name(&c.code, &c.name);
+    }
     LetterPage {
         body_html: data.body_html,
         title,
         language,
         languages: data.languages,
         versions: data.versions,
-        listed: data.groups.iter().map(|g| g.signatories.len()).sum(),
+        listed: groups.iter().map(|g| g.signatories.len()).sum(),
         open: view.state() == crate::domain::LetterState::Open,
         view,
-        groups: data.groups,
-        summary: data.summary,
+        groups,
+        summary,
         ledger: data.ledger,
-        countries: countries.to_vec(),
+        countries: names.list(countries.iter().map(|c| (c.code.as_str(), c.name.as_str()))),
         form,
         errors,
         csrf,

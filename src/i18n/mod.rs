@@ -4,7 +4,11 @@
 //! exists in every language with the same placeholders.
 //!
 //! What is translated: the signer's path (the letter page, the sign form and its error summary,
-//! the pages behind the links in mails). The dashboard stays English for now.
+//! the pages behind the links in mails), and the names of countries on it ([`CountryNames`]). The
+//! dashboard stays English for now.
+
+mod countries;
+pub use countries::{CountryNames, NamedCountry};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
