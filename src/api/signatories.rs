@@ -97,6 +97,9 @@ pub struct SignatoryPage {
     pub version: i64,
     /// Published signatories in the list (of the country, when filtered by one).
     pub total: i64,
+    /// The list's licence (the same for every list of this instance; not the software's):
+    /// `/api/v1/letters/{slug}/datapackage.json` describes its columns.
+    pub licence: crate::domain::licence::Licence,
     pub items: Vec<SignatoryJson>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
@@ -272,7 +275,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
     params(("slug" = String, Path, description = "The letter's slug"), ListParams),
     responses(
         (status = 200, description = "A page of signatories (or the whole list with all=true, or CSV with Accept: text/csv)", body = SignatoryPage,
-         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"next\" to the next page"))),
+         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"describedby\" to the data package, rel=\"license\" to the list's licence, rel=\"next\" to the next page"))),
         (status = 304, description = "Not modified since the ETag or date given"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
         (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
@@ -314,15 +317,19 @@ pub async fn list(
     let head = full_head(&state, v, validators, &parsed.query).await?;
     let whole = WholeList {
         prefix: format!(
-            "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
+            "{{\"letter\":{},\"version\":{},\"total\":{},\"licence\":{},\"items\":[",
             serde_json::to_string(&head.slug).expect("a string serialises"),
             head.version,
-            head.total
+            head.total,
+            serde_json::to_string(&state.data_licence).expect("a licence serialises"),
         ),
         suffix: "]}\n".into(),
         format: Format::Json(head.names.clone()),
         content_type: "application/json",
-        headers: vec![],
+        headers: vec![(
+            header::LINK,
+            super::datapackage::data_links(&state, &head.slug),
+        )],
     };
     whole.send(&req, &state, head, parsed.query).await
 }
@@ -413,6 +420,7 @@ async fn json_page(
         letter: head.slug.clone(),
         version: head.version,
         total: head.total,
+        licence: state.data_licence.clone(),
         items: rows
             .into_iter()
             .map(|r| SignatoryJson::new(r, &head.names))
@@ -437,6 +445,7 @@ async fn json_page(
         );
         headers.push((header::LINK, link));
     }
+    super::datapackage::add_data_links(&mut headers, state, &head.slug);
     Ok(crate::http::cache::Rendered {
         headers,
         ..crate::http::cache::Rendered::json(&body)?
@@ -450,7 +459,8 @@ async fn json_page(
     tag = "open data",
     params(("slug" = String, Path, description = "The letter's slug"), ListParams),
     responses(
-        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain", content_type = "text/csv", body = String),
+        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain (described by the letter's datapackage.json)", content_type = "text/csv", body = String,
+         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"describedby\" to the data package, rel=\"license\" to the list's licence"))),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
     )
@@ -491,12 +501,18 @@ async fn csv_response(
         suffix: String::new(),
         format: Format::Csv(head.names.clone()),
         content_type: "text/csv; charset=utf-8",
-        headers: vec![(header::CONTENT_DISPOSITION, disposition)],
+        headers: vec![
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::LINK,
+                super::datapackage::data_links(&state, &head.slug),
+            ),
+        ],
     };
     whole.send(&req, &state, head, parsed.query).await
 }
 
-const CSV_HEADER: &str =
+pub(super) const CSV_HEADER: &str =
     "name,slug,country_code,country_name,website,verification,signed_at,text_hash,verified_domain\n";
 
 #[derive(Clone)]

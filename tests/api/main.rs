@@ -15,6 +15,7 @@ mod cli;
 mod coordinator_flow;
 mod countries;
 mod dashboard;
+mod data_package;
 mod database_faults;
 mod deploy;
 mod directory;
