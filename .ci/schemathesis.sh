@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Schemathesis against the running service's OpenAPI document: fails on any 5xx
 # (not_a_server_error) and on any response that breaks its documented schema
-# (response_schema_conformance). Usage: .ci/schemathesis.sh [path/to/undersigned] [max seconds]
-# Needs `schemathesis` (v4) on PATH or in $SCHEMATHESIS; see docs/TESTING.md.
+# (response_schema_conformance). Before it, on the same service: openapi-spec-validator on the
+# document, and frictionless on a letter's data package and the CSV it describes.
+# Usage: .ci/schemathesis.sh [path/to/undersigned] [max seconds]
+# Needs `schemathesis` (v4) on PATH or in $SCHEMATHESIS, `openapi-spec-validator` (or
+# $OPENAPI_SPEC_VALIDATOR) and `frictionless` (v5, or $FRICTIONLESS); see docs/TESTING.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/debug/undersigned}
@@ -56,6 +59,25 @@ curl -sf "${json[@]}" "${auth[@]}" "$base/api/v1/letters/ci-letter/transition" -
 curl -sf "${json[@]}" "$base/api/v1/letters/ci-letter/signatures" -d '{"organisation_name":"Acme Rights",
     "country":"FR","representative_name":"Ana","representative_role":"Director",
     "email":"ana@acme.example","consent":true}' >/dev/null
+
+# The data dictionary (issue 23): frictionless validates the data package the service serves for
+# the letter, and the CSV it points to (types, the verification values, the primary key). The
+# coalition imports three signatories first (published at once, no mail), with the cells a CSV
+# reader trips on: Namibia's code NA, a name a spreadsheet would run, a website.
+curl -sf "${json[@]}" "${auth[@]}" "$base/api/v1/imports" -d '{"format":"csv","letter":"ci-letter",
+    "content":"name,country,website\n=Formula Watch,FR,\nNamibia Media Trust,NA,https://nmt.example.org/\nAccess Now,US,https://www.accessnow.org/\n"}' >/dev/null
+fl=${FRICTIONLESS:-frictionless}
+package="$base/api/v1/letters/ci-letter/datapackage.json"
+"$fl" validate "$package"
+"$fl" validate --json "$package" > "$data/frictionless.json" || true
+python3 - "$data/frictionless.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+rows = [task["stats"].get("rows") for task in report["tasks"]]
+print(f"frictionless: valid={report['valid']}, rows per resource: {rows}")
+# The three imported organisations, every one checked: an empty list would prove nothing.
+sys.exit(0 if report["valid"] and rows == [3] else 1)
+PY
 
 # Operations left out, and why:
 # - revoking a token and changing the password: a generated request may lock the test account

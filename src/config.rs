@@ -139,6 +139,13 @@ pub struct Settings {
     /// `text` (one readable line per event) or `json` (one JSON object per line, for log
     /// shippers).
     pub log_format: String,
+    /// The licence of every public list of signatories (the data, not the software): an SPDX
+    /// identifier (`domain::licence`).
+    pub data_licence: String,
+    /// Its title, for a licence the service does not know (or to replace the known one's).
+    pub data_licence_title: Option<String>,
+    /// Where its text is, for a licence the service does not know (or to replace the known one's).
+    pub data_licence_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -191,6 +198,9 @@ impl Default for Settings {
             workers: None,
             log: "info".into(),
             log_format: "text".into(),
+            data_licence: "CC0-1.0".into(),
+            data_licence_title: None,
+            data_licence_url: None,
         }
     }
 }
@@ -254,6 +264,17 @@ impl Settings {
                 self.data_dir.join("undersigned.db").display()
             )),
         }
+    }
+
+    /// The licence of the public lists, from `data_licence` (and its title and URL when given);
+    /// an error names the setting that is wrong.
+    pub fn data_licence(&self) -> anyhow::Result<crate::domain::licence::Licence> {
+        crate::domain::licence::Licence::configured(
+            &self.data_licence,
+            self.data_licence_title.as_deref(),
+            self.data_licence_url.as_deref(),
+        )
+        .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
     }
 
     /// The public base URL without a trailing slash.
@@ -339,6 +360,35 @@ mod tests {
         figment::Jail::expect_with(|jail| {
             jail.create_file("bad.toml", "bnid = \"x\"")?;
             assert!(Settings::load(Some(Path::new("bad.toml"))).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_data_licence_is_cc0_unless_configured() {
+        figment::Jail::expect_with(|jail| {
+            let settings = Settings::load(None).expect("loads");
+            assert_eq!(settings.data_licence().expect("valid").id, "CC0-1.0");
+            jail.create_file("licence.toml", "data_licence = \"ODbL-1.0\"")?;
+            let settings = Settings::load(Some(Path::new("licence.toml"))).expect("loads");
+            let licence = settings.data_licence().expect("valid");
+            assert_eq!(licence.title, "ODbL 1.0");
+            jail.set_env("UNDERSIGNED_DATA_LICENCE", "Etalab-2.0");
+            let settings = Settings::load(Some(Path::new("licence.toml"))).expect("loads");
+            let error = settings
+                .data_licence()
+                .expect_err("unknown, with no title or URL");
+            assert!(error.to_string().contains("data_licence_title"), "{error}");
+            jail.set_env("UNDERSIGNED_DATA_LICENCE_TITLE", "Licence Ouverte 2.0");
+            jail.set_env(
+                "UNDERSIGNED_DATA_LICENCE_URL",
+                "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            );
+            let settings = Settings::load(None).expect("loads");
+            assert_eq!(
+                settings.data_licence().expect("valid").title,
+                "Licence Ouverte 2.0"
+            );
             Ok(())
         });
     }

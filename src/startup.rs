@@ -207,6 +207,7 @@ async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let data_licence = settings.data_licence()?;
         let db = {
             let settings = settings.clone();
             tokio::task::spawn_blocking(move || prepare_database(&settings)).await??
@@ -269,6 +270,7 @@ impl Application {
             db: db.clone(),
             secure_cookies: public_url.starts_with("https://"),
             public_url: public_url.clone(),
+            data_licence,
             max_body_bytes: settings.max_body_bytes,
             key: key.clone(),
             ledger: ledger_key(&settings)?,

@@ -11,6 +11,7 @@ use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::{text, utc, PageQuery, Reply};
 use crate::db::Db;
 use crate::domain::ledger::Head;
+use crate::domain::licence::Licence;
 use crate::domain::Permission;
 use crate::domain::{LanguageTag, LetterState, Slug};
 use crate::error::{AppError, FieldCollector};
@@ -75,14 +76,24 @@ pub struct LetterJson {
     pub ledger: Head,
     /// The slug of the campaign it belongs to (`/api/v1/campaigns/{slug}`).
     pub campaign: Option<String>,
+    /// The licence of its public list of signatories (the same for every letter of this
+    /// instance; CC0 1.0 unless its operator chose another): the JSON, the CSV and the data
+    /// package (`/api/v1/letters/{slug}/datapackage.json`). Not the software's licence.
+    pub data_licence: Licence,
+    /// The licence of the letter's text, chosen by its coalition; `null`: all rights reserved by
+    /// the coalition.
+    pub text_licence: Option<Licence>,
 }
 
 impl LetterJson {
-    fn new(s: letters::Summarised, audience: &Audience) -> LetterJson {
+    fn new(s: letters::Summarised, audience: &Audience, data_licence: &Licence) -> LetterJson {
         let (v, signatories, ledger, campaign) = (s.view, s.signatories, s.ledger, s.campaign);
         let private = audience.sees_private(&v.coalition.id);
+        let text_licence = v.text_licence();
         let l = v.letter;
         LetterJson {
+            data_licence: data_licence.clone(),
+            text_licence,
             signatories,
             ledger,
             campaign,
@@ -130,7 +141,11 @@ pub async fn create(caller: Authenticated, body: ApiJson<NewLetterFields>) -> Re
             |_| After::nothing(),
         )
         .await?;
-    Ok(HttpResponse::Created().json(LetterJson::new(letter, &caller.audience())))
+    Ok(HttpResponse::Created().json(LetterJson::new(
+        letter,
+        &caller.audience(),
+        &caller.state.data_licence,
+    )))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -188,7 +203,8 @@ pub async fn list(
         .max()
         .unwrap_or_default();
     let audience = caller.audience();
-    let body = result.map(|s| LetterJson::new(s, &audience));
+    let licence = &caller.state.data_licence;
+    let body = result.map(|s| LetterJson::new(s, &audience, licence));
     Ok(caching::json(&req, &body, last_modified))
 }
 
@@ -234,7 +250,11 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
                         })
                     })
                     .await?;
-                crate::http::cache::Rendered::json(&LetterJson::new(letter, &Audience::Public))
+                crate::http::cache::Rendered::json(&LetterJson::new(
+                    letter,
+                    &Audience::Public,
+                    &state.data_licence,
+                ))
             })
             .await;
     }
@@ -251,7 +271,10 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
         letter.ledger.length,
         letter.last_modified(),
     );
-    Ok(validators.respond(&req, |b| b.json(LetterJson::new(letter, &audience))))
+    let licence = &state.data_licence;
+    Ok(validators.respond(&req, |b| {
+        b.json(LetterJson::new(letter, &audience, licence))
+    }))
 }
 
 #[utoipa::path(patch, path = "/api/v1/letters/{slug}", tag = "letters", params(("slug" = String, Path)), request_body = LetterPatchFields, security(("api_token" = [])),
@@ -276,7 +299,11 @@ pub async fn update(
             |letter| After::letter(&letter.view.letter.slug),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &caller.audience())))
+    Ok(HttpResponse::Ok().json(LetterJson::new(
+        letter,
+        &caller.audience(),
+        &caller.state.data_licence,
+    )))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -317,7 +344,11 @@ pub async fn transition(
             |letter| After::letter(&letter.view.letter.slug).and_mail(),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(letter, &caller.audience())))
+    Ok(HttpResponse::Ok().json(LetterJson::new(
+        letter,
+        &caller.audience(),
+        &caller.state.data_licence,
+    )))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod changes;
 pub mod coalitions;
 pub mod countries;
+pub mod datapackage;
 pub mod erasure;
 pub mod export;
 pub mod extract;
@@ -66,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Li
             .configure(abuse::routes)
             .configure(versions::routes)
             .configure(signatories::routes)
+            .configure(datapackage::routes)
             .configure(changes::routes)
             .configure(ledger::routes),
     )

@@ -133,6 +133,7 @@ pub struct ErrorDetail {
         super::imports::apply,
         super::signatories::list,
         super::signatories::list_csv,
+        super::datapackage::datapackage,
         super::changes::changes,
         super::changes::atom,
         super::ledger::entries,

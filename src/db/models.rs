@@ -129,6 +129,9 @@ pub struct Letter {
     pub version: i32,
     /// The campaign this letter belongs to, if any.
     pub campaign_id: Option<String>,
+    /// The SPDX identifier of its text's licence (`domain::licence`); `None`: all rights
+    /// reserved by its coalition.
+    pub text_licence: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -151,6 +154,7 @@ pub struct NewLetter {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub campaign_id: Option<String>,
+    pub text_licence: Option<String>,
 }
 
 /// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
@@ -175,6 +179,7 @@ pub struct LetterChanges {
     pub updated_at: Option<NaiveDateTime>,
     pub version: Option<i32>,
     pub campaign_id: Option<Option<String>>,
+    pub text_licence: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -198,6 +198,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         campaign_id -> Nullable<Text>,
+        text_licence -> Nullable<Text>,
     }
 }
 

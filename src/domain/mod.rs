@@ -10,6 +10,7 @@ pub mod country;
 pub mod import;
 pub mod ledger;
 pub mod letter;
+pub mod licence;
 pub mod markdown;
 pub mod organisation;
 pub mod problem;

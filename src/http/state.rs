@@ -19,6 +19,9 @@ pub struct AppState {
     /// Whether the mail settings worked when checked at start (the outbox page shows it).
     pub mail_check: Arc<crate::email::MailCheck>,
     pub public_url: String,
+    /// The licence of every public list (`data_licence`): in the letter and list JSON, the CSV's
+    /// `Link`, the data package and the letter page.
+    pub data_licence: crate::domain::licence::Licence,
     pub max_body_bytes: usize,
     pub key: TokenKey,
     /// Signs the heads of letters' ledgers.

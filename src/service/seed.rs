@@ -72,6 +72,7 @@ fn letter_for(
             visibility: Visibility::Public,
             deadline: None,
             campaign: None,
+            text_licence: None,
         },
     )?;
     Ok(letters::transition(conn, key, &Actor::System, slug.as_str(), LetterState::Open)?.letter)

@@ -23,7 +23,8 @@ use crate::service::public_list::{self, Cursor, ListQuery, Order};
 mod rows;
 mod snapshots;
 
-use rows::{encode, stream_rows, Format, CSV_HEADER};
+pub(super) use rows::CSV_HEADER;
+use rows::{encode, stream_rows, Format};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(list_csv);
@@ -98,6 +99,9 @@ pub struct SignatoryPage {
     pub version: i64,
     /// Published signatories in the list (of the country, when filtered by one).
     pub total: i64,
+    /// The list's licence (the same for every list of this instance; not the software's):
+    /// `/api/v1/letters/{slug}/datapackage.json` describes its columns.
+    pub licence: crate::domain::licence::Licence,
     pub items: Vec<SignatoryJson>,
     /// Pass as `cursor` for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
@@ -281,7 +285,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
     params(("slug" = String, Path, description = "The letter's slug"), ListParams),
     responses(
         (status = 200, description = "A page of signatories (or the whole list with all=true, or CSV with Accept: text/csv)", body = SignatoryPage,
-         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"next\" to the next page"))),
+         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"describedby\" to the data package, rel=\"license\" to the list's licence, rel=\"next\" to the next page"))),
         (status = 304, description = "Not modified since the ETag or date given"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
         (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
@@ -327,15 +331,16 @@ pub async fn list(
     let head = full_head(&state, v, validators, &parsed.query).await?;
     let whole = WholeList {
         prefix: format!(
-            "{{\"letter\":{},\"version\":{},\"total\":{},\"items\":[",
+            "{{\"letter\":{},\"version\":{},\"total\":{},\"licence\":{},\"items\":[",
             serde_json::to_string(&head.slug).expect("a string serialises"),
             head.version,
-            head.total
+            head.total,
+            serde_json::to_string(&state.data_licence).expect("a licence serialises"),
         ),
         suffix: "]}\n".into(),
         format: Format::Json(head.names.clone()),
         content_type: "application/json",
-        headers: vec![cite_as(&state, &head)],
+        headers: vec![links(&state, &head, None)],
     };
     whole.send(&req, &state, head, parsed.query).await
 }
@@ -426,6 +431,7 @@ async fn json_page(
         letter: head.slug.clone(),
         version: head.version,
         total: head.total,
+        licence: state.data_licence.clone(),
         items: rows
             .into_iter()
             .map(|r| SignatoryJson::new(r, &head.names))
@@ -433,7 +439,7 @@ async fn json_page(
         next_cursor: next_cursor.clone(),
         ledger_length: None,
     };
-    let mut headers = Vec::new();
+    let mut next = None;
     if let Some(cursor) = next_cursor {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
@@ -443,17 +449,15 @@ async fn json_page(
         }
         query.append_pair("cursor", &cursor);
         // Absolute, as RFC 8288 clients (requests' `r.links`) expect.
-        let link = format!(
+        next = Some(format!(
             "<{}{}?{}>; rel=\"next\"",
             state.public_url,
             req.path(),
             query.finish()
-        );
-        headers.push((header::LINK, link));
+        ));
     }
-    headers.push(cite_as(state, &head));
     Ok(crate::http::cache::Rendered {
-        headers,
+        headers: vec![links(state, &head, next)],
         ..crate::http::cache::Rendered::json(&body)?
     })
 }
@@ -465,7 +469,8 @@ async fn json_page(
     tag = "open data",
     params(("slug" = String, Path, description = "The letter's slug"), ListParams),
     responses(
-        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain", content_type = "text/csv", body = String),
+        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain (described by the letter's datapackage.json)", content_type = "text/csv", body = String,
+         headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"describedby\" to the data package, rel=\"license\" to the list's licence"))),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
     )
@@ -511,18 +516,21 @@ async fn csv_response(
         content_type: "text/csv; charset=utf-8",
         headers: vec![
             (header::CONTENT_DISPOSITION, disposition),
-            cite_as(&state, &head),
+            links(&state, &head, None),
         ],
     };
     whole.send(&req, &state, head, parsed.query).await
 }
 
-/// `Link: <…?version=N>; rel="cite-as"` (RFC 8574): the address of this list as it is now, for
-/// good (`api::snapshots`).
-fn cite_as(state: &AppState, head: &ListHead) -> (header::HeaderName, String) {
-    let link = format!(
+/// Every `Link` of a list response, in one header: where the data is described and under which
+/// licence (`api::datapackage`), the address that cites this list as it is now for good
+/// (`rel="cite-as"`, RFC 8574: `?version=N`, `snapshots`), then the next page, last.
+fn links(state: &AppState, head: &ListHead, next: Option<String>) -> (header::HeaderName, String) {
+    let cite_as = format!(
         "<{}/api/v1/letters/{}/signatories?version={}>; rel=\"cite-as\"",
         state.public_url, head.slug, head.version
     );
-    (header::LINK, link)
+    let mut links = vec![super::datapackage::data_links(state, &head.slug), cite_as];
+    links.extend(next);
+    (header::LINK, links.join(", "))
 }

@@ -49,6 +49,11 @@ pub(super) async fn respond(
             .collect();
     let letter_id = v.letter_id.clone();
     let bom = params.bom == Some(true);
+    // Where the columns are described, and the licence (`api::datapackage`).
+    let data_links = (
+        header::LINK,
+        crate::api::datapackage::data_links(state, slug),
+    );
     let cached = state
         .responses
         .get_or_render(&validators.key(), async {
@@ -66,7 +71,7 @@ pub(super) async fn respond(
                     v.slug, found.version
                 );
                 return Ok(crate::http::cache::Rendered {
-                    headers: vec![(header::CONTENT_DISPOSITION, disposition)],
+                    headers: vec![(header::CONTENT_DISPOSITION, disposition), data_links],
                     ..crate::http::cache::Rendered::new("text/csv; charset=utf-8", body)
                 });
             }
@@ -79,8 +84,12 @@ pub(super) async fn respond(
                     .collect(),
                 next_cursor: None,
                 ledger_length: Some(found.ledger_length),
+                licence: state.data_licence.clone(),
             };
-            crate::http::cache::Rendered::json(&page)
+            Ok(crate::http::cache::Rendered {
+                headers: vec![data_links.clone()],
+                ..crate::http::cache::Rendered::json(&page)?
+            })
         })
         .await?;
     Ok(validators.respond_cached(req, &cached))

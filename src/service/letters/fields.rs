@@ -37,6 +37,10 @@ pub struct NewLetterFields {
     deadline: Option<String>,
     /// The slug of one of the coalition's campaigns.
     campaign: Option<String>,
+    /// The licence of the letter's text, as an SPDX identifier: `CC0-1.0`, `CC-BY-4.0`,
+    /// `CC-BY-SA-4.0`, `CC-BY-NC-4.0`, `CC-BY-ND-4.0`, `CC-BY-NC-SA-4.0` or `CC-BY-NC-ND-4.0`.
+    /// None: all rights reserved by the coalition.
+    text_licence: Option<String>,
 }
 
 impl NewLetterFields {
@@ -75,6 +79,11 @@ impl NewLetterFields {
             .unwrap_or(Visibility::Public);
         let deadline = errors.optional("deadline", self.deadline.as_deref(), future_timestamp);
         let campaign = errors.optional("campaign", self.campaign.as_deref(), Slug::parse);
+        let text_licence = errors.optional(
+            "text_licence",
+            self.text_licence.as_deref(),
+            Licence::for_text,
+        );
         errors.finish()?;
         match (coalition, title, body, recipient_name, language) {
             (Some(coalition), Some(title), Some(body), Some(recipient_name), Some(language)) => {
@@ -91,6 +100,7 @@ impl NewLetterFields {
                     visibility,
                     deadline,
                     campaign,
+                    text_licence,
                 })
             }
             _ => Err(AppError::field("body", "a required field is missing")),
@@ -116,6 +126,10 @@ pub struct LetterPatchFields {
     /// The slug of one of the coalition's campaigns; `null` takes the letter out of its campaign.
     #[serde(default, deserialize_with = "nullable")]
     campaign: Option<Option<String>>,
+    /// The licence of the letter's text (an SPDX identifier, as when creating it); `null`: all
+    /// rights reserved by the coalition. It may change while the letter is open.
+    #[serde(default, deserialize_with = "nullable")]
+    text_licence: Option<Option<String>>,
 }
 
 impl LetterPatchFields {
@@ -158,6 +172,9 @@ impl LetterPatchFields {
             campaign: self
                 .campaign
                 .map(|c| errors.optional("campaign", c.as_deref(), Slug::parse)),
+            text_licence: self
+                .text_licence
+                .map(|l| errors.optional("text_licence", l.as_deref(), Licence::for_text)),
         };
         errors.finish()?;
         Ok(changes)

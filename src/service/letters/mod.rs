@@ -26,6 +26,7 @@ use crate::db::DbConnection;
 use crate::domain::campaign::EventKind;
 use crate::domain::ledger::LedgerKey;
 use crate::domain::letter::text_hash;
+use crate::domain::licence::Licence;
 use crate::domain::{
     EmailAddress, LanguageTag, LetterState, Moderation, Permission, Slug, Visibility,
 };
@@ -41,6 +42,11 @@ pub struct LetterView {
 impl LetterView {
     pub fn state(&self) -> LetterState {
         self.letter.state.parse().unwrap_or(LetterState::Draft)
+    }
+
+    /// The licence of its text; `None`: all rights reserved by its coalition.
+    pub fn text_licence(&self) -> Option<Licence> {
+        self.letter.text_licence.as_deref().and_then(Licence::known)
     }
 }
 
@@ -80,6 +86,8 @@ pub struct NewLetterInput {
     pub deadline: Option<NaiveDateTime>,
     /// The campaign (of the same coalition) it belongs to.
     pub campaign: Option<Slug>,
+    /// Its text's licence; `None`: all rights reserved by the coalition.
+    pub text_licence: Option<Licence>,
 }
 
 /// `None` leaves a field alone; `Some(None)` clears an optional one.
@@ -95,6 +103,7 @@ pub struct LetterUpdate {
     pub visibility: Option<Visibility>,
     pub deadline: Option<Option<NaiveDateTime>>,
     pub campaign: Option<Option<Slug>>,
+    pub text_licence: Option<Option<Licence>>,
 }
 
 #[derive(Default)]
@@ -166,6 +175,7 @@ pub fn create(
             created_at: now,
             updated_at: now,
             campaign_id,
+            text_licence: input.text_licence.map(|l| l.id),
         };
         diesel::insert_into(letters::table)
             .values(&row)
@@ -308,6 +318,7 @@ pub fn update(
             moderation: update.moderation.map(|m| m.as_str().to_string()),
             visibility: update.visibility.map(|v| v.as_str().to_string()),
             deadline: update.deadline,
+            text_licence: update.text_licence.map(|l| l.map(|l| l.id)),
             text_hash: new_hash,
             updated_at: Some(now()),
             ..LetterChanges::default()
@@ -437,5 +448,6 @@ fn changed_fields(changes: &LetterChanges) -> Vec<&'static str> {
     note(changes.visibility.is_some(), "visibility");
     note(changes.deadline.is_some(), "deadline");
     note(changes.campaign_id.is_some(), "campaign");
+    note(changes.text_licence.is_some(), "text_licence");
     fields
 }

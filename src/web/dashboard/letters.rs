@@ -20,6 +20,8 @@ pub(super) struct LetterFormValues {
     visibility: String,
     /// The slug of its campaign, if any.
     campaign: String,
+    /// The SPDX identifier of its text's licence; blank: all rights reserved.
+    text_licence: String,
 }
 
 impl LetterFormValues {
@@ -41,6 +43,7 @@ impl LetterFormValues {
             moderation: l.moderation.clone(),
             visibility: l.visibility.clone(),
             campaign: String::new(),
+            text_licence: l.text_licence.clone().unwrap_or_default(),
         }
     }
 
@@ -65,6 +68,7 @@ impl LetterFormValues {
             moderation: get("moderation"),
             visibility: get("visibility"),
             campaign: get("campaign"),
+            text_licence: get("text_licence"),
         }
     }
 }
@@ -87,6 +91,20 @@ pub(super) struct LetterFormPage<'a> {
     form: LetterFormValues,
     errors: FormErrors,
     preview: Option<Arc<str>>,
+}
+
+impl LetterFormPage<'_> {
+    /// The choices of the text's licence: (SPDX identifier, label), none first.
+    fn text_licences(&self) -> Vec<(String, String)> {
+        let none = (
+            String::new(),
+            "None: all rights reserved by the coalition".to_string(),
+        );
+        let known = crate::domain::licence::text_licence_ids()
+            .filter_map(crate::domain::licence::Licence::known)
+            .map(|l| (l.id.clone(), format!("{} ({})", l.title, l.id)));
+        std::iter::once(none).chain(known).collect()
+    }
 }
 
 #[derive(Deserialize)]

@@ -114,7 +114,7 @@ async fn show(
             let csrf = Csrf::for_request(&req, &state);
             let page = letter_page(
                 t,
-                &state.public_url,
+                (&state.public_url, &state.data_licence),
                 data,
                 &countries,
                 form,
@@ -381,7 +381,7 @@ async fn sign(
                 .await?;
             let page = letter_page(
                 t,
-                &state.public_url,
+                (&state.public_url, &state.data_licence),
                 data,
                 &all,
                 fields,

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::domain::licence::Licence;
 use crate::error::FieldMessage;
 
 #[derive(Template)]
@@ -35,6 +36,10 @@ pub(super) struct LetterPage {
     t: Lang,
     /// The letter has no text in the interface's language: it reads in its own, with a notice.
     untranslated: bool,
+    /// The public list's licence (the instance's), and the letter text's (`None`: all rights
+    /// reserved by the coalition).
+    data_licence: Licence,
+    text_licence: Option<Licence>,
 }
 
 /// What a page listing signatories shows next to a name: the domain a badge proved, the version
@@ -257,7 +262,7 @@ const SIGN_FIELDS: [(&str, &str); 8] = [
 
 pub(super) fn letter_page(
     t: Lang,
-    public_url: &str,
+    (public_url, data_licence): (&str, &Licence),
     data: letters::PublicPage,
     countries: &[Country],
     form: SignFields,
@@ -282,6 +287,7 @@ pub(super) fn letter_page(
     for c in &mut summary.countries {
         c.name = names.name(&c.code, &c.name);
     }
+    let text_licence = view.text_licence();
     LetterPage {
         body_html: data.body_html,
         title,
@@ -302,6 +308,8 @@ pub(super) fn letter_page(
         delivery: data.delivery,
         url: format!("{public_url}/letters/{}", slug),
         untranslated,
+        data_licence: data_licence.clone(),
+        text_licence,
         t,
     }
 }
