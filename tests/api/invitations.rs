@@ -460,6 +460,7 @@ db_test!(
         let (status, page) = browser.page(&format!("/invitations/{token}")).await;
         assert_eq!(status, 200);
         assert!(page.contains("<html lang=\"fr\">") && page.contains("Signer au nom de La Quadrature du Net"), "{page}");
+        assert!(page.contains("c-fr invite La Quadrature du Net (France) à signer cette lettre."), "{page}");
         let path = format!("/invitations/{token}");
         let r = browser
             .submit(&path, &format!("{path}?lang=fr"), &[("representative_name", ""), ("representative_role", "Juriste")])
@@ -474,6 +475,7 @@ db_test!(
         // Asked for in another language, the page follows (the letter's text keeps its own).
         let (_, page) = browser.page(&format!("{path}?lang=de")).await;
         assert!(page.contains("<html lang=\"de\">") && page.contains("<article lang=\"fr\">"), "{page}");
+        assert!(page.contains("<dd>Frankreich</dd>"), "the country by its everyday name: {page}");
         let (status, page) = sign_from(&browser, &path, &format!("{token}?lang=es"), "Ana").await;
         assert_eq!(status, 200);
         assert!(page.contains("Gracias: La Quadrature du Net ha firmado y ya figura entre los firmantes."), "{page}");

@@ -46,9 +46,15 @@ impl InvitationPage<'_> {
         let args = [
             ("coalition", self.view.letter.coalition.name.as_str().into()),
             ("organisation", self.view.organisation.name.as_str().into()),
-            ("country", self.view.country.name.as_str().into()),
+            ("country", self.country().into()),
         ];
         self.t.with("invitation-invites", &args)
+    }
+
+    /// The organisation's country by its everyday name in the page's language.
+    fn country(&self) -> String {
+        let country = &self.view.country;
+        self.t.country_names().name(&country.code, &country.name)
     }
 
     /// The signer's own fields: name, label id, value typed, `autocomplete`.
