@@ -11,6 +11,7 @@ pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     coalition: Coalition,
     members: Vec<Member>,
     invitations: Vec<accounts::PendingInvitation>,
@@ -39,6 +40,7 @@ pub(super) async fn members_page(
         &MembersPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
             coalition,
             members,

@@ -18,6 +18,7 @@ use crate::domain::import::Candidate;
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
 use crate::http::commands::run_import;
+use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::dashboard;
 use crate::service::imports::{
@@ -109,6 +110,7 @@ impl Row {
 struct ImportPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     letters: Vec<LetterOption>,
     format: String,
     content: String,
@@ -218,6 +220,7 @@ async fn respond(
         &ImportPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             letters,
             format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
             content: form.map(|f| f.content.clone()).unwrap_or_default(),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::invitations::{self, Counts, InvitationFields, InvitationRow, RemindOutcome};
 use crate::service::letters::LetterView;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct DashboardPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     letter: &'a LetterView,
     rows: Vec<InvitationRow>,
     counts: Counts,
@@ -171,6 +173,7 @@ async fn dashboard(
         &DashboardPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_invite: dash.actor.can(&letter.coalition.id, Permission::Invite),
             letter: &letter,
             rows: found.items,

@@ -78,6 +78,7 @@ pub(super) const VISIBILITIES: &[&str] = &["public", "unlisted"];
 pub(super) struct LetterFormPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     heading: &'a str,
     action: String,
     /// For a new letter: its coalition.
@@ -193,6 +194,7 @@ impl LetterForm {
             &LetterFormPage {
                 me: dash.me(),
                 csrf: &csrf.token,
+                t: dash.t,
                 heading: &self.heading,
                 action: self.action,
                 coalition: self.coalition,
@@ -219,6 +221,7 @@ impl LetterForm {
 pub(super) struct LetterPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: LetterView,
     counts: Counts,
     /// Published signatories by country, largest first.
@@ -298,6 +301,7 @@ pub(super) async fn letter(
         &LetterPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_manage: dash
                 .actor
                 .can(&view.coalition.id, Permission::ManageLetters),

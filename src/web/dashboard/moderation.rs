@@ -29,6 +29,7 @@ pub(super) const STATES: &[&str] = &[
 pub(super) struct SignaturesPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: &'a LetterView,
     filter: &'a SignatureQuery,
     page: Page<SignatureView>,
@@ -73,6 +74,7 @@ pub(super) async fn signatures_page(
         &SignaturesPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
             view: &view,
             filter: &query,

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use crate::db::models::{Coalition, Country, Organisation};
 use crate::domain::{OrgName, Permission, Verification};
 use crate::error::{AppError, FieldCollector, FieldErrors};
+use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::organisations::LinkFields;
 use crate::service::organisations::{self, MemberView, OrganisationFilter, OrganisationView};
@@ -196,6 +197,7 @@ struct MyCoalition {
 struct ListPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     q: &'a str,
     country: &'a str,
     countries: &'a [Country],
@@ -253,6 +255,7 @@ async fn list(dash: Dashboard, query: web::Query<ListQuery>) -> PageReply {
         &ListPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             q: &query.q,
             country: &query.country,
             countries: &all,
@@ -308,6 +311,7 @@ impl OrganisationFormValues {
 struct NewPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     form: OrganisationFormValues,
     errors: FormErrors,
 }
@@ -324,6 +328,7 @@ fn new_page(
         &NewPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             form,
             errors,
         },
@@ -368,6 +373,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
 struct OrganisationPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: OrganisationView,
     path: String,
     can_edit: bool,
@@ -399,6 +405,7 @@ fn organisation_page(
         &OrganisationPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             path: organisation_path(&view.organisation),
             can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
             form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
