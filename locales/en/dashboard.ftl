@@ -84,3 +84,164 @@ dash-home-no-letters = No letters yet.
 dash-home-col-pending = Pending
 dash-home-col-awaiting = Awaiting moderation
 dash-home-col-countries = Countries
+
+## A letter (dashboard/letter.html)
+
+dash-letter-crumb = letter
+# A surge: "Surge: 8 of the 10 signatures made since 09:30 UTC came from addresses at
+# example.org." (or "from one network (‹code›).")
+dash-letter-surge = Surge: { $count } of the { $of } signatures made since { $time } UTC came from
+dash-letter-surge-domain = addresses at { $domain }
+dash-letter-surge-network = one network
+dash-letter-surge-review = Review and reject…
+dash-letter-state = State:
+dash-letter-version = version { $version }
+dash-letter-moderation = moderation { $moderation }
+dash-letter-deadline = deadline { $time } UTC
+dash-letter-campaign = Campaign:
+# $how: "email" or "hand".
+dash-letter-delivered = Delivered { $time } UTC { $how ->
+        [email] by email
+       *[hand] by hand
+    }, with { $signatories } signatories from { $countries } countries; the list is frozen.
+dash-letter-signatures = Signatures:
+dash-letter-pending = { $count } pending
+dash-letter-awaiting = { $count } awaiting moderation
+dash-letter-published = { $count } published from { $countries } { $countries ->
+        [one] country
+       *[other] countries
+    }
+dash-letter-move-to = Move to { $state }
+dash-letter-edit = Edit
+dash-letter-deliver-heading = Deliver the letter
+dash-letter-deliver-by-email = Mail it with its list to { $recipient } ({ $address })
+# Before a link to the printable copy.
+dash-letter-deliver-by-hand = The letter has no recipient address, so it is delivered by hand: print the
+dash-letter-deliver-note = Note for the timeline (optional: how, where, to whom)
+dash-letter-deliver-explain = Delivering freezes the list: no signature joins, leaves or changes name on it afterwards.
+dash-letter-deliver = Deliver
+dash-letter-delivered-notice = Delivered: the list is frozen, and the delivery is on the timeline.
+dash-letter-nav-signatures = Signatures
+dash-letter-nav-queue = Moderation queue
+dash-letter-nav-updates = Updates to signers
+dash-letter-nav-import = Import signatories
+# Before the links to the JSON and CSV downloads.
+dash-letter-nav-download = Download everything (personal data, logged):
+dash-letter-to = To: { $recipient }
+
+## Drafting and editing a letter (dashboard/letter_form.html)
+
+dash-letter-form-new = New letter
+dash-letter-form-new-of = New letter of { $coalition }
+dash-letter-form-edit = Edit: { $title }
+# Before a link to the versions page: "… publish a ‹new version›."
+dash-letter-form-frozen = This letter is { $state }: its text is frozen. To change the text, publish a
+dash-letter-form-new-version = new version
+dash-letter-form-language = Language (e.g. en, fr, pt-BR)
+dash-letter-form-recipient = Recipient
+dash-letter-form-recipient-email = Recipient's email, for delivery (optional, private)
+dash-letter-form-place-and-date = Place and date line (optional)
+dash-letter-form-deadline = Signing deadline, UTC (optional)
+dash-letter-form-moderation = Moderation
+dash-letter-form-visibility = Visibility
+dash-letter-form-campaign = Campaign: its short name (optional; blank for none)
+
+## A letter's signatures and the moderation queue (dashboard/signatures.html)
+
+dash-signatures-title = Signatures
+dash-signatures-crumb = signatures
+dash-signatures-find = Find and reject by email domain, network or time…
+dash-signatures-country = Country code
+dash-signatures-q = Name contains
+dash-signatures-filter = Filter
+dash-signatures-col-representative = Representative
+dash-signatures-col-version = Version
+dash-signatures-col-privacy = Privacy
+dash-signatures-select = Select { $organisation }
+dash-signatures-invited = invited
+dash-signatures-held = held: contests another signature for this organisation, from an address at { $domain }; approving it replaces that one
+dash-signatures-erased = erased
+dash-signatures-erase = Erase personal data…
+dash-signatures-approve = Approve selected
+dash-signatures-reason = Reason for rejecting
+dash-signatures-reject = Reject selected
+dash-signatures-approved = Approved { $done } of { $selected } selected.
+dash-signatures-rejected = Rejected { $done } of { $selected } selected.
+
+## Finding and rejecting signatures in bulk (dashboard/find.html)
+
+dash-find-title = Find and reject
+dash-find-crumb = find and reject
+dash-find-heading = Find and reject signatures
+dash-find-intro = Find the letter's pending, confirmed and published signatures by the signers' email domain, by network (the code in the signature list: the same for requests from one network, never an address) or by when they were signed. Nothing changes until you reject what the preview shows.
+dash-find-email-domain = Email domain (e.g. example.org)
+dash-find-network = Network (16 hex digits)
+dash-find-since = Signed from (UTC, e.g. 2026-11-29T05:00:00Z)
+dash-find-until = Signed before (UTC)
+dash-find-any-state = pending, confirmed or published
+# The English keeps "signature(s)" whatever the count, as it did before these messages.
+dash-find-matches = { $count } signature(s) match
+dash-find-reason = Reason for rejecting (coordinators only)
+dash-find-reject = Reject these { $count } signature(s)
+dash-find-reject-explain = Published ones leave the public list, with a “removed” entry in its ledger. If the count has changed by then, nothing is rejected and you see the new preview.
+dash-find-rejected = Rejected { $count } signature(s).
+
+## Erasing a signer's personal data (dashboard/erase.html)
+
+dash-erase-title = Erase personal data
+dash-erase-organisation = Organisation:
+dash-erase-signature-state = signature { $state }
+dash-erase-done = This signature's personal data was erased on { $time } UTC.
+dash-erase-representative = Representative: { $name }, { $role } · { $email }
+dash-erase-explain =
+    Erasing removes the representative's name and role, the email address and the comment, for good, and no further mail goes to them.
+    The organisation stays listed as a signatory: the public list, its counts and its ledger do not change. The erasure is recorded in the audit log.
+dash-erase-reason = Reason (kept in the audit log; optional)
+
+## A letter's invitations (dashboard/invitations.html)
+
+dash-invitations-title = Invitations: { $title }
+dash-invitations-heading = Invitations
+dash-invitations-letter = Letter:
+# The counts: "3 invited · 2 opened · 1 signed"
+dash-invitations-invited = invited
+dash-invitations-opened = opened
+dash-invitations-signed = signed
+dash-invitations-none = No organisation is invited yet.
+dash-invitations-col-sent = Sent
+dash-invitations-col-reminders = Reminders
+dash-invitations-remind = Send reminders
+dash-invitations-remind-explain = To every invited organisation that has not signed: at most one reminder a day each, and three in all.
+dash-invitations-invite-heading = Invite organisations
+dash-invitations-nothing-sent = Nothing was sent. Please correct:
+dash-invitations-lines = One organisation per line: its slug in the directory, then the address to invite
+dash-invitations-again = An organisation invited before gets its invitation again, at the address given now, unless it has signed.
+dash-invitations-send = Send the invitations
+dash-invitations-not-open = Invitations can be sent while the letter is open; this one is { $state }.
+dash-invitations-done = Invited { $invited }, invited again { $resent }, already signed { $already }.
+dash-invitations-reminded = Reminders sent: { $reminded }. Not reminded: { $signed } signed, { $too_soon } reminded in the last 24 hours, { $at_cap } reminded { $max } times already.
+# The messages about the lines of the invitation form: "Line 3: the organisation is named
+# already in line 1." ({ $text } is the check's own message, in English).
+dash-invitations-line-error = Line { $line }: the { $field } { $text }.
+dash-invitations-field-organisation = organisation
+dash-invitations-field-email = email address
+dash-invitations-line = line { $line }
+dash-invitations-list-error = The list { $text }.
+
+## Updates to a letter's signers (dashboard/updates.html)
+
+dash-updates-title = Updates: { $title }
+dash-updates-crumb = updates
+dash-updates-explain = An update goes by mail to every confirmed signer of the letter who has not unsubscribed, with a link to unsubscribe.
+# The English keeps "update(s)" and "signer(s)" whatever the count, as it did before these
+# messages.
+dash-updates-limit = At most { $count } update(s) per letter in 24 hours.
+dash-updates-no-limit = At most any number of update(s) per letter in 24 hours.
+dash-updates-send-heading = Send an update
+dash-updates-subject = Subject
+dash-updates-body = The update (Markdown)
+dash-updates-send = Send the update
+dash-updates-sent = Sent
+dash-updates-none = No update has been sent yet.
+dash-updates-recipients = to { $count } signer(s)
+dash-updates-on-its-way = The update is on its way to { $count } signer(s).

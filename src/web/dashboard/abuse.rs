@@ -176,7 +176,7 @@ async fn page(
             preview,
             errors,
             problem,
-            message: form.rejected.map(|n| format!("Rejected {n} signature(s).")),
+            message: (form.rejected).map(|n| dash.t.with1("dash-find-rejected", "count", n)),
             reason,
         },
     )

@@ -42,7 +42,7 @@ use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
-use crate::i18n::Lang;
+use crate::i18n::{Arg, Lang};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};

@@ -130,13 +130,14 @@ pub(super) async fn moderate(dash: Dashboard, slug: web::Path<String>, pairs: Pa
         state: "confirmed".into(),
         ..SignatureQuery::default()
     };
-    let verb = if posted.action.as_deref() == Some("approve") {
-        "Approved"
+    let id = if posted.action.as_deref() == Some("approve") {
+        "dash-signatures-approved"
     } else {
-        "Rejected"
+        "dash-signatures-rejected"
     };
     let (message, error) = form::outcome_with(result, |done| {
-        format!("{verb} {} of {n} selected.", done.len())
+        let counts = [("done", Arg::from(done.len())), ("selected", Arg::from(n))];
+        dash.t.with(id, &counts)
     });
     signatures_page(&dash, slug, queue, message, error).await
 }

@@ -105,9 +105,7 @@ async fn dashboard_page(
     slug: web::Path<String>,
     query: web::Query<SentParam>,
 ) -> PageReply {
-    let message = query
-        .sent
-        .map(|n| format!("The update is on its way to {n} signer(s)."));
+    let message = (query.sent).map(|n| dash.t.with1("dash-updates-on-its-way", "count", n));
     let (form, errors) = (UpdateRequest::default(), FormErrors::default());
     let slug = slug.into_inner();
     dashboard(&dash, slug, StatusCode::OK, &form, errors, None, message).await
