@@ -245,3 +245,137 @@ dash-updates-sent = Sent
 dash-updates-none = No update has been sent yet.
 dash-updates-recipients = to { $count } signer(s)
 dash-updates-on-its-way = The update is on its way to { $count } signer(s).
+
+## A letter's versions and translations (dashboard/versions.html)
+
+dash-versions-crumb = versions and translations
+dash-versions-heading = Versions of the text
+dash-versions-none = Versions start when the letter opens; until then, edit the draft.
+dash-versions-col-version = Version
+dash-versions-col-published = Published (UTC)
+dash-versions-col-note = Note
+dash-versions-col-hash = Hash
+dash-versions-current = (current)
+dash-versions-publish-heading = Publish a new version
+dash-versions-publish-explain = Signatures already made stay marked with the version their signers saw.
+dash-versions-note = What changed
+dash-versions-publish = Publish version { $version }
+dash-versions-published = The new version is published.
+dash-versions-translations = Translations
+# "Hash ‹1a2b3c4d5e6f›, updated 2026-12-04 09:30 UTC"
+dash-versions-hash = Hash
+dash-versions-updated = updated { $time } UTC
+dash-versions-translate-heading = Add or replace a translation
+dash-versions-language = Language (e.g. fr, de, pt-BR)
+dash-versions-translate = Save the translation
+dash-versions-saved = The translation is saved.
+
+## The campaigns (dashboard/campaigns.html)
+
+dash-campaigns-title = Campaigns
+dash-campaigns-none = No campaign yet.
+dash-campaigns-col-campaign = Campaign
+dash-campaigns-col-goal = Goal
+# In the goal column, after "{ $count } organisations" when there is one.
+dash-campaigns-goal-countries = from { $count } countries
+dash-campaigns-new = New campaign
+dash-campaigns-create = Create the campaign
+
+## A campaign (dashboard/campaign.html)
+
+# Its progress, with the goal when it has one. The English says "organisations" and
+# "countries" whatever the count, as it did before these messages.
+dash-campaign-organisations = { $count } organisations
+dash-campaign-organisations-of = { $count } of { $goal } organisations
+dash-campaign-countries = { $count } countries
+dash-campaign-countries-of = { $count } of { $goal } countries
+dash-campaign-by = by { $date }
+dash-campaign-goal-reached = goal reached
+dash-campaign-public-when = (shown once one of its public letters is open)
+dash-campaign-letters = Letters
+# One sentence around the campaign's short name, in code:
+# "No letter yet. To add one, give this campaign's short name, ‹slug›, as the campaign…"
+dash-campaign-no-letter = No letter yet. To add one, give this campaign's short name,
+dash-campaign-no-letter-after = , as the campaign of a letter (in the letter's Edit form).
+dash-campaign-letter-counts = ({ $state }; { $published } published, { $countries } countries)
+dash-campaign-timeline = Timeline
+dash-campaign-no-event = Nothing yet. The service records when a letter opens and when it is delivered.
+dash-campaign-post-heading = Post on the timeline
+dash-campaign-kind = Kind
+dash-campaign-event-text = Text (Markdown, optional)
+dash-campaign-event-date = Date (optional; default today)
+dash-campaign-event-letter = About the letter (optional)
+dash-campaign-event-no-letter = (the campaign)
+dash-campaign-post = Post
+dash-campaign-goal-heading = Goal and description
+dash-campaign-posted = Posted on the timeline.
+dash-campaign-removed = Removed from the timeline.
+
+## A coalition's coordinators (dashboard/members.html)
+
+dash-coordinators-title = Members
+dash-coordinators-crumb = coordinators
+dash-coordinators-heading = Coordinators of { $coalition }
+dash-coordinators-invitations = Invitations waiting for an answer
+dash-coordinators-col-since = Since
+dash-coordinators-invite-heading = Invite a coordinator or change a role
+dash-coordinators-invite-explain = Someone who is not a member yet is invited: the role begins when their account accepts it on its account page.
+dash-coordinators-email = Their account's email
+dash-coordinators-invited = Invitation pending for { $email }: the role begins when their account accepts it on its account page.
+
+## The audit log of a letter or a coalition (dashboard/audit.html)
+
+dash-audit-crumb = audit log
+dash-audit-col-when = When (UTC)
+dash-audit-col-who = Who
+dash-audit-col-what = What
+dash-audit-col-details = Details
+
+## The outbox (dashboard/outbox.html)
+
+dash-outbox-title = Outbox
+dash-outbox-check-failed = The mail settings do not work
+dash-outbox-check-failed-details = (checked at start, { $time } UTC, { $mailer }): { $error }. Mail waits here until they are mended and the service restarted.
+dash-outbox-check-ok = Mail settings checked at start ({ $time } UTC, { $mailer }): the server takes the connection, TLS and login.
+# Before the links that filter the list: "Show: all · queued · sent · dead"
+dash-outbox-show = Show:
+dash-outbox-all = all
+dash-outbox-queued = queued
+dash-outbox-sent = sent
+dash-outbox-dead = dead
+dash-outbox-col-created = Created (UTC)
+dash-outbox-col-kind = Kind
+dash-outbox-col-to = To
+dash-outbox-col-attempts = Attempts
+dash-outbox-col-error = Last error
+dash-outbox-retry = Retry
+
+## One's account: invitations, the password, API tokens (dashboard/account.html)
+
+dash-account-title = Your account
+dash-account-new-token = Your new API token (shown once; keep it safe):
+dash-account-invitations = Invitations
+dash-account-invitations-intro = A coalition's owner invited you to a role; it begins only if you accept.
+dash-account-accept = Accept
+dash-account-decline = Decline
+dash-account-password-heading = Change your password
+dash-account-password-intro = Changing it ends your other sessions and revokes all your API tokens.
+dash-account-current-password = Current password
+dash-account-new-password = New password (at least 12 characters)
+dash-account-password-button = Change the password
+dash-account-password-changed = Your password is changed; your other sessions have ended and your API tokens are revoked.
+dash-account-tokens = API tokens
+# One sentence around the header in code and the link to the API's documentation:
+# "For scripts: send ‹Authorization: Bearer <token>› to the ‹API›."
+dash-account-tokens-send = For scripts: send
+dash-account-tokens-to = to the
+dash-account-tokens-api = API
+dash-account-col-created = Created
+dash-account-col-expires = Expires
+dash-account-token-revoked = revoked
+dash-account-token-expired = expired
+dash-account-token-active = active
+dash-account-revoke = Revoke
+dash-account-token-name = New token's name
+dash-account-token-days = Works for (days, 1 to { $max })
+dash-account-token-button = Create a token

@@ -106,16 +106,13 @@ async fn change_password(dash: Dashboard, form: web::Form<PasswordForm>) -> Page
         Some(dash.session.token.clone()),
     )
     .await;
-    let (message, error) = crate::web::form::outcome(
-        result,
-        "Your password is changed; your other sessions have ended and your API tokens are \
-         revoked.",
-    );
+    let done = dash.t.get("dash-account-password-changed");
+    let (message, error) = crate::web::form::outcome(result, done);
     let status = match &error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
-    account(&dash, status, None, message, error).await
+    account(&dash, status, None, message.as_deref(), error).await
 }
 
 #[derive(Deserialize)]

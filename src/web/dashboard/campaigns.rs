@@ -261,16 +261,17 @@ struct Flash {
 }
 
 impl Flash {
-    fn message(&self) -> Option<&'static str> {
-        if self.posted.is_some() {
-            Some("Posted on the timeline.")
+    fn message(&self, t: Lang) -> Option<String> {
+        let id = if self.posted.is_some() {
+            "dash-campaign-posted"
         } else if self.saved.is_some() {
-            Some("Saved.")
+            "dash-saved"
         } else if self.removed.is_some() {
-            Some("Removed from the timeline.")
+            "dash-campaign-removed"
         } else {
-            None
-        }
+            return None;
+        };
+        Some(t.get(id))
     }
 }
 
@@ -335,7 +336,7 @@ async fn campaign_page(
         FormErrors::default(),
         event,
         FormErrors::default(),
-        flash.message(),
+        flash.message(dash.t).as_deref(),
     )
     .await
 }

@@ -108,8 +108,9 @@ async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Page
             |(view, _)| After::letter(&view.letter.slug),
         )
         .await;
-    let (message, error) = form::outcome(result, "The new version is published.");
-    show(&dash, slug, message, error).await
+    let done = dash.t.get("dash-versions-published");
+    let (message, error) = form::outcome(result, done);
+    show(&dash, slug, message.as_deref(), error).await
 }
 
 /// Save a translation of a draft or open letter, then show the page again.
@@ -127,8 +128,9 @@ async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Pa
             |_| After::every_letter(),
         )
         .await;
-    let (message, error) = form::outcome(result, "The translation is saved.");
-    show(&dash, slug, message, error).await
+    let done = dash.t.get("dash-versions-saved");
+    let (message, error) = form::outcome(result, done);
+    show(&dash, slug, message.as_deref(), error).await
 }
 
 async fn delete(
