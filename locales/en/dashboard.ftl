@@ -311,6 +311,125 @@ dash-campaign-goal-heading = Goal and description
 dash-campaign-posted = Posted on the timeline.
 dash-campaign-removed = Removed from the timeline.
 
+## The organisation directory (dashboard/directory.html)
+
+dash-directory-title = Directory
+dash-directory-heading = Organisation directory
+dash-directory-new = Add an organisation
+dash-directory-import = Import a list
+dash-directory-correct-search = Please correct the search marked below.
+dash-directory-q = Name contains the words
+dash-directory-search = Search
+dash-directory-none = No organisation matches.
+dash-directory-col-website = Website
+dash-directory-unverified = unverified
+# How it is verified: domain, coordinator, invitation.
+dash-directory-verified = verified: { $how }
+dash-directory-created = The organisation is in the directory.
+dash-directory-merged = Merged: the duplicate's signatures and coalition links are now this organisation's, and the duplicate is gone.
+dash-directory-linked = Linked.
+dash-directory-unlinked = Unlinked: the organisation stays in the directory.
+
+## An organisation: adding one, editing it, merging a duplicate (dashboard/directory_new.html,
+## directory_organisation.html, directory_fields.html)
+
+dash-organisation-new-crumb = new organisation
+dash-organisation-add = Add to the directory
+dash-organisation-country = Country (a code such as NL, or an English name)
+dash-organisation-website = Website (optional)
+dash-organisation-email-domain = Email domain (optional; the website's when blank)
+dash-organisation-description = Description (optional)
+dash-organisation-title-suffix = directory
+dash-organisation-crumb = organisation
+dash-organisation-verification = verification:
+dash-organisation-slug = slug
+dash-organisation-edit = Edit
+dash-organisation-merge-heading = Merge a duplicate
+dash-organisation-merge-intro = If { $name } is in the directory twice, merge this entry into the one to keep.
+dash-organisation-merge-into = Merge this organisation into (the slug of the organisation to keep)
+dash-organisation-merge-warning = Merging moves every signature and coalition link of “{ $name }” ({ $country }) to the organisation you name, then deletes “{ $name }” from the directory. Where both signed the same letter, the signature further along stays and the other is withdrawn, so no letter lists one organisation twice. Public lists and their ledgers record the change. It cannot be undone.
+dash-organisation-merge-button = Merge “{ $name }” into it
+dash-organisation-email-domain-row = Email domain
+dash-organisation-description-row = Description
+
+## A coalition's member organisations (dashboard/directory_members.html)
+
+dash-members-title = Member organisations
+dash-members-crumb-directory = directory
+dash-members-crumb = member organisations
+dash-members-of = Member organisations of { $coalition }
+dash-members-none = No member organisations yet.
+dash-members-col-linked = Linked (UTC)
+dash-members-unlink = Unlink
+dash-members-link-heading = Link an organisation
+dash-members-correct-field = Please correct the field marked below.
+dash-members-organisation = The organisation's slug in the directory
+dash-members-link = Link
+
+## The territories the operator added (dashboard/directory_country.html)
+
+dash-territories-title = Territories
+dash-territories-crumb = countries
+dash-territories-intro =
+    Every ISO 3166-1 country is built in. Territories that ISO lacks, such as XK Kosovo, are added
+    and removed by the operator of this service, because every coalition's country lists share them:
+    ask the operator for one.
+dash-territories-added = Territories added
+dash-territories-none = None yet.
+dash-territories-col-code = Code
+dash-territories-col-alpha3 = Alpha-3
+
+## Importing a list of organisations (dashboard/imports.html)
+
+dash-import-title = Import a list of organisations
+dash-import-crumb = import
+dash-import-nothing-saved = Nothing was saved. Please correct the fields marked below.
+# One label around three examples in code:
+# "The list: one organisation per line, such as ‹…›, ‹…› or ‹…›; or CSV with a header row (…)"
+dash-import-content = The list: one organisation per line, such as
+dash-import-content-or = or
+dash-import-content-csv = ; or CSV with a header row (name, country, website, email)
+dash-import-format = Format
+dash-import-format-text = plain text, one per line
+dash-import-format-csv = CSV with a header row
+dash-import-letter = Also sign a letter for each organisation (marked as imported by the coalition)
+dash-import-no-letter = no: the directory only
+dash-import-nothing-until = Nothing is saved until you press “Import” under the preview.
+dash-import-line-error = Line { $line }: { $messages }
+# The preview's totals: "3 ready · 1 to review · 0 repeated · 2 new to the directory, …"
+dash-import-ready = ready
+dash-import-to-review = to review
+dash-import-repeated = repeated
+dash-import-organisations = { $new } new to the directory, { $existing } there already
+dash-import-signatures = on { $letter }: { $new } to sign, { $already } signed already
+dash-import-awaiting = { $count } awaiting confirmation or moderation
+dash-import-col-line = Line
+dash-import-col-as-written = As written
+dash-import-col-import = Import
+dash-import-leave-out = leave it out for now
+# What saving does with a line: "yes: new to the directory; signs the letter"
+dash-import-yes = yes: { $outcome }
+dash-import-no = no: { $outcome }
+dash-import-outcome-new = new to the directory
+dash-import-outcome-existing = in the directory
+dash-import-outcome-signs = ; signs the letter
+dash-import-outcome-signed = ; signed already
+dash-import-outcome-awaiting = ; its signature awaits confirmation or moderation
+dash-import-outcome-review = not imported until reviewed
+dash-import-outcome-duplicate = repeats line { $line }: skipped
+dash-import-explain = Lines still up for review are left out and listed after the import; an organisation already in the directory is not changed. Importing the same list again adds nothing.
+dash-import-button = Import
+dash-import-again = Preview again with these countries
+# The notice after an import, its sentences one after the other.
+dash-import-done = Imported: { $new } new organisations in the directory, { $existing } there already.
+dash-import-done-letter = On { $letter }: { $new } new signatures, { $already } signed already, { $awaiting } awaiting confirmation or moderation.
+dash-import-done-review =
+    Not imported, for review: { $count ->
+        [one] line
+       *[other] lines
+    } { $lines }.
+dash-import-done-repeated = { $count } repeated lines skipped.
+
 ## A coalition's coordinators (dashboard/members.html)
 
 dash-coordinators-title = Members

@@ -77,7 +77,7 @@ pub(super) async fn members(
         PageRequest::clamped(query.page),
         StatusCode::OK,
         String::new(),
-        notice(&query.done),
+        notice(dash.t, &query.done).as_deref(),
         FormErrors::default(),
     )
     .await

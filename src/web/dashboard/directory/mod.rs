@@ -74,24 +74,22 @@ struct Notice {
 }
 
 impl Notice {
-    fn message(&self) -> Option<&'static str> {
-        notice(&self.done)
+    fn message(&self, t: Lang) -> Option<String> {
+        notice(t, &self.done)
     }
 }
 
 /// The message for `?done=`: one of a fixed set, so no text from the address is shown.
-fn notice(done: &str) -> Option<&'static str> {
-    match done {
-        "created" => Some("The organisation is in the directory."),
-        "saved" => Some("Saved."),
-        "merged" => Some(
-            "Merged: the duplicate's signatures and coalition links are now this organisation's, \
-             and the duplicate is gone.",
-        ),
-        "linked" => Some("Linked."),
-        "unlinked" => Some("Unlinked: the organisation stays in the directory."),
-        _ => None,
-    }
+fn notice(t: Lang, done: &str) -> Option<String> {
+    let id = match done {
+        "created" => "dash-directory-created",
+        "saved" => "dash-saved",
+        "merged" => "dash-directory-merged",
+        "linked" => "dash-directory-linked",
+        "unlinked" => "dash-directory-unlinked",
+        _ => return None,
+    };
+    Some(t.get(id))
 }
 
 /// A posted form in the API's request type `T`: a missing or wrong CSRF token is a 403 page at
@@ -262,7 +260,7 @@ async fn list(dash: Dashboard, query: web::Query<ListQuery>) -> PageReply {
             page: list.map(Row::of),
             can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
             coalitions,
-            message: notice(&query.done),
+            message: notice(dash.t, &query.done).as_deref(),
             errors,
         },
     )
@@ -425,7 +423,7 @@ async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice
         view,
         None,
         String::new(),
-        notice.message(),
+        notice.message(dash.t).as_deref(),
         FormErrors::default(),
     )
 }
