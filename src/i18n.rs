@@ -331,6 +331,106 @@ mod tests {
     }
 
     #[test]
+    fn a_message_a_language_lacks_is_shown_in_english() {
+        let fr = Lang::parse("fr").unwrap();
+        assert_eq!(fr.get("dash-login-title"), "Sign in");
+        assert_eq!(
+            fr.with1("dash-nav-signed-in-as", "name", "Ana"),
+            "Signed in as Ana"
+        );
+        assert_eq!(
+            fr.get("sign-button"),
+            "Signer la lettre",
+            "its own are French"
+        );
+        // Every message of an English-only file, in every language without that file.
+        let en = Lang::default();
+        for file in ENGLISH_ONLY {
+            let english = messages_of("en", file).unwrap();
+            for lang in Lang::all().skip(1) {
+                if messages_of(lang.code(), file).is_some() {
+                    continue;
+                }
+                for (id, placeholders) in &english {
+                    if placeholders.is_empty() {
+                        assert_eq!(lang.get(id), en.get(id), "{}: {id}", lang.code());
+                    }
+                }
+            }
+        }
+        // A message no language has is not left out: it reads as this, in any language.
+        assert_eq!(
+            fr.get("no-such-message"),
+            "Unknown localization key: \"no-such-message\""
+        );
+    }
+
+    /// The text of every template and source file.
+    fn code() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        walk(&root.join("templates"), &mut out);
+        walk(&root.join("src"), &mut out);
+        out
+    }
+
+    /// A mistyped id is no compile error: the page would show "Unknown localization key".
+    #[test]
+    fn every_message_the_templates_and_the_code_ask_for_exists_in_english() {
+        let english = messages("en");
+        let call = regex_lite::Regex::new(r#"\bt\s*\.\s*(get|with1|with)\(\s*"([^"]*)""#).unwrap();
+        let with1 =
+            regex_lite::Regex::new(r#"\bt\s*\.\s*with1\(\s*"([^"]*)"\s*,\s*"([^"]*)""#).unwrap();
+        // Dashboard ids chosen in code (`let id = match … { … => "dash-saved" }; t.get(id)`).
+        let named = regex_lite::Regex::new(r#""(dash-[a-z0-9-]+)""#).unwrap();
+        let (mut calls, mut wrong) = (0, Vec::new());
+        for (path, text) in code() {
+            let file = path.display();
+            for found in call.captures_iter(&text) {
+                calls += 1;
+                if !english.contains_key(&found[2]) {
+                    wrong.push(format!("{file}: {}", &found[2]));
+                }
+            }
+            for found in with1.captures_iter(&text) {
+                let known = english.get(&found[1]);
+                if known.is_some_and(|names| !names.contains(&found[2])) {
+                    wrong.push(format!("{file}: {} has no {{ ${} }}", &found[1], &found[2]));
+                }
+            }
+            for found in named.captures_iter(&text) {
+                if !english.contains_key(&found[1]) {
+                    wrong.push(format!("{file}: {}", &found[1]));
+                }
+            }
+        }
+        assert!(calls > 300, "the scan found {calls} messages asked for");
+        assert!(wrong.is_empty(), "messages that do not exist: {wrong:#?}");
+    }
+
+    #[test]
+    fn every_dashboard_message_is_used() {
+        let code: Vec<String> = code().into_iter().map(|(_, text)| text).collect();
+        let unused: Vec<String> = messages_of("en", "dashboard.ftl")
+            .unwrap()
+            .into_keys()
+            .filter(|id| !code.iter().any(|text| text.contains(&format!("\"{id}\""))))
+            .collect();
+        assert!(unused.is_empty(), "messages no page uses: {unused:?}");
+    }
+
+    #[test]
     fn the_language_comes_from_the_address_then_the_choice_then_the_browser_then_the_letter() {
         let pick =
             |asked, chosen, accept, letter| Lang::negotiate(asked, chosen, accept, letter).code();
