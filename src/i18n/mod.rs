@@ -208,40 +208,85 @@ impl From<i32> for Arg {
     }
 }
 
+impl From<u32> for Arg {
+    fn from(n: u32) -> Arg {
+        Arg::Number(i64::from(n))
+    }
+}
+
+impl From<&u32> for Arg {
+    fn from(n: &u32) -> Arg {
+        Arg::Number(i64::from(*n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
     use std::collections::BTreeSet;
 
-    /// Every message id of a language's files, with the placeholders (`{ $name }`) it uses.
-    fn messages(language: &str) -> BTreeMap<String, BTreeSet<String>> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("locales")
-            .join(language);
+    /// The message files that exist in English only. The dashboard stays English for now
+    /// (docs/LANGUAGES.md): its messages fall back to English in every other language.
+    /// Translating the dashboard is adding `dashboard.ftl` to each language's folder and removing
+    /// it from this list; the test below then checks it as it checks the others.
+    const ENGLISH_ONLY: &[&str] = &["dashboard.ftl"];
+
+    fn locales() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales")
+    }
+
+    /// The names of a language's message files.
+    fn files(language: &str) -> BTreeSet<String> {
+        std::fs::read_dir(locales().join(language))
+            .expect("a folder per language")
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// Every message id of one file, with the placeholders (`{ $name }`) it uses; `None` when
+    /// the language has no such file.
+    fn messages_of(language: &str, file: &str) -> Option<BTreeMap<String, BTreeSet<String>>> {
+        let text = std::fs::read_to_string(locales().join(language).join(file)).ok()?;
+        let resource = fluent_templates::fluent_bundle::FluentResource::try_new(text)
+            .unwrap_or_else(|(_, errors)| panic!("{language}/{file}: {errors:?}"));
+        let source = resource.source().to_string();
         let mut out = BTreeMap::new();
-        for entry in std::fs::read_dir(&dir).expect("a folder per language") {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            let resource = fluent_templates::fluent_bundle::FluentResource::try_new(text)
-                .unwrap_or_else(|(_, errors)| panic!("{language}: {errors:?}"));
-            let source = resource.source().to_string();
-            let mut id: Option<String> = None;
-            for line in source.lines() {
-                if let Some((name, _)) = line.split_once(" =") {
-                    if !line.starts_with([' ', '#', '.']) && !name.is_empty() {
-                        id = Some(name.trim().to_string());
-                        out.insert(name.trim().to_string(), BTreeSet::new());
-                    }
+        let mut id: Option<String> = None;
+        for line in source.lines() {
+            if line.starts_with('#') {
+                // A comment ends the message above: its `{ $name }` are no placeholders of it.
+                id = None;
+                continue;
+            }
+            if let Some((name, _)) = line.split_once(" =") {
+                if !line.starts_with([' ', '#', '.']) && !name.is_empty() {
+                    id = Some(name.trim().to_string());
+                    let fresh = out.insert(name.trim().to_string(), BTreeSet::new());
+                    assert!(fresh.is_none(), "{language}/{file}: {name} twice");
                 }
-                if let Some(id) = &id {
-                    for part in line.split("{ $").skip(1).chain(line.split("{$").skip(1)) {
-                        let name: String = part
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                            .collect();
-                        out.get_mut(id).unwrap().insert(name);
-                    }
+            }
+            if let Some(id) = &id {
+                for part in line.split("{ $").skip(1).chain(line.split("{$").skip(1)) {
+                    let name: String = part
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    out.get_mut(id).unwrap().insert(name);
                 }
+            }
+        }
+        Some(out)
+    }
+
+    /// Every message id of a language's files, with its placeholders. An id in two files of
+    /// one language is refused: the bundle could not be built.
+    fn messages(language: &str) -> BTreeMap<String, BTreeSet<String>> {
+        let mut out = BTreeMap::new();
+        for file in files(language) {
+            for (id, placeholders) in messages_of(language, &file).unwrap() {
+                let twice = out.insert(id.clone(), placeholders).is_some();
+                assert!(!twice, "{language}: {id} is in two files");
             }
         }
         out
@@ -249,6 +294,14 @@ mod tests {
 
     #[test]
     fn every_message_exists_in_every_language_with_the_same_placeholders() {
+        let english_files = files("en");
+        for file in ENGLISH_ONLY {
+            assert!(english_files.contains(*file), "{file} is not in English");
+        }
+        assert!(
+            english_files.contains("signer.ftl") && english_files.contains("mail.ftl"),
+            "{english_files:?}"
+        );
         let english = messages("en");
         assert!(
             english.len() > 50,
@@ -256,18 +309,135 @@ mod tests {
             english.len()
         );
         for language in &LANGUAGES[1..] {
-            let other = messages(language);
-            let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
-            assert!(missing.is_empty(), "{language} lacks {missing:?}");
-            let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+            let theirs = files(language);
+            let unknown: Vec<_> = theirs.difference(&english_files).collect();
             assert!(
-                extra.is_empty(),
-                "{language} has messages English lacks: {extra:?}"
+                unknown.is_empty(),
+                "{language} has files English lacks: {unknown:?}"
             );
-            for (id, placeholders) in &english {
-                assert_eq!(&other[id], placeholders, "{language}: {id}'s placeholders");
+            for file in &english_files {
+                let english = messages_of("en", file).unwrap();
+                let Some(other) = messages_of(language, file) else {
+                    assert!(
+                        ENGLISH_ONLY.contains(&file.as_str()),
+                        "{language} lacks {file}"
+                    );
+                    continue;
+                };
+                let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+                assert!(missing.is_empty(), "{language}/{file} lacks {missing:?}");
+                let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+                assert!(
+                    extra.is_empty(),
+                    "{language}/{file} has messages English lacks: {extra:?}"
+                );
+                for (id, placeholders) in &english {
+                    assert_eq!(&other[id], placeholders, "{language}: {id}'s placeholders");
+                }
+            }
+            messages(language);
+        }
+    }
+
+    #[test]
+    fn a_message_a_language_lacks_is_shown_in_english() {
+        let fr = Lang::parse("fr").unwrap();
+        assert_eq!(fr.get("dash-login-title"), "Sign in");
+        assert_eq!(
+            fr.with1("dash-nav-signed-in-as", "name", "Ana"),
+            "Signed in as Ana"
+        );
+        assert_eq!(
+            fr.get("sign-button"),
+            "Signer la lettre",
+            "its own are French"
+        );
+        // Every message of an English-only file, in every language without that file.
+        let en = Lang::default();
+        for file in ENGLISH_ONLY {
+            let english = messages_of("en", file).unwrap();
+            for lang in Lang::all().skip(1) {
+                if messages_of(lang.code(), file).is_some() {
+                    continue;
+                }
+                for (id, placeholders) in &english {
+                    if placeholders.is_empty() {
+                        assert_eq!(lang.get(id), en.get(id), "{}: {id}", lang.code());
+                    }
+                }
             }
         }
+        // A message no language has is no error either: the page would show this, which is why
+        // every id the code asks for is checked below.
+        assert_eq!(
+            fr.get("no-such-message"),
+            "Unknown localization key: \"no-such-message\""
+        );
+    }
+
+    /// The text of every template and source file.
+    fn code() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        walk(&root.join("templates"), &mut out);
+        walk(&root.join("src"), &mut out);
+        out
+    }
+
+    /// A mistyped id is no compile error: the page would show "Unknown localization key".
+    #[test]
+    fn every_message_the_templates_and_the_code_ask_for_exists_in_english() {
+        let english = messages("en");
+        let call = regex_lite::Regex::new(r#"\bt\s*\.\s*(get|with1|with)\(\s*"([^"]*)""#).unwrap();
+        let with1 =
+            regex_lite::Regex::new(r#"\bt\s*\.\s*with1\(\s*"([^"]*)"\s*,\s*"([^"]*)""#).unwrap();
+        // Dashboard ids chosen in code (`let id = match … { … => "dash-saved" }; t.get(id)`).
+        let named = regex_lite::Regex::new(r#""(dash-[a-z0-9-]+)""#).unwrap();
+        let (mut calls, mut wrong) = (0, Vec::new());
+        for (path, text) in code() {
+            let file = path.display();
+            for found in call.captures_iter(&text) {
+                calls += 1;
+                if !english.contains_key(&found[2]) {
+                    wrong.push(format!("{file}: {}", &found[2]));
+                }
+            }
+            for found in with1.captures_iter(&text) {
+                let known = english.get(&found[1]);
+                if known.is_some_and(|names| !names.contains(&found[2])) {
+                    wrong.push(format!("{file}: {} has no {{ ${} }}", &found[1], &found[2]));
+                }
+            }
+            for found in named.captures_iter(&text) {
+                if !english.contains_key(&found[1]) {
+                    wrong.push(format!("{file}: {}", &found[1]));
+                }
+            }
+        }
+        assert!(calls > 300, "the scan found {calls} messages asked for");
+        assert!(wrong.is_empty(), "messages that do not exist: {wrong:#?}");
+    }
+
+    #[test]
+    fn every_dashboard_message_is_used() {
+        let code: Vec<String> = code().into_iter().map(|(_, text)| text).collect();
+        let unused: Vec<String> = messages_of("en", "dashboard.ftl")
+            .unwrap()
+            .into_keys()
+            .filter(|id| !code.iter().any(|text| text.contains(&format!("\"{id}\""))))
+            .collect();
+        assert!(unused.is_empty(), "messages no page uses: {unused:?}");
     }
 
     #[test]

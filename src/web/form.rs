@@ -118,10 +118,7 @@ pub type Pairs = actix_web::web::Form<Vec<(String, String)>>;
 
 /// What the page says after a form post that shows the same page again: the notice `done` when
 /// the write worked, or the error to show beside the form.
-pub fn outcome<T>(
-    result: Result<T, AppError>,
-    done: &'static str,
-) -> (Option<&'static str>, Option<AppError>) {
+pub fn outcome<T>(result: Result<T, AppError>, done: String) -> (Option<String>, Option<AppError>) {
     outcome_with(result, |_| done)
 }
 

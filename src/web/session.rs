@@ -16,10 +16,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::csrf::{self, Csrf};
+use super::dashboard::extract::language;
 use super::{render, ButtonForm, PageError};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
 use crate::http::{rate_limit::Limits, AppState};
+use crate::i18n::Lang;
 use crate::service::access::{Actor, UserActor};
 use crate::service::accounts::{self, SetupFields};
 
@@ -165,6 +167,7 @@ fn redirect(to: &str) -> actix_web::HttpResponseBuilder {
 #[template(path = "login.html")]
 struct LoginPage<'a> {
     csrf: &'a str,
+    t: Lang,
     email: &'a str,
     message: Option<&'a str>,
     errors: FormErrors,
@@ -181,6 +184,7 @@ async fn login_page(
         builder,
         &LoginPage {
             csrf: &csrf.token,
+            t: language(&req),
             email: "",
             message: None,
             errors: FormErrors::default(),
@@ -213,15 +217,17 @@ async fn login(
     let user = match user {
         Ok(user) => user,
         Err(AppError::Unauthorized) => {
+            let t = language(&req);
             return render(
                 HttpResponse::Unauthorized(),
                 &LoginPage {
                     csrf: &form.csrf_token,
+                    t,
                     email: &form.email,
-                    message: Some("The email or the password is not right."),
+                    message: Some(&t.get("dash-login-wrong")),
                     errors: FormErrors::default(),
                 },
-            )
+            );
         }
         Err(e) => return Err(e.into()),
     };
@@ -265,6 +271,7 @@ async fn logout(
 #[template(path = "setup.html")]
 struct SetupPage<'a> {
     csrf: &'a str,
+    t: Lang,
     action: &'a str,
     form: &'a SetupFields,
     errors: FormErrors,
@@ -287,6 +294,7 @@ async fn setup_page(
         builder,
         &SetupPage {
             csrf: &csrf.token,
+            t: language(&req),
             action: req.path(),
             form: &SetupFields::default(),
             errors: FormErrors::default(),
@@ -333,6 +341,7 @@ async fn setup(
                 HttpResponse::UnprocessableEntity(),
                 &SetupPage {
                     csrf: &csrf_token,
+                    t: language(&req),
                     action: req.path(),
                     form: &fields,
                     errors,

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::{AppError, FieldCollector};
+use crate::i18n::Lang;
 use crate::service::abuse::MatchQuery;
 use crate::service::abuse::{self, Preview};
 use crate::service::access::Subject;
@@ -91,6 +92,7 @@ struct RejectForm {
 struct FindPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: &'a LetterView,
     form: &'a FindForm,
     preview: Option<Preview>,
@@ -168,12 +170,13 @@ async fn page(
         &FindPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             view: &view,
             form,
             preview,
             errors,
             problem,
-            message: form.rejected.map(|n| format!("Rejected {n} signature(s).")),
+            message: (form.rejected).map(|n| dash.t.with1("dash-find-rejected", "count", n)),
             reason,
         },
     )

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::db::models::ApiToken;
 use crate::error::AppError;
 use crate::http::state::After;
+use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::accounts;
 use crate::web::csrf;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct AccountPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     tokens: Vec<ApiToken>,
     invitations: Vec<(accounts::PendingInvitation, crate::db::models::Coalition)>,
     /// Now, to tell expired tokens.
@@ -66,6 +68,7 @@ async fn account(
         &AccountPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             tokens,
             invitations,
             now: chrono::Utc::now().naive_utc(),
@@ -103,16 +106,13 @@ async fn change_password(dash: Dashboard, form: web::Form<PasswordForm>) -> Page
         Some(dash.session.token.clone()),
     )
     .await;
-    let (message, error) = crate::web::form::outcome(
-        result,
-        "Your password is changed; your other sessions have ended and your API tokens are \
-         revoked.",
-    );
+    let done = dash.t.get("dash-account-password-changed");
+    let (message, error) = crate::web::form::outcome(result, done);
     let status = match &error {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
-    account(&dash, status, None, message, error).await
+    account(&dash, status, None, message.as_deref(), error).await
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ use super::*;
 pub(super) struct AuditPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     heading: String,
     back: String,
     page: Page<AuditRow>,
@@ -30,6 +31,7 @@ pub(super) async fn audit_page(
         &AuditPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             heading,
             back,
             page,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::campaigns::{self, CampaignView, Overview};
@@ -141,6 +142,7 @@ const POSTED_KINDS: &[&str] = &["response", "milestone", "note"];
 struct ListPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     campaigns: Page<CampaignView>,
     /// The coalitions where the user may start a campaign: (slug, name).
     coalitions: Vec<(String, String)>,
@@ -202,6 +204,7 @@ async fn list_response(dash: &Dashboard, form: CampaignForm, errors: FormErrors)
         &ListPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             campaigns,
             coalitions,
             form,
@@ -237,6 +240,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
 struct CampaignPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     o: &'a Overview,
     events: Vec<campaigns::EventView>,
     reached: bool,
@@ -257,16 +261,17 @@ struct Flash {
 }
 
 impl Flash {
-    fn message(&self) -> Option<&'static str> {
-        if self.posted.is_some() {
-            Some("Posted on the timeline.")
+    fn message(&self, t: Lang) -> Option<String> {
+        let id = if self.posted.is_some() {
+            "dash-campaign-posted"
         } else if self.saved.is_some() {
-            Some("Saved.")
+            "dash-saved"
         } else if self.removed.is_some() {
-            Some("Removed from the timeline.")
+            "dash-campaign-removed"
         } else {
-            None
-        }
+            return None;
+        };
+        Some(t.get(id))
     }
 }
 
@@ -300,6 +305,7 @@ async fn campaign_response(
         &CampaignPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             events: page.events,
             reached: page.reached,
             can_manage,
@@ -330,7 +336,7 @@ async fn campaign_page(
         FormErrors::default(),
         event,
         FormErrors::default(),
-        flash.message(),
+        flash.message(dash.t).as_deref(),
     )
     .await
 }

@@ -11,6 +11,7 @@ pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     coalition: Coalition,
     members: Vec<Member>,
     invitations: Vec<accounts::PendingInvitation>,
@@ -39,6 +40,7 @@ pub(super) async fn members_page(
         &MembersPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
             coalition,
             members,
@@ -90,12 +92,10 @@ pub(super) async fn set_member(
         _ => Err(AppError::field("email", "is required")),
     };
     let (message, error) = form::outcome_with(result, |change| match change {
-        accounts::MemberChange::Member(_) => "Saved.".to_string(),
-        accounts::MemberChange::Invited(i) => format!(
-            "Invitation pending for {}: the role begins when their account accepts it on its \
-             account page.",
-            i.email
-        ),
+        accounts::MemberChange::Member(_) => dash.t.get("dash-saved"),
+        accounts::MemberChange::Invited(i) => {
+            dash.t.with1("dash-coordinators-invited", "email", &i.email)
+        }
     });
     members_page(&dash, slug, message.as_deref(), error).await
 }

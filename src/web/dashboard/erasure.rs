@@ -8,6 +8,7 @@ use askama::Template;
 
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::erasure;
 use crate::service::erasure::EraseFields;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct ErasePage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: &'a SignatureView,
     letter: &'a LetterView,
     errors: FormErrors,
@@ -59,6 +61,7 @@ async fn erase_response(
         &ErasePage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             view: &view,
             letter: &letter,
             errors,

@@ -1,6 +1,7 @@
 //! What a dashboard handler receives: [`Dashboard`], the signed-in coordinator's request with the
 //! state to act on, mirroring the API's `Authenticated`. Its methods are the steps every page and
 //! form post takes: the page's CSRF token, a checked form post, the caller's writes and reads.
+//! It also carries the language of the page's messages ([`language`]: English for now).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +16,7 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::state::{After, Keys};
 use crate::http::{Acting, AppState};
+use crate::i18n::Lang;
 use crate::service::access::Actor;
 use crate::service::access::{Subject, UserActor};
 use crate::web::csrf::{self, Csrf};
@@ -22,12 +24,22 @@ use crate::web::form::{self, Posted};
 use crate::web::session::SignedIn;
 use crate::web::{page_csrf, ButtonForm};
 
-/// A signed-in coordinator's request: the request itself (for CSRF), the session, and the
+/// The language of the coordinators' pages (the dashboard, one's account, signing in, the
+/// first-run setup): English for now (docs/LANGUAGES.md). Their messages are in
+/// `locales/en/dashboard.ftl`; translating them is adding that file in each language and
+/// choosing the language here, from the request, as the signer's pages do.
+pub fn language(_req: &HttpRequest) -> Lang {
+    Lang::default()
+}
+
+/// A signed-in coordinator's request: the request itself (for CSRF), the session, the language
+/// of the page's messages (`dash.t.get(..)`, and `t` in every dashboard template), and the
 /// coordinator acting on the state ([`Acting`], so `dash.write(..)`, `dash.read(..)`). Without a
 /// live session the browser is sent to sign in, as with [`SignedIn`].
 pub struct Dashboard {
     pub req: HttpRequest,
     pub session: SignedIn,
+    pub t: Lang,
     caller: Acting,
 }
 
@@ -52,6 +64,7 @@ impl FromRequest for Dashboard {
                 .ok_or_else(|| actix_web::error::ErrorInternalServerError("app state missing"))?;
             let caller = Acting::new(session.actor.clone(), state);
             Ok(Dashboard {
+                t: language(&req),
                 req,
                 session,
                 caller,

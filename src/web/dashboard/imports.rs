@@ -18,6 +18,7 @@ use crate::domain::import::Candidate;
 use crate::domain::{LetterState, Permission};
 use crate::error::{AppError, FieldErrors};
 use crate::http::commands::run_import;
+use crate::i18n::{Arg, Lang};
 use crate::service::access::UserActor;
 use crate::service::dashboard;
 use crate::service::imports::{
@@ -59,26 +60,28 @@ struct Row {
 }
 
 impl Row {
-    fn of(line: &LineReport, chosen: &BTreeMap<usize, String>, has_letter: bool) -> Row {
-        let organisation = match line.organisation {
-            Some(OrganisationOutcome::New) => "new to the directory",
-            Some(OrganisationOutcome::Existing) => "in the directory",
-            None => "",
-        };
-        let signature = match line.signature {
-            Some(SignatureOutcome::New) => "; signs the letter",
-            Some(SignatureOutcome::AlreadySigned) => "; signed already",
-            Some(SignatureOutcome::Awaiting) => "; its signature awaits confirmation or moderation",
-            None => "",
-        };
+    fn of(t: Lang, line: &LineReport, chosen: &BTreeMap<usize, String>, has_letter: bool) -> Row {
+        let message = |id: Option<&str>| id.map(|id| t.get(id)).unwrap_or_default();
+        let organisation = message(match line.organisation {
+            Some(OrganisationOutcome::New) => Some("dash-import-outcome-new"),
+            Some(OrganisationOutcome::Existing) => Some("dash-import-outcome-existing"),
+            None => None,
+        });
+        let signature = message(match line.signature {
+            Some(SignatureOutcome::New) => Some("dash-import-outcome-signs"),
+            Some(SignatureOutcome::AlreadySigned) => Some("dash-import-outcome-signed"),
+            Some(SignatureOutcome::Awaiting) => Some("dash-import-outcome-awaiting"),
+            None => None,
+        });
         let outcome = match line.status {
             LineStatus::Ready => {
-                format!("{organisation}{}", if has_letter { signature } else { "" })
+                format!("{organisation}{}", if has_letter { &signature } else { "" })
             }
-            LineStatus::Review => "not imported until reviewed".to_string(),
-            LineStatus::Duplicate => format!(
-                "repeats line {}: skipped",
-                line.duplicate_of.unwrap_or_default()
+            LineStatus::Review => t.get("dash-import-outcome-review"),
+            LineStatus::Duplicate => t.with1(
+                "dash-import-outcome-duplicate",
+                "line",
+                line.duplicate_of.unwrap_or_default(),
             ),
         };
         Row {
@@ -109,6 +112,7 @@ impl Row {
 struct ImportPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     letters: Vec<LetterOption>,
     format: String,
     content: String,
@@ -203,7 +207,7 @@ async fn respond(
         .map(|r| {
             r.lines
                 .iter()
-                .map(|l| Row::of(l, &chosen, r.letter.is_some()))
+                .map(|l| Row::of(dash.t, l, &chosen, r.letter.is_some()))
                 .collect()
         })
         .unwrap_or_default();
@@ -218,6 +222,7 @@ async fn respond(
         &ImportPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             letters,
             format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
             content: form.map(|f| f.content.clone()).unwrap_or_default(),
@@ -250,25 +255,30 @@ struct PageQuery {
 }
 
 impl PageQuery {
-    fn message(&self) -> Option<String> {
+    fn message(&self, t: Lang) -> Option<String> {
         self.saved?;
-        let n = |v: Option<usize>| v.unwrap_or_default();
-        let mut text = format!(
-            "Imported: {} new organisations in the directory, {} there already.",
-            n(self.organisations_new),
-            n(self.organisations_existing)
+        let n = |v: Option<usize>| Arg::from(v.unwrap_or_default());
+        let mut text = t.with(
+            "dash-import-done",
+            &[
+                ("new", n(self.organisations_new)),
+                ("existing", n(self.organisations_existing)),
+            ],
         );
         if let Some(letter) = self
             .letter
             .as_deref()
             .and_then(|l| crate::domain::Slug::parse(l).ok())
         {
-            text.push_str(&format!(
-                " On {}: {} new signatures, {} signed already, {} awaiting confirmation or moderation.",
-                letter.as_str(),
-                n(self.signatures_new),
-                n(self.already_signed),
-                n(self.awaiting)
+            text.push(' ');
+            text.push_str(&t.with(
+                "dash-import-done-letter",
+                &[
+                    ("letter", letter.as_str().into()),
+                    ("new", n(self.signatures_new)),
+                    ("already", n(self.already_signed)),
+                    ("awaiting", n(self.awaiting)),
+                ],
             ));
         }
         let review: Vec<String> = self
@@ -280,14 +290,19 @@ impl PageQuery {
             .map(|l| l.to_string())
             .collect();
         if !review.is_empty() {
-            text.push_str(&format!(
-                " Not imported, for review: line{} {}.",
-                if review.len() == 1 { "" } else { "s" },
-                review.join(", ")
+            text.push(' ');
+            text.push_str(&t.with(
+                "dash-import-done-review",
+                &[
+                    ("count", review.len().into()),
+                    ("lines", review.join(", ").into()),
+                ],
             ));
         }
-        if n(self.duplicate) > 0 {
-            text.push_str(&format!(" {} repeated lines skipped.", n(self.duplicate)));
+        let duplicate = self.duplicate.unwrap_or_default();
+        if duplicate > 0 {
+            text.push(' ');
+            text.push_str(&t.with1("dash-import-done-repeated", "count", duplicate));
         }
         Some(text)
     }
@@ -301,7 +316,7 @@ async fn page(dash: Dashboard, query: web::Query<PageQuery>) -> PageReply {
         letter: query.letter.clone().unwrap_or_default(),
         rest: BTreeMap::new(),
     };
-    let (errors, message) = (FormErrors::default(), query.message());
+    let (errors, message) = (FormErrors::default(), query.message(dash.t));
     respond(&dash, StatusCode::OK, Some(&form), errors, None, message).await
 }
 

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::Permission;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::{Arg, Lang};
 use crate::service::access::UserActor;
 use crate::service::invitations::{self, Counts, InvitationFields, InvitationRow, RemindOutcome};
 use crate::service::letters::LetterView;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct DashboardPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     letter: &'a LetterView,
     rows: Vec<InvitationRow>,
     counts: Counts,
@@ -64,19 +66,26 @@ struct PageParam {
 
 impl PageParam {
     /// The notice for the outcome in the address, if any.
-    fn message(&self) -> Option<String> {
+    fn message(&self, t: Lang) -> Option<String> {
         if let (Some(i), Some(r), Some(a)) = (self.invited, self.resent, self.already) {
-            return Some(format!(
-                "Invited {i}, invited again {r}, already signed {a}."
-            ));
+            let counts: [(&'static str, Arg); 3] = [
+                ("invited", i.into()),
+                ("resent", r.into()),
+                ("already", a.into()),
+            ];
+            return Some(t.with("dash-invitations-done", &counts));
         }
-        if let (Some(r), Some(s), Some(t), Some(c)) =
+        if let (Some(r), Some(s), Some(soon), Some(c)) =
             (self.reminded, self.signed, self.too_soon, self.at_cap)
         {
-            return Some(format!(
-                "Reminders sent: {r}. Not reminded: {s} signed, {t} reminded in the last 24 hours, {c} reminded {} times already.",
-                invitations::MAX_REMINDERS
-            ));
+            let counts: [(&'static str, Arg); 5] = [
+                ("reminded", r.into()),
+                ("signed", s.into()),
+                ("too_soon", soon.into()),
+                ("at_cap", c.into()),
+                ("max", invitations::MAX_REMINDERS.into()),
+            ];
+            return Some(t.with("dash-invitations-reminded", &counts));
         }
         None
     }
@@ -120,7 +129,7 @@ fn parse_lines(text: &str) -> (Vec<InvitationFields>, Vec<usize>) {
 }
 
 /// Field errors of `invitations[i].field` as "Line n: field …" messages.
-fn line_errors(fields: &FieldErrors, numbers: &[usize]) -> Vec<String> {
+fn line_errors(t: Lang, fields: &FieldErrors, numbers: &[usize]) -> Vec<String> {
     let mut out = Vec::new();
     for (key, messages) in fields {
         let text = messages.join("; ");
@@ -131,18 +140,24 @@ fn line_errors(fields: &FieldErrors, numbers: &[usize]) -> Vec<String> {
         match located {
             Some((i, field)) => {
                 let line = numbers.get(i).copied().unwrap_or(i + 1);
-                let field = if field == "organisation" {
-                    "organisation"
+                let field = t.get(if field == "organisation" {
+                    "dash-invitations-field-organisation"
                 } else {
-                    "email address"
-                };
-                // "invitations[0]" in a message means line numbers[0].
-                let text = numbers.iter().enumerate().fold(text, |t, (j, n)| {
-                    t.replace(&format!("invitations[{j}]"), &format!("line {n}"))
+                    "dash-invitations-field-email"
                 });
-                out.push(format!("Line {line}: the {field} {text}."));
+                // "invitations[0]" in a message means line numbers[0].
+                let text = numbers.iter().enumerate().fold(text, |text, (j, n)| {
+                    let line = t.with1("dash-invitations-line", "line", n);
+                    text.replace(&format!("invitations[{j}]"), &line)
+                });
+                let parts = [
+                    ("line", line.into()),
+                    ("field", field.into()),
+                    ("text", text.into()),
+                ];
+                out.push(t.with("dash-invitations-line-error", &parts));
             }
-            None => out.push(format!("The list {text}.")),
+            None => out.push(t.with1("dash-invitations-list-error", "text", text)),
         }
     }
     out
@@ -171,6 +186,7 @@ async fn dashboard(
         &DashboardPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_invite: dash.actor.can(&letter.coalition.id, Permission::Invite),
             letter: &letter,
             rows: found.items,
@@ -189,7 +205,7 @@ async fn dashboard_page(
     slug: web::Path<String>,
     query: web::Query<PageParam>,
 ) -> PageReply {
-    let (page, message) = (query.page.unwrap_or(1), query.message());
+    let (page, message) = (query.page.unwrap_or(1), query.message(dash.t));
     let slug = slug.into_inner();
     dashboard(&dash, slug, page, StatusCode::OK, "", Vec::new(), message).await
 }
@@ -223,7 +239,7 @@ async fn dashboard_invite(
             )))
         }
         Err(AppError::Validation(fields)) => {
-            let errors = line_errors(&fields, &numbers);
+            let errors = line_errors(dash.t, &fields, &numbers);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             dashboard(&dash, slug, 1, status, &form.lines, errors, None).await
         }
@@ -269,7 +285,7 @@ mod tests {
             "invitations[1].organisation".into(),
             vec!["is named already in invitations[0]".into()],
         );
-        let errors = line_errors(&fields, &numbers);
+        let errors = line_errors(Lang::default(), &fields, &numbers);
         assert_eq!(
             errors,
             vec!["Line 3: the organisation is named already in line 1."]

@@ -82,6 +82,7 @@ pub(super) const VISIBILITIES: &[&str] = &["public", "unlisted"];
 pub(super) struct LetterFormPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     heading: &'a str,
     action: String,
     /// For a new letter: its coalition.
@@ -96,10 +97,7 @@ pub(super) struct LetterFormPage<'a> {
 impl LetterFormPage<'_> {
     /// The choices of the text's licence: (SPDX identifier, label), none first.
     fn text_licences(&self) -> Vec<(String, String)> {
-        let none = (
-            String::new(),
-            "None: all rights reserved by the coalition".to_string(),
-        );
+        let none = (String::new(), self.t.get("dash-letter-form-no-licence"));
         let known = crate::domain::licence::text_licence_ids()
             .filter_map(crate::domain::licence::Licence::known)
             .map(|l| (l.id.clone(), format!("{} ({})", l.title, l.id)));
@@ -121,7 +119,9 @@ pub(super) async fn new_letter(dash: Dashboard, query: web::Query<NewQuery>) -> 
         })
         .await?;
     let form = LetterForm {
-        heading: format!("New letter of {}", coalition.name),
+        heading: dash
+            .t
+            .with1("dash-letter-form-new-of", "coalition", &coalition.name),
         action: "/dashboard/letters".into(),
         coalition: Some(coalition.slug),
         frozen: false,
@@ -154,7 +154,7 @@ pub(super) async fn create_letter(dash: Dashboard, pairs: Pairs) -> PageReply {
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     let form = LetterForm {
-        heading: "New letter".into(),
+        heading: dash.t.get("dash-letter-form-new"),
         action: "/dashboard/letters".into(),
         coalition: Some(coalition),
         frozen: false,
@@ -211,6 +211,7 @@ impl LetterForm {
             &LetterFormPage {
                 me: dash.me(),
                 csrf: &csrf.token,
+                t: dash.t,
                 heading: &self.heading,
                 action: self.action,
                 coalition: self.coalition,
@@ -237,6 +238,7 @@ impl LetterForm {
 pub(super) struct LetterPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: LetterView,
     counts: Counts,
     /// Published signatories by country, largest first.
@@ -251,6 +253,17 @@ pub(super) struct LetterPage<'a> {
     delivery: Option<crate::db::models::Delivery>,
     /// Signing surging from one email domain or network (`service::abuse::surges`).
     surges: Vec<crate::service::abuse::Surge>,
+}
+
+impl LetterPage<'_> {
+    /// How `delivery` went, for the message that says it: `email` or `hand`.
+    fn delivered_how(&self, delivery: &crate::db::models::Delivery) -> &'static str {
+        if delivery.recipient_email.is_some() {
+            "email"
+        } else {
+            "hand"
+        }
+    }
 }
 
 pub(super) async fn load_letter(
@@ -275,10 +288,8 @@ pub(super) struct LetterFlash {
 }
 
 impl LetterFlash {
-    fn message(&self) -> Option<&'static str> {
-        self.delivered
-            .as_ref()
-            .map(|_| "Delivered: the list is frozen, and the delivery is on the timeline.")
+    fn message(&self, t: Lang) -> Option<String> {
+        (self.delivered.as_ref()).map(|_| t.get("dash-letter-delivered-notice"))
     }
 }
 
@@ -310,12 +321,14 @@ pub(super) async fn letter(
             ))
         })
         .await?;
+    let message = flash.message(dash.t);
     let (csrf, builder) = dash.page(StatusCode::OK);
     render(
         builder,
         &LetterPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_manage: dash
                 .actor
                 .can(&view.coalition.id, Permission::ManageLetters),
@@ -324,7 +337,7 @@ pub(super) async fn letter(
             view,
             counts,
             by_country,
-            message: flash.message(),
+            message: message.as_deref(),
             campaign,
             delivery,
             surges,
@@ -333,9 +346,9 @@ pub(super) async fn letter(
 }
 
 /// The form to edit a letter, for `view` with `values` in it.
-fn edit_form(view: &LetterView, values: LetterFormValues) -> LetterForm {
+fn edit_form(t: Lang, view: &LetterView, values: LetterFormValues) -> LetterForm {
     LetterForm {
-        heading: format!("Edit: {}", view.letter.title),
+        heading: t.with1("dash-letter-form-edit", "title", &view.letter.title),
         action: format!("/dashboard/letters/{}/edit", view.letter.slug),
         coalition: None,
         frozen: !view.state().text_is_editable(),
@@ -351,7 +364,7 @@ pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> Pag
         .read(move |conn, _| crate::service::campaigns::slug_of(conn, campaign_id.as_deref()))
         .await?
         .unwrap_or_default();
-    edit_form(&view, values).show(&dash, None, None)
+    edit_form(dash.t, &view, values).show(&dash, None, None)
 }
 
 pub(super) async fn update_letter(
@@ -364,7 +377,7 @@ pub(super) async fn update_letter(
     let mut values = LetterFormValues::from_pairs(&pairs);
     values.slug = view.letter.slug.clone();
     values.state = view.letter.state.clone();
-    let mut form = edit_form(&view, values);
+    let mut form = edit_form(dash.t, &view, values);
     if form.frozen {
         form.values.title = view.letter.title.clone();
         form.values.body = view.letter.body.clone();

@@ -42,6 +42,7 @@ use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
+use crate::i18n::{Arg, Lang};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
@@ -115,6 +116,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct HomePage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     coalitions: Vec<CoalitionLetters>,
 }
 
@@ -126,6 +128,7 @@ async fn home(dash: Dashboard) -> PageReply {
         &HomePage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             coalitions,
         },
     )

@@ -29,6 +29,7 @@ pub(super) const STATES: &[&str] = &[
 pub(super) struct SignaturesPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: &'a LetterView,
     filter: &'a SignatureQuery,
     page: Page<SignatureView>,
@@ -73,6 +74,7 @@ pub(super) async fn signatures_page(
         &SignaturesPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
             view: &view,
             filter: &query,
@@ -128,13 +130,14 @@ pub(super) async fn moderate(dash: Dashboard, slug: web::Path<String>, pairs: Pa
         state: "confirmed".into(),
         ..SignatureQuery::default()
     };
-    let verb = if posted.action.as_deref() == Some("approve") {
-        "Approved"
+    let id = if posted.action.as_deref() == Some("approve") {
+        "dash-signatures-approved"
     } else {
-        "Rejected"
+        "dash-signatures-rejected"
     };
     let (message, error) = form::outcome_with(result, |done| {
-        format!("{verb} {} of {n} selected.", done.len())
+        let counts = [("done", Arg::from(done.len())), ("selected", Arg::from(n))];
+        dash.t.with(id, &counts)
     });
     signatures_page(&dash, slug, queue, message, error).await
 }

@@ -16,6 +16,7 @@ pub(super) struct OutboxQuery {
 pub(super) struct OutboxPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     state: String,
     page: Page<OutboxMail>,
     message: Option<&'a str>,
@@ -37,6 +38,7 @@ pub(super) async fn outbox_page(dash: Dashboard, query: web::Query<OutboxQuery>)
         &OutboxPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             state: query.state,
             page: list,
             message: None,

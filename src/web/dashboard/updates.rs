@@ -11,6 +11,7 @@ use crate::db::models::LetterUpdate;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::LetterView;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct DashboardPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     letter: &'a LetterView,
     /// (update, its body rendered), newest first.
     items: Vec<(LetterUpdate, std::sync::Arc<str>)>,
@@ -85,6 +87,7 @@ async fn dashboard(
         &DashboardPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             letter: &letter,
             items,
             can_send,
@@ -102,9 +105,7 @@ async fn dashboard_page(
     slug: web::Path<String>,
     query: web::Query<SentParam>,
 ) -> PageReply {
-    let message = query
-        .sent
-        .map(|n| format!("The update is on its way to {n} signer(s)."));
+    let message = (query.sent).map(|n| dash.t.with1("dash-updates-on-its-way", "count", n));
     let (form, errors) = (UpdateRequest::default(), FormErrors::default());
     let slug = slug.into_inner();
     dashboard(&dash, slug, StatusCode::OK, &form, errors, None, message).await

@@ -7,6 +7,7 @@ use askama::Template;
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
@@ -39,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct VersionsPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: LetterView,
     versions: Vec<LetterVersion>,
     translations: Vec<Translation>,
@@ -74,6 +76,7 @@ async fn show(
         &VersionsPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
             can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
             can_delete: manage && letter_state == LetterState::Draft,
@@ -105,8 +108,9 @@ async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Page
             |(view, _)| After::letter(&view.letter.slug),
         )
         .await;
-    let (message, error) = form::outcome(result, "The new version is published.");
-    show(&dash, slug, message, error).await
+    let done = dash.t.get("dash-versions-published");
+    let (message, error) = form::outcome(result, done);
+    show(&dash, slug, message.as_deref(), error).await
 }
 
 /// Save a translation of a draft or open letter, then show the page again.
@@ -124,8 +128,9 @@ async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Pa
             |_| After::every_letter(),
         )
         .await;
-    let (message, error) = form::outcome(result, "The translation is saved.");
-    show(&dash, slug, message, error).await
+    let done = dash.t.get("dash-versions-saved");
+    let (message, error) = form::outcome(result, done);
+    show(&dash, slug, message.as_deref(), error).await
 }
 
 async fn delete(

@@ -8,6 +8,7 @@ use super::*;
 pub(super) struct CountryPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     /// The territories added so far (countries outside ISO 3166-1).
     territories: Vec<Country>,
 }
@@ -28,6 +29,7 @@ pub(super) async fn country_page(dash: Dashboard) -> PageReply {
         &CountryPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             territories,
         },
     )

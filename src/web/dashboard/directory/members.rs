@@ -22,6 +22,7 @@ pub(super) struct MemberRow {
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     coalition: Coalition,
     page: Page<MemberRow>,
     can_link: bool,
@@ -51,6 +52,7 @@ pub(super) async fn members_page(
         &MembersPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             can_link: dash.actor.can(&coalition.id, Permission::ManageDirectory),
             coalition,
             page: list.map(|member| MemberRow {
@@ -75,7 +77,7 @@ pub(super) async fn members(
         PageRequest::clamped(query.page),
         StatusCode::OK,
         String::new(),
-        notice(&query.done),
+        notice(dash.t, &query.done).as_deref(),
         FormErrors::default(),
     )
     .await

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use crate::db::models::{Coalition, Country, Organisation};
 use crate::domain::{OrgName, Permission, Verification};
 use crate::error::{AppError, FieldCollector, FieldErrors};
+use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::organisations::LinkFields;
 use crate::service::organisations::{self, MemberView, OrganisationFilter, OrganisationView};
@@ -73,24 +74,22 @@ struct Notice {
 }
 
 impl Notice {
-    fn message(&self) -> Option<&'static str> {
-        notice(&self.done)
+    fn message(&self, t: Lang) -> Option<String> {
+        notice(t, &self.done)
     }
 }
 
 /// The message for `?done=`: one of a fixed set, so no text from the address is shown.
-fn notice(done: &str) -> Option<&'static str> {
-    match done {
-        "created" => Some("The organisation is in the directory."),
-        "saved" => Some("Saved."),
-        "merged" => Some(
-            "Merged: the duplicate's signatures and coalition links are now this organisation's, \
-             and the duplicate is gone.",
-        ),
-        "linked" => Some("Linked."),
-        "unlinked" => Some("Unlinked: the organisation stays in the directory."),
-        _ => None,
-    }
+fn notice(t: Lang, done: &str) -> Option<String> {
+    let id = match done {
+        "created" => "dash-directory-created",
+        "saved" => "dash-saved",
+        "merged" => "dash-directory-merged",
+        "linked" => "dash-directory-linked",
+        "unlinked" => "dash-directory-unlinked",
+        _ => return None,
+    };
+    Some(t.get(id))
 }
 
 /// A posted form in the API's request type `T`: a missing or wrong CSRF token is a 403 page at
@@ -196,6 +195,7 @@ struct MyCoalition {
 struct ListPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     q: &'a str,
     country: &'a str,
     countries: &'a [Country],
@@ -253,13 +253,14 @@ async fn list(dash: Dashboard, query: web::Query<ListQuery>) -> PageReply {
         &ListPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             q: &query.q,
             country: &query.country,
             countries: &all,
             page: list.map(Row::of),
             can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
             coalitions,
-            message: notice(&query.done),
+            message: notice(dash.t, &query.done).as_deref(),
             errors,
         },
     )
@@ -308,6 +309,7 @@ impl OrganisationFormValues {
 struct NewPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     form: OrganisationFormValues,
     errors: FormErrors,
 }
@@ -324,6 +326,7 @@ fn new_page(
         &NewPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             form,
             errors,
         },
@@ -368,6 +371,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
 struct OrganisationPage<'a> {
     me: &'a UserActor,
     csrf: &'a str,
+    t: Lang,
     view: OrganisationView,
     path: String,
     can_edit: bool,
@@ -399,6 +403,7 @@ fn organisation_page(
         &OrganisationPage {
             me: dash.me(),
             csrf: &csrf.token,
+            t: dash.t,
             path: organisation_path(&view.organisation),
             can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
             form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
@@ -418,7 +423,7 @@ async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice
         view,
         None,
         String::new(),
-        notice.message(),
+        notice.message(dash.t).as_deref(),
         FormErrors::default(),
     )
 }
