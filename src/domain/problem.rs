@@ -44,7 +44,11 @@ impl Problem {
             Problem::Required => ("problem-required", vec![]),
             Problem::Blank => ("problem-blank", vec![]),
             Problem::Empty => ("problem-empty", vec![]),
-            Problem::TooLong { max } => ("problem-too-long", vec![("max", Arg::from(*max))]),
+            // As text: the API's English says "2048", as it always did.
+            Problem::TooLong { max } => (
+                "problem-too-long",
+                vec![("max", Arg::from(max.to_string()))],
+            ),
             Problem::NotOneLine => ("problem-not-one-line", vec![]),
             Problem::Invisible { code_point } => (
                 "problem-invisible",

@@ -8,6 +8,7 @@
 //! dashboard stays English for now.
 
 mod countries;
+mod numbers;
 pub use countries::{CountryNames, NamedCountry};
 
 use std::borrow::Cow;
@@ -22,7 +23,12 @@ fluent_templates::static_loader! {
         fallback_language: "en",
         // No Unicode isolation marks around placeables: the pages and mails are plain text
         // in one direction, and the marks would show up in copied text and in search.
-        customise: |bundle| bundle.set_use_isolating(false),
+        // Numbers as the bundle's language writes them (`numbers`).
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            let language = bundle.locales.first().map(|l| l.language.as_str().to_string());
+            bundle.set_formatter(language.and_then(|l| numbers::formatter(&l)));
+        },
     };
 }
 
@@ -114,9 +120,10 @@ impl Lang {
         self.with(
             "date",
             &[
-                ("day", Arg::Number(i64::from(date.day()))),
+                // Text, not numbers: a year is not a count to group (2026, not 2,026).
+                ("day", Arg::Text(date.day().to_string())),
                 ("month", Arg::Text(month)),
-                ("year", Arg::Number(i64::from(date.year()))),
+                ("year", Arg::Text(date.year().to_string())),
             ],
         )
     }
