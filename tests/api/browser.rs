@@ -1307,3 +1307,67 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
         ["Stop commercial spyware", "closed", "0", "0", "4", "3"]
     );
 }
+
+/// A newsroom's page on another origin: a one-page HTTP server on its own port that answers every
+/// request with `html`, with no Content-Security-Policy of ours. Returns its address.
+async fn newsroom_page(html: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{html}",
+                html.len()
+            );
+            let _ = socket.write_all(response.as_bytes()).await;
+        }
+    });
+    address
+}
+
+db_test!(
+    async fn a_newsroom_page_on_another_origin_reads_and_revalidates_the_list_with_fetch(app) {
+        let Some(browser) = Browser::start().await else {
+            return;
+        };
+        let letter = app.open_letter("l", "auto").await;
+        app.publish(&letter, &[("Amis de la Terre", "FR"), ("Digitalcourage", "DE")]).await;
+        let page = newsroom_page("<!DOCTYPE html><html lang=\"en\"><title>Newsroom</title><p>Chart</p></html>").await;
+        browser.goto(&page).await;
+        let list = app.url(&format!("/api/v1/letters/{letter}/signatories"));
+        // As a newsroom's script would: read, keep the ETag, revalidate with If-None-Match
+        // (a header that needs a CORS preflight), and read the CSV and the API's description.
+        let script = format!(
+            r#"const done = arguments[arguments.length - 1];
+            (async () => {{
+              const first = await fetch("{list}", {{cache: "no-store", headers: {{"Accept": "application/json"}}}});
+              const body = await first.json();
+              const etag = first.headers.get("ETag");
+              const again = await fetch("{list}", {{cache: "no-store", headers: {{"If-None-Match": etag}}}});
+              const csv = await fetch("{list}.csv", {{cache: "no-store"}});
+              const spec = await fetch("{spec}", {{cache: "no-store"}});
+              return {{status: first.status, total: body.total, etag, revalidated: again.status,
+                       link: first.headers.get("Link"), csv: (await csv.text()).split("\n")[0],
+                       spec: (await spec.json()).openapi}};
+            }})().then(done, e => done({{error: String(e)}}));"#,
+            spec = app.url("/api/v1/openapi.json"),
+        );
+        let answer = browser
+            .client
+            .execute_async(&script, Vec::new())
+            .await
+            .expect("the fetches ran");
+        assert_eq!(answer.get("error"), None, "{answer}");
+        assert_eq!(answer["status"], 200, "{answer}");
+        assert_eq!(answer["total"], 2, "{answer}");
+        assert!(answer["etag"].as_str().is_some_and(|t| !t.is_empty()), "the ETag is readable: {answer}");
+        assert_eq!(answer["revalidated"], 304, "{answer}");
+        assert!(answer["link"].as_str().unwrap_or_default().contains("rel=\"cite-as\""), "{answer}");
+        assert!(answer["csv"].as_str().unwrap_or_default().starts_with("name,slug,country_code"), "{answer}");
+        assert!(answer["spec"].as_str().unwrap_or_default().starts_with("3."), "{answer}");
+        browser.close().await;
+    }
+);
