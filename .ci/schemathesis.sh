@@ -78,6 +78,9 @@ print(f"frictionless: valid={report['valid']}, rows per resource: {rows}")
 # The three imported organisations, every one checked: an empty list would prove nothing.
 sys.exit(0 if report["valid"] and rows == [3] else 1)
 PY
+# Real clients with their defaults: requests through the Link headers, pandas on the CSV
+# (.ci/clients.py; installed beside frictionless, or $CLIENTS_PYTHON).
+"${CLIENTS_PYTHON:-$(dirname "$(command -v "$fl")")/python}" "$(dirname "$0")/clients.py" "$base" ci-letter
 
 # Operations left out, and why:
 # - revoking a token and changing the password: a generated request may lock the test account

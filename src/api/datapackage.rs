@@ -236,6 +236,14 @@ pub fn columns() -> Vec<TableField> {
          empty otherwise.",
         false,
     );
+    let mut country_alpha3 = field(
+        "country_alpha3",
+        "Country code (alpha-3)",
+        "The same country as country_code, by its ISO 3166-1 alpha-3 code (NAM for Namibia): a \
+         column no CSV reader takes for a missing value, for those that read NA as one.",
+        true,
+    );
+    country_alpha3.constraints.pattern = Some("[A-Z]{3}");
     vec![
         name,
         slug,
@@ -246,6 +254,7 @@ pub fn columns() -> Vec<TableField> {
         signed_at,
         text_hash,
         verified_domain,
+        country_alpha3,
     ]
 }
 

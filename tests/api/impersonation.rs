@@ -337,9 +337,9 @@ db_test!(
         assert_eq!(domain_of("Open Rights Group"), Value::Null);
 
         let csv = app.get(&format!("/api/v1/letters/{letter}/signatories.csv")).await.text().await.unwrap();
-        assert!(csv.lines().next().unwrap().ends_with(",verified_domain"), "{csv}");
+        assert!(csv.lines().next().unwrap().ends_with(",verified_domain,country_alpha3"), "{csv}");
         let row = csv.lines().find(|l| l.starts_with("Tell MAMA,")).unwrap();
-        assert!(row.ends_with(",attacker.example"), "{row}");
+        assert!(row.ends_with(",attacker.example,GBR"), "{row}");
 
         let page = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         assert!(page.contains(">verified: attacker.example</span>"), "{page}");

@@ -164,7 +164,7 @@ db_test!(
         assert_eq!(csv_a, csv_b);
         let mut reader = csv::Reader::from_reader(csv_a.as_bytes());
         let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-        assert_eq!(headers, ["name", "slug", "country_code", "country_name", "website", "verification", "signed_at", "text_hash", "verified_domain"]);
+        assert_eq!(headers, ["name", "slug", "country_code", "country_name", "website", "verification", "signed_at", "text_hash", "verified_domain", "country_alpha3"]);
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 7);
         let csv_names: Vec<String> = rows.iter().map(|r| r[0].trim_start_matches('\'').to_string()).collect();
@@ -173,6 +173,7 @@ db_test!(
         assert!(formula[0].starts_with("'="), "a formula cell is defused: {:?}", &formula[0]);
         let germany = rows.iter().find(|r| &r[2] == "DE").unwrap();
         assert_eq!(&germany[3], "Germany");
+        assert_eq!(&germany[9], "DEU", "the alpha-3 code, last");
 
         let (_, only_us) = status_json(app.get(&format!("/api/v1/letters/{letter}/signatories?all=true&country=US")).await).await;
         assert_eq!(names(&only_us), ["Access Now", "EFF"]);

@@ -417,11 +417,15 @@ async fn json_page(
     parsed: Parsed,
 ) -> Result<crate::http::cache::Rendered, AppError> {
     let (letter_id, query, limit) = (head.letter_id.clone(), parsed.query.clone(), parsed.limit);
-    let rows = state
+    // One row more than the page, to know whether a next page has any: the last page never
+    // links to an empty one.
+    let mut rows = state
         .db
-        .run(move |conn| public_list::page(conn, &letter_id, &query, limit))
+        .run(move |conn| public_list::page(conn, &letter_id, &query, limit + 1))
         .await?;
-    let next_cursor = (rows.len() as i64 == parsed.limit)
+    let more = rows.len() as i64 > parsed.limit;
+    rows.truncate(parsed.limit as usize);
+    let next_cursor = more
         .then(|| {
             rows.last()
                 .map(|r| Cursor::after(r, parsed.query.order).encode())
@@ -469,7 +473,7 @@ async fn json_page(
     tag = "open data",
     params(("slug" = String, Path, description = "The letter's slug"), ListParams),
     responses(
-        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain (described by the letter's datapackage.json)", content_type = "text/csv", body = String,
+        (status = 200, description = "CSV: name, slug, country_code, country_name, website, verification, signed_at, text_hash, verified_domain, country_alpha3 (described by the letter's datapackage.json)", content_type = "text/csv", body = String,
          headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"describedby\" to the data package, rel=\"license\" to the list's licence"))),
         (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
@@ -512,7 +516,7 @@ async fn csv_response(
     let whole = WholeList {
         prefix: format!("{bom}{CSV_HEADER}"),
         suffix: String::new(),
-        format: Format::Csv(head.names.clone()),
+        format: Format::Csv(rows::csv_countries(&state.countries.get(&state.db).await?)),
         content_type: "text/csv; charset=utf-8",
         headers: vec![
             (header::CONTENT_DISPOSITION, disposition),

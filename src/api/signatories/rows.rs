@@ -17,13 +17,25 @@ use crate::service::public_list::{self, Cursor, ListQuery};
 /// Rows read per database round trip while streaming a whole list.
 const STREAM_CHUNK: i64 = 2_000;
 
-pub const CSV_HEADER: &str =
-    "name,slug,country_code,country_name,website,verification,signed_at,text_hash,verified_domain\n";
+pub const CSV_HEADER: &str = "name,slug,country_code,country_name,website,verification,signed_at,\
+                              text_hash,verified_domain,country_alpha3\n";
+
+/// A country's name and ISO alpha-3 code, by its alpha-2 code, for the CSV.
+pub type CsvCountries = BTreeMap<String, (String, String)>;
 
 #[derive(Clone)]
 pub enum Format {
     Json(Arc<BTreeMap<String, String>>),
-    Csv(Arc<BTreeMap<String, String>>),
+    Csv(Arc<CsvCountries>),
+}
+
+/// The countries as the CSV names them.
+pub fn csv_countries(countries: &[crate::db::models::Country]) -> Arc<CsvCountries> {
+    Arc::new(
+        (countries.iter())
+            .map(|c| (c.code.clone(), (c.name.clone(), c.alpha3.clone())))
+            .collect(),
+    )
 }
 
 pub fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
@@ -32,12 +44,13 @@ pub fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes
             rows.into_iter().map(|row| SignatoryJson::new(row, names)),
             first,
         ),
-        Format::Csv(names) => {
+        Format::Csv(countries) => {
             let mut writer = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(Vec::with_capacity(rows.len() * 200));
             for row in rows {
-                let country_name = names.get(&row.country_code).cloned().unwrap_or_default();
+                let (country_name, alpha3) =
+                    (countries.get(&row.country_code).cloned()).unwrap_or_default();
                 let signed_at = utc(row.signed_at).to_rfc3339_opts(SecondsFormat::Micros, true);
                 let verified_domain = crate::domain::verification::verified_domain(
                     &row.verification,
@@ -55,6 +68,9 @@ pub fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes
                         signed_at,
                         row.text_hash,
                         verified_domain.unwrap_or_default(),
+                        // Last, not to move the columns before it: a code no CSV reader takes
+                        // for a missing value (pandas reads Namibia's NA as one; NAM it keeps).
+                        alpha3,
                     ]))
                     .expect("writing to memory");
             }

@@ -42,11 +42,11 @@ pub(super) async fn respond(
             return Ok(not_modified);
         }
     }
-    let names: std::collections::BTreeMap<String, String> =
-        (state.countries.get(&state.db).await?)
-            .iter()
-            .map(|c| (c.code.clone(), c.name.clone()))
-            .collect();
+    let countries = state.countries.get(&state.db).await?;
+    let names: std::collections::BTreeMap<String, String> = (countries.iter())
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    let csv_countries = super::rows::csv_countries(&countries);
     let letter_id = v.letter_id.clone();
     let bom = params.bom == Some(true);
     // Where the columns are described, and the licence (`api::datapackage`).
@@ -65,7 +65,7 @@ pub(super) async fn respond(
             if csv {
                 let mut body = if bom { "\u{feff}" } else { "" }.to_string().into_bytes();
                 body.extend_from_slice(CSV_HEADER.as_bytes());
-                body.extend_from_slice(&encode(found.rows, &Format::Csv(names), true));
+                body.extend_from_slice(&encode(found.rows, &Format::Csv(csv_countries), true));
                 let disposition = format!(
                     "inline; filename=\"{}-signatories-version-{}.csv\"",
                     v.slug, found.version
