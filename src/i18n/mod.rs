@@ -128,6 +128,15 @@ impl Lang {
         )
     }
 
+    /// A moment in UTC as this language writes it: `4 December 2026, 14:30 UTC`.
+    pub fn time_utc(&self, at: chrono::NaiveDateTime) -> String {
+        let args = [
+            ("date", Arg::Text(self.date(at.date()))),
+            ("time", Arg::Text(at.format("%H:%M").to_string())),
+        ];
+        self.with("time-utc", &args)
+    }
+
     /// This language's name in itself (`Français`), for the language switcher.
     pub fn name(&self) -> String {
         self.get("language-name")

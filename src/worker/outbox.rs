@@ -290,13 +290,7 @@ pub fn render(
                 representative_name: &view.signature.representative_name,
                 confirm_url: &format!("{public_url}/signatures/confirm/{}", confirm.as_str()),
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
-                expires_at: &t.with(
-                    "time-utc",
-                    &[
-                        ("date", t.date(expires.date()).into()),
-                        ("time", expires.format("%H:%M").to_string().into()),
-                    ],
-                ),
+                expires_at: &t.time_utc(expires),
                 held: view.signature.contests.is_some(),
                 t,
             };
@@ -394,13 +388,7 @@ pub fn render(
                 letter_title: &view.letter.letter.title,
                 recipient_name: &view.letter.letter.recipient_name,
                 invitation_url: &url,
-                deadline: (view.letter.letter.deadline).map(|d| {
-                    let args = [
-                        ("date", t.date(d.date()).into()),
-                        ("time", d.format("%H:%M").to_string().into()),
-                    ];
-                    t.with("time-utc", &args)
-                }),
+                deadline: (view.letter.letter.deadline).map(|d| t.time_utc(d)),
                 t,
             };
             (content.render()?, Some(url), None)
