@@ -35,19 +35,14 @@ impl FieldMessage {
             None => self.text.clone(),
         }
     }
-
-    /// The messages of one field in `lang`, joined.
-    pub fn all_in(messages: &[FieldMessage], lang: Lang) -> String {
-        let texts: Vec<String> = messages.iter().map(|m| m.in_lang(lang)).collect();
-        texts.join("; ")
-    }
 }
 
-impl std::ops::Deref for FieldMessage {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.text
-    }
+/// The messages of `field` in `lang`, joined ("" when it has none): what a form shows under it.
+pub fn messages_in(errors: &FieldErrors, field: &str, lang: Lang) -> String {
+    let texts: Vec<String> = (errors.get(field).into_iter().flatten())
+        .map(|m| m.in_lang(lang))
+        .collect();
+    texts.join("; ")
 }
 
 impl std::borrow::Borrow<str> for FieldMessage {

@@ -10,7 +10,6 @@ use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::token::Purpose;
 use crate::domain::LetterState;
-use crate::error::FieldMessage;
 use crate::http::AppState;
 use crate::i18n::Lang;
 use crate::service::invitations::{self, InvitationSignFields, InvitationView};
@@ -77,9 +76,7 @@ impl InvitationPage<'_> {
 
     /// The messages for one field, in the page's language.
     fn err(&self, field: &str) -> String {
-        (self.errors.0.get(field))
-            .map(|m| FieldMessage::all_in(m, self.t))
-            .unwrap_or_default()
+        crate::error::messages_in(&self.errors.0, field, self.t)
     }
 }
 

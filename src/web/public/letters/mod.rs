@@ -9,6 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::LangQuery;
 use crate::db::models::Country;
 use crate::domain::ledger::Head;
 use crate::error::{AppError, FieldErrors};
@@ -68,9 +69,6 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
         },
     )
 }
-
-/// Signatories the letter page lists by name; the full list is a link away (CSV, JSON).
-use super::LangQuery;
 
 async fn show(
     req: HttpRequest,

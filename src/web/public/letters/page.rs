@@ -4,7 +4,6 @@
 #[allow(unused_imports)]
 use super::*;
 use crate::domain::licence::Licence;
-use crate::error::FieldMessage;
 
 #[derive(Template)]
 #[template(path = "letter.html")]
@@ -78,10 +77,7 @@ impl ListsSignatories for LetterPage {
 impl LetterPage {
     /// The messages for one field, joined, or "".
     fn err(&self, field: &str) -> String {
-        self.errors
-            .get(field)
-            .map(|m| FieldMessage::all_in(m, self.t))
-            .unwrap_or_default()
+        crate::error::messages_in(&self.errors, field, self.t)
     }
 
     fn has_err(&self, field: &str) -> bool {
