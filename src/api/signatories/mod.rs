@@ -2,7 +2,6 @@
 //! scripts. JSON pages with a cursor, or the whole list streamed as JSON or CSV; every form
 //! cached by the list's version. Only public fields: never a person, an email or an IP.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -71,10 +70,12 @@ pub enum ListedVerification {
 }
 
 impl SignatoryJson {
-    pub(super) fn new(row: PublicSignatory, names: &BTreeMap<String, String>) -> SignatoryJson {
+    pub(super) fn new(row: PublicSignatory, countries: &rows::CountryColumns) -> SignatoryJson {
         SignatoryJson {
             country: CountryRef {
-                name: names.get(&row.country_code).cloned().unwrap_or_default(),
+                name: (countries.get(&row.country_code))
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_default(),
                 code: row.country_code,
             },
             name: row.organisation_name,
@@ -201,7 +202,7 @@ struct ListHead {
     slug: String,
     version: i64,
     total: i64,
-    names: Arc<BTreeMap<String, String>>,
+    countries: Arc<rows::CountryColumns>,
     validators: Validators,
 }
 
@@ -225,7 +226,7 @@ async fn validators(
     })
 }
 
-/// What a `200` needs besides the validators: the counts and the countries' names.
+/// What a `200` needs besides the validators: the counts and how rows name countries.
 /// `total` is how many the filters select: the whole list, one country's (`country`), and of
 /// those the ones published since `since`.
 async fn full_head(
@@ -247,19 +248,13 @@ async fn full_head(
                 .sum()),
         })
         .await?;
-    let names = state
-        .countries
-        .get(&state.db)
-        .await?
-        .iter()
-        .map(|c| (c.code.clone(), c.name.clone()))
-        .collect();
+    let countries = rows::country_columns(&state.countries.get(&state.db).await?);
     Ok(ListHead {
         letter_id: v.letter_id,
         slug: v.slug,
         version: v.version,
         total,
-        names: Arc::new(names),
+        countries,
         validators,
     })
 }
@@ -338,7 +333,7 @@ pub async fn list(
             serde_json::to_string(&state.data_licence).expect("a licence serialises"),
         ),
         suffix: "]}\n".into(),
-        format: Format::Json(head.names.clone()),
+        format: Format::Json(head.countries.clone()),
         content_type: "application/json",
         headers: vec![links(&state, &head, None)],
     };
@@ -438,7 +433,7 @@ async fn json_page(
         licence: state.data_licence.clone(),
         items: rows
             .into_iter()
-            .map(|r| SignatoryJson::new(r, &head.names))
+            .map(|r| SignatoryJson::new(r, &head.countries))
             .collect(),
         next_cursor: next_cursor.clone(),
         ledger_length: None,
@@ -516,7 +511,7 @@ async fn csv_response(
     let whole = WholeList {
         prefix: format!("{bom}{CSV_HEADER}"),
         suffix: String::new(),
-        format: Format::Csv(rows::csv_countries(&state.countries.get(&state.db).await?)),
+        format: Format::Csv(head.countries.clone()),
         content_type: "text/csv; charset=utf-8",
         headers: vec![
             (header::CONTENT_DISPOSITION, disposition),

@@ -20,17 +20,18 @@ const STREAM_CHUNK: i64 = 2_000;
 pub const CSV_HEADER: &str = "name,slug,country_code,country_name,website,verification,signed_at,\
                               text_hash,verified_domain,country_alpha3\n";
 
-/// A country's name and ISO alpha-3 code, by its alpha-2 code, for the CSV.
-pub type CsvCountries = BTreeMap<String, (String, String)>;
+/// A country's name and ISO alpha-3 code, by its alpha-2 code: how list rows name it (JSON the
+/// name, CSV both).
+pub type CountryColumns = BTreeMap<String, (String, String)>;
 
 #[derive(Clone)]
 pub enum Format {
-    Json(Arc<BTreeMap<String, String>>),
-    Csv(Arc<CsvCountries>),
+    Json(Arc<CountryColumns>),
+    Csv(Arc<CountryColumns>),
 }
 
-/// The countries as the CSV names them.
-pub fn csv_countries(countries: &[crate::db::models::Country]) -> Arc<CsvCountries> {
+/// The countries as list rows name them.
+pub fn country_columns(countries: &[crate::db::models::Country]) -> Arc<CountryColumns> {
     Arc::new(
         (countries.iter())
             .map(|c| (c.code.clone(), (c.name.clone(), c.alpha3.clone())))
@@ -40,8 +41,9 @@ pub fn csv_countries(countries: &[crate::db::models::Country]) -> Arc<CsvCountri
 
 pub fn encode(rows: Vec<PublicSignatory>, format: &Format, first: bool) -> Bytes {
     match format {
-        Format::Json(names) => crate::api::streaming::json_items(
-            rows.into_iter().map(|row| SignatoryJson::new(row, names)),
+        Format::Json(countries) => crate::api::streaming::json_items(
+            rows.into_iter()
+                .map(|row| SignatoryJson::new(row, countries)),
             first,
         ),
         Format::Csv(countries) => {

@@ -42,11 +42,6 @@ pub(super) async fn respond(
             return Ok(not_modified);
         }
     }
-    let countries = state.countries.get(&state.db).await?;
-    let names: std::collections::BTreeMap<String, String> = (countries.iter())
-        .map(|c| (c.code.clone(), c.name.clone()))
-        .collect();
-    let csv_countries = super::rows::csv_countries(&countries);
     let letter_id = v.letter_id.clone();
     let bom = params.bom == Some(true);
     // Where the columns are described, and the licence (`api::datapackage`).
@@ -61,11 +56,11 @@ pub(super) async fn respond(
             let found = (state.db)
                 .run(move |conn| snapshot::at_version(conn, &letter_id, version, wanted.as_deref()))
                 .await?;
-            let names = std::sync::Arc::new(names);
+            let countries = super::rows::country_columns(&state.countries.get(&state.db).await?);
             if csv {
                 let mut body = if bom { "\u{feff}" } else { "" }.to_string().into_bytes();
                 body.extend_from_slice(CSV_HEADER.as_bytes());
-                body.extend_from_slice(&encode(found.rows, &Format::Csv(csv_countries), true));
+                body.extend_from_slice(&encode(found.rows, &Format::Csv(countries), true));
                 let disposition = format!(
                     "inline; filename=\"{}-signatories-version-{}.csv\"",
                     v.slug, found.version
@@ -80,7 +75,7 @@ pub(super) async fn respond(
                 version: found.version,
                 total: found.rows.len() as i64,
                 items: (found.rows.into_iter())
-                    .map(|row| SignatoryJson::new(row, &names))
+                    .map(|row| SignatoryJson::new(row, &countries))
                     .collect(),
                 next_cursor: None,
                 ledger_length: Some(found.ledger_length),
