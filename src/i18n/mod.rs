@@ -484,6 +484,8 @@ mod tests {
         assert_eq!(en.date(date), "4 December 2026");
         assert_eq!(fr.date(date), "4 décembre 2026");
         assert_eq!(Lang::parse("de").unwrap().date(date), "4. Dezember 2026");
+        let at = date.and_hms_opt(14, 30, 0).unwrap();
+        assert_eq!(en.time_utc(at), "4 December 2026, 14:30 UTC");
         assert_eq!(
             en.with1("count-organisations", "count", 1),
             "1 organisation"

@@ -71,13 +71,9 @@ mod tests {
             fr.with1("count-organisations", "count", 2500),
             "2\u{202f}500 organisations"
         );
-        let en = Lang::default();
+        // (The singular: `i18n::tests::numbers_choose_the_plural_form_…`.)
         assert_eq!(
-            en.with1("count-organisations", "count", 1),
-            "1 organisation"
-        );
-        assert_eq!(
-            en.with1("count-organisations", "count", 1000),
+            Lang::default().with1("count-organisations", "count", 1000),
             "1,000 organisations"
         );
     }
