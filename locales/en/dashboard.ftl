@@ -431,6 +431,9 @@ dash-import-done-review =
        *[other] lines
     } { $lines }.
 dash-import-done-repeated = { $count } repeated lines skipped.
+dash-import-left-out = Lines left out
+dash-import-left-out-explain = These lines were not imported. They are in the form below, as written: correct them (or choose their country in the preview) and import them again.
+dash-import-col-why = Why
 
 ## A coalition's coordinators (dashboard/members.html)
 

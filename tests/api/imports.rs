@@ -376,18 +376,31 @@ db_test!(
         save.push(("country.2", "CD"));
         save.push(("country.3", ""));
         let r = browser.submit(page_path, "/dashboard/imports", &save).await;
-        assert_eq!(r.status(), 303);
-        let to = location(&r);
-        assert!(to.starts_with("/dashboard/imports?"), "{to}");
-        let (status, done) = browser.page(&to).await;
-        assert_eq!(status, 200);
+        // A line was left out: the page itself answers, so that its text is not lost.
+        assert_eq!(r.status(), 200);
+        let done = r.text().await.unwrap();
         assert!(done.contains("2 new organisations") && done.contains("line 3"), "{done}");
+        let atlantis = "&#60;b&#62;Atlantis&#60;/b&#62; Institute (Atlantis)";
+        let left_out = &done[done.find("id=\"left-out\"").expect("the lines left out are listed")..];
+        assert!(left_out.contains(atlantis) && left_out.contains("not a country"), "{left_out}");
+        let textarea = &done[done.find("<textarea").unwrap()..done.find("</textarea>").unwrap()];
+        assert!(textarea.ends_with(&format!(">{atlantis}\n")), "only the line left out is back in the form: {textarea}");
         let list = app.signatories(&letter).await;
         assert_eq!(list["total"], 2);
         let codes: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["country"]["code"].as_str().unwrap()).collect();
         assert!(codes.contains(&"CD") && codes.contains(&"US"), "{codes:?}");
         let public = app.get(&format!("/letters/{letter}")).await.text().await.unwrap();
         assert!(public.contains("listed by the coalition"));
+        // Corrected and imported on its own, nothing is left out: redirected to the notice.
+        let fixed = [("format", "text"), ("letter", letter.as_str()), ("content", "Atlantis Institute (Greece)\n")];
+        let r = browser.submit(page_path, "/dashboard/imports", &fixed).await;
+        assert_eq!(r.status(), 303);
+        let to = location(&r);
+        assert!(to.starts_with("/dashboard/imports?"), "{to}");
+        let (status, done) = browser.page(&to).await;
+        assert_eq!(status, 200);
+        assert!(done.contains("1 new organisations") && !done.contains("id=\"left-out\""), "{done}");
+        assert_eq!(app.signatories(&letter).await["total"], 3);
         // The notice is made of numbers: an address cannot make the page say anything else.
         let (_, forged) = browser.page("/dashboard/imports?saved=1&review=3,Call%20us&letter=Send%20money%20now").await;
         assert!(forged.contains("for review: line 3.") && !forged.contains("Call us") && !forged.contains("Send money"));

@@ -131,3 +131,120 @@ pub struct ImportReport {
     pub totals: Totals,
     pub lines: Vec<LineReport>,
 }
+
+impl ImportReport {
+    /// The lines left out for review, written again in the import's format so that they can be
+    /// corrected and imported on their own: plain text as the lines were written; CSV under a
+    /// header row of the columns the import reads (a quoted field that spanned lines stays one
+    /// field). Empty when no line was left out.
+    pub fn left_out_content(&self) -> Result<String, AppError> {
+        let left_out = self.lines.iter().filter(|l| l.status == LineStatus::Review);
+        match self.format {
+            Format::Text => Ok(left_out.map(|l| format!("{}\n", l.text)).collect()),
+            Format::Csv => {
+                let mut rows = left_out.peekable();
+                if rows.peek().is_none() {
+                    return Ok(String::new());
+                }
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                writer
+                    .write_record(["name", "country", "website", "email"])
+                    .map_err(|e| AppError::Unexpected(e.into()))?;
+                for l in rows {
+                    let field = |v: &Option<String>| v.clone().unwrap_or_default();
+                    writer
+                        .write_record([
+                            l.name.clone(),
+                            field(&l.country_as_written),
+                            field(&l.website),
+                            field(&l.email),
+                        ])
+                        .map_err(|e| AppError::Unexpected(e.into()))?;
+                }
+                let bytes = writer
+                    .into_inner()
+                    .map_err(|e| AppError::Unexpected(e.into()))?;
+                String::from_utf8(bytes).map_err(|e| AppError::Unexpected(e.into()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: usize, status: LineStatus, text: &str, name: &str, country: &str) -> LineReport {
+        LineReport {
+            line: n,
+            text: text.into(),
+            status,
+            name: name.into(),
+            country_as_written: Some(country.into()),
+            country: None,
+            website: None,
+            email: Some(format!("{n}@example.org")),
+            issues: Vec::new(),
+            duplicate_of: None,
+            organisation: None,
+            organisation_slug: None,
+            signature: None,
+        }
+    }
+
+    fn report(format: Format) -> ImportReport {
+        let lines = vec![
+            line(2, LineStatus::Ready, "Access Now, US", "Access Now", "US"),
+            line(
+                3,
+                LineStatus::Review,
+                "Rights, Watch, Congo",
+                "Rights, Watch",
+                "Congo",
+            ),
+            line(
+                4,
+                LineStatus::Duplicate,
+                "Access Now, US",
+                "Access Now",
+                "US",
+            ),
+            line(
+                5,
+                LineStatus::Review,
+                "Atlantis Institute, Atlantis",
+                "Atlantis Institute",
+                "Atlantis",
+            ),
+        ];
+        ImportReport {
+            saved: true,
+            format,
+            letter: None,
+            totals: Totals::of(&lines),
+            lines,
+        }
+    }
+
+    #[test]
+    fn the_lines_left_out_are_written_again_in_the_import_s_format() {
+        let text = report(Format::Text).left_out_content().unwrap();
+        assert_eq!(text, "Rights, Watch, Congo\nAtlantis Institute, Atlantis\n");
+        // CSV: under the header the import reads, a name with a comma quoted.
+        let csv = report(Format::Csv).left_out_content().unwrap();
+        assert_eq!(
+            csv,
+            "name,country,website,email\n\"Rights, Watch\",Congo,,3@example.org\nAtlantis Institute,Atlantis,,5@example.org\n"
+        );
+        let parsed = import::parse(Format::Csv, &csv, rust_iso3166::ALL).unwrap();
+        let names: Vec<&str> = parsed.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Rights, Watch", "Atlantis Institute"],
+            "it reads back as it was"
+        );
+        let mut none = report(Format::Csv);
+        none.lines.retain(|l| l.status != LineStatus::Review);
+        assert_eq!(none.left_out_content().unwrap(), "");
+    }
+}

@@ -3,7 +3,8 @@
 //! every line (ready, with its organisation new or existing and its signature; up for review,
 //! with why and a country to choose; duplicate) and stores nothing. Its "Import" form posts the
 //! same content again with the countries chosen, and redirects (303) to the page with what was
-//! saved and which lines were left out. Both forms carry the CSRF token; both call the same
+//! saved; when lines were left out for review it answers the page itself, listing them with why
+//! and putting them back in the form (in the same format) to correct and import. Both forms carry the CSRF token; both call the same
 //! service as the API (`service::imports`).
 
 use std::collections::BTreeMap;
@@ -22,7 +23,8 @@ use crate::i18n::{Arg, Lang};
 use crate::service::access::UserActor;
 use crate::service::dashboard;
 use crate::service::imports::{
-    self, ImportFields, ImportReport, LineReport, LineStatus, OrganisationOutcome, SignatureOutcome,
+    self, ImportFields, ImportReport, LineReport, LineStatus, OrganisationOutcome,
+    SignatureOutcome, Totals,
 };
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
@@ -125,6 +127,8 @@ struct ImportPage<'a> {
     kept: Vec<(usize, String)>,
     countries: &'a [Country],
     message: Option<String>,
+    /// After an import: the lines it left out for review, with why.
+    left_out: Vec<Row>,
 }
 
 /// The import forms as posted: the fields of [`ImportFields`], and a `country.N` per line whose
@@ -191,50 +195,68 @@ async fn letter_options(dash: &Dashboard) -> Result<Vec<LetterOption>, AppError>
         .collect())
 }
 
-async fn respond(
-    dash: &Dashboard,
+/// The page as one answer shows it.
+struct Respond<'a> {
     status: StatusCode,
-    form: Option<&ImportForm>,
+    /// The form's values (none: the empty form).
+    form: Option<&'a ImportForm>,
     errors: FormErrors,
+    /// A preview's report.
     report: Option<ImportReport>,
     message: Option<String>,
-) -> PageReply {
-    let letters = letter_options(dash).await?;
-    let countries = dash.state.countries.get(&dash.state.db).await?;
-    let chosen = form.map(ImportForm::chosen).unwrap_or_default();
-    let rows: Vec<Row> = report
-        .as_ref()
-        .map(|r| {
-            r.lines
-                .iter()
-                .map(|l| Row::of(dash.t, l, &chosen, r.letter.is_some()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let kept = chosen
-        .iter()
-        .filter(|(n, _)| !rows.iter().any(|r| r.line == **n && r.choose))
-        .map(|(n, c)| (*n, c.clone()))
-        .collect();
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &ImportPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            letters,
-            format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
-            content: form.map(|f| f.content.clone()).unwrap_or_default(),
-            letter: form.map(|f| f.letter.clone()).unwrap_or_default(),
-            errors,
-            rows,
-            report,
-            kept,
-            countries: &countries,
-            message,
-        },
-    )
+    /// After an import: the lines it left out for review.
+    left_out: Vec<Row>,
+}
+
+impl<'a> Respond<'a> {
+    fn new(status: StatusCode, form: Option<&'a ImportForm>) -> Respond<'a> {
+        Respond {
+            status,
+            form,
+            errors: FormErrors::default(),
+            report: None,
+            message: None,
+            left_out: Vec::new(),
+        }
+    }
+
+    async fn render(self, dash: &Dashboard) -> PageReply {
+        let letters = letter_options(dash).await?;
+        let countries = dash.state.countries.get(&dash.state.db).await?;
+        let form = self.form;
+        let chosen = form.map(ImportForm::chosen).unwrap_or_default();
+        let rows: Vec<Row> = (self.report.as_ref())
+            .map(|r| {
+                (r.lines.iter())
+                    .map(|l| Row::of(dash.t, l, &chosen, r.letter.is_some()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let kept = (chosen.iter())
+            .filter(|(n, _)| !rows.iter().any(|r| r.line == **n && r.choose))
+            .map(|(n, c)| (*n, c.clone()))
+            .collect();
+        let (csrf, builder) = dash.page(self.status);
+        render(
+            builder,
+            &ImportPage {
+                me: dash.me(),
+                csrf: &csrf.token,
+                t: dash.t,
+                letters,
+                format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
+                content: form.map(|f| f.content.clone()).unwrap_or_default(),
+                letter: form.map(|f| f.letter.clone()).unwrap_or_default(),
+                errors: self.errors,
+                rows,
+                report: self.report,
+                kept,
+                countries: &countries,
+                message: self.message,
+                left_out: self.left_out,
+            },
+        )
+    }
 }
 
 /// The page's query: a letter to preselect, and after an import (the page a POST redirects to,
@@ -257,54 +279,86 @@ struct PageQuery {
 impl PageQuery {
     fn message(&self, t: Lang) -> Option<String> {
         self.saved?;
-        let n = |v: Option<usize>| Arg::from(v.unwrap_or_default());
+        let n = |v: Option<usize>| v.unwrap_or_default();
+        let done = Done {
+            letter: (self.letter.as_deref())
+                .and_then(|l| crate::domain::Slug::parse(l).ok())
+                .map(|l| l.as_str().to_string()),
+            totals: Totals {
+                organisations_new: n(self.organisations_new),
+                organisations_existing: n(self.organisations_existing),
+                signatures_new: n(self.signatures_new),
+                already_signed: n(self.already_signed),
+                awaiting: n(self.awaiting),
+                duplicate: n(self.duplicate),
+                ..Totals::default()
+            },
+            review: (self.review.as_deref().unwrap_or(""))
+                .split(',')
+                .filter_map(|l| l.trim().parse::<usize>().ok())
+                .collect(),
+        };
+        Some(done.notice(t))
+    }
+}
+
+/// What an import saved and left out, for the notice that says it.
+struct Done {
+    letter: Option<String>,
+    totals: Totals,
+    /// The lines left out for review.
+    review: Vec<usize>,
+}
+
+impl Done {
+    fn of(report: &ImportReport) -> Done {
+        Done {
+            letter: report.letter.clone(),
+            totals: report.totals,
+            review: (report.lines.iter())
+                .filter(|l| l.status == LineStatus::Review)
+                .map(|l| l.line)
+                .collect(),
+        }
+    }
+
+    fn notice(&self, t: Lang) -> String {
+        let totals = &self.totals;
         let mut text = t.with(
             "dash-import-done",
             &[
-                ("new", n(self.organisations_new)),
-                ("existing", n(self.organisations_existing)),
+                ("new", Arg::from(totals.organisations_new)),
+                ("existing", totals.organisations_existing.into()),
             ],
         );
-        if let Some(letter) = self
-            .letter
-            .as_deref()
-            .and_then(|l| crate::domain::Slug::parse(l).ok())
-        {
+        if let Some(letter) = &self.letter {
             text.push(' ');
             text.push_str(&t.with(
                 "dash-import-done-letter",
                 &[
                     ("letter", letter.as_str().into()),
-                    ("new", n(self.signatures_new)),
-                    ("already", n(self.already_signed)),
-                    ("awaiting", n(self.awaiting)),
+                    ("new", totals.signatures_new.into()),
+                    ("already", totals.already_signed.into()),
+                    ("awaiting", totals.awaiting.into()),
                 ],
             ));
         }
-        let review: Vec<String> = self
-            .review
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|l| l.trim().parse::<usize>().ok())
-            .map(|l| l.to_string())
-            .collect();
-        if !review.is_empty() {
+        if !self.review.is_empty() {
+            let lines: Vec<String> = self.review.iter().map(usize::to_string).collect();
             text.push(' ');
             text.push_str(&t.with(
                 "dash-import-done-review",
                 &[
-                    ("count", review.len().into()),
-                    ("lines", review.join(", ").into()),
+                    ("count", self.review.len().into()),
+                    ("lines", lines.join(", ").into()),
                 ],
             ));
         }
-        let duplicate = self.duplicate.unwrap_or_default();
-        if duplicate > 0 {
+        if totals.duplicate > 0 {
             text.push(' ');
-            text.push_str(&t.with1("dash-import-done-repeated", "count", duplicate));
+            text.push_str(&t.with1("dash-import-done-repeated", "count", totals.duplicate));
         }
-        Some(text)
+        text
     }
 }
 
@@ -316,8 +370,11 @@ async fn page(dash: Dashboard, query: web::Query<PageQuery>) -> PageReply {
         letter: query.letter.clone().unwrap_or_default(),
         rest: BTreeMap::new(),
     };
-    let (errors, message) = (FormErrors::default(), query.message(dash.t));
-    respond(&dash, StatusCode::OK, Some(&form), errors, None, message).await
+    let page = Respond {
+        message: query.message(dash.t),
+        ..Respond::new(StatusCode::OK, Some(&form))
+    };
+    page.render(&dash).await
 }
 
 /// A failed post shown on its form: invalid fields (422), a letter that takes no import (409,
@@ -353,7 +410,12 @@ async fn preview(dash: Dashboard, pairs: Pairs) -> PageReply {
             (status, errors, None)
         }
     };
-    respond(&dash, status, Some(&form), errors, report, None).await
+    let page = Respond {
+        errors,
+        report,
+        ..Respond::new(status, Some(&form))
+    };
+    page.render(&dash).await
 }
 
 /// Where an import redirects: the page, with what it saved and left out.
@@ -390,10 +452,36 @@ async fn save(dash: Dashboard, pairs: Pairs) -> PageReply {
         Err(e) => Err(e),
     };
     match result {
-        Ok(report) => Ok(see_other(result_address(&report)?)),
+        Ok(report) if report.totals.review == 0 => Ok(see_other(result_address(&report)?)),
+        // Lines were left out: the page itself, not a redirect, so that their text is not lost:
+        // listed with why, and in the form again to be corrected and imported on their own.
+        // (Posting it again imports nothing twice: what was saved is found.)
+        Ok(report) => {
+            let again = ImportForm {
+                format: form.format.clone(),
+                content: report.left_out_content()?,
+                letter: form.letter.clone(),
+                rest: BTreeMap::new(),
+            };
+            let message = Done::of(&report).notice(dash.t);
+            let left_out = (report.lines.iter())
+                .filter(|l| l.status == LineStatus::Review)
+                .map(|l| Row::of(dash.t, l, &BTreeMap::new(), report.letter.is_some()))
+                .collect();
+            let page = Respond {
+                message: Some(message),
+                left_out,
+                ..Respond::new(StatusCode::OK, Some(&again))
+            };
+            page.render(&dash).await
+        }
         Err(e) => {
             let (status, errors) = on_form(e)?;
-            respond(&dash, status, Some(&form), errors, None, None).await
+            let page = Respond {
+                errors,
+                ..Respond::new(status, Some(&form))
+            };
+            page.render(&dash).await
         }
     }
 }
