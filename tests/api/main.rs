@@ -13,6 +13,7 @@ mod browser_languages;
 mod campaign_flow;
 mod campaigns;
 mod cli;
+mod confirmations;
 mod coordinator_flow;
 mod countries;
 mod dashboard;
