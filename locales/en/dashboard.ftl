@@ -123,6 +123,7 @@ dash-letter-deliver-note = Note for the timeline (optional: how, where, to whom)
 dash-letter-deliver-explain = Delivering freezes the list: no signature joins, leaves or changes name on it afterwards.
 dash-letter-deliver = Deliver…
 dash-letter-delivered-notice = Delivered: the list is frozen, and the delivery is on the timeline.
+dash-letter-nav-label = This letter
 dash-letter-nav-signatures = Signatures
 dash-letter-nav-queue = Moderation queue
 dash-letter-nav-updates = Updates to signers
@@ -170,6 +171,7 @@ dash-signatures-reason = Reason (required; kept in the audit log, shown to coord
 dash-signatures-reject-legend = Reject
 dash-signatures-reject = Reject selected…
 dash-signatures-col-comment = Comment
+dash-signatures-col-select = Select
 dash-signatures-select-all = Select all { $count } awaiting moderation that match the filter (on every page)
 dash-signatures-select-all-country = Select all { $count } awaiting moderation from { $country } (on every page)
 dash-signatures-approved = Approved { $done } of { $selected } selected.
@@ -538,8 +540,11 @@ dash-confirm-close-listed = { $count } { $count ->
         [one] organisation
        *[other] organisations
     } from { $countries } { $countries ->
-        [one] country stays
-       *[other] countries stay
+        [one] country
+       *[other] countries
+    } { $count ->
+        [one] stays
+       *[other] stay
     } listed.
 dash-confirm-close-queue = { $count } awaiting moderation { $count ->
         [one] stays

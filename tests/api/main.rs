@@ -13,6 +13,7 @@ mod browser_languages;
 mod campaign_flow;
 mod campaigns;
 mod cli;
+mod confirm_browser;
 mod confirmations;
 mod coordinator_flow;
 mod countries;
