@@ -112,6 +112,8 @@ dash-letter-published = { $count } published from { $countries } { $countries ->
        *[other] countries
     }
 dash-letter-move-to = Move to { $state }
+dash-letter-reopen = Reopen for signatures
+dash-letter-moved-notice = Done: the letter is { $state } now.
 dash-letter-edit = Edit
 dash-letter-deliver-heading = Deliver the letter
 dash-letter-deliver-by-email = Mail it with its list to { $recipient } ({ $address })
@@ -119,8 +121,9 @@ dash-letter-deliver-by-email = Mail it with its list to { $recipient } ({ $addre
 dash-letter-deliver-by-hand = The letter has no recipient address, so it is delivered by hand: print the
 dash-letter-deliver-note = Note for the timeline (optional: how, where, to whom)
 dash-letter-deliver-explain = Delivering freezes the list: no signature joins, leaves or changes name on it afterwards.
-dash-letter-deliver = Deliver
+dash-letter-deliver = Deliver…
 dash-letter-delivered-notice = Delivered: the list is frozen, and the delivery is on the timeline.
+dash-letter-nav-label = This letter
 dash-letter-nav-signatures = Signatures
 dash-letter-nav-queue = Moderation queue
 dash-letter-nav-updates = Updates to signers
@@ -153,7 +156,6 @@ dash-letter-form-no-licence = None: all rights reserved by the coalition
 dash-signatures-title = Signatures
 dash-signatures-crumb = signatures
 dash-signatures-find = Find and reject by email domain, network or time…
-dash-signatures-country = Country code
 dash-signatures-q = Name contains
 dash-signatures-filter = Filter
 dash-signatures-col-representative = Representative
@@ -165,8 +167,13 @@ dash-signatures-held = held: contests another signature for this organisation, f
 dash-signatures-erased = erased
 dash-signatures-erase = Erase personal data…
 dash-signatures-approve = Approve selected
-dash-signatures-reason = Reason for rejecting
-dash-signatures-reject = Reject selected
+dash-signatures-reason = Reason (required; kept in the audit log, shown to coordinators only)
+dash-signatures-reject-legend = Reject
+dash-signatures-reject = Reject selected…
+dash-signatures-col-comment = Comment
+dash-signatures-col-select = Select
+dash-signatures-select-all = Select all { $count } awaiting moderation that match the filter (on every page)
+dash-signatures-select-all-country = Select all { $count } awaiting moderation from { $country } (on every page)
 dash-signatures-approved = Approved { $done } of { $selected } selected.
 dash-signatures-rejected = Rejected { $done } of { $selected } selected.
 
@@ -503,3 +510,80 @@ dash-account-revoke = Revoke
 dash-account-token-name = New token's name
 dash-account-token-days = Works for (days, 1 to { $max })
 dash-account-token-button = Create a token
+
+## Confirming a change before it is made (dashboard/confirm.html)
+
+dash-confirm-crumb = confirm
+dash-confirm-cancel = Cancel: change nothing
+dash-confirm-back = Back to the letter
+dash-confirm-move-heading = Move “{ $title }”?
+dash-confirm-open-heading = Open “{ $title }” for signatures?
+dash-confirm-open-frozen = The text is frozen: it can no longer be edited (a new version can be published later).
+dash-confirm-open-live = The letter’s public page and its sign form go live.
+dash-confirm-open-invitations = { $count ->
+        [0] No invitation is waiting to be mailed.
+        [one] 1 invitation is mailed.
+       *[other] { $count } invitations are mailed.
+    }
+dash-confirm-open-deadline = Signing ends at its deadline, { $time } UTC.
+dash-confirm-open-button = Open for signatures
+dash-confirm-reopen-heading = Reopen “{ $title }” for signatures?
+dash-confirm-reopen-signing = Signing starts again: the sign form is back on the public page.
+dash-confirm-reopen-kept = The list ({ $count } { $count ->
+        [one] organisation
+       *[other] organisations
+    } from { $countries } { $countries ->
+        [one] country
+       *[other] countries
+    }) and its public record are kept as they are.
+dash-confirm-reopen-button = Reopen for signatures
+dash-confirm-close-heading = Close signing on “{ $title }”?
+dash-confirm-close-stops = Signing stops: the sign form leaves the public page.
+dash-confirm-close-listed = { $count } { $count ->
+        [one] organisation
+       *[other] organisations
+    } from { $countries } { $countries ->
+        [one] country
+       *[other] countries
+    } { $count ->
+        [one] stays
+       *[other] stay
+    } listed.
+dash-confirm-close-queue = { $count } awaiting moderation { $count ->
+        [one] stays
+       *[other] stay
+    } in the queue.
+dash-confirm-close-undo = You can reopen it until it is delivered.
+dash-confirm-close-button = Close signing
+dash-confirm-deliver-heading = Deliver “{ $title }”?
+dash-confirm-deliver-frozen = The list is frozen at { $count } { $count ->
+        [one] organisation
+       *[other] organisations
+    } from { $countries } { $countries ->
+        [one] country
+       *[other] countries
+    }: no signature joins, leaves or changes name on it afterwards.
+dash-confirm-deliver-by-email = The letter and its list are mailed to { $recipient } ({ $address }).
+dash-confirm-deliver-by-hand = Nothing is mailed: you hand the letter over yourself.
+dash-confirm-deliver-queue = { $count } awaiting moderation can no longer be approved.
+dash-confirm-deliver-undo = This cannot be undone: a delivered letter cannot be reopened.
+dash-confirm-deliver-button = Deliver the letter
+dash-confirm-archive-heading = Archive “{ $title }”?
+dash-confirm-archive-what = The letter can no longer be changed; its public page and its frozen list stay as they are.
+dash-confirm-archive-undo = This cannot be undone.
+dash-confirm-archive-button = Archive the letter
+dash-confirm-reject-heading = Reject { $count } { $count ->
+        [one] signature
+       *[other] signatures
+    }?
+dash-confirm-reject-what = { $count } { $count ->
+        [one] signature awaiting moderation is
+       *[other] signatures awaiting moderation are
+    } rejected, with the reason “{ $reason }”.
+dash-confirm-reject-who = Organisations: { $names }.
+dash-confirm-reject-more = …and { $count } more.
+dash-confirm-reject-unlisted = Rejected signatures are never listed; the reason is kept in the audit log and shown to coordinators only.
+dash-confirm-reject-button = Reject { $count } { $count ->
+        [one] signature
+       *[other] signatures
+    }

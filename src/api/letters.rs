@@ -309,14 +309,19 @@ pub async fn update(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionJson {
-    /// `open`, `closed`, `delivered` or `archived`: the next state only.
+    /// `open`, `closed`, `delivered` or `archived`: the next state only, or `open` for a closed
+    /// letter (a reopening).
     to: Option<String>,
 }
 
-/// Move a letter to the next state: `{"to": "open"}`.
+/// Move a letter to the next state: `{"to": "open"}`. A closed letter may also be reopened with
+/// `{"to": "open"}` until it is delivered: signing starts again, its `closed_at` is cleared, its
+/// ledger, list and change feed go on unchanged (no new entry), and the audit log records
+/// `letter.state_changed` from `closed` to `open`. Opening or reopening a letter whose signing
+/// deadline has passed is `409 deadline_passed`: set a later deadline (or none) first.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/transition", tag = "letters", params(("slug" = String, Path)), request_body = TransitionJson, security(("api_token" = [])),
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
-        (status = 409, description = "Not the next state", body = super::ErrorBody), super::Invalid))]
+        (status = 409, description = "Not a move the letter can make (`invalid_transition`), or its deadline has passed (`deadline_passed`)", body = super::ErrorBody), super::Invalid))]
 #[post("/letters/{slug}/transition")]
 pub async fn transition(
     caller: Authenticated,

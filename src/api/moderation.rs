@@ -138,7 +138,9 @@ pub async fn list(
 pub struct DecisionJson {
     /// The signatures to decide on (all or none are changed).
     ids: Option<Vec<String>>,
-    /// Why, when rejecting (shown to coordinators only).
+    /// Why, when rejecting: required to reject (up to 500 characters; `422` with a message on
+    /// `reason` without it), ignored when approving. Kept as the signature's `rejection_reason`
+    /// and in its `signature.rejected` audit entry; shown to coordinators only.
     reason: Option<String>,
 }
 
@@ -176,7 +178,8 @@ pub async fn approve(
     decide(&caller, slug.into_inner(), ids, Decision::Approve).await
 }
 
-/// Reject confirmed signatures, with a reason (moderator role).
+/// Reject confirmed signatures, with a reason (moderator role): `{"ids": [...], "reason": "..."}`;
+/// the reason is required, and is recorded on each signature and in its audit entry.
 #[utoipa::path(post, path = "/api/v1/letters/{slug}/signatures/reject", tag = "moderation", params(("slug" = String, Path)), request_body = DecisionJson,
     security(("api_token" = [])),
     responses((status = 200, body = Vec<SignatureJson>), (status = 409, body = super::ErrorBody), super::Refused, super::Invalid))]

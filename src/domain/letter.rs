@@ -3,7 +3,8 @@
 use super::string_enum;
 
 string_enum!(
-    /// `draft → open → closed → delivered → archived` (DESIGN.md §2); no other moves.
+    /// `draft → open → closed → delivered → archived` (DESIGN.md §2), and `closed → open` (a
+    /// reopening, until the letter is delivered); no other moves.
     LetterState {
         Draft => "draft",
         Open => "open",
@@ -24,19 +25,25 @@ string_enum!(
 );
 
 impl LetterState {
-    /// The one state this state may move to, if any.
-    pub fn next(self) -> Option<LetterState> {
+    /// The states this state may move to: the next one in the life cycle first, then (for a
+    /// closed letter) back to open, a reopening.
+    pub fn moves(self) -> &'static [LetterState] {
         match self {
-            LetterState::Draft => Some(LetterState::Open),
-            LetterState::Open => Some(LetterState::Closed),
-            LetterState::Closed => Some(LetterState::Delivered),
-            LetterState::Delivered => Some(LetterState::Archived),
-            LetterState::Archived => None,
+            LetterState::Draft => &[LetterState::Open],
+            LetterState::Open => &[LetterState::Closed],
+            LetterState::Closed => &[LetterState::Delivered, LetterState::Open],
+            LetterState::Delivered => &[LetterState::Archived],
+            LetterState::Archived => &[],
         }
     }
 
     pub fn can_move_to(self, to: LetterState) -> bool {
-        self.next() == Some(to)
+        self.moves().contains(&to)
+    }
+
+    /// Whether moving from this state to `to` reopens a closed letter.
+    pub fn reopens(self, to: LetterState) -> bool {
+        self == LetterState::Closed && to == LetterState::Open
     }
 
     /// Whether the text (title and body) may still change: only drafts.
@@ -74,13 +81,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_next_state_in_the_life_cycle_is_allowed() {
+    fn only_the_next_state_in_the_life_cycle_or_a_reopening_is_allowed() {
         use LetterState::*;
         for from in LetterState::ALL {
             for to in LetterState::ALL {
                 let allowed = matches!(
                     (from, to),
-                    (Draft, Open) | (Open, Closed) | (Closed, Delivered) | (Delivered, Archived)
+                    (Draft, Open)
+                        | (Open, Closed)
+                        | (Closed, Delivered)
+                        | (Closed, Open)
+                        | (Delivered, Archived)
                 );
                 assert_eq!(from.can_move_to(*to), allowed, "{from} -> {to}");
             }

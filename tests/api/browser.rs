@@ -990,6 +990,7 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
     browser.click_text("td a", "Stop commercial spyware").await;
     browser.wait_for_path(&letter_page).await;
     browser.click_text("button", "Move to open").await;
+    browser.click("#confirm-button").await;
     browser.wait_for_text_of("#state", "open").await;
     let (_, opened) = status_json(app.get(&format!("/api/v1/letters/{LETTER}")).await).await;
     assert_eq!(opened["state"], "open", "public once open: {opened}");
@@ -1196,6 +1197,7 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
     browser.click_text("a", "Stop commercial spyware").await;
     browser.wait_for_path(&letter_page).await;
     browser.click_text("button", "Move to closed").await;
+    browser.click("#confirm-button").await;
     browser.wait_for_text_of("#state", "closed").await;
     assert!(
         browser.text().await.contains(

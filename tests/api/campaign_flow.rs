@@ -314,6 +314,7 @@ async fn browser_flow(app: &TestApp, browser: &Browser) {
         .await;
     assert!(browser.text().await.contains("Campaign: No spyware"));
     browser.click_text("button", "Move to open").await;
+    browser.click("#confirm-button").await;
     browser.wait_for_text_of("#state", "open").await;
 
     // The list: preview, review, import.
@@ -370,10 +371,12 @@ async fn browser_flow(app: &TestApp, browser: &Browser) {
         .goto(&app.url("/dashboard/letters/stop-spyware"))
         .await;
     browser.click_text("button", "Move to closed").await;
+    browser.click("#confirm-button").await;
     browser.wait_for_text_of("#state", "closed").await;
     assert!(browser.is_checked("by_email").await);
     browser.fill("note", "Also handed over in Dublin.").await;
-    browser.click_text("button", "Deliver").await;
+    browser.click_text("button", "Deliver…").await;
+    browser.click("#confirm-button").await;
     browser.wait_for_text_of("#state", "delivered").await;
     let mail = mail_to(app, RECIPIENT, "Stop spyware").await;
     check_delivery_mail(&mail, IMPORTED + 1, IMPORTED_COUNTRIES + 1);

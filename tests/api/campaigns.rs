@@ -503,7 +503,7 @@ db_test!(
         let (_, json) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
         assert_eq!(json["state"], "closed");
         let r = browser
-            .submit(&letter_page, &deliver, &[("note", "By hand in Dublin.")])
+            .submit(&letter_page, &deliver, &[("note", "By hand in Dublin."), ("confirm", "1")])
             .await;
         assert_eq!(r.status(), 303);
         let (_, delivery) =

@@ -54,8 +54,9 @@ db_test!(
         let (_, page) = browser.page("/dashboard/letters/stop-spyware").await;
         assert!(page.contains("<strong id=\"state\">draft</strong>") && page.contains("Move to open"), "{page}");
 
-        // Open it with the button; its text is then frozen in the edit form.
-        let r = browser.submit("/dashboard/letters/stop-spyware", "/dashboard/letters/stop-spyware/transition/open", &[]).await;
+        // Open it with the button, confirmed; its text is then frozen in the edit form.
+        let confirm = "/dashboard/letters/stop-spyware/transition/open";
+        let r = browser.submit(confirm, confirm, &[("confirm", "1")]).await;
         assert_eq!(r.status(), 303);
         let (_, letter) = status_json(app.get("/api/v1/letters/stop-spyware").await).await;
         assert_eq!(letter["state"], "open");
@@ -94,7 +95,7 @@ db_test!(
             .await;
         assert_eq!(r.status(), 422, "a rejection needs a reason");
         let r = browser
-            .submit(queue_path, "/dashboard/letters/stop-spyware/moderate", &[("ids[]", &beta), ("reason", "Not a member"), ("action", "reject")])
+            .submit(queue_path, "/dashboard/letters/stop-spyware/moderate", &[("ids[]", &beta), ("reason", "Not a member"), ("action", "reject"), ("confirm", "1")])
             .await;
         assert_eq!(r.status(), 200);
         let public = app.signatories("stop-spyware").await;

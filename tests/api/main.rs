@@ -13,6 +13,8 @@ mod browser_languages;
 mod campaign_flow;
 mod campaigns;
 mod cli;
+mod confirm_browser;
+mod confirmations;
 mod coordinator_flow;
 mod countries;
 mod dashboard;

@@ -3,8 +3,9 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Move a letter to the next state of its life cycle, stamping the time of the move. Opening a
-/// letter starts its ledger with the text it opens with; delivering it delivers it by the
+/// Move a letter to the next state of its life cycle (or reopen a closed one), stamping the time
+/// of the move. Opening a letter starts its ledger with the text it opens with (reopening a closed
+/// one does not: its ledger goes on, and its `closed_at` is cleared); delivering it delivers it by the
 /// defaults of [`crate::service::deliveries::deliver`] (by mail when the letter has an address).
 pub fn transition(
     conn: &mut DbConnection,
@@ -55,29 +56,17 @@ pub(crate) fn move_to(
         close_if_overdue(conn, slug_or_id, now())?;
         let current = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
         let from = current.state();
-        if !from.can_move_to(to) {
-            let allowed = match from.next() {
-                Some(next) => format!("it can move only to {next}"),
-                None => "it cannot move any more".to_string(),
-            };
-            return Err(AppError::conflict(
-                "invalid_transition",
-                format!("a {from} letter cannot move to {to}: {allowed}"),
-            ));
-        }
         let now = now();
-        if to == LetterState::Open && current.letter.deadline.is_some_and(|d| d <= now) {
-            return Err(AppError::conflict(
-                "deadline_passed",
-                "the signing deadline of this letter has passed: set a later one (or none) first",
-            ));
-        }
+        check_move(&current, to, now)?;
+        let reopening = from.reopens(to);
         let mut changes = LetterChanges {
             state: Some(to.as_str().to_string()),
             updated_at: Some(now),
             ..LetterChanges::default()
         };
         match to {
+            // A reopened letter keeps the time it first opened; it is no longer closed.
+            LetterState::Open if reopening => changes.closed_at = Some(None),
             LetterState::Open => changes.opened_at = Some(Some(now)),
             LetterState::Closed => changes.closed_at = Some(Some(now)),
             LetterState::Delivered => changes.delivered_at = Some(Some(now)),
@@ -98,7 +87,9 @@ pub(crate) fn move_to(
                 "the letter changed state meanwhile; read it again",
             ));
         }
-        if to == LetterState::Open {
+        // The ledger and the record start at the first opening only: a reopened letter goes on
+        // with the list, texts and change feed it had.
+        if to == LetterState::Open && !reopening {
             let letter = &current.letter;
             let text = crate::service::ledger::Change::text(&letter.text_hash, now);
             crate::service::ledger::append(conn, key, &letter.id, [text])?;
@@ -130,6 +121,80 @@ pub(crate) fn move_to(
             json!({"from": from, "to": to}),
         )?;
         Ok(view)
+    })
+}
+
+/// Whether `current` may move to `to` at `now`: a move of its life cycle (or a reopening), and
+/// never into `open` with its signing deadline passed (the deadline worker would close it again
+/// at once). The refusals are `409 invalid_transition` and `409 deadline_passed`.
+pub fn check_move(
+    current: &LetterView,
+    to: LetterState,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let from = current.state();
+    if !from.can_move_to(to) {
+        let moves: Vec<&str> = from.moves().iter().map(|s| s.as_str()).collect();
+        let allowed = match moves.as_slice() {
+            [] => "it cannot move any more".to_string(),
+            moves => format!("it can move only to {}", moves.join(" or ")),
+        };
+        return Err(AppError::conflict(
+            "invalid_transition",
+            format!("a {from} letter cannot move to {to}: {allowed}"),
+        ));
+    }
+    if to == LetterState::Open && current.letter.deadline.is_some_and(|d| d <= now) {
+        return Err(AppError::conflict(
+            "deadline_passed",
+            "the signing deadline of this letter has passed: set a later one (or none) first",
+        ));
+    }
+    Ok(())
+}
+
+/// What a move would do, for the page that asks to confirm it: the letter, where it stands, and
+/// the numbers the move touches. Reading it changes nothing.
+#[derive(Debug)]
+pub struct MovePreview {
+    pub view: LetterView,
+    pub to: LetterState,
+    /// Its signatures by state, and the countries of the published ones.
+    pub counts: crate::service::dashboard::Counts,
+    /// Its invitations (mailed when a draft opens).
+    pub invitations: i64,
+    /// Why the move cannot be made now (`check_move`'s refusal), if it cannot.
+    pub refused: Option<AppError>,
+}
+
+impl MovePreview {
+    /// Whether this move reopens a closed letter.
+    pub fn reopens(&self) -> bool {
+        self.view.state().reopens(self.to)
+    }
+}
+
+/// [`MovePreview`] of moving the letter `slug_or_id` to `to`, for a coordinator who may manage
+/// it. A move that is not allowed is still previewed, with its refusal.
+pub fn preview_move(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    slug_or_id: &str,
+    to: LetterState,
+) -> Result<MovePreview, AppError> {
+    let view = find_for(conn, actor, slug_or_id, Permission::ManageLetters)?;
+    let refused = check_move(&view, to, now()).err();
+    let id = view.letter.id.clone();
+    let counts = crate::service::dashboard::counts(conn, std::slice::from_ref(&id))?
+        .remove(&id)
+        .unwrap_or_default();
+    let invitations = crate::service::invitations::counts(conn, &id)?.invited;
+    Ok(MovePreview {
+        view,
+        to,
+        counts,
+        invitations,
+        refused,
     })
 }
 

@@ -21,36 +21,8 @@ pub fn moderate(
     decision: &Decision,
 ) -> Result<Vec<SignatureView>, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let view = letters::find_for(conn, actor, letter, crate::domain::Permission::Moderate)?;
+        let (view, found) = awaiting(conn, actor, letter, ids)?;
         let letter = view.letter;
-        let state: LetterState = letter.state.parse().unwrap_or(LetterState::Draft);
-        if !matches!(state, LetterState::Open | LetterState::Closed) {
-            return Err(AppError::conflict(
-                "letter_finished",
-                format!("signatures of a {state} letter can no longer be moderated"),
-            ));
-        }
-        let mut found = Vec::with_capacity(ids.len());
-        let mut errors = crate::error::FieldCollector::new();
-        for (i, id) in ids.iter().enumerate() {
-            match find_by_id(conn, id) {
-                Ok(s) if s.signature.letter_id == letter.id => {
-                    if s.state() == SignatureState::Confirmed {
-                        found.push(s);
-                    } else {
-                        errors.add(
-                            &format!("ids[{i}]"),
-                            format!("is {}, not awaiting moderation", s.state()),
-                        );
-                    }
-                }
-                _ => errors.add(&format!("ids[{i}]"), "is not a signature of this letter"),
-            }
-        }
-        if ids.is_empty() {
-            errors.add("ids", "must name at least one signature");
-        }
-        errors.finish()?;
         let now = now();
         let mut done = Vec::with_capacity(found.len());
         for s in found {
@@ -90,6 +62,47 @@ pub fn moderate(
     })
 }
 
+/// The signatures `ids` of `letter` if each awaits moderation (`confirmed`) and the letter may
+/// still be moderated (open or closed) by `actor`, or the error [`moderate`] would give: what a
+/// rejection's confirm page lists before anything changes.
+pub fn awaiting(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    letter: &str,
+    ids: &[String],
+) -> Result<(letters::LetterView, Vec<SignatureView>), AppError> {
+    let view = letters::find_for(conn, actor, letter, crate::domain::Permission::Moderate)?;
+    let state: LetterState = view.letter.state.parse().unwrap_or(LetterState::Draft);
+    if !matches!(state, LetterState::Open | LetterState::Closed) {
+        return Err(AppError::conflict(
+            "letter_finished",
+            format!("signatures of a {state} letter can no longer be moderated"),
+        ));
+    }
+    let mut found = Vec::with_capacity(ids.len());
+    let mut errors = crate::error::FieldCollector::new();
+    for (i, id) in ids.iter().enumerate() {
+        match find_by_id(conn, id) {
+            Ok(s) if s.signature.letter_id == view.letter.id => {
+                if s.state() == SignatureState::Confirmed {
+                    found.push(s);
+                } else {
+                    errors.add(
+                        &format!("ids[{i}]"),
+                        format!("is {}, not awaiting moderation", s.state()),
+                    );
+                }
+            }
+            _ => errors.add(&format!("ids[{i}]"), "is not a signature of this letter"),
+        }
+    }
+    if ids.is_empty() {
+        errors.add("ids", "must name at least one signature");
+    }
+    errors.finish()?;
+    Ok((view, found))
+}
+
 /// What coordinators filter a letter's signatures by.
 #[derive(Debug, Default, Clone)]
 pub struct SignatureFilter {
@@ -109,24 +122,7 @@ pub fn list_for_letter(
 ) -> Result<crate::service::Page<SignatureView>, AppError> {
     let view = letters::find_for(conn, actor, letter, crate::domain::Permission::ReadPrivate)?;
     let letter_id = view.letter.id.clone();
-    let filtered = || {
-        let mut q = signatures::table
-            .inner_join(organisations::table)
-            .filter(signatures::letter_id.eq(letter_id.clone()))
-            .into_boxed::<crate::db::pool::MultiBackend>();
-        if let Some(state) = filter.state {
-            q = q.filter(signatures::state.eq(state.as_str()));
-        }
-        if let Some(country) = &filter.country {
-            q = q.filter(organisations::country_code.eq(country.as_str().to_string()));
-        }
-        if let Some(words) = &filter.q {
-            for word in words.split_whitespace() {
-                q = q.filter(organisations::normalized_name.like(format!("%{word}%")));
-            }
-        }
-        q
-    };
+    let filtered = || filtered(&letter_id, filter);
     let total = filtered().count().get_result(conn)?;
     let rows = filtered()
         .select((Signature::as_select(), Organisation::as_select()))
@@ -145,4 +141,97 @@ pub fn list_for_letter(
         })
         .collect();
     Ok(crate::service::Page::new(items, page, total))
+}
+
+/// A letter's signatures (with their organisations) that match `filter`.
+fn filtered<'a>(
+    letter_id: &str,
+    filter: &SignatureFilter,
+) -> diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<signatures::table, organisations::table>,
+    crate::db::pool::MultiBackend,
+> {
+    let mut q = signatures::table
+        .inner_join(organisations::table)
+        .filter(signatures::letter_id.eq(letter_id.to_string()))
+        .into_boxed::<crate::db::pool::MultiBackend>();
+    if let Some(state) = filter.state {
+        q = q.filter(signatures::state.eq(state.as_str()));
+    }
+    if let Some(country) = &filter.country {
+        q = q.filter(organisations::country_code.eq(country.as_str().to_string()));
+    }
+    if let Some(words) = &filter.q {
+        for word in words.split_whitespace() {
+            q = q.filter(organisations::normalized_name.like(format!("%{word}%")));
+        }
+    }
+    q
+}
+
+/// Signatures one "all that match" selection takes at most.
+pub const SELECT_ALL_MAX: i64 = 1000;
+
+/// How many of a letter's signatures await moderation and match `filter` (its state ignored): the
+/// count "select all that match" offers. The caller has read the letter as a coordinator.
+pub fn count_awaiting(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    filter: &SignatureFilter,
+) -> Result<i64, AppError> {
+    let filter = SignatureFilter {
+        state: Some(SignatureState::Confirmed),
+        ..filter.clone()
+    };
+    Ok(filtered(letter_id, &filter).count().get_result(conn)?)
+}
+
+/// The ids of a letter's signatures awaiting moderation (`confirmed`) that match `filter` (its
+/// country and name words; its state is ignored), oldest first: what "select all that match"
+/// selects, for [`moderate`]. At most [`SELECT_ALL_MAX`]; more is a field error on `scope`.
+pub fn awaiting_ids(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    letter: &str,
+    filter: &SignatureFilter,
+) -> Result<Vec<String>, AppError> {
+    let view = letters::find_for(conn, actor, letter, crate::domain::Permission::Moderate)?;
+    let filter = SignatureFilter {
+        state: Some(SignatureState::Confirmed),
+        ..filter.clone()
+    };
+    let ids: Vec<String> = filtered(&view.letter.id, &filter)
+        .select(signatures::id)
+        .order((signatures::created_at.asc(), signatures::id.asc()))
+        .limit(SELECT_ALL_MAX + 1)
+        .load(conn)?;
+    if ids.len() as i64 > SELECT_ALL_MAX {
+        return Err(AppError::field(
+            "scope",
+            format!(
+                "selects more than {SELECT_ALL_MAX} signatures: filter by country or name first"
+            ),
+        ));
+    }
+    Ok(ids)
+}
+
+/// The countries of a letter's signatories (any state), by code with their names, in name order:
+/// the choices of the coordinators' country filter.
+pub fn countries_of_letter(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    letter: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    use crate::db::schema::countries;
+    let view = letters::find_for(conn, actor, letter, crate::domain::Permission::ReadPrivate)?;
+    let rows = signatures::table
+        .inner_join(organisations::table.inner_join(countries::table))
+        .filter(signatures::letter_id.eq(&view.letter.id))
+        .select((countries::code, countries::name))
+        .distinct()
+        .order(countries::name.asc())
+        .load::<(String, String)>(conn)?;
+    Ok(rows)
 }

@@ -245,7 +245,8 @@ pub(super) struct LetterPage<'a> {
     by_country: Vec<crate::service::public_list::CountryCount>,
     body_html: Arc<str>,
     can_manage: bool,
-    next_state: Option<LetterState>,
+    /// The moves offered as buttons, each to its confirm page (delivering has its own form).
+    moves: Vec<LetterState>,
     message: Option<&'a str>,
     /// Its campaign: (slug, title).
     campaign: Option<(String, String)>,
@@ -285,10 +286,19 @@ pub(super) async fn load_letter(
 #[derive(Deserialize)]
 pub(super) struct LetterFlash {
     delivered: Option<String>,
+    /// After a confirmed move: the state it moved to.
+    moved: Option<String>,
 }
 
 impl LetterFlash {
     fn message(&self, t: Lang) -> Option<String> {
+        if let Some(state) = self
+            .moved
+            .as_ref()
+            .and_then(|s| s.parse::<LetterState>().ok())
+        {
+            return Some(t.with1("dash-letter-moved-notice", "state", state.as_str()));
+        }
         (self.delivered.as_ref()).map(|_| t.get("dash-letter-delivered-notice"))
     }
 }
@@ -332,7 +342,10 @@ pub(super) async fn letter(
             can_manage: dash
                 .actor
                 .can(&view.coalition.id, Permission::ManageLetters),
-            next_state: view.state().next(),
+            moves: (view.state().moves().iter())
+                .filter(|to| **to != LetterState::Delivered)
+                .copied()
+                .collect(),
             body_html,
             view,
             counts,
@@ -408,26 +421,4 @@ pub(super) async fn update_letter(
         ))),
         Err(e) => form.show(&dash, Some(e), None),
     }
-}
-
-pub(super) async fn transition(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.button(&button)?;
-    let (slug, to) = path.into_inner();
-    let to: LetterState = to.parse().map_err(|m: String| AppError::field("to", m))?;
-    let view = dash
-        .write(
-            move |conn, keys, actor| {
-                crate::service::letters::transition(conn, &keys.ledger, actor, &slug, to)
-            },
-            |view| After::letter(&view.letter.slug).and_mail(),
-        )
-        .await?;
-    Ok(see_other(format!(
-        "/dashboard/letters/{}",
-        view.letter.slug
-    )))
 }

@@ -6,6 +6,7 @@
 pub mod abuse;
 pub mod account;
 pub mod campaigns;
+pub mod confirm;
 pub mod deliveries;
 pub mod directory;
 pub mod erasure;
@@ -65,10 +66,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(update_letter),
         )
         .route(
-            "/dashboard/letters/{slug}/transition/{to}",
-            web::post().to(transition),
-        )
-        .route(
             "/dashboard/letters/{slug}/signatures",
             web::get().to(signature_list),
         )
@@ -100,6 +97,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
     account::routes(cfg);
     campaigns::routes(cfg);
+    confirm::routes(cfg);
     deliveries::routes(cfg);
     versions::routes(cfg);
     directory::routes(cfg);
