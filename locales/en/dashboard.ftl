@@ -624,6 +624,7 @@ dash-outbox-state-skipped = not sent (not needed)
 dash-outbox-state-dead = failed, given up
 dash-outbox-col-attempts = Attempts
 dash-outbox-col-error = Last error
+dash-outbox-col-action = Action
 dash-outbox-retry = Retry
 
 ## One's account: invitations, the password, API tokens (dashboard/account.html)

@@ -59,7 +59,10 @@ fn entry_of(t: Lang, run: Vec<(AuditRow, Value)>) -> Entry {
     let sentence = if run.len() == 1 {
         sentence(t, row, details)
     } else {
-        let names: Vec<String> = run
+        // In the order they were done, whichever order the page reads in.
+        let mut done: Vec<&(AuditRow, Value)> = run.iter().collect();
+        done.sort_by(|(a, _), (b, _)| (a.occurred_at, &a.id).cmp(&(b.occurred_at, &b.id)));
+        let names: Vec<String> = done
             .iter()
             .map(|(_, d)| organisation(d).unwrap_or_default())
             .collect();
@@ -446,7 +449,7 @@ mod tests {
                 "signature.approved",
                 "Ana Lima",
                 "2026-12-04T10:00:02",
-                org("A"),
+                org("C"),
             ),
             row(
                 "signature.approved",
@@ -458,7 +461,7 @@ mod tests {
                 "signature.approved",
                 "Ana Lima",
                 "2026-12-04T10:00:00",
-                org("C"),
+                org("A"),
             ),
             row(
                 "signature.approved",
