@@ -313,6 +313,19 @@ fn change(t: Lang, field: &str, values: Option<&Value>) -> String {
                 .parse::<chrono::DateTime<chrono::Utc>>()
                 .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
                 .unwrap_or_else(|_| s.clone()),
+            // Words the writer chose are quoted; a setting's value (manual, public, en) is not.
+            Value::String(s)
+                if [
+                    "moderation",
+                    "visibility",
+                    "language",
+                    "verification",
+                    "country",
+                ]
+                .contains(&field) =>
+            {
+                s.clone()
+            }
             Value::String(s) => quoted(s),
             other => other.to_string(),
         }
@@ -425,16 +438,21 @@ mod tests {
             "changes": {"deadline": {"before": "2036-12-20T12:00:00Z", "after": "2037-01-10T12:00:00Z"},
                         "body": {"before": "Old", "after": "New"}}});
         let old = serde_json::json!({"fields": ["title", "body", "place_and_date"]});
+        let settings = serde_json::json!({"fields": ["title", "moderation"],
+            "changes": {"title": {"before": "Stop", "after": "Stop it"},
+                        "moderation": {"before": "auto", "after": "manual"}}});
         let at = "2026-12-04T10:00:00";
         assert_eq!(
             read(vec![
                 row("letter.updated", "Ana Lima", at, deadline),
                 row("letter.updated", "Ana Lima", at, old),
+                row("letter.updated", "Ana Lima", at, settings),
             ]),
             [
                 "Ana Lima changed the deadline from 2036-12-20 12:00 UTC to 2037-01-10 12:00 UTC; \
                  the text; the recipient address",
                 "Ana Lima changed the title, text, place and date",
+                "Ana Lima changed the title from “Stop” to “Stop it”; the moderation from auto to manual",
             ]
         );
     }
