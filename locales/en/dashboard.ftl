@@ -457,10 +457,150 @@ dash-coordinators-invited = Invitation pending for { $email }: the role begins w
 ## The audit log of a letter or a coalition (dashboard/audit.html)
 
 dash-audit-crumb = audit log
+dash-audit-explain = Every change, newest first, with who made it. The same log is in the API as JSON.
 dash-audit-col-when = When (UTC)
-dash-audit-col-who = Who
-dash-audit-col-what = What
-dash-audit-col-details = Details
+dash-audit-col-what = What happened
+dash-audit-kind = Kind
+dash-audit-any-kind = any kind
+dash-audit-person = Person
+dash-audit-anyone = anyone
+dash-audit-filter = Show
+dash-audit-empty = No entry matches.
+dash-audit-kind-letter = the letter
+dash-audit-kind-signature = signatures
+dash-audit-kind-invitation = invitations
+dash-audit-kind-organisation = organisations
+dash-audit-kind-coalition = the coalition
+dash-audit-kind-membership = coordinators
+dash-audit-kind-user = accounts
+dash-audit-kind-api-token = API tokens
+dash-audit-kind-campaign = campaigns
+dash-audit-kind-country = countries
+dash-audit-kind-import = imports
+dash-audit-kind-mail = mail
+dash-audit-kind-update = updates to signatories
+# One sentence per action the services record; { $who } is the person (or "the public", "the
+# service"). An organisation is written with its country: "Alpha Rights (FR)".
+dash-audit-letter-created = { $who } created the letter “{ $title }”
+dash-audit-letter-updated = { $who } changed { $changes }
+dash-audit-letter-updated-fields = { $who } changed the { $fields }
+dash-audit-change = the { $field } from { $before } to { $after }
+dash-audit-change-field = the { $field }
+dash-audit-value-none = none
+dash-audit-field-title = title
+dash-audit-field-body = text
+dash-audit-field-recipient-name = recipient
+dash-audit-field-recipient-email = recipient address
+dash-audit-field-place-and-date = place and date
+dash-audit-field-language = language
+dash-audit-field-moderation = moderation
+dash-audit-field-visibility = visibility
+dash-audit-field-deadline = deadline
+dash-audit-field-campaign = campaign
+dash-audit-field-text-licence = licence of the text
+dash-audit-field-name = name
+dash-audit-field-country = country
+dash-audit-field-website = website
+dash-audit-field-email-domain = email domain
+dash-audit-field-verification = verification
+dash-audit-letter-state-changed = { $who } moved the letter from { $from } to { $to }
+dash-audit-letter-closed-at-deadline = { $who } closed the letter at its deadline
+dash-audit-letter-delivered = { $who } recorded the delivery of the letter with { $signatories ->
+        [one] one signatory
+       *[other] { $signatories } signatories
+    } from { $countries ->
+        [one] one country
+       *[other] { $countries } countries
+    }
+dash-audit-letter-delivered-by-email = { $who } delivered the letter by mail with { $signatories ->
+        [one] one signatory
+       *[other] { $signatories } signatories
+    } from { $countries ->
+        [one] one country
+       *[other] { $countries } countries
+    }
+dash-audit-letter-exported = { $who } downloaded the signatures with their contacts ({ $format }, { $signatures ->
+        [one] one signature
+       *[other] { $signatures } signatures
+    })
+dash-audit-letter-signer-emails-removed = { $who } removed the signers’ addresses of { $signatures ->
+        [one] one signature
+       *[other] { $signatures } signatures
+    } after { $retention_days } days
+dash-audit-letter-translation-saved = { $who } saved the translation into { $language }
+dash-audit-letter-translation-removed = { $who } removed the translation into { $language }
+dash-audit-letter-version-published = { $who } published version { $version } of the text
+dash-audit-letter-version-published-note = { $who } published version { $version } of the text: { $note }
+dash-audit-signature-created = { $organisation } signed; its confirmation mail was sent
+dash-audit-signature-created-held = { $organisation } signed again from another address; held for the coalition to decide
+dash-audit-signature-confirmed = { $organisation } confirmed its signature, which awaits moderation
+dash-audit-signature-confirmed-and-published = { $organisation } confirmed its signature, which was published
+dash-audit-signature-confirmed-unproven-domain = { $organisation } confirmed its signature from an address outside its domain; it awaits moderation
+dash-audit-signature-confirmed-held = { $organisation } confirmed a second signature; held for the coalition to decide
+dash-audit-signature-approved = { $who } approved the signature of { $organisation }
+dash-audit-signature-approved-many = { $who } approved { $count } signatures: { $organisations }
+dash-audit-signature-rejected = { $who } rejected the signature of { $organisation }
+dash-audit-signature-rejected-many = { $who } rejected { $count } signatures: { $organisations }
+dash-audit-signature-withdrawn = { $organisation } withdrew its signature
+dash-audit-signature-imported = { $who } imported the signature of { $organisation }
+dash-audit-signature-imported-many = { $who } imported { $count } signatures: { $organisations }
+dash-audit-signature-erased = { $who } erased the signer of { $organisation }; the organisation stays listed
+dash-audit-signature-superseded-by-invitation = The signature of { $organisation } was replaced by the one made through its invitation
+dash-audit-signature-unsubscribed = { $organisation } unsubscribed from the updates
+dash-audit-signatures-rejected-matching = { $who } rejected { $rejected ->
+        [one] one matching signature
+       *[other] { $rejected } matching signatures
+    } ({ $removed_from_list } taken off the list)
+dash-audit-reason = (reason: { $reason })
+dash-audit-invitation-sent = { $who } invited { $organisation }
+dash-audit-invitation-sent-many = { $who } invited { $count } organisations: { $organisations }
+dash-audit-invitation-resent = { $who } sent the invitation to { $organisation } again
+dash-audit-invitation-reminded = { $who } reminded { $organisation } (reminder { $reminder })
+dash-audit-invitation-reminded-many = { $who } reminded { $count } organisations: { $organisations }
+dash-audit-invitation-opened = { $organisation } opened its invitation
+dash-audit-invitation-signed = { $organisation } signed through its invitation
+dash-audit-organisation-created = { $who } added { $organisation } to the directory
+dash-audit-organisation-changed = { $who } changed { $name } in the directory: { $changes }
+dash-audit-organisation-updated = { $who } changed { $organisation } in the directory
+dash-audit-organisation-checked = { $who } marked { $organisation } as checked by this coalition
+dash-audit-organisation-unchecked = { $who } withdrew this coalition’s check of { $organisation }
+dash-audit-organisation-linked = { $who } added { $organisation } to the coalition’s members
+dash-audit-organisation-unlinked = { $who } removed { $organisation } from the coalition’s members
+dash-audit-organisation-merged = { $who } merged { $merged } into { $into }
+dash-audit-coalition-created = { $who } created the coalition { $name }
+dash-audit-membership-invited = { $who } invited someone to be { $role }
+dash-audit-membership-accepted = { $user } accepted the role of { $role }
+dash-audit-membership-declined = { $user } declined the role of { $role }
+dash-audit-membership-added = { $who } made { $user } { $role }
+dash-audit-membership-changed = { $who } changed the role of { $user } from { $from } to { $to }
+dash-audit-membership-removed = { $who } removed { $user } from the coalition
+dash-audit-user-created = { $who } created the account of { $name }
+dash-audit-user-created-setup = { $name } set up the service with its setup link
+dash-audit-user-password-changed = { $who } changed their password ({ $api_tokens_revoked ->
+        [one] one API token
+       *[other] { $api_tokens_revoked } API tokens
+    } revoked)
+dash-audit-api-token-created = { $who } made the API token “{ $name }”
+dash-audit-api-token-revoked = { $who } revoked the API token “{ $name }”
+dash-audit-campaign-created = { $who } created the campaign “{ $title }”
+dash-audit-campaign-updated = { $who } changed the campaign’s { $fields }
+dash-audit-campaign-event-posted = { $who } posted “{ $title }” on the campaign’s timeline
+dash-audit-campaign-event-deleted = { $who } deleted “{ $title }” from the campaign’s timeline
+dash-audit-country-added = { $who } added the country { $name }
+dash-audit-country-removed = { $who } removed the country { $name }
+dash-audit-import-applied = { $who } imported a list ({ $format }, { $lines ->
+        [one] one line
+       *[other] { $lines } lines
+    }, { $signatures_new ->
+        [one] one new signature
+       *[other] { $signatures_new } new signatures
+    })
+dash-audit-mail-retried = { $who } sent a { $kind } again
+dash-audit-update-sent = { $who } sent the update “{ $subject }” to { $recipients ->
+        [one] one signatory
+       *[other] { $recipients } signatories
+    }
+dash-audit-unknown = { $who }: { $action } { $details }
 
 ## The outbox (dashboard/outbox.html)
 
@@ -471,14 +611,30 @@ dash-outbox-check-ok = Mail settings checked at start ({ $time } UTC, { $mailer 
 # Before the links that filter the list: "Show: all · queued · sent · dead"
 dash-outbox-show = Show:
 dash-outbox-all = all
-dash-outbox-queued = queued
+dash-outbox-queued = waiting
 dash-outbox-sent = sent
-dash-outbox-dead = dead
+dash-outbox-dead = given up
 dash-outbox-col-created = Created (UTC)
 dash-outbox-col-kind = Kind
+dash-outbox-col-about = About
 dash-outbox-col-to = To
+dash-outbox-about = { $organisation }, on “{ $letter }”
+dash-outbox-kind-signature-confirmation = confirmation request
+dash-outbox-kind-signature-contested = notice of a second signature
+dash-outbox-kind-already-signed = notice that the address already signed
+dash-outbox-kind-already-listed = notice that the organisation is already listed
+dash-outbox-kind-invitation = invitation
+dash-outbox-kind-invitation-reminder = reminder of an invitation
+dash-outbox-kind-delivery = delivery to the recipient
+dash-outbox-kind-update = update to a signatory
+dash-outbox-state-queued = waiting to be sent
+dash-outbox-state-retrying = failed, will try again
+dash-outbox-state-sent = sent
+dash-outbox-state-skipped = not sent (not needed)
+dash-outbox-state-dead = failed, given up
 dash-outbox-col-attempts = Attempts
 dash-outbox-col-error = Last error
+dash-outbox-col-action = Action
 dash-outbox-retry = Retry
 
 ## One's account: invitations, the password, API tokens (dashboard/account.html)

@@ -8,7 +8,7 @@ use super::access::Actor;
 use super::letters::Audience;
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{NewOutboxMail, OutboxMail};
-use crate::db::schema::{deliveries, invitations, letters, outbox, signatures};
+use crate::db::schema::{deliveries, invitations, letters, organisations, outbox, signatures};
 use crate::db::DbConnection;
 use crate::domain::{MailKind, MailState, Permission};
 use crate::error::AppError;
@@ -270,6 +270,64 @@ pub fn list(
         .offset(page.offset())
         .load(conn)?;
     Ok(Page::new(items, page, total))
+}
+
+/// What a mail is about, for the coordinators' outbox: the organisation it concerns (the signer
+/// or the invited one; for a delivery, the letter's recipient) and the letter's title.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailAbout {
+    pub organisation: Option<String>,
+    pub letter: Option<String>,
+}
+
+/// What each mail of a page is about, by mail id: one query per kind of row a mail names.
+pub fn about(
+    conn: &mut DbConnection,
+    mails: &[OutboxMail],
+) -> Result<std::collections::HashMap<String, MailAbout>, AppError> {
+    let ids = |pick: fn(&OutboxMail) -> Option<&String>| -> Vec<String> {
+        mails.iter().filter_map(pick).cloned().collect()
+    };
+    let by_signature: std::collections::HashMap<String, (String, String)> = signatures::table
+        .inner_join(organisations::table)
+        .inner_join(letters::table)
+        .filter(signatures::id.eq_any(ids(|m| m.signature_id.as_ref())))
+        .select((signatures::id, organisations::name, letters::title))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, organisation, letter)| (id, (organisation, letter)))
+        .collect();
+    let by_invitation: std::collections::HashMap<String, (String, String)> = invitations::table
+        .inner_join(organisations::table)
+        .inner_join(letters::table)
+        .filter(invitations::id.eq_any(ids(|m| m.invitation_id.as_ref())))
+        .select((invitations::id, organisations::name, letters::title))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, organisation, letter)| (id, (organisation, letter)))
+        .collect();
+    let by_delivery: std::collections::HashMap<String, (String, String)> = deliveries::table
+        .inner_join(letters::table)
+        .filter(deliveries::id.eq_any(ids(|m| m.delivery_id.as_ref())))
+        .select((deliveries::id, letters::recipient_name, letters::title))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, recipient, letter)| (id, (recipient, letter)))
+        .collect();
+    Ok(mails
+        .iter()
+        .map(|mail| {
+            let found = None
+                .or_else(|| by_signature.get(mail.signature_id.as_ref()?))
+                .or_else(|| by_invitation.get(mail.invitation_id.as_ref()?))
+                .or_else(|| by_delivery.get(mail.delivery_id.as_ref()?));
+            let about = found.map_or_else(MailAbout::default, |(organisation, letter)| MailAbout {
+                organisation: Some(organisation.clone()),
+                letter: Some(letter.clone()),
+            });
+            (mail.id.clone(), about)
+        })
+        .collect())
 }
 
 /// Send a dead mail again: back in the queue with a fresh round of attempts (coordinators of

@@ -7,6 +7,7 @@ mod mail_tls;
 
 mod abuse;
 mod accounts;
+mod audit_log;
 mod backups;
 mod browser;
 mod browser_languages;

@@ -1,5 +1,6 @@
 //! Letters: drafting, reading, listing, and the life cycle.
 
+mod changes;
 mod lifecycle;
 pub use lifecycle::*;
 mod fields;
@@ -323,18 +324,13 @@ pub fn update(
             updated_at: Some(now()),
             ..LetterChanges::default()
         };
-        let changed = changed_fields(&changes);
         diesel::update(letters::table.find(&letter.id))
             .set(&changes)
             .execute(conn)?;
         let view = find(conn, &letter.id, Audience::Admin)?;
-        record(
-            conn,
-            actor,
-            &view,
-            "letter.updated",
-            json!({"fields": changed}),
-        )?;
+        if let Some(details) = changes::details(conn, letter, &view.letter)? {
+            record(conn, actor, &view, "letter.updated", details)?;
+        }
         Ok(view)
     })
 }
@@ -428,26 +424,4 @@ pub fn list(
 pub fn preview(actor: &Actor, body: &str) -> Result<std::sync::Arc<str>, AppError> {
     actor.require_anywhere(Permission::ManageLetters)?;
     Ok(crate::domain::markdown::to_safe_html(body))
-}
-
-/// The names of the fields a change sets, for the audit log.
-fn changed_fields(changes: &LetterChanges) -> Vec<&'static str> {
-    let mut fields = Vec::new();
-    let mut note = |set: bool, name: &'static str| {
-        if set {
-            fields.push(name);
-        }
-    };
-    note(changes.title.is_some(), "title");
-    note(changes.body.is_some(), "body");
-    note(changes.recipient_name.is_some(), "recipient_name");
-    note(changes.recipient_email.is_some(), "recipient_email");
-    note(changes.place_and_date.is_some(), "place_and_date");
-    note(changes.language.is_some(), "language");
-    note(changes.moderation.is_some(), "moderation");
-    note(changes.visibility.is_some(), "visibility");
-    note(changes.deadline.is_some(), "deadline");
-    note(changes.campaign_id.is_some(), "campaign");
-    note(changes.text_licence.is_some(), "text_licence");
-    fields
 }

@@ -1,0 +1,87 @@
+//! What an update changed in a letter, for the audit log: only the fields whose value differs,
+//! each with its value before and after (issue 24: an entry listed every field a form sent).
+
+use diesel::prelude::*;
+use serde_json::{json, Map, Value};
+
+use crate::db::models::Letter;
+use crate::db::schema::campaigns;
+use crate::db::DbConnection;
+use crate::domain::text::utc;
+use crate::error::AppError;
+
+/// The details of a `letter.updated` entry: `fields`, the names of the changed fields (as
+/// before), and `changes`, each one's `{before, after}`; `None` when nothing changed. The
+/// recipient's address is named in `fields` but its values are not logged (the log holds no
+/// contact address); the campaign is given by its title, a deadline as an RFC 3339 time.
+pub(super) fn details(
+    conn: &mut DbConnection,
+    before: &Letter,
+    after: &Letter,
+) -> Result<Option<Value>, AppError> {
+    let mut fields = Vec::new();
+    let mut changes = Map::new();
+    let mut note = |name: &'static str, old: Value, new: Value| {
+        if old != new {
+            fields.push(name);
+            changes.insert(name.into(), json!({"before": old, "after": new}));
+        }
+    };
+    note("title", json!(before.title), json!(after.title));
+    note("body", json!(before.body), json!(after.body));
+    note(
+        "recipient_name",
+        json!(before.recipient_name),
+        json!(after.recipient_name),
+    );
+    note(
+        "recipient_email",
+        json!(before.recipient_email),
+        json!(after.recipient_email),
+    );
+    note(
+        "place_and_date",
+        json!(before.place_and_date),
+        json!(after.place_and_date),
+    );
+    note("language", json!(before.language), json!(after.language));
+    note(
+        "moderation",
+        json!(before.moderation),
+        json!(after.moderation),
+    );
+    note(
+        "visibility",
+        json!(before.visibility),
+        json!(after.visibility),
+    );
+    note(
+        "deadline",
+        json!(before.deadline.map(utc)),
+        json!(after.deadline.map(utc)),
+    );
+    if before.campaign_id != after.campaign_id {
+        let old = campaign_title(conn, before.campaign_id.as_deref())?;
+        let new = campaign_title(conn, after.campaign_id.as_deref())?;
+        note("campaign", json!(old), json!(new));
+    }
+    note(
+        "text_licence",
+        json!(before.text_licence),
+        json!(after.text_licence),
+    );
+    changes.remove("recipient_email");
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(json!({"fields": fields, "changes": changes})))
+}
+
+fn campaign_title(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(campaigns::table
+        .find(id)
+        .select(campaigns::title)
+        .first(conn)
+        .optional()?)
+}
