@@ -219,7 +219,7 @@ dash-invitations-nothing-sent = Nothing was sent. Please correct:
 dash-invitations-lines = One organisation per line: its slug in the directory, then the address to invite
 dash-invitations-again = An organisation invited before gets its invitation again, at the address given now, unless it has signed.
 dash-invitations-send = Send the invitations
-dash-invitations-not-open = Invitations can be sent while the letter is open; this one is { $state }.
+dash-invitations-not-open = Invitations can be sent while the letter is open, or added to a draft with an opening time (they are mailed when it opens); this one is { $state }.
 dash-invitations-done = Invited { $invited }, invited again { $resent }, already signed { $already }.
 dash-invitations-reminded = Reminders sent: { $reminded }. Not reminded: { $signed } signed, { $too_soon } reminded in the last 24 hours, { $at_cap } reminded { $max } times already.
 # The messages about the lines of the invitation form: "Line 3: the organisation is named
@@ -500,3 +500,26 @@ dash-account-revoke = Revoke
 dash-account-token-name = New token's name
 dash-account-token-days = Works for (days, 1 to { $max })
 dash-account-token-button = Create a token
+
+## A launch plan: a draft's opening time and its secret preview links (issue 24)
+dash-letter-form-opens-at = Opening time, UTC (optional): the draft opens by itself then, and its invitations are mailed
+dash-letter-scheduled = Scheduled to open at { $time } UTC; invitations added meanwhile are mailed then.
+dash-invitations-scheduled = Invitations added now are kept and mailed when the letter opens at { $time } UTC.
+dash-previews-heading = Preview links
+dash-previews-explain = A secret link shows this draft as it will read to anyone who has it, without signing in: no sign form, not listed anywhere, not indexed by search engines. Share it with partner organisations before the launch, and revoke it when it should stop working. Once the letter opens, the link leads to its public page.
+dash-previews-none = No preview link yet.
+dash-previews-label = Who the link is for (optional, e.g. for EDRi)
+dash-previews-create = Make a preview link
+dash-previews-col-label = For
+dash-previews-col-made = Made
+dash-previews-col-state = State
+dash-previews-no-label = (no label)
+dash-previews-live = works
+dash-previews-revoked = revoked { $time } UTC
+dash-previews-revoke = Revoke
+dash-previews-revoked-notice = The preview link is revoked: it no longer works.
+dash-previews-created-title = New preview link: { $title }
+dash-previews-created = The preview link is ready. Copy it now: it is shown only once.
+dash-previews-url = The link to share
+dash-previews-not-made = The preview link was not made.
+dash-previews-back = Back to the letter

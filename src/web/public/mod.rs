@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 pub mod campaign;
 pub mod invitation;
 pub mod letters;
+pub mod preview;
 pub mod print;
 pub mod signatures;
 pub mod unsubscribe;
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     letters::routes(cfg, limits);
     campaign::routes(cfg);
     print::routes(cfg);
+    preview::routes(cfg);
     signatures::routes(cfg);
     invitation::routes(cfg);
     unsubscribe::routes(cfg);
