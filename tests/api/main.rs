@@ -30,6 +30,7 @@ mod imports;
 mod instances;
 mod invitations;
 mod languages;
+mod launch;
 mod ledger;
 mod letters;
 mod metrics;
