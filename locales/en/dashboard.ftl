@@ -523,3 +523,4 @@ dash-previews-created = The preview link is ready. Copy it now: it is shown only
 dash-previews-url = The link to share
 dash-previews-not-made = The preview link was not made.
 dash-previews-back = Back to the letter
+dash-letter-nav-label = This letter

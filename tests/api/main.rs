@@ -31,6 +31,7 @@ mod instances;
 mod invitations;
 mod languages;
 mod launch;
+mod launch_browser;
 mod ledger;
 mod letters;
 mod metrics;
