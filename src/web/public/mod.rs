@@ -1,5 +1,6 @@
 //! The pages anyone may open: a letter with its signatories and sign form (`letters.rs`), a
-//! campaign (`campaign.rs`), the printable copy (`print.rs`), and the pages behind the links in
+//! campaign (`campaign.rs`), the printable copy (`print.rs`), a draft shared by its secret preview
+//! link (`preview.rs`), and the pages behind the links in
 //! mails: confirming and withdrawing a signature (`signatures.rs`), an invitation
 //! (`invitation.rs`), unsubscribing from updates (`unsubscribe.rs`).
 
