@@ -311,3 +311,70 @@ db_test!(
         assert_eq!(mail.invitation_token().len(), 64);
     }
 );
+
+db_test!(
+    async fn the_dashboard_schedules_a_draft_keeps_its_invitations_and_guards_its_preview_links(app) {
+        let coalition = app.coalition("pages").await;
+        app.letter(&coalition, "page-plan").await;
+        let browser = Browser::signed_in(&app, crate::helpers::OWNER_EMAIL).await;
+        let edit = "/dashboard/letters/page-plan/edit";
+        let base = [
+            ("title", "Letter page-plan"), ("body", "Dear Sir or Madam"), ("language", "en"),
+            ("recipient_name", "The Chief Executive"), ("moderation", "auto"), ("visibility", "public"),
+            ("action", "save"),
+        ];
+
+        // An opening time in the past comes back under its field, and nothing is saved.
+        let past = (Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M").to_string();
+        let mut fields = base.to_vec();
+        fields.push(("opens_at", &past));
+        let r = browser.submit(edit, edit, &fields).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"<span class="error" id="opens_at-error">must be in the future</span>"#), "{html}");
+        let letter: Value = app.get_authed("/api/v1/letters/page-plan").await.json().await.unwrap();
+        assert_eq!(letter["opens_at"], Value::Null);
+
+        // In the future, before no deadline: saved, and the page says when it opens.
+        let later = (Utc::now() + chrono::Duration::hours(5)).format("%Y-%m-%dT%H:%M").to_string();
+        let mut fields = base.to_vec();
+        fields.push(("opens_at", &later));
+        let r = browser.submit(edit, edit, &fields).await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = browser.page("/dashboard/letters/page-plan").await;
+        assert!(page.contains(&format!("Scheduled to open at {} UTC", later.replace('T', " "))), "{page}");
+
+        // The invitations page takes invitations now and says when they are mailed.
+        let (_, html) = browser.page("/dashboard/letters/page-plan/invitations").await;
+        assert!(html.contains("mailed when the letter opens at"), "{html}");
+        assert!(html.contains(r#"action="/dashboard/letters/page-plan/invitations""#), "the invite form");
+        assert!(!html.contains("invitations/remind"), "no reminders before the opening");
+
+        // A preview link needs the page's CSRF token; with it, the link is shown once.
+        let r = browser
+            .client
+            .post(app.url("/dashboard/letters/page-plan/previews"))
+            .header("origin", app.address.as_str())
+            .form(&[("csrf_token", "forged"), ("label", "for EDRi")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        let list: Value = app.get_authed("/api/v1/letters/page-plan/previews").await.json().await.unwrap();
+        assert_eq!(list, json!([]));
+        let too_long = "x".repeat(101);
+        let r = browser
+            .submit("/dashboard/letters/page-plan", "/dashboard/letters/page-plan/previews", &[("label", &too_long)])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains(r#"id="label-error""#));
+        let r = browser
+            .submit("/dashboard/letters/page-plan", "/dashboard/letters/page-plan/previews", &[("label", "for EDRi")])
+            .await;
+        assert_eq!(r.status(), 201);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(&format!(r#"value="{}/preview/"#, app.address)), "{html}");
+        let (_, page) = browser.page("/dashboard/letters/page-plan").await;
+        assert!(page.contains("for EDRi") && !page.contains("/preview/"), "listed, never the link again");
+    }
+);
