@@ -330,6 +330,8 @@ impl Application {
                 db: state.db.clone(),
                 versions: Arc::clone(&state.versions),
                 poll: Duration::from_millis(settings.deadline_poll_ms.max(10)),
+                ledger: state.ledger.clone(),
+                wake: Arc::clone(&state.outbox_wake),
             }
             .run(),
         );

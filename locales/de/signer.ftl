@@ -200,3 +200,7 @@ problem-not-an-email-address = muss eine E-Mail-Adresse sein, etwa name@example.
 problem-undeliverable = kann keine E-Mails empfangen: „{ $domain }“ ist keine Domain im Internet (eine Adresse sieht aus wie name@example.org)
 problem-not-a-language-tag = muss ein Sprachcode wie en, fr oder pt-BR sein
 problem-no-consent = Sie müssen den Datenschutzhinweis akzeptieren, um zu unterzeichnen
+
+## A draft's secret preview link (/preview/{token})
+preview-notice = Vorschau eines Entwurfs, mit Ihnen geteilt, bevor er zur Unterzeichnung geöffnet wird. Bitte geben Sie diesen Link nicht weiter: Der Text kann sich noch ändern.
+preview-opens = Der Brief wird am { $time } zur Unterzeichnung geöffnet.

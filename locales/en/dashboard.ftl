@@ -226,7 +226,7 @@ dash-invitations-nothing-sent = Nothing was sent. Please correct:
 dash-invitations-lines = One organisation per line: its slug in the directory, then the address to invite
 dash-invitations-again = An organisation invited before gets its invitation again, at the address given now, unless it has signed.
 dash-invitations-send = Send the invitations
-dash-invitations-not-open = Invitations can be sent while the letter is open; this one is { $state }.
+dash-invitations-not-open = Invitations can be sent while the letter is open, or added to a draft with an opening time (they are mailed when it opens); this one is { $state }.
 dash-invitations-done = Invited { $invited }, invited again { $resent }, already signed { $already }.
 dash-invitations-reminded = Reminders sent: { $reminded }. Not reminded: { $signed } signed, { $too_soon } reminded in the last 24 hours, { $at_cap } reminded { $max } times already.
 # The messages about the lines of the invitation form: "Line 3: the organisation is named
@@ -496,6 +496,7 @@ dash-audit-field-language = language
 dash-audit-field-moderation = moderation
 dash-audit-field-visibility = visibility
 dash-audit-field-deadline = deadline
+dash-audit-field-opens-at = opening time
 dash-audit-field-campaign = campaign
 dash-audit-field-text-licence = licence of the text
 dash-audit-field-name = name
@@ -527,6 +528,10 @@ dash-audit-letter-signer-emails-removed = { $who } removed the signers’ addres
         [one] one signature
        *[other] { $signatures } signatures
     } after { $retention_days } days
+dash-audit-letter-preview-created = { $who } made a preview link of the draft
+dash-audit-letter-preview-created-for = { $who } made a preview link of the draft for “{ $label }”
+dash-audit-letter-preview-revoked = { $who } revoked a preview link of the draft
+dash-audit-letter-preview-revoked-for = { $who } revoked the preview link for “{ $label }”
 dash-audit-letter-translation-saved = { $who } saved the translation into { $language }
 dash-audit-letter-translation-removed = { $who } removed the translation into { $language }
 dash-audit-letter-version-published = { $who } published version { $version } of the text
@@ -554,6 +559,7 @@ dash-audit-signatures-rejected-matching = { $who } rejected { $rejected ->
 dash-audit-reason = (reason: { $reason })
 dash-audit-invitation-sent = { $who } invited { $organisation }
 dash-audit-invitation-sent-many = { $who } invited { $count } organisations: { $organisations }
+dash-audit-invitation-scheduled = { $who } invited { $organisation }, to be mailed when the letter opens
 dash-audit-invitation-resent = { $who } sent the invitation to { $organisation } again
 dash-audit-invitation-reminded = { $who } reminded { $organisation } (reminder { $reminder })
 dash-audit-invitation-reminded-many = { $who } reminded { $count } organisations: { $organisations }
@@ -743,3 +749,27 @@ dash-confirm-reject-button = Reject { $count } { $count ->
         [one] signature
        *[other] signatures
     }
+
+## A launch plan: a draft's opening time and its secret preview links (issue 24)
+dash-letter-form-opens-at = Opening time, UTC (optional): the draft opens by itself then, and its invitations are mailed
+dash-letter-scheduled = Scheduled to open at { $time } UTC; invitations added meanwhile are mailed then.
+dash-invitations-scheduled = Invitations added now are kept and mailed when the letter opens at { $time } UTC.
+dash-previews-heading = Preview links
+dash-previews-explain = A secret link shows this draft as it will read to anyone who has it, without signing in: no sign form, not listed anywhere, not indexed by search engines. Share it with partner organisations before the launch, and revoke it when it should stop working. Once the letter opens, the link leads to its public page.
+dash-previews-none = No preview link yet.
+dash-previews-label = Who the link is for (optional, e.g. for EDRi)
+dash-previews-create = Make a preview link
+dash-previews-col-label = For
+dash-previews-col-made = Made
+dash-previews-col-state = State
+dash-previews-no-label = (no label)
+dash-previews-live = works
+dash-previews-revoked = revoked { $time } UTC
+dash-previews-revoke = Revoke
+dash-previews-revoked-notice = The preview link is revoked: it no longer works.
+dash-previews-created-title = New preview link: { $title }
+dash-previews-created = The preview link is ready. Copy it now: it is shown only once.
+dash-previews-url = The link to share
+dash-previews-not-made = The preview link was not made.
+dash-previews-back = Back to the letter
+dash-letter-nav-label = This letter

@@ -202,3 +202,7 @@ problem-not-an-email-address = must be an email address, such as name@example.or
 problem-undeliverable = cannot receive mail: "{ $domain }" is not a domain on the Internet (an address looks like name@example.org)
 problem-not-a-language-tag = must be a language tag such as en, fr or pt-BR
 problem-no-consent = you must accept the privacy notice to sign
+
+## A draft's secret preview link (/preview/{token})
+preview-notice = Preview of a draft, shared with you before it opens for signatures. Please do not pass this link on: the text may still change.
+preview-opens = The letter opens for signatures on { $time }.

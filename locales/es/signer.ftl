@@ -200,3 +200,7 @@ problem-not-an-email-address = debe ser una dirección de correo electrónico, c
 problem-undeliverable = no puede recibir correo: «{ $domain }» no es un dominio de Internet (una dirección se parece a nombre@example.org)
 problem-not-a-language-tag = debe ser un código de idioma como en, fr o pt-BR
 problem-no-consent = debe aceptar el aviso de privacidad para firmar
+
+## A draft's secret preview link (/preview/{token})
+preview-notice = Vista previa de un borrador, compartida con usted antes de que se abra a las firmas. Por favor, no reenvíe este enlace: el texto aún puede cambiar.
+preview-opens = La carta se abrirá a las firmas el { $time }.

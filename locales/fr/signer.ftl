@@ -200,3 +200,7 @@ problem-not-an-email-address = doit être une adresse e-mail, comme nom@example.
 problem-undeliverable = ne peut pas recevoir de courrier : « { $domain } » n’est pas un domaine d’Internet (une adresse ressemble à nom@example.org)
 problem-not-a-language-tag = doit être un code de langue comme en, fr ou pt-BR
 problem-no-consent = vous devez accepter la notice de confidentialité pour signer
+
+## A draft's secret preview link (/preview/{token})
+preview-notice = Aperçu d’un brouillon, partagé avec vous avant son ouverture aux signatures. Merci de ne pas transmettre ce lien : le texte peut encore changer.
+preview-opens = La lettre s’ouvrira aux signatures le { $time }.

@@ -59,6 +59,9 @@ pub struct LetterJson {
     pub moderation: String,
     pub visibility: String,
     pub deadline: Option<DateTime<Utc>>,
+    /// A draft's opening time: the service opens it then by itself (and mails the invitations
+    /// added meanwhile). `null` once it is open, or when a coordinator will open it.
+    pub opens_at: Option<DateTime<Utc>>,
     /// SHA-256 of the text version (title, blank line, body).
     pub text_hash: String,
     /// The version of the text (1 when it opened; more after each new version).
@@ -115,6 +118,7 @@ impl LetterJson {
             moderation: l.moderation,
             visibility: l.visibility,
             deadline: l.deadline.map(utc),
+            opens_at: l.opens_at.map(utc),
             text_hash: l.text_hash,
             version: l.version,
             opened_at: l.opened_at.map(utc),

@@ -25,6 +25,7 @@ pub mod openapi;
 pub mod organisations;
 pub mod outbox;
 pub mod pictures;
+pub mod previews;
 pub mod signatories;
 pub mod signatures;
 pub mod streaming;
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Li
             .configure(organisations::routes)
             .configure(member_organisations::routes)
             .configure(letters::routes)
+            .configure(previews::routes)
             .configure(campaigns::routes)
             .configure(|cfg| signatures::routes(cfg, limits))
             .configure(invitations::routes)

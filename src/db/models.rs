@@ -8,9 +8,9 @@ use diesel::prelude::*;
 
 use super::schema::{
     api_tokens, audit_log, campaigns, coalition_organisations, coalitions, countries, deliveries,
-    invitations, ledger_entries, letter_country_counts, letter_translations, letter_versions,
-    letters, member_invitations, memberships, organisation_checks, organisations, outbox,
-    public_signatories, sessions, signature_events, signatures, timeline_events, users,
+    invitations, ledger_entries, letter_country_counts, letter_previews, letter_translations,
+    letter_versions, letters, member_invitations, memberships, organisation_checks, organisations,
+    outbox, public_signatories, sessions, signature_events, signatures, timeline_events, users,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -132,6 +132,8 @@ pub struct Letter {
     /// The SPDX identifier of its text's licence (`domain::licence`); `None`: all rights
     /// reserved by its coalition.
     pub text_licence: Option<String>,
+    /// A draft's opening time (UTC): the deadline worker opens it then.
+    pub opens_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -155,6 +157,7 @@ pub struct NewLetter {
     pub updated_at: NaiveDateTime,
     pub campaign_id: Option<String>,
     pub text_licence: Option<String>,
+    pub opens_at: Option<NaiveDateTime>,
 }
 
 /// An update: `None` leaves a column alone; `Some(None)` clears a nullable one.
@@ -180,6 +183,19 @@ pub struct LetterChanges {
     pub version: Option<i32>,
     pub campaign_id: Option<Option<String>>,
     pub text_licence: Option<Option<String>>,
+    pub opens_at: Option<Option<NaiveDateTime>>,
+}
+
+/// A secret link to a draft for partners (`/preview/{token}`); only the token's SHA-256 is kept.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = letter_previews)]
+pub struct LetterPreview {
+    pub id: String,
+    pub letter_id: String,
+    pub label: Option<String>,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

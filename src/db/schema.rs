@@ -140,6 +140,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    letter_previews (id) {
+        id -> Text,
+        letter_id -> Text,
+        label -> Nullable<Text>,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     letter_translations (letter_id, language) {
         letter_id -> Text,
         language -> Text,
@@ -198,6 +209,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         campaign_id -> Nullable<Text>,
+        opens_at -> Nullable<Timestamp>,
         text_licence -> Nullable<Text>,
     }
 }
@@ -382,6 +394,7 @@ diesel::joinable!(invitations -> signatures (signature_id));
 diesel::joinable!(ledger_entries -> letters (letter_id));
 diesel::joinable!(letter_country_counts -> countries (country_code));
 diesel::joinable!(letter_country_counts -> letters (letter_id));
+diesel::joinable!(letter_previews -> letters (letter_id));
 diesel::joinable!(letter_translations -> letters (letter_id));
 diesel::joinable!(letter_updates -> letters (letter_id));
 diesel::joinable!(letter_versions -> letters (letter_id));
@@ -420,6 +433,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     ledger_entries,
     letter_country_counts,
+    letter_previews,
     letter_translations,
     letter_updates,
     letter_versions,

@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod letters;
 pub mod organisations;
 pub mod outbox;
+pub mod previews;
 pub mod public_list;
 pub mod seed;
 pub mod signatures;

@@ -71,6 +71,7 @@ fn letter_for(
             moderation: Moderation::Auto,
             visibility: Visibility::Public,
             deadline: None,
+            opens_at: None,
             campaign: None,
             text_licence: None,
         },

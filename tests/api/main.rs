@@ -33,6 +33,8 @@ mod imports;
 mod instances;
 mod invitations;
 mod languages;
+mod launch;
+mod launch_browser;
 mod ledger;
 mod letters;
 mod metrics;

@@ -30,7 +30,8 @@ use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
 use crate::domain::token::{Purpose, Token, TokenKey};
 use crate::domain::{
-    string_enum, EmailAddress, MailKind, Permission, SignatureState, SignatureVerification,
+    string_enum, EmailAddress, LetterState, MailKind, Permission, SignatureState,
+    SignatureVerification,
 };
 use crate::error::{AppError, FieldCollector};
 
@@ -150,7 +151,7 @@ pub struct InvitationFields {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InviteOutcome {
-    /// A new invitation, mailed.
+    /// A new invitation, mailed (when the letter opens, for a draft with an opening time).
     Invited,
     /// The organisation's invitation was mailed again.
     Resent,
@@ -262,7 +263,8 @@ fn has_signed(
     Ok(n > 0)
 }
 
-/// Invite organisations of the directory to sign an open letter, each at an address: in one
+/// Invite organisations of the directory to sign an open letter (or a draft with an opening time,
+/// whose invitations are kept and mailed when it opens), each at an address: in one
 /// transaction, an invitation and its mail each, or the invitation mailed again (to the address
 /// given now) for an organisation invited before, or nothing for one that has signed. Any bad
 /// item fails the whole request before anything is stored.
@@ -275,7 +277,7 @@ pub fn invite(
 ) -> Result<Vec<(InviteOutcome, InvitationRow)>, AppError> {
     crate::db::write_transaction(conn, |conn| {
         let letter = letters::find_for(conn, actor, letter_slug, Permission::Invite)?;
-        signing::ensure_open(&letter.letter)?;
+        let scheduled = accepts_invitations(&letter.letter)?;
         let resolved = resolve(conn, items)?;
         let now = now();
         let mut done = Vec::with_capacity(resolved.len());
@@ -321,7 +323,18 @@ pub fn invite(
                     (InviteOutcome::Invited, id)
                 }
             };
-            if outcome != InviteOutcome::AlreadySigned {
+            if outcome != InviteOutcome::AlreadySigned && scheduled {
+                // Stored now, mailed when the letter opens ([`mail_scheduled`]).
+                record(
+                    conn,
+                    actor,
+                    &letter,
+                    &id,
+                    &organisation,
+                    "invitation.scheduled",
+                    json!({"opens_at": letter.letter.opens_at}),
+                )?;
+            } else if outcome != InviteOutcome::AlreadySigned {
                 outbox::enqueue_invitation(conn, MailKind::Invitation, email.as_str(), &id)?;
                 record(
                     conn,
@@ -340,6 +353,49 @@ pub fn invite(
         }
         Ok(done)
     })
+}
+
+/// Whether `letter` takes invitations now, and whether they wait for its opening: an open
+/// letter's are mailed at once (`false`); a draft with an opening time keeps them and mails them
+/// when it opens (`true`). Anything else is refused (409).
+pub fn accepts_invitations(letter: &crate::db::models::Letter) -> Result<bool, AppError> {
+    if letter.state == LetterState::Draft.as_str() && letter.opens_at.is_some() {
+        return Ok(true);
+    }
+    signing::ensure_open(letter).map_err(|_| {
+        AppError::conflict(
+            "letter_not_open",
+            format!(
+                "invitations can be sent while the letter is open, or added to a draft with an \
+                 opening time (mailed when it opens); this one is {}",
+                letter.state
+            ),
+        )
+    })?;
+    Ok(false)
+}
+
+/// Mail the invitations a draft kept until it opened (every invitation of the letter: a draft
+/// mails none), stamping them sent at `now`; called by `letters::move_to` in the transaction that
+/// opens the letter, whoever opens it (a coordinator, or the deadline worker at its opening
+/// time). Returns how many were queued.
+pub(crate) fn mail_scheduled(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let kept: Vec<(String, String)> = invitations::table
+        .filter(invitations::letter_id.eq(letter_id))
+        .order((invitations::created_at.asc(), invitations::id.asc()))
+        .select((invitations::id, invitations::email))
+        .load(conn)?;
+    for (id, email) in &kept {
+        diesel::update(invitations::table.find(id))
+            .set(invitations::sent_at.eq(now))
+            .execute(conn)?;
+        outbox::enqueue_invitation(conn, MailKind::Invitation, email, id)?;
+    }
+    Ok(kept.len())
 }
 
 type Boxed = invitations::BoxedQuery<'static, MultiBackend>;

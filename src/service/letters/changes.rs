@@ -60,6 +60,11 @@ pub(super) fn details(
         json!(before.deadline.map(utc)),
         json!(after.deadline.map(utc)),
     );
+    note(
+        "opens_at",
+        json!(before.opens_at.map(utc)),
+        json!(after.opens_at.map(utc)),
+    );
     if before.campaign_id != after.campaign_id {
         let old = campaign_title(conn, before.campaign_id.as_deref())?;
         let new = campaign_title(conn, after.campaign_id.as_deref())?;

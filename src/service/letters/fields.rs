@@ -35,6 +35,9 @@ pub struct NewLetterFields {
     moderation: Option<String>,
     visibility: Option<String>,
     deadline: Option<String>,
+    /// When the draft opens by itself (UTC, in the future, before the deadline): its
+    /// invitations are mailed then. None: it opens when a coordinator opens it.
+    opens_at: Option<String>,
     /// The slug of one of the coalition's campaigns.
     campaign: Option<String>,
     /// The licence of the letter's text, as an SPDX identifier: `CC0-1.0`, `CC-BY-4.0`,
@@ -78,6 +81,7 @@ impl NewLetterFields {
             .optional("visibility", self.visibility.as_deref(), str::parse)
             .unwrap_or(Visibility::Public);
         let deadline = errors.optional("deadline", self.deadline.as_deref(), future_timestamp);
+        let opens_at = errors.optional("opens_at", self.opens_at.as_deref(), future_timestamp);
         let campaign = errors.optional("campaign", self.campaign.as_deref(), Slug::parse);
         let text_licence = errors.optional(
             "text_licence",
@@ -99,6 +103,7 @@ impl NewLetterFields {
                     moderation,
                     visibility,
                     deadline,
+                    opens_at,
                     campaign,
                     text_licence,
                 })
@@ -123,6 +128,10 @@ pub struct LetterPatchFields {
     visibility: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     deadline: Option<Option<String>>,
+    /// When the draft opens by itself (UTC, in the future, before the deadline); `null`: when a
+    /// coordinator opens it. Only while the letter is a draft.
+    #[serde(default, deserialize_with = "nullable")]
+    opens_at: Option<Option<String>>,
     /// The slug of one of the coalition's campaigns; `null` takes the letter out of its campaign.
     #[serde(default, deserialize_with = "nullable")]
     campaign: Option<Option<String>>,
@@ -169,6 +178,9 @@ impl LetterPatchFields {
             deadline: self
                 .deadline
                 .map(|d| errors.optional("deadline", d.as_deref(), future_timestamp)),
+            opens_at: self
+                .opens_at
+                .map(|d| errors.optional("opens_at", d.as_deref(), future_timestamp)),
             campaign: self
                 .campaign
                 .map(|c| errors.optional("campaign", c.as_deref(), Slug::parse)),

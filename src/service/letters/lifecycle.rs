@@ -67,7 +67,11 @@ pub(crate) fn move_to(
         match to {
             // A reopened letter keeps the time it first opened; it is no longer closed.
             LetterState::Open if reopening => changes.closed_at = Some(None),
-            LetterState::Open => changes.opened_at = Some(Some(now)),
+            LetterState::Open => {
+                changes.opened_at = Some(Some(now));
+                // Its opening time, if it had one, is spent (or overtaken by this move).
+                changes.opens_at = Some(None);
+            }
             LetterState::Closed => changes.closed_at = Some(Some(now)),
             LetterState::Delivered => changes.delivered_at = Some(Some(now)),
             LetterState::Archived => changes.archived_at = Some(Some(now)),
@@ -108,6 +112,10 @@ pub(crate) fn move_to(
                 String::new(),
                 now,
             )?;
+            // The invitations added while it was a draft are mailed now, in this transaction.
+            if from == LetterState::Draft {
+                crate::service::invitations::mail_scheduled(conn, &letter.id, now)?;
+            }
         }
         let view = find(conn, &current.letter.id, Audience::Admin)?;
         if to == LetterState::Delivered {
@@ -236,6 +244,38 @@ pub fn close_overdue(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usiz
         }
     }
     Ok(closed)
+}
+
+/// Open every draft whose opening time is at or before `now` (up to [`CLOSE_BATCH`]), each in a
+/// transaction of its own through [`move_to`] as the service: the same guarded UPDATE, ledger
+/// start, campaign event, invitation mails and `letter.state_changed` audit row as a manual
+/// open. A draft another process opened meanwhile is skipped; one whose deadline has passed too
+/// is left for a coordinator (opening it would be refused). Returns the slugs it opened; the
+/// caller forgets their cached versions and wakes the outbox.
+pub fn open_due(
+    conn: &mut DbConnection,
+    key: &LedgerKey,
+    now: NaiveDateTime,
+) -> Result<Vec<String>, AppError> {
+    let due: Vec<String> = letters::table
+        .filter(letters::state.eq(LetterState::Draft.as_str()))
+        .filter(letters::opens_at.le(now))
+        .filter(letters::deadline.is_null().or(letters::deadline.gt(now)))
+        .order(letters::id.asc())
+        .select(letters::id)
+        .limit(CLOSE_BATCH)
+        .load(conn)?;
+    let mut opened = Vec::new();
+    for id in &due {
+        let delivery = DeliveryOptions::default();
+        match move_to(conn, key, &Actor::System, id, LetterState::Open, &delivery) {
+            Ok(view) => opened.push(view.letter.slug),
+            // Opened (or changed) by another instance since it was read.
+            Err(AppError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(opened)
 }
 
 /// Close one letter (by slug or id) if it is open and its deadline is at or before `now`;

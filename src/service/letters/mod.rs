@@ -85,6 +85,8 @@ pub struct NewLetterInput {
     pub moderation: Moderation,
     pub visibility: Visibility,
     pub deadline: Option<NaiveDateTime>,
+    /// When it opens by itself (the deadline worker opens it).
+    pub opens_at: Option<NaiveDateTime>,
     /// The campaign (of the same coalition) it belongs to.
     pub campaign: Option<Slug>,
     /// Its text's licence; `None`: all rights reserved by the coalition.
@@ -103,6 +105,7 @@ pub struct LetterUpdate {
     pub moderation: Option<Moderation>,
     pub visibility: Option<Visibility>,
     pub deadline: Option<Option<NaiveDateTime>>,
+    pub opens_at: Option<Option<NaiveDateTime>>,
     pub campaign: Option<Option<Slug>>,
     pub text_licence: Option<Option<Licence>>,
 }
@@ -149,6 +152,7 @@ pub fn create(
         let coalition = super::coalitions::find(conn, input.coalition.as_str())
             .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
         actor.require(&coalition, Permission::ManageLetters)?;
+        check_opening(input.opens_at, input.deadline)?;
         let campaign_id = match &input.campaign {
             Some(campaign) => Some(super::campaigns::for_letter(conn, &coalition.id, campaign)?),
             None => None,
@@ -173,6 +177,7 @@ pub fn create(
             moderation: input.moderation.as_str().to_string(),
             visibility: input.visibility.as_str().to_string(),
             deadline: input.deadline,
+            opens_at: input.opens_at,
             created_at: now,
             updated_at: now,
             campaign_id,
@@ -195,6 +200,21 @@ pub fn create(
         )?;
         Ok(view)
     })
+}
+
+/// A draft's opening time must come before its signing deadline (when both are set), or it
+/// would open closed.
+fn check_opening(
+    opens_at: Option<NaiveDateTime>,
+    deadline: Option<NaiveDateTime>,
+) -> Result<(), AppError> {
+    match (opens_at, deadline) {
+        (Some(opens), Some(deadline)) if opens >= deadline => Err(AppError::field(
+            "opens_at",
+            "must be before the signing deadline",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Log a change to a letter (its text, state, versions, translations) in the audit log.
@@ -289,6 +309,16 @@ pub fn update(
             ));
         }
         let letter = &current.letter;
+        if update.opens_at.is_some_and(|o| o.is_some()) && state != LetterState::Draft {
+            return Err(AppError::field(
+                "opens_at",
+                format!("can be set only while the letter is a draft; this one is {state}"),
+            ));
+        }
+        check_opening(
+            update.opens_at.unwrap_or(letter.opens_at),
+            update.deadline.unwrap_or(letter.deadline),
+        )?;
         let new_hash = if update.title.is_some() || update.body.is_some() {
             Some(text_hash(
                 update.title.as_deref().unwrap_or(&letter.title),
@@ -319,6 +349,7 @@ pub fn update(
             moderation: update.moderation.map(|m| m.as_str().to_string()),
             visibility: update.visibility.map(|v| v.as_str().to_string()),
             deadline: update.deadline,
+            opens_at: update.opens_at,
             text_licence: update.text_licence.map(|l| l.map(|l| l.id)),
             text_hash: new_hash,
             updated_at: Some(now()),

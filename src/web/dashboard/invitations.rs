@@ -43,6 +43,10 @@ struct DashboardPage<'a> {
     page: i64,
     pages: i64,
     can_invite: bool,
+    /// The letter takes invitations now (`invitations::accepts_invitations`).
+    accepts: bool,
+    /// A draft's opening time, when its invitations wait for it (UTC, as the page shows it).
+    scheduled: Option<String>,
     /// The textarea's text, kept when it had errors.
     lines: &'a str,
     errors: Vec<String>,
@@ -179,6 +183,7 @@ async fn dashboard(
     let (letter, found, counts) = dash
         .read(move |conn, actor| invitations::list(conn, actor, &slug, request))
         .await?;
+    let accepts = invitations::accepts_invitations(&letter.letter).ok();
     let (csrf, builder) = dash.page(status);
     let pages = ((found.total + found.per_page - 1) / found.per_page).max(1);
     render(
@@ -188,6 +193,11 @@ async fn dashboard(
             csrf: &csrf.token,
             t: dash.t,
             can_invite: dash.actor.can(&letter.coalition.id, Permission::Invite),
+            accepts: accepts.is_some(),
+            scheduled: accepts
+                .filter(|waits| *waits)
+                .and(letter.letter.opens_at)
+                .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),
             letter: &letter,
             rows: found.items,
             counts,

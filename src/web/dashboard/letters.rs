@@ -16,6 +16,8 @@ pub(super) struct LetterFormValues {
     recipient_email: String,
     place_and_date: String,
     deadline: String,
+    /// A draft's opening time, as the `datetime-local` field shows it (UTC).
+    opens_at: String,
     moderation: String,
     visibility: String,
     /// The slug of its campaign, if any.
@@ -38,6 +40,10 @@ impl LetterFormValues {
             place_and_date: l.place_and_date.clone().unwrap_or_default(),
             deadline: l
                 .deadline
+                .map(|d| d.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default(),
+            opens_at: l
+                .opens_at
                 .map(|d| d.format("%Y-%m-%dT%H:%M").to_string())
                 .unwrap_or_default(),
             moderation: l.moderation.clone(),
@@ -65,6 +71,7 @@ impl LetterFormValues {
             recipient_email: get("recipient_email"),
             place_and_date: get("place_and_date"),
             deadline: get("deadline"),
+            opens_at: get("opens_at"),
             moderation: get("moderation"),
             visibility: get("visibility"),
             campaign: get("campaign"),
@@ -135,12 +142,12 @@ pub(super) async fn new_letter(dash: Dashboard, query: web::Query<NewQuery>) -> 
     form.show(&dash, None, None)
 }
 
-/// Deadlines typed in a `datetime-local` field are UTC.
+/// Deadlines and opening times typed in a `datetime-local` field are UTC.
 pub(super) fn with_utc_deadline(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     pairs
         .into_iter()
         .map(|(k, v)| match k.as_str() {
-            "deadline" => (k, local_time_as_utc(&v)),
+            "deadline" | "opens_at" => (k, local_time_as_utc(&v)),
             _ => (k, v),
         })
         .collect()
@@ -254,6 +261,8 @@ pub(super) struct LetterPage<'a> {
     delivery: Option<crate::db::models::Delivery>,
     /// Signing surging from one email domain or network (`service::abuse::surges`).
     surges: Vec<crate::service::abuse::Surge>,
+    /// A draft's preview links, for those who manage it (`dashboard/letter_previews.html`).
+    previews: Vec<crate::db::models::LetterPreview>,
 }
 
 impl LetterPage<'_> {
@@ -288,6 +297,7 @@ pub(super) struct LetterFlash {
     delivered: Option<String>,
     /// After a confirmed move: the state it moved to.
     moved: Option<String>,
+    preview_revoked: Option<String>,
 }
 
 impl LetterFlash {
@@ -299,7 +309,11 @@ impl LetterFlash {
         {
             return Some(t.with1("dash-letter-moved-notice", "state", state.as_str()));
         }
-        (self.delivered.as_ref()).map(|_| t.get("dash-letter-delivered-notice"))
+        (self.delivered.as_ref())
+            .map(|_| t.get("dash-letter-delivered-notice"))
+            .or_else(|| {
+                (self.preview_revoked.as_ref()).map(|_| t.get("dash-previews-revoked-notice"))
+            })
     }
 }
 
@@ -313,8 +327,9 @@ pub(super) async fn letter(
     let campaign_id = view.letter.campaign_id.clone();
     let surge = dash.state.surge;
     let body = view.letter.body.clone();
-    let (by_country, campaign, delivery, surges, body_html) = dash
-        .read(move |conn, _| {
+    let draft = view.clone();
+    let (by_country, campaign, delivery, surges, body_html, previews) = dash
+        .read(move |conn, actor| {
             let campaign = match campaign_id {
                 Some(c) => {
                     Some(crate::service::campaigns::find(conn, &c, &Audience::Admin)?.campaign)
@@ -328,6 +343,7 @@ pub(super) async fn letter(
                 crate::service::abuse::surges(conn, &id, &surge)?,
                 // Rendered here, on the blocking pool, not on the async executor's threads.
                 to_safe_html(&body),
+                super::previews::of_letter(conn, actor, &draft)?,
             ))
         })
         .await?;
@@ -354,6 +370,7 @@ pub(super) async fn letter(
             campaign,
             delivery,
             surges,
+            previews,
         },
     )
 }

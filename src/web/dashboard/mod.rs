@@ -14,6 +14,7 @@ pub mod export;
 pub mod extract;
 pub mod imports;
 pub mod invitations;
+pub mod previews;
 pub mod updates;
 pub mod versions;
 
@@ -102,6 +103,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     versions::routes(cfg);
     directory::routes(cfg);
     invitations::routes(cfg);
+    previews::routes(cfg);
     updates::routes(cfg);
     export::routes(cfg);
     erasure::routes(cfg);

@@ -1,5 +1,6 @@
 //! The pages anyone may open: a letter with its signatories and sign form (`letters.rs`), a
-//! campaign (`campaign.rs`), the printable copy (`print.rs`), and the pages behind the links in
+//! campaign (`campaign.rs`), the printable copy (`print.rs`), a draft shared by its secret preview
+//! link (`preview.rs`), and the pages behind the links in
 //! mails: confirming and withdrawing a signature (`signatures.rs`), an invitation
 //! (`invitation.rs`), unsubscribing from updates (`unsubscribe.rs`).
 
@@ -12,6 +13,7 @@ use crate::i18n::Lang;
 pub mod campaign;
 pub mod invitation;
 pub mod letters;
+pub mod preview;
 pub mod print;
 pub mod signatures;
 pub mod unsubscribe;
@@ -21,6 +23,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     letters::routes(cfg, limits);
     campaign::routes(cfg);
     print::routes(cfg);
+    preview::routes(cfg);
     signatures::routes(cfg);
     invitation::routes(cfg);
     unsubscribe::routes(cfg);

@@ -97,8 +97,9 @@ fn organisation(d: &Value) -> Option<String> {
 }
 
 /// The details every sentence may name, as its placeholders.
-const PLACEHOLDERS: [&str; 20] = [
+const PLACEHOLDERS: [&str; 21] = [
     "title",
+    "label",
     "name",
     "language",
     "version",
@@ -149,6 +150,10 @@ pub fn sentence(t: Lang, row: &AuditRow, d: &Value) -> String {
         "letter.delivered" if d["by_email"] == true => "dash-audit-letter-delivered-by-email",
         "letter.delivered" => "dash-audit-letter-delivered",
         "letter.exported" => "dash-audit-letter-exported",
+        "letter.preview_created" if d["label"].is_string() => "dash-audit-letter-preview-created-for",
+        "letter.preview_created" => "dash-audit-letter-preview-created",
+        "letter.preview_revoked" if d["label"].is_string() => "dash-audit-letter-preview-revoked-for",
+        "letter.preview_revoked" => "dash-audit-letter-preview-revoked",
         "letter.signer_emails_removed" => "dash-audit-letter-signer-emails-removed",
         "letter.translation_saved" => "dash-audit-letter-translation-saved",
         "letter.translation_removed" => "dash-audit-letter-translation-removed",
@@ -172,6 +177,7 @@ pub fn sentence(t: Lang, row: &AuditRow, d: &Value) -> String {
         "signatures.rejected_matching" => "dash-audit-signatures-rejected-matching",
         "invitation.sent" if d["resent"] == true => "dash-audit-invitation-resent",
         "invitation.sent" => "dash-audit-invitation-sent",
+        "invitation.scheduled" => "dash-audit-invitation-scheduled",
         "invitation.reminded" => "dash-audit-invitation-reminded",
         "invitation.opened" => "dash-audit-invitation-opened",
         "invitation.signed" => "dash-audit-invitation-signed",
@@ -309,7 +315,7 @@ fn change(t: Lang, field: &str, values: Option<&Value>) -> String {
     let value = |v: &Value| -> String {
         match v {
             Value::Null => t.get("dash-audit-value-none"),
-            Value::String(s) if field == "deadline" => s
+            Value::String(s) if field == "deadline" || field == "opens_at" => s
                 .parse::<chrono::DateTime<chrono::Utc>>()
                 .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
                 .unwrap_or_else(|_| s.clone()),
@@ -372,6 +378,7 @@ fn field_name(t: Lang, field: &str) -> String {
         "moderation" => "dash-audit-field-moderation",
         "visibility" => "dash-audit-field-visibility",
         "deadline" => "dash-audit-field-deadline",
+        "opens_at" => "dash-audit-field-opens-at",
         "campaign" => "dash-audit-field-campaign",
         "text_licence" => "dash-audit-field-text-licence",
         "name" => "dash-audit-field-name",
