@@ -7,7 +7,12 @@
 ## Shared by several pages
 
 dash-title-suffix = dashboard
-dash-correct-fields = Please correct the fields marked below.
+# At the top of a form that came back with messages; each message links to its field.
+dash-errors-title =
+    { $count ->
+        [one] Please correct this field
+       *[other] Please correct these fields
+    }
 dash-save = Save
 dash-saved = Saved.
 dash-remove = Remove
@@ -81,6 +86,21 @@ dash-home-no-coalition = You are not a member of any coalition yet. An owner of 
 dash-home-new-letter = New letter
 dash-home-coordinators = Coordinators
 dash-home-no-letters = No letters yet.
+# The first run: what to do, in three steps, on a coalition without letters.
+dash-home-steps-heading = From an idea to signatures in three steps
+dash-home-step-write = 1. Write the letter.
+dash-home-step-write-explain = Its text, to whom it goes, and the place and date line. You can preview it and change it until it opens.
+dash-home-write = Write a letter
+dash-home-step-invite = 2. Invite organisations.
+dash-home-step-invite-explain = On the letter's Invitations page, choose organisations from the directory by name, or add new ones there; each gets a personal link to sign. To prepare, add your member organisations to the directory:
+dash-home-step-invite-members = your member organisations
+dash-home-step-invite-add = add one
+dash-home-step-invite-import = import a list
+dash-home-step-open = 3. Open it for signatures.
+dash-home-step-open-explain = On the letter's page, “Move to open” freezes its text and puts its public page and sign form online; invitations are mailed once it is open.
+dash-home-next = Next:
+dash-home-next-invite = invite organisations
+dash-home-next-open = open it for signatures
 dash-home-col-pending = Pending
 dash-home-col-awaiting = Awaiting moderation
 dash-home-col-countries = Countries
@@ -144,7 +164,8 @@ dash-letter-form-place-and-date = Place and date line (optional)
 dash-letter-form-deadline = Signing deadline, UTC (optional)
 dash-letter-form-moderation = Moderation
 dash-letter-form-visibility = Visibility
-dash-letter-form-campaign = Campaign: its short name (optional; blank for none)
+dash-letter-form-campaign = Campaign (optional)
+dash-letter-form-no-campaign = None
 dash-letter-form-text-licence = Licence of the letter's text (the list of signatories is published under this instance's licence)
 dash-letter-form-no-licence = None: all rights reserved by the coalition
 
@@ -216,7 +237,32 @@ dash-invitations-remind = Send reminders
 dash-invitations-remind-explain = To every invited organisation that has not signed: at most one reminder a day each, and three in all.
 dash-invitations-invite-heading = Invite organisations
 dash-invitations-nothing-sent = Nothing was sent. Please correct:
-dash-invitations-lines = One organisation per line: its slug in the directory, then the address to invite
+dash-invitations-lines = One organisation per line: its name (or its short name in the directory), then the address to invite
+dash-invitations-paste-heading = Paste a list instead
+dash-invitations-search-heading = Choose from the directory
+dash-invitations-search-label = Organisation name
+dash-invitations-search-hint = Any part of the name; capitals and punctuation do not matter. Search with the field empty to list your coalition's member organisations.
+dash-invitations-search = Search
+dash-invitations-no-members = Your coalition has no member organisations yet: search the directory by name, or add an organisation below.
+dash-invitations-found-none = No organisation in the directory has a name with “{ $q }”. Add it below.
+dash-invitations-found =
+    { $count ->
+        [one] One organisation found. Tick it and check its address.
+       *[other] { $count } organisations found. Tick those to invite and check their addresses.
+    }
+dash-invitations-found-some = The first { $shown } of { $total } organisations found: search with more of the name to narrow. Tick those to invite and check their addresses.
+dash-invitations-col-choose = Invite
+dash-invitations-col-address = Address to invite
+dash-invitations-address-of = Address to invite { $name } at
+dash-invitations-invited-already = invited already
+dash-invitations-send-chosen = Invite the ticked organisations
+dash-invitations-new-heading = Add an organisation that is not in the directory
+dash-invitations-new-explain = It is added to the directory and to your coalition's members, and invited, in one step.
+dash-invitations-new-name = Organisation name
+dash-invitations-new-choose-country = Choose a country
+dash-invitations-new-email = Address to invite
+dash-invitations-new-button = Add and invite
+dash-invitations-added = The organisation was added to the directory and invited.
 dash-invitations-again = An organisation invited before gets its invitation again, at the address given now, unless it has signed.
 dash-invitations-send = Send the invitations
 dash-invitations-not-open = Invitations can be sent while the letter is open; this one is { $state }.
@@ -319,7 +365,6 @@ dash-directory-title = Directory
 dash-directory-heading = Organisation directory
 dash-directory-new = Add an organisation
 dash-directory-import = Import a list
-dash-directory-correct-search = Please correct the search marked below.
 dash-directory-q = Name contains the words
 dash-directory-search = Search
 dash-directory-none = No organisation matches.
@@ -364,7 +409,6 @@ dash-members-none = No member organisations yet.
 dash-members-col-linked = Linked (UTC)
 dash-members-unlink = Unlink
 dash-members-link-heading = Link an organisation
-dash-members-correct-field = Please correct the field marked below.
 dash-members-organisation = The organisation's slug in the directory
 dash-members-link = Link
 
