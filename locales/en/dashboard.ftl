@@ -46,11 +46,16 @@ dash-col-signed = Signed
 dash-col-contact = Contact
 dash-col-verification = Verification
 dash-col-coalition = Coalition
+# Column headings read by screen readers only: the buttons of a row, the checkbox of a row.
+dash-col-actions = Actions
+dash-col-select = Select
 dash-audit-heading = Audit log
 dash-versions-title = Versions and translations
 
 ## The navigation on every page (dashboard/nav.html)
 
+# The name of the navigation on every page, for screen readers.
+dash-nav-label = Dashboard menu
 dash-nav-signed-in-as = Signed in as { $name }
 dash-nav-dashboard = Dashboard
 dash-nav-campaigns = Campaigns
@@ -107,6 +112,8 @@ dash-home-col-countries = Countries
 
 ## A letter (dashboard/letter.html)
 
+# The name of the links to a letter's other pages, for screen readers.
+dash-letter-nav-label = This letter's pages
 dash-letter-crumb = letter
 # A surge: "Surge: 8 of the 10 signatures made since 09:30 UTC came from addresses at
 # example.org." (or "from one network (‹code›).")

@@ -55,11 +55,8 @@ pub async fn html_errors(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let page = wants_page(&req);
-    let http_req = req.request().clone();
-    let res = match next.call(req).await {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(e) => ServiceResponse::new(http_req, e.error_response()),
-    };
+    // (The request is not kept aside: routing needs it unshared.)
+    let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     let is_html = (res.headers().get(header::CONTENT_TYPE))
         .and_then(|v| v.to_str().ok())

@@ -16,6 +16,7 @@ mod cli;
 mod coordinator_flow;
 mod countries;
 mod dashboard;
+mod dashboard_browser;
 mod data_package;
 mod database_faults;
 mod deploy;

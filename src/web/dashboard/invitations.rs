@@ -267,7 +267,7 @@ async fn dashboard(dash: &Dashboard, slug: String, mut shown: Shown) -> PageRepl
         ..PageRequest::clamped(Some(shown.page))
     };
     let search =
-        (shown.picker.searched && shown.picker.errors.is_empty()).then(|| shown.picker.q.clone());
+        (shown.picker.searched && !shown.picker.errors.has("q")).then(|| shown.picker.q.clone());
     let (letter, found, counts, candidates) = dash
         .read(move |conn, actor| {
             let (letter, found, counts) = invitations::list(conn, actor, &slug, request)?;
@@ -285,7 +285,7 @@ async fn dashboard(dash: &Dashboard, slug: String, mut shown: Shown) -> PageRepl
         .await?;
     match candidates {
         Ok(c) => merge_found(&mut shown.picker, c),
-        Err(fields) => shown.picker.errors = FormErrors(fields),
+        Err(fields) => shown.picker.errors.0.extend(fields),
     }
     let countries = dash.state.countries.get(&dash.state.db).await?;
     let (csrf, builder) = dash.page(shown.status());
