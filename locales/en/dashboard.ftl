@@ -350,8 +350,7 @@ dash-campaign-public-when = (shown once one of its public letters is open)
 dash-campaign-letters = Letters
 # One sentence around the campaign's short name, in code:
 # "No letter yet. To add one, give this campaign's short name, ‹slug›, as the campaign…"
-dash-campaign-no-letter = No letter yet. To add one, give this campaign's short name,
-dash-campaign-no-letter-after = , as the campaign of a letter (in the letter's Edit form).
+dash-campaign-no-letter = No letter yet. To add one, choose this campaign in the Campaign field of a letter's Edit form.
 dash-campaign-letter-counts = ({ $state }; { $published } published, { $countries } countries)
 dash-campaign-timeline = Timeline
 dash-campaign-no-event = Nothing yet. The service records when a letter opens and when it is delivered.
@@ -389,7 +388,7 @@ dash-directory-unlinked = Unlinked: the organisation stays in the directory.
 
 dash-organisation-new-crumb = new organisation
 dash-organisation-add = Add to the directory
-dash-organisation-country = Country (a code such as NL, or an English name)
+dash-organisation-country = Country
 dash-organisation-website = Website (optional)
 dash-organisation-email-domain = Email domain (optional; the website's when blank)
 dash-organisation-description = Description (optional)
@@ -400,7 +399,7 @@ dash-organisation-slug = slug
 dash-organisation-edit = Edit
 dash-organisation-merge-heading = Merge a duplicate
 dash-organisation-merge-intro = If { $name } is in the directory twice, merge this entry into the one to keep.
-dash-organisation-merge-into = Merge this organisation into (the slug of the organisation to keep)
+dash-organisation-merge-into = Merge this organisation into (the name of the organisation to keep)
 dash-organisation-merge-warning = Merging moves every signature and coalition link of “{ $name }” ({ $country }) to the organisation you name, then deletes “{ $name }” from the directory. Where both signed the same letter, the signature further along stays and the other is withdrawn, so no letter lists one organisation twice. Public lists and their ledgers record the change. It cannot be undone.
 dash-organisation-merge-button = Merge “{ $name }” into it
 dash-organisation-email-domain-row = Email domain
@@ -416,7 +415,7 @@ dash-members-none = No member organisations yet.
 dash-members-col-linked = Linked (UTC)
 dash-members-unlink = Unlink
 dash-members-link-heading = Link an organisation
-dash-members-organisation = The organisation's slug in the directory
+dash-members-organisation = The organisation's name in the directory
 dash-members-link = Link
 
 ## The territories the operator added (dashboard/directory_country.html)

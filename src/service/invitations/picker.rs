@@ -168,43 +168,27 @@ pub fn add_and_invite(
     })
 }
 
-/// The "paste many" list's organisations named by name as well as by slug or id: an item whose
-/// key is no slug or id, and is the name (spelt as [`OrgName::normalized`] spells names) of
-/// exactly one organisation in the directory, names that one; a name several organisations
-/// share (in different countries) is a field error that lists their countries.
+/// The "paste many" list's organisations named by name as well as by slug or id
+/// ([`directory::by_typed_name`]); a name several organisations share is a field error on that
+/// item's organisation.
 pub fn by_name(
     conn: &mut DbConnection,
     mut items: Vec<InvitationFields>,
 ) -> Result<Vec<InvitationFields>, AppError> {
     let mut errors = FieldCollector::new();
     for (i, item) in items.iter_mut().enumerate() {
-        let Some(key) = item.organisation.as_deref().map(str::trim) else {
+        let Some(typed) = item.organisation.clone() else {
             continue;
         };
-        if key.is_empty() || super::super::organisations::find(conn, key).is_ok() {
-            continue;
-        }
-        let Ok(name) = OrgName::parse(key) else {
-            continue;
-        };
-        let named: Vec<(String, String)> = organisations::table
-            .filter(organisations::normalized_name.eq(name.normalized()))
-            .select((organisations::id, organisations::country_code))
-            .order(organisations::country_code.asc())
-            .load(conn)?;
-        match named.as_slice() {
-            [(id, _)] => item.organisation = Some(id.clone()),
-            [] => {}
-            several => {
-                let countries: Vec<&str> = several.iter().map(|(_, c)| c.as_str()).collect();
-                errors.add(
-                    &format!("invitations[{i}].organisation"),
-                    format!(
-                        "names organisations in {}: choose one in the search",
-                        countries.join(", ")
-                    ),
-                );
+        let field = format!("invitations[{i}].organisation");
+        match directory::by_typed_name(conn, &field, &typed) {
+            Ok(key) => item.organisation = Some(key),
+            Err(AppError::Validation(fields)) => {
+                for message in fields.into_values().flatten() {
+                    errors.add(&field, message);
+                }
             }
+            Err(e) => return Err(e),
         }
     }
     errors.finish()?;
