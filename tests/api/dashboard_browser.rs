@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::browser::Browser;
 use crate::db_test;
-use crate::helpers::{signer, status_json, TestApp, HOME, OWNER_EMAIL, PASSWORD};
+use crate::helpers::{location, signer, status_json, TestApp, HOME, OWNER_EMAIL, PASSWORD};
 
 /// Sign in at `/login` as the owner of [`HOME`].
 async fn sign_in(browser: &Browser, app: &TestApp) {
@@ -529,5 +529,37 @@ db_test!(
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         let (_, letter_now) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
         assert_eq!(letter_now["state"], "open", "nothing changed");
+    }
+);
+
+db_test!(
+    async fn directory_forms_take_an_organisation_s_name_where_they_took_its_slug(app) {
+        directory(&app, &[("Homo Digitalis", "GR"), ("EDRi", "BE"), ("European Digital Rights", "BE"), ("Article 19", "GB"), ("Article 19", "US")]).await;
+        let browser = crate::helpers::Browser::signed_in(&app, OWNER_EMAIL).await;
+        // Linking a member by its name, any capitals.
+        let page = format!("/dashboard/coalitions/{HOME}/organisations");
+        let r = browser.submit(&page, &page, &[("organisation", "homo digitalis")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, members) = status_json(app.get_authed(&format!("/api/v1/coalitions/{HOME}/organisations")).await).await;
+        assert_eq!(members["items"][0]["organisation"]["name"], "Homo Digitalis", "{members}");
+        // A name two organisations share is refused at its field, naming their countries.
+        let r = browser.submit(&page, &page, &[("organisation", "Article 19")]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"organisation-error\">names organisations in GB, US"), "{html}");
+        assert!(html.contains("class=\"error-summary\""), "{html}");
+        assert_eq!(app.total(&format!("/api/v1/coalitions/{HOME}/organisations")).await, 1);
+        // Merging into an organisation named by its name.
+        let page = "/dashboard/organisations/edri";
+        let r = browser.submit(page, &format!("{page}/merge"), &[("into", "European Digital Rights")]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/dashboard/organisations/european-digital-rights?done=merged");
+        assert_eq!(app.total("/api/v1/organisations").await, 4);
+        // The API keeps slugs and ids: a name there is no organisation.
+        let (status, body) = status_json(
+            app.post(&format!("/api/v1/coalitions/{HOME}/organisations"), &json!({"organisation": "Homo Digitalis"})).await,
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
     }
 );
