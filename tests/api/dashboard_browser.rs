@@ -529,6 +529,27 @@ db_test!(
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         let (_, letter_now) = status_json(app.get(&format!("/api/v1/letters/{letter}")).await).await;
         assert_eq!(letter_now["state"], "open", "nothing changed");
+
+        // A 500 (the sessions and tokens cannot be read): a page for the browser, JSON for /api,
+        // and neither names the cause.
+        app.execute("ALTER TABLE sessions RENAME TO sessions_gone");
+        app.execute("ALTER TABLE api_tokens RENAME TO api_tokens_gone");
+        let r = viewer.client.get(app.url("/dashboard")).header("accept", accept).send().await.unwrap();
+        assert_eq!(r.status(), 500);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<h1>Something went wrong</h1>") && !html.contains("sessions"), "{html}");
+        let r = viewer
+            .client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 500);
+        let (_, body) = status_json(r).await;
+        assert_eq!(body["error"]["code"], "internal_error", "{body}");
     }
 );
 

@@ -281,7 +281,7 @@ db_test!(
             .await;
         assert_eq!(r.status(), 201);
         let (_, html) = browser.page(page).await;
-        assert!(html.contains("<td>Kosovo</td>"), "{html}");
+        assert!(html.contains("<td data-label=\"Name\">Kosovo</td>"), "{html}");
 
         // The new territory is a country at once.
         let r = browser
