@@ -400,6 +400,16 @@ async fn check_page(browser: &Browser, context: &str, problems: &mut Vec<String>
             "{context} is {scroll} px wide in {inner} px: {wide}"
         ));
     }
+    // Ids are unique, so that each label names its own field (axe no longer checks this).
+    let twice = browser
+        .script(
+            "const seen = {}; for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
+             return Object.keys(seen).filter(id => seen[id] > 1);",
+        )
+        .await;
+    if twice != json!([]) {
+        problems.push(format!("{context} has ids used twice: {twice}"));
+    }
     if let Some(report) = browser
         .axe_findings(context)
         .await

@@ -381,7 +381,7 @@ db_test!(
         let r = browser.submit(page, page, &org_form("Access Now", "US", "", "coordinator")).await;
         assert_eq!(r.status(), 303);
         let (_, html) = browser.page(page).await;
-        assert!(html.contains("<strong id=\"verification\">coordinator</strong>"), "B sees its check: {html}");
+        assert!(html.contains("<strong id=\"verification-state\">coordinator</strong>"), "B sees its check: {html}");
         assert_eq!(organisation(&app, "access-now").await.1["verification"], "unverified", "not for us");
     }
 );
