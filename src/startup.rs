@@ -403,6 +403,8 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(move |req, next| {
                     crate::http::metrics::observe(metrics.clone(), req, next)
                 }))
+                // Errors for browsers outside /api as pages, whoever answered them.
+                .wrap(actix_web::middleware::from_fn(pages::error_pages::html_errors))
                 .wrap(TracingLogger::<RedactedSpan>::new())
                 // First of all: every per-client count reads the client it resolves.
                 .wrap(actix_web::middleware::from_fn(move |req, next| {

@@ -7,7 +7,12 @@
 ## Shared by several pages
 
 dash-title-suffix = dashboard
-dash-correct-fields = Please correct the fields marked below.
+# At the top of a form that came back with messages; each message links to its field.
+dash-errors-title =
+    { $count ->
+        [one] Please correct this field
+       *[other] Please correct these fields
+    }
 dash-save = Save
 dash-saved = Saved.
 dash-remove = Remove
@@ -41,11 +46,16 @@ dash-col-signed = Signed
 dash-col-contact = Contact
 dash-col-verification = Verification
 dash-col-coalition = Coalition
+# Column headings read by screen readers only: the buttons of a row, the checkbox of a row.
+dash-col-actions = Actions
+dash-col-select = Select
 dash-audit-heading = Audit log
 dash-versions-title = Versions and translations
 
 ## The navigation on every page (dashboard/nav.html)
 
+# The name of the navigation on every page, for screen readers.
+dash-nav-label = Dashboard menu
 dash-nav-signed-in-as = Signed in as { $name }
 dash-nav-dashboard = Dashboard
 dash-nav-campaigns = Campaigns
@@ -81,12 +91,29 @@ dash-home-no-coalition = You are not a member of any coalition yet. An owner of 
 dash-home-new-letter = New letter
 dash-home-coordinators = Coordinators
 dash-home-no-letters = No letters yet.
+# The first run: what to do, in three steps, on a coalition without letters.
+dash-home-steps-heading = From an idea to signatures in three steps
+dash-home-step-write = 1. Write the letter.
+dash-home-step-write-explain = Its text, to whom it goes, and the place and date line. You can preview it and change it until it opens.
+dash-home-write = Write a letter
+dash-home-step-invite = 2. Invite organisations.
+dash-home-step-invite-explain = On the letter's Invitations page, choose organisations from the directory by name, or add new ones there; each gets a personal link to sign. To prepare, add your member organisations to the directory:
+dash-home-step-invite-members = your member organisations
+dash-home-step-invite-add = add one
+dash-home-step-invite-import = import a list
+dash-home-step-open = 3. Open it for signatures.
+dash-home-step-open-explain = On the letter's page, “Move to open” freezes its text and puts its public page and sign form online; invitations are mailed once it is open.
+dash-home-next = Next:
+dash-home-next-invite = invite organisations
+dash-home-next-open = open it for signatures
 dash-home-col-pending = Pending
 dash-home-col-awaiting = Awaiting moderation
 dash-home-col-countries = Countries
 
 ## A letter (dashboard/letter.html)
 
+# The name of the links to a letter's other pages, for screen readers.
+dash-letter-nav-label = This letter's pages
 dash-letter-crumb = letter
 # A surge: "Surge: 8 of the 10 signatures made since 09:30 UTC came from addresses at
 # example.org." (or "from one network (‹code›).")
@@ -147,7 +174,8 @@ dash-letter-form-place-and-date = Place and date line (optional)
 dash-letter-form-deadline = Signing deadline, UTC (optional)
 dash-letter-form-moderation = Moderation
 dash-letter-form-visibility = Visibility
-dash-letter-form-campaign = Campaign: its short name (optional; blank for none)
+dash-letter-form-campaign = Campaign (optional)
+dash-letter-form-no-campaign = None
 dash-letter-form-text-licence = Licence of the letter's text (the list of signatories is published under this instance's licence)
 dash-letter-form-no-licence = None: all rights reserved by the coalition
 
@@ -223,7 +251,32 @@ dash-invitations-remind = Send reminders
 dash-invitations-remind-explain = To every invited organisation that has not signed: at most one reminder a day each, and three in all.
 dash-invitations-invite-heading = Invite organisations
 dash-invitations-nothing-sent = Nothing was sent. Please correct:
-dash-invitations-lines = One organisation per line: its slug in the directory, then the address to invite
+dash-invitations-lines = One organisation per line: its name (or its short name in the directory), then the address to invite
+dash-invitations-paste-heading = Paste a list instead
+dash-invitations-search-heading = Choose from the directory
+dash-invitations-search-label = Organisation name
+dash-invitations-search-hint = Any part of the name; capitals and punctuation do not matter. Search with the field empty to list your coalition's member organisations.
+dash-invitations-search = Search
+dash-invitations-no-members = Your coalition has no member organisations yet: search the directory by name, or add an organisation below.
+dash-invitations-found-none = No organisation in the directory has a name with “{ $q }”. Add it below.
+dash-invitations-found =
+    { $count ->
+        [one] One organisation found. Tick it and check its address.
+       *[other] { $count } organisations found. Tick those to invite and check their addresses.
+    }
+dash-invitations-found-some = The first { $shown } of { $total } organisations found: search with more of the name to narrow. Tick those to invite and check their addresses.
+dash-invitations-col-choose = Invite
+dash-invitations-col-address = Address to invite
+dash-invitations-address-of = Address to invite { $name } at
+dash-invitations-invited-already = invited already
+dash-invitations-send-chosen = Invite the ticked organisations
+dash-invitations-new-heading = Add an organisation that is not in the directory
+dash-invitations-new-explain = It is added to the directory and to your coalition's members, and invited, in one step.
+dash-invitations-new-name = Organisation name
+dash-invitations-new-choose-country = Choose a country
+dash-invitations-new-email = Address to invite
+dash-invitations-new-button = Add and invite
+dash-invitations-added = The organisation was added to the directory and invited.
 dash-invitations-again = An organisation invited before gets its invitation again, at the address given now, unless it has signed.
 dash-invitations-send = Send the invitations
 dash-invitations-not-open = Invitations can be sent while the letter is open, or added to a draft with an opening time (they are mailed when it opens); this one is { $state }.
@@ -304,8 +357,7 @@ dash-campaign-public-when = (shown once one of its public letters is open)
 dash-campaign-letters = Letters
 # One sentence around the campaign's short name, in code:
 # "No letter yet. To add one, give this campaign's short name, ‹slug›, as the campaign…"
-dash-campaign-no-letter = No letter yet. To add one, give this campaign's short name,
-dash-campaign-no-letter-after = , as the campaign of a letter (in the letter's Edit form).
+dash-campaign-no-letter = No letter yet. To add one, choose this campaign in the Campaign field of a letter's Edit form.
 dash-campaign-letter-counts = ({ $state }; { $published } published, { $countries } countries)
 dash-campaign-timeline = Timeline
 dash-campaign-no-event = Nothing yet. The service records when a letter opens and when it is delivered.
@@ -326,7 +378,6 @@ dash-directory-title = Directory
 dash-directory-heading = Organisation directory
 dash-directory-new = Add an organisation
 dash-directory-import = Import a list
-dash-directory-correct-search = Please correct the search marked below.
 dash-directory-q = Name contains the words
 dash-directory-search = Search
 dash-directory-none = No organisation matches.
@@ -344,7 +395,7 @@ dash-directory-unlinked = Unlinked: the organisation stays in the directory.
 
 dash-organisation-new-crumb = new organisation
 dash-organisation-add = Add to the directory
-dash-organisation-country = Country (a code such as NL, or an English name)
+dash-organisation-country = Country
 dash-organisation-website = Website (optional)
 dash-organisation-email-domain = Email domain (optional; the website's when blank)
 dash-organisation-description = Description (optional)
@@ -355,7 +406,7 @@ dash-organisation-slug = slug
 dash-organisation-edit = Edit
 dash-organisation-merge-heading = Merge a duplicate
 dash-organisation-merge-intro = If { $name } is in the directory twice, merge this entry into the one to keep.
-dash-organisation-merge-into = Merge this organisation into (the slug of the organisation to keep)
+dash-organisation-merge-into = Merge this organisation into (the name of the organisation to keep)
 dash-organisation-merge-warning = Merging moves every signature and coalition link of “{ $name }” ({ $country }) to the organisation you name, then deletes “{ $name }” from the directory. Where both signed the same letter, the signature further along stays and the other is withdrawn, so no letter lists one organisation twice. Public lists and their ledgers record the change. It cannot be undone.
 dash-organisation-merge-button = Merge “{ $name }” into it
 dash-organisation-email-domain-row = Email domain
@@ -371,8 +422,7 @@ dash-members-none = No member organisations yet.
 dash-members-col-linked = Linked (UTC)
 dash-members-unlink = Unlink
 dash-members-link-heading = Link an organisation
-dash-members-correct-field = Please correct the field marked below.
-dash-members-organisation = The organisation's slug in the directory
+dash-members-organisation = The organisation's name in the directory
 dash-members-link = Link
 
 ## The territories the operator added (dashboard/directory_country.html)

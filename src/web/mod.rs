@@ -7,6 +7,7 @@
 
 pub mod csrf;
 pub mod dashboard;
+pub mod error_pages;
 pub mod form;
 pub mod public;
 pub mod session;

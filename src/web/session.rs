@@ -77,6 +77,28 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The form's error summary (`m::error_summary`): for each field, the id it links to and
+    /// "Field name: message" (the name spelt out from the field's key: `recipient_name` is
+    /// "Recipient name", `new.email` "Email").
+    pub fn summary(&self) -> Vec<(String, String)> {
+        (self.0.iter())
+            .map(|(field, messages)| {
+                let name = field.strip_prefix("new.").unwrap_or(field);
+                let spelt: String = name
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| match c {
+                        '_' | '.' | '[' | ']' => ' ',
+                        c if i == 0 => c.to_ascii_uppercase(),
+                        c => c,
+                    })
+                    .collect();
+                let spelt = spelt.split_whitespace().collect::<Vec<_>>().join(" ");
+                (field.clone(), format!("{spelt}: {}", messages.join("; ")))
+            })
+            .collect()
+    }
 }
 
 /// A signed-in coordinator, from the session cookie. Without a live session, a page that needs

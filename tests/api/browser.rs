@@ -819,12 +819,12 @@ db_test!(
     }
 );
 
-/// The directory entries the coordinator adds: name, country as typed, website, and the address
+/// The directory entries the coordinator adds: name, country (its code, chosen in the list), website, and the address
 /// the invitation goes to.
 const MEMBERS: [(&str, &str, &str, &str); 3] = [
     (
         "Digitale Gesellschaft",
-        "Germany",
+        "DE",
         "digitalegesellschaft.example.de",
         "office@digiges.example.de",
     ),
@@ -836,7 +836,7 @@ const MEMBERS: [(&str, &str, &str, &str); 3] = [
     ),
     (
         "La Quadrature du Net",
-        "France",
+        "FR",
         "laquadrature.example.fr",
         "contact@lqdn.example.fr",
     ),
@@ -950,7 +950,7 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
         browser.click_text("a", "Add an organisation").await;
         browser.wait_for_path("/dashboard/organisations/new").await;
         browser.fill("name", name).await;
-        browser.fill("country", country).await;
+        browser.select("country", country).await;
         browser.fill("website", website).await;
         browser.click_text("button", "Add to the directory").await;
         browser
@@ -1008,6 +1008,8 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
         .zip(MEMBERS)
         .map(|(slug, (.., email))| format!("{slug} {email}"))
         .collect();
+    // The list pasted at once (the directory's search is tested in dashboard_browser.rs).
+    browser.click_text("summary", "Paste a list instead").await;
     browser.fill("lines", &lines.join("\n")).await;
     browser.click_text("button", "Send the invitations").await;
     browser

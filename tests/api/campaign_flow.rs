@@ -307,7 +307,7 @@ async fn browser_flow(app: &TestApp, browser: &Browser) {
         .await;
     browser.fill("recipient_name", "The Chief Executive").await;
     browser.fill("recipient_email", RECIPIENT).await;
-    browser.fill("campaign", "spyware").await;
+    browser.select("campaign", "spyware").await;
     browser.click_text("button", "Save").await;
     browser
         .wait_for_path("/dashboard/letters/stop-spyware")

@@ -472,7 +472,8 @@ db_test!(
                                     ("occurred_at", "yesterday"), ("letter", "")])
             .await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("id=\"occurred_at-error\""));
+        // The event form's ids are prefixed: the goal form on the same page has a title too.
+        assert!(r.text().await.unwrap().contains("id=\"event-occurred_at-error\""));
         let r = browser
             .submit(page, events, &[("kind", "response"), ("title", "Answer"), ("body", "It came."),
                                     ("occurred_at", "2027-01-02"), ("letter", "")])

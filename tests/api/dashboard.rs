@@ -104,7 +104,7 @@ db_test!(
 
         // The dashboard counts and the audit log page agree.
         let (_, home) = browser.page("/dashboard").await;
-        assert!(home.contains("<td>open</td><td>0</td><td>0</td><td>1</td><td>1</td>"), "{home}");
+        assert!(home.contains("<td data-label=\"State\">open</td><td data-label=\"Pending\">0</td><td data-label=\"Awaiting moderation\">0</td><td data-label=\"Published\">1</td><td data-label=\"Countries\">1</td>"), "{home}");
         let (_, letter_page) = browser.page("/dashboard/letters/stop-spyware").await;
         assert!(letter_page.contains("<tr><td>France</td><td>1</td></tr>"), "{letter_page}");
         let (_, audit) = browser.page("/dashboard/letters/stop-spyware/audit").await;

@@ -281,7 +281,7 @@ db_test!(
             .await;
         assert_eq!(r.status(), 201);
         let (_, html) = browser.page(page).await;
-        assert!(html.contains("<td>Kosovo</td>"), "{html}");
+        assert!(html.contains("<td data-label=\"Name\">Kosovo</td>"), "{html}");
 
         // The new territory is a country at once.
         let r = browser
@@ -381,7 +381,7 @@ db_test!(
         let r = browser.submit(page, page, &org_form("Access Now", "US", "", "coordinator")).await;
         assert_eq!(r.status(), 303);
         let (_, html) = browser.page(page).await;
-        assert!(html.contains("<strong id=\"verification\">coordinator</strong>"), "B sees its check: {html}");
+        assert!(html.contains("<strong id=\"verification-state\">coordinator</strong>"), "B sees its check: {html}");
         assert_eq!(organisation(&app, "access-now").await.1["verification"], "unverified", "not for us");
     }
 );

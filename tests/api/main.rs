@@ -19,6 +19,7 @@ mod confirmations;
 mod coordinator_flow;
 mod countries;
 mod dashboard;
+mod dashboard_browser;
 mod data_package;
 mod database_faults;
 mod deploy;

@@ -11,9 +11,11 @@
 //! invitation per (letter, organisation). Reminders go to invitations not signed, at most
 //! [`MAX_REMINDERS`] each and at most one per [`REMINDER_INTERVAL_HOURS`] hours.
 
+mod picker;
 mod through_link;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+pub use picker::*;
 use serde::Deserialize;
 use serde_json::json;
 pub use through_link::*;

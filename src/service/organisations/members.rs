@@ -26,6 +26,44 @@ pub(super) fn named(
     }
 }
 
+/// What a coordinator typed to name an organisation in a form, as the key to find it by: the
+/// same text when it is a slug or an id (or names nothing: the caller's lookup then says so),
+/// the id of the one organisation with that name (spelt as [`OrgName::normalized`] spells
+/// names), or a field error on `field` listing the countries when several organisations share
+/// the name. Forms take names; the API takes slugs and ids only.
+pub fn by_typed_name(
+    conn: &mut DbConnection,
+    field: &str,
+    typed: &str,
+) -> Result<String, AppError> {
+    let typed = typed.trim();
+    if typed.is_empty() || find(conn, typed).is_ok() {
+        return Ok(typed.to_string());
+    }
+    let Ok(name) = OrgName::parse(typed) else {
+        return Ok(typed.to_string());
+    };
+    let named: Vec<(String, String)> = organisations::table
+        .filter(organisations::normalized_name.eq(name.normalized()))
+        .select((organisations::id, organisations::country_code))
+        .order(organisations::country_code.asc())
+        .load(conn)?;
+    match named.as_slice() {
+        [(id, _)] => Ok(id.clone()),
+        [] => Ok(typed.to_string()),
+        several => {
+            let countries: Vec<&str> = several.iter().map(|(_, c)| c.as_str()).collect();
+            Err(AppError::field(
+                field,
+                format!(
+                    "names organisations in {}: use the one in the directory you mean",
+                    countries.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
 pub(super) fn record_membership(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -6,14 +6,19 @@ use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::Country;
 use crate::domain::Permission;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Arg, Lang};
 use crate::service::access::UserActor;
-use crate::service::invitations::{self, Counts, InvitationFields, InvitationRow, RemindOutcome};
+use crate::service::invitations::{
+    self, Candidates, Counts, InvitationFields, InvitationRow, NewInviteeFields, RemindOutcome,
+};
 use crate::service::letters::LetterView;
 use crate::service::PageRequest;
 use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
+use crate::web::session::FormErrors;
 use crate::web::{render, see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -24,6 +29,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         "/dashboard/letters/{slug}/invitations",
         web::post().to(dashboard_invite),
+    )
+    .route(
+        "/dashboard/letters/{slug}/invitations/chosen",
+        web::post().to(dashboard_invite_chosen),
+    )
+    .route(
+        "/dashboard/letters/{slug}/invitations/new",
+        web::post().to(dashboard_invite_new),
     )
     .route(
         "/dashboard/letters/{slug}/invitations/remind",
@@ -47,15 +60,71 @@ struct DashboardPage<'a> {
     accepts: bool,
     /// A draft's opening time, when its invitations wait for it (UTC, as the page shows it).
     scheduled: Option<String>,
-    /// The textarea's text, kept when it had errors.
+    /// The search of the directory, its results and what the coordinator chose in them.
+    picker: &'a Picker,
+    /// The form that adds an organisation to the directory and invites it.
+    new: &'a NewInvitee,
+    /// Countries to choose the new organisation's from.
+    countries: &'a [Country],
+    /// The "paste many" textarea's text, kept when it had errors.
     lines: &'a str,
     errors: Vec<String>,
     message: Option<String>,
 }
 
+/// The directory search beside the invitations: what was searched, what it found, and (after a
+/// post that failed) what was ticked and typed.
+#[derive(Default)]
+struct Picker {
+    /// The words searched for (blank: the coalition's members).
+    q: String,
+    /// A search was made (or the page asked for the members).
+    searched: bool,
+    found: Vec<Choice>,
+    /// How many matched in all (more than shown when it passes the cap).
+    total: i64,
+    /// Messages by field id: `q`, `pick`, `email-{id}`.
+    errors: FormErrors,
+}
+
+/// One organisation in the search's results.
+struct Choice {
+    id: String,
+    name: String,
+    country: String,
+    /// The address to invite it at: as typed, or where this coalition invited it last.
+    email: String,
+    checked: bool,
+    invited_here: bool,
+}
+
+/// The "add a new organisation" form's values and messages (ids `new.name`, `new.country`,
+/// `new.email`).
+#[derive(Default)]
+struct NewInvitee {
+    name: String,
+    country: String,
+    email: String,
+    errors: FormErrors,
+}
+
+impl Picker {
+    fn count(&self) -> usize {
+        self.found.len()
+    }
+
+    /// The message of one result's field (`pick` or `email`), if any.
+    fn error_of(&self, field: &str, id: &str) -> Option<String> {
+        let key = format!("{field}-{id}");
+        self.errors.has(&key).then(|| self.errors.get(&key))
+    }
+}
+
 #[derive(Deserialize)]
 struct PageParam {
     page: Option<i64>,
+    /// A search of the directory by name (blank: the coalition's members).
+    q: Option<String>,
     /// After inviting (the page a POST redirects to, so a reload sends nothing again):
     /// how many were invited, invited again, had signed already.
     invited: Option<usize>,
@@ -66,6 +135,8 @@ struct PageParam {
     signed: Option<usize>,
     too_soon: Option<usize>,
     at_cap: Option<usize>,
+    /// After adding a new organisation and inviting it.
+    added: Option<u8>,
 }
 
 impl PageParam {
@@ -91,6 +162,9 @@ impl PageParam {
             ];
             return Some(t.with("dash-invitations-reminded", &counts));
         }
+        if self.added.is_some() {
+            return Some(t.get("dash-invitations-added"));
+        }
         None
     }
 }
@@ -104,28 +178,28 @@ struct InviteForm {
     lines: String,
 }
 
-/// The textarea, one organisation per line: its slug and an address, separated by white space,
-/// a comma or a semicolon. Returns the items and, for each, its line number.
+/// The "paste many" textarea, one organisation per line: its name (or slug) and an address, the
+/// address last, after white space, a comma or a semicolon. Returns the items and, for each, its
+/// line number.
 fn parse_lines(text: &str) -> (Vec<InvitationFields>, Vec<usize>) {
+    let separator = |c: char| c.is_whitespace() || c == ',' || c == ';';
     let mut items = Vec::new();
     let mut numbers = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let words: Vec<&str> = line
-            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-            .filter(|w| !w.is_empty())
-            .collect();
-        if words.is_empty() {
+        let line = line.trim_matches(separator);
+        if line.is_empty() {
             continue;
         }
-        let (organisation, email) = match words.as_slice() {
-            [one] if one.contains('@') => (None, Some(one.to_string())),
-            [one] => (Some(one.to_string()), None),
-            [org, .., email] => (Some(org.to_string()), Some(email.to_string())),
-            [] => unreachable!(),
+        let (organisation, email) = match line.rsplit_once(separator) {
+            Some((rest, last)) if last.contains('@') => {
+                (Some(rest.trim_matches(separator)), Some(last))
+            }
+            _ if line.contains('@') && !line.contains(separator) => (None, Some(line)),
+            _ => (Some(line), None),
         };
         items.push(InvitationFields {
-            organisation,
-            email,
+            organisation: organisation.map(str::to_string),
+            email: email.map(str::to_string),
         });
         numbers.push(n + 1);
     }
@@ -167,24 +241,59 @@ fn line_errors(t: Lang, fields: &FieldErrors, numbers: &[usize]) -> Vec<String> 
     out
 }
 
-async fn dashboard(
-    dash: &Dashboard,
-    slug: String,
+/// What the page shows besides the letter's invitations.
+#[derive(Default)]
+struct Shown {
     page: i64,
-    status: StatusCode,
-    lines: &str,
+    picker: Picker,
+    new: NewInvitee,
+    lines: String,
     errors: Vec<String>,
     message: Option<String>,
-) -> PageReply {
+}
+
+impl Shown {
+    fn status(&self) -> StatusCode {
+        let fine = self.errors.is_empty()
+            && self.new.errors.is_empty()
+            && (self.picker.errors.is_empty() || self.picker.errors.has("q"));
+        if fine {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
+async fn dashboard(dash: &Dashboard, slug: String, mut shown: Shown) -> PageReply {
     let request = PageRequest {
         per_page: PageRequest::MAX_PER_PAGE,
-        ..PageRequest::clamped(Some(page))
+        ..PageRequest::clamped(Some(shown.page))
     };
-    let (letter, found, counts) = dash
-        .read(move |conn, actor| invitations::list(conn, actor, &slug, request))
+    let search =
+        (shown.picker.searched && !shown.picker.errors.has("q")).then(|| shown.picker.q.clone());
+    let (letter, found, counts, candidates) = dash
+        .read(move |conn, actor| {
+            let (letter, found, counts) = invitations::list(conn, actor, &slug, request)?;
+            let can = actor.can(&letter.coalition.id, Permission::Invite);
+            let candidates = match search {
+                Some(q) if can => match invitations::search(conn, actor, &slug, &q) {
+                    Ok((_, c)) => Ok(c),
+                    Err(AppError::Validation(fields)) => Err(fields),
+                    Err(e) => return Err(e),
+                },
+                _ => Ok(Candidates::default()),
+            };
+            Ok((letter, found, counts, candidates))
+        })
         .await?;
     let accepts = invitations::accepts_invitations(&letter.letter).ok();
-    let (csrf, builder) = dash.page(status);
+    match candidates {
+        Ok(c) => merge_found(&mut shown.picker, c),
+        Err(fields) => shown.picker.errors.0.extend(fields),
+    }
+    let countries = dash.state.countries.get(&dash.state.db).await?;
+    let (csrf, builder) = dash.page(shown.status());
     let pages = ((found.total + found.per_page - 1) / found.per_page).max(1);
     render(
         builder,
@@ -203,11 +312,36 @@ async fn dashboard(
             counts,
             page: found.page,
             pages,
-            lines,
-            errors,
-            message,
+            picker: &shown.picker,
+            new: &shown.new,
+            countries: &countries,
+            lines: &shown.lines,
+            errors: shown.errors,
+            message: shown.message,
         },
     )
+}
+
+/// The search's results into the picker, keeping what a failed post had ticked and typed.
+fn merge_found(picker: &mut Picker, found: Candidates) {
+    let before = std::mem::take(&mut picker.found);
+    picker.total = found.total;
+    picker.found = (found.items.into_iter())
+        .map(|c| {
+            let kept = before.iter().find(|b| b.id == c.organisation.id);
+            Choice {
+                email: kept
+                    .map(|b| b.email.clone())
+                    .or(c.last_address)
+                    .unwrap_or_default(),
+                checked: kept.is_some_and(|b| b.checked),
+                id: c.organisation.id,
+                name: c.organisation.name,
+                country: c.country.name,
+                invited_here: c.invited_here,
+            }
+        })
+        .collect();
 }
 
 async fn dashboard_page(
@@ -215,9 +349,165 @@ async fn dashboard_page(
     slug: web::Path<String>,
     query: web::Query<PageParam>,
 ) -> PageReply {
-    let (page, message) = (query.page.unwrap_or(1), query.message(dash.t));
+    let query = query.into_inner();
+    let shown = Shown {
+        page: query.page.unwrap_or(1),
+        message: query.message(dash.t),
+        picker: Picker {
+            searched: query.q.is_some(),
+            q: query.q.unwrap_or_default(),
+            ..Picker::default()
+        },
+        ..Shown::default()
+    };
+    dashboard(&dash, slug.into_inner(), shown).await
+}
+
+/// Where a post that invited sends the browser: the page with how many were invited.
+fn invited_notice(slug: &str, done: &[(invitations::InviteOutcome, InvitationRow)]) -> String {
+    let count = |o| done.iter().filter(|(x, _)| *x == o).count();
+    use invitations::InviteOutcome::*;
+    format!(
+        "/dashboard/letters/{slug}/invitations?invited={}&resent={}&already={}",
+        count(Invited),
+        count(Resent),
+        count(AlreadySigned)
+    )
+}
+
+/// The organisations ticked in the search's results, each at the address typed beside it
+/// (`pick[]` holds their ids, `email.{id}` their addresses; `q` the search to show again).
+async fn dashboard_invite_chosen(
+    dash: Dashboard,
+    slug: web::Path<String>,
+    pairs: Pairs,
+) -> PageReply {
+    let pairs = pairs.into_inner();
+    let token = pairs.iter().find(|(k, _)| k == crate::web::csrf::FIELD);
+    dash.button(&ButtonForm {
+        csrf_token: token.map(|(_, v)| v.clone()).unwrap_or_default(),
+    })?;
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let picked: Vec<String> = (pairs.iter())
+        .filter(|(k, _)| k == "pick[]" || k == "pick")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let typed: Vec<Choice> = (pairs.iter())
+        .filter_map(|(k, v)| {
+            let id = k.strip_prefix("email.")?;
+            Some(Choice {
+                id: id.to_string(),
+                email: v.clone(),
+                checked: picked.iter().any(|p| p == id),
+                name: String::new(),
+                country: String::new(),
+                invited_here: false,
+            })
+        })
+        .collect();
+    let items: Vec<InvitationFields> = (picked.iter())
+        .map(|id| InvitationFields {
+            organisation: Some(id.clone()),
+            email: value(&format!("email.{id}")),
+        })
+        .collect();
     let slug = slug.into_inner();
-    dashboard(&dash, slug, page, StatusCode::OK, "", Vec::new(), message).await
+    let letter = slug.clone();
+    let result = dash
+        .write(
+            move |conn, keys, actor| {
+                invitations::invite(conn, &keys.tokens, actor, &letter, &items)
+            },
+            |_| After::nothing().and_mail(),
+        )
+        .await;
+    match result {
+        Ok(done) => Ok(see_other(invited_notice(&slug, &done))),
+        Err(AppError::Validation(fields)) => {
+            let mut errors = FieldErrors::new();
+            for (key, messages) in fields {
+                // `invitations[i].email` is the address typed beside the i-th ticked one.
+                let located = key
+                    .strip_prefix("invitations[")
+                    .and_then(|rest| rest.split_once("]."))
+                    .and_then(|(i, field)| Some((picked.get(i.parse::<usize>().ok()?)?, field)));
+                let id = match located {
+                    Some((id, "email")) => format!("email-{id}"),
+                    Some((id, _)) => format!("pick-{id}"),
+                    None => "pick".to_string(),
+                };
+                errors.entry(id).or_default().extend(messages);
+            }
+            let shown = Shown {
+                page: 1,
+                picker: Picker {
+                    q: value("q").unwrap_or_default(),
+                    searched: true,
+                    found: typed,
+                    total: 0,
+                    errors: FormErrors(errors),
+                },
+                ..Shown::default()
+            };
+            dashboard(&dash, slug, shown).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A new organisation, added to the directory (and to the coalition's members) and invited.
+async fn dashboard_invite_new(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+    let pairs = pairs.into_inner();
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    dash.button(&ButtonForm {
+        csrf_token: value(crate::web::csrf::FIELD).unwrap_or_default(),
+    })?;
+    let fields = NewInviteeFields {
+        name: value("new.name"),
+        country: value("new.country"),
+        email: value("new.email"),
+    };
+    let typed = fields.clone();
+    let countries = dash.state.countries.get(&dash.state.db).await?;
+    let slug = slug.into_inner();
+    let letter = slug.clone();
+    let result = dash
+        .write(
+            move |conn, keys, actor| {
+                invitations::add_and_invite(conn, &keys.tokens, actor, &letter, &countries, fields)
+            },
+            |_| After::nothing().and_mail(),
+        )
+        .await;
+    match result {
+        Ok(_) => Ok(see_other(format!(
+            "/dashboard/letters/{slug}/invitations?added=1"
+        ))),
+        Err(AppError::Validation(fields)) => {
+            let shown = Shown {
+                page: 1,
+                new: NewInvitee {
+                    name: typed.name.unwrap_or_default(),
+                    country: typed.country.unwrap_or_default(),
+                    email: typed.email.unwrap_or_default(),
+                    errors: FormErrors(fields),
+                },
+                ..Shown::default()
+            };
+            dashboard(&dash, slug, shown).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn dashboard_invite(
@@ -232,26 +522,22 @@ async fn dashboard_invite(
     let result = dash
         .write(
             move |conn, keys, actor| {
+                let items = invitations::by_name(conn, items)?;
                 invitations::invite(conn, &keys.tokens, actor, &letter, &items)
             },
             |_| After::nothing().and_mail(),
         )
         .await;
     match result {
-        Ok(done) => {
-            let count = |o| done.iter().filter(|(x, _)| *x == o).count();
-            use invitations::InviteOutcome::*;
-            Ok(see_other(format!(
-                "/dashboard/letters/{slug}/invitations?invited={}&resent={}&already={}",
-                count(Invited),
-                count(Resent),
-                count(AlreadySigned)
-            )))
-        }
+        Ok(done) => Ok(see_other(invited_notice(&slug, &done))),
         Err(AppError::Validation(fields)) => {
-            let errors = line_errors(dash.t, &fields, &numbers);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            dashboard(&dash, slug, 1, status, &form.lines, errors, None).await
+            let shown = Shown {
+                page: 1,
+                errors: line_errors(dash.t, &fields, &numbers),
+                lines: form.lines.clone(),
+                ..Shown::default()
+            };
+            dashboard(&dash, slug, shown).await
         }
         Err(e) => Err(e.into()),
     }
@@ -288,6 +574,10 @@ mod tests {
         );
         assert_eq!(numbers, vec![1, 3, 4, 5]);
         assert_eq!(items[1].organisation.as_deref(), Some("edri"));
+        let (named, _) = parse_lines("Homo Digitalis; one@homo.example\nAccess Now\n");
+        assert_eq!(named[0].organisation.as_deref(), Some("Homo Digitalis"));
+        assert_eq!(named[0].email.as_deref(), Some("one@homo.example"));
+        assert_eq!(named[1].organisation.as_deref(), Some("Access Now"));
         assert_eq!(items[1].email.as_deref(), Some("office@edri.example"));
         assert!(items[2].email.is_none() && items[3].organisation.is_none());
         let mut fields = FieldErrors::new();

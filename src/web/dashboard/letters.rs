@@ -20,7 +20,7 @@ pub(super) struct LetterFormValues {
     opens_at: String,
     moderation: String,
     visibility: String,
-    /// The slug of its campaign, if any.
+    /// The slug of its campaign (chosen by title), if any.
     campaign: String,
     /// The SPDX identifier of its text's licence; blank: all rights reserved.
     text_licence: String,
@@ -97,6 +97,8 @@ pub(super) struct LetterFormPage<'a> {
     /// The text is frozen (the letter is open or later).
     frozen: bool,
     form: LetterFormValues,
+    /// The coalition's campaigns to choose from: (slug, title).
+    campaigns: Vec<(String, String)>,
     errors: FormErrors,
     preview: Option<Arc<str>>,
 }
@@ -110,6 +112,26 @@ impl LetterFormPage<'_> {
             .map(|l| (l.id.clone(), format!("{} ({})", l.title, l.id)));
         std::iter::once(none).chain(known).collect()
     }
+}
+
+/// A coalition's campaigns, for the letter form's choice: (slug, title), newest first.
+async fn campaign_choices(
+    dash: &Dashboard,
+    coalition: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let coalition = coalition.to_string();
+    dash.read(move |conn, _| {
+        let page = PageRequest {
+            page: 1,
+            per_page: PageRequest::MAX_PER_PAGE,
+        };
+        let found =
+            crate::service::campaigns::list(conn, &Audience::Admin, Some(&coalition), page)?;
+        Ok((found.items.into_iter())
+            .map(|c| (c.campaign.slug, c.campaign.title))
+            .collect())
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -130,6 +152,7 @@ pub(super) async fn new_letter(dash: Dashboard, query: web::Query<NewQuery>) -> 
             .t
             .with1("dash-letter-form-new-of", "coalition", &coalition.name),
         action: "/dashboard/letters".into(),
+        campaigns: campaign_choices(&dash, &coalition.slug).await?,
         coalition: Some(coalition.slug),
         frozen: false,
         values: LetterFormValues {
@@ -160,9 +183,14 @@ pub(super) async fn create_letter(dash: Dashboard, pairs: Pairs) -> PageReply {
         .find(|(k, _)| k == "coalition")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    // A coalition the coordinator may not see has no campaigns to show: the post is refused.
+    let campaigns = campaign_choices(&dash, &coalition)
+        .await
+        .unwrap_or_default();
     let form = LetterForm {
         heading: dash.t.get("dash-letter-form-new"),
         action: "/dashboard/letters".into(),
+        campaigns,
         coalition: Some(coalition),
         frozen: false,
         values: LetterFormValues::from_pairs(&pairs),
@@ -200,6 +228,8 @@ pub(super) struct LetterForm {
     /// The text is frozen (the letter is open or later).
     frozen: bool,
     values: LetterFormValues,
+    /// The coalition's campaigns: (slug, title).
+    campaigns: Vec<(String, String)>,
 }
 
 impl LetterForm {
@@ -224,6 +254,7 @@ impl LetterForm {
                 coalition: self.coalition,
                 frozen: self.frozen,
                 form: self.values,
+                campaigns: self.campaigns,
                 errors,
                 preview,
             },
@@ -383,6 +414,7 @@ fn edit_form(t: Lang, view: &LetterView, values: LetterFormValues) -> LetterForm
         coalition: None,
         frozen: !view.state().text_is_editable(),
         values,
+        campaigns: Vec::new(),
     }
 }
 
@@ -394,7 +426,9 @@ pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> Pag
         .read(move |conn, _| crate::service::campaigns::slug_of(conn, campaign_id.as_deref()))
         .await?
         .unwrap_or_default();
-    edit_form(dash.t, &view, values).show(&dash, None, None)
+    let mut form = edit_form(dash.t, &view, values);
+    form.campaigns = campaign_choices(&dash, &view.coalition.slug).await?;
+    form.show(&dash, None, None)
 }
 
 pub(super) async fn update_letter(
@@ -408,6 +442,7 @@ pub(super) async fn update_letter(
     values.slug = view.letter.slug.clone();
     values.state = view.letter.state.clone();
     let mut form = edit_form(dash.t, &view, values);
+    form.campaigns = campaign_choices(&dash, &view.coalition.slug).await?;
     if form.frozen {
         form.values.title = view.letter.title.clone();
         form.values.body = view.letter.body.clone();

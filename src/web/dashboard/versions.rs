@@ -48,7 +48,18 @@ struct VersionsPage<'a> {
     can_translate: bool,
     can_delete: bool,
     message: Option<&'a str>,
-    errors: FormErrors,
+    /// The messages of the form that was posted: the new version's or the translation's (the
+    /// two forms have fields of the same names, so their ids are prefixed).
+    version_errors: FormErrors,
+    translation_errors: FormErrors,
+}
+
+/// Which of the page's forms a post came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Posted {
+    Nothing,
+    Version,
+    Translation,
 }
 
 async fn show(
@@ -56,6 +67,7 @@ async fn show(
     slug: String,
     message: Option<&str>,
     error: Option<AppError>,
+    posted: Posted,
 ) -> PageReply {
     let errors = FormErrors::of(error)?;
     let (view, versions, translations) = dash
@@ -71,6 +83,11 @@ async fn show(
         .can(&view.coalition.id, Permission::ManageLetters);
     let letter_state = view.state();
     let (csrf, builder) = dash.page(status_of(&errors));
+    let (version_errors, translation_errors) = match posted {
+        Posted::Version => (errors, FormErrors::default()),
+        Posted::Translation => (FormErrors::default(), errors),
+        Posted::Nothing => (FormErrors::default(), FormErrors::default()),
+    };
     render(
         builder,
         &VersionsPage {
@@ -84,13 +101,14 @@ async fn show(
             versions,
             translations,
             message,
-            errors,
+            version_errors,
+            translation_errors,
         },
     )
 }
 
 async fn page(dash: Dashboard, slug: web::Path<String>) -> PageReply {
-    show(&dash, slug.into_inner(), None, None).await
+    show(&dash, slug.into_inner(), None, None, Posted::Nothing).await
 }
 
 /// Publish a new version of an open or closed letter's text, then show the page again.
@@ -110,7 +128,7 @@ async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Page
         .await;
     let done = dash.t.get("dash-versions-published");
     let (message, error) = form::outcome(result, done);
-    show(&dash, slug, message.as_deref(), error).await
+    show(&dash, slug, message.as_deref(), error, Posted::Version).await
 }
 
 /// Save a translation of a draft or open letter, then show the page again.
@@ -130,7 +148,7 @@ async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Pa
         .await;
     let done = dash.t.get("dash-versions-saved");
     let (message, error) = form::outcome(result, done);
-    show(&dash, slug, message.as_deref(), error).await
+    show(&dash, slug, message.as_deref(), error, Posted::Translation).await
 }
 
 async fn delete(

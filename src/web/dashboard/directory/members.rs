@@ -92,7 +92,8 @@ pub(super) async fn link(dash: Dashboard, slug: web::Path<String>, pairs: Pairs)
     let result = dash
         .submit(
             data.and_then(LinkFields::parse),
-            move |conn, _, actor, organisation| {
+            move |conn, _, actor, typed: String| {
+                let organisation = organisations::by_typed_name(conn, "organisation", &typed)?;
                 organisations::link(conn, actor, &coalition, &organisation)
             },
             |_| After::nothing(),

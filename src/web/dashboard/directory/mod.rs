@@ -311,15 +311,18 @@ struct NewPage<'a> {
     csrf: &'a str,
     t: Lang,
     form: OrganisationFormValues,
+    /// The countries to choose from, by name.
+    countries: &'a [Country],
     errors: FormErrors,
 }
 
-fn new_page(
+async fn new_page(
     dash: &Dashboard,
     status: StatusCode,
     form: OrganisationFormValues,
     errors: FormErrors,
 ) -> PageReply {
+    let countries = dash.state.countries.get(&dash.state.db).await?;
     let (csrf, builder) = dash.page(status);
     render(
         builder,
@@ -328,6 +331,7 @@ fn new_page(
             csrf: &csrf.token,
             t: dash.t,
             form,
+            countries: &countries,
             errors,
         },
     )
@@ -339,7 +343,7 @@ async fn new_organisation(dash: Dashboard) -> PageReply {
         verification: Verification::Unverified.as_str().into(),
         ..OrganisationFormValues::default()
     };
-    new_page(&dash, StatusCode::OK, form, FormErrors::default())
+    new_page(&dash, StatusCode::OK, form, FormErrors::default()).await
 }
 
 async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
@@ -361,7 +365,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
         ))),
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
-            new_page(&dash, status, values, errors)
+            new_page(&dash, status, values, errors).await
         }
     }
 }
@@ -376,6 +380,8 @@ struct OrganisationPage<'a> {
     path: String,
     can_edit: bool,
     form: OrganisationFormValues,
+    /// The countries to choose from, by name.
+    countries: &'a [Country],
     into: String,
     message: Option<&'a str>,
     errors: FormErrors,
@@ -388,7 +394,7 @@ async fn load(dash: &Dashboard, key: String) -> Result<OrganisationView, AppErro
         .await
 }
 
-fn organisation_page(
+async fn organisation_page(
     dash: &Dashboard,
     status: StatusCode,
     view: OrganisationView,
@@ -397,10 +403,12 @@ fn organisation_page(
     message: Option<&str>,
     errors: FormErrors,
 ) -> PageReply {
+    let countries = dash.state.countries.get(&dash.state.db).await?;
     let (csrf, builder) = dash.page(status);
     render(
         builder,
         &OrganisationPage {
+            countries: &countries,
             me: dash.me(),
             csrf: &csrf.token,
             t: dash.t,
@@ -426,6 +434,7 @@ async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice
         notice.message(dash.t).as_deref(),
         FormErrors::default(),
     )
+    .await
 }
 
 async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
@@ -453,7 +462,7 @@ async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRe
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
             let form = Some(values);
-            organisation_page(&dash, status, view, form, String::new(), None, errors)
+            organisation_page(&dash, status, view, form, String::new(), None, errors).await
         }
     }
 }
@@ -467,7 +476,8 @@ async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRep
     let result = dash
         .submit(
             data.and_then(MergeFields::parse),
-            move |conn, keys, actor, into| {
+            move |conn, keys, actor, typed: String| {
+                let into = organisations::by_typed_name(conn, "into", &typed)?;
                 organisations::merge(conn, &keys.ledger, actor, &id, &into)
             },
             |_| After::every_letter(),
@@ -480,7 +490,7 @@ async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRep
         ))),
         Err(e) => {
             let (status, errors) = on_form(e, "into")?;
-            organisation_page(&dash, status, view, None, into_typed, None, errors)
+            organisation_page(&dash, status, view, None, into_typed, None, errors).await
         }
     }
 }
