@@ -48,7 +48,6 @@ dash-col-verification = Verification
 dash-col-coalition = Coalition
 # Column headings read by screen readers only: the buttons of a row, the checkbox of a row.
 dash-col-actions = Actions
-dash-col-select = Select
 dash-audit-heading = Audit log
 dash-versions-title = Versions and translations
 
@@ -150,7 +149,6 @@ dash-letter-deliver-note = Note for the timeline (optional: how, where, to whom)
 dash-letter-deliver-explain = Delivering freezes the list: no signature joins, leaves or changes name on it afterwards.
 dash-letter-deliver = Deliver…
 dash-letter-delivered-notice = Delivered: the list is frozen, and the delivery is on the timeline.
-dash-letter-nav-label = This letter
 dash-letter-nav-signatures = Signatures
 dash-letter-nav-queue = Moderation queue
 dash-letter-nav-updates = Updates to signers
@@ -822,4 +820,3 @@ dash-previews-created = The preview link is ready. Copy it now: it is shown only
 dash-previews-url = The link to share
 dash-previews-not-made = The preview link was not made.
 dash-previews-back = Back to the letter
-dash-letter-nav-label = This letter

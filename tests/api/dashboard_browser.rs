@@ -451,6 +451,15 @@ db_test!(
             "/dashboard/letters/closed-one/signatures".to_string(),
             "/dashboard/letters/delivered-one".to_string(),
             "/dashboard/letters/archived-one".to_string(),
+            // The confirm page of every move (issue 24, item 3).
+            "/dashboard/letters/draft-one/transition/open".to_string(),
+            format!("/dashboard/letters/{open}/transition/closed"),
+            "/dashboard/letters/closed-one/transition/open".to_string(),
+            "/dashboard/letters/closed-one/transition/delivered".to_string(),
+            "/dashboard/letters/delivered-one/transition/archived".to_string(),
+            // A draft's invitations, kept until it opens; its audit log filtered.
+            "/dashboard/letters/draft-one/invitations".to_string(),
+            format!("/dashboard/letters/{open}/audit?kind=signature"),
             format!("/dashboard/coalitions/{HOME}/audit"),
             format!("/dashboard/coalitions/{HOME}/members"),
             format!("/dashboard/coalitions/{HOME}/organisations"),

@@ -150,9 +150,13 @@ pub fn sentence(t: Lang, row: &AuditRow, d: &Value) -> String {
         "letter.delivered" if d["by_email"] == true => "dash-audit-letter-delivered-by-email",
         "letter.delivered" => "dash-audit-letter-delivered",
         "letter.exported" => "dash-audit-letter-exported",
-        "letter.preview_created" if d["label"].is_string() => "dash-audit-letter-preview-created-for",
+        "letter.preview_created" if d["label"].is_string() => {
+            "dash-audit-letter-preview-created-for"
+        }
         "letter.preview_created" => "dash-audit-letter-preview-created",
-        "letter.preview_revoked" if d["label"].is_string() => "dash-audit-letter-preview-revoked-for",
+        "letter.preview_revoked" if d["label"].is_string() => {
+            "dash-audit-letter-preview-revoked-for"
+        }
         "letter.preview_revoked" => "dash-audit-letter-preview-revoked",
         "letter.signer_emails_removed" => "dash-audit-letter-signer-emails-removed",
         "letter.translation_saved" => "dash-audit-letter-translation-saved",
