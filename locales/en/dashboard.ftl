@@ -799,6 +799,8 @@ dash-confirm-reject-button = Reject { $count } { $count ->
     }
 
 ## A launch plan: a draft's opening time and its secret preview links (issue 24)
+dash-letter-form-preview-explain = The letter as it will read, with its recipient and its place and date line; nothing is saved yet.
+dash-letter-form-preview-to-form = Back to the form
 dash-letter-form-opens-at = Opening time, UTC (optional): the draft opens by itself then, and its invitations are mailed
 dash-letter-scheduled = Scheduled to open at { $time } UTC; invitations added meanwhile are mailed then.
 dash-invitations-scheduled = Invitations added now are kept and mailed when the letter opens at { $time } UTC.

@@ -917,6 +917,15 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
         browser.text_of("section[aria-labelledby=preview] h1").await,
         "Stop commercial spyware"
     );
+    // In sight without scrolling, not under the long form (issue 24).
+    let top = browser
+        .script("return document.getElementById('preview-section').getBoundingClientRect().top < window.innerHeight;")
+        .await;
+    assert_eq!(top, serde_json::json!(true));
+    assert_eq!(
+        browser.text_of("#preview-place").await,
+        "Brussels, 1 December 2026"
+    );
     assert_eq!(
         browser
             .text_of("section[aria-labelledby=preview] .letter strong")
@@ -942,8 +951,8 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
     assert_eq!(saved["recipient"]["email"], "president@commission.example");
     assert_eq!(saved["coalition"]["slug"], "digital-rights-network");
 
-    // 3. Three organisations in the directory, through its pages; their slugs as the page shows.
-    let mut slugs = Vec::new();
+    // 3. Three organisations in the directory, through its pages (each page's address is made of
+    // its slug, which the page shows).
     for (name, country, website, _) in MEMBERS {
         browser.click_text("nav a", "Directory").await;
         browser.wait_for_path("/dashboard/organisations").await;
@@ -962,7 +971,6 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
             browser.path().await,
             format!("/dashboard/organisations/{slug}")
         );
-        slugs.push(slug);
     }
     browser.click_text("nav a", "Directory").await;
     browser
@@ -1003,10 +1011,10 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
         browser.text_of("#counts").await,
         "0 invited · 0 opened · 0 signed"
     );
-    let lines: Vec<String> = slugs
+    // By name, as typed (no slug, capitals no matter).
+    let lines: Vec<String> = MEMBERS
         .iter()
-        .zip(MEMBERS)
-        .map(|(slug, (.., email))| format!("{slug} {email}"))
+        .map(|(name, .., email)| format!("{} {email}", name.to_lowercase()))
         .collect();
     // The list pasted at once (the directory's search is tested in dashboard_browser.rs).
     browser.click_text("summary", "Paste a list instead").await;
@@ -1310,6 +1318,25 @@ async fn coordinator_flow(app: &TestApp, browser: &Browser, setup: &str) {
         browser.texts_of("tbody td").await,
         ["Stop commercial spyware", "closed", "0", "0", "4", "3"]
     );
+
+    // 8. Delivered, from setup to delivery without a slug typed: the confirm page says what
+    // delivering freezes, and only its button delivers.
+    browser.click_text("a", "Stop commercial spyware").await;
+    browser.wait_for_path(&letter_page).await;
+    browser.click_text("button", "Deliver…").await;
+    let consequences = browser.text_of("#consequences").await;
+    assert!(
+        consequences.contains("The list is frozen at 4 organisations from 3 countries")
+            && consequences.contains("president@commission.example"),
+        "{consequences}"
+    );
+    let (_, still) = status_json(app.get(&format!("/api/v1/letters/{LETTER}")).await).await;
+    assert_eq!(
+        still["state"], "closed",
+        "nothing happens before the confirm"
+    );
+    browser.click("#confirm-button").await;
+    browser.wait_for_text_of("#state", "delivered").await;
 }
 
 /// A newsroom's page on another origin: a one-page HTTP server on its own port that answers every

@@ -34,6 +34,9 @@ db_test!(
         assert_eq!(r.status(), 200);
         let html = r.text().await.unwrap();
         assert!(html.contains("<strong>stop</strong>") && !html.contains("<script>alert"), "{html}");
+        // As it will read, above the form: with its recipient and its place and date line.
+        let preview = &html[html.find("id=\"preview-section\"").expect("a preview")..html.find("id=\"letter-form\"").expect("the form after it")];
+        assert!(preview.contains("To: The Chief Executive") && preview.contains("Brussels, 1 December 2026"), "{preview}");
         assert_eq!(app.total("/api/v1/letters?state=draft").await, 0);
 
         // Bad input: per-field messages, nothing stored.

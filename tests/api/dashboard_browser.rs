@@ -21,20 +21,11 @@ async fn sign_in(browser: &Browser, app: &TestApp) {
 
 /// Add organisations to the shared directory; returns their ids.
 async fn directory(app: &TestApp, organisations: &[(&str, &str)]) -> Vec<String> {
-    let mut ids = Vec::new();
-    for (name, country) in organisations {
-        let (status, body) = status_json(
-            app.post(
-                "/api/v1/organisations",
-                &json!({"name": name, "country": country}),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, 201, "{body}");
-        ids.push(body["id"].as_str().unwrap().to_string());
-    }
-    ids
+    let added = crate::helpers::add_to_directory(app, organisations).await;
+    added
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The search's results as (organisation id, name, country) in page order.

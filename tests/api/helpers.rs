@@ -547,6 +547,18 @@ pub fn signer(organisation: &str, country: &str, email: &str) -> Value {
 }
 
 /// Status and JSON body of a response.
+/// Add organisations (name, country) to the shared directory through the API; each one's answer.
+pub async fn add_to_directory(app: &TestApp, organisations: &[(&str, &str)]) -> Vec<Value> {
+    let mut added = Vec::new();
+    for (name, country) in organisations {
+        let body = serde_json::json!({"name": name, "country": country});
+        let (status, body) = status_json(app.post("/api/v1/organisations", &body).await).await;
+        assert_eq!(status, 201, "{body}");
+        added.push(body);
+    }
+    added
+}
+
 pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let body = r.json().await.unwrap_or(Value::Null);

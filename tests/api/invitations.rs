@@ -12,20 +12,11 @@ use crate::helpers::{ledger_key, location, status_json, Browser, TestApp, OWNER_
 
 /// Add organisations to the directory; returns their slugs.
 async fn directory(app: &TestApp, organisations: &[(&str, &str)]) -> Vec<String> {
-    let mut slugs = Vec::new();
-    for (name, country) in organisations {
-        let (status, body) = status_json(
-            app.post(
-                "/api/v1/organisations",
-                &json!({"name": name, "country": country}),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, 201, "{body}");
-        slugs.push(body["slug"].as_str().unwrap().to_string());
-    }
-    slugs
+    let added = crate::helpers::add_to_directory(app, organisations).await;
+    added
+        .iter()
+        .map(|o| o["slug"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn items(pairs: &[(&str, &str)]) -> Value {

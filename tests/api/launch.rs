@@ -331,7 +331,7 @@ db_test!(
         let r = browser.submit(edit, edit, &fields).await;
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
-        assert!(html.contains(r#"<span class="error" id="opens_at-error">must be in the future</span>"#), "{html}");
+        assert!(html.contains(r#"<p class="error" id="opens_at-error">must be in the future</p>"#), "{html}");
         let letter: Value = app.get_authed("/api/v1/letters/page-plan").await.json().await.unwrap();
         assert_eq!(letter["opens_at"], Value::Null);
 

@@ -325,28 +325,17 @@ pub fn invite(
                     (InviteOutcome::Invited, id)
                 }
             };
-            if outcome != InviteOutcome::AlreadySigned && scheduled {
-                // Stored now, mailed when the letter opens ([`mail_scheduled`]).
-                record(
-                    conn,
-                    actor,
-                    &letter,
-                    &id,
-                    &organisation,
-                    "invitation.scheduled",
-                    json!({"opens_at": letter.letter.opens_at}),
-                )?;
-            } else if outcome != InviteOutcome::AlreadySigned {
-                outbox::enqueue_invitation(conn, MailKind::Invitation, email.as_str(), &id)?;
-                record(
-                    conn,
-                    actor,
-                    &letter,
-                    &id,
-                    &organisation,
-                    "invitation.sent",
-                    json!({"resent": outcome == InviteOutcome::Resent}),
-                )?;
+            if outcome != InviteOutcome::AlreadySigned {
+                let (action, details) = if scheduled {
+                    // Stored now, mailed when the letter opens ([`mail_scheduled`]).
+                    let details = json!({"opens_at": letter.letter.opens_at});
+                    ("invitation.scheduled", details)
+                } else {
+                    outbox::enqueue_invitation(conn, MailKind::Invitation, email.as_str(), &id)?;
+                    let details = json!({"resent": outcome == InviteOutcome::Resent});
+                    ("invitation.sent", details)
+                };
+                record(conn, actor, &letter, &id, &organisation, action, details)?;
             }
             let row = rows(conn, |q| q.filter(invitations::id.eq(id.clone())))?
                 .pop()

@@ -27,44 +27,22 @@ pub(super) fn details(
             changes.insert(name.into(), json!({"before": old, "after": new}));
         }
     };
-    note("title", json!(before.title), json!(after.title));
-    note("body", json!(before.body), json!(after.body));
-    note(
-        "recipient_name",
-        json!(before.recipient_name),
-        json!(after.recipient_name),
-    );
-    note(
-        "recipient_email",
-        json!(before.recipient_email),
-        json!(after.recipient_email),
-    );
-    note(
-        "place_and_date",
-        json!(before.place_and_date),
-        json!(after.place_and_date),
-    );
-    note("language", json!(before.language), json!(after.language));
-    note(
-        "moderation",
-        json!(before.moderation),
-        json!(after.moderation),
-    );
-    note(
-        "visibility",
-        json!(before.visibility),
-        json!(after.visibility),
-    );
-    note(
-        "deadline",
-        json!(before.deadline.map(utc)),
-        json!(after.deadline.map(utc)),
-    );
-    note(
-        "opens_at",
-        json!(before.opens_at.map(utc)),
-        json!(after.opens_at.map(utc)),
-    );
+    // In the order the form shows them; the campaign (by its title) before the licence.
+    let values: [(&'static str, Field); 10] = [
+        ("title", |l| json!(l.title)),
+        ("body", |l| json!(l.body)),
+        ("recipient_name", |l| json!(l.recipient_name)),
+        ("recipient_email", |l| json!(l.recipient_email)),
+        ("place_and_date", |l| json!(l.place_and_date)),
+        ("language", |l| json!(l.language)),
+        ("moderation", |l| json!(l.moderation)),
+        ("visibility", |l| json!(l.visibility)),
+        ("deadline", |l| json!(l.deadline.map(utc))),
+        ("opens_at", |l| json!(l.opens_at.map(utc))),
+    ];
+    for (name, value) in values {
+        note(name, value(before), value(after));
+    }
     if before.campaign_id != after.campaign_id {
         let old = campaign_title(conn, before.campaign_id.as_deref())?;
         let new = campaign_title(conn, after.campaign_id.as_deref())?;
@@ -81,6 +59,9 @@ pub(super) fn details(
     }
     Ok(Some(json!({"fields": fields, "changes": changes})))
 }
+
+/// How a field of a letter reads in the log.
+type Field = fn(&Letter) -> Value;
 
 fn campaign_title(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
     let Some(id) = id else { return Ok(None) };

@@ -401,13 +401,8 @@ async fn delete_event(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> PageReply {
-    dash.button(&button)?;
-    let (slug, id) = path.into_inner();
-    let campaign = slug.clone();
-    dash.write(
-        move |conn, _, actor| campaigns::delete_event(conn, actor, &campaign, &id),
-        |_| After::nothing(),
-    )
-    .await?;
-    Ok(see_other(format!("/dashboard/campaigns/{slug}?removed=1")))
+    dash.item_button(&button, path, campaigns::delete_event, |slug| {
+        format!("/dashboard/campaigns/{slug}?removed=1")
+    })
+    .await
 }

@@ -105,13 +105,8 @@ pub(super) async fn remove_member(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> PageReply {
-    dash.button(&button)?;
-    let (slug, user) = path.into_inner();
-    let coalition = slug.clone();
-    dash.write(
-        move |conn, _, actor| accounts::remove_member(conn, actor, &coalition, &user),
-        |_| After::nothing(),
-    )
-    .await?;
-    Ok(see_other(format!("/dashboard/coalitions/{slug}/members")))
+    dash.item_button(&button, path, accounts::remove_member, |slug| {
+        format!("/dashboard/coalitions/{slug}/members")
+    })
+    .await
 }

@@ -22,7 +22,7 @@ use crate::service::access::{Subject, UserActor};
 use crate::web::csrf::{self, Csrf};
 use crate::web::form::{self, Posted};
 use crate::web::session::SignedIn;
-use crate::web::{page_csrf, ButtonForm};
+use crate::web::{page_csrf, see_other, ButtonForm, PageReply};
 
 /// The language of the coordinators' pages (the dashboard, one's account, signing in, the
 /// first-run setup): English for now (docs/LANGUAGES.md). Their messages are in
@@ -106,6 +106,31 @@ impl Dashboard {
         pairs: Vec<(String, String)>,
     ) -> Result<Posted<T>, AppError> {
         form::parse_checked(&self.req, &self.caller, subject, permission, pairs).await
+    }
+
+    /// A button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a coordinator,
+    /// revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as the
+    /// coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
+    pub async fn item_button<T, W>(
+        &self,
+        button: &ButtonForm,
+        path: web::Path<(String, String)>,
+        write: W,
+        to: impl FnOnce(&str) -> String,
+    ) -> PageReply
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        self.button(button)?;
+        let (slug, item) = path.into_inner();
+        let target = to(&slug);
+        self.write(
+            move |conn, _, actor| write(conn, actor, &slug, &item),
+            |_| After::nothing(),
+        )
+        .await?;
+        Ok(see_other(target))
     }
 
     /// A form's write once its fields are parsed: `parsed` is the service input or the error to

@@ -17,7 +17,7 @@ use crate::service::previews::{self, PreviewFields};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, ButtonForm, PageReply};
+use crate::web::{render, status_of, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
@@ -129,15 +129,8 @@ async fn revoke(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> PageReply {
-    dash.button(&button)?;
-    let (slug, id) = path.into_inner();
-    let letter = slug.clone();
-    dash.write(
-        move |conn, _, actor| previews::revoke(conn, actor, &letter, &id),
-        |_| After::nothing(),
-    )
-    .await?;
-    Ok(see_other(format!(
-        "/dashboard/letters/{slug}?preview_revoked=1#previews"
-    )))
+    dash.item_button(&button, path, previews::revoke, |slug| {
+        format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
+    })
+    .await
 }

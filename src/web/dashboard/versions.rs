@@ -17,7 +17,7 @@ use crate::service::{translations, versions};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::{self, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, ButtonForm, PageReply};
+use crate::web::{render, status_of, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/versions", web::get().to(page))
@@ -156,13 +156,8 @@ async fn delete(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> PageReply {
-    dash.button(&button)?;
-    let (slug, language) = path.into_inner();
-    let letter = slug.clone();
-    dash.write(
-        move |conn, _, actor| translations::delete(conn, actor, &letter, &language),
-        |_| After::nothing(),
-    )
-    .await?;
-    Ok(see_other(format!("/dashboard/letters/{slug}/versions")))
+    dash.item_button(&button, path, translations::delete, |slug| {
+        format!("/dashboard/letters/{slug}/versions")
+    })
+    .await
 }

@@ -116,15 +116,8 @@ pub(super) async fn unlink(
     path: web::Path<(String, String)>,
     button: web::Form<ButtonForm>,
 ) -> PageReply {
-    dash.button(&button)?;
-    let (slug, organisation) = path.into_inner();
-    let coalition = slug.clone();
-    dash.write(
-        move |conn, _, actor| organisations::unlink(conn, actor, &coalition, &organisation),
-        |_| After::nothing(),
-    )
-    .await?;
-    Ok(see_other(format!(
-        "/dashboard/coalitions/{slug}/organisations?done=unlinked"
-    )))
+    dash.item_button(&button, path, organisations::unlink, |slug| {
+        format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
+    })
+    .await
 }
