@@ -191,18 +191,10 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// No route: an HTML page for a browser (a mistyped `/dashboard/…` or letter address), JSON for
-/// `/api` and for every client that does not ask for HTML.
+/// No route: a 404 (as a page for a browser outside `/api`, by `web::error_pages`).
 async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
     let error = AppError::not_found(format!("route {}", req.path()));
-    let wants_html = (req.headers().get(actix_web::http::header::ACCEPT))
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if wants_html && !req.path().starts_with("/api/") {
-        crate::web::error_page(error)
-    } else {
-        actix_web::ResponseError::error_response(&error)
-    }
+    actix_web::ResponseError::error_response(&error)
 }
 
 impl Application {

@@ -214,14 +214,14 @@ db_test!(
             page[start..].split("</tr>").next().unwrap().to_string()
         };
         let confirmation = row("signature_confirmation");
-        assert!(confirmation.contains("<td>confirmation request</td>"), "{confirmation}");
+        assert!(confirmation.contains("\">confirmation request</td>"), "{confirmation}");
         assert!(confirmation.contains("Alpha Rights, on “Letter l”"), "{confirmation}");
         let invited = row("invitation");
-        assert!(invited.contains("<td>invitation</td>") && invited.contains("Invited Org, on “Letter l”"), "{invited}");
+        assert!(invited.contains("\">invitation</td>") && invited.contains("Invited Org, on “Letter l”"), "{invited}");
         // Newest first: the invitation was queued after the confirmation request.
         assert!(page.find("data-kind=\"invitation\"") < page.find("data-kind=\"signature_confirmation\""));
         for line in [&confirmation, &invited] {
-            assert!(line.contains("<td>sent</td>") || line.contains("<td>waiting to be sent</td>"), "{line}");
+            assert!(line.contains("\">sent</td>") || line.contains("\">waiting to be sent</td>"), "{line}");
             assert!(!line.contains(">signature_confirmation<") && !line.contains(">queued<"), "{line}");
         }
     }

@@ -273,7 +273,7 @@ db_test!(
         let browser = Browser::signed_in(&app, OWNER_EMAIL).await;
         let list = "/dashboard/letters/queue/signatures?state=confirmed";
         let (_, page) = browser.page(list).await;
-        assert!(page.contains("<td class=\"comment\">Count us in</td>"), "{page}");
+        assert!(page.contains("<td data-label=\"Comment\" class=\"comment\">Count us in</td>"), "{page}");
         assert!(page.contains("<details><summary>We are a &#60;b&#62;federation&#60;/b&#62;"), "a long comment is collapsed, escaped: {page}");
         assert!(page.contains("Select all 4 awaiting moderation that match the filter"), "{page}");
         assert!(page.contains("<option value=\"FR\">France</option>"), "{page}");
