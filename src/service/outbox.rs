@@ -1,6 +1,8 @@
 //! The outbox: every mail is a row, written in the transaction of the change that causes it, and
 //! delivered at least once by `crate::worker`.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -284,36 +286,39 @@ pub struct MailAbout {
 pub fn about(
     conn: &mut DbConnection,
     mails: &[OutboxMail],
-) -> Result<std::collections::HashMap<String, MailAbout>, AppError> {
+) -> Result<HashMap<String, MailAbout>, AppError> {
     let ids = |pick: fn(&OutboxMail) -> Option<&String>| -> Vec<String> {
         mails.iter().filter_map(pick).cloned().collect()
     };
-    let by_signature: std::collections::HashMap<String, (String, String)> = signatures::table
-        .inner_join(organisations::table)
-        .inner_join(letters::table)
-        .filter(signatures::id.eq_any(ids(|m| m.signature_id.as_ref())))
-        .select((signatures::id, organisations::name, letters::title))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, organisation, letter)| (id, (organisation, letter)))
-        .collect();
-    let by_invitation: std::collections::HashMap<String, (String, String)> = invitations::table
-        .inner_join(organisations::table)
-        .inner_join(letters::table)
-        .filter(invitations::id.eq_any(ids(|m| m.invitation_id.as_ref())))
-        .select((invitations::id, organisations::name, letters::title))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, organisation, letter)| (id, (organisation, letter)))
-        .collect();
-    let by_delivery: std::collections::HashMap<String, (String, String)> = deliveries::table
-        .inner_join(letters::table)
-        .filter(deliveries::id.eq_any(ids(|m| m.delivery_id.as_ref())))
-        .select((deliveries::id, letters::recipient_name, letters::title))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, recipient, letter)| (id, (recipient, letter)))
-        .collect();
+    // (id, who, letter) rows by id.
+    let keyed = |rows: Vec<(String, String, String)>| -> HashMap<String, (String, String)> {
+        rows.into_iter()
+            .map(|(id, who, letter)| (id, (who, letter)))
+            .collect()
+    };
+    let by_signature = keyed(
+        signatures::table
+            .inner_join(organisations::table)
+            .inner_join(letters::table)
+            .filter(signatures::id.eq_any(ids(|m| m.signature_id.as_ref())))
+            .select((signatures::id, organisations::name, letters::title))
+            .load(conn)?,
+    );
+    let by_invitation = keyed(
+        invitations::table
+            .inner_join(organisations::table)
+            .inner_join(letters::table)
+            .filter(invitations::id.eq_any(ids(|m| m.invitation_id.as_ref())))
+            .select((invitations::id, organisations::name, letters::title))
+            .load(conn)?,
+    );
+    let by_delivery = keyed(
+        deliveries::table
+            .inner_join(letters::table)
+            .filter(deliveries::id.eq_any(ids(|m| m.delivery_id.as_ref())))
+            .select((deliveries::id, letters::recipient_name, letters::title))
+            .load(conn)?,
+    );
     Ok(mails
         .iter()
         .map(|mail| {

@@ -51,6 +51,18 @@ pub async fn parse_checked<T: DeserializeOwned>(
     Ok(Posted { action, data })
 }
 
+/// Check the CSRF token of a form read field by field (fields named per item, such as
+/// `email.{id}`); returns its other fields as they came.
+pub fn checked_pairs(
+    req: &HttpRequest,
+    pairs: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, AppError> {
+    let (token, fields): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == csrf::FIELD);
+    let token = token.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+    csrf::verify(req, &token)?;
+    Ok(fields)
+}
+
 /// [`parse`] without the CSRF check (the token field is dropped unread): the same decoding, for
 /// the fuzz target `fuzz/fuzz_targets/form_decode.rs`, which has no request. Handlers use
 /// [`parse`].

@@ -199,8 +199,7 @@ db_test!(
     async fn the_outbox_names_kinds_and_states_in_words_with_the_organisation(app) {
         let letter = app.open_letter("l", "auto").await;
         assert_eq!(app.sign(&letter, &signer("Alpha Rights", "FR", "ada@alpha.example")).await.status(), 202);
-        let (status, org) = status_json(app.post("/api/v1/organisations", &json!({"name": "Invited Org", "country": "DE"})).await).await;
-        assert_eq!(status, 201, "{org}");
+        let org = crate::helpers::add_to_directory(&app, &[("Invited Org", "DE")]).await.remove(0);
         let invitation = json!({"invitations": [{"organisation": org["slug"], "email": "office@invited.example"}]});
         let r = app.post(&format!("/api/v1/letters/{letter}/invitations"), &invitation).await;
         assert!(r.status().is_success(), "{}", r.text().await.unwrap());

@@ -179,11 +179,7 @@ db_test!(
     }) {
         let coalition = app.coalition("scheduled").await;
         app.letter(&coalition, "launch-day").await;
-        let (status, org) = status_json(
-            app.post("/api/v1/organisations", &json!({"name": "Bits of Freedom", "country": "NL"})).await,
-        )
-        .await;
-        assert_eq!(status, 201, "{org}");
+        let org = crate::helpers::add_to_directory(&app, &[("Bits of Freedom", "NL")]).await.remove(0);
         let org = org["slug"].as_str().unwrap().to_string();
         let invite = json!({"invitations": [{"organisation": org, "email": "office@bof.example"}]});
 
@@ -289,11 +285,7 @@ db_test!(
     async fn a_manual_open_mails_the_invitations_a_scheduled_draft_kept(app) {
         let coalition = app.coalition("early").await;
         app.letter(&coalition, "opened-early").await;
-        let (status, org) = status_json(
-            app.post("/api/v1/organisations", &json!({"name": "Article 19", "country": "GB"})).await,
-        )
-        .await;
-        assert_eq!(status, 201, "{org}");
+        let org = crate::helpers::add_to_directory(&app, &[("Article 19", "GB")]).await.remove(0);
         let r = app.patch("/api/v1/letters/opened-early", &json!({"opens_at": in_secs(3600)})).await;
         assert_eq!(r.status(), 200);
         let invite = json!({"invitations": [{"organisation": org["slug"], "email": "info@article19.example"}]});

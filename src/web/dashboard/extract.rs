@@ -97,6 +97,15 @@ impl Dashboard {
         form::parse(&self.req, pairs)
     }
 
+    /// A form post read field by field, once its CSRF token is checked
+    /// ([`form::checked_pairs`]).
+    pub fn post_pairs(
+        &self,
+        pairs: Vec<(String, String)>,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        form::checked_pairs(&self.req, pairs)
+    }
+
     /// A form post that changes `subject`: the CSRF token, then the coordinator's `permission`
     /// there, and only then the fields ([`form::parse_checked`]).
     pub async fn post_for<T: DeserializeOwned>(

@@ -1,16 +1,17 @@
 //! The coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`): who
 //! was invited, opened, signed; a form to invite; a button to remind.
-use crate::http::state::After;
+use crate::http::state::{After, Keys};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
 use crate::db::models::Country;
+use crate::db::DbConnection;
 use crate::domain::Permission;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::{Arg, Lang};
-use crate::service::access::UserActor;
+use crate::service::access::{Actor, UserActor};
 use crate::service::invitations::{
     self, Candidates, Counts, InvitationFields, InvitationRow, NewInviteeFields, RemindOutcome,
 };
@@ -377,22 +378,46 @@ fn invited_notice(slug: &str, done: &[(invitations::InviteOutcome, InvitationRow
 
 /// The organisations ticked in the search's results, each at the address typed beside it
 /// (`pick[]` holds their ids, `email.{id}` their addresses; `q` the search to show again).
+/// The value of the form field `name`, if it was sent.
+fn value_of(pairs: &[(String, String)], name: &str) -> Option<String> {
+    (pairs.iter())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// An invitations form's write as the coordinator, its mails woken: a redirect to the address
+/// `done` makes of its outcome, or for field errors the page again as `invalid` shows them.
+async fn invite_then<T, W>(
+    dash: &Dashboard,
+    slug: String,
+    write: W,
+    done: impl FnOnce(&str, &T) -> String,
+    invalid: impl FnOnce(FieldErrors) -> Shown,
+) -> PageReply
+where
+    T: Send + 'static,
+    W: FnOnce(&mut DbConnection, &Keys, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+{
+    let letter = slug.clone();
+    let result = dash
+        .write(
+            move |conn, keys, actor| write(conn, keys, actor, &letter),
+            |_| After::nothing().and_mail(),
+        )
+        .await;
+    match result {
+        Ok(outcome) => Ok(see_other(done(&slug, &outcome))),
+        Err(AppError::Validation(fields)) => dashboard(dash, slug, invalid(fields)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn dashboard_invite_chosen(
     dash: Dashboard,
     slug: web::Path<String>,
     pairs: Pairs,
 ) -> PageReply {
-    let pairs = pairs.into_inner();
-    let token = pairs.iter().find(|(k, _)| k == crate::web::csrf::FIELD);
-    dash.button(&ButtonForm {
-        csrf_token: token.map(|(_, v)| v.clone()).unwrap_or_default(),
-    })?;
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let pairs = dash.post_pairs(pairs.into_inner())?;
     let picked: Vec<String> = (pairs.iter())
         .filter(|(k, _)| k == "pick[]" || k == "pick")
         .map(|(_, v)| v.clone())
@@ -413,22 +438,18 @@ async fn dashboard_invite_chosen(
     let items: Vec<InvitationFields> = (picked.iter())
         .map(|id| InvitationFields {
             organisation: Some(id.clone()),
-            email: value(&format!("email.{id}")),
+            email: value_of(&pairs, &format!("email.{id}")),
         })
         .collect();
-    let slug = slug.into_inner();
-    let letter = slug.clone();
-    let result = dash
-        .write(
-            move |conn, keys, actor| {
-                invitations::invite(conn, &keys.tokens, actor, &letter, &items)
-            },
-            |_| After::nothing().and_mail(),
-        )
-        .await;
-    match result {
-        Ok(done) => Ok(see_other(invited_notice(&slug, &done))),
-        Err(AppError::Validation(fields)) => {
+    let q = value_of(&pairs, "q").unwrap_or_default();
+    invite_then(
+        &dash,
+        slug.into_inner(),
+        move |conn, keys, actor, letter| {
+            invitations::invite(conn, &keys.tokens, actor, letter, &items)
+        },
+        |slug, done| invited_notice(slug, done),
+        |fields| {
             let mut errors = FieldErrors::new();
             for (key, messages) in fields {
                 // `invitations[i].email` is the address typed beside the i-th ticked one.
@@ -443,71 +464,51 @@ async fn dashboard_invite_chosen(
                 };
                 errors.entry(id).or_default().extend(messages);
             }
-            let shown = Shown {
+            Shown {
                 page: 1,
                 picker: Picker {
-                    q: value("q").unwrap_or_default(),
+                    q,
                     searched: true,
                     found: typed,
                     total: 0,
                     errors: FormErrors(errors),
                 },
                 ..Shown::default()
-            };
-            dashboard(&dash, slug, shown).await
-        }
-        Err(e) => Err(e.into()),
-    }
+            }
+        },
+    )
+    .await
 }
 
 /// A new organisation, added to the directory (and to the coalition's members) and invited.
 async fn dashboard_invite_new(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
-    let pairs = pairs.into_inner();
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    dash.button(&ButtonForm {
-        csrf_token: value(crate::web::csrf::FIELD).unwrap_or_default(),
-    })?;
+    let pairs = dash.post_pairs(pairs.into_inner())?;
     let fields = NewInviteeFields {
-        name: value("new.name"),
-        country: value("new.country"),
-        email: value("new.email"),
+        name: value_of(&pairs, "new.name"),
+        country: value_of(&pairs, "new.country"),
+        email: value_of(&pairs, "new.email"),
     };
     let typed = fields.clone();
     let countries = dash.state.countries.get(&dash.state.db).await?;
-    let slug = slug.into_inner();
-    let letter = slug.clone();
-    let result = dash
-        .write(
-            move |conn, keys, actor| {
-                invitations::add_and_invite(conn, &keys.tokens, actor, &letter, &countries, fields)
+    invite_then(
+        &dash,
+        slug.into_inner(),
+        move |conn, keys, actor, letter| {
+            invitations::add_and_invite(conn, &keys.tokens, actor, letter, &countries, fields)
+        },
+        |slug, _| format!("/dashboard/letters/{slug}/invitations?added=1"),
+        |fields| Shown {
+            page: 1,
+            new: NewInvitee {
+                name: typed.name.unwrap_or_default(),
+                country: typed.country.unwrap_or_default(),
+                email: typed.email.unwrap_or_default(),
+                errors: FormErrors(fields),
             },
-            |_| After::nothing().and_mail(),
-        )
-        .await;
-    match result {
-        Ok(_) => Ok(see_other(format!(
-            "/dashboard/letters/{slug}/invitations?added=1"
-        ))),
-        Err(AppError::Validation(fields)) => {
-            let shown = Shown {
-                page: 1,
-                new: NewInvitee {
-                    name: typed.name.unwrap_or_default(),
-                    country: typed.country.unwrap_or_default(),
-                    email: typed.email.unwrap_or_default(),
-                    errors: FormErrors(fields),
-                },
-                ..Shown::default()
-            };
-            dashboard(&dash, slug, shown).await
-        }
-        Err(e) => Err(e.into()),
-    }
+            ..Shown::default()
+        },
+    )
+    .await
 }
 
 async fn dashboard_invite(
@@ -516,31 +517,24 @@ async fn dashboard_invite(
     form: web::Form<InviteForm>,
 ) -> PageReply {
     dash.button(&form.button)?;
-    let slug = slug.into_inner();
     let (items, numbers) = parse_lines(&form.lines);
-    let letter = slug.clone();
-    let result = dash
-        .write(
-            move |conn, keys, actor| {
-                let items = invitations::by_name(conn, items)?;
-                invitations::invite(conn, &keys.tokens, actor, &letter, &items)
-            },
-            |_| After::nothing().and_mail(),
-        )
-        .await;
-    match result {
-        Ok(done) => Ok(see_other(invited_notice(&slug, &done))),
-        Err(AppError::Validation(fields)) => {
-            let shown = Shown {
-                page: 1,
-                errors: line_errors(dash.t, &fields, &numbers),
-                lines: form.lines.clone(),
-                ..Shown::default()
-            };
-            dashboard(&dash, slug, shown).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let t = dash.t;
+    invite_then(
+        &dash,
+        slug.into_inner(),
+        move |conn, keys, actor, letter| {
+            let items = invitations::by_name(conn, items)?;
+            invitations::invite(conn, &keys.tokens, actor, letter, &items)
+        },
+        |slug, done| invited_notice(slug, done),
+        |fields| Shown {
+            page: 1,
+            errors: line_errors(t, &fields, &numbers),
+            lines: form.lines.clone(),
+            ..Shown::default()
+        },
+    )
+    .await
 }
 
 async fn dashboard_remind(

@@ -18,6 +18,26 @@ pub(super) struct SignatureQuery {
     page: Option<i64>,
 }
 
+impl SignatureQuery {
+    /// The filter it asks for (422 naming a field that does not read).
+    fn filter(&self) -> Result<SignatureFilter, AppError> {
+        let mut checks = FieldCollector::new();
+        let filter = SignatureFilter {
+            state: checks.optional("state", Some(&self.state), str::parse::<SignatureState>),
+            country: checks.optional(
+                "country",
+                Some(&self.country),
+                crate::domain::CountryCode::parse,
+            ),
+            q: checks
+                .optional("q", Some(&self.q), crate::domain::OrgName::parse)
+                .map(|n| n.normalized()),
+        };
+        checks.finish()?;
+        Ok(filter)
+    }
+}
+
 pub(super) const STATES: &[&str] = &[
     "pending",
     "confirmed",
@@ -74,19 +94,7 @@ pub(super) async fn signatures_page(
     reason: String,
 ) -> PageReply {
     let errors = FormErrors::of(error)?;
-    let mut checks = FieldCollector::new();
-    let filter = SignatureFilter {
-        state: checks.optional("state", Some(&query.state), str::parse::<SignatureState>),
-        country: checks.optional(
-            "country",
-            Some(&query.country),
-            crate::domain::CountryCode::parse,
-        ),
-        q: checks
-            .optional("q", Some(&query.q), crate::domain::OrgName::parse)
-            .map(|n| n.normalized()),
-    };
-    checks.finish()?;
+    let filter = query.filter()?;
     let page = PageRequest::clamped(query.page);
     let (view, list, countries, awaiting) = dash
         .read(move |conn, actor| {
@@ -164,37 +172,21 @@ pub(super) async fn moderate(dash: Dashboard, slug: web::Path<String>, pairs: Pa
             .map_err(|m| AppError::field("reason", m)),
         _ => Err(AppError::field("action", "must be approve or reject")),
     };
-    let ids = if form.scope == "all_filtered" {
-        let mut checks = FieldCollector::new();
-        let filter = SignatureFilter {
-            state: None,
-            country: checks.optional(
-                "country",
-                Some(&form.country),
-                crate::domain::CountryCode::parse,
-            ),
-            q: checks
-                .optional("q", Some(&form.q), crate::domain::OrgName::parse)
-                .map(|n| n.normalized()),
-        };
-        let letter = slug.clone();
-        match checks.finish() {
-            Ok(()) => {
-                dash.read(move |conn, actor| {
-                    signatures::awaiting_ids(conn, actor, &letter, &filter)
-                })
-                .await
-            }
-            Err(e) => Err(e),
-        }
-    } else {
-        Ok(form.ids)
-    };
+    // The queue the form was on: what it comes back to, and what "all" selects.
     let queue = SignatureQuery {
         state: "confirmed".into(),
         country: form.country.clone(),
         q: form.q.clone(),
         ..SignatureQuery::default()
+    };
+    let ids = match (form.scope.as_str(), queue.filter()) {
+        ("all_filtered", Ok(filter)) => {
+            let letter = slug.clone();
+            dash.read(move |conn, actor| signatures::awaiting_ids(conn, actor, &letter, &filter))
+                .await
+        }
+        ("all_filtered", Err(e)) => Err(e),
+        _ => Ok(form.ids),
     };
     let (decision, ids) = match (decision, ids) {
         (Ok(decision), Ok(ids)) => (decision, ids),
