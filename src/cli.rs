@@ -95,34 +95,7 @@ pub enum Command {
     /// its versions, the change feed, and (with --since) that the ledger only grew since a head
     /// saved earlier. Exits 0 when everything checks, 1 when something does not, 2 when it
     /// cannot check.
-    Verify {
-        /// The letter's URL (its page or API address), or a saved `…/ledger?all=true` file.
-        source: String,
-        /// An earlier head to compare with: a saved letter JSON, ledger JSON or head.
-        #[arg(long)]
-        since: Option<PathBuf>,
-        /// With a saved ledger: the saved list (`…/signatories?all=true`) to check against it.
-        #[arg(long)]
-        list: Option<PathBuf>,
-        /// The service's public key (64 hex digits) to trust, instead of the one it publishes.
-        #[arg(long)]
-        key: Option<String>,
-        /// With a saved ledger: the saved letter (`/api/v1/letters/SLUG`), whose text to check.
-        #[arg(long)]
-        letter: Option<PathBuf>,
-        /// With --letter: its saved versions (`…/versions`).
-        #[arg(long)]
-        versions: Option<PathBuf>,
-        /// With --letter: its saved translations (`…/translations`).
-        #[arg(long)]
-        translations: Option<PathBuf>,
-        /// With a saved ledger: a saved page of the change feed (`…/changes`).
-        #[arg(long)]
-        changes: Option<PathBuf>,
-        /// With --changes: the saved Atom feed (`…/changes.atom`).
-        #[arg(long)]
-        atom: Option<PathBuf>,
-    },
+    Verify(crate::verify::Options),
 }
 
 /// `undersigned import`'s arguments.

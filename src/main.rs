@@ -14,30 +14,8 @@ async fn main() -> anyhow::Result<()> {
     openssl::init();
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::Verify {
-        source,
-        since,
-        list,
-        key,
-        letter,
-        versions,
-        translations,
-        changes,
-        atom,
-    } = command
-    {
+    if let Command::Verify(options) = command {
         // Runs anywhere: it needs no settings, database or data folder.
-        let options = undersigned::verify::Options {
-            source,
-            since,
-            list,
-            key,
-            letter,
-            versions,
-            translations,
-            changes,
-            atom,
-        };
         let code = match undersigned::verify::verify(&options).await {
             Ok(report) => {
                 println!("{report}");
@@ -158,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
             }
             std::process::exit(code);
         }
-        Command::Verify { .. } => unreachable!("handled above"),
+        Command::Verify(_) => unreachable!("handled above"),
     }
     Ok(())
 }

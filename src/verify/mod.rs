@@ -35,26 +35,34 @@ use crate::domain::ledger::{
     FeedCoverage, FeedItem, Head, ListRow, Replay, ServedText, GENESIS,
 };
 
-/// What to check.
-#[derive(Debug, Clone, Default)]
+/// What to check: `undersigned verify`'s arguments.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Options {
-    /// A letter's URL, or a saved ledger file.
+    /// The letter's URL (its page or API address), or a saved `…/ledger?all=true` file.
     pub source: String,
-    /// A saved list (`…/signatories?all=true`) to check a saved ledger against.
-    pub list: Option<PathBuf>,
-    /// An earlier head: a saved letter JSON, ledger JSON or head JSON.
+    /// An earlier head to compare with: a saved letter JSON, ledger JSON or head.
+    #[arg(long)]
     pub since: Option<PathBuf>,
-    /// The public key to trust (hex) instead of the one the service publishes now.
+    /// With a saved ledger: the saved list (`…/signatories?all=true`) to check against it.
+    #[arg(long)]
+    pub list: Option<PathBuf>,
+    /// The service's public key (64 hex digits) to trust, instead of the one it publishes.
+    #[arg(long)]
     pub key: Option<String>,
-    /// A saved letter (`/api/v1/letters/{slug}`), whose text to check against a saved ledger.
+    /// With a saved ledger: the saved letter (`/api/v1/letters/SLUG`), whose text to check.
+    #[arg(long)]
     pub letter: Option<PathBuf>,
-    /// Its saved versions (`…/versions`), with `letter`.
+    /// With --letter: its saved versions (`…/versions`).
+    #[arg(long)]
     pub versions: Option<PathBuf>,
-    /// Its saved translations (`…/translations`), with `letter`.
+    /// With --letter: its saved translations (`…/translations`).
+    #[arg(long)]
     pub translations: Option<PathBuf>,
-    /// A saved page of the change feed (`…/changes`).
+    /// With a saved ledger: a saved page of the change feed (`…/changes`).
+    #[arg(long)]
     pub changes: Option<PathBuf>,
-    /// A saved Atom feed (`…/changes.atom`), checked against the saved change feed.
+    /// With --changes: the saved Atom feed (`…/changes.atom`).
+    #[arg(long)]
     pub atom: Option<PathBuf>,
 }
 
