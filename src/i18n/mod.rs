@@ -486,22 +486,14 @@ mod tests {
         assert_eq!(Lang::parse("de").unwrap().date(date), "4. Dezember 2026");
         let at = date.and_hms_opt(14, 30, 0).unwrap();
         assert_eq!(en.time_utc(at), "4 December 2026, 14:30 UTC");
-        assert_eq!(
-            en.with1("count-organisations", "count", 1),
-            "1 organisation"
-        );
-        assert_eq!(
-            en.with1("count-organisations", "count", 3),
-            "3 organisations"
-        );
-        assert_eq!(
-            fr.with1("count-organisations", "count", 1),
-            "1 organisation"
-        );
-        assert_eq!(
-            fr.with1("count-organisations", "count", 2),
-            "2 organisations"
-        );
+        for (lang, count, said) in [
+            (en, 1, "1 organisation"),
+            (en, 3, "3 organisations"),
+            (fr, 1, "1 organisation"),
+            (fr, 2, "2 organisations"),
+        ] {
+            assert_eq!(lang.with1("count-organisations", "count", count), said);
+        }
         assert_eq!(fr.get("sign-button"), "Signer la lettre");
     }
 }
