@@ -25,9 +25,13 @@ macro_rules! mail_parts {
         }
 
         impl $mail<'_> {
-            fn parts(&self) -> (askama::Result<String>, askama::Result<String>) {
+            /// Subject, text and HTML, in the reader's language (`subject()` is the mail's own).
+            pub fn render(&self) -> Result<(String, String, String), AppError> {
                 let (m, t) = (self, self.t);
-                ($text { m, t }.render(), $html { m, t }.render())
+                rendered(
+                    self.subject(),
+                    ($text { m, t }.render(), $html { m, t }.render()),
+                )
             }
         }
     };
@@ -66,11 +70,8 @@ impl SignatureConfirmation<'_> {
         self.t.with("confirm-asked", &args)
     }
 
-    /// Subject, text and HTML, in the signer's language.
-    pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let t = self.t;
-        let subject = t.with1("confirm-subject", "title", self.letter_title);
-        rendered(subject, self.parts())
+    fn subject(&self) -> String {
+        self.t.with1("confirm-subject", "title", self.letter_title)
     }
 }
 
@@ -113,11 +114,6 @@ impl ContestedMail<'_> {
     fn subject(&self) -> String {
         self.says("contested-subject")
     }
-
-    /// Subject, text and HTML, in the signer's language.
-    pub fn render(&self) -> Result<(String, String, String), AppError> {
-        rendered(self.subject(), self.parts())
-    }
 }
 
 /// The mail that invites an organisation to sign, with its personal link; or reminds it.
@@ -156,14 +152,12 @@ impl InvitationMail<'_> {
         self.t.with(id, &args)
     }
 
-    /// Subject, text and HTML, in the letter's language.
-    pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let subject = self.says(if self.reminder {
+    fn subject(&self) -> String {
+        self.says(if self.reminder {
             "invite-subject-reminder"
         } else {
             "invite-subject"
-        });
-        rendered(subject, self.parts())
+        })
     }
 }
 
@@ -263,9 +257,8 @@ impl UpdateMail<'_> {
         self.t.with(id, &args)
     }
 
-    /// Subject, text and HTML, in the signer's language.
-    pub fn render(&self) -> Result<(String, String, String), AppError> {
-        rendered(self.says("update-subject"), self.parts())
+    fn subject(&self) -> String {
+        self.says("update-subject")
     }
 }
 
@@ -436,11 +429,8 @@ impl AlreadySignedMail<'_> {
         self.t.with("already-asked", &args)
     }
 
-    /// Subject, text and HTML, in the signer's language.
-    pub fn render(&self) -> Result<(String, String, String), AppError> {
-        let t = self.t;
-        let subject = t.with1("already-subject", "title", self.letter_title);
-        rendered(subject, self.parts())
+    fn subject(&self) -> String {
+        self.t.with1("already-subject", "title", self.letter_title)
     }
 }
 
@@ -492,11 +482,6 @@ impl AlreadyListedMail<'_> {
 
     fn subject(&self) -> String {
         self.says("listed-subject", String::new())
-    }
-
-    /// Subject, text and HTML, in the colleague's language.
-    pub fn render(&self) -> Result<(String, String, String), AppError> {
-        rendered(self.subject(), self.parts())
     }
 }
 
