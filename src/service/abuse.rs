@@ -15,7 +15,7 @@ use crate::domain::EmailDomain;
 use crate::error::FieldCollector;
 
 use super::access::Actor;
-use super::audit::{self, Event};
+use super::audit::Event;
 use super::letters;
 use super::signatures::{is_live, SignatureView};
 use super::{now, public_list, Page, PageRequest};
@@ -279,23 +279,19 @@ pub fn reject_matching(
             ))
             .execute(conn)?;
         }
-        audit::record(
-            conn,
-            actor,
-            Event {
-                coalition_id: Some(&letter.coalition_id),
-                letter_id: Some(&letter.id),
-                subject_kind: "letter",
-                subject_id: &letter.id,
-                action: "signatures.rejected_matching",
-                details: json!({
-                    "filter": filter.details(),
-                    "rejected": count,
-                    "removed_from_list": removed,
-                    "reason": reason,
-                }),
-            },
-        )?;
+        let details = json!({
+            "filter": filter.details(),
+            "rejected": count,
+            "removed_from_list": removed,
+            "reason": reason,
+        });
+        Event::new(
+            "signatures.rejected_matching",
+            ("letter", &letter.id),
+            details,
+        )
+        .on_letter(&letter.coalition_id, &letter.id)
+        .record(conn, actor)?;
         Ok(Rejected {
             rejected: count,
             removed_from_list: removed,

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::access::Actor;
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::AuditRow;
+use crate::db::models::{AuditRow, Organisation};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
@@ -27,6 +27,58 @@ pub struct Event<'a> {
     pub action: &'static str,
     /// A JSON object with what changed; never a contact email or a token.
     pub details: Value,
+}
+
+impl<'a> Event<'a> {
+    /// `action` on the subject `subject_kind` `subject_id`, in no coalition's log and no
+    /// letter's (the directory, countries, accounts) until [`Event::in_coalition`] or
+    /// [`Event::on_letter`] places it.
+    pub fn new(
+        action: &'static str,
+        (subject_kind, subject_id): (&'static str, &'a str),
+        details: Value,
+    ) -> Self {
+        Event {
+            coalition_id: None,
+            letter_id: None,
+            subject_kind,
+            subject_id,
+            action,
+            details,
+        }
+    }
+
+    /// The event in the log of the coalition `coalition_id`.
+    pub fn in_coalition(self, coalition_id: &'a str) -> Self {
+        Event {
+            coalition_id: Some(coalition_id),
+            ..self
+        }
+    }
+
+    /// The event in the log of the letter `letter_id` (and of its coalition, `coalition_id`).
+    pub fn on_letter(self, coalition_id: &'a str, letter_id: &'a str) -> Self {
+        Event {
+            coalition_id: Some(coalition_id),
+            letter_id: Some(letter_id),
+            ..self
+        }
+    }
+
+    /// Record it: [`record`].
+    pub fn record(self, conn: &mut DbConnection, actor: &Actor) -> Result<(), AppError> {
+        record(conn, actor, self)
+    }
+}
+
+/// The details that name an organisation (never its contact), its name and country, with the
+/// fields of `more` (a JSON object).
+pub fn naming(organisation: &Organisation, more: Value) -> Value {
+    let mut details = serde_json::json!({"organisation": organisation.name, "country": organisation.country_code});
+    if let (Some(d), Value::Object(more)) = (details.as_object_mut(), more) {
+        d.extend(more);
+    }
+    details
 }
 
 /// Record one event.

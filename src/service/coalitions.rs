@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::access::Actor;
-use super::audit::{self, Event};
+use super::audit::Event;
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{Coalition, Membership, NewCoalition};
 use crate::db::schema::{coalitions, memberships, users};
@@ -94,18 +94,13 @@ pub(crate) fn create_in(
             })
             .execute(conn)?;
     }
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&row.id),
-            letter_id: None,
-            subject_kind: "coalition",
-            subject_id: &row.id,
-            action: "coalition.created",
-            details: json!({"slug": row.slug, "name": row.name, "owner": owner_id}),
-        },
-    )?;
+    Event::new(
+        "coalition.created",
+        ("coalition", &row.id),
+        json!({"slug": row.slug, "name": row.name, "owner": owner_id}),
+    )
+    .in_coalition(&row.id)
+    .record(conn, actor)?;
     find(conn, &row.slug)
 }
 

@@ -165,18 +165,12 @@ pub fn add_territory(
             ));
         }
         check_names(&t, &existing)?;
-        super::audit::record(
-            conn,
-            actor,
-            super::audit::Event {
-                coalition_id: None,
-                letter_id: None,
-                subject_kind: "country",
-                subject_id: t.code.as_str(),
-                action: "country.added",
-                details: serde_json::json!({"alpha3": t.alpha3, "name": t.name}),
-            },
-        )?;
+        super::audit::Event::new(
+            "country.added",
+            ("country", t.code.as_str()),
+            serde_json::json!({"alpha3": t.alpha3, "name": t.name}),
+        )
+        .record(conn, actor)?;
         diesel::insert_into(countries::table)
             .values(&NewCountry {
                 code: t.code.as_str(),
@@ -249,18 +243,12 @@ pub fn remove_territory(
         )
         .execute(conn)?;
         diesel::delete(countries::table.find(&country.code)).execute(conn)?;
-        super::audit::record(
-            conn,
-            actor,
-            super::audit::Event {
-                coalition_id: None,
-                letter_id: None,
-                subject_kind: "country",
-                subject_id: &country.code,
-                action: "country.removed",
-                details: serde_json::json!({"alpha3": country.alpha3, "name": country.name}),
-            },
-        )?;
+        super::audit::Event::new(
+            "country.removed",
+            ("country", &country.code),
+            serde_json::json!({"alpha3": country.alpha3, "name": country.name}),
+        )
+        .record(conn, actor)?;
         Ok(country)
     })
 }

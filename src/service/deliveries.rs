@@ -112,10 +112,7 @@ pub(crate) fn record(
         options.note.clone().unwrap_or_default(),
         at,
     )?;
-    letters::record(
-        conn,
-        actor,
-        view,
+    view.event(
         "letter.delivered",
         json!({
             "by_email": email.is_some(),
@@ -124,7 +121,8 @@ pub(crate) fn record(
             "ledger_length": delivery.ledger_seq,
             "ledger_hash": delivery.ledger_hash,
         }),
-    )?;
+    )
+    .record(conn, actor)?;
     Ok(delivery)
 }
 

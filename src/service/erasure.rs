@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::access::Actor;
-use super::audit::{self, Event};
+use super::audit::Event;
 use super::letters::{self, Audience};
 use super::now;
 use crate::db::models::Signature;
@@ -116,18 +116,13 @@ fn audit_erasure(
             crate::db::schema::organisations::country_code,
         ))
         .first(conn)?;
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(coalition_id),
-            letter_id: Some(&signature.letter_id),
-            subject_kind: "signature",
-            subject_id: &signature.id,
-            action: "signature.erased",
-            details: json!({"organisation": name, "country": country, "reason": reason}),
-        },
+    Event::new(
+        "signature.erased",
+        ("signature", &signature.id),
+        json!({"organisation": name, "country": country, "reason": reason}),
     )
+    .on_letter(coalition_id, &signature.letter_id)
+    .record(conn, actor)
 }
 
 /// Erase the person on one signature (coordinators of the letter's coalition). A signature the
@@ -268,18 +263,13 @@ pub fn apply_retention(
                 &ids,
                 "the signer's address was removed after the retention period",
             )?;
-            audit::record(
-                conn,
-                &Actor::System,
-                Event {
-                    coalition_id: Some(coalition_id),
-                    letter_id: Some(letter_id),
-                    subject_kind: "letter",
-                    subject_id: letter_id,
-                    action: "letter.signer_emails_removed",
-                    details: json!({"signatures": ids.len(), "retention_days": days}),
-                },
+            Event::new(
+                "letter.signer_emails_removed",
+                ("letter", letter_id),
+                json!({"signatures": ids.len(), "retention_days": days}),
             )
+            .on_letter(coalition_id, letter_id)
+            .record(conn, &Actor::System)
         })?;
     }
     Ok(due.len())

@@ -17,7 +17,6 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::access::Actor;
-use super::audit::{self, Event};
 use super::letters::{self, LetterView};
 use crate::db::models::{
     AuditRow, LetterUpdate, LetterVersion, Organisation, Signature, Translation,
@@ -147,18 +146,12 @@ pub fn record(
     format: &'static str,
     signatures: usize,
 ) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&letter.coalition.id),
-            letter_id: Some(&letter.letter.id),
-            subject_kind: "letter",
-            subject_id: &letter.letter.id,
-            action: "letter.exported",
-            details: json!({"format": format, "signatures": signatures}),
-        },
-    )
+    letter
+        .event(
+            "letter.exported",
+            json!({"format": format, "signatures": signatures}),
+        )
+        .record(conn, actor)
 }
 
 /// A signature with its private fields, as exported.

@@ -394,18 +394,13 @@ pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxM
                 outbox::locked_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        super::audit::record(
-            conn,
-            actor,
-            super::audit::Event {
-                coalition_id: Some(&coalition_id),
-                letter_id: Some(&letter_id),
-                subject_kind: "mail",
-                subject_id: id,
-                action: "mail.retried",
-                details: serde_json::json!({"kind": mail.kind, "last_error": mail.last_error}),
-            },
-        )?;
+        super::audit::Event::new(
+            "mail.retried",
+            ("mail", id),
+            serde_json::json!({"kind": mail.kind, "last_error": mail.last_error}),
+        )
+        .on_letter(&coalition_id, &letter_id)
+        .record(conn, actor)?;
         Ok(outbox::table
             .find(id)
             .select(OutboxMail::as_select())

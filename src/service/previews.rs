@@ -54,22 +54,6 @@ pub enum Previewed {
     Published(String),
 }
 
-fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    view: &LetterView,
-    action: &'static str,
-    preview: &LetterPreview,
-) -> Result<(), AppError> {
-    letters::record(
-        conn,
-        actor,
-        view,
-        action,
-        json!({"preview": preview.id, "label": preview.label}),
-    )
-}
-
 /// A new preview link of a draft (coordinators: `ManageLetters`): the token, shown once, and the
 /// stored row. A letter past draft has its public page to share instead (409).
 pub fn create(
@@ -99,7 +83,11 @@ pub fn create(
         diesel::insert_into(letter_previews::table)
             .values(&row)
             .execute(conn)?;
-        record(conn, actor, &view, "letter.preview_created", &row)?;
+        view.event(
+            "letter.preview_created",
+            json!({"preview": row.id, "label": row.label}),
+        )
+        .record(conn, actor)?;
         Ok((token, row))
     })
 }
@@ -149,7 +137,11 @@ pub fn revoke(
         diesel::update(letter_previews::table.find(&revoked.id))
             .set(letter_previews::revoked_at.eq(revoked.revoked_at))
             .execute(conn)?;
-        record(conn, actor, &view, "letter.preview_revoked", &revoked)?;
+        view.event(
+            "letter.preview_revoked",
+            json!({"preview": revoked.id, "label": revoked.label}),
+        )
+        .record(conn, actor)?;
         Ok(revoked)
     })
 }

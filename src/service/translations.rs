@@ -79,13 +79,11 @@ pub fn save(
         if state == LetterState::Open {
             super::ledger::append(conn, key, &l.id, [super::ledger::Change::text(&hash, now)])?;
         }
-        letters::record(
-            conn,
-            actor,
-            &view,
+        view.event(
             "letter.translation_saved",
             json!({"language": language, "text_hash": hash}),
-        )?;
+        )
+        .record(conn, actor)?;
         Ok(row)
     })
 }
@@ -111,13 +109,8 @@ pub fn delete(
         if removed == 0 {
             return Err(AppError::not_found(format!("translation {language:?}")));
         }
-        letters::record(
-            conn,
-            actor,
-            &view,
-            "letter.translation_removed",
-            json!({"language": language}),
-        )
+        view.event("letter.translation_removed", json!({"language": language}))
+            .record(conn, actor)
     })
 }
 

@@ -259,18 +259,13 @@ pub fn send(
                 .values(chunk)
                 .execute(c))?;
         }
-        audit::record(
-            conn,
-            actor,
-            Event {
-                coalition_id: Some(&letter.coalition.id),
-                letter_id: Some(&letter_id),
-                subject_kind: "letter_update",
-                subject_id: &update.id,
-                action: "update.sent",
-                details: json!({"subject": update.subject, "recipients": update.recipients}),
-            },
-        )?;
+        Event::new(
+            "update.sent",
+            ("letter_update", &update.id),
+            json!({"subject": update.subject, "recipients": update.recipients}),
+        )
+        .on_letter(&letter.coalition.id, &letter_id)
+        .record(conn, actor)?;
         Ok((letter, update))
     })
 }
@@ -334,19 +329,13 @@ pub fn unsubscribe(conn: &mut DbConnection, token: &Token) -> Result<Unsubscribe
             signatures::updated_at.eq(now),
         ))
         .execute(conn)?;
-        audit::record(
-            conn,
-            &Actor::Public,
-            Event {
-                coalition_id: Some(&view.letter.coalition_id),
-                letter_id: Some(&view.letter.id),
-                subject_kind: "signature",
-                subject_id: &view.signature.id,
-                action: "signature.unsubscribed",
-                details: json!({"organisation": view.organisation.name,
-                                "country": view.organisation.country_code}),
-            },
-        )?;
+        Event::new(
+            "signature.unsubscribed",
+            ("signature", &view.signature.id),
+            audit::naming(&view.organisation, json!({})),
+        )
+        .on_letter(&view.letter.coalition_id, &view.letter.id)
+        .record(conn, &Actor::Public)?;
         let view = signing::find_by_id(conn, &view.signature.id)?;
         Ok(Unsubscribed {
             view,

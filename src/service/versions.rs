@@ -113,13 +113,11 @@ pub fn publish(
             .values(&version)
             .execute(conn)?;
         super::ledger::append(conn, key, &l.id, [super::ledger::Change::text(&hash, now)])?;
-        letters::record(
-            conn,
-            actor,
-            &view,
+        view.event(
             "letter.version_published",
             json!({"version": version.version, "note": version.note, "text_hash": hash}),
-        )?;
+        )
+        .record(conn, actor)?;
         let view = letters::find(conn, &l.id, letters::Audience::Admin)?;
         Ok((view, version))
     })

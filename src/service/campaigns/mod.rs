@@ -22,7 +22,7 @@ use crate::domain::text::{line, nullable, text, timestamp};
 use crate::error::FieldCollector;
 
 use super::access::Actor;
-use super::audit::{self, Event};
+use super::audit::Event;
 use super::letters::{Audience, LetterView};
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{Campaign, CampaignChanges, Coalition, Letter, TimelineEvent};
@@ -95,25 +95,12 @@ fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
     Ok(n > 0)
 }
 
-fn audit_event(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    view: &CampaignView,
-    action: &'static str,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&view.coalition.id),
-            letter_id: None,
-            subject_kind: "campaign",
-            subject_id: &view.campaign.id,
-            action,
-            details,
-        },
-    )
+impl CampaignView {
+    /// `action` on this campaign, in its coalition's log.
+    fn event(&self, action: &'static str, details: serde_json::Value) -> Event<'_> {
+        Event::new(action, ("campaign", &self.campaign.id), details)
+            .in_coalition(&self.coalition.id)
+    }
 }
 
 pub fn create(
@@ -150,13 +137,8 @@ pub fn create(
             campaign: row,
             coalition,
         };
-        audit_event(
-            conn,
-            actor,
-            &view,
-            "campaign.created",
-            json!({"title": view.campaign.title}),
-        )?;
+        view.event("campaign.created", json!({"title": view.campaign.title}))
+            .record(conn, actor)?;
         Ok(view)
     })
 }
@@ -193,13 +175,8 @@ pub fn update(
             .set(&changes)
             .execute(conn)?;
         let view = find_by_id(conn, &current.campaign.id)?;
-        audit_event(
-            conn,
-            actor,
-            &view,
-            "campaign.updated",
-            json!({ "fields": fields }),
-        )?;
+        view.event("campaign.updated", json!({ "fields": fields }))
+            .record(conn, actor)?;
         Ok(view)
     })
 }

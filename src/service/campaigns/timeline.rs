@@ -91,13 +91,11 @@ pub fn post_event(
         diesel::insert_into(timeline_events::table)
             .values(&event)
             .execute(conn)?;
-        audit_event(
-            conn,
-            actor,
-            &view,
+        view.event(
             "campaign.event_posted",
             json!({"event": event.id, "kind": event.kind, "title": event.title}),
-        )?;
+        )
+        .record(conn, actor)?;
         Ok(event)
     })
 }
@@ -135,13 +133,11 @@ pub fn delete_event(
             ));
         }
         diesel::delete(timeline_events::table.find(&event.id)).execute(conn)?;
-        audit_event(
-            conn,
-            actor,
-            &view,
+        view.event(
             "campaign.event_deleted",
             json!({"event": event.id, "kind": event.kind, "title": event.title}),
-        )?;
+        )
+        .record(conn, actor)?;
         Ok(())
     })
 }

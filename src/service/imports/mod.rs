@@ -410,21 +410,10 @@ fn save(
             .select(Signature::as_select())
             .first(conn)?;
         public_list::publish(conn, keys.ledger, &signature, &organisation, now)?;
-        audit::record(
-            conn,
-            actor,
-            Event {
-                coalition_id: Some(&letter.coalition.id),
-                letter_id: Some(&letter.letter.id),
-                subject_kind: "signature",
-                subject_id: &row.id,
-                action: "signature.imported",
-                details: json!({
-                    "organisation": organisation.name,
-                    "country": organisation.country_code,
-                }),
-            },
-        )?;
+        let details = audit::naming(&organisation, json!({}));
+        Event::new("signature.imported", ("signature", &row.id), details)
+            .on_letter(&letter.coalition.id, &letter.letter.id)
+            .record(conn, actor)?;
     }
     Ok((organisation, outcome, Some(signed)))
 }

@@ -117,19 +117,13 @@ pub fn sign(
         }
         if let Some(pending) = &view.signature {
             signing::mark_expired(conn, &pending.id)?;
-            audit::record(
-                conn,
-                &Actor::Public,
-                Event {
-                    coalition_id: Some(&view.letter.coalition.id),
-                    letter_id: Some(&view.letter.letter.id),
-                    subject_kind: "signature",
-                    subject_id: &pending.id,
-                    action: "signature.superseded_by_invitation",
-                    details: json!({"organisation": view.organisation.name,
-                                    "country": view.organisation.country_code}),
-                },
-            )?;
+            Event::new(
+                "signature.superseded_by_invitation",
+                ("signature", &pending.id),
+                audit::naming(&view.organisation, json!({})),
+            )
+            .on_letter(&view.letter.coalition.id, &view.letter.letter.id)
+            .record(conn, &Actor::Public)?;
         }
         let signer = Signer {
             text_hash: view.letter.letter.text_hash.clone(),

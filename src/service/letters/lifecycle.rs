@@ -121,13 +121,8 @@ pub(crate) fn move_to(
         if to == LetterState::Delivered {
             crate::service::deliveries::record(conn, key, actor, &view, delivery, now)?;
         }
-        record(
-            conn,
-            actor,
-            &view,
-            "letter.state_changed",
-            json!({"from": from, "to": to}),
-        )?;
+        view.event("letter.state_changed", json!({"from": from, "to": to}))
+            .record(conn, actor)?;
         Ok(view)
     })
 }
@@ -303,13 +298,11 @@ pub(super) fn close_if_overdue(
             return Ok(false);
         }
         let view = find(conn, slug_or_id, Audience::Admin)?;
-        record(
-            conn,
-            &Actor::System,
-            &view,
+        view.event(
             "letter.state_changed",
             json!({"from": LetterState::Open, "to": LetterState::Closed, "reason": "deadline"}),
-        )?;
+        )
+        .record(conn, &Actor::System)?;
         Ok(true)
     })
 }

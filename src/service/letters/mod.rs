@@ -17,7 +17,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::access::Actor;
-use super::audit::{self, Event};
+use super::audit::Event;
 
 use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
@@ -191,13 +191,8 @@ pub fn create(
                 other => other,
             })?;
         let view = find(conn, slug.as_str(), Audience::Admin)?;
-        record(
-            conn,
-            actor,
-            &view,
-            "letter.created",
-            json!({"title": view.letter.title}),
-        )?;
+        view.event("letter.created", json!({"title": view.letter.title}))
+            .record(conn, actor)?;
         Ok(view)
     })
 }
@@ -217,26 +212,12 @@ fn check_opening(
     }
 }
 
-/// Log a change to a letter (its text, state, versions, translations) in the audit log.
-pub(crate) fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    view: &LetterView,
-    action: &'static str,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&view.coalition.id),
-            letter_id: Some(&view.letter.id),
-            subject_kind: "letter",
-            subject_id: &view.letter.id,
-            action,
-            details,
-        },
-    )
+impl LetterView {
+    /// `action` on this letter (its text, state, versions, translations), for its log.
+    pub(crate) fn event(&self, action: &'static str, details: serde_json::Value) -> Event<'_> {
+        Event::new(action, ("letter", &self.letter.id), details)
+            .on_letter(&self.coalition.id, &self.letter.id)
+    }
 }
 
 /// A letter the actor may see, checked for `permission` in its coalition: a draft the actor may
@@ -360,7 +341,7 @@ pub fn update(
             .execute(conn)?;
         let view = find(conn, &letter.id, Audience::Admin)?;
         if let Some(details) = changes::details(conn, letter, &view.letter)? {
-            record(conn, actor, &view, "letter.updated", details)?;
+            view.event("letter.updated", details).record(conn, actor)?;
         }
         Ok(view)
     })

@@ -71,22 +71,10 @@ pub(super) fn record_membership(
     organisation: &Organisation,
     action: &'static str,
 ) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&coalition.id),
-            letter_id: None,
-            subject_kind: "organisation",
-            subject_id: &organisation.id,
-            action,
-            details: json!({
-                "organisation": organisation.name,
-                "country": organisation.country_code,
-                "coalition": coalition.slug,
-            }),
-        },
-    )
+    let details = audit::naming(organisation, json!({"coalition": coalition.slug}));
+    Event::new(action, ("organisation", &organisation.id), details)
+        .in_coalition(&coalition.id)
+        .record(conn, actor)
 }
 
 /// A coalition's member organisations, by name (viewer role or more).

@@ -113,19 +113,14 @@ pub(super) fn set_checks(
         } else {
             diesel::delete(key).execute(conn)?;
         }
-        audit::record(
-            conn,
-            actor,
-            Event {
-                coalition_id: Some(&coalition_id),
-                letter_id: None,
-                subject_kind: "organisation",
-                subject_id: &organisation.id,
-                action: "organisation.verification_changed",
-                details: json!({"name": organisation.name, "country": organisation.country_code,
-                                "checked_by_this_coalition": checked}),
-            },
-        )?;
+        Event::new(
+            "organisation.verification_changed",
+            ("organisation", &organisation.id),
+            json!({"name": organisation.name, "country": organisation.country_code,
+                   "checked_by_this_coalition": checked}),
+        )
+        .in_coalition(&coalition_id)
+        .record(conn, actor)?;
         changed.push(coalition_id);
     }
     Ok(changed)

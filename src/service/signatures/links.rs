@@ -107,14 +107,7 @@ pub(crate) fn complete(
         _ if unproven => "signature.confirmed_unproven_domain",
         _ => "signature.confirmed",
     };
-    record(
-        conn,
-        &Actor::Public,
-        &confirmed.letter,
-        &confirmed.signature.id,
-        &confirmed.organisation,
-        action,
-    )?;
+    confirmed.event(action).record(conn, &Actor::Public)?;
     if state == SignatureState::Published {
         public_list::publish(
             conn,
@@ -167,14 +160,8 @@ pub(super) fn hold_confirmed(
         signatures::updated_at.eq(now),
     ))
     .execute(conn)?;
-    record(
-        conn,
-        &Actor::Public,
-        &view.letter,
-        &view.signature.id,
-        &view.organisation,
-        "signature.confirmed_held",
-    )?;
+    view.event("signature.confirmed_held")
+        .record(conn, &Actor::Public)?;
     if !contested.email.is_empty() {
         outbox::enqueue(
             conn,
@@ -256,26 +243,13 @@ pub(super) fn reject(
             signatures::updated_at.eq(now),
         ))
         .execute(conn)?;
-    let mut details = serde_json::json!({
-        "organisation": organisation.name,
-        "country": organisation.country_code,
-        "reason": reason,
-    });
+    let mut details = audit::naming(organisation, serde_json::json!({"reason": reason}));
     if let Some(replacement) = replaced_by {
         details["replaced_by"] = replacement.into();
     }
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&letter.coalition_id),
-            letter_id: Some(&letter.id),
-            subject_kind: "signature",
-            subject_id: signature_id,
-            action: "signature.rejected",
-            details,
-        },
-    )
+    Event::new("signature.rejected", ("signature", signature_id), details)
+        .on_letter(&letter.coalition_id, &letter.id)
+        .record(conn, actor)
 }
 
 /// Withdraw a signature through the link in any of its mails. Withdrawing twice is harmless.
@@ -305,14 +279,8 @@ pub fn withdraw(
                 ))
                 .execute(conn)?;
             public_list::unpublish(conn, key, &view.signature.id, now)?;
-            record(
-                conn,
-                &Actor::Public,
-                &view.letter,
-                &view.signature.id,
-                &view.organisation,
-                "signature.withdrawn",
-            )?;
+            view.event("signature.withdrawn")
+                .record(conn, &Actor::Public)?;
         }
         Ok(SignatureView {
             changed_now: live,

@@ -220,7 +220,7 @@ fn insert_pending_from(
     diesel::insert_into(signatures::table)
         .values(&row)
         .execute(conn)?;
-    record(conn, &Actor::Public, letter, &row.id, organisation, action)?;
+    event(letter, &row.id, organisation, action).record(conn, &Actor::Public)?;
     Ok(row)
 }
 
@@ -303,30 +303,16 @@ fn insert_signature(
     Ok(())
 }
 
-/// Log a change to a signature in the audit log, naming its organisation (never the contact).
-fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    letter: &Letter,
-    signature_id: &str,
+/// `action` on a signature of `letter`, for its log, naming the organisation (never the contact).
+fn event<'a>(
+    letter: &'a Letter,
+    signature_id: &'a str,
     organisation: &Organisation,
     action: &'static str,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&letter.coalition_id),
-            letter_id: Some(&letter.id),
-            subject_kind: "signature",
-            subject_id: signature_id,
-            action,
-            details: serde_json::json!({
-                "organisation": organisation.name,
-                "country": organisation.country_code,
-            }),
-        },
-    )
+) -> Event<'a> {
+    let details = audit::naming(organisation, serde_json::json!({}));
+    Event::new(action, ("signature", signature_id), details)
+        .on_letter(&letter.coalition_id, &letter.id)
 }
 
 /// The hash of the text the signer saw: the letter's, or its translation's.
@@ -400,6 +386,11 @@ impl SignatureView {
             .state
             .parse()
             .unwrap_or(SignatureState::Pending)
+    }
+
+    /// `action` on this signature, for its letter's log.
+    fn event(&self, action: &'static str) -> Event<'_> {
+        event(&self.letter, &self.signature.id, &self.organisation, action)
     }
 
     /// Whether an unconfirmed signature's link has run out.

@@ -43,14 +43,7 @@ pub fn moderate(
                         ))
                         .execute(conn)?;
                     public_list::publish(conn, key, &s.signature, &s.organisation, now)?;
-                    record(
-                        conn,
-                        actor,
-                        &letter,
-                        id,
-                        &s.organisation,
-                        "signature.approved",
-                    )?;
+                    s.event("signature.approved").record(conn, actor)?;
                 }
                 Decision::Reject { reason } => {
                     reject(conn, actor, &letter, id, &s.organisation, reason, None)?;
