@@ -7,7 +7,7 @@ use crate::service::abuse::MatchQuery;
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::extract::GuardedJson;
+use super::extract::LetterChange;
 use super::extract::{ApiQuery, Authenticated};
 use super::moderation::SignatureJson;
 use super::{PageQuery, Reply};
@@ -109,14 +109,8 @@ pub struct RejectedJson {
         (status = 409, description = "The count changed since the preview (`preview_changed`), or the letter's list is final", body = super::ErrorBody),
         super::Refused, super::Invalid))]
 #[post("/letters/{slug}/signatures/reject-matching")]
-pub async fn reject_matching(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<RejectMatchingJson>,
-) -> Reply {
-    let body = body
-        .for_letter(&caller, &slug, Permission::Moderate)
-        .await?;
+pub async fn reject_matching(change: LetterChange<RejectMatchingJson>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::Moderate).await?;
     let query = MatchQuery {
         email_domain: body.email_domain,
         network: body.network,

@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::GuardedJson;
+use super::extract::CoalitionChange;
 use super::extract::{ApiJson, Authenticated};
 use super::{line, utc, Reply};
 use crate::db::models::{ApiToken, User};
@@ -236,10 +236,7 @@ pub async fn create_token(caller: Authenticated, body: ApiJson<NewTokenJson>) ->
         return Err(AppError::field("name", "is required"));
     };
     let (token, row) = caller
-        .write(
-            move |conn, _, actor| accounts::create_token(conn, actor, name, days),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| accounts::create_token(conn, actor, name, days))
         .await?;
     Ok(HttpResponse::Created().json(TokenJson::new(row, Some(token.as_str().to_string()))))
 }
@@ -251,10 +248,7 @@ pub async fn create_token(caller: Authenticated, body: ApiJson<NewTokenJson>) ->
 pub async fn revoke_token(caller: Authenticated, id: web::Path<String>) -> Reply {
     let id = id.into_inner();
     let row = caller
-        .write(
-            move |conn, _, actor| accounts::revoke_token(conn, actor, &id),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| accounts::revoke_token(conn, actor, &id))
         .await?;
     Ok(HttpResponse::Ok().json(TokenJson::new(row, None)))
 }
@@ -336,21 +330,18 @@ pub async fn create_user(caller: Authenticated, body: ApiJson<NewUserJson>) -> R
     let password = accounts::hash_password(password).await?;
     let role = role.unwrap_or(Role::Coordinator);
     let user = caller
-        .write(
-            move |conn, _, actor| {
-                accounts::create_user(
-                    conn,
-                    actor,
-                    NewUserInput {
-                        email,
-                        name,
-                        password,
-                    },
-                    coalition.as_deref().map(|c| (c, role)),
-                )
-            },
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| {
+            accounts::create_user(
+                conn,
+                actor,
+                NewUserInput {
+                    email,
+                    name,
+                    password,
+                },
+                coalition.as_deref().map(|c| (c, role)),
+            )
+        })
         .await?;
     Ok(HttpResponse::Created().json(UserJson::from(user)))
 }
@@ -447,14 +438,8 @@ pub struct MembershipInvitedJson {
         (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), super::Refused,
         super::Invalid))]
 #[post("/coalitions/{slug}/members")]
-pub async fn set_member(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<MemberRequestJson>,
-) -> Reply {
-    let body = body
-        .for_coalition(&caller, &slug, Permission::ManageMembers)
-        .await?;
+pub async fn set_member(change: CoalitionChange<MemberRequestJson>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageMembers).await?;
     let mut errors = FieldCollector::new();
     let email = errors.required("email", body.email.as_deref(), EmailAddress::parse);
     let role: Option<Role> = errors.required("role", body.role.as_deref(), str::parse);
@@ -462,12 +447,8 @@ pub async fn set_member(
     let (Some(email), Some(role)) = (email, role) else {
         return Err(AppError::field("email", "is required"));
     };
-    let slug = slug.into_inner();
     let change = caller
-        .write(
-            move |conn, _, actor| accounts::set_member(conn, actor, &slug, &email, role),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| accounts::set_member(conn, actor, &slug, &email, role))
         .await?;
     Ok(match change {
         MemberChange::Member(member) => HttpResponse::Ok().json(MemberJson::from(member)),
@@ -519,10 +500,7 @@ pub async fn answer_invitation(caller: Authenticated, path: web::Path<(String, S
         _ => return Err(AppError::not_found("this route")),
     };
     caller
-        .write(
-            move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -535,10 +513,7 @@ pub async fn answer_invitation(caller: Authenticated, path: web::Path<(String, S
 pub async fn remove_member(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, user_id) = path.into_inner();
     caller
-        .write(
-            move |conn, _, actor| accounts::remove_member(conn, actor, &slug, &user_id),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| accounts::remove_member(conn, actor, &slug, &user_id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

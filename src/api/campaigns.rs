@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use crate::domain::markdown::to_safe_html;
 use serde::{Deserialize, Serialize};
 
-use super::extract::GuardedJson;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
+use super::extract::{CampaignChange, LetterChange};
 use super::letters::CoalitionRef;
 use super::{utc, PageQuery, Reply};
 use crate::db::models::{Delivery, TimelineEvent};
@@ -250,7 +250,7 @@ async fn overview(caller: &Acting, slug: String) -> Result<Overview, AppError> {
 pub async fn create(caller: Authenticated, body: ApiJson<NewCampaignFields>) -> Reply {
     let input = body.0.parse()?;
     let create = move |conn: &mut _, _: &_, actor: &_| campaigns::create(conn, actor, input);
-    let view = caller.write(create, |_| After::nothing()).await?;
+    let view = caller.write_only(create).await?;
     let o = overview(&caller, view.campaign.slug).await?;
     Ok(HttpResponse::Created().json(CampaignJson::new(o)))
 }
@@ -283,17 +283,12 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
 #[utoipa::path(patch, path = "/api/v1/campaigns/{slug}", tag = "campaigns", params(("slug" = String, Path)), request_body = CampaignPatchFields, security(("api_token" = [])),
     responses((status = 200, body = CampaignJson), super::Refused, super::Invalid))]
 #[patch("/campaigns/{slug}")]
-pub async fn update(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<CampaignPatchFields>,
-) -> Reply {
-    let body = body.for_campaign(&caller, &slug, Permission::ManageLetters);
-    let changes = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn update(change: CampaignChange<CampaignPatchFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let changes = body.parse()?;
     let update =
         move |conn: &mut _, _: &_, actor: &_| campaigns::update(conn, actor, &slug, changes);
-    let view = caller.write(update, |_| After::nothing()).await?;
+    let view = caller.write_only(update).await?;
     let o = overview(&caller, view.campaign.slug).await?;
     Ok(HttpResponse::Ok().json(CampaignJson::new(o)))
 }
@@ -412,18 +407,13 @@ pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<
 #[utoipa::path(post, path = "/api/v1/campaigns/{slug}/events", tag = "campaigns", params(("slug" = String, Path)), request_body = NewEventFields, security(("api_token" = [])),
     responses((status = 201, body = EventJson), super::Refused, super::Invalid))]
 #[post("/campaigns/{slug}/events")]
-pub async fn post_event(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<NewEventFields>,
-) -> Reply {
-    let body = body.for_campaign(&caller, &slug, Permission::ManageLetters);
-    let input = parse_event(body.await?)?;
+pub async fn post_event(change: CampaignChange<NewEventFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let input = parse_event(body)?;
     let letter = input.letter.clone();
-    let slug = slug.into_inner();
     let post =
         move |conn: &mut _, _: &_, actor: &_| campaigns::post_event(conn, actor, &slug, input);
-    let event = caller.write(post, |_| After::nothing()).await?;
+    let event = caller.write_only(post).await?;
     Ok(HttpResponse::Created().json(EventJson::new(event, letter.as_deref())))
 }
 
@@ -435,7 +425,7 @@ pub async fn delete_event(caller: Authenticated, path: web::Path<(String, String
     let (slug, id) = path.into_inner();
     let delete =
         move |conn: &mut _, _: &_, actor: &_| campaigns::delete_event(conn, actor, &slug, &id);
-    caller.write(delete, |_| After::nothing()).await?;
+    caller.write_only(delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -475,14 +465,9 @@ impl DeliveryJson {
     responses((status = 200, body = DeliveryJson), (status = 409, description = "Not closed", body = super::ErrorBody), super::Refused,
         super::Invalid))]
 #[post("/letters/{slug}/deliver")]
-pub async fn deliver(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<DeliverFields>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
-    let options = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn deliver(change: LetterChange<DeliverFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let options = body.parse()?;
     let (view, delivered) = caller
         .write(
             move |conn, keys, actor| {

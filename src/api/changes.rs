@@ -129,9 +129,7 @@ async fn letter_and_validators(
     params(("slug" = String, Path, description = "The letter's slug"), ChangeParams),
     responses(
         (status = 200, description = "Changes after the cursor", body = ChangePage),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
-        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
+        super::PublicRead,
     )
 )]
 #[get("/letters/{slug}/changes")]
@@ -190,9 +188,7 @@ pub async fn changes(
     params(("slug" = String, Path, description = "The letter's slug"), AtomParams),
     responses(
         (status = 200, description = "Atom 1.0 feed of the latest 100 changes (older ones a rel=\"next\" link away, RFC 5005)", content_type = "application/atom+xml", body = String),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
-        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
+        super::PublicRead,
     )
 )]
 #[get("/letters/{slug}/changes.atom")]

@@ -1,6 +1,5 @@
 //! `/api/v1/coalitions`: the networks that author letters.
 
-use crate::http::state::After;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -79,21 +78,18 @@ pub async fn create(caller: Authenticated, body: ApiJson<NewCoalitionJson>) -> R
         return Err(AppError::field("name", "is required"));
     };
     let coalition = caller
-        .write(
-            move |conn, _, actor| {
-                coalitions::create(
-                    conn,
-                    actor,
-                    NewCoalitionInput {
-                        slug,
-                        name,
-                        website,
-                    },
-                    owner.as_ref(),
-                )
-            },
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| {
+            coalitions::create(
+                conn,
+                actor,
+                NewCoalitionInput {
+                    slug,
+                    name,
+                    website,
+                },
+                owner.as_ref(),
+            )
+        })
         .await?;
     Ok(HttpResponse::Created().json(CoalitionJson::from(coalition)))
 }

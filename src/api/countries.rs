@@ -1,7 +1,6 @@
 //! `/api/v1/countries`: the country list, lookup by code or name, and the territories the
 //! operator adds and removes (admin token).
 
-use crate::http::state::After;
 use crate::service::countries::NewTerritoryFields;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -99,10 +98,7 @@ pub async fn add_territory(caller: Authenticated, body: ApiJson<NewTerritoryFiel
     caller.actor.require_operator("adding a territory")?;
     let territory = body.0.parse()?;
     let country = caller
-        .write(
-            move |conn, _, actor| countries::add_territory(conn, actor, territory),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| countries::add_territory(conn, actor, territory))
         .await?;
     caller.state.countries.clear();
     Ok(HttpResponse::Created().json(CountryJson::from(country)))
@@ -120,10 +116,7 @@ pub async fn remove_territory(caller: Authenticated, code: web::Path<String>) ->
     caller.actor.require_operator("removing a territory")?;
     let code = code.into_inner();
     caller
-        .write(
-            move |conn, _, actor| countries::remove_territory(conn, actor, &code),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| countries::remove_territory(conn, actor, &code))
         .await?;
     caller.state.countries.clear();
     Ok(HttpResponse::NoContent().finish())

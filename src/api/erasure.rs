@@ -1,7 +1,6 @@
 //! `POST /api/v1/signatures/{id}/erase`: erasing the person on a signature (name, role, email,
 //! comment), for the coordinators of its letter. See `service::erasure`.
 
-use crate::http::state::After;
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -61,10 +60,7 @@ pub async fn erase(caller: Authenticated, id: web::Path<String>, body: web::Byte
     let reason = request.reason()?;
     let id = id.into_inner();
     let erased = caller
-        .write(
-            move |conn, _, actor| erasure::erase(conn, actor, &id, reason.as_deref()),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| erasure::erase(conn, actor, &id, reason.as_deref()))
         .await?;
     // The public list does not change; cached ETags stay right.
     Ok(HttpResponse::Ok().json(ErasedJson::from(erased)))

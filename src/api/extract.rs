@@ -2,6 +2,7 @@
 //! bearer tokens.
 
 use std::future::{ready, Future, Ready};
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
@@ -132,6 +133,88 @@ impl<T: DeserializeOwned + 'static> FromRequest for GuardedJson<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = ApiJson::<T>::from_request(req, payload);
         Box::pin(async move { Ok(GuardedJson(body.await.map(|b| b.0))) })
+    }
+}
+
+/// What the path's `{slug}` names in a change: a letter, a campaign or a coalition.
+pub trait Named {
+    fn subject(slug: &str) -> Subject;
+}
+
+/// The path's `{slug}` is a letter's.
+pub struct OfLetter;
+/// The path's `{slug}` is a campaign's.
+pub struct OfCampaign;
+/// The path's `{slug}` is a coalition's.
+pub struct OfCoalition;
+
+impl Named for OfLetter {
+    fn subject(slug: &str) -> Subject {
+        Subject::letter(slug)
+    }
+}
+
+impl Named for OfCampaign {
+    fn subject(slug: &str) -> Subject {
+        Subject::campaign(slug)
+    }
+}
+
+impl Named for OfCoalition {
+    fn subject(slug: &str) -> Subject {
+        Subject::coalition(slug)
+    }
+}
+
+/// A change to the letter, campaign or coalition that the path's `{slug}` names: the
+/// [`Authenticated`] caller, the slug, and the JSON body held back ([`GuardedJson`]) until
+/// [`Change::allowed`] has checked the caller's permission there.
+pub struct Change<N, T> {
+    caller: Authenticated,
+    slug: String,
+    body: GuardedJson<T>,
+    named: PhantomData<N>,
+}
+
+/// A change to the letter `{slug}`.
+pub type LetterChange<T> = Change<OfLetter, T>;
+/// A change to the campaign `{slug}`.
+pub type CampaignChange<T> = Change<OfCampaign, T>;
+/// A change to the coalition `{slug}`.
+pub type CoalitionChange<T> = Change<OfCoalition, T>;
+
+impl<N: Named, T> Change<N, T> {
+    /// The caller, the slug and the body, once the caller may make the change (`permission`);
+    /// refused (404 or 403) otherwise, whatever the body holds.
+    pub async fn allowed(
+        self,
+        permission: Permission,
+    ) -> Result<(Authenticated, String, T), AppError> {
+        let subject = N::subject(&self.slug);
+        let body = self.body.open(&self.caller, subject, permission).await?;
+        Ok((self.caller, self.slug, body))
+    }
+}
+
+impl<N: 'static, T: DeserializeOwned + 'static> FromRequest for Change<N, T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Authenticated::from_request(req, payload);
+        let slug = web::Path::<String>::from_request(req, payload);
+        let body = GuardedJson::<T>::from_request(req, payload);
+        Box::pin(async move {
+            let caller = caller.await?;
+            let slug = slug.await?.into_inner();
+            let body = body.await?;
+            Ok(Change {
+                caller,
+                slug,
+                body,
+                named: PhantomData,
+            })
+        })
     }
 }
 

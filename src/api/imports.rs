@@ -20,11 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// in the letter's coalition when a letter is named.
 #[utoipa::path(post, path = "/api/v1/imports/preview", tag = "imports", request_body = ImportFields,
     security(("api_token" = [])),
-    responses((status = 200, body = ImportReport), (status = 401, body = super::ErrorBody),
-        (status = 403, description = "Needs the coordinator role (in the letter's coalition, with a letter)", body = super::ErrorBody),
-        (status = 409, description = "`letter_not_importable`: the letter is not open or closed", body = super::ErrorBody),
-        (status = 413, description = "Over the body limit", body = super::ErrorBody),
-        (status = 422, description = "`format`, `content`, `letter`, `countries.N`", body = super::ErrorBody)))]
+    responses((status = 200, body = ImportReport), ImportRefused))]
 #[post("/imports/preview")]
 pub async fn preview(caller: Authenticated, body: ApiJson<ImportFields>) -> Reply {
     let request = body.0.parse()?;
@@ -41,14 +37,34 @@ pub async fn preview(caller: Authenticated, body: ApiJson<ImportFields>) -> Repl
 /// nothing (`existing`, `already_signed`).
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", request_body = ImportFields,
     security(("api_token" = [])),
-    responses((status = 200, body = ImportReport), (status = 401, body = super::ErrorBody),
-        (status = 403, description = "Needs the coordinator role (in the letter's coalition, with a letter)", body = super::ErrorBody),
-        (status = 409, description = "`letter_not_importable`: the letter is not open or closed", body = super::ErrorBody),
-        (status = 413, description = "Over the body limit", body = super::ErrorBody),
-        (status = 422, description = "`format`, `content`, `letter`, `countries.N`", body = super::ErrorBody)))]
+    responses((status = 200, body = ImportReport), ImportRefused))]
 #[post("/imports")]
 pub async fn apply(caller: Authenticated, body: ApiJson<ImportFields>) -> Reply {
     let request = body.0.parse()?;
     let report = run_import(&caller.state, caller.actor.clone(), request).await?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Why a preview or an import is refused (both answer alike).
+#[derive(utoipa::IntoResponses)]
+pub enum ImportRefused {
+    #[response(status = 401)]
+    Unauthorized(super::ErrorBody),
+    #[response(
+        status = 403,
+        description = "Needs the coordinator role (in the letter's coalition, with a letter)"
+    )]
+    Forbidden(super::ErrorBody),
+    #[response(
+        status = 409,
+        description = "`letter_not_importable`: the letter is not open or closed"
+    )]
+    Conflict(super::ErrorBody),
+    #[response(status = 413, description = "Over the body limit")]
+    TooLarge(super::ErrorBody),
+    #[response(
+        status = 422,
+        description = "`format`, `content`, `letter`, `countries.N`"
+    )]
+    Invalid(super::ErrorBody),
 }

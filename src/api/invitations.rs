@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::GuardedJson;
+use super::extract::LetterChange;
 use super::extract::{ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
 use crate::domain::Permission;
@@ -104,14 +104,9 @@ pub struct InvitedJson {
         (status = 404, body = super::ErrorBody), (status = 409, description = "The letter is not open", body = super::ErrorBody),
         (status = 422, description = "Per item: `invitations[i].organisation`, `invitations[i].email`", body = super::ErrorBody)))]
 #[post("/letters/{slug}/invitations")]
-pub async fn invite(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<InviteJson>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::Invite);
-    let items = body.await?.invitations;
-    let slug = slug.into_inner();
+pub async fn invite(change: LetterChange<InviteJson>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::Invite).await?;
+    let items = body.invitations;
     let (done, counts) = caller
         .write(
             move |conn, keys, actor| {

@@ -117,9 +117,7 @@ pub async fn public_key(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
     responses(
         (status = 200, description = "A page of entries (or every entry with all=true) and the signed head", body = LedgerPage,
          headers(("ETag" = String), ("Last-Modified" = String))),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
-        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
+        super::PublicRead,
     ))]
 #[get("/letters/{slug}/ledger")]
 pub async fn entries(

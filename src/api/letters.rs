@@ -6,7 +6,7 @@ use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::GuardedJson;
+use super::extract::LetterChange;
 use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
 use super::{text, utc, PageQuery, Reply};
 use crate::db::Db;
@@ -16,6 +16,7 @@ use crate::domain::Permission;
 use crate::domain::{LanguageTag, LetterState, Slug};
 use crate::error::{AppError, FieldCollector};
 use crate::http::caching::{self, Validators};
+use crate::http::Acting;
 use crate::service::letters::{
     self, Audience, LetterFilter, LetterPatchFields, NewLetterFields, BODY_MAX,
 };
@@ -89,6 +90,11 @@ pub struct LetterJson {
 }
 
 impl LetterJson {
+    /// The letter as `caller` sees it.
+    fn for_caller(s: letters::Summarised, caller: &Acting) -> LetterJson {
+        LetterJson::new(s, &caller.audience(), &caller.state.data_licence)
+    }
+
     fn new(s: letters::Summarised, audience: &Audience, data_licence: &Licence) -> LetterJson {
         let (v, signatories, ledger, campaign) = (s.view, s.signatories, s.ledger, s.campaign);
         let private = audience.sees_private(&v.coalition.id);
@@ -138,18 +144,11 @@ impl LetterJson {
 pub async fn create(caller: Authenticated, body: ApiJson<NewLetterFields>) -> Reply {
     let input = body.0.parse()?;
     let letter = caller
-        .write(
-            move |conn, keys, actor| {
-                letters::summarised(conn, &keys.ledger, |c| letters::create(c, actor, input))
-            },
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, keys, actor| {
+            letters::summarised(conn, &keys.ledger, |c| letters::create(c, actor, input))
+        })
         .await?;
-    Ok(HttpResponse::Created().json(LetterJson::new(
-        letter,
-        &caller.audience(),
-        &caller.state.data_licence,
-    )))
+    Ok(HttpResponse::Created().json(LetterJson::for_caller(letter, &caller)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -285,14 +284,9 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "The text is frozen once the letter is open", body = super::ErrorBody), super::Invalid))]
 #[patch("/letters/{slug}")]
-pub async fn update(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<LetterPatchFields>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
-    let changes = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn update(change: LetterChange<LetterPatchFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let changes = body.parse()?;
     let letter = caller
         .write(
             move |conn, keys, actor| {
@@ -303,11 +297,7 @@ pub async fn update(
             |letter| After::letter(&letter.view.letter.slug),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(
-        letter,
-        &caller.audience(),
-        &caller.state.data_licence,
-    )))
+    Ok(HttpResponse::Ok().json(LetterJson::for_caller(letter, &caller)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -327,21 +317,14 @@ pub struct TransitionJson {
     responses((status = 200, body = LetterJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, description = "Not a move the letter can make (`invalid_transition`), or its deadline has passed (`deadline_passed`)", body = super::ErrorBody), super::Invalid))]
 #[post("/letters/{slug}/transition")]
-pub async fn transition(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<TransitionJson>,
-) -> Reply {
-    let body = body
-        .for_letter(&caller, &slug, Permission::ManageLetters)
-        .await?;
+pub async fn transition(change: LetterChange<TransitionJson>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
     let mut errors = FieldCollector::new();
     let to: Option<LetterState> = errors.required("to", body.to.as_deref(), str::parse);
     errors.finish()?;
     let Some(to) = to else {
         return Err(AppError::field("to", "is required"));
     };
-    let slug = slug.into_inner();
     // Delivering queues the delivery mail.
     let letter = caller
         .write(
@@ -353,11 +336,7 @@ pub async fn transition(
             |letter| After::letter(&letter.view.letter.slug).and_mail(),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::new(
-        letter,
-        &caller.audience(),
-        &caller.state.data_licence,
-    )))
+    Ok(HttpResponse::Ok().json(LetterJson::for_caller(letter, &caller)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

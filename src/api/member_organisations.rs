@@ -2,12 +2,11 @@
 //! of a coalition. Reading needs the viewer role in the coalition, linking and unlinking the
 //! coordinator role.
 
-use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::extract::GuardedJson;
+use super::extract::CoalitionChange;
 use super::extract::{ApiQuery, Authenticated};
 use super::organisations::OrganisationJson;
 use super::{utc, PageQuery, Reply};
@@ -59,19 +58,11 @@ pub async fn list(
         (status = 403, body = super::ErrorBody), (status = 404, description = "No such coalition", body = super::ErrorBody),
         (status = 422, description = "No organisation has this slug or id", body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/organisations")]
-pub async fn link(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<LinkFields>,
-) -> Reply {
-    let body = body.for_coalition(&caller, &slug, Permission::ManageDirectory);
-    let organisation = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn link(change: CoalitionChange<LinkFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageDirectory).await?;
+    let organisation = body.parse()?;
     let (member, linked_now) = caller
-        .write(
-            move |conn, _, actor| organisations::link(conn, actor, &slug, &organisation),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| organisations::link(conn, actor, &slug, &organisation))
         .await?;
     let mut response = if linked_now {
         HttpResponse::Created()
@@ -91,10 +82,7 @@ pub async fn link(
 pub async fn unlink(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, organisation) = path.into_inner();
     caller
-        .write(
-            move |conn, _, actor| organisations::unlink(conn, actor, &slug, &organisation),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| organisations::unlink(conn, actor, &slug, &organisation))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -38,7 +38,7 @@ use serde::Deserialize;
 use crate::error::{AppError, FieldCollector};
 use crate::service::PageRequest;
 
-pub use openapi::{ErrorBody, Invalid, Refused};
+pub use openapi::{ErrorBody, Invalid, PublicRead, Refused};
 
 /// What an API handler answers: a response, or an error in the API's JSON shape.
 pub type Reply = Result<actix_web::HttpResponse, AppError>;

@@ -6,7 +6,7 @@ use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::GuardedJson;
+use super::extract::LetterChange;
 use super::extract::{ApiQuery, Authenticated};
 use super::{text, utc, PageQuery, Reply};
 use crate::domain::Permission;
@@ -126,7 +126,6 @@ pub async fn list(
             .map(|n| n.normalized()),
     };
     errors.finish()?;
-    let slug = slug.into_inner();
     let result = caller
         .read(move |conn, actor| signatures::list_for_letter(conn, actor, &slug, &filter, page))
         .await?;
@@ -168,14 +167,10 @@ async fn decide(caller: &Acting, slug: String, ids: Vec<String>, decision: Decis
         (status = 422, description = "An id is unknown or not awaiting moderation; nothing changed", body = super::ErrorBody),
         super::Refused))]
 #[post("/letters/{slug}/signatures/approve")]
-pub async fn approve(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<DecisionJson>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::Moderate);
-    let ids = body.await?.ids.unwrap_or_default();
-    decide(&caller, slug.into_inner(), ids, Decision::Approve).await
+pub async fn approve(change: LetterChange<DecisionJson>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::Moderate).await?;
+    let ids = body.ids.unwrap_or_default();
+    decide(&caller, slug, ids, Decision::Approve).await
 }
 
 /// Reject confirmed signatures, with a reason (moderator role): `{"ids": [...], "reason": "..."}`;
@@ -184,25 +179,13 @@ pub async fn approve(
     security(("api_token" = [])),
     responses((status = 200, body = Vec<SignatureJson>), (status = 409, body = super::ErrorBody), super::Refused, super::Invalid))]
 #[post("/letters/{slug}/signatures/reject")]
-pub async fn reject(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<DecisionJson>,
-) -> Reply {
-    let body = body
-        .for_letter(&caller, &slug, Permission::Moderate)
-        .await?;
+pub async fn reject(change: LetterChange<DecisionJson>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::Moderate).await?;
     let mut errors = FieldCollector::new();
     let reason = errors.required("reason", body.reason.as_deref(), text(500));
     errors.finish()?;
     let decision = Decision::Reject {
         reason: reason.unwrap_or_default(),
     };
-    decide(
-        &caller,
-        slug.into_inner(),
-        body.ids.unwrap_or_default(),
-        decision,
-    )
-    .await
+    decide(&caller, slug, body.ids.unwrap_or_default(), decision).await
 }

@@ -31,6 +31,22 @@ pub enum Refused {
 }
 
 /// A body or query with invalid fields (422): `error.fields` names each with its messages.
+/// The answers of a public read of one letter besides its 200: not modified since the validators
+/// sent, no such public letter, or a query parameter that is not valid. Named in `responses(...)`
+/// as [`Refused`] is.
+#[derive(utoipa::IntoResponses)]
+pub enum PublicRead {
+    #[response(
+        status = 304,
+        description = "Not modified since the ETag or date given"
+    )]
+    NotModified,
+    #[response(status = 404, description = "No public letter has this slug")]
+    NotFound(ErrorBody),
+    #[response(status = 422, description = "A parameter is not valid")]
+    Invalid(ErrorBody),
+}
+
 #[derive(utoipa::IntoResponses)]
 #[response(
     status = 422,

@@ -76,10 +76,7 @@ pub async fn create(caller: Authenticated, body: ApiJson<NewOrganisationFields>)
     let body = body.0;
     let all = caller.state.countries.get(&caller.state.db).await?;
     let view = caller
-        .write(
-            move |conn, _, actor| organisations::create(conn, actor, body.parse(&all)?),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| organisations::create(conn, actor, body.parse(&all)?))
         .await?;
     Ok(HttpResponse::Created().json(OrganisationJson::from(view)))
 }

@@ -1,12 +1,11 @@
 //! A draft's secret preview links through the API (`service::previews`): make one (its link is
 //! in that answer only), list them (never their tokens), revoke one.
 
-use crate::http::state::After;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::extract::{Authenticated, GuardedJson};
+use super::extract::{Authenticated, LetterChange};
 use super::{utc, Reply};
 use crate::db::models::LetterPreview;
 use crate::domain::Permission;
@@ -54,19 +53,11 @@ impl PreviewLinkJson {
         (status = 404, body = super::ErrorBody), (status = 409, description = "The letter is not a draft", body = super::ErrorBody),
         super::Invalid))]
 #[post("/letters/{slug}/previews")]
-pub async fn create(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<PreviewFields>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
-    let label = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn create(change: LetterChange<PreviewFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let label = body.parse()?;
     let (token, row) = caller
-        .write(
-            move |conn, _, actor| previews::create(conn, actor, &slug, label),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| previews::create(conn, actor, &slug, label))
         .await?;
     let url = format!("{}/preview/{}", caller.state.public_url, token.as_str());
     Ok(HttpResponse::Created().json(PreviewLinkJson::new(row, Some(url))))
@@ -100,10 +91,7 @@ pub async fn list(caller: Authenticated, slug: web::Path<String>) -> Reply {
 pub async fn revoke(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, id) = path.into_inner();
     let row = caller
-        .write(
-            move |conn, _, actor| previews::revoke(conn, actor, &slug, &id),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| previews::revoke(conn, actor, &slug, &id))
         .await?;
     Ok(HttpResponse::Ok().json(PreviewLinkJson::new(row, None)))
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::extract::Authenticated;
-use super::extract::GuardedJson;
+use super::extract::LetterChange;
 use super::{utc, Reply};
 use crate::db::models::LetterUpdate;
 use crate::domain::Permission;
@@ -59,15 +59,8 @@ pub struct UpdateListJson {
         (status = 422, description = "Per field: `subject`, `body`", body = super::ErrorBody),
         (status = 429, description = "Too many updates for this letter in 24 hours (`Retry-After`)", body = super::ErrorBody)))]
 #[post("/letters/{slug}/updates")]
-pub async fn send(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<UpdateRequest>,
-) -> Reply {
-    let request = body
-        .for_letter(&caller, &slug, Permission::ManageLetters)
-        .await?;
-    let slug = slug.into_inner();
+pub async fn send(change: LetterChange<UpdateRequest>) -> Reply {
+    let (caller, slug, request) = change.allowed(Permission::ManageLetters).await?;
     let per_day = caller.state.updates_per_letter_per_day;
     let (_, update) = caller
         .write(

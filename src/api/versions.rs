@@ -7,7 +7,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::extract::GuardedJson;
+use super::extract::LetterChange;
 use super::extract::{Authenticated, Caller};
 use super::{utc, Reply};
 use crate::db::models::{LetterVersion, Translation};
@@ -69,14 +69,9 @@ pub async fn list_versions(req: HttpRequest, caller: Caller, slug: web::Path<Str
         (status = 409, description = "Not open or closed, or a version was published meanwhile", body = super::ErrorBody),
         super::Refused, super::Invalid))]
 #[post("/letters/{slug}/versions")]
-pub async fn publish_version(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<NewVersionFields>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
-    let new = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn publish_version(change: LetterChange<NewVersionFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let new = body.parse()?;
     let (_, version) = caller
         .write(
             move |conn, keys, actor| versions::publish(conn, &keys.ledger, actor, &slug, new),
@@ -137,14 +132,9 @@ pub async fn list_translations(req: HttpRequest, caller: Caller, slug: web::Path
     security(("api_token" = [])),
     responses((status = 200, body = TranslationJson), (status = 409, body = super::ErrorBody), super::Refused, super::Invalid))]
 #[post("/letters/{slug}/translations")]
-pub async fn save_translation(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: GuardedJson<TranslationFields>,
-) -> Reply {
-    let body = body.for_letter(&caller, &slug, Permission::ManageLetters);
-    let input = body.await?.parse()?;
-    let slug = slug.into_inner();
+pub async fn save_translation(change: LetterChange<TranslationFields>) -> Reply {
+    let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
+    let input = body.parse()?;
     let saved = caller
         .write(
             move |conn, keys, actor| translations::save(conn, &keys.ledger, actor, &slug, input),
@@ -162,10 +152,7 @@ pub async fn save_translation(
 pub async fn delete_translation(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
     let (slug, language) = path.into_inner();
     caller
-        .write(
-            move |conn, _, actor| translations::delete(conn, actor, &slug, &language),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| translations::delete(conn, actor, &slug, &language))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

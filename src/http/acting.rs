@@ -43,6 +43,15 @@ impl Acting {
             .await
     }
 
+    /// A write as this actor that asks nothing of the instance afterwards ([`After::nothing`]).
+    pub async fn write_only<T, W>(&self, write: W) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Keys, &Actor) -> Result<T, AppError> + Send + 'static,
+    {
+        self.write(write, |_| After::nothing()).await
+    }
+
     /// A read as this actor, on the blocking pool.
     pub async fn read<T, R>(&self, read: R) -> Result<T, AppError>
     where

@@ -281,9 +281,7 @@ fn wants_csv(req: &HttpRequest) -> bool {
     responses(
         (status = 200, description = "A page of signatories (or the whole list with all=true, or CSV with Accept: text/csv)", body = SignatoryPage,
          headers(("ETag" = String), ("Last-Modified" = String), ("Link" = String, description = "rel=\"describedby\" to the data package, rel=\"license\" to the list's licence, rel=\"next\" to the next page"))),
-        (status = 304, description = "Not modified since the ETag or date given"),
-        (status = 404, description = "No public letter has this slug", body = super::ErrorBody),
-        (status = 422, description = "A parameter is not valid", body = super::ErrorBody),
+        super::PublicRead,
     )
 )]
 #[get("/letters/{slug}/signatories")]
