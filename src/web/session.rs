@@ -253,18 +253,7 @@ async fn login(
         }
         Err(e) => return Err(e.into()),
     };
-    let token = state
-        .command(
-            move |conn, _| accounts::start_session(conn, &user.id),
-            |_| After::nothing(),
-        )
-        .await?;
-    Ok(redirect("/dashboard")
-        .cookie(session_cookie(
-            token.as_str().to_string(),
-            state.secure_cookies,
-        ))
-        .finish())
+    start_session(&state, user.id).await
 }
 
 async fn logout(
@@ -371,16 +360,17 @@ async fn setup(
             );
         }
     };
-    let session = state
+    start_session(&state, user.id).await
+}
+
+/// Sign `user_id` in: a new session, its cookie, and on to the dashboard.
+async fn start_session(state: &AppState, user_id: String) -> Result<HttpResponse, PageError> {
+    let token = state
         .command(
-            move |conn, _| accounts::start_session(conn, &user.id),
+            move |conn, _| accounts::start_session(conn, &user_id),
             |_| After::nothing(),
         )
         .await?;
-    Ok(redirect("/dashboard")
-        .cookie(session_cookie(
-            session.as_str().to_string(),
-            state.secure_cookies,
-        ))
-        .finish())
+    let cookie = session_cookie(token.as_str().to_string(), state.secure_cookies);
+    Ok(redirect("/dashboard").cookie(cookie).finish())
 }

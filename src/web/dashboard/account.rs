@@ -7,7 +7,6 @@ use serde::Deserialize;
 
 use crate::db::models::ApiToken;
 use crate::error::AppError;
-use crate::http::state::After;
 use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::accounts;
@@ -149,10 +148,7 @@ async fn create_token(dash: Dashboard, form: web::Form<TokenForm>) -> PageReply 
         }
     };
     let (token, _) = dash
-        .write(
-            move |conn, _, actor| accounts::create_token(conn, actor, name, days),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| accounts::create_token(conn, actor, name, days))
         .await?;
     let token = Some(token.as_str().to_string());
     account(&dash, StatusCode::CREATED, token, None, None).await
@@ -165,11 +161,8 @@ async fn revoke_token(
 ) -> PageReply {
     dash.button(&form)?;
     let id = id.into_inner();
-    dash.write(
-        move |conn, _, actor| accounts::revoke_token(conn, actor, &id),
-        |_| After::nothing(),
-    )
-    .await?;
+    dash.write_only(move |conn, _, actor| accounts::revoke_token(conn, actor, &id))
+        .await?;
     Ok(see_other("/account"))
 }
 
@@ -186,10 +179,7 @@ async fn answer_invitation(
         "decline" => false,
         _ => return Err(AppError::not_found("this page").into()),
     };
-    dash.write(
-        move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept),
-        |_| After::nothing(),
-    )
-    .await?;
+    dash.write_only(move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept))
+        .await?;
     Ok(see_other(if accept { "/dashboard" } else { "/account" }))
 }

@@ -3,6 +3,7 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
+use crate::web::dashboard::extract::item_button;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -24,21 +25,29 @@ use crate::service::{Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, ButtonForm, PageReply};
+use crate::web::{render, see_other, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/campaigns", web::get().to(list_page))
-        .route("/dashboard/campaigns", web::post().to(create))
-        .route("/dashboard/campaigns/{slug}", web::get().to(campaign_page))
-        .route("/dashboard/campaigns/{slug}", web::post().to(update))
-        .route(
-            "/dashboard/campaigns/{slug}/events",
-            web::post().to(post_event),
-        )
-        .route(
-            "/dashboard/campaigns/{slug}/events/{id}/delete",
-            web::post().to(delete_event),
-        );
+    cfg.service(
+        web::resource("/dashboard/campaigns")
+            .route(web::get().to(list_page))
+            .route(web::post().to(create)),
+    )
+    .service(
+        web::resource("/dashboard/campaigns/{slug}")
+            .route(web::get().to(campaign_page))
+            .route(web::post().to(update)),
+    )
+    .route(
+        "/dashboard/campaigns/{slug}/events",
+        web::post().to(post_event),
+    )
+    .route(
+        "/dashboard/campaigns/{slug}/events/{id}/delete",
+        web::post().to(item_button(campaigns::delete_event, |slug| {
+            format!("/dashboard/campaigns/{slug}?removed=1")
+        })),
+    );
 }
 
 // ---- The coordinators' pages ----
@@ -394,15 +403,4 @@ async fn post_event(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> P
             campaign_response(&dash, slug, None, none, values, errors, None).await
         }
     }
-}
-
-async fn delete_event(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, campaigns::delete_event, |slug| {
-        format!("/dashboard/campaigns/{slug}?removed=1")
-    })
-    .await
 }

@@ -20,13 +20,10 @@ use crate::web::form::Pairs;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/letters/{slug}/transition/{to}",
-        web::get().to(move_page),
-    )
-    .route(
-        "/dashboard/letters/{slug}/transition/{to}",
-        web::post().to(make_move),
+    cfg.service(
+        web::resource("/dashboard/letters/{slug}/transition/{to}")
+            .route(web::get().to(move_page))
+            .route(web::post().to(make_move)),
     );
 }
 

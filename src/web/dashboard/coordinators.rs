@@ -82,10 +82,9 @@ pub(super) async fn set_member(
     let result = match (errors.finish(), email, role) {
         (Ok(()), Some(email), Some(role)) => {
             let coalition = slug.clone();
-            dash.write(
-                move |conn, _, actor| accounts::set_member(conn, actor, &coalition, &email, role),
-                |_| After::nothing(),
-            )
+            dash.write_only(move |conn, _, actor| {
+                accounts::set_member(conn, actor, &coalition, &email, role)
+            })
             .await
         }
         (Err(e), _, _) => Err(e),
@@ -98,15 +97,4 @@ pub(super) async fn set_member(
         }
     });
     members_page(&dash, slug, message.as_deref(), error).await
-}
-
-pub(super) async fn remove_member(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, accounts::remove_member, |slug| {
-        format!("/dashboard/coalitions/{slug}/members")
-    })
-    .await
 }

@@ -1,7 +1,6 @@
 //! `/dashboard/signatures/{id}/erase`: erasing a signatory's personal data, behind a
 //! confirmation page.
 
-use crate::http::state::After;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -20,11 +19,11 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/signatures/{id}/erase",
-        web::get().to(erase_page),
-    )
-    .route("/dashboard/signatures/{id}/erase", web::post().to(erase));
+    cfg.service(
+        web::resource("/dashboard/signatures/{id}/erase")
+            .route(web::get().to(erase_page))
+            .route(web::post().to(erase)),
+    );
 }
 
 #[derive(Template)]
@@ -91,10 +90,7 @@ async fn erase(dash: Dashboard, id: web::Path<String>, pairs: Pairs) -> PageRepl
         }
     };
     let erased = dash
-        .write(
-            move |conn, _, actor| erasure::erase(conn, actor, &id, reason.as_deref()),
-            |_| After::nothing(),
-        )
+        .write_only(move |conn, _, actor| erasure::erase(conn, actor, &id, reason.as_deref()))
         .await?;
     Ok(see_other(format!(
         "/dashboard/letters/{}/signatures",

@@ -117,31 +117,6 @@ impl Dashboard {
         form::parse_checked(&self.req, &self.caller, subject, permission, pairs).await
     }
 
-    /// A button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a coordinator,
-    /// revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as the
-    /// coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
-    pub async fn item_button<T, W>(
-        &self,
-        button: &ButtonForm,
-        path: web::Path<(String, String)>,
-        write: W,
-        to: impl FnOnce(&str) -> String,
-    ) -> PageReply
-    where
-        T: Send + 'static,
-        W: FnOnce(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Send + 'static,
-    {
-        self.button(button)?;
-        let (slug, item) = path.into_inner();
-        let target = to(&slug);
-        self.write(
-            move |conn, _, actor| write(conn, actor, &slug, &item),
-            |_| After::nothing(),
-        )
-        .await?;
-        Ok(see_other(target))
-    }
-
     /// A form's write once its fields are parsed: `parsed` is the service input or the error to
     /// show beside the form; `write` runs as the coordinator ([`Acting::write`]).
     pub async fn submit<I, T, W, A>(
@@ -164,3 +139,31 @@ impl Dashboard {
         .await
     }
 }
+
+/// The handler of a button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a
+/// coordinator, revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as
+/// the coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
+pub fn item_button<T, W>(
+    write: W,
+    to: fn(&str) -> String,
+) -> impl actix_web::Handler<ItemButton, Output = PageReply>
+where
+    T: Send + 'static,
+    W: Fn(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Copy + Send + 'static,
+{
+    move |dash: Dashboard, path: web::Path<(String, String)>, button: web::Form<ButtonForm>| async move {
+        dash.button(&button)?;
+        let (slug, item) = path.into_inner();
+        let target = to(&slug);
+        dash.write_only(move |conn, _, actor| write(conn, actor, &slug, &item))
+            .await?;
+        Ok(see_other(target))
+    }
+}
+
+/// What an item's button is posted with: the coordinator, the path's slug and item, the button.
+pub type ItemButton = (
+    Dashboard,
+    web::Path<(String, String)>,
+    web::Form<ButtonForm>,
+);

@@ -32,9 +32,12 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/imports", web::get().to(page))
-        .route("/dashboard/imports", web::post().to(save))
-        .route("/dashboard/imports/preview", web::post().to(preview));
+    cfg.service(
+        web::resource("/dashboard/imports")
+            .route(web::get().to(page))
+            .route(web::post().to(save)),
+    )
+    .route("/dashboard/imports/preview", web::post().to(preview));
 }
 
 /// A letter that can take an import, for the letter choice.

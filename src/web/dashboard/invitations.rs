@@ -23,13 +23,10 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/letters/{slug}/invitations",
-        web::get().to(dashboard_page),
-    )
-    .route(
-        "/dashboard/letters/{slug}/invitations",
-        web::post().to(dashboard_invite),
+    cfg.service(
+        web::resource("/dashboard/letters/{slug}/invitations")
+            .route(web::get().to(dashboard_page))
+            .route(web::post().to(dashboard_invite)),
     )
     .route(
         "/dashboard/letters/{slug}/invitations/chosen",

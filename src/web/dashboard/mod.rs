@@ -48,6 +48,7 @@ use crate::i18n::{Arg, Lang};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
+use crate::web::dashboard::extract::item_button;
 use extract::Dashboard;
 
 use crate::service::dashboard::{self, CoalitionLetters, Counts};
@@ -61,10 +62,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/letters/new", web::get().to(new_letter))
         .route("/dashboard/letters", web::post().to(create_letter))
         .route("/dashboard/letters/{slug}", web::get().to(letter))
-        .route("/dashboard/letters/{slug}/edit", web::get().to(edit_letter))
-        .route(
-            "/dashboard/letters/{slug}/edit",
-            web::post().to(update_letter),
+        .service(
+            web::resource("/dashboard/letters/{slug}/edit")
+                .route(web::get().to(edit_letter))
+                .route(web::post().to(update_letter)),
         )
         .route(
             "/dashboard/letters/{slug}/signatures",
@@ -82,17 +83,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/dashboard/coalitions/{slug}/audit",
             web::get().to(coalition_audit),
         )
-        .route(
-            "/dashboard/coalitions/{slug}/members",
-            web::get().to(members),
-        )
-        .route(
-            "/dashboard/coalitions/{slug}/members",
-            web::post().to(set_member),
+        .service(
+            web::resource("/dashboard/coalitions/{slug}/members")
+                .route(web::get().to(members))
+                .route(web::post().to(set_member)),
         )
         .route(
             "/dashboard/coalitions/{slug}/members/{user}/remove",
-            web::post().to(remove_member),
+            web::post().to(item_button(accounts::remove_member, |slug| {
+                format!("/dashboard/coalitions/{slug}/members")
+            })),
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));

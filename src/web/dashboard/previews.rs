@@ -14,16 +14,19 @@ use crate::i18n::Lang;
 use crate::service::access::{Subject, UserActor};
 use crate::service::letters::LetterView;
 use crate::service::previews::{self, PreviewFields};
+use crate::web::dashboard::extract::item_button;
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, status_of, ButtonForm, PageReply};
+use crate::web::{render, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
         .route(
             "/dashboard/letters/{slug}/previews/{id}/revoke",
-            web::post().to(revoke),
+            web::post().to(item_button(previews::revoke, |slug| {
+                format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
+            })),
         );
 }
 
@@ -122,15 +125,4 @@ async fn create(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageR
             errors,
         },
     )
-}
-
-async fn revoke(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, previews::revoke, |slug| {
-        format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
-    })
-    .await
 }

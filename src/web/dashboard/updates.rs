@@ -22,13 +22,10 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/letters/{slug}/updates",
-        web::get().to(dashboard_page),
-    )
-    .route(
-        "/dashboard/letters/{slug}/updates",
-        web::post().to(dashboard_send),
+    cfg.service(
+        web::resource("/dashboard/letters/{slug}/updates")
+            .route(web::get().to(dashboard_page))
+            .route(web::post().to(dashboard_send)),
     );
 }
 

@@ -18,8 +18,11 @@ use crate::web::session::FormErrors;
 use crate::web::{render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/invitations/{token}", web::get().to(invitation_page))
-        .route("/invitations/{token}", web::post().to(sign));
+    cfg.service(
+        web::resource("/invitations/{token}")
+            .route(web::get().to(invitation_page))
+            .route(web::post().to(sign)),
+    );
 }
 
 #[derive(Template)]

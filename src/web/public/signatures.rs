@@ -13,10 +13,16 @@ use crate::web::csrf::{self, Csrf};
 use crate::web::{render, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/signatures/confirm/{token}", web::get().to(confirm_page))
-        .route("/signatures/confirm/{token}", web::post().to(confirm))
-        .route("/signatures/withdraw/{token}", web::get().to(withdraw_page))
-        .route("/signatures/withdraw/{token}", web::post().to(withdraw));
+    cfg.service(
+        web::resource("/signatures/confirm/{token}")
+            .route(web::get().to(confirm_page))
+            .route(web::post().to(confirm)),
+    )
+    .service(
+        web::resource("/signatures/withdraw/{token}")
+            .route(web::get().to(withdraw_page))
+            .route(web::post().to(withdraw)),
+    );
 }
 
 use super::ActionPage;

@@ -10,8 +10,11 @@ use crate::service::updates::{self};
 use crate::web::{page_csrf, render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
-        .route("/unsubscribe/{token}", web::post().to(unsubscribe));
+    cfg.service(
+        web::resource("/unsubscribe/{token}")
+            .route(web::get().to(unsubscribe_page))
+            .route(web::post().to(unsubscribe)),
+    );
 }
 
 use super::ActionPage;

@@ -12,6 +12,7 @@
 
 mod by_country;
 use crate::http::state::After;
+use crate::web::dashboard::extract::item_button;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
@@ -33,7 +34,7 @@ use crate::service::{coalitions, countries, Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, ButtonForm, PageError, PageReply};
+use crate::web::{render, see_other, status_of, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
@@ -41,25 +42,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dashboard/organisations/new",
         web::get().to(new_organisation),
     )
-    .route("/dashboard/organisations", web::get().to(list))
-    .route("/dashboard/organisations", web::post().to(create))
-    .route("/dashboard/organisations/{slug}", web::get().to(show))
-    .route("/dashboard/organisations/{slug}", web::post().to(update))
+    .service(
+        web::resource("/dashboard/organisations")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        web::resource("/dashboard/organisations/{slug}")
+            .route(web::get().to(show))
+            .route(web::post().to(update)),
+    )
     .route(
         "/dashboard/organisations/{slug}/merge",
         web::post().to(merge),
     )
-    .route(
-        "/dashboard/coalitions/{slug}/organisations",
-        web::get().to(members),
-    )
-    .route(
-        "/dashboard/coalitions/{slug}/organisations",
-        web::post().to(link),
+    .service(
+        web::resource("/dashboard/coalitions/{slug}/organisations")
+            .route(web::get().to(members))
+            .route(web::post().to(link)),
     )
     .route(
         "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
-        web::post().to(unlink),
+        web::post().to(item_button(organisations::unlink, |slug| {
+            format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
+        })),
     )
     .route("/dashboard/countries", web::get().to(country_page));
 }
