@@ -187,13 +187,7 @@ pub fn find(
         .load(conn)?;
     let items = rows
         .into_iter()
-        .map(|(signature, organisation)| SignatureView {
-            signature,
-            letter: view.letter.clone(),
-            organisation,
-            verified_now: false,
-            changed_now: false,
-        })
+        .map(|row| SignatureView::listed(&view.letter, row))
         .collect();
     Ok(Preview {
         total,
@@ -250,14 +244,7 @@ pub fn reject_matching(
         let now = now();
         let mut removed = 0;
         for (id, was) in &found {
-            diesel::update(signatures::table.find(id))
-                .set((
-                    signatures::state.eq(SignatureState::Rejected.as_str()),
-                    signatures::rejected_at.eq(Some(now)),
-                    signatures::rejection_reason.eq(Some(reason)),
-                    signatures::updated_at.eq(now),
-                ))
-                .execute(conn)?;
+            super::signatures::set_rejected(conn, id, reason, now)?;
             if was == SignatureState::Published.as_str() {
                 public_list::remove(conn, key, id, now)?;
                 removed += 1;

@@ -141,6 +141,8 @@ pub fn sign(
             &view.organisation,
             signer,
             Some(SignatureVerification::Invitation),
+            None,
+            None,
         )?;
         let pending = signing::find_by_id(conn, &row.id)?;
         let done = signing::complete(conn, ledger, pending)?;

@@ -223,6 +223,24 @@ pub(super) fn replace_contested(
     Ok(())
 }
 
+/// Mark a signature rejected at `now` with its reason (no log: the callers write theirs).
+pub(crate) fn set_rejected(
+    conn: &mut DbConnection,
+    signature_id: &str,
+    reason: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(signatures::table.find(signature_id))
+        .set((
+            signatures::state.eq(SignatureState::Rejected.as_str()),
+            signatures::rejected_at.eq(Some(now)),
+            signatures::rejection_reason.eq(Some(reason)),
+            signatures::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Reject a signature with its reason and log it, naming the signature that replaced it if one
 /// did (a held signature the coalition approved).
 pub(super) fn reject(
@@ -234,15 +252,7 @@ pub(super) fn reject(
     reason: &str,
     replaced_by: Option<&str>,
 ) -> Result<(), AppError> {
-    let now = now();
-    diesel::update(signatures::table.find(signature_id))
-        .set((
-            signatures::state.eq(SignatureState::Rejected.as_str()),
-            signatures::rejected_at.eq(Some(now)),
-            signatures::rejection_reason.eq(Some(reason)),
-            signatures::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    set_rejected(conn, signature_id, reason, now())?;
     let mut details = audit::naming(organisation, serde_json::json!({"reason": reason}));
     if let Some(replacement) = replaced_by {
         details["replaced_by"] = replacement.into();

@@ -163,34 +163,11 @@ pub(crate) fn mail_language(interface: Option<crate::i18n::Lang>, letter: &Lette
         .to_string()
 }
 
-/// Insert a pending signature and log it; the caller mails its confirmation, or completes it at
+/// Insert a pending signature and log it, noting the network the request came from and the
+/// signature it contests (a held one); the caller mails its confirmation, or completes it at
 /// once ([`complete`]) when it was checked otherwise (an invitation, `verification`).
-pub(crate) fn insert_pending(
-    conn: &mut DbConnection,
-    key: &TokenKey,
-    policy: &SigningPolicy,
-    letter: &Letter,
-    organisation: &Organisation,
-    signer: Signer,
-    verification: Option<SignatureVerification>,
-) -> Result<NewSignature, AppError> {
-    insert_pending_from(
-        conn,
-        key,
-        policy,
-        letter,
-        organisation,
-        signer,
-        verification,
-        None,
-        None,
-    )
-}
-
-/// [`insert_pending`], noting the network the request came from and the signature it contests
-/// (a held one).
 #[allow(clippy::too_many_arguments)]
-fn insert_pending_from(
+pub(crate) fn insert_pending(
     conn: &mut DbConnection,
     key: &TokenKey,
     policy: &SigningPolicy,
@@ -283,7 +260,7 @@ fn insert_signature(
         comment: input.comment,
         mail_language: mail_language(input.interface, letter),
     };
-    let row = insert_pending_from(
+    let row = insert_pending(
         conn,
         key,
         policy,
@@ -386,6 +363,17 @@ impl SignatureView {
             .state
             .parse()
             .unwrap_or(SignatureState::Pending)
+    }
+
+    /// A signature of `letter` as a list shows it (this call changed nothing).
+    pub fn listed(letter: &Letter, (signature, organisation): (Signature, Organisation)) -> Self {
+        SignatureView {
+            signature,
+            letter: letter.clone(),
+            organisation,
+            verified_now: false,
+            changed_now: false,
+        }
     }
 
     /// `action` on this signature, for its letter's log.

@@ -125,13 +125,7 @@ pub fn list_for_letter(
         .load::<(Signature, Organisation)>(conn)?;
     let items = rows
         .into_iter()
-        .map(|(signature, organisation)| SignatureView {
-            signature,
-            letter: view.letter.clone(),
-            organisation,
-            verified_now: false,
-            changed_now: false,
-        })
+        .map(|row| SignatureView::listed(&view.letter, row))
         .collect();
     Ok(crate::service::Page::new(items, page, total))
 }
