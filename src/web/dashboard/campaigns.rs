@@ -30,12 +30,12 @@ use crate::web::{render, see_other, status_of, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/campaigns")
-            .route(web::get().to(list_page))
+            .get(list_page)
             .route(web::post().to(create)),
     )
     .service(
         web::resource("/dashboard/campaigns/{slug}")
-            .route(web::get().to(campaign_page))
+            .get(campaign_page)
             .route(web::post().to(update)),
     )
     .route(

@@ -22,7 +22,7 @@ use crate::web::{render, see_other, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/letters/{slug}/transition/{to}")
-            .route(web::get().to(move_page))
+            .get(move_page)
             .route(web::post().to(make_move)),
     );
 }

@@ -21,7 +21,7 @@ use crate::web::{render, see_other, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/signatures/{id}/erase")
-            .route(web::get().to(erase_page))
+            .get(erase_page)
             .route(web::post().to(erase)),
     );
 }

@@ -34,7 +34,7 @@ use crate::web::{render, see_other, PageError, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/imports")
-            .route(web::get().to(page))
+            .get(page)
             .route(web::post().to(save)),
     )
     .route("/dashboard/imports/preview", web::post().to(preview));

@@ -25,7 +25,7 @@ use crate::web::{render, see_other, ButtonForm, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/letters/{slug}/invitations")
-            .route(web::get().to(dashboard_page))
+            .get(dashboard_page)
             .route(web::post().to(dashboard_invite)),
     )
     .route(

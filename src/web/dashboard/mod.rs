@@ -64,7 +64,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/letters/{slug}", web::get().to(letter))
         .service(
             web::resource("/dashboard/letters/{slug}/edit")
-                .route(web::get().to(edit_letter))
+                .get(edit_letter)
                 .route(web::post().to(update_letter)),
         )
         .route(
@@ -85,7 +85,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/dashboard/coalitions/{slug}/members")
-                .route(web::get().to(members))
+                .get(members)
                 .route(web::post().to(set_member)),
         )
         .route(

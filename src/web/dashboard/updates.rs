@@ -24,7 +24,7 @@ use crate::web::{render, see_other, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/letters/{slug}/updates")
-            .route(web::get().to(dashboard_page))
+            .get(dashboard_page)
             .route(web::post().to(dashboard_send)),
     );
 }

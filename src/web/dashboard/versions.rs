@@ -23,7 +23,7 @@ use crate::web::{render, status_of, PageReply};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/dashboard/letters/{slug}/versions")
-            .route(web::get().to(page))
+            .get(page)
             .route(web::post().to(publish)),
     )
     .route(

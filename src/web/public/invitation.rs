@@ -20,7 +20,7 @@ use crate::web::{render, PageError};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/invitations/{token}")
-            .route(web::get().to(invitation_page))
+            .get(invitation_page)
             .route(web::post().to(sign)),
     );
 }

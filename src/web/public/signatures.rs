@@ -15,12 +15,12 @@ use crate::web::{render, ButtonForm, PageError};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/signatures/confirm/{token}")
-            .route(web::get().to(confirm_page))
+            .get(confirm_page)
             .route(web::post().to(confirm)),
     )
     .service(
         web::resource("/signatures/withdraw/{token}")
-            .route(web::get().to(withdraw_page))
+            .get(withdraw_page)
             .route(web::post().to(withdraw)),
     );
 }

@@ -12,7 +12,7 @@ use crate::web::{page_csrf, render, PageError};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/unsubscribe/{token}")
-            .route(web::get().to(unsubscribe_page))
+            .get(unsubscribe_page)
             .route(web::post().to(unsubscribe)),
     );
 }

@@ -44,12 +44,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/dashboard/organisations")
-            .route(web::get().to(list))
+            .get(list)
             .route(web::post().to(create)),
     )
     .service(
         web::resource("/dashboard/organisations/{slug}")
-            .route(web::get().to(show))
+            .get(show)
             .route(web::post().to(update)),
     )
     .route(
@@ -58,7 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/dashboard/coalitions/{slug}/organisations")
-            .route(web::get().to(members))
+            .get(members)
             .route(web::post().to(link)),
     )
     .route(
