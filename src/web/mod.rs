@@ -14,6 +14,7 @@ pub mod session;
 
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
+use actix_web::{FromRequest, Handler, Resource, Responder};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError};
 use askama::Template;
 
@@ -25,6 +26,23 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     public::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
+}
+
+/// A page and the form it posts, at one address: GET shows it, POST sends it (another method is
+/// 405 there).
+pub fn page_with_form<G, GArgs, P, PArgs>(path: &str, page: G, form: P) -> Resource
+where
+    G: Handler<GArgs>,
+    GArgs: FromRequest + 'static,
+    G::Output: Responder + 'static,
+    P: Handler<PArgs>,
+    PArgs: FromRequest + 'static,
+    P::Output: Responder + 'static,
+{
+    let page = actix_web::web::get().to(page);
+    actix_web::web::resource(path)
+        .route(page)
+        .route(actix_web::web::post().to(form))
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).

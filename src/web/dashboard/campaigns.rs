@@ -3,6 +3,8 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
+use crate::web::dashboard::extract::item_button;
+use crate::web::page_with_form;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -24,20 +26,25 @@ use crate::service::{Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, ButtonForm, PageReply};
+use crate::web::{render, see_other, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/campaigns", web::get().to(list_page))
-        .route("/dashboard/campaigns", web::post().to(create))
-        .route("/dashboard/campaigns/{slug}", web::get().to(campaign_page))
-        .route("/dashboard/campaigns/{slug}", web::post().to(update))
+    let delete_event = item_button(campaigns::delete_event, |slug| {
+        format!("/dashboard/campaigns/{slug}?removed=1")
+    });
+    cfg.service(page_with_form("/dashboard/campaigns", list_page, create))
+        .service(page_with_form(
+            "/dashboard/campaigns/{slug}",
+            campaign_page,
+            update,
+        ))
         .route(
             "/dashboard/campaigns/{slug}/events",
             web::post().to(post_event),
         )
         .route(
             "/dashboard/campaigns/{slug}/events/{id}/delete",
-            web::post().to(delete_event),
+            delete_event,
         );
 }
 
@@ -394,15 +401,4 @@ async fn post_event(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> P
             campaign_response(&dash, slug, None, none, values, errors, None).await
         }
     }
-}
-
-async fn delete_event(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, campaigns::delete_event, |slug| {
-        format!("/dashboard/campaigns/{slug}?removed=1")
-    })
-    .await
 }

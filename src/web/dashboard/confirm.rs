@@ -4,6 +4,7 @@
 //! The delivery form (`deliveries.rs`) and a rejection of selected signatures (`moderation.rs`)
 //! confirm on the same page, [`ConfirmPage`].
 
+use crate::web::page_with_form;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -20,14 +21,8 @@ use crate::web::form::Pairs;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/letters/{slug}/transition/{to}",
-        web::get().to(move_page),
-    )
-    .route(
-        "/dashboard/letters/{slug}/transition/{to}",
-        web::post().to(make_move),
-    );
+    let path = "/dashboard/letters/{slug}/transition/{to}";
+    cfg.service(page_with_form(path, move_page, make_move));
 }
 
 /// What a confirm page asks: its heading, what will happen (one sentence a line, with the

@@ -99,14 +99,3 @@ pub(super) async fn set_member(
     });
     members_page(&dash, slug, message.as_deref(), error).await
 }
-
-pub(super) async fn remove_member(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, accounts::remove_member, |slug| {
-        format!("/dashboard/coalitions/{slug}/members")
-    })
-    .await
-}

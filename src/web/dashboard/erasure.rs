@@ -2,6 +2,7 @@
 //! confirmation page.
 
 use crate::http::state::After;
+use crate::web::page_with_form;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -20,11 +21,8 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/signatures/{id}/erase",
-        web::get().to(erase_page),
-    )
-    .route("/dashboard/signatures/{id}/erase", web::post().to(erase));
+    let path = "/dashboard/signatures/{id}/erase";
+    cfg.service(page_with_form(path, erase_page, erase));
 }
 
 #[derive(Template)]

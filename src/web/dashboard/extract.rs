@@ -8,7 +8,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder, Route};
 use serde::de::DeserializeOwned;
 
 use crate::db::DbConnection;
@@ -117,31 +117,6 @@ impl Dashboard {
         form::parse_checked(&self.req, &self.caller, subject, permission, pairs).await
     }
 
-    /// A button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a coordinator,
-    /// revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as the
-    /// coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
-    pub async fn item_button<T, W>(
-        &self,
-        button: &ButtonForm,
-        path: web::Path<(String, String)>,
-        write: W,
-        to: impl FnOnce(&str) -> String,
-    ) -> PageReply
-    where
-        T: Send + 'static,
-        W: FnOnce(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Send + 'static,
-    {
-        self.button(button)?;
-        let (slug, item) = path.into_inner();
-        let target = to(&slug);
-        self.write(
-            move |conn, _, actor| write(conn, actor, &slug, &item),
-            |_| After::nothing(),
-        )
-        .await?;
-        Ok(see_other(target))
-    }
-
     /// A form's write once its fields are parsed: `parsed` is the service input or the error to
     /// show beside the form; `write` runs as the coordinator ([`Acting::write`]).
     pub async fn submit<I, T, W, A>(
@@ -164,3 +139,27 @@ impl Dashboard {
         .await
     }
 }
+
+/// The route of a button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a
+/// coordinator, revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as
+/// the coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
+pub fn item_button<T, W>(write: W, to: fn(&str) -> String) -> Route
+where
+    T: Send + 'static,
+    W: Fn(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Copy + Send + 'static,
+{
+    let handler = move |dash: Dashboard, path: web::Path<(String, String)>, button: Button| async move {
+        dash.button(&button)?;
+        let (slug, item) = path.into_inner();
+        let target = to(&slug);
+        let write = move |conn: &mut DbConnection, _: &Keys, actor: &Actor| {
+            write(conn, actor, &slug, &item)
+        };
+        dash.write(write, |_| After::nothing()).await?;
+        PageReply::Ok(see_other(target))
+    };
+    web::post().to(handler)
+}
+
+/// A button's form: its CSRF token alone.
+type Button = web::Form<ButtonForm>;

@@ -7,6 +7,7 @@
 //! and putting them back in the form (in the same format) to correct and import. Both forms carry the CSRF token; both call the same
 //! service as the API (`service::imports`).
 
+use crate::web::page_with_form;
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -32,8 +33,7 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/imports", web::get().to(page))
-        .route("/dashboard/imports", web::post().to(save))
+    cfg.service(page_with_form("/dashboard/imports", page, save))
         .route("/dashboard/imports/preview", web::post().to(preview));
 }
 

@@ -19,6 +19,8 @@ pub mod updates;
 pub mod versions;
 
 mod outbox;
+use super::page_with_form;
+use extract::item_button;
 use outbox::*;
 mod coordinators;
 use coordinators::*;
@@ -57,15 +59,18 @@ use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView}
 use crate::service::{coalitions, Page, PageRequest};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let remove_member = item_button(accounts::remove_member, |slug| {
+        format!("/dashboard/coalitions/{slug}/members")
+    });
     cfg.route("/dashboard", web::get().to(home))
         .route("/dashboard/letters/new", web::get().to(new_letter))
         .route("/dashboard/letters", web::post().to(create_letter))
         .route("/dashboard/letters/{slug}", web::get().to(letter))
-        .route("/dashboard/letters/{slug}/edit", web::get().to(edit_letter))
-        .route(
+        .service(page_with_form(
             "/dashboard/letters/{slug}/edit",
-            web::post().to(update_letter),
-        )
+            edit_letter,
+            update_letter,
+        ))
         .route(
             "/dashboard/letters/{slug}/signatures",
             web::get().to(signature_list),
@@ -82,17 +87,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/dashboard/coalitions/{slug}/audit",
             web::get().to(coalition_audit),
         )
-        .route(
+        .service(page_with_form(
             "/dashboard/coalitions/{slug}/members",
-            web::get().to(members),
-        )
-        .route(
-            "/dashboard/coalitions/{slug}/members",
-            web::post().to(set_member),
-        )
+            members,
+            set_member,
+        ))
         .route(
             "/dashboard/coalitions/{slug}/members/{user}/remove",
-            web::post().to(remove_member),
+            remove_member,
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));

@@ -3,6 +3,7 @@
 //! one shows its link once, on a page of its own (`dashboard/preview_created.html`), where a label
 //! too long comes back under its field.
 
+use crate::web::dashboard::extract::item_button;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -17,14 +18,14 @@ use crate::service::previews::{self, PreviewFields};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, status_of, ButtonForm, PageReply};
+use crate::web::{render, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let revoke = item_button(previews::revoke, |slug| {
+        format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
+    });
     cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
-        .route(
-            "/dashboard/letters/{slug}/previews/{id}/revoke",
-            web::post().to(revoke),
-        );
+        .route("/dashboard/letters/{slug}/previews/{id}/revoke", revoke);
 }
 
 /// The preview links of a draft, for its page: every link, newest first.
@@ -122,15 +123,4 @@ async fn create(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageR
             errors,
         },
     )
-}
-
-async fn revoke(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, previews::revoke, |slug| {
-        format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
-    })
-    .await
 }

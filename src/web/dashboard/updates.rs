@@ -2,6 +2,7 @@
 //! to send one.
 
 use crate::http::state::After;
+use crate::web::page_with_form;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -22,14 +23,8 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/letters/{slug}/updates",
-        web::get().to(dashboard_page),
-    )
-    .route(
-        "/dashboard/letters/{slug}/updates",
-        web::post().to(dashboard_send),
-    );
+    let path = "/dashboard/letters/{slug}/updates";
+    cfg.service(page_with_form(path, dashboard_page, dashboard_send));
 }
 
 #[derive(Template)]

@@ -1,6 +1,8 @@
 //! The dashboard's page for a letter's text versions and translations.
 
 use crate::http::state::After;
+use crate::web::dashboard::extract::item_button;
+use crate::web::page_with_form;
 use actix_web::web;
 use askama::Template;
 
@@ -17,22 +19,25 @@ use crate::service::{translations, versions};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::{self, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{render, status_of, ButtonForm, PageReply};
+use crate::web::{render, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/letters/{slug}/versions", web::get().to(page))
-        .route(
-            "/dashboard/letters/{slug}/versions",
-            web::post().to(publish),
-        )
-        .route(
-            "/dashboard/letters/{slug}/translations",
-            web::post().to(translate),
-        )
-        .route(
-            "/dashboard/letters/{slug}/translations/{language}/delete",
-            web::post().to(delete),
-        );
+    let delete = item_button(translations::delete, |slug| {
+        format!("/dashboard/letters/{slug}/versions")
+    });
+    cfg.service(page_with_form(
+        "/dashboard/letters/{slug}/versions",
+        page,
+        publish,
+    ))
+    .route(
+        "/dashboard/letters/{slug}/translations",
+        web::post().to(translate),
+    )
+    .route(
+        "/dashboard/letters/{slug}/translations/{language}/delete",
+        delete,
+    );
 }
 
 #[derive(Template)]
@@ -149,15 +154,4 @@ async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Pa
     let done = dash.t.get("dash-versions-saved");
     let (message, error) = form::outcome(result, done);
     show(&dash, slug, message.as_deref(), error, Posted::Translation).await
-}
-
-async fn delete(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, translations::delete, |slug| {
-        format!("/dashboard/letters/{slug}/versions")
-    })
-    .await
 }

@@ -1,6 +1,7 @@
 //! The page behind an invitation's link (`/invitations/{token}`): the letter and a form prefilled
 //! with the invited organisation; its POST signs.
 use crate::http::state::After;
+use crate::web::page_with_form;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -18,8 +19,11 @@ use crate::web::session::FormErrors;
 use crate::web::{render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/invitations/{token}", web::get().to(invitation_page))
-        .route("/invitations/{token}", web::post().to(sign));
+    cfg.service(page_with_form(
+        "/invitations/{token}",
+        invitation_page,
+        sign,
+    ));
 }
 
 #[derive(Template)]

@@ -2,6 +2,7 @@
 //! (`/signatures/withdraw/{token}`). Opening a link (GET) only shows a page with a button, since
 //! mail scanners open links; the button's POST makes the change.
 
+use crate::web::page_with_form;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::token::Purpose;
@@ -13,10 +14,16 @@ use crate::web::csrf::{self, Csrf};
 use crate::web::{render, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/signatures/confirm/{token}", web::get().to(confirm_page))
-        .route("/signatures/confirm/{token}", web::post().to(confirm))
-        .route("/signatures/withdraw/{token}", web::get().to(withdraw_page))
-        .route("/signatures/withdraw/{token}", web::post().to(withdraw));
+    cfg.service(page_with_form(
+        "/signatures/confirm/{token}",
+        confirm_page,
+        confirm,
+    ))
+    .service(page_with_form(
+        "/signatures/withdraw/{token}",
+        withdraw_page,
+        withdraw,
+    ));
 }
 
 use super::ActionPage;

@@ -2,6 +2,7 @@
 //! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
 
 use crate::http::state::After;
+use crate::web::page_with_form;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -10,8 +11,11 @@ use crate::service::updates::{self};
 use crate::web::{page_csrf, render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
-        .route("/unsubscribe/{token}", web::post().to(unsubscribe));
+    cfg.service(page_with_form(
+        "/unsubscribe/{token}",
+        unsubscribe_page,
+        unsubscribe,
+    ));
 }
 
 use super::ActionPage;

@@ -110,14 +110,3 @@ pub(super) async fn link(dash: Dashboard, slug: web::Path<String>, pairs: Pairs)
         }
     }
 }
-
-pub(super) async fn unlink(
-    dash: Dashboard,
-    path: web::Path<(String, String)>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.item_button(&button, path, organisations::unlink, |slug| {
-        format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
-    })
-    .await
-}

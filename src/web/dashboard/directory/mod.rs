@@ -12,6 +12,8 @@
 
 mod by_country;
 use crate::http::state::After;
+use crate::web::dashboard::extract::item_button;
+use crate::web::page_with_form;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
@@ -33,33 +35,35 @@ use crate::service::{coalitions, countries, Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, ButtonForm, PageError, PageReply};
+use crate::web::{render, see_other, status_of, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let unlink = item_button(organisations::unlink, |slug| {
+        format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
+    });
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
     cfg.route(
         "/dashboard/organisations/new",
         web::get().to(new_organisation),
     )
-    .route("/dashboard/organisations", web::get().to(list))
-    .route("/dashboard/organisations", web::post().to(create))
-    .route("/dashboard/organisations/{slug}", web::get().to(show))
-    .route("/dashboard/organisations/{slug}", web::post().to(update))
+    .service(page_with_form("/dashboard/organisations", list, create))
+    .service(page_with_form(
+        "/dashboard/organisations/{slug}",
+        show,
+        update,
+    ))
     .route(
         "/dashboard/organisations/{slug}/merge",
         web::post().to(merge),
     )
-    .route(
+    .service(page_with_form(
         "/dashboard/coalitions/{slug}/organisations",
-        web::get().to(members),
-    )
-    .route(
-        "/dashboard/coalitions/{slug}/organisations",
-        web::post().to(link),
-    )
+        members,
+        link,
+    ))
     .route(
         "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
-        web::post().to(unlink),
+        unlink,
     )
     .route("/dashboard/countries", web::get().to(country_page));
 }
