@@ -81,11 +81,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/dashboard/letters/{slug}/audit",
-            web::get().to(letter_audit),
+            web::get().to(audit_log::<LetterView>),
         )
         .route(
             "/dashboard/coalitions/{slug}/audit",
-            web::get().to(coalition_audit),
+            web::get().to(audit_log::<Coalition>),
         )
         .service(page_with_form(
             "/dashboard/coalitions/{slug}/members",
