@@ -14,8 +14,8 @@ pub mod session;
 
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, Handler, Resource, Responder};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError};
+use actix_web::{Resource, Route};
 use askama::Template;
 
 use crate::error::AppError;
@@ -28,21 +28,12 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     dashboard::routes(cfg);
 }
 
-/// A page and the form it posts, at one address: GET shows it, POST sends it (another method is
-/// 405 there).
-pub fn page_with_form<G, GArgs, P, PArgs>(path: &str, page: G, form: P) -> Resource
-where
-    G: Handler<GArgs>,
-    GArgs: FromRequest + 'static,
-    G::Output: Responder + 'static,
-    P: Handler<PArgs>,
-    PArgs: FromRequest + 'static,
-    P::Output: Responder + 'static,
-{
-    let page = actix_web::web::get().to(page);
-    actix_web::web::resource(path)
-        .route(page)
-        .route(actix_web::web::post().to(form))
+/// One address and its routes, one for each method it answers (another method is 405 there):
+/// `cfg.service(at("/x", [web::get().to(page), web::post().to(send)]))` names the address once.
+pub fn at<const N: usize>(path: &str, routes: [Route; N]) -> Resource {
+    routes
+        .into_iter()
+        .fold(actix_web::web::resource(path), Resource::route)
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).

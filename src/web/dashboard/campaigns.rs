@@ -3,8 +3,8 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
+use crate::web::at;
 use crate::web::dashboard::extract::item_button;
-use crate::web::page_with_form;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -32,20 +32,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete_event = item_button(campaigns::delete_event, |slug| {
         format!("/dashboard/campaigns/{slug}?removed=1")
     });
-    cfg.service(page_with_form("/dashboard/campaigns", list_page, create))
-        .service(page_with_form(
-            "/dashboard/campaigns/{slug}",
-            campaign_page,
-            update,
-        ))
-        .route(
-            "/dashboard/campaigns/{slug}/events",
-            web::post().to(post_event),
-        )
-        .route(
-            "/dashboard/campaigns/{slug}/events/{id}/delete",
-            delete_event,
-        );
+    cfg.service(at(
+        "/dashboard/campaigns",
+        [web::get().to(list_page), web::post().to(create)],
+    ))
+    .service(at(
+        "/dashboard/campaigns/{slug}",
+        [web::get().to(campaign_page), web::post().to(update)],
+    ))
+    .route(
+        "/dashboard/campaigns/{slug}/events",
+        web::post().to(post_event),
+    )
+    .route(
+        "/dashboard/campaigns/{slug}/events/{id}/delete",
+        web::post().to(delete_event),
+    );
 }
 
 // ---- The coordinators' pages ----

@@ -2,7 +2,7 @@
 //! confirmation page.
 
 use crate::http::state::After;
-use crate::web::page_with_form;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -21,8 +21,10 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let path = "/dashboard/signatures/{id}/erase";
-    cfg.service(page_with_form(path, erase_page, erase));
+    cfg.service(at(
+        "/dashboard/signatures/{id}/erase",
+        [web::get().to(erase_page), web::post().to(erase)],
+    ));
 }
 
 #[derive(Template)]

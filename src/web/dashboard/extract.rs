@@ -8,7 +8,8 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder, Route};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
+use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::db::DbConnection;
@@ -140,26 +141,34 @@ impl Dashboard {
     }
 }
 
-/// The route of a button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a
-/// coordinator, revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as
-/// the coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
-pub fn item_button<T, W>(write: W, to: fn(&str) -> String) -> Route
+/// The handler of a button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a
+/// coordinator, revoke a link, delete an event), routed as `web::post().to(item_button(..))`: the
+/// CSRF token, then `write` on (slug, item) as the coordinator, then a redirect to `to(slug)`.
+/// The service's own effects are all it has.
+pub fn item_button<T, W>(
+    write: W,
+    to: fn(&str) -> String,
+) -> impl Fn(Dashboard, ItemPath, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
 where
     T: Send + 'static,
     W: Fn(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Copy + Send + 'static,
 {
-    let handler = move |dash: Dashboard, path: web::Path<(String, String)>, button: Button| async move {
-        dash.button(&button)?;
-        let (slug, item) = path.into_inner();
-        let target = to(&slug);
-        let write = move |conn: &mut DbConnection, _: &Keys, actor: &Actor| {
-            write(conn, actor, &slug, &item)
-        };
-        dash.write(write, |_| After::nothing()).await?;
-        PageReply::Ok(see_other(target))
-    };
-    web::post().to(handler)
+    move |dash: Dashboard, path: ItemPath, button: Button| {
+        Box::pin(async move {
+            dash.button(&button)?;
+            let (slug, item) = path.into_inner();
+            let target = to(&slug);
+            let write = move |conn: &mut DbConnection, _: &Keys, actor: &Actor| {
+                write(conn, actor, &slug, &item)
+            };
+            dash.write(write, |_| After::nothing()).await?;
+            Ok(see_other(target))
+        })
+    }
 }
 
+/// The slug and the item of an item's button.
+pub type ItemPath = web::Path<(String, String)>;
+
 /// A button's form: its CSRF token alone.
-type Button = web::Form<ButtonForm>;
+pub type Button = web::Form<ButtonForm>;

@@ -7,7 +7,7 @@
 //! and putting them back in the form (in the same format) to correct and import. Both forms carry the CSRF token; both call the same
 //! service as the API (`service::imports`).
 
-use crate::web::page_with_form;
+use crate::web::at;
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -33,8 +33,11 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(page_with_form("/dashboard/imports", page, save))
-        .route("/dashboard/imports/preview", web::post().to(preview));
+    cfg.service(at(
+        "/dashboard/imports",
+        [web::get().to(page), web::post().to(save)],
+    ))
+    .route("/dashboard/imports/preview", web::post().to(preview));
 }
 
 /// A letter that can take an import, for the letter choice.

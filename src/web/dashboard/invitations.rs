@@ -1,7 +1,7 @@
 //! The coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`): who
 //! was invited, opened, signed; a form to invite; a button to remind.
 use crate::http::state::{After, Keys};
-use crate::web::page_with_form;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -24,14 +24,25 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let path = "/dashboard/letters/{slug}/invitations";
-    cfg.service(page_with_form(path, dashboard_page, dashboard_invite))
-        .route(
-            &format!("{path}/chosen"),
-            web::post().to(dashboard_invite_chosen),
-        )
-        .route(&format!("{path}/new"), web::post().to(dashboard_invite_new))
-        .route(&format!("{path}/remind"), web::post().to(dashboard_remind));
+    cfg.service(at(
+        "/dashboard/letters/{slug}/invitations",
+        [
+            web::get().to(dashboard_page),
+            web::post().to(dashboard_invite),
+        ],
+    ))
+    .route(
+        "/dashboard/letters/{slug}/invitations/chosen",
+        web::post().to(dashboard_invite_chosen),
+    )
+    .route(
+        "/dashboard/letters/{slug}/invitations/new",
+        web::post().to(dashboard_invite_new),
+    )
+    .route(
+        "/dashboard/letters/{slug}/invitations/remind",
+        web::post().to(dashboard_remind),
+    );
 }
 
 #[derive(Template)]

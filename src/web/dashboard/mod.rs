@@ -19,7 +19,7 @@ pub mod updates;
 pub mod versions;
 
 mod outbox;
-use super::page_with_form;
+use super::at;
 use extract::item_button;
 use outbox::*;
 mod coordinators;
@@ -66,10 +66,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/letters/new", web::get().to(new_letter))
         .route("/dashboard/letters", web::post().to(create_letter))
         .route("/dashboard/letters/{slug}", web::get().to(letter))
-        .service(page_with_form(
+        .service(at(
             "/dashboard/letters/{slug}/edit",
-            edit_letter,
-            update_letter,
+            [web::get().to(edit_letter), web::post().to(update_letter)],
         ))
         .route(
             "/dashboard/letters/{slug}/signatures",
@@ -87,14 +86,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/dashboard/coalitions/{slug}/audit",
             web::get().to(audit_log::<Coalition>),
         )
-        .service(page_with_form(
+        .service(at(
             "/dashboard/coalitions/{slug}/members",
-            members,
-            set_member,
+            [web::get().to(members), web::post().to(set_member)],
         ))
         .route(
             "/dashboard/coalitions/{slug}/members/{user}/remove",
-            remove_member,
+            web::post().to(remove_member),
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));

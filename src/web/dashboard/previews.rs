@@ -25,7 +25,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
     });
     cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
-        .route("/dashboard/letters/{slug}/previews/{id}/revoke", revoke);
+        .route(
+            "/dashboard/letters/{slug}/previews/{id}/revoke",
+            web::post().to(revoke),
+        );
 }
 
 /// The preview links of a draft, for its page: every link, newest first.

@@ -2,7 +2,7 @@
 //! to send one.
 
 use crate::http::state::After;
-use crate::web::page_with_form;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -23,8 +23,13 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let path = "/dashboard/letters/{slug}/updates";
-    cfg.service(page_with_form(path, dashboard_page, dashboard_send));
+    cfg.service(at(
+        "/dashboard/letters/{slug}/updates",
+        [
+            web::get().to(dashboard_page),
+            web::post().to(dashboard_send),
+        ],
+    ));
 }
 
 #[derive(Template)]

@@ -1,8 +1,8 @@
 //! The dashboard's page for a letter's text versions and translations.
 
 use crate::http::state::After;
+use crate::web::at;
 use crate::web::dashboard::extract::item_button;
-use crate::web::page_with_form;
 use actix_web::web;
 use askama::Template;
 
@@ -25,10 +25,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete = item_button(translations::delete, |slug| {
         format!("/dashboard/letters/{slug}/versions")
     });
-    cfg.service(page_with_form(
+    cfg.service(at(
         "/dashboard/letters/{slug}/versions",
-        page,
-        publish,
+        [web::get().to(page), web::post().to(publish)],
     ))
     .route(
         "/dashboard/letters/{slug}/translations",
@@ -36,7 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route(
         "/dashboard/letters/{slug}/translations/{language}/delete",
-        delete,
+        web::post().to(delete),
     );
 }
 

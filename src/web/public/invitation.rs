@@ -1,7 +1,7 @@
 //! The page behind an invitation's link (`/invitations/{token}`): the letter and a form prefilled
 //! with the invited organisation; its POST signs.
 use crate::http::state::After;
-use crate::web::page_with_form;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -19,10 +19,9 @@ use crate::web::session::FormErrors;
 use crate::web::{render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(page_with_form(
+    cfg.service(at(
         "/invitations/{token}",
-        invitation_page,
-        sign,
+        [web::get().to(invitation_page), web::post().to(sign)],
     ));
 }
 

@@ -2,7 +2,7 @@
 //! (`/signatures/withdraw/{token}`). Opening a link (GET) only shows a page with a button, since
 //! mail scanners open links; the button's POST makes the change.
 
-use crate::web::page_with_form;
+use crate::web::at;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::token::Purpose;
@@ -14,15 +14,13 @@ use crate::web::csrf::{self, Csrf};
 use crate::web::{render, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(page_with_form(
+    cfg.service(at(
         "/signatures/confirm/{token}",
-        confirm_page,
-        confirm,
+        [web::get().to(confirm_page), web::post().to(confirm)],
     ))
-    .service(page_with_form(
+    .service(at(
         "/signatures/withdraw/{token}",
-        withdraw_page,
-        withdraw,
+        [web::get().to(withdraw_page), web::post().to(withdraw)],
     ));
 }
 

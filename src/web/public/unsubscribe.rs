@@ -2,7 +2,7 @@
 //! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
 
 use crate::http::state::After;
-use crate::web::page_with_form;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -11,10 +11,9 @@ use crate::service::updates::{self};
 use crate::web::{page_csrf, render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(page_with_form(
+    cfg.service(at(
         "/unsubscribe/{token}",
-        unsubscribe_page,
-        unsubscribe,
+        [web::get().to(unsubscribe_page), web::post().to(unsubscribe)],
     ));
 }
 

@@ -12,8 +12,8 @@
 
 mod by_country;
 use crate::http::state::After;
+use crate::web::at;
 use crate::web::dashboard::extract::item_button;
-use crate::web::page_with_form;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
@@ -46,24 +46,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/dashboard/organisations/new",
         web::get().to(new_organisation),
     )
-    .service(page_with_form("/dashboard/organisations", list, create))
-    .service(page_with_form(
+    .service(at(
+        "/dashboard/organisations",
+        [web::get().to(list), web::post().to(create)],
+    ))
+    .service(at(
         "/dashboard/organisations/{slug}",
-        show,
-        update,
+        [web::get().to(show), web::post().to(update)],
     ))
     .route(
         "/dashboard/organisations/{slug}/merge",
         web::post().to(merge),
     )
-    .service(page_with_form(
+    .service(at(
         "/dashboard/coalitions/{slug}/organisations",
-        members,
-        link,
+        [web::get().to(members), web::post().to(link)],
     ))
     .route(
         "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
-        unlink,
+        web::post().to(unlink),
     )
     .route("/dashboard/countries", web::get().to(country_page));
 }
