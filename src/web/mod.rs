@@ -15,6 +15,7 @@ pub mod session;
 use actix_web::http::header::{self, ContentType};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError};
+use actix_web::{Resource, Route};
 use askama::Template;
 
 use crate::error::AppError;
@@ -25,6 +26,14 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
     public::routes(cfg, limits);
     session::routes(cfg, limits);
     dashboard::routes(cfg);
+}
+
+/// One address and its routes, one for each method it answers (another method is 405 there):
+/// `cfg.service(at("/x", [web::get().to(page), web::post().to(send)]))` names the address once.
+pub fn at<const N: usize>(path: &str, routes: [Route; N]) -> Resource {
+    routes
+        .into_iter()
+        .fold(actix_web::web::resource(path), Resource::route)
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).

@@ -8,16 +8,16 @@
 use crate::http::state::After;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 use serde::Deserialize;
 use std::future::Future;
 use std::pin::Pin;
 
-use super::csrf::{self, Csrf};
+use super::csrf;
 use super::dashboard::extract::language;
-use super::{render, ButtonForm, PageError};
+use super::{page_csrf, render, ButtonForm, PageError};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
 use crate::http::{rate_limit::Limits, AppState};
@@ -199,9 +199,7 @@ async fn login_page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(&req, &state);
-    let mut builder = HttpResponse::Ok();
-    csrf.apply(&mut builder);
+    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
         builder,
         &LoginPage {
@@ -256,6 +254,30 @@ async fn login(
     start_session(&state, user.id).await
 }
 
+/// Start a session for a user who has just proved who they are, and open the dashboard.
+async fn start_session(state: &AppState, user: String) -> Result<HttpResponse, PageError> {
+    let token = state
+        .command(
+            move |conn, _| accounts::start_session(conn, &user),
+            |_| After::nothing(),
+        )
+        .await?;
+    Ok(redirect("/dashboard")
+        .cookie(session_cookie(
+            token.as_str().to_string(),
+            state.secure_cookies,
+        ))
+        .finish())
+}
+
+/// Refuse a setup link that is unknown, used or expired.
+async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppError> {
+    let presented = token.to_string();
+    (state.db)
+        .run(move |conn| accounts::check_setup_link(conn, &presented))
+        .await
+}
+
 async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -293,14 +315,8 @@ async fn setup_page(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let presented = token.clone();
-    state
-        .db
-        .run(move |conn| accounts::check_setup_link(conn, &presented))
-        .await?;
-    let csrf = Csrf::for_request(&req, &state);
-    let mut builder = HttpResponse::Ok();
-    csrf.apply(&mut builder);
+    check_setup_link(&state, &token).await?;
+    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
         builder,
         &SetupPage {
@@ -332,11 +348,7 @@ async fn setup(
         mut fields,
     } = form.into_inner();
     csrf::verify(&req, &csrf_token)?;
-    let presented = token.clone();
-    state
-        .db
-        .run(move |conn| accounts::check_setup_link(conn, &presented))
-        .await?;
+    check_setup_link(&state, &token).await?;
     fields.token = token.into_inner();
     let result = match fields.parse() {
         Ok(input) => accounts::run_setup(&state.db, fields.token.clone(), input).await,
@@ -361,16 +373,4 @@ async fn setup(
         }
     };
     start_session(&state, user.id).await
-}
-
-/// Sign `user_id` in: a new session, its cookie, and on to the dashboard.
-async fn start_session(state: &AppState, user_id: String) -> Result<HttpResponse, PageError> {
-    let token = state
-        .command(
-            move |conn, _| accounts::start_session(conn, &user_id),
-            |_| After::nothing(),
-        )
-        .await?;
-    let cookie = session_cookie(token.as_str().to_string(), state.secure_cookies);
-    Ok(redirect("/dashboard").cookie(cookie).finish())
 }

@@ -3,7 +3,9 @@
 
 #[allow(unused_imports)]
 use super::*;
-use crate::service::audit::{self, Facets, LogFields, Scope};
+use crate::db::DbConnection;
+use crate::service::access::Actor;
+use crate::service::audit::{self, Facets, LogFields, LogQuery, Scope};
 
 mod words;
 use words::Entry;
@@ -95,26 +97,48 @@ async fn audit_page(
     )
 }
 
-pub(super) async fn letter_audit(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    query: web::Query<AuditParams>,
-) -> PageReply {
-    let params = query.into_inner();
-    let (slug, page) = (slug.into_inner(), PageRequest::clamped(params.page));
-    let log_query = params.fields().parse(true)?;
-    let (view, log, facets): Read<LetterView> = dash
-        .read(move |conn, actor| {
-            let (view, log) = audit::of_letter(conn, actor, &slug, &log_query, page)?;
-            let facets = audit::facets(conn, Scope::Letter(&view.letter.id))?;
-            Ok((view, log, facets))
-        })
-        .await?;
-    let back = format!("/dashboard/letters/{}", view.letter.slug);
-    audit_page(&dash, view.letter.title, back, params, (log, facets)).await
+/// A service's read of one letter's or coalition's log: its slug, the filters, the page.
+type ReadLog<T> = fn(
+    &mut DbConnection,
+    &Actor,
+    &str,
+    &LogQuery,
+    PageRequest,
+) -> Result<(T, Page<AuditRow>), AppError>;
+
+/// What keeps an audit log of its own, read by one handler: a letter or a coalition.
+pub(super) trait Logged: Sized + Send + 'static {
+    /// Find it by its slug as the coordinator, with a page of its log.
+    const READ: ReadLog<Self>;
+    /// Its entries, for the filters' choices.
+    fn scope(&self) -> Scope<'_>;
+    /// The page's heading and the link back.
+    fn heading_and_back(self) -> (String, String);
 }
 
-pub(super) async fn coalition_audit(
+impl Logged for LetterView {
+    const READ: ReadLog<Self> = audit::of_letter;
+    fn scope(&self) -> Scope<'_> {
+        Scope::Letter(&self.letter.id)
+    }
+    fn heading_and_back(self) -> (String, String) {
+        let back = format!("/dashboard/letters/{}", self.letter.slug);
+        (self.letter.title, back)
+    }
+}
+
+impl Logged for Coalition {
+    const READ: ReadLog<Self> = audit::of_coalition;
+    fn scope(&self) -> Scope<'_> {
+        Scope::Coalition(&self.id)
+    }
+    fn heading_and_back(self) -> (String, String) {
+        (self.name, "/dashboard".into())
+    }
+}
+
+/// The audit log of a letter or a coalition (`T`), filtered by the query's kind and person.
+pub(super) async fn audit_log<T: Logged>(
     dash: Dashboard,
     slug: web::Path<String>,
     query: web::Query<AuditParams>,
@@ -122,19 +146,13 @@ pub(super) async fn coalition_audit(
     let params = query.into_inner();
     let (slug, page) = (slug.into_inner(), PageRequest::clamped(params.page));
     let log_query = params.fields().parse(true)?;
-    let (coalition, log, facets): Read<Coalition> = dash
+    let (subject, log, facets): Read<T> = dash
         .read(move |conn, actor| {
-            let (coalition, log) = audit::of_coalition(conn, actor, &slug, &log_query, page)?;
-            let facets = audit::facets(conn, Scope::Coalition(&coalition.id))?;
-            Ok((coalition, log, facets))
+            let (subject, log) = T::READ(conn, actor, &slug, &log_query, page)?;
+            let facets = audit::facets(conn, subject.scope())?;
+            Ok((subject, log, facets))
         })
         .await?;
-    audit_page(
-        &dash,
-        coalition.name,
-        "/dashboard".into(),
-        params,
-        (log, facets),
-    )
-    .await
+    let (heading, back) = subject.heading_and_back();
+    audit_page(&dash, heading, back, params, (log, facets)).await
 }

@@ -3,6 +3,7 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
+use crate::web::at;
 use crate::web::dashboard::extract::item_button;
 
 use actix_web::http::StatusCode;
@@ -28,25 +29,24 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/campaigns")
-            .get(list_page)
-            .route(web::post().to(create)),
-    )
-    .service(
-        web::resource("/dashboard/campaigns/{slug}")
-            .get(campaign_page)
-            .route(web::post().to(update)),
-    )
+    let delete_event = item_button(campaigns::delete_event, |slug| {
+        format!("/dashboard/campaigns/{slug}?removed=1")
+    });
+    cfg.service(at(
+        "/dashboard/campaigns",
+        [web::get().to(list_page), web::post().to(create)],
+    ))
+    .service(at(
+        "/dashboard/campaigns/{slug}",
+        [web::get().to(campaign_page), web::post().to(update)],
+    ))
     .route(
         "/dashboard/campaigns/{slug}/events",
         web::post().to(post_event),
     )
     .route(
         "/dashboard/campaigns/{slug}/events/{id}/delete",
-        web::post().to(item_button(campaigns::delete_event, |slug| {
-            format!("/dashboard/campaigns/{slug}?removed=1")
-        })),
+        web::post().to(delete_event),
     );
 }
 

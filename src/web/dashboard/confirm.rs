@@ -4,6 +4,7 @@
 //! The delivery form (`deliveries.rs`) and a rejection of selected signatures (`moderation.rs`)
 //! confirm on the same page, [`ConfirmPage`].
 
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -20,11 +21,10 @@ use crate::web::form::Pairs;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/letters/{slug}/transition/{to}")
-            .get(move_page)
-            .route(web::post().to(make_move)),
-    );
+    cfg.service(at(
+        "/dashboard/letters/{slug}/transition/{to}",
+        [web::get().to(move_page), web::post().to(make_move)],
+    ));
 }
 
 /// What a confirm page asks: its heading, what will happen (one sentence a line, with the

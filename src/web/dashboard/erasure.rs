@@ -1,6 +1,8 @@
 //! `/dashboard/signatures/{id}/erase`: erasing a signatory's personal data, behind a
 //! confirmation page.
 
+use crate::http::state::After;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -19,11 +21,10 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/signatures/{id}/erase")
-            .get(erase_page)
-            .route(web::post().to(erase)),
-    );
+    cfg.service(at(
+        "/dashboard/signatures/{id}/erase",
+        [web::get().to(erase_page), web::post().to(erase)],
+    ));
 }
 
 #[derive(Template)]

@@ -9,6 +9,7 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
+use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::db::DbConnection;
@@ -141,29 +142,33 @@ impl Dashboard {
 }
 
 /// The handler of a button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a
-/// coordinator, revoke a link, delete an event): the CSRF token, then `write` on (slug, item) as
-/// the coordinator, then a redirect to `to(slug)`. The service's own effects are all it has.
+/// coordinator, revoke a link, delete an event), routed as `web::post().to(item_button(..))`: the
+/// CSRF token, then `write` on (slug, item) as the coordinator, then a redirect to `to(slug)`.
+/// The service's own effects are all it has.
 pub fn item_button<T, W>(
     write: W,
     to: fn(&str) -> String,
-) -> impl actix_web::Handler<ItemButton, Output = PageReply>
+) -> impl Fn(Dashboard, ItemPath, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
 where
     T: Send + 'static,
     W: Fn(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Copy + Send + 'static,
 {
-    move |dash: Dashboard, path: web::Path<(String, String)>, button: web::Form<ButtonForm>| async move {
-        dash.button(&button)?;
-        let (slug, item) = path.into_inner();
-        let target = to(&slug);
-        dash.write_only(move |conn, _, actor| write(conn, actor, &slug, &item))
-            .await?;
-        Ok(see_other(target))
+    move |dash: Dashboard, path: ItemPath, button: Button| {
+        Box::pin(async move {
+            dash.button(&button)?;
+            let (slug, item) = path.into_inner();
+            let target = to(&slug);
+            let write = move |conn: &mut DbConnection, _: &Keys, actor: &Actor| {
+                write(conn, actor, &slug, &item)
+            };
+            dash.write(write, |_| After::nothing()).await?;
+            Ok(see_other(target))
+        })
     }
 }
 
-/// What an item's button is posted with: the coordinator, the path's slug and item, the button.
-pub type ItemButton = (
-    Dashboard,
-    web::Path<(String, String)>,
-    web::Form<ButtonForm>,
-);
+/// The slug and the item of an item's button.
+pub type ItemPath = web::Path<(String, String)>;
+
+/// A button's form: its CSRF token alone.
+pub type Button = web::Form<ButtonForm>;

@@ -7,6 +7,7 @@
 //! and putting them back in the form (in the same format) to correct and import. Both forms carry the CSRF token; both call the same
 //! service as the API (`service::imports`).
 
+use crate::web::at;
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -32,11 +33,10 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/imports")
-            .get(page)
-            .route(web::post().to(save)),
-    )
+    cfg.service(at(
+        "/dashboard/imports",
+        [web::get().to(page), web::post().to(save)],
+    ))
     .route("/dashboard/imports/preview", web::post().to(preview));
 }
 

@@ -1,6 +1,7 @@
 //! The coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`): who
 //! was invited, opened, signed; a form to invite; a button to remind.
 use crate::http::state::{After, Keys};
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -23,11 +24,13 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/letters/{slug}/invitations")
-            .get(dashboard_page)
-            .route(web::post().to(dashboard_invite)),
-    )
+    cfg.service(at(
+        "/dashboard/letters/{slug}/invitations",
+        [
+            web::get().to(dashboard_page),
+            web::post().to(dashboard_invite),
+        ],
+    ))
     .route(
         "/dashboard/letters/{slug}/invitations/chosen",
         web::post().to(dashboard_invite_chosen),

@@ -19,6 +19,8 @@ pub mod updates;
 pub mod versions;
 
 mod outbox;
+use super::at;
+use extract::item_button;
 use outbox::*;
 mod coordinators;
 use coordinators::*;
@@ -58,15 +60,17 @@ use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView}
 use crate::service::{coalitions, Page, PageRequest};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let remove_member = item_button(accounts::remove_member, |slug| {
+        format!("/dashboard/coalitions/{slug}/members")
+    });
     cfg.route("/dashboard", web::get().to(home))
         .route("/dashboard/letters/new", web::get().to(new_letter))
         .route("/dashboard/letters", web::post().to(create_letter))
         .route("/dashboard/letters/{slug}", web::get().to(letter))
-        .service(
-            web::resource("/dashboard/letters/{slug}/edit")
-                .get(edit_letter)
-                .route(web::post().to(update_letter)),
-        )
+        .service(at(
+            "/dashboard/letters/{slug}/edit",
+            [web::get().to(edit_letter), web::post().to(update_letter)],
+        ))
         .route(
             "/dashboard/letters/{slug}/signatures",
             web::get().to(signature_list),
@@ -77,17 +81,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/dashboard/letters/{slug}/audit",
-            web::get().to(letter_audit),
+            web::get().to(audit_log::<LetterView>),
         )
         .route(
             "/dashboard/coalitions/{slug}/audit",
-            web::get().to(coalition_audit),
+            web::get().to(audit_log::<Coalition>),
         )
-        .service(
-            web::resource("/dashboard/coalitions/{slug}/members")
-                .get(members)
-                .route(web::post().to(set_member)),
-        )
+        .service(at(
+            "/dashboard/coalitions/{slug}/members",
+            [web::get().to(members), web::post().to(set_member)],
+        ))
         .route(
             "/dashboard/coalitions/{slug}/members/{user}/remove",
             web::post().to(item_button(accounts::remove_member, |slug| {

@@ -3,6 +3,7 @@
 //! one shows its link once, on a page of its own (`dashboard/preview_created.html`), where a label
 //! too long comes back under its field.
 
+use crate::web::dashboard::extract::item_button;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -21,6 +22,9 @@ use crate::web::session::FormErrors;
 use crate::web::{render, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let revoke = item_button(previews::revoke, |slug| {
+        format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
+    });
     cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
         .route(
             "/dashboard/letters/{slug}/previews/{id}/revoke",

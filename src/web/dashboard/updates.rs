@@ -2,6 +2,7 @@
 //! to send one.
 
 use crate::http::state::After;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -22,11 +23,13 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/letters/{slug}/updates")
-            .get(dashboard_page)
-            .route(web::post().to(dashboard_send)),
-    );
+    cfg.service(at(
+        "/dashboard/letters/{slug}/updates",
+        [
+            web::get().to(dashboard_page),
+            web::post().to(dashboard_send),
+        ],
+    ));
 }
 
 #[derive(Template)]

@@ -1,6 +1,7 @@
 //! The dashboard's page for a letter's text versions and translations.
 
 use crate::http::state::After;
+use crate::web::at;
 use crate::web::dashboard::extract::item_button;
 use actix_web::web;
 use askama::Template;
@@ -21,20 +22,20 @@ use crate::web::session::FormErrors;
 use crate::web::{render, status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/dashboard/letters/{slug}/versions")
-            .get(page)
-            .route(web::post().to(publish)),
-    )
+    let delete = item_button(translations::delete, |slug| {
+        format!("/dashboard/letters/{slug}/versions")
+    });
+    cfg.service(at(
+        "/dashboard/letters/{slug}/versions",
+        [web::get().to(page), web::post().to(publish)],
+    ))
     .route(
         "/dashboard/letters/{slug}/translations",
         web::post().to(translate),
     )
     .route(
         "/dashboard/letters/{slug}/translations/{language}/delete",
-        web::post().to(item_button(translations::delete, |slug| {
-            format!("/dashboard/letters/{slug}/versions")
-        })),
+        web::post().to(delete),
     );
 }
 

@@ -1,6 +1,7 @@
 //! The page behind an invitation's link (`/invitations/{token}`): the letter and a form prefilled
 //! with the invited organisation; its POST signs.
 use crate::http::state::After;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -18,11 +19,10 @@ use crate::web::session::FormErrors;
 use crate::web::{render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/invitations/{token}")
-            .get(invitation_page)
-            .route(web::post().to(sign)),
-    );
+    cfg.service(at(
+        "/invitations/{token}",
+        [web::get().to(invitation_page), web::post().to(sign)],
+    ));
 }
 
 #[derive(Template)]

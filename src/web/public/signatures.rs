@@ -2,6 +2,7 @@
 //! (`/signatures/withdraw/{token}`). Opening a link (GET) only shows a page with a button, since
 //! mail scanners open links; the button's POST makes the change.
 
+use crate::web::at;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::token::Purpose;
@@ -13,16 +14,14 @@ use crate::web::csrf::{self, Csrf};
 use crate::web::{render, ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/signatures/confirm/{token}")
-            .get(confirm_page)
-            .route(web::post().to(confirm)),
-    )
-    .service(
-        web::resource("/signatures/withdraw/{token}")
-            .get(withdraw_page)
-            .route(web::post().to(withdraw)),
-    );
+    cfg.service(at(
+        "/signatures/confirm/{token}",
+        [web::get().to(confirm_page), web::post().to(confirm)],
+    ))
+    .service(at(
+        "/signatures/withdraw/{token}",
+        [web::get().to(withdraw_page), web::post().to(withdraw)],
+    ));
 }
 
 use super::ActionPage;

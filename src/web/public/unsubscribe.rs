@@ -2,6 +2,7 @@
 //! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
 
 use crate::http::state::After;
+use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -10,11 +11,10 @@ use crate::service::updates::{self};
 use crate::web::{page_csrf, render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/unsubscribe/{token}")
-            .get(unsubscribe_page)
-            .route(web::post().to(unsubscribe)),
-    );
+    cfg.service(at(
+        "/unsubscribe/{token}",
+        [web::get().to(unsubscribe_page), web::post().to(unsubscribe)],
+    ));
 }
 
 use super::ActionPage;

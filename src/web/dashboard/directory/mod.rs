@@ -12,11 +12,12 @@
 
 mod by_country;
 use crate::http::state::After;
+use crate::web::at;
 use crate::web::dashboard::extract::item_button;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
-use actix_web::web;
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use members::*;
 use serde::de::DeserializeOwned;
@@ -37,30 +38,30 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, status_of, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let unlink = item_button(organisations::unlink, |slug| {
+        format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
+    });
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
     cfg.route(
         "/dashboard/organisations/new",
         web::get().to(new_organisation),
     )
-    .service(
-        web::resource("/dashboard/organisations")
-            .get(list)
-            .route(web::post().to(create)),
-    )
-    .service(
-        web::resource("/dashboard/organisations/{slug}")
-            .get(show)
-            .route(web::post().to(update)),
-    )
+    .service(at(
+        "/dashboard/organisations",
+        [web::get().to(list), web::post().to(create)],
+    ))
+    .service(at(
+        "/dashboard/organisations/{slug}",
+        [web::get().to(show), web::post().to(update)],
+    ))
     .route(
         "/dashboard/organisations/{slug}/merge",
         web::post().to(merge),
     )
-    .service(
-        web::resource("/dashboard/coalitions/{slug}/organisations")
-            .get(members)
-            .route(web::post().to(link)),
-    )
+    .service(at(
+        "/dashboard/coalitions/{slug}/organisations",
+        [web::get().to(members), web::post().to(link)],
+    ))
     .route(
         "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
         web::post().to(item_button(organisations::unlink, |slug| {
@@ -160,6 +161,25 @@ fn key_of(o: &Organisation) -> &str {
 
 fn organisation_path(o: &Organisation) -> String {
     format!("/dashboard/organisations/{}", key_of(o))
+}
+
+/// After a post that worked: the organisation's page, saying what was `done` (see [`Notice`]).
+fn done_on(o: &Organisation, done: &str) -> HttpResponse {
+    see_other(format!("{}?done={done}", organisation_path(o)))
+}
+
+/// The organisation form as posted (to add or change one): its values as typed, to show again
+/// with any error, and its fields `F` parsed against the countries by `parse`, or the error.
+async fn organisation_form<F: DeserializeOwned, I>(
+    dash: &Dashboard,
+    pairs: Pairs,
+    parse: impl FnOnce(F, &[Country]) -> Result<I, AppError>,
+) -> Result<(OrganisationFormValues, Result<I, AppError>), PageError> {
+    let pairs = pairs.into_inner();
+    let values = OrganisationFormValues::from_pairs(&pairs);
+    let data = edit_posted::<F>(dash, pairs)?;
+    let all = dash.state.countries.get(&dash.state.db).await?;
+    Ok((values, data.and_then(|d| parse(d, &all))))
 }
 
 // ---- The directory: list and search ----
@@ -353,22 +373,16 @@ async fn new_organisation(dash: Dashboard) -> PageReply {
 }
 
 async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
-    let pairs = pairs.into_inner();
-    let values = OrganisationFormValues::from_pairs(&pairs);
-    let data = edit_posted::<NewOrganisationFields>(&dash, pairs)?;
-    let all = dash.state.countries.get(&dash.state.db).await?;
+    let (values, input) = organisation_form(&dash, pairs, NewOrganisationFields::parse).await?;
     let result = dash
         .submit(
-            data.and_then(|d| d.parse(&all)),
+            input,
             |conn, _, actor, input| organisations::create(conn, actor, input),
             |_| After::nothing(),
         )
         .await;
     match result {
-        Ok(view) => Ok(see_other(format!(
-            "{}?done=created",
-            organisation_path(&view.organisation)
-        ))),
+        Ok(view) => Ok(done_on(&view.organisation, "created")),
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
             new_page(&dash, status, values, errors).await
@@ -444,15 +458,13 @@ async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice
 }
 
 async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
-    let pairs = pairs.into_inner();
-    let values = OrganisationFormValues::from_pairs(&pairs);
-    let data = edit_posted::<OrganisationPatchFields>(&dash, pairs)?;
+    let form = organisation_form(&dash, pairs, OrganisationPatchFields::parse);
+    let (values, changes) = form.await?;
     let view = load(&dash, key.into_inner()).await?;
-    let all = dash.state.countries.get(&dash.state.db).await?;
     let id = view.organisation.id.clone();
     let result = dash
         .submit(
-            data.and_then(|d| d.parse(&all)),
+            changes,
             move |conn, keys, actor, changes| {
                 organisations::update(conn, &keys.ledger, actor, &id, changes)
             },
@@ -461,10 +473,7 @@ async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRe
         )
         .await;
     match result {
-        Ok(updated) => Ok(see_other(format!(
-            "{}?done=saved",
-            organisation_path(&updated.organisation)
-        ))),
+        Ok(updated) => Ok(done_on(&updated.organisation, "saved")),
         Err(e) => {
             let (status, errors) = on_form(e, "name")?;
             let form = Some(values);
@@ -490,10 +499,7 @@ async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRep
         )
         .await;
     match result {
-        Ok(outcome) => Ok(see_other(format!(
-            "{}?done=merged",
-            organisation_path(&outcome.kept.organisation)
-        ))),
+        Ok(outcome) => Ok(done_on(&outcome.kept.organisation, "merged")),
         Err(e) => {
             let (status, errors) = on_form(e, "into")?;
             organisation_page(&dash, status, view, None, into_typed, None, errors).await

@@ -79,27 +79,19 @@ async fn show(
     let slug = slug.into_inner();
     let lang = query.into_inner().lang.to_ascii_lowercase();
     let asked = Some(lang.as_str()).filter(|l| !l.is_empty());
-    // The same bytes for every reader of one language (the sign form is checked by origin, with
-    // no per-visitor token): rendered once per letter version, list version, interface language
-    // and text language, and served from memory (issue 19).
-    let v = state.versions.get(&state.db, &slug).await?;
-    let t = super::visitor_lang(&req, asked, &v.language);
-    let cache_key = format!(
-        "page\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{lang}\u{0}{}",
-        v.letter_id,
-        v.updated_at,
-        v.version,
-        v.ledger_length,
-        t.code()
-    );
-    let mut response =
-        crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
-            let key = state.ledger.clone();
+    // The sign form is checked by origin, with no per-visitor token: one page for every reader
+    // of one language, and of one text language.
+    let cached = CachedPage {
+        kind: "page",
+        slug: &slug,
+        variant: &lang,
+        asked,
+    };
+    let (text_slug, text_lang, req, state) = (slug.clone(), lang.clone(), &req, &state);
+    cached
+        .serve(req, state, |t| async move {
             // The text in the language asked for, else in the interface's, else its own.
-            let wanted = [lang.clone(), t.code().to_string()];
-            let data = (state.db)
-                .run(move |conn| letters::public_page(conn, &key, &slug, &[&wanted[0], &wanted[1]]))
-                .await?;
+            let data = public_page(state, text_slug, [text_lang, t.code().to_string()]).await?;
             let form = SignFields {
                 language: data
                     .reading
@@ -109,7 +101,7 @@ async fn show(
                 ..SignFields::default()
             };
             let countries = state.countries.get(&state.db).await?;
-            let csrf = Csrf::for_request(&req, &state);
+            let csrf = Csrf::for_request(req, state);
             let page = letter_page(
                 t,
                 (&state.public_url, &state.data_licence),
@@ -119,11 +111,67 @@ async fn show(
                 FieldErrors::new(),
                 csrf.token,
             );
-            Ok(Rendered::page(&page)?.modified_at(v.last_modified))
+            Ok(page)
         })
-        .await?;
-    super::vary_by_language(&mut response);
-    Ok(response)
+        .await
+}
+
+/// A public page of one letter served from memory: the same bytes for every reader of one
+/// language, rendered once per letter version, list version, interface language and `variant`
+/// (what else the page depends on), and sent with `Vary` on the language (issue 19).
+struct CachedPage<'a> {
+    /// The page's name in the cache's key.
+    kind: &'a str,
+    slug: &'a str,
+    variant: &'a str,
+    /// The interface language asked for in the address, if any.
+    asked: Option<&'a str>,
+}
+
+impl CachedPage<'_> {
+    /// The cached page, or the one `render` draws in the visitor's language.
+    async fn serve<P, F, Fut>(
+        &self,
+        req: &HttpRequest,
+        state: &AppState,
+        render: F,
+    ) -> Result<HttpResponse, PageError>
+    where
+        P: Template,
+        F: FnOnce(Lang) -> Fut,
+        Fut: std::future::Future<Output = Result<P, AppError>>,
+    {
+        let v = state.versions.get(&state.db, self.slug).await?;
+        let t = super::visitor_lang(req, self.asked, &v.language);
+        let cache_key = format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}",
+            self.kind,
+            v.letter_id,
+            v.updated_at,
+            v.version,
+            v.ledger_length,
+            self.variant,
+            t.code()
+        );
+        let rendered =
+            async { Ok(Rendered::page(&render(t).await?)?.modified_at(v.last_modified)) };
+        let mut response =
+            crate::http::caching::serve_page(req, &state.responses, &cache_key, rendered).await?;
+        super::vary_by_language(&mut response);
+        Ok(response)
+    }
+}
+
+/// The letter's public page data with its text in the first of `wanted` it has, else in its own.
+async fn public_page(
+    state: &AppState,
+    slug: String,
+    wanted: [String; 2],
+) -> Result<letters::PublicPage, AppError> {
+    let key = state.ledger.clone();
+    (state.db)
+        .run(move |conn| letters::public_page(conn, &key, &slug, &[&wanted[0], &wanted[1]]))
+        .await
 }
 
 /// One country's signatories of a letter, `letters::PAGE_LISTS` at a time: the way to the rest of a list
@@ -194,27 +242,21 @@ async fn country(
                 .map_err(|e| AppError::field("after", e))?,
         ),
     };
-    let v = state.versions.get(&state.db, &slug).await?;
-    let t = super::visitor_lang(&req, None, &v.language);
-    let cache_key = format!(
-        "country\u{0}{}\u{0}{}\u{0}{}\u{0}{}\u{0}{code}\u{0}{after}\u{0}{}",
-        v.letter_id,
-        v.updated_at,
-        v.version,
-        v.ledger_length,
-        t.code()
-    );
-    let last_modified = v.last_modified;
-    let mut response =
-        crate::http::caching::serve_page(&req, &state.responses, &cache_key, async {
-            let page = (state.db)
+    let variant = format!("{code}\u{0}{after}");
+    let cached = CachedPage {
+        kind: "country",
+        slug: &slug.clone(),
+        variant: &variant,
+        asked: None,
+    };
+    let state = &state;
+    cached
+        .serve(&req, state, |t| async move {
+            (state.db)
                 .run(move |conn| load_country(conn, &slug, &code, cursor, t))
-                .await?;
-            Ok(Rendered::page(&page)?.modified_at(last_modified))
+                .await
         })
-        .await?;
-    super::vary_by_language(&mut response);
-    Ok(response)
+        .await
 }
 
 fn load_country(
@@ -372,11 +414,8 @@ async fn sign(
                 .finish())
         }
         Err(AppError::Validation(errors)) => {
-            let key = state.ledger.clone();
             let wanted = [fields.language.clone(), t.code().to_string()];
-            let data = (state.db)
-                .run(move |conn| letters::public_page(conn, &key, &slug, &[&wanted[0], &wanted[1]]))
-                .await?;
+            let data = public_page(&state, slug, wanted).await?;
             let page = letter_page(
                 t,
                 (&state.public_url, &state.data_licence),
