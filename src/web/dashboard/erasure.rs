@@ -1,7 +1,6 @@
 //! `/dashboard/signatures/{id}/erase`: erasing a signatory's personal data, behind a
 //! confirmation page.
 
-use crate::http::state::After;
 use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;

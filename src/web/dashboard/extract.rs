@@ -161,7 +161,7 @@ where
             let write = move |conn: &mut DbConnection, _: &Keys, actor: &Actor| {
                 write(conn, actor, &slug, &item)
             };
-            dash.write(write, |_| After::nothing()).await?;
+            dash.write_only(write).await?;
             Ok(see_other(target))
         })
     }

@@ -50,7 +50,6 @@ use crate::i18n::{Arg, Lang};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
 use crate::service::accounts::{self, Member};
-use crate::web::dashboard::extract::item_button;
 use extract::Dashboard;
 
 use crate::service::dashboard::{self, CoalitionLetters, Counts};
@@ -93,9 +92,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         ))
         .route(
             "/dashboard/coalitions/{slug}/members/{user}/remove",
-            web::post().to(item_button(accounts::remove_member, |slug| {
-                format!("/dashboard/coalitions/{slug}/members")
-            })),
+            web::post().to(remove_member),
         )
         .route("/dashboard/outbox", web::get().to(outbox_page))
         .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));

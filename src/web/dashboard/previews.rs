@@ -15,7 +15,6 @@ use crate::i18n::Lang;
 use crate::service::access::{Subject, UserActor};
 use crate::service::letters::LetterView;
 use crate::service::previews::{self, PreviewFields};
-use crate::web::dashboard::extract::item_button;
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
@@ -28,9 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
         .route(
             "/dashboard/letters/{slug}/previews/{id}/revoke",
-            web::post().to(item_button(previews::revoke, |slug| {
-                format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
-            })),
+            web::post().to(revoke),
         );
 }
 

@@ -64,9 +64,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ))
     .route(
         "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
-        web::post().to(item_button(organisations::unlink, |slug| {
-            format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
-        })),
+        web::post().to(unlink),
     )
     .route("/dashboard/countries", web::get().to(country_page));
 }
