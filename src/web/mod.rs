@@ -47,6 +47,32 @@ pub fn render(
     Ok(builder.content_type(ContentType::html()).body(html))
 }
 
+/// A visitor's request with the state to answer it: what every page handler outside the
+/// dashboard receives (the dashboard's is `dashboard::extract::Dashboard`), taken apart in its
+/// parameter as `Visit { req, state }: Visit`.
+pub struct Visit {
+    pub req: HttpRequest,
+    pub state: actix_web::web::Data<AppState>,
+}
+
+impl actix_web::FromRequest for Visit {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<actix_web::web::Data<AppState>>().cloned();
+        std::future::ready(match state {
+            Some(state) => Ok(Visit {
+                req: req.clone(),
+                state,
+            }),
+            None => Err(actix_web::error::ErrorInternalServerError(
+                "app state missing",
+            )),
+        })
+    }
+}
+
 /// A form whose only field is its CSRF token: the buttons that post.
 #[derive(serde::Deserialize)]
 pub struct ButtonForm {

@@ -6,6 +6,7 @@
 //! cookie, the account's forms and signing out with the token bound to the session.
 
 use crate::http::state::After;
+use crate::web::{PageReply, Visit};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
@@ -195,10 +196,7 @@ struct LoginPage<'a> {
     errors: FormErrors,
 }
 
-async fn login_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
+async fn login_page(Visit { req, state }: Visit) -> PageReply {
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
         builder,
@@ -222,11 +220,7 @@ struct LoginForm {
     password: String,
 }
 
-async fn login(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    form: web::Form<LoginForm>,
-) -> Result<HttpResponse, PageError> {
+async fn login(Visit { req, state }: Visit, form: web::Form<LoginForm>) -> PageReply {
     let form = form.into_inner();
     csrf::verify(&req, &form.csrf_token)?;
     let (email, password) = (form.email.clone(), form.password);
@@ -278,11 +272,7 @@ async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppError>
         .await
 }
 
-async fn logout(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    form: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
+async fn logout(Visit { req, state }: Visit, form: web::Form<ButtonForm>) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
     if let Some(token) = req
         .cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
@@ -310,11 +300,7 @@ struct SetupPage<'a> {
     errors: FormErrors,
 }
 
-async fn setup_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn setup_page(Visit { req, state }: Visit, token: web::Path<String>) -> PageReply {
     check_setup_link(&state, &token).await?;
     let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
     render(
@@ -338,11 +324,10 @@ struct SetupForm {
 }
 
 async fn setup(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     token: web::Path<String>,
     form: web::Form<SetupForm>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let SetupForm {
         csrf_token,
         mut fields,

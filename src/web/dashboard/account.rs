@@ -1,5 +1,6 @@
 //! One's account (`/account`): the password, API tokens, and invitations to coalitions' roles.
 
+use crate::web::dashboard::extract::button;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -7,6 +8,7 @@ use serde::Deserialize;
 
 use crate::db::models::ApiToken;
 use crate::error::AppError;
+use crate::http::state::After;
 use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::accounts;
@@ -16,6 +18,11 @@ use crate::web::session::FormErrors;
 use crate::web::{render, see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let revoke_token = button(
+        |conn, actor, id: &String| accounts::revoke_token(conn, actor, id),
+        |_| After::nothing(),
+        |_| "/account".to_string(),
+    );
     cfg.route("/account", web::get().to(account_page))
         .route("/account/password", web::post().to(change_password))
         .route("/account/tokens", web::post().to(create_token))
@@ -148,22 +155,13 @@ async fn create_token(dash: Dashboard, form: web::Form<TokenForm>) -> PageReply 
         }
     };
     let (token, _) = dash
-        .write_only(move |conn, _, actor| accounts::create_token(conn, actor, name, days))
+        .write(
+            move |conn, _, actor| accounts::create_token(conn, actor, name, days),
+            |_| After::nothing(),
+        )
         .await?;
     let token = Some(token.as_str().to_string());
     account(&dash, StatusCode::CREATED, token, None, None).await
-}
-
-async fn revoke_token(
-    dash: Dashboard,
-    id: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.button(&form)?;
-    let id = id.into_inner();
-    dash.write_only(move |conn, _, actor| accounts::revoke_token(conn, actor, &id))
-        .await?;
-    Ok(see_other("/account"))
 }
 
 /// Accept or decline an invitation to a role in a coalition (issue 18, finding 13).
@@ -179,7 +177,10 @@ async fn answer_invitation(
         "decline" => false,
         _ => return Err(AppError::not_found("this page").into()),
     };
-    dash.write_only(move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept))
-        .await?;
+    dash.write(
+        move |conn, _, actor| accounts::answer_invitation(conn, actor, &id, accept),
+        |_| After::nothing(),
+    )
+    .await?;
     Ok(see_other(if accept { "/dashboard" } else { "/account" }))
 }

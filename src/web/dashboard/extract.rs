@@ -153,15 +153,36 @@ where
     T: Send + 'static,
     W: Fn(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Copy + Send + 'static,
 {
-    move |dash: Dashboard, path: ItemPath, button: Button| {
+    button(
+        move |conn, actor, (slug, item): &(String, String)| write(conn, actor, slug, item),
+        |_| After::nothing(),
+        move |(slug, _)| to(slug),
+    )
+}
+
+/// The handler of a button posted to an address that names what it acts on (`P`, from the
+/// path), routed as `web::post().to(button(..))`: the CSRF token, then `write` on the path as
+/// the coordinator with the effects `after` names, then a redirect to `to(path)`.
+pub fn button<P, T, W, A, R>(
+    write: W,
+    after: A,
+    to: R,
+) -> impl Fn(Dashboard, web::Path<P>, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    P: DeserializeOwned + Send + 'static,
+    T: Send + 'static,
+    W: Fn(&mut DbConnection, &Actor, &P) -> Result<T, AppError> + Copy + Send + 'static,
+    A: Fn(&T) -> After + Copy + 'static,
+    R: Fn(&P) -> String + Copy + 'static,
+{
+    move |dash: Dashboard, path: web::Path<P>, button: Button| {
         Box::pin(async move {
             dash.button(&button)?;
-            let (slug, item) = path.into_inner();
-            let target = to(&slug);
-            let write = move |conn: &mut DbConnection, _: &Keys, actor: &Actor| {
-                write(conn, actor, &slug, &item)
-            };
-            dash.write_only(write).await?;
+            let path = path.into_inner();
+            let target = to(&path);
+            let write =
+                move |conn: &mut DbConnection, _: &Keys, actor: &Actor| write(conn, actor, &path);
+            dash.write(write, after).await?;
             Ok(see_other(target))
         })
     }

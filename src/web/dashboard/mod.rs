@@ -20,7 +20,7 @@ pub mod versions;
 
 mod outbox;
 use super::at;
-use extract::item_button;
+use extract::{button, item_button};
 use outbox::*;
 mod coordinators;
 use coordinators::*;
@@ -40,12 +40,13 @@ use serde::Deserialize;
 use super::form::{self, local_time_as_utc, Pairs};
 use super::session::FormErrors;
 use super::PageReply;
-use super::{render, see_other, status_of, ButtonForm};
+use super::{render, see_other, status_of};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
 use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
 use crate::error::{AppError, FieldCollector};
+use crate::http::state::After;
 use crate::i18n::{Arg, Lang};
 use crate::service::access::Subject;
 use crate::service::access::UserActor;
@@ -62,6 +63,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let remove_member = item_button(accounts::remove_member, |slug| {
         format!("/dashboard/coalitions/{slug}/members")
     });
+    let retry_mail = button(
+        |conn, actor, id: &String| crate::service::outbox::retry(conn, actor, id),
+        |_| After::nothing().and_mail(),
+        |_| "/dashboard/outbox?state=queued".to_string(),
+    );
     cfg.route("/dashboard", web::get().to(home))
         .route("/dashboard/letters/new", web::get().to(new_letter))
         .route("/dashboard/letters", web::post().to(create_letter))

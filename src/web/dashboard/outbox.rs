@@ -113,18 +113,3 @@ pub(super) async fn outbox_page(dash: Dashboard, query: web::Query<OutboxQuery>)
         },
     )
 }
-
-pub(super) async fn retry_mail(
-    dash: Dashboard,
-    id: web::Path<String>,
-    button: web::Form<ButtonForm>,
-) -> PageReply {
-    dash.button(&button)?;
-    let id = id.into_inner();
-    dash.write(
-        move |conn, _, actor| crate::service::outbox::retry(conn, actor, &id),
-        |_| After::nothing().and_mail(),
-    )
-    .await?;
-    Ok(see_other("/dashboard/outbox?state=queued"))
-}

@@ -1,12 +1,11 @@
 //! The public campaign page (`/campaigns/{slug}`): goal, progress, letters and timeline.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use crate::web::{PageReply, Visit};
+use actix_web::web;
 use askama::Template;
 
-use crate::http::AppState;
 use crate::service::campaigns::{self, CampaignPage};
 use crate::service::letters::Audience;
-use crate::web::PageError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/campaigns/{slug}", web::get().to(public_page));
@@ -24,11 +23,7 @@ struct PublicPage {
 
 /// The public campaign page: rendered once and served from memory until this instance writes
 /// anything or the second turns (issue 19).
-async fn public_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn public_page(Visit { req, state }: Visit, slug: web::Path<String>) -> PageReply {
     let slug = slug.into_inner();
     let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
     let response = crate::http::caching::serve_page(&req, &state.responses, &key, async {

@@ -2,6 +2,7 @@
 //! with the invited organisation; its POST signs.
 use crate::http::state::After;
 use crate::web::at;
+use crate::web::{PageReply, Visit};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -14,9 +15,9 @@ use crate::domain::LetterState;
 use crate::http::AppState;
 use crate::i18n::Lang;
 use crate::service::invitations::{self, InvitationSignFields, InvitationView};
-use crate::web::csrf::{self, Csrf};
+use crate::web::csrf;
 use crate::web::session::FormErrors;
-use crate::web::{render, PageError};
+use crate::web::{page_csrf, render, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at(
@@ -150,7 +151,6 @@ async fn invitation_response(
     form: &InvitationSignFields,
     errors: FormErrors,
 ) -> Result<HttpResponse, PageError> {
-    let csrf = Csrf::for_request(req, state);
     let t = super::visitor_lang(req, Some(&lang.lang), &view.letter.letter.language);
     let standing = standing(view, t);
     let notice = notice.map(|says| says(t));
@@ -164,8 +164,7 @@ async fn invitation_response(
         });
     let body = view.letter.letter.body.clone();
     let body_html = Db::off_executor(move || Ok(to_safe_html(&body))).await?;
-    let mut builder = HttpResponse::build(status);
-    csrf.apply(&mut builder);
+    let (csrf, builder) = page_csrf(req, state, status);
     let action = format!("{}?lang={}", req.path(), t.code());
     let mut response = render(
         builder,
@@ -189,11 +188,10 @@ async fn invitation_response(
 /// Opening the link: the letter and the form. It records that the invitation was opened, and
 /// changes nothing else (mail scanners open links).
 async fn invitation_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     raw: web::Path<String>,
     lang: web::Query<LangQuery>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let token = token(&raw)?;
     let view = state
         .command(
@@ -216,12 +214,11 @@ async fn invitation_page(
 
 /// The form's POST: sign for the invited organisation.
 async fn sign(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     raw: web::Path<String>,
     lang: web::Query<LangQuery>,
     form: web::Form<InvitationForm>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
     let token = token(&raw)?;
     let fields = form.fields();

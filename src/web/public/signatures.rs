@@ -3,6 +3,7 @@
 //! mail scanners open links; the button's POST makes the change.
 
 use crate::web::at;
+use crate::web::{PageReply, Visit};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::token::Purpose;
@@ -10,8 +11,9 @@ use crate::domain::SignatureState;
 use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
-use crate::web::csrf::{self, Csrf};
-use crate::web::{render, ButtonForm, PageError};
+use crate::web::csrf;
+use crate::web::{page_csrf, render, ButtonForm, PageError};
+use actix_web::http::StatusCode;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at(
@@ -52,9 +54,7 @@ fn action_page(
     button: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
     let t = super::signer_lang(req, view);
-    let csrf = Csrf::for_request(req, state);
-    let mut builder = HttpResponse::Ok();
-    csrf.apply(&mut builder);
+    let (csrf, builder) = page_csrf(req, state, StatusCode::OK);
     render(
         builder,
         &ActionPage {
@@ -81,11 +81,7 @@ async fn post_action(
     Ok(state.change_signature(token(raw)?, change).await?)
 }
 
-async fn confirm_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    raw: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn confirm_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
     let view = load(&state, Purpose::ConfirmSignature, raw.into_inner()).await?;
     if view.link_expired() || view.state() == SignatureState::Expired {
         let t = super::signer_lang(&req, &view);
@@ -101,11 +97,10 @@ async fn confirm_page(
 }
 
 async fn confirm(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     raw: web::Path<String>,
     form: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let view = post_action(&req, &state, &raw, &form, signatures::confirm).await?;
     let explanation = match view.state() {
         SignatureState::Published => "confirmed-listed",
@@ -115,11 +110,7 @@ async fn confirm(
     action_page(&req, &state, "confirmed-heading", &view, explanation, None)
 }
 
-async fn withdraw_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    raw: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn withdraw_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
     let view = load(&state, Purpose::WithdrawSignature, raw.into_inner()).await?;
     let (explanation, button) = if view.state().is_live() {
         ("withdraw-explain", Some("withdraw-button"))
@@ -130,11 +121,10 @@ async fn withdraw_page(
 }
 
 async fn withdraw(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     raw: web::Path<String>,
     form: web::Form<ButtonForm>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let view = post_action(&req, &state, &raw, &form, signatures::withdraw).await?;
     action_page(&req, &state, "withdrawn-heading", &view, "withdrawn", None)
 }

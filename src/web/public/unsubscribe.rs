@@ -3,12 +3,12 @@
 
 use crate::http::state::After;
 use crate::web::at;
+use crate::web::{PageReply, Visit};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::web;
 
-use crate::http::AppState;
 use crate::service::updates::{self};
-use crate::web::{page_csrf, render, PageError};
+use crate::web::{page_csrf, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(at(
@@ -23,11 +23,7 @@ use super::link_token as token;
 
 /// Opening the link: what it does, and a button (a GET changes nothing: mail scanners open
 /// links).
-async fn unsubscribe_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    raw: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn unsubscribe_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
     let token = token(&raw)?;
     let view = state
         .db
@@ -60,11 +56,7 @@ async fn unsubscribe_page(
 /// and the unguessable token in the path (HMAC-derived, 256 bits, stored only as SHA-256) is
 /// the whole authority. A forged cross-site POST would need the token, and could only do what
 /// its holder may: stop their own updates. Idempotent; any body is ignored.
-async fn unsubscribe(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    raw: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+async fn unsubscribe(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
     let token = token(&raw)?;
     let done = state
         .command(

@@ -2,6 +2,7 @@
 //! and the form post that signs.
 
 use crate::http::state::After;
+use crate::web::{PageReply, Visit};
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -71,11 +72,10 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
 }
 
 async fn show(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     slug: web::Path<String>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let slug = slug.into_inner();
     let lang = query.into_inner().lang.to_ascii_lowercase();
     let asked = Some(lang.as_str()).filter(|l| !l.is_empty());
@@ -224,11 +224,10 @@ struct AfterQuery {
 }
 
 async fn country(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     path: web::Path<(String, String)>,
     query: web::Query<AfterQuery>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let (slug, code) = path.into_inner();
     let code = crate::domain::country::CountryCode::parse(&code)
         .map_err(|_| AppError::not_found(format!("country {code:?}")))?
@@ -358,11 +357,10 @@ impl SignForm {
 }
 
 async fn sign(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     slug: web::Path<String>,
     form: web::Form<SignForm>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
     let slug = slug.into_inner();
     state.signing_allowed(&slug).await?;
@@ -433,11 +431,10 @@ async fn sign(
 
 /// The neutral answer after signing: the same whatever happened.
 async fn signed(
-    req: HttpRequest,
-    state: web::Data<AppState>,
+    Visit { req, state }: Visit,
     slug: web::Path<String>,
     query: web::Query<LangQuery>,
-) -> Result<HttpResponse, PageError> {
+) -> PageReply {
     let slug = slug.into_inner();
     let view = {
         let slug = slug.clone();
