@@ -83,37 +83,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 pub struct GuardedJson<T>(Result<T, AppError>);
 
 impl<T> GuardedJson<T> {
-    /// The body of a change to the letter `slug`, once the caller may do it (`permission`).
-    pub async fn for_letter(
-        self,
-        caller: &Acting,
-        slug: &str,
-        permission: Permission,
-    ) -> Result<T, AppError> {
-        self.open(caller, Subject::letter(slug), permission).await
-    }
-
-    /// The body of a change to the campaign `slug`, once the caller may do it (`permission`).
-    pub async fn for_campaign(
-        self,
-        caller: &Acting,
-        slug: &str,
-        permission: Permission,
-    ) -> Result<T, AppError> {
-        self.open(caller, Subject::campaign(slug), permission).await
-    }
-
-    /// The body of a change to the coalition `slug`, once the caller may do it (`permission`).
-    pub async fn for_coalition(
-        self,
-        caller: &Acting,
-        slug: &str,
-        permission: Permission,
-    ) -> Result<T, AppError> {
-        self.open(caller, Subject::coalition(slug), permission)
-            .await
-    }
-
     /// The body, after the caller's `permission` on `subject` has been checked.
     async fn open(
         self,

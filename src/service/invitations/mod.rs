@@ -226,25 +226,10 @@ fn record(
     action: &'static str,
     extra: serde_json::Value,
 ) -> Result<(), AppError> {
-    let mut details = json!({
-        "organisation": organisation.name,
-        "country": organisation.country_code,
-    });
-    if let (Some(d), serde_json::Value::Object(more)) = (details.as_object_mut(), extra) {
-        d.extend(more);
-    }
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: Some(&letter.coalition.id),
-            letter_id: Some(&letter.letter.id),
-            subject_kind: "invitation",
-            subject_id: invitation_id,
-            action,
-            details,
-        },
-    )
+    let details = audit::naming(organisation, extra);
+    Event::new(action, ("invitation", invitation_id), details)
+        .on_letter(&letter.coalition.id, &letter.letter.id)
+        .record(conn, actor)
 }
 
 fn has_signed(

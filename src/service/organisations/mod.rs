@@ -194,18 +194,9 @@ fn record_everywhere(
 ) -> Result<(), AppError> {
     record(conn, actor, organisation, action, details.clone())?;
     for coalition_id in using {
-        audit::record(
-            conn,
-            actor,
-            Event {
-                coalition_id: Some(coalition_id),
-                letter_id: None,
-                subject_kind: "organisation",
-                subject_id: &organisation.id,
-                action,
-                details: details.clone(),
-            },
-        )?;
+        event(organisation, action, details.clone())
+            .in_coalition(coalition_id)
+            .record(conn, actor)?;
     }
     Ok(())
 }
@@ -249,6 +240,7 @@ pub fn create(
     })
 }
 
+/// Audit a change in the directory's log.
 fn record(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -256,18 +248,16 @@ fn record(
     action: &'static str,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id: None,
-            letter_id: None,
-            subject_kind: "organisation",
-            subject_id: &organisation.id,
-            action,
-            details,
-        },
-    )
+    event(organisation, action, details).record(conn, actor)
+}
+
+/// `action` on `organisation`, in the directory's log until it is placed in a coalition's.
+fn event<'a>(
+    organisation: &'a Organisation,
+    action: &'static str,
+    details: serde_json::Value,
+) -> Event<'a> {
+    Event::new(action, ("organisation", &organisation.id), details)
 }
 
 /// Add an organisation within the caller's transaction, without looking for a duplicate first
