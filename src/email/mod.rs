@@ -22,7 +22,7 @@ use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 
-/// SMTP connections kept open to the mail server.
+/// SMTP connections open to the mail server at most (idle or sending): more mails wait their turn.
 const SMTP_POOL_SIZE: u32 = 8;
 
 /// A rendered mail, ready to send.
@@ -195,7 +195,11 @@ impl Mailer {
                 if let Some(path) = &settings.smtp_ca_file {
                     builder = builder.tls(tls_trusting(&url, path)?);
                 }
-                Ok(Mailer::Smtp(SmtpThread::start(builder, timeout)?))
+                Ok(Mailer::Smtp(SmtpThread::start(
+                    builder,
+                    timeout,
+                    SMTP_POOL_SIZE as usize,
+                )?))
             }
             None => {
                 let dir = settings.data_dir.join("mail");

@@ -6,13 +6,18 @@
 //! lives on a dedicated thread with its own Tokio runtime: callers hand it messages over a channel
 //! and await the outcome. When the last [`SmtpThread`] handle is dropped, the thread finishes the
 //! mails in flight, drops the pool inside its runtime, and exits.
+//!
+//! lettre's pool caps only the connections it keeps idle: each send that finds none idle opens
+//! another, so a batch of mails would open as many connections at once, more than relays allow
+//! one client (and than a small relay has threads for). The thread therefore lets at most
+//! `connections` exchanges run at a time, and the others wait their turn.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use super::SendError;
 
@@ -39,6 +44,7 @@ impl SmtpThread {
     pub fn start(
         builder: AsyncSmtpTransportBuilder,
         timeout: Duration,
+        connections: usize,
     ) -> anyhow::Result<SmtpThread> {
         let (jobs, mut queue) = mpsc::channel::<Job>(256);
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -49,10 +55,14 @@ impl SmtpThread {
             .spawn(move || {
                 runtime.block_on(async move {
                     let current: Current = Arc::new(Mutex::new((0, builder.clone().build())));
+                    let turns = Arc::new(Semaphore::new(connections.max(1)));
                     let mut in_flight = tokio::task::JoinSet::new();
                     while let Some(job) = queue.recv().await {
                         let (current, builder) = (Arc::clone(&current), builder.clone());
+                        let turns = Arc::clone(&turns);
                         in_flight.spawn(async move {
+                            // The timeout starts with the exchange, not with the wait for it.
+                            let _turn = turns.acquire_owned().await;
                             match job {
                                 Job::Send(message, reply) => {
                                     let outcome =
@@ -161,5 +171,58 @@ fn classify(e: lettre::transport::smtp::Error) -> SendError {
     SendError {
         permanent: e.is_permanent() && !login_refused,
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A relay that accepts connections and never greets: every exchange stays open, so the
+    /// connections accepted are the exchanges running at once.
+    fn silent_relay() -> (u16, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&accepted);
+        std::thread::spawn(move || {
+            let mut open = Vec::new();
+            for stream in listener.incoming().map_while(Result::ok) {
+                open.push(stream);
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        (port, accepted)
+    }
+
+    #[actix_web::test]
+    async fn a_burst_of_mail_opens_no_more_connections_than_allowed() {
+        let (port, accepted) = silent_relay();
+        let timeout = Duration::from_secs(60);
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(port)
+            .timeout(Some(timeout));
+        let thread = Arc::new(SmtpThread::start(builder, timeout, 3).unwrap());
+        for i in 0..10 {
+            let message = Message::builder()
+                .from("letters@undersigned.test".parse().unwrap())
+                .to(format!("signer{i}@example.org").parse().unwrap())
+                .subject("Confirm")
+                .body(String::from("link"))
+                .unwrap();
+            let thread = Arc::clone(&thread);
+            actix_web::rt::spawn(async move { thread.send(message).await });
+        }
+        let started = std::time::Instant::now();
+        while accepted.load(Ordering::SeqCst) < 3 {
+            assert!(started.elapsed() < Duration::from_secs(10), "no connection");
+            actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+        }
+        // Seven mails are still waiting; none of them may open a fourth connection.
+        actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(accepted.load(Ordering::SeqCst), 3);
     }
 }

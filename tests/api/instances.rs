@@ -63,11 +63,16 @@ impl Instance {
             .spawn()
             .expect("the binary starts");
         // Read the log on a thread of its own for the process's whole life (a full pipe would
-        // stall the server), and hand over what start-up says.
+        // stall the server), and hand over what start-up says. Warnings and errors are echoed
+        // into the test's output, so a failure shows what the instances said.
         let (said, heard) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
+        let pid = child.id();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("WARN") || line.contains("ERROR") {
+                    eprintln!("[instance {pid}] {line}");
+                }
                 let _ = said.send(line);
             }
         });
