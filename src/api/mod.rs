@@ -109,4 +109,33 @@ impl PageQuery {
     }
 }
 
+/// The page size of an open-data list read from a position (signatories, changes, the ledger)
+/// when `?limit=` is not given, and the largest it may be.
+pub const CURSOR_LIMIT: (i64, i64) = (100, 1_000);
+
+/// `?limit=` of an open-data list read from a position: from 1 to 1000 (100 by default); a
+/// wrong value is added to `errors`.
+pub fn cursor_limit(errors: &mut FieldCollector, limit: Option<i64>) -> i64 {
+    let (default, max) = CURSOR_LIMIT;
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        errors.add("limit", format!("must be from 1 to {max}"));
+    }
+    limit
+}
+
+/// `?after=&limit=` of an open-data list read after a position (changes, the ledger): `after`
+/// 0 or more (0 by default: from the start), `limit` as [`cursor_limit`].
+pub fn after_and_limit(
+    errors: &mut FieldCollector,
+    after: Option<i64>,
+    limit: Option<i64>,
+) -> (i64, i64) {
+    let after = after.unwrap_or(0);
+    if after < 0 {
+        errors.add("after", "must be 0 or more");
+    }
+    (after, cursor_limit(errors, limit))
+}
+
 pub use crate::domain::text::{line, nullable, text, timestamp, utc};
