@@ -16,7 +16,7 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::cache::LetterVersion;
 use crate::http::caching::Validators;
-use crate::http::state::{After, Keys};
+use crate::http::state::After;
 use crate::http::{Acting, AppState};
 use crate::service::access::{Actor, Subject};
 use crate::service::accounts;
@@ -329,46 +329,54 @@ pub struct About<P = String> {
 /// An authenticated route about one item of a letter or coalition: `/{slug}/…/{id}`.
 pub type Item = About<(String, String)>;
 
-impl<P: Clone + Send + 'static> About<P> {
-    /// A read as the caller ([`Acting::read`]), given the path.
+impl About {
+    /// A read as the caller ([`Acting::read`]), given the path's `{slug}` (or `{id}`).
     pub async fn read<T, R>(&self, read: R) -> Result<T, AppError>
     where
         T: Send + 'static,
-        R: FnOnce(&mut DbConnection, &Actor, &P) -> Result<T, AppError> + Send + 'static,
+        R: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
     {
-        let path = self.path.clone();
+        let slug = self.path.clone();
         self.caller
-            .read(move |conn, actor| read(conn, actor, &path))
+            .read(move |conn, actor| read(conn, actor, &slug))
             .await
     }
 
-    /// A write as the caller ([`Acting::write`]), given the path.
+    /// A write as the caller ([`Acting::write`]), given the path's `{slug}` (or `{id}`).
     pub async fn write<T, W, A>(&self, write: W, after: A) -> Result<T, AppError>
     where
         T: Send + 'static,
-        W: FnOnce(&mut DbConnection, &Keys, &Actor, &P) -> Result<T, AppError> + Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
         A: FnOnce(&T) -> After,
     {
-        let path = self.path.clone();
+        let slug = self.path.clone();
         (self.caller)
-            .write(
-                move |conn, keys, actor| write(conn, keys, actor, &path),
-                after,
-            )
+            .write(move |conn, _, actor| write(conn, actor, &slug), after)
             .await
     }
 
-    /// A write as the caller that asks nothing of the instance afterwards, given the path.
+    /// A write as the caller that asks nothing of the instance afterwards.
     pub async fn write_only<T, W>(&self, write: W) -> Result<T, AppError>
     where
         T: Send + 'static,
-        W: FnOnce(&mut DbConnection, &Actor, &P) -> Result<T, AppError> + Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
     {
-        self.write(
-            move |conn, _, actor, path| write(conn, actor, path),
-            |_| After::nothing(),
-        )
-        .await
+        self.write(write, |_| After::nothing()).await
+    }
+}
+
+impl Item {
+    /// A write as the caller that asks nothing of the instance afterwards, given the path's
+    /// slug and id.
+    pub async fn write_only<T, W>(&self, write: W) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let (slug, id) = self.path.clone();
+        (self.caller)
+            .write_only(move |conn, _, actor| write(conn, actor, &slug, &id))
+            .await
     }
 }
 

@@ -77,6 +77,15 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Li
     .configure(pictures::routes);
 }
 
+/// `200` with a JSON array of `rows`, each made an item by `item`.
+pub fn json_each<R, J: serde::Serialize>(
+    rows: impl IntoIterator<Item = R>,
+    item: impl FnMut(R) -> J,
+) -> Reply {
+    let items: Vec<J> = rows.into_iter().map(item).collect();
+    Ok(actix_web::HttpResponse::Ok().json(items))
+}
+
 /// `?page=&per_page=` on every list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

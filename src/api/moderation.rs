@@ -156,8 +156,7 @@ async fn decide(caller: &Acting, slug: String, ids: Vec<String>, decision: Decis
             },
         )
         .await?;
-    let body: Vec<SignatureJson> = decided.into_iter().map(SignatureJson::from).collect();
-    Ok(HttpResponse::Ok().json(body))
+    super::json_each(decided, SignatureJson::from)
 }
 
 /// Approve confirmed signatures: they are published at once (moderator role).

@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
 use crate::domain::MailState;
 use crate::error::FieldCollector;
@@ -79,13 +79,9 @@ pub async fn outbox_list(
     responses((status = 200, body = OutboxJson), (status = 409, description = "The mail is not dead", body = super::ErrorBody),
         super::Refused))]
 #[post("/outbox/{id}/retry")]
-pub async fn outbox_retry(caller: Authenticated, id: web::Path<String>) -> Reply {
-    let id = id.into_inner();
-    let mail = caller
-        .write(
-            move |conn, _, actor| outbox::retry(conn, actor, &id),
-            |_| After::nothing().and_mail(),
-        )
+pub async fn outbox_retry(mail: About) -> Reply {
+    let mail = mail
+        .write(outbox::retry, |_| After::nothing().and_mail())
         .await?;
     Ok(HttpResponse::Ok().json(OutboxJson::from(mail)))
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::extract::LetterChange;
-use super::extract::{Authenticated, Caller};
+use super::extract::{Caller, Item};
 use super::{utc, Reply};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::Permission;
@@ -149,10 +149,7 @@ pub async fn save_translation(change: LetterChange<TranslationFields>) -> Reply 
     security(("api_token" = [])),
     responses((status = 204), (status = 409, description = "The letter is no longer a draft", body = super::ErrorBody), super::Refused))]
 #[post("/letters/{slug}/translations/{language}/delete")]
-pub async fn delete_translation(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
-    let (slug, language) = path.into_inner();
-    caller
-        .write_only(move |conn, _, actor| translations::delete(conn, actor, &slug, &language))
-        .await?;
+pub async fn delete_translation(translation: Item) -> Reply {
+    translation.write_only(translations::delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }
