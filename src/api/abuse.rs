@@ -8,7 +8,7 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::extract::LetterChange;
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery, Authenticated};
 use super::moderation::SignatureJson;
 use super::{PageQuery, Reply};
 use crate::domain::Permission;
@@ -46,19 +46,13 @@ pub struct MatchPreview {
     responses((status = 200, body = MatchPreview),
         (status = 422, description = "A field is invalid, or no filter was given", body = super::ErrorBody), super::Refused))]
 #[get("/letters/{slug}/signatures/find")]
-pub async fn find(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    page: ApiQuery<PageQuery>,
-    query: ApiQuery<MatchQuery>,
-) -> Reply {
+pub async fn find(letter: About, page: ApiQuery<PageQuery>, query: ApiQuery<MatchQuery>) -> Reply {
     let page = page.parse()?;
     let mut errors = FieldCollector::new();
     let filter = query.parse_into(&mut errors);
     errors.finish()?;
-    let slug = slug.into_inner();
-    let preview = caller
-        .read(move |conn, actor| service::find(conn, actor, &slug, &filter, page))
+    let preview = letter
+        .read(move |conn, actor, slug| service::find(conn, actor, slug, &filter, page))
         .await?;
     let count = |s: SignatureState| {
         preview

@@ -16,7 +16,7 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::cache::LetterVersion;
 use crate::http::caching::Validators;
-use crate::http::state::After;
+use crate::http::state::{After, Keys};
 use crate::http::{Acting, AppState};
 use crate::service::access::{Actor, Subject};
 use crate::service::accounts;
@@ -255,12 +255,20 @@ fn state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
 /// holds the caller with the state ([`Acting`]: `caller.read(..)`, `caller.actor`, `caller.state`).
 pub struct Caller(pub Acting);
 
-impl std::ops::Deref for Caller {
-    type Target = Acting;
-    fn deref(&self) -> &Acting {
-        &self.0
-    }
+/// `Deref` to the [`Acting`] that each of these extractors holds, so that a handler calls
+/// `caller.read(..)` and reads `caller.actor` on it directly.
+macro_rules! holds_acting {
+    ($($extractor:ident),*) => {$(
+        impl std::ops::Deref for $extractor {
+            type Target = Acting;
+            fn deref(&self) -> &Acting {
+                &self.0
+            }
+        }
+    )*};
 }
+
+holds_acting!(Caller, Authenticated);
 
 impl FromRequest for Caller {
     type Error = AppError;
@@ -293,13 +301,6 @@ impl FromRequest for Caller {
 /// endpoint that changes something or reads private data. It holds the caller with the state, so
 /// a handler writes as its caller with [`Acting::write`].
 pub struct Authenticated(pub Acting);
-
-impl std::ops::Deref for Authenticated {
-    type Target = Acting;
-    fn deref(&self) -> &Acting {
-        &self.0
-    }
-}
 
 impl FromRequest for Authenticated {
     type Error = AppError;
@@ -346,12 +347,15 @@ impl About {
     pub async fn write<T, W, A>(&self, write: W, after: A) -> Result<T, AppError>
     where
         T: Send + 'static,
-        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+        W: FnOnce(&mut DbConnection, &Keys, &Actor, &str) -> Result<T, AppError> + Send + 'static,
         A: FnOnce(&T) -> After,
     {
         let slug = self.path.clone();
         (self.caller)
-            .write(move |conn, _, actor| write(conn, actor, &slug), after)
+            .write(
+                move |conn, keys, actor| write(conn, keys, actor, &slug),
+                after,
+            )
             .await
     }
 
@@ -361,7 +365,18 @@ impl About {
         T: Send + 'static,
         W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
     {
-        self.write(write, |_| After::nothing()).await
+        let only = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
+        self.write(only, |_| After::nothing()).await
+    }
+
+    /// A write as the caller that queues mail: the mail worker is woken afterwards.
+    pub async fn write_and_mail<T, W>(&self, write: W) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let queue = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
+        self.write(queue, |_| After::nothing().and_mail()).await
     }
 }
 

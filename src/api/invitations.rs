@@ -168,9 +168,7 @@ pub async fn list(letter: About, page: ApiQuery<PageQuery>) -> Reply {
         super::Refused))]
 #[post("/letters/{slug}/invitations/remind")]
 pub async fn remind(letter: About) -> Reply {
-    let outcome = letter
-        .write(invitations::remind, |_| After::nothing().and_mail())
-        .await?;
+    let outcome = letter.write_and_mail(invitations::remind).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }
 

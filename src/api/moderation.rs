@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::LetterChange;
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery};
 use super::{text, utc, PageQuery, Reply};
 use crate::domain::Permission;
 use crate::domain::{CountryCode, OrgName};
@@ -110,8 +110,7 @@ pub struct SignatureQuery {
     security(("api_token" = [])),
     responses((status = 200, body = Page<SignatureJson>), super::Refused, super::Invalid))]
 pub async fn list(
-    caller: Authenticated,
-    slug: web::Path<String>,
+    letter: About,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<SignatureQuery>,
 ) -> Reply {
@@ -126,8 +125,10 @@ pub async fn list(
             .map(|n| n.normalized()),
     };
     errors.finish()?;
-    let result = caller
-        .read(move |conn, actor| signatures::list_for_letter(conn, actor, &slug, &filter, page))
+    let result = letter
+        .read(move |conn, actor, slug| {
+            signatures::list_for_letter(conn, actor, slug, &filter, page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(result.map(SignatureJson::from)))
 }

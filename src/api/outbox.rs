@@ -9,7 +9,6 @@ use super::extract::{About, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
 use crate::domain::MailState;
 use crate::error::FieldCollector;
-use crate::http::state::After;
 use crate::service::outbox;
 use crate::service::Page;
 
@@ -80,8 +79,6 @@ pub async fn outbox_list(
         super::Refused))]
 #[post("/outbox/{id}/retry")]
 pub async fn outbox_retry(mail: About) -> Reply {
-    let mail = mail
-        .write(outbox::retry, |_| After::nothing().and_mail())
-        .await?;
+    let mail = mail.write_and_mail(outbox::retry).await?;
     Ok(HttpResponse::Ok().json(OutboxJson::from(mail)))
 }
