@@ -13,7 +13,6 @@ use super::moderation::SignatureJson;
 use super::{PageQuery, Reply};
 use crate::domain::Permission;
 use crate::domain::SignatureState;
-use crate::error::FieldCollector;
 use crate::service::abuse::{self as service};
 use crate::service::Page;
 
@@ -47,10 +46,7 @@ pub struct MatchPreview {
         (status = 422, description = "A field is invalid, or no filter was given", body = super::ErrorBody), super::Refused))]
 #[get("/letters/{slug}/signatures/find")]
 pub async fn find(letter: About, page: ApiQuery<PageQuery>, query: ApiQuery<MatchQuery>) -> Reply {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let filter = query.parse_into(&mut errors);
-    errors.finish()?;
+    let (page, filter) = page.with_filters(|errors| query.parse_into(errors))?;
     let preview = letter
         .read(move |conn, actor, slug| service::find(conn, actor, slug, &filter, page))
         .await?;

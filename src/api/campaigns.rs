@@ -17,7 +17,7 @@ use crate::db::models::{Delivery, TimelineEvent};
 use crate::domain::campaign::percent;
 use crate::domain::Permission;
 use crate::domain::Slug;
-use crate::error::{AppError, FieldCollector};
+use crate::error::AppError;
 use crate::http::caching;
 use crate::http::{Acting, AppState};
 use crate::service::campaigns::{
@@ -202,10 +202,9 @@ pub async fn list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<CampaignListQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let coalition = errors.optional("coalition", query.coalition.as_deref(), Slug::parse);
-    errors.finish()?;
+    let (page, coalition) = page.with_filters(|errors| {
+        errors.optional("coalition", query.coalition.as_deref(), Slug::parse)
+    })?;
     let coalition = coalition.as_ref().map(|c| c.as_str().to_string());
     let result = caller
         .read(move |conn, actor| {
@@ -378,17 +377,7 @@ pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<
             name: o.view.coalition.name.clone(),
             ..Person::default()
         }],
-        links: vec![
-            Link {
-                href: self_url,
-                rel: "self".into(),
-                ..Link::default()
-            },
-            Link {
-                href: page_url,
-                ..Link::default()
-            },
-        ],
+        links: super::atom_links(self_url, page_url),
         entries,
         ..atom_syndication::Feed::default()
     };

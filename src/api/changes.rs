@@ -239,20 +239,10 @@ async fn atom_feed(
             name: "undersigned".into(),
             ..Person::default()
         }],
-        links: [
-            Link {
-                href: self_url,
-                rel: "self".into(),
-                ..Link::default()
-            },
-            Link {
-                href: page_url,
-                ..Link::default()
-            },
-        ]
-        .into_iter()
-        .chain(paging)
-        .collect(),
+        links: super::atom_links(self_url, page_url)
+            .into_iter()
+            .chain(paging)
+            .collect(),
         entries,
         ..Feed::default()
     };

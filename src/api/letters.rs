@@ -170,10 +170,7 @@ pub async fn list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<ListQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let query = query.into_inner();
-    let mut errors = FieldCollector::new();
-    let filter = LetterFilter {
+    let (page, filter) = page.with_filters(|errors| LetterFilter {
         state: errors.optional("state", query.state.as_deref(), str::parse),
         coalition: errors
             .optional("coalition", query.coalition.as_deref(), Slug::parse)
@@ -181,8 +178,7 @@ pub async fn list(
         language: errors
             .optional("language", query.language.as_deref(), LanguageTag::parse)
             .map(|l| l.as_str().to_string()),
-    };
-    errors.finish()?;
+    })?;
     let key = caller.state.ledger.clone();
     let result = caller
         .read(move |conn, actor| {

@@ -77,6 +77,29 @@ pub fn routes(cfg: &mut web::ServiceConfig, limits: &crate::http::rate_limit::Li
     .configure(pictures::routes);
 }
 
+/// The `?q=` of a search by organisation name, normalised as the names it is compared with.
+pub fn name_search(errors: &mut FieldCollector, q: Option<&str>) -> Option<String> {
+    let name = errors.optional("q", q, crate::domain::OrgName::parse);
+    name.map(|n| n.normalized())
+}
+
+/// The links an Atom feed of the API starts with: to itself (`rel="self"`) and to the page
+/// whose news it carries (the default relation, `alternate`).
+pub fn atom_links(self_url: String, page_url: String) -> Vec<atom_syndication::Link> {
+    use atom_syndication::Link;
+    vec![
+        Link {
+            href: self_url,
+            rel: "self".into(),
+            ..Link::default()
+        },
+        Link {
+            href: page_url,
+            ..Link::default()
+        },
+    ]
+}
+
 /// `200` with a JSON array of `rows`, each made an item by `item`.
 pub fn json_each<R, J: serde::Serialize>(
     rows: impl IntoIterator<Item = R>,
@@ -115,6 +138,19 @@ impl PageQuery {
         }
         errors.finish()?;
         Ok(PageRequest { page, per_page })
+    }
+
+    /// The page, then the filters that `parse` reads from a list's query, whose problems are
+    /// answered together (one `422` naming each field).
+    pub fn with_filters<F>(
+        &self,
+        parse: impl FnOnce(&mut FieldCollector) -> F,
+    ) -> Result<(PageRequest, F), AppError> {
+        let page = self.parse()?;
+        let mut errors = FieldCollector::new();
+        let filters = parse(&mut errors);
+        errors.finish()?;
+        Ok((page, filters))
     }
 }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::extract::LetterChange;
 use super::extract::{About, ApiQuery};
 use super::{text, utc, PageQuery, Reply};
+use crate::domain::CountryCode;
 use crate::domain::Permission;
-use crate::domain::{CountryCode, OrgName};
 use crate::error::FieldCollector;
 use crate::http::Acting;
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
@@ -114,17 +114,11 @@ pub async fn list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<SignatureQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let query = query.into_inner();
-    let mut errors = FieldCollector::new();
-    let filter = SignatureFilter {
+    let (page, filter) = page.with_filters(|errors| SignatureFilter {
         state: errors.optional("state", query.state.as_deref(), str::parse),
         country: errors.optional("country", query.country.as_deref(), CountryCode::parse),
-        q: errors
-            .optional("q", query.q.as_deref(), OrgName::parse)
-            .map(|n| n.normalized()),
-    };
-    errors.finish()?;
+        q: super::name_search(errors, query.q.as_deref()),
+    })?;
     let result = letter
         .read(move |conn, actor, slug| {
             signatures::list_for_letter(conn, actor, slug, &filter, page)

@@ -9,8 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::{About, ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
-use crate::domain::{CountryCode, OrgName, Permission};
-use crate::error::FieldCollector;
+use crate::domain::{CountryCode, Permission};
 use crate::service::organisations::{
     self, MergeFields, NewOrganisationFields, OrganisationFilter, OrganisationPatchFields,
     OrganisationView,
@@ -99,15 +98,10 @@ pub async fn list(
     query: ApiQuery<ListQuery>,
 ) -> Reply {
     caller.actor.require_anywhere(Permission::ReadPrivate)?;
-    let page = page.parse()?;
-    let query = query.into_inner();
-    let mut errors = FieldCollector::new();
-    let country = errors.optional("country", query.country.as_deref(), CountryCode::parse);
-    let q = errors
-        .optional("q", query.q.as_deref(), OrgName::parse)
-        .map(|n| n.normalized());
-    errors.finish()?;
-    let filter = OrganisationFilter { country, q };
+    let (page, filter) = page.with_filters(|errors| OrganisationFilter {
+        country: errors.optional("country", query.country.as_deref(), CountryCode::parse),
+        q: super::name_search(errors, query.q.as_deref()),
+    })?;
     let result = caller
         .read(move |conn, actor| {
             let mut page = organisations::list(conn, &filter, page)?;

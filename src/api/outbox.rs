@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::extract::{About, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
 use crate::domain::MailState;
-use crate::error::FieldCollector;
 use crate::service::outbox;
 use crate::service::Page;
 
@@ -61,11 +60,9 @@ pub async fn outbox_list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<OutboxQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let mail_state: Option<MailState> =
-        errors.optional("state", query.state.as_deref(), str::parse);
-    errors.finish()?;
+    let (page, mail_state) = page.with_filters(|errors| {
+        errors.optional::<MailState, _>("state", query.state.as_deref(), str::parse)
+    })?;
     let result = caller
         .read(move |conn, actor| outbox::list(conn, actor, mail_state, page))
         .await?;
