@@ -100,6 +100,22 @@ pub fn atom_links(self_url: String, page_url: String) -> Vec<atom_syndication::L
     ]
 }
 
+/// A public read of the one thing the path names, answered as cached JSON
+/// ([`caching::json`](crate::http::caching::json)): `find` reads it by `name`, `json` shapes
+/// it, and `changed_at` says when it last changed.
+pub async fn find_json<T: Send + 'static, J: serde::Serialize>(
+    req: &actix_web::HttpRequest,
+    state: &crate::http::AppState,
+    name: String,
+    find: fn(&mut crate::db::DbConnection, &str) -> Result<T, AppError>,
+    changed_at: fn(&T) -> chrono::NaiveDateTime,
+    json: fn(T) -> J,
+) -> Reply {
+    let found = state.db.run(move |conn| find(conn, &name)).await?;
+    let last_modified = changed_at(&found);
+    Ok(crate::http::caching::json(req, &json(found), last_modified))
+}
+
 /// `200` with a JSON array of `rows`, each made an item by `item`.
 pub fn json_each<R, J: serde::Serialize>(
     rows: impl IntoIterator<Item = R>,
