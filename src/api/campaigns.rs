@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use crate::domain::markdown::to_safe_html;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
+use super::extract::{About, ApiJson, ApiQuery, Authenticated, Caller};
 use super::extract::{CampaignChange, LetterChange};
 use super::letters::CoalitionRef;
 use super::{utc, PageQuery, Reply};
@@ -296,11 +296,12 @@ pub async fn update(change: CampaignChange<CampaignPatchFields>) -> Reply {
     description = "The campaign's timeline, newest first: its letters' openings and deliveries, and the milestones, responses and notes its coordinators post.",
     responses((status = 200, body = Page<EventJson>), (status = 404, body = super::ErrorBody), super::Invalid))]
 #[get("/campaigns/{slug}/timeline")]
-pub async fn timeline(caller: Caller, slug: web::Path<String>, page: ApiQuery<PageQuery>) -> Reply {
+pub async fn timeline(campaign: About<Caller>, page: ApiQuery<PageQuery>) -> Reply {
     let page = page.parse()?;
-    let slug = slug.into_inner();
-    let t = caller
-        .read(move |conn, actor| campaigns::timeline_page(conn, &slug, &actor.audience(), page))
+    let t = campaign
+        .read(move |conn, actor, slug| {
+            campaigns::timeline_page(conn, slug, &actor.audience(), page)
+        })
         .await?;
     let slugs: Vec<Option<String>> = (t.events.items.iter())
         .map(|e| t.letter_slug(e).map(str::to_string))
@@ -471,11 +472,10 @@ pub async fn deliver(change: LetterChange<DeliverFields>) -> Reply {
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/delivery", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = DeliveryJson), (status = 404, description = "No such letter, or not delivered", body = super::ErrorBody)))]
 #[get("/letters/{slug}/delivery")]
-pub async fn delivery(caller: Caller, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let (letter, delivered) = caller
-        .read(move |conn, actor| {
-            let view = crate::service::letters::find(conn, &slug, actor.audience())?;
+pub async fn delivery(letter: About<Caller>) -> Reply {
+    let (letter, delivered) = letter
+        .read(|conn, actor, slug| {
+            let view = crate::service::letters::find(conn, slug, actor.audience())?;
             let delivered = deliveries::find(conn, &view.letter.id)?
                 .ok_or_else(|| AppError::not_found("delivery"))?;
             Ok((view.letter.slug, delivered))

@@ -319,18 +319,19 @@ impl FromRequest for Authenticated {
     }
 }
 
-/// An authenticated route about what its path names: `{slug}` (`About`), or a slug and an id
-/// (`Item`, `About<(String, String)>`). It reads and writes as the [`Authenticated`] caller, and
-/// hands the path to the closure, so a handler is one call to a service function.
-pub struct About<P = String> {
-    pub caller: Authenticated,
+/// A route about what its path names: `{slug}` (`About`), or a slug and an id (`Item`). It
+/// reads and writes as the caller — [`Authenticated`], or with `About<Caller>` anyone, the
+/// public too — and hands the path to the closure, so a handler is one call to a service
+/// function.
+pub struct About<C = Authenticated, P = String> {
+    pub caller: C,
     pub path: P,
 }
 
 /// An authenticated route about one item of a letter or coalition: `/{slug}/…/{id}`.
-pub type Item = About<(String, String)>;
+pub type Item = About<Authenticated, (String, String)>;
 
-impl About {
+impl<C: std::ops::Deref<Target = Acting>> About<C> {
     /// A read as the caller ([`Acting::read`]), given the path's `{slug}` (or `{id}`).
     pub async fn read<T, R>(&self, read: R) -> Result<T, AppError>
     where
@@ -395,12 +396,16 @@ impl Item {
     }
 }
 
-impl<P: DeserializeOwned + 'static> FromRequest for About<P> {
+impl<C, P> FromRequest for About<C, P>
+where
+    C: FromRequest<Error = AppError> + 'static,
+    P: DeserializeOwned + 'static,
+{
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let caller = Authenticated::from_request(req, payload);
+        let caller = C::from_request(req, payload);
         let path = web::Path::<P>::from_request(req, payload);
         Box::pin(async move {
             let caller = caller.await?;
