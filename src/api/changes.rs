@@ -121,7 +121,9 @@ pub async fn changes(letter: LetterData, params: ApiQuery<ChangeParams>) -> Repl
     letter
         .serve(&validators, async {
             let letter_id = v.letter_id.clone();
-            let (events, names) = (letter.state.db)
+            let (events, names) = letter
+                .state
+                .db
                 .run(move |conn| {
                     Ok((
                         public_list::changes(conn, &letter_id, after, limit)?,

@@ -352,7 +352,7 @@ impl<C: std::ops::Deref<Target = Acting>> About<C> {
         A: FnOnce(&T) -> After,
     {
         let slug = self.path.clone();
-        (self.caller)
+        self.caller
             .write(
                 move |conn, keys, actor| write(conn, keys, actor, &slug),
                 after,
@@ -390,7 +390,7 @@ impl Item {
         W: FnOnce(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Send + 'static,
     {
         let (slug, id) = self.path.clone();
-        (self.caller)
+        self.caller
             .write_only(move |conn, _, actor| write(conn, actor, &slug, &id))
             .await
     }

@@ -116,7 +116,8 @@ pub async fn list(
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/organisations/{slug}")]
 pub async fn show(organisation: About) -> Reply {
-    (organisation.caller.actor).require_anywhere(Permission::ReadPrivate)?;
+    let caller = &organisation.caller;
+    caller.actor.require_anywhere(Permission::ReadPrivate)?;
     let view = organisation.read(organisations::find_for).await?;
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
@@ -178,7 +179,8 @@ pub struct MergeResultJson {
         (status = 422, description = "`into` missing, unknown, or the duplicate itself", body = super::ErrorBody)))]
 #[post("/organisations/{slug}/merge")]
 pub async fn merge(duplicate: About, body: ApiJson<MergeFields>) -> Reply {
-    (duplicate.caller.actor).require_anywhere(Permission::ManageDirectory)?;
+    let caller = &duplicate.caller;
+    caller.actor.require_anywhere(Permission::ManageDirectory)?;
     let into = body.0.parse()?;
     let outcome = duplicate
         .write(

@@ -92,7 +92,8 @@ async fn picture(
     let letter_id = v.letter_id;
     letter
         .serve(&validators, async {
-            let summary = (letter.state)
+            let summary = letter
+                .state
                 .db
                 .run(move |conn| public_list::summary(conn, &letter_id))
                 .await?;
