@@ -8,12 +8,11 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::extract::LetterChange;
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery, Authenticated};
 use super::moderation::SignatureJson;
 use super::{PageQuery, Reply};
 use crate::domain::Permission;
 use crate::domain::SignatureState;
-use crate::error::FieldCollector;
 use crate::service::abuse::{self as service};
 use crate::service::Page;
 
@@ -46,19 +45,10 @@ pub struct MatchPreview {
     responses((status = 200, body = MatchPreview),
         (status = 422, description = "A field is invalid, or no filter was given", body = super::ErrorBody), super::Refused))]
 #[get("/letters/{slug}/signatures/find")]
-pub async fn find(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    page: ApiQuery<PageQuery>,
-    query: ApiQuery<MatchQuery>,
-) -> Reply {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let filter = query.parse_into(&mut errors);
-    errors.finish()?;
-    let slug = slug.into_inner();
-    let preview = caller
-        .read(move |conn, actor| service::find(conn, actor, &slug, &filter, page))
+pub async fn find(letter: About, page: ApiQuery<PageQuery>, query: ApiQuery<MatchQuery>) -> Reply {
+    let (page, filter) = page.with_filters(|errors| query.parse_into(errors))?;
+    let preview = letter
+        .read(move |conn, actor, slug| service::find(conn, actor, slug, &filter, page))
         .await?;
     let count = |s: SignatureState| {
         preview

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::CoalitionChange;
-use super::extract::{ApiJson, Authenticated};
+use super::extract::{About, ApiJson, Authenticated, Item};
 use super::{line, utc, Reply};
 use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
@@ -207,11 +207,7 @@ pub async fn me(caller: Authenticated) -> Reply {
 #[get("/me/tokens")]
 pub async fn my_tokens(caller: Authenticated) -> Reply {
     let tokens = caller.read(accounts::list_tokens).await?;
-    let body: Vec<TokenJson> = tokens
-        .into_iter()
-        .map(|t| TokenJson::new(t, None))
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+    super::json_each(tokens, |t| TokenJson::new(t, None))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -245,11 +241,8 @@ pub async fn create_token(caller: Authenticated, body: ApiJson<NewTokenJson>) ->
 #[utoipa::path(post, path = "/api/v1/me/tokens/{id}/revoke", tag = "accounts", params(("id" = String, Path)), security(("api_token" = [])),
     responses((status = 200, body = TokenJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[post("/me/tokens/{id}/revoke")]
-pub async fn revoke_token(caller: Authenticated, id: web::Path<String>) -> Reply {
-    let id = id.into_inner();
-    let row = caller
-        .write_only(move |conn, _, actor| accounts::revoke_token(conn, actor, &id))
-        .await?;
+pub async fn revoke_token(token: About) -> Reply {
+    let row = token.write_only(accounts::revoke_token).await?;
     Ok(HttpResponse::Ok().json(TokenJson::new(row, None)))
 }
 
@@ -372,13 +365,9 @@ impl From<Member> for MemberJson {
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
     responses((status = 200, body = Vec<MemberJson>), super::Refused))]
 #[get("/coalitions/{slug}/members")]
-pub async fn members(caller: Authenticated, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let list = caller
-        .read(move |conn, actor| accounts::members(conn, actor, &slug))
-        .await?;
-    let body: Vec<MemberJson> = list.into_iter().map(MemberJson::from).collect();
-    Ok(HttpResponse::Ok().json(body))
+pub async fn members(coalition: About) -> Reply {
+    let list = coalition.read(accounts::members).await?;
+    super::json_each(list, MemberJson::from)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -462,16 +451,9 @@ pub async fn set_member(change: CoalitionChange<MemberRequestJson>) -> Reply {
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/member-invitations", tag = "accounts", params(("slug" = String, Path)), security(("api_token" = [])),
     responses((status = 200, body = Vec<MembershipInvitationJson>), super::Refused))]
 #[get("/coalitions/{slug}/member-invitations")]
-pub async fn member_invitations(caller: Authenticated, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let list = caller
-        .read(move |conn, actor| accounts::pending_invitations(conn, actor, &slug))
-        .await?;
-    let body: Vec<MembershipInvitationJson> = list
-        .into_iter()
-        .map(|i| MembershipInvitationJson::new(i, None))
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+pub async fn member_invitations(coalition: About) -> Reply {
+    let list = coalition.read(accounts::pending_invitations).await?;
+    super::json_each(list, |i| MembershipInvitationJson::new(i, None))
 }
 
 /// The invitations to a role that wait for one's answer.
@@ -480,11 +462,7 @@ pub async fn member_invitations(caller: Authenticated, slug: web::Path<String>) 
 #[get("/me/invitations")]
 pub async fn my_invitations(caller: Authenticated) -> Reply {
     let list = caller.read(accounts::my_invitations).await?;
-    let body: Vec<MembershipInvitationJson> = list
-        .into_iter()
-        .map(|(i, c)| MembershipInvitationJson::new(i, Some(c)))
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+    super::json_each(list, |(i, c)| MembershipInvitationJson::new(i, Some(c)))
 }
 
 /// Accept (the role begins at once) or decline an invitation to a role.
@@ -510,10 +488,7 @@ pub async fn answer_invitation(caller: Authenticated, path: web::Path<(String, S
     security(("api_token" = []), ("admin_token" = [])),
     responses((status = 204), (status = 409, body = super::ErrorBody), super::Refused))]
 #[post("/coalitions/{slug}/members/{user_id}/remove")]
-pub async fn remove_member(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
-    let (slug, user_id) = path.into_inner();
-    caller
-        .write_only(move |conn, _, actor| accounts::remove_member(conn, actor, &slug, &user_id))
-        .await?;
+pub async fn remove_member(member: Item) -> Reply {
+    member.write_only(accounts::remove_member).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,12 +1,16 @@
 //! The audit log through the API: per letter and per coalition (viewer role or more).
 
-use crate::service::audit::{AuditJson, LogFields};
+use crate::db::models::AuditRow;
+use crate::service::audit::{AuditJson, LogFields, LogQuery};
 use actix_web::{get, web, HttpResponse};
 
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery};
 use super::{PageQuery, Reply};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::service::access::Actor;
 use crate::service::audit;
-use crate::service::Page;
+use crate::service::{Page, PageRequest};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(letter_log).service(coalition_log);
@@ -18,18 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses((status = 200, body = Page<AuditJson>), super::Refused))]
 #[get("/letters/{slug}/audit")]
 pub async fn letter_log(
-    caller: Authenticated,
-    slug: web::Path<String>,
+    letter: About,
     page: ApiQuery<PageQuery>,
     fields: ApiQuery<LogFields>,
 ) -> Reply {
-    let page = page.parse()?;
-    let query = fields.parse(false)?;
-    let slug = slug.into_inner();
-    let (_, log) = caller
-        .read(move |conn, actor| audit::of_letter(conn, actor, &slug, &query, page))
-        .await?;
-    Ok(HttpResponse::Ok().json(log.map(AuditJson::from)))
+    log(letter, page, fields, audit::of_letter).await
 }
 
 /// Everything that happened in a coalition (its letters, signatures and members), oldest first
@@ -38,16 +35,27 @@ pub async fn letter_log(
     responses((status = 200, body = Page<AuditJson>), super::Refused))]
 #[get("/coalitions/{slug}/audit")]
 pub async fn coalition_log(
-    caller: Authenticated,
-    slug: web::Path<String>,
+    coalition: About,
     page: ApiQuery<PageQuery>,
     fields: ApiQuery<LogFields>,
 ) -> Reply {
+    log(coalition, page, fields, audit::of_coalition).await
+}
+
+/// What a log read finds: the letter or coalition, and a page of its log.
+type Found<S> = Result<(S, Page<AuditRow>), AppError>;
+
+/// A page of the log of what the path names, as `read` finds it (of a letter or a coalition).
+async fn log<S: Send + 'static>(
+    about: About,
+    page: ApiQuery<PageQuery>,
+    fields: ApiQuery<LogFields>,
+    read: fn(&mut DbConnection, &Actor, &str, &LogQuery, PageRequest) -> Found<S>,
+) -> Reply {
     let page = page.parse()?;
     let query = fields.parse(false)?;
-    let slug = slug.into_inner();
-    let (_, log) = caller
-        .read(move |conn, actor| audit::of_coalition(conn, actor, &slug, &query, page))
+    let (_, log) = about
+        .read(move |conn, actor, slug| read(conn, actor, slug, &query, page))
         .await?;
     Ok(HttpResponse::Ok().json(log.map(AuditJson::from)))
 }

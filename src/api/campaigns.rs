@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use crate::domain::markdown::to_safe_html;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated, Caller};
+use super::extract::{About, ApiJson, ApiQuery, Authenticated, Caller};
 use super::extract::{CampaignChange, LetterChange};
 use super::letters::CoalitionRef;
 use super::{utc, PageQuery, Reply};
@@ -17,7 +17,7 @@ use crate::db::models::{Delivery, TimelineEvent};
 use crate::domain::campaign::percent;
 use crate::domain::Permission;
 use crate::domain::Slug;
-use crate::error::{AppError, FieldCollector};
+use crate::error::AppError;
 use crate::http::caching;
 use crate::http::{Acting, AppState};
 use crate::service::campaigns::{
@@ -202,10 +202,9 @@ pub async fn list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<CampaignListQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let coalition = errors.optional("coalition", query.coalition.as_deref(), Slug::parse);
-    errors.finish()?;
+    let (page, coalition) = page.with_filters(|errors| {
+        errors.optional("coalition", query.coalition.as_deref(), Slug::parse)
+    })?;
     let coalition = coalition.as_ref().map(|c| c.as_str().to_string());
     let result = caller
         .read(move |conn, actor| {
@@ -297,11 +296,12 @@ pub async fn update(change: CampaignChange<CampaignPatchFields>) -> Reply {
     description = "The campaign's timeline, newest first: its letters' openings and deliveries, and the milestones, responses and notes its coordinators post.",
     responses((status = 200, body = Page<EventJson>), (status = 404, body = super::ErrorBody), super::Invalid))]
 #[get("/campaigns/{slug}/timeline")]
-pub async fn timeline(caller: Caller, slug: web::Path<String>, page: ApiQuery<PageQuery>) -> Reply {
+pub async fn timeline(campaign: About<Caller>, page: ApiQuery<PageQuery>) -> Reply {
     let page = page.parse()?;
-    let slug = slug.into_inner();
-    let t = caller
-        .read(move |conn, actor| campaigns::timeline_page(conn, &slug, &actor.audience(), page))
+    let t = campaign
+        .read(move |conn, actor, slug| {
+            campaigns::timeline_page(conn, slug, &actor.audience(), page)
+        })
         .await?;
     let slugs: Vec<Option<String>> = (t.events.items.iter())
         .map(|e| t.letter_slug(e).map(str::to_string))
@@ -378,17 +378,7 @@ pub async fn atom(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<
             name: o.view.coalition.name.clone(),
             ..Person::default()
         }],
-        links: vec![
-            Link {
-                href: self_url,
-                rel: "self".into(),
-                ..Link::default()
-            },
-            Link {
-                href: page_url,
-                ..Link::default()
-            },
-        ],
+        links: super::atom_links(self_url, page_url),
         entries,
         ..atom_syndication::Feed::default()
     };
@@ -482,11 +472,10 @@ pub async fn deliver(change: LetterChange<DeliverFields>) -> Reply {
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/delivery", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = DeliveryJson), (status = 404, description = "No such letter, or not delivered", body = super::ErrorBody)))]
 #[get("/letters/{slug}/delivery")]
-pub async fn delivery(caller: Caller, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let (letter, delivered) = caller
-        .read(move |conn, actor| {
-            let view = crate::service::letters::find(conn, &slug, actor.audience())?;
+pub async fn delivery(letter: About<Caller>) -> Reply {
+    let (letter, delivered) = letter
+        .read(|conn, actor, slug| {
+            let view = crate::service::letters::find(conn, slug, actor.audience())?;
             let delivered = deliveries::find(conn, &view.letter.id)?
                 .ok_or_else(|| AppError::not_found("delivery"))?;
             Ok((view.letter.slug, delivered))

@@ -3,18 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{get, web, HttpRequest};
+use actix_web::{get, web};
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, LetterData};
 use super::organisations::CountryRef;
 use super::{utc, Reply};
 use crate::db::models::SignatureEvent;
 use crate::error::{AppError, FieldCollector};
-use crate::http::cache::{LetterVersion, Rendered};
-use crate::http::caching::Validators;
+use crate::http::cache::Rendered;
 use crate::http::AppState;
 use crate::service::letters::{self, Audience};
 use crate::service::public_list;
@@ -23,8 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(changes).service(atom);
 }
 
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1_000;
+pub const DEFAULT_LIMIT: i64 = super::CURSOR_LIMIT.0;
+pub const MAX_LIMIT: i64 = super::CURSOR_LIMIT.1;
 /// Entries in the Atom feed: the latest changes.
 pub const ATOM_ENTRIES: i64 = 100;
 
@@ -100,27 +99,6 @@ pub fn atom_title(action: &str, organisation: &str, country_name: &str) -> Strin
     format!("{verb}: {organisation} ({country_name})")
 }
 
-/// The letter's cached version and the validators for one representation of its changes.
-async fn letter_and_validators(
-    req: &HttpRequest,
-    state: &AppState,
-    slug: String,
-    key: String,
-) -> Result<(LetterVersion, Validators), AppError> {
-    let v = state.versions.for_request(&state.db, &slug, req).await?;
-    let validators = Validators::of(
-        &[
-            "changes",
-            &v.letter_id,
-            &v.updated_at.to_string(),
-            &v.version.to_string(),
-            &key,
-        ],
-        v.last_modified,
-    );
-    Ok((v, validators))
-}
-
 /// Additions and withdrawals in order, from `after`.
 #[utoipa::path(
     get,
@@ -133,33 +111,18 @@ async fn letter_and_validators(
     )
 )]
 #[get("/letters/{slug}/changes")]
-pub async fn changes(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    params: ApiQuery<ChangeParams>,
-) -> Reply {
+pub async fn changes(letter: LetterData, params: ApiQuery<ChangeParams>) -> Reply {
     let mut errors = FieldCollector::new();
-    let after = params.after.unwrap_or(0);
-    if after < 0 {
-        errors.add("after", "must be 0 or more");
-    }
-    let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
-    }
+    let (after, limit) = super::after_and_limit(&mut errors, params.after, params.limit);
     errors.finish()?;
-    let (letter, validators) = letter_and_validators(
-        &req,
-        &state,
-        slug.into_inner(),
-        format!("json|{after}|{limit}"),
-    )
-    .await?;
-    validators
-        .serve(&req, &state.responses, async {
-            let letter_id = letter.letter_id.clone();
-            let (events, names) = state
+    let key = format!("json|{after}|{limit}");
+    let v = letter.version().await?;
+    let validators = v.of_letter("changes", &[&key]);
+    letter
+        .serve(&validators, async {
+            let letter_id = v.letter_id.clone();
+            let (events, names) = letter
+                .state
                 .db
                 .run(move |conn| {
                     Ok((
@@ -171,7 +134,7 @@ pub async fn changes(
             let more = events.len() as i64 == limit;
             let cursor = events.last().map_or(after, |e| e.id);
             Rendered::json(&ChangePage {
-                letter: letter.slug.clone(),
+                letter: v.slug.clone(),
                 items: events.into_iter().map(|e| change_json(e, &names)).collect(),
                 cursor,
                 more,
@@ -192,21 +155,17 @@ pub async fn changes(
     )
 )]
 #[get("/letters/{slug}/changes.atom")]
-pub async fn atom(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    params: ApiQuery<AtomParams>,
-) -> Reply {
+pub async fn atom(letter: LetterData, params: ApiQuery<AtomParams>) -> Reply {
     let before = params.before;
     if before.is_some_and(|b| b < 1) {
         return Err(AppError::field("before", "must be 1 or more"));
     }
     let key = format!("atom|{before:?}");
-    let (letter, validators) = letter_and_validators(&req, &state, slug.into_inner(), key).await?;
-    validators
-        .serve(&req, &state.responses, async {
-            let xml = atom_feed(&state, &letter.letter_id, before).await?;
+    let v = letter.version().await?;
+    let validators = v.of_letter("changes", &[&key]);
+    letter
+        .serve(&validators, async {
+            let xml = atom_feed(&letter.state, &v.letter_id, before).await?;
             Ok(Rendered::new("application/atom+xml; charset=utf-8", xml))
         })
         .await
@@ -282,20 +241,10 @@ async fn atom_feed(
             name: "undersigned".into(),
             ..Person::default()
         }],
-        links: [
-            Link {
-                href: self_url,
-                rel: "self".into(),
-                ..Link::default()
-            },
-            Link {
-                href: page_url,
-                ..Link::default()
-            },
-        ]
-        .into_iter()
-        .chain(paging)
-        .collect(),
+        links: super::atom_links(self_url, page_url)
+            .into_iter()
+            .chain(paging)
+            .collect(),
         entries,
         ..Feed::default()
     };

@@ -124,15 +124,14 @@ pub async fn list(
     responses((status = 200, body = CoalitionJson), (status = 404, body = super::ErrorBody)))]
 #[get("/coalitions/{slug}")]
 pub async fn show(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let coalition = state
-        .db
-        .run(move |conn| coalitions::find(conn, &slug))
-        .await?;
-    let last_modified = coalition.updated_at;
-    Ok(caching::json(
+    let (find, json) = (coalitions::find, CoalitionJson::from);
+    super::find_json(
         &req,
-        &CoalitionJson::from(coalition),
-        last_modified,
-    ))
+        &state,
+        slug.into_inner(),
+        find,
+        |c| c.updated_at,
+        json,
+    )
+    .await
 }

@@ -74,17 +74,16 @@ pub async fn lookup(
     state: web::Data<AppState>,
     query: web::Path<String>,
 ) -> Reply {
-    let query = query.into_inner();
-    let country = state
-        .db
-        .run(move |conn| countries::lookup(conn, &query))
-        .await?;
-    let last_modified = country.created_at;
-    Ok(caching::json(
+    let (find, json) = (countries::lookup, CountryJson::from);
+    super::find_json(
         &req,
-        &CountryJson::from(country),
-        last_modified,
-    ))
+        &state,
+        query.into_inner(),
+        find,
+        |c| c.created_at,
+        json,
+    )
+    .await
 }
 
 /// Add a territory ISO 3166-1 lacks (the operator: admin token). Its name may not be a

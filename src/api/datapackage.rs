@@ -5,14 +5,14 @@
 //! with the `frictionless` tool. The `Link` headers that point to it and to the list's licence
 //! ([`data_links`]) go on the JSON and CSV lists.
 
-use actix_web::{get, web, HttpRequest};
+use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::extract::LetterData;
 use super::{utc, Reply};
 use crate::domain::licence::Licence;
 use crate::domain::{SignatureVerification, Verification};
-use crate::http::caching::Validators;
 use crate::http::AppState;
 use crate::service::letters::{self, Audience};
 
@@ -343,21 +343,12 @@ fn package(
     )
 )]
 #[get("/letters/{slug}/datapackage.json")]
-pub async fn datapackage(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Reply {
-    let v = state.versions.for_request(&state.db, &slug, &req).await?;
-    let parts = [
-        "datapackage",
-        &v.letter_id,
-        &v.updated_at.to_string(),
-        &v.version.to_string(),
-    ];
-    let validators = Validators::of(&parts, v.last_modified);
-    validators
-        .serve(&req, &state.responses, async {
+pub async fn datapackage(letter: LetterData) -> Reply {
+    let v = letter.version().await?;
+    let validators = v.of_letter("datapackage", &[]);
+    let state = &letter.state;
+    letter
+        .serve(&validators, async {
             let id = v.letter_id.clone();
             let letter = state
                 .db

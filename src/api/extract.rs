@@ -10,12 +10,18 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
+use crate::db::DbConnection;
 use crate::domain::token::Token;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::http::cache::LetterVersion;
+use crate::http::caching::Validators;
+use crate::http::state::{After, Keys};
 use crate::http::{Acting, AppState};
 use crate::service::access::{Actor, Subject};
 use crate::service::accounts;
+
+use super::Reply;
 
 /// A JSON body: 415 unless the content type is JSON, 413 over the size limit, 400 when it is not
 /// JSON, 422 naming the field when a value has the wrong type or a field is unknown.
@@ -249,12 +255,20 @@ fn state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
 /// holds the caller with the state ([`Acting`]: `caller.read(..)`, `caller.actor`, `caller.state`).
 pub struct Caller(pub Acting);
 
-impl std::ops::Deref for Caller {
-    type Target = Acting;
-    fn deref(&self) -> &Acting {
-        &self.0
-    }
+/// `Deref` to the [`Acting`] that each of these extractors holds, so that a handler calls
+/// `caller.read(..)` and reads `caller.actor` on it directly.
+macro_rules! holds_acting {
+    ($($extractor:ident),*) => {$(
+        impl std::ops::Deref for $extractor {
+            type Target = Acting;
+            fn deref(&self) -> &Acting {
+                &self.0
+            }
+        }
+    )*};
 }
+
+holds_acting!(Caller, Authenticated);
 
 impl FromRequest for Caller {
     type Error = AppError;
@@ -288,13 +302,6 @@ impl FromRequest for Caller {
 /// a handler writes as its caller with [`Acting::write`].
 pub struct Authenticated(pub Acting);
 
-impl std::ops::Deref for Authenticated {
-    type Target = Acting;
-    fn deref(&self) -> &Acting {
-        &self.0
-    }
-}
-
 impl FromRequest for Authenticated {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
@@ -308,6 +315,151 @@ impl FromRequest for Authenticated {
                 }
                 Caller(acting) => Ok(Authenticated(acting)),
             }
+        })
+    }
+}
+
+/// A route about what its path names: `{slug}` (`About`), or a slug and an id (`Item`). It
+/// reads and writes as the caller — [`Authenticated`], or with `About<Caller>` anyone, the
+/// public too — and hands the path to the closure, so a handler is one call to a service
+/// function.
+pub struct About<C = Authenticated, P = String> {
+    pub caller: C,
+    pub path: P,
+}
+
+/// An authenticated route about one item of a letter or coalition: `/{slug}/…/{id}`.
+pub type Item = About<Authenticated, (String, String)>;
+
+impl<C: std::ops::Deref<Target = Acting>> About<C> {
+    /// A read as the caller ([`Acting::read`]), given the path's `{slug}` (or `{id}`).
+    pub async fn read<T, R>(&self, read: R) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        R: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let slug = self.path.clone();
+        self.caller
+            .read(move |conn, actor| read(conn, actor, &slug))
+            .await
+    }
+
+    /// A write as the caller ([`Acting::write`]), given the path's `{slug}` (or `{id}`).
+    pub async fn write<T, W, A>(&self, write: W, after: A) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Keys, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+        A: FnOnce(&T) -> After,
+    {
+        let slug = self.path.clone();
+        self.caller
+            .write(
+                move |conn, keys, actor| write(conn, keys, actor, &slug),
+                after,
+            )
+            .await
+    }
+
+    /// A write as the caller that asks nothing of the instance afterwards.
+    pub async fn write_only<T, W>(&self, write: W) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let only = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
+        self.write(only, |_| After::nothing()).await
+    }
+
+    /// A write as the caller that queues mail: the mail worker is woken afterwards.
+    pub async fn write_and_mail<T, W>(&self, write: W) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let queue = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
+        self.write(queue, |_| After::nothing().and_mail()).await
+    }
+}
+
+impl Item {
+    /// A write as the caller that asks nothing of the instance afterwards, given the path's
+    /// slug and id.
+    pub async fn write_only<T, W>(&self, write: W) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let (slug, id) = self.path.clone();
+        self.caller
+            .write_only(move |conn, _, actor| write(conn, actor, &slug, &id))
+            .await
+    }
+}
+
+impl<C, P> FromRequest for About<C, P>
+where
+    C: FromRequest<Error = AppError> + 'static,
+    P: DeserializeOwned + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = C::from_request(req, payload);
+        let path = web::Path::<P>::from_request(req, payload);
+        Box::pin(async move {
+            let caller = caller.await?;
+            let path = path.await?.into_inner();
+            Ok(About { caller, path })
+        })
+    }
+}
+
+/// A public read of the letter the path's `{slug}` names, for the open data (its signatories,
+/// ledger, changes, data package and pictures): the request, the state and the slug. The letter
+/// is looked up only when the handler asks, after it has checked its query.
+pub struct LetterData {
+    pub req: HttpRequest,
+    pub state: web::Data<AppState>,
+    pub slug: String,
+}
+
+impl LetterData {
+    /// The letter's cached version ([`VersionCache::for_request`](crate::http::cache)): 404
+    /// unless a public letter has the slug. Its validators: [`LetterVersion::of_letter`],
+    /// [`LetterVersion::of_list`].
+    pub async fn version(&self) -> Result<LetterVersion, AppError> {
+        let state = &self.state;
+        state
+            .versions
+            .for_request(&state.db, &self.slug, &self.req)
+            .await
+    }
+
+    /// `304` when the request already has what `validators` name; else the representation
+    /// cached under them, which `render` makes on a miss ([`Validators::serve`]).
+    pub async fn serve<F>(&self, validators: &Validators, render: F) -> Reply
+    where
+        F: Future<Output = Result<crate::http::cache::Rendered, AppError>>,
+    {
+        validators
+            .serve(&self.req, &self.state.responses, render)
+            .await
+    }
+}
+
+impl FromRequest for LetterData {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = web::Data::<AppState>::from_request(req, payload);
+        let slug = web::Path::<String>::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state.await?;
+            let slug = slug.await?.into_inner();
+            Ok(LetterData { req, state, slug })
         })
     }
 }

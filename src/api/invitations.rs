@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::LetterChange;
-use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::extract::{About, ApiJson, ApiQuery};
 use super::{utc, PageQuery, Reply};
 use crate::domain::Permission;
 use crate::error::AppError;
@@ -145,15 +145,10 @@ pub struct InvitationPageJson {
     security(("api_token" = [])),
     responses((status = 200, body = InvitationPageJson), super::Refused, super::Invalid))]
 #[get("/letters/{slug}/invitations")]
-pub async fn list(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    page: ApiQuery<PageQuery>,
-) -> Reply {
+pub async fn list(letter: About, page: ApiQuery<PageQuery>) -> Reply {
     let page = page.parse()?;
-    let slug = slug.into_inner();
-    let (_, found, counts) = caller
-        .read(move |conn, actor| invitations::list(conn, actor, &slug, page))
+    let (_, found, counts) = letter
+        .read(move |conn, actor, slug| invitations::list(conn, actor, slug, page))
         .await?;
     let found = found.map(|row| InvitationJson::new(row, None));
     Ok(HttpResponse::Ok().json(InvitationPageJson {
@@ -172,14 +167,8 @@ pub async fn list(
     responses((status = 200, body = RemindOutcome), (status = 409, description = "The letter is not open", body = super::ErrorBody),
         super::Refused))]
 #[post("/letters/{slug}/invitations/remind")]
-pub async fn remind(caller: Authenticated, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let outcome = caller
-        .write(
-            move |conn, _, actor| invitations::remind(conn, actor, &slug),
-            |_| After::nothing().and_mail(),
-        )
-        .await?;
+pub async fn remind(letter: About) -> Reply {
+    let outcome = letter.write_and_mail(invitations::remind).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }
 

@@ -6,12 +6,11 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, LetterData};
 use super::Reply;
 use crate::domain::ledger::{Entry, Head};
 use crate::error::{AppError, FieldCollector};
 use crate::http::cache::Rendered;
-use crate::http::caching::Validators;
 use crate::http::AppState;
 use crate::service::ledger;
 
@@ -28,8 +27,8 @@ pub fn well_known(cfg: &mut web::ServiceConfig) {
     );
 }
 
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1_000;
+pub const DEFAULT_LIMIT: i64 = super::CURSOR_LIMIT.0;
+pub const MAX_LIMIT: i64 = super::CURSOR_LIMIT.1;
 /// Entries read per database round trip while streaming a whole ledger.
 const STREAM_CHUNK: i64 = 2_000;
 
@@ -82,14 +81,7 @@ struct Parsed {
 impl LedgerParams {
     fn parse(&self) -> Result<Parsed, AppError> {
         let mut errors = FieldCollector::new();
-        let after = self.after.unwrap_or(0);
-        if after < 0 {
-            errors.add("after", "must be 0 or more");
-        }
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
-        }
+        let (after, limit) = super::after_and_limit(&mut errors, self.after, self.limit);
         let all = self.all.unwrap_or(false);
         if all && self.limit.is_some() {
             errors.add("limit", "cannot be combined with all=true");
@@ -120,31 +112,17 @@ pub async fn public_key(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         super::PublicRead,
     ))]
 #[get("/letters/{slug}/ledger")]
-pub async fn entries(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    params: ApiQuery<LedgerParams>,
-) -> Reply {
+pub async fn entries(letter: LetterData, params: ApiQuery<LedgerParams>) -> Reply {
     let parsed = params.parse()?;
     // The ledger changes with the list's version, or with the letter (when it opens).
-    let v = state.versions.for_request(&state.db, &slug, &req).await?;
+    let v = letter.version().await?;
     let shape = format!("{}|{}|{}", parsed.after, parsed.limit, parsed.all);
-    let validators = Validators::of(
-        &[
-            "ledger",
-            &v.letter_id,
-            &v.updated_at.to_string(),
-            &v.version.to_string(),
-            &v.ledger_length.to_string(),
-            &shape,
-        ],
-        v.last_modified,
-    );
+    let validators = v.of_letter("ledger", &[&v.ledger_length.to_string(), &shape]);
+    let (req, state) = (&letter.req, &letter.state);
     if !parsed.all {
         // A page and the signed head: rendered once and served from memory (issue 19).
-        return validators
-            .serve(&req, &state.responses, async {
+        return letter
+            .serve(&validators, async {
                 let (key, letter_id) = (state.ledger.clone(), v.letter_id.clone());
                 let (head, entries) = state
                     .db
@@ -173,7 +151,7 @@ pub async fn entries(
             })
             .await;
     }
-    if let Some(response) = validators.not_modified(&req) {
+    if let Some(response) = validators.not_modified(req) {
         return Ok(response);
     }
     let (key, letter_id) = (state.ledger.clone(), v.letter_id.clone());

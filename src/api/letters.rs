@@ -1,7 +1,9 @@
 //! `/api/v1/letters`: drafting letters, reading them, and moving them through their life cycle.
 //! The public reads letters past draft; writes and drafts need the admin token.
 
-use crate::http::state::After;
+use crate::db::DbConnection;
+use crate::http::state::{After, Keys};
+use crate::service::access::Actor;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -170,10 +172,7 @@ pub async fn list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<ListQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let query = query.into_inner();
-    let mut errors = FieldCollector::new();
-    let filter = LetterFilter {
+    let (page, filter) = page.with_filters(|errors| LetterFilter {
         state: errors.optional("state", query.state.as_deref(), str::parse),
         coalition: errors
             .optional("coalition", query.coalition.as_deref(), Slug::parse)
@@ -181,8 +180,7 @@ pub async fn list(
         language: errors
             .optional("language", query.language.as_deref(), LanguageTag::parse)
             .map(|l| l.as_str().to_string()),
-    };
-    errors.finish()?;
+    })?;
     let key = caller.state.ledger.clone();
     let result = caller
         .read(move |conn, actor| {
@@ -287,14 +285,29 @@ pub async fn show(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> 
 pub async fn update(change: LetterChange<LetterPatchFields>) -> Reply {
     let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
     let changes = body.parse()?;
+    let update = move |conn: &mut _, _: &_, actor: &_| letters::update(conn, actor, &slug, changes);
+    let after = |letter: &letters::Summarised| After::letter(&letter.view.letter.slug);
+    change_letter(caller, update, after).await
+}
+
+/// Change a letter as the caller (`change` answers the letter it leaves), then answer it as the
+/// caller sees it, with its list's summary and ledger head (`letters::summarised`).
+async fn change_letter<W>(
+    caller: Authenticated,
+    change: W,
+    after: fn(&letters::Summarised) -> After,
+) -> Reply
+where
+    W: FnOnce(&mut DbConnection, &Keys, &Actor) -> Result<letters::LetterView, AppError>
+        + Send
+        + 'static,
+{
     let letter = caller
         .write(
             move |conn, keys, actor| {
-                letters::summarised(conn, &keys.ledger, |c| {
-                    letters::update(c, actor, &slug, changes)
-                })
+                letters::summarised(conn, &keys.ledger, |c| change(c, keys, actor))
             },
-            |letter| After::letter(&letter.view.letter.slug),
+            after,
         )
         .await?;
     Ok(HttpResponse::Ok().json(LetterJson::for_caller(letter, &caller)))
@@ -325,18 +338,12 @@ pub async fn transition(change: LetterChange<TransitionJson>) -> Reply {
     let Some(to) = to else {
         return Err(AppError::field("to", "is required"));
     };
+    let transition = move |conn: &mut _, keys: &Keys, actor: &_| {
+        letters::transition(conn, &keys.ledger, actor, &slug, to)
+    };
     // Delivering queues the delivery mail.
-    let letter = caller
-        .write(
-            move |conn, keys, actor| {
-                letters::summarised(conn, &keys.ledger, |c| {
-                    letters::transition(c, &keys.ledger, actor, &slug, to)
-                })
-            },
-            |letter| After::letter(&letter.view.letter.slug).and_mail(),
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(LetterJson::for_caller(letter, &caller)))
+    let after = |letter: &letters::Summarised| After::letter(&letter.view.letter.slug).and_mail();
+    change_letter(caller, transition, after).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

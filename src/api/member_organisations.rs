@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::extract::CoalitionChange;
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery, Item};
 use super::organisations::OrganisationJson;
 use super::{utc, PageQuery, Reply};
 use crate::domain::Permission;
@@ -38,15 +38,10 @@ impl From<MemberView> for MemberOrganisationJson {
 #[utoipa::path(get, path = "/api/v1/coalitions/{slug}/organisations", tag = "coalitions", params(("slug" = String, Path), PageQuery), security(("api_token" = [])),
     responses((status = 200, body = Page<MemberOrganisationJson>), super::Refused, super::Invalid))]
 #[get("/coalitions/{slug}/organisations")]
-pub async fn list(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    page: ApiQuery<PageQuery>,
-) -> Reply {
+pub async fn list(coalition: About, page: ApiQuery<PageQuery>) -> Reply {
     let page = page.parse()?;
-    let slug = slug.into_inner();
-    let result = caller
-        .read(move |conn, actor| organisations::members(conn, actor, &slug, page))
+    let result = coalition
+        .read(move |conn, actor, slug| organisations::members(conn, actor, slug, page))
         .await?;
     Ok(HttpResponse::Ok().json(result.map(MemberOrganisationJson::from)))
 }
@@ -79,10 +74,7 @@ pub async fn link(change: CoalitionChange<LinkFields>) -> Reply {
     responses((status = 204, description = "Not a member (any more)"), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 404, description = "No such coalition or organisation", body = super::ErrorBody)))]
 #[post("/coalitions/{slug}/organisations/{organisation}/unlink")]
-pub async fn unlink(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
-    let (slug, organisation) = path.into_inner();
-    caller
-        .write_only(move |conn, _, actor| organisations::unlink(conn, actor, &slug, &organisation))
-        .await?;
+pub async fn unlink(member: Item) -> Reply {
+    member.write_only(organisations::unlink).await?;
     Ok(HttpResponse::NoContent().finish())
 }

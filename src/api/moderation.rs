@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::extract::LetterChange;
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery};
 use super::{text, utc, PageQuery, Reply};
+use crate::domain::CountryCode;
 use crate::domain::Permission;
-use crate::domain::{CountryCode, OrgName};
 use crate::error::FieldCollector;
 use crate::http::Acting;
 use crate::service::signatures::{self, Decision, SignatureFilter, SignatureView};
@@ -110,24 +110,19 @@ pub struct SignatureQuery {
     security(("api_token" = [])),
     responses((status = 200, body = Page<SignatureJson>), super::Refused, super::Invalid))]
 pub async fn list(
-    caller: Authenticated,
-    slug: web::Path<String>,
+    letter: About,
     page: ApiQuery<PageQuery>,
     query: ApiQuery<SignatureQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let query = query.into_inner();
-    let mut errors = FieldCollector::new();
-    let filter = SignatureFilter {
+    let (page, filter) = page.with_filters(|errors| SignatureFilter {
         state: errors.optional("state", query.state.as_deref(), str::parse),
         country: errors.optional("country", query.country.as_deref(), CountryCode::parse),
-        q: errors
-            .optional("q", query.q.as_deref(), OrgName::parse)
-            .map(|n| n.normalized()),
-    };
-    errors.finish()?;
-    let result = caller
-        .read(move |conn, actor| signatures::list_for_letter(conn, actor, &slug, &filter, page))
+        q: super::name_search(errors, query.q.as_deref()),
+    })?;
+    let result = letter
+        .read(move |conn, actor, slug| {
+            signatures::list_for_letter(conn, actor, slug, &filter, page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(result.map(SignatureJson::from)))
 }
@@ -156,8 +151,7 @@ async fn decide(caller: &Acting, slug: String, ids: Vec<String>, decision: Decis
             },
         )
         .await?;
-    let body: Vec<SignatureJson> = decided.into_iter().map(SignatureJson::from).collect();
-    Ok(HttpResponse::Ok().json(body))
+    super::json_each(decided, SignatureJson::from)
 }
 
 /// Approve confirmed signatures: they are published at once (moderator role).

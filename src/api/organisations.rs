@@ -7,10 +7,9 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiQuery, Authenticated};
+use super::extract::{About, ApiJson, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
-use crate::domain::{CountryCode, OrgName, Permission};
-use crate::error::FieldCollector;
+use crate::domain::{CountryCode, Permission};
 use crate::service::organisations::{
     self, MergeFields, NewOrganisationFields, OrganisationFilter, OrganisationPatchFields,
     OrganisationView,
@@ -99,15 +98,10 @@ pub async fn list(
     query: ApiQuery<ListQuery>,
 ) -> Reply {
     caller.actor.require_anywhere(Permission::ReadPrivate)?;
-    let page = page.parse()?;
-    let query = query.into_inner();
-    let mut errors = FieldCollector::new();
-    let country = errors.optional("country", query.country.as_deref(), CountryCode::parse);
-    let q = errors
-        .optional("q", query.q.as_deref(), OrgName::parse)
-        .map(|n| n.normalized());
-    errors.finish()?;
-    let filter = OrganisationFilter { country, q };
+    let (page, filter) = page.with_filters(|errors| OrganisationFilter {
+        country: errors.optional("country", query.country.as_deref(), CountryCode::parse),
+        q: super::name_search(errors, query.q.as_deref()),
+    })?;
     let result = caller
         .read(move |conn, actor| {
             let mut page = organisations::list(conn, &filter, page)?;
@@ -121,12 +115,10 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/organisations/{slug}", tag = "organisations", params(("slug" = String, Path, description = "Slug or id")), security(("api_token" = [])),
     responses((status = 200, body = OrganisationJson), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/organisations/{slug}")]
-pub async fn show(caller: Authenticated, slug: web::Path<String>) -> Reply {
+pub async fn show(organisation: About) -> Reply {
+    let caller = &organisation.caller;
     caller.actor.require_anywhere(Permission::ReadPrivate)?;
-    let slug = slug.into_inner();
-    let view = caller
-        .read(move |conn, actor| organisations::find_for(conn, actor, &slug))
-        .await?;
+    let view = organisation.read(organisations::find_for).await?;
     Ok(HttpResponse::Ok().json(OrganisationJson::from(view)))
 }
 
@@ -136,19 +128,15 @@ pub async fn show(caller: Authenticated, slug: web::Path<String>) -> Reply {
         (status = 409, description = "`organisation_exists`: the name is taken in that country; `organisation_shared`: another coalition has the organisation, so only the operator may change what it is called", body = super::ErrorBody),
         super::Invalid))]
 #[patch("/organisations/{slug}")]
-pub async fn update(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: ApiJson<OrganisationPatchFields>,
-) -> Reply {
+pub async fn update(organisation: About, body: ApiJson<OrganisationPatchFields>) -> Reply {
+    let caller = &organisation.caller;
     caller.actor.require_anywhere(Permission::ManageDirectory)?;
-    let slug = slug.into_inner();
     let body = body.0;
     let all = caller.state.countries.get(&caller.state.db).await?;
-    let view = caller
+    let view = organisation
         .write(
-            move |conn, keys, actor| {
-                organisations::update(conn, &keys.ledger, actor, &slug, body.parse(&all)?)
+            move |conn, keys, actor, slug| {
+                organisations::update(conn, &keys.ledger, actor, slug, body.parse(&all)?)
             },
             |_| After::every_letter(),
         )
@@ -190,17 +178,15 @@ pub struct MergeResultJson {
         (status = 409, description = "`organisation_shared`: either organisation is another coalition's (the operator's to merge); `list_frozen`, `invitation_conflict`", body = super::ErrorBody),
         (status = 422, description = "`into` missing, unknown, or the duplicate itself", body = super::ErrorBody)))]
 #[post("/organisations/{slug}/merge")]
-pub async fn merge(
-    caller: Authenticated,
-    slug: web::Path<String>,
-    body: ApiJson<MergeFields>,
-) -> Reply {
+pub async fn merge(duplicate: About, body: ApiJson<MergeFields>) -> Reply {
+    let caller = &duplicate.caller;
     caller.actor.require_anywhere(Permission::ManageDirectory)?;
     let into = body.0.parse()?;
-    let slug = slug.into_inner();
-    let outcome = caller
+    let outcome = duplicate
         .write(
-            move |conn, keys, actor| organisations::merge(conn, &keys.ledger, actor, &slug, &into),
+            move |conn, keys, actor, slug| {
+                organisations::merge(conn, &keys.ledger, actor, slug, &into)
+            },
             |_| After::every_letter(),
         )
         .await?;

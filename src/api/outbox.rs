@@ -5,11 +5,9 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiQuery, Authenticated};
+use super::extract::{About, ApiQuery, Authenticated};
 use super::{utc, PageQuery, Reply};
 use crate::domain::MailState;
-use crate::error::FieldCollector;
-use crate::http::state::After;
 use crate::service::outbox;
 use crate::service::Page;
 
@@ -62,11 +60,9 @@ pub async fn outbox_list(
     page: ApiQuery<PageQuery>,
     query: ApiQuery<OutboxQuery>,
 ) -> Reply {
-    let page = page.parse()?;
-    let mut errors = FieldCollector::new();
-    let mail_state: Option<MailState> =
-        errors.optional("state", query.state.as_deref(), str::parse);
-    errors.finish()?;
+    let (page, mail_state) = page.with_filters(|errors| {
+        errors.optional::<MailState, _>("state", query.state.as_deref(), str::parse)
+    })?;
     let result = caller
         .read(move |conn, actor| outbox::list(conn, actor, mail_state, page))
         .await?;
@@ -79,13 +75,7 @@ pub async fn outbox_list(
     responses((status = 200, body = OutboxJson), (status = 409, description = "The mail is not dead", body = super::ErrorBody),
         super::Refused))]
 #[post("/outbox/{id}/retry")]
-pub async fn outbox_retry(caller: Authenticated, id: web::Path<String>) -> Reply {
-    let id = id.into_inner();
-    let mail = caller
-        .write(
-            move |conn, _, actor| outbox::retry(conn, actor, &id),
-            |_| After::nothing().and_mail(),
-        )
-        .await?;
+pub async fn outbox_retry(mail: About) -> Reply {
+    let mail = mail.write_and_mail(outbox::retry).await?;
     Ok(HttpResponse::Ok().json(OutboxJson::from(mail)))
 }

@@ -4,16 +4,14 @@
 //! served from memory, with the API's validators. The chart speaks the language `?lang=` names
 //! (the letter page asks for its own), with everyday country names; English by default.
 
-use actix_web::{web, HttpRequest};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, LetterData};
 use super::Reply;
 use crate::error::AppError;
 use crate::http::cache::Rendered;
-use crate::http::caching::Validators;
-use crate::http::AppState;
 use crate::i18n::Lang;
 use crate::service::public_list::{self, CountryCount, ListSummary};
 
@@ -84,22 +82,18 @@ pub struct PictureParams {
 /// A picture of a letter's list, drawn once per list version and language and served from
 /// memory (`cache::ResponseCache`), with its validators.
 async fn picture(
-    req: &HttpRequest,
-    state: &AppState,
-    slug: &str,
+    letter: LetterData,
     name: &'static str,
     lang: Lang,
     draw: fn(&ListSummary, Lang) -> Result<String, askama::Error>,
 ) -> Reply {
-    let v = state.versions.for_request(&state.db, slug, req).await?;
-    let validators = Validators::of(
-        &[name, &v.letter_id, &v.version.to_string(), lang.code()],
-        v.last_modified,
-    );
+    let v = letter.version().await?;
+    let validators = v.of_list(name, &[lang.code()]);
     let letter_id = v.letter_id;
-    validators
-        .serve(req, &state.responses, async {
-            let summary = state
+    letter
+        .serve(&validators, async {
+            let summary = letter
+                .state
                 .db
                 .run(move |conn| public_list::summary(conn, &letter_id))
                 .await?;
@@ -113,8 +107,8 @@ async fn picture(
 #[utoipa::path(get, path = "/letters/{slug}/badge.svg", tag = "pictures", params(("slug" = String, Path)),
     responses((status = 200, description = "SVG badge", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-pub async fn badge(req: HttpRequest, state: web::Data<AppState>, slug: web::Path<String>) -> Reply {
-    picture(&req, &state, &slug, "badge", Lang::default(), draw_badge).await
+pub async fn badge(letter: LetterData) -> Reply {
+    picture(letter, "badge", Lang::default(), draw_badge).await
 }
 
 fn draw_badge(summary: &ListSummary, _: Lang) -> Result<String, askama::Error> {
@@ -176,18 +170,13 @@ fn rest(countries: &[CountryCount], t: Lang) -> Option<String> {
 #[utoipa::path(get, path = "/letters/{slug}/chart.svg", tag = "pictures", params(("slug" = String, Path), PictureParams),
     responses((status = 200, description = "SVG bar chart", content_type = "image/svg+xml", body = String), (status = 304, description = "Not modified"),
         (status = 404, description = "No public letter has this slug")))]
-pub async fn chart(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    query: ApiQuery<PictureParams>,
-) -> Reply {
+pub async fn chart(letter: LetterData, query: ApiQuery<PictureParams>) -> Reply {
     let lang = query
         .lang
         .as_deref()
         .and_then(Lang::parse)
         .unwrap_or_default();
-    picture(&req, &state, &slug, "chart", lang, draw_chart).await
+    picture(letter, "chart", lang, draw_chart).await
 }
 
 /// The chart in `t`'s language: its title, and the countries under their everyday names.

@@ -5,7 +5,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::extract::{Authenticated, LetterChange};
+use super::extract::{About, Item, LetterChange};
 use super::{utc, Reply};
 use crate::db::models::LetterPreview;
 use crate::domain::Permission;
@@ -69,16 +69,9 @@ pub async fn create(change: LetterChange<PreviewFields>) -> Reply {
     responses((status = 200, body = Vec<PreviewLinkJson>), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[get("/letters/{slug}/previews")]
-pub async fn list(caller: Authenticated, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let (_, rows) = caller
-        .read(move |conn, actor| previews::list(conn, actor, &slug))
-        .await?;
-    let body: Vec<PreviewLinkJson> = rows
-        .into_iter()
-        .map(|r| PreviewLinkJson::new(r, None))
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+pub async fn list(letter: About) -> Reply {
+    let (_, rows) = letter.read(previews::list).await?;
+    super::json_each(rows, |r| PreviewLinkJson::new(r, None))
 }
 
 /// Revoke one of a letter's preview links: from now on it answers 410 (revoking twice is
@@ -88,10 +81,7 @@ pub async fn list(caller: Authenticated, slug: web::Path<String>) -> Reply {
     responses((status = 200, body = PreviewLinkJson), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 #[post("/letters/{slug}/previews/{id}/revoke")]
-pub async fn revoke(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
-    let (slug, id) = path.into_inner();
-    let row = caller
-        .write_only(move |conn, _, actor| previews::revoke(conn, actor, &slug, &id))
-        .await?;
+pub async fn revoke(link: Item) -> Reply {
+    let row = link.write_only(previews::revoke).await?;
     Ok(HttpResponse::Ok().json(PreviewLinkJson::new(row, None)))
 }

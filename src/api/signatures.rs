@@ -11,7 +11,7 @@ use super::{utc, Reply};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldCollector};
 use crate::http::{rate_limit::Limits, AppState};
-use crate::service::signatures::{self, SignFields, SignatureView};
+use crate::service::signatures::{self, SignFields, SignatureChange, SignatureView};
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
     cfg.service(
@@ -117,10 +117,7 @@ impl From<SignatureView> for SignatureStateJson {
         (status = 410, description = "The link expired", body = super::ErrorBody), super::Invalid))]
 #[post("/signatures/confirm")]
 pub async fn confirm(state: web::Data<AppState>, body: ApiJson<LinkTokenJson>) -> Reply {
-    let view = state
-        .change_signature(parse_token(body.0)?, signatures::confirm)
-        .await?;
-    Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
+    by_link(&state, body, signatures::confirm).await
 }
 
 /// Withdraw with the token from any mail about the signature.
@@ -129,8 +126,11 @@ pub async fn confirm(state: web::Data<AppState>, body: ApiJson<LinkTokenJson>) -
         super::Invalid))]
 #[post("/signatures/withdraw")]
 pub async fn withdraw(state: web::Data<AppState>, body: ApiJson<LinkTokenJson>) -> Reply {
-    let view = state
-        .change_signature(parse_token(body.0)?, signatures::withdraw)
-        .await?;
+    by_link(&state, body, signatures::withdraw).await
+}
+
+/// Make `change` to the signature whose mailed link's token the body holds; its new state.
+async fn by_link(state: &AppState, body: ApiJson<LinkTokenJson>, change: SignatureChange) -> Reply {
+    let view = state.change_signature(parse_token(body.0)?, change).await?;
     Ok(HttpResponse::Ok().json(SignatureStateJson::from(view)))
 }

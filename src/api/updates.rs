@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::extract::Authenticated;
+use super::extract::About;
 use super::extract::LetterChange;
 use super::{utc, Reply};
 use crate::db::models::LetterUpdate;
@@ -78,11 +78,8 @@ pub async fn send(change: LetterChange<UpdateRequest>) -> Reply {
     security(("api_token" = [])),
     responses((status = 200, body = UpdateListJson), super::Refused))]
 #[get("/letters/{slug}/updates")]
-pub async fn list(caller: Authenticated, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let (_, items) = caller
-        .read(move |conn, actor| updates::list(conn, actor, &slug))
-        .await?;
+pub async fn list(letter: About) -> Reply {
+    let (_, items) = letter.read(updates::list).await?;
     Ok(HttpResponse::Ok().json(UpdateListJson {
         items: items.into_iter().map(UpdateJson::from).collect(),
     }))

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::extract::LetterChange;
-use super::extract::{Authenticated, Caller};
+use super::extract::{About, Caller, Item};
 use super::{utc, Reply};
 use crate::db::models::{LetterVersion, Translation};
 use crate::domain::Permission;
@@ -52,11 +52,8 @@ impl From<LetterVersion> for VersionJson {
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/versions", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = Vec<VersionJson>), (status = 404, body = super::ErrorBody)))]
 #[get("/letters/{slug}/versions")]
-pub async fn list_versions(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let (view, list) = caller
-        .read(move |conn, actor| versions::list(conn, actor, &slug))
-        .await?;
+pub async fn list_versions(req: HttpRequest, letter: About<Caller>) -> Reply {
+    let (view, list) = letter.read(versions::list).await?;
     let body: Vec<VersionJson> = list.into_iter().map(VersionJson::from).collect();
     Ok(caching::json(&req, &body, view.letter.updated_at))
 }
@@ -107,11 +104,10 @@ impl From<Translation> for TranslationJson {
 #[utoipa::path(get, path = "/api/v1/letters/{slug}/translations", tag = "letters", params(("slug" = String, Path)),
     responses((status = 200, body = Vec<TranslationJson>), (status = 404, body = super::ErrorBody)))]
 #[get("/letters/{slug}/translations")]
-pub async fn list_translations(req: HttpRequest, caller: Caller, slug: web::Path<String>) -> Reply {
-    let slug = slug.into_inner();
-    let (view, list) = caller
-        .read(move |conn, actor| {
-            let view = crate::service::letters::find(conn, &slug, actor.audience())?;
+pub async fn list_translations(req: HttpRequest, letter: About<Caller>) -> Reply {
+    let (view, list) = letter
+        .read(|conn, actor, slug| {
+            let view = crate::service::letters::find(conn, slug, actor.audience())?;
             let list = translations::list(conn, &view.letter.id)?;
             Ok((view, list))
         })
@@ -149,10 +145,7 @@ pub async fn save_translation(change: LetterChange<TranslationFields>) -> Reply 
     security(("api_token" = [])),
     responses((status = 204), (status = 409, description = "The letter is no longer a draft", body = super::ErrorBody), super::Refused))]
 #[post("/letters/{slug}/translations/{language}/delete")]
-pub async fn delete_translation(caller: Authenticated, path: web::Path<(String, String)>) -> Reply {
-    let (slug, language) = path.into_inner();
-    caller
-        .write_only(move |conn, _, actor| translations::delete(conn, actor, &slug, &language))
-        .await?;
+pub async fn delete_translation(translation: Item) -> Reply {
+    translation.write_only(translations::delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -171,6 +171,24 @@ impl Validators {
     }
 }
 
+impl crate::http::cache::LetterVersion {
+    /// The validators of the representation `kind` (with `extra`, what else it depends on) of
+    /// something that changes with the letter and with its list.
+    pub fn of_letter(&self, kind: &str, extra: &[&str]) -> Validators {
+        let (updated_at, version) = (self.updated_at.to_string(), self.version.to_string());
+        let parts = [&[kind, &self.letter_id, &updated_at, &version], extra].concat();
+        Validators::of(&parts, self.last_modified)
+    }
+
+    /// Like [`LetterVersion::of_letter`](crate::http::cache::LetterVersion::of_letter), for
+    /// something that changes with the list alone.
+    pub fn of_list(&self, kind: &str, extra: &[&str]) -> Validators {
+        let version = self.version.to_string();
+        let parts = [&[kind, &self.letter_id, &version], extra].concat();
+        Validators::of(&parts, self.last_modified)
+    }
+}
+
 /// The representation cached under `key` (rendered by `render` on a miss), with validators of
 /// its own bytes: for public reads whose version no cheap lookup names (campaigns).
 pub async fn serve_own<F>(

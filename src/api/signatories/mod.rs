@@ -9,7 +9,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::extract::ApiQuery;
+use super::extract::{ApiQuery, LetterData};
 use super::organisations::CountryRef;
 use super::{timestamp, utc, Reply};
 use crate::db::models::PublicSignatory;
@@ -29,8 +29,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(list_csv);
 }
 
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1_000;
+pub const DEFAULT_LIMIT: i64 = super::CURSOR_LIMIT.0;
+pub const MAX_LIMIT: i64 = super::CURSOR_LIMIT.1;
 
 /// One published signatory.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -163,10 +163,7 @@ impl ListParams {
         let after = errors.optional("cursor", self.cursor.as_deref(), |c| {
             Cursor::decode(c, order)
         });
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            errors.add("limit", format!("must be from 1 to {MAX_LIMIT}"));
-        }
+        let limit = super::cursor_limit(&mut errors, self.limit);
         let all = self.all.unwrap_or(false);
         if all && self.cursor.is_some() {
             errors.add("cursor", "cannot be combined with all=true");
@@ -208,19 +205,13 @@ struct ListHead {
 
 /// A list's validators, from the cached version alone; or `304`.
 async fn validators(
-    req: &HttpRequest,
-    state: &AppState,
-    slug: &str,
+    letter: &LetterData,
     format: &str,
     key: &str,
 ) -> Result<Result<(crate::http::cache::LetterVersion, Validators), HttpResponse>, AppError> {
-    let v = state.versions.for_request(&state.db, slug, req).await?;
-    let version = v.version.to_string();
-    let validators = Validators::of(
-        &["signatories", &v.letter_id, &version, format, key],
-        v.last_modified,
-    );
-    Ok(match validators.not_modified(req) {
+    let v = letter.version().await?;
+    let validators = v.of_list("signatories", &[format, key]);
+    Ok(match validators.not_modified(&letter.req) {
         Some(not_modified) => Err(not_modified),
         None => Ok((v, validators)),
     })
@@ -285,25 +276,21 @@ fn wants_csv(req: &HttpRequest) -> bool {
     )
 )]
 #[get("/letters/{slug}/signatories")]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    params: ApiQuery<ListParams>,
-) -> Reply {
+pub async fn list(letter: LetterData, params: ApiQuery<ListParams>) -> Reply {
     if let Some(version) = params.version {
-        let csv = wants_csv(&req);
-        return snapshots::respond(&req, &state, &slug, &params, version, csv).await;
+        let csv = wants_csv(&letter.req);
+        return snapshots::respond(&letter, &params, version, csv).await;
     }
-    if wants_csv(&req) {
-        return csv_response(req, state, slug.into_inner(), params.into_inner()).await;
+    if wants_csv(&letter.req) {
+        return csv_response(letter, params.into_inner()).await;
     }
     let parsed = params.parse()?;
     if params.bom.is_some() {
         return Err(AppError::field("bom", "only for CSV (Accept: text/csv)"));
     }
+    let (req, state) = (&letter.req, &letter.state);
     let format = if parsed.all { "json-all" } else { "json" };
-    let (v, validators) = match validators(&req, &state, &slug, format, &params.key()).await? {
+    let (v, validators) = match validators(&letter, format, &params.key()).await? {
         Ok(found) => found,
         Err(not_modified) => return Ok(not_modified),
     };
@@ -312,16 +299,16 @@ pub async fn list(
         let cached = state
             .responses
             .get_or_render(&validators.key(), async {
-                let head = full_head(&state, v, validators.clone(), &parsed.query).await?;
-                json_page(&req, &state, head, parsed).await
+                let head = full_head(state, v, validators.clone(), &parsed.query).await?;
+                json_page(req, state, head, parsed).await
             })
             .await?;
-        return Ok(validators.respond_cached(&req, &cached));
+        return Ok(validators.respond_cached(req, &cached));
     }
     if let Some(cached) = state.responses.get(&validators.key()) {
-        return Ok(validators.respond_cached(&req, &cached));
+        return Ok(validators.respond_cached(req, &cached));
     }
-    let head = full_head(&state, v, validators, &parsed.query).await?;
+    let head = full_head(state, v, validators, &parsed.query).await?;
     let whole = WholeList {
         prefix: format!(
             "{{\"letter\":{},\"version\":{},\"total\":{},\"licence\":{},\"items\":[",
@@ -333,9 +320,9 @@ pub async fn list(
         suffix: "]}\n".into(),
         format: Format::Json(head.countries.clone()),
         content_type: "application/json",
-        headers: vec![links(&state, &head, None)],
+        headers: vec![links(state, &head, None)],
     };
-    whole.send(&req, &state, head, parsed.query).await
+    whole.send(req, state, head, parsed.query).await
 }
 
 /// A whole list in one format: what goes before and after its rows, and how they are written.
@@ -473,33 +460,24 @@ async fn json_page(
     )
 )]
 #[get("/letters/{slug}/signatories.csv")]
-pub async fn list_csv(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    params: ApiQuery<ListParams>,
-) -> Reply {
-    csv_response(req, state, slug.into_inner(), params.into_inner()).await
+pub async fn list_csv(letter: LetterData, params: ApiQuery<ListParams>) -> Reply {
+    csv_response(letter, params.into_inner()).await
 }
 
-async fn csv_response(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    slug: String,
-    params: ListParams,
-) -> Reply {
+async fn csv_response(letter: LetterData, params: ListParams) -> Reply {
     if let Some(version) = params.version {
-        return snapshots::respond(&req, &state, &slug, &params, version, true).await;
+        return snapshots::respond(&letter, &params, version, true).await;
     }
     let parsed = params.parse()?;
-    let (v, validators) = match validators(&req, &state, &slug, "csv", &params.key()).await? {
+    let (v, validators) = match validators(&letter, "csv", &params.key()).await? {
         Ok(found) => found,
         Err(not_modified) => return Ok(not_modified),
     };
+    let (req, state) = (&letter.req, &letter.state);
     if let Some(cached) = state.responses.get(&validators.key()) {
-        return Ok(validators.respond_cached(&req, &cached));
+        return Ok(validators.respond_cached(req, &cached));
     }
-    let head = full_head(&state, v, validators, &parsed.query).await?;
+    let head = full_head(state, v, validators, &parsed.query).await?;
     let disposition = format!("inline; filename=\"{}-signatories.csv\"", head.slug);
     let bom = if params.bom == Some(true) {
         "\u{feff}"
@@ -513,10 +491,10 @@ async fn csv_response(
         content_type: "text/csv; charset=utf-8",
         headers: vec![
             (header::CONTENT_DISPOSITION, disposition),
-            links(&state, &head, None),
+            links(state, &head, None),
         ],
     };
-    whole.send(&req, &state, head, parsed.query).await
+    whole.send(req, state, head, parsed.query).await
 }
 
 /// Every `Link` of a list response, in one header: where the data is described and under which

@@ -4,27 +4,25 @@
 //! names never changes, so a snapshot is cached like every public read.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest};
 
 use super::rows::{encode, Format, CSV_HEADER};
 use super::{ListParams, SignatoryJson, SignatoryPage};
+use crate::api::extract::LetterData;
 use crate::api::Reply;
 use crate::error::{AppError, FieldCollector};
 use crate::http::caching::Validators;
-use crate::http::AppState;
 use crate::service::public_list::snapshot;
 
 /// The snapshot at `version` of the letter `slug`, as JSON or CSV.
 pub(super) async fn respond(
-    req: &HttpRequest,
-    state: &web::Data<AppState>,
-    slug: &str,
+    letter: &LetterData,
     params: &ListParams,
     version: i64,
     csv: bool,
 ) -> Reply {
     let country = check(params, csv)?;
-    let v = state.versions.for_request(&state.db, slug, req).await?;
+    let (req, state, slug) = (&letter.req, &letter.state, &letter.slug);
+    let v = letter.version().await?;
     let format = if csv { "csv" } else { "json" };
     let validators = Validators::of(
         &[
