@@ -1,5 +1,7 @@
 //! Coalitions: the networks that run letters.
 
+use crate::db::query::FirstOrNotFound;
+use crate::service::OnePage;
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -125,9 +127,7 @@ pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<Coalition, AppE
                 .or(coalitions::id.eq(slug_or_id)),
         )
         .select(Coalition::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("coalition {slug_or_id:?}")))
+        .first_or_not_found(conn, format!("coalition {slug_or_id:?}"))
 }
 
 pub fn list(conn: &mut DbConnection, page: PageRequest) -> Result<Page<Coalition>, AppError> {
@@ -135,8 +135,7 @@ pub fn list(conn: &mut DbConnection, page: PageRequest) -> Result<Page<Coalition
     let items = coalitions::table
         .select(Coalition::as_select())
         .order((coalitions::name.asc(), coalitions::id.asc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }

@@ -1,6 +1,7 @@
 //! Countries: seeding from ISO 3166-1, listing, resolving names, and the territories the
 //! operator adds and removes.
 
+use crate::db::query::FirstOrNotFound;
 use crate::domain::text::line;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -204,9 +205,7 @@ pub fn remove_territory(
         let country = countries::table
             .find(code.as_str())
             .select(Country::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("country {:?}", code.as_str())))?;
+            .first_or_not_found(conn, format!("country {:?}", code.as_str()))?;
         if country.is_iso == 1 {
             return Err(AppError::conflict(
                 "iso_country",

@@ -1,6 +1,8 @@
 //! The outbox: every mail is a row, written in the transaction of the change that causes it, and
 //! delivered at least once by `crate::worker`.
 
+use crate::db::query::FirstOrNotFound;
+use crate::service::OnePage;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
@@ -268,8 +270,7 @@ pub fn list(
     let items = filtered()
         .select(OutboxMail::as_select())
         .order((outbox::created_at.desc(), outbox::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }
@@ -342,9 +343,7 @@ pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxM
         let mail = outbox::table
             .find(id)
             .select(OutboxMail::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("mail {id:?}")))?;
+            .first_or_not_found(conn, format!("mail {id:?}"))?;
         let letter = match (&mail.signature_id, &mail.invitation_id, &mail.delivery_id) {
             (Some(signature), _, _) => Some(
                 signatures::table

@@ -9,13 +9,14 @@ pub use members::*;
 mod signing_in;
 pub use signing_in::*;
 mod setup;
+use crate::db::query::FirstOrNotFound;
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::json;
 pub use setup::*;
 
 use super::access::{Actor, UserActor};
-use super::audit::{self, Event};
+use super::audit::Event;
 use super::coalitions::{self, NewCoalitionInput};
 use super::{new_id, now};
 use crate::db::models::{ApiToken, Coalition, MemberInvitation, Membership, SessionRow, User};
@@ -128,14 +129,12 @@ pub fn create_user(
             }
         };
         let user = insert_user(conn, input)?;
-        record(
-            conn,
-            actor,
-            None,
-            ("user", &user.id),
+        Event::new(
             "user.created",
+            ("user", &user.id),
             json!({"name": user.name}),
-        )?;
+        )
+        .record(conn, actor)?;
         if let Some((coalition, role)) = coalition {
             add_membership(conn, actor, &coalition, &user, role)?;
         }
@@ -151,14 +150,13 @@ fn add_membership(
     role: Role,
 ) -> Result<(), AppError> {
     insert_membership(conn, &coalition.id, &user.id, role)?;
-    record(
-        conn,
-        actor,
-        Some(&coalition.id),
-        ("membership", &user.id),
+    Event::new(
         "membership.added",
+        ("membership", &user.id),
         json!({"user": user.name, "role": role}),
     )
+    .in_coalition(&coalition.id)
+    .record(conn, actor)
 }
 
 /// The actor an account acts as: its roles, read now.
@@ -178,36 +176,11 @@ pub fn actor_for(conn: &mut DbConnection, user: &User) -> Result<Actor, AppError
     }))
 }
 
-/// Log a change to an account, a token or a membership (no letter) in the audit log.
-fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    coalition_id: Option<&str>,
-    (subject_kind, subject_id): (&'static str, &str),
-    action: &'static str,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id,
-            letter_id: None,
-            subject_kind,
-            subject_id,
-            action,
-            details,
-        },
-    )
-}
-
 fn find_user(conn: &mut DbConnection, id: &str) -> Result<User, AppError> {
     users::table
         .find(id)
         .select(User::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("account"))
+        .first_or_not_found(conn, "account")
 }
 
 /// Run the first-run setup: hash the password off the executor, then create the owner and the

@@ -10,6 +10,8 @@ mod timeline;
 pub use timeline::*;
 mod fields;
 mod page;
+use crate::db::query::any_row;
+use crate::service::OnePage;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count;
 use diesel::prelude::*;
@@ -88,11 +90,10 @@ pub struct NewEventInput {
 }
 
 fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
-    let n: i64 = campaigns::table
-        .filter(campaigns::slug.eq(slug.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+    any_row(
+        conn,
+        campaigns::table.filter(campaigns::slug.eq(slug.as_str())),
+    )
 }
 
 impl CampaignView {
@@ -280,8 +281,7 @@ pub fn list(
     let items = filtered()
         .select((Campaign::as_select(), Coalition::as_select()))
         .order((campaigns::created_at.desc(), campaigns::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load::<(Campaign, Coalition)>(conn)?
         .into_iter()
         .map(|(campaign, coalition)| CampaignView {

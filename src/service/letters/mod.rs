@@ -6,6 +6,8 @@ pub use lifecycle::*;
 mod fields;
 pub use fields::*;
 mod page;
+use crate::db::query::any_row;
+use crate::service::OnePage;
 pub use page::*;
 use serde::Deserialize;
 use validator::Validate;
@@ -118,11 +120,7 @@ pub struct LetterFilter {
 }
 
 fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
-    let n: i64 = letters::table
-        .filter(letters::slug.eq(slug.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+    any_row(conn, letters::table.filter(letters::slug.eq(slug.as_str())))
 }
 
 /// Whether `slug` is taken by a letter that `actor` may not see (another coalition's draft).
@@ -412,8 +410,7 @@ pub fn list(
     let ids: Vec<String> = filtered(filter, &audience, now)
         .select(letters::id)
         .order((letters::created_at.desc(), letters::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     let items = letters::table
         .inner_join(coalitions::table)

@@ -19,6 +19,7 @@ pub use merge::*;
 mod members;
 pub use members::*;
 mod fields;
+use crate::service::OnePage;
 use diesel::prelude::*;
 pub use fields::*;
 use serde::Deserialize;
@@ -103,17 +104,15 @@ fn exists_with_name(
     except_id: Option<&str>,
 ) -> Result<bool, AppError> {
     // Statically typed, so that it stays prepared; no id is empty.
-    Ok(organisations::table
+    let same_name = organisations::table
         .filter(
             organisations::normalized_name
                 .eq(name.normalized())
                 .or(organisations::name_skeleton.eq(name.skeleton())),
         )
         .filter(organisations::country_code.eq(country))
-        .filter(organisations::id.ne(except_id.unwrap_or("")))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
+        .filter(organisations::id.ne(except_id.unwrap_or("")));
+    crate::db::query::any_row(conn, same_name)
 }
 
 /// A free slug for a new organisation: from its name, then name-country, then numbered.
@@ -482,8 +481,7 @@ pub fn list(
             organisations::normalized_name.asc(),
             organisations::id.asc(),
         ))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     let rows: Vec<(Organisation, Country)> = organisations::table
         .inner_join(countries::table)

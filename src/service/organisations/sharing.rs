@@ -97,7 +97,7 @@ pub(super) fn set_checks(
     let mut changed = Vec::new();
     for coalition_id in checking_coalitions(actor) {
         let key = organisation_checks::table.find((&organisation.id, &coalition_id));
-        let had = key.count().get_result::<i64>(conn)? > 0;
+        let had = crate::db::query::any_row(conn, key.clone())?;
         if had == checked {
             continue;
         }
