@@ -57,3 +57,26 @@ pub fn lock_for_transaction(
     }
     Ok(())
 }
+
+/// Insert `row` into `table`, where a unique key already taken (a slug, an address, a name in a
+/// country) is the caller's own 409, `taken()`; any other error stays as it is.
+pub fn insert_unique<T, U>(
+    conn: &mut DbConnection,
+    table: T,
+    row: U,
+    taken: impl FnOnce() -> AppError,
+) -> Result<(), AppError>
+where
+    T: diesel::Table,
+    U: diesel::Insertable<T>,
+    diesel::query_builder::InsertStatement<T, U::Values>:
+        diesel::query_dsl::methods::ExecuteDsl<DbConnection>,
+{
+    match diesel::insert_into(table).values(row).execute(conn) {
+        Ok(_) => Ok(()),
+        Err(e) => match AppError::from(e) {
+            AppError::Conflict { .. } => Err(taken()),
+            other => Err(other),
+        },
+    }
+}

@@ -9,6 +9,7 @@ pub use members::*;
 mod signing_in;
 pub use signing_in::*;
 mod setup;
+use crate::db::query::insert_unique;
 use crate::db::query::FirstOrNotFound;
 use chrono::Duration;
 use diesel::prelude::*;
@@ -77,13 +78,7 @@ fn insert_user(conn: &mut DbConnection, input: NewUserInput) -> Result<User, App
         created_at: now,
         updated_at: now,
     };
-    diesel::insert_into(users::table)
-        .values(&user)
-        .execute(conn)
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => email_taken(&input.email),
-            other => other,
-        })?;
+    insert_unique(conn, users::table, &user, || email_taken(&input.email))?;
     Ok(user)
 }
 

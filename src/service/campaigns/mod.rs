@@ -11,6 +11,7 @@ pub use timeline::*;
 mod fields;
 mod page;
 use crate::db::query::any_row;
+use crate::db::query::insert_unique;
 use crate::service::OnePage;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count;
@@ -127,13 +128,9 @@ pub fn create(
             created_at: now,
             updated_at: now,
         };
-        diesel::insert_into(campaigns::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => super::slug_taken("campaign", &slug),
-                other => other,
-            })?;
+        insert_unique(conn, campaigns::table, &row, || {
+            super::slug_taken("campaign", &slug)
+        })?;
         let view = CampaignView {
             campaign: row,
             coalition,
@@ -374,14 +371,19 @@ pub fn progress(conn: &mut DbConnection, view: &CampaignView) -> Result<Progress
     })
 }
 
-/// A campaign's slug by id (none for none).
-pub fn slug_of(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
+/// The campaign with the id `id`, if there is one (none for none).
+pub fn by_id(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<Campaign>, AppError> {
     let Some(id) = id else { return Ok(None) };
     Ok(campaigns::table
         .find(id)
-        .select(campaigns::slug)
+        .select(Campaign::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// A campaign's slug by id (none for none).
+pub fn slug_of(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
+    Ok(by_id(conn, id)?.map(|campaign| campaign.slug))
 }
 
 /// Everything a campaign's page and JSON show, read in one go.

@@ -7,6 +7,7 @@ mod fields;
 pub use fields::*;
 mod page;
 use crate::db::query::any_row;
+use crate::db::query::insert_unique;
 use crate::service::OnePage;
 pub use page::*;
 use serde::Deserialize;
@@ -181,13 +182,9 @@ pub fn create(
             campaign_id,
             text_licence: input.text_licence.map(|l| l.id),
         };
-        diesel::insert_into(letters::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => super::slug_taken("letter", &slug),
-                other => other,
-            })?;
+        insert_unique(conn, letters::table, &row, || {
+            super::slug_taken("letter", &slug)
+        })?;
         let view = find(conn, slug.as_str(), Audience::Admin)?;
         view.event("letter.created", json!({"title": view.letter.title}))
             .record(conn, actor)?;

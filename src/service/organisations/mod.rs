@@ -19,6 +19,7 @@ pub use merge::*;
 mod members;
 pub use members::*;
 mod fields;
+use crate::db::query::insert_unique;
 use crate::service::OnePage;
 use diesel::prelude::*;
 pub use fields::*;
@@ -148,12 +149,7 @@ pub fn seen_by(
     views: &mut [OrganisationView],
 ) -> Result<(), AppError> {
     let readable: Vec<String> = match actor {
-        Actor::User(u) => u
-            .roles
-            .iter()
-            .filter(|(_, r)| r.allows(Permission::ReadPrivate))
-            .map(|(c, _)| c.clone())
-            .collect(),
+        Actor::User(u) => u.coalitions_allowing(Permission::ReadPrivate),
         _ => return Ok(()),
     };
     let ids: Vec<&str> = views.iter().map(|v| v.organisation.id.as_str()).collect();
@@ -286,13 +282,9 @@ pub fn insert(
         updated_at: now,
         name_skeleton: input.name.skeleton(),
     };
-    diesel::insert_into(organisations::table)
-        .values(&row)
-        .execute(conn)
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => duplicate(&input.name, &input.country),
-            other => other,
-        })?;
+    insert_unique(conn, organisations::table, &row, || {
+        duplicate(&input.name, &input.country)
+    })?;
     Ok(row)
 }
 
