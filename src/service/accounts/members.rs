@@ -276,13 +276,7 @@ pub fn answer_invitation(
         if role_of(conn, &coalition.id, &user.id)?.is_none() {
             insert_membership(conn, &coalition.id, &user.id, role)?;
         }
-        Event::new(
-            "membership.accepted",
-            ("membership", &user.id),
-            json!({"user": user.name, "role": role}),
-        )
-        .in_coalition(&coalition.id)
-        .record(conn, actor)
+        membership_event("membership.accepted", &coalition, &user, role).record(conn, actor)
     })
 }
 

@@ -145,13 +145,19 @@ fn add_membership(
     role: Role,
 ) -> Result<(), AppError> {
     insert_membership(conn, &coalition.id, &user.id, role)?;
-    Event::new(
-        "membership.added",
-        ("membership", &user.id),
-        json!({"user": user.name, "role": role}),
-    )
-    .in_coalition(&coalition.id)
-    .record(conn, actor)
+    membership_event("membership.added", coalition, user, role).record(conn, actor)
+}
+
+/// `action` ("membership.added", "membership.accepted") giving `user` the `role` in
+/// `coalition`, for the coalition's log.
+fn membership_event<'a>(
+    action: &'static str,
+    coalition: &'a Coalition,
+    user: &'a User,
+    role: Role,
+) -> Event<'a> {
+    let details = json!({"user": user.name, "role": role});
+    Event::new(action, ("membership", &user.id), details).in_coalition(&coalition.id)
 }
 
 /// The actor an account acts as: its roles, read now.
