@@ -13,23 +13,13 @@ use super::schema::{
     outbox, public_signatories, sessions, signature_events, signatures, timeline_events, users,
 };
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A country or territory; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = countries)]
 pub struct Country {
     pub code: String,
     pub alpha3: String,
     pub name: String,
-    pub numeric_code: Option<i32>,
-    pub is_iso: i32,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = countries)]
-pub struct NewCountry<'a> {
-    pub code: &'a str,
-    pub alpha3: &'a str,
-    pub name: &'a str,
     pub numeric_code: Option<i32>,
     pub is_iso: i32,
     pub created_at: NaiveDateTime,
@@ -47,20 +37,10 @@ impl crate::domain::country::CountryNames for Country {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A coalition; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = coalitions)]
 pub struct Coalition {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub website: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = coalitions)]
-pub struct NewCoalition {
     pub id: String,
     pub slug: String,
     pub name: String,
@@ -270,7 +250,8 @@ pub struct NewSignature {
     pub mail_language: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A mail waiting in (or gone through) the outbox; also what queueing one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMail {
     pub id: String,
@@ -289,23 +270,6 @@ pub struct OutboxMail {
     pub update_id: Option<String>,
     /// The language to write the mail in, when not its signature's (`signatures.mail_language`).
     pub language: Option<String>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = outbox)]
-pub struct NewOutboxMail {
-    pub id: String,
-    pub kind: String,
-    pub recipient: String,
-    pub signature_id: Option<String>,
-    pub invitation_id: Option<String>,
-    pub delivery_id: Option<String>,
-    pub update_id: Option<String>,
-    pub language: Option<String>,
-    pub state: String,
-    pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
-    pub created_at: NaiveDateTime,
 }
 
 /// A published signatory as the public sees it: no person, no email.

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::access::Actor;
 use super::audit::Event;
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Coalition, Membership, NewCoalition};
+use crate::db::models::{Coalition, Membership};
 use crate::db::schema::{coalitions, memberships, users};
 use crate::db::DbConnection;
 use crate::domain::{EmailAddress, Role, Slug, Website};
@@ -75,7 +75,7 @@ pub(crate) fn create_in(
         ));
     }
     let now = now();
-    let row = NewCoalition {
+    let row = Coalition {
         id: new_id(),
         slug: input.slug.as_str().to_string(),
         name: input.name,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use validator::Validate;
 
-use crate::db::models::{Country, NewCountry};
+use crate::db::models::Country;
 use crate::db::schema::{countries, letter_country_counts, organisations, public_signatories};
 use crate::db::DbConnection;
 use crate::domain::country::{collision, name_key, resolve, Resolution};
@@ -24,10 +24,10 @@ pub fn seed_iso(conn: &mut DbConnection) -> Result<usize, AppError> {
         if existing.iter().any(|code| code == c.alpha2) {
             continue;
         }
-        let row = NewCountry {
-            code: c.alpha2,
-            alpha3: c.alpha3,
-            name: c.name,
+        let row = Country {
+            code: c.alpha2.to_string(),
+            alpha3: c.alpha3.to_string(),
+            name: c.name.to_string(),
             numeric_code: Some(i32::from(c.numeric)),
             is_iso: 1,
             created_at: now,
@@ -173,10 +173,10 @@ pub fn add_territory(
         )
         .record(conn, actor)?;
         diesel::insert_into(countries::table)
-            .values(&NewCountry {
-                code: t.code.as_str(),
-                alpha3: &t.alpha3,
-                name: &t.name,
+            .values(&Country {
+                code: t.code.as_str().to_string(),
+                alpha3: t.alpha3.clone(),
+                name: t.name.clone(),
                 numeric_code: None,
                 is_iso: 0,
                 created_at: super::now(),

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::access::Actor;
 use super::letters::Audience;
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{NewOutboxMail, OutboxMail};
+use crate::db::models::OutboxMail;
 use crate::db::schema::{deliveries, invitations, letters, organisations, outbox, signatures};
 use crate::db::DbConnection;
 use crate::domain::{MailKind, MailState, Permission};
@@ -104,19 +104,22 @@ fn insert(
     subject: Subject,
 ) -> Result<String, AppError> {
     let now = now();
-    let row = NewOutboxMail {
+    let row = OutboxMail {
         id: new_id(),
         kind: kind.as_str().to_string(),
         recipient: recipient.to_string(),
         signature_id: subject.signature_id,
+        state: MailState::Queued.as_str().to_string(),
+        attempts: 0,
+        next_attempt_at: now,
+        locked_until: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
         invitation_id: subject.invitation_id,
         delivery_id: subject.delivery_id,
         update_id: subject.update_id,
         language: subject.language,
-        state: MailState::Queued.as_str().to_string(),
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
     };
     diesel::insert_into(outbox::table)
         .values(&row)
