@@ -83,7 +83,8 @@ pub struct OrganisationChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A letter; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = letters)]
 pub struct Letter {
     pub id: String,
@@ -113,30 +114,6 @@ pub struct Letter {
     /// reserved by its coalition.
     pub text_licence: Option<String>,
     /// A draft's opening time (UTC): the deadline worker opens it then.
-    pub opens_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = letters)]
-pub struct NewLetter {
-    pub id: String,
-    pub slug: String,
-    pub coalition_id: String,
-    pub title: String,
-    pub body: String,
-    pub recipient_name: String,
-    pub recipient_email: Option<String>,
-    pub place_and_date: Option<String>,
-    pub language: String,
-    pub state: String,
-    pub moderation: String,
-    pub visibility: String,
-    pub deadline: Option<NaiveDateTime>,
-    pub text_hash: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub campaign_id: Option<String>,
-    pub text_licence: Option<String>,
     pub opens_at: Option<NaiveDateTime>,
 }
 
@@ -178,7 +155,8 @@ pub struct LetterPreview {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A signature; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = signatures)]
 pub struct Signature {
     pub id: String,
@@ -220,33 +198,6 @@ pub struct Signature {
     /// finding 5). Never listed by itself; the coalition decides which one stands.
     pub contests: Option<String>,
     /// The language mails to the signer are written in (`i18n::LANGUAGES`).
-    pub mail_language: String,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = signatures)]
-pub struct NewSignature {
-    pub id: String,
-    pub letter_id: String,
-    pub organisation_id: String,
-    pub state: String,
-    pub representative_name: String,
-    pub representative_role: String,
-    pub email: String,
-    pub comment: Option<String>,
-    pub text_hash: String,
-    pub confirm_token_hash: String,
-    pub withdraw_token_hash: String,
-    pub confirm_expires_at: NaiveDateTime,
-    pub confirmations_sent: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub letter_version: i32,
-    pub verification: Option<String>,
-    pub email_key: String,
-    pub email_domain: String,
-    pub network: Option<String>,
-    pub contests: Option<String>,
     pub mail_language: String,
 }
 

@@ -23,7 +23,7 @@ use super::access::Actor;
 use super::audit::Event;
 
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
+use crate::db::models::{Coalition, Letter, LetterChanges};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{coalitions, letters};
 use crate::db::DbConnection;
@@ -161,7 +161,7 @@ pub fn create(
             asked => super::new_slug(conn, asked, &input.title, "letter", slug_taken)?,
         };
         let now = now();
-        let row = NewLetter {
+        let row = Letter {
             id: new_id(),
             slug: slug.as_str().to_string(),
             coalition_id: coalition.id,
@@ -177,8 +177,13 @@ pub fn create(
             visibility: input.visibility.as_str().to_string(),
             deadline: input.deadline,
             opens_at: input.opens_at,
+            opened_at: None,
+            closed_at: None,
+            delivered_at: None,
+            archived_at: None,
             created_at: now,
             updated_at: now,
+            version: 1,
             campaign_id,
             text_licence: input.text_licence.map(|l| l.id),
         };
