@@ -119,6 +119,19 @@ pub fn find_for(
     Ok(coalition)
 }
 
+/// The coalition a new letter or campaign names in its `coalition` field (a field error when
+/// there is none), once `actor` may manage its letters.
+pub fn for_new_letters(
+    conn: &mut DbConnection,
+    actor: &crate::service::access::Actor,
+    slug: &str,
+) -> Result<Coalition, AppError> {
+    let coalition =
+        find(conn, slug).map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
+    actor.require(&coalition, crate::domain::Permission::ManageLetters)?;
+    Ok(coalition)
+}
+
 pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<Coalition, AppError> {
     coalitions::table
         .filter(

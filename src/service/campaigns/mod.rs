@@ -111,9 +111,7 @@ pub fn create(
     input: NewCampaignInput,
 ) -> Result<CampaignView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = super::coalitions::find(conn, input.coalition.as_str())
-            .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
-        actor.require(&coalition, Permission::ManageLetters)?;
+        let coalition = super::coalitions::for_new_letters(conn, actor, input.coalition.as_str())?;
         let slug = super::new_slug(conn, input.slug, &input.title, "campaign", slug_taken)?;
         let now = now();
         let row = Campaign {

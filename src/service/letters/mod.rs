@@ -148,9 +148,7 @@ pub fn create(
     input: NewLetterInput,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = super::coalitions::find(conn, input.coalition.as_str())
-            .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
-        actor.require(&coalition, Permission::ManageLetters)?;
+        let coalition = super::coalitions::for_new_letters(conn, actor, input.coalition.as_str())?;
         check_opening(input.opens_at, input.deadline)?;
         let campaign_id = match &input.campaign {
             Some(campaign) => Some(super::campaigns::for_letter(conn, &coalition.id, campaign)?),
