@@ -224,13 +224,10 @@ impl FieldCollector {
         value: Option<&str>,
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
-        match value {
-            None => {
-                self.add(field, Problem::Required);
-                None
-            }
-            Some(v) => self.check(field, parse(v)),
+        if value.is_none() {
+            self.add(field, Problem::Required);
         }
+        self.given(field, value, parse)
     }
 
     /// Parse a field whose presence the validator crate already checked: absent is `None`
@@ -251,10 +248,7 @@ impl FieldCollector {
         value: Option<&str>,
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
-        match value {
-            Some(v) if !v.trim().is_empty() => self.check(field, parse(v)),
-            _ => None,
-        }
+        self.given(field, value.filter(|v| !v.trim().is_empty()), parse)
     }
 
     pub fn check<T>(

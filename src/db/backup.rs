@@ -405,13 +405,25 @@ mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
 
+    fn open(path: &Path) -> SqliteConnection {
+        SqliteConnection::establish(&path.to_string_lossy()).unwrap()
+    }
+
+    /// A new SQLite file `name` in `dir`, made by `sql`, with a connection to it still open.
+    fn database(dir: &Path, name: &str, sql: &str) -> (std::path::PathBuf, SqliteConnection) {
+        let path = dir.join(name);
+        let mut conn = open(&path);
+        conn.batch_execute(sql).unwrap();
+        (path, conn)
+    }
+
     fn count(path: &Path) -> i64 {
         #[derive(diesel::QueryableByName)]
         struct N {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
             n: i64,
         }
-        let mut conn = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+        let mut conn = open(path);
         diesel::sql_query("SELECT count(*) AS n FROM t")
             .get_result::<N>(&mut conn)
             .unwrap()
@@ -421,14 +433,13 @@ mod tests {
     #[test]
     fn a_copy_taken_while_a_writer_commits_is_whole_and_consistent() {
         let dir = tempfile::tempdir().unwrap();
-        let source = dir.path().join("live.db");
-        let mut conn = SqliteConnection::establish(&source.to_string_lossy()).unwrap();
-        conn.batch_execute(
+        let (source, mut conn) = database(
+            dir.path(),
+            "live.db",
             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;
              CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
              CREATE TABLE total (n INTEGER NOT NULL); INSERT INTO total VALUES (0);",
-        )
-        .unwrap();
+        );
         // Enough rows for many pages, so a one-page step takes many steps.
         for _ in 0..20 {
             conn.batch_execute(
@@ -443,7 +454,7 @@ mod tests {
         let writer = {
             let (stop, source) = (Arc::clone(&stop), source.clone());
             std::thread::spawn(move || {
-                let mut conn = SqliteConnection::establish(&source.to_string_lossy()).unwrap();
+                let mut conn = open(&source);
                 // Unsynced commits: many of them land between the copy's steps.
                 conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = OFF;")
                     .unwrap();
@@ -480,7 +491,7 @@ mod tests {
         integrity_check(&copy).unwrap();
         let rows = count(&copy);
         assert!(rows >= before, "{rows} < {before}");
-        let mut c = SqliteConnection::establish(&copy.to_string_lossy()).unwrap();
+        let mut c = open(&copy);
         #[derive(diesel::QueryableByName)]
         struct N {
             #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -504,10 +515,11 @@ mod tests {
     #[test]
     fn an_existing_file_is_kept_unless_forced_and_a_missing_database_is_not_created() {
         let dir = tempfile::tempdir().unwrap();
-        let source = dir.path().join("live.db");
-        let mut conn = SqliteConnection::establish(&source.to_string_lossy()).unwrap();
-        conn.batch_execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
-            .unwrap();
+        let (source, conn) = database(
+            dir.path(),
+            "live.db",
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);",
+        );
         drop(conn);
         let url = DatabaseUrl::Sqlite(source.to_string_lossy().into());
         let copy = dir.path().join("copy.db");
@@ -535,15 +547,14 @@ mod tests {
     #[test]
     fn a_damaged_file_fails_the_integrity_check() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.db");
-        let mut conn = SqliteConnection::establish(&path.to_string_lossy()).unwrap();
-        conn.batch_execute(
+        let (path, conn) = database(
+            dir.path(),
+            "x.db",
             "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
              CREATE INDEX t_body ON t (body);
              WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 2000)
              INSERT INTO t (body) SELECT hex(randomblob(50)) FROM k;",
-        )
-        .unwrap();
+        );
         drop(conn);
         integrity_check(&path).expect("a fresh file is whole");
         // Overwrite a page in the middle of the file with garbage.

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod migrations;
 pub mod models;
 pub mod pool;
+pub mod query;
 pub mod schema;
 pub mod writer;
 

@@ -13,23 +13,13 @@ use super::schema::{
     outbox, public_signatories, sessions, signature_events, signatures, timeline_events, users,
 };
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A country or territory; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = countries)]
 pub struct Country {
     pub code: String,
     pub alpha3: String,
     pub name: String,
-    pub numeric_code: Option<i32>,
-    pub is_iso: i32,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = countries)]
-pub struct NewCountry<'a> {
-    pub code: &'a str,
-    pub alpha3: &'a str,
-    pub name: &'a str,
     pub numeric_code: Option<i32>,
     pub is_iso: i32,
     pub created_at: NaiveDateTime,
@@ -47,20 +37,10 @@ impl crate::domain::country::CountryNames for Country {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A coalition; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = coalitions)]
 pub struct Coalition {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub website: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = coalitions)]
-pub struct NewCoalition {
     pub id: String,
     pub slug: String,
     pub name: String,
@@ -103,7 +83,8 @@ pub struct OrganisationChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A letter; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = letters)]
 pub struct Letter {
     pub id: String,
@@ -133,30 +114,6 @@ pub struct Letter {
     /// reserved by its coalition.
     pub text_licence: Option<String>,
     /// A draft's opening time (UTC): the deadline worker opens it then.
-    pub opens_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = letters)]
-pub struct NewLetter {
-    pub id: String,
-    pub slug: String,
-    pub coalition_id: String,
-    pub title: String,
-    pub body: String,
-    pub recipient_name: String,
-    pub recipient_email: Option<String>,
-    pub place_and_date: Option<String>,
-    pub language: String,
-    pub state: String,
-    pub moderation: String,
-    pub visibility: String,
-    pub deadline: Option<NaiveDateTime>,
-    pub text_hash: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub campaign_id: Option<String>,
-    pub text_licence: Option<String>,
     pub opens_at: Option<NaiveDateTime>,
 }
 
@@ -198,7 +155,8 @@ pub struct LetterPreview {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A signature; also what a new one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = signatures)]
 pub struct Signature {
     pub id: String,
@@ -243,34 +201,8 @@ pub struct Signature {
     pub mail_language: String,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = signatures)]
-pub struct NewSignature {
-    pub id: String,
-    pub letter_id: String,
-    pub organisation_id: String,
-    pub state: String,
-    pub representative_name: String,
-    pub representative_role: String,
-    pub email: String,
-    pub comment: Option<String>,
-    pub text_hash: String,
-    pub confirm_token_hash: String,
-    pub withdraw_token_hash: String,
-    pub confirm_expires_at: NaiveDateTime,
-    pub confirmations_sent: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub letter_version: i32,
-    pub verification: Option<String>,
-    pub email_key: String,
-    pub email_domain: String,
-    pub network: Option<String>,
-    pub contests: Option<String>,
-    pub mail_language: String,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A mail waiting in (or gone through) the outbox; also what queueing one inserts.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMail {
     pub id: String,
@@ -289,23 +221,6 @@ pub struct OutboxMail {
     pub update_id: Option<String>,
     /// The language to write the mail in, when not its signature's (`signatures.mail_language`).
     pub language: Option<String>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = outbox)]
-pub struct NewOutboxMail {
-    pub id: String,
-    pub kind: String,
-    pub recipient: String,
-    pub signature_id: Option<String>,
-    pub invitation_id: Option<String>,
-    pub delivery_id: Option<String>,
-    pub update_id: Option<String>,
-    pub language: Option<String>,
-    pub state: String,
-    pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
-    pub created_at: NaiveDateTime,
 }
 
 /// A published signatory as the public sees it: no person, no email.

@@ -16,12 +16,9 @@ pub struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(input: &str) -> Result<CountryCode, String> {
-        let s = input.trim();
-        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
-            Ok(CountryCode(s.to_ascii_uppercase()))
-        } else {
-            Err("must be a two-letter country code such as FR".into())
-        }
+        let code = super::text::fixed_code(input, 2, u8::is_ascii_alphabetic)
+            .ok_or("must be a two-letter country code such as FR")?;
+        Ok(CountryCode(code.to_ascii_uppercase()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -9,6 +9,13 @@ use validator::ValidateEmail;
 
 use super::problem::Problem;
 
+/// `input` without surrounding white space, when that is a code of exactly `len` ASCII
+/// characters that all pass `allowed` (a country code, a link token); `None` otherwise.
+pub fn fixed_code(input: &str, len: usize, allowed: fn(&u8) -> bool) -> Option<&str> {
+    let s = input.trim();
+    (s.len() == len && s.bytes().all(|b| allowed(&b))).then_some(s)
+}
+
 /// A parser for free text that may span lines (a body, a comment): trimmed, not blank, at most
 /// `max` characters.
 pub fn text(max: usize) -> impl Fn(&str) -> Result<String, Problem> {

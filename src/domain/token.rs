@@ -91,12 +91,9 @@ impl Token {
     }
 
     pub fn parse(input: &str) -> Result<Token, String> {
-        let s = input.trim();
-        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-            Ok(Token(s.to_ascii_lowercase()))
-        } else {
-            Err("is not a valid link token".into())
-        }
+        let code = super::text::fixed_code(input, 64, u8::is_ascii_hexdigit)
+            .ok_or("is not a valid link token")?;
+        Ok(Token(code.to_ascii_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -3,6 +3,7 @@
 //! preview of what would change; reject every match in one go; and the surge alert on the
 //! dashboard. Plus the start-up backfill of the address keys of rows older than the columns.
 
+use crate::service::OnePage;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
@@ -176,8 +177,7 @@ pub fn find(
     let ids: Vec<String> = matching(&id, filter)?
         .select(signatures::id)
         .order((signatures::created_at.desc(), signatures::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     let rows: Vec<(Signature, Organisation)> = signatures::table
         .inner_join(organisations::table)

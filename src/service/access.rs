@@ -28,6 +28,15 @@ impl UserActor {
             .find(|(c, _)| c == coalition_id)
             .map(|&(_, r)| r)
     }
+
+    /// The ids of the coalitions where the user has `permission`.
+    pub fn coalitions_allowing(&self, permission: Permission) -> Vec<String> {
+        self.roles
+            .iter()
+            .filter(|(_, r)| r.allows(permission))
+            .map(|(c, _)| c.clone())
+            .collect()
+    }
 }
 
 /// Who asks for a change or a read.
@@ -127,13 +136,7 @@ impl Actor {
     /// they may read private data.
     pub fn audience(&self) -> Audience {
         match self {
-            Actor::User(u) => Audience::Members(
-                u.roles
-                    .iter()
-                    .filter(|(_, r)| r.allows(Permission::ReadPrivate))
-                    .map(|(c, _)| c.clone())
-                    .collect(),
-            ),
+            Actor::User(u) => Audience::Members(u.coalitions_allowing(Permission::ReadPrivate)),
             Actor::System => Audience::Admin,
             Actor::Public | Actor::Operator => Audience::Public,
         }

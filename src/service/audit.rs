@@ -2,6 +2,7 @@
 //! details, written in the same transaction as the change.
 
 use crate::domain::text::utc;
+use crate::service::OnePage;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -269,8 +270,7 @@ pub fn list(
     };
     let items = ordered
         .select(AuditRow::as_select())
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }

@@ -1,12 +1,14 @@
 //! Coalitions: the networks that run letters.
 
+use crate::db::query::FirstOrNotFound;
+use crate::service::OnePage;
 use diesel::prelude::*;
 use serde_json::json;
 
 use super::access::Actor;
 use super::audit::Event;
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Coalition, Membership, NewCoalition};
+use crate::db::models::{Coalition, Membership};
 use crate::db::schema::{coalitions, memberships, users};
 use crate::db::DbConnection;
 use crate::domain::{EmailAddress, Role, Slug, Website};
@@ -73,7 +75,7 @@ pub(crate) fn create_in(
         ));
     }
     let now = now();
-    let row = NewCoalition {
+    let row = Coalition {
         id: new_id(),
         slug: input.slug.as_str().to_string(),
         name: input.name,
@@ -117,6 +119,19 @@ pub fn find_for(
     Ok(coalition)
 }
 
+/// The coalition a new letter or campaign names in its `coalition` field (a field error when
+/// there is none), once `actor` may manage its letters.
+pub fn for_new_letters(
+    conn: &mut DbConnection,
+    actor: &crate::service::access::Actor,
+    slug: &str,
+) -> Result<Coalition, AppError> {
+    let coalition =
+        find(conn, slug).map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
+    actor.require(&coalition, crate::domain::Permission::ManageLetters)?;
+    Ok(coalition)
+}
+
 pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<Coalition, AppError> {
     coalitions::table
         .filter(
@@ -125,9 +140,7 @@ pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<Coalition, AppE
                 .or(coalitions::id.eq(slug_or_id)),
         )
         .select(Coalition::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("coalition {slug_or_id:?}")))
+        .first_or_not_found(conn, format!("coalition {slug_or_id:?}"))
 }
 
 pub fn list(conn: &mut DbConnection, page: PageRequest) -> Result<Page<Coalition>, AppError> {
@@ -135,8 +148,7 @@ pub fn list(conn: &mut DbConnection, page: PageRequest) -> Result<Page<Coalition
     let items = coalitions::table
         .select(Coalition::as_select())
         .order((coalitions::name.asc(), coalitions::id.asc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }

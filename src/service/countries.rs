@@ -1,12 +1,13 @@
 //! Countries: seeding from ISO 3166-1, listing, resolving names, and the territories the
 //! operator adds and removes.
 
+use crate::db::query::FirstOrNotFound;
 use crate::domain::text::line;
 use diesel::prelude::*;
 use serde::Deserialize;
 use validator::Validate;
 
-use crate::db::models::{Country, NewCountry};
+use crate::db::models::Country;
 use crate::db::schema::{countries, letter_country_counts, organisations, public_signatories};
 use crate::db::DbConnection;
 use crate::domain::country::{collision, name_key, resolve, Resolution};
@@ -23,10 +24,10 @@ pub fn seed_iso(conn: &mut DbConnection) -> Result<usize, AppError> {
         if existing.iter().any(|code| code == c.alpha2) {
             continue;
         }
-        let row = NewCountry {
-            code: c.alpha2,
-            alpha3: c.alpha3,
-            name: c.name,
+        let row = Country {
+            code: c.alpha2.to_string(),
+            alpha3: c.alpha3.to_string(),
+            name: c.name.to_string(),
             numeric_code: Some(i32::from(c.numeric)),
             is_iso: 1,
             created_at: now,
@@ -172,10 +173,10 @@ pub fn add_territory(
         )
         .record(conn, actor)?;
         diesel::insert_into(countries::table)
-            .values(&NewCountry {
-                code: t.code.as_str(),
-                alpha3: &t.alpha3,
-                name: &t.name,
+            .values(&Country {
+                code: t.code.as_str().to_string(),
+                alpha3: t.alpha3.clone(),
+                name: t.name.clone(),
                 numeric_code: None,
                 is_iso: 0,
                 created_at: super::now(),
@@ -204,9 +205,7 @@ pub fn remove_territory(
         let country = countries::table
             .find(code.as_str())
             .select(Country::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("country {:?}", code.as_str())))?;
+            .first_or_not_found(conn, format!("country {:?}", code.as_str()))?;
         if country.is_iso == 1 {
             return Err(AppError::conflict(
                 "iso_country",

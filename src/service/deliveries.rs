@@ -5,6 +5,7 @@
 //! the ledger's head at that moment, so anyone can check later that the list is the one
 //! delivered.
 
+use crate::db::query::FirstOrNotFound;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -61,9 +62,7 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<Delivery, AppErro
     deliveries::table
         .find(id)
         .select(Delivery::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found(format!("delivery {id:?}")))
+        .first_or_not_found(conn, format!("delivery {id:?}"))
 }
 
 /// Record a letter's delivery, in the transaction that moves it to `delivered`.

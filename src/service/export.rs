@@ -7,7 +7,7 @@
 //! on screen one page at a time; every export is audited (`letter.exported`, with who and in
 //! which format).
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,7 +19,7 @@ use serde_json::json;
 use super::access::Actor;
 use super::letters::{self, LetterView};
 use crate::db::models::{
-    AuditRow, LetterUpdate, LetterVersion, Organisation, Signature, Translation,
+    AuditRow, Delivery, LetterUpdate, LetterVersion, Organisation, Signature, Translation,
 };
 use crate::db::schema::{
     audit_log, countries, deliveries, letter_updates, letter_versions, organisations, signatures,
@@ -36,20 +36,6 @@ pub struct SignatureRecord {
     pub country_name: String,
 }
 
-/// A letter's delivery, as recorded when it was delivered.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = deliveries)]
-pub struct DeliveryRecord {
-    pub id: String,
-    pub recipient_email: Option<String>,
-    pub signatories: i64,
-    pub countries: i64,
-    pub ledger_seq: i64,
-    pub ledger_hash: String,
-    pub note: Option<String>,
-    pub delivered_at: NaiveDateTime,
-}
-
 /// Everything about one letter.
 #[derive(Debug, Clone)]
 pub struct LetterExport {
@@ -58,7 +44,7 @@ pub struct LetterExport {
     pub translations: Vec<Translation>,
     pub signatures: Vec<SignatureRecord>,
     pub updates: Vec<LetterUpdate>,
-    pub delivery: Option<DeliveryRecord>,
+    pub delivery: Option<Delivery>,
     pub audit_log: Vec<AuditRow>,
 }
 
@@ -118,7 +104,7 @@ pub fn gather(
         .load(conn)?;
     let delivery = deliveries::table
         .filter(deliveries::letter_id.eq(&id))
-        .select(DeliveryRecord::as_select())
+        .select(Delivery::as_select())
         .first(conn)
         .optional()?;
     let audit_log = audit_log::table

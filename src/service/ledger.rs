@@ -92,15 +92,7 @@ impl LedgerRow {
 /// it does not turn the letter row's lock word into a multixact shared with every signature that
 /// references it.
 fn lock(conn: &mut DbConnection, letter_id: &str) -> Result<(), AppError> {
-    use sha2::{Digest, Sha256};
-    if let DbConnection::Postgresql(pg) = conn {
-        let digest = Sha256::digest(format!("undersigned-ledger:{letter_id}"));
-        let key = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(key)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::db::query::lock_for_transaction(conn, "undersigned-ledger", letter_id)
 }
 
 /// The last entry's number, hash and head signature (none before the first).

@@ -28,6 +28,8 @@ pub mod updates;
 pub mod versions;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::dsl::{Limit, Offset};
+use diesel::query_dsl::methods::{LimitDsl, OffsetDsl};
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -70,6 +72,19 @@ impl PageRequest {
         (self.page - 1).saturating_mul(self.per_page)
     }
 }
+
+/// Reading one page of a diesel query: `.one_page(page)` is `.limit(per_page).offset(offset)`.
+pub(crate) trait OnePage: Sized {
+    fn one_page(self, page: PageRequest) -> Offset<Limit<Self>>
+    where
+        Self: LimitDsl,
+        Limit<Self>: OffsetDsl,
+    {
+        self.limit(page.per_page).offset(page.offset())
+    }
+}
+
+impl<Q> OnePage for Q {}
 
 impl Default for PageRequest {
     fn default() -> Self {

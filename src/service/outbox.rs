@@ -1,6 +1,8 @@
 //! The outbox: every mail is a row, written in the transaction of the change that causes it, and
 //! delivered at least once by `crate::worker`.
 
+use crate::db::query::FirstOrNotFound;
+use crate::service::OnePage;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
@@ -9,7 +11,7 @@ use diesel::prelude::*;
 use super::access::Actor;
 use super::letters::Audience;
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{NewOutboxMail, OutboxMail};
+use crate::db::models::OutboxMail;
 use crate::db::schema::{deliveries, invitations, letters, organisations, outbox, signatures};
 use crate::db::DbConnection;
 use crate::domain::{MailKind, MailState, Permission};
@@ -102,19 +104,22 @@ fn insert(
     subject: Subject,
 ) -> Result<String, AppError> {
     let now = now();
-    let row = NewOutboxMail {
+    let row = OutboxMail {
         id: new_id(),
         kind: kind.as_str().to_string(),
         recipient: recipient.to_string(),
         signature_id: subject.signature_id,
+        state: MailState::Queued.as_str().to_string(),
+        attempts: 0,
+        next_attempt_at: now,
+        locked_until: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
         invitation_id: subject.invitation_id,
         delivery_id: subject.delivery_id,
         update_id: subject.update_id,
         language: subject.language,
-        state: MailState::Queued.as_str().to_string(),
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
     };
     diesel::insert_into(outbox::table)
         .values(&row)
@@ -268,8 +273,7 @@ pub fn list(
     let items = filtered()
         .select(OutboxMail::as_select())
         .order((outbox::created_at.desc(), outbox::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }
@@ -342,9 +346,7 @@ pub fn retry(conn: &mut DbConnection, actor: &Actor, id: &str) -> Result<OutboxM
         let mail = outbox::table
             .find(id)
             .select(OutboxMail::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("mail {id:?}")))?;
+            .first_or_not_found(conn, format!("mail {id:?}"))?;
         let letter = match (&mail.signature_id, &mail.invitation_id, &mail.delivery_id) {
             (Some(signature), _, _) => Some(
                 signatures::table

@@ -8,6 +8,7 @@
 //! the letter has opened, a live link leads to its public page (what a partner holding the link
 //! wants then), so the link never shows a text other than the public one.
 
+use crate::db::query::FirstOrNotFound;
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -124,9 +125,7 @@ pub fn revoke(
             .filter(letter_previews::id.eq(id))
             .filter(letter_previews::letter_id.eq(&view.letter.id))
             .select(LetterPreview::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("preview link {id:?}")))?;
+            .first_or_not_found(conn, format!("preview link {id:?}"))?;
         if found.revoked_at.is_some() {
             return Ok(found);
         }
@@ -152,9 +151,7 @@ pub fn open(conn: &mut DbConnection, token: &Token) -> Result<Previewed, AppErro
     let link = letter_previews::table
         .filter(letter_previews::token_hash.eq(token.hash()))
         .select(LetterPreview::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("this preview link"))?;
+        .first_or_not_found(conn, "this preview link")?;
     if link.revoked_at.is_some() {
         return Err(AppError::Gone(
             "this preview link was withdrawn by the letter's coordinators".into(),

@@ -11,6 +11,7 @@
 //! Sending is limited per letter: at most `updates_per_letter_per_day` updates in any 24 hours
 //! (429 with `Retry-After` beyond), so a slip cannot flood signers.
 
+use crate::db::query::FirstOrNotFound;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -91,15 +92,7 @@ struct NewUpdateMail<'a> {
 /// both pass the limit: on PostgreSQL a transaction-scoped advisory lock keyed by the letter;
 /// SQLite has one writer at a time anyway.
 fn lock(conn: &mut DbConnection, letter_id: &str) -> Result<(), AppError> {
-    use sha2::{Digest, Sha256};
-    if let DbConnection::Postgresql(pg) = conn {
-        let digest = Sha256::digest(format!("undersigned-updates:{letter_id}"));
-        let key = i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(key)
-            .execute(pg)?;
-    }
-    Ok(())
+    crate::db::query::lock_for_transaction(conn, "undersigned-updates", letter_id)
 }
 
 /// 429 when the letter had `per_day` updates in the last 24 hours (0: no limit), with the
@@ -290,9 +283,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<LetterUpdate, AppError>
     letter_updates::table
         .find(id)
         .select(LetterUpdate::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("update"))
+        .first_or_not_found(conn, "update")
 }
 
 /// The signature an unsubscribe link belongs to; unknown tokens are 404.

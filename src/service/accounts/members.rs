@@ -1,7 +1,8 @@
 //! A coalition's coordinators: their roles, invitations to join, and leaving.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::db::query::FirstOrNotFound;
 
 /// A member of a coalition as coordinators see it.
 #[derive(Debug, Clone)]
@@ -126,14 +127,13 @@ pub fn set_member(
                     )
                     .set(memberships::role.eq(role.as_str()))
                     .execute(conn)?;
-                    record(
-                        conn,
-                        actor,
-                        Some(&coalition.id),
-                        ("membership", &user.id),
+                    Event::new(
                         "membership.changed",
+                        ("membership", &user.id),
                         json!({"user": user.name, "from": old, "to": role}),
-                    )?;
+                    )
+                    .in_coalition(&coalition.id)
+                    .record(conn, actor)?;
                 }
                 member(conn, &coalition.id, &user.id).map(MemberChange::Member)
             }
@@ -198,14 +198,13 @@ pub(super) fn invite_member(
         }
     };
     // The audit row names the role, not the address: the log is read by every viewer.
-    record(
-        conn,
-        actor,
-        Some(&coalition.id),
-        ("member_invitation", &invitation.id),
+    Event::new(
         "membership.invited",
+        ("member_invitation", &invitation.id),
         json!({"role": role}),
-    )?;
+    )
+    .in_coalition(&coalition.id)
+    .record(conn, actor)?;
     Ok(invitation.into())
 }
 
@@ -260,34 +259,24 @@ pub fn answer_invitation(
             .filter(member_invitations::id.eq(id))
             .filter(member_invitations::email.eq(me.email.to_ascii_lowercase()))
             .select(MemberInvitation::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found("invitation"))?;
+            .first_or_not_found(conn, "invitation")?;
         diesel::delete(member_invitations::table.find(&invitation.id)).execute(conn)?;
         let coalition = coalitions::find(conn, &invitation.coalition_id)?;
         let role: Role = invitation.role.parse().unwrap_or(Role::Viewer);
         if !accept {
-            return record(
-                conn,
-                actor,
-                Some(&coalition.id),
-                ("member_invitation", &invitation.id),
+            return Event::new(
                 "membership.declined",
+                ("member_invitation", &invitation.id),
                 json!({"user": me.name, "role": role}),
-            );
+            )
+            .in_coalition(&coalition.id)
+            .record(conn, actor);
         }
         let user = find_user(conn, &me.id)?;
         if role_of(conn, &coalition.id, &user.id)?.is_none() {
             insert_membership(conn, &coalition.id, &user.id, role)?;
         }
-        record(
-            conn,
-            actor,
-            Some(&coalition.id),
-            ("membership", &user.id),
-            "membership.accepted",
-            json!({"user": user.name, "role": role}),
-        )
+        membership_event("membership.accepted", &coalition, &user, role).record(conn, actor)
     })
 }
 
@@ -308,14 +297,13 @@ pub fn remove_member(
         }
         diesel::delete(memberships::table.find((coalition.id.as_str(), user.id.as_str())))
             .execute(conn)?;
-        record(
-            conn,
-            actor,
-            Some(&coalition.id),
-            ("membership", &user.id),
+        Event::new(
             "membership.removed",
+            ("membership", &user.id),
             json!({"user": user.name}),
         )
+        .in_coalition(&coalition.id)
+        .record(conn, actor)
     })
 }
 

@@ -9,13 +9,15 @@ pub use members::*;
 mod signing_in;
 pub use signing_in::*;
 mod setup;
+use crate::db::query::insert_unique;
+use crate::db::query::FirstOrNotFound;
 use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::json;
 pub use setup::*;
 
 use super::access::{Actor, UserActor};
-use super::audit::{self, Event};
+use super::audit::Event;
 use super::coalitions::{self, NewCoalitionInput};
 use super::{new_id, now};
 use crate::db::models::{ApiToken, Coalition, MemberInvitation, Membership, SessionRow, User};
@@ -76,13 +78,7 @@ fn insert_user(conn: &mut DbConnection, input: NewUserInput) -> Result<User, App
         created_at: now,
         updated_at: now,
     };
-    diesel::insert_into(users::table)
-        .values(&user)
-        .execute(conn)
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => email_taken(&input.email),
-            other => other,
-        })?;
+    insert_unique(conn, users::table, &user, || email_taken(&input.email))?;
     Ok(user)
 }
 
@@ -128,14 +124,12 @@ pub fn create_user(
             }
         };
         let user = insert_user(conn, input)?;
-        record(
-            conn,
-            actor,
-            None,
-            ("user", &user.id),
+        Event::new(
             "user.created",
+            ("user", &user.id),
             json!({"name": user.name}),
-        )?;
+        )
+        .record(conn, actor)?;
         if let Some((coalition, role)) = coalition {
             add_membership(conn, actor, &coalition, &user, role)?;
         }
@@ -151,14 +145,19 @@ fn add_membership(
     role: Role,
 ) -> Result<(), AppError> {
     insert_membership(conn, &coalition.id, &user.id, role)?;
-    record(
-        conn,
-        actor,
-        Some(&coalition.id),
-        ("membership", &user.id),
-        "membership.added",
-        json!({"user": user.name, "role": role}),
-    )
+    membership_event("membership.added", coalition, user, role).record(conn, actor)
+}
+
+/// `action` ("membership.added", "membership.accepted") giving `user` the `role` in
+/// `coalition`, for the coalition's log.
+fn membership_event<'a>(
+    action: &'static str,
+    coalition: &'a Coalition,
+    user: &'a User,
+    role: Role,
+) -> Event<'a> {
+    let details = json!({"user": user.name, "role": role});
+    Event::new(action, ("membership", &user.id), details).in_coalition(&coalition.id)
 }
 
 /// The actor an account acts as: its roles, read now.
@@ -178,36 +177,11 @@ pub fn actor_for(conn: &mut DbConnection, user: &User) -> Result<Actor, AppError
     }))
 }
 
-/// Log a change to an account, a token or a membership (no letter) in the audit log.
-fn record(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    coalition_id: Option<&str>,
-    (subject_kind, subject_id): (&'static str, &str),
-    action: &'static str,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        conn,
-        actor,
-        Event {
-            coalition_id,
-            letter_id: None,
-            subject_kind,
-            subject_id,
-            action,
-            details,
-        },
-    )
-}
-
 fn find_user(conn: &mut DbConnection, id: &str) -> Result<User, AppError> {
     users::table
         .find(id)
         .select(User::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("account"))
+        .first_or_not_found(conn, "account")
 }
 
 /// Run the first-run setup: hash the password off the executor, then create the owner and the

@@ -70,14 +70,12 @@ pub fn setup(
         }
         let user = insert_user(conn, user)?;
         let actor = actor_for(conn, &user)?;
-        record(
-            conn,
-            &actor,
-            None,
-            ("user", &user.id),
+        Event::new(
             "user.created",
+            ("user", &user.id),
             json!({"name": user.name, "through": "setup link"}),
-        )?;
+        )
+        .record(conn, &actor)?;
         let coalition = coalitions::create_in(conn, &actor, Some(&user.id), coalition)?;
         diesel::delete(setup_links::table).execute(conn)?;
         Ok((user, coalition))

@@ -1,7 +1,8 @@
 //! Signing in: passwords, sessions and API tokens.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::db::query::FirstOrNotFound;
 
 /// How long a browser session lasts.
 pub const SESSION_DAYS: i64 = 14;
@@ -131,14 +132,12 @@ pub fn set_password(
         )
         .set(api_tokens::revoked_at.eq(Some(now())))
         .execute(conn)?;
-        record(
-            conn,
-            actor,
-            None,
-            ("user", &user.id),
+        Event::new(
             "user.password_changed",
+            ("user", &user.id),
             json!({"api_tokens_revoked": revoked}),
         )
+        .record(conn, actor)
     })
 }
 
@@ -167,14 +166,12 @@ pub fn create_token(
         diesel::insert_into(api_tokens::table)
             .values(&row)
             .execute(conn)?;
-        record(
-            conn,
-            actor,
-            None,
-            ("api_token", &row.id),
+        Event::new(
             "api_token.created",
+            ("api_token", &row.id),
             json!({"name": row.name, "expires_at": row.expires_at}),
         )
+        .record(conn, actor)
     })?;
     Ok((token, row))
 }
@@ -200,21 +197,17 @@ pub fn revoke_token(
             .filter(api_tokens::id.eq(id))
             .filter(api_tokens::user_id.eq(&user.id))
             .select(ApiToken::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("API token {id:?}")))?;
+            .first_or_not_found(conn, format!("API token {id:?}"))?;
         if token.revoked_at.is_none() {
             diesel::update(api_tokens::table.find(&token.id))
                 .set(api_tokens::revoked_at.eq(Some(now())))
                 .execute(conn)?;
-            record(
-                conn,
-                actor,
-                None,
-                ("api_token", &token.id),
+            Event::new(
                 "api_token.revoked",
+                ("api_token", &token.id),
                 json!({"name": token.name}),
-            )?;
+            )
+            .record(conn, actor)?;
         }
         api_tokens::table
             .find(&token.id)

@@ -10,6 +10,9 @@ mod timeline;
 pub use timeline::*;
 mod fields;
 mod page;
+use crate::db::query::any_row;
+use crate::db::query::insert_unique;
+use crate::service::OnePage;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count;
 use diesel::prelude::*;
@@ -88,11 +91,10 @@ pub struct NewEventInput {
 }
 
 fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
-    let n: i64 = campaigns::table
-        .filter(campaigns::slug.eq(slug.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+    any_row(
+        conn,
+        campaigns::table.filter(campaigns::slug.eq(slug.as_str())),
+    )
 }
 
 impl CampaignView {
@@ -109,9 +111,7 @@ pub fn create(
     input: NewCampaignInput,
 ) -> Result<CampaignView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = super::coalitions::find(conn, input.coalition.as_str())
-            .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
-        actor.require(&coalition, Permission::ManageLetters)?;
+        let coalition = super::coalitions::for_new_letters(conn, actor, input.coalition.as_str())?;
         let slug = super::new_slug(conn, input.slug, &input.title, "campaign", slug_taken)?;
         let now = now();
         let row = Campaign {
@@ -126,13 +126,9 @@ pub fn create(
             created_at: now,
             updated_at: now,
         };
-        diesel::insert_into(campaigns::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => super::slug_taken("campaign", &slug),
-                other => other,
-            })?;
+        insert_unique(conn, campaigns::table, &row, || {
+            super::slug_taken("campaign", &slug)
+        })?;
         let view = CampaignView {
             campaign: row,
             coalition,
@@ -280,8 +276,7 @@ pub fn list(
     let items = filtered()
         .select((Campaign::as_select(), Coalition::as_select()))
         .order((campaigns::created_at.desc(), campaigns::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load::<(Campaign, Coalition)>(conn)?
         .into_iter()
         .map(|(campaign, coalition)| CampaignView {
@@ -374,14 +369,19 @@ pub fn progress(conn: &mut DbConnection, view: &CampaignView) -> Result<Progress
     })
 }
 
-/// A campaign's slug by id (none for none).
-pub fn slug_of(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
+/// The campaign with the id `id`, if there is one (none for none).
+pub fn by_id(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<Campaign>, AppError> {
     let Some(id) = id else { return Ok(None) };
     Ok(campaigns::table
         .find(id)
-        .select(campaigns::slug)
+        .select(Campaign::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// A campaign's slug by id (none for none).
+pub fn slug_of(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
+    Ok(by_id(conn, id)?.map(|campaign| campaign.slug))
 }
 
 /// Everything a campaign's page and JSON show, read in one go.

@@ -1,7 +1,9 @@
 //! A campaign's and a letter's timeline: events posted by coordinators and recorded by the service.
 
-#[allow(unused_imports)]
 use super::*;
+use crate::db::query::FirstOrNotFound;
+#[allow(unused_imports)]
+use crate::service::OnePage;
 
 /// The campaign's timeline as `audience` sees it, newest first: its own events and those of the
 /// letters `audience` sees on it.
@@ -39,8 +41,7 @@ pub(super) fn events_of(
             timeline_events::occurred_at.desc(),
             timeline_events::id.desc(),
         ))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     Ok(Page::new(items, page, total))
 }
@@ -119,9 +120,7 @@ pub fn delete_event(
                     .or(timeline_events::letter_id.eq_any(&letters)),
             )
             .select(TimelineEvent::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or_else(|| AppError::not_found(format!("event {event_id:?}")))?;
+            .first_or_not_found(conn, format!("event {event_id:?}"))?;
         let posted = event
             .kind
             .parse::<EventKind>()

@@ -13,6 +13,8 @@
 
 mod picker;
 mod through_link;
+use crate::db::query::FirstOrNotFound;
+use crate::service::OnePage;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 pub use picker::*;
@@ -446,8 +448,7 @@ pub fn list(
     let items = rows(conn, |q| {
         q.filter(invitations::letter_id.eq(id))
             .order((invitations::created_at.asc(), invitations::id.asc()))
-            .limit(page.per_page)
-            .offset(page.offset())
+            .one_page(page)
     })?;
     Ok((letter, Page::new(items, page, counts.invited), counts))
 }
@@ -541,9 +542,7 @@ pub fn find_by_token(conn: &mut DbConnection, token: &Token) -> Result<Invitatio
     let invitation = invitations::table
         .filter(invitations::token_hash.eq(token.hash()))
         .select(Invitation::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("this link"))?;
+        .first_or_not_found(conn, "this link")?;
     view_of(conn, invitation)
 }
 
@@ -552,8 +551,6 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> Result<InvitationView, A
     let invitation = invitations::table
         .find(id)
         .select(Invitation::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("invitation"))?;
+        .first_or_not_found(conn, "invitation")?;
     view_of(conn, invitation)
 }

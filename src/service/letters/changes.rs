@@ -1,11 +1,9 @@
 //! What an update changed in a letter, for the audit log: only the fields whose value differs,
 //! each with its value before and after (issue 24: an entry listed every field a form sent).
 
-use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 
 use crate::db::models::Letter;
-use crate::db::schema::campaigns;
 use crate::db::DbConnection;
 use crate::domain::text::utc;
 use crate::error::AppError;
@@ -64,10 +62,5 @@ pub(super) fn details(
 type Field = fn(&Letter) -> Value;
 
 fn campaign_title(conn: &mut DbConnection, id: Option<&str>) -> Result<Option<String>, AppError> {
-    let Some(id) = id else { return Ok(None) };
-    Ok(campaigns::table
-        .find(id)
-        .select(campaigns::title)
-        .first(conn)
-        .optional()?)
+    Ok(crate::service::campaigns::by_id(conn, id)?.map(|campaign| campaign.title))
 }

@@ -6,6 +6,9 @@ pub use lifecycle::*;
 mod fields;
 pub use fields::*;
 mod page;
+use crate::db::query::any_row;
+use crate::db::query::insert_unique;
+use crate::service::OnePage;
 pub use page::*;
 use serde::Deserialize;
 use validator::Validate;
@@ -20,7 +23,7 @@ use super::access::Actor;
 use super::audit::Event;
 
 use super::{new_id, now, Page, PageRequest};
-use crate::db::models::{Coalition, Letter, LetterChanges, NewLetter};
+use crate::db::models::{Coalition, Letter, LetterChanges};
 use crate::db::pool::MultiBackend;
 use crate::db::schema::{coalitions, letters};
 use crate::db::DbConnection;
@@ -118,11 +121,7 @@ pub struct LetterFilter {
 }
 
 fn slug_taken(conn: &mut DbConnection, slug: &Slug) -> Result<bool, AppError> {
-    let n: i64 = letters::table
-        .filter(letters::slug.eq(slug.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(n > 0)
+    any_row(conn, letters::table.filter(letters::slug.eq(slug.as_str())))
 }
 
 /// Whether `slug` is taken by a letter that `actor` may not see (another coalition's draft).
@@ -149,9 +148,7 @@ pub fn create(
     input: NewLetterInput,
 ) -> Result<LetterView, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = super::coalitions::find(conn, input.coalition.as_str())
-            .map_err(|_| AppError::field("coalition", "no coalition has this slug"))?;
-        actor.require(&coalition, Permission::ManageLetters)?;
+        let coalition = super::coalitions::for_new_letters(conn, actor, input.coalition.as_str())?;
         check_opening(input.opens_at, input.deadline)?;
         let campaign_id = match &input.campaign {
             Some(campaign) => Some(super::campaigns::for_letter(conn, &coalition.id, campaign)?),
@@ -162,7 +159,7 @@ pub fn create(
             asked => super::new_slug(conn, asked, &input.title, "letter", slug_taken)?,
         };
         let now = now();
-        let row = NewLetter {
+        let row = Letter {
             id: new_id(),
             slug: slug.as_str().to_string(),
             coalition_id: coalition.id,
@@ -178,18 +175,19 @@ pub fn create(
             visibility: input.visibility.as_str().to_string(),
             deadline: input.deadline,
             opens_at: input.opens_at,
+            opened_at: None,
+            closed_at: None,
+            delivered_at: None,
+            archived_at: None,
             created_at: now,
             updated_at: now,
+            version: 1,
             campaign_id,
             text_licence: input.text_licence.map(|l| l.id),
         };
-        diesel::insert_into(letters::table)
-            .values(&row)
-            .execute(conn)
-            .map_err(|e| match AppError::from(e) {
-                AppError::Conflict { .. } => super::slug_taken("letter", &slug),
-                other => other,
-            })?;
+        insert_unique(conn, letters::table, &row, || {
+            super::slug_taken("letter", &slug)
+        })?;
         let view = find(conn, slug.as_str(), Audience::Admin)?;
         view.event("letter.created", json!({"title": view.letter.title}))
             .record(conn, actor)?;
@@ -412,8 +410,7 @@ pub fn list(
     let ids: Vec<String> = filtered(filter, &audience, now)
         .select(letters::id)
         .order((letters::created_at.desc(), letters::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     let items = letters::table
         .inner_join(coalitions::table)

@@ -1,7 +1,8 @@
 //! A coalition's member organisations: listing, linking and unlinking them.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::service::{coalitions, OnePage};
 
 /// A member organisation of a coalition, with when it was linked.
 #[derive(Debug, Clone)]
@@ -102,8 +103,7 @@ pub fn members(
             organisations::normalized_name.asc(),
             organisations::id.asc(),
         ))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     let items = rows
         .into_iter()
@@ -128,12 +128,7 @@ pub fn link(
     organisation: &str,
 ) -> Result<(MemberView, bool), AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = crate::service::coalitions::find_for(
-            conn,
-            actor,
-            coalition,
-            Permission::ManageDirectory,
-        )?;
+        let coalition = coalitions::find_for(conn, actor, coalition, Permission::ManageDirectory)?;
         let organisation = named(conn, "organisation", organisation)?;
         let existing = coalition_organisations::table
             .find((&coalition.id, &organisation.id))
@@ -182,12 +177,7 @@ pub fn unlink(
     organisation: &str,
 ) -> Result<bool, AppError> {
     crate::db::write_transaction(conn, |conn| {
-        let coalition = crate::service::coalitions::find_for(
-            conn,
-            actor,
-            coalition,
-            Permission::ManageDirectory,
-        )?;
+        let coalition = coalitions::find_for(conn, actor, coalition, Permission::ManageDirectory)?;
         let organisation = find(conn, organisation)?.organisation;
         let removed =
             diesel::delete(coalition_organisations::table.find((&coalition.id, &organisation.id)))

@@ -1,7 +1,8 @@
 //! Merging duplicate organisations: signatures, memberships and invitations move to the one kept.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::db::query::any_row;
 
 /// What a merge did.
 #[derive(Debug, Clone)]
@@ -185,12 +186,10 @@ pub fn merge(
             .select(CoalitionOrganisation::as_select())
             .load(conn)?;
         for link in &links {
-            let already = coalition_organisations::table
-                .find((&link.coalition_id, &kept.id))
-                .count()
-                .get_result::<i64>(conn)?
-                > 0;
-            if !already {
+            if !any_row(
+                conn,
+                coalition_organisations::table.find((&link.coalition_id, &kept.id)),
+            )? {
                 diesel::insert_into(coalition_organisations::table)
                     .values(&CoalitionOrganisation {
                         organisation_id: kept.id.clone(),
@@ -230,12 +229,10 @@ pub fn merge(
             .select(OrganisationCheck::as_select())
             .load(conn)?;
         for check in checks {
-            let already = organisation_checks::table
-                .find((&kept.id, &check.coalition_id))
-                .count()
-                .get_result::<i64>(conn)?
-                > 0;
-            if !already {
+            if !any_row(
+                conn,
+                organisation_checks::table.find((&kept.id, &check.coalition_id)),
+            )? {
                 diesel::insert_into(organisation_checks::table)
                     .values(&OrganisationCheck {
                         organisation_id: kept.id.clone(),

@@ -19,6 +19,8 @@ pub use merge::*;
 mod members;
 pub use members::*;
 mod fields;
+use crate::db::query::insert_unique;
+use crate::service::OnePage;
 use diesel::prelude::*;
 pub use fields::*;
 use serde::Deserialize;
@@ -103,17 +105,15 @@ fn exists_with_name(
     except_id: Option<&str>,
 ) -> Result<bool, AppError> {
     // Statically typed, so that it stays prepared; no id is empty.
-    Ok(organisations::table
+    let same_name = organisations::table
         .filter(
             organisations::normalized_name
                 .eq(name.normalized())
                 .or(organisations::name_skeleton.eq(name.skeleton())),
         )
         .filter(organisations::country_code.eq(country))
-        .filter(organisations::id.ne(except_id.unwrap_or("")))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
+        .filter(organisations::id.ne(except_id.unwrap_or("")));
+    crate::db::query::any_row(conn, same_name)
 }
 
 /// A free slug for a new organisation: from its name, then name-country, then numbered.
@@ -149,12 +149,7 @@ pub fn seen_by(
     views: &mut [OrganisationView],
 ) -> Result<(), AppError> {
     let readable: Vec<String> = match actor {
-        Actor::User(u) => u
-            .roles
-            .iter()
-            .filter(|(_, r)| r.allows(Permission::ReadPrivate))
-            .map(|(c, _)| c.clone())
-            .collect(),
+        Actor::User(u) => u.coalitions_allowing(Permission::ReadPrivate),
         _ => return Ok(()),
     };
     let ids: Vec<&str> = views.iter().map(|v| v.organisation.id.as_str()).collect();
@@ -287,13 +282,9 @@ pub fn insert(
         updated_at: now,
         name_skeleton: input.name.skeleton(),
     };
-    diesel::insert_into(organisations::table)
-        .values(&row)
-        .execute(conn)
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict { .. } => duplicate(&input.name, &input.country),
-            other => other,
-        })?;
+    insert_unique(conn, organisations::table, &row, || {
+        duplicate(&input.name, &input.country)
+    })?;
     Ok(row)
 }
 
@@ -482,8 +473,7 @@ pub fn list(
             organisations::normalized_name.asc(),
             organisations::id.asc(),
         ))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load(conn)?;
     let rows: Vec<(Organisation, Country)> = organisations::table
         .inner_join(countries::table)

@@ -64,12 +64,7 @@ pub(super) fn require_unshared(
 /// The coalitions whose checks an actor makes: those where a coordinator manages the directory.
 pub(super) fn checking_coalitions(actor: &Actor) -> Vec<String> {
     match actor {
-        Actor::User(u) => u
-            .roles
-            .iter()
-            .filter(|(_, r)| r.allows(Permission::ManageDirectory))
-            .map(|(c, _)| c.clone())
-            .collect(),
+        Actor::User(u) => u.coalitions_allowing(Permission::ManageDirectory),
         _ => Vec::new(),
     }
 }
@@ -97,7 +92,7 @@ pub(super) fn set_checks(
     let mut changed = Vec::new();
     for coalition_id in checking_coalitions(actor) {
         let key = organisation_checks::table.find((&organisation.id, &coalition_id));
-        let had = key.count().get_result::<i64>(conn)? > 0;
+        let had = crate::db::query::any_row(conn, key)?;
         if had == checked {
             continue;
         }

@@ -15,7 +15,7 @@ use super::access::Actor;
 use super::audit::{self, Event};
 use super::letters::{self, Audience};
 use super::{new_id, now, outbox, public_list};
-use crate::db::models::{Country, Letter, NewSignature, Organisation, Signature};
+use crate::db::models::{Country, Letter, Organisation, Signature};
 use crate::db::schema::{organisations, signatures};
 use crate::db::DbConnection;
 use crate::domain::ledger::LedgerKey;
@@ -177,7 +177,7 @@ pub(crate) fn insert_pending(
     verification: Option<SignatureVerification>,
     network: Option<String>,
     contests: Option<String>,
-) -> Result<NewSignature, AppError> {
+) -> Result<Signature, AppError> {
     let mut row = new_row(
         key,
         letter,
@@ -211,11 +211,11 @@ pub(crate) fn new_row(
     state: SignatureState,
     confirm_expires_at: chrono::NaiveDateTime,
     verification: Option<SignatureVerification>,
-) -> NewSignature {
+) -> Signature {
     let id = new_id();
     let now = now();
     let email_key = crate::domain::abuse::email_key(&signer.email);
-    NewSignature {
+    Signature {
         email_domain: crate::domain::abuse::email_domain(&email_key),
         email_key,
         network: None,
@@ -238,6 +238,14 @@ pub(crate) fn new_row(
         updated_at: now,
         letter_version: letter.version,
         verification: verification.map(|v| v.as_str().to_string()),
+        confirmed_at: None,
+        published_at: None,
+        withdrawn_at: None,
+        rejection_reason: None,
+        rejected_at: None,
+        unsubscribed_at: None,
+        unsubscribe_token_hash: None,
+        erased_at: None,
     }
 }
 

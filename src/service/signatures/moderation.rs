@@ -1,7 +1,8 @@
 //! Moderation by the letter's coordinators, and their list of its signatures.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::service::OnePage;
 
 /// A coordinator's decision on confirmed signatures of a `manual` letter.
 #[derive(Debug, Clone)]
@@ -120,8 +121,7 @@ pub fn list_for_letter(
     let rows = filtered()
         .select((Signature::as_select(), Organisation::as_select()))
         .order((signatures::created_at.desc(), signatures::id.desc()))
-        .limit(page.per_page)
-        .offset(page.offset())
+        .one_page(page)
         .load::<(Signature, Organisation)>(conn)?;
     let items = rows
         .into_iter()

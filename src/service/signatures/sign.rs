@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::*;
+use crate::db::pool::MultiBackend;
 
 /// Sign `letter_slug` for an organisation: in one transaction, find or create the organisation,
 /// then create a pending signature and queue its confirmation mail, or re-send the confirmation
@@ -267,13 +268,19 @@ pub(super) fn check_domain_cap(
         signatures::table
             .filter(signatures::email_domain.eq(domain.clone()))
             .filter(signatures::created_at.gt(since))
+            .into_boxed::<MultiBackend>()
     };
-    let wait_for_oldest = |oldest: Option<chrono::NaiveDateTime>| {
-        oldest.map_or(3600, |t| {
-            (t + Duration::hours(1) - now()).num_seconds().max(1)
-        })
+    // No network (a caller that does not know it) is a network of its own.
+    let network = input.network.clone().unwrap_or_default();
+    let from_network = || {
+        at_domain()
+            .filter(signatures::state.eq(SignatureState::Pending.as_str()))
+            .filter(
+                diesel::dsl::sql::<diesel::sql_types::Text>("coalesce(network, '')")
+                    .eq(network.clone()),
+            )
     };
-    let refusal = |what: String, wait: i64| AppError::RateLimited {
+    let refusal = |what: &str, wait: i64| AppError::RateLimited {
         message: format!(
             "too many {what} addresses at {domain} in the last hour; try again in {} min",
             wait / 60 + 1
@@ -281,42 +288,38 @@ pub(super) fn check_domain_cap(
         retry_after_secs: u64::try_from(wait).unwrap_or(3600),
     };
     let cap = policy.unconfirmed_per_domain_per_hour;
-    if cap > 0 {
-        // No network (a caller that does not know it) is a network of its own.
-        let network = input.network.clone().unwrap_or_default();
-        let from_network = || {
-            at_domain()
-                .filter(signatures::state.eq(SignatureState::Pending.as_str()))
-                .filter(
-                    diesel::dsl::sql::<diesel::sql_types::Text>("coalesce(network, '')")
-                        .eq(network.clone()),
-                )
-        };
-        let count: i64 = from_network().count().get_result(conn)?;
-        if count >= i64::from(cap) {
-            let oldest = from_network()
-                .select(diesel::dsl::min(signatures::created_at))
-                .first(conn)?;
-            return Err(refusal(
-                "unconfirmed signatures from your network for".into(),
-                wait_for_oldest(oldest),
-            ));
-        }
+    if let Some(wait) = wait_at_cap(conn, cap, from_network)? {
+        return Err(refusal(
+            "unconfirmed signatures from your network for",
+            wait,
+        ));
     }
-    let bound = policy.mails_per_domain_per_hour;
-    if bound > 0 {
-        let count: i64 = at_domain().count().get_result(conn)?;
-        if count >= i64::from(bound) {
-            let oldest = at_domain()
-                .select(diesel::dsl::min(signatures::created_at))
-                .first(conn)?;
-            return Err(refusal(
-                "confirmation mails to".into(),
-                wait_for_oldest(oldest),
-            ));
-        }
+    if let Some(wait) = wait_at_cap(conn, policy.mails_per_domain_per_hour, at_domain)? {
+        return Err(refusal("confirmation mails to", wait));
     }
     Ok(())
+}
+
+/// Once the signatures of the last hour that `window` finds number `cap` or more (0: no cap),
+/// the seconds until the oldest of them is an hour old; `None` below the cap.
+fn wait_at_cap<'a>(
+    conn: &mut DbConnection,
+    cap: u32,
+    window: impl Fn() -> signatures::BoxedQuery<'a, MultiBackend>,
+) -> Result<Option<i64>, AppError> {
+    if cap == 0 {
+        return Ok(None);
+    }
+    let count: i64 = window().count().get_result(conn)?;
+    if count < i64::from(cap) {
+        return Ok(None);
+    }
+    let oldest: Option<chrono::NaiveDateTime> = window()
+        .select(diesel::dsl::min(signatures::created_at))
+        .first(conn)?;
+    Ok(Some(oldest.map_or(3600, |t| {
+        (t + Duration::hours(1) - now()).num_seconds().max(1)
+    })))
 }
 
 /// A sign request whose honeypot field was filled: checked like a real one (valid input, the
