@@ -298,6 +298,14 @@ impl Representation {
             &rendered.body,
             rendered.last_modified.unwrap_or_else(crate::service::now),
         );
+        // Browsers ask again each time an HTML page is shown (`no-cache`), and are answered
+        // `304` while it is the same, so a signer who comes back after confirming sees the list
+        // with their organisation at once.
+        let own = if rendered.content_type.starts_with("text/html") {
+            own.revalidated()
+        } else {
+            own
+        };
         Representation {
             own,
             content_type: rendered.content_type,

@@ -190,7 +190,8 @@ impl crate::http::cache::LetterVersion {
 }
 
 /// The representation cached under `key` (rendered by `render` on a miss), with validators of
-/// its own bytes: for public reads whose version no cheap lookup names (campaigns).
+/// its own bytes: for public reads whose version no cheap lookup names (campaigns), and for
+/// public pages (which browsers revalidate each time they show them: [`crate::http::cache::Representation::of`]).
 pub async fn serve_own<F>(
     req: &HttpRequest,
     cache: &crate::http::cache::ResponseCache,
@@ -202,26 +203,6 @@ where
 {
     let cached = cache.get_or_render(key, render).await?;
     Ok(cached.own.respond_cached(req, &cached))
-}
-
-/// [`serve_own`] for an HTML page: browsers ask again each time it is shown (`no-cache`), and
-/// are answered `304` while it is the same, so a signer who comes back after confirming sees
-/// the list with their organisation at once.
-pub async fn serve_page<F>(
-    req: &HttpRequest,
-    cache: &crate::http::cache::ResponseCache,
-    key: &str,
-    render: F,
-) -> Result<HttpResponse, crate::error::AppError>
-where
-    F: std::future::Future<Output = Result<crate::http::cache::Rendered, crate::error::AppError>>,
-{
-    let cached = cache.get_or_render(key, render).await?;
-    Ok(cached
-        .own
-        .clone()
-        .revalidated()
-        .respond_cached(req, &cached))
 }
 
 /// Fill `builder` with a cached representation, its gzip variant when the client accepts it

@@ -26,7 +26,7 @@ struct PublicPage {
 async fn public_page(Visit { req, state }: Visit, slug: web::Path<String>) -> PageReply {
     let slug = slug.into_inner();
     let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
-    let response = crate::http::caching::serve_page(&req, &state.responses, &key, async {
+    let response = crate::http::caching::serve_own(&req, &state.responses, &key, async {
         let page = state
             .db
             .run(move |conn| campaigns::page(conn, &slug, &Audience::Public))

@@ -156,7 +156,7 @@ impl CachedPage<'_> {
         let rendered =
             async { Ok(Rendered::page(&render(t).await?)?.modified_at(v.last_modified)) };
         let mut response =
-            crate::http::caching::serve_page(req, &state.responses, &cache_key, rendered).await?;
+            crate::http::caching::serve_own(req, &state.responses, &cache_key, rendered).await?;
         super::vary_by_language(&mut response);
         Ok(response)
     }
