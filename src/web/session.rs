@@ -18,7 +18,7 @@ use std::pin::Pin;
 
 use super::csrf;
 use super::dashboard::extract::language;
-use super::{page_csrf, render, ButtonForm, PageError};
+use super::{render, render_with_csrf, ButtonForm, PageError};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
 use crate::http::{rate_limit::Limits, AppState};
@@ -189,7 +189,7 @@ fn redirect(to: &str) -> actix_web::HttpResponseBuilder {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     email: &'a str,
     message: Option<&'a str>,
@@ -197,17 +197,13 @@ struct LoginPage<'a> {
 }
 
 async fn login_page(Visit { req, state }: Visit) -> PageReply {
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    render(
-        builder,
-        &LoginPage {
-            csrf: &csrf.token,
-            t: language(&req),
-            email: "",
-            message: None,
-            errors: FormErrors::default(),
-        },
-    )
+    render_with_csrf(&req, &state, StatusCode::OK, |csrf| LoginPage {
+        csrf,
+        t: language(&req),
+        email: "",
+        message: None,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -235,7 +231,7 @@ async fn login(Visit { req, state }: Visit, form: web::Form<LoginForm>) -> PageR
             return render(
                 HttpResponse::Unauthorized(),
                 &LoginPage {
-                    csrf: &form.csrf_token,
+                    csrf: form.csrf_token.clone(),
                     t,
                     email: &form.email,
                     message: Some(&t.get("dash-login-wrong")),
@@ -293,7 +289,7 @@ async fn logout(Visit { req, state }: Visit, form: web::Form<ButtonForm>) -> Pag
 #[derive(Template)]
 #[template(path = "setup.html")]
 struct SetupPage<'a> {
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     action: &'a str,
     form: &'a SetupFields,
@@ -302,17 +298,14 @@ struct SetupPage<'a> {
 
 async fn setup_page(Visit { req, state }: Visit, token: web::Path<String>) -> PageReply {
     check_setup_link(&state, &token).await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    render(
-        builder,
-        &SetupPage {
-            csrf: &csrf.token,
-            t: language(&req),
-            action: req.path(),
-            form: &SetupFields::default(),
-            errors: FormErrors::default(),
-        },
-    )
+    let form = SetupFields::default();
+    render_with_csrf(&req, &state, StatusCode::OK, |csrf| SetupPage {
+        csrf,
+        t: language(&req),
+        action: req.path(),
+        form: &form,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -348,7 +341,7 @@ async fn setup(
             return render(
                 HttpResponse::UnprocessableEntity(),
                 &SetupPage {
-                    csrf: &csrf_token,
+                    csrf: csrf_token,
                     t: language(&req),
                     action: req.path(),
                     form: &fields,

@@ -20,14 +20,13 @@ use crate::service::PageRequest;
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, unless_invalid, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/letters/{slug}/find", web::get().to(find_page))
-        .route(
-            "/dashboard/letters/{slug}/reject-matching",
-            web::post().to(reject),
-        );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/find" => web::get().to(find_page);
+        "/dashboard/letters/{slug}/reject-matching" => web::post().to(reject);
+    });
 }
 
 /// The find form's fields, as typed (blank: not used).
@@ -91,7 +90,7 @@ struct RejectForm {
 #[template(path = "dashboard/find.html")]
 struct FindPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a LetterView,
     form: &'a FindForm,
@@ -159,27 +158,18 @@ async fn page(
             Ok((view, preview))
         })
         .await?;
-    let status = if errors.is_empty() {
-        status
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &FindPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            view: &view,
-            form,
-            preview,
-            errors,
-            problem,
-            message: (form.rejected).map(|n| dash.t.with1("dash-find-rejected", "count", n)),
-            reason,
-        },
-    )
+    dash.render(unless_invalid(status, &errors), |csrf| FindPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        view: &view,
+        form,
+        preview,
+        errors,
+        problem,
+        message: (form.rejected).map(|n| dash.t.with1("dash-find-rejected", "count", n)),
+        reason,
+    })
 }
 
 async fn find_page(

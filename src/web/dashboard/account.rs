@@ -15,7 +15,7 @@ use crate::service::accounts;
 use crate::web::csrf;
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, ButtonForm, PageReply};
+use crate::web::{see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let revoke_token = button(
@@ -23,21 +23,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         |_| After::nothing(),
         |_| "/account".to_string(),
     );
-    cfg.route("/account", web::get().to(account_page))
-        .route("/account/password", web::post().to(change_password))
-        .route("/account/tokens", web::post().to(create_token))
-        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
-        .route(
-            "/account/invitations/{id}/{answer}",
-            web::post().to(answer_invitation),
-        );
+    mount!(cfg, {
+        "/account" => web::get().to(account_page);
+        "/account/password" => web::post().to(change_password);
+        "/account/tokens" => web::post().to(create_token);
+        "/account/tokens/{id}/revoke" => web::post().to(revoke_token);
+        "/account/invitations/{id}/{answer}" => web::post().to(answer_invitation);
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/account.html")]
 struct AccountPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     tokens: Vec<ApiToken>,
     invitations: Vec<(accounts::PendingInvitation, crate::db::models::Coalition)>,
@@ -68,23 +67,19 @@ async fn account(
             ))
         })
         .await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &AccountPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            tokens,
-            invitations,
-            now: chrono::Utc::now().naive_utc(),
-            default_days: accounts::TOKEN_DAYS_DEFAULT,
-            max_days: accounts::TOKEN_DAYS_MAX,
-            new_token,
-            message,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| AccountPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        tokens,
+        invitations,
+        now: chrono::Utc::now().naive_utc(),
+        default_days: accounts::TOKEN_DAYS_DEFAULT,
+        max_days: accounts::TOKEN_DAYS_MAX,
+        new_token,
+        message,
+        errors,
+    })
 }
 
 async fn account_page(dash: Dashboard) -> PageReply {

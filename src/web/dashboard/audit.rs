@@ -14,7 +14,7 @@ use words::Entry;
 #[template(path = "dashboard/audit.html")]
 pub(super) struct AuditPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     heading: String,
     back: String,
@@ -75,26 +75,22 @@ async fn audit_page(
         .iter()
         .map(|k| (k.clone(), words::kind_name(t, k)))
         .collect();
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &AuditPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t,
-            heading,
-            back,
-            total: log.total,
-            page: log.page,
-            more: log.page * log.per_page < log.total,
-            entries: words::entries(t, log.items),
-            kinds,
-            facets,
-            kind: params.kind,
-            person: params.person,
-            filters,
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| AuditPage {
+        me: dash.me(),
+        csrf,
+        t,
+        heading,
+        back,
+        total: log.total,
+        page: log.page,
+        more: log.page * log.per_page < log.total,
+        entries: words::entries(t, log.items),
+        kinds,
+        facets,
+        kind: params.kind,
+        person: params.person,
+        filters,
+    })
 }
 
 /// A service's read of one letter's or coalition's log: its slug, the filters, the page.

@@ -3,10 +3,8 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
-use crate::web::at;
 use crate::web::dashboard::extract::item_button;
 
-use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
@@ -26,28 +24,18 @@ use crate::service::{Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, PageReply};
+use crate::web::{see_other, status_of, unless_invalid, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete_event = item_button(campaigns::delete_event, |slug| {
         format!("/dashboard/campaigns/{slug}?removed=1")
     });
-    cfg.service(at(
-        "/dashboard/campaigns",
-        [web::get().to(list_page), web::post().to(create)],
-    ))
-    .service(at(
-        "/dashboard/campaigns/{slug}",
-        [web::get().to(campaign_page), web::post().to(update)],
-    ))
-    .route(
-        "/dashboard/campaigns/{slug}/events",
-        web::post().to(post_event),
-    )
-    .route(
-        "/dashboard/campaigns/{slug}/events/{id}/delete",
-        web::post().to(delete_event),
-    );
+    mount!(cfg, {
+        "/dashboard/campaigns" => [web::get().to(list_page), web::post().to(create)];
+        "/dashboard/campaigns/{slug}" => [web::get().to(campaign_page), web::post().to(update)];
+        "/dashboard/campaigns/{slug}/events" => web::post().to(post_event);
+        "/dashboard/campaigns/{slug}/events/{id}/delete" => web::post().to(delete_event);
+    });
 }
 
 // ---- The coordinators' pages ----
@@ -150,7 +138,7 @@ const POSTED_KINDS: &[&str] = &["response", "milestone", "note"];
 #[template(path = "dashboard/campaigns.html")]
 struct ListPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     campaigns: Page<CampaignView>,
     /// The coalitions where the user may start a campaign: (slug, name).
@@ -207,19 +195,15 @@ async fn list_response(dash: &Dashboard, form: CampaignForm, errors: FormErrors)
             ))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &ListPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            campaigns,
-            coalitions,
-            form,
-            errors,
-        },
-    )
+    dash.render(status_of(&errors), |csrf| ListPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        campaigns,
+        coalitions,
+        form,
+        errors,
+    })
 }
 
 async fn list_page(dash: Dashboard) -> PageReply {
@@ -248,7 +232,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
 #[template(path = "dashboard/campaign.html")]
 struct CampaignPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     o: &'a Overview,
     events: Vec<campaigns::EventView>,
@@ -303,30 +287,22 @@ async fn campaign_response(
     let can_manage = dash
         .actor
         .can(&o.view.coalition.id, Permission::ManageLetters);
-    let status = if errors.is_empty() && event_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &CampaignPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            events: page.events,
-            reached: page.reached,
-            can_manage,
-            form: form.unwrap_or_else(|| CampaignForm::of(&o.view)),
-            errors,
-            event,
-            event_errors,
-            kinds: POSTED_KINDS,
-            message,
-            o: &o,
-        },
-    )
+    let status = unless_invalid(status_of(&errors), &event_errors);
+    dash.render(status, |csrf| CampaignPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        events: page.events,
+        reached: page.reached,
+        can_manage,
+        form: form.unwrap_or_else(|| CampaignForm::of(&o.view)),
+        errors,
+        event,
+        event_errors,
+        kinds: POSTED_KINDS,
+        message,
+        o: &o,
+    })
 }
 
 async fn campaign_page(

@@ -10,7 +10,7 @@ pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 #[template(path = "dashboard/members.html")]
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     coalition: Coalition,
     members: Vec<Member>,
@@ -34,21 +34,17 @@ pub(super) async fn members_page(
             Ok((coalitions::find(conn, &slug)?, members, invitations))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &MembersPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
-            coalition,
-            members,
-            invitations,
-            message,
-            errors,
-        },
-    )
+    dash.render(status_of(&errors), |csrf| MembersPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
+        coalition,
+        members,
+        invitations,
+        message,
+        errors,
+    })
 }
 
 pub(super) async fn members(dash: Dashboard, slug: web::Path<String>) -> PageReply {

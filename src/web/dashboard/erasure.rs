@@ -1,7 +1,6 @@
 //! `/dashboard/signatures/{id}/erase`: erasing a signatory's personal data, behind a
 //! confirmation page.
 
-use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -17,20 +16,19 @@ use crate::service::signatures::{self, SignatureView};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/signatures/{id}/erase",
-        [web::get().to(erase_page), web::post().to(erase)],
-    ));
+    mount!(cfg, {
+        "/dashboard/signatures/{id}/erase" => [web::get().to(erase_page), web::post().to(erase)];
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/erase.html")]
 struct ErasePage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a SignatureView,
     letter: &'a LetterView,
@@ -54,18 +52,14 @@ async fn erase_response(
     errors: FormErrors,
 ) -> PageReply {
     let (view, letter) = erasable(dash, id).await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &ErasePage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            view: &view,
-            letter: &letter,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| ErasePage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        view: &view,
+        letter: &letter,
+        errors,
+    })
 }
 
 async fn erase_page(dash: Dashboard, id: web::Path<String>) -> PageReply {

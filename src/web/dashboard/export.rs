@@ -9,14 +9,10 @@ use crate::web::dashboard::extract::Dashboard;
 use crate::web::PageReply;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/dashboard/letters/{slug}/export.json",
-        web::get().to(export_json),
-    )
-    .route(
-        "/dashboard/letters/{slug}/export.csv",
-        web::get().to(export_csv),
-    );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/export.json" => web::get().to(export_json);
+        "/dashboard/letters/{slug}/export.csv" => web::get().to(export_csv);
+    });
 }
 
 async fn export_json(dash: Dashboard, slug: web::Path<String>) -> PageReply {

@@ -23,7 +23,8 @@ use crate::service::access::{Subject, UserActor};
 use crate::web::csrf::{self, Csrf};
 use crate::web::form::{self, Posted};
 use crate::web::session::SignedIn;
-use crate::web::{page_csrf, see_other, ButtonForm, PageReply};
+use crate::web::{page_csrf, render_with_csrf, see_other, ButtonForm, PageReply};
+use askama::Template;
 
 /// The language of the coordinators' pages (the dashboard, one's account, signing in, the
 /// first-run setup): English for now (docs/LANGUAGES.md). Their messages are in
@@ -83,6 +84,16 @@ impl Dashboard {
     /// A page's CSRF token and its response builder with `status`.
     pub fn page(&self, status: StatusCode) -> (Csrf, HttpResponseBuilder) {
         page_csrf(&self.req, &self.state, status)
+    }
+
+    /// Render a dashboard page with `status`: `page` builds it from the page's CSRF token, as
+    /// `|csrf| SomePage { me: dash.me(), csrf, t: dash.t, .. }` ([`render_with_csrf`]).
+    pub fn render<P: Template>(
+        &self,
+        status: StatusCode,
+        page: impl FnOnce(String) -> P,
+    ) -> PageReply {
+        render_with_csrf(&self.req, &self.state, status, page)
     }
 
     /// A button's post: refused unless its CSRF token is right.

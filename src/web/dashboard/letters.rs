@@ -88,7 +88,7 @@ pub(super) const VISIBILITIES: &[&str] = &["public", "unlisted"];
 #[template(path = "dashboard/letter_form.html")]
 pub(super) struct LetterFormPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     heading: &'a str,
     action: String,
@@ -242,23 +242,19 @@ impl LetterForm {
         preview: Option<Arc<str>>,
     ) -> PageReply {
         let errors = FormErrors::of(error)?;
-        let (csrf, builder) = dash.page(super::super::status_of(&errors));
-        render(
-            builder,
-            &LetterFormPage {
-                me: dash.me(),
-                csrf: &csrf.token,
-                t: dash.t,
-                heading: &self.heading,
-                action: self.action,
-                coalition: self.coalition,
-                frozen: self.frozen,
-                form: self.values,
-                campaigns: self.campaigns,
-                errors,
-                preview,
-            },
-        )
+        dash.render(super::super::status_of(&errors), |csrf| LetterFormPage {
+            me: dash.me(),
+            csrf,
+            t: dash.t,
+            heading: &self.heading,
+            action: self.action,
+            coalition: self.coalition,
+            frozen: self.frozen,
+            form: self.values,
+            campaigns: self.campaigns,
+            errors,
+            preview,
+        })
     }
 
     /// The form again with its fields checked but nothing saved, and the body as it will read
@@ -275,7 +271,7 @@ impl LetterForm {
 #[template(path = "dashboard/letter.html")]
 pub(super) struct LetterPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: LetterView,
     counts: Counts,
@@ -379,31 +375,27 @@ pub(super) async fn letter(
         })
         .await?;
     let message = flash.message(dash.t);
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &LetterPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_manage: dash
-                .actor
-                .can(&view.coalition.id, Permission::ManageLetters),
-            moves: (view.state().moves().iter())
-                .filter(|to| **to != LetterState::Delivered)
-                .copied()
-                .collect(),
-            body_html,
-            view,
-            counts,
-            by_country,
-            message: message.as_deref(),
-            campaign,
-            delivery,
-            surges,
-            previews,
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| LetterPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_manage: dash
+            .actor
+            .can(&view.coalition.id, Permission::ManageLetters),
+        moves: (view.state().moves().iter())
+            .filter(|to| **to != LetterState::Delivered)
+            .copied()
+            .collect(),
+        body_html,
+        view,
+        counts,
+        by_country,
+        message: message.as_deref(),
+        campaign,
+        delivery,
+        surges,
+        previews,
+    })
 }
 
 /// The form to edit a letter, for `view` with `values` in it.

@@ -51,7 +51,7 @@ pub(super) const STATES: &[&str] = &[
 #[template(path = "dashboard/signatures.html")]
 pub(super) struct SignaturesPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a LetterView,
     filter: &'a SignatureQuery,
@@ -107,24 +107,20 @@ pub(super) async fn signatures_page(
             Ok((view, list, countries, awaiting))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &SignaturesPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
-            view: &view,
-            filter: &query,
-            page: list,
-            message,
-            errors,
-            countries,
-            awaiting,
-            reason,
-        },
-    )
+    dash.render(status_of(&errors), |csrf| SignaturesPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
+        view: &view,
+        filter: &query,
+        page: list,
+        message,
+        errors,
+        countries,
+        awaiting,
+        reason,
+    })
 }
 
 pub(super) async fn signature_list(

@@ -2,7 +2,6 @@
 //! to send one.
 
 use crate::http::state::After;
-use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -20,23 +19,20 @@ use crate::service::updates::{self, UpdateRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/letters/{slug}/updates",
-        [
-            web::get().to(dashboard_page),
-            web::post().to(dashboard_send),
-        ],
-    ));
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/updates" =>
+            [web::get().to(dashboard_page), web::post().to(dashboard_send)];
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/updates.html")]
 struct DashboardPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     letter: &'a LetterView,
     /// (update, its body rendered), newest first.
@@ -77,27 +73,23 @@ async fn dashboard(
             Ok((letter, items))
         })
         .await?;
-    let (csrf, builder) = dash.page(status);
     let can_send = dash
         .actor
         .can(&letter.coalition.id, Permission::ManageLetters)
         && letter.state() != LetterState::Draft;
-    render(
-        builder,
-        &DashboardPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            letter: &letter,
-            items,
-            can_send,
-            per_day: dash.state.updates_per_letter_per_day,
-            form,
-            errors,
-            problem,
-            message,
-        },
-    )
+    dash.render(status, |csrf| DashboardPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        letter: &letter,
+        items,
+        can_send,
+        per_day: dash.state.updates_per_letter_per_day,
+        form,
+        errors,
+        problem,
+        message,
+    })
 }
 
 async fn dashboard_page(

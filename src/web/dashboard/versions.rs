@@ -1,7 +1,6 @@
 //! The dashboard's page for a letter's text versions and translations.
 
 use crate::http::state::After;
-use crate::web::at;
 use crate::web::dashboard::extract::item_button;
 use actix_web::web;
 use askama::Template;
@@ -19,31 +18,24 @@ use crate::service::{translations, versions};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::{self, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{render, status_of, PageReply};
+use crate::web::{status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete = item_button(translations::delete, |slug| {
         format!("/dashboard/letters/{slug}/versions")
     });
-    cfg.service(at(
-        "/dashboard/letters/{slug}/versions",
-        [web::get().to(page), web::post().to(publish)],
-    ))
-    .route(
-        "/dashboard/letters/{slug}/translations",
-        web::post().to(translate),
-    )
-    .route(
-        "/dashboard/letters/{slug}/translations/{language}/delete",
-        web::post().to(delete),
-    );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/versions" => [web::get().to(page), web::post().to(publish)];
+        "/dashboard/letters/{slug}/translations" => web::post().to(translate);
+        "/dashboard/letters/{slug}/translations/{language}/delete" => web::post().to(delete);
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/versions.html")]
 struct VersionsPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: LetterView,
     versions: Vec<LetterVersion>,
@@ -86,29 +78,26 @@ async fn show(
         .actor
         .can(&view.coalition.id, Permission::ManageLetters);
     let letter_state = view.state();
-    let (csrf, builder) = dash.page(status_of(&errors));
+    let status = status_of(&errors);
     let (version_errors, translation_errors) = match posted {
         Posted::Version => (errors, FormErrors::default()),
         Posted::Translation => (FormErrors::default(), errors),
         Posted::Nothing => (FormErrors::default(), FormErrors::default()),
     };
-    render(
-        builder,
-        &VersionsPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
-            can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
-            can_delete: manage && letter_state == LetterState::Draft,
-            view,
-            versions,
-            translations,
-            message,
-            version_errors,
-            translation_errors,
-        },
-    )
+    dash.render(status, |csrf| VersionsPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
+        can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
+        can_delete: manage && letter_state == LetterState::Draft,
+        view,
+        versions,
+        translations,
+        message,
+        version_errors,
+        translation_errors,
+    })
 }
 
 async fn page(dash: Dashboard, slug: web::Path<String>) -> PageReply {

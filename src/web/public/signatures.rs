@@ -2,9 +2,8 @@
 //! (`/signatures/withdraw/{token}`). Opening a link (GET) only shows a page with a button, since
 //! mail scanners open links; the button's POST makes the change.
 
-use crate::web::at;
 use crate::web::{PageReply, Visit};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 
 use crate::domain::token::Purpose;
 use crate::domain::SignatureState;
@@ -12,21 +11,16 @@ use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
 use crate::web::csrf;
-use crate::web::{page_csrf, render, ButtonForm, PageError};
-use actix_web::http::StatusCode;
+use crate::web::{ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/signatures/confirm/{token}",
-        [web::get().to(confirm_page), web::post().to(confirm)],
-    ))
-    .service(at(
-        "/signatures/withdraw/{token}",
-        [web::get().to(withdraw_page), web::post().to(withdraw)],
-    ));
+    mount!(cfg, {
+        "/signatures/confirm/{token}" => [web::get().to(confirm_page), web::post().to(confirm)];
+        "/signatures/withdraw/{token}" => [web::get().to(withdraw_page), web::post().to(withdraw)];
+    });
 }
 
-use super::ActionPage;
+use super::action_page;
 
 use super::link_token as token;
 
@@ -40,33 +34,6 @@ async fn load(
         .db
         .run(move |conn| signatures::find_by_token(conn, purpose, &token))
         .await
-}
-
-/// The page for a link, in the signer's language ([`super::signer_lang`]): the signature, an
-/// explanation and, when there is something to do, a button that posts back to the same path
-/// with the CSRF token. `heading`, `explanation` and `button` are message ids.
-fn action_page(
-    req: &HttpRequest,
-    state: &AppState,
-    heading: &str,
-    view: &SignatureView,
-    explanation: &str,
-    button: Option<&str>,
-) -> Result<HttpResponse, PageError> {
-    let t = super::signer_lang(req, view);
-    let (csrf, builder) = page_csrf(req, state, StatusCode::OK);
-    render(
-        builder,
-        &ActionPage {
-            heading: &t.get(heading),
-            view,
-            explanation: &t.get(explanation),
-            button: button.map(|b| t.get(b)).as_deref(),
-            action: req.path(),
-            csrf: &csrf.token,
-            t,
-        },
-    )
 }
 
 /// A button's POST: check the CSRF token, then run `change` with the link's token.

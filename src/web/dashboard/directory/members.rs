@@ -21,7 +21,7 @@ pub(super) struct MemberRow {
 #[template(path = "dashboard/directory_members.html")]
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     coalition: Coalition,
     page: Page<MemberRow>,
@@ -46,24 +46,20 @@ pub(super) async fn members_page(
             Ok((coalitions::find(conn, &slug)?, list))
         })
         .await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &MembersPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_link: dash.actor.can(&coalition.id, Permission::ManageDirectory),
-            coalition,
-            page: list.map(|member| MemberRow {
-                key: key_of(&member.organisation.organisation).to_string(),
-                member,
-            }),
-            organisation,
-            message,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| MembersPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_link: dash.actor.can(&coalition.id, Permission::ManageDirectory),
+        coalition,
+        page: list.map(|member| MemberRow {
+            key: key_of(&member.organisation.organisation).to_string(),
+            member,
+        }),
+        organisation,
+        message,
+        errors,
+    })
 }
 
 pub(super) async fn members(

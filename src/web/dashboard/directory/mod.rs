@@ -12,7 +12,6 @@
 
 mod by_country;
 use crate::http::state::After;
-use crate::web::at;
 use crate::web::dashboard::extract::item_button;
 use by_country::*;
 mod members;
@@ -35,38 +34,24 @@ use crate::service::{coalitions, countries, Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, PageError, PageReply};
+use crate::web::{see_other, status_of, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let unlink = item_button(organisations::unlink, |slug| {
         format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
     });
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
-    cfg.route(
-        "/dashboard/organisations/new",
-        web::get().to(new_organisation),
-    )
-    .service(at(
-        "/dashboard/organisations",
-        [web::get().to(list), web::post().to(create)],
-    ))
-    .service(at(
-        "/dashboard/organisations/{slug}",
-        [web::get().to(show), web::post().to(update)],
-    ))
-    .route(
-        "/dashboard/organisations/{slug}/merge",
-        web::post().to(merge),
-    )
-    .service(at(
-        "/dashboard/coalitions/{slug}/organisations",
-        [web::get().to(members), web::post().to(link)],
-    ))
-    .route(
-        "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
-        web::post().to(unlink),
-    )
-    .route("/dashboard/countries", web::get().to(country_page));
+    mount!(cfg, {
+        "/dashboard/organisations/new" => web::get().to(new_organisation);
+        "/dashboard/organisations" => [web::get().to(list), web::post().to(create)];
+        "/dashboard/organisations/{slug}" => [web::get().to(show), web::post().to(update)];
+        "/dashboard/organisations/{slug}/merge" => web::post().to(merge);
+        "/dashboard/coalitions/{slug}/organisations" =>
+            [web::get().to(members), web::post().to(link)];
+        "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink" =>
+            web::post().to(unlink);
+        "/dashboard/countries" => web::get().to(country_page);
+    });
 }
 
 const VERIFICATIONS: &[&str] = &["unverified", "domain", "coordinator"];
@@ -218,7 +203,7 @@ struct MyCoalition {
 #[template(path = "dashboard/directory.html")]
 struct ListPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     q: &'a str,
     country: &'a str,
@@ -271,23 +256,20 @@ async fn list(dash: Dashboard, query: web::Query<ListQuery>) -> PageReply {
             Ok((list, mine))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &ListPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            q: &query.q,
-            country: &query.country,
-            countries: &all,
-            page: list.map(Row::of),
-            can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
-            coalitions,
-            message: notice(dash.t, &query.done).as_deref(),
-            errors,
-        },
-    )
+    let message = notice(dash.t, &query.done);
+    dash.render(status_of(&errors), |csrf| ListPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        q: &query.q,
+        country: &query.country,
+        countries: &all,
+        page: list.map(Row::of),
+        can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
+        coalitions,
+        message: message.as_deref(),
+        errors,
+    })
 }
 
 // ---- One organisation: create, edit, merge ----
@@ -332,7 +314,7 @@ impl OrganisationFormValues {
 #[template(path = "dashboard/directory_new.html")]
 struct NewPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     form: OrganisationFormValues,
     /// The countries to choose from, by name.
@@ -347,18 +329,14 @@ async fn new_page(
     errors: FormErrors,
 ) -> PageReply {
     let countries = dash.state.countries.get(&dash.state.db).await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &NewPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            form,
-            countries: &countries,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| NewPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        form,
+        countries: &countries,
+        errors,
+    })
 }
 
 async fn new_organisation(dash: Dashboard) -> PageReply {
@@ -392,7 +370,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
 #[template(path = "dashboard/directory_organisation.html")]
 struct OrganisationPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: OrganisationView,
     path: String,
@@ -422,23 +400,19 @@ async fn organisation_page(
     errors: FormErrors,
 ) -> PageReply {
     let countries = dash.state.countries.get(&dash.state.db).await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &OrganisationPage {
-            countries: &countries,
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            path: organisation_path(&view.organisation),
-            can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
-            form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
-            view,
-            into,
-            message,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| OrganisationPage {
+        countries: &countries,
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        path: organisation_path(&view.organisation),
+        can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
+        form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
+        view,
+        into,
+        message,
+        errors,
+    })
 }
 
 async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice>) -> PageReply {
