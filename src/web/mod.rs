@@ -109,6 +109,13 @@ pub struct ButtonForm {
     pub csrf_token: String,
 }
 
+/// A button's form: its CSRF token alone.
+pub type Button = actix_web::web::Form<ButtonForm>;
+
+/// The one parameter of a page's path: a letter's, campaign's or coalition's slug, an item's id,
+/// or a mail link's token (`/letters/{slug}`, `/signatures/confirm/{token}`).
+pub type PathParam = actix_web::web::Path<String>;
+
 /// A 303 redirect, after a form post that worked.
 pub fn see_other(to: impl Into<String>) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -6,6 +6,7 @@
 //! cookie, the account's forms and signing out with the token bound to the session.
 
 use crate::http::state::After;
+use crate::web::{Button, PathParam};
 use crate::web::{PageReply, Visit};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
@@ -18,7 +19,7 @@ use std::pin::Pin;
 
 use super::csrf;
 use super::dashboard::extract::language;
-use super::{render, render_with_csrf, ButtonForm, PageError};
+use super::{render, render_with_csrf, PageError};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
 use crate::http::{rate_limit::Limits, AppState};
@@ -268,7 +269,7 @@ async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppError>
         .await
 }
 
-async fn logout(Visit { req, state }: Visit, form: web::Form<ButtonForm>) -> PageReply {
+async fn logout(Visit { req, state }: Visit, form: Button) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
     if let Some(token) = req
         .cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
@@ -296,7 +297,7 @@ struct SetupPage<'a> {
     errors: FormErrors,
 }
 
-async fn setup_page(Visit { req, state }: Visit, token: web::Path<String>) -> PageReply {
+async fn setup_page(Visit { req, state }: Visit, token: PathParam) -> PageReply {
     check_setup_link(&state, &token).await?;
     let form = SetupFields::default();
     render_with_csrf(&req, &state, StatusCode::OK, |csrf| SetupPage {
@@ -318,7 +319,7 @@ struct SetupForm {
 
 async fn setup(
     Visit { req, state }: Visit,
-    token: web::Path<String>,
+    token: PathParam,
     form: web::Form<SetupForm>,
 ) -> PageReply {
     let SetupForm {

@@ -3,6 +3,7 @@
 //! (`/dashboard/letters/{slug}/reject-matching`). The same services as the JSON API
 //! (`api::abuse`); the moderator role.
 
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -172,17 +173,13 @@ async fn page(
     })
 }
 
-async fn find_page(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    query: web::Query<FindForm>,
-) -> PageReply {
+async fn find_page(dash: Dashboard, slug: PathParam, query: web::Query<FindForm>) -> PageReply {
     let (form, errors) = (query.into_inner(), FormErrors::default());
     let slug = slug.into_inner();
     page(&dash, slug, &form, StatusCode::OK, errors, None, "").await
 }
 
-async fn reject(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn reject(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<RejectForm>(letter, Permission::Moderate, pairs.0);

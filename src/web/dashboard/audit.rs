@@ -1,11 +1,12 @@
 //! The audit log, per letter and per coalition: newest first, each entry a sentence, filtered by
 //! kind and by person (GET parameters that paging keeps).
 
-#[allow(unused_imports)]
 use super::*;
 use crate::db::DbConnection;
 use crate::service::access::Actor;
 use crate::service::audit::{self, Facets, LogFields, LogQuery, Scope};
+#[allow(unused_imports)]
+use crate::web::PathParam;
 
 mod words;
 use words::Entry;
@@ -136,7 +137,7 @@ impl Logged for Coalition {
 /// The audit log of a letter or a coalition (`T`), filtered by the query's kind and person.
 pub(super) async fn audit_log<T: Logged>(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<AuditParams>,
 ) -> PageReply {
     let params = query.into_inner();

@@ -4,6 +4,7 @@
 
 use crate::http::state::After;
 use crate::web::dashboard::extract::item_button;
+use crate::web::PathParam;
 
 use actix_web::web;
 use askama::Template;
@@ -305,11 +306,7 @@ async fn campaign_response(
     })
 }
 
-async fn campaign_page(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    flash: web::Query<Flash>,
-) -> PageReply {
+async fn campaign_page(dash: Dashboard, slug: PathParam, flash: web::Query<Flash>) -> PageReply {
     let event = EventForm {
         kind: "response".into(),
         ..EventForm::default()
@@ -327,7 +324,7 @@ async fn campaign_page(
 }
 
 /// Save the campaign's title, description and goal; a failed save shows its form again.
-async fn update(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn update(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let campaign = Subject::campaign(&slug);
     let posted = dash.post_for::<CampaignForm>(campaign, Permission::ManageLetters, pairs.0);
@@ -355,7 +352,7 @@ async fn update(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageR
 }
 
 /// Post on the campaign's timeline; a failed post shows its form again.
-async fn post_event(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn post_event(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let campaign = Subject::campaign(&slug);
     let posted = dash.post_for::<EventForm>(campaign, Permission::ManageLetters, pairs.0);

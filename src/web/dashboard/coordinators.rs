@@ -3,6 +3,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 
@@ -47,7 +48,7 @@ pub(super) async fn members_page(
     })
 }
 
-pub(super) async fn members(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+pub(super) async fn members(dash: Dashboard, slug: PathParam) -> PageReply {
     members_page(&dash, slug.into_inner(), None, None).await
 }
 
@@ -60,11 +61,7 @@ pub(super) struct MemberForm {
     role: String,
 }
 
-pub(super) async fn set_member(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    pairs: Pairs,
-) -> PageReply {
+pub(super) async fn set_member(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let coalition = Subject::coalition(&slug);
     let posted = dash.post_for::<MemberForm>(coalition, Permission::ManageMembers, pairs.0);

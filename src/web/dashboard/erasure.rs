@@ -1,6 +1,7 @@
 //! `/dashboard/signatures/{id}/erase`: erasing a signatory's personal data, behind a
 //! confirmation page.
 
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -62,7 +63,7 @@ async fn erase_response(
     })
 }
 
-async fn erase_page(dash: Dashboard, id: web::Path<String>) -> PageReply {
+async fn erase_page(dash: Dashboard, id: PathParam) -> PageReply {
     erase_response(
         &dash,
         id.into_inner(),
@@ -72,7 +73,7 @@ async fn erase_page(dash: Dashboard, id: web::Path<String>) -> PageReply {
     .await
 }
 
-async fn erase(dash: Dashboard, id: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn erase(dash: Dashboard, id: PathParam, pairs: Pairs) -> PageReply {
     let id = id.into_inner();
     let posted = dash.post::<EraseFields>(pairs.0)?;
     let reason = match posted.data.reason() {

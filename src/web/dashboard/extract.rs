@@ -23,7 +23,9 @@ use crate::service::access::{Subject, UserActor};
 use crate::web::csrf::{self, Csrf};
 use crate::web::form::{self, Posted};
 use crate::web::session::SignedIn;
-use crate::web::{page_csrf, render_with_csrf, see_other, ButtonForm, PageReply};
+use crate::web::{
+    page_csrf, render_with_csrf, see_other, Button, ButtonForm, PageReply, PathParam,
+};
 use askama::Template;
 
 /// The language of the coordinators' pages (the dashboard, one's account, signing in, the
@@ -171,6 +173,26 @@ where
     )
 }
 
+/// The handler of a button posted to `…/{id}/…` for the item the id names (revoke a token, retry
+/// a mail), routed as `web::post().to(id_button(..))`: [`button`] with `write` on the id, then a
+/// redirect to `to`.
+pub fn id_button<T, W, A>(
+    write: W,
+    after: A,
+    to: &'static str,
+) -> impl Fn(Dashboard, PathParam, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    T: Send + 'static,
+    W: Fn(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Copy + Send + 'static,
+    A: Fn(&T) -> After + Copy + 'static,
+{
+    button(
+        move |conn, actor, id: &String| write(conn, actor, id),
+        after,
+        move |_| to.to_string(),
+    )
+}
+
 /// The handler of a button posted to an address that names what it acts on (`P`, from the
 /// path), routed as `web::post().to(button(..))`: the CSRF token, then `write` on the path as
 /// the coordinator with the effects `after` names, then a redirect to `to(path)`.
@@ -201,6 +223,3 @@ where
 
 /// The slug and the item of an item's button.
 pub type ItemPath = web::Path<(String, String)>;
-
-/// A button's form: its CSRF token alone.
-pub type Button = web::Form<ButtonForm>;

@@ -1,6 +1,7 @@
 //! The coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`): who
 //! was invited, opened, signed; a form to invite; a button to remind.
 use crate::http::state::{After, Keys};
+use crate::web::{Button, PathParam};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -330,7 +331,7 @@ fn merge_found(picker: &mut Picker, found: Candidates) {
 
 async fn dashboard_page(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<PageParam>,
 ) -> PageReply {
     let query = query.into_inner();
@@ -395,11 +396,7 @@ where
     }
 }
 
-async fn dashboard_invite_chosen(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    pairs: Pairs,
-) -> PageReply {
+async fn dashboard_invite_chosen(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let pairs = dash.post_pairs(pairs.into_inner())?;
     let picked: Vec<String> = (pairs.iter())
         .filter(|(k, _)| k == "pick[]" || k == "pick")
@@ -464,7 +461,7 @@ async fn dashboard_invite_chosen(
 }
 
 /// A new organisation, added to the directory (and to the coalition's members) and invited.
-async fn dashboard_invite_new(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn dashboard_invite_new(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let pairs = dash.post_pairs(pairs.into_inner())?;
     let fields = NewInviteeFields {
         name: value_of(&pairs, "new.name"),
@@ -496,7 +493,7 @@ async fn dashboard_invite_new(dash: Dashboard, slug: web::Path<String>, pairs: P
 
 async fn dashboard_invite(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     form: web::Form<InviteForm>,
 ) -> PageReply {
     dash.button(&form.button)?;
@@ -520,11 +517,7 @@ async fn dashboard_invite(
     .await
 }
 
-async fn dashboard_remind(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
+async fn dashboard_remind(dash: Dashboard, slug: PathParam, form: Button) -> PageReply {
     dash.button(&form)?;
     let slug = slug.into_inner();
     let letter = slug.clone();

@@ -3,6 +3,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 /// The letter form's values, as typed.
 #[derive(Default)]
@@ -346,7 +347,7 @@ impl LetterFlash {
 
 pub(super) async fn letter(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     flash: web::Query<LetterFlash>,
 ) -> PageReply {
     let (view, counts) = load_letter(&dash, slug.into_inner(), Permission::ReadPrivate).await?;
@@ -410,7 +411,7 @@ fn edit_form(t: Lang, view: &LetterView, values: LetterFormValues) -> LetterForm
     }
 }
 
-pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+pub(super) async fn edit_letter(dash: Dashboard, slug: PathParam) -> PageReply {
     let (view, _) = load_letter(&dash, slug.into_inner(), Permission::ManageLetters).await?;
     let mut values = LetterFormValues::of(&view);
     let campaign_id = view.letter.campaign_id.clone();
@@ -423,11 +424,7 @@ pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> Pag
     form.show(&dash, None, None)
 }
 
-pub(super) async fn update_letter(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    pairs: Pairs,
-) -> PageReply {
+pub(super) async fn update_letter(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let (view, _) = load_letter(&dash, slug.into_inner(), Permission::ManageLetters).await?;
     let pairs = pairs.into_inner();
     let mut values = LetterFormValues::from_pairs(&pairs);

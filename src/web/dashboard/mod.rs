@@ -20,7 +20,7 @@ pub mod versions;
 
 mod outbox;
 
-use extract::{button, item_button};
+use extract::{id_button, item_button};
 use outbox::*;
 mod coordinators;
 use coordinators::*;
@@ -63,10 +63,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let remove_member = item_button(accounts::remove_member, |slug| {
         format!("/dashboard/coalitions/{slug}/members")
     });
-    let retry_mail = button(
-        |conn, actor, id: &String| crate::service::outbox::retry(conn, actor, id),
+    let retry_mail = id_button(
+        crate::service::outbox::retry,
         |_| After::nothing().and_mail(),
-        |_| "/dashboard/outbox?state=queued".to_string(),
+        "/dashboard/outbox?state=queued",
     );
     mount!(cfg, {
         "/dashboard" => web::get().to(home);

@@ -6,6 +6,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 #[derive(Deserialize, Default)]
 pub(super) struct SignatureQuery {
@@ -125,7 +126,7 @@ pub(super) async fn signatures_page(
 
 pub(super) async fn signature_list(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<SignatureQuery>,
 ) -> PageReply {
     let (slug, query) = (slug.into_inner(), query.into_inner());
@@ -155,7 +156,7 @@ pub(super) struct ModerationForm {
 /// Organisations a rejection's confirm page names; the rest are counted.
 const NAMED: usize = 30;
 
-pub(super) async fn moderate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+pub(super) async fn moderate(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<ModerationForm>(letter, Permission::Moderate, pairs.0);

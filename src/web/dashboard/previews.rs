@@ -4,6 +4,7 @@
 //! too long comes back under its field.
 
 use crate::web::dashboard::extract::item_button;
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -58,7 +59,7 @@ struct CreatedPage<'a> {
     errors: FormErrors,
 }
 
-async fn create(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn create(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let pairs = pairs.into_inner();
     let label = (pairs.iter())

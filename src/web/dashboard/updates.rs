@@ -2,6 +2,7 @@
 //! to send one.
 
 use crate::http::state::After;
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -94,7 +95,7 @@ async fn dashboard(
 
 async fn dashboard_page(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<SentParam>,
 ) -> PageReply {
     let message = (query.sent).map(|n| dash.t.with1("dash-updates-on-its-way", "count", n));
@@ -103,7 +104,7 @@ async fn dashboard_page(
     dashboard(&dash, slug, StatusCode::OK, &form, errors, None, message).await
 }
 
-async fn dashboard_send(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn dashboard_send(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<UpdateRequest>(letter, Permission::ManageLetters, pairs.0);

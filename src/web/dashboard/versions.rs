@@ -2,6 +2,7 @@
 
 use crate::http::state::After;
 use crate::web::dashboard::extract::item_button;
+use crate::web::PathParam;
 use actix_web::web;
 use askama::Template;
 
@@ -100,12 +101,12 @@ async fn show(
     })
 }
 
-async fn page(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+async fn page(dash: Dashboard, slug: PathParam) -> PageReply {
     show(&dash, slug.into_inner(), None, None, Posted::Nothing).await
 }
 
 /// Publish a new version of an open or closed letter's text, then show the page again.
-async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn publish(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<NewVersionFields>(letter, Permission::ManageLetters, pairs.0);
@@ -125,7 +126,7 @@ async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> Page
 }
 
 /// Save a translation of a draft or open letter, then show the page again.
-async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn translate(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<TranslationFields>(letter, Permission::ManageLetters, pairs.0);

@@ -1,6 +1,7 @@
 //! The page behind an invitation's link (`/invitations/{token}`): the letter and a form prefilled
 //! with the invited organisation; its POST signs.
 use crate::http::state::After;
+use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -183,7 +184,7 @@ async fn invitation_response(
 /// changes nothing else (mail scanners open links).
 async fn invitation_page(
     Visit { req, state }: Visit,
-    raw: web::Path<String>,
+    raw: PathParam,
     lang: web::Query<LangQuery>,
 ) -> PageReply {
     let token = token(&raw)?;
@@ -209,7 +210,7 @@ async fn invitation_page(
 /// The form's POST: sign for the invited organisation.
 async fn sign(
     Visit { req, state }: Visit,
-    raw: web::Path<String>,
+    raw: PathParam,
     lang: web::Query<LangQuery>,
     form: web::Form<InvitationForm>,
 ) -> PageReply {

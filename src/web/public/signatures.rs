@@ -2,6 +2,7 @@
 //! (`/signatures/withdraw/{token}`). Opening a link (GET) only shows a page with a button, since
 //! mail scanners open links; the button's POST makes the change.
 
+use crate::web::{Button, PathParam};
 use crate::web::{PageReply, Visit};
 use actix_web::{web, HttpRequest};
 
@@ -48,7 +49,7 @@ async fn post_action(
     Ok(state.change_signature(token(raw)?, change).await?)
 }
 
-async fn confirm_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn confirm_page(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let view = load(&state, Purpose::ConfirmSignature, raw.into_inner()).await?;
     if view.link_expired() || view.state() == SignatureState::Expired {
         let t = super::signer_lang(&req, &view);
@@ -63,11 +64,7 @@ async fn confirm_page(Visit { req, state }: Visit, raw: web::Path<String>) -> Pa
     action_page(&req, &state, "confirm-heading", &view, explanation, button)
 }
 
-async fn confirm(
-    Visit { req, state }: Visit,
-    raw: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
+async fn confirm(Visit { req, state }: Visit, raw: PathParam, form: Button) -> PageReply {
     let view = post_action(&req, &state, &raw, &form, signatures::confirm).await?;
     let explanation = match view.state() {
         SignatureState::Published => "confirmed-listed",
@@ -77,7 +74,7 @@ async fn confirm(
     action_page(&req, &state, "confirmed-heading", &view, explanation, None)
 }
 
-async fn withdraw_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn withdraw_page(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let view = load(&state, Purpose::WithdrawSignature, raw.into_inner()).await?;
     let (explanation, button) = if view.state().is_live() {
         ("withdraw-explain", Some("withdraw-button"))
@@ -87,11 +84,7 @@ async fn withdraw_page(Visit { req, state }: Visit, raw: web::Path<String>) -> P
     action_page(&req, &state, "withdraw-heading", &view, explanation, button)
 }
 
-async fn withdraw(
-    Visit { req, state }: Visit,
-    raw: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
+async fn withdraw(Visit { req, state }: Visit, raw: PathParam, form: Button) -> PageReply {
     let view = post_action(&req, &state, &raw, &form, signatures::withdraw).await?;
     action_page(&req, &state, "withdrawn-heading", &view, "withdrawn", None)
 }

@@ -2,6 +2,7 @@
 //! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
 
 use crate::http::state::After;
+use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use actix_web::web;
 
@@ -19,7 +20,7 @@ use super::link_token as token;
 
 /// Opening the link: what it does, and a button (a GET changes nothing: mail scanners open
 /// links).
-async fn unsubscribe_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn unsubscribe_page(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let token = token(&raw)?;
     let view = state
         .db
@@ -44,7 +45,7 @@ async fn unsubscribe_page(Visit { req, state }: Visit, raw: web::Path<String>) -
 /// and the unguessable token in the path (HMAC-derived, 256 bits, stored only as SHA-256) is
 /// the whole authority. A forged cross-site POST would need the token, and could only do what
 /// its holder may: stop their own updates. Idempotent; any body is ignored.
-async fn unsubscribe(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn unsubscribe(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let token = token(&raw)?;
     let done = state
         .command(

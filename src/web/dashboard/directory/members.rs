@@ -3,6 +3,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 #[derive(Deserialize)]
 pub(super) struct MembersQuery {
@@ -64,7 +65,7 @@ pub(super) async fn members_page(
 
 pub(super) async fn members(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<MembersQuery>,
 ) -> PageReply {
     members_page(
@@ -79,7 +80,7 @@ pub(super) async fn members(
     .await
 }
 
-pub(super) async fn link(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+pub(super) async fn link(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let pairs = pairs.into_inner();
     let typed = field(&pairs, "organisation");

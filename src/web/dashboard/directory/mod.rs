@@ -13,6 +13,7 @@
 mod by_country;
 use crate::http::state::After;
 use crate::web::dashboard::extract::item_button;
+use crate::web::PathParam;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
@@ -415,7 +416,7 @@ async fn organisation_page(
     })
 }
 
-async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice>) -> PageReply {
+async fn show(dash: Dashboard, key: PathParam, notice: web::Query<Notice>) -> PageReply {
     let view = load(&dash, key.into_inner()).await?;
     organisation_page(
         &dash,
@@ -429,7 +430,7 @@ async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice
     .await
 }
 
-async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn update(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
     let form = organisation_form(&dash, pairs, OrganisationPatchFields::parse);
     let (values, changes) = form.await?;
     let view = load(&dash, key.into_inner()).await?;
@@ -454,7 +455,7 @@ async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRe
     }
 }
 
-async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn merge(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
     let pairs = pairs.into_inner();
     let into_typed = field(&pairs, "into");
     let data = edit_posted::<MergeFields>(&dash, pairs)?;

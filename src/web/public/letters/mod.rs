@@ -2,6 +2,7 @@
 //! and the form post that signs.
 
 use crate::http::state::After;
+use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use std::sync::Arc;
 
@@ -73,7 +74,7 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
 
 async fn show(
     Visit { req, state }: Visit,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<LangQuery>,
 ) -> PageReply {
     let slug = slug.into_inner();
@@ -358,7 +359,7 @@ impl SignForm {
 
 async fn sign(
     Visit { req, state }: Visit,
-    slug: web::Path<String>,
+    slug: PathParam,
     form: web::Form<SignForm>,
 ) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
@@ -432,7 +433,7 @@ async fn sign(
 /// The neutral answer after signing: the same whatever happened.
 async fn signed(
     Visit { req, state }: Visit,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<LangQuery>,
 ) -> PageReply {
     let slug = slug.into_inner();
