@@ -65,6 +65,22 @@ impl<const N: usize> Mount for [Route; N] {
     }
 }
 
+/// A route behind a rate limit (signing, signing in), for [`mount!`]:
+/// `"/x" => Limited(&limits.sign, web::post().to(send));` is its own address in the limit's
+/// middleware.
+pub struct Limited<'a>(pub &'a crate::http::rate_limit::RateLimit, pub Route);
+
+impl Mount for Limited<'_> {
+    fn mount(self, cfg: &mut actix_web::web::ServiceConfig, path: &str) {
+        let Limited(limit, route) = self;
+        cfg.service(
+            actix_web::web::resource(path)
+                .wrap(limit.middleware())
+                .route(route),
+        );
+    }
+}
+
 /// Render a template as an HTML response with the given builder (status, cookies).
 pub fn render(
     mut builder: HttpResponseBuilder,

@@ -7,7 +7,7 @@
 
 use crate::http::state::After;
 use crate::web::{Button, PathParam};
-use crate::web::{PageReply, Visit};
+use crate::web::{Limited, PageReply, Visit};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
@@ -32,19 +32,13 @@ use crate::service::accounts::{self, SetupFields};
 pub const COOKIE: &str = "undersigned_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
-    cfg.route("/login", web::get().to(login_page))
-        .service(
-            web::resource("/login")
-                .wrap(limits.sign_in.middleware())
-                .route(web::post().to(login)),
-        )
-        .route("/logout", web::post().to(logout))
-        .route("/setup/{token}", web::get().to(setup_page))
-        .service(
-            web::resource("/setup/{token}")
-                .wrap(limits.sign_in.middleware())
-                .route(web::post().to(setup)),
-        );
+    mount!(cfg, {
+        "/login" => web::get().to(login_page);
+        "/login" => Limited(&limits.sign_in, web::post().to(login));
+        "/logout" => web::post().to(logout);
+        "/setup/{token}" => web::get().to(setup_page);
+        "/setup/{token}" => Limited(&limits.sign_in, web::post().to(setup));
+    });
 }
 
 /// Per-field messages for a form's template.

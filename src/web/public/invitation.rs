@@ -1,6 +1,5 @@
 //! The page behind an invitation's link (`/invitations/{token}`): the letter and a form prefilled
 //! with the invited organisation; its POST signs.
-use crate::http::state::After;
 use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use actix_web::http::StatusCode;
@@ -84,7 +83,7 @@ impl InvitationPage<'_> {
 }
 
 use super::link_token as token;
-use super::LangQuery;
+use super::{link_command, LangParam, LangQuery};
 
 /// The invitation form as posted: the fields of [`InvitationSignFields`], the CSRF token, the
 /// consent checkbox.
@@ -185,15 +184,9 @@ async fn invitation_response(
 async fn invitation_page(
     Visit { req, state }: Visit,
     raw: PathParam,
-    lang: web::Query<LangQuery>,
+    lang: LangParam,
 ) -> PageReply {
-    let token = token(&raw)?;
-    let view = state
-        .command(
-            move |conn, _| invitations::open(conn, &token),
-            |_| After::nothing(),
-        )
-        .await?;
+    let view = link_command(&state, &raw, invitations::open).await?;
     invitation_response(
         &req,
         &state,
@@ -211,7 +204,7 @@ async fn invitation_page(
 async fn sign(
     Visit { req, state }: Visit,
     raw: PathParam,
-    lang: web::Query<LangQuery>,
+    lang: LangParam,
     form: web::Form<InvitationForm>,
 ) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;

@@ -9,6 +9,8 @@ use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 
+use crate::error::AppError;
+use crate::http::state::After;
 use crate::http::AppState;
 use crate::i18n::Lang;
 use crate::service::signatures::SignatureView;
@@ -78,6 +80,18 @@ pub(super) fn action_page(
     })
 }
 
+/// Run `write` with the token of a mail link's path ([`link_token`]: 404 when it cannot be read),
+/// as a command with no other effects.
+pub(super) async fn link_command<T: Send + 'static>(
+    state: &AppState,
+    raw: &str,
+    write: fn(&mut crate::db::DbConnection, &crate::domain::token::Token) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let token = link_token(raw)?;
+    let write = move |conn: &mut crate::db::DbConnection, _: &_| write(conn, &token);
+    state.command(write, |_| After::nothing()).await
+}
+
 /// The token in a mail link's path; an unreadable one is a link that does not exist (404).
 pub(super) fn link_token(raw: &str) -> Result<crate::domain::token::Token, crate::error::AppError> {
     crate::domain::token::Token::parse(raw)
@@ -90,6 +104,9 @@ pub(super) struct LangQuery {
     #[serde(default)]
     pub lang: String,
 }
+
+/// A page handler's `?lang=`.
+pub(super) type LangParam = actix_web::web::Query<LangQuery>;
 
 /// The cookie that remembers the interface language a visitor chose (`?lang=`).
 pub const LANG_COOKIE: &str = "lang";

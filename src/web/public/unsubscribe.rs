@@ -1,7 +1,6 @@
 //! `/unsubscribe/{token}`: the page behind an update's unsubscribe link (GET shows a button, POST
 //! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
 
-use crate::http::state::After;
 use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use actix_web::web;
@@ -14,7 +13,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     });
 }
 
-use super::action_page;
+use super::{action_page, link_command};
 
 use super::link_token as token;
 
@@ -46,13 +45,7 @@ async fn unsubscribe_page(Visit { req, state }: Visit, raw: PathParam) -> PageRe
 /// the whole authority. A forged cross-site POST would need the token, and could only do what
 /// its holder may: stop their own updates. Idempotent; any body is ignored.
 async fn unsubscribe(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
-    let token = token(&raw)?;
-    let done = state
-        .command(
-            move |conn, _| updates::unsubscribe(conn, &token),
-            |_| After::nothing(),
-        )
-        .await?;
+    let done = link_command(&state, &raw, updates::unsubscribe).await?;
     let explanation = if done.already {
         "unsubscribed-already"
     } else {
