@@ -89,24 +89,20 @@ use super::{link_command, LangParam, LangQuery};
 /// consent checkbox.
 #[derive(Debug, Deserialize)]
 struct InvitationForm {
-    #[serde(default)]
-    representative_name: String,
-    #[serde(default)]
-    representative_role: String,
-    #[serde(default)]
-    comment: String,
+    /// The consent checkbox: there when ticked.
     consent: Option<String>,
     #[serde(default)]
     csrf_token: String,
+    /// The text fields, read as the API reads its body's.
+    #[serde(flatten)]
+    text: InvitationSignFields,
 }
 
 impl InvitationForm {
     fn fields(&self) -> InvitationSignFields {
         InvitationSignFields {
-            representative_name: self.representative_name.clone(),
-            representative_role: self.representative_role.clone(),
-            comment: self.comment.clone(),
             consent: self.consent.is_some(),
+            ..self.text.clone()
         }
     }
 }
