@@ -3,18 +3,21 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
-use crate::web::dashboard::extract::item_button;
+use crate::web::dashboard::extract::{item_button, manage_post};
 use crate::web::PathParam;
 
 use actix_web::web;
 use askama::Template;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::db::DbConnection;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::service::access::Subject;
 use crate::service::access::UserActor;
+use crate::service::access::{Actor, Subject};
 use crate::service::campaigns::{self, CampaignView, Overview};
 use crate::service::campaigns::{
     parse_event, CampaignPatchFields, Count, GoalInput, GoalPatch, NewCampaignFields,
@@ -31,6 +34,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete_event = item_button(campaigns::delete_event, |slug| {
         format!("/dashboard/campaigns/{slug}?removed=1")
     });
+    // Save the campaign's title, description and goal.
+    let update = campaign_post(
+        |form: &CampaignForm| form.as_patch().parse(),
+        campaigns::update,
+        |_, view| format!("/dashboard/campaigns/{}?saved=1", view.campaign.slug),
+        Shown::Campaign,
+    );
+    // Post on the campaign's timeline.
+    let post_event = campaign_post(
+        |form: &EventForm| parse_event(form.for_api()),
+        campaigns::post_event,
+        |slug, event| format!("/dashboard/campaigns/{slug}?posted=1#event-{}", event.id),
+        Shown::Event,
+    );
     mount!(cfg, {
         "/dashboard/campaigns" => [web::get().to(list_page), web::post().to(create)];
         "/dashboard/campaigns/{slug}" => [web::get().to(campaign_page), web::post().to(update)];
@@ -269,13 +286,18 @@ impl Flash {
     }
 }
 
+/// The campaign page's two forms: the campaign's values as saved and a blank post
+/// (`Saved`), or one form as posted again with its messages, the other blank.
+enum Shown {
+    Saved,
+    Campaign(CampaignForm, FormErrors),
+    Event(EventForm, FormErrors),
+}
+
 async fn campaign_response(
     dash: &Dashboard,
     slug: String,
-    form: Option<CampaignForm>,
-    errors: FormErrors,
-    event: EventForm,
-    event_errors: FormErrors,
+    shown: Shown,
     message: Option<&str>,
 ) -> PageReply {
     let page = dash
@@ -288,6 +310,18 @@ async fn campaign_response(
     let can_manage = dash
         .actor
         .can(&o.view.coalition.id, Permission::ManageLetters);
+    let none = FormErrors::default;
+    let (form, errors, event, event_errors) = match shown {
+        Shown::Saved => {
+            let event = EventForm {
+                kind: "response".into(),
+                ..EventForm::default()
+            };
+            (CampaignForm::of(&o.view), none(), event, none())
+        }
+        Shown::Campaign(form, errors) => (form, errors, EventForm::default(), none()),
+        Shown::Event(event, errors) => (CampaignForm::of(&o.view), none(), event, errors),
+    };
     let status = unless_invalid(status_of(&errors), &event_errors);
     dash.render(status, |csrf| CampaignPage {
         me: dash.me(),
@@ -296,7 +330,7 @@ async fn campaign_response(
         events: page.events,
         reached: page.reached,
         can_manage,
-        form: form.unwrap_or_else(|| CampaignForm::of(&o.view)),
+        form,
         errors,
         event,
         event_errors,
@@ -307,73 +341,41 @@ async fn campaign_response(
 }
 
 async fn campaign_page(dash: Dashboard, slug: PathParam, flash: web::Query<Flash>) -> PageReply {
-    let event = EventForm {
-        kind: "response".into(),
-        ..EventForm::default()
-    };
-    campaign_response(
-        &dash,
-        slug.into_inner(),
-        None,
-        FormErrors::default(),
-        event,
-        FormErrors::default(),
-        flash.message(dash.t).as_deref(),
-    )
-    .await
+    let message = flash.message(dash.t);
+    campaign_response(&dash, slug.into_inner(), Shown::Saved, message.as_deref()).await
 }
 
-/// Save the campaign's title, description and goal; a failed save shows its form again.
-async fn update(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let campaign = Subject::campaign(&slug);
-    let posted = dash.post_for::<CampaignForm>(campaign, Permission::ManageLetters, pairs.0);
-    let values = posted.await?.data;
-    let campaign = slug.clone();
-    let result = dash
-        .submit(
-            values.as_patch().parse(),
-            move |conn, _, actor, changes| campaigns::update(conn, actor, &campaign, changes),
-            |_| After::nothing(),
-        )
-        .await;
-    match result {
-        Ok(view) => Ok(see_other(format!(
-            "/dashboard/campaigns/{}?saved=1",
-            view.campaign.slug
-        ))),
-        Err(e) => {
-            let errors = FormErrors::of(Some(e))?;
-            let event = EventForm::default();
-            let none = FormErrors::default();
-            campaign_response(&dash, slug, Some(values), errors, event, none, None).await
+/// The handler of a post from one of the campaign page's forms (`F`), routed as
+/// `web::post().to(campaign_post(..))`: the CSRF token and the right to manage the campaign
+/// ([`manage_post`]), then `write` on it with the input that `input` makes of the fields. One
+/// that worked redirects to `done(slug, result)`; a failed one shows the page again with the
+/// form as posted and its messages (`shown`).
+fn campaign_post<F, I, T>(
+    input: fn(&F) -> Result<I, AppError>,
+    write: fn(&mut DbConnection, &Actor, &str, I) -> Result<T, AppError>,
+    done: fn(&str, T) -> String,
+    shown: fn(F, FormErrors) -> Shown,
+) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    F: DeserializeOwned + 'static,
+    I: Send + 'static,
+    T: Send + 'static,
+{
+    manage_post(Subject::campaign, move |dash, slug, values: F| async move {
+        let campaign = slug.clone();
+        let result = dash
+            .submit(
+                input(&values),
+                move |conn, _, actor, input| write(conn, actor, &campaign, input),
+                |_| After::nothing(),
+            )
+            .await;
+        match result {
+            Ok(written) => Ok(see_other(done(&slug, written))),
+            Err(e) => {
+                let shown = shown(values, FormErrors::of(Some(e))?);
+                campaign_response(&dash, slug, shown, None).await
+            }
         }
-    }
-}
-
-/// Post on the campaign's timeline; a failed post shows its form again.
-async fn post_event(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let campaign = Subject::campaign(&slug);
-    let posted = dash.post_for::<EventForm>(campaign, Permission::ManageLetters, pairs.0);
-    let values = posted.await?.data;
-    let campaign = slug.clone();
-    let result = dash
-        .submit(
-            parse_event(values.for_api()),
-            move |conn, _, actor, input| campaigns::post_event(conn, actor, &campaign, input),
-            |_| After::nothing(),
-        )
-        .await;
-    match result {
-        Ok(event) => Ok(see_other(format!(
-            "/dashboard/campaigns/{slug}?posted=1#event-{}",
-            event.id
-        ))),
-        Err(e) => {
-            let errors = FormErrors::of(Some(e))?;
-            let none = FormErrors::default();
-            campaign_response(&dash, slug, None, none, values, errors, None).await
-        }
-    }
+    })
 }

@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 use crate::service::access::Actor;
 use crate::service::access::{Subject, UserActor};
 use crate::web::csrf::{self, Csrf};
-use crate::web::form::{self, Posted};
+use crate::web::form::{self, Pairs, Posted};
 use crate::web::session::SignedIn;
 use crate::web::{
     page_csrf, render_with_csrf, see_other, Button, ButtonForm, PageReply, PathParam,
@@ -217,6 +217,29 @@ where
                 move |conn: &mut DbConnection, _: &Keys, actor: &Actor| write(conn, actor, &path);
             dash.write(write, after).await?;
             Ok(see_other(target))
+        })
+    }
+}
+
+/// The handler of a form that changes the letter or campaign its address names (`subject` makes
+/// the [`Subject`] of the slug), routed as `web::post().to(manage_post(..))`: the CSRF token and
+/// the coordinator's right to manage it ([`Dashboard::post_for`]: refused at once, whatever the
+/// fields hold), then `then` with the slug and the fields `F`.
+pub fn manage_post<F, H, R>(
+    subject: fn(&str) -> Subject,
+    then: H,
+) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    F: DeserializeOwned + 'static,
+    H: Fn(Dashboard, String, F) -> R + Copy + 'static,
+    R: Future<Output = PageReply> + 'static,
+{
+    move |dash: Dashboard, slug: PathParam, pairs: Pairs| {
+        Box::pin(async move {
+            let slug = slug.into_inner();
+            let posted = dash.post_for::<F>(subject(&slug), Permission::ManageLetters, pairs.0);
+            let fields = posted.await?.data;
+            then(dash, slug, fields).await
         })
     }
 }

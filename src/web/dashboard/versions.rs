@@ -1,17 +1,21 @@
 //! The dashboard's page for a letter's text versions and translations.
 
-use crate::http::state::After;
-use crate::web::dashboard::extract::item_button;
+use crate::http::state::{After, Keys};
+use crate::web::dashboard::extract::{item_button, manage_post};
 use crate::web::PathParam;
 use actix_web::web;
 use askama::Template;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 
 use crate::db::models::{LetterVersion, Translation};
+use crate::db::DbConnection;
+use crate::domain::ledger::LedgerKey;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::service::access::Subject;
 use crate::service::access::UserActor;
+use crate::service::access::{Actor, Subject};
 use crate::service::letters::{self, LetterView};
 use crate::service::translations::TranslationFields;
 use crate::service::versions::NewVersionFields;
@@ -25,6 +29,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete = item_button(translations::delete, |slug| {
         format!("/dashboard/letters/{slug}/versions")
     });
+    // Publish a new version of an open or closed letter's text.
+    let publish = versions_post(
+        NewVersionFields::parse,
+        versions::publish,
+        |(view, _)| After::letter(&view.letter.slug),
+        Posted::Version,
+    );
+    // Save a translation of a draft or open letter.
+    let translate = versions_post(
+        TranslationFields::parse,
+        translations::save,
+        |_| After::every_letter(),
+        Posted::Translation,
+    );
     mount!(cfg, {
         "/dashboard/letters/{slug}/versions" => [web::get().to(page), web::post().to(publish)];
         "/dashboard/letters/{slug}/translations" => web::post().to(translate);
@@ -57,6 +75,16 @@ enum Posted {
     Nothing,
     Version,
     Translation,
+}
+
+impl Posted {
+    /// The message id of what a post that worked did.
+    fn done(self) -> &'static str {
+        match self {
+            Posted::Version => "dash-versions-published",
+            Posted::Translation | Posted::Nothing => "dash-versions-saved",
+        }
+    }
 }
 
 async fn show(
@@ -105,42 +133,29 @@ async fn page(dash: Dashboard, slug: PathParam) -> PageReply {
     show(&dash, slug.into_inner(), None, None, Posted::Nothing).await
 }
 
-/// Publish a new version of an open or closed letter's text, then show the page again.
-async fn publish(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let letter = Subject::letter(&slug);
-    let posted = dash.post_for::<NewVersionFields>(letter, Permission::ManageLetters, pairs.0);
-    let letter = slug.clone();
-    let result = dash
-        .submit(
-            posted.await?.data.parse(),
-            move |conn, keys, actor, new| {
-                versions::publish(conn, &keys.ledger, actor, &letter, new)
-            },
-            |(view, _)| After::letter(&view.letter.slug),
-        )
-        .await;
-    let done = dash.t.get("dash-versions-published");
-    let (message, error) = form::outcome(result, done);
-    show(&dash, slug, message.as_deref(), error, Posted::Version).await
-}
-
-/// Save a translation of a draft or open letter, then show the page again.
-async fn translate(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let letter = Subject::letter(&slug);
-    let posted = dash.post_for::<TranslationFields>(letter, Permission::ManageLetters, pairs.0);
-    let letter = slug.clone();
-    let result = dash
-        .submit(
-            posted.await?.data.parse(),
-            move |conn, keys, actor, input| {
-                translations::save(conn, &keys.ledger, actor, &letter, input)
-            },
-            |_| After::every_letter(),
-        )
-        .await;
-    let done = dash.t.get("dash-versions-saved");
-    let (message, error) = form::outcome(result, done);
-    show(&dash, slug, message.as_deref(), error, Posted::Translation).await
+/// The handler of a post from one of the page's forms (`posted`), routed as
+/// `web::post().to(versions_post(..))`: the CSRF token and the right to manage the letter
+/// ([`manage_post`]), then `write` on it with the fields `F` that `parse` reads, with the
+/// effects `after` names; then the page again, saying what was done or showing the form's
+/// messages.
+fn versions_post<F, I, T>(
+    parse: fn(F) -> Result<I, AppError>,
+    write: fn(&mut DbConnection, &LedgerKey, &Actor, &str, I) -> Result<T, AppError>,
+    after: fn(&T) -> After,
+    posted: Posted,
+) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    F: DeserializeOwned + 'static,
+    I: Send + 'static,
+    T: Send + 'static,
+{
+    manage_post(Subject::letter, move |dash, slug, fields: F| async move {
+        let letter = slug.clone();
+        let write = move |conn: &mut DbConnection, keys: &Keys, actor: &Actor, input| {
+            write(conn, &keys.ledger, actor, &letter, input)
+        };
+        let result = dash.submit(parse(fields), write, after).await;
+        let (message, error) = form::outcome(result, dash.t.get(posted.done()));
+        show(&dash, slug, message.as_deref(), error, posted).await
+    })
 }
