@@ -19,7 +19,7 @@ use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::PageRequest;
 use crate::web::dashboard::extract::Dashboard;
-use crate::web::form::Pairs;
+use crate::web::form::{shown_on_form, Pairs};
 use crate::web::session::FormErrors;
 use crate::web::{see_other, unless_invalid, PageReply};
 
@@ -210,11 +210,9 @@ async fn reject(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
             done.rejected
         ))),
         Err(e) => {
-            let status = actix_web::ResponseError::status_code(&e);
-            let (errors, problem) = match (&e, FormErrors::from_error(&e)) {
-                (_, Some(errors)) => (errors, None),
-                (AppError::Conflict { .. }, None) => (FormErrors::default(), Some(e.to_string())),
-                _ => return Err(e.into()),
+            let conflict = |e: &AppError| matches!(e, AppError::Conflict { .. });
+            let Some((status, errors, problem)) = shown_on_form(&e, conflict) else {
+                return Err(e.into());
             };
             page(&dash, slug, &shown, status, errors, problem, &posted.reason).await
         }

@@ -18,7 +18,7 @@ use crate::service::access::UserActor;
 use crate::service::letters::LetterView;
 use crate::service::updates::{self, UpdateRequest};
 use crate::web::dashboard::extract::Dashboard;
-use crate::web::form::Pairs;
+use crate::web::form::{shown_on_form, Pairs};
 use crate::web::session::FormErrors;
 use crate::web::{see_other, PageReply};
 
@@ -125,13 +125,11 @@ async fn dashboard_send(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageR
             update.recipients
         ))),
         Err(e) => {
-            let status = actix_web::ResponseError::status_code(&e);
-            let (errors, problem) = match (&e, FormErrors::from_error(&e)) {
-                (_, Some(errors)) => (errors, None),
-                (AppError::RateLimited { .. } | AppError::Conflict { .. }, None) => {
-                    (FormErrors::default(), Some(e.to_string()))
-                }
-                _ => return Err(e.into()),
+            let above = |e: &AppError| {
+                matches!(e, AppError::RateLimited { .. } | AppError::Conflict { .. })
+            };
+            let Some((status, errors, problem)) = shown_on_form(&e, above) else {
+                return Err(e.into());
             };
             let mut response =
                 dashboard(&dash, slug, status, &request, errors, problem, None).await?;
