@@ -152,6 +152,28 @@ fn done_on(o: &Organisation, done: &str) -> HttpResponse {
     see_other(format!("{}?done={done}", organisation_path(o)))
 }
 
+/// After a post about an organisation: its page saying what was `done` (see [`Notice`]), or the
+/// form again through `again` with its messages ([`on_form`]: a duplicate's under
+/// `conflict_field`).
+async fn answered<T, R>(
+    result: Result<T, AppError>,
+    organisation: fn(&T) -> &Organisation,
+    done: &str,
+    conflict_field: &str,
+    again: impl FnOnce(StatusCode, FormErrors) -> R,
+) -> PageReply
+where
+    R: std::future::Future<Output = PageReply>,
+{
+    match result {
+        Ok(written) => Ok(done_on(organisation(&written), done)),
+        Err(e) => {
+            let (status, errors) = on_form(e, conflict_field)?;
+            again(status, errors).await
+        }
+    }
+}
+
 /// The organisation form as posted (to add or change one): its values as typed, to show again
 /// with any error, and its fields `F` parsed against the countries by `parse`, or the error.
 async fn organisation_form<F: DeserializeOwned, I>(
@@ -358,13 +380,8 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
             |_| After::nothing(),
         )
         .await;
-    match result {
-        Ok(view) => Ok(done_on(&view.organisation, "created")),
-        Err(e) => {
-            let (status, errors) = on_form(e, "name")?;
-            new_page(&dash, status, values, errors).await
-        }
-    }
+    let again = |status, errors| new_page(&dash, status, values, errors);
+    answered(result, |view| &view.organisation, "created", "name", again).await
 }
 
 #[derive(Template)]
@@ -445,14 +462,18 @@ async fn update(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
             |_| After::every_letter(),
         )
         .await;
-    match result {
-        Ok(updated) => Ok(done_on(&updated.organisation, "saved")),
-        Err(e) => {
-            let (status, errors) = on_form(e, "name")?;
-            let form = Some(values);
-            organisation_page(&dash, status, view, form, String::new(), None, errors).await
-        }
-    }
+    let again = |status, errors| {
+        let form = Some(values);
+        organisation_page(&dash, status, view, form, String::new(), None, errors)
+    };
+    answered(
+        result,
+        |updated| &updated.organisation,
+        "saved",
+        "name",
+        again,
+    )
+    .await
 }
 
 async fn merge(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
@@ -471,13 +492,16 @@ async fn merge(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
             |_| After::every_letter(),
         )
         .await;
-    match result {
-        Ok(outcome) => Ok(done_on(&outcome.kept.organisation, "merged")),
-        Err(e) => {
-            let (status, errors) = on_form(e, "into")?;
-            organisation_page(&dash, status, view, None, into_typed, None, errors).await
-        }
-    }
+    let again =
+        |status, errors| organisation_page(&dash, status, view, None, into_typed, None, errors);
+    answered(
+        result,
+        |outcome| &outcome.kept.organisation,
+        "merged",
+        "into",
+        again,
+    )
+    .await
 }
 
 // ---- A coalition's member organisations ----
