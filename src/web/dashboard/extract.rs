@@ -1,14 +1,16 @@
 //! What a dashboard handler receives: [`Dashboard`], the signed-in coordinator's request with the
 //! state to act on, mirroring the API's `Authenticated`. Its methods are the steps every page and
-//! form post takes: the page's CSRF token, a checked form post, the caller's writes and reads.
-//! It also carries the language of the page's messages ([`language`]: English for now).
+//! form post takes: the page rendered with its CSRF token, a checked form post, the caller's
+//! writes and reads. It also carries the language of the page's messages ([`language`]: English
+//! for now). The handlers of buttons and of the forms that manage a letter or campaign are made
+//! here too.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
+use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
@@ -20,12 +22,10 @@ use crate::http::{Acting, AppState};
 use crate::i18n::Lang;
 use crate::service::access::Actor;
 use crate::service::access::{Subject, UserActor};
-use crate::web::csrf::{self, Csrf};
+use crate::web::csrf;
 use crate::web::form::{self, Pairs, Posted};
 use crate::web::session::SignedIn;
-use crate::web::{
-    page_csrf, render_with_csrf, see_other, Button, ButtonForm, PageReply, PathParam,
-};
+use crate::web::{render_with_csrf, see_other, Button, ButtonForm, PageReply, PathParam};
 use askama::Template;
 
 /// The language of the coordinators' pages (the dashboard, one's account, signing in, the
@@ -81,11 +81,6 @@ impl Dashboard {
     /// The signed-in person, for the page's header.
     pub fn me(&self) -> &UserActor {
         self.session.me()
-    }
-
-    /// A page's CSRF token and its response builder with `status`.
-    pub fn page(&self, status: StatusCode) -> (Csrf, HttpResponseBuilder) {
-        page_csrf(&self.req, &self.state, status)
     }
 
     /// Render a dashboard page with `status`: `page` builds it from the page's CSRF token, as
