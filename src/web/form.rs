@@ -8,10 +8,12 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::csrf;
+use super::session::FormErrors;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::Acting;
 use crate::service::access::Subject;
+use actix_web::http::StatusCode;
 
 /// A checked form post.
 pub struct Posted<T> {
@@ -142,6 +144,21 @@ pub fn outcome_with<T, M>(
     match result {
         Ok(value) => (Some(done(value)), None),
         Err(e) => (None, Some(e)),
+    }
+}
+
+/// A failed post to show again on its form, with the error's status: the fields' messages, or
+/// the message of an error about no one field that `above` accepts (a conflict, a rate limit),
+/// shown above the form. `None`: the error is for the error page.
+pub fn shown_on_form(
+    e: &AppError,
+    above: fn(&AppError) -> bool,
+) -> Option<(StatusCode, FormErrors, Option<String>)> {
+    let status = actix_web::ResponseError::status_code(e);
+    match FormErrors::from_error(e) {
+        Some(errors) => Some((status, errors, None)),
+        None if above(e) => Some((status, FormErrors::default(), Some(e.to_string()))),
+        None => None,
     }
 }
 

@@ -5,6 +5,18 @@
 //! `AppState::command`; they never call the API. Templates are in `templates/` (askama: checked at compile time,
 //! HTML auto-escaped). No JavaScript is needed anywhere.
 
+/// Mount a table of page routes, one address a line, as `mount!(cfg, { "/path" => routes; … })`:
+/// `"/x" => web::get().to(page);` is one method at an address (`ServiceConfig::route`: a request
+/// with another method goes on to the next address that matches), and
+/// `"/x" => [web::get().to(page), web::post().to(send)];` an address with all its methods ([`at`]:
+/// another method is 405 there). Each `web::post()` stands beside its path, where the security
+/// test that posts to every form looks for it.
+macro_rules! mount {
+    ($cfg:expr, { $($path:literal => $routes:expr;)* }) => {
+        $( $crate::web::Mount::mount($routes, $cfg, $path); )*
+    };
+}
+
 pub mod csrf;
 pub mod dashboard;
 pub mod error_pages;
@@ -34,6 +46,39 @@ pub fn at<const N: usize>(path: &str, routes: [Route; N]) -> Resource {
     routes
         .into_iter()
         .fold(actix_web::web::resource(path), Resource::route)
+}
+
+/// What [`mount!`] puts at an address: one route, or an address's routes ([`at`]).
+pub trait Mount {
+    fn mount(self, cfg: &mut actix_web::web::ServiceConfig, path: &str);
+}
+
+impl Mount for Route {
+    fn mount(self, cfg: &mut actix_web::web::ServiceConfig, path: &str) {
+        cfg.route(path, self);
+    }
+}
+
+impl<const N: usize> Mount for [Route; N] {
+    fn mount(self, cfg: &mut actix_web::web::ServiceConfig, path: &str) {
+        cfg.service(at(path, self));
+    }
+}
+
+/// A route behind a rate limit (signing, signing in), for [`mount!`]:
+/// `"/x" => Limited(&limits.sign, web::post().to(send));` is its own address in the limit's
+/// middleware.
+pub struct Limited<'a>(pub &'a crate::http::rate_limit::RateLimit, pub Route);
+
+impl Mount for Limited<'_> {
+    fn mount(self, cfg: &mut actix_web::web::ServiceConfig, path: &str) {
+        let Limited(limit, route) = self;
+        cfg.service(
+            actix_web::web::resource(path)
+                .wrap(limit.middleware())
+                .route(route),
+        );
+    }
 }
 
 /// Render a template as an HTML response with the given builder (status, cookies).
@@ -80,6 +125,13 @@ pub struct ButtonForm {
     pub csrf_token: String,
 }
 
+/// A button's form: its CSRF token alone.
+pub type Button = actix_web::web::Form<ButtonForm>;
+
+/// The one parameter of a page's path: a letter's, campaign's or coalition's slug, an item's id,
+/// or a mail link's token (`/letters/{slug}`, `/signatures/confirm/{token}`).
+pub type PathParam = actix_web::web::Path<String>;
+
 /// A 303 redirect, after a form post that worked.
 pub fn see_other(to: impl Into<String>) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -99,10 +151,27 @@ pub fn page_csrf(
     (csrf, builder)
 }
 
+/// Render a page whose forms post its CSRF token, with `status`: `page` builds the page from the
+/// token (its `csrf` field), which the response sets as a cookie when it is new ([`page_csrf`]).
+pub fn render_with_csrf<P: Template>(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    page: impl FnOnce(String) -> P,
+) -> PageReply {
+    let (csrf, builder) = page_csrf(req, state, status);
+    render(builder, &page(csrf.token))
+}
+
 /// 200, or 422 when a form comes back with messages.
 pub fn status_of(errors: &session::FormErrors) -> StatusCode {
+    unless_invalid(StatusCode::OK, errors)
+}
+
+/// `status`, or 422 when a form comes back with messages.
+pub fn unless_invalid(status: StatusCode, errors: &session::FormErrors) -> StatusCode {
     if errors.is_empty() {
-        StatusCode::OK
+        status
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     }

@@ -6,7 +6,8 @@
 //! cookie, the account's forms and signing out with the token bound to the session.
 
 use crate::http::state::After;
-use crate::web::{PageReply, Visit};
+use crate::web::{Button, PathParam};
+use crate::web::{Limited, PageReply, Visit};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
@@ -18,7 +19,7 @@ use std::pin::Pin;
 
 use super::csrf;
 use super::dashboard::extract::language;
-use super::{page_csrf, render, ButtonForm, PageError};
+use super::{render, render_with_csrf, PageError};
 use crate::domain::token::Token;
 use crate::error::{AppError, FieldErrors};
 use crate::http::{rate_limit::Limits, AppState};
@@ -31,19 +32,13 @@ use crate::service::accounts::{self, SetupFields};
 pub const COOKIE: &str = "undersigned_session";
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
-    cfg.route("/login", web::get().to(login_page))
-        .service(
-            web::resource("/login")
-                .wrap(limits.sign_in.middleware())
-                .route(web::post().to(login)),
-        )
-        .route("/logout", web::post().to(logout))
-        .route("/setup/{token}", web::get().to(setup_page))
-        .service(
-            web::resource("/setup/{token}")
-                .wrap(limits.sign_in.middleware())
-                .route(web::post().to(setup)),
-        );
+    mount!(cfg, {
+        "/login" => web::get().to(login_page);
+        "/login" => Limited(&limits.sign_in, web::post().to(login));
+        "/logout" => web::post().to(logout);
+        "/setup/{token}" => web::get().to(setup_page);
+        "/setup/{token}" => Limited(&limits.sign_in, web::post().to(setup));
+    });
 }
 
 /// Per-field messages for a form's template.
@@ -189,7 +184,7 @@ fn redirect(to: &str) -> actix_web::HttpResponseBuilder {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     email: &'a str,
     message: Option<&'a str>,
@@ -197,17 +192,13 @@ struct LoginPage<'a> {
 }
 
 async fn login_page(Visit { req, state }: Visit) -> PageReply {
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    render(
-        builder,
-        &LoginPage {
-            csrf: &csrf.token,
-            t: language(&req),
-            email: "",
-            message: None,
-            errors: FormErrors::default(),
-        },
-    )
+    render_with_csrf(&req, &state, StatusCode::OK, |csrf| LoginPage {
+        csrf,
+        t: language(&req),
+        email: "",
+        message: None,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -235,7 +226,7 @@ async fn login(Visit { req, state }: Visit, form: web::Form<LoginForm>) -> PageR
             return render(
                 HttpResponse::Unauthorized(),
                 &LoginPage {
-                    csrf: &form.csrf_token,
+                    csrf: form.csrf_token.clone(),
                     t,
                     email: &form.email,
                     message: Some(&t.get("dash-login-wrong")),
@@ -272,7 +263,7 @@ async fn check_setup_link(state: &AppState, token: &str) -> Result<(), AppError>
         .await
 }
 
-async fn logout(Visit { req, state }: Visit, form: web::Form<ButtonForm>) -> PageReply {
+async fn logout(Visit { req, state }: Visit, form: Button) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
     if let Some(token) = req
         .cookie(&csrf::cookie_name(COOKIE, state.secure_cookies))
@@ -293,26 +284,23 @@ async fn logout(Visit { req, state }: Visit, form: web::Form<ButtonForm>) -> Pag
 #[derive(Template)]
 #[template(path = "setup.html")]
 struct SetupPage<'a> {
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     action: &'a str,
     form: &'a SetupFields,
     errors: FormErrors,
 }
 
-async fn setup_page(Visit { req, state }: Visit, token: web::Path<String>) -> PageReply {
+async fn setup_page(Visit { req, state }: Visit, token: PathParam) -> PageReply {
     check_setup_link(&state, &token).await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    render(
-        builder,
-        &SetupPage {
-            csrf: &csrf.token,
-            t: language(&req),
-            action: req.path(),
-            form: &SetupFields::default(),
-            errors: FormErrors::default(),
-        },
-    )
+    let form = SetupFields::default();
+    render_with_csrf(&req, &state, StatusCode::OK, |csrf| SetupPage {
+        csrf,
+        t: language(&req),
+        action: req.path(),
+        form: &form,
+        errors: FormErrors::default(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -325,7 +313,7 @@ struct SetupForm {
 
 async fn setup(
     Visit { req, state }: Visit,
-    token: web::Path<String>,
+    token: PathParam,
     form: web::Form<SetupForm>,
 ) -> PageReply {
     let SetupForm {
@@ -348,7 +336,7 @@ async fn setup(
             return render(
                 HttpResponse::UnprocessableEntity(),
                 &SetupPage {
-                    csrf: &csrf_token,
+                    csrf: csrf_token,
                     t: language(&req),
                     action: req.path(),
                     form: &fields,

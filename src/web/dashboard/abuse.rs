@@ -3,6 +3,7 @@
 //! (`/dashboard/letters/{slug}/reject-matching`). The same services as the JSON API
 //! (`api::abuse`); the moderator role.
 
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -18,16 +19,15 @@ use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView};
 use crate::service::PageRequest;
 use crate::web::dashboard::extract::Dashboard;
-use crate::web::form::Pairs;
+use crate::web::form::{shown_on_form, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, unless_invalid, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/dashboard/letters/{slug}/find", web::get().to(find_page))
-        .route(
-            "/dashboard/letters/{slug}/reject-matching",
-            web::post().to(reject),
-        );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/find" => web::get().to(find_page);
+        "/dashboard/letters/{slug}/reject-matching" => web::post().to(reject);
+    });
 }
 
 /// The find form's fields, as typed (blank: not used).
@@ -91,7 +91,7 @@ struct RejectForm {
 #[template(path = "dashboard/find.html")]
 struct FindPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a LetterView,
     form: &'a FindForm,
@@ -159,40 +159,27 @@ async fn page(
             Ok((view, preview))
         })
         .await?;
-    let status = if errors.is_empty() {
-        status
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &FindPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            view: &view,
-            form,
-            preview,
-            errors,
-            problem,
-            message: (form.rejected).map(|n| dash.t.with1("dash-find-rejected", "count", n)),
-            reason,
-        },
-    )
+    dash.render(unless_invalid(status, &errors), |csrf| FindPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        view: &view,
+        form,
+        preview,
+        errors,
+        problem,
+        message: (form.rejected).map(|n| dash.t.with1("dash-find-rejected", "count", n)),
+        reason,
+    })
 }
 
-async fn find_page(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    query: web::Query<FindForm>,
-) -> PageReply {
+async fn find_page(dash: Dashboard, slug: PathParam, query: web::Query<FindForm>) -> PageReply {
     let (form, errors) = (query.into_inner(), FormErrors::default());
     let slug = slug.into_inner();
     page(&dash, slug, &form, StatusCode::OK, errors, None, "").await
 }
 
-async fn reject(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn reject(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<RejectForm>(letter, Permission::Moderate, pairs.0);
@@ -223,11 +210,9 @@ async fn reject(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageR
             done.rejected
         ))),
         Err(e) => {
-            let status = actix_web::ResponseError::status_code(&e);
-            let (errors, problem) = match (&e, FormErrors::from_error(&e)) {
-                (_, Some(errors)) => (errors, None),
-                (AppError::Conflict { .. }, None) => (FormErrors::default(), Some(e.to_string())),
-                _ => return Err(e.into()),
+            let conflict = |e: &AppError| matches!(e, AppError::Conflict { .. });
+            let Some((status, errors, problem)) = shown_on_form(&e, conflict) else {
+                return Err(e.into());
             };
             page(&dash, slug, &shown, status, errors, problem, &posted.reason).await
         }

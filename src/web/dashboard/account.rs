@@ -1,6 +1,7 @@
 //! One's account (`/account`): the password, API tokens, and invitations to coalitions' roles.
 
-use crate::web::dashboard::extract::button;
+use crate::web::dashboard::extract::id_button;
+use crate::web::Button;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -12,32 +13,27 @@ use crate::http::state::After;
 use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::accounts;
-use crate::web::csrf;
 use crate::web::dashboard::extract::Dashboard;
+use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, ButtonForm, PageReply};
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let revoke_token = button(
-        |conn, actor, id: &String| accounts::revoke_token(conn, actor, id),
-        |_| After::nothing(),
-        |_| "/account".to_string(),
-    );
-    cfg.route("/account", web::get().to(account_page))
-        .route("/account/password", web::post().to(change_password))
-        .route("/account/tokens", web::post().to(create_token))
-        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
-        .route(
-            "/account/invitations/{id}/{answer}",
-            web::post().to(answer_invitation),
-        );
+    let revoke_token = id_button(accounts::revoke_token, |_| After::nothing(), "/account");
+    mount!(cfg, {
+        "/account" => web::get().to(account_page);
+        "/account/password" => web::post().to(change_password);
+        "/account/tokens" => web::post().to(create_token);
+        "/account/tokens/{id}/revoke" => web::post().to(revoke_token);
+        "/account/invitations/{id}/{answer}" => web::post().to(answer_invitation);
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/account.html")]
 struct AccountPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     tokens: Vec<ApiToken>,
     invitations: Vec<(accounts::PendingInvitation, crate::db::models::Coalition)>,
@@ -68,23 +64,19 @@ async fn account(
             ))
         })
         .await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &AccountPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            tokens,
-            invitations,
-            now: chrono::Utc::now().naive_utc(),
-            default_days: accounts::TOKEN_DAYS_DEFAULT,
-            max_days: accounts::TOKEN_DAYS_MAX,
-            new_token,
-            message,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| AccountPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        tokens,
+        invitations,
+        now: chrono::Utc::now().naive_utc(),
+        default_days: accounts::TOKEN_DAYS_DEFAULT,
+        max_days: accounts::TOKEN_DAYS_MAX,
+        new_token,
+        message,
+        errors,
+    })
 }
 
 async fn account_page(dash: Dashboard) -> PageReply {
@@ -94,16 +86,13 @@ async fn account_page(dash: Dashboard) -> PageReply {
 #[derive(Deserialize)]
 struct PasswordForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
 }
 
-async fn change_password(dash: Dashboard, form: web::Form<PasswordForm>) -> PageReply {
-    let form = form.into_inner();
-    csrf::verify(&dash.req, &form.csrf_token)?;
+async fn change_password(dash: Dashboard, pairs: Pairs) -> PageReply {
+    let form: PasswordForm = dash.post(pairs.0)?.data;
     let result = accounts::change_password(
         &dash.state.db,
         dash.actor.clone(),
@@ -124,17 +113,14 @@ async fn change_password(dash: Dashboard, form: web::Form<PasswordForm>) -> Page
 #[derive(Deserialize)]
 struct TokenForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     name: String,
     /// Blank: [`accounts::TOKEN_DAYS_DEFAULT`].
     #[serde(default)]
     expires_in_days: String,
 }
 
-async fn create_token(dash: Dashboard, form: web::Form<TokenForm>) -> PageReply {
-    let form = form.into_inner();
-    csrf::verify(&dash.req, &form.csrf_token)?;
+async fn create_token(dash: Dashboard, pairs: Pairs) -> PageReply {
+    let form: TokenForm = dash.post(pairs.0)?.data;
     let mut errors = crate::error::FieldCollector::new();
     let name = errors.check("name", crate::domain::text::line(100)(&form.name));
     let days = errors.check(
@@ -168,7 +154,7 @@ async fn create_token(dash: Dashboard, form: web::Form<TokenForm>) -> PageReply 
 async fn answer_invitation(
     dash: Dashboard,
     path: web::Path<(String, String)>,
-    form: web::Form<ButtonForm>,
+    form: Button,
 ) -> PageReply {
     dash.button(&form)?;
     let (id, answer) = path.into_inner();

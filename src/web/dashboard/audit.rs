@@ -1,11 +1,12 @@
 //! The audit log, per letter and per coalition: newest first, each entry a sentence, filtered by
 //! kind and by person (GET parameters that paging keeps).
 
-#[allow(unused_imports)]
 use super::*;
 use crate::db::DbConnection;
 use crate::service::access::Actor;
 use crate::service::audit::{self, Facets, LogFields, LogQuery, Scope};
+#[allow(unused_imports)]
+use crate::web::PathParam;
 
 mod words;
 use words::Entry;
@@ -14,7 +15,7 @@ use words::Entry;
 #[template(path = "dashboard/audit.html")]
 pub(super) struct AuditPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     heading: String,
     back: String,
@@ -75,26 +76,22 @@ async fn audit_page(
         .iter()
         .map(|k| (k.clone(), words::kind_name(t, k)))
         .collect();
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &AuditPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t,
-            heading,
-            back,
-            total: log.total,
-            page: log.page,
-            more: log.page * log.per_page < log.total,
-            entries: words::entries(t, log.items),
-            kinds,
-            facets,
-            kind: params.kind,
-            person: params.person,
-            filters,
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| AuditPage {
+        me: dash.me(),
+        csrf,
+        t,
+        heading,
+        back,
+        total: log.total,
+        page: log.page,
+        more: log.page * log.per_page < log.total,
+        entries: words::entries(t, log.items),
+        kinds,
+        facets,
+        kind: params.kind,
+        person: params.person,
+        filters,
+    })
 }
 
 /// A service's read of one letter's or coalition's log: its slug, the filters, the page.
@@ -140,7 +137,7 @@ impl Logged for Coalition {
 /// The audit log of a letter or a coalition (`T`), filtered by the query's kind and person.
 pub(super) async fn audit_log<T: Logged>(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<AuditParams>,
 ) -> PageReply {
     let params = query.into_inner();

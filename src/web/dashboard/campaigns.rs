@@ -3,19 +3,21 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
-use crate::web::at;
-use crate::web::dashboard::extract::item_button;
+use crate::web::dashboard::extract::{item_button, manage_post};
+use crate::web::PathParam;
 
-use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::db::DbConnection;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::service::access::Subject;
 use crate::service::access::UserActor;
+use crate::service::access::{Actor, Subject};
 use crate::service::campaigns::{self, CampaignView, Overview};
 use crate::service::campaigns::{
     parse_event, CampaignPatchFields, Count, GoalInput, GoalPatch, NewCampaignFields,
@@ -26,28 +28,32 @@ use crate::service::{Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, PageReply};
+use crate::web::{see_other, status_of, unless_invalid, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete_event = item_button(campaigns::delete_event, |slug| {
         format!("/dashboard/campaigns/{slug}?removed=1")
     });
-    cfg.service(at(
-        "/dashboard/campaigns",
-        [web::get().to(list_page), web::post().to(create)],
-    ))
-    .service(at(
-        "/dashboard/campaigns/{slug}",
-        [web::get().to(campaign_page), web::post().to(update)],
-    ))
-    .route(
-        "/dashboard/campaigns/{slug}/events",
-        web::post().to(post_event),
-    )
-    .route(
-        "/dashboard/campaigns/{slug}/events/{id}/delete",
-        web::post().to(delete_event),
+    // Save the campaign's title, description and goal.
+    let update = campaign_post(
+        |form: &CampaignForm| form.as_patch().parse(),
+        campaigns::update,
+        |_, view| format!("/dashboard/campaigns/{}?saved=1", view.campaign.slug),
+        Shown::Campaign,
     );
+    // Post on the campaign's timeline.
+    let post_event = campaign_post(
+        |form: &EventForm| parse_event(form.for_api()),
+        campaigns::post_event,
+        |slug, event| format!("/dashboard/campaigns/{slug}?posted=1#event-{}", event.id),
+        Shown::Event,
+    );
+    mount!(cfg, {
+        "/dashboard/campaigns" => [web::get().to(list_page), web::post().to(create)];
+        "/dashboard/campaigns/{slug}" => [web::get().to(campaign_page), web::post().to(update)];
+        "/dashboard/campaigns/{slug}/events" => web::post().to(post_event);
+        "/dashboard/campaigns/{slug}/events/{id}/delete" => web::post().to(delete_event);
+    });
 }
 
 // ---- The coordinators' pages ----
@@ -150,7 +156,7 @@ const POSTED_KINDS: &[&str] = &["response", "milestone", "note"];
 #[template(path = "dashboard/campaigns.html")]
 struct ListPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     campaigns: Page<CampaignView>,
     /// The coalitions where the user may start a campaign: (slug, name).
@@ -207,19 +213,15 @@ async fn list_response(dash: &Dashboard, form: CampaignForm, errors: FormErrors)
             ))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &ListPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            campaigns,
-            coalitions,
-            form,
-            errors,
-        },
-    )
+    dash.render(status_of(&errors), |csrf| ListPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        campaigns,
+        coalitions,
+        form,
+        errors,
+    })
 }
 
 async fn list_page(dash: Dashboard) -> PageReply {
@@ -248,7 +250,7 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
 #[template(path = "dashboard/campaign.html")]
 struct CampaignPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     o: &'a Overview,
     events: Vec<campaigns::EventView>,
@@ -284,13 +286,18 @@ impl Flash {
     }
 }
 
+/// The campaign page's two forms: the campaign's values as saved and a blank post
+/// (`Saved`), or one form as posted again with its messages, the other blank.
+enum Shown {
+    Saved,
+    Campaign(CampaignForm, FormErrors),
+    Event(EventForm, FormErrors),
+}
+
 async fn campaign_response(
     dash: &Dashboard,
     slug: String,
-    form: Option<CampaignForm>,
-    errors: FormErrors,
-    event: EventForm,
-    event_errors: FormErrors,
+    shown: Shown,
     message: Option<&str>,
 ) -> PageReply {
     let page = dash
@@ -303,104 +310,72 @@ async fn campaign_response(
     let can_manage = dash
         .actor
         .can(&o.view.coalition.id, Permission::ManageLetters);
-    let status = if errors.is_empty() && event_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let none = FormErrors::default;
+    let (form, errors, event, event_errors) = match shown {
+        Shown::Saved => {
+            let event = EventForm {
+                kind: "response".into(),
+                ..EventForm::default()
+            };
+            (CampaignForm::of(&o.view), none(), event, none())
+        }
+        Shown::Campaign(form, errors) => (form, errors, EventForm::default(), none()),
+        Shown::Event(event, errors) => (CampaignForm::of(&o.view), none(), event, errors),
     };
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &CampaignPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            events: page.events,
-            reached: page.reached,
-            can_manage,
-            form: form.unwrap_or_else(|| CampaignForm::of(&o.view)),
-            errors,
-            event,
-            event_errors,
-            kinds: POSTED_KINDS,
-            message,
-            o: &o,
-        },
-    )
-}
-
-async fn campaign_page(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    flash: web::Query<Flash>,
-) -> PageReply {
-    let event = EventForm {
-        kind: "response".into(),
-        ..EventForm::default()
-    };
-    campaign_response(
-        &dash,
-        slug.into_inner(),
-        None,
-        FormErrors::default(),
+    let status = unless_invalid(status_of(&errors), &event_errors);
+    dash.render(status, |csrf| CampaignPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        events: page.events,
+        reached: page.reached,
+        can_manage,
+        form,
+        errors,
         event,
-        FormErrors::default(),
-        flash.message(dash.t).as_deref(),
-    )
-    .await
+        event_errors,
+        kinds: POSTED_KINDS,
+        message,
+        o: &o,
+    })
 }
 
-/// Save the campaign's title, description and goal; a failed save shows its form again.
-async fn update(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let campaign = Subject::campaign(&slug);
-    let posted = dash.post_for::<CampaignForm>(campaign, Permission::ManageLetters, pairs.0);
-    let values = posted.await?.data;
-    let campaign = slug.clone();
-    let result = dash
-        .submit(
-            values.as_patch().parse(),
-            move |conn, _, actor, changes| campaigns::update(conn, actor, &campaign, changes),
-            |_| After::nothing(),
-        )
-        .await;
-    match result {
-        Ok(view) => Ok(see_other(format!(
-            "/dashboard/campaigns/{}?saved=1",
-            view.campaign.slug
-        ))),
-        Err(e) => {
-            let errors = FormErrors::of(Some(e))?;
-            let event = EventForm::default();
-            let none = FormErrors::default();
-            campaign_response(&dash, slug, Some(values), errors, event, none, None).await
-        }
-    }
+async fn campaign_page(dash: Dashboard, slug: PathParam, flash: web::Query<Flash>) -> PageReply {
+    let message = flash.message(dash.t);
+    campaign_response(&dash, slug.into_inner(), Shown::Saved, message.as_deref()).await
 }
 
-/// Post on the campaign's timeline; a failed post shows its form again.
-async fn post_event(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let campaign = Subject::campaign(&slug);
-    let posted = dash.post_for::<EventForm>(campaign, Permission::ManageLetters, pairs.0);
-    let values = posted.await?.data;
-    let campaign = slug.clone();
-    let result = dash
-        .submit(
-            parse_event(values.for_api()),
-            move |conn, _, actor, input| campaigns::post_event(conn, actor, &campaign, input),
-            |_| After::nothing(),
-        )
-        .await;
-    match result {
-        Ok(event) => Ok(see_other(format!(
-            "/dashboard/campaigns/{slug}?posted=1#event-{}",
-            event.id
-        ))),
-        Err(e) => {
-            let errors = FormErrors::of(Some(e))?;
-            let none = FormErrors::default();
-            campaign_response(&dash, slug, None, none, values, errors, None).await
+/// The handler of a post from one of the campaign page's forms (`F`), routed as
+/// `web::post().to(campaign_post(..))`: the CSRF token and the right to manage the campaign
+/// ([`manage_post`]), then `write` on it with the input that `input` makes of the fields. One
+/// that worked redirects to `done(slug, result)`; a failed one shows the page again with the
+/// form as posted and its messages (`shown`).
+fn campaign_post<F, I, T>(
+    input: fn(&F) -> Result<I, AppError>,
+    write: fn(&mut DbConnection, &Actor, &str, I) -> Result<T, AppError>,
+    done: fn(&str, T) -> String,
+    shown: fn(F, FormErrors) -> Shown,
+) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    F: DeserializeOwned + 'static,
+    I: Send + 'static,
+    T: Send + 'static,
+{
+    manage_post(Subject::campaign, move |dash, slug, values: F| async move {
+        let campaign = slug.clone();
+        let result = dash
+            .submit(
+                input(&values),
+                move |conn, _, actor, input| write(conn, actor, &campaign, input),
+                |_| After::nothing(),
+            )
+            .await;
+        match result {
+            Ok(written) => Ok(see_other(done(&slug, written))),
+            Err(e) => {
+                let shown = shown(values, FormErrors::of(Some(e))?);
+                campaign_response(&dash, slug, shown, None).await
+            }
         }
-    }
+    })
 }

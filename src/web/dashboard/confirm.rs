@@ -4,7 +4,6 @@
 //! The delivery form (`deliveries.rs`) and a rejection of selected signatures (`moderation.rs`)
 //! confirm on the same page, [`ConfirmPage`].
 
-use crate::web::at;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -18,13 +17,13 @@ use crate::service::access::UserActor;
 use crate::service::letters::{self, LetterView, MovePreview};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/letters/{slug}/transition/{to}",
-        [web::get().to(move_page), web::post().to(make_move)],
-    ));
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/transition/{to}" =>
+            [web::get().to(move_page), web::post().to(make_move)];
+    });
 }
 
 /// What a confirm page asks: its heading, what will happen (one sentence a line, with the
@@ -45,7 +44,7 @@ pub struct Confirmation {
 #[template(path = "dashboard/confirm.html")]
 struct ConfirmPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a LetterView,
     ask: &'a Confirmation,
@@ -69,18 +68,14 @@ pub async fn show(
         ),
         Some(e) => return Err(e.into()),
     };
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &ConfirmPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            view,
-            ask,
-            problem,
-        },
-    )
+    dash.render(status, |csrf| ConfirmPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        view,
+        ask,
+        problem,
+    })
 }
 
 /// How a letter is delivered, as the delivery form chose.

@@ -3,6 +3,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 
@@ -10,7 +11,7 @@ pub(super) const ROLES: &[&str] = &["owner", "coordinator", "viewer"];
 #[template(path = "dashboard/members.html")]
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     coalition: Coalition,
     members: Vec<Member>,
@@ -34,24 +35,20 @@ pub(super) async fn members_page(
             Ok((coalitions::find(conn, &slug)?, members, invitations))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &MembersPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
-            coalition,
-            members,
-            invitations,
-            message,
-            errors,
-        },
-    )
+    dash.render(status_of(&errors), |csrf| MembersPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        is_owner: dash.actor.can(&coalition.id, Permission::ManageMembers),
+        coalition,
+        members,
+        invitations,
+        message,
+        errors,
+    })
 }
 
-pub(super) async fn members(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+pub(super) async fn members(dash: Dashboard, slug: PathParam) -> PageReply {
     members_page(&dash, slug.into_inner(), None, None).await
 }
 
@@ -64,11 +61,7 @@ pub(super) struct MemberForm {
     role: String,
 }
 
-pub(super) async fn set_member(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    pairs: Pairs,
-) -> PageReply {
+pub(super) async fn set_member(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let coalition = Subject::coalition(&slug);
     let posted = dash.post_for::<MemberForm>(coalition, Permission::ManageMembers, pairs.0);

@@ -4,6 +4,7 @@
 //! printable copy is `public/print.rs`.
 
 use crate::http::state::After;
+use crate::web::PathParam;
 use actix_web::web;
 use serde::Deserialize;
 
@@ -33,7 +34,7 @@ struct DeliverForm {
     confirm: String,
 }
 
-async fn deliver(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn deliver(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let letter = Subject::letter(&slug);
     let values: DeliverForm = dash
         .post_for(letter, Permission::ManageLetters, pairs.0)

@@ -1,7 +1,7 @@
 //! `/dashboard/signatures/{id}/erase`: erasing a signatory's personal data, behind a
 //! confirmation page.
 
-use crate::web::at;
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -17,20 +17,19 @@ use crate::service::signatures::{self, SignatureView};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/signatures/{id}/erase",
-        [web::get().to(erase_page), web::post().to(erase)],
-    ));
+    mount!(cfg, {
+        "/dashboard/signatures/{id}/erase" => [web::get().to(erase_page), web::post().to(erase)];
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/erase.html")]
 struct ErasePage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a SignatureView,
     letter: &'a LetterView,
@@ -54,21 +53,17 @@ async fn erase_response(
     errors: FormErrors,
 ) -> PageReply {
     let (view, letter) = erasable(dash, id).await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &ErasePage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            view: &view,
-            letter: &letter,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| ErasePage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        view: &view,
+        letter: &letter,
+        errors,
+    })
 }
 
-async fn erase_page(dash: Dashboard, id: web::Path<String>) -> PageReply {
+async fn erase_page(dash: Dashboard, id: PathParam) -> PageReply {
     erase_response(
         &dash,
         id.into_inner(),
@@ -78,7 +73,7 @@ async fn erase_page(dash: Dashboard, id: web::Path<String>) -> PageReply {
     .await
 }
 
-async fn erase(dash: Dashboard, id: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn erase(dash: Dashboard, id: PathParam, pairs: Pairs) -> PageReply {
     let id = id.into_inner();
     let posted = dash.post::<EraseFields>(pairs.0)?;
     let reason = match posted.data.reason() {

@@ -1,14 +1,16 @@
 //! What a dashboard handler receives: [`Dashboard`], the signed-in coordinator's request with the
 //! state to act on, mirroring the API's `Authenticated`. Its methods are the steps every page and
-//! form post takes: the page's CSRF token, a checked form post, the caller's writes and reads.
-//! It also carries the language of the page's messages ([`language`]: English for now).
+//! form post takes: the page rendered with its CSRF token, a checked form post, the caller's
+//! writes and reads. It also carries the language of the page's messages ([`language`]: English
+//! for now). The handlers of buttons and of the forms that manage a letter or campaign are made
+//! here too.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest, HttpResponseBuilder};
+use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
@@ -20,10 +22,11 @@ use crate::http::{Acting, AppState};
 use crate::i18n::Lang;
 use crate::service::access::Actor;
 use crate::service::access::{Subject, UserActor};
-use crate::web::csrf::{self, Csrf};
-use crate::web::form::{self, Posted};
+use crate::web::csrf;
+use crate::web::form::{self, Pairs, Posted};
 use crate::web::session::SignedIn;
-use crate::web::{page_csrf, see_other, ButtonForm, PageReply};
+use crate::web::{render_with_csrf, see_other, Button, ButtonForm, PageReply, PathParam};
+use askama::Template;
 
 /// The language of the coordinators' pages (the dashboard, one's account, signing in, the
 /// first-run setup): English for now (docs/LANGUAGES.md). Their messages are in
@@ -80,9 +83,14 @@ impl Dashboard {
         self.session.me()
     }
 
-    /// A page's CSRF token and its response builder with `status`.
-    pub fn page(&self, status: StatusCode) -> (Csrf, HttpResponseBuilder) {
-        page_csrf(&self.req, &self.state, status)
+    /// Render a dashboard page with `status`: `page` builds it from the page's CSRF token, as
+    /// `|csrf| SomePage { me: dash.me(), csrf, t: dash.t, .. }` ([`render_with_csrf`]).
+    pub fn render<P: Template>(
+        &self,
+        status: StatusCode,
+        page: impl FnOnce(String) -> P,
+    ) -> PageReply {
+        render_with_csrf(&self.req, &self.state, status, page)
     }
 
     /// A button's post: refused unless its CSRF token is right.
@@ -160,6 +168,26 @@ where
     )
 }
 
+/// The handler of a button posted to `…/{id}/…` for the item the id names (revoke a token, retry
+/// a mail), routed as `web::post().to(id_button(..))`: [`button`] with `write` on the id, then a
+/// redirect to `to`.
+pub fn id_button<T, W, A>(
+    write: W,
+    after: A,
+    to: &'static str,
+) -> impl Fn(Dashboard, PathParam, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    T: Send + 'static,
+    W: Fn(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Copy + Send + 'static,
+    A: Fn(&T) -> After + Copy + 'static,
+{
+    button(
+        move |conn, actor, id: &String| write(conn, actor, id),
+        after,
+        move |_| to.to_string(),
+    )
+}
+
 /// The handler of a button posted to an address that names what it acts on (`P`, from the
 /// path), routed as `web::post().to(button(..))`: the CSRF token, then `write` on the path as
 /// the coordinator with the effects `after` names, then a redirect to `to(path)`.
@@ -188,8 +216,28 @@ where
     }
 }
 
+/// The handler of a form that changes the letter or campaign its address names (`subject` makes
+/// the [`Subject`] of the slug), routed as `web::post().to(manage_post(..))`: the CSRF token and
+/// the coordinator's right to manage it ([`Dashboard::post_for`]: refused at once, whatever the
+/// fields hold), then `then` with the slug and the fields `F`.
+pub fn manage_post<F, H, R>(
+    subject: fn(&str) -> Subject,
+    then: H,
+) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    F: DeserializeOwned + 'static,
+    H: Fn(Dashboard, String, F) -> R + Copy + 'static,
+    R: Future<Output = PageReply> + 'static,
+{
+    move |dash: Dashboard, slug: PathParam, pairs: Pairs| {
+        Box::pin(async move {
+            let slug = slug.into_inner();
+            let posted = dash.post_for::<F>(subject(&slug), Permission::ManageLetters, pairs.0);
+            let fields = posted.await?.data;
+            then(dash, slug, fields).await
+        })
+    }
+}
+
 /// The slug and the item of an item's button.
 pub type ItemPath = web::Path<(String, String)>;
-
-/// A button's form: its CSRF token alone.
-pub type Button = web::Form<ButtonForm>;

@@ -7,7 +7,6 @@
 //! and putting them back in the form (in the same format) to correct and import. Both forms carry the CSRF token; both call the same
 //! service as the API (`service::imports`).
 
-use crate::web::at;
 use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
@@ -30,14 +29,13 @@ use crate::service::imports::{
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageError, PageReply};
+use crate::web::{see_other, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/imports",
-        [web::get().to(page), web::post().to(save)],
-    ))
-    .route("/dashboard/imports/preview", web::post().to(preview));
+    mount!(cfg, {
+        "/dashboard/imports" => [web::get().to(page), web::post().to(save)];
+        "/dashboard/imports/preview" => web::post().to(preview);
+    });
 }
 
 /// A letter that can take an import, for the letter choice.
@@ -116,7 +114,7 @@ impl Row {
 #[template(path = "dashboard/imports.html")]
 struct ImportPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     letters: Vec<LetterOption>,
     format: String,
@@ -239,26 +237,22 @@ impl<'a> Respond<'a> {
             .filter(|(n, _)| !rows.iter().any(|r| r.line == **n && r.choose))
             .map(|(n, c)| (*n, c.clone()))
             .collect();
-        let (csrf, builder) = dash.page(self.status);
-        render(
-            builder,
-            &ImportPage {
-                me: dash.me(),
-                csrf: &csrf.token,
-                t: dash.t,
-                letters,
-                format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
-                content: form.map(|f| f.content.clone()).unwrap_or_default(),
-                letter: form.map(|f| f.letter.clone()).unwrap_or_default(),
-                errors: self.errors,
-                rows,
-                report: self.report,
-                kept,
-                countries: &countries,
-                message: self.message,
-                left_out: self.left_out,
-            },
-        )
+        dash.render(self.status, |csrf| ImportPage {
+            me: dash.me(),
+            csrf,
+            t: dash.t,
+            letters,
+            format: form.map_or_else(|| "text".to_string(), |f| f.format.clone()),
+            content: form.map(|f| f.content.clone()).unwrap_or_default(),
+            letter: form.map(|f| f.letter.clone()).unwrap_or_default(),
+            errors: self.errors,
+            rows,
+            report: self.report,
+            kept,
+            countries: &countries,
+            message: self.message,
+            left_out: self.left_out,
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! The coordinators' page of a letter's invitations (`/dashboard/letters/{slug}/invitations`): who
 //! was invited, opened, signed; a form to invite; a button to remind.
 use crate::http::state::{After, Keys};
-use crate::web::at;
+use crate::web::{Button, PathParam};
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -21,35 +21,23 @@ use crate::service::PageRequest;
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, ButtonForm, PageReply};
+use crate::web::{see_other, ButtonForm, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/letters/{slug}/invitations",
-        [
-            web::get().to(dashboard_page),
-            web::post().to(dashboard_invite),
-        ],
-    ))
-    .route(
-        "/dashboard/letters/{slug}/invitations/chosen",
-        web::post().to(dashboard_invite_chosen),
-    )
-    .route(
-        "/dashboard/letters/{slug}/invitations/new",
-        web::post().to(dashboard_invite_new),
-    )
-    .route(
-        "/dashboard/letters/{slug}/invitations/remind",
-        web::post().to(dashboard_remind),
-    );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/invitations" =>
+            [web::get().to(dashboard_page), web::post().to(dashboard_invite)];
+        "/dashboard/letters/{slug}/invitations/chosen" => web::post().to(dashboard_invite_chosen);
+        "/dashboard/letters/{slug}/invitations/new" => web::post().to(dashboard_invite_new);
+        "/dashboard/letters/{slug}/invitations/remind" => web::post().to(dashboard_remind);
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/invitations.html")]
 struct DashboardPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     letter: &'a LetterView,
     rows: Vec<InvitationRow>,
@@ -294,33 +282,29 @@ async fn dashboard(dash: &Dashboard, slug: String, mut shown: Shown) -> PageRepl
         Err(fields) => shown.picker.errors.0.extend(fields),
     }
     let countries = dash.state.countries.get(&dash.state.db).await?;
-    let (csrf, builder) = dash.page(shown.status());
     let pages = ((found.total + found.per_page - 1) / found.per_page).max(1);
-    render(
-        builder,
-        &DashboardPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_invite: dash.actor.can(&letter.coalition.id, Permission::Invite),
-            accepts: accepts.is_some(),
-            scheduled: accepts
-                .filter(|waits| *waits)
-                .and(letter.letter.opens_at)
-                .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),
-            letter: &letter,
-            rows: found.items,
-            counts,
-            page: found.page,
-            pages,
-            picker: &shown.picker,
-            new: &shown.new,
-            countries: &countries,
-            lines: &shown.lines,
-            errors: shown.errors,
-            message: shown.message,
-        },
-    )
+    dash.render(shown.status(), |csrf| DashboardPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_invite: dash.actor.can(&letter.coalition.id, Permission::Invite),
+        accepts: accepts.is_some(),
+        scheduled: accepts
+            .filter(|waits| *waits)
+            .and(letter.letter.opens_at)
+            .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),
+        letter: &letter,
+        rows: found.items,
+        counts,
+        page: found.page,
+        pages,
+        picker: &shown.picker,
+        new: &shown.new,
+        countries: &countries,
+        lines: &shown.lines,
+        errors: shown.errors,
+        message: shown.message,
+    })
 }
 
 /// The search's results into the picker, keeping what a failed post had ticked and typed.
@@ -347,7 +331,7 @@ fn merge_found(picker: &mut Picker, found: Candidates) {
 
 async fn dashboard_page(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<PageParam>,
 ) -> PageReply {
     let query = query.into_inner();
@@ -412,11 +396,7 @@ where
     }
 }
 
-async fn dashboard_invite_chosen(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    pairs: Pairs,
-) -> PageReply {
+async fn dashboard_invite_chosen(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let pairs = dash.post_pairs(pairs.into_inner())?;
     let picked: Vec<String> = (pairs.iter())
         .filter(|(k, _)| k == "pick[]" || k == "pick")
@@ -481,7 +461,7 @@ async fn dashboard_invite_chosen(
 }
 
 /// A new organisation, added to the directory (and to the coalition's members) and invited.
-async fn dashboard_invite_new(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn dashboard_invite_new(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let pairs = dash.post_pairs(pairs.into_inner())?;
     let fields = NewInviteeFields {
         name: value_of(&pairs, "new.name"),
@@ -513,7 +493,7 @@ async fn dashboard_invite_new(dash: Dashboard, slug: web::Path<String>, pairs: P
 
 async fn dashboard_invite(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     form: web::Form<InviteForm>,
 ) -> PageReply {
     dash.button(&form.button)?;
@@ -537,11 +517,7 @@ async fn dashboard_invite(
     .await
 }
 
-async fn dashboard_remind(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
+async fn dashboard_remind(dash: Dashboard, slug: PathParam, form: Button) -> PageReply {
     dash.button(&form)?;
     let slug = slug.into_inner();
     let letter = slug.clone();

@@ -1,8 +1,11 @@
 //! Drafting and editing letters, and moving them through their life.
 
 use super::*;
+use crate::db::DbConnection;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::service::access::Actor;
+use crate::web::PathParam;
 
 /// The letter form's values, as typed.
 #[derive(Default)]
@@ -88,7 +91,7 @@ pub(super) const VISIBILITIES: &[&str] = &["public", "unlisted"];
 #[template(path = "dashboard/letter_form.html")]
 pub(super) struct LetterFormPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     heading: &'a str,
     action: String,
@@ -195,28 +198,11 @@ pub(super) async fn create_letter(dash: Dashboard, pairs: Pairs) -> PageReply {
         frozen: false,
         values: LetterFormValues::from_pairs(&pairs),
     };
-    let posted = dash.post::<NewLetterFields>(with_utc_deadline(pairs));
-    let result = match posted {
-        Ok(posted) if posted.action.as_deref() == Some("preview") => {
-            return form.preview(&dash, posted.data.parse().err()).await
-        }
-        Ok(posted) => {
-            dash.submit(
-                posted.data.parse(),
-                |conn, _, actor, input| crate::service::letters::create(conn, actor, input),
-                |_| After::nothing(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(view) => Ok(see_other(format!(
-            "/dashboard/letters/{}",
-            view.letter.slug
-        ))),
-        Err(e) => form.show(&dash, Some(e), None),
-    }
+    let create = crate::service::letters::create;
+    form.post(&dash, pairs, NewLetterFields::parse, create, |_| {
+        After::nothing()
+    })
+    .await
 }
 
 /// The letter form as a page shows it: what it is for, where it posts, and the values in it.
@@ -233,6 +219,43 @@ pub(super) struct LetterForm {
 }
 
 impl LetterForm {
+    /// A post of this form, read as the API's `F` (its times as UTC: [`with_utc_deadline`]):
+    /// "preview" shows the form again with the text as it will read; otherwise `write` saves it
+    /// with the effects `after` names and the browser goes to the letter's page, or the form
+    /// comes back with its messages.
+    async fn post<F, I, W>(
+        self,
+        dash: &Dashboard,
+        pairs: Vec<(String, String)>,
+        parse: fn(F) -> Result<I, AppError>,
+        write: W,
+        after: fn(&LetterView) -> After,
+    ) -> PageReply
+    where
+        F: serde::de::DeserializeOwned,
+        I: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, I) -> Result<LetterView, AppError> + Send + 'static,
+    {
+        let posted = match dash.post::<F>(with_utc_deadline(pairs)) {
+            Ok(posted) => posted,
+            Err(e) => return self.show(dash, Some(e), None),
+        };
+        let preview = posted.action.as_deref() == Some("preview");
+        let input = parse(posted.data);
+        if preview {
+            return self.preview(dash, input.err()).await;
+        }
+        let write =
+            move |conn: &mut DbConnection, _: &_, actor: &Actor, input| write(conn, actor, input);
+        match dash.submit(input, write, after).await {
+            Ok(view) => Ok(see_other(format!(
+                "/dashboard/letters/{}",
+                view.letter.slug
+            ))),
+            Err(e) => self.show(dash, Some(e), None),
+        }
+    }
+
     /// The form with the fields' messages of `error` (any other error is the error page), and
     /// the text as it will read when previewed.
     fn show(
@@ -242,23 +265,19 @@ impl LetterForm {
         preview: Option<Arc<str>>,
     ) -> PageReply {
         let errors = FormErrors::of(error)?;
-        let (csrf, builder) = dash.page(super::super::status_of(&errors));
-        render(
-            builder,
-            &LetterFormPage {
-                me: dash.me(),
-                csrf: &csrf.token,
-                t: dash.t,
-                heading: &self.heading,
-                action: self.action,
-                coalition: self.coalition,
-                frozen: self.frozen,
-                form: self.values,
-                campaigns: self.campaigns,
-                errors,
-                preview,
-            },
-        )
+        dash.render(super::super::status_of(&errors), |csrf| LetterFormPage {
+            me: dash.me(),
+            csrf,
+            t: dash.t,
+            heading: &self.heading,
+            action: self.action,
+            coalition: self.coalition,
+            frozen: self.frozen,
+            form: self.values,
+            campaigns: self.campaigns,
+            errors,
+            preview,
+        })
     }
 
     /// The form again with its fields checked but nothing saved, and the body as it will read
@@ -275,7 +294,7 @@ impl LetterForm {
 #[template(path = "dashboard/letter.html")]
 pub(super) struct LetterPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: LetterView,
     counts: Counts,
@@ -350,7 +369,7 @@ impl LetterFlash {
 
 pub(super) async fn letter(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     flash: web::Query<LetterFlash>,
 ) -> PageReply {
     let (view, counts) = load_letter(&dash, slug.into_inner(), Permission::ReadPrivate).await?;
@@ -379,31 +398,27 @@ pub(super) async fn letter(
         })
         .await?;
     let message = flash.message(dash.t);
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &LetterPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_manage: dash
-                .actor
-                .can(&view.coalition.id, Permission::ManageLetters),
-            moves: (view.state().moves().iter())
-                .filter(|to| **to != LetterState::Delivered)
-                .copied()
-                .collect(),
-            body_html,
-            view,
-            counts,
-            by_country,
-            message: message.as_deref(),
-            campaign,
-            delivery,
-            surges,
-            previews,
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| LetterPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_manage: dash
+            .actor
+            .can(&view.coalition.id, Permission::ManageLetters),
+        moves: (view.state().moves().iter())
+            .filter(|to| **to != LetterState::Delivered)
+            .copied()
+            .collect(),
+        body_html,
+        view,
+        counts,
+        by_country,
+        message: message.as_deref(),
+        campaign,
+        delivery,
+        surges,
+        previews,
+    })
 }
 
 /// The form to edit a letter, for `view` with `values` in it.
@@ -418,7 +433,7 @@ fn edit_form(t: Lang, view: &LetterView, values: LetterFormValues) -> LetterForm
     }
 }
 
-pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+pub(super) async fn edit_letter(dash: Dashboard, slug: PathParam) -> PageReply {
     let (view, _) = load_letter(&dash, slug.into_inner(), Permission::ManageLetters).await?;
     let mut values = LetterFormValues::of(&view);
     let campaign_id = view.letter.campaign_id.clone();
@@ -431,11 +446,7 @@ pub(super) async fn edit_letter(dash: Dashboard, slug: web::Path<String>) -> Pag
     form.show(&dash, None, None)
 }
 
-pub(super) async fn update_letter(
-    dash: Dashboard,
-    slug: web::Path<String>,
-    pairs: Pairs,
-) -> PageReply {
+pub(super) async fn update_letter(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let (view, _) = load_letter(&dash, slug.into_inner(), Permission::ManageLetters).await?;
     let pairs = pairs.into_inner();
     let mut values = LetterFormValues::from_pairs(&pairs);
@@ -448,29 +459,11 @@ pub(super) async fn update_letter(
         form.values.body = view.letter.body.clone();
         form.values.language = view.letter.language.clone();
     }
-    let posted = dash.post::<LetterPatchFields>(with_utc_deadline(pairs));
-    let result = match posted {
-        Ok(posted) if posted.action.as_deref() == Some("preview") => {
-            return form.preview(&dash, posted.data.parse().err()).await
-        }
-        Ok(posted) => {
-            let id = view.letter.id.clone();
-            dash.submit(
-                posted.data.parse(),
-                move |conn, _, actor, changes| {
-                    crate::service::letters::update(conn, actor, &id, changes)
-                },
-                |updated: &LetterView| After::letter(&updated.letter.slug),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+    let id = view.letter.id.clone();
+    let update = move |conn: &mut DbConnection, actor: &Actor, changes| {
+        crate::service::letters::update(conn, actor, &id, changes)
     };
-    match result {
-        Ok(updated) => Ok(see_other(format!(
-            "/dashboard/letters/{}",
-            updated.letter.slug
-        ))),
-        Err(e) => form.show(&dash, Some(e), None),
-    }
+    let after = |updated: &LetterView| After::letter(&updated.letter.slug);
+    form.post(&dash, pairs, LetterPatchFields::parse, update, after)
+        .await
 }

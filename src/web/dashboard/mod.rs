@@ -19,8 +19,8 @@ pub mod updates;
 pub mod versions;
 
 mod outbox;
-use super::at;
-use extract::{button, item_button};
+
+use extract::{id_button, item_button};
 use outbox::*;
 mod coordinators;
 use coordinators::*;
@@ -40,7 +40,7 @@ use serde::Deserialize;
 use super::form::{self, local_time_as_utc, Pairs};
 use super::session::FormErrors;
 use super::PageReply;
-use super::{render, see_other, status_of};
+use super::{see_other, status_of};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
@@ -63,45 +63,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     let remove_member = item_button(accounts::remove_member, |slug| {
         format!("/dashboard/coalitions/{slug}/members")
     });
-    let retry_mail = button(
-        |conn, actor, id: &String| crate::service::outbox::retry(conn, actor, id),
+    let retry_mail = id_button(
+        crate::service::outbox::retry,
         |_| After::nothing().and_mail(),
-        |_| "/dashboard/outbox?state=queued".to_string(),
+        "/dashboard/outbox?state=queued",
     );
-    cfg.route("/dashboard", web::get().to(home))
-        .route("/dashboard/letters/new", web::get().to(new_letter))
-        .route("/dashboard/letters", web::post().to(create_letter))
-        .route("/dashboard/letters/{slug}", web::get().to(letter))
-        .service(at(
-            "/dashboard/letters/{slug}/edit",
-            [web::get().to(edit_letter), web::post().to(update_letter)],
-        ))
-        .route(
-            "/dashboard/letters/{slug}/signatures",
-            web::get().to(signature_list),
-        )
-        .route(
-            "/dashboard/letters/{slug}/moderate",
-            web::post().to(moderate),
-        )
-        .route(
-            "/dashboard/letters/{slug}/audit",
-            web::get().to(audit_log::<LetterView>),
-        )
-        .route(
-            "/dashboard/coalitions/{slug}/audit",
-            web::get().to(audit_log::<Coalition>),
-        )
-        .service(at(
-            "/dashboard/coalitions/{slug}/members",
-            [web::get().to(members), web::post().to(set_member)],
-        ))
-        .route(
-            "/dashboard/coalitions/{slug}/members/{user}/remove",
-            web::post().to(remove_member),
-        )
-        .route("/dashboard/outbox", web::get().to(outbox_page))
-        .route("/dashboard/outbox/{id}/retry", web::post().to(retry_mail));
+    mount!(cfg, {
+        "/dashboard" => web::get().to(home);
+        "/dashboard/letters/new" => web::get().to(new_letter);
+        "/dashboard/letters" => web::post().to(create_letter);
+        "/dashboard/letters/{slug}" => web::get().to(letter);
+        "/dashboard/letters/{slug}/edit" =>
+            [web::get().to(edit_letter), web::post().to(update_letter)];
+        "/dashboard/letters/{slug}/signatures" => web::get().to(signature_list);
+        "/dashboard/letters/{slug}/moderate" => web::post().to(moderate);
+        "/dashboard/letters/{slug}/audit" => web::get().to(audit_log::<LetterView>);
+        "/dashboard/coalitions/{slug}/audit" => web::get().to(audit_log::<Coalition>);
+        "/dashboard/coalitions/{slug}/members" =>
+            [web::get().to(members), web::post().to(set_member)];
+        "/dashboard/coalitions/{slug}/members/{user}/remove" => web::post().to(remove_member);
+        "/dashboard/outbox" => web::get().to(outbox_page);
+        "/dashboard/outbox/{id}/retry" => web::post().to(retry_mail);
+    });
     account::routes(cfg);
     campaigns::routes(cfg);
     confirm::routes(cfg);
@@ -121,21 +104,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "dashboard/home.html")]
 struct HomePage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     coalitions: Vec<CoalitionLetters>,
 }
 
 async fn home(dash: Dashboard) -> PageReply {
     let coalitions = dash.read(dashboard::overview).await?;
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &HomePage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            coalitions,
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| HomePage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        coalitions,
+    })
 }

@@ -6,6 +6,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 #[derive(Deserialize, Default)]
 pub(super) struct SignatureQuery {
@@ -51,7 +52,7 @@ pub(super) const STATES: &[&str] = &[
 #[template(path = "dashboard/signatures.html")]
 pub(super) struct SignaturesPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: &'a LetterView,
     filter: &'a SignatureQuery,
@@ -107,29 +108,25 @@ pub(super) async fn signatures_page(
             Ok((view, list, countries, awaiting))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &SignaturesPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
-            view: &view,
-            filter: &query,
-            page: list,
-            message,
-            errors,
-            countries,
-            awaiting,
-            reason,
-        },
-    )
+    dash.render(status_of(&errors), |csrf| SignaturesPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_moderate: dash.actor.can(&view.coalition.id, Permission::Moderate),
+        view: &view,
+        filter: &query,
+        page: list,
+        message,
+        errors,
+        countries,
+        awaiting,
+        reason,
+    })
 }
 
 pub(super) async fn signature_list(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<SignatureQuery>,
 ) -> PageReply {
     let (slug, query) = (slug.into_inner(), query.into_inner());
@@ -159,7 +156,7 @@ pub(super) struct ModerationForm {
 /// Organisations a rejection's confirm page names; the rest are counted.
 const NAMED: usize = 30;
 
-pub(super) async fn moderate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+pub(super) async fn moderate(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<ModerationForm>(letter, Permission::Moderate, pairs.0);

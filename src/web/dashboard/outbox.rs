@@ -18,7 +18,7 @@ pub(super) struct OutboxQuery {
 #[template(path = "dashboard/outbox.html")]
 pub(super) struct OutboxPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     state: String,
     page: Page<MailLine>,
@@ -99,17 +99,13 @@ pub(super) async fn outbox_page(dash: Dashboard, query: web::Query<OutboxQuery>)
         .await?;
     let t = dash.t;
     let list = list.map(|mail| MailLine::of(t, mail, &about));
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &OutboxPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            state: query.state,
-            page: list,
-            message: None,
-            mail_check: dash.state.mail_check.last(),
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| OutboxPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        state: query.state,
+        page: list,
+        message: None,
+        mail_check: dash.state.mail_check.last(),
+    })
 }

@@ -4,6 +4,7 @@
 //! too long comes back under its field.
 
 use crate::web::dashboard::extract::item_button;
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -18,17 +19,16 @@ use crate::service::previews::{self, PreviewFields};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, status_of, PageReply};
+use crate::web::{status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let revoke = item_button(previews::revoke, |slug| {
         format!("/dashboard/letters/{slug}?preview_revoked=1#previews")
     });
-    cfg.route("/dashboard/letters/{slug}/previews", web::post().to(create))
-        .route(
-            "/dashboard/letters/{slug}/previews/{id}/revoke",
-            web::post().to(revoke),
-        );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/previews" => web::post().to(create);
+        "/dashboard/letters/{slug}/previews/{id}/revoke" => web::post().to(revoke);
+    });
 }
 
 /// The preview links of a draft, for its page: every link, newest first.
@@ -49,7 +49,7 @@ pub(super) fn of_letter(
 #[template(path = "dashboard/preview_created.html")]
 struct CreatedPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     slug: &'a str,
     title: &'a str,
@@ -59,7 +59,7 @@ struct CreatedPage<'a> {
     errors: FormErrors,
 }
 
-async fn create(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn create(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let pairs = pairs.into_inner();
     let label = (pairs.iter())
@@ -112,18 +112,14 @@ async fn create(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageR
     } else {
         status_of(&errors)
     };
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &CreatedPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            slug: &slug,
-            title: &title,
-            url,
-            label: &label,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| CreatedPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        slug: &slug,
+        title: &title,
+        url,
+        label: &label,
+        errors,
+    })
 }

@@ -2,7 +2,7 @@
 //! to send one.
 
 use crate::http::state::After;
-use crate::web::at;
+use crate::web::PathParam;
 use actix_web::http::StatusCode;
 use actix_web::web;
 use askama::Template;
@@ -18,25 +18,22 @@ use crate::service::access::UserActor;
 use crate::service::letters::LetterView;
 use crate::service::updates::{self, UpdateRequest};
 use crate::web::dashboard::extract::Dashboard;
-use crate::web::form::Pairs;
+use crate::web::form::{shown_on_form, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, PageReply};
+use crate::web::{see_other, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/dashboard/letters/{slug}/updates",
-        [
-            web::get().to(dashboard_page),
-            web::post().to(dashboard_send),
-        ],
-    ));
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/updates" =>
+            [web::get().to(dashboard_page), web::post().to(dashboard_send)];
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/updates.html")]
 struct DashboardPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     letter: &'a LetterView,
     /// (update, its body rendered), newest first.
@@ -77,32 +74,28 @@ async fn dashboard(
             Ok((letter, items))
         })
         .await?;
-    let (csrf, builder) = dash.page(status);
     let can_send = dash
         .actor
         .can(&letter.coalition.id, Permission::ManageLetters)
         && letter.state() != LetterState::Draft;
-    render(
-        builder,
-        &DashboardPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            letter: &letter,
-            items,
-            can_send,
-            per_day: dash.state.updates_per_letter_per_day,
-            form,
-            errors,
-            problem,
-            message,
-        },
-    )
+    dash.render(status, |csrf| DashboardPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        letter: &letter,
+        items,
+        can_send,
+        per_day: dash.state.updates_per_letter_per_day,
+        form,
+        errors,
+        problem,
+        message,
+    })
 }
 
 async fn dashboard_page(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<SentParam>,
 ) -> PageReply {
     let message = (query.sent).map(|n| dash.t.with1("dash-updates-on-its-way", "count", n));
@@ -111,7 +104,7 @@ async fn dashboard_page(
     dashboard(&dash, slug, StatusCode::OK, &form, errors, None, message).await
 }
 
-async fn dashboard_send(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn dashboard_send(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let letter = Subject::letter(&slug);
     let posted = dash.post_for::<UpdateRequest>(letter, Permission::ManageLetters, pairs.0);
@@ -132,13 +125,11 @@ async fn dashboard_send(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) 
             update.recipients
         ))),
         Err(e) => {
-            let status = actix_web::ResponseError::status_code(&e);
-            let (errors, problem) = match (&e, FormErrors::from_error(&e)) {
-                (_, Some(errors)) => (errors, None),
-                (AppError::RateLimited { .. } | AppError::Conflict { .. }, None) => {
-                    (FormErrors::default(), Some(e.to_string()))
-                }
-                _ => return Err(e.into()),
+            let above = |e: &AppError| {
+                matches!(e, AppError::RateLimited { .. } | AppError::Conflict { .. })
+            };
+            let Some((status, errors, problem)) = shown_on_form(&e, above) else {
+                return Err(e.into());
             };
             let mut response =
                 dashboard(&dash, slug, status, &request, errors, problem, None).await?;

@@ -1,17 +1,21 @@
 //! The dashboard's page for a letter's text versions and translations.
 
-use crate::http::state::After;
-use crate::web::at;
-use crate::web::dashboard::extract::item_button;
+use crate::http::state::{After, Keys};
+use crate::web::dashboard::extract::{item_button, manage_post};
+use crate::web::PathParam;
 use actix_web::web;
 use askama::Template;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
 
 use crate::db::models::{LetterVersion, Translation};
+use crate::db::DbConnection;
+use crate::domain::ledger::LedgerKey;
 use crate::domain::{LetterState, Permission};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::service::access::Subject;
 use crate::service::access::UserActor;
+use crate::service::access::{Actor, Subject};
 use crate::service::letters::{self, LetterView};
 use crate::service::translations::TranslationFields;
 use crate::service::versions::NewVersionFields;
@@ -19,31 +23,38 @@ use crate::service::{translations, versions};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::{self, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{render, status_of, PageReply};
+use crate::web::{status_of, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let delete = item_button(translations::delete, |slug| {
         format!("/dashboard/letters/{slug}/versions")
     });
-    cfg.service(at(
-        "/dashboard/letters/{slug}/versions",
-        [web::get().to(page), web::post().to(publish)],
-    ))
-    .route(
-        "/dashboard/letters/{slug}/translations",
-        web::post().to(translate),
-    )
-    .route(
-        "/dashboard/letters/{slug}/translations/{language}/delete",
-        web::post().to(delete),
+    // Publish a new version of an open or closed letter's text.
+    let publish = versions_post(
+        NewVersionFields::parse,
+        versions::publish,
+        |(view, _)| After::letter(&view.letter.slug),
+        Posted::Version,
     );
+    // Save a translation of a draft or open letter.
+    let translate = versions_post(
+        TranslationFields::parse,
+        translations::save,
+        |_| After::every_letter(),
+        Posted::Translation,
+    );
+    mount!(cfg, {
+        "/dashboard/letters/{slug}/versions" => [web::get().to(page), web::post().to(publish)];
+        "/dashboard/letters/{slug}/translations" => web::post().to(translate);
+        "/dashboard/letters/{slug}/translations/{language}/delete" => web::post().to(delete);
+    });
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/versions.html")]
 struct VersionsPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: LetterView,
     versions: Vec<LetterVersion>,
@@ -66,6 +77,16 @@ enum Posted {
     Translation,
 }
 
+impl Posted {
+    /// The message id of what a post that worked did.
+    fn done(self) -> &'static str {
+        match self {
+            Posted::Version => "dash-versions-published",
+            Posted::Translation | Posted::Nothing => "dash-versions-saved",
+        }
+    }
+}
+
 async fn show(
     dash: &Dashboard,
     slug: String,
@@ -86,71 +107,55 @@ async fn show(
         .actor
         .can(&view.coalition.id, Permission::ManageLetters);
     let letter_state = view.state();
-    let (csrf, builder) = dash.page(status_of(&errors));
+    let status = status_of(&errors);
     let (version_errors, translation_errors) = match posted {
         Posted::Version => (errors, FormErrors::default()),
         Posted::Translation => (FormErrors::default(), errors),
         Posted::Nothing => (FormErrors::default(), FormErrors::default()),
     };
-    render(
-        builder,
-        &VersionsPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
-            can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
-            can_delete: manage && letter_state == LetterState::Draft,
-            view,
-            versions,
-            translations,
-            message,
-            version_errors,
-            translation_errors,
-        },
-    )
+    dash.render(status, |csrf| VersionsPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_version: manage && matches!(letter_state, LetterState::Open | LetterState::Closed),
+        can_translate: manage && matches!(letter_state, LetterState::Draft | LetterState::Open),
+        can_delete: manage && letter_state == LetterState::Draft,
+        view,
+        versions,
+        translations,
+        message,
+        version_errors,
+        translation_errors,
+    })
 }
 
-async fn page(dash: Dashboard, slug: web::Path<String>) -> PageReply {
+async fn page(dash: Dashboard, slug: PathParam) -> PageReply {
     show(&dash, slug.into_inner(), None, None, Posted::Nothing).await
 }
 
-/// Publish a new version of an open or closed letter's text, then show the page again.
-async fn publish(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let letter = Subject::letter(&slug);
-    let posted = dash.post_for::<NewVersionFields>(letter, Permission::ManageLetters, pairs.0);
-    let letter = slug.clone();
-    let result = dash
-        .submit(
-            posted.await?.data.parse(),
-            move |conn, keys, actor, new| {
-                versions::publish(conn, &keys.ledger, actor, &letter, new)
-            },
-            |(view, _)| After::letter(&view.letter.slug),
-        )
-        .await;
-    let done = dash.t.get("dash-versions-published");
-    let (message, error) = form::outcome(result, done);
-    show(&dash, slug, message.as_deref(), error, Posted::Version).await
-}
-
-/// Save a translation of a draft or open letter, then show the page again.
-async fn translate(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
-    let slug = slug.into_inner();
-    let letter = Subject::letter(&slug);
-    let posted = dash.post_for::<TranslationFields>(letter, Permission::ManageLetters, pairs.0);
-    let letter = slug.clone();
-    let result = dash
-        .submit(
-            posted.await?.data.parse(),
-            move |conn, keys, actor, input| {
-                translations::save(conn, &keys.ledger, actor, &letter, input)
-            },
-            |_| After::every_letter(),
-        )
-        .await;
-    let done = dash.t.get("dash-versions-saved");
-    let (message, error) = form::outcome(result, done);
-    show(&dash, slug, message.as_deref(), error, Posted::Translation).await
+/// The handler of a post from one of the page's forms (`posted`), routed as
+/// `web::post().to(versions_post(..))`: the CSRF token and the right to manage the letter
+/// ([`manage_post`]), then `write` on it with the fields `F` that `parse` reads, with the
+/// effects `after` names; then the page again, saying what was done or showing the form's
+/// messages.
+fn versions_post<F, I, T>(
+    parse: fn(F) -> Result<I, AppError>,
+    write: fn(&mut DbConnection, &LedgerKey, &Actor, &str, I) -> Result<T, AppError>,
+    after: fn(&T) -> After,
+    posted: Posted,
+) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+where
+    F: DeserializeOwned + 'static,
+    I: Send + 'static,
+    T: Send + 'static,
+{
+    manage_post(Subject::letter, move |dash, slug, fields: F| async move {
+        let letter = slug.clone();
+        let write = move |conn: &mut DbConnection, keys: &Keys, actor: &Actor, input| {
+            write(conn, &keys.ledger, actor, &letter, input)
+        };
+        let result = dash.submit(parse(fields), write, after).await;
+        let (message, error) = form::outcome(result, dash.t.get(posted.done()));
+        show(&dash, slug, message.as_deref(), error, posted).await
+    })
 }

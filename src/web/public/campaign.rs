@@ -1,5 +1,6 @@
 //! The public campaign page (`/campaigns/{slug}`): goal, progress, letters and timeline.
 
+use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use actix_web::web;
 use askama::Template;
@@ -23,7 +24,7 @@ struct PublicPage {
 
 /// The public campaign page: rendered once and served from memory until this instance writes
 /// anything or the second turns (issue 19).
-async fn public_page(Visit { req, state }: Visit, slug: web::Path<String>) -> PageReply {
+async fn public_page(Visit { req, state }: Visit, slug: PathParam) -> PageReply {
     let slug = slug.into_inner();
     let key = format!("campaign-page\u{0}{slug}\u{0}{}", state.db.writes());
     let response = crate::http::caching::serve_own(&req, &state.responses, &key, async {

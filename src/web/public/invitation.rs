@@ -1,7 +1,6 @@
 //! The page behind an invitation's link (`/invitations/{token}`): the letter and a form prefilled
 //! with the invited organisation; its POST signs.
-use crate::http::state::After;
-use crate::web::at;
+use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -17,13 +16,12 @@ use crate::i18n::Lang;
 use crate::service::invitations::{self, InvitationSignFields, InvitationView};
 use crate::web::csrf;
 use crate::web::session::FormErrors;
-use crate::web::{page_csrf, render, PageError};
+use crate::web::{render_with_csrf, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/invitations/{token}",
-        [web::get().to(invitation_page), web::post().to(sign)],
-    ));
+    mount!(cfg, {
+        "/invitations/{token}" => [web::get().to(invitation_page), web::post().to(sign)];
+    });
 }
 
 #[derive(Template)]
@@ -36,7 +34,7 @@ struct InvitationPage<'a> {
     show_form: bool,
     form: &'a InvitationSignFields,
     errors: FormErrors,
-    csrf: &'a str,
+    csrf: String,
     action: &'a str,
     /// The signature's withdrawal link, once the organisation signed through this invitation.
     withdraw_url: Option<String>,
@@ -85,30 +83,26 @@ impl InvitationPage<'_> {
 }
 
 use super::link_token as token;
-use super::LangQuery;
+use super::{link_command, LangParam, LangQuery};
 
 /// The invitation form as posted: the fields of [`InvitationSignFields`], the CSRF token, the
 /// consent checkbox.
 #[derive(Debug, Deserialize)]
 struct InvitationForm {
-    #[serde(default)]
-    representative_name: String,
-    #[serde(default)]
-    representative_role: String,
-    #[serde(default)]
-    comment: String,
+    /// The consent checkbox: there when ticked.
     consent: Option<String>,
     #[serde(default)]
     csrf_token: String,
+    /// The text fields, read as the API reads its body's.
+    #[serde(flatten)]
+    text: InvitationSignFields,
 }
 
 impl InvitationForm {
     fn fields(&self) -> InvitationSignFields {
         InvitationSignFields {
-            representative_name: self.representative_name.clone(),
-            representative_role: self.representative_role.clone(),
-            comment: self.comment.clone(),
             consent: self.consent.is_some(),
+            ..self.text.clone()
         }
     }
 }
@@ -164,23 +158,19 @@ async fn invitation_response(
         });
     let body = view.letter.letter.body.clone();
     let body_html = Db::off_executor(move || Ok(to_safe_html(&body))).await?;
-    let (csrf, builder) = page_csrf(req, state, status);
     let action = format!("{}?lang={}", req.path(), t.code());
-    let mut response = render(
-        builder,
-        &InvitationPage {
-            view,
-            body_html,
-            notice: notice.as_deref().or(standing.as_deref()),
-            show_form: standing.is_none(),
-            form,
-            errors,
-            csrf: &csrf.token,
-            action: &action,
-            withdraw_url,
-            t,
-        },
-    )?;
+    let mut response = render_with_csrf(req, state, status, |csrf| InvitationPage {
+        view,
+        body_html,
+        notice: notice.as_deref().or(standing.as_deref()),
+        show_form: standing.is_none(),
+        form,
+        errors,
+        csrf,
+        action: &action,
+        withdraw_url,
+        t,
+    })?;
     super::vary_by_language(&mut response);
     Ok(response)
 }
@@ -189,16 +179,10 @@ async fn invitation_response(
 /// changes nothing else (mail scanners open links).
 async fn invitation_page(
     Visit { req, state }: Visit,
-    raw: web::Path<String>,
-    lang: web::Query<LangQuery>,
+    raw: PathParam,
+    lang: LangParam,
 ) -> PageReply {
-    let token = token(&raw)?;
-    let view = state
-        .command(
-            move |conn, _| invitations::open(conn, &token),
-            |_| After::nothing(),
-        )
-        .await?;
+    let view = link_command(&state, &raw, invitations::open).await?;
     invitation_response(
         &req,
         &state,
@@ -215,8 +199,8 @@ async fn invitation_page(
 /// The form's POST: sign for the invited organisation.
 async fn sign(
     Visit { req, state }: Visit,
-    raw: web::Path<String>,
-    lang: web::Query<LangQuery>,
+    raw: PathParam,
+    lang: LangParam,
     form: web::Form<InvitationForm>,
 ) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;

@@ -6,9 +6,15 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
+use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 
+use crate::error::AppError;
+use crate::http::state::After;
+use crate::http::AppState;
 use crate::i18n::Lang;
+use crate::service::signatures::SignatureView;
+use crate::web::{render_with_csrf, PageReply};
 
 pub mod campaign;
 pub mod invitation;
@@ -37,16 +43,53 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig, limits: &crate::http::rat
 /// does and, when there is something to do, a button that posts back to the same path.
 #[derive(askama::Template)]
 #[template(path = "signature_action.html")]
-pub(super) struct ActionPage<'a> {
-    pub heading: &'a str,
-    pub view: &'a crate::service::signatures::SignatureView,
-    pub explanation: &'a str,
+struct ActionPage<'a> {
+    heading: &'a str,
+    view: &'a SignatureView,
+    explanation: &'a str,
     /// The button, when there is something to do.
-    pub button: Option<&'a str>,
-    pub action: &'a str,
-    pub csrf: &'a str,
+    button: Option<&'a str>,
+    action: &'a str,
+    csrf: String,
     /// The interface's language.
-    pub t: Lang,
+    t: Lang,
+}
+
+/// The page for a link, in the signer's language ([`signer_lang`]): the signature, an
+/// explanation and, when there is something to do, a button that posts back to the same path
+/// with the CSRF token. `heading`, `explanation` and `button` are message ids.
+pub(super) fn action_page(
+    req: &HttpRequest,
+    state: &AppState,
+    heading: &str,
+    view: &SignatureView,
+    explanation: &str,
+    button: Option<&str>,
+) -> PageReply {
+    let t = signer_lang(req, view);
+    let (heading, explanation) = (t.get(heading), t.get(explanation));
+    let button = button.map(|b| t.get(b));
+    render_with_csrf(req, state, StatusCode::OK, |csrf| ActionPage {
+        heading: &heading,
+        view,
+        explanation: &explanation,
+        button: button.as_deref(),
+        action: req.path(),
+        csrf,
+        t,
+    })
+}
+
+/// Run `write` with the token of a mail link's path ([`link_token`]: 404 when it cannot be read),
+/// as a command with no other effects.
+pub(super) async fn link_command<T: Send + 'static>(
+    state: &AppState,
+    raw: &str,
+    write: fn(&mut crate::db::DbConnection, &crate::domain::token::Token) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let token = link_token(raw)?;
+    let write = move |conn: &mut crate::db::DbConnection, _: &_| write(conn, &token);
+    state.command(write, |_| After::nothing()).await
 }
 
 /// The token in a mail link's path; an unreadable one is a link that does not exist (404).
@@ -61,6 +104,9 @@ pub(super) struct LangQuery {
     #[serde(default)]
     pub lang: String,
 }
+
+/// A page handler's `?lang=`.
+pub(super) type LangParam = actix_web::web::Query<LangQuery>;
 
 /// The cookie that remembers the interface language a visitor chose (`?lang=`).
 pub const LANG_COOKIE: &str = "lang";

@@ -5,6 +5,7 @@
 //! no-referrer`); no public page links to it. A revoked link answers 410, an unknown one 404,
 //! both as HTML pages; once the letter is open, the link leads to its public page.
 
+use crate::web::PathParam;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
@@ -48,7 +49,7 @@ fn private(response: &mut HttpResponse) {
 async fn preview_page(
     req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    token: PathParam,
 ) -> HttpResponse {
     let mut response = match answer(&req, &state, &token).await {
         Ok(response) => response,

@@ -1,6 +1,7 @@
 //! The printable copy of a letter with its whole list (`/letters/{slug}/print`), for delivery by
 //! hand.
 
+use crate::web::PathParam;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
@@ -35,7 +36,7 @@ struct PrintPage {
 
 async fn print_page(
     state: web::Data<AppState>,
-    slug: web::Path<String>,
+    slug: PathParam,
 ) -> Result<HttpResponse, PageError> {
     let slug = slug.into_inner();
     let key = state.ledger.clone();

@@ -2,9 +2,9 @@
 //! (`/signatures/withdraw/{token}`). Opening a link (GET) only shows a page with a button, since
 //! mail scanners open links; the button's POST makes the change.
 
-use crate::web::at;
+use crate::web::{Button, PathParam};
 use crate::web::{PageReply, Visit};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 
 use crate::domain::token::Purpose;
 use crate::domain::SignatureState;
@@ -12,21 +12,16 @@ use crate::error::AppError;
 use crate::http::AppState;
 use crate::service::signatures::{self, SignatureChange, SignatureView};
 use crate::web::csrf;
-use crate::web::{page_csrf, render, ButtonForm, PageError};
-use actix_web::http::StatusCode;
+use crate::web::{ButtonForm, PageError};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/signatures/confirm/{token}",
-        [web::get().to(confirm_page), web::post().to(confirm)],
-    ))
-    .service(at(
-        "/signatures/withdraw/{token}",
-        [web::get().to(withdraw_page), web::post().to(withdraw)],
-    ));
+    mount!(cfg, {
+        "/signatures/confirm/{token}" => [web::get().to(confirm_page), web::post().to(confirm)];
+        "/signatures/withdraw/{token}" => [web::get().to(withdraw_page), web::post().to(withdraw)];
+    });
 }
 
-use super::ActionPage;
+use super::action_page;
 
 use super::link_token as token;
 
@@ -42,33 +37,6 @@ async fn load(
         .await
 }
 
-/// The page for a link, in the signer's language ([`super::signer_lang`]): the signature, an
-/// explanation and, when there is something to do, a button that posts back to the same path
-/// with the CSRF token. `heading`, `explanation` and `button` are message ids.
-fn action_page(
-    req: &HttpRequest,
-    state: &AppState,
-    heading: &str,
-    view: &SignatureView,
-    explanation: &str,
-    button: Option<&str>,
-) -> Result<HttpResponse, PageError> {
-    let t = super::signer_lang(req, view);
-    let (csrf, builder) = page_csrf(req, state, StatusCode::OK);
-    render(
-        builder,
-        &ActionPage {
-            heading: &t.get(heading),
-            view,
-            explanation: &t.get(explanation),
-            button: button.map(|b| t.get(b)).as_deref(),
-            action: req.path(),
-            csrf: &csrf.token,
-            t,
-        },
-    )
-}
-
 /// A button's POST: check the CSRF token, then run `change` with the link's token.
 async fn post_action(
     req: &HttpRequest,
@@ -81,7 +49,7 @@ async fn post_action(
     Ok(state.change_signature(token(raw)?, change).await?)
 }
 
-async fn confirm_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn confirm_page(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let view = load(&state, Purpose::ConfirmSignature, raw.into_inner()).await?;
     if view.link_expired() || view.state() == SignatureState::Expired {
         let t = super::signer_lang(&req, &view);
@@ -96,11 +64,7 @@ async fn confirm_page(Visit { req, state }: Visit, raw: web::Path<String>) -> Pa
     action_page(&req, &state, "confirm-heading", &view, explanation, button)
 }
 
-async fn confirm(
-    Visit { req, state }: Visit,
-    raw: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
+async fn confirm(Visit { req, state }: Visit, raw: PathParam, form: Button) -> PageReply {
     let view = post_action(&req, &state, &raw, &form, signatures::confirm).await?;
     let explanation = match view.state() {
         SignatureState::Published => "confirmed-listed",
@@ -110,7 +74,7 @@ async fn confirm(
     action_page(&req, &state, "confirmed-heading", &view, explanation, None)
 }
 
-async fn withdraw_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn withdraw_page(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let view = load(&state, Purpose::WithdrawSignature, raw.into_inner()).await?;
     let (explanation, button) = if view.state().is_live() {
         ("withdraw-explain", Some("withdraw-button"))
@@ -120,11 +84,7 @@ async fn withdraw_page(Visit { req, state }: Visit, raw: web::Path<String>) -> P
     action_page(&req, &state, "withdraw-heading", &view, explanation, button)
 }
 
-async fn withdraw(
-    Visit { req, state }: Visit,
-    raw: web::Path<String>,
-    form: web::Form<ButtonForm>,
-) -> PageReply {
+async fn withdraw(Visit { req, state }: Visit, raw: PathParam, form: Button) -> PageReply {
     let view = post_action(&req, &state, &raw, &form, signatures::withdraw).await?;
     action_page(&req, &state, "withdrawn-heading", &view, "withdrawn", None)
 }

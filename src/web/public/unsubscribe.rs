@@ -1,53 +1,41 @@
 //! `/unsubscribe/{token}`: the page behind an update's unsubscribe link (GET shows a button, POST
 //! unsubscribes; the POST is also what mail providers send for RFC 8058 one-click).
 
-use crate::http::state::After;
-use crate::web::at;
+use crate::web::PathParam;
 use crate::web::{PageReply, Visit};
-use actix_web::http::StatusCode;
 use actix_web::web;
 
 use crate::service::updates::{self};
-use crate::web::{page_csrf, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(at(
-        "/unsubscribe/{token}",
-        [web::get().to(unsubscribe_page), web::post().to(unsubscribe)],
-    ));
+    mount!(cfg, {
+        "/unsubscribe/{token}" => [web::get().to(unsubscribe_page), web::post().to(unsubscribe)];
+    });
 }
 
-use super::ActionPage;
+use super::{action_page, link_command};
 
 use super::link_token as token;
 
 /// Opening the link: what it does, and a button (a GET changes nothing: mail scanners open
 /// links).
-async fn unsubscribe_page(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
+async fn unsubscribe_page(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
     let token = token(&raw)?;
     let view = state
         .db
         .run(move |conn| updates::find_by_token(conn, &token))
         .await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    let done = view.signature.unsubscribed_at.is_some();
-    let t = super::signer_lang(&req, &view);
-    let explanation = if done {
-        "unsubscribe-done"
-    } else {
-        "unsubscribe-explain"
+    let (explanation, button) = match view.signature.unsubscribed_at {
+        Some(_) => ("unsubscribe-done", None),
+        None => ("unsubscribe-explain", Some("unsubscribe-button")),
     };
-    render(
-        builder,
-        &ActionPage {
-            heading: &t.get("unsubscribe-heading"),
-            view: &view,
-            explanation: &t.get(explanation),
-            button: (!done).then(|| t.get("unsubscribe-button")).as_deref(),
-            action: req.path(),
-            csrf: &csrf.token,
-            t,
-        },
+    action_page(
+        &req,
+        &state,
+        "unsubscribe-heading",
+        &view,
+        explanation,
+        button,
     )
 }
 
@@ -56,31 +44,13 @@ async fn unsubscribe_page(Visit { req, state }: Visit, raw: web::Path<String>) -
 /// and the unguessable token in the path (HMAC-derived, 256 bits, stored only as SHA-256) is
 /// the whole authority. A forged cross-site POST would need the token, and could only do what
 /// its holder may: stop their own updates. Idempotent; any body is ignored.
-async fn unsubscribe(Visit { req, state }: Visit, raw: web::Path<String>) -> PageReply {
-    let token = token(&raw)?;
-    let done = state
-        .command(
-            move |conn, _| updates::unsubscribe(conn, &token),
-            |_| After::nothing(),
-        )
-        .await?;
-    let (csrf, builder) = page_csrf(&req, &state, StatusCode::OK);
-    let t = super::signer_lang(&req, &done.view);
+async fn unsubscribe(Visit { req, state }: Visit, raw: PathParam) -> PageReply {
+    let done = link_command(&state, &raw, updates::unsubscribe).await?;
     let explanation = if done.already {
         "unsubscribed-already"
     } else {
         "unsubscribed"
     };
-    render(
-        builder,
-        &ActionPage {
-            heading: &t.get("unsubscribed-heading"),
-            view: &done.view,
-            explanation: &t.get(explanation),
-            button: None,
-            action: req.path(),
-            csrf: &csrf.token,
-            t,
-        },
-    )
+    let heading = "unsubscribed-heading";
+    action_page(&req, &state, heading, &done.view, explanation, None)
 }

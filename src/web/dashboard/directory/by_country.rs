@@ -7,7 +7,7 @@ use super::*;
 #[template(path = "dashboard/directory_country.html")]
 pub(super) struct CountryPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     /// The territories added so far (countries outside ISO 3166-1).
     territories: Vec<Country>,
@@ -23,14 +23,10 @@ pub(super) async fn country_page(dash: Dashboard) -> PageReply {
         .into_iter()
         .filter(|c| c.is_iso == 0)
         .collect();
-    let (csrf, builder) = dash.page(StatusCode::OK);
-    render(
-        builder,
-        &CountryPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            territories,
-        },
-    )
+    dash.render(StatusCode::OK, |csrf| CountryPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        territories,
+    })
 }

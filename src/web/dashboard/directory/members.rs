@@ -3,6 +3,7 @@
 use super::*;
 #[allow(unused_imports)]
 use crate::http::state::After;
+use crate::web::PathParam;
 
 #[derive(Deserialize)]
 pub(super) struct MembersQuery {
@@ -21,7 +22,7 @@ pub(super) struct MemberRow {
 #[template(path = "dashboard/directory_members.html")]
 pub(super) struct MembersPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     coalition: Coalition,
     page: Page<MemberRow>,
@@ -46,29 +47,25 @@ pub(super) async fn members_page(
             Ok((coalitions::find(conn, &slug)?, list))
         })
         .await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &MembersPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            can_link: dash.actor.can(&coalition.id, Permission::ManageDirectory),
-            coalition,
-            page: list.map(|member| MemberRow {
-                key: key_of(&member.organisation.organisation).to_string(),
-                member,
-            }),
-            organisation,
-            message,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| MembersPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        can_link: dash.actor.can(&coalition.id, Permission::ManageDirectory),
+        coalition,
+        page: list.map(|member| MemberRow {
+            key: key_of(&member.organisation.organisation).to_string(),
+            member,
+        }),
+        organisation,
+        message,
+        errors,
+    })
 }
 
 pub(super) async fn members(
     dash: Dashboard,
-    slug: web::Path<String>,
+    slug: PathParam,
     query: web::Query<MembersQuery>,
 ) -> PageReply {
     members_page(
@@ -83,7 +80,7 @@ pub(super) async fn members(
     .await
 }
 
-pub(super) async fn link(dash: Dashboard, slug: web::Path<String>, pairs: Pairs) -> PageReply {
+pub(super) async fn link(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let pairs = pairs.into_inner();
     let typed = field(&pairs, "organisation");

@@ -12,8 +12,8 @@
 
 mod by_country;
 use crate::http::state::After;
-use crate::web::at;
 use crate::web::dashboard::extract::item_button;
+use crate::web::PathParam;
 use by_country::*;
 mod members;
 use actix_web::http::StatusCode;
@@ -35,38 +35,24 @@ use crate::service::{coalitions, countries, Page, PageRequest};
 use crate::web::dashboard::extract::Dashboard;
 use crate::web::form::Pairs;
 use crate::web::session::FormErrors;
-use crate::web::{render, see_other, status_of, PageError, PageReply};
+use crate::web::{see_other, status_of, PageError, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let unlink = item_button(organisations::unlink, |slug| {
         format!("/dashboard/coalitions/{slug}/organisations?done=unlinked")
     });
     // `/new` before `/{slug}`: an organisation whose slug is "new" is linked by its id.
-    cfg.route(
-        "/dashboard/organisations/new",
-        web::get().to(new_organisation),
-    )
-    .service(at(
-        "/dashboard/organisations",
-        [web::get().to(list), web::post().to(create)],
-    ))
-    .service(at(
-        "/dashboard/organisations/{slug}",
-        [web::get().to(show), web::post().to(update)],
-    ))
-    .route(
-        "/dashboard/organisations/{slug}/merge",
-        web::post().to(merge),
-    )
-    .service(at(
-        "/dashboard/coalitions/{slug}/organisations",
-        [web::get().to(members), web::post().to(link)],
-    ))
-    .route(
-        "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink",
-        web::post().to(unlink),
-    )
-    .route("/dashboard/countries", web::get().to(country_page));
+    mount!(cfg, {
+        "/dashboard/organisations/new" => web::get().to(new_organisation);
+        "/dashboard/organisations" => [web::get().to(list), web::post().to(create)];
+        "/dashboard/organisations/{slug}" => [web::get().to(show), web::post().to(update)];
+        "/dashboard/organisations/{slug}/merge" => web::post().to(merge);
+        "/dashboard/coalitions/{slug}/organisations" =>
+            [web::get().to(members), web::post().to(link)];
+        "/dashboard/coalitions/{slug}/organisations/{organisation}/unlink" =>
+            web::post().to(unlink);
+        "/dashboard/countries" => web::get().to(country_page);
+    });
 }
 
 const VERIFICATIONS: &[&str] = &["unverified", "domain", "coordinator"];
@@ -166,6 +152,28 @@ fn done_on(o: &Organisation, done: &str) -> HttpResponse {
     see_other(format!("{}?done={done}", organisation_path(o)))
 }
 
+/// After a post about an organisation: its page saying what was `done` (see [`Notice`]), or the
+/// form again through `again` with its messages ([`on_form`]: a duplicate's under
+/// `conflict_field`).
+async fn answered<T, R>(
+    result: Result<T, AppError>,
+    organisation: fn(&T) -> &Organisation,
+    done: &str,
+    conflict_field: &str,
+    again: impl FnOnce(StatusCode, FormErrors) -> R,
+) -> PageReply
+where
+    R: std::future::Future<Output = PageReply>,
+{
+    match result {
+        Ok(written) => Ok(done_on(organisation(&written), done)),
+        Err(e) => {
+            let (status, errors) = on_form(e, conflict_field)?;
+            again(status, errors).await
+        }
+    }
+}
+
 /// The organisation form as posted (to add or change one): its values as typed, to show again
 /// with any error, and its fields `F` parsed against the countries by `parse`, or the error.
 async fn organisation_form<F: DeserializeOwned, I>(
@@ -218,7 +226,7 @@ struct MyCoalition {
 #[template(path = "dashboard/directory.html")]
 struct ListPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     q: &'a str,
     country: &'a str,
@@ -271,23 +279,20 @@ async fn list(dash: Dashboard, query: web::Query<ListQuery>) -> PageReply {
             Ok((list, mine))
         })
         .await?;
-    let (csrf, builder) = dash.page(status_of(&errors));
-    render(
-        builder,
-        &ListPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            q: &query.q,
-            country: &query.country,
-            countries: &all,
-            page: list.map(Row::of),
-            can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
-            coalitions,
-            message: notice(dash.t, &query.done).as_deref(),
-            errors,
-        },
-    )
+    let message = notice(dash.t, &query.done);
+    dash.render(status_of(&errors), |csrf| ListPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        q: &query.q,
+        country: &query.country,
+        countries: &all,
+        page: list.map(Row::of),
+        can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
+        coalitions,
+        message: message.as_deref(),
+        errors,
+    })
 }
 
 // ---- One organisation: create, edit, merge ----
@@ -332,7 +337,7 @@ impl OrganisationFormValues {
 #[template(path = "dashboard/directory_new.html")]
 struct NewPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     form: OrganisationFormValues,
     /// The countries to choose from, by name.
@@ -347,18 +352,14 @@ async fn new_page(
     errors: FormErrors,
 ) -> PageReply {
     let countries = dash.state.countries.get(&dash.state.db).await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &NewPage {
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            form,
-            countries: &countries,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| NewPage {
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        form,
+        countries: &countries,
+        errors,
+    })
 }
 
 async fn new_organisation(dash: Dashboard) -> PageReply {
@@ -379,20 +380,15 @@ async fn create(dash: Dashboard, pairs: Pairs) -> PageReply {
             |_| After::nothing(),
         )
         .await;
-    match result {
-        Ok(view) => Ok(done_on(&view.organisation, "created")),
-        Err(e) => {
-            let (status, errors) = on_form(e, "name")?;
-            new_page(&dash, status, values, errors).await
-        }
-    }
+    let again = |status, errors| new_page(&dash, status, values, errors);
+    answered(result, |view| &view.organisation, "created", "name", again).await
 }
 
 #[derive(Template)]
 #[template(path = "dashboard/directory_organisation.html")]
 struct OrganisationPage<'a> {
     me: &'a UserActor,
-    csrf: &'a str,
+    csrf: String,
     t: Lang,
     view: OrganisationView,
     path: String,
@@ -422,26 +418,22 @@ async fn organisation_page(
     errors: FormErrors,
 ) -> PageReply {
     let countries = dash.state.countries.get(&dash.state.db).await?;
-    let (csrf, builder) = dash.page(status);
-    render(
-        builder,
-        &OrganisationPage {
-            countries: &countries,
-            me: dash.me(),
-            csrf: &csrf.token,
-            t: dash.t,
-            path: organisation_path(&view.organisation),
-            can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
-            form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
-            view,
-            into,
-            message,
-            errors,
-        },
-    )
+    dash.render(status, |csrf| OrganisationPage {
+        countries: &countries,
+        me: dash.me(),
+        csrf,
+        t: dash.t,
+        path: organisation_path(&view.organisation),
+        can_edit: dash.actor.can_anywhere(Permission::ManageDirectory),
+        form: form.unwrap_or_else(|| OrganisationFormValues::of(&view)),
+        view,
+        into,
+        message,
+        errors,
+    })
 }
 
-async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice>) -> PageReply {
+async fn show(dash: Dashboard, key: PathParam, notice: web::Query<Notice>) -> PageReply {
     let view = load(&dash, key.into_inner()).await?;
     organisation_page(
         &dash,
@@ -455,7 +447,7 @@ async fn show(dash: Dashboard, key: web::Path<String>, notice: web::Query<Notice
     .await
 }
 
-async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn update(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
     let form = organisation_form(&dash, pairs, OrganisationPatchFields::parse);
     let (values, changes) = form.await?;
     let view = load(&dash, key.into_inner()).await?;
@@ -470,17 +462,21 @@ async fn update(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRe
             |_| After::every_letter(),
         )
         .await;
-    match result {
-        Ok(updated) => Ok(done_on(&updated.organisation, "saved")),
-        Err(e) => {
-            let (status, errors) = on_form(e, "name")?;
-            let form = Some(values);
-            organisation_page(&dash, status, view, form, String::new(), None, errors).await
-        }
-    }
+    let again = |status, errors| {
+        let form = Some(values);
+        organisation_page(&dash, status, view, form, String::new(), None, errors)
+    };
+    answered(
+        result,
+        |updated| &updated.organisation,
+        "saved",
+        "name",
+        again,
+    )
+    .await
 }
 
-async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageReply {
+async fn merge(dash: Dashboard, key: PathParam, pairs: Pairs) -> PageReply {
     let pairs = pairs.into_inner();
     let into_typed = field(&pairs, "into");
     let data = edit_posted::<MergeFields>(&dash, pairs)?;
@@ -496,13 +492,16 @@ async fn merge(dash: Dashboard, key: web::Path<String>, pairs: Pairs) -> PageRep
             |_| After::every_letter(),
         )
         .await;
-    match result {
-        Ok(outcome) => Ok(done_on(&outcome.kept.organisation, "merged")),
-        Err(e) => {
-            let (status, errors) = on_form(e, "into")?;
-            organisation_page(&dash, status, view, None, into_typed, None, errors).await
-        }
-    }
+    let again =
+        |status, errors| organisation_page(&dash, status, view, None, into_typed, None, errors);
+    answered(
+        result,
+        |outcome| &outcome.kept.organisation,
+        "merged",
+        "into",
+        again,
+    )
+    .await
 }
 
 // ---- A coalition's member organisations ----

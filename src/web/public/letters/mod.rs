@@ -2,7 +2,8 @@
 //! and the form post that signs.
 
 use crate::http::state::After;
-use crate::web::{PageReply, Visit};
+use crate::web::PathParam;
+use crate::web::{Limited, PageReply, Visit};
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -10,7 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::LangQuery;
+use super::LangParam;
 use crate::db::models::Country;
 use crate::domain::ledger::Head;
 use crate::error::{AppError, FieldErrors};
@@ -30,16 +31,14 @@ mod page;
 use page::*;
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
-    cfg.route("/", web::get().to(index))
-        .route("/letters/{slug}", web::get().to(show))
-        .route("/letters/{slug}/signed", web::get().to(signed))
-        .route("/letters/{slug}/countries/{code}", web::get().to(country))
-        .service(
-            web::resource("/letters/{slug}/sign")
-                // Per IP here; per letter in the handler (`AppState::signing_allowed`).
-                .wrap(limits.sign.middleware())
-                .route(web::post().to(sign)),
-        );
+    mount!(cfg, {
+        "/" => web::get().to(index);
+        "/letters/{slug}" => web::get().to(show);
+        "/letters/{slug}/signed" => web::get().to(signed);
+        "/letters/{slug}/countries/{code}" => web::get().to(country);
+        // Per IP here; per letter in the handler (`AppState::signing_allowed`).
+        "/letters/{slug}/sign" => Limited(&limits.sign, web::post().to(sign));
+    });
 }
 
 #[derive(Template)]
@@ -71,11 +70,7 @@ async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     )
 }
 
-async fn show(
-    Visit { req, state }: Visit,
-    slug: web::Path<String>,
-    query: web::Query<LangQuery>,
-) -> PageReply {
+async fn show(Visit { req, state }: Visit, slug: PathParam, query: LangParam) -> PageReply {
     let slug = slug.into_inner();
     let lang = query.into_inner().lang.to_ascii_lowercase();
     let asked = Some(lang.as_str()).filter(|l| !l.is_empty());
@@ -358,7 +353,7 @@ impl SignForm {
 
 async fn sign(
     Visit { req, state }: Visit,
-    slug: web::Path<String>,
+    slug: PathParam,
     form: web::Form<SignForm>,
 ) -> PageReply {
     csrf::verify(&req, &form.csrf_token)?;
@@ -430,11 +425,7 @@ async fn sign(
 }
 
 /// The neutral answer after signing: the same whatever happened.
-async fn signed(
-    Visit { req, state }: Visit,
-    slug: web::Path<String>,
-    query: web::Query<LangQuery>,
-) -> PageReply {
+async fn signed(Visit { req, state }: Visit, slug: PathParam, query: LangParam) -> PageReply {
     let slug = slug.into_inner();
     let view = {
         let slug = slug.clone();
