@@ -366,8 +366,7 @@ impl<C: std::ops::Deref<Target = Acting>> About<C> {
         T: Send + 'static,
         W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
     {
-        let only = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
-        self.write(only, |_| After::nothing()).await
+        self.write_then(write, After::nothing()).await
     }
 
     /// A write as the caller that queues mail: the mail worker is woken afterwards.
@@ -376,8 +375,17 @@ impl<C: std::ops::Deref<Target = Acting>> About<C> {
         T: Send + 'static,
         W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
     {
-        let queue = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
-        self.write(queue, |_| After::nothing().and_mail()).await
+        self.write_then(write, After::nothing().and_mail()).await
+    }
+
+    /// A write that needs no keys, with the same `after` whatever it returns.
+    async fn write_then<T, W>(&self, write: W, after: After) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        W: FnOnce(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Send + 'static,
+    {
+        let keyless = move |conn: &mut _, _: &_, actor: &_, slug: &_| write(conn, actor, slug);
+        self.write(keyless, move |_| after).await
     }
 }
 

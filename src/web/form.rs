@@ -3,6 +3,7 @@
 //! API's request type, so a form and a JSON body are checked by one set of rules and answer with
 //! the same per-field messages.
 
+use actix_web::http::StatusCode;
 use actix_web::HttpRequest;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -13,7 +14,6 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::http::Acting;
 use crate::service::access::Subject;
-use actix_web::http::StatusCode;
 
 /// A checked form post.
 pub struct Posted<T> {
