@@ -3,12 +3,11 @@
 //! parsed by the services' `Fields` types, as the API's bodies are, so both answer alike.
 
 use crate::http::state::After;
-use crate::web::dashboard::extract::{item_button, manage_post};
+use crate::web::dashboard::extract::{item_button, manage_post, PostHandler};
 use crate::web::PathParam;
 
 use actix_web::web;
 use askama::Template;
-use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -355,7 +354,7 @@ fn campaign_post<F, I, T>(
     write: fn(&mut DbConnection, &Actor, &str, I) -> Result<T, AppError>,
     done: fn(&str, T) -> String,
     shown: fn(F, FormErrors) -> Shown,
-) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+) -> impl PostHandler<PathParam, Pairs>
 where
     F: DeserializeOwned + 'static,
     I: Send + 'static,

@@ -149,14 +149,24 @@ impl Dashboard {
     }
 }
 
+/// A dashboard post's handler as a route takes it (`web::post().to(handler)`): given the
+/// signed-in request, the path's parameters `P` and the posted body `B`, the page's answer. The
+/// factories below (buttons, forms that manage a letter or campaign) make one.
+pub trait PostHandler<P, B>:
+    Fn(Dashboard, P, B) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+{
+}
+
+impl<H, P, B> PostHandler<P, B> for H where
+    H: Fn(Dashboard, P, B) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+{
+}
+
 /// The handler of a button on one item of a page, posted to `…/{slug}/…/{item}/…` (remove a
 /// coordinator, revoke a link, delete an event), routed as `web::post().to(item_button(..))`: the
 /// CSRF token, then `write` on (slug, item) as the coordinator, then a redirect to `to(slug)`.
 /// The service's own effects are all it has.
-pub fn item_button<T, W>(
-    write: W,
-    to: fn(&str) -> String,
-) -> impl Fn(Dashboard, ItemPath, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+pub fn item_button<T, W>(write: W, to: fn(&str) -> String) -> impl PostHandler<ItemPath, Button>
 where
     T: Send + 'static,
     W: Fn(&mut DbConnection, &Actor, &str, &str) -> Result<T, AppError> + Copy + Send + 'static,
@@ -175,7 +185,7 @@ pub fn id_button<T, W, A>(
     write: W,
     after: A,
     to: &'static str,
-) -> impl Fn(Dashboard, PathParam, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+) -> impl PostHandler<PathParam, Button>
 where
     T: Send + 'static,
     W: Fn(&mut DbConnection, &Actor, &str) -> Result<T, AppError> + Copy + Send + 'static,
@@ -191,11 +201,7 @@ where
 /// The handler of a button posted to an address that names what it acts on (`P`, from the
 /// path), routed as `web::post().to(button(..))`: the CSRF token, then `write` on the path as
 /// the coordinator with the effects `after` names, then a redirect to `to(path)`.
-pub fn button<P, T, W, A, R>(
-    write: W,
-    after: A,
-    to: R,
-) -> impl Fn(Dashboard, web::Path<P>, Button) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+pub fn button<P, T, W, A, R>(write: W, after: A, to: R) -> impl PostHandler<web::Path<P>, Button>
 where
     P: DeserializeOwned + Send + 'static,
     T: Send + 'static,
@@ -223,7 +229,7 @@ where
 pub fn manage_post<F, H, R>(
     subject: fn(&str) -> Subject,
     then: H,
-) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+) -> impl PostHandler<PathParam, Pairs>
 where
     F: DeserializeOwned + 'static,
     H: Fn(Dashboard, String, F) -> R + Copy + 'static,

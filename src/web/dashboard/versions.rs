@@ -1,11 +1,10 @@
 //! The dashboard's page for a letter's text versions and translations.
 
 use crate::http::state::{After, Keys};
-use crate::web::dashboard::extract::{item_button, manage_post};
+use crate::web::dashboard::extract::{item_button, manage_post, PostHandler};
 use crate::web::PathParam;
 use actix_web::web;
 use askama::Template;
-use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::db::models::{LetterVersion, Translation};
@@ -143,7 +142,7 @@ fn versions_post<F, I, T>(
     write: fn(&mut DbConnection, &LedgerKey, &Actor, &str, I) -> Result<T, AppError>,
     after: fn(&T) -> After,
     posted: Posted,
-) -> impl Fn(Dashboard, PathParam, Pairs) -> LocalBoxFuture<'static, PageReply> + Clone + 'static
+) -> impl PostHandler<PathParam, Pairs>
 where
     F: DeserializeOwned + 'static,
     I: Send + 'static,
