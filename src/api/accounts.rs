@@ -12,12 +12,13 @@ use super::extract::{About, ApiJson, Authenticated, Item};
 use super::{line, utc, Reply};
 use crate::db::models::{ApiToken, User};
 use crate::domain::Permission;
-use crate::domain::{EmailAddress, Role};
+use crate::domain::Role;
 use crate::error::{AppError, FieldCollector};
 use crate::http::{rate_limit::Limits, AppState};
 use crate::service::access::{Actor, Subject};
 use crate::service::accounts::{
-    self, Member, MemberChange, NewUserInput, PendingInvitation, SetupFields,
+    self, Member, MemberChange, MemberFields, NewUserFields, NewUserInput, PendingInvitation,
+    SetupFields,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig, limits: &Limits) {
@@ -271,30 +272,15 @@ pub async fn change_password(caller: Authenticated, body: ApiJson<PasswordJson>)
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUserJson {
-    name: Option<String>,
-    email: Option<String>,
-    /// At least 12 characters (OWASP ASVS 2.1.1).
-    password: Option<String>,
-    /// A coalition to add the account to (its slug), with `role`.
-    coalition: Option<String>,
-    /// `owner`, `coordinator` or `viewer` (default `coordinator`).
-    role: Option<String>,
-}
-
 /// Create an account: the operator (admin token) for anyone, an owner for their coalition.
-#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserJson, security(("admin_token" = []), ("api_token" = [])),
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUserFields, security(("admin_token" = []), ("api_token" = [])),
     responses((status = 201, body = UserJson), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
         (status = 409, description = "The email has an account", body = super::ErrorBody), super::Invalid))]
 #[post("/users")]
-pub async fn create_user(caller: Authenticated, body: ApiJson<NewUserJson>) -> Reply {
-    let body = body.0;
-    let coalition = body.coalition.filter(|c| !c.trim().is_empty());
+pub async fn create_user(caller: Authenticated, body: ApiJson<NewUserFields>) -> Reply {
     // Issue 18, finding 13: the role before anything about the account, so that only those who
     // may add members to the coalition ever hear whether an email has an account.
-    match &coalition {
+    match body.0.coalition() {
         Some(slug) => {
             caller
                 .check(Subject::coalition(slug), Permission::ManageMembers)
@@ -308,32 +294,18 @@ pub async fn create_user(caller: Authenticated, body: ApiJson<NewUserJson>) -> R
             ))
         }
     }
-    let mut errors = FieldCollector::new();
-    let account = accounts::parse_account(
-        &mut errors,
-        body.name.as_deref().unwrap_or_default(),
-        body.email.as_deref().unwrap_or_default(),
-        body.password.as_deref().unwrap_or_default(),
-    );
-    let role: Option<Role> = errors.optional("role", body.role.as_deref(), str::parse);
-    errors.finish()?;
-    let Some((name, email, password)) = account else {
-        return Err(AppError::field("name", "is required"));
+    let new = body.0.parse()?;
+    let password = accounts::hash_password(new.password).await?;
+    let account = NewUserInput {
+        email: new.email,
+        name: new.name,
+        password,
     };
-    let password = accounts::hash_password(password).await?;
-    let role = role.unwrap_or(Role::Coordinator);
+    let membership = new.membership;
     let user = caller
         .write_only(move |conn, _, actor| {
-            accounts::create_user(
-                conn,
-                actor,
-                NewUserInput {
-                    email,
-                    name,
-                    password,
-                },
-                coalition.as_deref().map(|c| (c, role)),
-            )
+            let membership = membership.as_ref().map(|(c, role)| (c.as_str(), *role));
+            accounts::create_user(conn, actor, account, membership)
         })
         .await?;
     Ok(HttpResponse::Created().json(UserJson::from(user)))
@@ -368,15 +340,6 @@ impl From<Member> for MemberJson {
 pub async fn members(coalition: About) -> Reply {
     let list = coalition.read(accounts::members).await?;
     super::json_each(list, MemberJson::from)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MemberRequestJson {
-    /// The email of an existing account.
-    email: Option<String>,
-    /// `owner`, `coordinator` or `viewer`.
-    role: Option<String>,
 }
 
 /// An invitation to a role that waits for its account's answer.
@@ -420,22 +383,16 @@ pub struct MembershipInvitedJson {
 /// An invitation (`202`) is the same whether or not an account has the address; the account
 /// accepts it (`POST /api/v1/me/invitations/{id}/accept` or its account page) before it becomes
 /// a member. The operator's admin token adds an existing account at once.
-#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberRequestJson,
+#[utoipa::path(post, path = "/api/v1/coalitions/{slug}/members", tag = "accounts", params(("slug" = String, Path)), request_body = MemberFields,
     security(("api_token" = []), ("admin_token" = [])),
     responses((status = 200, body = MemberJson),
         (status = 202, description = "Invited: the account must accept", body = MembershipInvitedJson),
         (status = 409, description = "It would leave the coalition without an owner", body = super::ErrorBody), super::Refused,
         super::Invalid))]
 #[post("/coalitions/{slug}/members")]
-pub async fn set_member(change: CoalitionChange<MemberRequestJson>) -> Reply {
+pub async fn set_member(change: CoalitionChange<MemberFields>) -> Reply {
     let (caller, slug, body) = change.allowed(Permission::ManageMembers).await?;
-    let mut errors = FieldCollector::new();
-    let email = errors.required("email", body.email.as_deref(), EmailAddress::parse);
-    let role: Option<Role> = errors.required("role", body.role.as_deref(), str::parse);
-    errors.finish()?;
-    let (Some(email), Some(role)) = (email, role) else {
-        return Err(AppError::field("email", "is required"));
-    };
+    let (email, role) = body.parse()?;
     let change = caller
         .write_only(move |conn, _, actor| accounts::set_member(conn, actor, &slug, &email, role))
         .await?;

@@ -2,17 +2,14 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use validator::Validate;
+use serde::Serialize;
 
 use super::extract::{ApiJson, ApiQuery, Authenticated};
-use super::{line, utc, PageQuery, Reply};
+use super::{utc, PageQuery, Reply};
 use crate::db::models::Coalition;
-use crate::domain::{EmailAddress, Slug, Website};
-use crate::error::{AppError, FieldCollector};
 use crate::http::caching;
 use crate::http::AppState;
-use crate::service::coalitions::{self, NewCoalitionInput};
+use crate::service::coalitions::{self, NewCoalitionFields};
 use crate::service::Page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -40,56 +37,14 @@ impl From<Coalition> for CoalitionJson {
     }
 }
 
-#[derive(Deserialize, Validate, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewCoalitionJson {
-    slug: Option<String>,
-    #[validate(required(message = "is required"))]
-    name: Option<String>,
-    website: Option<String>,
-    /// With the admin token only: the email of the existing account that will own it. A
-    /// coordinator who creates a coalition owns it.
-    owner: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/coalitions", tag = "coalitions", request_body = NewCoalitionJson, security(("api_token" = []), ("admin_token" = [])),
+#[utoipa::path(post, path = "/api/v1/coalitions", tag = "coalitions", request_body = NewCoalitionFields, security(("api_token" = []), ("admin_token" = [])),
     responses((status = 201, body = CoalitionJson), (status = 401, body = super::ErrorBody),
         (status = 409, description = "Slug taken", body = super::ErrorBody), super::Invalid))]
 #[post("/coalitions")]
-pub async fn create(caller: Authenticated, body: ApiJson<NewCoalitionJson>) -> Reply {
-    let body = body.0;
-    let mut errors = FieldCollector::new();
-    if let Err(e) = body.validate() {
-        errors.merge_validator(e);
-    }
-    let name = errors.given("name", body.name.as_deref(), line(200));
-    let website = errors.optional("website", body.website.as_deref(), Website::parse);
-    let owner = errors.optional("owner", body.owner.as_deref(), EmailAddress::parse);
-    let slug = match (&body.slug, &name) {
-        (Some(s), _) => errors.check("slug", Slug::parse(s)),
-        (None, Some(n)) => errors.check(
-            "slug",
-            Slug::derive(n).ok_or_else(|| "is required when the name has no letters".to_string()),
-        ),
-        (None, None) => None,
-    };
-    errors.finish()?;
-    let (Some(slug), Some(name)) = (slug, name) else {
-        return Err(AppError::field("name", "is required"));
-    };
+pub async fn create(caller: Authenticated, body: ApiJson<NewCoalitionFields>) -> Reply {
+    let (input, owner) = body.0.parse()?;
     let coalition = caller
-        .write_only(move |conn, _, actor| {
-            coalitions::create(
-                conn,
-                actor,
-                NewCoalitionInput {
-                    slug,
-                    name,
-                    website,
-                },
-                owner.as_ref(),
-            )
-        })
+        .write_only(move |conn, _, actor| coalitions::create(conn, actor, input, owner.as_ref()))
         .await?;
     Ok(HttpResponse::Created().json(CoalitionJson::from(coalition)))
 }

@@ -11,13 +11,74 @@ use super::{new_id, now, Page, PageRequest};
 use crate::db::models::{Coalition, Membership};
 use crate::db::schema::{coalitions, memberships, users};
 use crate::db::DbConnection;
+use crate::domain::text::line;
 use crate::domain::{EmailAddress, Role, Slug, Website};
-use crate::error::AppError;
+use crate::error::{AppError, FieldCollector};
+use serde::Deserialize;
+use validator::Validate;
 
 pub struct NewCoalitionInput {
     pub slug: Slug,
     pub name: String,
     pub website: Option<Website>,
+}
+
+// A new coalition as sent to `POST /api/v1/coalitions`.
+#[derive(Deserialize, Validate, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCoalitionFields {
+    slug: Option<String>,
+    #[validate(required(message = "is required"))]
+    name: Option<String>,
+    website: Option<String>,
+    /// With the admin token only: the email of the existing account that will own it. A
+    /// coordinator who creates a coalition owns it.
+    owner: Option<String>,
+}
+
+impl NewCoalitionFields {
+    /// The coalition, and the email of its owner when one is named.
+    pub fn parse(self) -> Result<(NewCoalitionInput, Option<EmailAddress>), AppError> {
+        let mut errors = FieldCollector::new();
+        if let Err(e) = self.validate() {
+            errors.merge_validator(e);
+        }
+        let name = errors.given("name", self.name.as_deref(), line(200));
+        let website = errors.optional("website", self.website.as_deref(), Website::parse);
+        let owner = errors.optional("owner", self.owner.as_deref(), EmailAddress::parse);
+        let slug = slug_or_derived(&mut errors, "slug", self.slug.as_deref(), name.as_deref());
+        errors.finish()?;
+        let (Some(slug), Some(name)) = (slug, name) else {
+            return Err(AppError::field("name", "is required"));
+        };
+        Ok((
+            NewCoalitionInput {
+                slug,
+                name,
+                website,
+            },
+            owner,
+        ))
+    }
+}
+
+/// A coalition's slug as typed in `field`, or derived from its name when none is typed; `None`
+/// (with a message on `field` when the name gives no slug) otherwise.
+pub fn slug_or_derived(
+    errors: &mut FieldCollector,
+    field: &str,
+    typed: Option<&str>,
+    name: Option<&str>,
+) -> Option<Slug> {
+    match (typed, name) {
+        (Some(typed), _) => errors.check(field, Slug::parse(typed)),
+        (None, Some(name)) => errors.check(
+            field,
+            Slug::derive(name)
+                .ok_or_else(|| "is required when the name has no letters".to_string()),
+        ),
+        (None, None) => None,
+    }
 }
 
 /// A new coalition. A coordinator who creates one becomes its owner; the operator (admin token)

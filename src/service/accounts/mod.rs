@@ -8,11 +8,13 @@ mod members;
 pub use members::*;
 mod signing_in;
 pub use signing_in::*;
+mod fields;
 mod setup;
 use crate::db::query::insert_unique;
 use crate::db::query::FirstOrNotFound;
 use chrono::Duration;
 use diesel::prelude::*;
+pub use fields::*;
 use serde_json::json;
 pub use setup::*;
 

@@ -125,24 +125,19 @@ pub fn parse_account(
 
 impl SetupFields {
     pub fn parse(&self) -> Result<SetupInput, AppError> {
-        use crate::domain::Slug;
         let mut errors = crate::error::FieldCollector::new();
         let account = parse_account(&mut errors, &self.name, &self.email, &self.password);
         let coalition_name = errors.check(
             "coalition_name",
             crate::domain::text::line(200)(&self.coalition_name),
         );
-        let slug = if self.coalition_slug.trim().is_empty() {
-            coalition_name.as_deref().and_then(|n| {
-                errors.check(
-                    "coalition_slug",
-                    Slug::derive(n)
-                        .ok_or_else(|| "is required when the name has no letters".to_string()),
-                )
-            })
-        } else {
-            errors.check("coalition_slug", Slug::parse(&self.coalition_slug))
-        };
+        let typed = Some(self.coalition_slug.as_str()).filter(|s| !s.trim().is_empty());
+        let slug = coalitions::slug_or_derived(
+            &mut errors,
+            "coalition_slug",
+            typed,
+            coalition_name.as_deref(),
+        );
         errors.finish()?;
         match (account, coalition_name, slug) {
             (Some((name, email, password)), Some(coalition_name), Some(slug)) => Ok(SetupInput {

@@ -52,36 +52,20 @@ pub(super) async fn members(dash: Dashboard, slug: PathParam) -> PageReply {
     members_page(&dash, slug.into_inner(), None, None).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct MemberForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    role: String,
-}
-
 pub(super) async fn set_member(dash: Dashboard, slug: PathParam, pairs: Pairs) -> PageReply {
     let slug = slug.into_inner();
     let coalition = Subject::coalition(&slug);
-    let posted = dash.post_for::<MemberForm>(coalition, Permission::ManageMembers, pairs.0);
-    let posted = posted.await?;
-    let mut errors = FieldCollector::new();
-    let email = errors.check(
-        "email",
-        crate::domain::EmailAddress::parse(&posted.data.email),
-    );
-    let role: Option<Role> = errors.check("role", posted.data.role.parse());
-    let result = match (errors.finish(), email, role) {
-        (Ok(()), Some(email), Some(role)) => {
+    let posted =
+        dash.post_for::<accounts::MemberFields>(coalition, Permission::ManageMembers, pairs.0);
+    let result = match posted.await?.data.parse() {
+        Ok((email, role)) => {
             let coalition = slug.clone();
             dash.write_only(move |conn, _, actor| {
                 accounts::set_member(conn, actor, &coalition, &email, role)
             })
             .await
         }
-        (Err(e), _, _) => Err(e),
-        _ => Err(AppError::field("email", "is required")),
+        Err(e) => Err(e),
     };
     let (message, error) = form::outcome_with(result, |change| match change {
         accounts::MemberChange::Member(_) => dash.t.get("dash-saved"),

@@ -44,7 +44,7 @@ use super::{see_other, status_of};
 use crate::db::models::{AuditRow, Coalition, OutboxMail};
 use crate::db::Db;
 use crate::domain::markdown::to_safe_html;
-use crate::domain::{LetterState, MailState, Permission, Role, SignatureState};
+use crate::domain::{LetterState, MailState, Permission, SignatureState};
 use crate::error::{AppError, FieldCollector};
 use crate::http::state::After;
 use crate::i18n::{Arg, Lang};
