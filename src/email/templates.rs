@@ -4,12 +4,13 @@
 use askama::Template;
 
 use crate::error::AppError;
-use crate::i18n::Lang;
+use crate::i18n::{Arg, Lang};
 
 /// The two templates of a mail in the reader's language, `templates/email/<kind>.txt` and
-/// `.html`, each given the mail (`m`) and the language (`t`), and `parts()` rendering both.
+/// `.html`, each given the mail (`m`) and the language (`t`, the mail's field `$lang`: `t`, or
+/// `head.t` in a [`SignerMailHead`]), and `render()` rendering both.
 macro_rules! mail_parts {
-    ($mail:ident, $text:ident, $text_path:tt, $html:ident, $html_path:tt) => {
+    ($mail:ident, $($lang:ident).+, $text:ident, $text_path:tt, $html:ident, $html_path:tt) => {
         #[derive(Template)]
         #[template(path = $text_path)]
         struct $text<'a> {
@@ -27,7 +28,7 @@ macro_rules! mail_parts {
         impl $mail<'_> {
             /// Subject, text and HTML, in the reader's language (`subject()` is the mail's own).
             pub fn render(&self) -> Result<(String, String, String), AppError> {
-                let (m, t) = (self, self.t);
+                let (m, t) = (self, self.$($lang).+);
                 rendered(
                     self.subject(),
                     ($text { m, t }.render(), $html { m, t }.render()),
@@ -37,11 +38,32 @@ macro_rules! mail_parts {
     };
 }
 
+/// What every mail about a signature names, to its signer or (for [`AlreadyListedMail`]) to a
+/// colleague: the letter, its page, the organisation, and the reader's language.
+pub struct SignerMailHead<'a> {
+    pub letter_title: &'a str,
+    pub letter_url: String,
+    pub organisation_name: &'a str,
+    /// The reader's language (`t` in the mail's templates).
+    pub t: Lang,
+}
+
+impl SignerMailHead<'_> {
+    /// The message `id` in the reader's language, with the letter's title (`title`), the
+    /// organisation (`organisation`) and the placeholders `more`.
+    pub fn says(&self, id: &str, more: &[(&'static str, Arg)]) -> String {
+        let mut args = vec![
+            ("title", self.letter_title.into()),
+            ("organisation", self.organisation_name.into()),
+        ];
+        args.extend_from_slice(more);
+        self.t.with(id, &args)
+    }
+}
+
 /// The mail that asks a signer to confirm (and tells how to withdraw).
 pub struct SignatureConfirmation<'a> {
-    pub letter_title: &'a str,
-    pub letter_url: &'a str,
-    pub organisation_name: &'a str,
+    pub head: SignerMailHead<'a>,
     pub representative_name: &'a str,
     pub confirm_url: &'a str,
     pub withdraw_url: &'a str,
@@ -49,12 +71,11 @@ pub struct SignatureConfirmation<'a> {
     /// The organisation has a live signature from another mailbox: this one is held for the
     /// coalition to decide (issue 18, finding 5), and the mail says so.
     pub held: bool,
-    /// The signer's language.
-    pub t: Lang,
 }
 
 mail_parts!(
     SignatureConfirmation,
+    head.t,
     ConfirmationText,
     "email/signature_confirmation.txt",
     ConfirmationHtml,
@@ -63,15 +84,11 @@ mail_parts!(
 
 impl SignatureConfirmation<'_> {
     fn asked(&self) -> String {
-        let args = [
-            ("title", self.letter_title.into()),
-            ("organisation", self.organisation_name.into()),
-        ];
-        self.t.with("confirm-asked", &args)
+        self.head.says("confirm-asked", &[])
     }
 
     fn subject(&self) -> String {
-        self.t.with1("confirm-subject", "title", self.letter_title)
+        self.head.says("confirm-subject", &[])
     }
 }
 
@@ -79,21 +96,19 @@ impl SignatureConfirmation<'_> {
 /// by its domain only) was confirmed for the same organisation and is held for the coalition to
 /// decide (issue 18, finding 5).
 pub struct ContestedMail<'a> {
-    pub letter_title: &'a str,
-    pub letter_url: &'a str,
-    pub organisation_name: &'a str,
+    /// The signer's language is `head.t`.
+    pub head: SignerMailHead<'a>,
     pub representative_name: &'a str,
     /// The domain of the other signer's address.
     pub other_domain: &'a str,
     /// Whether this signer's signature is on the public list.
     pub listed: bool,
     pub withdraw_url: &'a str,
-    /// The language of the signer it goes to.
-    pub t: Lang,
 }
 
 mail_parts!(
     ContestedMail,
+    head.t,
     ContestedText,
     "email/signature_contested.txt",
     ContestedHtml,
@@ -103,12 +118,7 @@ mail_parts!(
 impl ContestedMail<'_> {
     /// The message `id`, with the letter, the organisation and the other address's domain.
     fn says(&self, id: &str) -> String {
-        let args = [
-            ("title", self.letter_title.into()),
-            ("organisation", self.organisation_name.into()),
-            ("domain", self.other_domain.into()),
-        ];
-        self.t.with(id, &args)
+        (self.head).says(id, &[("domain", self.other_domain.into())])
     }
 
     fn subject(&self) -> String {
@@ -133,6 +143,7 @@ pub struct InvitationMail<'a> {
 
 mail_parts!(
     InvitationMail,
+    t,
     InvitationText,
     "email/invitation.txt",
     InvitationHtml,
@@ -224,9 +235,8 @@ impl DeliveryMail<'_> {
 
 /// A coordinators' update to a letter's signer, with the links to unsubscribe and withdraw.
 pub struct UpdateMail<'a> {
-    pub letter_title: &'a str,
-    pub letter_url: &'a str,
-    pub organisation_name: &'a str,
+    /// The signer's language is `head.t` (the update itself is in the coordinators').
+    pub head: SignerMailHead<'a>,
     pub subject: &'a str,
     /// The update's Markdown, as typed (the text part).
     pub body: &'a str,
@@ -234,12 +244,11 @@ pub struct UpdateMail<'a> {
     pub body_html: &'a str,
     pub unsubscribe_url: &'a str,
     pub withdraw_url: &'a str,
-    /// The signer's language (the update itself is in the coordinators').
-    pub t: Lang,
 }
 
 mail_parts!(
     UpdateMail,
+    head.t,
     UpdateText,
     "email/letter_update.txt",
     UpdateHtml,
@@ -249,12 +258,7 @@ mail_parts!(
 impl UpdateMail<'_> {
     /// The message `id`, with the letter, the organisation and the update's subject.
     fn says(&self, id: &str) -> String {
-        let args = [
-            ("title", self.letter_title.into()),
-            ("organisation", self.organisation_name.into()),
-            ("subject", self.subject.into()),
-        ];
-        self.t.with(id, &args)
+        (self.head).says(id, &[("subject", self.subject.into())])
     }
 
     fn subject(&self) -> String {
@@ -269,15 +273,17 @@ mod tests {
     #[test]
     fn hostile_names_are_escaped_in_html_and_kept_in_text() {
         let m = SignatureConfirmation {
-            letter_title: "Stop <b>spyware</b>",
-            letter_url: "https://x.example/letters/l",
-            organisation_name: "<script>alert(1)</script>",
+            head: SignerMailHead {
+                letter_title: "Stop <b>spyware</b>",
+                letter_url: "https://x.example/letters/l".into(),
+                organisation_name: "<script>alert(1)</script>",
+                t: Lang::default(),
+            },
             representative_name: "Ann & Bob",
             confirm_url: "https://x.example/signatures/confirm/abc",
             withdraw_url: "https://x.example/signatures/withdraw/def",
             expires_at: "1 January 2027, 00:00 UTC",
             held: false,
-            t: Lang::default(),
         };
         let (subject, text, html) = m.render().unwrap();
         assert!(subject.contains("Stop <b>spyware</b>"));
@@ -297,15 +303,17 @@ mod tests {
     #[test]
     fn the_confirmation_is_written_in_the_signers_language() {
         let m = SignatureConfirmation {
-            letter_title: "Arrêtez",
-            letter_url: "https://x.example/letters/l",
-            organisation_name: "La Quadrature",
+            head: SignerMailHead {
+                letter_title: "Arrêtez",
+                letter_url: "https://x.example/letters/l".into(),
+                organisation_name: "La Quadrature",
+                t: Lang::parse("fr").unwrap(),
+            },
             representative_name: "Anne",
             confirm_url: "https://x.example/signatures/confirm/abc",
             withdraw_url: "https://x.example/signatures/withdraw/def",
             expires_at: "1 janvier 2027 à 00:00 UTC",
             held: true,
-            t: Lang::parse("fr").unwrap(),
         };
         let (subject, text, html) = m.render().unwrap();
         assert_eq!(subject, "Veuillez confirmer votre signature : Arrêtez");
@@ -358,15 +366,17 @@ mod tests {
     fn updates_escape_hostile_text_in_html_and_keep_both_links() {
         let body = "The recipient **answered**.\n\n<script>alert(2)</script>";
         let m = UpdateMail {
-            letter_title: "Stop <b>spyware</b>",
-            letter_url: "https://x.example/letters/l",
-            organisation_name: "<script>alert(1)</script>",
+            head: SignerMailHead {
+                letter_title: "Stop <b>spyware</b>",
+                letter_url: "https://x.example/letters/l".into(),
+                organisation_name: "<script>alert(1)</script>",
+                t: Lang::default(),
+            },
             subject: "Answer & <i>next steps</i>",
             body,
             body_html: &crate::domain::markdown::to_safe_mail_html(body),
             unsubscribe_url: "https://x.example/unsubscribe/abc",
             withdraw_url: "https://x.example/signatures/withdraw/def",
-            t: Lang::default(),
         };
         let (subject, text, html) = m.render().unwrap();
         assert!(
@@ -398,21 +408,19 @@ mod tests {
 /// To an address that asked to sign a letter it already signs (issue 22): what it signed, and
 /// how to withdraw.
 pub struct AlreadySignedMail<'a> {
-    pub letter_title: &'a str,
-    pub letter_url: &'a str,
-    pub organisation_name: &'a str,
+    /// The signer's language is `head.t`.
+    pub head: SignerMailHead<'a>,
     pub representative_name: &'a str,
     /// Where the signature stands, in words ("on the list since 3 December 2026").
     pub standing: &'a str,
     /// Not confirmed yet.
     pub pending: bool,
     pub withdraw_url: &'a str,
-    /// The signer's language.
-    pub t: Lang,
 }
 
 mail_parts!(
     AlreadySignedMail,
+    head.t,
     AlreadySignedText,
     "email/signature_already_signed.txt",
     AlreadySignedHtml,
@@ -421,35 +429,28 @@ mail_parts!(
 
 impl AlreadySignedMail<'_> {
     fn asked(&self) -> String {
-        let args = [
-            ("title", self.letter_title.into()),
-            ("organisation", self.organisation_name.into()),
-            ("standing", self.standing.into()),
-        ];
-        self.t.with("already-asked", &args)
+        (self.head).says("already-asked", &[("standing", self.standing.into())])
     }
 
     fn subject(&self) -> String {
-        self.t.with1("already-subject", "title", self.letter_title)
+        self.head.says("already-subject", &[])
     }
 }
 
 /// To a colleague's address at the domain of an organisation that signed a letter already
 /// (issue 22): the organisation and since when, naming no one.
 pub struct AlreadyListedMail<'a> {
-    pub letter_title: &'a str,
-    pub letter_url: &'a str,
-    pub organisation_name: &'a str,
+    /// The language the colleague asked in is `head.t`.
+    pub head: SignerMailHead<'a>,
     /// When it was listed; `None` while the signature awaits confirmation or review.
     pub since: Option<String>,
     pub coalition_name: &'a str,
     pub coalition_website: Option<&'a str>,
-    /// The language the colleague asked in.
-    pub t: Lang,
 }
 
 mail_parts!(
     AlreadyListedMail,
+    head.t,
     AlreadyListedText,
     "email/signature_already_listed.txt",
     AlreadyListedHtml,
@@ -459,19 +460,18 @@ mail_parts!(
 impl AlreadyListedMail<'_> {
     /// The message `id`, with the letter, the organisation and the coalition.
     fn says(&self, id: &str, standing: String) -> String {
-        let args = [
-            ("title", self.letter_title.into()),
-            ("organisation", self.organisation_name.into()),
+        let more = [
             ("coalition", self.coalition_name.into()),
             ("standing", standing.into()),
         ];
-        self.t.with(id, &args)
+        self.head.says(id, &more)
     }
 
     fn asked(&self) -> String {
+        let t = self.head.t;
         let standing = match &self.since {
-            Some(date) => self.t.with1("listed-since", "date", date),
-            None => self.t.get("listed-waiting"),
+            Some(date) => t.with1("listed-since", "date", date),
+            None => t.get("listed-waiting"),
         };
         self.says("listed-asked", standing)
     }

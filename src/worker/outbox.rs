@@ -215,6 +215,21 @@ fn signer_lang(view: &signatures::SignatureView) -> Lang {
     Lang::parse(&view.signature.mail_language).unwrap_or_default()
 }
 
+/// The head of a mail about the signature of `view`, in the language `t`: its letter, the
+/// letter's page, its organisation.
+fn signer_head<'v>(
+    view: &'v signatures::SignatureView,
+    public_url: &str,
+    t: Lang,
+) -> templates::SignerMailHead<'v> {
+    templates::SignerMailHead {
+        letter_title: &view.letter.title,
+        letter_url: format!("{public_url}/letters/{}", view.letter.slug),
+        organisation_name: &view.organisation.name,
+        t,
+    }
+}
+
 /// The signature an outbox row is about.
 fn signature_id(mail: &OutboxMail) -> Result<&str, AppError> {
     mail.signature_id
@@ -284,15 +299,12 @@ pub fn render(
             let t = signer_lang(&view);
             let expires = view.signature.confirm_expires_at;
             let content = templates::SignatureConfirmation {
-                letter_title: &view.letter.title,
-                letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
-                organisation_name: &view.organisation.name,
+                head: signer_head(&view, public_url, t),
                 representative_name: &view.signature.representative_name,
                 confirm_url: &format!("{public_url}/signatures/confirm/{}", confirm.as_str()),
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
                 expires_at: &t.time_utc(expires),
                 held: view.signature.contests.is_some(),
-                t,
             };
             (
                 content.render()?,
@@ -312,14 +324,11 @@ pub fn render(
             let withdraw = key.derive(Purpose::WithdrawSignature, &contested.signature.id);
             let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
             let content = templates::ContestedMail {
-                letter_title: &held.letter.title,
-                letter_url: &format!("{public_url}/letters/{}", held.letter.slug),
-                organisation_name: &held.organisation.name,
+                head: signer_head(&held, public_url, signer_lang(&contested)),
                 representative_name: &contested.signature.representative_name,
                 other_domain: &held.signature.email_domain,
                 listed: contested.state() == SignatureState::Published,
                 withdraw_url: &withdraw_url,
-                t: signer_lang(&contested),
             };
             (content.render()?, Some(withdraw_url), None)
         }
@@ -337,21 +346,17 @@ pub fn render(
                 _ => t.get("standing-review"),
             };
             let content = templates::AlreadySignedMail {
-                letter_title: &view.letter.title,
-                letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
-                organisation_name: &view.organisation.name,
+                head: signer_head(&view, public_url, t),
                 representative_name: &view.signature.representative_name,
                 standing: &standing,
                 pending: state == SignatureState::Pending,
                 withdraw_url: &withdraw_url,
-                t,
             };
             (content.render()?, Some(withdraw_url), None)
         }
         MailKind::AlreadyListed => {
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
             let coalition = crate::service::coalitions::find(conn, &view.letter.coalition_id)?;
-            let letter_url = format!("{public_url}/letters/{}", view.letter.slug);
             // The colleague's language, from their request (the signature is someone else's).
             let t = (mail.language.as_deref())
                 .and_then(Lang::parse)
@@ -361,15 +366,12 @@ pub fn render(
                 .flatten()
                 .map(|at| t.date(at.date()));
             let content = templates::AlreadyListedMail {
-                letter_title: &view.letter.title,
-                letter_url: &letter_url,
-                organisation_name: &view.organisation.name,
+                head: signer_head(&view, public_url, t),
                 since,
                 coalition_name: &coalition.name,
                 coalition_website: coalition.website.as_deref(),
-                t,
             };
-            (content.render()?, Some(letter_url), None)
+            (content.render()?, Some(content.head.letter_url), None)
         }
         MailKind::Invitation | MailKind::InvitationReminder => {
             let invitation_id = mail
@@ -408,15 +410,12 @@ pub fn render(
             let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
             let unsubscribe_url = format!("{public_url}/unsubscribe/{}", unsubscribe.as_str());
             let content = templates::UpdateMail {
-                letter_title: &view.letter.title,
-                letter_url: &format!("{public_url}/letters/{}", view.letter.slug),
-                organisation_name: &view.organisation.name,
+                head: signer_head(&view, public_url, signer_lang(&view)),
                 subject: &update.subject,
                 body: &update.body,
                 body_html: &crate::domain::markdown::to_safe_mail_html(&update.body),
                 unsubscribe_url: &unsubscribe_url,
                 withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
-                t: signer_lang(&view),
             };
             (
                 content.render()?,
