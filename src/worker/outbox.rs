@@ -230,6 +230,12 @@ fn signer_head<'v>(
     }
 }
 
+/// The link in every mail to a signer that withdraws the signature `id`.
+fn withdraw_url(key: &TokenKey, public_url: &str, id: &str) -> String {
+    let token = key.derive(Purpose::WithdrawSignature, id);
+    format!("{public_url}/signatures/withdraw/{}", token.as_str())
+}
+
 /// The signature an outbox row is about.
 fn signature_id(mail: &OutboxMail) -> Result<&str, AppError> {
     mail.signature_id
@@ -237,49 +243,14 @@ fn signature_id(mail: &OutboxMail) -> Result<&str, AppError> {
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("no signature")))
 }
 
-/// Check that the mail should still go out, then render it.
+/// Turn an outbox row into the mail to send, reading what it refers to; or skip it, when what
+/// it refers to no longer calls for it (each kind checks that once it has read it).
 pub fn prepare(
     conn: &mut crate::db::DbConnection,
     key: &TokenKey,
     public_url: &str,
     mail: &OutboxMail,
 ) -> Result<Prepared, AppError> {
-    if mail.kind == MailKind::SignatureContested.as_str() {
-        // Decided before the mail went out: the held signature no longer contests this one.
-        let held = signatures::find_by_id(conn, signature_id(mail)?)?;
-        if held.signature.contests.is_none() || !held.state().is_live() {
-            return Ok(Prepared::Skip(
-                "the contest was decided before the mail went out",
-            ));
-        }
-    }
-    if mail.kind == MailKind::AlreadySigned.as_str()
-        || mail.kind == MailKind::AlreadyListed.as_str()
-    {
-        // "Signed already" would be false once the signature it names has ended.
-        let view = signatures::find_by_id(conn, signature_id(mail)?)?;
-        if !view.state().is_live() {
-            return Ok(Prepared::Skip(
-                "the signature it names ended before the mail went out",
-            ));
-        }
-    }
-    if mail.kind == MailKind::Update.as_str() {
-        let view = signatures::find_by_id(conn, signature_id(mail)?)?;
-        if let Err(reason) = updates::still_subscribed(&view) {
-            return Ok(Prepared::Skip(reason));
-        }
-    }
-    render(conn, key, public_url, mail).map(Prepared::Send)
-}
-
-/// Turn an outbox row into the mail to send, reading what it refers to.
-pub fn render(
-    conn: &mut crate::db::DbConnection,
-    key: &TokenKey,
-    public_url: &str,
-    mail: &OutboxMail,
-) -> Result<Email, AppError> {
     let kind: MailKind = mail
         .kind
         .parse()
@@ -295,14 +266,13 @@ pub fn render(
         MailKind::SignatureConfirmation => {
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
             let confirm = key.derive(Purpose::ConfirmSignature, &view.signature.id);
-            let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
             let t = signer_lang(&view);
             let expires = view.signature.confirm_expires_at;
             let content = templates::SignatureConfirmation {
                 head: signer_head(&view, public_url, t),
                 representative_name: &view.signature.representative_name,
                 confirm_url: &format!("{public_url}/signatures/confirm/{}", confirm.as_str()),
-                withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
+                withdraw_url: &withdraw_url(key, public_url, &view.signature.id),
                 expires_at: &t.time_utc(expires),
                 held: view.signature.contests.is_some(),
             };
@@ -317,25 +287,32 @@ pub fn render(
         }
         MailKind::SignatureContested => {
             let held = signatures::find_by_id(conn, signature_id(mail)?)?;
-            let contested_id = held.signature.contests.as_deref().ok_or_else(|| {
-                AppError::Unexpected(anyhow::anyhow!("the held signature was decided"))
-            })?;
+            // Decided before the mail went out: the held signature no longer contests this one.
+            let contested_id = match held.signature.contests.as_deref() {
+                Some(id) if held.state().is_live() => id,
+                _ => {
+                    return Ok(Prepared::Skip(
+                        "the contest was decided before the mail went out",
+                    ))
+                }
+            };
             let contested = signatures::find_by_id(conn, contested_id)?;
-            let withdraw = key.derive(Purpose::WithdrawSignature, &contested.signature.id);
-            let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
+            let withdraw = withdraw_url(key, public_url, &contested.signature.id);
             let content = templates::ContestedMail {
                 head: signer_head(&held, public_url, signer_lang(&contested)),
                 representative_name: &contested.signature.representative_name,
                 other_domain: &held.signature.email_domain,
                 listed: contested.state() == SignatureState::Published,
-                withdraw_url: &withdraw_url,
+                withdraw_url: &withdraw,
             };
-            (content.render()?, Some(withdraw_url), None)
+            (content.render()?, Some(withdraw), None)
         }
         MailKind::AlreadySigned => {
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
-            let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
-            let withdraw_url = format!("{public_url}/signatures/withdraw/{}", withdraw.as_str());
+            if !view.state().is_live() {
+                return Ok(Prepared::Skip(ENDED));
+            }
+            let withdraw = withdraw_url(key, public_url, &view.signature.id);
             let state = view.state();
             let t = signer_lang(&view);
             let standing = match (state, view.signature.published_at) {
@@ -350,12 +327,15 @@ pub fn render(
                 representative_name: &view.signature.representative_name,
                 standing: &standing,
                 pending: state == SignatureState::Pending,
-                withdraw_url: &withdraw_url,
+                withdraw_url: &withdraw,
             };
-            (content.render()?, Some(withdraw_url), None)
+            (content.render()?, Some(withdraw), None)
         }
         MailKind::AlreadyListed => {
             let view = signatures::find_by_id(conn, signature_id(mail)?)?;
+            if !view.state().is_live() {
+                return Ok(Prepared::Skip(ENDED));
+            }
             let coalition = crate::service::coalitions::find(conn, &view.letter.coalition_id)?;
             // The colleague's language, from their request (the signature is someone else's).
             let t = (mail.language.as_deref())
@@ -405,9 +385,11 @@ pub fn render(
                 }
             };
             let view = signatures::find_by_id(conn, signature_id)?;
+            if let Err(reason) = updates::still_subscribed(&view) {
+                return Ok(Prepared::Skip(reason));
+            }
             let update = updates::find(conn, update_id)?;
             let unsubscribe = key.derive(Purpose::Unsubscribe, &view.signature.id);
-            let withdraw = key.derive(Purpose::WithdrawSignature, &view.signature.id);
             let unsubscribe_url = format!("{public_url}/unsubscribe/{}", unsubscribe.as_str());
             let content = templates::UpdateMail {
                 head: signer_head(&view, public_url, signer_lang(&view)),
@@ -415,7 +397,7 @@ pub fn render(
                 body: &update.body,
                 body_html: &crate::domain::markdown::to_safe_mail_html(&update.body),
                 unsubscribe_url: &unsubscribe_url,
-                withdraw_url: &format!("{public_url}/signatures/withdraw/{}", withdraw.as_str()),
+                withdraw_url: &withdraw_url(key, public_url, &view.signature.id),
             };
             (
                 content.render()?,
@@ -459,7 +441,7 @@ pub fn render(
             (content.render()?, Some(letter_url), None)
         }
     };
-    Ok(Email {
+    Ok(Prepared::Send(Email {
         to: mail.recipient.clone(),
         subject,
         text,
@@ -467,8 +449,12 @@ pub fn render(
         message_id,
         primary_link,
         list_unsubscribe,
-    })
+    }))
 }
+
+/// Why a mail that says "signed already" is not sent: it would be false once the signature it
+/// names has ended.
+const ENDED: &str = "the signature it names ended before the mail went out";
 
 /// Signatories a delivery mail names; a longer list is a link away.
 const DELIVERY_LISTS: i64 = 5_000;
