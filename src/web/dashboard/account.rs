@@ -14,9 +14,9 @@ use crate::i18n::Lang;
 use crate::service::access::UserActor;
 use crate::service::accounts;
 use crate::web::dashboard::extract::Dashboard;
-use crate::web::form::Pairs;
+use crate::web::form::{self, Pairs};
 use crate::web::session::FormErrors;
-use crate::web::{see_other, PageReply};
+use crate::web::{see_other, unless_invalid, PageReply};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     let revoke_token = id_button(accounts::revoke_token, |_| After::nothing(), "/account");
@@ -47,7 +47,7 @@ struct AccountPage<'a> {
 }
 
 /// The account page with `status`, the token just made (shown once), a notice, or the fields'
-/// messages of `error` (any other error is the error page).
+/// messages of `error` with 422 (any other error is the error page).
 async fn account(
     dash: &Dashboard,
     status: StatusCode,
@@ -56,6 +56,7 @@ async fn account(
     error: Option<AppError>,
 ) -> PageReply {
     let errors = FormErrors::of(error)?;
+    let status = unless_invalid(status, &errors);
     let (tokens, invitations) = dash
         .read(|conn, actor| {
             Ok((
@@ -102,12 +103,8 @@ async fn change_password(dash: Dashboard, pairs: Pairs) -> PageReply {
     )
     .await;
     let done = dash.t.get("dash-account-password-changed");
-    let (message, error) = crate::web::form::outcome(result, done);
-    let status = match &error {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
-    account(&dash, status, None, message.as_deref(), error).await
+    let (message, error) = form::outcome(result, done);
+    account(&dash, StatusCode::OK, None, message.as_deref(), error).await
 }
 
 #[derive(Deserialize)]
@@ -119,35 +116,37 @@ struct TokenForm {
     expires_in_days: String,
 }
 
+impl TokenForm {
+    /// The token's name and days, naming every failing field.
+    fn parse(&self) -> Result<(String, i64), AppError> {
+        let mut errors = crate::error::FieldCollector::new();
+        let name = errors.check("name", crate::domain::text::line(100)(&self.name));
+        let days = errors.check(
+            "expires_in_days",
+            match self.expires_in_days.trim() {
+                "" => accounts::token_days(None),
+                days => days
+                    .parse()
+                    .map_err(|_| "must be a whole number of days".to_string())
+                    .and_then(|d| accounts::token_days(Some(d))),
+            },
+        );
+        errors.finish()?;
+        Ok((name.unwrap_or_default(), days.unwrap_or_default()))
+    }
+}
+
 async fn create_token(dash: Dashboard, pairs: Pairs) -> PageReply {
     let form: TokenForm = dash.post(pairs.0)?.data;
-    let mut errors = crate::error::FieldCollector::new();
-    let name = errors.check("name", crate::domain::text::line(100)(&form.name));
-    let days = errors.check(
-        "expires_in_days",
-        match form.expires_in_days.trim() {
-            "" => accounts::token_days(None),
-            days => days
-                .parse()
-                .map_err(|_| "must be a whole number of days".to_string())
-                .and_then(|d| accounts::token_days(Some(d))),
-        },
-    );
-    let (name, days) = match (errors.finish(), name, days) {
-        (Ok(()), Some(name), Some(days)) => (name, days),
-        (result, _, _) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return account(&dash, status, None, None, result.err()).await;
-        }
-    };
-    let (token, _) = dash
-        .write(
-            move |conn, _, actor| accounts::create_token(conn, actor, name, days),
+    let result = dash
+        .submit(
+            form.parse(),
+            |conn, _, actor, (name, days)| accounts::create_token(conn, actor, name, days),
             |_| After::nothing(),
         )
-        .await?;
-    let token = Some(token.as_str().to_string());
-    account(&dash, StatusCode::CREATED, token, None, None).await
+        .await;
+    let (token, error) = form::outcome_with(result, |(token, _)| token.as_str().to_string());
+    account(&dash, StatusCode::CREATED, token, None, error).await
 }
 
 /// Accept or decline an invitation to a role in a coalition (issue 18, finding 13).
