@@ -230,6 +230,18 @@ impl FieldCollector {
         self.given(field, value, parse)
     }
 
+    /// Parse the one required field of a request: its value, or the request's error naming it.
+    pub fn only<T, E: Into<FieldMessage>>(
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<T, AppError> {
+        let mut errors = FieldCollector::new();
+        let parsed = errors.required(field, value, parse);
+        errors.finish()?;
+        parsed.ok_or_else(|| AppError::field(field, "is required"))
+    }
+
     /// Parse a field whose presence the validator crate already checked: absent is `None`
     /// (no message), present (even blank) must parse.
     pub fn given<T, E: Into<FieldMessage>>(
@@ -265,18 +277,22 @@ impl FieldCollector {
         }
     }
 
-    /// Merge the messages of the validator crate.
-    pub fn merge_validator(&mut self, errors: validator::ValidationErrors) {
-        for (field, errs) in errors.field_errors() {
-            for e in errs {
-                let message = e
-                    .message
-                    .as_ref()
-                    .map(|m| m.to_string())
-                    .unwrap_or_else(|| e.code.to_string());
-                self.add(&field, message);
+    /// A collector that starts with the messages of the validator crate's checks of `input`.
+    pub fn validated(input: &impl validator::Validate) -> Self {
+        let mut collector = Self::new();
+        if let Err(errors) = input.validate() {
+            for (field, errs) in errors.field_errors() {
+                for e in errs {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| e.code.to_string());
+                    collector.add(&field, message);
+                }
             }
         }
+        collector
     }
 
     pub fn is_empty(&self) -> bool {

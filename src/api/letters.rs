@@ -332,12 +332,7 @@ pub struct TransitionJson {
 #[post("/letters/{slug}/transition")]
 pub async fn transition(change: LetterChange<TransitionJson>) -> Reply {
     let (caller, slug, body) = change.allowed(Permission::ManageLetters).await?;
-    let mut errors = FieldCollector::new();
-    let to: Option<LetterState> = errors.required("to", body.to.as_deref(), str::parse);
-    errors.finish()?;
-    let Some(to) = to else {
-        return Err(AppError::field("to", "is required"));
-    };
+    let to: LetterState = FieldCollector::only("to", body.to.as_deref(), str::parse)?;
     let transition = move |conn: &mut _, keys: &Keys, actor: &_| {
         letters::transition(conn, &keys.ledger, actor, &slug, to)
     };
@@ -368,10 +363,7 @@ pub struct PreviewHtml {
 #[post("/letters/preview")]
 pub async fn preview(caller: Authenticated, body: ApiJson<PreviewJson>) -> Reply {
     caller.actor.require_anywhere(Permission::ManageLetters)?;
-    let mut errors = FieldCollector::new();
-    let body = errors.required("body", body.0.body.as_deref(), text(BODY_MAX));
-    errors.finish()?;
-    let body = body.unwrap_or_default();
+    let body = FieldCollector::only("body", body.0.body.as_deref(), text(BODY_MAX))?;
     let actor = caller.0.actor;
     let html = Db::off_executor(move || letters::preview(&actor, &body)).await?;
     Ok(HttpResponse::Ok().json(PreviewHtml { html }))

@@ -175,11 +175,7 @@ pub async fn approve(change: LetterChange<DecisionJson>) -> Reply {
 #[post("/letters/{slug}/signatures/reject")]
 pub async fn reject(change: LetterChange<DecisionJson>) -> Reply {
     let (caller, slug, body) = change.allowed(Permission::Moderate).await?;
-    let mut errors = FieldCollector::new();
-    let reason = errors.required("reason", body.reason.as_deref(), text(500));
-    errors.finish()?;
-    let decision = Decision::Reject {
-        reason: reason.unwrap_or_default(),
-    };
+    let reason = FieldCollector::only("reason", body.reason.as_deref(), text(500))?;
+    let decision = Decision::Reject { reason };
     decide(&caller, slug, body.ids.unwrap_or_default(), decision).await
 }

@@ -81,10 +81,7 @@ pub struct LinkTokenJson {
 }
 
 fn parse_token(body: LinkTokenJson) -> Result<Token, AppError> {
-    let mut errors = FieldCollector::new();
-    let token = errors.required("token", body.token.as_deref(), Token::parse);
-    errors.finish()?;
-    token.ok_or_else(|| AppError::field("token", "is required"))
+    FieldCollector::only("token", body.token.as_deref(), Token::parse)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -39,10 +39,7 @@ pub struct NewCoalitionFields {
 impl NewCoalitionFields {
     /// The coalition, and the email of its owner when one is named.
     pub fn parse(self) -> Result<(NewCoalitionInput, Option<EmailAddress>), AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
+        let mut errors = FieldCollector::validated(&self);
         let name = errors.given("name", self.name.as_deref(), line(200));
         let website = errors.optional("website", self.website.as_deref(), Website::parse);
         let owner = errors.optional("owner", self.owner.as_deref(), EmailAddress::parse);

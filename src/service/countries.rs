@@ -278,10 +278,7 @@ impl NewTerritoryFields {
 
     /// Check every field (the dashboard's form uses this too).
     pub fn parse(self) -> Result<NewTerritory, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
+        let mut errors = FieldCollector::validated(&self);
         let code = errors.given("code", self.code.as_deref(), CountryCode::parse);
         let name = errors.given("name", self.name.as_deref(), line(100));
         let alpha3 = self

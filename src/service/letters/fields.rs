@@ -48,10 +48,7 @@ pub struct NewLetterFields {
 
 impl NewLetterFields {
     pub fn parse(self) -> Result<NewLetterInput, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
+        let mut errors = FieldCollector::validated(&self);
         let slug = errors.optional("slug", self.slug.as_deref(), Slug::parse);
         let coalition = errors.given("coalition", self.coalition.as_deref(), Slug::parse);
         let title = errors.given("title", self.title.as_deref(), line(TITLE_MAX));

@@ -23,10 +23,7 @@ pub struct NewOrganisationFields {
 impl NewOrganisationFields {
     /// Check every field against `all` countries (the dashboard's form uses this too).
     pub fn parse(self, all: &[Country]) -> Result<NewOrganisationInput, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
+        let mut errors = FieldCollector::validated(&self);
         let name = errors.given("name", self.name.as_deref(), OrgName::parse);
         let country = errors.given("country", self.country.as_deref(), |c| {
             crate::service::countries::parse_in(all, c)
@@ -78,10 +75,7 @@ pub struct OrganisationPatchFields {
 impl OrganisationPatchFields {
     /// Check every field against `all` countries (the dashboard's form uses this too).
     pub fn parse(self, all: &[Country]) -> Result<OrganisationUpdate, AppError> {
-        let mut errors = FieldCollector::new();
-        if let Err(e) = self.validate() {
-            errors.merge_validator(e);
-        }
+        let mut errors = FieldCollector::validated(&self);
         let changes = OrganisationUpdate {
             name: errors.given("name", self.name.as_deref(), OrgName::parse),
             country: errors.given("country", self.country.as_deref(), |c| {
@@ -116,10 +110,7 @@ pub struct MergeFields {
 impl MergeFields {
     /// The slug or id of the organisation to keep (the dashboard's form uses this too).
     pub fn parse(self) -> Result<String, AppError> {
-        let mut errors = FieldCollector::new();
-        let into = errors.required("into", self.into.as_deref(), text(200));
-        errors.finish()?;
-        into.ok_or_else(|| AppError::field("into", "is required"))
+        FieldCollector::only("into", self.into.as_deref(), text(200))
     }
 }
 
@@ -133,9 +124,6 @@ pub struct LinkFields {
 impl LinkFields {
     /// The slug or id of the organisation to link (the dashboard's form uses this too).
     pub fn parse(self) -> Result<String, AppError> {
-        let mut errors = FieldCollector::new();
-        let organisation = errors.required("organisation", self.organisation.as_deref(), line(200));
-        errors.finish()?;
-        organisation.ok_or_else(|| AppError::field("organisation", "is required"))
+        FieldCollector::only("organisation", self.organisation.as_deref(), line(200))
     }
 }
