@@ -1,8 +1,6 @@
 //! Merging duplicate organisations: signatures, memberships and invitations move to the one kept.
 
 use super::*;
-#[allow(unused_imports)]
-use crate::db::query::any_row;
 
 /// What a merge did.
 #[derive(Debug, Clone)]
@@ -185,18 +183,20 @@ pub fn merge(
             .filter(coalition_organisations::organisation_id.eq(&merged.id))
             .select(CoalitionOrganisation::as_select())
             .load(conn)?;
+        // A link (or a check, below) the kept organisation already has stays as it is.
         for link in &links {
-            if !any_row(
-                conn,
-                coalition_organisations::table.find((&link.coalition_id, &kept.id)),
-            )? {
-                diesel::insert_into(coalition_organisations::table)
-                    .values(&CoalitionOrganisation {
-                        organisation_id: kept.id.clone(),
-                        ..link.clone()
-                    })
-                    .execute(conn)?;
-            }
+            let moved = CoalitionOrganisation {
+                organisation_id: kept.id.clone(),
+                ..link.clone()
+            };
+            crate::on_backend!(conn, inner => diesel::insert_into(coalition_organisations::table)
+                .values(&moved)
+                .on_conflict((
+                    coalition_organisations::coalition_id,
+                    coalition_organisations::organisation_id,
+                ))
+                .do_nothing()
+                .execute(inner))?;
         }
         diesel::delete(
             coalition_organisations::table
@@ -229,17 +229,18 @@ pub fn merge(
             .select(OrganisationCheck::as_select())
             .load(conn)?;
         for check in checks {
-            if !any_row(
-                conn,
-                organisation_checks::table.find((&kept.id, &check.coalition_id)),
-            )? {
-                diesel::insert_into(organisation_checks::table)
-                    .values(&OrganisationCheck {
-                        organisation_id: kept.id.clone(),
-                        ..check
-                    })
-                    .execute(conn)?;
-            }
+            let moved = OrganisationCheck {
+                organisation_id: kept.id.clone(),
+                ..check
+            };
+            crate::on_backend!(conn, inner => diesel::insert_into(organisation_checks::table)
+                .values(&moved)
+                .on_conflict((
+                    organisation_checks::organisation_id,
+                    organisation_checks::coalition_id,
+                ))
+                .do_nothing()
+                .execute(inner))?;
         }
         diesel::delete(
             organisation_checks::table.filter(organisation_checks::organisation_id.eq(&merged.id)),
