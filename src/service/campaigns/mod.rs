@@ -11,7 +11,7 @@ pub use timeline::*;
 mod fields;
 mod page;
 use crate::db::query::any_row;
-use crate::db::query::insert_unique;
+use crate::db::query::{insert_unique, FirstOrNotFound};
 use crate::service::OnePage;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count;
@@ -186,13 +186,11 @@ fn find_by_id(conn: &mut DbConnection, slug_or_id: &str) -> Result<CampaignView,
                 .or(campaigns::id.eq(slug_or_id)),
         )
         .select((Campaign::as_select(), Coalition::as_select()))
-        .first(conn)
-        .optional()?
+        .first_or_not_found(conn, format!("campaign {slug_or_id:?}"))
         .map(|(campaign, coalition)| CampaignView {
             campaign,
             coalition,
         })
-        .ok_or_else(|| AppError::not_found(format!("campaign {slug_or_id:?}")))
 }
 
 /// The letter states the public sees on a campaign's page.

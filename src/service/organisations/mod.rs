@@ -19,7 +19,7 @@ pub use merge::*;
 mod members;
 pub use members::*;
 mod fields;
-use crate::db::query::insert_unique;
+use crate::db::query::{insert_unique, FirstOrNotFound};
 use crate::service::OnePage;
 use diesel::prelude::*;
 pub use fields::*;
@@ -328,13 +328,11 @@ pub fn find(conn: &mut DbConnection, slug_or_id: &str) -> Result<OrganisationVie
                 .or(organisations::id.eq(slug_or_id)),
         )
         .select((Organisation::as_select(), Country::as_select()))
-        .first(conn)
-        .optional()?
+        .first_or_not_found(conn, format!("organisation {slug_or_id:?}"))
         .map(|(organisation, country)| OrganisationView {
             organisation,
             country,
         })
-        .ok_or_else(|| AppError::not_found(format!("organisation {slug_or_id:?}")))
 }
 
 /// Edit an organisation of the shared directory; the change shows in every list it is on. What
