@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use serde::de::DeserializeOwned;
-use undersigned::api::{accounts, coalitions, invitations, letters, moderation};
+use undersigned::api::{accounts, invitations, letters, moderation};
 use undersigned::db::models::Country;
 use undersigned::service::signatures::SignFields;
 
@@ -104,9 +104,21 @@ pub fn exercise(which: u8, input: &impl Decode, countries: &[Country]) {
         15 => drop(input.decode::<invitations::InviteJson>()),
         16 => drop(input.decode::<invitations::InvitationSignJson>()),
         17 => drop(input.decode::<accounts::SignInJson>()),
-        18 => drop(input.decode::<accounts::NewUserJson>()),
-        19 => drop(input.decode::<accounts::MemberRequestJson>()),
-        20 => drop(input.decode::<coalitions::NewCoalitionJson>()),
+        18 => drop(
+            input
+                .decode::<undersigned::service::accounts::NewUserFields>()
+                .map(|v| v.parse()),
+        ),
+        19 => drop(
+            input
+                .decode::<undersigned::service::accounts::MemberFields>()
+                .map(|v| v.parse()),
+        ),
+        20 => drop(
+            input
+                .decode::<undersigned::service::coalitions::NewCoalitionFields>()
+                .map(|v| v.parse()),
+        ),
         _ => drop(input.decode::<moderation::DecisionJson>()),
     }
 }
