@@ -502,6 +502,27 @@ impl Browser {
             .to_string()
     }
 
+    /// Mark the page shown now, so that [`Browser::wait_for_new_page`] can tell when the page
+    /// a click leads to has replaced it.
+    pub async fn mark_page(&self) {
+        self.script("document.documentElement.dataset.testLeft = 'yes'; return null;")
+            .await;
+    }
+
+    /// Wait until the page marked by [`Browser::mark_page`] is gone and its successor loaded
+    /// (for a page with the same address and elements as the one before, such as a second
+    /// search's results).
+    pub async fn wait_for_new_page(&self) {
+        let client = &self.client;
+        eventually("the next page", || async move {
+            let js = "return document.readyState === 'complete'
+                && document.documentElement.dataset.testLeft === undefined;";
+            let loaded = client.execute(js, Vec::new()).await?;
+            Ok::<_, fantoccini::error::CmdError>(loaded.as_bool().unwrap_or(false).then_some(()))
+        })
+        .await
+    }
+
     /// Wait until the first element matching `css` reads `expected` (for the page that a click
     /// leads to, whose address may be the same as before).
     pub async fn wait_for_text_of(&self, css: &str, expected: &str) {

@@ -51,7 +51,11 @@ async fn results(browser: &Browser) -> Vec<(String, String, String)> {
 /// Search the directory from the invitations page.
 async fn search(browser: &Browser, q: &str) {
     browser.fill("q", q).await;
+    // A second search's page has the same address and elements as the first's: wait for the
+    // new one, not for the #found of the page being left.
+    browser.mark_page().await;
     browser.click_text("button", "Search").await;
+    browser.wait_for_new_page().await;
     browser.find("#found").await;
 }
 
