@@ -118,7 +118,7 @@ mail_parts!(
 impl ContestedMail<'_> {
     /// The message `id`, with the letter, the organisation and the other address's domain.
     fn says(&self, id: &str) -> String {
-        (self.head).says(id, &[("domain", self.other_domain.into())])
+        self.head.says(id, &[("domain", self.other_domain.into())])
     }
 
     fn subject(&self) -> String {
@@ -258,7 +258,7 @@ mail_parts!(
 impl UpdateMail<'_> {
     /// The message `id`, with the letter, the organisation and the update's subject.
     fn says(&self, id: &str) -> String {
-        (self.head).says(id, &[("subject", self.subject.into())])
+        self.head.says(id, &[("subject", self.subject.into())])
     }
 
     fn subject(&self) -> String {
@@ -429,7 +429,8 @@ mail_parts!(
 
 impl AlreadySignedMail<'_> {
     fn asked(&self) -> String {
-        (self.head).says("already-asked", &[("standing", self.standing.into())])
+        self.head
+            .says("already-asked", &[("standing", self.standing.into())])
     }
 
     fn subject(&self) -> String {
