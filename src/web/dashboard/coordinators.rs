@@ -57,16 +57,16 @@ pub(super) async fn set_member(dash: Dashboard, slug: PathParam, pairs: Pairs) -
     let coalition = Subject::coalition(&slug);
     let posted =
         dash.post_for::<accounts::MemberFields>(coalition, Permission::ManageMembers, pairs.0);
-    let result = match posted.await?.data.parse() {
-        Ok((email, role)) => {
-            let coalition = slug.clone();
-            dash.write_only(move |conn, _, actor| {
+    let coalition = slug.clone();
+    let result = dash
+        .submit(
+            posted.await?.data.parse(),
+            move |conn, _, actor, (email, role)| {
                 accounts::set_member(conn, actor, &coalition, &email, role)
-            })
-            .await
-        }
-        Err(e) => Err(e),
-    };
+            },
+            |_| After::nothing(),
+        )
+        .await;
     let (message, error) = form::outcome_with(result, |change| match change {
         accounts::MemberChange::Member(_) => dash.t.get("dash-saved"),
         accounts::MemberChange::Invited(i) => {
