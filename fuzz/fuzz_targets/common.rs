@@ -6,7 +6,18 @@
 use serde::de::DeserializeOwned;
 use undersigned::api::{accounts, invitations, letters, moderation};
 use undersigned::db::models::Country;
+use undersigned::service::accounts::{MemberFields, NewUserFields};
+use undersigned::service::campaigns::{CampaignPatchFields, NewCampaignFields};
+use undersigned::service::coalitions::NewCoalitionFields;
+use undersigned::service::countries::NewTerritoryFields;
+use undersigned::service::deliveries::DeliverFields;
+use undersigned::service::letters::{LetterPatchFields, NewLetterFields};
+use undersigned::service::organisations::{
+    LinkFields, MergeFields, NewOrganisationFields, OrganisationPatchFields,
+};
 use undersigned::service::signatures::SignFields;
+use undersigned::service::translations::TranslationFields;
+use undersigned::service::versions::NewVersionFields;
 
 /// The ISO list, as `resolve` sees it (`domain::country` implements `CountryNames` for it).
 pub fn iso() -> Vec<rust_iso3166::CountryCode> {
@@ -34,91 +45,36 @@ pub trait Decode {
     fn decode<T: DeserializeOwned>(&self) -> Option<T>;
 }
 
+/// Decode the input as `T` and, when it decodes, run `parse` on it.
+fn parsed<T: DeserializeOwned, R>(input: &impl Decode, parse: impl FnOnce(T) -> R) {
+    drop(input.decode::<T>().map(parse));
+}
+
 /// Decode the input as request type number `which` and run its validator. Neither may panic;
 /// what they answer (a value or a per-field error) does not matter here.
 pub fn exercise(which: u8, input: &impl Decode, countries: &[Country]) {
     match which % 22 {
-        0 => drop(input.decode::<SignFields>().map(|v| v.parse(countries))),
-        1 => drop(
-            input
-                .decode::<undersigned::service::letters::NewLetterFields>()
-                .map(|v| v.parse()),
-        ),
-        2 => drop(
-            input
-                .decode::<undersigned::service::letters::LetterPatchFields>()
-                .map(|v| v.parse()),
-        ),
+        0 => parsed(input, |v: SignFields| v.parse(countries)),
+        1 => parsed(input, |v: NewLetterFields| v.parse()),
+        2 => parsed(input, |v: LetterPatchFields| v.parse()),
         3 => drop(input.decode::<letters::TransitionJson>()),
-        4 => drop(
-            input
-                .decode::<undersigned::service::campaigns::NewCampaignFields>()
-                .map(|v| v.parse()),
-        ),
-        5 => drop(
-            input
-                .decode::<undersigned::service::campaigns::CampaignPatchFields>()
-                .map(|v| v.parse()),
-        ),
-        6 => drop(
-            input
-                .decode::<undersigned::service::deliveries::DeliverFields>()
-                .map(|v| v.parse()),
-        ),
+        4 => parsed(input, |v: NewCampaignFields| v.parse()),
+        5 => parsed(input, |v: CampaignPatchFields| v.parse()),
+        6 => parsed(input, |v: DeliverFields| v.parse()),
         7 => drop(input.decode::<undersigned::service::campaigns::NewEventFields>()),
-        8 => drop(
-            input
-                .decode::<undersigned::service::countries::NewTerritoryFields>()
-                .map(|v| v.parse()),
-        ),
-        9 => drop(
-            input
-                .decode::<undersigned::service::organisations::LinkFields>()
-                .map(|v| v.parse()),
-        ),
-        10 => drop(
-            input
-                .decode::<undersigned::service::organisations::MergeFields>()
-                .map(|v| v.parse()),
-        ),
-        11 => drop(
-            input
-                .decode::<undersigned::service::organisations::NewOrganisationFields>()
-                .map(|v| v.parse(countries)),
-        ),
-        12 => drop(
-            input
-                .decode::<undersigned::service::organisations::OrganisationPatchFields>()
-                .map(|v| v.parse(countries)),
-        ),
-        13 => drop(
-            input
-                .decode::<undersigned::service::versions::NewVersionFields>()
-                .map(|v| v.parse()),
-        ),
-        14 => drop(
-            input
-                .decode::<undersigned::service::translations::TranslationFields>()
-                .map(|v| v.parse()),
-        ),
+        8 => parsed(input, |v: NewTerritoryFields| v.parse()),
+        9 => parsed(input, |v: LinkFields| v.parse()),
+        10 => parsed(input, |v: MergeFields| v.parse()),
+        11 => parsed(input, |v: NewOrganisationFields| v.parse(countries)),
+        12 => parsed(input, |v: OrganisationPatchFields| v.parse(countries)),
+        13 => parsed(input, |v: NewVersionFields| v.parse()),
+        14 => parsed(input, |v: TranslationFields| v.parse()),
         15 => drop(input.decode::<invitations::InviteJson>()),
         16 => drop(input.decode::<invitations::InvitationSignJson>()),
         17 => drop(input.decode::<accounts::SignInJson>()),
-        18 => drop(
-            input
-                .decode::<undersigned::service::accounts::NewUserFields>()
-                .map(|v| v.parse()),
-        ),
-        19 => drop(
-            input
-                .decode::<undersigned::service::accounts::MemberFields>()
-                .map(|v| v.parse()),
-        ),
-        20 => drop(
-            input
-                .decode::<undersigned::service::coalitions::NewCoalitionFields>()
-                .map(|v| v.parse()),
-        ),
+        18 => parsed(input, |v: NewUserFields| v.parse()),
+        19 => parsed(input, |v: MemberFields| v.parse()),
+        20 => parsed(input, |v: NewCoalitionFields| v.parse()),
         _ => drop(input.decode::<moderation::DecisionJson>()),
     }
 }
